@@ -2,7 +2,7 @@ import { describeConditionKey, familiesForKeyType } from './condition-keys.js';
 import type { Finding } from './finding.js';
 import type { PolicyDocument, Statement } from './policy-document.js';
 import { formatJsonPath } from './json-path.js';
-import { namesPrincipal, type PolicyKind } from './policy-kind.js';
+import { isIamStored, namesPrincipal, type PolicyKind } from './policy-kind.js';
 import { compileWildcardPattern } from './wildcard.js';
 
 /**
@@ -28,7 +28,9 @@ export function lintPolicy(document: PolicyDocument, kind: PolicyKind, sourceTex
     if (statement.sid) {
       const first = sids.get(statement.sid);
       if (first !== undefined) {
-        add('warning', 'UNIQUE_SIDS_RECOMMENDED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; give each statement its own Sid.`);
+        // The Sid "must be unique within a JSON policy"; other services' resource policies are laxer.
+        if (isIamStored(kind)) add('error', 'UNIQUE_SIDS_REQUIRED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; each Sid must be unique within the policy.`);
+        else add('warning', 'UNIQUE_SIDS_RECOMMENDED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; give each statement its own Sid.`);
       } else sids.set(statement.sid, statement.index);
     }
     if (statement.effect === 'Allow') lintAllow(statement, path, kind, add);

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: evaluations per second and per-evaluation latency (p50, p99) of the compiled
+ * evaluator on three policy-set sizes, the one-off compile cost, and, as the baseline measured in
+ * the same run, a compile-per-request evaluator (what an engine that keeps no compiled form pays).
+ * Timer overhead is measured in the same run and subtracted from the latency figures.
+ */
+import { compilePolicySet, evaluate, type PolicySet, RequestContext } from '@warden/policy';
+import { type BenchRequest, makeRequests, makeScenario, type Scenario } from './policy-fixtures.js';
+
+const LATENCY_SAMPLES = 200_000;
+const THROUGHPUT_MILLIS = 1_500;
+
+function compileOrThrow(policies: readonly object[]): PolicySet {
+  const compiled = compilePolicySet({ identityPolicies: policies });
+  if (!compiled.ok) throw new Error(`fixture policy is invalid: ${JSON.stringify(compiled.errors[0])}`);
+  return compiled.policySet;
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+function timerOverheadNanos(): number {
+  const samples = new Float64Array(LATENCY_SAMPLES);
+  for (let i = 0; i < samples.length; i++) {
+    const start = process.hrtime.bigint();
+    samples[i] = Number(process.hrtime.bigint() - start);
+  }
+  return percentile(samples.sort(), 0.5);
+}
+
+interface Measurement {
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly allowShare: number;
+}
+
+function measure(run: (request: BenchRequest) => string, requests: readonly BenchRequest[], overhead: number, samples = LATENCY_SAMPLES): Measurement {
+  for (let i = 0; i < 20_000; i++) run(requests[i % requests.length]!);
+  let allows = 0;
+  let count = 0;
+  const deadline = performance.now() + THROUGHPUT_MILLIS;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 1000; i++) if (run(requests[(count + i) % requests.length]!) === 'allow') allows++;
+    count += 1000;
+  }
+  const perSecond = count / ((performance.now() - started) / 1000);
+  const latencies = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const request = requests[i % requests.length]!;
+    const start = process.hrtime.bigint();
+    run(request);
+    latencies[i] = Math.max(0, Number(process.hrtime.bigint() - start) - overhead);
+  }
+  latencies.sort();
+  return { perSecond, p50: percentile(latencies, 0.5) / 1000, p99: percentile(latencies, 0.99) / 1000, allowShare: allows / count };
+}
+
+function compileMicros(scenario: Scenario): number {
+  const runs = 200;
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) compileOrThrow(scenario.policies);
+  return ((performance.now() - started) * 1000) / runs;
+}
+
+const format = (value: number, digits = 2): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const requests = makeRequests(4096, 7);
+const scenarios = [
+  makeScenario('(a) 1 policy x 2 statements', 1, 2, 0, 1),
+  makeScenario('(b) 10 policies x 10 statements, 1/3 with conditions', 10, 10, 1 / 3, 2),
+  makeScenario('(c) 20 policies x 10 statements, 1/3 with conditions', 20, 10, 1 / 3, 3),
+];
+
+const overhead = timerOverheadNanos();
+console.log(`Node ${process.version}; timer overhead ${overhead} ns per sample (subtracted).`);
+console.log('scenario | evaluations/s | p50 µs | p99 µs | allowed | compile µs');
+const results = new Map<string, Measurement>();
+for (const scenario of scenarios) {
+  const policySet = compileOrThrow(scenario.policies);
+  const measurement = measure(
+    (request) => evaluate(policySet, { ...request, context: RequestContext.from(request.context) }).decision,
+    requests,
+    overhead,
+  );
+  results.set(scenario.name, measurement);
+  console.log(
+    `${scenario.name} | ${format(measurement.perSecond, 0)} | ${format(measurement.p50)} | ${format(measurement.p99)} | ${format(measurement.allowShare * 100, 1)}% | ${format(compileMicros(scenario), 1)}`,
+  );
+}
+
+// Baseline, same run: validate and compile the policies for every request, as an engine without a
+// compiled, cached form must.
+const baselineScenario = scenarios[1]!;
+const baseline = measure(
+  (request) => evaluate(compileOrThrow(baselineScenario.policies), { ...request, context: RequestContext.from(request.context) }).decision,
+  requests,
+  overhead,
+  5_000,
+);
+const compiled = results.get(baselineScenario.name)!;
+console.log(
+  `baseline: (b) compiled per request | ${format(baseline.perSecond, 0)} | ${format(baseline.p50)} | ${format(baseline.p99)} | ${format(baseline.allowShare * 100, 1)}% | —`,
+);
+console.log(`compiled and cached vs compiled per request, (b): ${format(compiled.perSecond / baseline.perSecond, 0)}x the evaluations per second`);
