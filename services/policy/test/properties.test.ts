@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCase } from '../src/cli/evaluation-case.js';
-import { compilePolicySet, evaluate, validatePolicy } from '../src/index.js';
+import { type AuthorizationRequest, compilePolicySet, evaluate, validatePolicy } from '../src/index.js';
 import { compileWildcardPattern } from '../src/wildcard.js';
 
 /**
@@ -79,10 +79,10 @@ const requestArb = fc.record({
 
 type Policy = { Version: string; Statement: Record<string, unknown>[] };
 
-function decide(policies: readonly Policy[], request: fc.RecordValue<unknown> & object, boundary?: Policy): string {
+function decide(policies: readonly Policy[], request: AuthorizationRequest, boundary?: Policy): string {
   const compiled = compilePolicySet({ identityPolicies: policies, permissionBoundary: boundary ?? null });
   if (!compiled.ok) throw new Error(`generated policy is invalid: ${JSON.stringify(compiled.errors)}`);
-  return evaluate(compiled.policySet, request as Parameters<typeof evaluate>[1]).decision;
+  return evaluate(compiled.policySet, request).decision;
 }
 
 describe('evaluation properties', () => {
