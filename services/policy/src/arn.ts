@@ -62,20 +62,16 @@ export function parsePrincipalArn(text: string): PrincipalArn | undefined {
   const arn = parseArn(text);
   if (!arn || !isAccountId(arn.account)) return undefined;
   const base = { arn: text, partition: arn.partition, account: arn.account };
+  const name = arn.resource.slice(arn.resource.lastIndexOf('/') + 1);
   if (arn.service === 'iam') {
     if (arn.resource === 'root') return { ...base, kind: 'root' };
-    if (arn.resource.startsWith('user/')) return { ...base, kind: 'user' };
-    if (arn.resource.startsWith('role/')) {
-      const roleName = arn.resource.slice(arn.resource.lastIndexOf('/') + 1);
-      return { ...base, kind: 'role', roleName };
-    }
+    if (arn.resource.startsWith('user/') && name) return { ...base, kind: 'user' };
+    if (arn.resource.startsWith('role/') && name) return { ...base, kind: 'role', roleName: name };
   }
   if (arn.service === 'sts') {
-    if (arn.resource.startsWith('assumed-role/')) {
-      const [, roleName] = arn.resource.split('/');
-      if (roleName) return { ...base, kind: 'assumed-role', roleName };
-    }
-    if (arn.resource.startsWith('federated-user/')) return { ...base, kind: 'federated-user' };
+    const parts = arn.resource.split('/');
+    if (parts[0] === 'assumed-role' && parts.length === 3 && parts[1] && parts[2]) return { ...base, kind: 'assumed-role', roleName: parts[1] };
+    if (parts[0] === 'federated-user' && parts.length === 2 && parts[1]) return { ...base, kind: 'federated-user' };
   }
   return { ...base, kind: 'other' };
 }

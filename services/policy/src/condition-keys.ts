@@ -7,7 +7,7 @@ import type { OperatorFamily } from './condition-operators.js';
  */
 export type ConditionKeyType = 'String' | 'Arn' | 'Bool' | 'Date' | 'Numeric' | 'IpAddress' | 'ArrayOfString';
 
-const GLOBAL_KEYS: Readonly<Record<string, ConditionKeyType>> = {
+const GLOBAL_KEYS: ReadonlyMap<string, ConditionKeyType> = new Map(Object.entries({
   'aws:calledvia': 'ArrayOfString',
   'aws:calledviafirst': 'String',
   'aws:calledvialast': 'String',
@@ -53,7 +53,7 @@ const GLOBAL_KEYS: Readonly<Record<string, ConditionKeyType>> = {
   'aws:ec2instancesourceprivateipv4': 'IpAddress',
   'aws:assumedroot': 'Bool',
   'aws:chatbotsourcearn': 'Arn',
-};
+} satisfies Record<string, ConditionKeyType>));
 
 /** Keys that take a tag key after a slash; each one names a single-valued string key. */
 const TAG_KEY_PREFIXES = ['aws:principaltag/', 'aws:requesttag/', 'aws:resourcetag/'];
@@ -64,7 +64,7 @@ export type KnownKey =
 
 /** What validation knows of a key; `key` must be lower-cased. */
 export function describeConditionKey(key: string): KnownKey {
-  const type = GLOBAL_KEYS[key];
+  const type = GLOBAL_KEYS.get(key);
   if (type) return { known: true, type };
   for (const prefix of TAG_KEY_PREFIXES) {
     if (key.startsWith(prefix) && key.length > prefix.length) return { known: true, type: 'String' };

@@ -6,7 +6,8 @@ import { parseCidr } from './ip-address.js';
  * Reading the typed values that condition operators compare: the same readers serve policy values
  * (where a bad value is a validation error) and request-context values (where it is a non-match).
  */
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+// Decimal notation, and the exponent form JavaScript writes very small or large JSON numbers in (1e-7).
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function parseNumber(text: string): number | undefined {
   return DECIMAL.test(text) ? Number(text) : undefined;
@@ -22,7 +23,9 @@ export function parseDate(text: string): number | undefined {
   const match = ISO_8601.exec(text);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, zone] = match;
-  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) return undefined;
+  // Date.parse would roll 2025-02-30 over to March 2; a date that does not exist is not a date.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
   if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)) return undefined;
   // A time without a zone is read as UTC, as IAM does; `Date.parse` would read it as local time.
   let normalized = text.replace(' ', 'T');

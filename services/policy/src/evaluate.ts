@@ -39,6 +39,12 @@ export interface EvaluateOptions {
   /** The resource's own policy (a bucket policy, a role trust policy…), compiled. */
   readonly resourcePolicy?: CompiledPolicy;
   /**
+   * The resource's policy must itself allow, as AWS requires of role trust policies and KMS key
+   * policies ("they must explicitly allow access for principals"): an identity-based policy alone
+   * is then not enough, and with no resource policy nothing allows. Default: true for a trust policy.
+   */
+  readonly resourcePolicyRequired?: boolean;
+  /**
    * The current time. When given, it supplies aws:CurrentTime and aws:EpochTime to a context that
    * lacks them; evaluation never reads the clock itself.
    */
@@ -46,6 +52,7 @@ export interface EvaluateOptions {
 }
 
 const NO_MATCHES: readonly MatchedStatement[] = Object.freeze([]);
+const REQUEST_ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+$/;
 
 export function evaluate(policySet: PolicySet, request: AuthorizationRequest, options: EvaluateOptions = {}): EvaluationResult {
   const context = readContext(request.context, options.now);
@@ -53,6 +60,8 @@ export function evaluate(policySet: PolicySet, request: AuthorizationRequest, op
   if (typeof request.action !== 'string' || typeof request.resource !== 'string' || typeof request.principal !== 'string') {
     return invalid('principal, action and resource must be strings');
   }
+  // A request names one concrete action; a wildcard there would be matched as a pattern of its own.
+  if (!REQUEST_ACTION.test(request.action)) return invalid(`${JSON.stringify(request.action)} is not an action (service:ActionName, no wildcards)`);
 
   const lowerAction = request.action.toLowerCase();
   const colon = lowerAction.indexOf(':');
@@ -101,7 +110,7 @@ export function evaluate(policySet: PolicySet, request: AuthorizationRequest, op
   const identitySideAllows = identityAllows !== undefined && boundaryAllowsAll && sessionAllowsAll;
   const identityMatches = (): MatchedStatement[] => [...identityAllows!, ...(boundaryAllows ?? []), ...(sessionAllows ?? [])];
   const identityGap = (): PolicySource => (identityAllows === undefined ? 'identity' : !boundaryAllowsAll ? 'boundary' : 'session');
-  const resourceRequired = resourcePolicy?.kind === 'trust';
+  const resourceRequired = options.resourcePolicyRequired ?? resourcePolicy?.kind === 'trust';
 
   // A service or web-identity provider has no identity-based policies: only the resource policy speaks.
   if (principal.arn === undefined) {

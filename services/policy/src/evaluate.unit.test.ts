@@ -175,6 +175,32 @@ describe('resource-based policies', () => {
   });
 });
 
+describe('resource policies that must allow (found by review)', () => {
+  // AWS: role trust policies and KMS key policies "must explicitly allow access for principals".
+  it('with resourcePolicyRequired and no resource policy, an identity policy alone allows nothing', () => {
+    const assume = { action: 'sts:AssumeRole', resource: ROLE };
+    expect(decide({ identityPolicies: [allowAll] }, assume).decision).toBe('allow');
+    expect(decide({ identityPolicies: [allowAll] }, assume, { resourcePolicyRequired: true }).reason).toEqual({ kind: 'implicit_deny', policyType: 'resource' });
+    const keyPolicy = resource(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/KeyAdmin` }, Action: 'kms:*', Resource: '*' }));
+    const decrypt = { action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234` };
+    expect(decide({ identityPolicies: [allowAll] }, decrypt, { resourcePolicy: keyPolicy, resourcePolicyRequired: true }).decision).toBe('implicit_deny');
+  });
+
+  // AWS: each account is scoped to one partition.
+  it('a principal of another partition does not match', () => {
+    const china = resource(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws-cn:iam::${ACCOUNT}:role/ci/Deployer` }, Action: 's3:GetObject', Resource: OBJECT }));
+    expect(decide({}, { principal: SESSION }, { resourcePolicy: china }).decision).toBe('implicit_deny');
+    const chinaRoot = resource(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws-cn:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: OBJECT }));
+    expect(decide({ identityPolicies: [allowGet] }, { resourceAccount: OTHER }, { resourcePolicy: chinaRoot }).decision).toBe('implicit_deny');
+  });
+
+  it('a request action with wildcards is refused', () => {
+    const deleteDenied = doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' });
+    expect(decide({ identityPolicies: [deleteDenied] }, { action: 's3:DeleteObjec?' }).reason.kind).toBe('invalid_request');
+    expect(decide({ identityPolicies: [deleteDenied] }, { action: '*' }).reason.kind).toBe('invalid_request');
+  });
+});
+
 describe('request context and clock', () => {
   const untilNewYear = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2027-01-01T00:00:00Z' } } });
 

@@ -41,6 +41,8 @@ const STATEMENT_ELEMENTS = new Set([
 ]);
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 const SID = /^[A-Za-z0-9]*$/;
+// service prefix, a colon, a key name (tag keys after a slash may hold more characters).
+const CONDITION_KEY = /^[A-Za-z0-9-]+:[^\s]+$/;
 // service prefix, a colon, an action name; either part may hold wildcards, as AWS allows.
 const ACTION = /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/;
 
@@ -293,17 +295,19 @@ function readResourcePattern(
     return undefined;
   }
   const [, partition = '', service = ''] = parts;
-  if (partition === '' || service === '' || /[*?]/.test(partition) || /[*?]/.test(service)) {
-    out.error('INVALID_ARN', path, `${JSON.stringify(value)} must name a partition and a service without wildcards (e.g. "arn:aws:s3:::bucket/*").`);
+  // Wildcards may appear in every segment but the service ("You cannot use a wildcard in the service segment").
+  if (partition === '' || service === '' || /[*?]/.test(service)) {
+    out.error('INVALID_ARN', path, `${JSON.stringify(value)} must name a partition and a service, without wildcards in the service (e.g. "arn:aws:s3:::bucket/*").`);
     return undefined;
   }
   if (service !== service.toLowerCase()) {
     out.error('INVALID_ARN_SERVICE_CASE', path, `The service segment ${JSON.stringify(service)} must be lower case.`);
     return undefined;
   }
-  if (template.hasVariables && segments) {
-    const prefixLength = segments.slice(0, 5).join(':').length;
-    if (value.slice(0, prefixLength).includes('${')) {
+  if (template.hasVariables) {
+    // AWS: a variable cannot replace parts of the ARN before the fifth colon (service, region, account).
+    const beforeVariable = value.slice(0, value.indexOf('${'));
+    if (beforeVariable.split(':').length - 1 < 5) {
       out.error('VARIABLE_UNSUPPORTED_IN_ELEMENT', path, 'In a resource ARN, policy variables may appear only in the resource part, after the fifth colon.');
       return undefined;
     }
@@ -401,8 +405,9 @@ function readPrincipal(
       } else if (/[*?]/.test(item)) {
         out.error('INVALID_PRINCIPAL_WILDCARD', itemPath, `${JSON.stringify(item)}: a wildcard cannot match part of a principal; name the principal, or use a condition on aws:PrincipalArn with ArnLike.`);
       } else if (type === 'AWS') {
-        if (isAccountId(item) || parsePrincipalArn(item)) principal.aws.push(item);
-        else out.error('INVALID_PRINCIPAL_FORMAT', itemPath, `${JSON.stringify(item)} is not an AWS principal; use a 12-digit account id or an IAM/STS ARN (root, user, role, assumed-role, federated-user).`);
+        const arn = parsePrincipalArn(item);
+        if (isAccountId(item) || (arn !== undefined && arn.kind !== 'other')) principal.aws.push(item);
+        else out.error('INVALID_PRINCIPAL_FORMAT', itemPath, `${JSON.stringify(item)} is not an AWS principal; use a 12-digit account id or an IAM/STS ARN of a root user, user, role, assumed-role session or federated user (groups cannot be principals).`);
       } else if (type === 'Service') principal.service.push(item);
       else if (type === 'Federated') principal.federated.push(item);
       else principal.canonicalUser.push(item);
@@ -445,8 +450,8 @@ function readConditions(raw: JsonObject, path: JsonPath, variablesActive: boolea
         continue;
       }
       seenKeys.set(key.toLowerCase(), key);
-      if (!/^[^\s]+$/.test(key) || key.endsWith('/')) {
-        out.error('INVALID_CONDITION_KEY_FORMAT', keyPath, `${JSON.stringify(key)} is not a condition key (e.g. "aws:SourceIp", "aws:PrincipalTag/team").`);
+      if (!CONDITION_KEY.test(key) || key.endsWith('/')) {
+        out.error('INVALID_CONDITION_KEY_FORMAT', keyPath, `${JSON.stringify(key)} is not a condition key; use the format service:keyname (e.g. "aws:SourceIp", "aws:PrincipalTag/team").`);
         continue;
       }
       const values = readConditionValues(keys[key], keyPath, out);

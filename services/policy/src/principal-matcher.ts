@@ -32,12 +32,19 @@ interface NamedAwsPrincipal {
   readonly arn: PrincipalArn | undefined;
   /** For an account id or root ARN: the account. */
   readonly account: string | undefined;
+  /** For a root ARN: its partition ("each AWS account is scoped to one partition"); a bare id names none. */
+  readonly partition: string | undefined;
 }
 
 function readAwsPrincipal(text: string): NamedAwsPrincipal {
-  if (isAccountId(text)) return { text, arn: undefined, account: text };
+  if (isAccountId(text)) return { text, arn: undefined, account: text, partition: undefined };
   const arn = parsePrincipalArn(text);
-  return { text, arn, account: arn?.kind === 'root' ? arn.account : undefined };
+  return { text, arn, account: arn?.kind === 'root' ? arn.account : undefined, partition: arn?.partition };
+}
+
+function namesAccountOf(named: NamedAwsPrincipal, principal: RequestPrincipal): boolean {
+  const requester = principal.arn;
+  return requester !== undefined && requester.account === named.account && (named.partition === undefined || named.partition === requester.partition);
 }
 
 /**
@@ -50,6 +57,7 @@ function namesRoleOf(named: NamedAwsPrincipal, principal: RequestPrincipal): boo
     named.arn?.kind === 'role' &&
     requester?.kind === 'assumed-role' &&
     requester.account === named.arn.account &&
+    requester.partition === named.arn.partition &&
     requester.roleName === named.arn.roleName
   );
 }
@@ -64,7 +72,7 @@ export function compilePrincipalMatcher(element: PrincipalElement): PrincipalMat
     let best: PrincipalMatch | undefined;
     for (const named of aws) {
       if (named.account !== undefined) {
-        if (principal.arn?.account === named.account) best ??= 'account';
+        if (namesAccountOf(named, principal)) best ??= 'account';
       } else if (named.text === principal.text) return 'direct';
       else if (namesRoleOf(named, principal)) best = 'role';
     }
@@ -83,13 +91,13 @@ export function compileNotPrincipalApplies(element: PrincipalElement): (principa
   if (element.everyone) return (principal, hasBoundary) => hasBoundary && principal.arn !== undefined;
   const aws = element.aws.map(readAwsPrincipal);
   const others = new Set([...element.service, ...element.federated, ...element.canonicalUser]);
-  const accounts = new Set(aws.flatMap((named) => (named.account === undefined ? [] : [named.account])));
+  const accounts = aws.filter((named) => named.account !== undefined);
   const exact = new Set(aws.filter((named) => named.account === undefined).map((named) => named.text));
   return (principal, hasBoundary) => {
     const arn = principal.arn;
     if (arn === undefined) return !others.has(principal.text) && !exact.has(principal.text);
     if (hasBoundary) return true;
-    if (!accounts.has(arn.account)) return true;
+    if (!accounts.some((named) => namesAccountOf(named, principal))) return true;
     if (arn.kind === 'root') return false;
     if (!exact.has(principal.text)) return true;
     if (arn.kind === 'assumed-role') return !aws.some((named) => namesRoleOf(named, principal));

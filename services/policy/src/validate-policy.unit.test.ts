@@ -210,6 +210,42 @@ describe('conditions', () => {
   });
 });
 
+describe('inputs found by review', () => {
+  it('condition keys that are Object.prototype member names do not crash validation', () => {
+    for (const key of ['constructor', '__proto__', 'toString']) {
+      expectFinding(policy({ ...allow, Condition: { StringEquals: { [key]: 'x' } } }), 'error', 'INVALID_CONDITION_KEY_FORMAT', `$.Statement.Condition.StringEquals.${key}`);
+    }
+    expectFinding(policy({ ...allow, Condition: { 'ForAnyValue:StringEquals': { 'aws:constructor': 'x' } } }), 'warning', 'UNKNOWN_GLOBAL_CONDITION_KEY', '$.Statement.Condition["ForAnyValue:StringEquals"]["aws:constructor"]');
+  });
+
+  // AWS: "You can't use a variable to replace parts of the ARN before the fifth colon".
+  it('a policy variable before the fifth colon is refused, in shortened ARNs too', () => {
+    expectFinding(policy({ ...allow, Resource: 'arn:aws:${aws:PrincipalTag/svc}*' }), 'error', 'VARIABLE_UNSUPPORTED_IN_ELEMENT', '$.Statement.Resource');
+    expectFinding(policy({ ...allow, Resource: 'arn:aws:s3:${aws:username}*' }), 'error', 'VARIABLE_UNSUPPORTED_IN_ELEMENT', '$.Statement.Resource');
+  });
+
+  // AWS: wildcards may be used in any ARN segment except the service.
+  it('a wildcard in the partition is accepted', () => {
+    expect(validatePolicy(policy({ ...allow, Resource: 'arn:*:s3:::bucket/*' })).valid).toBe(true);
+  });
+
+  // AWS: "You cannot identify a user group as a principal".
+  it('groups, other services\' ARNs and empty names are not principals', () => {
+    for (const arn of ['arn:aws:iam::111122223333:group/devs', 'arn:aws:ec2:us-east-1:111122223333:instance/i-1', 'arn:aws:iam::111122223333:user/']) {
+      expectFinding(policy({ ...allow, Principal: { AWS: arn } }), 'error', 'INVALID_PRINCIPAL_FORMAT', '$.Statement.Principal.AWS', { kind: 'resource' });
+    }
+  });
+
+  it('dates that do not exist are refused rather than rolled over', () => {
+    expectFinding(policy({ ...allow, Condition: { DateLessThan: { 'aws:CurrentTime': '2025-02-30T00:00:00Z' } } }), 'error', 'INVALID_CONDITION_VALUE', '$.Statement.Condition.DateLessThan["aws:CurrentTime"]');
+    expect(validatePolicy(policy({ ...allow, Condition: { DateLessThan: { 'aws:CurrentTime': '2024-02-29T00:00:00Z' } } })).valid).toBe(true);
+  });
+
+  it('JSON numbers written in exponent form are numbers', () => {
+    expect(validatePolicy(policy({ ...allow, Condition: { NumericLessThan: { 's3:max-keys': 0.0000001 } } })).valid).toBe(true);
+  });
+});
+
 describe('warnings and suggestions', () => {
   it('a missing Version, and variables under 2008-10-17 (literal text there)', () => {
     expectFinding({ Statement: allow }, 'warning', 'MISSING_VERSION', '$');

@@ -103,6 +103,22 @@ describe('warden-policy evaluate', () => {
     );
   });
 
+  it('never lets an identity policy alone assume a role or use a KMS key', () => {
+    const allowAll = { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } };
+    const cases = [
+      { id: 'assume', identityPolicies: [allowAll], resourcePolicy: null, request: { principal: ALICE, action: 'sts:AssumeRole', resource: 'arn:aws:iam::111122223333:role/admin' } },
+      {
+        id: 'kms',
+        identityPolicies: [allowAll],
+        resourcePolicy: { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/KeyAdmin' }, Action: 'kms:*', Resource: '*' } },
+        request: { principal: ALICE, action: 'kms:Decrypt', resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd' },
+      },
+    ];
+    const results = JSON.parse(run(['evaluate'], JSON.stringify(cases)).stdout) as { id: string; decision: string; reason: string }[];
+    expect(results.map((result) => result.decision)).toEqual(['implicit_deny', 'implicit_deny']);
+    expect(results[0]!.reason).toContain('because no role trust policy allows the sts:AssumeRole action');
+  });
+
   it('exits 2 when standard input is not a JSON array', () => {
     expect(run(['evaluate'], '{"id": 1}').status).toBe(2);
     expect(run(['evaluate'], 'not json').status).toBe(2);
