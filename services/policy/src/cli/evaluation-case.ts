@@ -11,8 +11,10 @@ import { compilePolicySet } from '../policy-set.js';
  * as its `error`.
  *
  * `resourcePolicyType` ("resource" or "trust") says what `resourcePolicy` is. When it is absent, a
- * resource policy on an IAM role for an `sts:` action is read as the role's trust policy, which
- * must itself allow the caller (an identity-based policy alone cannot let anyone assume a role).
+ * request for an `sts:` action on an IAM role is judged against the role's trust policy, and one on
+ * a KMS key against the key policy: AWS requires both to allow the caller themselves, so an
+ * identity-based policy alone (or a missing resource policy) never lets anyone assume a role or
+ * use a key.
  */
 export interface CaseMatchedStatement extends MatchedStatement {
   /** Where the statement's policy sits in the case, e.g. `identityPolicies[1]`. */
@@ -63,10 +65,12 @@ export function runCase(raw: unknown): CaseResult {
 
   let resourcePolicy;
   const errors: PolicyError[] = set.ok ? [] : [...set.errors];
+  const declared = raw['resourcePolicyType'];
+  if (declared !== undefined && declared !== 'resource' && declared !== 'trust') return fail('resourcePolicyType must be "resource" or "trust"');
+  const kind = declared ?? (isRoleTrustRequest(action, resource) ? 'trust' : 'resource');
+  // Role trust policies and KMS key policies must themselves allow, even within the account.
+  const resourcePolicyRequired = kind === 'trust' || (declared === undefined && isKmsKey(resource));
   if (has(raw, 'resourcePolicy')) {
-    const declared = raw['resourcePolicyType'];
-    if (declared !== undefined && declared !== 'resource' && declared !== 'trust') return fail('resourcePolicyType must be "resource" or "trust"');
-    const kind = declared ?? (isRoleTrustRequest(action, resource) ? 'trust' : 'resource');
     const compiled = compilePolicy(raw['resourcePolicy'], kind);
     if (compiled.ok) resourcePolicy = compiled.policy;
     else errors.push(compiled.error);
@@ -82,14 +86,19 @@ export function runCase(raw: unknown): CaseResult {
     ...(context ? { context } : {}),
     ...(resourceAccount ? { resourceAccount } : {}),
   };
-  const result = evaluate(set.policySet, evaluationRequest, resourcePolicy ? { resourcePolicy } : {});
+  const result = evaluate(set.policySet, evaluationRequest, { ...(resourcePolicy ? { resourcePolicy } : {}), resourcePolicyRequired });
   if (result.reason.kind === 'invalid_request') return fail(result.reason.message);
   return {
     id,
     decision: result.decision,
     matched: result.matched.map((statement) => ({ ...statement, policy: policyLabel(statement.source, statement.policyIndex, sessionIsList) })),
-    reason: describeDecision(evaluationRequest, result, resourcePolicy?.kind === 'trust'),
+    reason: describeDecision(evaluationRequest, result, kind === 'trust'),
   };
+}
+
+function isKmsKey(resource: string): boolean {
+  const arn = parseArn(resource);
+  return arn?.service === 'kms' && arn.resource.startsWith('key/');
 }
 
 function isRoleTrustRequest(action: string, resource: string): boolean {
