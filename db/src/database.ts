@@ -1,0 +1,49 @@
+import type { AccessKeyLookupTable } from './tables/access-key-lookup.table.js';
+import type { AccessKeysTable } from './tables/access-keys.table.js';
+import type { AccountsTable } from './tables/accounts.table.js';
+import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.table.js';
+import type { EventsTable } from './tables/events.table.js';
+import type { GroupMembershipsTable } from './tables/group-memberships.table.js';
+import type { GroupsTable } from './tables/groups.table.js';
+import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
+import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
+import type { PoliciesTable } from './tables/policies.table.js';
+import type { PolicyAttachmentsTable } from './tables/policy-attachments.table.js';
+import type { PolicyVersionsTable } from './tables/policy-versions.table.js';
+import type { RolesTable } from './tables/roles.table.js';
+import type { UsersTable } from './tables/users.table.js';
+
+export interface Database {
+  events: EventsTable;
+  consumer_checkpoints: ConsumerCheckpointsTable;
+  accounts: AccountsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_memberships: GroupMembershipsTable;
+  roles: RolesTable;
+  policies: PoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  policy_attachments: PolicyAttachmentsTable;
+  inline_policies: InlinePoliciesTable;
+  access_keys: AccessKeysTable;
+  access_key_lookup: AccessKeyLookupTable;
+  keyring_keys: KeyringKeysTable;
+}
+
+/** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
+export const ACCOUNT_SCOPED_READ_MODELS = [
+  'users',
+  'groups',
+  'group_memberships',
+  'roles',
+  'policies',
+  'policy_versions',
+  'policy_attachments',
+  'inline_policies',
+  'access_keys',
+] as const;
+
+/** Read models that are rebuilt by replay but span accounts (no row-level security). */
+export const GLOBAL_READ_MODELS = ['accounts', 'access_key_lookup', 'keyring_keys'] as const;
+
+export type ReadModelTable = (typeof ACCOUNT_SCOPED_READ_MODELS)[number] | (typeof GLOBAL_READ_MODELS)[number];

@@ -1,0 +1,82 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import type { StoredEvent } from './event-store.js';
+import type { EventRow } from './tables/events.table.js';
+
+/**
+ * Reading the log. A stream is read in version order. Async consumers read everything after a
+ * cursor in (transaction_id, global_position) order, and only events of transactions older than
+ * every transaction still running (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`):
+ * a transaction that took its positions early but commits late is read when it commits, never
+ * skipped, and never by OFFSET or timestamp.
+ */
+export interface ConsumerCursor {
+  readonly transactionId: string;
+  readonly globalPosition: string;
+}
+
+export const START_OF_LOG: ConsumerCursor = { transactionId: '0', globalPosition: '0' };
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    globalPosition: String(row.global_position),
+    transactionId: String(row.transaction_id),
+    accountId: row.account_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    occurredAt: new Date(row.occurred_at),
+    schemaVersion: row.schema_version,
+  };
+}
+
+export async function readStream(db: Kysely<Database>, accountId: string, streamId: string): Promise<StoredEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('stream_id', '=', streamId)
+    .orderBy('stream_version')
+    .execute();
+  return rows.map(toStoredEvent);
+}
+
+export interface ReadAfterOptions {
+  readonly limit: number;
+  /** Only this account's events (checkpoints are kept per consumer and account). */
+  readonly accountId?: string;
+}
+
+export async function readEventsAfter(db: Kysely<Database>, cursor: ConsumerCursor, options: ReadAfterOptions): Promise<StoredEvent[]> {
+  let query = db
+    .selectFrom('events')
+    .selectAll()
+    .where(sql<boolean>`(transaction_id, global_position) > (${cursor.transactionId}::xid8, ${cursor.globalPosition}::bigint)`)
+    .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`);
+  if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
+  const rows = await query.orderBy('transaction_id').orderBy('global_position').limit(options.limit).execute();
+  return rows.map(toStoredEvent);
+}
+
+/** Every event in position order, in pages, for replay. */
+export async function* readAllEvents(db: Kysely<Database>, pageSize = 1000): AsyncGenerator<StoredEvent> {
+  let after = '0';
+  for (;;) {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where(sql<boolean>`global_position > ${after}::bigint`)
+      .orderBy('global_position')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) yield toStoredEvent(row);
+    if (rows.length < pageSize) return;
+    after = String(rows[rows.length - 1]!.global_position);
+  }
+}
+
+export function cursorOf(event: StoredEvent): ConsumerCursor {
+  return { transactionId: event.transactionId, globalPosition: event.globalPosition };
+}

@@ -1,0 +1,13 @@
+import type { Selectable } from 'kysely';
+import type { PrincipalType } from './policy-attachments.table.js';
+
+export interface InlinePoliciesTable {
+  account_id: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  policy_name: string;
+  document: string;
+  updated_at: Date;
+}
+
+export type InlinePolicyRow = Selectable<InlinePoliciesTable>;

@@ -1,0 +1,12 @@
+import type { Selectable } from 'kysely';
+
+export interface PolicyVersionsTable {
+  account_id: string;
+  policy_id: string;
+  /** `v1`, `v2`…, as AWS numbers them. */
+  version_id: string;
+  document: string;
+  created_at: Date;
+}
+
+export type PolicyVersionRow = Selectable<PolicyVersionsTable>;

@@ -1,0 +1,18 @@
+import type { Selectable } from 'kysely';
+
+export interface RolesTable {
+  account_id: string;
+  role_id: string;
+  role_name: string;
+  role_name_key: string;
+  path: string;
+  arn: string;
+  trust_policy: string;
+  description: string | null;
+  max_session_duration: number;
+  permissions_boundary_arn: string | null;
+  tags: { key: string; value: string }[];
+  created_at: Date;
+}
+
+export type RoleRow = Selectable<RolesTable>;

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendToStream,
+  ConcurrencyError,
+  cursorOf,
+  inAccountTransaction,
+  NO_STREAM,
+  readEventsAfter,
+  readStream,
+  START_OF_LOG,
+  type WardenDb,
+} from '../src/index.js';
+import { DRIVERS, randomAccountId } from './test-databases.js';
+
+const metadata = { actorArn: 'arn:aws:iam::111122223333:user/alice', requestId: 'r-1', sourceIp: '203.0.113.1' };
+const at = new Date('2026-11-28T12:00:00Z');
+
+describe.each(DRIVERS)('event store on $name', (driver) => {
+  let wardenDb: WardenDb;
+  beforeAll(async () => {
+    wardenDb = await driver.open();
+  });
+  afterAll(async () => {
+    await wardenDb.close();
+  });
+
+  const append = (accountId: string, streamId: string, expectedVersion: number, types: string[]) =>
+    inAccountTransaction(wardenDb.db, accountId, (trx) =>
+      appendToStream(trx, { accountId, streamId, expectedVersion, events: types.map((type) => ({ type, data: { type } })), metadata, occurredAt: at }),
+    );
+
+  it('appends to a new stream and reads it back in order with its metadata', async () => {
+    const account = randomAccountId();
+    const stored = await append(account, 'user/AIDA1', NO_STREAM, ['UserCreated', 'UserTagged']);
+    expect(stored.map((event) => event.streamVersion)).toEqual([0, 1]);
+    const more = await append(account, 'user/AIDA1', 1, ['UserUntagged']);
+    expect(more[0]!.streamVersion).toBe(2);
+    expect(BigInt(more[0]!.globalPosition)).toBeGreaterThan(BigInt(stored[1]!.globalPosition));
+    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'user/AIDA1'));
+    expect(read.map((event) => event.type)).toEqual(['UserCreated', 'UserTagged', 'UserUntagged']);
+    expect(read[0]!.metadata).toEqual(metadata);
+    expect(read[0]!.data).toEqual({ type: 'UserCreated' });
+    expect(read[0]!.occurredAt.toISOString()).toBe(at.toISOString());
+  });
+
+  it('refuses an append whose expected version is stale, writing nothing', async () => {
+    const account = randomAccountId();
+    await append(account, 'group/AGPA1', NO_STREAM, ['GroupCreated']);
+    await expect(append(account, 'group/AGPA1', NO_STREAM, ['GroupCreated'])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(append(account, 'group/AGPA1', 5, ['GroupDeleted'])).rejects.toMatchObject({ expectedVersion: 5, actualVersion: 0 });
+    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'group/AGPA1'));
+    expect(read).toHaveLength(1);
+  });
+
+  it('lets exactly one of many racing appends with the same expected version land', async () => {
+    const account = randomAccountId();
+    await append(account, 'user/RACE', NO_STREAM, ['UserCreated']);
+    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => append(account, 'user/RACE', 0, ['PolicyAttachedToUser'])));
+    expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
+    for (const attempt of attempts) if (attempt.status === 'rejected') expect(attempt.reason).toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('row-level security: an account transaction sees and writes only its own account', async () => {
+    const mine = randomAccountId();
+    const theirs = randomAccountId();
+    await append(theirs, 'user/SECRET', NO_STREAM, ['UserCreated']);
+    // A query that forgets its account filter still sees only the bound account's rows.
+    const visible = await inAccountTransaction(wardenDb.db, mine, (trx) => trx.selectFrom('events').select('account_id').where('stream_id', '=', 'user/SECRET').execute());
+    expect(visible).toEqual([]);
+    await expect(append(theirs, 'user/SPOOF', NO_STREAM, ['UserCreated']).then(() =>
+      inAccountTransaction(wardenDb.db, mine, (trx) => sql`INSERT INTO events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${theirs}, 'x', 0, 'X', '{}', '{}', now())`.execute(trx)),
+    )).rejects.toThrow(/row-level security/);
+  });
+
+  it('an async consumer reads after its cursor, in order, only committed work', async () => {
+    const account = randomAccountId();
+    const first = await append(account, 'user/A', NO_STREAM, ['UserCreated']);
+    await append(account, 'user/B', NO_STREAM, ['UserCreated']);
+    const page = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 10_000, accountId: account });
+    expect(page.map((event) => event.streamId)).toEqual(['user/A', 'user/B']);
+    const rest = await readEventsAfter(wardenDb.db, cursorOf(first[0]!), { limit: 10, accountId: account });
+    expect(rest.map((event) => event.streamId)).toEqual(['user/B']);
+  });
+});
+
+describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free reading on Postgres', () => {
+  it('a transaction that takes its position early and commits late is still read by a consumer past it', async () => {
+    const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
+    try {
+      const account = randomAccountId();
+      let releaseSlow!: () => void;
+      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+      let slowAppended!: () => void;
+      const slowHasAppended = new Promise<void>((resolve) => (slowAppended = resolve));
+      const slow = inAccountTransaction(wardenDb.db, account, async (trx) => {
+        await appendToStream(trx, { accountId: account, streamId: 'user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
+        slowAppended();
+        await slowMayCommit;
+      });
+      await slowHasAppended;
+      await inAccountTransaction(wardenDb.db, account, (trx) =>
+        appendToStream(trx, { accountId: account, streamId: 'user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
+      );
+      // While the slow transaction is open, the consumer must not run ahead past it.
+      const whileOpen = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
+      expect(whileOpen).toEqual([]);
+      releaseSlow();
+      await slow;
+      const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
+      expect(afterCommit.map((event) => event.streamId)).toEqual(['user/SLOW', 'user/FAST']);
+    } finally {
+      await wardenDb.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { randomInt } from 'node:crypto';
+import { createDb, migrateToLatest, type WardenDb } from '../src/index.js';
+
+/**
+ * The drivers a test runs on: the embedded PGlite always, and the real Postgres when DATABASE_URL
+ * is set. CI sets WARDEN_REQUIRE_SERVICES=1, and then a missing DATABASE_URL fails instead of
+ * skipping.
+ */
+export interface DriverUnderTest {
+  readonly name: 'postgres' | 'pglite';
+  open(): Promise<WardenDb>;
+}
+
+const databaseUrl = process.env['DATABASE_URL'];
+
+if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') {
+  throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set: CI must test against Postgres');
+}
+if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of these tests are skipped (PGlite still runs).');
+
+export const DRIVERS: readonly DriverUnderTest[] = [
+  {
+    name: 'pglite',
+    async open() {
+      const wardenDb = await createDb({ dataDir: 'memory' });
+      await migrateToLatest(wardenDb.db);
+      return wardenDb;
+    },
+  },
+  ...(databaseUrl
+    ? [
+        {
+          name: 'postgres' as const,
+          async open() {
+            const wardenDb = await createDb({ databaseUrl, poolSize: 20 });
+            await migrateToLatest(wardenDb.db);
+            return wardenDb;
+          },
+        },
+      ]
+    : []),
+];
+
+/** A random 12-digit account id, so that tests never share state in a shared database. */
+export function randomAccountId(): string {
+  return String(randomInt(100_000_000_000, 999_999_999_999));
+}
