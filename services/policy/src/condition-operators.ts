@@ -116,6 +116,7 @@ function suggestOperator(text: string): string | undefined {
   for (const prefix of ['', 'ForAnyValue:', 'ForAllValues:']) {
     for (const op of OPERATORS) {
       for (const suffix of ['', IF_EXISTS]) {
+        if (op.family === 'Null' && suffix === IF_EXISTS) continue;
         const candidate = `${prefix}${op.name}${suffix}`;
         if (candidate.toLowerCase() === lower) return candidate;
       }
