@@ -49,13 +49,22 @@ export interface AppendRequest {
 
 export const NO_STREAM = -1;
 
-export async function appendToStream(trx: Transaction<Database>, request: AppendRequest): Promise<StoredEvent[]> {
-  const { accountId, streamId, expectedVersion, events } = request;
-  if (events.length === 0) return [];
-  const keys = [...new Set([`stream/${streamId}`, ...(request.lockKeys ?? [])])].map((key) => `${accountId}/${key}`).sort();
+/**
+ * Takes the transaction-scoped locks of a stream and of the given uniqueness keys, in a fixed order
+ * (so two writers never deadlock). A command handler calls it before it reads the stream, so that
+ * writers of one stream queue instead of failing; taking a lock twice in a transaction is harmless.
+ */
+export async function lockForAppend(trx: Transaction<Database>, accountId: string, streamId: string, lockKeys: readonly string[] = []): Promise<void> {
+  const keys = [...new Set([`stream/${streamId}`, ...lockKeys])].map((key) => `${accountId}/${key}`).sort();
   for (const key of keys) {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
   }
+}
+
+export async function appendToStream(trx: Transaction<Database>, request: AppendRequest): Promise<StoredEvent[]> {
+  const { accountId, streamId, expectedVersion, events } = request;
+  if (events.length === 0) return [];
+  await lockForAppend(trx, accountId, streamId, request.lockKeys);
   const current = await trx
     .selectFrom('events')
     .select((eb) => eb.fn.max('stream_version').as('version'))

@@ -2,7 +2,7 @@ export { inAccountTransaction } from './account-transaction.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { createDb, type CreateDbOptions, type DatabaseDriver, type WardenDb } from './create-db.js';
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
-export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, NO_STREAM, type StoredEvent } from './event-store.js';
+export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent } from './event-store.js';
 export { MigrationError, migrateToLatest } from './migrate.js';
 export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';
 export type * from './tables/access-key-lookup.table.js';

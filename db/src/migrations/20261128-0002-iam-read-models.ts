@@ -10,6 +10,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('is_management', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('quotas', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('settings', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
+    // Bumped by every committed change in the account: caches of compiled policies compare it.
+    .addColumn('change_epoch', 'bigint', (col) => col.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull())
     .execute();
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export interface AccountsTable {
   account_id: string;
@@ -8,6 +8,8 @@ export interface AccountsTable {
   is_management: boolean;
   quotas: Record<string, number>;
   settings: Record<string, unknown>;
+  /** Bumped by every committed change in the account; int8, so a string. */
+  change_epoch: ColumnType<string, string | undefined, string>;
   created_at: Date;
 }
 

@@ -24,6 +24,8 @@ export interface EventMetadataRow {
   readonly requestId?: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** The ARN of the resource the command acted on, for audit queries by resource. */
+  readonly resourceArn?: string;
 }
 
 export type EventRow = Selectable<EventsTable>;

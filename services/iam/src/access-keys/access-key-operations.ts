@@ -1,0 +1,99 @@
+import type { AccessKeyRow } from '@warden/db';
+import { accountDecider } from '../accounts/account.decider.js';
+import { rootArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { NoSuchEntityError } from '../iam-error.js';
+import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
+import type { IamCore } from '../service/iam-core.js';
+import { requireUser } from '../service/lookups.js';
+import { userDecider } from '../users/user.decider.js';
+
+/**
+ * Access keys of IAM users and of the root user. The secret is generated here, returned once, and
+ * stored only encrypted under the keyring, bound to the account and key id.
+ */
+export interface NewAccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly userName: string | null;
+  readonly status: 'Active';
+  readonly createDate: Date;
+}
+
+export function secretContext(accountId: string, accessKeyId: string): string {
+  return `access-key:${accountId}:${accessKeyId}`;
+}
+
+export class AccessKeyOperations {
+  constructor(private readonly core: IamCore) {}
+
+  /** Without a user name, the key is the caller's own (a user's, or the root user's). */
+  async create(caller: Caller, userName?: string | null): Promise<NewAccessKey> {
+    const accessKeyId = generateUniqueId('AKIA');
+    const secretAccessKey = generateSecretAccessKey();
+    const secret = this.core.keyring.encrypt(secretAccessKey, secretContext(caller.accountId, accessKeyId));
+    const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
+    // The root user's keys live in the account stream, a user's in the user's stream.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const handled = await this.core.mutate<any, any, any>(caller, async (trx) => {
+      if (targetName === undefined) {
+        return {
+          action: 'iam:CreateAccessKey',
+          resource: rootArn(this.core.partition, caller.accountId),
+          decider: accountDecider,
+          streamId: `account/${caller.accountId}`,
+          command: { type: 'CreateRootAccessKey' as const, accessKeyId, secret },
+        };
+      }
+      const user = await requireUser(trx, caller.accountId, targetName);
+      return {
+        action: 'iam:CreateAccessKey',
+        resource: user.arn,
+        decider: userDecider,
+        streamId: `user/${user.user_id}`,
+        command: { type: 'CreateAccessKey' as const, accessKeyId, secret, quota: (await this.core.quotas(trx, caller.accountId)).accessKeysPerUser },
+      };
+    });
+    return { accessKeyId, secretAccessKey, userName: targetName ?? null, status: 'Active', createDate: handled.events[0]!.occurredAt };
+  }
+
+  async list(caller: Caller, userName?: string | null): Promise<AccessKeyRow[]> {
+    return this.core.read(caller, async (trx) => {
+      const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
+      if (targetName === undefined) {
+        await this.core.authorize(trx, caller, 'iam:ListAccessKeys', rootArn(this.core.partition, caller.accountId));
+        return trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute();
+      }
+      const user = await requireUser(trx, caller.accountId, targetName);
+      await this.core.authorize(trx, caller, 'iam:ListAccessKeys', user.arn);
+      return trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute();
+    });
+  }
+
+  private async keyMutation(caller: Caller, accessKeyId: string, action: string, userCommand: 'UpdateAccessKey' | 'DeleteAccessKey', status?: 'Active' | 'Inactive'): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await this.core.mutate<any, any, any>(caller, async (trx) => {
+      const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+      if (!key) {
+        await this.core.authorize(trx, caller, action, rootArn(this.core.partition, caller.accountId));
+        throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
+      }
+      if (key.user_id === null) {
+        const command =
+          userCommand === 'UpdateAccessKey' ? { type: 'UpdateRootAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteRootAccessKey' as const, accessKeyId };
+        return { action, resource: rootArn(this.core.partition, caller.accountId), decider: accountDecider, streamId: `account/${caller.accountId}`, command };
+      }
+      const user = await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow();
+      const command = userCommand === 'UpdateAccessKey' ? { type: 'UpdateAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteAccessKey' as const, accessKeyId };
+      return { action, resource: user.arn, decider: userDecider, streamId: `user/${user.user_id}`, command };
+    });
+  }
+
+  async update(caller: Caller, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+    await this.keyMutation(caller, accessKeyId, 'iam:UpdateAccessKey', 'UpdateAccessKey', status);
+  }
+
+  async delete(caller: Caller, accessKeyId: string): Promise<void> {
+    await this.keyMutation(caller, accessKeyId, 'iam:DeleteAccessKey', 'DeleteAccessKey');
+  }
+}

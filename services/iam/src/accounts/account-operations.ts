@@ -1,0 +1,89 @@
+import { type AccountRow, inAccountTransaction } from '@warden/db';
+import { rootArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { handleCommand } from '../command-handler.js';
+import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
+import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
+import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
+import type { IamCore } from '../service/iam-core.js';
+import { accountDecider } from './account.decider.js';
+
+/**
+ * Accounts (tenants). Creating one is an organization-wide action that only principals of the
+ * management account can be granted (`organizations:CreateAccount`); the new account comes with a
+ * root access key, whose secret is returned once.
+ */
+export interface CreatedAccount {
+  readonly account: AccountRow;
+  readonly rootAccessKey: NewAccessKey;
+}
+
+export class AccountOperations {
+  constructor(private readonly core: IamCore) {}
+
+  private async requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
+    await this.core.read(caller, async (trx) => {
+      const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
+      if (!account?.is_management) {
+        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
+      }
+      await this.core.authorize(trx, caller, action, resource);
+    });
+  }
+
+  async create(caller: Caller, input: { name: string; alias?: string | null }): Promise<CreatedAccount> {
+    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/*`;
+    await this.requireManagementCaller(caller, 'organizations:CreateAccount', resource);
+    const accountId = generateAccountId();
+    const accessKeyId = generateUniqueId('AKIA');
+    const secretAccessKey = generateSecretAccessKey();
+    const now = this.core.clock.now();
+    const metadata = { actorArn: caller.arn, ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), resourceArn: rootArn(this.core.partition, accountId) };
+    await inAccountTransaction(this.core.db, accountId, async (trx) => {
+      const streamId = `account/${accountId}`;
+      await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccount', accountId, name: input.name, isManagement: false }, metadata, occurredAt: now });
+      await handleCommand(trx, accountDecider, {
+        accountId,
+        streamId,
+        command: { type: 'CreateRootAccessKey', accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) },
+        metadata,
+        occurredAt: now,
+      });
+      if (input.alias) {
+        await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccountAlias', alias: input.alias }, metadata, occurredAt: now, lockKeys: [`alias/${input.alias}`] });
+      }
+    });
+    const account = await this.core.db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    return { account, rootAccessKey: { accessKeyId, secretAccessKey, userName: null, status: 'Active', createDate: now } };
+  }
+
+  async get(caller: Caller): Promise<AccountRow> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetAccountSummary', '*');
+      const account = await trx.selectFrom('accounts').selectAll().where('account_id', '=', caller.accountId).executeTakeFirst();
+      if (!account) throw new NoSuchEntityError('The account cannot be found.');
+      return account;
+    });
+  }
+
+  async createAlias(caller: Caller, alias: string): Promise<void> {
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:CreateAccountAlias',
+      resource: '*',
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'CreateAccountAlias' as const, alias },
+      lockKeys: [`alias/${alias}`],
+    }));
+  }
+
+  async deleteAlias(caller: Caller, alias: string): Promise<void> {
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:DeleteAccountAlias',
+      resource: '*',
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'DeleteAccountAlias' as const, alias },
+    }));
+  }
+}

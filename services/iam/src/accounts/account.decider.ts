@@ -1,0 +1,75 @@
+import type { Decider } from '../decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { checkAccountAlias, DEFAULT_QUOTAS } from '../naming/index.js';
+import { type AccountEvent, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
+
+/**
+ * An account: created once, with at most one alias (AWS allows one; global uniqueness is the
+ * read model's unique constraint), its quotas, and its root user's access keys (at most two).
+ */
+export type AccountCommand =
+  | { type: 'CreateAccount'; accountId: string; name: string; isManagement: boolean }
+  | { type: 'CreateAccountAlias'; alias: string }
+  | { type: 'DeleteAccountAlias'; alias: string }
+  | { type: 'UpdateAccountQuotas'; quotas: Record<string, number> }
+  | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
+  | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
+  | { type: 'DeleteRootAccessKey'; accessKeyId: string };
+
+function requireAccount(state: AccountState): void {
+  if (state.status !== 'active') throw new NoSuchEntityError('The account cannot be found.');
+}
+
+export function decideAccount(command: AccountCommand, state: AccountState): AccountEvent[] {
+  switch (command.type) {
+    case 'CreateAccount':
+      if (state.status !== 'none') throw new EntityAlreadyExistsError(`Account ${command.accountId} already exists.`);
+      if (!/^\d{12}$/.test(command.accountId)) throw new InvalidInputError('An account id is 12 digits.');
+      if (command.name.trim() === '' || command.name.length > 50) throw new InvalidInputError('The account name must be 1 to 50 characters.');
+      return [{ type: 'AccountCreated', data: { accountId: command.accountId, name: command.name, isManagement: command.isManagement } }];
+    case 'CreateAccountAlias': {
+      requireAccount(state);
+      const problem = checkAccountAlias(command.alias);
+      if (problem) throw new InvalidInputError(problem);
+      if (state.alias === command.alias) return [];
+      // AWS: an account has at most one alias; a new one replaces the old.
+      return [...(state.alias ? [{ type: 'AccountAliasDeleted' as const, data: { alias: state.alias } }] : []), { type: 'AccountAliasCreated', data: { alias: command.alias } }];
+    }
+    case 'DeleteAccountAlias':
+      requireAccount(state);
+      if (state.alias !== command.alias) throw new NoSuchEntityError(`The account alias ${command.alias} cannot be found.`);
+      return [{ type: 'AccountAliasDeleted', data: { alias: command.alias } }];
+    case 'UpdateAccountQuotas': {
+      requireAccount(state);
+      for (const [name, value] of Object.entries(command.quotas)) {
+        if (!(name in DEFAULT_QUOTAS)) throw new InvalidInputError(`${name} is not a quota; known quotas: ${Object.keys(DEFAULT_QUOTAS).join(', ')}.`);
+        if (!Number.isInteger(value) || value < 0) throw new InvalidInputError(`Quota ${name} must be a non-negative integer.`);
+      }
+      return [{ type: 'AccountQuotasUpdated', data: { quotas: command.quotas } }];
+    }
+    case 'CreateRootAccessKey':
+      requireAccount(state);
+      if (Object.keys(state.rootAccessKeys).length >= 2) throw new LimitExceededError('Cannot exceed quota for AccessKeysPerUser: 2.');
+      return [{ type: 'RootAccessKeyCreated', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
+    case 'UpdateRootAccessKey':
+      requireAccount(state);
+      if (!(command.accessKeyId in state.rootAccessKeys)) throw new NoSuchEntityError(`The Access Key with id ${command.accessKeyId} cannot be found.`);
+      if (state.rootAccessKeys[command.accessKeyId] === command.status) return [];
+      return [{ type: 'RootAccessKeyStatusUpdated', data: { accessKeyId: command.accessKeyId, status: command.status } }];
+    case 'DeleteRootAccessKey':
+      requireAccount(state);
+      if (!(command.accessKeyId in state.rootAccessKeys)) throw new NoSuchEntityError(`The Access Key with id ${command.accessKeyId} cannot be found.`);
+      return [{ type: 'RootAccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState: INITIAL_ACCOUNT_STATE,
+  evolve: evolveAccount,
+  decide: decideAccount,
+};

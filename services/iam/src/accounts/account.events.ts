@@ -1,0 +1,44 @@
+import type { DomainEvent } from '../decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+
+/** Events of an account's stream (`account/ACCOUNT_ID`), including its root user's access keys. */
+export type AccountEvent =
+  | DomainEvent<'AccountCreated', { accountId: string; name: string; isManagement: boolean }>
+  | DomainEvent<'AccountAliasCreated', { alias: string }>
+  | DomainEvent<'AccountAliasDeleted', { alias: string }>
+  | DomainEvent<'AccountQuotasUpdated', { quotas: Record<string, number> }>
+  | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
+  | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
+  | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>;
+
+export interface AccountState {
+  readonly status: 'none' | 'active';
+  readonly accountId: string;
+  readonly alias: string | null;
+  readonly quotas: Readonly<Record<string, number>>;
+  readonly rootAccessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
+}
+
+export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {} };
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  switch (event.type) {
+    case 'AccountCreated':
+      return { ...INITIAL_ACCOUNT_STATE, status: 'active', accountId: event.data.accountId };
+    case 'AccountAliasCreated':
+      return { ...state, alias: event.data.alias };
+    case 'AccountAliasDeleted':
+      return { ...state, alias: null };
+    case 'AccountQuotasUpdated':
+      return { ...state, quotas: { ...state.quotas, ...event.data.quotas } };
+    case 'RootAccessKeyCreated':
+      return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: 'Active' } };
+    case 'RootAccessKeyStatusUpdated':
+      return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: event.data.status } };
+    case 'RootAccessKeyDeleted': {
+      const rootAccessKeys = { ...state.rootAccessKeys };
+      delete rootAccessKeys[event.data.accessKeyId];
+      return { ...state, rootAccessKeys };
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { type Database, inAccountTransaction } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { secretContext } from '../access-keys/access-key-operations.js';
+import { rootArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import type { Keyring } from '../crypto/index.js';
+
+/**
+ * What the API needs to authenticate a signed request: the key's secret (decrypted, held only in
+ * memory), whether the key is active, and who it belongs to. The key id → account lookup is the one
+ * read made outside any account's row-level security; everything else is read inside the account.
+ */
+export interface ResolvedCredential {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly active: boolean;
+  readonly caller: Omit<Caller, 'requestContext'>;
+}
+
+export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
+  const lookup = await db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
+  if (!lookup) return undefined;
+  const accountId = lookup.account_id;
+  return inAccountTransaction(db, accountId, async (trx) => {
+    const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    if (!key) return undefined;
+    const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
+    if (key.user_id === null) {
+      return { accessKeyId, secretAccessKey, active: key.status === 'Active', caller: { accountId, arn: rootArn(partition, accountId), kind: 'root' as const, accessKeyId } };
+    }
+    const user = await trx.selectFrom('users').select(['user_id', 'user_name', 'arn']).where('account_id', '=', accountId).where('user_id', '=', key.user_id).executeTakeFirst();
+    if (!user) return undefined;
+    return {
+      accessKeyId,
+      secretAccessKey,
+      active: key.status === 'Active',
+      caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
+    };
+  });
+}

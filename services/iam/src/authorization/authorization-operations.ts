@@ -1,0 +1,183 @@
+import { type Database, inAccountTransaction } from '@warden/db';
+import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
+import type { Kysely } from 'kysely';
+import type { Caller } from '../command-context.js';
+import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
+import type { IamCore } from '../service/iam-core.js';
+import { principalContext } from './authorizer.js';
+import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
+
+/**
+ * `authorize` (may this principal do this, now?), in single and batch form, and AWS's two policy
+ * simulators. Asking about a principal needs `iam:SimulatePrincipalPolicy` on it; principals of the
+ * management account may be granted that over every account's principals.
+ */
+export interface AuthorizeRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string | readonly string[]>> | null;
+  readonly resourceAccount?: string | null;
+}
+
+export interface AuthorizeAnswer {
+  readonly decision: EvaluationResult['decision'];
+  readonly matched: readonly MatchedStatement[];
+  readonly reason: string;
+}
+
+export class AuthorizationOperations {
+  constructor(private readonly core: IamCore) {}
+
+  private async targetPrincipal(db: Kysely<Database>, accountId: string, arn: string): Promise<PrincipalRecord> {
+    const parsed = parsePrincipalArn(arn);
+    if (parsed?.kind === 'user') {
+      const user = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
+      if (user) return { type: 'user', id: user.user_id, name: user.user_name, arn, accountId, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags };
+    }
+    if (parsed?.kind === 'role') {
+      const role = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
+      if (role) return { type: 'role', id: role.role_id, name: role.role_name, arn, accountId, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
+    }
+    throw new NoSuchEntityError(`No user or role with ARN ${arn} exists in account ${accountId}.`);
+  }
+
+  /** May the caller ask about principals of `targetAccount`? Their own, or any when they are in the management account. */
+  private async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
+    await this.core.read(caller, async (trx) => {
+      if (targetAccount !== caller.accountId) {
+        const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
+        if (!account?.is_management) {
+          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${principalArns[0]} because the principal is in another account`);
+        }
+      }
+      for (const arn of new Set(principalArns)) await this.core.authorize(trx, caller, 'iam:SimulatePrincipalPolicy', arn);
+    });
+  }
+
+  async authorize(caller: Caller, request: AuthorizeRequest): Promise<AuthorizeAnswer> {
+    const [answer] = await this.authorizeMany(caller, [request]);
+    return answer!;
+  }
+
+  /** Many checks in one call, all for principals of one account. */
+  async authorizeMany(caller: Caller, requests: readonly AuthorizeRequest[]): Promise<AuthorizeAnswer[]> {
+    if (requests.length === 0) return [];
+    const accounts = new Set(requests.map((request) => parsePrincipalArn(request.principal)?.account));
+    if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
+    if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
+    const targetAccount = [...accounts][0]!;
+    await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
+    const now = this.core.clock.now();
+    return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
+      const epoch = await this.core.changeEpoch(trx, targetAccount);
+      const answers: AuthorizeAnswer[] = [];
+      for (const request of requests) {
+        const principal = await this.targetPrincipal(trx, targetAccount, request.principal);
+        const compiled = await this.core.authorizer.compiledPrincipal(trx, principal, epoch);
+        const result = evaluate(
+          compiled.policySet,
+          {
+            principal: principal.arn,
+            action: request.action,
+            resource: request.resource,
+            context: { ...compiled.principalContext, ...(request.context ?? {}) },
+            ...(request.resourceAccount ? { resourceAccount: request.resourceAccount } : {}),
+          },
+          { now },
+        );
+        if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
+        answers.push({ decision: result.decision, matched: result.matched, reason: describeDecision({ principal: principal.arn, action: request.action, resource: request.resource }, result) });
+      }
+      return answers;
+    });
+  }
+
+  /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
+  async simulatePrincipalPolicy(
+    caller: Caller,
+    input: { policySourceArn: string; actionNames: readonly string[]; resourceArns?: readonly string[] | null; contextEntries?: Readonly<Record<string, string | readonly string[]>> | null; policyInputList?: readonly string[] | null },
+  ): Promise<SimulationResult[]> {
+    const targetAccount = parsePrincipalArn(input.policySourceArn)?.account;
+    if (!targetAccount) throw new InvalidInputError('policySourceArn must be the ARN of an IAM user or role.');
+    await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
+    const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
+    return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
+      const principal = await this.targetPrincipal(trx, targetAccount, input.policySourceArn);
+      const policies = await loadPrincipalPolicies(trx, principal);
+      const compiled = compilePolicySet({ identityPolicies: [...policies.identityPolicies, ...extra], permissionBoundary: policies.permissionBoundary });
+      if (!compiled.ok) throw malformed(compiled.errors);
+      const context = { ...principalContext(principal), ...(input.contextEntries ?? {}) };
+      return simulate(compiled.policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
+    });
+  }
+
+  /** AWS SimulateCustomPolicy: policies given in the call, no principal's stored policies. */
+  async simulateCustomPolicy(
+    caller: Caller,
+    input: {
+      policyInputList: readonly string[];
+      permissionsBoundaryPolicyInputList?: readonly string[] | null;
+      actionNames: readonly string[];
+      resourceArns?: readonly string[] | null;
+      resourcePolicy?: string | null;
+      callerArn?: string | null;
+      contextEntries?: Readonly<Record<string, string | readonly string[]>> | null;
+    },
+  ): Promise<SimulationResult[]> {
+    await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'iam:SimulateCustomPolicy', '*'));
+    const boundaries = input.permissionsBoundaryPolicyInputList ?? [];
+    if (boundaries.length > 1) throw new InvalidInputError('Give at most one permissions boundary policy.');
+    const compiled = compilePolicySet({
+      identityPolicies: input.policyInputList.map((document, index) => ({ name: `policyInputList[${index}]`, document })),
+      permissionBoundary: boundaries[0] ? { name: 'permissionsBoundaryPolicyInputList[0]', document: boundaries[0] } : null,
+    });
+    if (!compiled.ok) throw malformed(compiled.errors);
+    let resourcePolicy: CompiledPolicy | undefined;
+    if (input.resourcePolicy) {
+      const result = compilePolicy({ name: 'resourcePolicy', document: input.resourcePolicy }, 'resource');
+      if (!result.ok) throw malformed([result.error]);
+      resourcePolicy = result.policy;
+    }
+    const callerArn = input.callerArn ?? caller.arn;
+    return simulate(compiled.policySet, callerArn, input.actionNames, input.resourceArns ?? ['*'], { ...(input.contextEntries ?? {}) }, this.core.clock.now(), resourcePolicy);
+  }
+}
+
+export interface SimulationResult {
+  readonly evalActionName: string;
+  readonly evalResourceName: string;
+  readonly evalDecision: 'allowed' | 'explicitDeny' | 'implicitDeny';
+  readonly matchedStatements: readonly MatchedStatement[];
+  readonly reason: string;
+}
+
+const DECISION_NAMES = { allow: 'allowed', explicit_deny: 'explicitDeny', implicit_deny: 'implicitDeny' } as const;
+
+function simulate(
+  policySet: Parameters<typeof evaluate>[0],
+  principal: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  context: Record<string, string | readonly string[]>,
+  now: Date,
+  resourcePolicy?: CompiledPolicy,
+): SimulationResult[] {
+  if (actions.length === 0) throw new InvalidInputError('actionNames must name at least one action.');
+  const results: SimulationResult[] = [];
+  for (const action of actions) {
+    for (const resource of resources) {
+      const result = evaluate(policySet, { principal, action, resource, context }, { now, ...(resourcePolicy ? { resourcePolicy } : {}) });
+      if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
+      results.push({ evalActionName: action, evalResourceName: resource, evalDecision: DECISION_NAMES[result.decision], matchedStatements: result.matched, reason: describeDecision({ principal, action, resource }, result) });
+    }
+  }
+  return results;
+}
+
+function malformed(errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string }[]): MalformedPolicyDocumentError {
+  const first = errors[0]!;
+  const finding = first.findings[0]!;
+  return new MalformedPolicyDocumentError(`${first.policyName ?? 'A policy'} is invalid: ${finding.message} At ${finding.path}.`, errors.flatMap((error) => error.findings));
+}
+

@@ -1,0 +1,80 @@
+import type { Database } from '@warden/db';
+import { compilePolicySet, describeDecision, evaluate, type EvaluationResult, type PolicySet } from '@warden/policy';
+import type { Kysely } from 'kysely';
+import type { Caller } from '../command-context.js';
+import { AccessDeniedError } from '../iam-error.js';
+import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
+
+/**
+ * Decides whether a principal may perform an action on a resource, with its real policies. Compiled
+ * policy sets are cached per (account, principal) and tagged with the account's change epoch, which
+ * every committed change bumps in the same transaction: a cache entry is used only while the epoch
+ * it was built at is still current, so a committed change is seen by the very next request, on any
+ * replica, and no two accounts ever share an entry.
+ */
+export interface CompiledPrincipal {
+  readonly epoch: string;
+  readonly principal: PrincipalRecord;
+  readonly policySet: PolicySet;
+  /** Condition keys that describe the principal (aws:username, aws:PrincipalTag/…). */
+  readonly principalContext: Readonly<Record<string, string>>;
+}
+
+const MAX_CACHED = 10_000;
+
+export class Authorizer {
+  private readonly cache = new Map<string, CompiledPrincipal>();
+
+  constructor(private readonly partition: string) {}
+
+  async compiledPrincipal(db: Kysely<Database>, principal: PrincipalRecord, epoch: string): Promise<CompiledPrincipal> {
+    const key = `${principal.accountId}|${principal.type}|${principal.id}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.epoch === epoch) return cached;
+    const policies = await loadPrincipalPolicies(db, principal);
+    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary });
+    // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
+    const policySet = compiled.ok ? compiled.policySet : emptyDenyAll();
+    const entry: CompiledPrincipal = { epoch, principal, policySet, principalContext: principalContext(principal) };
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  /** The decision for a caller's own request, with the caller's request context. */
+  decide(compiled: CompiledPrincipal, caller: Caller, action: string, resource: string, now: Date, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): EvaluationResult {
+    return evaluate(
+      compiled.policySet,
+      { principal: caller.arn, action, resource, context: { ...compiled.principalContext, ...caller.requestContext, ...extraContext } },
+      { now },
+    );
+  }
+
+  /** Throws AccessDeniedError with AWS's sentence unless the decision allows. */
+  static require(result: EvaluationResult, principalArn: string, action: string, resource: string): void {
+    if (result.decision === 'allow') return;
+    throw new AccessDeniedError(describeDecision({ principal: principalArn, action, resource }, result));
+  }
+
+  get partitionName(): string {
+    return this.partition;
+  }
+}
+
+function emptyDenyAll(): PolicySet {
+  const compiled = compilePolicySet({ identityPolicies: [] });
+  if (!compiled.ok) throw new Error('an empty policy set always compiles');
+  return compiled.policySet;
+}
+
+export function principalContext(principal: PrincipalRecord): Record<string, string> {
+  const context: Record<string, string> = {
+    'aws:PrincipalArn': principal.arn,
+    'aws:PrincipalAccount': principal.accountId,
+    'aws:PrincipalType': principal.type === 'user' ? 'User' : 'AssumedRole',
+    'aws:userid': principal.id,
+  };
+  if (principal.type === 'user') context['aws:username'] = principal.name;
+  for (const tag of principal.tags) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
+  return context;
+}

@@ -1,0 +1,59 @@
+import type { Database, PrincipalType } from '@warden/db';
+import type { NamedPolicy } from '@warden/policy';
+import type { Kysely } from 'kysely';
+import { loadManagedPolicyDocuments } from './managed-policy-documents.js';
+
+/**
+ * Everything that decides what a principal may do, read from the read models: its attached and
+ * inline policies, for a user also those of its groups, and its permissions boundary. Policies are
+ * named by ARN (managed) or `ENTITY/inline/NAME` (inline) so that a decision can point at them.
+ */
+export interface PrincipalRecord {
+  readonly type: 'user' | 'role';
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly accountId: string;
+  readonly permissionsBoundaryArn: string | null;
+  readonly tags: readonly { key: string; value: string }[];
+}
+
+export interface PrincipalPolicies {
+  readonly identityPolicies: readonly NamedPolicy[];
+  readonly permissionBoundary: NamedPolicy | null;
+}
+
+export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PrincipalRecord): Promise<PrincipalPolicies> {
+  const accountId = principal.accountId;
+  const owners: { type: PrincipalType; id: string; label: string }[] = [{ type: principal.type, id: principal.id, label: `${principal.type}/${principal.name}` }];
+  if (principal.type === 'user') {
+    const groups = await db
+      .selectFrom('group_memberships')
+      .innerJoin('groups', (join) => join.onRef('groups.account_id', '=', 'group_memberships.account_id').onRef('groups.group_id', '=', 'group_memberships.group_id'))
+      .select(['groups.group_id', 'groups.group_name'])
+      .where('group_memberships.account_id', '=', accountId)
+      .where('group_memberships.user_id', '=', principal.id)
+      .execute();
+    for (const group of groups) owners.push({ type: 'group', id: group.group_id, label: `group/${group.group_name}` });
+  }
+  const ownerFilter = (eb: any) => eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
+  const [attachments, inline] = await Promise.all([
+    db.selectFrom('policy_attachments').select(['policy_arn']).where('account_id', '=', accountId).where(ownerFilter).orderBy('attached_at').execute(),
+    db.selectFrom('inline_policies').select(['principal_type', 'principal_id', 'policy_name', 'document']).where('account_id', '=', accountId).where(ownerFilter).orderBy('policy_name').execute(),
+  ]);
+  const managedArns = [...new Set(attachments.map((row) => row.policy_arn))];
+  const boundaryArn = principal.permissionsBoundaryArn;
+  const documents = await loadManagedPolicyDocuments(db, accountId, boundaryArn ? [...managedArns, boundaryArn] : managedArns);
+  const identityPolicies: NamedPolicy[] = [];
+  for (const arn of managedArns) {
+    const document = documents.get(arn);
+    if (document !== undefined) identityPolicies.push({ name: arn, document });
+  }
+  for (const row of inline) {
+    const owner = owners.find((candidate) => candidate.type === row.principal_type && candidate.id === row.principal_id);
+    identityPolicies.push({ name: `${owner?.label ?? row.principal_type}/inline/${row.policy_name}`, document: row.document });
+  }
+  // A boundary naming a policy that no longer exists allows nothing (never everything).
+  const permissionBoundary = boundaryArn ? { name: boundaryArn, document: documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}' } : null;
+  return { identityPolicies, permissionBoundary };
+}

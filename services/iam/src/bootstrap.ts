@@ -1,0 +1,90 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Database, inAccountTransaction } from '@warden/db';
+import { type Kysely, sql } from 'kysely';
+import { accountDecider } from './accounts/account.decider.js';
+import { secretContext } from './access-keys/access-key-operations.js';
+import { rootArn } from './arns.js';
+import { handleCommand } from './command-handler.js';
+import type { Clock } from './command-context.js';
+import { Keyring } from './crypto/index.js';
+import { generateAccountId, generateSecretAccessKey, generateUniqueId } from './identifiers/index.js';
+import { KEYRING_STREAM, type KeyringEvent } from './keyring/keyring.events.js';
+import type { Decider } from './decider.js';
+
+/**
+ * The first start on an empty store: create the management account, the keyring's first data key
+ * and the root user's access key, in one transaction (serialized across replicas by an advisory
+ * lock), and write the root credentials to a file only the owner can read. The secret is never
+ * logged: the caller prints the file's path.
+ */
+export interface BootstrapResult {
+  readonly managementAccountId: string;
+  readonly keyring: Keyring;
+  /** Set when this start created the management account. */
+  readonly credentialsFile: string | undefined;
+}
+
+export interface BootstrapOptions {
+  readonly db: Kysely<Database>;
+  readonly masterKey: Buffer;
+  readonly dataDir: string;
+  readonly partition: string;
+  readonly clock: Clock;
+  readonly managementAccountName?: string;
+}
+
+const keyringDecider: Decider<{ type: 'CreateDataKey'; keyId: string; wrapped: string }, KeyringEvent, { keys: number }> = {
+  initialState: { keys: 0 },
+  evolve: (state) => ({ keys: state.keys + 1 }),
+  decide: (command) => [{ type: 'KeyringDataKeyCreated', data: { keyId: command.keyId, wrapped: command.wrapped, activate: true } }],
+};
+
+export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
+  const { db, masterKey, clock, partition } = options;
+  let credentialsFile: string | undefined;
+  const managementAccountId = await db.transaction().execute(async (outer) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('warden-bootstrap'))`.execute(outer);
+    const existing = await outer.selectFrom('accounts').select('account_id').where('is_management', '=', true).executeTakeFirst();
+    if (existing) return existing.account_id;
+    const accountId = generateAccountId();
+    const now = clock.now();
+    const metadata = { actorArn: 'warden:bootstrap', resourceArn: rootArn(partition, accountId) };
+    const keyId = `key-${now.toISOString().slice(0, 10)}-${generateUniqueId('AIPA').slice(4, 12).toLowerCase()}`;
+    const wrapped = Keyring.generateDataKey(masterKey, keyId, now);
+    const keyring = Keyring.create(masterKey, [wrapped], keyId);
+    const accessKeyId = generateUniqueId('AKIA');
+    const secretAccessKey = generateSecretAccessKey();
+    await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(outer);
+    const streamId = `account/${accountId}`;
+    await handleCommand(outer, accountDecider, { accountId, streamId, command: { type: 'CreateAccount', accountId, name: options.managementAccountName ?? 'management', isManagement: true }, metadata, occurredAt: now });
+    await handleCommand(outer, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped }, metadata, occurredAt: now });
+    await handleCommand(outer, accountDecider, {
+      accountId,
+      streamId,
+      command: { type: 'CreateRootAccessKey', accessKeyId, secret: keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) },
+      metadata,
+      occurredAt: now,
+    });
+    credentialsFile = writeRootCredentials(options.dataDir, { accountId, accessKeyId, secretAccessKey, arn: rootArn(partition, accountId) });
+    return accountId;
+  });
+  return { managementAccountId, keyring: await loadKeyring(db, masterKey), credentialsFile };
+}
+
+export async function loadKeyring(db: Kysely<Database>, masterKey: Buffer): Promise<Keyring> {
+  const rows = await db.selectFrom('keyring_keys').selectAll().orderBy('created_at').execute();
+  const active = rows.find((row) => row.active);
+  if (!active) throw new Error('the keyring has no active data key: run the server once to bootstrap the store');
+  return Keyring.create(masterKey, rows.map((row) => ({ keyId: row.key_id, wrapped: row.wrapped, createdAt: row.created_at.toISOString() })), active.key_id);
+}
+
+function writeRootCredentials(dataDir: string, credentials: { accountId: string; accessKeyId: string; secretAccessKey: string; arn: string }): string {
+  const directory = resolve(dataDir);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const file = join(directory, 'root-credentials.json');
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+

@@ -1,0 +1,41 @@
+import type { EventMetadata } from '@warden/db';
+
+/**
+ * Who is calling and how, as authentication established it. Every command and query takes one;
+ * its metadata goes on every event the command writes.
+ */
+export type CallerKind = 'root' | 'user' | 'assumed-role';
+
+export interface Caller {
+  readonly accountId: string;
+  readonly arn: string;
+  readonly kind: CallerKind;
+  /** The IAM user's unique id (AIDA…) when the caller is a user. */
+  readonly userId?: string;
+  readonly userName?: string;
+  readonly accessKeyId?: string;
+  readonly sessionId?: string;
+  /** Condition keys the request brings (aws:SourceIp, aws:SecureTransport, aws:CurrentTime…). */
+  readonly requestContext: Readonly<Record<string, string | readonly string[]>>;
+  readonly requestId?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
+
+export function eventMetadata(caller: Caller): EventMetadata {
+  return {
+    actorArn: caller.arn,
+    ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
+    ...(caller.sessionId ? { sessionId: caller.sessionId } : {}),
+    ...(caller.requestId ? { requestId: caller.requestId } : {}),
+    ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+    ...(caller.userAgent ? { userAgent: caller.userAgent } : {}),
+  };
+}
+
+/** Injected so that deciders and tests control time and identifiers. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

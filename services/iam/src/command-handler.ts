@@ -1,0 +1,75 @@
+import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, readStream, type StoredEvent } from '@warden/db';
+import type { Transaction } from 'kysely';
+import { type Decider, type DomainEvent, fold } from './decider.js';
+import { EntityAlreadyExistsError } from './iam-error.js';
+import { projectEvent } from './projections.js';
+
+/**
+ * One command against one stream, inside the caller's account transaction: load the stream, fold
+ * it, decide, append with the version it was loaded at, and run the inline projections, all in one
+ * transaction. Nothing is written unless everything is.
+ */
+export interface HandleCommand<Command> {
+  readonly accountId: string;
+  readonly streamId: string;
+  readonly command: Command;
+  readonly metadata: EventMetadata;
+  readonly occurredAt: Date;
+  /** Uniqueness keys the command touches (a user name, an alias), to order racing writers. */
+  readonly lockKeys?: readonly string[];
+}
+
+export interface Handled<State> {
+  readonly state: State;
+  readonly events: readonly StoredEvent[];
+}
+
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  trx: Transaction<Database>,
+  decider: Decider<Command, Event, State>,
+  request: HandleCommand<Command>,
+): Promise<Handled<State>> {
+  // Writers of one stream queue here rather than race to a ConcurrencyError.
+  await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
+  const history = await readStream(trx, request.accountId, request.streamId);
+  const state = fold(decider, history.map((stored) => ({ type: stored.type, data: stored.data }) as Event));
+  const events = decider.decide(request.command, state);
+  if (events.length === 0) return { state, events: [] };
+  const stored = await appendToStream(trx, {
+    accountId: request.accountId,
+    streamId: request.streamId,
+    expectedVersion: history.length - 1,
+    events,
+    metadata: request.metadata,
+    occurredAt: request.occurredAt,
+    ...(request.lockKeys ? { lockKeys: request.lockKeys } : {}),
+  });
+  try {
+    for (const event of stored) await projectEvent(trx, event);
+  } catch (error) {
+    throw translateProjectionError(error);
+  }
+  await trx
+    .updateTable('accounts')
+    .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') as never }))
+    .where('account_id', '=', request.accountId)
+    .execute();
+  return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
+}
+
+const UNIQUE_NAMES: Readonly<Record<string, string>> = {
+  users_name_unique: 'A user with that name already exists.',
+  groups_name_unique: 'A group with that name already exists.',
+  roles_name_unique: 'A role with that name already exists.',
+  policies_name_unique: 'A policy with that name already exists.',
+  accounts_alias_key: 'That account alias is taken.',
+};
+
+/** A read model's unique constraint is the final word on names: report it as AWS does. */
+function translateProjectionError(error: unknown): unknown {
+  if (error instanceof ConcurrencyError) return error;
+  for (const [constraint, message] of Object.entries(UNIQUE_NAMES)) {
+    if (isUniqueViolation(error, constraint)) return new EntityAlreadyExistsError(message);
+  }
+  return error;
+}

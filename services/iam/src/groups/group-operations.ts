@@ -1,0 +1,102 @@
+import type { GroupRow, UserRow } from '@warden/db';
+import type { Transaction } from 'kysely';
+import type { Database } from '@warden/db';
+import { entityArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { IamCore } from '../service/iam-core.js';
+import { findGroup, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { type GroupCommand, groupDecider } from './group.decider.js';
+
+export class GroupOperations {
+  constructor(private readonly core: IamCore) {}
+
+  async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<GroupRow> {
+    const path = input.path ?? '/';
+    const groupId = this.core.newId('AGPA');
+    const arn = entityArn(this.core.partition, caller.accountId, 'group', path, input.groupName);
+    await this.core.mutate(caller, async (trx) => {
+      const quotas = await this.core.quotas(trx, caller.accountId);
+      const count = await trx.selectFrom('groups').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      if (Number(count.count) >= quotas.groups) throw new LimitExceededError(`Cannot exceed quota for GroupsPerAccount: ${quotas.groups}.`);
+      return {
+        action: 'iam:CreateGroup',
+        resource: arn,
+        decider: groupDecider,
+        streamId: `group/${groupId}`,
+        command: { type: 'CreateGroup' as const, groupId, groupName: input.groupName, path, arn },
+        lockKeys: [`group-name/${String(input.groupName).toLowerCase()}`],
+      };
+    });
+    return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, input.groupName));
+  }
+
+  async get(caller: Caller, groupName: string): Promise<GroupRow> {
+    return this.core.read(caller, async (trx) => {
+      const group = await findGroup(trx, caller.accountId, groupName);
+      await this.core.authorize(trx, caller, 'iam:GetGroup', group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName));
+      if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+      return group;
+    });
+  }
+
+  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<GroupRow[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListGroups', entityArn(this.core.partition, caller.accountId, 'group', '/', '*'));
+      let query = trx.selectFrom('groups').selectAll().where('account_id', '=', caller.accountId);
+      if (options.after) query = query.where('group_name_key', '>', options.after);
+      return query.orderBy('group_name_key').limit(options.first).execute();
+    });
+  }
+
+  async members(caller: Caller, group: GroupRow): Promise<UserRow[]> {
+    return this.core.read(caller, (trx) =>
+      trx
+        .selectFrom('group_memberships')
+        .innerJoin('users', (join) => join.onRef('users.account_id', '=', 'group_memberships.account_id').onRef('users.user_id', '=', 'group_memberships.user_id'))
+        .selectAll('users')
+        .where('group_memberships.account_id', '=', caller.accountId)
+        .where('group_memberships.group_id', '=', group.group_id)
+        .orderBy('users.user_name_key')
+        .execute(),
+    );
+  }
+
+  private async groupMutation(caller: Caller, groupName: string, action: string, command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand): Promise<void> {
+    await this.core.mutate(caller, async (trx) => {
+      const group = await findGroup(trx, caller.accountId, groupName);
+      const resource = group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName);
+      if (!group) {
+        await this.core.authorize(trx, caller, action, resource);
+        await requireGroup(trx, caller.accountId, groupName);
+      }
+      return { action, resource, decider: groupDecider, streamId: `group/${group!.group_id}`, command: await command(group!, trx) };
+    });
+  }
+
+  async delete(caller: Caller, groupName: string): Promise<void> {
+    await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
+      const members = await trx.selectFrom('group_memberships').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('group_id', '=', group.group_id).executeTakeFirstOrThrow();
+      return { type: 'DeleteGroup', memberCount: Number(members.count) };
+    });
+  }
+
+  async attachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
+    await this.groupMutation(caller, groupName, 'iam:AttachGroupPolicy', async (_group, trx) => {
+      await requireAttachablePolicy(trx, caller.accountId, policyArn);
+      return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
+    });
+  }
+
+  async detachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
+    await this.groupMutation(caller, groupName, 'iam:DetachGroupPolicy', () => ({ type: 'DetachGroupPolicy', policyArn }));
+  }
+
+  async putInlinePolicy(caller: Caller, groupName: string, policyName: string, document: string): Promise<void> {
+    await this.groupMutation(caller, groupName, 'iam:PutGroupPolicy', () => ({ type: 'PutGroupPolicy', policyName, document }));
+  }
+
+  async deleteInlinePolicy(caller: Caller, groupName: string, policyName: string): Promise<void> {
+    await this.groupMutation(caller, groupName, 'iam:DeleteGroupPolicy', () => ({ type: 'DeleteGroupPolicy', policyName }));
+  }
+}

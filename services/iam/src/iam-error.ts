@@ -1,0 +1,75 @@
+/**
+ * Expected failures of IAM operations, named and coded as AWS IAM names them, so that a client can
+ * branch on `code` and a person can act on `message`. Anything else is unexpected and stays masked.
+ */
+export type IamErrorCode =
+  | 'EntityAlreadyExists'
+  | 'NoSuchEntity'
+  | 'LimitExceeded'
+  | 'MalformedPolicyDocument'
+  | 'DeleteConflict'
+  | 'AccessDenied'
+  | 'InvalidInput'
+  | 'ConcurrentModification';
+
+export class IamError extends Error {
+  constructor(
+    readonly code: IamErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = `${code}Error`;
+  }
+}
+
+export class EntityAlreadyExistsError extends IamError {
+  constructor(message: string) {
+    super('EntityAlreadyExists', message);
+  }
+}
+
+export class NoSuchEntityError extends IamError {
+  constructor(message: string) {
+    super('NoSuchEntity', message);
+  }
+}
+
+export class LimitExceededError extends IamError {
+  constructor(message: string) {
+    super('LimitExceeded', message);
+  }
+}
+
+export class MalformedPolicyDocumentError extends IamError {
+  constructor(
+    message: string,
+    /** The validation findings that made the document unusable, with their JSON paths. */
+    readonly findings: readonly { severity: string; code: string; path: string; message: string }[] = [],
+  ) {
+    super('MalformedPolicyDocument', message);
+  }
+}
+
+export class DeleteConflictError extends IamError {
+  constructor(message: string) {
+    super('DeleteConflict', message);
+  }
+}
+
+export class AccessDeniedError extends IamError {
+  constructor(message: string) {
+    super('AccessDenied', message);
+  }
+}
+
+export class InvalidInputError extends IamError {
+  constructor(message: string) {
+    super('InvalidInput', message);
+  }
+}
+
+export class ConcurrentModificationError extends IamError {
+  constructor(message: string) {
+    super('ConcurrentModification', message);
+  }
+}

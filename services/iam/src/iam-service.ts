@@ -1,0 +1,34 @@
+import { AccessKeyOperations } from './access-keys/access-key-operations.js';
+import { AccountOperations } from './accounts/account-operations.js';
+import { AuditOperations } from './audit/audit-operations.js';
+import { AuthorizationOperations } from './authorization/authorization-operations.js';
+import { GroupOperations } from './groups/group-operations.js';
+import { PolicyOperations } from './policies/policy-operations.js';
+import { RoleOperations } from './roles/role-operations.js';
+import { IamCore, type IamCoreOptions } from './service/iam-core.js';
+import { UserOperations } from './users/user-operations.js';
+
+/** The IAM domain's entry point: one object per area, all sharing one core. */
+export class IamService {
+  readonly core: IamCore;
+  readonly accounts: AccountOperations;
+  readonly users: UserOperations;
+  readonly groups: GroupOperations;
+  readonly roles: RoleOperations;
+  readonly policies: PolicyOperations;
+  readonly accessKeys: AccessKeyOperations;
+  readonly authorization: AuthorizationOperations;
+  readonly audit: AuditOperations;
+
+  constructor(options: IamCoreOptions) {
+    this.core = new IamCore(options);
+    this.accounts = new AccountOperations(this.core);
+    this.users = new UserOperations(this.core);
+    this.groups = new GroupOperations(this.core);
+    this.roles = new RoleOperations(this.core);
+    this.policies = new PolicyOperations(this.core);
+    this.accessKeys = new AccessKeyOperations(this.core);
+    this.authorization = new AuthorizationOperations(this.core);
+    this.audit = new AuditOperations(this.core);
+  }
+}

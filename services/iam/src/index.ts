@@ -1,0 +1,13 @@
+export type { NewAccessKey } from './access-keys/access-key-operations.js';
+export type { CreatedAccount } from './accounts/account-operations.js';
+export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policies/aws-managed-policies.js';
+export type { AuditFilter } from './audit/audit-operations.js';
+export { resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
+export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './authorization/authorization-operations.js';
+export { bootstrap, type BootstrapResult, loadKeyring } from './bootstrap.js';
+export { type Caller, type CallerKind, type Clock, systemClock } from './command-context.js';
+export { Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
+export * from './iam-error.js';
+export { IamService } from './iam-service.js';
+export { replayReadModels, type ReplayReport } from './replay.js';
+export type { Tag } from './naming/index.js';

@@ -1,0 +1,15 @@
+export {
+  NAME_LIMITS,
+  checkAccountAlias,
+  checkDescription,
+  checkGroupName,
+  checkMaxSessionDuration,
+  checkPath,
+  checkPolicyName,
+  checkRoleName,
+  checkRoleSessionName,
+  checkUserName,
+} from './iam-names.js';
+export { DEFAULT_QUOTAS, QUOTA_ADJUSTABLE, withQuotaOverrides, type QuotaName, type Quotas } from './quotas.js';
+export type { CheckResult } from './rules.js';
+export { TAG_LIMITS, checkTags, type CheckTagsOptions, type Tag } from './tags.js';

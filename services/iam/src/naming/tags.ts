@@ -1,0 +1,90 @@
+import { characterCount, checkCharacters, checkLength, type CheckResult } from './rules.js';
+
+/**
+ * IAM tag rules. Sources, as of this writing:
+ *   - IAM API Reference, `Tag` data type: `Key` 1–128 and `Value` 0–256 characters, both of
+ *     pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]`; TagUser/TagRole `Tags`: at most 50 items.
+ *   - IAM User Guide, "IAM and AWS STS quotas": 50 tags per user, role, customer managed policy
+ *     and other taggable IAM resources.
+ *   - IAM User Guide, "Tagging IAM resources" (id_tags): "You cannot create a tag key or value
+ *     that begins with the text aws:"; tag keys on IAM users and roles are not case sensitive
+ *     (case is preserved, but `Department` and `department` are the same key), while on other IAM
+ *     resources (customer managed policies, instance profiles, …) they are.
+ */
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface CheckTagsOptions {
+  /**
+   * Whether keys differing only in case are distinct. `false` (the default) is IAM's rule for
+   * users and roles; pass `true` for customer managed policies and other IAM resources.
+   */
+  readonly caseSensitiveKeys?: boolean;
+}
+
+export const TAG_LIMITS = Object.freeze({
+  tagsPerEntity: 50,
+  keyMin: 1,
+  keyMax: 128,
+  valueMin: 0,
+  valueMax: 256,
+  reservedPrefix: 'aws:',
+});
+
+const TAG_CHARACTER = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]$/u;
+const TAG_CHARACTERS = 'letters, numbers, spaces and the characters _ . : / = + - @';
+
+function label(index: number, key: string): string {
+  // Keys are not secret; show a short one to help find it, but never more than 40 characters.
+  return characterCount(key) <= 40 && [...key].every((c) => TAG_CHARACTER.test(c)) ? `Tags[${index}] (${JSON.stringify(key)})` : `Tags[${index}]`;
+}
+
+function hasReservedPrefix(text: string): boolean {
+  return text.slice(0, TAG_LIMITS.reservedPrefix.length).toLowerCase() === TAG_LIMITS.reservedPrefix;
+}
+
+/**
+ * Checks tags about to be put on an entity. `existingCount` is how many tags the entity already
+ * has that this request will not overwrite (tags whose keys are not among `tags`); the total may
+ * not exceed 50.
+ */
+export function checkTags(tags: readonly Tag[], existingCount = 0, options: CheckTagsOptions = {}): CheckResult {
+  if (!Array.isArray(tags)) return 'Tags must be a list of {key, value} pairs.';
+  if (!Number.isInteger(existingCount) || existingCount < 0) return 'existingCount must be a whole number of tags, 0 or more.';
+
+  const total = existingCount + tags.length;
+  if (total > TAG_LIMITS.tagsPerEntity) {
+    const breakdown = existingCount > 0 ? ` (${existingCount} already there and ${tags.length} new)` : '';
+    return `An entity can have at most ${TAG_LIMITS.tagsPerEntity} tags; this would give it ${total}${breakdown}.`;
+  }
+
+  const seen = new Map<string, number>();
+  for (const [index, tag] of tags.entries()) {
+    if (tag === null || typeof tag !== 'object' || typeof tag.key !== 'string' || typeof tag.value !== 'string') {
+      return `Tags[${index}] must have a string key and a string value.`;
+    }
+    const { key, value } = tag;
+    const keyElement = `${label(index, key)} key`;
+    const valueElement = `${label(index, key)} value`;
+    const problem =
+      checkLength(keyElement, key, TAG_LIMITS.keyMin, TAG_LIMITS.keyMax) ??
+      checkCharacters(keyElement, key, TAG_CHARACTER, TAG_CHARACTERS) ??
+      (hasReservedPrefix(key) ? `${keyElement} must not begin with "aws:" in any case; that prefix is reserved for AWS.` : undefined) ??
+      checkLength(valueElement, value, TAG_LIMITS.valueMin, TAG_LIMITS.valueMax) ??
+      checkCharacters(valueElement, value, TAG_CHARACTER, TAG_CHARACTERS) ??
+      (hasReservedPrefix(value) ? `${valueElement} must not begin with "aws:" in any case; that prefix is reserved for AWS.` : undefined);
+    if (problem !== undefined) return problem;
+
+    const identity = options.caseSensitiveKeys === true ? key : key.toLowerCase();
+    const earlier = seen.get(identity);
+    if (earlier !== undefined) {
+      const how = options.caseSensitiveKeys === true ? 'the same key' : 'the same key (tag keys are not case sensitive)';
+      return `${label(index, key)} has ${how} as Tags[${earlier}]; each key may appear only once.`;
+    }
+    seen.set(identity, index);
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+/**
+ * The AWS-managed policies every account can attach, by name. Their ARNs have the account `aws`
+ * (`arn:aws:iam::aws:policy/ReadOnlyAccess`). Warden's documents grant the same intent as AWS's
+ * over the actions Warden knows: AWS's own ReadOnlyAccess lists thousands of service actions, which
+ * here collapse to the read verbs.
+ */
+export interface AwsManagedPolicy {
+  readonly name: string;
+  readonly path: string;
+  readonly description: string;
+  readonly document: string;
+}
+
+const document = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
+  {
+    name: 'AdministratorAccess',
+    path: '/',
+    description: 'Provides full access to every action on every resource.',
+    document: document({ Effect: 'Allow', Action: '*', Resource: '*' }),
+  },
+  {
+    name: 'PowerUserAccess',
+    path: '/',
+    description: 'Provides full access except the management of users, groups and accounts.',
+    document: document(
+      { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
+      { Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles', 'organizations:DescribeOrganization', 'account:ListRegions', 'account:GetAccountInformation'], Resource: '*' },
+    ),
+  },
+  {
+    name: 'ReadOnlyAccess',
+    path: '/',
+    description: 'Provides read-only access to every service.',
+    document: document({ Effect: 'Allow', Action: ['*:Get*', '*:List*', '*:Describe*', '*:BatchGet*', '*:Simulate*'], Resource: '*' }),
+  },
+  {
+    name: 'IAMFullAccess',
+    path: '/',
+    description: 'Provides full access to IAM.',
+    document: document({ Effect: 'Allow', Action: ['iam:*', 'organizations:DescribeAccount', 'organizations:DescribeOrganization', 'organizations:ListAccounts'], Resource: '*' }),
+  },
+  {
+    name: 'IAMReadOnlyAccess',
+    path: '/',
+    description: 'Provides read-only access to IAM.',
+    document: document({ Effect: 'Allow', Action: ['iam:GenerateCredentialReport', 'iam:Get*', 'iam:List*', 'iam:SimulateCustomPolicy', 'iam:SimulatePrincipalPolicy'], Resource: '*' }),
+  },
+  {
+    name: 'IAMUserChangePassword',
+    path: '/',
+    description: 'Lets an IAM user change their own password.',
+    document: document(
+      { Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' },
+      { Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' },
+    ),
+  },
+];
+
+const BY_NAME = new Map(AWS_MANAGED_POLICIES.map((policy) => [policy.name, policy]));
+
+/** The AWS-managed policy an ARN names (`arn:PARTITION:iam::aws:policy[/path]/NAME`), if any. */
+export function findAwsManagedPolicy(arn: string): AwsManagedPolicy | undefined {
+  const match = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return match ? BY_NAME.get(match[1]!) : undefined;
+}

@@ -1,0 +1,40 @@
+import type { Database, StoredEvent } from '@warden/db';
+import type { Transaction } from 'kysely';
+import type { AccountEvent } from './accounts/account.events.js';
+import { projectAccountEvent } from './accounts/accounts.projection.js';
+import type { GroupEvent } from './groups/group.events.js';
+import type { KeyringEvent } from './keyring/keyring.events.js';
+import { projectKeyringEvent } from './keyring/keyring.projection.js';
+import { projectGroupEvent } from './groups/groups.projection.js';
+import type { ManagedPolicyEvent } from './policies/managed-policy.events.js';
+import { projectManagedPolicyEvent } from './policies/managed-policies.projection.js';
+import type { RoleEvent } from './roles/role.events.js';
+import { projectRoleEvent } from './roles/roles.projection.js';
+import type { UserEvent } from './users/user.events.js';
+import { projectUserEvent } from './users/users.projection.js';
+
+/**
+ * Every inline projection, dispatched by the stream the event belongs to. Live appends and replay
+ * both go through here, so a rebuilt read model is the live one by construction (and a test checks
+ * it row for row).
+ */
+export async function projectEvent(trx: Transaction<Database>, stored: StoredEvent): Promise<void> {
+  const event = { type: stored.type, data: stored.data };
+  const kind = stored.streamId.slice(0, stored.streamId.indexOf('/'));
+  switch (kind) {
+    case 'account':
+      return projectAccountEvent(trx, stored, event as AccountEvent);
+    case 'user':
+      return projectUserEvent(trx, stored, event as UserEvent);
+    case 'group':
+      return projectGroupEvent(trx, stored, event as GroupEvent);
+    case 'role':
+      return projectRoleEvent(trx, stored, event as RoleEvent);
+    case 'policy':
+      return projectManagedPolicyEvent(trx, stored, event as ManagedPolicyEvent);
+    case 'keyring':
+      return projectKeyringEvent(trx, stored, event as KeyringEvent);
+    default:
+      throw new Error(`no projection for stream ${stored.streamId}`);
+  }
+}

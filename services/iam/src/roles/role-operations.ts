@@ -1,0 +1,137 @@
+import type { Database, RoleRow } from '@warden/db';
+import type { Transaction } from 'kysely';
+import { entityArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Tag } from '../naming/index.js';
+import type { IamCore } from '../service/iam-core.js';
+import { findRole, requireAttachablePolicy, requireRole } from '../service/lookups.js';
+import { requestTagContext } from '../users/user-operations.js';
+import { type RoleCommand, roleDecider } from './role.decider.js';
+
+export interface CreateRoleInput {
+  readonly roleName: string;
+  readonly path?: string | null;
+  readonly assumeRolePolicyDocument: string;
+  readonly description?: string | null;
+  readonly maxSessionDuration?: number | null;
+  readonly tags?: readonly Tag[] | null;
+  readonly permissionsBoundary?: string | null;
+}
+
+export class RoleOperations {
+  constructor(private readonly core: IamCore) {}
+
+  async create(caller: Caller, input: CreateRoleInput): Promise<RoleRow> {
+    const path = input.path ?? '/';
+    const roleId = this.core.newId('AROA');
+    const arn = entityArn(this.core.partition, caller.accountId, 'role', path, input.roleName);
+    await this.core.mutate(caller, async (trx) => {
+      if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
+      const quotas = await this.core.quotas(trx, caller.accountId);
+      const count = await trx.selectFrom('roles').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      if (Number(count.count) >= quotas.roles) throw new LimitExceededError(`Cannot exceed quota for RolesPerAccount: ${quotas.roles}.`);
+      return {
+        action: 'iam:CreateRole',
+        resource: arn,
+        decider: roleDecider,
+        streamId: `role/${roleId}`,
+        command: {
+          type: 'CreateRole' as const,
+          roleId,
+          roleName: input.roleName,
+          path,
+          arn,
+          trustPolicy: input.assumeRolePolicyDocument,
+          description: input.description ?? null,
+          maxSessionDuration: input.maxSessionDuration ?? 3600,
+          tags: [...(input.tags ?? [])],
+          permissionsBoundaryArn: input.permissionsBoundary ?? null,
+        },
+        lockKeys: [`role-name/${String(input.roleName).toLowerCase()}`],
+        extraContext: requestTagContext(input.tags ?? []),
+      };
+    });
+    return this.core.read(caller, (trx) => requireRole(trx, caller.accountId, input.roleName));
+  }
+
+  async get(caller: Caller, roleName: string): Promise<RoleRow> {
+    return this.core.read(caller, async (trx) => {
+      const role = await findRole(trx, caller.accountId, roleName);
+      await this.core.authorize(trx, caller, 'iam:GetRole', role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName));
+      if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+      return role;
+    });
+  }
+
+  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<RoleRow[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListRoles', entityArn(this.core.partition, caller.accountId, 'role', '/', '*'));
+      let query = trx.selectFrom('roles').selectAll().where('account_id', '=', caller.accountId);
+      if (options.after) query = query.where('role_name_key', '>', options.after);
+      return query.orderBy('role_name_key').limit(options.first).execute();
+    });
+  }
+
+  private async roleMutation(caller: Caller, roleName: string, action: string, command: (role: RoleRow, trx: Transaction<Database>) => Promise<RoleCommand> | RoleCommand): Promise<void> {
+    await this.core.mutate(caller, async (trx) => {
+      const role = await findRole(trx, caller.accountId, roleName);
+      const resource = role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName);
+      if (!role) {
+        await this.core.authorize(trx, caller, action, resource);
+        await requireRole(trx, caller.accountId, roleName);
+      }
+      return { action, resource, decider: roleDecider, streamId: `role/${role!.role_id}`, command: await command(role!, trx) };
+    });
+  }
+
+  async delete(caller: Caller, roleName: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:DeleteRole', () => ({ type: 'DeleteRole' }));
+  }
+
+  async update(caller: Caller, roleName: string, input: { description?: string | null; maxSessionDuration?: number | null }): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:UpdateRole', () => ({ type: 'UpdateRole', description: input.description ?? null, maxSessionDuration: input.maxSessionDuration ?? null }));
+  }
+
+  async updateAssumeRolePolicy(caller: Caller, roleName: string, policyDocument: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:UpdateAssumeRolePolicy', () => ({ type: 'UpdateAssumeRolePolicy', trustPolicy: policyDocument }));
+  }
+
+  async tag(caller: Caller, roleName: string, tags: readonly Tag[]): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:TagRole', () => ({ type: 'TagRole', tags: [...tags] }));
+  }
+
+  async untag(caller: Caller, roleName: string, tagKeys: readonly string[]): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:UntagRole', () => ({ type: 'UntagRole', tagKeys: [...tagKeys] }));
+  }
+
+  async putPermissionsBoundary(caller: Caller, roleName: string, policyArn: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:PutRolePermissionsBoundary', async (_role, trx) => {
+      await requireAttachablePolicy(trx, caller.accountId, policyArn);
+      return { type: 'PutRolePermissionsBoundary', policyArn };
+    });
+  }
+
+  async deletePermissionsBoundary(caller: Caller, roleName: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:DeleteRolePermissionsBoundary', () => ({ type: 'DeleteRolePermissionsBoundary' }));
+  }
+
+  async attachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:AttachRolePolicy', async (_role, trx) => {
+      await requireAttachablePolicy(trx, caller.accountId, policyArn);
+      return { type: 'AttachRolePolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
+    });
+  }
+
+  async detachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:DetachRolePolicy', () => ({ type: 'DetachRolePolicy', policyArn }));
+  }
+
+  async putInlinePolicy(caller: Caller, roleName: string, policyName: string, document: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:PutRolePolicy', () => ({ type: 'PutRolePolicy', policyName, document }));
+  }
+
+  async deleteInlinePolicy(caller: Caller, roleName: string, policyName: string): Promise<void> {
+    await this.roleMutation(caller, roleName, 'iam:DeleteRolePolicy', () => ({ type: 'DeleteRolePolicy', policyName }));
+  }
+}

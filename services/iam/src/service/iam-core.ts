@@ -1,0 +1,128 @@
+import { ConcurrencyError, type Database, inAccountTransaction } from '@warden/db';
+import type { Kysely, Transaction } from 'kysely';
+import { Authorizer } from '../authorization/authorizer.js';
+import type { PrincipalRecord } from '../authorization/principal-policy-loader.js';
+import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
+import type { Keyring } from '../crypto/index.js';
+import { handleCommand, type Handled } from '../command-handler.js';
+import type { Decider, DomainEvent } from '../decider.js';
+import { AccessDeniedError, ConcurrentModificationError, NoSuchEntityError } from '../iam-error.js';
+import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
+import { DEFAULT_QUOTAS, type Quotas } from '../naming/index.js';
+
+/**
+ * What every operation shares: the database, the keyring, the authorizer, the clock and the id
+ * source, and the one path every mutation takes — inside the caller's account transaction, look up
+ * what it needs, authorize the caller with its real policies, decide, append, project; retried a
+ * few times when another writer got to the stream first.
+ */
+export interface IamCoreOptions {
+  readonly db: Kysely<Database>;
+  readonly keyring: Keyring;
+  readonly partition?: string;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+}
+
+export interface Mutation<Command, Event extends DomainEvent, State> {
+  readonly action: string;
+  readonly resource: string;
+  readonly decider: Decider<Command, Event, State>;
+  readonly streamId: string;
+  readonly command: Command;
+  readonly lockKeys?: readonly string[];
+  readonly extraContext?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+const ATTEMPTS = 4;
+
+export class IamCore {
+  readonly db: Kysely<Database>;
+  readonly keyring: Keyring;
+  readonly partition: string;
+  readonly clock: Clock;
+  readonly authorizer: Authorizer;
+  private readonly random: RandomSource | undefined;
+
+  constructor(options: IamCoreOptions) {
+    this.db = options.db;
+    this.keyring = options.keyring;
+    this.partition = options.partition ?? 'aws';
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random;
+    this.authorizer = new Authorizer(this.partition);
+  }
+
+  newId(prefix: UniqueIdPrefix): string {
+    return this.random ? generateUniqueId(prefix, this.random) : generateUniqueId(prefix);
+  }
+
+  /** Runs a read-only piece of work in the caller's account transaction. */
+  read<T>(caller: Caller, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return inAccountTransaction(this.db, caller.accountId, work);
+  }
+
+  async mutate<Command, Event extends DomainEvent, State>(
+    caller: Caller,
+    prepare: (trx: Transaction<Database>) => Promise<Mutation<Command, Event, State>>,
+  ): Promise<Handled<State>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inAccountTransaction(this.db, caller.accountId, async (trx) => {
+          const mutation = await prepare(trx);
+          await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext);
+          return handleCommand(trx, mutation.decider, {
+            accountId: caller.accountId,
+            streamId: mutation.streamId,
+            command: mutation.command,
+            metadata: { ...eventMetadata(caller), resourceArn: mutation.resource },
+            occurredAt: this.clock.now(),
+            ...(mutation.lockKeys ? { lockKeys: mutation.lockKeys } : {}),
+          });
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (attempt >= ATTEMPTS) throw new ConcurrentModificationError('The entity was changed by another request at the same time; retry the request.');
+      }
+    }
+  }
+
+  /**
+   * The caller's permission for an action on a resource of its own account. The root user is not
+   * bound by identity-based policies within its own account; everyone else is decided by the
+   * evaluator with their real policies.
+   */
+  async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): Promise<void> {
+    if (caller.kind === 'root') return;
+    const principal = await this.callerPrincipal(trx, caller);
+    const epoch = await this.changeEpoch(trx, caller.accountId);
+    const compiled = await this.authorizer.compiledPrincipal(trx, principal, epoch);
+    const result = this.authorizer.decide(compiled, caller, action, resource, this.clock.now(), extraContext);
+    Authorizer.require(result, caller.arn, action, resource);
+  }
+
+  async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {
+    const row = await trx.selectFrom('accounts').select('change_epoch').where('account_id', '=', accountId).executeTakeFirst();
+    if (!row) throw new NoSuchEntityError(`Account ${accountId} does not exist.`);
+    return String(row.change_epoch);
+  }
+
+  async callerPrincipal(trx: Kysely<Database>, caller: Caller): Promise<PrincipalRecord> {
+    if (caller.kind === 'user' && caller.userId) {
+      const principal = await this.userPrincipal(trx, caller.accountId, caller.userId);
+      if (principal) return principal;
+    }
+    throw new AccessDeniedError(`${caller.arn} is not a principal that can be authorized here.`);
+  }
+
+  async userPrincipal(trx: Kysely<Database>, accountId: string, userId: string): Promise<PrincipalRecord | undefined> {
+    const user = await trx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
+    if (!user) return undefined;
+    return { type: 'user', id: user.user_id, name: user.user_name, arn: user.arn, accountId, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags };
+  }
+
+  async quotas(trx: Kysely<Database>, accountId: string): Promise<Quotas> {
+    const row = await trx.selectFrom('accounts').select('quotas').where('account_id', '=', accountId).executeTakeFirst();
+    return { ...DEFAULT_QUOTAS, ...(row?.quotas ?? {}) } as Quotas;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+
+/** Name → entity lookups in the read models, always filtered by account (names are case-insensitive). */
+export function findUser(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_name_key', '=', userName.toLowerCase()).executeTakeFirst();
+}
+
+export function findGroup(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow | undefined> {
+  return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', groupName.toLowerCase()).executeTakeFirst();
+}
+
+export function findRole(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow | undefined> {
+  return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', roleName.toLowerCase()).executeTakeFirst();
+}
+
+export async function requireUser(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow> {
+  const user = await findUser(db, accountId, userName);
+  if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+  return user;
+}
+
+export async function requireGroup(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow> {
+  const group = await findGroup(db, accountId, groupName);
+  if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+  return group;
+}
+
+export async function requireRole(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow> {
+  const role = await findRole(db, accountId, roleName);
+  if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+  return role;
+}
+
+/**
+ * A managed policy that may be attached in this account: an AWS-managed policy, or one of the
+ * account's own customer-managed policies (never another account's).
+ */
+export async function requireAttachablePolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<void> {
+  if (typeof policyArn !== 'string' || !policyArn.startsWith('arn:')) throw new InvalidInputError(`${JSON.stringify(policyArn)} is not a policy ARN.`);
+  if (findAwsManagedPolicy(policyArn)) return;
+  const row = await db.selectFrom('policies').select('policy_id').where('account_id', '=', accountId).where('arn', '=', policyArn).executeTakeFirst();
+  if (!row) throw new NoSuchEntityError(`Policy ${policyArn} does not exist or is not attachable.`);
+}

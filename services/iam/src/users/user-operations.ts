@@ -1,0 +1,161 @@
+import type { UserRow } from '@warden/db';
+import { entityArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Tag } from '../naming/index.js';
+import type { IamCore } from '../service/iam-core.js';
+import { findUser, requireAttachablePolicy, requireGroup, requireUser } from '../service/lookups.js';
+import { userDecider } from './user.decider.js';
+
+/** The user operations of the API, each authorized as the IAM action of the same name. */
+export interface CreateUserInput {
+  readonly userName: string;
+  readonly path?: string | null;
+  readonly tags?: readonly Tag[] | null;
+  readonly permissionsBoundary?: string | null;
+}
+
+export class UserOperations {
+  constructor(private readonly core: IamCore) {}
+
+  private arnFor(caller: Caller, user: UserRow | undefined, userName: string): string {
+    return user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
+  }
+
+  async create(caller: Caller, input: CreateUserInput): Promise<UserRow> {
+    const path = input.path ?? '/';
+    const userId = this.core.newId('AIDA');
+    const arn = entityArn(this.core.partition, caller.accountId, 'user', path, input.userName);
+    await this.core.mutate(caller, async (trx) => {
+      if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
+      const quotas = await this.core.quotas(trx, caller.accountId);
+      const count = await trx.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      if (Number(count.count) >= quotas.users) throw new LimitExceededError(`Cannot exceed quota for UsersPerAccount: ${quotas.users}.`);
+      return {
+        action: 'iam:CreateUser',
+        resource: arn,
+        decider: userDecider,
+        streamId: `user/${userId}`,
+        command: {
+          type: 'CreateUser' as const,
+          userId,
+          userName: input.userName,
+          path,
+          arn,
+          tags: [...(input.tags ?? [])],
+          permissionsBoundaryArn: input.permissionsBoundary ?? null,
+        },
+        lockKeys: [`user-name/${String(input.userName).toLowerCase()}`],
+        extraContext: requestTagContext(input.tags ?? []),
+      };
+    });
+    return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, input.userName));
+  }
+
+  async get(caller: Caller, userName: string | undefined): Promise<UserRow> {
+    return this.core.read(caller, async (trx) => {
+      const name = userName ?? caller.userName;
+      if (!name) throw new InvalidInputError('userName is required when the caller is not an IAM user.');
+      const user = await findUser(trx, caller.accountId, name);
+      await this.core.authorize(trx, caller, 'iam:GetUser', this.arnFor(caller, user, name));
+      if (!user) throw new NoSuchEntityError(`The user with name ${name} cannot be found.`);
+      return user;
+    });
+  }
+
+  async list(caller: Caller, options: { pathPrefix?: string | null; after?: string | null; first: number }): Promise<UserRow[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListUsers', entityArn(this.core.partition, caller.accountId, 'user', options.pathPrefix ?? '/', '*'));
+      let query = trx.selectFrom('users').selectAll().where('account_id', '=', caller.accountId);
+      if (options.pathPrefix) query = query.where('path', 'like', `${options.pathPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+      if (options.after) query = query.where('user_name_key', '>', options.after);
+      return query.orderBy('user_name_key').limit(options.first).execute();
+    });
+  }
+
+  private async userMutation(caller: Caller, userName: string, action: string, command: (user: UserRow) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0], extra?: (trx: Parameters<Parameters<IamCore['mutate']>[1]>[0]) => Promise<void>) {
+    await this.core.mutate(caller, async (trx) => {
+      const user = await findUser(trx, caller.accountId, userName);
+      const resource = this.arnFor(caller, user, userName);
+      if (!user) {
+        await this.core.authorize(trx, caller, action, resource);
+        await requireUser(trx, caller.accountId, userName);
+      }
+      await extra?.(trx);
+      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!) };
+    });
+  }
+
+  async delete(caller: Caller, userName: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:DeleteUser', () => ({ type: 'DeleteUser' }));
+  }
+
+  async tag(caller: Caller, userName: string, tags: readonly Tag[]): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:TagUser', () => ({ type: 'TagUser', tags: [...tags] }));
+  }
+
+  async untag(caller: Caller, userName: string, tagKeys: readonly string[]): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:UntagUser', () => ({ type: 'UntagUser', tagKeys: [...tagKeys] }));
+  }
+
+  async putPermissionsBoundary(caller: Caller, userName: string, policyArn: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:PutUserPermissionsBoundary', () => ({ type: 'PutUserPermissionsBoundary', policyArn }), (trx) => requireAttachablePolicy(trx, caller.accountId, policyArn));
+  }
+
+  async deletePermissionsBoundary(caller: Caller, userName: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:DeleteUserPermissionsBoundary', () => ({ type: 'DeleteUserPermissionsBoundary' }));
+  }
+
+  async attachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
+    let quota = 0;
+    await this.userMutation(
+      caller,
+      userName,
+      'iam:AttachUserPolicy',
+      () => ({ type: 'AttachUserPolicy', policyArn, quota }),
+      async (trx) => {
+        await requireAttachablePolicy(trx, caller.accountId, policyArn);
+        quota = (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal;
+      },
+    );
+  }
+
+  async detachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:DetachUserPolicy', () => ({ type: 'DetachUserPolicy', policyArn }));
+  }
+
+  async putInlinePolicy(caller: Caller, userName: string, policyName: string, document: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:PutUserPolicy', () => ({ type: 'PutUserPolicy', policyName, document }));
+  }
+
+  async deleteInlinePolicy(caller: Caller, userName: string, policyName: string): Promise<void> {
+    await this.userMutation(caller, userName, 'iam:DeleteUserPolicy', () => ({ type: 'DeleteUserPolicy', policyName }));
+  }
+
+  async addToGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
+    // AWS authorizes AddUserToGroup on the group.
+    await this.core.mutate(caller, async (trx) => {
+      const group = await requireGroup(trx, caller.accountId, groupName);
+      const user = await requireUser(trx, caller.accountId, userName);
+      const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;
+      return { action: 'iam:AddUserToGroup', resource: group.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'AddUserToGroup' as const, groupId: group.group_id, groupName: group.group_name, quota } };
+    });
+  }
+
+  async removeFromGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
+    await this.core.mutate(caller, async (trx) => {
+      const group = await requireGroup(trx, caller.accountId, groupName);
+      const user = await requireUser(trx, caller.accountId, userName);
+      return { action: 'iam:RemoveUserFromGroup', resource: group.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name } };
+    });
+  }
+}
+
+/** aws:RequestTag/KEY and aws:TagKeys for operations that set tags. */
+export function requestTagContext(tags: readonly Tag[]): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = {};
+  if (tags.length === 0) return context;
+  for (const tag of tags) context[`aws:RequestTag/${tag.key}`] = tag.value;
+  context['aws:TagKeys'] = tags.map((tag) => tag.key);
+  return context;
+}

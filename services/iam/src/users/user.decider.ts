@@ -1,0 +1,126 @@
+import type { Decider } from '../decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
+import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
+import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
+
+/**
+ * The rules of a user: AWS's names and limits, and AWS's delete rule (a user with access keys,
+ * policies or groups cannot be deleted).
+ */
+export type UserCommand =
+  | { type: 'CreateUser'; userId: string; userName: string; path: string; arn: string; tags: Tag[]; permissionsBoundaryArn: string | null }
+  | { type: 'DeleteUser' }
+  | { type: 'TagUser'; tags: Tag[] }
+  | { type: 'UntagUser'; tagKeys: string[] }
+  | { type: 'PutUserPermissionsBoundary'; policyArn: string }
+  | { type: 'DeleteUserPermissionsBoundary' }
+  | { type: 'AttachUserPolicy'; policyArn: string; quota: number }
+  | { type: 'DetachUserPolicy'; policyArn: string }
+  | { type: 'PutUserPolicy'; policyName: string; document: string }
+  | { type: 'DeleteUserPolicy'; policyName: string }
+  | { type: 'AddUserToGroup'; groupId: string; groupName: string; quota: number }
+  | { type: 'RemoveUserFromGroup'; groupId: string; groupName: string }
+  | { type: 'CreateAccessKey'; accessKeyId: string; secret: EncryptedSecretData; quota: number }
+  | { type: 'UpdateAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
+  | { type: 'DeleteAccessKey'; accessKeyId: string };
+
+function requireUser(state: UserState): void {
+  if (state.status !== 'active') throw new NoSuchEntityError('The user with the given name cannot be found.');
+}
+
+function requireKey(state: UserState, accessKeyId: string): void {
+  if (!(accessKeyId in state.accessKeys)) throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
+}
+
+function check(problem: string | undefined): void {
+  if (problem) throw new InvalidInputError(problem);
+}
+
+export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
+  switch (command.type) {
+    case 'CreateUser': {
+      if (state.status !== 'none') throw new EntityAlreadyExistsError(`User with name ${command.userName} already exists.`);
+      check(checkUserName(command.userName));
+      check(checkPath(command.path));
+      check(checkTags(command.tags));
+      const { type: _type, ...data } = command;
+      return [{ type: 'UserCreated', data }];
+    }
+    case 'DeleteUser': {
+      requireUser(state);
+      const blockers = [
+        Object.keys(state.accessKeys).length > 0 ? 'access keys' : undefined,
+        state.policies.attached.length > 0 ? 'attached policies' : undefined,
+        Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
+        state.groupIds.length > 0 ? 'group memberships' : undefined,
+      ].filter((blocker) => blocker !== undefined);
+      if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
+      return [{ type: 'UserDeleted', data: { userId: state.userId, userName: state.userName } }];
+    }
+    case 'TagUser': {
+      requireUser(state);
+      const replaced = new Set(command.tags.map((tag) => tag.key.toLowerCase()));
+      check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
+      return [{ type: 'UserTagged', data: { tags: command.tags } }];
+    }
+    case 'UntagUser':
+      requireUser(state);
+      return [{ type: 'UserUntagged', data: { tagKeys: command.tagKeys } }];
+    case 'PutUserPermissionsBoundary':
+      requireUser(state);
+      return [{ type: 'UserPermissionsBoundaryPut', data: { policyArn: command.policyArn } }];
+    case 'DeleteUserPermissionsBoundary':
+      requireUser(state);
+      if (state.permissionsBoundaryArn === null) throw new NoSuchEntityError('The user has no permissions boundary.');
+      return [{ type: 'UserPermissionsBoundaryDeleted', data: {} }];
+    case 'AttachUserPolicy':
+      requireUser(state);
+      return checkAttach(state.policies, command.policyArn, command.quota) ? [{ type: 'PolicyAttachedToUser', data: { policyArn: command.policyArn } }] : [];
+    case 'DetachUserPolicy':
+      requireUser(state);
+      checkDetach(state.policies, command.policyArn, `user ${state.userName}`);
+      return [{ type: 'PolicyDetachedFromUser', data: { policyArn: command.policyArn } }];
+    case 'PutUserPolicy':
+      requireUser(state);
+      checkPutInline(command.policyName, command.document, 'user');
+      return [{ type: 'UserPolicyPut', data: { policyName: command.policyName, document: command.document } }];
+    case 'DeleteUserPolicy':
+      requireUser(state);
+      checkDeleteInline(state.policies, command.policyName, 'user');
+      return [{ type: 'UserPolicyDeleted', data: { policyName: command.policyName } }];
+    case 'AddUserToGroup':
+      requireUser(state);
+      if (state.groupIds.includes(command.groupId)) return [];
+      if (state.groupIds.length >= command.quota) throw new LimitExceededError(`Cannot exceed quota for GroupsPerUser: ${command.quota}.`);
+      return [{ type: 'UserAddedToGroup', data: { groupId: command.groupId, groupName: command.groupName } }];
+    case 'RemoveUserFromGroup':
+      requireUser(state);
+      if (!state.groupIds.includes(command.groupId)) throw new NoSuchEntityError(`The user ${state.userName} is not in group ${command.groupName}.`);
+      return [{ type: 'UserRemovedFromGroup', data: { groupId: command.groupId, groupName: command.groupName } }];
+    case 'CreateAccessKey':
+      requireUser(state);
+      if (Object.keys(state.accessKeys).length >= command.quota) throw new LimitExceededError(`Cannot exceed quota for AccessKeysPerUser: ${command.quota}.`);
+      return [{ type: 'AccessKeyCreated', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
+    case 'UpdateAccessKey':
+      requireUser(state);
+      requireKey(state, command.accessKeyId);
+      if (state.accessKeys[command.accessKeyId] === command.status) return [];
+      return [{ type: 'AccessKeyStatusUpdated', data: { accessKeyId: command.accessKeyId, status: command.status } }];
+    case 'DeleteAccessKey':
+      requireUser(state);
+      requireKey(state, command.accessKeyId);
+      return [{ type: 'AccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
+  initialState: INITIAL_USER_STATE,
+  evolve: evolveUser,
+  decide: decideUser,
+};

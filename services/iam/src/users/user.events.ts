@@ -1,0 +1,90 @@
+import type { DomainEvent } from '../decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../principal-policies.js';
+import type { Tag } from '../naming/index.js';
+
+/** Events of a user's stream (`user/AIDA…`): the user, its policies, groups and access keys. */
+export type UserEvent =
+  | DomainEvent<'UserCreated', { userId: string; userName: string; path: string; arn: string; tags: Tag[]; permissionsBoundaryArn: string | null }>
+  | DomainEvent<'UserDeleted', { userId: string; userName: string }>
+  | DomainEvent<'UserTagged', { tags: Tag[] }>
+  | DomainEvent<'UserUntagged', { tagKeys: string[] }>
+  | DomainEvent<'UserPermissionsBoundaryPut', { policyArn: string }>
+  | DomainEvent<'UserPermissionsBoundaryDeleted', Record<string, never>>
+  | DomainEvent<'PolicyAttachedToUser', { policyArn: string }>
+  | DomainEvent<'PolicyDetachedFromUser', { policyArn: string }>
+  | DomainEvent<'UserPolicyPut', { policyName: string; document: string }>
+  | DomainEvent<'UserPolicyDeleted', { policyName: string }>
+  | DomainEvent<'UserAddedToGroup', { groupId: string; groupName: string }>
+  | DomainEvent<'UserRemovedFromGroup', { groupId: string; groupName: string }>
+  | DomainEvent<'AccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
+  | DomainEvent<'AccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
+  | DomainEvent<'AccessKeyDeleted', { accessKeyId: string }>;
+
+export interface UserState {
+  readonly status: 'none' | 'active' | 'deleted';
+  readonly userId: string;
+  readonly userName: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly tags: readonly Tag[];
+  readonly permissionsBoundaryArn: string | null;
+  readonly policies: PrincipalPolicies;
+  readonly groupIds: readonly string[];
+  readonly accessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
+}
+
+export const INITIAL_USER_STATE: UserState = {
+  status: 'none',
+  userId: '',
+  userName: '',
+  path: '/',
+  arn: '',
+  tags: [],
+  permissionsBoundaryArn: null,
+  policies: NO_POLICIES,
+  groupIds: [],
+  accessKeys: {},
+};
+
+export function evolveUser(state: UserState, event: UserEvent): UserState {
+  switch (event.type) {
+    case 'UserCreated':
+      return { ...INITIAL_USER_STATE, status: 'active', ...event.data };
+    case 'UserDeleted':
+      return { ...state, status: 'deleted' };
+    case 'UserTagged': {
+      const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
+      return { ...state, tags: [...state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags] };
+    }
+    case 'UserUntagged': {
+      const keys = new Set(event.data.tagKeys.map((key) => key.toLowerCase()));
+      return { ...state, tags: state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())) };
+    }
+    case 'UserPermissionsBoundaryPut':
+      return { ...state, permissionsBoundaryArn: event.data.policyArn };
+    case 'UserPermissionsBoundaryDeleted':
+      return { ...state, permissionsBoundaryArn: null };
+    case 'PolicyAttachedToUser':
+      return { ...state, policies: withAttached(state.policies, event.data.policyArn) };
+    case 'PolicyDetachedFromUser':
+      return { ...state, policies: withoutAttached(state.policies, event.data.policyArn) };
+    case 'UserPolicyPut':
+      return { ...state, policies: withInline(state.policies, event.data.policyName, event.data.document) };
+    case 'UserPolicyDeleted':
+      return { ...state, policies: withoutInline(state.policies, event.data.policyName) };
+    case 'UserAddedToGroup':
+      return { ...state, groupIds: [...state.groupIds, event.data.groupId] };
+    case 'UserRemovedFromGroup':
+      return { ...state, groupIds: state.groupIds.filter((id) => id !== event.data.groupId) };
+    case 'AccessKeyCreated':
+      return { ...state, accessKeys: { ...state.accessKeys, [event.data.accessKeyId]: 'Active' } };
+    case 'AccessKeyStatusUpdated':
+      return { ...state, accessKeys: { ...state.accessKeys, [event.data.accessKeyId]: event.data.status } };
+    case 'AccessKeyDeleted': {
+      const accessKeys = { ...state.accessKeys };
+      delete accessKeys[event.data.accessKeyId];
+      return { ...state, accessKeys };
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import type { Database, StoredEvent } from '@warden/db';
+import type { Transaction } from 'kysely';
+import type { UserEvent } from './user.events.js';
+
+/**
+ * The user read models: users, group memberships, the user's policy attachments and inline
+ * policies, its access keys (and the key → account lookup). Runs in the append's transaction.
+ */
+export async function projectUserEvent(trx: Transaction<Database>, stored: StoredEvent, event: UserEvent): Promise<void> {
+  const accountId = stored.accountId;
+  const userId = stored.streamId.slice('user/'.length);
+  const at = stored.occurredAt;
+  switch (event.type) {
+    case 'UserCreated':
+      await trx
+        .insertInto('users')
+        .values({
+          account_id: accountId,
+          user_id: event.data.userId,
+          user_name: event.data.userName,
+          user_name_key: event.data.userName.toLowerCase(),
+          path: event.data.path,
+          arn: event.data.arn,
+          permissions_boundary_arn: event.data.permissionsBoundaryArn,
+          tags: JSON.stringify(event.data.tags) as never,
+          created_at: at,
+        })
+        .execute();
+      return;
+    case 'UserDeleted':
+      await trx.deleteFrom('users').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+      return;
+    case 'UserTagged':
+    case 'UserUntagged': {
+      const row = await trx.selectFrom('users').select('tags').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      const tags = applyTagChange(row.tags, event);
+      await trx.updateTable('users').set({ tags: JSON.stringify(tags) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+      return;
+    }
+    case 'UserPermissionsBoundaryPut':
+    case 'UserPermissionsBoundaryDeleted':
+      await trx
+        .updateTable('users')
+        .set({ permissions_boundary_arn: event.type === 'UserPermissionsBoundaryPut' ? event.data.policyArn : null })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
+      return;
+    case 'PolicyAttachedToUser':
+      await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'user', principal_id: userId, policy_arn: event.data.policyArn, attached_at: at }).execute();
+      return;
+    case 'PolicyDetachedFromUser':
+      await trx.deleteFrom('policy_attachments').where('account_id', '=', accountId).where('principal_type', '=', 'user').where('principal_id', '=', userId).where('policy_arn', '=', event.data.policyArn).execute();
+      return;
+    case 'UserPolicyPut':
+      await trx
+        .insertInto('inline_policies')
+        .values({ account_id: accountId, principal_type: 'user', principal_id: userId, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
+        .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
+        .execute();
+      return;
+    case 'UserPolicyDeleted':
+      await trx.deleteFrom('inline_policies').where('account_id', '=', accountId).where('principal_type', '=', 'user').where('principal_id', '=', userId).where('policy_name', '=', event.data.policyName).execute();
+      return;
+    case 'UserAddedToGroup':
+      await trx.insertInto('group_memberships').values({ account_id: accountId, group_id: event.data.groupId, user_id: userId, added_at: at }).execute();
+      return;
+    case 'UserRemovedFromGroup':
+      await trx.deleteFrom('group_memberships').where('account_id', '=', accountId).where('group_id', '=', event.data.groupId).where('user_id', '=', userId).execute();
+      return;
+    case 'AccessKeyCreated':
+      await trx
+        .insertInto('access_keys')
+        .values({ account_id: accountId, access_key_id: event.data.accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(event.data.secret) as never, created_at: at, last_used_at: null, last_used_action: null })
+        .execute();
+      await trx.insertInto('access_key_lookup').values({ access_key_id: event.data.accessKeyId, account_id: accountId }).execute();
+      return;
+    case 'AccessKeyStatusUpdated':
+      await trx.updateTable('access_keys').set({ status: event.data.status }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
+      return;
+    case 'AccessKeyDeleted':
+      await trx.deleteFrom('access_keys').where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
+      await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', event.data.accessKeyId).execute();
+      return;
+  }
+}
+
+export function applyTagChange(
+  tags: readonly { key: string; value: string }[],
+  event: { type: string; data: { tags?: { key: string; value: string }[]; tagKeys?: string[] } },
+): { key: string; value: string }[] {
+  if (event.data.tags) {
+    const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
+    return [...tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags];
+  }
+  const removed = new Set((event.data.tagKeys ?? []).map((key) => key.toLowerCase()));
+  return tags.filter((tag) => !removed.has(tag.key.toLowerCase()));
+}

@@ -1,0 +1,153 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inAccountTransaction } from '@warden/db';
+import {
+  AccessDeniedError,
+  ConcurrentModificationError,
+  DeleteConflictError,
+  EntityAlreadyExistsError,
+  LimitExceededError,
+  MalformedPolicyDocumentError,
+  NoSuchEntityError,
+  replayReadModels,
+  resolveAccessKey,
+} from '../src/index.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+
+const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+
+describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres') => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  const eventCount = async (accountId: string): Promise<number> => {
+    const row = await inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow());
+    return Number(row.count);
+  };
+
+  it('creates users, groups and policies, and authorizes a user with its real policies', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const alice = await iam.users.create(root, { userName: 'alice', path: '/eng/', tags: [{ key: 'team', value: 'blue' }] });
+    expect(alice.arn).toBe(`arn:aws:iam::${root.accountId}:user/eng/alice`);
+    expect(alice.user_id).toMatch(/^AIDA[A-Z2-7]{17}$/);
+    const policy = await iam.policies.create(root, { policyName: 'ReadUsers', policyDocument: doc({ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUsers'], Resource: '*' }) });
+    await iam.groups.create(root, { groupName: 'readers' });
+    await iam.groups.attachPolicy(root, 'readers', policy.arn);
+    const aliceCaller = userCaller(root.accountId, alice);
+    await expect(iam.users.create(aliceCaller, { userName: 'mallory' })).rejects.toThrow(AccessDeniedError);
+    await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(/is not authorized to perform: iam:GetUser on resource: arn:aws:iam::\d{12}:user\/eng\/alice because no identity-based policy allows the iam:GetUser action/);
+    await iam.users.addToGroup(root, 'readers', 'alice');
+    // Read-your-writes: the membership committed above is used by the very next check.
+    expect((await iam.users.get(aliceCaller, 'alice')).user_name).toBe('alice');
+    const answer = await iam.authorization.authorize(root, { principal: alice.arn, action: 'iam:ListUsers', resource: '*' });
+    expect(answer.decision).toBe('allow');
+    expect(answer.matched[0]?.policyName).toBe(policy.arn);
+    await iam.users.removeFromGroup(root, 'readers', 'alice');
+    await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('refuses bad input with typed errors and writes nothing', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(root, { userName: 'bob' });
+    const before = await eventCount(root.accountId);
+    await expect(iam.users.create(root, { userName: 'BOB' })).rejects.toThrow(EntityAlreadyExistsError);
+    await expect(iam.users.create(root, { userName: 'no spaces allowed' })).rejects.toThrow(/UserName may contain only/);
+    await expect(iam.users.putInlinePolicy(root, 'bob', 'p', '{"Statement":{"Effect":"allow"}}')).rejects.toThrow(MalformedPolicyDocumentError);
+    await expect(iam.users.attachPolicy(root, 'bob', `arn:aws:iam::${root.accountId}:policy/Nope`)).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.users.delete(root, 'nobody')).rejects.toThrow(NoSuchEntityError);
+    expect(await eventCount(root.accountId)).toBe(before);
+  });
+
+  it('enforces AWS delete rules and quotas', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(root, { userName: 'carol' });
+    await iam.accessKeys.create(root, 'carol');
+    await iam.accessKeys.create(root, 'carol');
+    await expect(iam.accessKeys.create(root, 'carol')).rejects.toThrow(LimitExceededError);
+    await expect(iam.users.delete(root, 'carol')).rejects.toThrow(DeleteConflictError);
+    const keys = await iam.accessKeys.list(root, 'carol');
+    for (const key of keys) await iam.accessKeys.delete(root, key.access_key_id);
+    await iam.users.delete(root, 'carol');
+    await expect(iam.users.get(root, 'carol')).rejects.toThrow(NoSuchEntityError);
+    const policy = await iam.policies.create(root, { policyName: 'P', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });
+    for (let i = 2; i <= 5; i++) await iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }), false);
+    await expect(iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: 's3:X', Resource: '*' }), false)).rejects.toThrow(LimitExceededError);
+    await expect(iam.policies.deleteVersion(root, policy.arn, 'v1')).rejects.toThrow(DeleteConflictError);
+    await iam.policies.setDefaultVersion(root, policy.arn, 'v3');
+    await iam.policies.deleteVersion(root, policy.arn, 'v1');
+  });
+
+  it('stores access key secrets encrypted, and resolves them for authentication', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(root, { userName: 'dave' });
+    const key = await iam.accessKeys.create(root, 'dave');
+    expect(key.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(key.secretAccessKey).toHaveLength(40);
+    const events = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('events').select(['data', 'metadata']).where('account_id', '=', root.accountId).execute());
+    expect(JSON.stringify(events)).not.toContain(key.secretAccessKey);
+    const resolved = await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', key.accessKeyId);
+    expect(resolved).toMatchObject({ secretAccessKey: key.secretAccessKey, active: true, caller: { kind: 'user', userName: 'dave', accountId: root.accountId } });
+    await iam.accessKeys.update(root, key.accessKeyId, 'Inactive');
+    expect((await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', key.accessKeyId))?.active).toBe(false);
+  });
+
+  it('keeps tenants apart: no query or mutation of one account reaches another', async () => {
+    const a = await newAccount(service);
+    const b = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(b, { userName: 'victim' });
+    const bPolicy = await iam.policies.create(b, { policyName: 'BPolicy', policyDocument: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) });
+    expect((await iam.users.list(a, { first: 100 })).map((user) => user.user_name)).toEqual([]);
+    await expect(iam.users.get(a, 'victim')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.users.delete(a, 'victim')).rejects.toThrow(NoSuchEntityError);
+    await iam.users.create(a, { userName: 'attacker' });
+    await expect(iam.users.attachPolicy(a, 'attacker', bPolicy.arn)).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.authorization.authorize(a, { principal: `arn:aws:iam::${b.accountId}:user/victim`, action: 's3:GetObject', resource: '*' })).rejects.toThrow(AccessDeniedError);
+    // Row-level security: a raw query that forgets its account filter still sees only its account.
+    const leaked = await inAccountTransaction(service.wardenDb.db, a.accountId, (trx) => sql<{ user_name: string }>`SELECT user_name FROM users`.execute(trx));
+    expect(leaked.rows.map((row) => row.user_name)).toEqual(['attacker']);
+  });
+
+  it('lets the management account authorize principals of every account', async () => {
+    const tenant = await newAccount(service);
+    const { iam } = service;
+    const user = await iam.users.create(tenant, { userName: 'erin' });
+    await iam.users.attachPolicy(tenant, 'erin', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
+    const answers = await iam.authorization.authorizeMany(service.managementRoot, [
+      { principal: user.arn, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' },
+      { principal: user.arn, action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' },
+    ]);
+    expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'implicit_deny']);
+  });
+
+  it('50 concurrent attachUserPolicy / addUserToGroup on one user: each lands or gets a typed conflict, and replay equals the live state', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(root, { userName: 'busy' });
+    const policies = await Promise.all(Array.from({ length: 10 }, (_, i) => iam.policies.create(root, { policyName: `P${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) })));
+    for (let i = 0; i < 10; i++) await iam.groups.create(root, { groupName: `g${i}` });
+    const operations = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? iam.users.attachPolicy(root, 'busy', policies[i % 10]!.arn) : iam.users.addToGroup(root, `g${i % 10}`, 'busy')));
+    const outcomes = await Promise.allSettled(operations);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(ConcurrentModificationError);
+    }
+    // Writers of one stream queue on its lock, so here every one lands.
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
+    const attached = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', root.accountId).execute());
+    expect(attached.map((row) => row.policy_arn).sort()).toEqual([0, 2, 4, 6, 8].map((i) => policies[i]!.arn).sort());
+    const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('group_memberships').select('group_id').where('account_id', '=', root.accountId).execute());
+    expect(memberships).toHaveLength(5);
+    const report = await replayReadModels(service.wardenDb.db);
+    expect(report.tables.filter((table) => !table.equal)).toEqual([]);
+    expect(report.equal).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { bootstrap, type Caller, IamService } from '../src/index.js';
+
+/**
+ * A service on each driver under test: embedded PGlite always, the real Postgres when DATABASE_URL
+ * is set (and required when WARDEN_REQUIRE_SERVICES=1, as CI sets it). A fixed master key, so the
+ * shared Postgres keeps one keyring across runs; each test then works in an account of its own.
+ */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7);
+
+const databaseUrl = process.env['DATABASE_URL'];
+if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set');
+if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of these tests are skipped (PGlite still runs).');
+
+export interface ServiceUnderTest {
+  readonly wardenDb: WardenDb;
+  readonly iam: IamService;
+  readonly managementRoot: Caller;
+}
+
+export const DRIVERS: readonly ('pglite' | 'postgres')[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
+
+export async function openService(driver: 'pglite' | 'postgres'): Promise<ServiceUnderTest> {
+  const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory' });
+  await migrateToLatest(wardenDb.db);
+  const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
+  const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });
+  const managementRoot = rootCaller(boot.managementAccountId);
+  return { wardenDb, iam, managementRoot };
+}
+
+export function rootCaller(accountId: string): Caller {
+  return { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
+}
+
+export function userCaller(accountId: string, user: { user_id: string; user_name: string; arn: string }, context: Record<string, string> = {}): Caller {
+  return { accountId, arn: user.arn, kind: 'user', userId: user.user_id, userName: user.user_name, requestContext: context };
+}
+
+/** A fresh tenant account and its root caller. */
+export async function newAccount(service: ServiceUnderTest): Promise<Caller> {
+  const created = await service.iam.accounts.create(service.managementRoot, { name: `test-${Math.random().toString(36).slice(2, 8)}` });
+  return rootCaller(created.account.account_id);
+}
