@@ -1,0 +1,24 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/errors.js';
+import './types/tag.js';
+import './types/user.js';
+import './types/group.js';
+import './types/role.js';
+import './types/policy.js';
+import './types/access-key.js';
+import './types/account.js';
+import './types/caller-identity.js';
+import './types/authorization.js';
+import './types/audit-event.js';
+
+export type { GraphQLContext } from './context.js';
+
+/** The executable schema, built once. */
+export const schema = builder.toSchema();
+
+/** The schema's SDL, sorted so that the checked-in schema.graphql diffs cleanly. */
+export function printWardenSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

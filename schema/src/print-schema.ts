@@ -1,0 +1,3 @@
+import { printWardenSchema } from './index.js';
+
+process.stdout.write(printWardenSchema());

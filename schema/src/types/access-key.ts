@@ -1,0 +1,61 @@
+import type { AccessKeyRow } from '@warden/db';
+import type { NewAccessKey } from '@warden/iam';
+import { builder } from '../builder.js';
+import { mutationErrors, queryErrors } from './result-names.js';
+
+/** An access key as listed: never its secret. */
+export const AccessKeyRef = builder.objectRef<AccessKeyRow>('AccessKeyMetadata').implement({
+  fields: (t) => ({
+    accessKeyId: t.exposeString('access_key_id'),
+    status: t.exposeString('status'),
+    createDate: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
+  }),
+});
+
+/** A new key: the only time the secret is ever returned. */
+export const NewAccessKeyRef = builder.objectRef<NewAccessKey>('AccessKey').implement({
+  fields: (t) => ({
+    accessKeyId: t.exposeString('accessKeyId'),
+    secretAccessKey: t.exposeString('secretAccessKey', { description: 'Shown once: store it now; it cannot be retrieved again.' }),
+    userName: t.string({ nullable: true, resolve: (key) => key.userName }),
+    status: t.exposeString('status'),
+    createDate: t.field({ type: 'DateTime', resolve: (key) => key.createDate }),
+  }),
+});
+
+builder.queryField('accessKeys', (t) =>
+  t.field({
+    type: [AccessKeyRef],
+    errors: queryErrors('accessKeys'),
+    description: "A user's access keys; without a user name, the caller's own.",
+    args: { userName: t.arg.string({ required: false }) },
+    resolve: (_r, args, { iam, caller }) => iam.accessKeys.list(caller, args.userName),
+  }),
+);
+
+builder.mutationField('createAccessKey', (t) =>
+  t.field({
+    type: NewAccessKeyRef,
+    errors: mutationErrors('createAccessKey'),
+    args: { input: t.arg({ type: builder.inputType('CreateAccessKeyInput', { fields: (f) => ({ userName: f.string({ required: false }) }) }), required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.accessKeys.create(caller, input.userName),
+  }),
+);
+
+const AccessKeyStatus = builder.enumType('AccessKeyStatus', { values: ['Active', 'Inactive'] as const });
+
+builder.mutationField('updateAccessKey', (t) =>
+  t.boolean({
+    errors: mutationErrors('updateAccessKey'),
+    args: { input: t.arg({ type: builder.inputType('UpdateAccessKeyInput', { fields: (f) => ({ accessKeyId: f.string({ required: true }), status: f.field({ type: AccessKeyStatus, required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.accessKeys.update(caller, input.accessKeyId, input.status), true),
+  }),
+);
+
+builder.mutationField('deleteAccessKey', (t) =>
+  t.boolean({
+    errors: mutationErrors('deleteAccessKey'),
+    args: { input: t.arg({ type: builder.inputType('DeleteAccessKeyInput', { fields: (f) => ({ accessKeyId: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.accessKeys.delete(caller, input.accessKeyId), true),
+  }),
+);

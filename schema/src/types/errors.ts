@@ -1,0 +1,76 @@
+import {
+  AccessDeniedError,
+  ConcurrentModificationError,
+  DeleteConflictError,
+  EntityAlreadyExistsError,
+  IamError,
+  InvalidInputError,
+  LimitExceededError,
+  MalformedPolicyDocumentError,
+  NoSuchEntityError,
+} from '@warden/iam';
+import { builder } from '../builder.js';
+
+/**
+ * Expected failures are typed results, every one implementing `Error` with a message and a stable
+ * code (AWS's error code). Unexpected errors are not listed anywhere, so they stay masked.
+ */
+export const ErrorInterface = builder.interfaceRef<IamError>('Error').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.exposeString('code'),
+  }),
+});
+
+function errorType(cls: new (message: string) => IamError, name: string, description: string) {
+  builder.objectType(cls, {
+    name,
+    description,
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof cls,
+  });
+  return cls;
+}
+
+errorType(EntityAlreadyExistsError, 'EntityAlreadyExistsError', 'An entity with that name already exists.');
+errorType(NoSuchEntityError, 'NoSuchEntityError', 'The entity named in the request does not exist.');
+errorType(LimitExceededError, 'LimitExceededError', 'The request would exceed a quota of the account.');
+errorType(DeleteConflictError, 'DeleteConflictError', 'The entity cannot be deleted until what depends on it is removed.');
+errorType(AccessDeniedError, 'AccessDeniedError', 'The caller is not allowed to perform the action on the resource.');
+errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks a naming rule or limit.');
+errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
+
+const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
+  description: 'A problem found in a policy document, with where it is.',
+  fields: (t) => ({
+    severity: t.exposeString('severity'),
+    code: t.exposeString('code'),
+    path: t.exposeString('path', { description: 'JSONPath of the offending element.' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(MalformedPolicyDocumentError, {
+  name: 'MalformedPolicyDocumentError',
+  description: 'The policy document is not valid; `findings` says where and why.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof MalformedPolicyDocumentError,
+  fields: (t) => ({
+    findings: t.field({ type: [PolicyFinding], resolve: (error) => [...error.findings] }),
+  }),
+});
+
+/** The errors any mutation of the IAM API can end in. */
+export const MUTATION_ERRORS = [
+  AccessDeniedError,
+  NoSuchEntityError,
+  EntityAlreadyExistsError,
+  LimitExceededError,
+  MalformedPolicyDocumentError,
+  DeleteConflictError,
+  InvalidInputError,
+  ConcurrentModificationError,
+];
+
+/** The errors a read can end in. */
+export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError];

@@ -1,0 +1,62 @@
+import type { GroupRow } from '@warden/db';
+import { builder } from '../builder.js';
+import { pageSize, toConnection } from './pagination.js';
+import { mutationErrors, queryErrors } from './result-names.js';
+import { UserRef } from './user.js';
+
+export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
+  description: 'An IAM group: users inherit the policies of the groups they belong to.',
+  fields: (t) => ({
+    groupId: t.exposeString('group_id'),
+    groupName: t.exposeString('group_name'),
+    path: t.exposeString('path'),
+    arn: t.exposeString('arn'),
+    createDate: t.field({ type: 'DateTime', resolve: (group) => group.created_at }),
+    users: t.field({ type: [UserRef], resolve: (group, _args, { iam, caller }) => iam.groups.members(caller, group) }),
+  }),
+});
+
+builder.queryField('group', (t) =>
+  t.field({ type: GroupRef, errors: queryErrors('group'), args: { groupName: t.arg.string({ required: true }) }, resolve: (_r, args, { iam, caller }) => iam.groups.get(caller, args.groupName) }),
+);
+
+builder.queryField('groups', (t) =>
+  t.connection({
+    type: GroupRef,
+    resolve: async (_r, args, { iam, caller }) => {
+      const first = pageSize(args);
+      return toConnection(await iam.groups.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.group_name_key);
+    },
+  }),
+);
+
+const GroupNameInput = builder.inputType('GroupNameInput', { fields: (t) => ({ groupName: t.string({ required: true }) }) });
+const GroupPolicyArnInput = builder.inputType('GroupPolicyArnInput', { fields: (t) => ({ groupName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
+const PutGroupPolicyInput = builder.inputType('PutGroupPolicyInput', {
+  fields: (t) => ({ groupName: t.string({ required: true }), policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }),
+});
+const DeleteGroupPolicyInput = builder.inputType('DeleteGroupPolicyInput', { fields: (t) => ({ groupName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
+
+builder.mutationField('createGroup', (t) =>
+  t.field({
+    type: GroupRef,
+    errors: mutationErrors('createGroup'),
+    args: { input: t.arg({ type: builder.inputType('CreateGroupInput', { fields: (f) => ({ groupName: f.string({ required: true }), path: f.string({ required: false }) }) }), required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.groups.create(caller, input),
+  }),
+);
+builder.mutationField('deleteGroup', (t) =>
+  t.boolean({ errors: mutationErrors('deleteGroup'), args: { input: t.arg({ type: GroupNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true) }),
+);
+builder.mutationField('attachGroupPolicy', (t) =>
+  t.field({ type: GroupRef, errors: mutationErrors('attachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.get(caller, input.groupName)) }),
+);
+builder.mutationField('detachGroupPolicy', (t) =>
+  t.field({ type: GroupRef, errors: mutationErrors('detachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.get(caller, input.groupName)) }),
+);
+builder.mutationField('putGroupPolicy', (t) =>
+  t.field({ type: GroupRef, errors: mutationErrors('putGroupPolicy'), args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.get(caller, input.groupName)) }),
+);
+builder.mutationField('deleteGroupPolicy', (t) =>
+  t.field({ type: GroupRef, errors: mutationErrors('deleteGroupPolicy'), args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.get(caller, input.groupName)) }),
+);

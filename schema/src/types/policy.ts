@@ -1,0 +1,86 @@
+import type { PolicyRow, PolicyVersionRow } from '@warden/db';
+import { builder } from '../builder.js';
+import { pageSize, toConnection } from './pagination.js';
+import { mutationErrors, queryErrors } from './result-names.js';
+
+export const PolicyVersionRef = builder.objectRef<PolicyVersionRow & { isDefault: boolean }>('PolicyVersion').implement({
+  fields: (t) => ({
+    versionId: t.exposeString('version_id'),
+    document: t.exposeString('document'),
+    isDefaultVersion: t.exposeBoolean('isDefault'),
+    createDate: t.field({ type: 'DateTime', resolve: (version) => version.created_at }),
+  }),
+});
+
+export const PolicyRef = builder.objectRef<PolicyRow>('Policy').implement({
+  description: 'A customer-managed policy of the account, with up to five versions.',
+  fields: (t) => ({
+    policyId: t.exposeString('policy_id'),
+    policyName: t.exposeString('policy_name'),
+    path: t.exposeString('path'),
+    arn: t.exposeString('arn'),
+    description: t.string({ nullable: true, resolve: (policy) => policy.description }),
+    defaultVersionId: t.exposeString('default_version_id'),
+    createDate: t.field({ type: 'DateTime', resolve: (policy) => policy.created_at }),
+    updateDate: t.field({ type: 'DateTime', resolve: (policy) => policy.updated_at }),
+    versions: t.field({
+      type: [PolicyVersionRef],
+      resolve: async (policy, _args, { iam, caller }) => (await iam.policies.versions(caller, policy)).map((version) => ({ ...version, isDefault: version.version_id === policy.default_version_id })),
+    }),
+  }),
+});
+
+builder.queryField('policy', (t) =>
+  t.field({ type: PolicyRef, errors: queryErrors('policy'), args: { policyArn: t.arg.string({ required: true }) }, resolve: (_r, args, { iam, caller }) => iam.policies.get(caller, args.policyArn) }),
+);
+
+builder.queryField('policies', (t) =>
+  t.connection({
+    type: PolicyRef,
+    resolve: async (_r, args, { iam, caller }) => {
+      const first = pageSize(args);
+      return toConnection(await iam.policies.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.policy_name_key);
+    },
+  }),
+);
+
+const PolicyArnInput = builder.inputType('PolicyArnInput', { fields: (t) => ({ policyArn: t.string({ required: true }) }) });
+const PolicyVersionInput = builder.inputType('PolicyVersionInput', { fields: (t) => ({ policyArn: t.string({ required: true }), versionId: t.string({ required: true }) }) });
+
+builder.mutationField('createPolicy', (t) =>
+  t.field({
+    type: PolicyRef,
+    errors: mutationErrors('createPolicy'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('CreatePolicyInput', {
+          fields: (f) => ({ policyName: f.string({ required: true }), path: f.string({ required: false }), description: f.string({ required: false }), policyDocument: f.string({ required: true }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_r, { input }, { iam, caller }) => iam.policies.create(caller, input),
+  }),
+);
+builder.mutationField('createPolicyVersion', (t) =>
+  t.field({
+    type: PolicyRef,
+    errors: mutationErrors('createPolicyVersion'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('CreatePolicyVersionInput', { fields: (f) => ({ policyArn: f.string({ required: true }), policyDocument: f.string({ required: true }), setAsDefault: f.boolean({ required: false }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.createVersion(caller, input.policyArn, input.policyDocument, input.setAsDefault ?? false), iam.policies.get(caller, input.policyArn)),
+  }),
+);
+builder.mutationField('setDefaultPolicyVersion', (t) =>
+  t.field({ type: PolicyRef, errors: mutationErrors('setDefaultPolicyVersion'), args: { input: t.arg({ type: PolicyVersionInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.setDefaultVersion(caller, input.policyArn, input.versionId), iam.policies.get(caller, input.policyArn)) }),
+);
+builder.mutationField('deletePolicyVersion', (t) =>
+  t.field({ type: PolicyRef, errors: mutationErrors('deletePolicyVersion'), args: { input: t.arg({ type: PolicyVersionInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.deleteVersion(caller, input.policyArn, input.versionId), iam.policies.get(caller, input.policyArn)) }),
+);
+builder.mutationField('deletePolicy', (t) =>
+  t.boolean({ errors: mutationErrors('deletePolicy'), args: { input: t.arg({ type: PolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.delete(caller, input.policyArn), true) }),
+);

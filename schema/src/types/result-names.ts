@@ -1,0 +1,15 @@
+import { MUTATION_ERRORS, QUERY_ERRORS } from './errors.js';
+
+/**
+ * Result unions named after the operation, as DESIGN.md §7 asks:
+ * `CreateUserResult = CreateUserSuccess | AccessDeniedError | …`; the success holds `data`.
+ */
+export function mutationErrors(operation: string) {
+  const name = operation.charAt(0).toUpperCase() + operation.slice(1);
+  return { types: MUTATION_ERRORS, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
+}
+
+export function queryErrors(operation: string) {
+  const name = operation.charAt(0).toUpperCase() + operation.slice(1);
+  return { types: QUERY_ERRORS, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
+}

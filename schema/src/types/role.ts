@@ -1,0 +1,120 @@
+import type { RoleRow } from '@warden/db';
+import { builder } from '../builder.js';
+import { pageSize, toConnection } from './pagination.js';
+import { mutationErrors, queryErrors } from './result-names.js';
+import { TagInput, TagRef } from './tag.js';
+
+export const RoleRef = builder.objectRef<RoleRow>('Role').implement({
+  description: 'An IAM role: permissions that trusted principals take on by assuming it.',
+  fields: (t) => ({
+    roleId: t.exposeString('role_id'),
+    roleName: t.exposeString('role_name'),
+    path: t.exposeString('path'),
+    arn: t.exposeString('arn'),
+    assumeRolePolicyDocument: t.exposeString('trust_policy'),
+    description: t.string({ nullable: true, resolve: (role) => role.description }),
+    maxSessionDuration: t.exposeInt('max_session_duration'),
+    permissionsBoundaryArn: t.string({ nullable: true, resolve: (role) => role.permissions_boundary_arn }),
+    tags: t.field({ type: [TagRef], resolve: (role) => role.tags }),
+    createDate: t.field({ type: 'DateTime', resolve: (role) => role.created_at }),
+  }),
+});
+
+builder.queryField('role', (t) =>
+  t.field({ type: RoleRef, errors: queryErrors('role'), args: { roleName: t.arg.string({ required: true }) }, resolve: (_r, args, { iam, caller }) => iam.roles.get(caller, args.roleName) }),
+);
+
+builder.queryField('roles', (t) =>
+  t.connection({
+    type: RoleRef,
+    resolve: async (_r, args, { iam, caller }) => {
+      const first = pageSize(args);
+      return toConnection(await iam.roles.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.role_name_key);
+    },
+  }),
+);
+
+const CreateRoleInput = builder.inputType('CreateRoleInput', {
+  fields: (t) => ({
+    roleName: t.string({ required: true }),
+    path: t.string({ required: false }),
+    assumeRolePolicyDocument: t.string({ required: true }),
+    description: t.string({ required: false }),
+    maxSessionDuration: t.int({ required: false, description: 'Seconds, 3600 to 43200.' }),
+    tags: t.field({ type: [TagInput], required: false }),
+    permissionsBoundary: t.string({ required: false }),
+  }),
+});
+const RoleNameInput = builder.inputType('RoleNameInput', { fields: (t) => ({ roleName: t.string({ required: true }) }) });
+const RolePolicyArnInput = builder.inputType('RolePolicyArnInput', { fields: (t) => ({ roleName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
+const PutRolePolicyInput = builder.inputType('PutRolePolicyInput', {
+  fields: (t) => ({ roleName: t.string({ required: true }), policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }),
+});
+const DeleteRolePolicyInput = builder.inputType('DeleteRolePolicyInput', { fields: (t) => ({ roleName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
+
+builder.mutationField('createRole', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('createRole'), args: { input: t.arg({ type: CreateRoleInput, required: true }) }, resolve: (_r, { input }, { iam, caller }) => iam.roles.create(caller, input) }),
+);
+builder.mutationField('deleteRole', (t) =>
+  t.boolean({ errors: mutationErrors('deleteRole'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.delete(caller, input.roleName), true) }),
+);
+builder.mutationField('updateRole', (t) =>
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('updateRole'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), description: f.string({ required: false }), maxSessionDuration: f.int({ required: false }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.update(caller, input.roleName, input), iam.roles.get(caller, input.roleName)),
+  }),
+);
+builder.mutationField('updateAssumeRolePolicy', (t) =>
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('updateAssumeRolePolicy'),
+    args: { input: t.arg({ type: builder.inputType('UpdateAssumeRolePolicyInput', { fields: (f) => ({ roleName: f.string({ required: true }), policyDocument: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.get(caller, input.roleName)),
+  }),
+);
+builder.mutationField('tagRole', (t) =>
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('tagRole'),
+    args: { input: t.arg({ type: builder.inputType('TagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.tag(caller, input.roleName, input.tags), iam.roles.get(caller, input.roleName)),
+  }),
+);
+builder.mutationField('untagRole', (t) =>
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('untagRole'),
+    args: { input: t.arg({ type: builder.inputType('UntagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.untag(caller, input.roleName, input.tagKeys), iam.roles.get(caller, input.roleName)),
+  }),
+);
+builder.mutationField('putRolePermissionsBoundary', (t) =>
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('putRolePermissionsBoundary'),
+    args: { input: t.arg({ type: builder.inputType('PutRolePermissionsBoundaryInput', { fields: (f) => ({ roleName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putPermissionsBoundary(caller, input.roleName, input.permissionsBoundary), iam.roles.get(caller, input.roleName)),
+  }),
+);
+builder.mutationField('deleteRolePermissionsBoundary', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePermissionsBoundary'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.get(caller, input.roleName)) }),
+);
+builder.mutationField('attachRolePolicy', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('attachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.get(caller, input.roleName)) }),
+);
+builder.mutationField('detachRolePolicy', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('detachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.get(caller, input.roleName)) }),
+);
+builder.mutationField('putRolePolicy', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('putRolePolicy'), args: { input: t.arg({ type: PutRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.get(caller, input.roleName)) }),
+);
+builder.mutationField('deleteRolePolicy', (t) =>
+  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePolicy'), args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.get(caller, input.roleName)) }),
+);

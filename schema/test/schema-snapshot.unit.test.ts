@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { printWardenSchema } from '../src/index.js';
+
+describe('schema.graphql', () => {
+  it('is the schema the code builds (run `npm run print-schema -w @warden/schema` after a reviewed change)', () => {
+    const checkedIn = readFileSync(join(import.meta.dirname, '..', 'schema.graphql'), 'utf8');
+    expect(printWardenSchema()).toBe(checkedIn);
+  });
+
+  it('gives every mutation one input and a typed result union with AccessDeniedError', () => {
+    const sdl = printWardenSchema();
+    const mutationBlock = /type Mutation \{([\s\S]*?)\n\}/.exec(sdl)![1]!;
+    const fields = mutationBlock.split('\n').map((line) => line.trim()).filter((line) => /^\w+[(:]/.test(line));
+    expect(fields.length).toBeGreaterThan(30);
+    for (const field of fields) {
+      expect(field, field).toMatch(/^\w+\(input: \w+Input!\): \w+Result!$/);
+      const union = /: (\w+Result)!$/.exec(field)![1]!;
+      expect(new RegExp(`union ${union} = [^\\n]*AccessDeniedError`).test(sdl), union).toBe(true);
+    }
+  });
+});
