@@ -60,17 +60,13 @@ export async function readEventsAfter(db: Kysely<Database>, cursor: ConsumerCurs
   return rows.map(toStoredEvent);
 }
 
-/** Every event in position order, in pages, for replay. */
-export async function* readAllEvents(db: Kysely<Database>, pageSize = 1000): AsyncGenerator<StoredEvent> {
+/** Every event (or one account's) in position order, in pages, for replay. */
+export async function* readAllEvents(db: Kysely<Database>, pageSize = 1000, accountId?: string): AsyncGenerator<StoredEvent> {
   let after = '0';
   for (;;) {
-    const rows = await db
-      .selectFrom('events')
-      .selectAll()
-      .where(sql<boolean>`global_position > ${after}::bigint`)
-      .orderBy('global_position')
-      .limit(pageSize)
-      .execute();
+    let query = db.selectFrom('events').selectAll().where(sql<boolean>`global_position > ${after}::bigint`);
+    if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+    const rows = await query.orderBy('global_position').limit(pageSize).execute();
     for (const row of rows) yield toStoredEvent(row);
     if (rows.length < pageSize) return;
     after = String(rows[rows.length - 1]!.global_position);

@@ -32,12 +32,12 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
 
   it('appends to a new stream and reads it back in order with its metadata', async () => {
     const account = randomAccountId();
-    const stored = await append(account, 'user/AIDA1', NO_STREAM, ['UserCreated', 'UserTagged']);
+    const stored = await append(account, 'test-user/AIDA1', NO_STREAM, ['UserCreated', 'UserTagged']);
     expect(stored.map((event) => event.streamVersion)).toEqual([0, 1]);
-    const more = await append(account, 'user/AIDA1', 1, ['UserUntagged']);
+    const more = await append(account, 'test-user/AIDA1', 1, ['UserUntagged']);
     expect(more[0]!.streamVersion).toBe(2);
     expect(BigInt(more[0]!.globalPosition)).toBeGreaterThan(BigInt(stored[1]!.globalPosition));
-    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'user/AIDA1'));
+    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'test-user/AIDA1'));
     expect(read.map((event) => event.type)).toEqual(['UserCreated', 'UserTagged', 'UserUntagged']);
     expect(read[0]!.metadata).toEqual(metadata);
     expect(read[0]!.data).toEqual({ type: 'UserCreated' });
@@ -46,17 +46,17 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
 
   it('refuses an append whose expected version is stale, writing nothing', async () => {
     const account = randomAccountId();
-    await append(account, 'group/AGPA1', NO_STREAM, ['GroupCreated']);
-    await expect(append(account, 'group/AGPA1', NO_STREAM, ['GroupCreated'])).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(append(account, 'group/AGPA1', 5, ['GroupDeleted'])).rejects.toMatchObject({ expectedVersion: 5, actualVersion: 0 });
-    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'group/AGPA1'));
+    await append(account, 'test-group/AGPA1', NO_STREAM, ['GroupCreated']);
+    await expect(append(account, 'test-group/AGPA1', NO_STREAM, ['GroupCreated'])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(append(account, 'test-group/AGPA1', 5, ['GroupDeleted'])).rejects.toMatchObject({ expectedVersion: 5, actualVersion: 0 });
+    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'test-group/AGPA1'));
     expect(read).toHaveLength(1);
   });
 
   it('lets exactly one of many racing appends with the same expected version land', async () => {
     const account = randomAccountId();
-    await append(account, 'user/RACE', NO_STREAM, ['UserCreated']);
-    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => append(account, 'user/RACE', 0, ['PolicyAttachedToUser'])));
+    await append(account, 'test-user/RACE', NO_STREAM, ['UserCreated']);
+    const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => append(account, 'test-user/RACE', 0, ['PolicyAttachedToUser'])));
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
     for (const attempt of attempts) if (attempt.status === 'rejected') expect(attempt.reason).toBeInstanceOf(ConcurrencyError);
   });
@@ -64,23 +64,23 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
   it('row-level security: an account transaction sees and writes only its own account', async () => {
     const mine = randomAccountId();
     const theirs = randomAccountId();
-    await append(theirs, 'user/SECRET', NO_STREAM, ['UserCreated']);
+    await append(theirs, 'test-user/SECRET', NO_STREAM, ['UserCreated']);
     // A query that forgets its account filter still sees only the bound account's rows.
-    const visible = await inAccountTransaction(wardenDb.db, mine, (trx) => trx.selectFrom('events').select('account_id').where('stream_id', '=', 'user/SECRET').execute());
+    const visible = await inAccountTransaction(wardenDb.db, mine, (trx) => trx.selectFrom('events').select('account_id').where('stream_id', '=', 'test-user/SECRET').execute());
     expect(visible).toEqual([]);
-    await expect(append(theirs, 'user/SPOOF', NO_STREAM, ['UserCreated']).then(() =>
+    await expect(append(theirs, 'test-user/SPOOF', NO_STREAM, ['UserCreated']).then(() =>
       inAccountTransaction(wardenDb.db, mine, (trx) => sql`INSERT INTO events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${theirs}, 'x', 0, 'X', '{}', '{}', now())`.execute(trx)),
     )).rejects.toThrow(/row-level security/);
   });
 
   it('an async consumer reads after its cursor, in order, only committed work', async () => {
     const account = randomAccountId();
-    const first = await append(account, 'user/A', NO_STREAM, ['UserCreated']);
-    await append(account, 'user/B', NO_STREAM, ['UserCreated']);
+    const first = await append(account, 'test-user/A', NO_STREAM, ['UserCreated']);
+    await append(account, 'test-user/B', NO_STREAM, ['UserCreated']);
     const page = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 10_000, accountId: account });
-    expect(page.map((event) => event.streamId)).toEqual(['user/A', 'user/B']);
+    expect(page.map((event) => event.streamId)).toEqual(['test-user/A', 'test-user/B']);
     const rest = await readEventsAfter(wardenDb.db, cursorOf(first[0]!), { limit: 10, accountId: account });
-    expect(rest.map((event) => event.streamId)).toEqual(['user/B']);
+    expect(rest.map((event) => event.streamId)).toEqual(['test-user/B']);
   });
 });
 
@@ -94,13 +94,13 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free
       let slowAppended!: () => void;
       const slowHasAppended = new Promise<void>((resolve) => (slowAppended = resolve));
       const slow = inAccountTransaction(wardenDb.db, account, async (trx) => {
-        await appendToStream(trx, { accountId: account, streamId: 'user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
+        await appendToStream(trx, { accountId: account, streamId: 'test-user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
         slowAppended();
         await slowMayCommit;
       });
       await slowHasAppended;
       await inAccountTransaction(wardenDb.db, account, (trx) =>
-        appendToStream(trx, { accountId: account, streamId: 'user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
+        appendToStream(trx, { accountId: account, streamId: 'test-user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
       );
       // While the slow transaction is open, the consumer must not run ahead past it.
       const whileOpen = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
@@ -108,7 +108,7 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free
       releaseSlow();
       await slow;
       const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
-      expect(afterCommit.map((event) => event.streamId)).toEqual(['user/SLOW', 'user/FAST']);
+      expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
     } finally {
       await wardenDb.close();
     }

@@ -146,7 +146,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     expect(attached.map((row) => row.policy_arn).sort()).toEqual([0, 2, 4, 6, 8].map((i) => policies[i]!.arn).sort());
     const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('group_memberships').select('group_id').where('account_id', '=', root.accountId).execute());
     expect(memberships).toHaveLength(5);
-    const report = await replayReadModels(service.wardenDb.db);
+    const report = await replayReadModels(service.wardenDb.db, { accountId: root.accountId });
     expect(report.tables.filter((table) => !table.equal)).toEqual([]);
     expect(report.equal).toBe(true);
   });

@@ -43,7 +43,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
     case 'UpdateAccountQuotas': {
       requireAccount(state);
       for (const [name, value] of Object.entries(command.quotas)) {
-        if (!(name in DEFAULT_QUOTAS)) throw new InvalidInputError(`${name} is not a quota; known quotas: ${Object.keys(DEFAULT_QUOTAS).join(', ')}.`);
+        if (!Object.hasOwn(DEFAULT_QUOTAS, name)) throw new InvalidInputError(`${name} is not a quota; known quotas: ${Object.keys(DEFAULT_QUOTAS).join(', ')}.`);
         if (!Number.isInteger(value) || value < 0) throw new InvalidInputError(`Quota ${name} must be a non-negative integer.`);
       }
       return [{ type: 'AccountQuotasUpdated', data: { quotas: command.quotas } }];

@@ -45,7 +45,7 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       return [{ type: 'PolicyDetachedFromGroup', data: { policyArn: command.policyArn } }];
     case 'PutGroupPolicy':
       requireGroup(state);
-      checkPutInline(command.policyName, command.document, 'group');
+      checkPutInline(state.policies, command.policyName, command.document, 'group');
       return [{ type: 'GroupPolicyPut', data: { policyName: command.policyName, document: command.document } }];
     case 'DeleteGroupPolicy':
       requireGroup(state);

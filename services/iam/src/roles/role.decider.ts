@@ -97,7 +97,7 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       return [{ type: 'PolicyDetachedFromRole', data: { policyArn: command.policyArn } }];
     case 'PutRolePolicy':
       requireRole(state);
-      checkPutInline(command.policyName, command.document, 'role');
+      checkPutInline(state.policies, command.policyName, command.document, 'role');
       return [{ type: 'RolePolicyPut', data: { policyName: command.policyName, document: command.document } }];
     case 'DeleteRolePolicy':
       requireRole(state);

@@ -84,7 +84,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       return [{ type: 'PolicyDetachedFromUser', data: { policyArn: command.policyArn } }];
     case 'PutUserPolicy':
       requireUser(state);
-      checkPutInline(command.policyName, command.document, 'user');
+      checkPutInline(state.policies, command.policyName, command.document, 'user');
       return [{ type: 'UserPolicyPut', data: { policyName: command.policyName, document: command.document } }];
     case 'DeleteUserPolicy':
       requireUser(state);

@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { bootstrap, IamService, loadMasterKey, systemClock } from '@warden/iam';
+import type { WardenConfig } from './config.js';
+import { createHttpServer } from './http-server.js';
+import type { Logger } from './logger.js';
+import { createWardenYoga } from './yoga.js';
+
+/**
+ * Starts Warden: the database (Postgres or embedded), migrations, the master key and keyring, the
+ * bootstrap of an empty store, and the HTTP server. `close()` stops accepting requests, lets those
+ * in flight finish, then closes the database.
+ */
+export interface RunningWarden {
+  readonly server: Server;
+  readonly url: string;
+  readonly wardenDb: WardenDb;
+  readonly iam: IamService;
+  readonly managementAccountId: string;
+  close(): Promise<void>;
+}
+
+export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
+  const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
+  const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(wardenDb.db);
+    const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
+    if (boot.credentialsFile) {
+      logger.info({ managementAccountId: boot.managementAccountId, credentialsFile: boot.credentialsFile }, 'created the management account; its root access key is in the credentials file (readable by its owner only)');
+    }
+    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
+    const yoga = createWardenYoga(false);
+    const server = createHttpServer({
+      yoga,
+      iam,
+      authentication: { db: wardenDb.db, keyring: boot.keyring, partition: config.partition, region: config.region },
+      maxBodyBytes: config.maxBodyBytes,
+      logger,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${host}:${address.port}/graphql`;
+    logger.info({ url, driver: wardenDb.driver, region: config.region }, 'Warden is listening');
+    return {
+      server,
+      url,
+      wardenDb,
+      iam,
+      managementAccountId: boot.managementAccountId,
+      close: async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections?.();
+        await wardenDb.close();
+      },
+    };
+  } catch (error) {
+    await wardenDb.close();
+    throw error;
+  }
+}

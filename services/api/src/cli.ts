@@ -1,0 +1,72 @@
+import { createDb, migrateToLatest } from '@warden/db';
+import { MasterKeyError, replayReadModels } from '@warden/iam';
+import { startWarden } from './app.js';
+import { ConfigError, readConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `Usage: warden [serve | migrate | replay | help]
+
+  serve     run the API server (the default): GraphQL at http://HOST:PORT/graphql
+  migrate   bring the database schema up to date, then exit
+  replay    rebuild every read model from the events and report whether it equals the live one
+
+Environment: PORT (4000), HOST (0.0.0.0), DATABASE_URL (unset: embedded PGlite under WARDEN_DATA_DIR),
+WARDEN_DATA_DIR (./.warden), WARDEN_MASTER_KEY (32 bytes, base64; required with DATABASE_URL),
+WARDEN_REGION (us-east-1), WARDEN_PARTITION (aws), WARDEN_MAX_BODY_BYTES (1048576), LOG_LEVEL (info).
+`;
+
+export async function main(args: readonly string[]): Promise<number> {
+  const [command = 'serve'] = args;
+  const logger = createLogger(process.env['LOG_LEVEL'] ?? 'info');
+  try {
+    const config = readConfig(process.env);
+    switch (command) {
+      case 'serve': {
+        const warden = await startWarden(config, logger);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            logger.info({ signal }, 'shutting down: finishing requests in flight');
+            void warden.close().then(resolve);
+          };
+          process.once('SIGTERM', () => stop('SIGTERM'));
+          process.once('SIGINT', () => stop('SIGINT'));
+        });
+        return 0;
+      }
+      case 'migrate': {
+        const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          const result = await migrateToLatest(wardenDb.db);
+          logger.info({ applied: result.results?.map((migration) => migration.migrationName) ?? [] }, 'migrations are up to date');
+        } finally {
+          await wardenDb.close();
+        }
+        return 0;
+      }
+      case 'replay': {
+        const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await migrateToLatest(wardenDb.db);
+          const report = await replayReadModels(wardenDb.db);
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          return report.equal ? 0 : 1;
+        } finally {
+          await wardenDb.close();
+        }
+      }
+      case 'help':
+      case '--help':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        process.stderr.write(`warden: unknown command ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof MasterKeyError) {
+      logger.fatal(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}

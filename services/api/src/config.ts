@@ -1,0 +1,39 @@
+/**
+ * Warden's settings, all from the environment, checked once at start so that a mistake stops the
+ * server with a message instead of surfacing later.
+ */
+export interface WardenConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Unset: the embedded PGlite under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
+  const port = Number(env['PORT'] ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not ${JSON.stringify(env['PORT'])}`);
+  const region = env['WARDEN_REGION'] ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`WARDEN_REGION must look like us-east-1, not ${JSON.stringify(region)}`);
+  const partition = env['WARDEN_PARTITION'] ?? 'aws';
+  if (!/^[a-z][a-z-]*$/.test(partition)) throw new ConfigError(`WARDEN_PARTITION must look like aws, not ${JSON.stringify(partition)}`);
+  const maxBodyBytes = Number(env['WARDEN_MAX_BODY_BYTES'] ?? 1024 * 1024);
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) throw new ConfigError('WARDEN_MAX_BODY_BYTES must be an integer of at least 1024');
+  return {
+    port,
+    host: env['HOST'] ?? '0.0.0.0',
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: env['WARDEN_DATA_DIR'] ?? '.warden',
+    region,
+    partition,
+    logLevel: env['LOG_LEVEL'] ?? 'info',
+    maxBodyBytes,
+  };
+}

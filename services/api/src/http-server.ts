@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IamService } from '@warden/iam';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { AuthenticationError, authenticate, type AuthenticationSettings } from './authenticate.js';
+import type { Logger } from './logger.js';
+import type { ServerContext } from './yoga.js';
+
+/**
+ * HTTP in front of GraphQL: `/graphql` (POST, or GET for GraphiQL in a browser) and `/health`. The
+ * body is read here, once, with a size limit, because the SigV4 signature covers its hash; then the
+ * request is authenticated and handed to yoga with the caller in its context.
+ */
+export interface HttpServerOptions {
+  readonly yoga: YogaServerInstance<ServerContext, {}>;
+  readonly iam: IamService;
+  readonly authentication: AuthenticationSettings;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  /** Injected for tests; the real clock otherwise. */
+  readonly now?: () => Date;
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLargeError());
+      request.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError());
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+function graphQLError(message: string, code: string, extra: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { code, ...extra } }] };
+}
+
+function sourceIpOf(request: IncomingMessage): string | undefined {
+  const address = request.socket.remoteAddress;
+  return address?.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const now = options.now ?? (() => new Date());
+  return createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const rawUrl = request.url ?? '/';
+    const queryIndex = rawUrl.indexOf('?');
+    const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const query = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
+    const finish = (status: number, accessKeyId?: string) =>
+      options.logger.info({ requestId, method: request.method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(accessKeyId ? { accessKeyId } : {}) }, 'request');
+
+    if (path === '/health') {
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path !== '/graphql') {
+      sendJson(response, 404, graphQLError('Not found: the API is at /graphql.', 'NOT_FOUND'));
+      finish(404);
+      return;
+    }
+    const url = new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
+    // A browser asking for the page gets GraphiQL; its requests must still be signed to run.
+    if (request.method === 'GET' && !url.searchParams.has('query') && (request.headers.accept ?? '').includes('text/html')) {
+      const page = await options.yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
+      response.writeHead(page.status, Object.fromEntries(page.headers));
+      response.end(Buffer.from(await page.arrayBuffer()));
+      finish(page.status);
+      return;
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(request, options.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      sendJson(response, 413, graphQLError(`The request body exceeds ${options.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
+      finish(413);
+      return;
+    }
+
+    let caller;
+    try {
+      caller = await authenticate(
+        { method: request.method ?? 'GET', path, query, headers: request.headers, body },
+        { requestId, sourceIp: sourceIpOf(request), userAgent: request.headers['user-agent'], secureTransport: false, now: now() },
+        options.authentication,
+      );
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
+      finish(401);
+      return;
+    }
+
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) headers.set(name, value.join(', '));
+    }
+    const result = await options.yoga.fetch(
+      url,
+      { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
+      { iam: options.iam, caller },
+    );
+    const responseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };
+    result.headers.forEach((value, name) => {
+      responseHeaders[name] = value;
+    });
+    const payload = Buffer.from(await result.arrayBuffer());
+    responseHeaders['content-length'] = String(payload.length);
+    response.writeHead(result.status, responseHeaders);
+    response.end(payload);
+    finish(result.status, caller.accessKeyId);
+  }
+}

@@ -1,0 +1,3 @@
+export { startWarden, type RunningWarden } from './app.js';
+export { readConfig, type WardenConfig } from './config.js';
+export { createLogger } from './logger.js';

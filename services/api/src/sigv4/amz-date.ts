@@ -1,0 +1,38 @@
+/** ISO 8601 basic format used by SigV4: `YYYYMMDD'T'HHMMSS'Z'`. */
+const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** Parses an `X-Amz-Date` value; returns `undefined` unless it is a valid `YYYYMMDDTHHMMSSZ` timestamp. */
+export function parseAmzDate(value: string): Date | undefined {
+  const match = AMZ_DATE_PATTERN.exec(value);
+  if (match === null) return undefined;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Reject out-of-range fields (month 13, Feb 30, hour 25, …) that Date.UTC would roll over.
+  return formatAmzDate(date) === value ? date : undefined;
+}
+
+/**
+ * Parses the value of an HTTP `Date` header used in place of `X-Amz-Date`:
+ * either the SigV4 basic format or an RFC 7231 IMF-fixdate
+ * (`Sun, 06 Nov 1994 08:49:37 GMT`).
+ */
+export function parseDateHeader(value: string): Date | undefined {
+  const amz = parseAmzDate(value);
+  if (amz !== undefined) return amz;
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/** Formats a date as `YYYYMMDDTHHMMSSZ` (UTC, whole seconds). */
+export function formatAmzDate(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}

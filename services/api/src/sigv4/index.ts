@@ -1,0 +1,5 @@
+export type { SignedRequest } from './sigv4-request.js';
+export { SigV4Error } from './sigv4-failure.js';
+export type { SigV4FailureReason } from './sigv4-failure.js';
+export { verifySigV4 } from './verify-sigv4.js';
+export type { SigningKeyMaterial, VerifiedRequest, VerifyOptions } from './verify-sigv4.js';

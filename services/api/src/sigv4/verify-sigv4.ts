@@ -1,0 +1,327 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { formatAmzDate, parseAmzDate, parseDateHeader } from './amz-date.js';
+import { canonicalRequest, parseQuery, sha256Hex, stringToSign } from './canonical-request.js';
+import type { QueryParameter } from './canonical-request.js';
+import {
+  hasPresignParameters,
+  parseAuthorizationHeader,
+  parsePresignedQuery,
+} from './sigv4-authorization.js';
+import type { SigV4AuthParameters } from './sigv4-authorization.js';
+import {
+  INACTIVE_ACCESS_KEY_MESSAGE,
+  SIGNATURE_MISMATCH_MESSAGE,
+  SigV4Error,
+  UNKNOWN_ACCESS_KEY_MESSAGE,
+  quoteClientValue,
+} from './sigv4-failure.js';
+import type { SignedRequest } from './sigv4-request.js';
+import { SigningKeyCache } from './signing-key-cache.js';
+
+/** The secret behind an access key id, as the key store returns it. */
+export interface SigningKeyMaterial {
+  accessKeyId: string;
+  secretAccessKey: string;
+  active: boolean;
+}
+
+export interface VerifyOptions {
+  /** Service name expected in the credential scope, e.g. `'warden'`. */
+  service: string;
+  /** Region expected in the credential scope, e.g. `'us-east-1'`. */
+  region: string;
+  /** The current time. */
+  now: Date;
+  /** Largest allowed distance between the signing time and `now`, in seconds (default 300). */
+  maxSkewSeconds?: number;
+  /** Looks up an access key; `undefined` when it does not exist. Errors it throws propagate unchanged. */
+  lookupKey: (accessKeyId: string) => Promise<SigningKeyMaterial | undefined>;
+}
+
+/** A request whose signature verified. */
+export interface VerifiedRequest {
+  accessKeyId: string;
+  /** The signing time (`X-Amz-Date`, or the `Date` header). */
+  signedAt: Date;
+  /** `X-Amz-Security-Token` (header or presigned query parameter), when sent. */
+  securityToken: string | undefined;
+  /** Lower-case names of the headers covered by the signature, sorted. */
+  signedHeaders: readonly string[];
+}
+
+const DEFAULT_MAX_SKEW_SECONDS = 300;
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const SIGNING_KEY_CACHE = new SigningKeyCache(1000);
+
+/** Everything derived from the request before any key is looked up. */
+interface AuthContext {
+  readonly presigned: boolean;
+  readonly auth: SigV4AuthParameters;
+  /** Signing time as it goes into the string to sign (`YYYYMMDDTHHMMSSZ`). */
+  readonly amzDate: string;
+  readonly signedAt: Date;
+  readonly expiresSeconds: number | undefined;
+  readonly securityToken: string | undefined;
+  /** Name of the header the security token came from, when it came from a header. */
+  readonly securityTokenHeader: string | undefined;
+  /** Payload hash claimed by `x-amz-content-sha256` (or `X-Amz-Content-Sha256` when presigned). */
+  readonly claimedPayloadHash: string | undefined;
+}
+
+/**
+ * Verifies an AWS Signature Version 4 (`AWS4-HMAC-SHA256`) signed request,
+ * either header-signed (`Authorization`) or presigned (`X-Amz-*` query
+ * parameters), as the AWS SDKs sign them for a non-S3 service.
+ *
+ * @throws {SigV4Error} when the request is not correctly signed by an active key.
+ */
+export async function verifySigV4(request: SignedRequest, options: VerifyOptions): Promise<VerifiedRequest> {
+  const maxSkewSeconds = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
+  if (!Number.isFinite(maxSkewSeconds) || maxSkewSeconds < 0) {
+    throw new RangeError('maxSkewSeconds must be a non-negative number');
+  }
+  const headers = collectHeaders(request.headers);
+  const query = parseQuery(request.query);
+
+  const context = readAuthContext(headers, query);
+  const { auth } = context;
+  checkCredentialScope(context, options);
+  checkSignedHeaders(context, headers);
+  checkTime(context, options.now, maxSkewSeconds);
+  if (!context.presigned && context.claimedPayloadHash === UNSIGNED_PAYLOAD) {
+    throw new SigV4Error(
+      'BODY_HASH_MISMATCH',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted with Authorization header signing; ' +
+        'the body must be signed (send its SHA-256 hex, or omit the header)',
+    );
+  }
+
+  const key = await options.lookupKey(auth.credential.accessKeyId);
+  if (key === undefined) throw new SigV4Error('UNKNOWN_ACCESS_KEY', UNKNOWN_ACCESS_KEY_MESSAGE);
+  if (!key.active) throw new SigV4Error('INACTIVE_ACCESS_KEY', INACTIVE_ACCESS_KEY_MESSAGE);
+
+  let bodyHash: string | undefined;
+  const payloadHash = context.claimedPayloadHash ?? (bodyHash = sha256Hex(request.body));
+  const canonical = canonicalRequest({
+    method: request.method,
+    rawPath: request.path,
+    query,
+    signedHeaders: auth.signedHeaders,
+    headers: headers.values,
+    payloadHash,
+  });
+  const signingKey = SIGNING_KEY_CACHE.get(
+    key.secretAccessKey,
+    auth.credential.date,
+    auth.credential.region,
+    auth.credential.service,
+  );
+  const expected = createHmac('sha256', signingKey)
+    .update(stringToSign(context.amzDate, auth.credential.scope, canonical))
+    .digest();
+  const provided = Buffer.from(auth.signature, 'hex');
+  if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
+    throw new SigV4Error('SIGNATURE_MISMATCH', SIGNATURE_MISMATCH_MESSAGE);
+  }
+
+  // The signature covers the claimed hash; make sure the body is the one it describes.
+  if (context.claimedPayloadHash !== undefined && context.claimedPayloadHash !== UNSIGNED_PAYLOAD) {
+    bodyHash ??= sha256Hex(request.body);
+    if (context.claimedPayloadHash.toLowerCase() !== bodyHash) {
+      throw new SigV4Error(
+        'BODY_HASH_MISMATCH',
+        'x-amz-content-sha256 does not match the body: it must be the lower-case hex SHA-256 of the exact bytes sent',
+      );
+    }
+  }
+
+  return {
+    accessKeyId: auth.credential.accessKeyId,
+    signedAt: context.signedAt,
+    securityToken: context.securityToken,
+    signedHeaders: auth.signedHeaders,
+  };
+}
+
+/** Request headers keyed by lower-case name. */
+interface CollectedHeaders {
+  /** Value per name; repeated values joined with `,` as SigV4 prescribes. */
+  readonly values: ReadonlyMap<string, string>;
+  /** How many values were received per name. */
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+function collectHeaders(raw: SignedRequest['headers']): CollectedHeaders {
+  const lists = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const list = lists.get(lower) ?? [];
+    if (typeof value === 'string') list.push(value);
+    else list.push(...value);
+    lists.set(lower, list);
+  }
+  const values = new Map<string, string>();
+  const counts = new Map<string, number>();
+  for (const [name, list] of lists) {
+    values.set(name, list.length === 1 ? (list[0] ?? '') : list.map((v) => v.trim()).join(','));
+    counts.set(name, list.length);
+  }
+  return { values, counts };
+}
+
+function readAuthContext(headers: CollectedHeaders, query: readonly QueryParameter[]): AuthContext {
+  const authorization = headers.values.get('authorization');
+  const presigned = hasPresignParameters(query);
+  if (authorization === undefined && !presigned) {
+    throw new SigV4Error(
+      'MISSING_AUTHENTICATION',
+      'Missing Authentication Token: sign the request with AWS Signature Version 4 ' +
+        '(an Authorization header, or X-Amz-* query parameters for a presigned URL)',
+    );
+  }
+  if (authorization !== undefined && presigned) {
+    throw new SigV4Error(
+      'MALFORMED_AUTHORIZATION',
+      'Only one authentication mechanism is allowed: send either an Authorization header or presigned X-Amz-* query parameters, not both',
+    );
+  }
+  const headerToken = headers.values.get('x-amz-security-token');
+  const claimedHeaderHash = headers.values.get('x-amz-content-sha256');
+
+  if (authorization !== undefined) {
+    if ((headers.counts.get('authorization') ?? 0) > 1) {
+      throw new SigV4Error('MALFORMED_AUTHORIZATION', 'The request has more than one Authorization header');
+    }
+    const auth = parseAuthorizationHeader(authorization);
+    const xAmzDate = headers.values.get('x-amz-date');
+    const dateHeader = headers.values.get('date');
+    let signedAt: Date | undefined;
+    if (xAmzDate !== undefined) {
+      signedAt = parseAmzDate(xAmzDate);
+      if (signedAt === undefined) {
+        throw new SigV4Error(
+          'MALFORMED_AUTHORIZATION',
+          `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(xAmzDate)}`,
+        );
+      }
+    } else if (dateHeader !== undefined) {
+      signedAt = parseDateHeader(dateHeader);
+      if (signedAt === undefined) {
+        throw new SigV4Error(
+          'MALFORMED_AUTHORIZATION',
+          `The Date header must be an HTTP date or YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(dateHeader)}`,
+        );
+      }
+    } else {
+      throw new SigV4Error(
+        'MISSING_SIGNED_HEADER',
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header, and it must be signed",
+      );
+    }
+    return {
+      presigned: false,
+      auth,
+      amzDate: formatAmzDate(signedAt),
+      signedAt,
+      expiresSeconds: undefined,
+      securityToken: headerToken,
+      securityTokenHeader: headerToken === undefined ? undefined : 'x-amz-security-token',
+      claimedPayloadHash: claimedHeaderHash,
+    };
+  }
+
+  const params = parsePresignedQuery(query);
+  const signedAt = parseAmzDate(params.amzDate);
+  if (signedAt === undefined) {
+    throw new SigV4Error(
+      'MALFORMED_AUTHORIZATION',
+      `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(params.amzDate)}`,
+    );
+  }
+  if (params.securityToken !== undefined && headerToken !== undefined) {
+    throw new SigV4Error(
+      'MALFORMED_AUTHORIZATION',
+      'Send the security token either as the X-Amz-Security-Token query parameter or as a header, not both',
+    );
+  }
+  return {
+    presigned: true,
+    auth: params,
+    amzDate: params.amzDate,
+    signedAt,
+    expiresSeconds: params.expiresSeconds,
+    securityToken: params.securityToken ?? headerToken,
+    securityTokenHeader:
+      params.securityToken === undefined && headerToken !== undefined ? 'x-amz-security-token' : undefined,
+    claimedPayloadHash: claimedHeaderHash ?? params.contentSha256,
+  };
+}
+
+function checkCredentialScope(context: AuthContext, options: VerifyOptions): void {
+  const { credential } = context.auth;
+  const expectedScope = `${context.amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
+  if (credential.scope !== expectedScope) {
+    throw new SigV4Error(
+      'INVALID_CREDENTIAL_SCOPE',
+      `The credential scope must be ${expectedScope} (the date is the date part of X-Amz-Date); ` +
+        `got ${quoteClientValue(credential.scope)}`,
+    );
+  }
+}
+
+function checkSignedHeaders(context: AuthContext, headers: CollectedHeaders): void {
+  const signed = new Set(context.auth.signedHeaders);
+  const where = context.presigned ? 'X-Amz-SignedHeaders' : 'SignedHeaders';
+  const mustBeSigned = (name: string): void => {
+    if (!signed.has(name)) {
+      throw new SigV4Error('MISSING_SIGNED_HEADER', `The '${name}' header must be signed: include it in ${where}`);
+    }
+  };
+  mustBeSigned('host');
+  if (!context.presigned) mustBeSigned(headers.values.has('x-amz-date') ? 'x-amz-date' : 'date');
+  if (context.securityTokenHeader !== undefined) mustBeSigned(context.securityTokenHeader);
+  for (const name of context.auth.signedHeaders) {
+    if (!headers.values.has(name)) {
+      throw new SigV4Error(
+        'MISSING_SIGNED_HEADER',
+        `The '${name}' header is listed in ${where} but is not present in the request`,
+      );
+    }
+  }
+}
+
+function describeSkew(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min.` : `${seconds} sec.`;
+}
+
+function checkTime(context: AuthContext, now: Date, maxSkewSeconds: number): void {
+  const signedMs = context.signedAt.getTime();
+  const nowMs = now.getTime();
+  const skewMs = maxSkewSeconds * 1000;
+  if (signedMs - nowMs > skewMs) {
+    throw new SigV4Error(
+      'REQUEST_TIME_TOO_SKEWED',
+      `Signature not yet current: ${context.amzDate} is still later than ${formatAmzDate(new Date(nowMs + skewMs))} ` +
+        `(${formatAmzDate(now)} + ${describeSkew(maxSkewSeconds)}). Check the client clock.`,
+    );
+  }
+  if (context.expiresSeconds !== undefined) {
+    const expiresMs = signedMs + context.expiresSeconds * 1000;
+    if (nowMs > expiresMs) {
+      throw new SigV4Error(
+        'REQUEST_EXPIRED',
+        `Request has expired: the presigned URL signed at ${context.amzDate} with X-Amz-Expires=${context.expiresSeconds} ` +
+          `was valid until ${formatAmzDate(new Date(expiresMs))}; it is now ${formatAmzDate(now)}`,
+      );
+    }
+    return;
+  }
+  if (nowMs - signedMs > skewMs) {
+    throw new SigV4Error(
+      'REQUEST_TIME_TOO_SKEWED',
+      `Signature expired: ${context.amzDate} is now earlier than ${formatAmzDate(new Date(nowMs - skewMs))} ` +
+        `(${formatAmzDate(now)} - ${describeSkew(maxSkewSeconds)}). Sign each request just before sending it and check the client clock.`,
+    );
+  }
+}

@@ -1,0 +1,126 @@
+import type { RunningWarden } from '@warden/api';
+import { inAccountTransaction } from '@warden/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignedClient } from './support/signed-client.js';
+import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
+
+const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+
+const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) {
+  __typename
+  ... on CreateUserSuccess { data { userName arn userId } }
+  ... on Error { message code }
+  ... on MalformedPolicyDocumentError { findings { path message } }
+} }`;
+
+describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
+  let warden: RunningWarden;
+  beforeAll(async () => {
+    warden = await startTestWarden(driver);
+  });
+  afterAll(async () => {
+    await warden.close();
+  });
+
+  async function userWithKey(root: SignedClient, userName: string): Promise<SignedClient> {
+    await root.data(CREATE_USER, { input: { userName } });
+    const key = await root.data<{ createAccessKey: { data: { accessKeyId: string; secretAccessKey: string } } }>(
+      'mutation($u: String!) { createAccessKey(input: { userName: $u }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      { u: userName },
+    );
+    return new SignedClient(warden.url, key.createAccessKey.data);
+  }
+
+  it('authorizes every operation with the caller\'s real policies, and says why not in AWS\'s words', async () => {
+    const { root, accountId } = await newTenant(warden);
+    const alice = await userWithKey(root, 'alice');
+    const denied = await alice.data<{ createUser: { __typename: string; message: string; code: string } }>(CREATE_USER, { input: { userName: 'mallory' } });
+    expect(denied.createUser).toEqual({
+      __typename: 'AccessDeniedError',
+      code: 'AccessDenied',
+      message: `User: arn:aws:iam::${accountId}:user/alice is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${accountId}:user/mallory because no identity-based policy allows the iam:CreateUser action`,
+    });
+    const policy = await root.data<{ createPolicy: { data: { arn: string } } }>(
+      'mutation($d: String!) { createPolicy(input: { policyName: "CreateDevUsers", policyDocument: $d }) { ... on CreatePolicySuccess { data { arn } } } }',
+      { d: doc({ Effect: 'Allow', Action: 'iam:CreateUser', Resource: `arn:aws:iam::${accountId}:user/dev/*` }) },
+    );
+    await root.data('mutation($p: String!) { attachUserPolicy(input: { userName: "alice", policyArn: $p }) { __typename } }', { p: policy.createPolicy.data.arn });
+    const allowed = await alice.data<{ createUser: { __typename: string; data: { arn: string } } }>(CREATE_USER, { input: { userName: 'bob', path: '/dev/' } });
+    expect(allowed.createUser.data.arn).toBe(`arn:aws:iam::${accountId}:user/dev/bob`);
+    const outside = await alice.data<{ createUser: { __typename: string } }>(CREATE_USER, { input: { userName: 'carol', path: '/ops/' } });
+    expect(outside.createUser.__typename).toBe('AccessDeniedError');
+  });
+
+  it('answers authorize and authorizeBatch with the deciding statements', async () => {
+    const { root, accountId } = await newTenant(warden);
+    await root.data(CREATE_USER, { input: { userName: 'reader' } });
+    await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "reader", policyName: "s3read", policyDocument: $d }) { __typename } }', {
+      d: doc({ Sid: 'Read', Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::reports/*' }, { Sid: 'NoSecrets', Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::reports/secret/*' }),
+    });
+    const principal = `arn:aws:iam::${accountId}:user/reader`;
+    const result = await root.data<{ authorizeBatch: { data: { decision: string; reason: string; matchedStatements: { sid: string | null; policyName: string | null }[] }[] } }>(
+      `query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision reason matchedStatements { sid policyName } } } } }`,
+      {
+        r: [
+          { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' },
+          { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/secret/plan.pdf' },
+          { principal, action: 's3:PutObject', resource: 'arn:aws:s3:::reports/q3.pdf', context: { 'aws:SourceIp': '203.0.113.5' } },
+        ],
+      },
+    );
+    const answers = result.authorizeBatch.data;
+    expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'explicit_deny', 'implicit_deny']);
+    expect(answers[0]!.matchedStatements[0]).toEqual({ sid: 'Read', policyName: 'user/reader/inline/s3read' });
+    expect(answers[1]!.reason).toContain('with an explicit deny in an identity-based policy');
+  });
+
+  it('keeps tenants apart over the API', async () => {
+    const a = await newTenant(warden);
+    const b = await newTenant(warden);
+    await b.root.data(CREATE_USER, { input: { userName: 'secret-user' } });
+    const list = await a.root.data<{ users: { edges: { node: { userName: string } }[] } }>('{ users(first: 50) { edges { node { userName } } } }');
+    expect(list.users.edges).toEqual([]);
+    const lookup = await a.root.data<{ user: { __typename: string } }>('{ user(userName: "secret-user") { __typename } }');
+    expect(lookup.user.__typename).toBe('NoSuchEntityError');
+    const ask = await a.root.data<{ authorize: { __typename: string } }>('query($p: String!) { authorize(input: { principal: $p, action: "s3:GetObject", resource: "*" }) { __typename } }', {
+      p: `arn:aws:iam::${b.accountId}:user/secret-user`,
+    });
+    expect(ask.authorize.__typename).toBe('AccessDeniedError');
+  });
+
+  it('refuses bad input with a typed error and changes nothing', async () => {
+    const { root, accountId } = await newTenant(warden);
+    const events = () => inAccountTransaction(warden.wardenDb.db, accountId, async (trx) => Number((await trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+    const before = await events();
+    const malformed = await root.request('{ users(first: 5) { edges { node { userName } }');
+    expect(malformed.body.data).toBeUndefined();
+    expect(malformed.body.errors?.[0]?.message).toMatch(/Syntax Error/);
+    const badName = await root.data<{ createUser: { __typename: string; message: string } }>(CREATE_USER, { input: { userName: 'has space' } });
+    expect(badName.createUser.__typename).toBe('InvalidInputError');
+    await root.data(CREATE_USER, { input: { userName: 'target' } });
+    const afterUser = await events();
+    const badPolicy = await root.data<{ putUserPolicy: { __typename: string; findings: { path: string }[] } }>(
+      'mutation($d: String!) { putUserPolicy(input: { userName: "target", policyName: "p", policyDocument: $d }) { __typename ... on MalformedPolicyDocumentError { findings { path } } } }',
+      { d: '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualz":{"a:b":"c"}}}}' },
+    );
+    expect(badPolicy.putUserPolicy.__typename).toBe('MalformedPolicyDocumentError');
+    expect(badPolicy.putUserPolicy.findings[0]!.path).toBe('$.Statement.Condition.StringEqualz');
+    const huge = await root.data<{ putUserPolicy: { __typename: string } }>('mutation($d: String!) { putUserPolicy(input: { userName: "target", policyName: "big", policyDocument: $d }) { __typename } }', {
+      d: doc(...Array.from({ length: 40 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` }))),
+    });
+    expect(huge.putUserPolicy.__typename).toBe('MalformedPolicyDocumentError');
+    const unknownArn = await root.data<{ attachUserPolicy: { __typename: string } }>('mutation { attachUserPolicy(input: { userName: "target", policyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" }) { __typename } }');
+    expect(unknownArn.attachUserPolicy.__typename).toBe('NoSuchEntityError');
+    expect(await events()).toBe(afterUser);
+    expect(afterUser).toBe(before + 1);
+  });
+
+  it('records every change in the audit log with who made it', async () => {
+    const { root, accountId } = await newTenant(warden);
+    await root.data(CREATE_USER, { input: { userName: 'audited' } });
+    const audit = await root.data<{ auditEvents: { edges: { node: { type: string; actorArn: string; resourceArn: string } }[] } }>(
+      '{ auditEvents(first: 5, filter: { eventTypes: ["UserCreated"] }) { edges { node { type actorArn resourceArn } } } }',
+    );
+    expect(audit.auditEvents.edges[0]!.node).toEqual({ type: 'UserCreated', actorArn: `arn:aws:iam::${accountId}:root`, resourceArn: `arn:aws:iam::${accountId}:user/audited` });
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, readConfig, type RunningWarden, startWarden } from '@warden/api';
+import type { Caller } from '@warden/iam';
+import { type Credentials, SignedClient } from './signed-client.js';
+
+/**
+ * A real Warden server on a free port, on each driver under test: embedded PGlite in a temporary
+ * data directory, and the machine's Postgres when DATABASE_URL is set (required in CI).
+ */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+const databaseUrl = process.env['DATABASE_URL'];
+if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set');
+if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of the end-to-end tests are skipped (PGlite still runs).');
+
+export type Driver = 'pglite' | 'postgres';
+export const DRIVERS: readonly Driver[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
+
+export async function startTestWarden(driver: Driver): Promise<RunningWarden> {
+  const env = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-e2e-')),
+    WARDEN_MASTER_KEY: TEST_MASTER_KEY,
+    ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
+  };
+  process.env['WARDEN_MASTER_KEY'] = TEST_MASTER_KEY;
+  return startWarden(readConfig(env), createLogger('silent'));
+}
+
+function managementRoot(warden: RunningWarden): Caller {
+  return { accountId: warden.managementAccountId, arn: `arn:aws:iam::${warden.managementAccountId}:root`, kind: 'root', requestContext: {} };
+}
+
+/** A fresh tenant account and a client signed with its root user's access key. */
+export async function newTenant(warden: RunningWarden): Promise<{ accountId: string; root: SignedClient; credentials: Credentials }> {
+  const created = await warden.iam.accounts.create(managementRoot(warden), { name: `e2e-${Math.random().toString(36).slice(2, 8)}` });
+  const credentials = { accessKeyId: created.rootAccessKey.accessKeyId, secretAccessKey: created.rootAccessKey.secretAccessKey };
+  return { accountId: created.account.account_id, root: new SignedClient(warden.url, credentials), credentials };
+}
