@@ -1,5 +1,6 @@
 import type { AccessKeyLookupTable } from './tables/access-key-lookup.table.js';
 import type { AccessKeysTable } from './tables/access-keys.table.js';
+import type { AccessKeyUsageTable } from './tables/access-key-usage.table.js';
 import type { AccountsTable } from './tables/accounts.table.js';
 import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.table.js';
 import type { EventsTable } from './tables/events.table.js';
@@ -26,6 +27,7 @@ export interface Database {
   policy_attachments: PolicyAttachmentsTable;
   inline_policies: InlinePoliciesTable;
   access_keys: AccessKeysTable;
+  access_key_usage: AccessKeyUsageTable;
   access_key_lookup: AccessKeyLookupTable;
   keyring_keys: KeyringKeysTable;
 }

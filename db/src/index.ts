@@ -7,6 +7,7 @@ export { MigrationError, migrateToLatest } from './migrate.js';
 export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
+export type * from './tables/access-key-usage.table.js';
 export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';
 export type * from './tables/group-memberships.table.js';

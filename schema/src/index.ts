@@ -12,6 +12,7 @@ import './types/account.js';
 import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/audit-event.js';
+import './types/authorization-details.js';
 
 export type { GraphQLContext } from './context.js';
 

@@ -102,8 +102,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (col) => col.notNull())
     .addColumn('secret', 'jsonb', (col) => col.notNull())
     .addColumn('created_at', 'timestamptz', (col) => col.notNull())
-    .addColumn('last_used_at', 'timestamptz')
-    .addColumn('last_used_action', 'text')
     .addPrimaryKeyConstraint('access_keys_pk', ['account_id', 'access_key_id'])
     .execute();
   await db.schema.createIndex('access_keys_by_user').on('access_keys').columns(['account_id', 'user_id']).execute();

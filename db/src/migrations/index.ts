@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as eventStore from './20261128-0001-event-store.js';
 import * as iamReadModels from './20261128-0002-iam-read-models.js';
 import * as rowLevelSecurity from './20261128-0003-row-level-security.js';
+import * as accessKeyUsage from './20261128-0004-access-key-usage.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261128-0001-event-store': eventStore,
   '20261128-0002-iam-read-models': iamReadModels,
   '20261128-0003-row-level-security': rowLevelSecurity,
+  '20261128-0004-access-key-usage': accessKeyUsage,
 };

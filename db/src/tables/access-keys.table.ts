@@ -11,8 +11,6 @@ export interface AccessKeysTable {
   /** The secret, encrypted under the keyring (never in the clear). */
   secret: { keyId: string; iv: string; ciphertext: string; tag: string };
   created_at: Date;
-  last_used_at: Date | null;
-  last_used_action: string | null;
 }
 
 export type AccessKeyRow = Selectable<AccessKeysTable>;

@@ -1,14 +1,15 @@
-import type { AccessKeyRow } from '@warden/db';
-import type { NewAccessKey } from '@warden/iam';
+import type { AccessKeyWithUsage, NewAccessKey } from '@warden/iam';
 import { builder } from '../builder.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
 /** An access key as listed: never its secret. */
-export const AccessKeyRef = builder.objectRef<AccessKeyRow>('AccessKeyMetadata').implement({
+export const AccessKeyRef = builder.objectRef<AccessKeyWithUsage>('AccessKeyMetadata').implement({
   fields: (t) => ({
     accessKeyId: t.exposeString('access_key_id'),
     status: t.exposeString('status'),
     createDate: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
+    lastUsedDate: t.field({ type: 'DateTime', nullable: true, description: 'Updated at most once a minute.', resolve: (key) => key.lastUsedAt }),
+    lastUsedAction: t.string({ nullable: true, resolve: (key) => key.lastUsedAction }),
   }),
 });
 

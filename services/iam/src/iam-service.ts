@@ -2,6 +2,7 @@ import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
 import { AuthorizationOperations } from './authorization/authorization-operations.js';
+import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
 import { RoleOperations } from './roles/role-operations.js';
@@ -19,6 +20,7 @@ export class IamService {
   readonly accessKeys: AccessKeyOperations;
   readonly authorization: AuthorizationOperations;
   readonly audit: AuditOperations;
+  readonly details: AuthorizationDetailsOperations;
 
   constructor(options: IamCoreOptions) {
     this.core = new IamCore(options);
@@ -30,5 +32,6 @@ export class IamService {
     this.accessKeys = new AccessKeyOperations(this.core);
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
+    this.details = new AuthorizationDetailsOperations(this.core);
   }
 }

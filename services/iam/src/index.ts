@@ -1,7 +1,8 @@
-export type { NewAccessKey } from './access-keys/access-key-operations.js';
+export type { AccessKeyWithUsage, NewAccessKey } from './access-keys/access-key-operations.js';
 export type { CreatedAccount } from './accounts/account-operations.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policies/aws-managed-policies.js';
 export type { AuditFilter } from './audit/audit-operations.js';
+export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './authorization/authorization-operations.js';
 export { bootstrap, type BootstrapResult, loadKeyring } from './bootstrap.js';

@@ -151,3 +151,43 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     expect(report.equal).toBe(true);
   });
 });
+
+describe.each([...DRIVERS])('authorization details on %s', (driver: 'pglite' | 'postgres') => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  it('lists the entities a policy is attached to, and the whole account with attachments and inline policies', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    await iam.users.create(root, { userName: 'uma' });
+    await iam.groups.create(root, { groupName: 'admins' });
+    await iam.users.addToGroup(root, 'admins', 'uma');
+    const policy = await iam.policies.create(root, { policyName: 'Shared', policyDocument: doc({ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }) });
+    await iam.users.attachPolicy(root, 'uma', policy.arn);
+    await iam.groups.attachPolicy(root, 'admins', policy.arn);
+    await iam.groups.putInlinePolicy(root, 'admins', 'extra', doc({ Effect: 'Allow', Action: 'sns:*', Resource: '*' }));
+    const entities = await iam.details.entitiesForPolicy(root, policy.arn);
+    expect(entities.users.map((user) => user.user_name)).toEqual(['uma']);
+    expect(entities.groups.map((group) => group.group_name)).toEqual(['admins']);
+    expect(entities.roles).toEqual([]);
+    const details = await iam.details.accountAuthorizationDetails(root);
+    expect(details.users[0]).toMatchObject({ groupNames: ['admins'], attachedPolicyArns: [policy.arn] });
+    expect(details.groups[0]!.inlinePolicies.map((inline) => inline.policyName)).toEqual(['extra']);
+    expect(details.policies[0]).toMatchObject({ attachmentCount: 2 });
+  });
+
+  it('records when an access key was last used and for what', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const user = await iam.users.create(root, { userName: 'kim' });
+    await iam.users.attachPolicy(root, 'kim', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess');
+    const key = await iam.accessKeys.create(root, 'kim');
+    await iam.users.get({ ...userCaller(root.accountId, user), accessKeyId: key.accessKeyId }, 'kim');
+    await expect.poll(async () => (await iam.accessKeys.list(root, 'kim'))[0]?.lastUsedAction).toBe('iam:GetUser');
+  });
+});

@@ -1,4 +1,5 @@
-import type { AccessKeyRow } from '@warden/db';
+import type { AccessKeyRow, Database } from '@warden/db';
+import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import { rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
@@ -18,6 +19,20 @@ export interface NewAccessKey {
   readonly userName: string | null;
   readonly status: 'Active';
   readonly createDate: Date;
+}
+
+export interface AccessKeyWithUsage extends AccessKeyRow {
+  readonly lastUsedAt: Date | null;
+  readonly lastUsedAction: string | null;
+}
+
+async function withUsage(db: Kysely<Database>, accountId: string, keys: AccessKeyRow[]): Promise<AccessKeyWithUsage[]> {
+  if (keys.length === 0) return [];
+  const usage = await db.selectFrom('access_key_usage').selectAll().where('account_id', '=', accountId).where('access_key_id', 'in', keys.map((key) => key.access_key_id)).execute();
+  return keys.map((key) => {
+    const used = usage.find((row) => row.access_key_id === key.access_key_id);
+    return { ...key, lastUsedAt: used?.last_used_at ?? null, lastUsedAction: used?.last_used_action ?? null };
+  });
 }
 
 export function secretContext(accountId: string, accessKeyId: string): string {
@@ -57,16 +72,16 @@ export class AccessKeyOperations {
     return { accessKeyId, secretAccessKey, userName: targetName ?? null, status: 'Active', createDate: handled.events[0]!.occurredAt };
   }
 
-  async list(caller: Caller, userName?: string | null): Promise<AccessKeyRow[]> {
+  async list(caller: Caller, userName?: string | null): Promise<AccessKeyWithUsage[]> {
     return this.core.read(caller, async (trx) => {
       const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
       if (targetName === undefined) {
         await this.core.authorize(trx, caller, 'iam:ListAccessKeys', rootArn(this.core.partition, caller.accountId));
-        return trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute();
+        return withUsage(trx, caller.accountId, await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute());
       }
       const user = await requireUser(trx, caller.accountId, targetName);
       await this.core.authorize(trx, caller, 'iam:ListAccessKeys', user.arn);
-      return trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute();
+      return withUsage(trx, caller.accountId, await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute());
     });
   }
 

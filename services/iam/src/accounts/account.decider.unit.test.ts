@@ -125,7 +125,7 @@ describe('UpdateAccountQuotas', () => {
     account().when({ type: 'UpdateAccountQuotas', quotas: { users: 10, bananas: 3 } }).thenThrows(InvalidInputError, /^bananas is not a quota; known quotas: users, groups, /);
   });
 
-  // BUG (see report): the name check is `name in DEFAULT_QUOTAS`, which also accepts Object.prototype's members.
+  // Regression: a `name in DEFAULT_QUOTAS` check would also accept Object.prototype's members.
   it.each([['toString'], ['constructor'], ['hasOwnProperty'], ['__proto__']])('refuses %j, which is not a quota', (name) => {
     account()
       .when({ type: 'UpdateAccountQuotas', quotas: JSON.parse(`{${JSON.stringify(name)}: 5}`) as Record<string, number> })

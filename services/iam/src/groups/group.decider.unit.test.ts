@@ -164,12 +164,12 @@ describe('PutGroupPolicy', () => {
     group().when({ type: 'PutGroupPolicy', policyName: 'p', document }).thenThrows(MalformedPolicyDocumentError, message);
   });
 
-  // BUG (see report): the aggregate is not enforced; each document is checked alone.
+  // Regression: checking each document alone would let the sum pass the limit.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — "Group policy size cannot exceed 5,120 characters" (sum of all inline policies)
   it('refuses an inline policy that takes the aggregate past 5,120 characters', () => {
     group(inlinePut('first', documentOfSize(3000)))
       .when({ type: 'PutGroupPolicy', policyName: 'second', document: documentOfSize(3000) })
-      .thenThrows(LimitExceededError);
+      .thenThrows(LimitExceededError, /^Maximum policy size of 5120 bytes exceeded for group/);
   });
 });
 

@@ -189,10 +189,10 @@ describe('DeletePolicy', () => {
     policy().when({ type: 'DeletePolicy', attachmentCount: 1 }).thenThrows(DeleteConflictError, 'Cannot delete a policy attached to entities.');
   });
 
-  // BUG (see report): DeletePolicy ignores the policy's other versions.
+  // Regression: DeletePolicy used to ignore the policy's other versions.
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html — "In addition, you must delete all the policy's versions" (all but the default, which DeletePolicy removes)
   it('refuses while the policy has versions other than the default', () => {
-    policy(versionCreated('v2')).when({ type: 'DeletePolicy', attachmentCount: 0 }).thenThrows(DeleteConflictError);
+    policy(versionCreated('v2')).when({ type: 'DeletePolicy', attachmentCount: 0 }).thenThrows(DeleteConflictError, /more than one version/);
   });
 });
 

@@ -304,12 +304,12 @@ describe('PutRolePolicy', () => {
     role().when({ type: 'PutRolePolicy', policyName: 'big', document: documentOfSize(6000) }).then([inlinePut('big', documentOfSize(6000))]);
   });
 
-  // BUG (see report): the aggregate is not enforced; each document is checked alone.
+  // Regression: checking each document alone would let the sum pass the limit.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — "Role policy size cannot exceed 10,240 characters" (sum of all inline policies)
   it('refuses an inline policy that takes the aggregate past 10,240 characters', () => {
     role(inlinePut('first', documentOfSize(6000)))
       .when({ type: 'PutRolePolicy', policyName: 'second', document: documentOfSize(6000) })
-      .thenThrows(LimitExceededError);
+      .thenThrows(LimitExceededError, /^Maximum policy size of 10240 bytes exceeded for role/);
   });
 });
 

@@ -35,6 +35,7 @@ export interface Mutation<Command, Event extends DomainEvent, State> {
 }
 
 const ATTEMPTS = 4;
+const KEY_USE_INTERVAL_MS = 60_000;
 
 export class IamCore {
   readonly db: Kysely<Database>;
@@ -43,6 +44,7 @@ export class IamCore {
   readonly clock: Clock;
   readonly authorizer: Authorizer;
   private readonly random: RandomSource | undefined;
+  private readonly keyUseWrittenAt = new Map<string, number>();
 
   constructor(options: IamCoreOptions) {
     this.db = options.db;
@@ -93,12 +95,34 @@ export class IamCore {
    * evaluator with their real policies.
    */
   async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): Promise<void> {
+    this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
     const principal = await this.callerPrincipal(trx, caller);
     const epoch = await this.changeEpoch(trx, caller.accountId);
     const compiled = await this.authorizer.compiledPrincipal(trx, principal, epoch);
     const result = this.authorizer.decide(compiled, caller, action, resource, this.clock.now(), extraContext);
     Authorizer.require(result, caller.arn, action, resource);
+  }
+
+  /**
+   * Notes when an access key was last used and for what, at most once a minute per key and off the
+   * request's path: usage is telemetry, so a lost write costs nothing but a stale "last used".
+   */
+  private recordKeyUse(caller: Caller, action: string): void {
+    const accessKeyId = caller.accessKeyId;
+    if (!accessKeyId) return;
+    const now = this.clock.now();
+    const last = this.keyUseWrittenAt.get(accessKeyId);
+    if (last !== undefined && now.getTime() - last < KEY_USE_INTERVAL_MS) return;
+    this.keyUseWrittenAt.set(accessKeyId, now.getTime());
+    if (this.keyUseWrittenAt.size > 100_000) this.keyUseWrittenAt.clear();
+    void inAccountTransaction(this.db, caller.accountId, (trx) =>
+      trx
+        .insertInto('access_key_usage')
+        .values({ account_id: caller.accountId, access_key_id: accessKeyId, last_used_at: now, last_used_action: action })
+        .onConflict((oc) => oc.columns(['account_id', 'access_key_id']).doUpdateSet({ last_used_at: now, last_used_action: action }))
+        .execute(),
+    ).catch(() => this.keyUseWrittenAt.delete(accessKeyId));
   }
 
   async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {

@@ -71,7 +71,7 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'AccessKeyCreated':
       await trx
         .insertInto('access_keys')
-        .values({ account_id: accountId, access_key_id: event.data.accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(event.data.secret) as never, created_at: at, last_used_at: null, last_used_action: null })
+        .values({ account_id: accountId, access_key_id: event.data.accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(event.data.secret) as never, created_at: at })
         .execute();
       await trx.insertInto('access_key_lookup').values({ access_key_id: event.data.accessKeyId, account_id: accountId }).execute();
       return;
