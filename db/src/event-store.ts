@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { ConcurrencyError } from './concurrency-error.js';
 import type { Database } from './database.js';
 import type { EventMetadataRow } from './tables/events.table.js';
@@ -61,53 +61,45 @@ export async function lockForAppend(trx: Transaction<Database>, accountId: strin
   }
 }
 
-export async function appendToStream(trx: Transaction<Database>, request: AppendRequest): Promise<StoredEvent[]> {
+/**
+ * Appends in one statement (`warden_append`): binds the row-level security context, takes the
+ * locks, checks the version and inserts. Inside a caller's transaction it joins it; on a bare
+ * connection it is a transaction of its own (one round trip, like a plain INSERT).
+ */
+export async function appendToStream(executor: Kysely<Database>, request: AppendRequest): Promise<StoredEvent[]> {
   const { accountId, streamId, expectedVersion, events } = request;
   if (events.length === 0) return [];
-  await lockForAppend(trx, accountId, streamId, request.lockKeys);
-  const current = await trx
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('stream_version').as('version'))
-    .where('account_id', '=', accountId)
-    .where('stream_id', '=', streamId)
-    .executeTakeFirst();
-  const actualVersion = current?.version === null || current?.version === undefined ? NO_STREAM : Number(current.version);
-  if (actualVersion !== expectedVersion) throw new ConcurrencyError(accountId, streamId, expectedVersion, actualVersion);
-
-  const metadata = JSON.stringify(request.metadata);
+  // Same-stream writers need no lock here: the version check and the unique constraint order them.
+  // Uniqueness keys do: they order writers of different streams that compete for one name.
+  const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => `${accountId}/${key}`).sort();
+  let rows: { global_position: string | number; transaction_id: string | number; stream_version: number }[];
   try {
-    const rows = await trx
-      .insertInto('events')
-      .values(
-        events.map((event, index) => ({
-          account_id: accountId,
-          stream_id: streamId,
-          stream_version: expectedVersion + 1 + index,
-          type: event.type,
-          data: JSON.stringify(event.data),
-          metadata,
-          occurred_at: request.occurredAt,
-          schema_version: event.schemaVersion ?? 1,
-        })),
-      )
-      .returning(['global_position', 'transaction_id', 'stream_version'])
-      .execute();
-    return rows.map((row, index) => ({
-      globalPosition: String(row.global_position),
-      transactionId: String(row.transaction_id),
-      accountId,
-      streamId,
-      streamVersion: row.stream_version,
-      type: events[index]!.type,
-      data: events[index]!.data,
-      metadata: request.metadata,
-      occurredAt: request.occurredAt,
-      schemaVersion: events[index]!.schemaVersion ?? 1,
-    }));
+    const result = await sql<{ global_position: string | number; transaction_id: string | number; stream_version: number }>`
+      SELECT global_position::text AS global_position, transaction_id::text AS transaction_id, stream_version FROM warden_append(
+        ${accountId}, ${streamId}, ${expectedVersion}::integer, ${events.map((event) => event.type)}::text[],
+        ${events.map((event) => JSON.stringify(event.data))}::jsonb[], ${events.map((event) => event.schemaVersion ?? 1)}::integer[],
+        ${JSON.stringify(request.metadata)}::jsonb, ${request.occurredAt}::timestamptz, ${lockKeys}::text[])`.execute(executor);
+    rows = result.rows;
   } catch (error) {
+    const failure = error as { code?: string; detail?: string };
+    if (failure?.code === '40001' && failure.detail !== undefined && /^-?\d+$/.test(failure.detail)) {
+      throw new ConcurrencyError(accountId, streamId, expectedVersion, Number(failure.detail));
+    }
     if (isUniqueViolation(error, 'events_stream_version_unique')) throw new ConcurrencyError(accountId, streamId, expectedVersion, undefined);
     throw error;
   }
+  return rows.map((row, index) => ({
+    globalPosition: String(row.global_position),
+    transactionId: String(row.transaction_id),
+    accountId,
+    streamId,
+    streamVersion: row.stream_version,
+    type: events[index]!.type,
+    data: events[index]!.data,
+    metadata: request.metadata,
+    occurredAt: request.occurredAt,
+    schemaVersion: events[index]!.schemaVersion ?? 1,
+  }));
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
