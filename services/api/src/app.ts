@@ -30,12 +30,13 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     if (boot.credentialsFile) {
       logger.info({ managementAccountId: boot.managementAccountId, credentialsFile: boot.credentialsFile }, 'created the management account; its root access key is in the credentials file (readable by its owner only)');
     }
-    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
+    // The embedded database belongs to this process alone: epochs can be tracked in memory.
+    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });
     const yoga = createWardenYoga(false);
     const server = createHttpServer({
       yoga,
       iam,
-      authentication: { db: wardenDb.db, keyring: boot.keyring, partition: config.partition, region: config.region },
+      authentication: { credentials: iam.credentials, region: config.region },
       maxBodyBytes: config.maxBodyBytes,
       logger,
     });

@@ -1,7 +1,5 @@
-import type { Database } from '@warden/db';
-import { type Caller, type Keyring, resolveAccessKey } from '@warden/iam';
+import type { Caller, CredentialResolver, CurrentCredential } from '@warden/iam';
 import { GraphQLError } from 'graphql';
-import type { Kysely } from 'kysely';
 import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
 
 /**
@@ -11,9 +9,7 @@ import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
  * the same).
  */
 export interface AuthenticationSettings {
-  readonly db: Kysely<Database>;
-  readonly keyring: Keyring;
-  readonly partition: string;
+  readonly credentials: CredentialResolver;
   readonly region: string;
 }
 
@@ -32,14 +28,14 @@ export class AuthenticationError extends GraphQLError {
 }
 
 export async function authenticate(request: SignedRequest, facts: RequestFacts, settings: AuthenticationSettings): Promise<Caller> {
-  let resolved: Awaited<ReturnType<typeof resolveAccessKey>>;
+  let resolved: CurrentCredential | undefined;
   try {
     await verifySigV4(request, {
       service: 'warden',
       region: settings.region,
       now: facts.now,
       lookupKey: async (accessKeyId) => {
-        resolved = await resolveAccessKey(settings.db, settings.keyring, settings.partition, accessKeyId);
+        resolved = await settings.credentials.resolve(accessKeyId);
         return resolved ? { accessKeyId, secretAccessKey: resolved.secretAccessKey, active: resolved.active } : undefined;
       },
     });
@@ -50,6 +46,7 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
   const credential = resolved!;
   return {
     ...credential.caller,
+    accountEpoch: credential.accountEpoch,
     requestId: facts.requestId,
     ...(facts.sourceIp ? { sourceIp: facts.sourceIp } : {}),
     ...(facts.userAgent ? { userAgent: facts.userAgent } : {}),

@@ -57,6 +57,30 @@ function graphQLError(message: string, code: string, extra: Record<string, unkno
   return { errors: [{ message, extensions: { code, ...extra } }] };
 }
 
+interface OperationParams {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** One operation in a JSON body, or undefined (a batch, or anything odd: yoga.fetch handles those). */
+function parseParams(body: Buffer): OperationParams | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const candidate = parsed as Record<string, unknown>;
+  if (typeof candidate['query'] !== 'string') return undefined;
+  const isObject = (value: unknown) => value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+  if (!isObject(candidate['variables']) || !isObject(candidate['extensions'])) return undefined;
+  if (candidate['operationName'] !== undefined && candidate['operationName'] !== null && typeof candidate['operationName'] !== 'string') return undefined;
+  return candidate as unknown as OperationParams;
+}
+
 function sourceIpOf(request: IncomingMessage): string | undefined {
   const address = request.socket.remoteAddress;
   return address?.startsWith('::ffff:') ? address.slice(7) : address;
@@ -123,6 +147,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
       sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
       finish(401);
       return;
+    }
+
+    // The fast path for the common case, one JSON operation per POST: straight into yoga's
+    // per-operation pipeline (parse and validation caches, envelop plugins, error masking), without
+    // building a Fetch Request and Response around it. Everything else goes through yoga.fetch.
+    if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json')) {
+      const params = parseParams(body);
+      if (params) {
+        const result = await options.yoga.getResultForParams({ params, request: new Request(url, { method: 'POST' }) }, { iam: options.iam, caller });
+        if (result && !(Symbol.asyncIterator in result)) {
+          sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
+          finish(200, caller.accessKeyId);
+          return;
+        }
+      }
     }
 
     const headers = new Headers();

@@ -20,6 +20,11 @@ export interface Caller {
   readonly requestId?: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /**
+   * The caller's account's change epoch as authentication read it, committed state at that moment.
+   * Caches built at this epoch may answer the request without reading the database again.
+   */
+  readonly accountEpoch?: string;
 }
 
 export function eventMetadata(caller: Caller): EventMetadata {

@@ -1,4 +1,5 @@
 import { AccessKeyOperations } from './access-keys/access-key-operations.js';
+import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
 import { AuthorizationOperations } from './authorization/authorization-operations.js';
@@ -21,6 +22,7 @@ export class IamService {
   readonly authorization: AuthorizationOperations;
   readonly audit: AuditOperations;
   readonly details: AuthorizationDetailsOperations;
+  readonly credentials: CredentialResolver;
 
   constructor(options: IamCoreOptions) {
     this.core = new IamCore(options);
@@ -33,5 +35,6 @@ export class IamService {
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
+    this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -21,8 +21,13 @@ export interface RequestPrincipal {
   readonly arn: PrincipalArn | undefined;
 }
 
+// Batches ask about one principal many times in a row: remember the last one parsed.
+let lastPrincipal: RequestPrincipal | undefined;
+
 export function toRequestPrincipal(text: string): RequestPrincipal {
-  return { text, arn: parsePrincipalArn(text) };
+  if (lastPrincipal?.text === text) return lastPrincipal;
+  lastPrincipal = { text, arn: parsePrincipalArn(text) };
+  return lastPrincipal;
 }
 
 export type PrincipalMatcher = (principal: RequestPrincipal) => PrincipalMatch | undefined;

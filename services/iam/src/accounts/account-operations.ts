@@ -39,7 +39,7 @@ export class AccountOperations {
     const secretAccessKey = generateSecretAccessKey();
     const now = this.core.clock.now();
     const metadata = { actorArn: caller.arn, ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), resourceArn: rootArn(this.core.partition, accountId) };
-    await inAccountTransaction(this.core.db, accountId, async (trx) => {
+    await this.core.writing(accountId, () => inAccountTransaction(this.core.db, accountId, async (trx) => {
       const streamId = `account/${accountId}`;
       await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccount', accountId, name: input.name, isManagement: false }, metadata, occurredAt: now });
       await handleCommand(trx, accountDecider, {
@@ -52,7 +52,7 @@ export class AccountOperations {
       if (input.alias) {
         await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccountAlias', alias: input.alias }, metadata, occurredAt: now, lockKeys: [`alias/${input.alias}`] });
       }
-    });
+    }));
     const account = await this.core.db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
     return { account, rootAccessKey: { accessKeyId, secretAccessKey, userName: null, status: 'Active', createDate: now } };
   }

@@ -4,6 +4,7 @@ import { secretContext } from '../access-keys/access-key-operations.js';
 import { rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import type { Keyring } from '../crypto/index.js';
+import type { AccountEpochs } from '../service/account-epochs.js';
 
 /**
  * What the API needs to authenticate a signed request: the key's secret (decrypted, held only in
@@ -37,4 +38,54 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, p
       caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
     };
   });
+}
+
+/**
+ * Resolves access keys for authentication, keeping what it resolved for as long as the key's
+ * account has not changed: one point read of the account's change epoch per request, instead of a
+ * transaction and a decryption. The key id → account mapping never changes, so it is kept as is.
+ */
+export interface CurrentCredential extends ResolvedCredential {
+  readonly accountEpoch: string;
+}
+
+const MAX_CACHED_KEYS = 50_000;
+
+export class CredentialResolver {
+  private readonly accountOfKey = new Map<string, string>();
+  private readonly resolved = new Map<string, CurrentCredential>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly keyring: Keyring,
+    private readonly partition: string,
+    private readonly epochs: AccountEpochs,
+  ) {}
+
+  async resolve(accessKeyId: string): Promise<CurrentCredential | undefined> {
+    let accountId = this.accountOfKey.get(accessKeyId);
+    if (accountId === undefined) {
+      const lookup = await this.db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
+      if (!lookup) return undefined;
+      accountId = lookup.account_id;
+    }
+    const epoch = await this.epochs.current(accountId);
+    if (epoch === undefined) return undefined;
+    const cached = this.resolved.get(accessKeyId);
+    if (cached && cached.accountEpoch === epoch) return cached;
+    const fresh = await resolveAccessKey(this.db, this.keyring, this.partition, accessKeyId);
+    if (!fresh) {
+      this.resolved.delete(accessKeyId);
+      this.accountOfKey.delete(accessKeyId);
+      return undefined;
+    }
+    const current = { ...fresh, accountEpoch: epoch };
+    if (this.resolved.size >= MAX_CACHED_KEYS) {
+      this.resolved.clear();
+      this.accountOfKey.clear();
+    }
+    this.accountOfKey.set(accessKeyId, accountId);
+    this.resolved.set(accessKeyId, current);
+    return current;
+  }
 }

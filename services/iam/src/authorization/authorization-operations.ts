@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Caller } from '../command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { principalContext } from './authorizer.js';
+import { Authorizer, type CompiledPrincipal, principalContext } from './authorizer.js';
 import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
 
 /**
@@ -67,30 +67,43 @@ export class AuthorizationOperations {
     if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
     if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
     const targetAccount = [...accounts][0]!;
-    await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
     const now = this.core.clock.now();
+    // The hot path: principals of the caller's own account, answered from policy sets compiled at
+    // the account epoch authentication read (committed state), with no database round trip.
+    if (targetAccount === caller.accountId && caller.accountEpoch !== undefined) {
+      const answers = this.answerFromCache(caller, requests, caller.accountEpoch, now);
+      if (answers) return answers;
+    }
+    await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const epoch = await this.core.changeEpoch(trx, targetAccount);
       const answers: AuthorizeAnswer[] = [];
       for (const request of requests) {
         const principal = await this.targetPrincipal(trx, targetAccount, request.principal);
-        const compiled = await this.core.authorizer.compiledPrincipal(trx, principal, epoch);
-        const result = evaluate(
-          compiled.policySet,
-          {
-            principal: principal.arn,
-            action: request.action,
-            resource: request.resource,
-            context: { ...compiled.principalContext, ...(request.context ?? {}) },
-            ...(request.resourceAccount ? { resourceAccount: request.resourceAccount } : {}),
-          },
-          { now },
-        );
-        if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
-        answers.push({ decision: result.decision, matched: result.matched, reason: describeDecision({ principal: principal.arn, action: request.action, resource: request.resource }, result) });
+        answers.push(answer(await this.core.authorizer.compiledPrincipal(trx, principal, epoch), request, now));
       }
       return answers;
     });
+  }
+
+  /** Every answer from the cache, or `undefined` when anything needed is not cached at this epoch. */
+  private answerFromCache(caller: Caller, requests: readonly AuthorizeRequest[], epoch: string, now: Date): AuthorizeAnswer[] | undefined {
+    const authorizer = this.core.authorizer;
+    if (caller.kind !== 'root') {
+      const own = caller.userId === undefined ? undefined : authorizer.cachedById(caller.accountId, 'user', caller.userId, epoch);
+      if (!own) return undefined;
+      for (const principal of new Set(requests.map((request) => request.principal))) {
+        Authorizer.require(authorizer.decide(own, caller, 'iam:SimulatePrincipalPolicy', principal, now), caller.arn, 'iam:SimulatePrincipalPolicy', principal);
+      }
+    }
+    const answers: AuthorizeAnswer[] = [];
+    for (const request of requests) {
+      const compiled = authorizer.cachedByArn(caller.accountId, request.principal, epoch);
+      if (!compiled) return undefined;
+      answers.push(answer(compiled, request, now));
+    }
+    this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
+    return answers;
   }
 
   /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
@@ -142,6 +155,21 @@ export class AuthorizationOperations {
     const callerArn = input.callerArn ?? caller.arn;
     return simulate(compiled.policySet, callerArn, input.actionNames, input.resourceArns ?? ['*'], { ...(input.contextEntries ?? {}) }, this.core.clock.now(), resourcePolicy);
   }
+}
+
+function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
+  const principal = compiled.principal.arn;
+  // The clock's keys go into the context object itself, so evaluation need not copy the context to add them.
+  const clock = { 'aws:CurrentTime': now.toISOString(), 'aws:EpochTime': String(Math.floor(now.getTime() / 1000)) };
+  const result = evaluate(compiled.policySet, {
+    principal,
+    action: request.action,
+    resource: request.resource,
+    context: { ...clock, ...compiled.principalContext, ...(request.context ?? {}) },
+    ...(request.resourceAccount ? { resourceAccount: request.resourceAccount } : {}),
+  });
+  if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
+  return { decision: result.decision, matched: result.matched, reason: describeDecision({ principal, action: request.action, resource: request.resource }, result) };
 }
 
 export interface SimulationResult {

@@ -24,8 +24,23 @@ const MAX_CACHED = 10_000;
 
 export class Authorizer {
   private readonly cache = new Map<string, CompiledPrincipal>();
+  private readonly byArn = new Map<string, { readonly epoch: string; readonly key: string }>();
 
   constructor(private readonly partition: string) {}
+
+  /** A compiled principal still current at `epoch`, found by ARN, without touching the database. */
+  cachedByArn(accountId: string, arn: string, epoch: string): CompiledPrincipal | undefined {
+    const entry = this.byArn.get(`${accountId}|${arn}`);
+    if (!entry || entry.epoch !== epoch) return undefined;
+    const compiled = this.cache.get(entry.key);
+    return compiled && compiled.epoch === epoch ? compiled : undefined;
+  }
+
+  /** A compiled principal still current at `epoch`, found by type and id. */
+  cachedById(accountId: string, type: 'user' | 'role', id: string, epoch: string): CompiledPrincipal | undefined {
+    const compiled = this.cache.get(`${accountId}|${type}|${id}`);
+    return compiled && compiled.epoch === epoch ? compiled : undefined;
+  }
 
   async compiledPrincipal(db: Kysely<Database>, principal: PrincipalRecord, epoch: string): Promise<CompiledPrincipal> {
     const key = `${principal.accountId}|${principal.type}|${principal.id}`;
@@ -37,7 +52,9 @@ export class Authorizer {
     const policySet = compiled.ok ? compiled.policySet : emptyDenyAll();
     const entry: CompiledPrincipal = { epoch, principal, policySet, principalContext: principalContext(principal) };
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
     this.cache.set(key, entry);
+    this.byArn.set(`${principal.accountId}|${principal.arn}`, { epoch, key });
     return entry;
   }
 

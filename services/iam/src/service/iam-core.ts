@@ -1,6 +1,7 @@
 import { ConcurrencyError, type Database, inAccountTransaction } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { Authorizer } from '../authorization/authorizer.js';
+import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import type { PrincipalRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
 import type { Keyring } from '../crypto/index.js';
@@ -22,6 +23,8 @@ export interface IamCoreOptions {
   readonly partition?: string;
   readonly clock?: Clock;
   readonly random?: RandomSource;
+  /** `process` only when this process is the store's only writer (the embedded database). */
+  readonly epochSource?: EpochSource;
 }
 
 export interface Mutation<Command, Event extends DomainEvent, State> {
@@ -43,6 +46,7 @@ export class IamCore {
   readonly partition: string;
   readonly clock: Clock;
   readonly authorizer: Authorizer;
+  readonly epochs: AccountEpochs;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
 
@@ -53,6 +57,7 @@ export class IamCore {
     this.clock = options.clock ?? systemClock;
     this.random = options.random;
     this.authorizer = new Authorizer(this.partition);
+    this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
   }
 
   newId(prefix: UniqueIdPrefix): string {
@@ -70,7 +75,7 @@ export class IamCore {
   ): Promise<Handled<State>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inAccountTransaction(this.db, caller.accountId, async (trx) => {
+        return await this.writing(caller.accountId, () => inAccountTransaction(this.db, caller.accountId, async (trx) => {
           const mutation = await prepare(trx);
           await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext);
           return handleCommand(trx, mutation.decider, {
@@ -81,11 +86,20 @@ export class IamCore {
             occurredAt: this.clock.now(),
             ...(mutation.lockKeys ? { lockKeys: mutation.lockKeys } : {}),
           });
-        });
+        }));
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (attempt >= ATTEMPTS) throw new ConcurrentModificationError('The entity was changed by another request at the same time; retry the request.');
       }
+    }
+  }
+
+  /** Runs a write to an account, then invalidates its cached epoch whatever the outcome. */
+  async writing<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.epochs.invalidate(accountId);
     }
   }
 
@@ -97,9 +111,7 @@ export class IamCore {
   async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): Promise<void> {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
-    const principal = await this.callerPrincipal(trx, caller);
-    const epoch = await this.changeEpoch(trx, caller.accountId);
-    const compiled = await this.authorizer.compiledPrincipal(trx, principal, epoch);
+    const compiled = await this.callerCompiled(trx, caller);
     const result = this.authorizer.decide(compiled, caller, action, resource, this.clock.now(), extraContext);
     Authorizer.require(result, caller.arn, action, resource);
   }
@@ -108,7 +120,7 @@ export class IamCore {
    * Notes when an access key was last used and for what, at most once a minute per key and off the
    * request's path: usage is telemetry, so a lost write costs nothing but a stale "last used".
    */
-  private recordKeyUse(caller: Caller, action: string): void {
+  recordKeyUse(caller: Caller, action: string): void {
     const accessKeyId = caller.accessKeyId;
     if (!accessKeyId) return;
     const now = this.clock.now();
@@ -123,6 +135,21 @@ export class IamCore {
         .onConflict((oc) => oc.columns(['account_id', 'access_key_id']).doUpdateSet({ last_used_at: now, last_used_action: action }))
         .execute(),
     ).catch(() => this.keyUseWrittenAt.delete(accessKeyId));
+  }
+
+  /**
+   * The caller's compiled policies. When authentication read the account's epoch and the cache was
+   * built at that epoch, no query is needed; otherwise they are read in `trx` (whose own snapshot may
+   * be newer, which is never less safe).
+   */
+  async callerCompiled(trx: Kysely<Database>, caller: Caller) {
+    if (caller.accountEpoch !== undefined && caller.userId !== undefined) {
+      const cached = this.authorizer.cachedById(caller.accountId, 'user', caller.userId, caller.accountEpoch);
+      if (cached) return cached;
+    }
+    const principal = await this.callerPrincipal(trx, caller);
+    const epoch = await this.changeEpoch(trx, caller.accountId);
+    return this.authorizer.compiledPrincipal(trx, principal, epoch);
   }
 
   async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {

@@ -1,0 +1,131 @@
+/**
+ * `authorize` over GraphQL on a real Warden server (a child process, embedded PGlite or the
+ * DATABASE_URL Postgres), one check per SigV4-signed request, next to a stock yoga server answering
+ * a constant on the same schema shape, measured in the same run with autocannon (50 connections,
+ * load generator on the same 2 cores). Also: many checks in one request (authorizeBatch), and the
+ * server's resident memory under load with 10,000 users in the account.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 50;
+
+function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(ready);
+      if (match) resolve({ child, match });
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-500)}`)));
+  });
+}
+
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+async function load(url: string, body: string, headers: Record<string, string>, pid: number) {
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS });
+  clearInterval(sampler);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, peakRss };
+}
+
+async function signed(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, body: string): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
+  const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': 'application/json' }, body });
+  return request.headers as Record<string, string>;
+}
+
+async function graphql(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, query: string, variables: object = {}): Promise<any> {
+  const body = JSON.stringify({ query, variables });
+  const response = await fetch(url, { method: 'POST', headers: await signed(url, credentials, body), body });
+  const json = (await response.json()) as { data?: any; errors?: unknown };
+  if (json.errors) throw new Error(JSON.stringify(json.errors));
+  return json.data;
+}
+
+// Warden on a fresh store: a new data directory (embedded), or with DATABASE_URL a fresh database
+// `warden_bench` on that server, so that the bootstrap writes its credentials file for us.
+const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+let benchDatabaseUrl: string | undefined;
+if (process.env['DATABASE_URL']) {
+  const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS warden_bench');
+  await admin.query('CREATE DATABASE warden_bench');
+  await admin.end();
+  const url = new URL(process.env['DATABASE_URL']);
+  url.pathname = '/warden_bench';
+  benchDatabaseUrl = url.toString();
+}
+const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
+const wardenEnv = { ...process.env, DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
+const profile = process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
+const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/);
+const wardenUrl = warden.match[1]!;
+const stock = await startProcess(process.execPath, [join(here, 'stock-yoga-server.js')], { ...process.env, NODE_ENV: 'production' }, /^(\d+)\n/);
+const stockUrl = `http://127.0.0.1:${stock.match[1]}/graphql`;
+
+try {
+  // The management account's root creates a tenant; its root holds the keys used below.
+  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
+  console.log(`authorize benchmark on ${driver}`);
+  const tenant = await graphql(wardenUrl, managementKey, 'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+  const { accountId } = tenant.createAccount.data.account;
+  const tenantRoot = tenant.createAccount.data.rootAccessKey;
+  await graphql(wardenUrl, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
+  await graphql(wardenUrl, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
+  const users = Number(process.env['BENCH_USERS'] ?? 10_000);
+  const started = Date.now();
+  for (let i = 0; i < users; i += 16) {
+    await Promise.all(Array.from({ length: Math.min(16, users - i) }, (_, j) => graphql(wardenUrl, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `user${i + j}` })));
+  }
+  console.log(`setup: ${users.toLocaleString('en-US')} users created over GraphQL in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const principal = `arn:aws:iam::${accountId}:user/reader`;
+  const authorizeQuery = `query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision allowed reason matchedStatements { sid effect } } } } }`;
+  const single = JSON.stringify({ query: authorizeQuery, variables: { input: { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } } });
+  const wardenHeaders = await signed(wardenUrl, tenantRoot, single);
+  const stockHeaders = { 'content-type': 'application/json' };
+  await graphql(wardenUrl, tenantRoot, authorizeQuery, { input: { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } });
+
+  const rounds: { stock: Awaited<ReturnType<typeof load>>; warden: Awaited<ReturnType<typeof load>> }[] = [];
+  for (let round = 0; round < 2; round++) {
+    const stockRun = await load(stockUrl, single, stockHeaders, stock.child.pid!);
+    const wardenRun = await load(wardenUrl, single, wardenHeaders, warden.child.pid!);
+    rounds.push({ stock: stockRun, warden: wardenRun });
+  }
+  const best = rounds.reduce((a, b) => (b.warden.perSecond / b.stock.perSecond > a.warden.perSecond / a.stock.perSecond ? b : a));
+  console.log(`authorize, one check per signed request, ${CONNECTIONS} connections, ${SECONDS}s, 2 interleaved rounds:`);
+  for (const [index, run] of rounds.entries()) {
+    console.log(`  round ${index + 1}: stock yoga constant ${Math.round(run.stock.perSecond)} req/s (p50 ${run.stock.p50} ms, p99 ${run.stock.p99} ms) | Warden authorize ${Math.round(run.warden.perSecond)} req/s (p50 ${run.warden.p50} ms, p99 ${run.warden.p99} ms) | ratio ${(run.warden.perSecond / run.stock.perSecond).toFixed(2)} (target ≥ 3)`);
+  }
+
+  const batchSize = 1000;
+  const batch = JSON.stringify({
+    query: 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }',
+    variables: { r: Array.from({ length: batchSize }, (_, i) => ({ principal, action: i % 2 ? 's3:GetObject' : 's3:PutObject', resource: `arn:aws:s3:::reports/${i}` })) },
+  });
+  const batchRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, tenantRoot, batch), body: batch, connections: 4, duration: SECONDS });
+  console.log(`authorizeBatch, ${batchSize} checks per request: ${Math.round(batchRun.requests.average * batchSize).toLocaleString('en-US')} decisions/s (target ≥ 200,000)`);
+  console.log(`server memory: peak RSS ${Math.round(Math.max(...rounds.map((run) => run.warden.peakRss)))} MB under load with ${users.toLocaleString('en-US')} users (target < 300 MB)`);
+  void best;
+} finally {
+  warden.child.kill('SIGTERM');
+  stock.child.kill('SIGTERM');
+}
