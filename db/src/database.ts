@@ -12,6 +12,7 @@ import type { PoliciesTable } from './tables/policies.table.js';
 import type { PolicyAttachmentsTable } from './tables/policy-attachments.table.js';
 import type { PolicyVersionsTable } from './tables/policy-versions.table.js';
 import type { RolesTable } from './tables/roles.table.js';
+import type { SessionsTable } from './tables/sessions.table.js';
 import type { UsersTable } from './tables/users.table.js';
 
 export interface Database {
@@ -30,6 +31,7 @@ export interface Database {
   access_key_usage: AccessKeyUsageTable;
   access_key_lookup: AccessKeyLookupTable;
   keyring_keys: KeyringKeysTable;
+  sessions: SessionsTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
@@ -43,6 +45,7 @@ export const ACCOUNT_SCOPED_READ_MODELS = [
   'policy_attachments',
   'inline_policies',
   'access_keys',
+  'sessions',
 ] as const;
 
 /** Read models that are rebuilt by replay but span accounts (no row-level security). */

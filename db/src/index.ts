@@ -18,4 +18,5 @@ export type * from './tables/policies.table.js';
 export type * from './tables/policy-attachments.table.js';
 export type * from './tables/policy-versions.table.js';
 export type * from './tables/roles.table.js';
+export type * from './tables/sessions.table.js';
 export type * from './tables/users.table.js';

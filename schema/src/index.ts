@@ -13,6 +13,7 @@ import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/audit-event.js';
 import './types/authorization-details.js';
+import './types/sts.js';
 
 export type { GraphQLContext } from './context.js';
 

@@ -12,6 +12,8 @@ export interface RolesTable {
   max_session_duration: number;
   permissions_boundary_arn: string | null;
   tags: { key: string; value: string }[];
+  /** Sessions of the role issued before this time are refused (revokeRoleSessions). */
+  sessions_revoked_before: Date | null;
   created_at: Date;
 }
 

@@ -6,7 +6,15 @@ const CallerIdentityRef = builder.objectRef<Caller>('CallerIdentity').implement(
   fields: (t) => ({
     account: t.exposeString('accountId'),
     arn: t.exposeString('arn'),
-    userId: t.string({ resolve: (caller) => caller.userId ?? caller.accountId }),
+    userId: t.string({
+      description: "AIDA… for a user, ROLE_ID:SESSION for an assumed role, ACCOUNT:NAME for a federated user, the account id for root.",
+      resolve: (caller) =>
+        caller.session?.kind === 'assumed-role'
+          ? `${caller.session.roleId}:${caller.session.sessionName}`
+          : caller.session?.kind === 'federation'
+            ? `${caller.accountId}:${caller.session.sessionName}`
+            : (caller.userId ?? caller.accountId),
+    }),
   }),
 });
 

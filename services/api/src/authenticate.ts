@@ -1,4 +1,5 @@
-import type { Caller, CredentialResolver, CurrentCredential } from '@warden/iam';
+import { timingSafeEqual } from 'node:crypto';
+import { type Caller, type CredentialResolver, type CurrentCredential, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
 import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
 
@@ -29,8 +30,9 @@ export class AuthenticationError extends GraphQLError {
 
 export async function authenticate(request: SignedRequest, facts: RequestFacts, settings: AuthenticationSettings): Promise<Caller> {
   let resolved: CurrentCredential | undefined;
+  let verified;
   try {
-    await verifySigV4(request, {
+    verified = await verifySigV4(request, {
       service: 'warden',
       region: settings.region,
       now: facts.now,
@@ -44,14 +46,41 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
     throw error;
   }
   const credential = resolved!;
+  // Temporary credentials must come with their session token (X-Amz-Security-Token), and only they.
+  if (credential.sessionTokenHash !== undefined) {
+    const presented = verified.securityToken;
+    if (presented === undefined || !sameHash(tokenHash(presented), credential.sessionTokenHash)) {
+      throw new AuthenticationError('The security token included in the request is invalid.', 'INVALID_SECURITY_TOKEN');
+    }
+    const expiresAt = credential.caller.session?.expiresAt;
+    if (expiresAt !== undefined && facts.now.getTime() >= expiresAt.getTime()) {
+      throw new AuthenticationError('The security token included in the request is expired.', 'EXPIRED_TOKEN');
+    }
+  } else if (verified.securityToken !== undefined) {
+    throw new AuthenticationError('The security token included in the request is invalid: long-term access keys take no session token.', 'INVALID_SECURITY_TOKEN');
+  }
+  const session = credential.caller.session;
   return {
     ...credential.caller,
     accountEpoch: credential.accountEpoch,
     requestId: facts.requestId,
     ...(facts.sourceIp ? { sourceIp: facts.sourceIp } : {}),
     ...(facts.userAgent ? { userAgent: facts.userAgent } : {}),
-    requestContext: requestContext(facts, settings.region),
+    requestContext: {
+      ...requestContext(facts, settings.region),
+      ...(session
+        ? {
+            'aws:TokenIssueTime': session.issuedAt.toISOString(),
+            'aws:MultiFactorAuthPresent': session.mfaAuthenticated ? 'true' : 'false',
+            ...(session.sourceIdentity ? { 'aws:SourceIdentity': session.sourceIdentity } : {}),
+          }
+        : {}),
+    },
   };
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** The condition keys a request brings by itself; the principal's own keys are added by the authorizer. */

@@ -4,7 +4,23 @@ import type { EventMetadata } from '@warden/db';
  * Who is calling and how, as authentication established it. Every command and query takes one;
  * its metadata goes on every event the command writes.
  */
-export type CallerKind = 'root' | 'user' | 'assumed-role';
+export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user';
+
+/** What a caller authenticated with temporary credentials brings from its session. */
+export interface CallerSession {
+  readonly sessionId: string;
+  readonly kind: 'assumed-role' | 'session-token' | 'federation';
+  readonly roleId: string | null;
+  readonly userId: string | null;
+  readonly sessionName: string;
+  readonly tags: readonly { key: string; value: string }[];
+  readonly sessionPolicies: readonly { name: string; document: string }[];
+  readonly sourceIdentity: string | null;
+  readonly mfaAuthenticated: boolean;
+  readonly chained: boolean;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+}
 
 export interface Caller {
   readonly accountId: string;
@@ -25,6 +41,8 @@ export interface Caller {
    * Caches built at this epoch may answer the request without reading the database again.
    */
   readonly accountEpoch?: string;
+  /** Set when the caller signed with temporary credentials. */
+  readonly session?: CallerSession;
 }
 
 export function eventMetadata(caller: Caller): EventMetadata {

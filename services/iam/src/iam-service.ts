@@ -7,6 +7,7 @@ import { AuthorizationDetailsOperations } from './authorization-details/authoriz
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
 import { RoleOperations } from './roles/role-operations.js';
+import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
 import { UserOperations } from './users/user-operations.js';
 
@@ -23,6 +24,7 @@ export class IamService {
   readonly audit: AuditOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
+  readonly sts: StsOperations;
 
   constructor(options: IamCoreOptions) {
     this.core = new IamCore(options);
@@ -35,6 +37,7 @@ export class IamService {
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
+    this.sts = new StsOperations(this.core);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

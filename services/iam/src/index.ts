@@ -6,7 +6,8 @@ export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } 
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './authorization/authorization-operations.js';
 export { bootstrap, type BootstrapResult, loadKeyring } from './bootstrap.js';
-export { type Caller, type CallerKind, type Clock, systemClock } from './command-context.js';
+export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './command-context.js';
+export { type AssumedRole, type AssumeRoleInput, type FederationToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
 export { Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
 export * from './iam-error.js';
 export { IamService } from './iam-service.js';

@@ -9,6 +9,8 @@ import { projectGroupEvent } from './groups/groups.projection.js';
 import type { ManagedPolicyEvent } from './policies/managed-policy.events.js';
 import { projectManagedPolicyEvent } from './policies/managed-policies.projection.js';
 import type { RoleEvent } from './roles/role.events.js';
+import type { SessionEvent } from './sessions/session.events.js';
+import { projectSessionEvent } from './sessions/sessions.projection.js';
 import { projectRoleEvent } from './roles/roles.projection.js';
 import type { UserEvent } from './users/user.events.js';
 import { projectUserEvent } from './users/users.projection.js';
@@ -32,6 +34,8 @@ export async function projectEvent(trx: Transaction<Database>, stored: StoredEve
       return projectRoleEvent(trx, stored, event as RoleEvent);
     case 'policy':
       return projectManagedPolicyEvent(trx, stored, event as ManagedPolicyEvent);
+    case 'session':
+      return projectSessionEvent(trx, stored, event as SessionEvent);
     case 'keyring':
       return projectKeyringEvent(trx, stored, event as KeyringEvent);
     default:

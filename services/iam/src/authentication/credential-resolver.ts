@@ -2,7 +2,8 @@ import { type Database, inAccountTransaction } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { secretContext } from '../access-keys/access-key-operations.js';
 import { rootArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
+import type { Caller, CallerSession } from '../command-context.js';
+import { sessionSecretContext } from '../sts/sts-operations.js';
 import type { Keyring } from '../crypto/index.js';
 import type { AccountEpochs } from '../service/account-epochs.js';
 
@@ -16,6 +17,8 @@ export interface ResolvedCredential {
   readonly secretAccessKey: string;
   readonly active: boolean;
   readonly caller: Omit<Caller, 'requestContext'>;
+  /** For temporary credentials: the hash of the session token a request must carry. */
+  readonly sessionTokenHash?: string;
 }
 
 export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
@@ -23,6 +26,7 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, p
   if (!lookup) return undefined;
   const accountId = lookup.account_id;
   return inAccountTransaction(db, accountId, async (trx) => {
+    if (accessKeyId.startsWith('ASIA')) return resolveSession(trx, keyring, accountId, accessKeyId);
     const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
     if (!key) return undefined;
     const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
@@ -38,6 +42,59 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, p
       caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
     };
   });
+}
+
+/**
+ * Temporary credentials: the session's secret and who it speaks for. A session whose role revoked
+ * its older sessions is inactive; expiry is checked by the caller against the request's time (so
+ * that a cached credential never outlives its session).
+ */
+async function resolveSession(trx: Kysely<Database>, keyring: Keyring, accountId: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
+  const session = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+  if (!session) return undefined;
+  const secretAccessKey = keyring.decrypt(session.secret, sessionSecretContext(accountId, accessKeyId));
+  let active = true;
+  let userName: string | undefined;
+  if (session.role_id) {
+    const role = await trx.selectFrom('roles').select('sessions_revoked_before').where('account_id', '=', accountId).where('role_id', '=', session.role_id).executeTakeFirst();
+    active = role !== undefined && (role.sessions_revoked_before === null || session.issued_at.getTime() >= new Date(role.sessions_revoked_before).getTime());
+  }
+  if (session.user_id) {
+    const user = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', session.user_id).executeTakeFirst();
+    if (!user) active = false;
+    userName = user?.user_name;
+  }
+  const callerSession: CallerSession = {
+    sessionId: session.session_id,
+    kind: session.kind,
+    roleId: session.role_id,
+    userId: session.user_id,
+    sessionName: session.session_name,
+    tags: session.tags,
+    sessionPolicies: session.session_policies,
+    sourceIdentity: session.source_identity,
+    mfaAuthenticated: session.mfa_authenticated,
+    chained: session.chained,
+    issuedAt: new Date(session.issued_at),
+    expiresAt: new Date(session.expires_at),
+  };
+  const kind = session.kind === 'assumed-role' ? 'assumed-role' : session.kind === 'federation' ? 'federated-user' : session.user_id ? 'user' : 'root';
+  return {
+    accessKeyId,
+    secretAccessKey,
+    active,
+    sessionTokenHash: session.token_hash,
+    caller: {
+      accountId,
+      arn: session.principal_arn,
+      kind,
+      ...(session.user_id ? { userId: session.user_id } : {}),
+      ...(userName && kind === 'user' ? { userName } : {}),
+      accessKeyId,
+      sessionId: session.session_id,
+      session: callerSession,
+    },
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Database } from '@warden/db';
 import { compilePolicySet, describeDecision, evaluate, type EvaluationResult, type PolicySet } from '@warden/policy';
 import type { Kysely } from 'kysely';
-import type { Caller } from '../command-context.js';
+import type { Caller, CallerSession } from '../command-context.js';
+import { sessionPrincipalContext } from './session-principal.js';
 import { AccessDeniedError } from '../iam-error.js';
 import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
 
@@ -56,6 +57,31 @@ export class Authorizer {
     this.cache.set(key, entry);
     this.byArn.set(`${principal.accountId}|${principal.arn}`, { epoch, key });
     return entry;
+  }
+
+  /**
+   * A session's compiled policies: its base principal's (the role, or the federating user), with
+   * the session policies intersecting them. Cached per session and epoch.
+   */
+  async compiledSession(db: Kysely<Database>, base: PrincipalRecord, session: CallerSession, sessionArn: string, epoch: string): Promise<CompiledPrincipal> {
+    const key = `${base.accountId}|session|${session.sessionId}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.epoch === epoch) return cached;
+    const policies = await loadPrincipalPolicies(db, base);
+    const compiled = compilePolicySet({
+      identityPolicies: policies.identityPolicies,
+      permissionBoundary: policies.permissionBoundary,
+      sessionPolicies: session.sessionPolicies.map((policy) => ({ name: policy.name, document: policy.document })),
+    });
+    const entry: CompiledPrincipal = { epoch, principal: base, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: sessionPrincipalContext(base, session, sessionArn) };
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  cachedSession(accountId: string, sessionId: string, epoch: string): CompiledPrincipal | undefined {
+    const compiled = this.cache.get(`${accountId}|session|${sessionId}`);
+    return compiled && compiled.epoch === epoch ? compiled : undefined;
   }
 
   /** The decision for a caller's own request, with the caller's request context. */

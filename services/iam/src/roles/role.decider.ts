@@ -28,7 +28,9 @@ export type RoleCommand =
   | { type: 'AttachRolePolicy'; policyArn: string; quota: number }
   | { type: 'DetachRolePolicy'; policyArn: string }
   | { type: 'PutRolePolicy'; policyName: string; document: string }
-  | { type: 'DeleteRolePolicy'; policyName: string };
+  | { type: 'DeleteRolePolicy'; policyName: string }
+  /** AWS's "revoke active sessions": sessions issued before `before` are refused from now on. */
+  | { type: 'RevokeRoleSessions'; before: Date };
 
 function requireRole(state: RoleState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The role with the given name cannot be found.');
@@ -103,6 +105,13 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       requireRole(state);
       checkDeleteInline(state.policies, command.policyName, 'role');
       return [{ type: 'RolePolicyDeleted', data: { policyName: command.policyName } }];
+    case 'RevokeRoleSessions': {
+      requireRole(state);
+      const before = command.before.toISOString();
+      // Revocation only ever moves forward: an earlier cut-off would re-admit revoked sessions.
+      if (state.sessionsRevokedBefore !== null && state.sessionsRevokedBefore >= before) return [];
+      return [{ type: 'RoleSessionsRevoked', data: { before } }];
+    }
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

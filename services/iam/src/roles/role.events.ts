@@ -18,7 +18,8 @@ export type RoleEvent =
   | DomainEvent<'PolicyAttachedToRole', { policyArn: string }>
   | DomainEvent<'PolicyDetachedFromRole', { policyArn: string }>
   | DomainEvent<'RolePolicyPut', { policyName: string; document: string }>
-  | DomainEvent<'RolePolicyDeleted', { policyName: string }>;
+  | DomainEvent<'RolePolicyDeleted', { policyName: string }>
+  | DomainEvent<'RoleSessionsRevoked', { before: string }>;
 
 export interface RoleState {
   readonly status: 'none' | 'active' | 'deleted';
@@ -32,6 +33,8 @@ export interface RoleState {
   readonly tags: readonly Tag[];
   readonly permissionsBoundaryArn: string | null;
   readonly policies: PrincipalPolicies;
+  /** ISO 8601; sessions issued before it are refused. */
+  readonly sessionsRevokedBefore: string | null;
 }
 
 export const INITIAL_ROLE_STATE: RoleState = {
@@ -46,6 +49,7 @@ export const INITIAL_ROLE_STATE: RoleState = {
   tags: [],
   permissionsBoundaryArn: null,
   policies: NO_POLICIES,
+  sessionsRevokedBefore: null,
 };
 
 export function evolveRole(state: RoleState, event: RoleEvent): RoleState {
@@ -78,5 +82,7 @@ export function evolveRole(state: RoleState, event: RoleEvent): RoleState {
       return { ...state, policies: withInline(state.policies, event.data.policyName, event.data.document) };
     case 'RolePolicyDeleted':
       return { ...state, policies: withoutInline(state.policies, event.data.policyName) };
+    case 'RoleSessionsRevoked':
+      return { ...state, sessionsRevokedBefore: event.data.before };
   }
 }

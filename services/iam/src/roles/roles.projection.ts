@@ -24,6 +24,7 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
           max_session_duration: event.data.maxSessionDuration,
           permissions_boundary_arn: event.data.permissionsBoundaryArn,
           tags: JSON.stringify(event.data.tags) as never,
+          sessions_revoked_before: null,
           created_at: at,
         })
         .execute();
@@ -59,6 +60,9 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
         .values({ account_id: accountId, principal_type: 'role', principal_id: roleId, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
         .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
         .execute();
+      return;
+    case 'RoleSessionsRevoked':
+      await update().set({ sessions_revoked_before: new Date(event.data.before) }).execute();
       return;
     case 'RolePolicyDeleted':
       await trx.deleteFrom('inline_policies').where('account_id', '=', accountId).where('principal_type', '=', 'role').where('principal_id', '=', roleId).where('policy_name', '=', event.data.policyName).execute();

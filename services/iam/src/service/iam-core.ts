@@ -143,13 +143,30 @@ export class IamCore {
    * be newer, which is never less safe).
    */
   async callerCompiled(trx: Kysely<Database>, caller: Caller) {
-    if (caller.accountEpoch !== undefined && caller.userId !== undefined) {
-      const cached = this.authorizer.cachedById(caller.accountId, 'user', caller.userId, caller.accountEpoch);
+    const session = caller.session;
+    const usesSessionPolicies = session !== undefined && session.kind !== 'session-token';
+    if (caller.accountEpoch !== undefined) {
+      const cached = usesSessionPolicies
+        ? this.authorizer.cachedSession(caller.accountId, session.sessionId, caller.accountEpoch)
+        : caller.userId !== undefined
+          ? this.authorizer.cachedById(caller.accountId, 'user', caller.userId, caller.accountEpoch)
+          : undefined;
       if (cached) return cached;
     }
-    const principal = await this.callerPrincipal(trx, caller);
     const epoch = await this.changeEpoch(trx, caller.accountId);
+    if (usesSessionPolicies) {
+      const base = session.kind === 'assumed-role' ? await this.rolePrincipal(trx, caller.accountId, session.roleId ?? '') : await this.userPrincipal(trx, caller.accountId, session.userId ?? '');
+      if (!base) throw new AccessDeniedError(`${caller.arn}: the principal this session belongs to no longer exists.`);
+      return this.authorizer.compiledSession(trx, base, session, caller.arn, epoch);
+    }
+    const principal = await this.callerPrincipal(trx, caller);
     return this.authorizer.compiledPrincipal(trx, principal, epoch);
+  }
+
+  async rolePrincipal(trx: Kysely<Database>, accountId: string, roleId: string): Promise<PrincipalRecord | undefined> {
+    const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_id', '=', roleId).executeTakeFirst();
+    if (!role) return undefined;
+    return { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
   }
 
   async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {

@@ -1,0 +1,30 @@
+import type { Selectable } from 'kysely';
+
+export type SessionKind = 'assumed-role' | 'session-token' | 'federation';
+
+/** Active temporary-credential sessions (expired ones leave when their expiry is processed). */
+export interface SessionsTable {
+  account_id: string;
+  session_id: string;
+  /** ASIA… */
+  access_key_id: string;
+  kind: SessionKind;
+  /** The session's principal: assumed-role, user (session token) or federated-user ARN. */
+  principal_arn: string;
+  role_id: string | null;
+  user_id: string | null;
+  session_name: string;
+  source_identity: string | null;
+  tags: { key: string; value: string }[];
+  session_policies: { name: string; document: string }[];
+  /** The session's secret access key, encrypted under the keyring. */
+  secret: { keyId: string; iv: string; ciphertext: string; tag: string };
+  /** SHA-256 of the session token (the token itself is never stored). */
+  token_hash: string;
+  mfa_authenticated: boolean;
+  chained: boolean;
+  issued_at: Date;
+  expires_at: Date;
+}
+
+export type SessionRow = Selectable<SessionsTable>;

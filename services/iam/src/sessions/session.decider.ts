@@ -1,0 +1,33 @@
+import type { Decider } from '../decider.js';
+import { EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIssuedData, type SessionState } from './session.events.js';
+
+/**
+ * A session is issued once and expires once. Expiry is idempotent: a rerun, or a run after the
+ * session already expired, appends nothing; a run before the expiry time is refused (a worker that
+ * fires early must not cut a session short).
+ */
+export type SessionCommand = { type: 'IssueSession'; data: SessionIssuedData } | { type: 'ExpireSession'; sessionId: string; now: Date };
+
+export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
+  switch (command.type) {
+    case 'IssueSession':
+      if (state.status !== 'none') throw new EntityAlreadyExistsError('The session already exists.');
+      return [{ type: 'SessionIssued', data: command.data }];
+    case 'ExpireSession':
+      if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);
+      if (state.status === 'expired') return [];
+      if (command.now.getTime() < Date.parse(state.expiresAt)) throw new InvalidInputError(`Session ${command.sessionId} expires at ${state.expiresAt}, not yet.`);
+      return [{ type: 'SessionExpired', data: { sessionId: command.sessionId } }];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState> = {
+  initialState: INITIAL_SESSION_STATE,
+  evolve: evolveSession,
+  decide: decideSession,
+};

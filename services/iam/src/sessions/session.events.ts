@@ -1,0 +1,47 @@
+import type { DomainEvent } from '../decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import type { Tag } from '../naming/index.js';
+
+/**
+ * Events of a temporary-credential session's stream (`session/SESSION_ID`), kept in the account of
+ * the role (assumed-role sessions) or of the user (session tokens, federation). The secret is stored
+ * encrypted and the session token only as its SHA-256 hash.
+ */
+export type SessionKind = 'assumed-role' | 'session-token' | 'federation';
+
+export interface SessionIssuedData {
+  readonly sessionId: string;
+  readonly accessKeyId: string;
+  readonly kind: SessionKind;
+  readonly principalArn: string;
+  readonly roleId: string | null;
+  readonly userId: string | null;
+  readonly sessionName: string;
+  readonly sourceIdentity: string | null;
+  readonly tags: Tag[];
+  readonly sessionPolicies: { name: string; document: string }[];
+  readonly secret: EncryptedSecretData;
+  readonly tokenHash: string;
+  readonly mfaAuthenticated: boolean;
+  readonly chained: boolean;
+  /** ISO 8601. */
+  readonly expiresAt: string;
+}
+
+export type SessionEvent = DomainEvent<'SessionIssued', SessionIssuedData> | DomainEvent<'SessionExpired', { sessionId: string }>;
+
+export interface SessionState {
+  readonly status: 'none' | 'active' | 'expired';
+  readonly expiresAt: string;
+}
+
+export const INITIAL_SESSION_STATE: SessionState = { status: 'none', expiresAt: '' };
+
+export function evolveSession(state: SessionState, event: SessionEvent): SessionState {
+  switch (event.type) {
+    case 'SessionIssued':
+      return { status: 'active', expiresAt: event.data.expiresAt };
+    case 'SessionExpired':
+      return { ...state, status: 'expired' };
+  }
+}

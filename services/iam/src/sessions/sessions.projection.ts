@@ -1,0 +1,43 @@
+import type { Database, StoredEvent } from '@warden/db';
+import type { Transaction } from 'kysely';
+import type { SessionEvent } from './session.events.js';
+
+/** The active-sessions read model, and the ASIA key id → account lookup used by authentication. */
+export async function projectSessionEvent(trx: Transaction<Database>, stored: StoredEvent, event: SessionEvent): Promise<void> {
+  const accountId = stored.accountId;
+  switch (event.type) {
+    case 'SessionIssued': {
+      const data = event.data;
+      await trx
+        .insertInto('sessions')
+        .values({
+          account_id: accountId,
+          session_id: data.sessionId,
+          access_key_id: data.accessKeyId,
+          kind: data.kind,
+          principal_arn: data.principalArn,
+          role_id: data.roleId,
+          user_id: data.userId,
+          session_name: data.sessionName,
+          source_identity: data.sourceIdentity,
+          tags: JSON.stringify(data.tags) as never,
+          session_policies: JSON.stringify(data.sessionPolicies) as never,
+          secret: JSON.stringify(data.secret) as never,
+          token_hash: data.tokenHash,
+          mfa_authenticated: data.mfaAuthenticated,
+          chained: data.chained,
+          issued_at: stored.occurredAt,
+          expires_at: new Date(data.expiresAt),
+        })
+        .execute();
+      await trx.insertInto('access_key_lookup').values({ access_key_id: data.accessKeyId, account_id: accountId }).execute();
+      return;
+    }
+    case 'SessionExpired': {
+      const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
+      await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
+      if (row) await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', row.access_key_id).execute();
+      return;
+    }
+  }
+}

@@ -1,0 +1,286 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Database, inAccountTransaction } from '@warden/db';
+import { compilePolicy, describeDecision, evaluate, parseArn } from '@warden/policy';
+import type { Kysely } from 'kysely';
+import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
+import type { Caller } from '../command-context.js';
+import { handleCommand } from '../command-handler.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
+import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
+import { checkPolicyDocument } from '../policies/policy-document-check.js';
+import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { roleDecider } from '../roles/role.decider.js';
+import type { IamCore } from '../service/iam-core.js';
+import { requestTagContext } from '../users/user-operations.js';
+import { sessionDecider } from '../sessions/session.decider.js';
+import type { SessionIssuedData } from '../sessions/session.events.js';
+import { findRole } from '../service/lookups.js';
+
+/**
+ * The security token service: temporary credentials (an `ASIA…` key id, a secret and a session
+ * token) for an assumed role, for an IAM user's own session, or for a federated user. Durations and
+ * rules follow AWS's STS API reference; every issue is a `SessionIssued` event, the secret stored
+ * encrypted and the token only as its hash.
+ */
+export interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+export interface AssumeRoleInput {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly durationSeconds?: number | null;
+  readonly externalId?: string | null;
+  readonly policy?: string | null;
+  readonly policyArns?: readonly string[] | null;
+  readonly tags?: readonly Tag[] | null;
+  readonly sourceIdentity?: string | null;
+}
+
+export interface AssumedRole {
+  readonly credentials: TemporaryCredentials;
+  readonly assumedRoleUser: { readonly arn: string; readonly assumedRoleId: string };
+  readonly sourceIdentity: string | null;
+}
+
+export interface FederationToken {
+  readonly credentials: TemporaryCredentials;
+  readonly federatedUser: { readonly arn: string; readonly federatedUserId: string };
+}
+
+/** AWS: "role chaining limits your … session to a maximum of one hour". */
+const CHAINED_MAX_SECONDS = 3600;
+const MIN_SECONDS = 900;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
+const FEDERATED_NAME = /^[\w+=,.@-]{2,32}$/;
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function sessionSecretContext(accountId: string, accessKeyId: string): string {
+  return `session:${accountId}:${accessKeyId}`;
+}
+
+export class StsOperations {
+  constructor(private readonly core: IamCore) {}
+
+  /** Session policies: inline (validated as a session policy) plus up to 10 managed policy ARNs of the role's account or AWS's. */
+  private async sessionPolicies(db: Kysely<Database>, accountId: string, policy: string | null | undefined, policyArns: readonly string[] | null | undefined) {
+    const arns = policyArns ?? [];
+    if (arns.length > 10) throw new InvalidInputError('At most 10 managed session policies (PolicyArns) may be passed.');
+    const policies: { name: string; document: string }[] = [];
+    if (policy !== undefined && policy !== null) {
+      checkPolicyDocument(policy, 'session');
+      policies.push({ name: 'session-policy', document: policy });
+    }
+    if (arns.length > 0) {
+      for (const arn of arns) {
+        if (!findAwsManagedPolicy(arn) && parseArn(arn)?.account !== accountId) throw new InvalidInputError(`${arn} is not a managed policy of the account or of AWS.`);
+      }
+      const documents = await loadManagedPolicyDocuments(db, accountId, arns);
+      for (const arn of arns) {
+        const document = documents.get(arn);
+        if (document === undefined) throw new NoSuchEntityError(`Policy ${arn} does not exist.`);
+        policies.push({ name: arn, document });
+      }
+    }
+    return policies;
+  }
+
+  private newCredentials(accountId: string) {
+    const accessKeyId = generateUniqueId('ASIA');
+    const secretAccessKey = generateSecretAccessKey();
+    const sessionToken = randomBytes(48).toString('base64');
+    return { accessKeyId, secretAccessKey, sessionToken, secret: this.core.keyring.encrypt(secretAccessKey, sessionSecretContext(accountId, accessKeyId)) };
+  }
+
+  private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<void> {
+    const sessionId = randomBytes(12).toString('hex');
+    const metadata = {
+      actorArn: caller.arn,
+      ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
+      ...(caller.requestId ? { requestId: caller.requestId } : {}),
+      ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+      ...(caller.userAgent ? { userAgent: caller.userAgent } : {}),
+      resourceArn: data.principalArn,
+    };
+    await this.core.writing(accountId, () =>
+      inAccountTransaction(this.core.db, accountId, (trx) =>
+        handleCommand(trx, sessionDecider, {
+          accountId,
+          streamId: `session/${sessionId}`,
+          command: { type: 'IssueSession', data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) } },
+          metadata,
+          occurredAt: this.core.clock.now(),
+        }),
+      ),
+    );
+  }
+
+  async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {
+    if (caller.kind === 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}: the root user cannot assume roles`);
+    const roleArn = parseArn(input.roleArn);
+    if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account)) throw new InvalidInputError(`${JSON.stringify(input.roleArn)} is not a role ARN.`);
+    const nameProblem = checkRoleSessionName(input.roleSessionName);
+    if (nameProblem) throw new InvalidInputError(nameProblem);
+    if (input.externalId != null && !EXTERNAL_ID.test(input.externalId)) throw new InvalidInputError('ExternalId must be 2 to 1,224 characters of letters, digits and +=,.@:/-.');
+    if (input.sourceIdentity != null && !SOURCE_IDENTITY.test(input.sourceIdentity)) throw new InvalidInputError('SourceIdentity must be 2 to 64 characters of letters, digits and +=,.@-.');
+    if (input.sourceIdentity != null && caller.session?.sourceIdentity && caller.session.sourceIdentity !== input.sourceIdentity) {
+      throw new InvalidInputError('A source identity set by an earlier session cannot be changed in a chained session.');
+    }
+    const tags = [...(input.tags ?? [])];
+    const tagProblem = checkTags(tags);
+    if (tagProblem) throw new InvalidInputError(tagProblem);
+    const chained = caller.kind === 'assumed-role';
+    const targetAccount = roleArn.account;
+    const now = this.core.clock.now();
+
+    // The caller's own policies (its identity side) and the role, each read in its own account.
+    const callerCompiled = await this.core.read(caller, (trx) => this.core.callerCompiled(trx, caller));
+    const prepared = await inAccountTransaction(this.core.db, targetAccount, async (trx) => {
+      const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', targetAccount).where('arn', '=', input.roleArn).executeTakeFirst();
+      const policies = role ? await this.sessionPolicies(trx, targetAccount, input.policy, input.policyArns) : [];
+      return { role, policies };
+    });
+    const role = prepared.role;
+    const sourceIdentity = input.sourceIdentity ?? caller.session?.sourceIdentity ?? null;
+    const context: Record<string, string | string[]> = {
+      ...callerCompiled.principalContext,
+      ...caller.requestContext,
+      'sts:RoleSessionName': input.roleSessionName,
+      ...(input.externalId != null ? { 'sts:ExternalId': input.externalId } : {}),
+      ...(sourceIdentity ? { 'sts:SourceIdentity': sourceIdentity } : {}),
+      ...requestTagContext(tags),
+    };
+    const decide = (action: string) => {
+      // A role that does not exist answers like one whose trust policy does not allow the caller.
+      const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
+      const result = evaluate(
+        callerCompiled.policySet,
+        { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
+        { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
+      );
+      if (result.decision !== 'allow') throw new AccessDeniedError(describeDecision({ principal: caller.arn, action, resource: input.roleArn }, result, true));
+    };
+    decide('sts:AssumeRole');
+    if (tags.length > 0) decide('sts:TagSession');
+    if (input.sourceIdentity != null) decide('sts:SetSourceIdentity');
+    if (!role) throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
+
+    const maximum = chained ? CHAINED_MAX_SECONDS : role.max_session_duration;
+    const duration = input.durationSeconds ?? 3600;
+    if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > maximum) {
+      throw new InvalidInputError(
+        chained && duration > CHAINED_MAX_SECONDS
+          ? 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'
+          : `DurationSeconds must be between ${MIN_SECONDS} and the role's maximum session duration, ${maximum}.`,
+      );
+    }
+    const expiration = new Date(now.getTime() + duration * 1000);
+    const credentials = this.newCredentials(targetAccount);
+    const assumedArn = `arn:${roleArn.partition}:sts::${targetAccount}:assumed-role/${role.role_name}/${input.roleSessionName}`;
+    await this.issue(targetAccount, caller, {
+      kind: 'assumed-role',
+      principalArn: assumedArn,
+      roleId: role.role_id,
+      userId: null,
+      sessionName: input.roleSessionName,
+      sourceIdentity,
+      tags,
+      sessionPolicies: prepared.policies,
+      mfaAuthenticated: caller.session?.mfaAuthenticated ?? false,
+      chained,
+      expiresAt: expiration.toISOString(),
+    }, credentials);
+    return {
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
+      assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.role_id}:${input.roleSessionName}` },
+      sourceIdentity,
+    };
+  }
+
+  /** An IAM user's or the root user's own temporary credentials. AWS needs no permission for it. */
+  async getSessionToken(caller: Caller, input: { durationSeconds?: number | null }): Promise<TemporaryCredentials> {
+    if (caller.session) throw new AccessDeniedError('GetSessionToken must be called with long-term credentials (an IAM user\'s or the root user\'s access key).');
+    if (caller.kind !== 'user' && caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} cannot call GetSessionToken.`);
+    const maximum = caller.kind === 'root' ? 3600 : 129_600;
+    const duration = input.durationSeconds ?? (caller.kind === 'root' ? 3600 : 43_200);
+    if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > maximum) throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and ${maximum}.`);
+    const now = this.core.clock.now();
+    const expiration = new Date(now.getTime() + duration * 1000);
+    const credentials = this.newCredentials(caller.accountId);
+    await this.issue(caller.accountId, caller, {
+      kind: 'session-token',
+      principalArn: caller.arn,
+      roleId: null,
+      userId: caller.userId ?? null,
+      sessionName: caller.userName ?? 'root',
+      sourceIdentity: null,
+      tags: [],
+      sessionPolicies: [],
+      mfaAuthenticated: false,
+      chained: false,
+      expiresAt: expiration.toISOString(),
+    }, credentials);
+    return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration };
+  }
+
+  /**
+   * A federated user's credentials: its permissions are the intersection of the calling user's
+   * policies and the session policies passed here (none passed: no permissions at all).
+   */
+  async getFederationToken(caller: Caller, input: { name: string; policy?: string | null; policyArns?: readonly string[] | null; durationSeconds?: number | null; tags?: readonly Tag[] | null }): Promise<FederationToken> {
+    if (caller.session || caller.kind !== 'user') throw new AccessDeniedError('GetFederationToken must be called with an IAM user\'s long-term access key.');
+    if (!FEDERATED_NAME.test(input.name)) throw new InvalidInputError('Name must be 2 to 32 characters of letters, digits and +=,.@-.');
+    const tags = [...(input.tags ?? [])];
+    const tagProblem = checkTags(tags);
+    if (tagProblem) throw new InvalidInputError(tagProblem);
+    const duration = input.durationSeconds ?? 43_200;
+    if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > 129_600) throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and 129600.`);
+    const partition = this.core.partition;
+    const federatedArn = `arn:${partition}:sts::${caller.accountId}:federated-user/${input.name}`;
+    const policies = await this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'sts:GetFederationToken', federatedArn, requestTagContext(tags));
+      return this.sessionPolicies(trx, caller.accountId, input.policy, input.policyArns);
+    });
+    const now = this.core.clock.now();
+    const expiration = new Date(now.getTime() + duration * 1000);
+    const credentials = this.newCredentials(caller.accountId);
+    await this.issue(caller.accountId, caller, {
+      kind: 'federation',
+      principalArn: federatedArn,
+      roleId: null,
+      userId: caller.userId ?? null,
+      sessionName: input.name,
+      sourceIdentity: null,
+      tags,
+      // No session policy means no permissions: an explicit empty policy makes that so.
+      sessionPolicies: policies.length > 0 ? policies : [{ name: 'no-session-policy', document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) }],
+      mfaAuthenticated: false,
+      chained: false,
+      expiresAt: expiration.toISOString(),
+    }, credentials);
+    return {
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
+      federatedUser: { arn: federatedArn, federatedUserId: `${caller.accountId}:${input.name}` },
+    };
+  }
+
+  /** AWS's "revoke active sessions": sessions of the role issued before `before` (default now) are refused. */
+  async revokeRoleSessions(caller: Caller, roleName: string, before?: Date | null): Promise<void> {
+    const cutoff = before ?? this.core.clock.now();
+    await this.core.mutate(caller, async (trx) => {
+      const role = await findRole(trx, caller.accountId, roleName);
+      if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+      // AWS attaches a deny policy (AWSRevokeOlderSessions) to do this, which needs iam:PutRolePolicy.
+      return { action: 'iam:PutRolePolicy', resource: role.arn, decider: roleDecider, streamId: `role/${role.role_id}`, command: { type: 'RevokeRoleSessions' as const, before: cutoff } };
+    });
+  }
+}
+
