@@ -1,4 +1,6 @@
-import type { RunningWarden } from '@warden/api';
+import { authenticate, AuthenticationError, type RunningWarden } from '@warden/api';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
@@ -165,5 +167,25 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     expect((await federated.request('{ users(first: 1) { edges { node { userName } } } }')).body.errors).toBeDefined();
     const createUser = await federated.data<{ createUser: { __typename: string } }>('mutation { createUser(input: { userName: "sneaky" }) { __typename } }');
     expect(createUser.createUser.__typename).toBe('AccessDeniedError');
+  });
+
+  it('refuses temporary credentials after they expire, whatever any worker did', async () => {
+    const { root, accountId } = await newTenant(warden);
+    const jan = await userWithKey(root, 'jan');
+    const roleArn = await createRole(root, 'brief', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/jan` }, Action: 'sts:AssumeRole' }));
+    const { credentials } = (await assume(jan, { roleArn, roleSessionName: 'brief', durationSeconds: 900 })).assumeRole.data!;
+    const signAt = async (when: Date) => {
+      const { accessKeyId, secretAccessKey, sessionToken } = credentials;
+      const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, sha256: Sha256 });
+      const body = JSON.stringify({ query: WHO_AM_I });
+      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', query: {}, headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body }, { signingDate: when });
+      const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+      return authenticate({ method: 'POST', path: '/graphql', query: '', headers, body }, { requestId: 'r', sourceIp: undefined, userAgent: undefined, secureTransport: false, now: when }, { credentials: warden.iam.credentials, region: 'us-east-1' });
+    };
+    const justBefore = new Date(Date.parse(credentials.expiration) - 1000);
+    expect((await signAt(justBefore)).arn).toBe(`arn:aws:sts::${accountId}:assumed-role/brief/brief`);
+    const after = new Date(Date.parse(credentials.expiration) + 1000);
+    await expect(signAt(after)).rejects.toThrow(AuthenticationError);
+    await expect(signAt(after)).rejects.toMatchObject({ extensions: { reason: 'EXPIRED_TOKEN' } });
   });
 });
