@@ -13,4 +13,5 @@ export * from './iam-error.js';
 export { IamService } from './iam-service.js';
 export type { EpochSource } from './service/account-epochs.js';
 export { replayReadModels, type ReplayReport } from './replay.js';
+export { expireSession, type ExpiryOutcome, findExpiredSessions } from './sessions/session-expiry.js';
 export type { Tag } from './naming/index.js';

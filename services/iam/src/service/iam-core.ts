@@ -47,6 +47,8 @@ export class IamCore {
   readonly clock: Clock;
   readonly authorizer: Authorizer;
   readonly epochs: AccountEpochs;
+  /** Told of every issued session after it commits (the workers schedule its expiry). */
+  onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => Promise<void>) | undefined;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
 

@@ -121,6 +121,9 @@ export class StsOperations {
         }),
       ),
     );
+    // Scheduling the expiry is best effort: the periodic sweep expires whatever a lost job missed,
+    // and authentication refuses an expired session by its time alone.
+    await this.core.onSessionIssued?.({ accountId, sessionId, expiresAt: new Date(data.expiresAt) }).catch(() => undefined);
   }
 
   async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {

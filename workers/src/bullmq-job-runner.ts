@@ -1,0 +1,101 @@
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { NotYetError, PoisonJobError, type JobHandler } from './job-handlers.js';
+import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
+import { RETRY, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
+
+/**
+ * BullMQ on Redis: one queue, one worker dispatching on the job's name, schedulers upserted at
+ * start. Jobs carry ids, never secrets. A delayed expiry job's id is derived from the session, so
+ * scheduling it twice keeps one job. A worker killed mid-job leaves the job to be retried; the
+ * handlers are idempotent, so the retry appends nothing twice.
+ */
+export const QUEUE_NAME = 'warden';
+
+export interface BullMqOptions {
+  readonly redisUrl: string;
+  /** false: only enqueue (an API process next to a separate `warden worker`). */
+  readonly processJobs: boolean;
+  readonly prefix?: string;
+  readonly sweepEveryMs?: number;
+}
+
+function connectionOf(redisUrl: string) {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    // BullMQ workers must wait for Redis rather than fail commands while it is away.
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 5000),
+  };
+}
+
+export class BullMqJobRunner implements JobRunner {
+  readonly kind = 'bullmq' as const;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(
+    private readonly handlers: Record<JobName, JobHandler>,
+    private readonly logger: RunnerLogger,
+    private readonly options: BullMqOptions,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.queue = new Queue(QUEUE_NAME, {
+      connection: connectionOf(options.redisUrl),
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      defaultJobOptions: { attempts: RETRY.attempts, backoff: { type: 'exponential', delay: RETRY.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
+    });
+    this.queue.on('error', (error) => this.logger.error({ err: error }, 'job queue: Redis connection error (jobs will be enqueued when it returns)'));
+  }
+
+  async scheduleSessionExpiry(session: ExpireSessionData & { expiresAt: Date }): Promise<void> {
+    await this.queue.add(
+      JOBS.expireSession,
+      { accountId: session.accountId, sessionId: session.sessionId },
+      { jobId: `expire-${session.accountId}-${session.sessionId}`, delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.queue.upsertJobScheduler('sweep-expired-sessions', { every: this.options.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: JOBS.sweepExpiredSessions, data: {} });
+    if (!this.options.processJobs) return;
+    this.worker = new Worker(
+      QUEUE_NAME,
+      async (job) => {
+        const handler = this.handlers[job.name as JobName];
+        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+        try {
+          return await handler(job.data);
+        } catch (error) {
+          if (error instanceof PoisonJobError) throw new UnrecoverableError(error.message);
+          if (error instanceof NotYetError) {
+            // Not a failure: put the job back until its time.
+            await job.moveToDelayed(Date.now() + RETRY.backoffMs, job.token);
+            throw new DelayedError();
+          }
+          throw error;
+        }
+      },
+      { connection: connectionOf(this.options.redisUrl), ...(this.options.prefix ? { prefix: this.options.prefix } : {}), concurrency: 4 },
+    );
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'job worker: error (it reconnects to Redis on its own)'));
+    this.worker.on('failed', (job, error) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.logger.error({ job: job.name, id: job.id, err: error }, 'job failed after its last attempt; it stays in the failed set');
+      else this.logger.warn({ job: job?.name, id: job?.id, err: error }, 'job failed; it will be retried');
+    });
+    this.worker.on('completed', (job, result) => this.logger.info({ job: job.name, id: job.id, result }, 'job done'));
+  }
+
+  /** Counts of the queue's jobs by state, to make the failed set visible. */
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,25 @@
+import type { IamService } from '@warden/iam';
+import { BullMqJobRunner } from './bullmq-job-runner.js';
+import { InProcessJobRunner } from './in-process-job-runner.js';
+import { createJobHandlers } from './job-handlers.js';
+import type { JobRunner, RunnerLogger } from './job-runner.js';
+
+/** BullMQ when REDIS_URL is set, in-process timers otherwise; wired to the IAM service's hooks. */
+export interface CreateJobRunnerOptions {
+  readonly redisUrl: string | undefined;
+  /** false: only enqueue, for an API process next to a separate `warden worker`. */
+  readonly processJobs: boolean;
+  readonly logger: RunnerLogger;
+  readonly prefix?: string;
+  readonly sweepEveryMs?: number;
+}
+
+export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions): JobRunner {
+  const handlers = createJobHandlers(iam);
+  const now = () => iam.core.clock.now();
+  const runner: JobRunner = options.redisUrl
+    ? new BullMqJobRunner(handlers, options.logger, { redisUrl: options.redisUrl, processJobs: options.processJobs, ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}) }, now)
+    : new InProcessJobRunner(handlers, options.logger, now, options.sweepEveryMs);
+  iam.core.onSessionIssued = (session) => runner.scheduleSessionExpiry(session);
+  return runner;
+}

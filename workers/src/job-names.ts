@@ -1,0 +1,14 @@
+/** The jobs Warden runs in the background; jobs carry ids, never secrets. */
+export const JOBS = {
+  /** A session reached its expiry: append SessionExpired (idempotent). Data: { accountId, sessionId }. */
+  expireSession: 'expire-session',
+  /** Periodic safety net: expire every session past its expiry that a lost job missed. */
+  sweepExpiredSessions: 'sweep-expired-sessions',
+} as const;
+
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+export interface ExpireSessionData {
+  readonly accountId: string;
+  readonly sessionId: string;
+}

@@ -1,0 +1,25 @@
+import type { ExpireSessionData } from './job-names.js';
+
+/**
+ * How background jobs are run: BullMQ on Redis (several processes, durable) or in-process timers
+ * (the embedded default). Both run the same handlers with the same retry policy.
+ */
+export interface JobRunner {
+  readonly kind: 'bullmq' | 'in-process';
+  /** Delayed job at the session's expiry; scheduling the same session twice runs it once. */
+  scheduleSessionExpiry(session: ExpireSessionData & { expiresAt: Date }): Promise<void>;
+  /** Start processing jobs (and upsert the periodic schedulers). */
+  start(): Promise<void>;
+  /** Stop taking jobs, let the running ones finish, close connections. */
+  close(): Promise<void>;
+}
+
+export interface RunnerLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export const RETRY = { attempts: 5, backoffMs: 1000 } as const;
+/** How often the sweep runs. */
+export const SWEEP_EVERY_MS = 60_000;
