@@ -54,8 +54,16 @@ export const NO_STREAM = -1;
  * (so two writers never deadlock). A command handler calls it before it reads the stream, so that
  * writers of one stream queue instead of failing; taking a lock twice in a transaction is harmless.
  */
+/**
+ * Lock keys are per account, except those named `global:…` (a name unique across accounts, such
+ * as an account alias), which order writers of every account.
+ */
+export function scopedLockKey(accountId: string, key: string): string {
+  return key.startsWith('global:') ? key : `${accountId}/${key}`;
+}
+
 export async function lockForAppend(trx: Transaction<Database>, accountId: string, streamId: string, lockKeys: readonly string[] = []): Promise<void> {
-  const keys = [...new Set([`stream/${streamId}`, ...lockKeys])].map((key) => `${accountId}/${key}`).sort();
+  const keys = [...new Set([`stream/${streamId}`, ...lockKeys])].map((key) => scopedLockKey(accountId, key)).sort();
   for (const key of keys) {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
   }
@@ -71,7 +79,7 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
   if (events.length === 0) return [];
   // Same-stream writers need no lock here: the version check and the unique constraint order them.
   // Uniqueness keys do: they order writers of different streams that compete for one name.
-  const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => `${accountId}/${key}`).sort();
+  const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => scopedLockKey(accountId, key)).sort();
   let rows: { global_position: string | number; transaction_id: string | number; stream_version: number }[];
   try {
     const result = await sql<{ global_position: string | number; transaction_id: string | number; stream_version: number }>`

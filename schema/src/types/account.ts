@@ -37,8 +37,8 @@ builder.mutationField('createAccount', (t) =>
 const AliasInput = builder.inputType('AccountAliasInput', { fields: (t) => ({ accountAlias: t.string({ required: true }) }) });
 
 builder.mutationField('createAccountAlias', (t) =>
-  t.field({ type: AccountRef, errors: mutationErrors('createAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.createAlias(caller, input.accountAlias), iam.accounts.get(caller)) }),
+  t.field({ type: AccountRef, errors: mutationErrors('createAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.createAlias(caller, input.accountAlias), iam.accounts.current(caller)) }),
 );
 builder.mutationField('deleteAccountAlias', (t) =>
-  t.field({ type: AccountRef, errors: mutationErrors('deleteAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.deleteAlias(caller, input.accountAlias), iam.accounts.get(caller)) }),
+  t.field({ type: AccountRef, errors: mutationErrors('deleteAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.deleteAlias(caller, input.accountAlias), iam.accounts.current(caller)) }),
 );

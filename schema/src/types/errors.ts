@@ -73,4 +73,4 @@ export const MUTATION_ERRORS = [
 ];
 
 /** The errors a read can end in. */
-export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError];
+export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

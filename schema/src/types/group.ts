@@ -49,14 +49,14 @@ builder.mutationField('deleteGroup', (t) =>
   t.boolean({ errors: mutationErrors('deleteGroup'), args: { input: t.arg({ type: GroupNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true) }),
 );
 builder.mutationField('attachGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('attachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.get(caller, input.groupName)) }),
+  t.field({ type: GroupRef, errors: mutationErrors('attachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)) }),
 );
 builder.mutationField('detachGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('detachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.get(caller, input.groupName)) }),
+  t.field({ type: GroupRef, errors: mutationErrors('detachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)) }),
 );
 builder.mutationField('putGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('putGroupPolicy'), args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.get(caller, input.groupName)) }),
+  t.field({ type: GroupRef, errors: mutationErrors('putGroupPolicy'), args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.current(caller, input.groupName)) }),
 );
 builder.mutationField('deleteGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('deleteGroupPolicy'), args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.get(caller, input.groupName)) }),
+  t.field({ type: GroupRef, errors: mutationErrors('deleteGroupPolicy'), args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.current(caller, input.groupName)) }),
 );

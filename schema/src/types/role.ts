@@ -68,7 +68,7 @@ builder.mutationField('updateRole', (t) =>
         required: true,
       }),
     },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.update(caller, input.roleName, input), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.update(caller, input.roleName, input), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('updateAssumeRolePolicy', (t) =>
@@ -76,7 +76,7 @@ builder.mutationField('updateAssumeRolePolicy', (t) =>
     type: RoleRef,
     errors: mutationErrors('updateAssumeRolePolicy'),
     args: { input: t.arg({ type: builder.inputType('UpdateAssumeRolePolicyInput', { fields: (f) => ({ roleName: f.string({ required: true }), policyDocument: f.string({ required: true }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('tagRole', (t) =>
@@ -84,7 +84,7 @@ builder.mutationField('tagRole', (t) =>
     type: RoleRef,
     errors: mutationErrors('tagRole'),
     args: { input: t.arg({ type: builder.inputType('TagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.tag(caller, input.roleName, input.tags), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.tag(caller, input.roleName, input.tags), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('untagRole', (t) =>
@@ -92,7 +92,7 @@ builder.mutationField('untagRole', (t) =>
     type: RoleRef,
     errors: mutationErrors('untagRole'),
     args: { input: t.arg({ type: builder.inputType('UntagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.untag(caller, input.roleName, input.tagKeys), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.untag(caller, input.roleName, input.tagKeys), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('putRolePermissionsBoundary', (t) =>
@@ -100,21 +100,21 @@ builder.mutationField('putRolePermissionsBoundary', (t) =>
     type: RoleRef,
     errors: mutationErrors('putRolePermissionsBoundary'),
     args: { input: t.arg({ type: builder.inputType('PutRolePermissionsBoundaryInput', { fields: (f) => ({ roleName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putPermissionsBoundary(caller, input.roleName, input.permissionsBoundary), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putPermissionsBoundary(caller, input.roleName, input.permissionsBoundary), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('deleteRolePermissionsBoundary', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePermissionsBoundary'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.get(caller, input.roleName)) }),
+  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePermissionsBoundary'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.current(caller, input.roleName)) }),
 );
 builder.mutationField('attachRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('attachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.get(caller, input.roleName)) }),
+  t.field({ type: RoleRef, errors: mutationErrors('attachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)) }),
 );
 builder.mutationField('detachRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('detachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.get(caller, input.roleName)) }),
+  t.field({ type: RoleRef, errors: mutationErrors('detachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)) }),
 );
 builder.mutationField('putRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('putRolePolicy'), args: { input: t.arg({ type: PutRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.get(caller, input.roleName)) }),
+  t.field({ type: RoleRef, errors: mutationErrors('putRolePolicy'), args: { input: t.arg({ type: PutRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.current(caller, input.roleName)) }),
 );
 builder.mutationField('deleteRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePolicy'), args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.get(caller, input.roleName)) }),
+  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePolicy'), args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.current(caller, input.roleName)) }),
 );

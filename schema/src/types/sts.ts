@@ -101,6 +101,6 @@ builder.mutationField('revokeRoleSessions', (t) =>
     description: 'Refuses every session of the role issued before `before` (default: now), as AWS\'s "revoke active sessions".',
     errors: mutationErrors('revokeRoleSessions'),
     args: { input: t.arg({ type: builder.inputType('RevokeRoleSessionsInput', { fields: (f) => ({ roleName: f.string({ required: true }), before: f.field({ type: 'DateTime', required: false }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.sts.revokeRoleSessions(caller, input.roleName, input.before), iam.roles.get(caller, input.roleName)),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.sts.revokeRoleSessions(caller, input.roleName, input.before), iam.roles.current(caller, input.roleName)),
   }),
 );

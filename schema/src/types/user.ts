@@ -67,7 +67,7 @@ const PutUserPolicyInput = builder.inputType('PutUserPolicyInput', {
 const DeleteUserPolicyInput = builder.inputType('DeleteUserPolicyInput', { fields: (t) => ({ userName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
 const GroupMembershipInput = builder.inputType('GroupMembershipInput', { fields: (t) => ({ groupName: t.string({ required: true }), userName: t.string({ required: true }) }) });
 
-const refetch = (iam: import('@warden/iam').IamService, caller: import('@warden/iam').Caller, userName: string) => iam.users.get(caller, userName);
+const refetch = (iam: import('@warden/iam').IamService, caller: import('@warden/iam').Caller, userName: string) => iam.users.current(caller, userName);
 
 builder.mutationField('deleteUser', (t) =>
   t.boolean({ errors: mutationErrors('deleteUser'), args: { input: t.arg({ type: UserNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.delete(caller, input.userName), true) }),

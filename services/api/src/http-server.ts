@@ -115,7 +115,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
       finish(404);
       return;
     }
-    const url = new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
+    let url: URL;
+    try {
+      url = new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
+    } catch {
+      sendJson(response, 400, graphQLError('The request line or Host header is not valid.', 'BAD_REQUEST'));
+      finish(400);
+      return;
+    }
     // A browser asking for the page gets GraphiQL; its requests must still be signed to run.
     if (request.method === 'GET' && !url.searchParams.has('query') && (request.headers.accept ?? '').includes('text/html')) {
       const page = await options.yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);

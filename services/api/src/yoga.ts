@@ -1,4 +1,5 @@
-import type { Caller, IamService } from '@warden/iam';
+import { type Caller, IamError, type IamService } from '@warden/iam';
+import { GraphQLError } from 'graphql';
 import { schema } from '@warden/schema';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { depthLimitRule } from './depth-limit.js';
@@ -25,7 +26,19 @@ export function createWardenYoga(logging: boolean): YogaServerInstance<ServerCon
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    maskedErrors: true,
+    // Expected IAM failures outside a result union (a list field, a nested field) keep their message
+    // and code; anything else is masked.
+    maskedErrors: {
+      maskError(error, message) {
+        // Duck-typed: graphql's CommonJS and ESM builds each have their own GraphQLError class.
+        const isGraphQLError = (value: unknown): value is GraphQLError => typeof value === 'object' && value !== null && (value as Error).name === 'GraphQLError';
+        const original = isGraphQLError(error) ? error.originalError : error;
+        if (original instanceof IamError) return new GraphQLError(original.message, { extensions: { code: original.code } });
+        // Errors of the request itself (syntax, validation, variables) are for the client to see.
+        if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
     logging,
     landingPage: false,
     graphiql: { title: 'Warden', defaultQuery: '{ callerIdentity { account arn } }' },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inAccountTransaction } from '@warden/db';
+import { appendToStream, inAccountTransaction } from '@warden/db';
 import {
   AccessDeniedError,
   ConcurrentModificationError,
@@ -189,5 +189,81 @@ describe.each([...DRIVERS])('authorization details on %s', (driver: 'pglite' | '
     const key = await iam.accessKeys.create(root, 'kim');
     await iam.users.get({ ...userCaller(root.accountId, user), accessKeyId: key.accessKeyId }, 'kim');
     await expect.poll(async () => (await iam.accessKeys.list(root, 'kim'))[0]?.lastUsedAction).toBe('iam:GetUser');
+  });
+});
+
+describe.each([...DRIVERS])('guards found by review on %s', (driver: 'pglite' | 'postgres') => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  it('IAM condition keys reach the evaluator: a Deny on iam:PolicyARN and on aws:TagKeys holds', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const user = await iam.users.create(root, { userName: 'guarded' });
+    await iam.users.putInlinePolicy(
+      root,
+      'guarded',
+      'p',
+      doc(
+        { Effect: 'Allow', Action: ['iam:AttachUserPolicy', 'iam:TagUser'], Resource: '*' },
+        { Effect: 'Deny', Action: 'iam:AttachUserPolicy', Resource: '*', Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } } },
+        { Effect: 'Deny', Action: 'iam:TagUser', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['role'] } } },
+      ),
+    );
+    const caller = userCaller(root.accountId, user);
+    await expect(iam.users.attachPolicy(caller, 'guarded', 'arn:aws:iam::aws:policy/AdministratorAccess')).rejects.toThrow(AccessDeniedError);
+    await iam.users.attachPolicy(caller, 'guarded', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
+    await expect(iam.users.tag(caller, 'guarded', [{ key: 'role', value: 'admin' }])).rejects.toThrow(AccessDeniedError);
+    await iam.users.tag(caller, 'guarded', [{ key: 'team', value: 'blue' }]);
+  });
+
+  it('only the root user manages root access keys', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const rootKey = await iam.accessKeys.create(root);
+    const admin = await iam.users.create(root, { userName: 'admin' });
+    await iam.users.attachPolicy(root, 'admin', 'arn:aws:iam::aws:policy/IAMFullAccess');
+    const caller = userCaller(root.accountId, admin);
+    await expect(iam.accessKeys.update(caller, rootKey.accessKeyId, 'Inactive')).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accessKeys.delete(caller, rootKey.accessKeyId)).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('a caller without the permission learns nothing about what a request names', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const nobody = await iam.users.create(root, { userName: 'nobody' });
+    const caller = userCaller(root.accountId, nobody);
+    await expect(iam.users.attachPolicy(caller, 'nobody', `arn:aws:iam::${root.accountId}:policy/DoesNotExist`)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.users.addToGroup(caller, 'no-such-group', 'nobody')).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('bounds simulations, guards nested fields, and redacts secrets from the audit log', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const many = Array.from({ length: 40 }, (_, i) => `s3:Get${i}`);
+    await expect(iam.authorization.simulateCustomPolicy(root, { policyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })], actionNames: many, resourceArns: many.map((_, i) => `arn:aws:s3:::b/${i}`) })).rejects.toThrow(/at most 1000/);
+    const lister = await iam.users.create(root, { userName: 'lister' });
+    await iam.users.putInlinePolicy(root, 'lister', 'p', doc({ Effect: 'Allow', Action: 'iam:ListPolicies', Resource: '*' }));
+    const policy = await iam.policies.create(root, { policyName: 'Secretive', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });
+    await expect(iam.policies.versions(userCaller(root.accountId, lister), policy)).rejects.toThrow(AccessDeniedError);
+    const key = await iam.accessKeys.create(root, 'lister');
+    const events = await iam.audit.events(root, { eventTypes: ['AccessKeyCreated'] }, { first: 5 });
+    expect(JSON.stringify(events)).not.toMatch(/ciphertext/);
+    expect(JSON.stringify(events)).not.toContain(key.secretAccessKey);
+  });
+
+  it('a transaction bound to one account cannot append to another', async () => {
+    const a = await newAccount(service);
+    const b = await newAccount(service);
+    await expect(
+      inAccountTransaction(service.wardenDb.db, a.accountId, (trx) =>
+        appendToStream(trx, { accountId: b.accountId, streamId: 'user/INTRUDER', expectedVersion: -1, events: [{ type: 'UserCreated', data: {} }], metadata: {}, occurredAt: new Date() }),
+      ),
+    ).rejects.toThrow(/cannot append to account/);
   });
 });

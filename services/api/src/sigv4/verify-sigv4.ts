@@ -98,7 +98,6 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
 
   const key = await options.lookupKey(auth.credential.accessKeyId);
   if (key === undefined) throw new SigV4Error('UNKNOWN_ACCESS_KEY', UNKNOWN_ACCESS_KEY_MESSAGE);
-  if (!key.active) throw new SigV4Error('INACTIVE_ACCESS_KEY', INACTIVE_ACCESS_KEY_MESSAGE);
 
   let bodyHash: string | undefined;
   const payloadHash = context.claimedPayloadHash ?? (bodyHash = sha256Hex(request.body));
@@ -123,6 +122,8 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
   if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
     throw new SigV4Error('SIGNATURE_MISMATCH', SIGNATURE_MISMATCH_MESSAGE);
   }
+  // Only a caller who holds the secret learns that the key is inactive.
+  if (!key.active) throw new SigV4Error('INACTIVE_ACCESS_KEY', INACTIVE_ACCESS_KEY_MESSAGE);
 
   // The signature covers the claimed hash; make sure the body is the one it describes.
   if (context.claimedPayloadHash !== undefined && context.claimedPayloadHash !== UNSIGNED_PAYLOAD) {

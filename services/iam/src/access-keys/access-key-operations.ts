@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import { rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
 import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import { requireUser } from '../service/lookups.js';
@@ -52,6 +52,7 @@ export class AccessKeyOperations {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const handled = await this.core.mutate<any, any, any>(caller, async (trx) => {
       if (targetName === undefined) {
+        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootArn(this.core.partition, caller.accountId)}: only the root user manages its access keys`);
         return {
           action: 'iam:CreateAccessKey',
           resource: rootArn(this.core.partition, caller.accountId),
@@ -94,6 +95,8 @@ export class AccessKeyOperations {
         throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
       }
       if (key.user_id === null) {
+        // AWS: only the root user manages the root user's access keys; no policy can grant it.
+        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootArn(this.core.partition, caller.accountId)}: only the root user manages its access keys`);
         const command =
           userCommand === 'UpdateAccessKey' ? { type: 'UpdateRootAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteRootAccessKey' as const, accessKeyId };
         return { action, resource: rootArn(this.core.partition, caller.accountId), decider: accountDecider, streamId: `account/${caller.accountId}`, command };

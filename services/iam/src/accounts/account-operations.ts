@@ -50,11 +50,20 @@ export class AccountOperations {
         occurredAt: now,
       });
       if (input.alias) {
-        await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccountAlias', alias: input.alias }, metadata, occurredAt: now, lockKeys: [`alias/${input.alias}`] });
+        await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccountAlias', alias: input.alias }, metadata, occurredAt: now, lockKeys: [`global:alias/${input.alias}`] });
       }
     }));
     const account = await this.core.db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
     return { account, rootAccessKey: { accessKeyId, secretAccessKey, userName: null, status: 'Active', createDate: now } };
+  }
+
+  /** The caller's account as it is now, after a mutation the caller was allowed to make. */
+  current(caller: Caller): Promise<AccountRow> {
+    return this.core.read(caller, async (trx) => {
+      const account = await trx.selectFrom('accounts').selectAll().where('account_id', '=', caller.accountId).executeTakeFirst();
+      if (!account) throw new NoSuchEntityError('The account cannot be found.');
+      return account;
+    });
   }
 
   async get(caller: Caller): Promise<AccountRow> {
@@ -73,7 +82,7 @@ export class AccountOperations {
       decider: accountDecider,
       streamId: `account/${caller.accountId}`,
       command: { type: 'CreateAccountAlias' as const, alias },
-      lockKeys: [`alias/${alias}`],
+      lockKeys: [`global:alias/${alias}`],
     }));
   }
 
@@ -84,6 +93,7 @@ export class AccountOperations {
       decider: accountDecider,
       streamId: `account/${caller.accountId}`,
       command: { type: 'DeleteAccountAlias' as const, alias },
+      lockKeys: [`global:alias/${alias}`],
     }));
   }
 }

@@ -17,6 +17,15 @@ export interface AuditFilter {
   readonly to?: Date | null;
 }
 
+/** Encrypted secrets and wrapped keys stay in the log but are not handed out by the audit API. */
+const SECRET_FIELDS = new Set(['secret', 'wrapped', 'tokenHash']);
+
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_FIELDS.has(key) ? '[encrypted]' : redactSecrets(item)]));
+}
+
 export class AuditOperations {
   constructor(private readonly core: IamCore) {}
 
@@ -33,7 +42,10 @@ export class AuditOperations {
       if (filter.to) query = query.where('occurred_at', '<', filter.to);
       if (page.before) query = query.where(sql<boolean>`global_position < ${page.before}::bigint`);
       const rows = await query.orderBy('global_position', 'desc').limit(page.first).execute();
-      return rows.map(toStoredEvent);
+      return rows.map((row) => {
+        const event = toStoredEvent(row);
+        return { ...event, data: redactSecrets(event.data) };
+      });
     });
   }
 }

@@ -180,6 +180,8 @@ export interface SimulationResult {
   readonly reason: string;
 }
 
+export const MAX_SIMULATIONS = 1000;
+
 const DECISION_NAMES = { allow: 'allowed', explicit_deny: 'explicitDeny', implicit_deny: 'implicitDeny' } as const;
 
 function simulate(
@@ -192,6 +194,10 @@ function simulate(
   resourcePolicy?: CompiledPolicy,
 ): SimulationResult[] {
   if (actions.length === 0) throw new InvalidInputError('actionNames must name at least one action.');
+  // Bounded like AWS's own page size, so that one call cannot ask for unbounded work.
+  if (actions.length * resources.length > MAX_SIMULATIONS) {
+    throw new InvalidInputError(`A simulation may evaluate at most ${MAX_SIMULATIONS} action × resource pairs; this one asks for ${actions.length * resources.length}.`);
+  }
   const results: SimulationResult[] = [];
   for (const action of actions) {
     for (const resource of resources) {

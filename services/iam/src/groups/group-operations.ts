@@ -5,7 +5,7 @@ import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findGroup, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { findGroup, lockGroup, lockPolicy, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
 export class GroupOperations {
@@ -31,6 +31,11 @@ export class GroupOperations {
     return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, input.groupName));
   }
 
+  /** The group as it is now, after a mutation the caller was allowed to make. */
+  current(caller: Caller, groupName: string): Promise<GroupRow> {
+    return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, groupName));
+  }
+
   async get(caller: Caller, groupName: string): Promise<GroupRow> {
     return this.core.read(caller, async (trx) => {
       const group = await findGroup(trx, caller.accountId, groupName);
@@ -50,46 +55,60 @@ export class GroupOperations {
   }
 
   async members(caller: Caller, group: GroupRow): Promise<UserRow[]> {
-    return this.core.read(caller, (trx) =>
-      trx
+    return this.core.read(caller, async (trx) => {
+      // AWS returns a group's users from GetGroup.
+      await this.core.authorize(trx, caller, 'iam:GetGroup', group.arn);
+      return trx
         .selectFrom('group_memberships')
         .innerJoin('users', (join) => join.onRef('users.account_id', '=', 'group_memberships.account_id').onRef('users.user_id', '=', 'group_memberships.user_id'))
         .selectAll('users')
         .where('group_memberships.account_id', '=', caller.accountId)
         .where('group_memberships.group_id', '=', group.group_id)
         .orderBy('users.user_name_key')
-        .execute(),
-    );
+        .execute();
+    });
   }
 
-  private async groupMutation(caller: Caller, groupName: string, action: string, command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand): Promise<void> {
+  private async groupMutation(
+    caller: Caller,
+    groupName: string,
+    action: string,
+    command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand,
+    context: Record<string, string | string[]> = {},
+  ): Promise<void> {
     await this.core.mutate(caller, async (trx) => {
       const group = await findGroup(trx, caller.accountId, groupName);
       const resource = group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName);
-      if (!group) {
-        await this.core.authorize(trx, caller, action, resource);
-        await requireGroup(trx, caller.accountId, groupName);
-      }
-      return { action, resource, decider: groupDecider, streamId: `group/${group!.group_id}`, command: await command(group!, trx) };
+      await this.core.authorize(trx, caller, action, resource, context);
+      if (!group) await requireGroup(trx, caller.accountId, groupName);
+      return { action, resource, decider: groupDecider, streamId: `group/${group!.group_id}`, command: await command(group!, trx), extraContext: context };
     });
   }
 
   async delete(caller: Caller, groupName: string): Promise<void> {
     await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
+      await lockGroup(trx, caller.accountId, group.group_id);
       const members = await trx.selectFrom('group_memberships').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('group_id', '=', group.group_id).executeTakeFirstOrThrow();
       return { type: 'DeleteGroup', memberCount: Number(members.count) };
     });
   }
 
   async attachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:AttachGroupPolicy', async (_group, trx) => {
-      await requireAttachablePolicy(trx, caller.accountId, policyArn);
-      return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
-    });
+    await this.groupMutation(
+      caller,
+      groupName,
+      'iam:AttachGroupPolicy',
+      async (_group, trx) => {
+        await lockPolicy(trx, caller.accountId, policyArn);
+        await requireAttachablePolicy(trx, caller.accountId, policyArn);
+        return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
+      },
+      { 'iam:PolicyARN': policyArn },
+    );
   }
 
   async detachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:DetachGroupPolicy', () => ({ type: 'DetachGroupPolicy', policyArn }));
+    await this.groupMutation(caller, groupName, 'iam:DetachGroupPolicy', () => ({ type: 'DetachGroupPolicy', policyArn }), { 'iam:PolicyARN': policyArn });
   }
 
   async putInlinePolicy(caller: Caller, groupName: string, policyName: string, document: string): Promise<void> {

@@ -4,6 +4,7 @@ import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
+import { lockPolicy } from '../service/lookups.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
 
 /** Customer-managed policies and their versions. */
@@ -34,6 +35,15 @@ export class PolicyOperations {
     return this.core.read(caller, async (trx) => (await this.find(trx, caller.accountId, arn))!);
   }
 
+  /** The policy as it is now, after a mutation the caller was allowed to make. */
+  current(caller: Caller, policyArn: string): Promise<PolicyRow> {
+    return this.core.read(caller, async (trx) => {
+      const policy = await this.find(trx, caller.accountId, policyArn);
+      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+      return policy;
+    });
+  }
+
   async get(caller: Caller, policyArn: string): Promise<PolicyRow> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicy', policyArn);
@@ -53,18 +63,17 @@ export class PolicyOperations {
   }
 
   async versions(caller: Caller, policy: PolicyRow): Promise<PolicyVersionRow[]> {
-    return this.core.read(caller, (trx) =>
-      trx.selectFrom('policy_versions').selectAll().where('account_id', '=', caller.accountId).where('policy_id', '=', policy.policy_id).orderBy('created_at').execute(),
-    );
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policy.arn);
+      return trx.selectFrom('policy_versions').selectAll().where('account_id', '=', caller.accountId).where('policy_id', '=', policy.policy_id).orderBy('created_at').execute();
+    });
   }
 
   private async policyMutation(caller: Caller, policyArn: string, action: string, command: (policy: PolicyRow, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand): Promise<void> {
     await this.core.mutate(caller, async (trx) => {
+      await this.core.authorize(trx, caller, action, policyArn);
       const policy = await this.find(trx, caller.accountId, policyArn);
-      if (!policy) {
-        await this.core.authorize(trx, caller, action, policyArn);
-        throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
-      }
+      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
       return { action, resource: policy.arn, decider: managedPolicyDecider, streamId: `policy/${policy.policy_id}`, command: await command(policy, trx) };
     });
   }
@@ -89,6 +98,7 @@ export class PolicyOperations {
 
   async delete(caller: Caller, policyArn: string): Promise<void> {
     await this.policyMutation(caller, policyArn, 'iam:DeletePolicy', async (_policy, trx) => {
+      await lockPolicy(trx, caller.accountId, policyArn);
       const attached = await trx.selectFrom('policy_attachments').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('policy_arn', '=', policyArn).executeTakeFirstOrThrow();
       return { type: 'DeletePolicy', attachmentCount: Number(attached.count) };
     });

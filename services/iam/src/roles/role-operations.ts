@@ -5,7 +5,7 @@ import type { Caller } from '../command-context.js';
 import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findRole, requireAttachablePolicy, requireRole } from '../service/lookups.js';
+import { findRole, lockPolicy, requireAttachablePolicy, requireRole, resourceTagContext } from '../service/lookups.js';
 import { requestTagContext } from '../users/user-operations.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
 
@@ -26,7 +26,9 @@ export class RoleOperations {
     const path = input.path ?? '/';
     const roleId = this.core.newId('AROA');
     const arn = entityArn(this.core.partition, caller.accountId, 'role', path, input.roleName);
+    const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
     await this.core.mutate(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:CreateRole', arn, context);
       if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
       const quotas = await this.core.quotas(trx, caller.accountId);
       const count = await trx.selectFrom('roles').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
@@ -49,10 +51,15 @@ export class RoleOperations {
           permissionsBoundaryArn: input.permissionsBoundary ?? null,
         },
         lockKeys: [`role-name/${String(input.roleName).toLowerCase()}`],
-        extraContext: requestTagContext(input.tags ?? []),
+        extraContext: context,
       };
     });
     return this.core.read(caller, (trx) => requireRole(trx, caller.accountId, input.roleName));
+  }
+
+  /** The role as it is now, after a mutation the caller was allowed to make. */
+  current(caller: Caller, roleName: string): Promise<RoleRow> {
+    return this.core.read(caller, (trx) => requireRole(trx, caller.accountId, roleName));
   }
 
   async get(caller: Caller, roleName: string): Promise<RoleRow> {
@@ -73,15 +80,21 @@ export class RoleOperations {
     });
   }
 
-  private async roleMutation(caller: Caller, roleName: string, action: string, command: (role: RoleRow, trx: Transaction<Database>) => Promise<RoleCommand> | RoleCommand): Promise<void> {
+  /** One mutation of a role's stream; authorized first, with the role's tags as aws:ResourceTag/*. */
+  private async roleMutation(
+    caller: Caller,
+    roleName: string,
+    action: string,
+    command: (role: RoleRow, trx: Transaction<Database>) => Promise<RoleCommand> | RoleCommand,
+    extra: Record<string, string | string[]> = {},
+  ): Promise<void> {
     await this.core.mutate(caller, async (trx) => {
       const role = await findRole(trx, caller.accountId, roleName);
       const resource = role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName);
-      if (!role) {
-        await this.core.authorize(trx, caller, action, resource);
-        await requireRole(trx, caller.accountId, roleName);
-      }
-      return { action, resource, decider: roleDecider, streamId: `role/${role!.role_id}`, command: await command(role!, trx) };
+      const context = { ...resourceTagContext(role?.tags ?? []), ...extra };
+      await this.core.authorize(trx, caller, action, resource, context);
+      if (!role) await requireRole(trx, caller.accountId, roleName);
+      return { action, resource, decider: roleDecider, streamId: `role/${role!.role_id}`, command: await command(role!, trx), extraContext: context };
     });
   }
 
@@ -98,18 +111,24 @@ export class RoleOperations {
   }
 
   async tag(caller: Caller, roleName: string, tags: readonly Tag[]): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:TagRole', () => ({ type: 'TagRole', tags: [...tags] }));
+    await this.roleMutation(caller, roleName, 'iam:TagRole', () => ({ type: 'TagRole', tags: [...tags] }), requestTagContext(tags));
   }
 
   async untag(caller: Caller, roleName: string, tagKeys: readonly string[]): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:UntagRole', () => ({ type: 'UntagRole', tagKeys: [...tagKeys] }));
+    await this.roleMutation(caller, roleName, 'iam:UntagRole', () => ({ type: 'UntagRole', tagKeys: [...tagKeys] }), { 'aws:TagKeys': [...tagKeys] });
   }
 
   async putPermissionsBoundary(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:PutRolePermissionsBoundary', async (_role, trx) => {
-      await requireAttachablePolicy(trx, caller.accountId, policyArn);
-      return { type: 'PutRolePermissionsBoundary', policyArn };
-    });
+    await this.roleMutation(
+      caller,
+      roleName,
+      'iam:PutRolePermissionsBoundary',
+      async (_role, trx) => {
+        await requireAttachablePolicy(trx, caller.accountId, policyArn);
+        return { type: 'PutRolePermissionsBoundary', policyArn };
+      },
+      { 'iam:PermissionsBoundary': policyArn },
+    );
   }
 
   async deletePermissionsBoundary(caller: Caller, roleName: string): Promise<void> {
@@ -117,14 +136,21 @@ export class RoleOperations {
   }
 
   async attachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:AttachRolePolicy', async (_role, trx) => {
-      await requireAttachablePolicy(trx, caller.accountId, policyArn);
-      return { type: 'AttachRolePolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
-    });
+    await this.roleMutation(
+      caller,
+      roleName,
+      'iam:AttachRolePolicy',
+      async (_role, trx) => {
+        await lockPolicy(trx, caller.accountId, policyArn);
+        await requireAttachablePolicy(trx, caller.accountId, policyArn);
+        return { type: 'AttachRolePolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
+      },
+      { 'iam:PolicyARN': policyArn },
+    );
   }
 
   async detachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:DetachRolePolicy', () => ({ type: 'DetachRolePolicy', policyArn }));
+    await this.roleMutation(caller, roleName, 'iam:DetachRolePolicy', () => ({ type: 'DetachRolePolicy', policyArn }), { 'iam:PolicyARN': policyArn });
   }
 
   async putInlinePolicy(caller: Caller, roleName: string, policyName: string, document: string): Promise<void> {

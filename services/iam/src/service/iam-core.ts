@@ -155,6 +155,7 @@ export class IamCore {
           : undefined;
       if (cached) return cached;
     }
+    // The epoch first: policies read after it are at least as new as it says, never older.
     const epoch = await this.changeEpoch(trx, caller.accountId);
     if (usesSessionPolicies) {
       const base = session.kind === 'assumed-role' ? await this.rolePrincipal(trx, caller.accountId, session.roleId ?? '') : await this.userPrincipal(trx, caller.accountId, session.userId ?? '');

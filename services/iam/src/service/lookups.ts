@@ -1,5 +1,5 @@
 import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 
@@ -43,4 +43,22 @@ export async function requireAttachablePolicy(db: Kysely<Database>, accountId: s
   if (findAwsManagedPolicy(policyArn)) return;
   const row = await db.selectFrom('policies').select('policy_id').where('account_id', '=', accountId).where('arn', '=', policyArn).executeTakeFirst();
   if (!row) throw new NoSuchEntityError(`Policy ${policyArn} does not exist or is not attachable.`);
+}
+
+/**
+ * Locks that order a check against a concurrent delete: attaching a policy (or adding to a group)
+ * takes the policy's (group's) lock before it checks the policy (group) exists, and deleting it
+ * takes the same lock before it counts what uses it. Held until the transaction ends.
+ */
+export async function lockPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/policy-arn/${policyArn}`}, 0))`.execute(db);
+}
+
+export async function lockGroup(db: Kysely<Database>, accountId: string, groupId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/group-members/${groupId}`}, 0))`.execute(db);
+}
+
+/** aws:ResourceTag/KEY for the tags of the IAM user or role a request acts on. */
+export function resourceTagContext(tags: readonly { key: string; value: string }[]): Record<string, string> {
+  return Object.fromEntries(tags.map((tag) => [`aws:ResourceTag/${tag.key}`, tag.value]));
 }

@@ -4,7 +4,7 @@ import type { Caller } from '../command-context.js';
 import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findUser, requireAttachablePolicy, requireGroup, requireUser } from '../service/lookups.js';
+import { findGroup, findUser, lockGroup, lockPolicy, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext } from '../service/lookups.js';
 import { userDecider } from './user.decider.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
@@ -26,7 +26,9 @@ export class UserOperations {
     const path = input.path ?? '/';
     const userId = this.core.newId('AIDA');
     const arn = entityArn(this.core.partition, caller.accountId, 'user', path, input.userName);
+    const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
     await this.core.mutate(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:CreateUser', arn, context);
       if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
       const quotas = await this.core.quotas(trx, caller.accountId);
       const count = await trx.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
@@ -46,10 +48,15 @@ export class UserOperations {
           permissionsBoundaryArn: input.permissionsBoundary ?? null,
         },
         lockKeys: [`user-name/${String(input.userName).toLowerCase()}`],
-        extraContext: requestTagContext(input.tags ?? []),
+        extraContext: context,
       };
     });
     return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, input.userName));
+  }
+
+  /** The user as it is now, for answering a mutation the caller was just allowed to make (no second permission needed). */
+  current(caller: Caller, userName: string): Promise<UserRow> {
+    return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, userName));
   }
 
   async get(caller: Caller, userName: string | undefined): Promise<UserRow> {
@@ -73,16 +80,26 @@ export class UserOperations {
     });
   }
 
-  private async userMutation(caller: Caller, userName: string, action: string, command: (user: UserRow) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0], extra?: (trx: Parameters<Parameters<IamCore['mutate']>[1]>[0]) => Promise<void>) {
+  /**
+   * One mutation of a user's stream. The caller is authorized first, with the condition keys the
+   * request brings (the user's tags as aws:ResourceTag/*, and what the operation adds), before
+   * anything else the request names is looked up, so a caller without the permission learns nothing.
+   */
+  private async userMutation(
+    caller: Caller,
+    userName: string,
+    action: string,
+    command: (user: UserRow) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0],
+    options: { extra?: (trx: Parameters<Parameters<IamCore['mutate']>[1]>[0]) => Promise<void>; context?: Record<string, string | string[]> } = {},
+  ) {
     await this.core.mutate(caller, async (trx) => {
       const user = await findUser(trx, caller.accountId, userName);
       const resource = this.arnFor(caller, user, userName);
-      if (!user) {
-        await this.core.authorize(trx, caller, action, resource);
-        await requireUser(trx, caller.accountId, userName);
-      }
-      await extra?.(trx);
-      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!) };
+      const context = { ...resourceTagContext(user?.tags ?? []), ...(options.context ?? {}) };
+      await this.core.authorize(trx, caller, action, resource, context);
+      if (!user) await requireUser(trx, caller.accountId, userName);
+      await options.extra?.(trx);
+      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!), extraContext: context };
     });
   }
 
@@ -91,15 +108,18 @@ export class UserOperations {
   }
 
   async tag(caller: Caller, userName: string, tags: readonly Tag[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:TagUser', () => ({ type: 'TagUser', tags: [...tags] }));
+    await this.userMutation(caller, userName, 'iam:TagUser', () => ({ type: 'TagUser', tags: [...tags] }), { context: requestTagContext(tags) });
   }
 
   async untag(caller: Caller, userName: string, tagKeys: readonly string[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:UntagUser', () => ({ type: 'UntagUser', tagKeys: [...tagKeys] }));
+    await this.userMutation(caller, userName, 'iam:UntagUser', () => ({ type: 'UntagUser', tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
   }
 
   async putPermissionsBoundary(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:PutUserPermissionsBoundary', () => ({ type: 'PutUserPermissionsBoundary', policyArn }), (trx) => requireAttachablePolicy(trx, caller.accountId, policyArn));
+    await this.userMutation(caller, userName, 'iam:PutUserPermissionsBoundary', () => ({ type: 'PutUserPermissionsBoundary', policyArn }), {
+      extra: (trx) => requireAttachablePolicy(trx, caller.accountId, policyArn),
+      context: { 'iam:PermissionsBoundary': policyArn },
+    });
   }
 
   async deletePermissionsBoundary(caller: Caller, userName: string): Promise<void> {
@@ -108,20 +128,18 @@ export class UserOperations {
 
   async attachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
     let quota = 0;
-    await this.userMutation(
-      caller,
-      userName,
-      'iam:AttachUserPolicy',
-      () => ({ type: 'AttachUserPolicy', policyArn, quota }),
-      async (trx) => {
+    await this.userMutation(caller, userName, 'iam:AttachUserPolicy', () => ({ type: 'AttachUserPolicy', policyArn, quota }), {
+      extra: async (trx) => {
+        await lockPolicy(trx, caller.accountId, policyArn);
         await requireAttachablePolicy(trx, caller.accountId, policyArn);
         quota = (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal;
       },
-    );
+      context: { 'iam:PolicyARN': policyArn },
+    });
   }
 
   async detachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DetachUserPolicy', () => ({ type: 'DetachUserPolicy', policyArn }));
+    await this.userMutation(caller, userName, 'iam:DetachUserPolicy', () => ({ type: 'DetachUserPolicy', policyArn }), { context: { 'iam:PolicyARN': policyArn } });
   }
 
   async putInlinePolicy(caller: Caller, userName: string, policyName: string, document: string): Promise<void> {
@@ -135,6 +153,9 @@ export class UserOperations {
   async addToGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
     // AWS authorizes AddUserToGroup on the group.
     await this.core.mutate(caller, async (trx) => {
+      const found = await findGroup(trx, caller.accountId, groupName);
+      await this.core.authorize(trx, caller, 'iam:AddUserToGroup', found?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName));
+      if (found) await lockGroup(trx, caller.accountId, found.group_id);
       const group = await requireGroup(trx, caller.accountId, groupName);
       const user = await requireUser(trx, caller.accountId, userName);
       const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;

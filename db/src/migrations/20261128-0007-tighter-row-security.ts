@@ -1,0 +1,55 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Tightens row-level security: `warden_append` refuses to append to an account other than the one
+ * the transaction is bound to, and the account and key-lookup tables admit, inside an account
+ * transaction, only that account's rows (reads across accounts run as the store's owner).
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    CREATE OR REPLACE FUNCTION warden_append(
+      p_account_id text, p_stream_id text, p_expected_version integer, p_types text[], p_data jsonb[],
+      p_schema_versions integer[], p_metadata jsonb, p_occurred_at timestamptz, p_lock_keys text[]
+    ) RETURNS TABLE (global_position bigint, transaction_id xid8, stream_version integer)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_key text;
+      v_actual integer;
+    BEGIN
+      -- A transaction bound to one account cannot append to another (nor rebind itself to it).
+      IF coalesce(current_setting('warden.account_id', true), '') NOT IN ('', p_account_id) THEN
+        RAISE EXCEPTION 'warden: a transaction bound to account % cannot append to account %', current_setting('warden.account_id', true), p_account_id
+          USING ERRCODE = '42501';
+      END IF;
+      PERFORM set_config('role', 'warden_app', true);
+      PERFORM set_config('warden.account_id', p_account_id, true);
+      FOREACH v_key IN ARRAY p_lock_keys LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended(v_key, 0));
+      END LOOP;
+      SELECT coalesce(max(e.stream_version), -1) INTO v_actual FROM events e WHERE e.account_id = p_account_id AND e.stream_id = p_stream_id;
+      IF v_actual <> p_expected_version THEN
+        RAISE EXCEPTION 'warden: expected version % of %, found %', p_expected_version, p_stream_id, v_actual
+          USING ERRCODE = '40001', DETAIL = v_actual::text;
+      END IF;
+      RETURN QUERY
+        INSERT INTO events AS e (account_id, stream_id, stream_version, type, data, metadata, occurred_at, schema_version)
+        SELECT p_account_id, p_stream_id, p_expected_version + i, p_types[i], p_data[i], p_metadata, p_occurred_at, p_schema_versions[i]
+        FROM generate_subscripts(p_types, 1) AS i
+        ORDER BY i
+        RETURNING e.global_position, e.transaction_id, e.stream_version;
+    END
+    $fn$`.execute(db);
+  for (const table of ['accounts', 'access_key_lookup']) {
+    await sql`ALTER TABLE ${sql.table(table)} ENABLE ROW LEVEL SECURITY`.execute(db);
+    await sql`CREATE POLICY account_isolation ON ${sql.table(table)}
+      USING (account_id = current_setting('warden.account_id', true))
+      WITH CHECK (account_id = current_setting('warden.account_id', true))`.execute(db);
+  }
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['accounts', 'access_key_lookup']) {
+    await sql`DROP POLICY account_isolation ON ${sql.table(table)}`.execute(db);
+    await sql`ALTER TABLE ${sql.table(table)} DISABLE ROW LEVEL SECURITY`.execute(db);
+  }
+}
