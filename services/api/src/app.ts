@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { bootstrap, IamService, loadMasterKey, systemClock } from '@warden/iam';
+import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
@@ -32,6 +33,9 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     }
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });
+    // The embedded database has no other process to run the jobs, so here they always run.
+    const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix });
+    await runner.start();
     const yoga = createWardenYoga(false);
     const server = createHttpServer({
       yoga,
@@ -47,7 +51,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     const address = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${address.port}/graphql`;
-    logger.info({ url, driver: wardenDb.driver, region: config.region }, 'Warden is listening');
+    logger.info({ url, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
     return {
       server,
       url,
@@ -57,6 +61,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
       close: async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
+        await runner.close();
         await wardenDb.close();
       },
     };
@@ -64,4 +69,35 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     await wardenDb.close();
     throw error;
   }
+}
+
+/**
+ * `warden worker`: the background jobs alone, in a process next to `warden serve` (which then runs
+ * with WARDEN_RUN_WORKERS=false). It needs the shared Postgres; the embedded database cannot be
+ * shared between processes, so there the jobs run inside `warden serve`.
+ */
+export interface RunningWorker {
+  readonly runner: JobRunner;
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: WardenConfig, logger: Logger): Promise<RunningWorker> {
+  if (config.databaseUrl === undefined) {
+    throw new Error('warden worker needs DATABASE_URL: the embedded database belongs to `warden serve`, which runs the jobs itself');
+  }
+  const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: false });
+  const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(wardenDb.db);
+  const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
+  const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
+  const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix });
+  await runner.start();
+  logger.info({ jobs: runner.kind }, 'Warden worker is running');
+  return {
+    runner,
+    close: async () => {
+      await runner.close();
+      await wardenDb.close();
+    },
+  };
 }

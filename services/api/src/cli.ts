@@ -1,18 +1,20 @@
 import { createDb, migrateToLatest } from '@warden/db';
 import { MasterKeyError, replayReadModels } from '@warden/iam';
-import { startWarden } from './app.js';
+import { startWarden, startWorker } from './app.js';
 import { ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-const USAGE = `Usage: warden [serve | migrate | replay | help]
+const USAGE = `Usage: warden [serve | worker | migrate | replay | help]
 
   serve     run the API server (the default): GraphQL at http://HOST:PORT/graphql
+  worker    run the background jobs alone (needs DATABASE_URL; next to serve with WARDEN_RUN_WORKERS=false)
   migrate   bring the database schema up to date, then exit
   replay    rebuild every read model from the events and report whether it equals the live one
 
 Environment: PORT (4000), HOST (0.0.0.0), DATABASE_URL (unset: embedded PGlite under WARDEN_DATA_DIR),
 WARDEN_DATA_DIR (./.warden), WARDEN_MASTER_KEY (32 bytes, base64; required with DATABASE_URL),
-WARDEN_REGION (us-east-1), WARDEN_PARTITION (aws), WARDEN_MAX_BODY_BYTES (1048576), LOG_LEVEL (info).
+WARDEN_REGION (us-east-1), WARDEN_PARTITION (aws), WARDEN_MAX_BODY_BYTES (1048576), LOG_LEVEL (info),
+REDIS_URL (unset: jobs on in-process timers), WARDEN_RUN_WORKERS (true).
 `;
 
 export async function main(args: readonly string[]): Promise<number> {
@@ -27,6 +29,18 @@ export async function main(args: readonly string[]): Promise<number> {
           const stop = (signal: string) => {
             logger.info({ signal }, 'shutting down: finishing requests in flight');
             void warden.close().then(resolve);
+          };
+          process.once('SIGTERM', () => stop('SIGTERM'));
+          process.once('SIGINT', () => stop('SIGINT'));
+        });
+        return 0;
+      }
+      case 'worker': {
+        const worker = await startWorker(config, logger);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            logger.info({ signal }, 'worker shutting down: finishing jobs in progress');
+            void worker.close().then(resolve);
           };
           process.once('SIGTERM', () => stop('SIGTERM'));
           process.once('SIGINT', () => stop('SIGINT'));

@@ -13,6 +13,12 @@ export interface WardenConfig {
   readonly logLevel: string;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Unset: jobs run on in-process timers. */
+  readonly redisUrl: string | undefined;
+  /** Whether `warden serve` also processes background jobs (default yes; no when a `warden worker` does). */
+  readonly runWorkers: boolean;
+  /** Redis key prefix of the job queues, so that several Wardens can share one Redis. */
+  readonly queuePrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -35,5 +41,8 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     partition,
     logLevel: env['LOG_LEVEL'] ?? 'info',
     maxBodyBytes,
+    redisUrl: env['REDIS_URL'] || undefined,
+    runWorkers: env['WARDEN_RUN_WORKERS'] !== 'false',
+    queuePrefix: env['WARDEN_QUEUE_PREFIX'] ?? 'warden',
   };
 }

@@ -25,6 +25,7 @@ export async function startTestWarden(driver: Driver): Promise<RunningWarden> {
     HOST: '127.0.0.1',
     WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-e2e-')),
     WARDEN_MASTER_KEY: TEST_MASTER_KEY,
+    WARDEN_QUEUE_PREFIX: `warden-e2e-${Math.random().toString(36).slice(2, 10)}`,
     ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
   };
   process.env['WARDEN_MASTER_KEY'] = TEST_MASTER_KEY;
