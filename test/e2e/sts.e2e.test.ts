@@ -188,4 +188,18 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     await expect(signAt(after)).rejects.toThrow(AuthenticationError);
     await expect(signAt(after)).rejects.toMatchObject({ extensions: { reason: 'EXPIRED_TOKEN' } });
   });
+
+  it('an AccessDeniedError carries an encoded authorization message that only an allowed principal of the account can decode', async () => {
+    const { root } = await newTenant(warden);
+    const other = await newTenant(warden);
+    const kim = await userWithKey(root, 'kim');
+    const denied = await kim.data<{ createUser: { __typename: string; encodedAuthorizationMessage: string } }>('mutation { createUser(input: { userName: "x" }) { __typename ... on AccessDeniedError { encodedAuthorizationMessage } } }');
+    const encoded = denied.createUser.encodedAuthorizationMessage;
+    expect(encoded).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const DECODE = 'query($m: String!) { decodeAuthorizationMessage(input: { encodedMessage: $m }) { __typename ... on DecodeAuthorizationMessageSuccess { data } } }';
+    expect((await kim.data<{ decodeAuthorizationMessage: { __typename: string } }>(DECODE, { m: encoded })).decodeAuthorizationMessage.__typename).toBe('AccessDeniedError');
+    const decoded = await root.data<{ decodeAuthorizationMessage: { data: { allowed: boolean; explicitDeny: boolean; context: { action: string; principal: string } } } }>(DECODE, { m: encoded });
+    expect(decoded.decodeAuthorizationMessage.data).toMatchObject({ allowed: false, explicitDeny: false, context: { action: 'iam:CreateUser' } });
+    expect((await other.root.data<{ decodeAuthorizationMessage: { __typename: string } }>(DECODE, { m: encoded })).decodeAuthorizationMessage.__typename).toBe('InvalidInputError');
+  });
 });

@@ -36,7 +36,19 @@ errorType(EntityAlreadyExistsError, 'EntityAlreadyExistsError', 'An entity with 
 errorType(NoSuchEntityError, 'NoSuchEntityError', 'The entity named in the request does not exist.');
 errorType(LimitExceededError, 'LimitExceededError', 'The request would exceed a quota of the account.');
 errorType(DeleteConflictError, 'DeleteConflictError', 'The entity cannot be deleted until what depends on it is removed.');
-errorType(AccessDeniedError, 'AccessDeniedError', 'The caller is not allowed to perform the action on the resource.');
+builder.objectType(AccessDeniedError, {
+  name: 'AccessDeniedError',
+  description: 'The caller is not allowed to perform the action on the resource.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof AccessDeniedError,
+  fields: (t) => ({
+    encodedAuthorizationMessage: t.string({
+      nullable: true,
+      description: 'The decision in full, encrypted: decodeAuthorizationMessage reveals it to a principal allowed sts:DecodeAuthorizationMessage.',
+      resolve: (error) => error.encodedAuthorizationMessage ?? null,
+    }),
+  }),
+});
 errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks a naming rule or limit.');
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 

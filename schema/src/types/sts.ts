@@ -1,4 +1,4 @@
-import type { AssumedRole, FederationToken, TemporaryCredentials } from '@warden/iam';
+import { AccessDeniedError, type AssumedRole, type FederationToken, InvalidInputError, type TemporaryCredentials } from '@warden/iam';
 import { builder } from '../builder.js';
 import { mutationErrors } from './result-names.js';
 import { RoleRef } from './role.js';
@@ -102,5 +102,15 @@ builder.mutationField('revokeRoleSessions', (t) =>
     errors: mutationErrors('revokeRoleSessions'),
     args: { input: t.arg({ type: builder.inputType('RevokeRoleSessionsInput', { fields: (f) => ({ roleName: f.string({ required: true }), before: f.field({ type: 'DateTime', required: false }) }) }), required: true }) },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.sts.revokeRoleSessions(caller, input.roleName, input.before), iam.roles.current(caller, input.roleName)),
+  }),
+);
+
+builder.queryField('decodeAuthorizationMessage', (t) =>
+  t.field({
+    type: 'JSON',
+    description: 'sts:DecodeAuthorizationMessage: the request, context and deciding statements behind an AccessDeniedError of this account.',
+    errors: { types: [AccessDeniedError, InvalidInputError], result: { name: 'DecodeAuthorizationMessageSuccess' }, union: { name: 'DecodeAuthorizationMessageResult' } },
+    args: { input: t.arg({ type: builder.inputType('DecodeAuthorizationMessageInput', { fields: (f) => ({ encodedMessage: f.string({ required: true }) }) }), required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.sts.decodeAuthorizationMessage(caller, input.encodedMessage),
   }),
 );

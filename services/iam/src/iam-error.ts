@@ -57,7 +57,14 @@ export class DeleteConflictError extends IamError {
 }
 
 export class AccessDeniedError extends IamError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * The decision in full (request, context, deciding statements), encrypted so that only a
+     * principal of the account allowed sts:DecodeAuthorizationMessage can read it.
+     */
+    readonly encodedAuthorizationMessage?: string,
+  ) {
     super('AccessDenied', message);
   }
 }

@@ -1,6 +1,8 @@
 import { ConcurrencyError, type Database, inAccountTransaction } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
+import { describeDecision } from '@warden/policy';
 import { Authorizer } from '../authorization/authorizer.js';
+import { encodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import type { PrincipalRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
@@ -114,8 +116,17 @@ export class IamCore {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
     const compiled = await this.callerCompiled(trx, caller);
-    const result = this.authorizer.decide(compiled, caller, action, resource, this.clock.now(), extraContext);
-    Authorizer.require(result, caller.arn, action, resource);
+    const now = this.clock.now();
+    const result = this.authorizer.decide(compiled, caller, action, resource, now, extraContext);
+    if (result.decision === 'allow') return;
+    const message = encodeAuthorizationMessage(this.keyring, caller.accountId, {
+      allowed: false,
+      explicitDeny: result.decision === 'explicit_deny',
+      matchedStatements: result.matched,
+      context: { principal: caller.arn, action, resource, conditions: { ...compiled.principalContext, ...caller.requestContext, ...extraContext } },
+      time: now.toISOString(),
+    });
+    throw new AccessDeniedError(describeDecision({ principal: caller.arn, action, resource }, result), message);
   }
 
   /**

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Database, inAccountTransaction } from '@warden/db';
 import { compilePolicy, describeDecision, evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
+import { type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import type { Caller } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
@@ -273,6 +274,12 @@ export class StsOperations {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       federatedUser: { arn: federatedArn, federatedUserId: `${caller.accountId}:${input.name}` },
     };
+  }
+
+  /** sts:DecodeAuthorizationMessage: the decision behind a denial of this account. */
+  async decodeAuthorizationMessage(caller: Caller, encodedMessage: string): Promise<AuthorizationMessage> {
+    await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'sts:DecodeAuthorizationMessage', '*'));
+    return decodeAuthorizationMessage(this.core.keyring, caller.accountId, encodedMessage);
   }
 
   /** AWS's "revoke active sessions": sessions of the role issued before `before` (default now) are refused. */
