@@ -1,7 +1,7 @@
 import type { IamService } from '@warden/iam';
 import { BullMqJobRunner } from './bullmq-job-runner.js';
 import { InProcessJobRunner } from './in-process-job-runner.js';
-import { createJobHandlers } from './job-handlers.js';
+import { createJobHandlers, type JobSettings } from './job-handlers.js';
 import type { JobRunner, RunnerLogger } from './job-runner.js';
 
 /** BullMQ when REDIS_URL is set, in-process timers otherwise; wired to the IAM service's hooks. */
@@ -12,10 +12,11 @@ export interface CreateJobRunnerOptions {
   readonly logger: RunnerLogger;
   readonly prefix?: string;
   readonly sweepEveryMs?: number;
+  readonly settings: JobSettings;
 }
 
 export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions): JobRunner {
-  const handlers = createJobHandlers(iam);
+  const handlers = createJobHandlers(iam, options.settings);
   const now = () => iam.core.clock.now();
   const runner: JobRunner = options.redisUrl
     ? new BullMqJobRunner(handlers, options.logger, { redisUrl: options.redisUrl, processJobs: options.processJobs, ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}) }, now)

@@ -1,7 +1,7 @@
 import type { JobHandler } from './job-handlers.js';
 import { NotYetError, PoisonJobError } from './job-handlers.js';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
-import { RETRY, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
+import { RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
 
 /**
  * The embedded default: the same handlers on timers of this process. Timers are unref'd so they
@@ -66,7 +66,12 @@ export class InProcessJobRunner implements JobRunner {
       this.run(JOBS.sweepExpiredSessions, {});
       this.later(this.sweepEveryMs, sweep);
     };
+    const rotate = () => {
+      this.run(JOBS.rotateKeyring, {});
+      this.later(ROTATION_CHECK_EVERY_MS, rotate);
+    };
     this.later(0, sweep);
+    this.later(0, rotate);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { expireSession, findExpiredSessions, type IamService } from '@warden/iam';
+import { expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, rotateKeyringIfDue } from '@warden/iam';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
 
 /**
@@ -19,8 +19,28 @@ function isExpireSessionData(data: unknown): data is ExpireSessionData {
 
 export const SWEEP_BATCH = 500;
 
-export function createJobHandlers(iam: IamService): Record<JobName, JobHandler> {
+export interface JobSettings {
+  /** The keyring whose keys rotate (the process's own, so it sees the new key at once). */
+  readonly keyring: LiveKeyring;
+  /** Days a data key stays active (default 30). */
+  readonly keyRotationDays: number;
+}
+
+export const REENCRYPT_BATCH = 200;
+const MAX_BATCHES_PER_RUN = 50;
+
+export function createJobHandlers(iam: IamService, settings: JobSettings): Record<JobName, JobHandler> {
   return {
+    [JOBS.rotateKeyring]: async () => {
+      const rotation = await rotateKeyringIfDue(iam.core, settings.keyring, settings.keyRotationDays);
+      let reencrypted = 0;
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        const done = await reencryptSecrets(iam.core, settings.keyring, REENCRYPT_BATCH);
+        reencrypted += done;
+        if (done < REENCRYPT_BATCH) break;
+      }
+      return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets`;
+    },
     [JOBS.expireSession]: async (data) => {
       if (!isExpireSessionData(data)) throw new PoisonJobError(`expire-session needs { accountId, sessionId }, got ${JSON.stringify(data)}`);
       const outcome = await expireSession(iam.core, data.accountId, data.sessionId);

@@ -4,6 +4,8 @@ export const JOBS = {
   expireSession: 'expire-session',
   /** Periodic safety net: expire every session past its expiry that a lost job missed. */
   sweepExpiredSessions: 'sweep-expired-sessions',
+  /** Periodic: make a new data key when the active one is older than the rotation period, then re-encrypt stored secrets under it. */
+  rotateKeyring: 'rotate-keyring',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

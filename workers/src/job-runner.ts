@@ -23,3 +23,5 @@ export interface RunnerLogger {
 export const RETRY = { attempts: 5, backoffMs: 1000 } as const;
 /** How often the sweep runs. */
 export const SWEEP_EVERY_MS = 60_000;
+/** How often the rotation check runs (it rotates only when the active key is old enough). */
+export const ROTATION_CHECK_EVERY_MS = 3_600_000;

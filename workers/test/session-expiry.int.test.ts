@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, expireSession, IamService } from '@warden/iam';
+import { bootstrap, type Caller, expireSession, IamService, type LiveKeyring } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobHandlers, InProcessJobRunner, JOBS } from '../src/index.js';
 
@@ -25,11 +25,13 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
   let iam: IamService;
   const clock = new TestClock();
   let managementRoot: Caller;
+  let keyring: LiveKeyring;
 
   beforeAll(async () => {
     wardenDb = await createDb(driver === 'postgres' ? { databaseUrl } : { dataDir: 'memory' });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 7), dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock });
+    keyring = boot.keyring;
     iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, clock });
     managementRoot = { accountId: boot.managementAccountId, arn: `arn:aws:iam::${boot.managementAccountId}:root`, kind: 'root', requestContext: {} };
   });
@@ -68,7 +70,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
   it('the sweep expires every session a lost job missed', async () => {
     const sessions = [await issueSession(), await issueSession(), await issueSession()];
     clock.offsetMs = 901_000;
-    const result = await createJobHandlers(iam)[JOBS.sweepExpiredSessions]({});
+    const result = await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.sweepExpiredSessions]({});
     clock.offsetMs = 0;
     expect(result).toMatch(/^expired \d+ of \d+ due sessions$/);
     for (const session of sessions) expect(await expiredEvents(session.accountId, session.sessionId)).toBe(1);
@@ -77,7 +79,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
   it('the in-process runner fires the expiry job at the session\'s expiry, once', async () => {
     // Issued 899.3 s ago: it expires 0.7 s from now.
     const session = await issueSession(-899_300);
-    const runner = new InProcessJobRunner(createJobHandlers(iam), silent, clock.now, 3_600_000);
+    const runner = new InProcessJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, clock.now, 3_600_000);
     const expiresAt = new Date(Date.now() + 700);
     await runner.scheduleSessionExpiry({ ...session, expiresAt });
     await runner.scheduleSessionExpiry({ ...session, expiresAt });
@@ -89,7 +91,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
   describe.skipIf(!redisUrl)('with BullMQ on Redis', () => {
     it('fires a delayed job once even when scheduled twice and raced by a second executor', async () => {
       const prefix = `warden-test-${randomUUID().slice(0, 8)}`;
-      const runner = new BullMqJobRunner(createJobHandlers(iam), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000 }, clock.now);
+      const runner = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000 }, clock.now);
       await runner.start();
       try {
         const session = await issueSession(-899_000);
@@ -107,7 +109,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
 
     it('puts poison input in the visible failed set after one attempt', async () => {
       const prefix = `warden-test-${randomUUID().slice(0, 8)}`;
-      const runner = new BullMqJobRunner(createJobHandlers(iam), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000 }, clock.now);
+      const runner = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000 }, clock.now);
       await runner.start();
       try {
         await runner.scheduleSessionExpiry({ accountId: 'not-an-account', sessionId: 'nope', expiresAt: new Date() });

@@ -34,7 +34,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });
     // The embedded database has no other process to run the jobs, so here they always run.
-    const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix });
+    const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     await runner.start();
     const yoga = createWardenYoga(false);
     const server = createHttpServer({
@@ -90,7 +90,7 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   await migrateToLatest(wardenDb.db);
   const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
   const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
-  const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix });
+  const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
   await runner.start();
   logger.info({ jobs: runner.kind }, 'Warden worker is running');
   return {

@@ -19,6 +19,8 @@ export interface WardenConfig {
   readonly runWorkers: boolean;
   /** Redis key prefix of the job queues, so that several Wardens can share one Redis. */
   readonly queuePrefix: string;
+  /** Days a keyring data key stays active before a new one replaces it. */
+  readonly keyRotationDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -44,5 +46,12 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     redisUrl: env['REDIS_URL'] || undefined,
     runWorkers: env['WARDEN_RUN_WORKERS'] !== 'false',
     queuePrefix: env['WARDEN_QUEUE_PREFIX'] ?? 'warden',
+    keyRotationDays: rotationDays(env['WARDEN_KEY_ROTATION_DAYS']),
   };
+}
+
+function rotationDays(value: string | undefined): number {
+  const days = Number(value ?? 30);
+  if (!Number.isFinite(days) || days < 1) throw new ConfigError(`WARDEN_KEY_ROTATION_DAYS must be a number of days of at least 1, not ${JSON.stringify(value)}`);
+  return days;
 }

@@ -9,8 +9,9 @@ import { handleCommand } from './command-handler.js';
 import type { Clock } from './command-context.js';
 import { Keyring } from './crypto/index.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId } from './identifiers/index.js';
-import { KEYRING_STREAM, type KeyringEvent } from './keyring/keyring.events.js';
-import type { Decider } from './decider.js';
+import { keyringDecider } from './keyring/keyring.decider.js';
+import { KEYRING_STREAM } from './keyring/keyring.events.js';
+import { LiveKeyring } from './keyring/live-keyring.js';
 
 /**
  * The first start on an empty store: create the management account, the keyring's first data key
@@ -20,7 +21,7 @@ import type { Decider } from './decider.js';
  */
 export interface BootstrapResult {
   readonly managementAccountId: string;
-  readonly keyring: Keyring;
+  readonly keyring: LiveKeyring;
   /** Set when this start created the management account. */
   readonly credentialsFile: string | undefined;
 }
@@ -34,12 +35,6 @@ export interface BootstrapOptions {
   readonly managementAccountName?: string;
 }
 
-const keyringDecider: Decider<{ type: 'CreateDataKey'; keyId: string; wrapped: string }, KeyringEvent, { keys: number }> = {
-  initialState: { keys: 0 },
-  evolve: (state) => ({ keys: state.keys + 1 }),
-  decide: (command) => [{ type: 'KeyringDataKeyCreated', data: { keyId: command.keyId, wrapped: command.wrapped, activate: true } }],
-};
-
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
   const { db, masterKey, clock, partition } = options;
   let credentialsFile: string | undefined;
@@ -50,7 +45,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
     const accountId = generateAccountId();
     const now = clock.now();
     const metadata = { actorArn: 'warden:bootstrap', resourceArn: rootArn(partition, accountId) };
-    const keyId = `key-${now.toISOString().slice(0, 10)}-${generateUniqueId('AIPA').slice(4, 12).toLowerCase()}`;
+    const keyId = newDataKeyId(now);
     const wrapped = Keyring.generateDataKey(masterKey, keyId, now);
     const keyring = Keyring.create(masterKey, [wrapped], keyId);
     const accessKeyId = generateUniqueId('AKIA');
@@ -69,14 +64,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
     credentialsFile = writeRootCredentials(options.dataDir, { accountId, accessKeyId, secretAccessKey, arn: rootArn(partition, accountId) });
     return accountId;
   });
-  return { managementAccountId, keyring: await loadKeyring(db, masterKey), credentialsFile };
-}
-
-export async function loadKeyring(db: Kysely<Database>, masterKey: Buffer): Promise<Keyring> {
-  const rows = await db.selectFrom('keyring_keys').selectAll().orderBy('created_at').execute();
-  const active = rows.find((row) => row.active);
-  if (!active) throw new Error('the keyring has no active data key: run the server once to bootstrap the store');
-  return Keyring.create(masterKey, rows.map((row) => ({ keyId: row.key_id, wrapped: row.wrapped, createdAt: row.created_at.toISOString() })), active.key_id);
+  return { managementAccountId, keyring: await LiveKeyring.load(db, masterKey), credentialsFile };
 }
 
 function writeRootCredentials(dataDir: string, credentials: { accountId: string; accessKeyId: string; secretAccessKey: string; arn: string }): string {
@@ -88,3 +76,8 @@ function writeRootCredentials(dataDir: string, credentials: { accountId: string;
   return file;
 }
 
+
+/** Data key ids say when they were made: `key-2026-11-28-abcdefgh`. */
+export function newDataKeyId(now: Date): string {
+  return `key-${now.toISOString().slice(0, 10)}-${generateUniqueId('AIPA').slice(4, 12).toLowerCase()}`;
+}

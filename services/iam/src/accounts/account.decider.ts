@@ -15,7 +15,8 @@ export type AccountCommand =
   | { type: 'UpdateAccountQuotas'; quotas: Record<string, number> }
   | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
   | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
-  | { type: 'DeleteRootAccessKey'; accessKeyId: string };
+  | { type: 'DeleteRootAccessKey'; accessKeyId: string }
+  | { type: 'ReencryptRootAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData };
 
 function requireAccount(state: AccountState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The account cannot be found.');
@@ -61,6 +62,9 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       requireAccount(state);
       if (!(command.accessKeyId in state.rootAccessKeys)) throw new NoSuchEntityError(`The Access Key with id ${command.accessKeyId} cannot be found.`);
       return [{ type: 'RootAccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    case 'ReencryptRootAccessKeySecret':
+      if (!(command.accessKeyId in state.rootAccessKeys)) return [];
+      return [{ type: 'RootAccessKeySecretReencrypted', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

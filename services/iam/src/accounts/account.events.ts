@@ -9,7 +9,8 @@ export type AccountEvent =
   | DomainEvent<'AccountQuotasUpdated', { quotas: Record<string, number> }>
   | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
-  | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>;
+  | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>
+  | DomainEvent<'RootAccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
 
 export interface AccountState {
   readonly status: 'none' | 'active';
@@ -35,6 +36,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: 'Active' } };
     case 'RootAccessKeyStatusUpdated':
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: event.data.status } };
+    case 'RootAccessKeySecretReencrypted':
+      return state;
     case 'RootAccessKeyDeleted': {
       const rootAccessKeys = { ...state.rootAccessKeys };
       delete rootAccessKeys[event.data.accessKeyId];

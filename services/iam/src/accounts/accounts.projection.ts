@@ -32,6 +32,9 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'RootAccessKeyStatusUpdated':
       await trx.updateTable('access_keys').set({ status: event.data.status }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
       return;
+    case 'RootAccessKeySecretReencrypted':
+      await trx.updateTable('access_keys').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
+      return;
     case 'RootAccessKeyDeleted':
       await trx.deleteFrom('access_keys').where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
       await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', event.data.accessKeyId).execute();

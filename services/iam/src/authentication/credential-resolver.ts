@@ -4,7 +4,7 @@ import { secretContext } from '../access-keys/access-key-operations.js';
 import { rootArn } from '../arns.js';
 import type { Caller, CallerSession } from '../command-context.js';
 import { sessionSecretContext } from '../sts/sts-operations.js';
-import type { Keyring } from '../crypto/index.js';
+import type { SecretCipher } from '../keyring/live-keyring.js';
 import type { AccountEpochs } from '../service/account-epochs.js';
 
 /**
@@ -21,7 +21,7 @@ export interface ResolvedCredential {
   readonly sessionTokenHash?: string;
 }
 
-export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
+export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCipher, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
   const lookup = await db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
   if (!lookup) return undefined;
   const accountId = lookup.account_id;
@@ -29,6 +29,7 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, p
     if (accessKeyId.startsWith('ASIA')) return resolveSession(trx, keyring, accountId, accessKeyId);
     const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
     if (!key) return undefined;
+    await keyring.ensure(key.secret.keyId);
     const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
     if (key.user_id === null) {
       return { accessKeyId, secretAccessKey, active: key.status === 'Active', caller: { accountId, arn: rootArn(partition, accountId), kind: 'root' as const, accessKeyId } };
@@ -49,9 +50,10 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: Keyring, p
  * its older sessions is inactive; expiry is checked by the caller against the request's time (so
  * that a cached credential never outlives its session).
  */
-async function resolveSession(trx: Kysely<Database>, keyring: Keyring, accountId: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
+async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, accountId: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
   const session = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
   if (!session) return undefined;
+  await keyring.ensure(session.secret.keyId);
   const secretAccessKey = keyring.decrypt(session.secret, sessionSecretContext(accountId, accessKeyId));
   let active = true;
   let userName: string | undefined;
@@ -114,7 +116,7 @@ export class CredentialResolver {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly keyring: Keyring,
+    private readonly keyring: SecretCipher,
     private readonly partition: string,
     private readonly epochs: AccountEpochs,
   ) {}

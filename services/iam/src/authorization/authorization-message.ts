@@ -1,4 +1,4 @@
-import type { Keyring } from '../crypto/index.js';
+import type { SecretCipher } from '../keyring/live-keyring.js';
 import { InvalidInputError } from '../iam-error.js';
 
 /**
@@ -18,12 +18,12 @@ function contextFor(accountId: string): string {
   return `authorization-message:${accountId}`;
 }
 
-export function encodeAuthorizationMessage(keyring: Keyring, accountId: string, message: AuthorizationMessage): string {
+export function encodeAuthorizationMessage(keyring: SecretCipher, accountId: string, message: AuthorizationMessage): string {
   const encrypted = keyring.encrypt(JSON.stringify(message), contextFor(accountId));
   return Buffer.from(JSON.stringify(encrypted)).toString('base64url');
 }
 
-export function decodeAuthorizationMessage(keyring: Keyring, accountId: string, encoded: string): AuthorizationMessage {
+export function decodeAuthorizationMessage(keyring: SecretCipher, accountId: string, encoded: string): AuthorizationMessage {
   try {
     const encrypted = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     return JSON.parse(keyring.decrypt(encrypted, contextFor(accountId))) as AuthorizationMessage;

@@ -6,7 +6,7 @@ import { encodeAuthorizationMessage } from '../authorization/authorization-messa
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import type { PrincipalRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
-import type { Keyring } from '../crypto/index.js';
+import type { SecretCipher } from '../keyring/live-keyring.js';
 import { handleCommand, type Handled } from '../command-handler.js';
 import type { Decider, DomainEvent } from '../decider.js';
 import { AccessDeniedError, ConcurrentModificationError, NoSuchEntityError } from '../iam-error.js';
@@ -21,7 +21,7 @@ import { DEFAULT_QUOTAS, type Quotas } from '../naming/index.js';
  */
 export interface IamCoreOptions {
   readonly db: Kysely<Database>;
-  readonly keyring: Keyring;
+  readonly keyring: SecretCipher;
   readonly partition?: string;
   readonly clock?: Clock;
   readonly random?: RandomSource;
@@ -44,7 +44,7 @@ const KEY_USE_INTERVAL_MS = 60_000;
 
 export class IamCore {
   readonly db: Kysely<Database>;
-  readonly keyring: Keyring;
+  readonly keyring: SecretCipher;
   readonly partition: string;
   readonly clock: Clock;
   readonly authorizer: Authorizer;

@@ -1,5 +1,6 @@
 import type { Decider } from '../decider.js';
 import { EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIssuedData, type SessionState } from './session.events.js';
 
 /**
@@ -7,7 +8,10 @@ import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIs
  * session already expired, appends nothing; a run before the expiry time is refused (a worker that
  * fires early must not cut a session short).
  */
-export type SessionCommand = { type: 'IssueSession'; data: SessionIssuedData } | { type: 'ExpireSession'; sessionId: string; now: Date };
+export type SessionCommand =
+  | { type: 'IssueSession'; data: SessionIssuedData }
+  | { type: 'ExpireSession'; sessionId: string; now: Date }
+  | { type: 'ReencryptSessionSecret'; sessionId: string; secret: EncryptedSecretData };
 
 export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
   switch (command.type) {
@@ -19,6 +23,9 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
       if (state.status === 'expired') return [];
       if (command.now.getTime() < Date.parse(state.expiresAt)) throw new InvalidInputError(`Session ${command.sessionId} expires at ${state.expiresAt}, not yet.`);
       return [{ type: 'SessionExpired', data: { sessionId: command.sessionId } }];
+    case 'ReencryptSessionSecret':
+      if (state.status !== 'active') return [];
+      return [{ type: 'SessionSecretReencrypted', data: { sessionId: command.sessionId, secret: command.secret } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -28,7 +28,10 @@ export interface SessionIssuedData {
   readonly expiresAt: string;
 }
 
-export type SessionEvent = DomainEvent<'SessionIssued', SessionIssuedData> | DomainEvent<'SessionExpired', { sessionId: string }>;
+export type SessionEvent =
+  | DomainEvent<'SessionIssued', SessionIssuedData>
+  | DomainEvent<'SessionExpired', { sessionId: string }>
+  | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>;
 
 export interface SessionState {
   readonly status: 'none' | 'active' | 'expired';
@@ -43,5 +46,7 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
       return { status: 'active', expiresAt: event.data.expiresAt };
     case 'SessionExpired':
       return { ...state, status: 'expired' };
+    case 'SessionSecretReencrypted':
+      return state;
   }
 }

@@ -33,6 +33,9 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
       await trx.insertInto('access_key_lookup').values({ access_key_id: data.accessKeyId, account_id: accountId }).execute();
       return;
     }
+    case 'SessionSecretReencrypted':
+      await trx.updateTable('sessions').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
+      return;
     case 'SessionExpired': {
       const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();

@@ -24,7 +24,9 @@ export type UserCommand =
   | { type: 'RemoveUserFromGroup'; groupId: string; groupName: string }
   | { type: 'CreateAccessKey'; accessKeyId: string; secret: EncryptedSecretData; quota: number }
   | { type: 'UpdateAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
-  | { type: 'DeleteAccessKey'; accessKeyId: string };
+  | { type: 'DeleteAccessKey'; accessKeyId: string }
+  /** Key rotation: the same secret, encrypted under the keyring's active key. */
+  | { type: 'ReencryptAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData };
 
 function requireUser(state: UserState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The user with the given name cannot be found.');
@@ -112,6 +114,10 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       requireUser(state);
       requireKey(state, command.accessKeyId);
       return [{ type: 'AccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    case 'ReencryptAccessKeySecret':
+      // A key deleted meanwhile has nothing left to re-encrypt.
+      if (state.status !== 'active' || !(command.accessKeyId in state.accessKeys)) return [];
+      return [{ type: 'AccessKeySecretReencrypted', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -19,7 +19,8 @@ export type UserEvent =
   | DomainEvent<'UserRemovedFromGroup', { groupId: string; groupName: string }>
   | DomainEvent<'AccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'AccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
-  | DomainEvent<'AccessKeyDeleted', { accessKeyId: string }>;
+  | DomainEvent<'AccessKeyDeleted', { accessKeyId: string }>
+  | DomainEvent<'AccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
 
 export interface UserState {
   readonly status: 'none' | 'active' | 'deleted';
@@ -81,6 +82,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, accessKeys: { ...state.accessKeys, [event.data.accessKeyId]: 'Active' } };
     case 'AccessKeyStatusUpdated':
       return { ...state, accessKeys: { ...state.accessKeys, [event.data.accessKeyId]: event.data.status } };
+    case 'AccessKeySecretReencrypted':
+      return state;
     case 'AccessKeyDeleted': {
       const accessKeys = { ...state.accessKeys };
       delete accessKeys[event.data.accessKeyId];

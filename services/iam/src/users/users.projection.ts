@@ -78,6 +78,9 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'AccessKeyStatusUpdated':
       await trx.updateTable('access_keys').set({ status: event.data.status }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
       return;
+    case 'AccessKeySecretReencrypted':
+      await trx.updateTable('access_keys').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
+      return;
     case 'AccessKeyDeleted':
       await trx.deleteFrom('access_keys').where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
       await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', event.data.accessKeyId).execute();

@@ -1,0 +1,98 @@
+import { inAccountTransaction } from '@warden/db';
+import { sql } from 'kysely';
+import { accountDecider } from '../accounts/account.decider.js';
+import { secretContext } from '../access-keys/access-key-operations.js';
+import { newDataKeyId } from '../bootstrap.js';
+import { handleCommand } from '../command-handler.js';
+import type { IamCore } from '../service/iam-core.js';
+import { sessionDecider } from '../sessions/session.decider.js';
+import { sessionSecretContext } from '../sts/sts-operations.js';
+import { userDecider } from '../users/user.decider.js';
+import { keyringDecider } from './keyring.decider.js';
+import { KEYRING_STREAM } from './keyring.events.js';
+import type { LiveKeyring } from './live-keyring.js';
+
+/**
+ * Key rotation, as the workers run it, every step an event:
+ * 1. when the active data key is older than the rotation period, a new one is made and becomes
+ *    active (`KeyringDataKeyCreated`); older keys stay for decryption;
+ * 2. stored secrets under older keys are re-encrypted under the active one, in batches
+ *    (`AccessKeySecretReencrypted`, `RootAccessKeySecretReencrypted`, `SessionSecretReencrypted`).
+ * Secrets made under an older key keep working throughout: decryption finds every key.
+ */
+export interface RotationResult {
+  readonly rotated: boolean;
+  readonly activeKeyId: string;
+}
+
+const METADATA = { actorArn: 'warden:key-rotation' };
+
+export async function rotateKeyringIfDue(core: IamCore, keyring: LiveKeyring, rotationDays: number): Promise<RotationResult> {
+  const management = await core.db.selectFrom('accounts').select('account_id').where('is_management', '=', true).executeTakeFirst();
+  if (!management) throw new Error('no management account: the store is not bootstrapped');
+  const accountId = management.account_id;
+  const now = core.clock.now();
+  const rotated = await core.writing(accountId, () =>
+    inAccountTransaction(core.db, accountId, async (trx) => {
+      // One rotation at a time, across processes.
+      await sql`SELECT pg_advisory_xact_lock(hashtext('warden-keyring-rotation'))`.execute(trx);
+      const active = await trx.selectFrom('keyring_keys').select(['key_id', 'created_at']).where('active', '=', true).executeTakeFirst();
+      if (active && now.getTime() - new Date(active.created_at).getTime() < rotationDays * 86_400_000) return false;
+      const keyId = newDataKeyId(now);
+      const wrapped = keyring.newDataKey(keyId, now);
+      await handleCommand(trx, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped }, metadata: { ...METADATA, resourceArn: `keyring/${keyId}` }, occurredAt: now });
+      return true;
+    }),
+  );
+  await keyring.reload();
+  return { rotated, activeKeyId: keyring.activeKeyId };
+}
+
+/** Re-encrypts up to `limit` stored secrets that are under an older key; returns how many. */
+export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limit: number): Promise<number> {
+  await keyring.reload();
+  const active = keyring.activeKeyId;
+  // Read as the store's owner, across accounts; each change is then made in its own account.
+  const keys = await core.db
+    .selectFrom('access_keys')
+    .select(['account_id', 'access_key_id', 'user_id', 'secret'])
+    .where(sql<boolean>`secret->>'keyId' <> ${active}`)
+    .limit(limit)
+    .execute();
+  const sessions = await core.db
+    .selectFrom('sessions')
+    .select(['account_id', 'session_id', 'access_key_id', 'secret'])
+    .where(sql<boolean>`secret->>'keyId' <> ${active}`)
+    .limit(Math.max(0, limit - keys.length))
+    .execute();
+  const occurredAt = core.clock.now();
+  let done = 0;
+  for (const key of keys) {
+    await keyring.ensure(key.secret.keyId);
+    const context = secretContext(key.account_id, key.access_key_id);
+    const secret = keyring.encrypt(keyring.decrypt(key.secret, context), context);
+    await core.writing(key.account_id, () =>
+      inAccountTransaction(core.db, key.account_id, async (trx) => {
+        // The root user's keys live in the account's stream, a user's in the user's.
+        if (key.user_id === null) {
+          await handleCommand(trx, accountDecider, { accountId: key.account_id, streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+        } else {
+          await handleCommand(trx, userDecider, { accountId: key.account_id, streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+        }
+      }),
+    );
+    done++;
+  }
+  for (const session of sessions) {
+    await keyring.ensure(session.secret.keyId);
+    const context = sessionSecretContext(session.account_id, session.access_key_id);
+    const secret = keyring.encrypt(keyring.decrypt(session.secret, context), context);
+    await core.writing(session.account_id, () =>
+      inAccountTransaction(core.db, session.account_id, (trx) =>
+        handleCommand(trx, sessionDecider, { accountId: session.account_id, streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt }),
+      ),
+    );
+    done++;
+  }
+  return done;
+}

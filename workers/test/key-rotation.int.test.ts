@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
+import { bootstrap, type Caller, IamService, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue } from '@warden/iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobHandlers, JOBS } from '../src/index.js';
+
+/**
+ * Key rotation on an isolated embedded store (rotating the shared test database's keyring would
+ * re-encrypt every other test's secrets): a new data key after the rotation period, every secret
+ * still readable throughout, then re-encrypted under the new key, each step an event.
+ */
+class TestClock {
+  offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+}
+
+describe('keyring rotation', () => {
+  let wardenDb: WardenDb;
+  let iam: IamService;
+  let keyring: LiveKeyring;
+  const clock = new TestClock();
+  let managementAccountId: string;
+
+  beforeAll(async () => {
+    wardenDb = await createDb({ dataDir: 'memory' });
+    await migrateToLatest(wardenDb.db);
+    const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: `/tmp/warden-rotation-${randomUUID()}`, partition: 'aws', clock });
+    keyring = boot.keyring;
+    managementAccountId = boot.managementAccountId;
+    iam = new IamService({ db: wardenDb.db, keyring, clock });
+  });
+  afterAll(async () => {
+    await wardenDb.close();
+  });
+
+  it('does nothing before the period, rotates after it, and keeps every secret working', async () => {
+    const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
+    const tenant = await iam.accounts.create(managementRoot, { name: 'rotation' });
+    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    await iam.users.create(root, { userName: 'rita' });
+    const userKey = await iam.accessKeys.create(root, 'rita');
+    const session = await iam.sts.getSessionToken(root, { durationSeconds: 3600 });
+    const firstKey = keyring.activeKeyId;
+
+    expect(await rotateKeyringIfDue(iam.core, keyring, 30)).toEqual({ rotated: false, activeKeyId: firstKey });
+    clock.offsetMs = 31 * 86_400_000;
+    const rotation = await rotateKeyringIfDue(iam.core, keyring, 30);
+    expect(rotation.rotated).toBe(true);
+    expect(rotation.activeKeyId).not.toBe(firstKey);
+    expect(keyring.keyIds).toEqual(expect.arrayContaining([firstKey, rotation.activeKeyId]));
+
+    // Secrets made under the old key still authenticate.
+    expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', userKey.accessKeyId))?.secretAccessKey).toBe(userKey.secretAccessKey);
+    // New secrets use the new key.
+    const newKey = await iam.accessKeys.create(root, 'rita');
+    const newRow = await inAccountTransaction(wardenDb.db, root.accountId, (trx) => trx.selectFrom('access_keys').select('secret').where('access_key_id', '=', newKey.accessKeyId).executeTakeFirstOrThrow());
+    expect(newRow.secret.keyId).toBe(rotation.activeKeyId);
+
+    // The job re-encrypts what is left under the old key, as events.
+    const result = await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.rotateKeyring]({});
+    expect(result).toMatch(/re-encrypted \d+ secrets/);
+    expect(await reencryptSecrets(iam.core, keyring, 100)).toBe(0);
+    const keys = await wardenDb.db.selectFrom('access_keys').select('secret').execute();
+    const sessions = await wardenDb.db.selectFrom('sessions').select('secret').execute();
+    for (const row of [...keys, ...sessions]) expect(row.secret.keyId).toBe(rotation.activeKeyId);
+    const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted']).execute();
+    expect(reencrypted.length).toBeGreaterThan(0);
+    const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
+    expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
+    clock.offsetMs = 0;
+  });
+});
