@@ -62,6 +62,7 @@ export class BullMqJobRunner implements JobRunner {
   async start(): Promise<void> {
     await this.queue.upsertJobScheduler('sweep-expired-sessions', { every: this.options.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: JOBS.sweepExpiredSessions, data: {} });
     await this.queue.upsertJobScheduler('rotate-keyring', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.rotateKeyring, data: {} });
+    await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
     if (!this.options.processJobs) return;
     this.worker = new Worker(
       QUEUE_NAME,

@@ -68,6 +68,7 @@ export class InProcessJobRunner implements JobRunner {
     };
     const rotate = () => {
       this.run(JOBS.rotateKeyring, {});
+      this.run(JOBS.deactivateStaleAccessKeys, {});
       this.later(ROTATION_CHECK_EVERY_MS, rotate);
     };
     this.later(0, sweep);

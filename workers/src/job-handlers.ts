@@ -1,4 +1,4 @@
-import { expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, rotateKeyringIfDue } from '@warden/iam';
+import { deactivateStaleAccessKeys, expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, rotateKeyringIfDue } from '@warden/iam';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
 
 /**
@@ -31,6 +31,15 @@ const MAX_BATCHES_PER_RUN = 50;
 
 export function createJobHandlers(iam: IamService, settings: JobSettings): Record<JobName, JobHandler> {
   return {
+    [JOBS.deactivateStaleAccessKeys]: async () => {
+      let deactivated = 0;
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        const done = await deactivateStaleAccessKeys(iam.core, REENCRYPT_BATCH);
+        deactivated += done;
+        if (done < REENCRYPT_BATCH) break;
+      }
+      return `deactivated ${deactivated} access keys past their account's maximum age`;
+    },
     [JOBS.rotateKeyring]: async () => {
       const rotation = await rotateKeyringIfDue(iam.core, settings.keyring, settings.keyRotationDays);
       let reencrypted = 0;

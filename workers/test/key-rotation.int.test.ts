@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue } from '@warden/iam';
+import { bootstrap, type Caller, IamService, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -14,7 +14,7 @@ class TestClock {
   now = (): Date => new Date(Date.now() + this.offsetMs);
 }
 
-describe('keyring rotation', () => {
+describe('keyring rotation and access-key hygiene', () => {
   let wardenDb: WardenDb;
   let iam: IamService;
   let keyring: LiveKeyring;
@@ -67,6 +67,30 @@ describe('keyring rotation', () => {
     expect(reencrypted.length).toBeGreaterThan(0);
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
     expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
+    clock.offsetMs = 0;
+  });
+
+  it('deactivates users\' keys past the account\'s maximum age, with the reason in the event, and lists unused keys', async () => {
+    const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
+    const tenant = await iam.accounts.create(managementRoot, { name: 'hygiene' });
+    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    await iam.users.create(root, { userName: 'old-timer' });
+    const oldKey = await iam.accessKeys.create(root, 'old-timer');
+    const rootKey = await iam.accessKeys.create(root);
+    expect((await unusedAccessKeys(iam.core, root, 10)).map((key) => key.access_key_id)).toEqual([]);
+    clock.offsetMs = 100 * 86_400_000;
+    expect((await unusedAccessKeys(iam.core, root, 90)).map((key) => key.access_key_id).sort()).toEqual([oldKey.accessKeyId, rootKey.accessKeyId, tenant.rootAccessKey.accessKeyId].sort());
+    // No setting: nothing is deactivated.
+    await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.deactivateStaleAccessKeys]({});
+    expect((await iam.accessKeys.list(root, 'old-timer'))[0]?.status).toBe('Active');
+    await iam.accounts.updateSettings(root, { maxAccessKeyAgeDays: 90 });
+    const result = await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.deactivateStaleAccessKeys]({});
+    expect(result).toMatch(/^deactivated \d+ access keys/);
+    expect((await iam.accessKeys.list(root, 'old-timer'))[0]?.status).toBe('Inactive');
+    expect((await iam.accessKeys.list(root))[0]?.status).toBe('Active');
+    const events = await iam.audit.events(root, { eventTypes: ['AccessKeyStatusUpdated'] }, { first: 5 });
+    expect(events[0]?.data).toMatchObject({ accessKeyId: oldKey.accessKeyId, status: 'Inactive', reason: expect.stringContaining('maximum access key age of 90 days') });
+    await expect(iam.accounts.updateSettings(root, { maxAccessKeyAgeDays: 0 })).rejects.toThrow(/1 to 3650/);
     clock.offsetMs = 0;
   });
 });

@@ -1,4 +1,4 @@
-import type { AccessKeyWithUsage, NewAccessKey } from '@warden/iam';
+import { type AccessKeyWithUsage, InvalidInputError, type NewAccessKey, type UnusedAccessKey, unusedAccessKeys } from '@warden/iam';
 import { builder } from '../builder.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
@@ -58,5 +58,28 @@ builder.mutationField('deleteAccessKey', (t) =>
     errors: mutationErrors('deleteAccessKey'),
     args: { input: t.arg({ type: builder.inputType('DeleteAccessKeyInput', { fields: (f) => ({ accessKeyId: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.accessKeys.delete(caller, input.accessKeyId), true),
+  }),
+);
+
+const UnusedAccessKeyRef = builder.objectRef<UnusedAccessKey>('UnusedAccessKey').implement({
+  fields: (t) => ({
+    accessKeyId: t.exposeString('access_key_id'),
+    userName: t.string({ nullable: true, description: 'null for the root user.', resolve: (key) => key.userName }),
+    status: t.exposeString('status'),
+    createDate: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
+    lastUsedDate: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.lastUsedAt }),
+  }),
+});
+
+builder.queryField('unusedAccessKeys', (t) =>
+  t.field({
+    type: [UnusedAccessKeyRef],
+    description: "The account's access keys not used for `days` days (never-used keys count from their creation).",
+    errors: queryErrors('unusedAccessKeys'),
+    args: { days: t.arg.int({ required: true }) },
+    resolve: (_r, args, { iam, caller }) => {
+      if (!Number.isInteger(args.days) || args.days < 1) throw new InvalidInputError('days must be a whole number of at least 1.');
+      return unusedAccessKeys(iam.core, caller, args.days);
+    },
   }),
 );

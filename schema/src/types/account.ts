@@ -11,6 +11,7 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     alias: t.string({ nullable: true, resolve: (account) => account.alias }),
     name: t.exposeString('name'),
     isManagementAccount: t.exposeBoolean('is_management'),
+    maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),
 });
@@ -41,4 +42,13 @@ builder.mutationField('createAccountAlias', (t) =>
 );
 builder.mutationField('deleteAccountAlias', (t) =>
   t.field({ type: AccountRef, errors: mutationErrors('deleteAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.deleteAlias(caller, input.accountAlias), iam.accounts.current(caller)) }),
+);
+
+builder.mutationField('updateAccountSettings', (t) =>
+  t.field({
+    type: AccountRef,
+    errors: mutationErrors('updateAccountSettings'),
+    args: { input: t.arg({ type: builder.inputType('UpdateAccountSettingsInput', { fields: (f) => ({ maxAccessKeyAgeDays: f.int({ required: false, description: 'null turns it off.' }) }) }), required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.updateSettings(caller, { maxAccessKeyAgeDays: input.maxAccessKeyAgeDays ?? null }), iam.accounts.current(caller)),
+  }),
 );

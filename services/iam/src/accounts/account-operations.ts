@@ -7,6 +7,7 @@ import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '..
 import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
 import type { IamCore } from '../service/iam-core.js';
 import { accountDecider } from './account.decider.js';
+import type { AccountSettings } from './account.events.js';
 
 /**
  * Accounts (tenants). Creating one is an organization-wide action that only principals of the
@@ -83,6 +84,16 @@ export class AccountOperations {
       streamId: `account/${caller.accountId}`,
       command: { type: 'CreateAccountAlias' as const, alias },
       lockKeys: [`global:alias/${alias}`],
+    }));
+  }
+
+  async updateSettings(caller: Caller, settings: AccountSettings): Promise<void> {
+    await this.core.mutate(caller, async () => ({
+      action: 'warden:UpdateAccountSettings',
+      resource: '*',
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'UpdateAccountSettings' as const, settings },
     }));
   }
 

@@ -2,7 +2,7 @@ import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { checkAccountAlias, DEFAULT_QUOTAS } from '../naming/index.js';
-import { type AccountEvent, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
+import { type AccountEvent, type AccountSettings, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
 
 /**
  * An account: created once, with at most one alias (AWS allows one; global uniqueness is the
@@ -13,6 +13,7 @@ export type AccountCommand =
   | { type: 'CreateAccountAlias'; alias: string }
   | { type: 'DeleteAccountAlias'; alias: string }
   | { type: 'UpdateAccountQuotas'; quotas: Record<string, number> }
+  | { type: 'UpdateAccountSettings'; settings: AccountSettings }
   | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
   | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
   | { type: 'DeleteRootAccessKey'; accessKeyId: string }
@@ -48,6 +49,14 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
         if (!Number.isInteger(value) || value < 0) throw new InvalidInputError(`Quota ${name} must be a non-negative integer.`);
       }
       return [{ type: 'AccountQuotasUpdated', data: { quotas: command.quotas } }];
+    }
+    case 'UpdateAccountSettings': {
+      requireAccount(state);
+      const days = command.settings.maxAccessKeyAgeDays;
+      if (days !== undefined && days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+        throw new InvalidInputError('maxAccessKeyAgeDays must be a whole number of days from 1 to 3650, or null to turn it off.');
+      }
+      return [{ type: 'AccountSettingsUpdated', data: { settings: command.settings } }];
     }
     case 'CreateRootAccessKey':
       requireAccount(state);

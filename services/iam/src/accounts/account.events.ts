@@ -7,10 +7,17 @@ export type AccountEvent =
   | DomainEvent<'AccountAliasCreated', { alias: string }>
   | DomainEvent<'AccountAliasDeleted', { alias: string }>
   | DomainEvent<'AccountQuotasUpdated', { quotas: Record<string, number> }>
+  | DomainEvent<'AccountSettingsUpdated', { settings: AccountSettings }>
   | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
   | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>
   | DomainEvent<'RootAccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
+
+/** Per-account settings (null: off). */
+export interface AccountSettings {
+  /** Access keys older than this many days are deactivated by the access-key hygiene job. */
+  readonly maxAccessKeyAgeDays?: number | null;
+}
 
 export interface AccountState {
   readonly status: 'none' | 'active';
@@ -32,6 +39,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, alias: null };
     case 'AccountQuotasUpdated':
       return { ...state, quotas: { ...state.quotas, ...event.data.quotas } };
+    case 'AccountSettingsUpdated':
+      return state;
     case 'RootAccessKeyCreated':
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: 'Active' } };
     case 'RootAccessKeyStatusUpdated':

@@ -22,6 +22,13 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .where('account_id', '=', accountId)
         .execute();
       return;
+    case 'AccountSettingsUpdated':
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify(event.data.settings) as never) as never }))
+        .where('account_id', '=', accountId)
+        .execute();
+      return;
     case 'RootAccessKeyCreated':
       await trx
         .insertInto('access_keys')

@@ -23,7 +23,7 @@ export type UserCommand =
   | { type: 'AddUserToGroup'; groupId: string; groupName: string; quota: number }
   | { type: 'RemoveUserFromGroup'; groupId: string; groupName: string }
   | { type: 'CreateAccessKey'; accessKeyId: string; secret: EncryptedSecretData; quota: number }
-  | { type: 'UpdateAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
+  | { type: 'UpdateAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive'; reason?: string }
   | { type: 'DeleteAccessKey'; accessKeyId: string }
   /** Key rotation: the same secret, encrypted under the keyring's active key. */
   | { type: 'ReencryptAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData };
@@ -109,7 +109,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       requireUser(state);
       requireKey(state, command.accessKeyId);
       if (state.accessKeys[command.accessKeyId] === command.status) return [];
-      return [{ type: 'AccessKeyStatusUpdated', data: { accessKeyId: command.accessKeyId, status: command.status } }];
+      return [{ type: 'AccessKeyStatusUpdated', data: { accessKeyId: command.accessKeyId, status: command.status, ...(command.reason ? { reason: command.reason } : {}) } }];
     case 'DeleteAccessKey':
       requireUser(state);
       requireKey(state, command.accessKeyId);

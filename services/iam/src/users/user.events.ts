@@ -18,7 +18,7 @@ export type UserEvent =
   | DomainEvent<'UserAddedToGroup', { groupId: string; groupName: string }>
   | DomainEvent<'UserRemovedFromGroup', { groupId: string; groupName: string }>
   | DomainEvent<'AccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
-  | DomainEvent<'AccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
+  | DomainEvent<'AccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive'; reason?: string }>
   | DomainEvent<'AccessKeyDeleted', { accessKeyId: string }>
   | DomainEvent<'AccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
 
