@@ -123,6 +123,15 @@ try {
   });
   const batchRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, tenantRoot, batch), body: batch, connections: 4, duration: SECONDS });
   console.log(`authorizeBatch, ${batchSize} checks per request: ${Math.round(batchRun.requests.average * batchSize).toLocaleString('en-US')} decisions/s (target ≥ 200,000)`);
+  // assumeRole per second: each call evaluates the trust policy, issues a session (an event) and
+  // schedules its expiry.
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
+  await graphql(wardenUrl, tenantRoot, 'mutation($t: String!) { createRole(input: { roleName: "bench-role", assumeRolePolicyDocument: $t }) { __typename } }', { t: trust });
+  const readerKey = (await graphql(wardenUrl, tenantRoot, 'mutation { createAccessKey(input: { userName: "reader" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }')).createAccessKey.data;
+  const assume = JSON.stringify({ query: 'mutation($r: String!) { assumeRole(input: { roleArn: $r, roleSessionName: "bench" }) { __typename } }', variables: { r: `arn:aws:iam::${accountId}:role/bench-role` } });
+  const assumeRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, readerKey, assume), body: assume, connections: 10, duration: SECONDS });
+  if (assumeRun.non2xx > 0) throw new Error(`assumeRole load had ${assumeRun.non2xx} non-2xx answers`);
+  console.log(`assumeRole over GraphQL, 10 connections: ${Math.round(assumeRun.requests.average)} req/s (p50 ${assumeRun.latency.p50} ms, p99 ${assumeRun.latency.p99} ms)`);
   console.log(`server memory: peak RSS ${Math.round(Math.max(...rounds.map((run) => run.warden.peakRss)))} MB under load with ${users.toLocaleString('en-US')} users (target < 300 MB)`);
   void best;
 } finally {

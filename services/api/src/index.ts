@@ -2,3 +2,4 @@ export { startWarden, type RunningWarden } from './app.js';
 export { readConfig, type WardenConfig } from './config.js';
 export { createLogger } from './logger.js';
 export { authenticate, AuthenticationError, type AuthenticationSettings, type RequestFacts } from './authenticate.js';
+export { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';

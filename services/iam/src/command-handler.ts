@@ -49,11 +49,15 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   } catch (error) {
     throw translateProjectionError(error);
   }
-  await trx
-    .updateTable('accounts')
-    .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') as never }))
-    .where('account_id', '=', request.accountId)
-    .execute();
+  // Sessions change nothing that authorization caches (policies, keys, principals), and bumping the
+  // epoch for each would serialize every assumeRole of an account on one row and empty its caches.
+  if (!request.streamId.startsWith('session/')) {
+    await trx
+      .updateTable('accounts')
+      .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') as never }))
+      .where('account_id', '=', request.accountId)
+      .execute();
+  }
   return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
 }
 
