@@ -59,10 +59,25 @@ export class BullMqJobRunner implements JobRunner {
     );
   }
 
-  async start(): Promise<void> {
+  private async upsertSchedulers(): Promise<void> {
     await this.queue.upsertJobScheduler('sweep-expired-sessions', { every: this.options.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: JOBS.sweepExpiredSessions, data: {} });
     await this.queue.upsertJobScheduler('rotate-keyring', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.rotateKeyring, data: {} });
     await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
+  }
+
+  async start(): Promise<void> {
+    await this.upsertSchedulers();
+    // A Redis that comes back may have lost its data: put the schedulers back each time it does.
+    const client = await this.queue.client;
+    let lost = false;
+    client.on('end', () => (lost = true));
+    client.on('close', () => (lost = true));
+    client.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      this.logger.info({}, 'job queue: Redis is back; schedulers restored');
+      void this.upsertSchedulers().catch((error: unknown) => this.logger.error({ err: error }, 'job queue: could not restore the schedulers'));
+    });
     if (!this.options.processJobs) return;
     this.worker = new Worker(
       QUEUE_NAME,
