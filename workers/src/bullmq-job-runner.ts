@@ -17,6 +17,10 @@ export interface BullMqOptions {
   readonly processJobs: boolean;
   readonly prefix?: string;
   readonly sweepEveryMs?: number;
+  /** How long a worker holds a job before another may take it over (BullMQ's lockDuration). */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs (their worker died) are looked for (BullMQ's stalledInterval). */
+  readonly stalledIntervalMs?: number;
 }
 
 function connectionOf(redisUrl: string) {
@@ -55,7 +59,7 @@ export class BullMqJobRunner implements JobRunner {
     await this.queue.add(
       JOBS.expireSession,
       { accountId: session.accountId, sessionId: session.sessionId },
-      { jobId: `expire-${session.accountId}-${session.sessionId}`, delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
+      { jobId: BullMqJobRunner.expiryJobId(session.accountId, session.sessionId), delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
     );
   }
 
@@ -96,7 +100,13 @@ export class BullMqJobRunner implements JobRunner {
           throw error;
         }
       },
-      { connection: connectionOf(this.options.redisUrl), ...(this.options.prefix ? { prefix: this.options.prefix } : {}), concurrency: 4 },
+      {
+        connection: connectionOf(this.options.redisUrl),
+        ...(this.options.prefix ? { prefix: this.options.prefix } : {}),
+        ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs } : {}),
+        ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+        concurrency: 4,
+      },
     );
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'job worker: error (it reconnects to Redis on its own)'));
     this.worker.on('failed', (job, error) => {
@@ -104,6 +114,16 @@ export class BullMqJobRunner implements JobRunner {
       else this.logger.warn({ job: job?.name, id: job?.id, err: error }, 'job failed; it will be retried');
     });
     this.worker.on('completed', (job, result) => this.logger.info({ job: job.name, id: job.id, result }, 'job done'));
+  }
+
+  /** The state of one job ('completed', 'failed', 'active', 'delayed', 'waiting', 'unknown'). */
+  jobState(jobId: string): Promise<string> {
+    return this.queue.getJobState(jobId);
+  }
+
+  /** The id of a session's expiry job. */
+  static expiryJobId(accountId: string, sessionId: string): string {
+    return `expire-${accountId}-${sessionId}`;
   }
 
   /** Counts of the queue's jobs by state, to make the failed set visible. */

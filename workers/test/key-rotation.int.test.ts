@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
+import { bootstrap, type Caller, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -92,5 +92,38 @@ describe('keyring rotation and access-key hygiene', () => {
     expect(events[0]?.data).toMatchObject({ accessKeyId: oldKey.accessKeyId, status: 'Inactive', reason: expect.stringContaining('maximum access key age of 90 days') });
     await expect(iam.accounts.updateSettings(root, { maxAccessKeyAgeDays: 0 })).rejects.toThrow(/1 to 3650/);
     clock.offsetMs = 0;
+  });
+
+  it('loses no request while a rotation and a re-encryption run: another process with an older keyring still authenticates every key', async () => {
+    const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
+    const tenant = await iam.accounts.create(managementRoot, { name: 'busy-rotation' });
+    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    const keys = [];
+    for (let i = 0; i < 10; i++) {
+      await iam.users.create(root, { userName: `signer${i}` });
+      keys.push(await iam.accessKeys.create(root, `signer${i}`));
+    }
+    // "Another process": its own keyring, loaded before the rotation.
+    const otherProcess = await LiveKeyringClass.load(wardenDb.db, Buffer.alloc(32, 9));
+    clock.offsetMs = 400 * 86_400_000;
+    let stop = false;
+    let checks = 0;
+    const signing = (async () => {
+      while (!stop) {
+        for (const key of keys) {
+          const resolved = await resolveAccessKey(wardenDb.db, otherProcess, 'aws', key.accessKeyId);
+          expect(resolved?.secretAccessKey).toBe(key.secretAccessKey);
+          checks++;
+        }
+      }
+    })();
+    const rotation = await rotateKeyringIfDue(iam.core, keyring, 30);
+    expect(rotation.rotated).toBe(true);
+    while ((await reencryptSecrets(iam.core, keyring, 3)) > 0);
+    stop = true;
+    await signing;
+    clock.offsetMs = 0;
+    expect(checks).toBeGreaterThan(10);
+    expect(otherProcess.keyIds).toContain(rotation.activeKeyId);
   });
 });

@@ -21,15 +21,31 @@ export interface ResolvedCredential {
   readonly sessionTokenHash?: string;
 }
 
+/** A secret under a data key this process has not loaded yet: load it, then resolve again. */
+interface MissingKey {
+  readonly missingKeyId: string;
+}
+
 export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCipher, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
   const lookup = await db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
   if (!lookup) return undefined;
   const accountId = lookup.account_id;
-  return inAccountTransaction(db, accountId, async (trx) => {
-    if (accessKeyId.startsWith('ASIA')) return resolveSession(trx, keyring, accountId, accessKeyId);
+  for (let attempt = 0; ; attempt++) {
+    const result = await inAccountTransaction(db, accountId, (trx) =>
+      accessKeyId.startsWith('ASIA') ? resolveSession(trx, keyring, accountId, accessKeyId) : resolveLongTermKey(trx, keyring, partition, accountId, accessKeyId),
+    );
+    if (result === undefined || !('missingKeyId' in result)) return result;
+    if (attempt > 0) throw new Error(`the secret of ${accessKeyId} is under data key ${result.missingKeyId}, which the keyring does not have`);
+    // Outside the transaction: the reload reads the store.
+    await keyring.ensure(result.missingKeyId);
+  }
+}
+
+async function resolveLongTermKey(trx: Kysely<Database>, keyring: SecretCipher, partition: string, accountId: string, accessKeyId: string): Promise<ResolvedCredential | MissingKey | undefined> {
+  {
     const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
     if (!key) return undefined;
-    await keyring.ensure(key.secret.keyId);
+    if (!keyring.knows(key.secret.keyId)) return { missingKeyId: key.secret.keyId };
     const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
     if (key.user_id === null) {
       return { accessKeyId, secretAccessKey, active: key.status === 'Active', caller: { accountId, arn: rootArn(partition, accountId), kind: 'root' as const, accessKeyId } };
@@ -42,7 +58,7 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCiph
       active: key.status === 'Active',
       caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
     };
-  });
+  }
 }
 
 /**
@@ -50,10 +66,10 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCiph
  * its older sessions is inactive; expiry is checked by the caller against the request's time (so
  * that a cached credential never outlives its session).
  */
-async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, accountId: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
+async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, accountId: string, accessKeyId: string): Promise<ResolvedCredential | MissingKey | undefined> {
   const session = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
   if (!session) return undefined;
-  await keyring.ensure(session.secret.keyId);
+  if (!keyring.knows(session.secret.keyId)) return { missingKeyId: session.secret.keyId };
   const secretAccessKey = keyring.decrypt(session.secret, sessionSecretContext(accountId, accessKeyId));
   let active = true;
   let userName: string | undefined;

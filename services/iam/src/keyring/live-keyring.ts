@@ -12,7 +12,12 @@ export interface SecretCipher {
   readonly activeKeyId: string;
   encrypt(plaintext: string, context: string): EncryptedSecret;
   decrypt(secret: EncryptedSecret, context: string): string;
-  /** Makes sure the key is loaded (reloading the keyring if it is not). */
+  /** Whether the key is loaded. */
+  knows(keyId: string): boolean;
+  /**
+   * Makes sure the key is loaded (reloading the keyring if it is not). Call it outside any
+   * transaction: the reload reads the store, and the embedded store has one connection.
+   */
   ensure(keyId: string): Promise<void>;
 }
 
@@ -45,6 +50,10 @@ export class LiveKeyring implements SecretCipher {
 
   decrypt(secret: EncryptedSecret, context: string): string {
     return this.current.decrypt(secret, context);
+  }
+
+  knows(keyId: string): boolean {
+    return this.current.hasKey(keyId);
   }
 
   async ensure(keyId: string): Promise<void> {

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullMqJobRunner, createJobHandlers } from '../src/index.js';
+
+/**
+ * A worker process killed in the middle of an expiry job (its event appended, the job not yet
+ * acknowledged), then another worker taking the stalled job over: exactly one SessionExpired.
+ * Needs the shared Postgres and Redis (two processes), as CI has.
+ */
+const databaseUrl = process.env['DATABASE_URL'];
+const redisUrl = process.env['REDIS_URL'];
+
+describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
+  let wardenDb: WardenDb;
+  let iam: IamService;
+  let keyring: LiveKeyring;
+  let managementRoot: Caller;
+  const offset = { ms: 0 };
+  const clock = { now: () => new Date(Date.now() + offset.ms) };
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  beforeAll(async () => {
+    wardenDb = await createDb({ databaseUrl });
+    await migrateToLatest(wardenDb.db);
+    const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 7), dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock });
+    keyring = boot.keyring;
+    iam = new IamService({ db: wardenDb.db, keyring, clock });
+    managementRoot = { accountId: boot.managementAccountId, arn: `arn:aws:iam::${boot.managementAccountId}:root`, kind: 'root', requestContext: {} };
+  });
+  afterAll(async () => {
+    await wardenDb.close();
+  });
+
+  it('leaves exactly one SessionExpired after the restart', { timeout: 90_000 }, async () => {
+    const prefix = `warden-crash-${randomUUID().slice(0, 8)}`;
+    const tenant = await iam.accounts.create(managementRoot, { name: 'crash' });
+    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    offset.ms = -899_000;
+    const credentials = await iam.sts.getSessionToken(root, { durationSeconds: 900 });
+    offset.ms = 0;
+    const session = await wardenDb.db.selectFrom('sessions').select('session_id').where('access_key_id', '=', credentials.accessKeyId).executeTakeFirstOrThrow();
+
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'die-mid-job.mjs'), databaseUrl!, redisUrl!, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await expect.poll(() => output, { timeout: 30_000 }).toContain('ready');
+
+    const producer = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: false, prefix }, clock.now);
+    await producer.scheduleSessionExpiry({ accountId: root.accountId, sessionId: session.session_id, expiresAt: new Date(Date.now() + 1500) });
+    expect(await exited).toBe(1);
+    expect(output).toContain('did expired');
+    await producer.close();
+
+    // The restarted worker finds the stalled job and runs it again: it appends nothing more.
+    const restarted = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000, lockDurationMs: 2000, stalledIntervalMs: 1000 }, clock.now);
+    await restarted.start();
+    try {
+      const jobId = BullMqJobRunner.expiryJobId(root.accountId, session.session_id);
+      await expect.poll(() => restarted.jobState(jobId), { timeout: 60_000, interval: 500 }).toBe('completed');
+      const expired = await wardenDb.db.selectFrom('events').select('type').where('stream_id', '=', `session/${session.session_id}`).where('type', '=', 'SessionExpired').execute();
+      expect(expired).toHaveLength(1);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
