@@ -1,4 +1,4 @@
-import { deactivateStaleAccessKeys, expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, rotateKeyringIfDue } from '@warden/iam';
+import { deactivateStaleAccessKeys, expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue } from '@warden/iam';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
 
 /**
@@ -27,6 +27,8 @@ export interface JobSettings {
 }
 
 export const REENCRYPT_BATCH = 200;
+/** An old key is retired no sooner than a day after its replacement (processes reload far sooner). */
+export const RETIREMENT_GRACE_MS = 86_400_000;
 const MAX_BATCHES_PER_RUN = 50;
 
 export function createJobHandlers(iam: IamService, settings: JobSettings): Record<JobName, JobHandler> {
@@ -48,7 +50,8 @@ export function createJobHandlers(iam: IamService, settings: JobSettings): Recor
         reencrypted += done;
         if (done < REENCRYPT_BATCH) break;
       }
-      return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets`;
+      const retired = await retireUnusedKeys(iam.core, settings.keyring, RETIREMENT_GRACE_MS);
+      return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets; retired ${retired.length} unused keys`;
     },
     [JOBS.expireSession]: async (data) => {
       if (!isExpireSessionData(data)) throw new PoisonJobError(`expire-session needs { accountId, sessionId }, got ${JSON.stringify(data)}`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
+import { bootstrap, type Caller, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, retireUnusedKeys, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -67,6 +67,14 @@ describe('keyring rotation and access-key hygiene', () => {
     expect(reencrypted.length).toBeGreaterThan(0);
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
     expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
+    // Within a day of the rotation the old key stays; after it, unused, it is retired.
+    expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([]);
+    clock.offsetMs = 33 * 86_400_000;
+    expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([firstKey]);
+    expect(keyring.keyIds).toEqual([rotation.activeKeyId]);
+    expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', newKey.accessKeyId))?.secretAccessKey).toBe(newKey.secretAccessKey);
+    const retiredEvents = await wardenDb.db.selectFrom('events').select('type').where('type', '=', 'KeyringDataKeyRetired').execute();
+    expect(retiredEvents).toHaveLength(1);
     clock.offsetMs = 0;
   });
 

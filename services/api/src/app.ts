@@ -13,6 +13,9 @@ import { createWardenYoga } from './yoga.js';
  * bootstrap of an empty store, and the HTTP server. `close()` stops accepting requests, lets those
  * in flight finish, then closes the database.
  */
+/** How often a process reloads the keyring to pick up a rotation made by another process. */
+const KEYRING_RELOAD_MS = 5 * 60_000;
+
 export interface RunningWarden {
   readonly server: Server;
   readonly url: string;
@@ -36,6 +39,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     // The embedded database has no other process to run the jobs, so here they always run.
     const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     await runner.start();
+    const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
     const yoga = createWardenYoga(false);
     const server = createHttpServer({
       yoga,
@@ -62,6 +66,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
         await runner.close();
+        stopKeyringReload();
         await wardenDb.close();
       },
     };
@@ -92,11 +97,13 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
   const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
   await runner.start();
+  const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
   logger.info({ jobs: runner.kind }, 'Warden worker is running');
   return {
     runner,
     close: async () => {
       await runner.close();
+      stopKeyringReload();
       await wardenDb.close();
     },
   };

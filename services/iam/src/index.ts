@@ -7,7 +7,7 @@ export { CredentialResolver, type CurrentCredential, resolveAccessKey, type Reso
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './authorization/authorization-operations.js';
 export { bootstrap, type BootstrapResult } from './bootstrap.js';
 export { LiveKeyring, type SecretCipher } from './keyring/live-keyring.js';
-export { reencryptSecrets, rotateKeyringIfDue, type RotationResult } from './keyring/keyring-rotation.js';
+export { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationResult } from './keyring/keyring-rotation.js';
 export { deactivateStaleAccessKeys, type UnusedAccessKey, unusedAccessKeys } from './access-keys/access-key-hygiene.js';
 export type { AccountSettings } from './accounts/account.events.js';
 export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './command-context.js';

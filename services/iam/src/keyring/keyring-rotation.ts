@@ -96,3 +96,35 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
   }
   return done;
 }
+
+/**
+ * Retires the keys no stored secret uses any more. Only keys replaced more than `graceMs` ago: a
+ * process that has not reloaded its keyring since the rotation may still be encrypting under the
+ * previous key (processes reload at least every few minutes).
+ */
+export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, graceMs: number): Promise<string[]> {
+  const management = await core.db.selectFrom('accounts').select('account_id').where('is_management', '=', true).executeTakeFirstOrThrow();
+  const accountId = management.account_id;
+  const keys = await core.db.selectFrom('keyring_keys').selectAll().orderBy('created_at').execute();
+  const active = keys.find((key) => key.active);
+  if (!active || core.clock.now().getTime() - new Date(active.created_at).getTime() < graceMs) return [];
+  const retired: string[] = [];
+  for (const key of keys.filter((candidate) => !candidate.active)) {
+    const inUse = await core.db
+      .selectFrom('access_keys')
+      .select('access_key_id')
+      .where(sql<boolean>`secret->>'keyId' = ${key.key_id}`)
+      .union(core.db.selectFrom('sessions').select('access_key_id').where(sql<boolean>`secret->>'keyId' = ${key.key_id}`))
+      .limit(1)
+      .execute();
+    if (inUse.length > 0) continue;
+    await core.writing(accountId, () =>
+      inAccountTransaction(core.db, accountId, (trx) =>
+        handleCommand(trx, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'RetireDataKey', keyId: key.key_id }, metadata: { ...METADATA, resourceArn: `keyring/${key.key_id}` }, occurredAt: core.clock.now() }),
+      ),
+    );
+    retired.push(key.key_id);
+  }
+  if (retired.length > 0) await keyring.reload();
+  return retired;
+}

@@ -64,6 +64,16 @@ export class LiveKeyring implements SecretCipher {
     this.current = await readKeyring(this.db, this.masterKey);
   }
 
+  /**
+   * Reloads every `everyMs` so that a process encrypts under the newest active key within that
+   * time of a rotation made elsewhere (retiring old keys waits longer than this). Returns a stop.
+   */
+  reloadPeriodically(everyMs: number, onError: (error: unknown) => void): () => void {
+    const timer = setInterval(() => void this.reload().catch(onError), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** A new data key, wrapped under the master key (for a rotation to record as an event). */
   newDataKey(keyId: string, createdAt: Date): WrappedDataKey {
     return Keyring.generateDataKey(this.masterKey, keyId, createdAt);
