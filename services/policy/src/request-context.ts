@@ -79,6 +79,18 @@ export class RequestContext {
     return values ? new RequestContext(values) : this;
   }
 
+  /**
+   * A copy where the given keys replace this context's (request keys over principal keys). Refuses
+   * what `read` refuses; an invalid value throws a TypeError.
+   */
+  withOverrides(overrides: ContextInput): RequestContext {
+    const read = RequestContext.read(overrides);
+    if (!read.ok) throw new TypeError(read.error);
+    const values = new Map(this.values);
+    for (const [key, value] of read.context.values) values.set(key, value);
+    return new RequestContext(values);
+  }
+
   entries(): IterableIterator<[string, ContextValue]> {
     return this.values.entries();
   }

@@ -1,5 +1,5 @@
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
+import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, RequestContext } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
@@ -157,19 +157,43 @@ export class AuthorizationOperations {
   }
 }
 
+/**
+ * The request context of one principal at one instant, built once and shared by every request of a
+ * batch that brings no context keys of its own (the common case).
+ */
+const baseContexts = new WeakMap<CompiledPrincipal, { at: number; context: RequestContext }>();
+
+function baseContext(compiled: CompiledPrincipal, now: Date): RequestContext {
+  const cached = baseContexts.get(compiled);
+  if (cached && cached.at === now.getTime()) return cached.context;
+  const context = RequestContext.from({ 'aws:CurrentTime': now.toISOString(), 'aws:EpochTime': String(Math.floor(now.getTime() / 1000)), ...compiled.principalContext });
+  baseContexts.set(compiled, { at: now.getTime(), context });
+  return context;
+}
+
 function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
   const principal = compiled.principal.arn;
-  // The clock's keys go into the context object itself, so evaluation need not copy the context to add them.
-  const clock = { 'aws:CurrentTime': now.toISOString(), 'aws:EpochTime': String(Math.floor(now.getTime() / 1000)) };
+  const base = baseContext(compiled, now);
+  const own = request.context;
+  const context = own && Object.keys(own).length > 0 ? base.withOverrides(own) : base;
   const result = evaluate(compiled.policySet, {
     principal,
     action: request.action,
     resource: request.resource,
-    context: { ...clock, ...compiled.principalContext, ...(request.context ?? {}) },
+    context,
     ...(request.resourceAccount ? { resourceAccount: request.resourceAccount } : {}),
   });
   if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
-  return { decision: result.decision, matched: result.matched, reason: describeDecision({ principal, action: request.action, resource: request.resource }, result) };
+  let reason: string | undefined;
+  return {
+    decision: result.decision,
+    matched: result.matched,
+    // The sentence is built only if someone asks for it (a batch often wants decisions only).
+    get reason() {
+      reason ??= describeDecision({ principal, action: request.action, resource: request.resource }, result);
+      return reason;
+    },
+  };
 }
 
 export interface SimulationResult {
