@@ -1,5 +1,6 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
 import type { AccountEvent } from './account.events.js';
 
 export async function projectAccountEvent(trx: Transaction<Database>, stored: StoredEvent, event: AccountEvent): Promise<void> {
@@ -30,21 +31,12 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .execute();
       return;
     case 'RootAccessKeyCreated':
-      await trx
-        .insertInto('access_keys')
-        .values({ account_id: accountId, access_key_id: event.data.accessKeyId, user_id: null, status: 'Active', secret: JSON.stringify(event.data.secret) as never, created_at: at })
-        .execute();
-      await trx.insertInto('access_key_lookup').values({ access_key_id: event.data.accessKeyId, account_id: accountId }).execute();
-      return;
+      return insertAccessKey(trx, accountId, event.data.accessKeyId, null, event.data.secret, at);
     case 'RootAccessKeyStatusUpdated':
-      await trx.updateTable('access_keys').set({ status: event.data.status }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return setAccessKeyStatus(trx, accountId, event.data.accessKeyId, event.data.status);
     case 'RootAccessKeySecretReencrypted':
-      await trx.updateTable('access_keys').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return setAccessKeySecret(trx, accountId, event.data.accessKeyId, event.data.secret);
     case 'RootAccessKeyDeleted':
-      await trx.deleteFrom('access_keys').where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return deleteAccessKey(trx, accountId, event.data.accessKeyId);
   }
 }

@@ -42,23 +42,21 @@ export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCiph
 }
 
 async function resolveLongTermKey(trx: Kysely<Database>, keyring: SecretCipher, partition: string, accountId: string, accessKeyId: string): Promise<ResolvedCredential | MissingKey | undefined> {
-  {
-    const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
-    if (!key) return undefined;
-    if (!keyring.knows(key.secret.keyId)) return { missingKeyId: key.secret.keyId };
-    const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
-    if (key.user_id === null) {
-      return { accessKeyId, secretAccessKey, active: key.status === 'Active', caller: { accountId, arn: rootArn(partition, accountId), kind: 'root' as const, accessKeyId } };
-    }
-    const user = await trx.selectFrom('users').select(['user_id', 'user_name', 'arn']).where('account_id', '=', accountId).where('user_id', '=', key.user_id).executeTakeFirst();
-    if (!user) return undefined;
-    return {
-      accessKeyId,
-      secretAccessKey,
-      active: key.status === 'Active',
-      caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
-    };
+  const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
+  if (!key) return undefined;
+  if (!keyring.knows(key.secret.keyId)) return { missingKeyId: key.secret.keyId };
+  const secretAccessKey = keyring.decrypt(key.secret, secretContext(accountId, accessKeyId));
+  if (key.user_id === null) {
+    return { accessKeyId, secretAccessKey, active: key.status === 'Active', caller: { accountId, arn: rootArn(partition, accountId), kind: 'root' as const, accessKeyId } };
   }
+  const user = await trx.selectFrom('users').select(['user_id', 'user_name', 'arn']).where('account_id', '=', accountId).where('user_id', '=', key.user_id).executeTakeFirst();
+  if (!user) return undefined;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    active: key.status === 'Active',
+    caller: { accountId, arn: user.arn, kind: 'user' as const, userId: user.user_id, userName: user.user_name, accessKeyId },
+  };
 }
 
 /**

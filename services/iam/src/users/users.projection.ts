@@ -1,5 +1,6 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
 import type { UserEvent } from './user.events.js';
 
 /**
@@ -69,22 +70,13 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
       await trx.deleteFrom('group_memberships').where('account_id', '=', accountId).where('group_id', '=', event.data.groupId).where('user_id', '=', userId).execute();
       return;
     case 'AccessKeyCreated':
-      await trx
-        .insertInto('access_keys')
-        .values({ account_id: accountId, access_key_id: event.data.accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(event.data.secret) as never, created_at: at })
-        .execute();
-      await trx.insertInto('access_key_lookup').values({ access_key_id: event.data.accessKeyId, account_id: accountId }).execute();
-      return;
+      return insertAccessKey(trx, accountId, event.data.accessKeyId, userId, event.data.secret, at);
     case 'AccessKeyStatusUpdated':
-      await trx.updateTable('access_keys').set({ status: event.data.status }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return setAccessKeyStatus(trx, accountId, event.data.accessKeyId, event.data.status);
     case 'AccessKeySecretReencrypted':
-      await trx.updateTable('access_keys').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return setAccessKeySecret(trx, accountId, event.data.accessKeyId, event.data.secret);
     case 'AccessKeyDeleted':
-      await trx.deleteFrom('access_keys').where('account_id', '=', accountId).where('access_key_id', '=', event.data.accessKeyId).execute();
-      await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', event.data.accessKeyId).execute();
-      return;
+      return deleteAccessKey(trx, accountId, event.data.accessKeyId);
   }
 }
 
