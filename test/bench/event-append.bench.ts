@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { appendToStream, createDb, migrateToLatest } from '@warden/db';
 import { sql } from 'kysely';
+import pg from 'pg';
 
 const databaseUrl = process.env['DATABASE_URL'];
 const WRITERS = 16;
@@ -17,7 +18,14 @@ if (!databaseUrl) {
   process.exit(0);
 }
 
-const wardenDb = await createDb({ databaseUrl, poolSize: WRITERS + 2 });
+// A database of its own, so that the event log starts as empty as the plain table it is compared with.
+const admin = new pg.Client({ connectionString: databaseUrl });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS warden_bench_append');
+await admin.query('CREATE DATABASE warden_bench_append');
+const benchUrl = new URL(databaseUrl);
+benchUrl.pathname = '/warden_bench_append';
+const wardenDb = await createDb({ databaseUrl: benchUrl.toString(), poolSize: WRITERS + 2 });
 const { db } = wardenDb;
 await migrateToLatest(db);
 // Same columns, defaults, identity, constraints and indexes as the event log; no row-level security.
@@ -71,6 +79,6 @@ console.log(`event append, ${WRITERS} writers, ${ROUNDS} interleaved rounds of $
 console.log(`  plain single-row INSERT: ${Math.round(median(plain)).toLocaleString('en-US')} rows/s`);
 console.log(`  appendToStream (RLS context, locks, version check, insert, commit): ${Math.round(median(appended)).toLocaleString('en-US')} events/s`);
 console.log(`  ratio: ${(median(appended) / median(plain)).toFixed(2)} (target ≥ 0.70)`);
-await sql`DROP TABLE bench_plain_events`.execute(db);
-await db.deleteFrom('events').where('stream_id', 'like', `bench-user/${runId}-%`).execute();
 await wardenDb.close();
+await admin.query('DROP DATABASE warden_bench_append');
+await admin.end();
