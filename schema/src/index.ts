@@ -14,6 +14,7 @@ import './types/authorization.js';
 import './types/audit-event.js';
 import './types/authorization-details.js';
 import './types/sts.js';
+import './types/password.js';
 
 export type { GraphQLContext } from './context.js';
 

@@ -51,6 +51,29 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     expect(outside.createUser.__typename).toBe('AccessDeniedError');
   });
 
+  it('sets console passwords under the account policy, with the broken rule named, and lets a user change its own', async () => {
+    const { root } = await newTenant(warden);
+    const ivan = await userWithKey(root, 'ivan');
+    const policy = await root.data<{ updateAccountPasswordPolicy: { data: { minimumPasswordLength: number; allowUsersToChangePassword: boolean } } }>(
+      'mutation { updateAccountPasswordPolicy(input: { minimumPasswordLength: 10, requireNumbers: true, allowUsersToChangePassword: true }) { ... on UpdateAccountPasswordPolicySuccess { data { minimumPasswordLength allowUsersToChangePassword } } } }',
+    );
+    expect(policy.updateAccountPasswordPolicy.data).toEqual({ minimumPasswordLength: 10, allowUsersToChangePassword: true });
+    const CREATE_PROFILE = 'mutation($p: String!) { createLoginProfile(input: { userName: "ivan", password: $p }) { __typename ... on Error { code message } } }';
+    const weak = await root.data<{ createLoginProfile: { __typename: string; code: string; message: string } }>(CREATE_PROFILE, { p: 'no-numbers-here' });
+    expect(weak.createLoginProfile).toMatchObject({ __typename: 'PasswordPolicyViolationError', code: 'PasswordPolicyViolation', message: expect.stringContaining('must contain a number') });
+    expect((await root.data<{ createLoginProfile: { __typename: string } }>(CREATE_PROFILE, { p: 'Strong-Enough-1' })).createLoginProfile.__typename).toBe('CreateLoginProfileSuccess');
+    const CHANGE = 'mutation($o: String!, $n: String!) { changePassword(input: { oldPassword: $o, newPassword: $n }) { __typename ... on Error { code } } }';
+    expect((await ivan.data<{ changePassword: { __typename: string; code: string } }>(CHANGE, { o: 'not-the-password', n: 'Brand-New-Pass-2' })).changePassword.code).toBe('InvalidInput');
+    expect((await ivan.data<{ changePassword: { __typename: string } }>(CHANGE, { o: 'Strong-Enough-1', n: 'Brand-New-Pass-2' })).changePassword.__typename).toBe('ChangePasswordSuccess');
+    const read = await ivan.data<{ accountPasswordPolicy: { __typename: string } }>('{ accountPasswordPolicy { __typename } }');
+    expect(read.accountPasswordPolicy.__typename).toBe('AccountPasswordPolicySuccess');
+    // The password appears nowhere in the audit log.
+    const audit = await root.data<{ auditEvents: { edges: { node: { type: string; data: unknown } }[] } }>('{ auditEvents(first: 50) { edges { node { type data } } } }');
+    expect(audit.auditEvents.edges.map((edge) => edge.node.type)).toEqual(expect.arrayContaining(['LoginProfileCreated', 'PasswordChanged']));
+    expect(JSON.stringify(audit)).not.toContain('Strong-Enough-1');
+    expect(JSON.stringify(audit)).not.toContain('ciphertext');
+  });
+
   it('answers authorize and authorizeBatch with the deciding statements', async () => {
     const { root, accountId } = await newTenant(warden);
     await root.data(CREATE_USER, { input: { userName: 'reader' } });

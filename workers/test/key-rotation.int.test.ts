@@ -37,7 +37,9 @@ describe('keyring rotation and access-key hygiene', () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'rotation' });
     const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
-    await iam.users.create(root, { userName: 'rita' });
+    const rita = await iam.users.create(root, { userName: 'rita' });
+    await iam.passwords.createLoginProfile(root, { userName: 'rita', password: 'Rotating-Password-1' });
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true });
     const userKey = await iam.accessKeys.create(root, 'rita');
     const session = await iam.sts.getSessionToken(root, { durationSeconds: 3600 });
     const firstKey = keyring.activeKeyId;
@@ -63,8 +65,11 @@ describe('keyring rotation and access-key hygiene', () => {
     const keys = await wardenDb.db.selectFrom('access_keys').select('secret').execute();
     const sessions = await wardenDb.db.selectFrom('sessions').select('secret').execute();
     for (const row of [...keys, ...sessions]) expect(row.secret.keyId).toBe(rotation.activeKeyId);
-    const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted']).execute();
-    expect(reencrypted.length).toBeGreaterThan(0);
+    const profiles = await wardenDb.db.selectFrom('users').select('login_profile').where('login_profile', 'is not', null).execute();
+    expect(profiles.length).toBeGreaterThan(0);
+    for (const row of profiles) expect(row.login_profile?.passwordHash.keyId).toBe(rotation.activeKeyId);
+    const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']).execute();
+    expect(new Set(reencrypted.map((event) => event.type))).toEqual(new Set(['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']));
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
     expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
     // Within a day of the rotation the old key stays; after it, unused, it is retired.
@@ -73,6 +78,9 @@ describe('keyring rotation and access-key hygiene', () => {
     expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([firstKey]);
     expect(keyring.keyIds).toEqual([rotation.activeKeyId]);
     expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', newKey.accessKeyId))?.secretAccessKey).toBe(newKey.secretAccessKey);
+    // The password, hashed before the rotation, still verifies once its first key is gone.
+    const asRita: Caller = { accountId: root.accountId, arn: rita.arn, kind: 'user', userId: rita.user_id, userName: 'rita', requestContext: {} };
+    await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-1', newPassword: 'Rotated-Password-2' });
     const retiredEvents = await wardenDb.db.selectFrom('events').select('type').where('type', '=', 'KeyringDataKeyRetired').execute();
     expect(retiredEvents).toHaveLength(1);
     clock.offsetMs = 0;

@@ -10,7 +10,16 @@ export interface UsersTable {
   arn: string;
   permissions_boundary_arn: string | null;
   tags: { key: string; value: string }[];
+  /** The console password: its argon2id hash encrypted under the keyring; null without one. */
+  login_profile: LoginProfileRow | null;
   created_at: Date;
 }
 
 export type UserRow = Selectable<UsersTable>;
+
+export interface LoginProfileRow {
+  readonly passwordHash: { keyId: string; iv: string; ciphertext: string; tag: string };
+  readonly passwordResetRequired: boolean;
+  readonly createdAt: string;
+  readonly passwordChangedAt: string;
+}

@@ -8,6 +8,7 @@ import {
   LimitExceededError,
   MalformedPolicyDocumentError,
   NoSuchEntityError,
+  PasswordPolicyViolationError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -50,6 +51,7 @@ builder.objectType(AccessDeniedError, {
   }),
 });
 errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks a naming rule or limit.');
+errorType(PasswordPolicyViolationError, 'PasswordPolicyViolationError', "The password does not meet the account's password policy; the message names the rule.");
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
@@ -83,6 +85,9 @@ export const MUTATION_ERRORS = [
   InvalidInputError,
   ConcurrentModificationError,
 ];
+
+/** The errors of a mutation that sets a password. */
+export const PASSWORD_MUTATION_ERRORS = [...MUTATION_ERRORS, PasswordPolicyViolationError];
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

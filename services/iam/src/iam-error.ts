@@ -10,7 +10,8 @@ export type IamErrorCode =
   | 'DeleteConflict'
   | 'AccessDenied'
   | 'InvalidInput'
-  | 'ConcurrentModification';
+  | 'ConcurrentModification'
+  | 'PasswordPolicyViolation';
 
 export class IamError extends Error {
   constructor(
@@ -78,5 +79,12 @@ export class InvalidInputError extends IamError {
 export class ConcurrentModificationError extends IamError {
   constructor(message: string) {
     super('ConcurrentModification', message);
+  }
+}
+
+/** The password breaks a rule of the account's password policy (or of AWS's default one). */
+export class PasswordPolicyViolationError extends IamError {
+  constructor(message: string) {
+    super('PasswordPolicyViolation', message);
   }
 }

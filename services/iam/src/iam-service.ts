@@ -6,6 +6,7 @@ import { AuthorizationOperations } from './authorization/authorization-operation
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
+import { PasswordOperations } from './passwords/password-operations.js';
 import { RoleOperations } from './roles/role-operations.js';
 import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
@@ -25,6 +26,7 @@ export class IamService {
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
+  readonly passwords: PasswordOperations;
 
   constructor(options: IamCoreOptions) {
     this.core = new IamCore(options);
@@ -38,6 +40,7 @@ export class IamService {
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.sts = new StsOperations(this.core);
+    this.passwords = new PasswordOperations(this.core);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

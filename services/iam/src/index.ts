@@ -10,6 +10,7 @@ export { LiveKeyring, type SecretCipher } from './keyring/live-keyring.js';
 export { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationResult } from './keyring/keyring-rotation.js';
 export { deactivateStaleAccessKeys, type UnusedAccessKey, unusedAccessKeys } from './access-keys/access-key-hygiene.js';
 export type { AccountSettings } from './accounts/account.events.js';
+export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './passwords/password-policy.js';
 export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './command-context.js';
 export { type AssumedRole, type AssumeRoleInput, type FederationToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
 export { Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';

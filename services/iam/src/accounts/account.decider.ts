@@ -2,6 +2,7 @@ import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { checkAccountAlias, DEFAULT_QUOTAS } from '../naming/index.js';
+import { checkPasswordPolicy, type PasswordPolicy } from '../passwords/password-policy.js';
 import { type AccountEvent, type AccountSettings, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
 
 /**
@@ -14,6 +15,8 @@ export type AccountCommand =
   | { type: 'DeleteAccountAlias'; alias: string }
   | { type: 'UpdateAccountQuotas'; quotas: Record<string, number> }
   | { type: 'UpdateAccountSettings'; settings: AccountSettings }
+  | { type: 'UpdateAccountPasswordPolicy'; policy: PasswordPolicy }
+  | { type: 'DeleteAccountPasswordPolicy' }
   | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
   | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
   | { type: 'DeleteRootAccessKey'; accessKeyId: string }
@@ -58,6 +61,14 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       }
       return [{ type: 'AccountSettingsUpdated', data: { settings: command.settings } }];
     }
+    case 'UpdateAccountPasswordPolicy':
+      requireAccount(state);
+      checkPasswordPolicy(command.policy);
+      return [{ type: 'AccountPasswordPolicyUpdated', data: { policy: command.policy } }];
+    case 'DeleteAccountPasswordPolicy':
+      requireAccount(state);
+      if (!state.hasPasswordPolicy) throw new NoSuchEntityError('The account has no password policy.');
+      return [{ type: 'AccountPasswordPolicyDeleted', data: {} }];
     case 'CreateRootAccessKey':
       requireAccount(state);
       if (Object.keys(state.rootAccessKeys).length >= 2) throw new LimitExceededError('Cannot exceed quota for AccessKeysPerUser: 2.');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { given } from '../decider-spec.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from '../passwords/password-policy.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountEvent } from './account.events.js';
 
@@ -31,7 +32,7 @@ const account = (...more: AccountEvent[]) => given(accountDecider, [created(), .
 describe('CreateAccount', () => {
   it('creates the account', () => {
     const state = given(accountDecider, []).when(createAccount({ isManagement: true })).then([created({ isManagement: true })]);
-    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {} });
+    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false });
   });
 
   it('refuses to create an account that exists', () => {
@@ -205,5 +206,39 @@ describe('every command but CreateAccount needs an existing account', () => {
 
   it.each(commands.map((command) => [command.type, command] as const))('%s on an account that does not exist', (_type, command) => {
     given(accountDecider, []).when(command).thenThrows(NoSuchEntityError, 'The account cannot be found.');
+  });
+});
+
+describe('account password policy (UpdateAccountPasswordPolicy, DeleteAccountPasswordPolicy)', () => {
+  const policy = (overrides: Partial<PasswordPolicy> = {}): PasswordPolicy => ({ ...PASSWORD_POLICY_UPDATE_DEFAULTS, ...overrides });
+  const updated = (p: PasswordPolicy): AccountEvent => ({ type: 'AccountPasswordPolicyUpdated', data: { policy: p } });
+
+  it('sets the policy, and again over an existing one', () => {
+    const state = account().when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ minimumPasswordLength: 14 }) }).then([updated(policy({ minimumPasswordLength: 14 }))]);
+    expect(state.hasPasswordPolicy).toBe(true);
+    account(updated(policy())).when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ requireSymbols: true }) }).then([updated(policy({ requireSymbols: true }))]);
+  });
+
+  it.each([
+    [{ minimumPasswordLength: 5 }, /MinimumPasswordLength/],
+    [{ minimumPasswordLength: 129 }, /MinimumPasswordLength/],
+    [{ minimumPasswordLength: 7.5 }, /MinimumPasswordLength/],
+    [{ maxPasswordAge: 0 }, /MaxPasswordAge/],
+    [{ maxPasswordAge: 1096 }, /MaxPasswordAge/],
+    [{ passwordReusePrevention: 0 }, /PasswordReusePrevention/],
+    [{ passwordReusePrevention: 25 }, /PasswordReusePrevention/],
+  ])('refuses %o, out of AWS bounds', (overrides, message) => {
+    account().when({ type: 'UpdateAccountPasswordPolicy', policy: policy(overrides) }).thenThrows(InvalidInputError, message);
+  });
+
+  it('accepts the bounds themselves', () => {
+    const edge = policy({ minimumPasswordLength: 128, maxPasswordAge: 1095, passwordReusePrevention: 24 });
+    account().when({ type: 'UpdateAccountPasswordPolicy', policy: edge }).then([updated(edge)]);
+  });
+
+  it('deletes the policy, and refuses when there is none', () => {
+    const state = account(updated(policy())).when({ type: 'DeleteAccountPasswordPolicy' }).then([{ type: 'AccountPasswordPolicyDeleted', data: {} }]);
+    expect(state.hasPasswordPolicy).toBe(false);
+    account().when({ type: 'DeleteAccountPasswordPolicy' }).thenThrows(NoSuchEntityError, /no password policy/);
   });
 });

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import type { PasswordPolicy } from '../passwords/password-policy.js';
 
 /** Events of an account's stream (`account/ACCOUNT_ID`), including its root user's access keys. */
 export type AccountEvent =
@@ -8,6 +9,8 @@ export type AccountEvent =
   | DomainEvent<'AccountAliasDeleted', { alias: string }>
   | DomainEvent<'AccountQuotasUpdated', { quotas: Record<string, number> }>
   | DomainEvent<'AccountSettingsUpdated', { settings: AccountSettings }>
+  | DomainEvent<'AccountPasswordPolicyUpdated', { policy: PasswordPolicy }>
+  | DomainEvent<'AccountPasswordPolicyDeleted', Record<string, never>>
   | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
   | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>
@@ -25,9 +28,10 @@ export interface AccountState {
   readonly alias: string | null;
   readonly quotas: Readonly<Record<string, number>>;
   readonly rootAccessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
+  readonly hasPasswordPolicy: boolean;
 }
 
-export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {} };
+export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false };
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
@@ -41,6 +45,10 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, quotas: { ...state.quotas, ...event.data.quotas } };
     case 'AccountSettingsUpdated':
       return state;
+    case 'AccountPasswordPolicyUpdated':
+      return { ...state, hasPasswordPolicy: true };
+    case 'AccountPasswordPolicyDeleted':
+      return { ...state, hasPasswordPolicy: false };
     case 'RootAccessKeyCreated':
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: 'Active' } };
     case 'RootAccessKeyStatusUpdated':

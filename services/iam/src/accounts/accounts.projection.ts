@@ -30,6 +30,20 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .where('account_id', '=', accountId)
         .execute();
       return;
+    case 'AccountPasswordPolicyUpdated':
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify({ passwordPolicy: event.data.policy }) as never) as never }))
+        .where('account_id', '=', accountId)
+        .execute();
+      return;
+    case 'AccountPasswordPolicyDeleted':
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ settings: eb('settings', '-', 'passwordPolicy' as never) as never }))
+        .where('account_id', '=', accountId)
+        .execute();
+      return;
     case 'RootAccessKeyCreated':
       return insertAccessKey(trx, accountId, event.data.accessKeyId, null, event.data.secret, at);
     case 'RootAccessKeyStatusUpdated':

@@ -8,6 +8,7 @@ import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import { sessionSecretContext } from '../sts/sts-operations.js';
 import { userDecider } from '../users/user.decider.js';
+import { passwordContext } from '../passwords/password-hashing.js';
 import { keyringDecider } from './keyring.decider.js';
 import { KEYRING_STREAM } from './keyring.events.js';
 import type { LiveKeyring } from './live-keyring.js';
@@ -17,7 +18,8 @@ import type { LiveKeyring } from './live-keyring.js';
  * 1. when the active data key is older than the rotation period, a new one is made and becomes
  *    active (`KeyringDataKeyCreated`); older keys stay for decryption;
  * 2. stored secrets under older keys are re-encrypted under the active one, in batches
- *    (`AccessKeySecretReencrypted`, `RootAccessKeySecretReencrypted`, `SessionSecretReencrypted`).
+ *    (`AccessKeySecretReencrypted`, `RootAccessKeySecretReencrypted`, `SessionSecretReencrypted`,
+ *    `PasswordHashReencrypted`).
  * Secrets made under an older key keep working throughout: decryption finds every key.
  */
 export interface RotationResult {
@@ -65,6 +67,12 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
     .where(sql<boolean>`secret->>'keyId' <> ${active}`)
     .limit(Math.max(0, limit - keys.length))
     .execute();
+  const profiles = await core.db
+    .selectFrom('users')
+    .select(['account_id', 'user_id', 'login_profile'])
+    .where(sql<boolean>`login_profile->'passwordHash'->>'keyId' <> ${active}`)
+    .limit(Math.max(0, limit - keys.length - sessions.length))
+    .execute();
   const occurredAt = core.clock.now();
   let done = 0;
   for (const key of keys) {
@@ -94,6 +102,19 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
     );
     done++;
   }
+  for (const profile of profiles) {
+    if (!profile.login_profile) continue;
+    const sealed = profile.login_profile.passwordHash;
+    await keyring.ensure(sealed.keyId);
+    const context = passwordContext(profile.account_id, profile.user_id);
+    const passwordHash = keyring.encrypt(keyring.decrypt(sealed, context), context);
+    await core.writing(profile.account_id, () =>
+      inAccountTransaction(core.db, profile.account_id, (trx) =>
+        handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash }, metadata: METADATA, occurredAt }),
+      ),
+    );
+    done++;
+  }
   return done;
 }
 
@@ -115,6 +136,7 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
       .select('access_key_id')
       .where(sql<boolean>`secret->>'keyId' = ${key.key_id}`)
       .union(core.db.selectFrom('sessions').select('access_key_id').where(sql<boolean>`secret->>'keyId' = ${key.key_id}`))
+      .union(core.db.selectFrom('users').select('user_id as access_key_id').where(sql<boolean>`login_profile->'passwordHash'->>'keyId' = ${key.key_id}`))
       .limit(1)
       .execute();
     if (inUse.length > 0) continue;

@@ -37,6 +37,8 @@ export interface Mutation<Command, Event extends DomainEvent, State> {
   readonly command: Command;
   readonly lockKeys?: readonly string[];
   readonly extraContext?: Readonly<Record<string, string | readonly string[]>>;
+  /** The account itself grants the action (see `authorize`). */
+  readonly accountGrant?: boolean;
 }
 
 const ATTEMPTS = 4;
@@ -81,7 +83,7 @@ export class IamCore {
       try {
         return await this.writing(caller.accountId, () => inAccountTransaction(this.db, caller.accountId, async (trx) => {
           const mutation = await prepare(trx);
-          await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext);
+          await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext, mutation.accountGrant ?? false);
           return handleCommand(trx, mutation.decider, {
             accountId: caller.accountId,
             streamId: mutation.streamId,
@@ -112,13 +114,17 @@ export class IamCore {
    * bound by identity-based policies within its own account; everyone else is decided by the
    * evaluator with their real policies.
    */
-  async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): Promise<void> {
+  /**
+   * `accountGrant`: the account itself grants the action (as AllowUsersToChangePassword grants
+   * iam:ChangePassword): no identity policy needs to allow it, but an explicit Deny still wins.
+   */
+  async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}, accountGrant = false): Promise<void> {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
     const compiled = await this.callerCompiled(trx, caller);
     const now = this.clock.now();
     const result = this.authorizer.decide(compiled, caller, action, resource, now, extraContext);
-    if (result.decision === 'allow') return;
+    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) return;
     const message = encodeAuthorizationMessage(this.keyring, caller.accountId, {
       allowed: false,
       explicitDeny: result.decision === 'explicit_deny',

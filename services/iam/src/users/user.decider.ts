@@ -26,7 +26,14 @@ export type UserCommand =
   | { type: 'UpdateAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive'; reason?: string }
   | { type: 'DeleteAccessKey'; accessKeyId: string }
   /** Key rotation: the same secret, encrypted under the keyring's active key. */
-  | { type: 'ReencryptAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData };
+  | { type: 'ReencryptAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData }
+  /** Passwords arrive hashed (argon2id) and encrypted: the decider never sees one in the clear. */
+  | { type: 'CreateLoginProfile'; passwordHash: EncryptedSecretData; passwordResetRequired: boolean }
+  | { type: 'UpdateLoginProfile'; passwordHash: EncryptedSecretData | null; passwordResetRequired: boolean }
+  | { type: 'DeleteLoginProfile' }
+  | { type: 'ChangePassword'; passwordHash: EncryptedSecretData }
+  /** Key rotation: the same password hash, encrypted under the keyring's active key. */
+  | { type: 'ReencryptPasswordHash'; passwordHash: EncryptedSecretData };
 
 function requireUser(state: UserState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The user with the given name cannot be found.');
@@ -53,6 +60,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     case 'DeleteUser': {
       requireUser(state);
       const blockers = [
+        state.hasLoginProfile ? 'the login profile' : undefined,
         Object.keys(state.accessKeys).length > 0 ? 'access keys' : undefined,
         state.policies.attached.length > 0 ? 'attached policies' : undefined,
         Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
@@ -114,6 +122,26 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       requireUser(state);
       requireKey(state, command.accessKeyId);
       return [{ type: 'AccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    case 'CreateLoginProfile':
+      requireUser(state);
+      if (state.hasLoginProfile) throw new EntityAlreadyExistsError(`Login Profile for user ${state.userName} already exists.`);
+      return [{ type: 'LoginProfileCreated', data: { passwordHash: command.passwordHash, passwordResetRequired: command.passwordResetRequired } }];
+    case 'UpdateLoginProfile':
+      requireUser(state);
+      if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
+      return [{ type: 'LoginProfileUpdated', data: { passwordHash: command.passwordHash, passwordResetRequired: command.passwordResetRequired } }];
+    case 'DeleteLoginProfile':
+      requireUser(state);
+      if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
+      return [{ type: 'LoginProfileDeleted', data: {} }];
+    case 'ChangePassword':
+      requireUser(state);
+      if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
+      return [{ type: 'PasswordChanged', data: { passwordHash: command.passwordHash } }];
+    case 'ReencryptPasswordHash':
+      // A profile deleted meanwhile has nothing left to re-encrypt.
+      if (state.status !== 'active' || !state.hasLoginProfile) return [];
+      return [{ type: 'PasswordHashReencrypted', data: { passwordHash: command.passwordHash } }];
     case 'ReencryptAccessKeySecret':
       // A key deleted meanwhile has nothing left to re-encrypt.
       if (state.status !== 'active' || !(command.accessKeyId in state.accessKeys)) return [];

@@ -450,3 +450,34 @@ describe('every command but CreateUser needs an existing user', () => {
       .thenThrows(NoSuchEntityError, 'The user with the given name cannot be found.');
   });
 });
+
+describe('login profiles (CreateLoginProfile, UpdateLoginProfile, DeleteLoginProfile, ChangePassword)', () => {
+  const HASH: EncryptedSecretData = { keyId: 'kr-1', iv: 'aXY=', ciphertext: 'aGFzaA==', tag: 'dGFn' };
+  const profileCreated: UserEvent = { type: 'LoginProfileCreated', data: { passwordHash: HASH, passwordResetRequired: true } };
+
+  it('creates a profile once', () => {
+    const state = user().when({ type: 'CreateLoginProfile', passwordHash: HASH, passwordResetRequired: true }).then([profileCreated]);
+    expect(state.hasLoginProfile).toBe(true);
+    user(profileCreated).when({ type: 'CreateLoginProfile', passwordHash: HASH, passwordResetRequired: false }).thenThrows(EntityAlreadyExistsError, 'Login Profile for user alice already exists.');
+  });
+
+  it('updates, changes and deletes only an existing profile', () => {
+    for (const command of [{ type: 'UpdateLoginProfile', passwordHash: null, passwordResetRequired: false }, { type: 'ChangePassword', passwordHash: HASH }, { type: 'DeleteLoginProfile' }] as const) {
+      user().when(command).thenThrows(NoSuchEntityError, 'Login Profile for User alice cannot be found.');
+    }
+    user(profileCreated).when({ type: 'UpdateLoginProfile', passwordHash: null, passwordResetRequired: false }).then([{ type: 'LoginProfileUpdated', data: { passwordHash: null, passwordResetRequired: false } }]);
+    user(profileCreated).when({ type: 'ChangePassword', passwordHash: HASH }).then([{ type: 'PasswordChanged', data: { passwordHash: HASH } }]);
+    const state = user(profileCreated).when({ type: 'DeleteLoginProfile' }).then([{ type: 'LoginProfileDeleted', data: {} }]);
+    expect(state.hasLoginProfile).toBe(false);
+  });
+
+  it('refuses to delete a user that still has a login profile (AWS DeleteConflict)', () => {
+    user(profileCreated).when({ type: 'DeleteUser' }).thenThrows(DeleteConflictError, /login profile/);
+  });
+
+  it('re-encrypts a hash only while the profile exists', () => {
+    user(profileCreated).when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([{ type: 'PasswordHashReencrypted', data: { passwordHash: HASH } }]);
+    user().when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([]);
+    user(deleted).when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([]);
+  });
+});

@@ -20,7 +20,12 @@ export type UserEvent =
   | DomainEvent<'AccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'AccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive'; reason?: string }>
   | DomainEvent<'AccessKeyDeleted', { accessKeyId: string }>
-  | DomainEvent<'AccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
+  | DomainEvent<'AccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>
+  | DomainEvent<'LoginProfileCreated', { passwordHash: EncryptedSecretData; passwordResetRequired: boolean }>
+  | DomainEvent<'LoginProfileUpdated', { passwordHash: EncryptedSecretData | null; passwordResetRequired: boolean }>
+  | DomainEvent<'LoginProfileDeleted', Record<string, never>>
+  | DomainEvent<'PasswordChanged', { passwordHash: EncryptedSecretData }>
+  | DomainEvent<'PasswordHashReencrypted', { passwordHash: EncryptedSecretData }>;
 
 export interface UserState {
   readonly status: 'none' | 'active' | 'deleted';
@@ -33,6 +38,7 @@ export interface UserState {
   readonly policies: PrincipalPolicies;
   readonly groupIds: readonly string[];
   readonly accessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
+  readonly hasLoginProfile: boolean;
 }
 
 export const INITIAL_USER_STATE: UserState = {
@@ -46,6 +52,7 @@ export const INITIAL_USER_STATE: UserState = {
   policies: NO_POLICIES,
   groupIds: [],
   accessKeys: {},
+  hasLoginProfile: false,
 };
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
@@ -83,6 +90,14 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     case 'AccessKeyStatusUpdated':
       return { ...state, accessKeys: { ...state.accessKeys, [event.data.accessKeyId]: event.data.status } };
     case 'AccessKeySecretReencrypted':
+      return state;
+    case 'LoginProfileCreated':
+      return { ...state, hasLoginProfile: true };
+    case 'LoginProfileDeleted':
+      return { ...state, hasLoginProfile: false };
+    case 'LoginProfileUpdated':
+    case 'PasswordChanged':
+    case 'PasswordHashReencrypted':
       return state;
     case 'AccessKeyDeleted': {
       const accessKeys = { ...state.accessKeys };

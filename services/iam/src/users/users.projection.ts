@@ -24,6 +24,7 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
           arn: event.data.arn,
           permissions_boundary_arn: event.data.permissionsBoundaryArn,
           tags: JSON.stringify(event.data.tags) as never,
+          login_profile: null,
           created_at: at,
         })
         .execute();
@@ -68,6 +69,42 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
       return;
     case 'UserRemovedFromGroup':
       await trx.deleteFrom('group_memberships').where('account_id', '=', accountId).where('group_id', '=', event.data.groupId).where('user_id', '=', userId).execute();
+      return;
+    case 'LoginProfileCreated':
+      await trx
+        .updateTable('users')
+        .set({ login_profile: JSON.stringify({ passwordHash: event.data.passwordHash, passwordResetRequired: event.data.passwordResetRequired, createdAt: at.toISOString(), passwordChangedAt: at.toISOString() }) as never })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
+      return;
+    case 'LoginProfileUpdated':
+    case 'PasswordChanged': {
+      const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      if (!row.login_profile) return;
+      const profile = {
+        ...row.login_profile,
+        ...(event.data.passwordHash ? { passwordHash: event.data.passwordHash, passwordChangedAt: at.toISOString() } : {}),
+        // Changing one's own password clears a pending forced change.
+        passwordResetRequired: event.type === 'PasswordChanged' ? false : event.data.passwordResetRequired,
+      };
+      await trx.updateTable('users').set({ login_profile: JSON.stringify(profile) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+      return;
+    }
+    case 'PasswordHashReencrypted': {
+      // Same password, new encryption key: the change date stays.
+      const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      if (!row.login_profile) return;
+      await trx
+        .updateTable('users')
+        .set({ login_profile: JSON.stringify({ ...row.login_profile, passwordHash: event.data.passwordHash }) as never })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
+      return;
+    }
+    case 'LoginProfileDeleted':
+      await trx.updateTable('users').set({ login_profile: null }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
       return;
     case 'AccessKeyCreated':
       return insertAccessKey(trx, accountId, event.data.accessKeyId, userId, event.data.secret, at);

@@ -1,0 +1,122 @@
+import type { Database } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { accountDecider } from '../accounts/account.decider.js';
+import type { Caller } from '../command-context.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import type { IamCore } from '../service/iam-core.js';
+import { requireUser } from '../service/lookups.js';
+import { userDecider } from '../users/user.decider.js';
+import { hashPassword, passwordContext, verifyPassword } from './password-hashing.js';
+import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
+
+/**
+ * Console passwords (login profiles) and the account password policy. Every password is checked
+ * against the policy with a message naming the rule it breaks, hashed with argon2id and encrypted
+ * before any event sees it.
+ */
+export class PasswordOperations {
+  constructor(private readonly core: IamCore) {}
+
+  private async policyOf(db: Kysely<Database>, accountId: string): Promise<PasswordPolicy | null> {
+    const row = await db.selectFrom('accounts').select('settings').where('account_id', '=', accountId).executeTakeFirst();
+    return (row?.settings['passwordPolicy'] as PasswordPolicy | undefined) ?? null;
+  }
+
+  private async sealedHash(accountId: string, userId: string, password: string) {
+    return this.core.keyring.encrypt(await hashPassword(password), passwordContext(accountId, userId));
+  }
+
+  async accountPasswordPolicy(caller: Caller): Promise<PasswordPolicy> {
+    return this.core.read(caller, async (trx) => {
+      const policy = await this.policyOf(trx, caller.accountId);
+      // AllowUsersToChangePassword also lets every IAM user read the policy its password must meet.
+      await this.core.authorize(trx, caller, 'iam:GetAccountPasswordPolicy', '*', {}, caller.kind === 'user' && policy?.allowUsersToChangePassword === true);
+      if (!policy) throw new NoSuchEntityError('The Password Policy with domain name ' + caller.accountId + ' cannot be found.');
+      return policy;
+    });
+  }
+
+  async updateAccountPasswordPolicy(caller: Caller, changes: Partial<PasswordPolicy>): Promise<PasswordPolicy> {
+    const policy: PasswordPolicy = { ...PASSWORD_POLICY_UPDATE_DEFAULTS, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== null)) };
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:UpdateAccountPasswordPolicy',
+      resource: '*',
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'UpdateAccountPasswordPolicy' as const, policy },
+    }));
+    return policy;
+  }
+
+  async deleteAccountPasswordPolicy(caller: Caller): Promise<void> {
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:DeleteAccountPasswordPolicy',
+      resource: '*',
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'DeleteAccountPasswordPolicy' as const },
+    }));
+  }
+
+  async createLoginProfile(caller: Caller, input: { userName: string; password: string; passwordResetRequired?: boolean | null }): Promise<void> {
+    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, input.userName), policy: await this.policyOf(trx, caller.accountId) }));
+    checkPassword(input.password, policy, { userName: user.user_name });
+    const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:CreateLoginProfile',
+      resource: user.arn,
+      decider: userDecider,
+      streamId: `user/${user.user_id}`,
+      command: { type: 'CreateLoginProfile' as const, passwordHash, passwordResetRequired: input.passwordResetRequired ?? false },
+    }));
+  }
+
+  async updateLoginProfile(caller: Caller, input: { userName: string; password?: string | null; passwordResetRequired?: boolean | null }): Promise<void> {
+    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, input.userName), policy: await this.policyOf(trx, caller.accountId) }));
+    let passwordHash = null;
+    if (input.password !== undefined && input.password !== null) {
+      checkPassword(input.password, policy, { userName: user.user_name });
+      passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
+    }
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:UpdateLoginProfile',
+      resource: user.arn,
+      decider: userDecider,
+      streamId: `user/${user.user_id}`,
+      command: { type: 'UpdateLoginProfile' as const, passwordHash, passwordResetRequired: input.passwordResetRequired ?? user.login_profile?.passwordResetRequired ?? false },
+    }));
+  }
+
+  async deleteLoginProfile(caller: Caller, userName: string): Promise<void> {
+    const user = await this.core.read(caller, (trx) => requireUser(trx, caller.accountId, userName));
+    await this.core.mutate(caller, async () => ({ action: 'iam:DeleteLoginProfile', resource: user.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'DeleteLoginProfile' as const } }));
+  }
+
+  /**
+   * An IAM user changes its own password. It needs iam:ChangePassword on itself, from its policies
+   * (IAMUserChangePassword) or from the account: AllowUsersToChangePassword grants it to every user,
+   * though an explicit Deny still holds.
+   */
+  async changePassword(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
+    if (caller.kind !== 'user' || !caller.userName) throw new AccessDeniedError('Only an IAM user can change its own password.');
+    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, caller.userName!), policy: await this.policyOf(trx, caller.accountId) }));
+    await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'iam:ChangePassword', user.arn, {}, policy?.allowUsersToChangePassword === true));
+    const profile = user.login_profile;
+    if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
+    await this.core.keyring.ensure(profile.passwordHash.keyId);
+    const stored = this.core.keyring.decrypt(profile.passwordHash, passwordContext(caller.accountId, user.user_id));
+    if (!(await verifyPassword(stored, input.oldPassword))) throw new InvalidInputError('The old password is not correct.');
+    if (input.newPassword === input.oldPassword) throw new InvalidInputError('The new password must differ from the old one.');
+    checkPassword(input.newPassword, policy, { userName: user.user_name });
+    const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.newPassword);
+    // The grant is decided again in the writing transaction: a policy changed meanwhile counts.
+    await this.core.mutate(caller, async (trx) => ({
+      action: 'iam:ChangePassword',
+      resource: user.arn,
+      accountGrant: (await this.policyOf(trx, caller.accountId))?.allowUsersToChangePassword === true,
+      decider: userDecider,
+      streamId: `user/${user.user_id}`,
+      command: { type: 'ChangePassword' as const, passwordHash },
+    }));
+  }
+}
