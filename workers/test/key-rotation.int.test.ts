@@ -39,7 +39,10 @@ describe('keyring rotation and access-key hygiene', () => {
     const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
     const rita = await iam.users.create(root, { userName: 'rita' });
     await iam.passwords.createLoginProfile(root, { userName: 'rita', password: 'Rotating-Password-1' });
-    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true });
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 3 });
+    const asRita: Caller = { accountId: root.accountId, arn: rita.arn, kind: 'user', userId: rita.user_id, userName: 'rita', requestContext: {} };
+    // The first password goes into the history, under the first key.
+    await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-1', newPassword: 'Rotating-Password-2' });
     const userKey = await iam.accessKeys.create(root, 'rita');
     const session = await iam.sts.getSessionToken(root, { durationSeconds: 3600 });
     const firstKey = keyring.activeKeyId;
@@ -67,7 +70,11 @@ describe('keyring rotation and access-key hygiene', () => {
     for (const row of [...keys, ...sessions]) expect(row.secret.keyId).toBe(rotation.activeKeyId);
     const profiles = await wardenDb.db.selectFrom('users').select('login_profile').where('login_profile', 'is not', null).execute();
     expect(profiles.length).toBeGreaterThan(0);
-    for (const row of profiles) expect(row.login_profile?.passwordHash.keyId).toBe(rotation.activeKeyId);
+    for (const row of profiles) {
+      expect(row.login_profile?.passwordHash.keyId).toBe(rotation.activeKeyId);
+      for (const previous of row.login_profile?.previousPasswordHashes ?? []) expect(previous.keyId).toBe(rotation.activeKeyId);
+    }
+    expect(profiles.some((row) => (row.login_profile?.previousPasswordHashes ?? []).length > 0)).toBe(true);
     const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']).execute();
     expect(new Set(reencrypted.map((event) => event.type))).toEqual(new Set(['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']));
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
@@ -78,9 +85,10 @@ describe('keyring rotation and access-key hygiene', () => {
     expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([firstKey]);
     expect(keyring.keyIds).toEqual([rotation.activeKeyId]);
     expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', newKey.accessKeyId))?.secretAccessKey).toBe(newKey.secretAccessKey);
-    // The password, hashed before the rotation, still verifies once its first key is gone.
-    const asRita: Caller = { accountId: root.accountId, arn: rita.arn, kind: 'user', userId: rita.user_id, userName: 'rita', requestContext: {} };
-    await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-1', newPassword: 'Rotated-Password-2' });
+    // Passwords hashed before the rotation still verify once their first key is gone: the current
+    // one, and the earlier one that reuse prevention remembers.
+    await expect(iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-2', newPassword: 'Rotating-Password-1' })).rejects.toThrow(/last 3 passwords/);
+    await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-2', newPassword: 'Rotated-Password-3' });
     const retiredEvents = await wardenDb.db.selectFrom('events').select('type').where('type', '=', 'KeyringDataKeyRetired').execute();
     expect(retiredEvents).toHaveLength(1);
     clock.offsetMs = 0;

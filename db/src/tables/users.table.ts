@@ -22,4 +22,9 @@ export interface LoginProfileRow {
   readonly passwordResetRequired: boolean;
   readonly createdAt: string;
   readonly passwordChangedAt: string;
+  /**
+   * The hashes of earlier passwords, newest first, at most 24 (AWS's largest reuse-prevention
+   * setting), each encrypted like the current one: what password reuse prevention checks against.
+   */
+  readonly previousPasswordHashes?: readonly { keyId: string; iv: string; ciphertext: string; tag: string }[];
 }

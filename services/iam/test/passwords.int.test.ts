@@ -115,6 +115,25 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     await expect(iam.passwords.changePassword(root, { oldPassword: 'a', newPassword: 'b' })).rejects.toThrow(AccessDeniedError);
   });
 
+  it('refuses the last N passwords under PasswordReusePrevention N, and only those', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const ken = await iam.users.create(root, { userName: 'ken' });
+    const asKen = userCaller(root.accountId, ken);
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 2 });
+    await iam.passwords.createLoginProfile(root, { userName: 'ken', password: 'Password-One-1' });
+    await iam.passwords.changePassword(asKen, { oldPassword: 'Password-One-1', newPassword: 'Password-Two-2' });
+    // The last 2: the current one and the one before it.
+    await expect(iam.passwords.changePassword(asKen, { oldPassword: 'Password-Two-2', newPassword: 'Password-One-1' })).rejects.toThrow(/last 2 passwords/);
+    await expect(iam.passwords.updateLoginProfile(root, { userName: 'ken', password: 'Password-Two-2' })).rejects.toThrow(PasswordPolicyViolationError);
+    await iam.passwords.changePassword(asKen, { oldPassword: 'Password-Two-2', newPassword: 'Password-Three-3' });
+    // Password-One-1 is now the third most recent: allowed again under N = 2, refused under N = 3.
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 3 });
+    await expect(iam.passwords.changePassword(asKen, { oldPassword: 'Password-Three-3', newPassword: 'Password-One-1' })).rejects.toThrow(/last 3 passwords/);
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 2 });
+    await iam.passwords.changePassword(asKen, { oldPassword: 'Password-Three-3', newPassword: 'Password-One-1' });
+  });
+
   it('replays login profiles and the password policy to the same read model', async () => {
     const root = await newAccount(service);
     const { iam } = service;

@@ -1,6 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
+import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { secretContext } from '../access-keys/access-key-operations.js';
 import { newDataKeyId } from '../bootstrap.js';
 import { handleCommand } from '../command-handler.js';
@@ -70,7 +71,7 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
   const profiles = await core.db
     .selectFrom('users')
     .select(['account_id', 'user_id', 'login_profile'])
-    .where(sql<boolean>`login_profile->'passwordHash'->>'keyId' <> ${active}`)
+    .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' <> ${active} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId != $k)', jsonb_build_object('k', ${active}::text)))`)
     .limit(Math.max(0, limit - keys.length - sessions.length))
     .execute();
   const occurredAt = core.clock.now();
@@ -104,13 +105,17 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
   }
   for (const profile of profiles) {
     if (!profile.login_profile) continue;
-    const sealed = profile.login_profile.passwordHash;
-    await keyring.ensure(sealed.keyId);
     const context = passwordContext(profile.account_id, profile.user_id);
-    const passwordHash = keyring.encrypt(keyring.decrypt(sealed, context), context);
+    const reencrypt = async (sealed: EncryptedSecretData) => {
+      await keyring.ensure(sealed.keyId);
+      return keyring.encrypt(keyring.decrypt(sealed, context), context);
+    };
+    const passwordHash = await reencrypt(profile.login_profile.passwordHash);
+    const previousPasswordHashes: EncryptedSecretData[] = [];
+    for (const sealed of profile.login_profile.previousPasswordHashes ?? []) previousPasswordHashes.push(await reencrypt(sealed));
     await core.writing(profile.account_id, () =>
       inAccountTransaction(core.db, profile.account_id, (trx) =>
-        handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash }, metadata: METADATA, occurredAt }),
+        handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash, previousPasswordHashes }, metadata: METADATA, occurredAt }),
       ),
     );
     done++;
@@ -136,7 +141,12 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
       .select('access_key_id')
       .where(sql<boolean>`secret->>'keyId' = ${key.key_id}`)
       .union(core.db.selectFrom('sessions').select('access_key_id').where(sql<boolean>`secret->>'keyId' = ${key.key_id}`))
-      .union(core.db.selectFrom('users').select('user_id as access_key_id').where(sql<boolean>`login_profile->'passwordHash'->>'keyId' = ${key.key_id}`))
+      .union(
+        core.db
+          .selectFrom('users')
+          .select('user_id as access_key_id')
+          .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' = ${key.key_id} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId == $k)', jsonb_build_object('k', ${key.key_id}::text)))`),
+      )
       .limit(1)
       .execute();
     if (inUse.length > 0) continue;

@@ -1,8 +1,8 @@
-import type { Database } from '@warden/db';
+import type { Database, LoginProfileRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import type { Caller } from '../command-context.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { requireUser } from '../service/lookups.js';
 import { userDecider } from '../users/user.decider.js';
@@ -24,6 +24,22 @@ export class PasswordOperations {
 
   private async sealedHash(accountId: string, userId: string, password: string) {
     return this.core.keyring.encrypt(await hashPassword(password), passwordContext(accountId, userId));
+  }
+
+  private async matches(accountId: string, userId: string, sealed: LoginProfileRow['passwordHash'], password: string): Promise<boolean> {
+    await this.core.keyring.ensure(sealed.keyId);
+    return verifyPassword(this.core.keyring.decrypt(sealed, passwordContext(accountId, userId)), password);
+  }
+
+  /** PasswordReusePrevention N: the new password may not be any of the last N, the current one included. */
+  private async refuseReuse(accountId: string, userId: string, profile: LoginProfileRow | null, policy: PasswordPolicy | null, password: string): Promise<void> {
+    const remembered = policy?.passwordReusePrevention ?? 0;
+    if (!profile || remembered === 0) return;
+    for (const sealed of [profile.passwordHash, ...(profile.previousPasswordHashes ?? [])].slice(0, remembered)) {
+      if (await this.matches(accountId, userId, sealed, password)) {
+        throw new PasswordPolicyViolationError(`The password must differ from the last ${remembered} passwords (the account's password policy).`);
+      }
+    }
   }
 
   async accountPasswordPolicy(caller: Caller): Promise<PasswordPolicy> {
@@ -76,6 +92,7 @@ export class PasswordOperations {
     let passwordHash = null;
     if (input.password !== undefined && input.password !== null) {
       checkPassword(input.password, policy, { userName: user.user_name });
+      await this.refuseReuse(caller.accountId, user.user_id, user.login_profile, policy, input.password);
       passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
     }
     await this.core.mutate(caller, async () => ({
@@ -103,11 +120,10 @@ export class PasswordOperations {
     await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'iam:ChangePassword', user.arn, {}, policy?.allowUsersToChangePassword === true));
     const profile = user.login_profile;
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
-    await this.core.keyring.ensure(profile.passwordHash.keyId);
-    const stored = this.core.keyring.decrypt(profile.passwordHash, passwordContext(caller.accountId, user.user_id));
-    if (!(await verifyPassword(stored, input.oldPassword))) throw new InvalidInputError('The old password is not correct.');
+    if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) throw new InvalidInputError('The old password is not correct.');
     if (input.newPassword === input.oldPassword) throw new InvalidInputError('The new password must differ from the old one.');
     checkPassword(input.newPassword, policy, { userName: user.user_name });
+    await this.refuseReuse(caller.accountId, user.user_id, profile, policy, input.newPassword);
     const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.newPassword);
     // The grant is decided again in the writing transaction: a policy changed meanwhile counts.
     await this.core.mutate(caller, async (trx) => ({

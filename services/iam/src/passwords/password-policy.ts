@@ -31,6 +31,9 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   hardExpiry: false,
 };
 
+/** How many earlier passwords a login profile remembers: AWS's largest PasswordReusePrevention. */
+export const PASSWORD_HISTORY_LENGTH = 24;
+
 // AWS's symbol set for passwords.
 const SYMBOLS = /[!@#$%^&*()_+\-=[\]{}|']/;
 
@@ -48,7 +51,7 @@ export function checkPasswordPolicy(policy: PasswordPolicy): void {
     throw new InvalidInputError('MaxPasswordAge must be between 1 and 1095 days.');
   }
   if (policy.passwordReusePrevention !== null && (!Number.isInteger(policy.passwordReusePrevention) || policy.passwordReusePrevention < 1 || policy.passwordReusePrevention > 24)) {
-    throw new InvalidInputError('PasswordReusePrevention must be between 1 and 24.');
+    throw new InvalidInputError(`PasswordReusePrevention must be between 1 and ${PASSWORD_HISTORY_LENGTH}.`);
   }
 }
 

@@ -33,7 +33,7 @@ export type UserCommand =
   | { type: 'DeleteLoginProfile' }
   | { type: 'ChangePassword'; passwordHash: EncryptedSecretData }
   /** Key rotation: the same password hash, encrypted under the keyring's active key. */
-  | { type: 'ReencryptPasswordHash'; passwordHash: EncryptedSecretData };
+  | { type: 'ReencryptPasswordHash'; passwordHash: EncryptedSecretData; previousPasswordHashes: readonly EncryptedSecretData[] };
 
 function requireUser(state: UserState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The user with the given name cannot be found.');
@@ -141,7 +141,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     case 'ReencryptPasswordHash':
       // A profile deleted meanwhile has nothing left to re-encrypt.
       if (state.status !== 'active' || !state.hasLoginProfile) return [];
-      return [{ type: 'PasswordHashReencrypted', data: { passwordHash: command.passwordHash } }];
+      return [{ type: 'PasswordHashReencrypted', data: { passwordHash: command.passwordHash, previousPasswordHashes: command.previousPasswordHashes } }];
     case 'ReencryptAccessKeySecret':
       // A key deleted meanwhile has nothing left to re-encrypt.
       if (state.status !== 'active' || !(command.accessKeyId in state.accessKeys)) return [];

@@ -476,8 +476,9 @@ describe('login profiles (CreateLoginProfile, UpdateLoginProfile, DeleteLoginPro
   });
 
   it('re-encrypts a hash only while the profile exists', () => {
-    user(profileCreated).when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([{ type: 'PasswordHashReencrypted', data: { passwordHash: HASH } }]);
-    user().when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([]);
-    user(deleted).when({ type: 'ReencryptPasswordHash', passwordHash: HASH }).then([]);
+    const reencrypt = { type: 'ReencryptPasswordHash', passwordHash: HASH, previousPasswordHashes: [SECRET] } as const;
+    user(profileCreated).when(reencrypt).then([{ type: 'PasswordHashReencrypted', data: { passwordHash: HASH, previousPasswordHashes: [SECRET] } }]);
+    user().when(reencrypt).then([]);
+    user(deleted).when(reencrypt).then([]);
   });
 });

@@ -25,7 +25,7 @@ export type UserEvent =
   | DomainEvent<'LoginProfileUpdated', { passwordHash: EncryptedSecretData | null; passwordResetRequired: boolean }>
   | DomainEvent<'LoginProfileDeleted', Record<string, never>>
   | DomainEvent<'PasswordChanged', { passwordHash: EncryptedSecretData }>
-  | DomainEvent<'PasswordHashReencrypted', { passwordHash: EncryptedSecretData }>;
+  | DomainEvent<'PasswordHashReencrypted', { passwordHash: EncryptedSecretData; previousPasswordHashes: readonly EncryptedSecretData[] }>;
 
 export interface UserState {
   readonly status: 'none' | 'active' | 'deleted';

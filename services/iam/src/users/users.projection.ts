@@ -1,6 +1,7 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
+import { PASSWORD_HISTORY_LENGTH } from '../passwords/password-policy.js';
 import type { UserEvent } from './user.events.js';
 
 /**
@@ -82,9 +83,16 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'PasswordChanged': {
       const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
       if (!row.login_profile) return;
+      const previous = row.login_profile;
       const profile = {
-        ...row.login_profile,
-        ...(event.data.passwordHash ? { passwordHash: event.data.passwordHash, passwordChangedAt: at.toISOString() } : {}),
+        ...previous,
+        ...(event.data.passwordHash
+          ? {
+              passwordHash: event.data.passwordHash,
+              passwordChangedAt: at.toISOString(),
+              previousPasswordHashes: [previous.passwordHash, ...(previous.previousPasswordHashes ?? [])].slice(0, PASSWORD_HISTORY_LENGTH),
+            }
+          : {}),
         // Changing one's own password clears a pending forced change.
         passwordResetRequired: event.type === 'PasswordChanged' ? false : event.data.passwordResetRequired,
       };
@@ -97,7 +105,7 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
       if (!row.login_profile) return;
       await trx
         .updateTable('users')
-        .set({ login_profile: JSON.stringify({ ...row.login_profile, passwordHash: event.data.passwordHash }) as never })
+        .set({ login_profile: JSON.stringify({ ...row.login_profile, passwordHash: event.data.passwordHash, previousPasswordHashes: event.data.previousPasswordHashes }) as never })
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId)
         .execute();
