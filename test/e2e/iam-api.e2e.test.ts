@@ -74,6 +74,16 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     expect(JSON.stringify(audit)).not.toContain('ciphertext');
   });
 
+  it('warns in the mutation payload and on the type that a new user has no permissions', async () => {
+    const { root } = await newTenant(warden);
+    const created = await root.data<{ createUser: { data: { warnings: string[] } } }>('mutation { createUser(input: { userName: "lonely" }) { ... on CreateUserSuccess { data { warnings } } } }');
+    expect(created.createUser.data.warnings).toEqual([expect.stringMatching(/^This user has no permissions/)]);
+    const attached = await root.data<{ attachUserPolicy: { data: { warnings: string[] } } }>(
+      'mutation { attachUserPolicy(input: { userName: "lonely", policyArn: "arn:aws:iam::aws:policy/IAMUserChangePassword" }) { ... on AttachUserPolicySuccess { data { warnings } } } }',
+    );
+    expect(attached.attachUserPolicy.data.warnings).toEqual([]);
+  });
+
   it('answers authorize and authorizeBatch with the deciding statements', async () => {
     const { root, accountId } = await newTenant(warden);
     await root.data(CREATE_USER, { input: { userName: 'reader' } });

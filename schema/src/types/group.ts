@@ -11,6 +11,7 @@ export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
     groupName: t.exposeString('group_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
+    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (group, _args, { iam, caller }) => iam.warnings.forGroup(caller, group) }),
     createDate: t.field({ type: 'DateTime', resolve: (group) => group.created_at }),
     users: t.field({ type: [UserRef], resolve: (group, _args, { iam, caller }) => iam.groups.members(caller, group) }),
   }),

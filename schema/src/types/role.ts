@@ -11,6 +11,7 @@ export const RoleRef = builder.objectRef<RoleRow>('Role').implement({
     roleName: t.exposeString('role_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
+    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (role, _args, { iam, caller }) => iam.warnings.forRole(caller, role) }),
     assumeRolePolicyDocument: t.exposeString('trust_policy'),
     description: t.string({ nullable: true, resolve: (role) => role.description }),
     maxSessionDuration: t.exposeInt('max_session_duration'),

@@ -11,6 +11,7 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
     userName: t.exposeString('user_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
+    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (user, _args, { iam, caller }) => iam.warnings.forUser(caller, user) }),
     createDate: t.field({ type: 'DateTime', resolve: (user) => user.created_at }),
     permissionsBoundaryArn: t.string({ nullable: true, resolve: (user) => user.permissions_boundary_arn }),
     tags: t.field({ type: [TagRef], resolve: (user) => user.tags }),

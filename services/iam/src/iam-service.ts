@@ -7,6 +7,7 @@ import { AuthorizationDetailsOperations } from './authorization-details/authoriz
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
 import { PasswordOperations } from './passwords/password-operations.js';
+import { PermissionWarnings } from './warnings/permission-warnings.js';
 import { RoleOperations } from './roles/role-operations.js';
 import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
@@ -27,6 +28,7 @@ export class IamService {
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
   readonly passwords: PasswordOperations;
+  readonly warnings: PermissionWarnings;
 
   constructor(options: IamCoreOptions) {
     this.core = new IamCore(options);
@@ -41,6 +43,7 @@ export class IamService {
     this.details = new AuthorizationDetailsOperations(this.core);
     this.sts = new StsOperations(this.core);
     this.passwords = new PasswordOperations(this.core);
+    this.warnings = new PermissionWarnings(this.core);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -1,0 +1,76 @@
+import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
+import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
+import type { Caller } from '../command-context.js';
+import { AccessDeniedError } from '../iam-error.js';
+import type { IamCore } from '../service/iam-core.js';
+
+/**
+ * Warnings an administrator should see at once, as the AWS console shows them: a user, group or role
+ * that no policy grants anything. "Grants anything" means at least one Allow statement among the
+ * identity policies that apply (for a user, also its groups'); a permissions boundary without any
+ * Allow makes every grant void, and says so.
+ */
+function allows(document: unknown): boolean {
+  try {
+    const parsed = (typeof document === 'string' ? JSON.parse(document) : document) as { Statement?: unknown };
+    const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+    return statements.some((statement) => typeof statement === 'object' && statement !== null && (statement as { Effect?: unknown }).Effect === 'Allow');
+  } catch {
+    return false;
+  }
+}
+
+export class PermissionWarnings {
+  constructor(private readonly core: IamCore) {}
+
+  /** The user's warnings, or null when the caller may not list the user's policies. */
+  forUser(caller: Caller, user: UserRow): Promise<string[] | null> {
+    return this.visible(caller, 'iam:ListAttachedUserPolicies', user.arn, async (db) => {
+      const policies = await loadPrincipalPolicies(db, { type: 'user', id: user.user_id, name: user.user_name, arn: user.arn, accountId: user.account_id, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags });
+      return warnings('user', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
+    });
+  }
+
+  forRole(caller: Caller, role: RoleRow): Promise<string[] | null> {
+    return this.visible(caller, 'iam:ListAttachedRolePolicies', role.arn, async (db) => {
+      const policies = await loadPrincipalPolicies(db, { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId: role.account_id, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags });
+      return warnings('role', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
+    });
+  }
+
+  forGroup(caller: Caller, group: GroupRow): Promise<string[] | null> {
+    return this.visible(caller, 'iam:ListAttachedGroupPolicies', group.arn, async (db) => {
+      const [attachments, inline] = await Promise.all([
+        db.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', group.account_id).where('principal_type', '=', 'group').where('principal_id', '=', group.group_id).execute(),
+        db.selectFrom('inline_policies').select('document').where('account_id', '=', group.account_id).where('principal_type', '=', 'group').where('principal_id', '=', group.group_id).execute(),
+      ]);
+      const managed = await loadManagedPolicyDocuments(db, group.account_id, attachments.map((row) => row.policy_arn));
+      return warnings('group', [...managed.values(), ...inline.map((row) => row.document)], null);
+    });
+  }
+
+  private async visible(caller: Caller, action: string, arn: string, work: (db: Kysely<Database>) => Promise<string[]>): Promise<string[] | null> {
+    return this.core.read(caller, async (trx) => {
+      try {
+        await this.core.authorize(trx, caller, action, arn);
+      } catch (error) {
+        if (error instanceof AccessDeniedError) return null;
+        throw error;
+      }
+      return work(trx);
+    });
+  }
+}
+
+function warnings(kind: 'user' | 'group' | 'role', documents: readonly unknown[], boundary: unknown): string[] {
+  const found: string[] = [];
+  if (!documents.some(allows)) {
+    const where = kind === 'user' ? 'attached to it, inline in it or in its groups' : 'attached to it or inline in it';
+    found.push(kind === 'group' ? `This group grants no permissions: no policy ${where} allows anything.` : `This ${kind} has no permissions: no policy ${where} allows anything.`);
+  } else if (boundary !== null && boundary !== undefined && !allows(boundary)) {
+    found.push(`This ${kind} has no permissions: its permissions boundary allows nothing.`);
+  }
+  return found;
+}
