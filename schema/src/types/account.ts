@@ -11,6 +11,7 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     alias: t.string({ nullable: true, resolve: (account) => account.alias }),
     name: t.exposeString('name'),
     isManagementAccount: t.exposeBoolean('is_management'),
+    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.', resolve: (account, _args, { iam, caller }) => iam.warnings.forAccount(caller, account) }),
     maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),

@@ -45,6 +45,17 @@ describe.each([...DRIVERS])('permission warnings on %s', (driver: 'pglite' | 'po
     expect(await iam.warnings.forUser(root, bounded)).toEqual(['This user has no permissions: its permissions boundary allows nothing.']);
   });
 
+  it("warns while the root user has active access keys", async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const account = await iam.accounts.get(root);
+    // newAccount's tenant comes with one root key (createAccount returns it once).
+    expect(await iam.warnings.forAccount(root, account)).toEqual([expect.stringMatching(/^The root user has 1 active access key:/)]);
+    const keys = await iam.accessKeys.list(root);
+    for (const key of keys) await iam.accessKeys.update(root, key.access_key_id, 'Inactive');
+    expect(await iam.warnings.forAccount(root, account)).toEqual([]);
+  });
+
   it('shows warnings only to a caller allowed to list the policies', async () => {
     const root = await newAccount(service);
     const { iam } = service;

@@ -1,4 +1,4 @@
-import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { AccountRow, Database, GroupRow, RoleRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
@@ -48,6 +48,17 @@ export class PermissionWarnings {
       ]);
       const managed = await loadManagedPolicyDocuments(db, group.account_id, attachments.map((row) => row.policy_arn));
       return warnings('group', [...managed.values(), ...inline.map((row) => row.document)], null);
+    });
+  }
+
+  /**
+   * The account's warnings (what AWS's GetAccountSummary reports as AccountAccessKeysPresent): the
+   * root user should have no access keys. Null when the caller may not read the account summary.
+   */
+  forAccount(caller: Caller, account: AccountRow): Promise<string[] | null> {
+    return this.visible(caller, 'iam:GetAccountSummary', '*', async (db) => {
+      const rootKeys = await db.selectFrom('access_keys').select('access_key_id').where('account_id', '=', account.account_id).where('user_id', 'is', null).where('status', '=', 'Active').execute();
+      return rootKeys.length > 0 ? [`The root user has ${rootKeys.length} active access key${rootKeys.length > 1 ? 's' : ''}: use IAM users or roles for daily work and deactivate the root user's keys.`] : [];
     });
   }
 
