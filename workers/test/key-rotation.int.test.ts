@@ -75,6 +75,10 @@ describe('keyring rotation and access-key hygiene', () => {
       for (const previous of row.login_profile?.previousPasswordHashes ?? []) expect(previous.keyId).toBe(rotation.activeKeyId);
     }
     expect(profiles.some((row) => (row.login_profile?.previousPasswordHashes ?? []).length > 0)).toBe(true);
+    // The audit API hands out neither the current nor the remembered hashes.
+    const reencryptedAudit = JSON.stringify(await iam.audit.events(root, { eventTypes: ['PasswordHashReencrypted'] }, { first: 5 }));
+    expect(reencryptedAudit).toContain('PasswordHashReencrypted');
+    expect(reencryptedAudit).not.toContain('ciphertext');
     const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']).execute();
     expect(new Set(reencrypted.map((event) => event.type))).toEqual(new Set(['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']));
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);

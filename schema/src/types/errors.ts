@@ -9,6 +9,7 @@ import {
   MalformedPolicyDocumentError,
   NoSuchEntityError,
   PasswordPolicyViolationError,
+  InvalidUserTypeError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -52,6 +53,7 @@ builder.objectType(AccessDeniedError, {
 });
 errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks a naming rule or limit.');
 errorType(PasswordPolicyViolationError, 'PasswordPolicyViolationError', "The password does not meet the account's password policy; the message names the rule.");
+errorType(InvalidUserTypeError, 'InvalidUserTypeError', 'The operation is not for this kind of principal.');
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
@@ -87,7 +89,7 @@ export const MUTATION_ERRORS = [
 ];
 
 /** The errors of a mutation that sets a password. */
-export const PASSWORD_MUTATION_ERRORS = [...MUTATION_ERRORS, PasswordPolicyViolationError];
+export const PASSWORD_MUTATION_ERRORS = [...MUTATION_ERRORS, PasswordPolicyViolationError, InvalidUserTypeError];
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

@@ -16,7 +16,7 @@ const PasswordPolicyRef = builder.objectRef<PasswordPolicy>('PasswordPolicy').im
     requireLowercaseCharacters: t.exposeBoolean('requireLowercaseCharacters'),
     allowUsersToChangePassword: t.exposeBoolean('allowUsersToChangePassword', { description: 'Grants every IAM user iam:ChangePassword on itself and iam:GetAccountPasswordPolicy.' }),
     maxPasswordAge: t.exposeInt('maxPasswordAge', { nullable: true, description: 'Days, 1 to 1095; null: passwords do not expire.' }),
-    passwordReusePrevention: t.exposeInt('passwordReusePrevention', { nullable: true, description: 'Stored but not yet enforced: Warden keeps no password history yet.' }),
+    passwordReusePrevention: t.exposeInt('passwordReusePrevention', { nullable: true, description: 'A new password may not be any of the last N (1 to 24); null: no reuse prevention.' }),
     hardExpiry: t.exposeBoolean('hardExpiry'),
   }),
 });

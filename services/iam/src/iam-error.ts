@@ -11,7 +11,8 @@ export type IamErrorCode =
   | 'AccessDenied'
   | 'InvalidInput'
   | 'ConcurrentModification'
-  | 'PasswordPolicyViolation';
+  | 'PasswordPolicyViolation'
+  | 'InvalidUserType';
 
 export class IamError extends Error {
   constructor(
@@ -86,5 +87,12 @@ export class ConcurrentModificationError extends IamError {
 export class PasswordPolicyViolationError extends IamError {
   constructor(message: string) {
     super('PasswordPolicyViolation', message);
+  }
+}
+
+/** The operation is for another kind of principal (ChangePassword is for IAM users, not the root user or a role). */
+export class InvalidUserTypeError extends IamError {
+  constructor(message: string) {
+    super('InvalidUserType', message);
   }
 }

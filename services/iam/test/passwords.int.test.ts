@@ -1,6 +1,6 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError, PasswordPolicyViolationError, replayReadModels } from '../src/index.js';
+import { AccessDeniedError, DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError, replayReadModels } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 /**
@@ -111,8 +111,8 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     await expect(iam.passwords.changePassword(asFrank, { oldPassword: 'Second-Password-2', newPassword: 'Third-Password-3' })).rejects.toThrow(AccessDeniedError);
     await iam.users.attachPolicy(root, 'frank', 'arn:aws:iam::aws:policy/IAMUserChangePassword');
     await iam.passwords.changePassword(asFrank, { oldPassword: 'Second-Password-2', newPassword: 'Third-Password-3' });
-    // Root is not an IAM user: ChangePassword is for IAM users.
-    await expect(iam.passwords.changePassword(root, { oldPassword: 'a', newPassword: 'b' })).rejects.toThrow(AccessDeniedError);
+    // Root is not an IAM user: ChangePassword is for IAM users (AWS: InvalidUserType).
+    await expect(iam.passwords.changePassword(root, { oldPassword: 'a', newPassword: 'b' })).rejects.toThrow(InvalidUserTypeError);
   });
 
   it('refuses the last N passwords under PasswordReusePrevention N, and only those', async () => {
@@ -132,6 +132,21 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     await expect(iam.passwords.changePassword(asKen, { oldPassword: 'Password-Three-3', newPassword: 'Password-One-1' })).rejects.toThrow(/last 3 passwords/);
     await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 2 });
     await iam.passwords.changePassword(asKen, { oldPassword: 'Password-Three-3', newPassword: 'Password-One-1' });
+  });
+
+  it('tells a caller without the permission nothing: not the policy, not a reuse match, not whether the user exists', async () => {
+    const root = await newAccount(service);
+    const { iam } = service;
+    const mallory = await iam.users.create(root, { userName: 'mallory' });
+    await iam.users.create(root, { userName: 'victim' });
+    await iam.passwords.updateAccountPasswordPolicy(root, { minimumPasswordLength: 12, passwordReusePrevention: 5 });
+    await iam.passwords.createLoginProfile(root, { userName: 'victim', password: 'Victims-Secret-1' });
+    const asMallory = userCaller(root.accountId, mallory);
+    // The guess is the victim's password: a reuse refusal would confirm it.
+    await expect(iam.passwords.updateLoginProfile(asMallory, { userName: 'victim', password: 'Victims-Secret-1' })).rejects.toThrow(AccessDeniedError);
+    await expect(iam.passwords.createLoginProfile(asMallory, { userName: 'victim', password: 'short' })).rejects.toThrow(AccessDeniedError);
+    await expect(iam.passwords.createLoginProfile(asMallory, { userName: 'no-such-user', password: 'short' })).rejects.toThrow(AccessDeniedError);
+    await expect(iam.passwords.updateLoginProfile(root, { userName: 'no-such-user', password: 'Whatever-Long-1' })).rejects.toThrow(NoSuchEntityError);
   });
 
   it('replays login profiles and the password policy to the same read model', async () => {

@@ -105,20 +105,26 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
   }
   for (const profile of profiles) {
     if (!profile.login_profile) continue;
+    const seen = profile.login_profile;
+    // Keys are loaded before the transaction: reloading the keyring inside one self-deadlocks PGlite.
+    for (const sealed of [seen.passwordHash, ...(seen.previousPasswordHashes ?? [])]) await keyring.ensure(sealed.keyId);
     const context = passwordContext(profile.account_id, profile.user_id);
-    const reencrypt = async (sealed: EncryptedSecretData) => {
-      await keyring.ensure(sealed.keyId);
-      return keyring.encrypt(keyring.decrypt(sealed, context), context);
-    };
-    const passwordHash = await reencrypt(profile.login_profile.passwordHash);
-    const previousPasswordHashes: EncryptedSecretData[] = [];
-    for (const sealed of profile.login_profile.previousPasswordHashes ?? []) previousPasswordHashes.push(await reencrypt(sealed));
-    await core.writing(profile.account_id, () =>
-      inAccountTransaction(core.db, profile.account_id, (trx) =>
-        handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash, previousPasswordHashes }, metadata: METADATA, occurredAt }),
-      ),
+    const changed = await core.writing(profile.account_id, () =>
+      inAccountTransaction(core.db, profile.account_id, async (trx) => {
+        // Read again, locked, in the writing transaction: a password changed since the scan above
+        // must not be overwritten with the re-encrypted old one.
+        const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst();
+        const current = row?.login_profile;
+        if (!current) return false;
+        const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
+        // A key this process has not loaded (a password set meanwhile under a newer key): next run.
+        if (sealed.some((entry) => !keyring.keyIds.includes(entry.keyId))) return false;
+        const [passwordHash, ...previousPasswordHashes] = sealed.map((entry) => keyring.encrypt(keyring.decrypt(entry, context), context));
+        await handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash: passwordHash!, previousPasswordHashes }, metadata: METADATA, occurredAt });
+        return true;
+      }),
     );
-    done++;
+    if (changed) done++;
   }
   return done;
 }

@@ -2,9 +2,10 @@ import type { Database, LoginProfileRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import type { Caller } from '../command-context.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
+import { InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { requireUser } from '../service/lookups.js';
+import { findUser, requireUser } from '../service/lookups.js';
+import { entityArn } from '../arns.js';
 import { userDecider } from '../users/user.decider.js';
 import { hashPassword, passwordContext, verifyPassword } from './password-hashing.js';
 import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
@@ -42,6 +43,21 @@ export class PasswordOperations {
     }
   }
 
+  /**
+   * The user and the policy, once the caller is known to be allowed the action on that user: a
+   * password's rules and its reuse check must tell nothing to a caller who may not set it (and cost
+   * no argon2 work). `mutate` checks again in the writing transaction.
+   */
+  private authorizedTarget(caller: Caller, action: string, userName: string) {
+    return this.core.read(caller, async (trx) => {
+      // Authorized before existence is told: a missing user is named by its ARN at path "/".
+      const found = await findUser(trx, caller.accountId, userName);
+      await this.core.authorize(trx, caller, action, found?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName));
+      if (!found) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+      return { user: found, policy: await this.policyOf(trx, caller.accountId) };
+    });
+  }
+
   async accountPasswordPolicy(caller: Caller): Promise<PasswordPolicy> {
     return this.core.read(caller, async (trx) => {
       const policy = await this.policyOf(trx, caller.accountId);
@@ -75,7 +91,7 @@ export class PasswordOperations {
   }
 
   async createLoginProfile(caller: Caller, input: { userName: string; password: string; passwordResetRequired?: boolean | null }): Promise<void> {
-    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, input.userName), policy: await this.policyOf(trx, caller.accountId) }));
+    const { user, policy } = await this.authorizedTarget(caller, 'iam:CreateLoginProfile', input.userName);
     checkPassword(input.password, policy, { userName: user.user_name });
     const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
     await this.core.mutate(caller, async () => ({
@@ -88,7 +104,7 @@ export class PasswordOperations {
   }
 
   async updateLoginProfile(caller: Caller, input: { userName: string; password?: string | null; passwordResetRequired?: boolean | null }): Promise<void> {
-    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, input.userName), policy: await this.policyOf(trx, caller.accountId) }));
+    const { user, policy } = await this.authorizedTarget(caller, 'iam:UpdateLoginProfile', input.userName);
     let passwordHash = null;
     if (input.password !== undefined && input.password !== null) {
       checkPassword(input.password, policy, { userName: user.user_name });
@@ -115,7 +131,7 @@ export class PasswordOperations {
    * though an explicit Deny still holds.
    */
   async changePassword(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
-    if (caller.kind !== 'user' || !caller.userName) throw new AccessDeniedError('Only an IAM user can change its own password.');
+    if (caller.kind !== 'user' || !caller.userName) throw new InvalidUserTypeError('ChangePassword is for IAM users: the root user and roles have no login profile to change.');
     const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, caller.userName!), policy: await this.policyOf(trx, caller.accountId) }));
     await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'iam:ChangePassword', user.arn, {}, policy?.allowUsersToChangePassword === true));
     const profile = user.login_profile;

@@ -32,6 +32,9 @@ describe('checkPassword', () => {
     expect(() => checkPassword('Aa1!'.repeat(33), policy({ minimumPasswordLength: 6 }), {})).toThrow(/at most 128/);
     expect(() => checkPassword('Pässwörd-1€', null, {})).toThrow(/printable ASCII and Latin-1/);
     expect(() => checkPassword('Pässwörd-1', null, {})).not.toThrow();
+    // AWS's pattern [\u0009\u000A\u000D\u0020-\u00FF]: tab, newlines and U+007F-U+00A0 are allowed, other controls are not.
+    expect(() => checkPassword('Tab\there-1\r\n\u00A0', null, {})).not.toThrow();
+    expect(() => checkPassword('Bell\u0007-Pass1', null, {})).toThrow(PasswordPolicyViolationError);
   });
 
   it('applies each required class of an account policy, and only those', () => {
