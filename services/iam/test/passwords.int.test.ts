@@ -146,6 +146,8 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     await expect(iam.passwords.updateLoginProfile(asMallory, { userName: 'victim', password: 'Victims-Secret-1' })).rejects.toThrow(AccessDeniedError);
     await expect(iam.passwords.createLoginProfile(asMallory, { userName: 'victim', password: 'short' })).rejects.toThrow(AccessDeniedError);
     await expect(iam.passwords.createLoginProfile(asMallory, { userName: 'no-such-user', password: 'short' })).rejects.toThrow(AccessDeniedError);
+    await expect(iam.passwords.deleteLoginProfile(asMallory, 'no-such-user')).rejects.toThrow(AccessDeniedError);
+    await expect(iam.passwords.deleteLoginProfile(asMallory, 'victim')).rejects.toThrow(AccessDeniedError);
     await expect(iam.passwords.updateLoginProfile(root, { userName: 'no-such-user', password: 'Whatever-Long-1' })).rejects.toThrow(NoSuchEntityError);
   });
 

@@ -121,7 +121,7 @@ export class PasswordOperations {
   }
 
   async deleteLoginProfile(caller: Caller, userName: string): Promise<void> {
-    const user = await this.core.read(caller, (trx) => requireUser(trx, caller.accountId, userName));
+    const { user } = await this.authorizedTarget(caller, 'iam:DeleteLoginProfile', userName);
     await this.core.mutate(caller, async () => ({ action: 'iam:DeleteLoginProfile', resource: user.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'DeleteLoginProfile' as const } }));
   }
 
@@ -132,8 +132,12 @@ export class PasswordOperations {
    */
   async changePassword(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
     if (caller.kind !== 'user' || !caller.userName) throw new InvalidUserTypeError('ChangePassword is for IAM users: the root user and roles have no login profile to change.');
-    const { user, policy } = await this.core.read(caller, async (trx) => ({ user: await requireUser(trx, caller.accountId, caller.userName!), policy: await this.policyOf(trx, caller.accountId) }));
-    await this.core.read(caller, (trx) => this.core.authorize(trx, caller, 'iam:ChangePassword', user.arn, {}, policy?.allowUsersToChangePassword === true));
+    const userName = caller.userName;
+    const { user, policy } = await this.core.read(caller, async (trx) => {
+      const [self, accountPolicy] = await Promise.all([requireUser(trx, caller.accountId, userName), this.policyOf(trx, caller.accountId)]);
+      await this.core.authorize(trx, caller, 'iam:ChangePassword', self.arn, {}, accountPolicy?.allowUsersToChangePassword === true);
+      return { user: self, policy: accountPolicy };
+    });
     const profile = user.login_profile;
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
     if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) throw new InvalidInputError('The old password is not correct.');

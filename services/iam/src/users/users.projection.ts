@@ -1,4 +1,4 @@
-import type { Database, StoredEvent } from '@warden/db';
+import type { Database, LoginProfileRow, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
 import { PASSWORD_HISTORY_LENGTH } from '../passwords/password-policy.js';
@@ -80,37 +80,22 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
         .execute();
       return;
     case 'LoginProfileUpdated':
-    case 'PasswordChanged': {
-      const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      if (!row.login_profile) return;
-      const previous = row.login_profile;
-      const profile = {
-        ...previous,
+    case 'PasswordChanged':
+      return changeLoginProfile(trx, accountId, userId, (profile) => ({
+        ...profile,
         ...(event.data.passwordHash
           ? {
               passwordHash: event.data.passwordHash,
               passwordChangedAt: at.toISOString(),
-              previousPasswordHashes: [previous.passwordHash, ...(previous.previousPasswordHashes ?? [])].slice(0, PASSWORD_HISTORY_LENGTH),
+              previousPasswordHashes: [profile.passwordHash, ...(profile.previousPasswordHashes ?? [])].slice(0, PASSWORD_HISTORY_LENGTH),
             }
           : {}),
         // Changing one's own password clears a pending forced change.
         passwordResetRequired: event.type === 'PasswordChanged' ? false : event.data.passwordResetRequired,
-      };
-      await trx.updateTable('users').set({ login_profile: JSON.stringify(profile) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
-      return;
-    }
-    case 'PasswordHashReencrypted': {
+      }));
+    case 'PasswordHashReencrypted':
       // Same password, new encryption key: the change date stays.
-      const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      if (!row.login_profile) return;
-      await trx
-        .updateTable('users')
-        .set({ login_profile: JSON.stringify({ ...row.login_profile, passwordHash: event.data.passwordHash, previousPasswordHashes: event.data.previousPasswordHashes }) as never })
-        .where('account_id', '=', accountId)
-        .where('user_id', '=', userId)
-        .execute();
-      return;
-    }
+      return changeLoginProfile(trx, accountId, userId, (profile) => ({ ...profile, passwordHash: event.data.passwordHash, previousPasswordHashes: event.data.previousPasswordHashes }));
     case 'LoginProfileDeleted':
       await trx.updateTable('users').set({ login_profile: null }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
       return;
@@ -135,4 +120,11 @@ export function applyTagChange(
   }
   const removed = new Set((event.data.tagKeys ?? []).map((key) => key.toLowerCase()));
   return tags.filter((tag) => !removed.has(tag.key.toLowerCase()));
+}
+
+/** Rewrites a user's login profile from its current value; a user without one is left alone. */
+async function changeLoginProfile(trx: Transaction<Database>, accountId: string, userId: string, change: (profile: LoginProfileRow) => LoginProfileRow): Promise<void> {
+  const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  if (!row.login_profile) return;
+  await trx.updateTable('users').set({ login_profile: JSON.stringify(change(row.login_profile)) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
 }
