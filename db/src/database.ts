@@ -7,6 +7,8 @@ import type { EventsTable } from './tables/events.table.js';
 import type { GroupMembershipsTable } from './tables/group-memberships.table.js';
 import type { GroupsTable } from './tables/groups.table.js';
 import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
+import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
+import type { SignInFailuresTable } from './tables/sign-in-failures.table.js';
 import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
 import type { PoliciesTable } from './tables/policies.table.js';
 import type { PolicyAttachmentsTable } from './tables/policy-attachments.table.js';
@@ -32,6 +34,8 @@ export interface Database {
   access_key_lookup: AccessKeyLookupTable;
   keyring_keys: KeyringKeysTable;
   sessions: SessionsTable;
+  mfa_devices: MfaDevicesTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
@@ -46,6 +50,8 @@ export const ACCOUNT_SCOPED_READ_MODELS = [
   'inline_policies',
   'access_keys',
   'sessions',
+  'mfa_devices',
+  'sign_in_failures',
 ] as const;
 
 /** Read models that are rebuilt by replay but span accounts (no row-level security). */

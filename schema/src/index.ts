@@ -15,6 +15,8 @@ import './types/audit-event.js';
 import './types/authorization-details.js';
 import './types/sts.js';
 import './types/password.js';
+import './types/mfa.js';
+import './types/sign-in.js';
 
 export type { GraphQLContext } from './context.js';
 

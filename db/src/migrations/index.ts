@@ -7,6 +7,7 @@ import * as appendFunction from './20261128-0005-append-function.js';
 import * as sessions from './20261128-0006-sessions.js';
 import * as tighterRowSecurity from './20261128-0007-tighter-row-security.js';
 import * as loginProfiles from './20261128-0008-login-profiles.js';
+import * as mfaAndSignIn from './20261128-0009-mfa-and-sign-in.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261128-0006-sessions': sessions,
   '20261128-0007-tighter-row-security': tighterRowSecurity,
   '20261128-0008-login-profiles': loginProfiles,
+  '20261128-0009-mfa-and-sign-in': mfaAndSignIn,
 };

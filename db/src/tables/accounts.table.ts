@@ -10,7 +10,15 @@ export interface AccountsTable {
   settings: Record<string, unknown>;
   /** Bumped by every committed change in the account; int8, so a string. */
   change_epoch: ColumnType<string, string | undefined, string>;
+  /** The root user's console login: its email and password hash (encrypted); null when none. */
+  root_login: RootLoginRow | null;
   created_at: Date;
+}
+
+export interface RootLoginRow {
+  readonly email: string;
+  readonly passwordHash: { keyId: string; iv: string; ciphertext: string; tag: string };
+  readonly passwordChangedAt: string;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

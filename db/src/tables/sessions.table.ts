@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 
-export type SessionKind = 'assumed-role' | 'session-token' | 'federation';
+export type SessionKind = 'assumed-role' | 'session-token' | 'federation' | 'console';
 
 /** Active temporary-credential sessions (expired ones leave when their expiry is processed). */
 export interface SessionsTable {
@@ -22,6 +22,8 @@ export interface SessionsTable {
   /** SHA-256 of the session token (the token itself is never stored). */
   token_hash: string;
   mfa_authenticated: boolean;
+  /** When the MFA code was checked (aws:MultiFactorAuthAge counts from here); null without MFA. */
+  mfa_authenticated_at: Date | null;
   chained: boolean;
   issued_at: Date;
   expires_at: Date;

@@ -1,8 +1,30 @@
 import type { AccountRow } from '@warden/db';
-import type { CreatedAccount } from '@warden/iam';
+import { type AccountSettings, type CreatedAccount, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
 import { mutationErrors, queryErrors } from './result-names.js';
+
+const SignInThrottleRef = builder.objectRef<SignInThrottleSettings>('SignInThrottle').implement({
+  description: 'After failuresBeforeDelay consecutive failures (per user name, and per source address) each attempt waits a delay that doubles per failure up to maxDelaySeconds; after failuresBeforeLockout, sign-in is locked for lockoutSeconds.',
+  fields: (t) => ({
+    failuresBeforeDelay: t.exposeInt('failuresBeforeDelay'),
+    baseDelaySeconds: t.exposeInt('baseDelaySeconds'),
+    maxDelaySeconds: t.exposeInt('maxDelaySeconds'),
+    failuresBeforeLockout: t.exposeInt('failuresBeforeLockout'),
+    lockoutSeconds: t.exposeInt('lockoutSeconds'),
+  }),
+});
+
+const SignInThrottleInput = builder.inputType('SignInThrottleInput', {
+  description: 'A value left out keeps its default.',
+  fields: (f) => ({
+    failuresBeforeDelay: f.int({ required: false }),
+    baseDelaySeconds: f.int({ required: false }),
+    maxDelaySeconds: f.int({ required: false }),
+    failuresBeforeLockout: f.int({ required: false }),
+    lockoutSeconds: f.int({ required: false }),
+  }),
+});
 
 export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
   description: 'A tenant: a 12-digit id, and optionally a globally unique alias for its sign-in URL.',
@@ -12,6 +34,8 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     name: t.exposeString('name'),
     isManagementAccount: t.exposeBoolean('is_management'),
     warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.', resolve: (account, _args, { iam, caller }) => iam.warnings.forAccount(caller, account) }),
+    requireMfaForConsole: t.boolean({ description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.', resolve: (account) => account.settings['requireMfaForConsole'] === true }),
+    signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => ({ ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings['signInThrottle'] as Partial<SignInThrottleSettings> | null | undefined) ?? {}) }) }),
     maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),
@@ -49,7 +73,28 @@ builder.mutationField('updateAccountSettings', (t) =>
   t.field({
     type: AccountRef,
     errors: mutationErrors('updateAccountSettings'),
-    args: { input: t.arg({ type: builder.inputType('UpdateAccountSettingsInput', { fields: (f) => ({ maxAccessKeyAgeDays: f.int({ required: false, description: 'null turns it off.' }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.updateSettings(caller, { maxAccessKeyAgeDays: input.maxAccessKeyAgeDays ?? null }), iam.accounts.current(caller)),
+    description: 'Changes the settings given; a setting left out keeps its value, null turns it off (or back to its defaults).',
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateAccountSettingsInput', {
+          fields: (f) => ({
+            maxAccessKeyAgeDays: f.int({ required: false, description: 'null turns it off.' }),
+            requireMfaForConsole: f.boolean({ required: false }),
+            signInThrottle: f.field({ type: SignInThrottleInput, required: false, description: 'null restores the defaults.' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => {
+      const settings: { -readonly [K in keyof AccountSettings]: AccountSettings[K] } = {};
+      if (input.maxAccessKeyAgeDays !== undefined) settings.maxAccessKeyAgeDays = input.maxAccessKeyAgeDays;
+      if (input.requireMfaForConsole !== undefined) settings.requireMfaForConsole = input.requireMfaForConsole;
+      if (input.signInThrottle !== undefined) {
+        settings.signInThrottle = input.signInThrottle === null ? null : (Object.fromEntries(Object.entries(input.signInThrottle).filter(([, value]) => value !== null && value !== undefined)) as Partial<SignInThrottleSettings>);
+      }
+      await iam.accounts.updateSettings(caller, settings);
+      return iam.accounts.current(caller);
+    },
   }),
 );

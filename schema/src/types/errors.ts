@@ -10,6 +10,9 @@ import {
   NoSuchEntityError,
   PasswordPolicyViolationError,
   InvalidUserTypeError,
+  InvalidAuthenticationCodeError,
+  SignInFailedError,
+  SignInThrottledError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -54,6 +57,23 @@ builder.objectType(AccessDeniedError, {
 errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks a naming rule or limit.');
 errorType(PasswordPolicyViolationError, 'PasswordPolicyViolationError', "The password does not meet the account's password policy; the message names the rule.");
 errorType(InvalidUserTypeError, 'InvalidUserTypeError', 'The operation is not for this kind of principal.');
+errorType(InvalidAuthenticationCodeError, 'InvalidAuthenticationCodeError', 'The MFA codes do not match the device, or were already used.');
+builder.objectType(SignInFailedError, {
+  name: 'SignInFailedError',
+  description: 'The sign-in failed. The message is the same whatever the cause, so that it tells nothing about which users exist.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof SignInFailedError,
+});
+builder.objectType(SignInThrottledError, {
+  name: 'SignInThrottledError',
+  description: 'Too many failed sign-ins for this user or from this address.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof SignInThrottledError,
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds'),
+    locked: t.exposeBoolean('locked', { description: 'A lockout (an administrator can clear it with clearSignInLockout), not just a delay.' }),
+  }),
+});
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
@@ -90,6 +110,12 @@ export const MUTATION_ERRORS = [
 
 /** The errors of a mutation that sets a password. */
 export const PASSWORD_MUTATION_ERRORS = [...MUTATION_ERRORS, PasswordPolicyViolationError, InvalidUserTypeError];
+
+/** The errors of an MFA device operation that checks codes. */
+export const MFA_MUTATION_ERRORS = [...MUTATION_ERRORS, InvalidAuthenticationCodeError];
+
+/** The errors of signIn. */
+export const SIGN_IN_ERRORS = [SignInFailedError, SignInThrottledError, AccessDeniedError, InvalidInputError, PasswordPolicyViolationError];
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

@@ -55,6 +55,8 @@ builder.mutationField('assumeRole', (t) =>
             policyArns: f.stringList({ required: false }),
             tags: f.field({ type: [TagInput], required: false }),
             sourceIdentity: f.string({ required: false }),
+            serialNumber: f.string({ required: false, description: "MFA: the caller's device (its ARN)." }),
+            tokenCode: f.string({ required: false, description: 'MFA: the code the device shows now.' }),
           }),
         }),
         required: true,
@@ -68,7 +70,7 @@ builder.mutationField('getSessionToken', (t) =>
   t.field({
     type: CredentialsRef,
     errors: mutationErrors('getSessionToken'),
-    args: { input: t.arg({ type: builder.inputType('GetSessionTokenInput', { fields: (f) => ({ durationSeconds: f.int({ required: false }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('GetSessionTokenInput', { fields: (f) => ({ durationSeconds: f.int({ required: false }), serialNumber: f.string({ required: false, description: "MFA: the caller's device (its ARN); the credentials then carry aws:MultiFactorAuthPresent true." }), tokenCode: f.string({ required: false, description: 'MFA: the code the device shows now.' }) }) }), required: true }) },
     resolve: (_r, { input }, { iam, caller }) => iam.sts.getSessionToken(caller, input),
   }),
 );

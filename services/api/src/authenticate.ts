@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type Caller, type CredentialResolver, type CurrentCredential, tokenHash } from '@warden/iam';
+import { type Caller, type CredentialResolver, type CurrentCredential, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
 import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
 
@@ -59,6 +59,27 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
   } else if (verified.securityToken !== undefined) {
     throw new AuthenticationError('The security token included in the request is invalid: long-term access keys take no session token.', 'INVALID_SECURITY_TOKEN');
   }
+  return callerFrom(credential, facts, settings.region);
+}
+
+/**
+ * A console session's bearer token (`Authorization: Bearer TOKEN`, or the sign-in page's cookie):
+ * it stands for the session's temporary credentials, so only console sessions accept it, and the
+ * same checks apply (the token's hash, expiry, revocation).
+ */
+export async function authenticateBearer(token: string, facts: RequestFacts, settings: AuthenticationSettings): Promise<Caller> {
+  const parts = parseConsoleToken(token.trim());
+  const invalid = () => new AuthenticationError('The bearer token is not valid: sign in again.', 'INVALID_BEARER_TOKEN');
+  if (!parts) throw invalid();
+  const credential = await settings.credentials.resolve(parts.accessKeyId);
+  const session = credential?.caller.session;
+  if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !sameHash(tokenHash(parts.sessionToken), credential.sessionTokenHash)) throw invalid();
+  if (!credential.active) throw invalid();
+  if (facts.now.getTime() >= session.expiresAt.getTime()) throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
+  return callerFrom(credential, facts, settings.region);
+}
+
+function callerFrom(credential: CurrentCredential, facts: RequestFacts, region: string): Caller {
   const session = credential.caller.session;
   return {
     ...credential.caller,
@@ -67,11 +88,16 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
     ...(facts.sourceIp ? { sourceIp: facts.sourceIp } : {}),
     ...(facts.userAgent ? { userAgent: facts.userAgent } : {}),
     requestContext: {
-      ...requestContext(facts, settings.region),
+      ...requestContext(facts, region),
+      // AWS: for temporary credentials, MultiFactorAuthPresent says whether MFA was used, and
+      // MultiFactorAuthAge (seconds since) is present only when it was. Long-term keys carry neither.
       ...(session
         ? {
             'aws:TokenIssueTime': session.issuedAt.toISOString(),
             'aws:MultiFactorAuthPresent': session.mfaAuthenticated ? 'true' : 'false',
+            ...(session.mfaAuthenticated && session.mfaAuthenticatedAt
+              ? { 'aws:MultiFactorAuthAge': String(Math.max(0, Math.floor((facts.now.getTime() - session.mfaAuthenticatedAt.getTime()) / 1000))) }
+              : {}),
             ...(session.sourceIdentity ? { 'aws:SourceIdentity': session.sourceIdentity } : {}),
           }
         : {}),
@@ -90,7 +116,6 @@ export function requestContext(facts: RequestFacts, region: string): Record<stri
     'aws:EpochTime': String(Math.floor(facts.now.getTime() / 1000)),
     'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
     'aws:RequestedRegion': region,
-    'aws:MultiFactorAuthPresent': 'false',
     ...(facts.sourceIp ? { 'aws:SourceIp': facts.sourceIp } : {}),
     ...(facts.userAgent ? { 'aws:UserAgent': facts.userAgent } : {}),
   };

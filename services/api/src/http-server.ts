@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { IamService } from '@warden/iam';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { AuthenticationError, authenticate, type AuthenticationSettings } from './authenticate.js';
+import { AuthenticationError, authenticate, authenticateBearer, type AuthenticationSettings } from './authenticate.js';
+import { isSignInOnly } from './anonymous-operation.js';
+import { handleSignInPage, sessionCookieOf } from './sign-in-page.js';
+import { anonymousContext } from './yoga.js';
 import type { Logger } from './logger.js';
 import type { ServerContext } from './yoga.js';
 
@@ -81,6 +84,13 @@ function parseParams(body: Buffer): OperationParams | undefined {
   return candidate as unknown as OperationParams;
 }
 
+/** A POST of one JSON operation that only signs in. */
+function isAnonymousSignIn(request: IncomingMessage, body: Buffer): boolean {
+  if (request.method !== 'POST' || !(request.headers['content-type'] ?? '').startsWith('application/json')) return false;
+  const params = parseParams(body);
+  return params !== undefined && isSignInOnly(params.query, params.operationName);
+}
+
 function sourceIpOf(request: IncomingMessage): string | undefined {
   const address = request.socket.remoteAddress;
   return address?.startsWith('::ffff:') ? address.slice(7) : address;
@@ -108,6 +118,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
     if (path === '/health') {
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path.startsWith('/signin/') || path === '/signin') {
+      const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: sourceIpOf(request), maxBodyBytes: Math.min(options.maxBodyBytes, 16_384) });
+      finish(status);
       return;
     }
     if (path !== '/graphql') {
@@ -142,13 +157,25 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
 
-    let caller;
+    const facts = { requestId, sourceIp: sourceIpOf(request), userAgent: request.headers['user-agent'], secureTransport: false, now: now() };
+    const authorization = request.headers.authorization;
+    const cookieToken = authorization === undefined ? sessionCookieOf(request.headers.cookie) : undefined;
+    let context: ServerContext;
+    let accessKeyId: string | undefined;
     try {
-      caller = await authenticate(
-        { method: request.method ?? 'GET', path, query, headers: request.headers, body },
-        { requestId, sourceIp: sourceIpOf(request), userAgent: request.headers['user-agent'], secureTransport: false, now: now() },
-        options.authentication,
-      );
+      if (authorization?.startsWith('Bearer ') || cookieToken !== undefined) {
+        // A console session: its bearer token, or the cookie the sign-in page set (SameSite=Strict,
+        // so a browser never sends it with another site's request).
+        const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, options.authentication);
+        context = { iam: options.iam, caller, request: facts };
+        accessKeyId = caller.accessKeyId;
+      } else if (authorization === undefined && request.headers['x-amz-date'] === undefined && !query.includes('X-Amz-Signature') && isAnonymousSignIn(request, body)) {
+        context = anonymousContext(options.iam, facts);
+      } else {
+        const caller = await authenticate({ method: request.method ?? 'GET', path, query, headers: request.headers, body }, facts, options.authentication);
+        context = { iam: options.iam, caller, request: facts };
+        accessKeyId = caller.accessKeyId;
+      }
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
@@ -162,10 +189,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json')) {
       const params = parseParams(body);
       if (params) {
-        const result = await options.yoga.getResultForParams({ params, request: new Request(url, { method: 'POST' }) }, { iam: options.iam, caller });
+        const result = await options.yoga.getResultForParams({ params, request: new Request(url, { method: 'POST' }) }, context);
         if (result && !(Symbol.asyncIterator in result)) {
           sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
-          finish(200, caller.accessKeyId);
+          finish(200, accessKeyId);
           return;
         }
       }
@@ -179,7 +206,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const result = await options.yoga.fetch(
       url,
       { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
-      { iam: options.iam, caller },
+      context,
     );
     const responseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };
     result.headers.forEach((value, name) => {
@@ -189,6 +216,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
     responseHeaders['content-length'] = String(payload.length);
     response.writeHead(result.status, responseHeaders);
     response.end(payload);
-    finish(result.status, caller.accessKeyId);
+    finish(result.status, accessKeyId);
   }
 }

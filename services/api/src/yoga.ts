@@ -4,6 +4,7 @@ import { schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { depthLimitRule } from './depth-limit.js';
+import { AuthenticationError, type RequestFacts } from './authenticate.js';
 
 /**
  * The GraphQL engine. Error masking stays on: expected failures are typed results and
@@ -13,6 +14,21 @@ import { depthLimitRule } from './depth-limit.js';
 export interface ServerContext {
   readonly iam: IamService;
   readonly caller: Caller;
+  readonly request: RequestFacts;
+}
+
+/**
+ * The context of a request without credentials, which may only sign in: any resolver that asks
+ * who the caller is gets UNAUTHENTICATED (isSignInOnly keeps other operations out before this).
+ */
+export function anonymousContext(iam: IamService, request: RequestFacts): ServerContext {
+  return {
+    iam,
+    request,
+    get caller(): Caller {
+      throw new AuthenticationError('The request is not signed: sign it with SigV4, or send a console session\'s bearer token.', 'MISSING_AUTHENTICATION');
+    },
+  };
 }
 
 export const MAX_QUERY_DEPTH = 12;

@@ -9,7 +9,7 @@ export type CallerKind = 'root' | 'user' | 'assumed-role' | 'federated-user';
 /** What a caller authenticated with temporary credentials brings from its session. */
 export interface CallerSession {
   readonly sessionId: string;
-  readonly kind: 'assumed-role' | 'session-token' | 'federation';
+  readonly kind: 'assumed-role' | 'session-token' | 'federation' | 'console';
   readonly roleId: string | null;
   readonly userId: string | null;
   readonly sessionName: string;
@@ -17,6 +17,8 @@ export interface CallerSession {
   readonly sessionPolicies: readonly { name: string; document: string }[];
   readonly sourceIdentity: string | null;
   readonly mfaAuthenticated: boolean;
+  /** When MFA was performed; aws:MultiFactorAuthAge is the seconds since. */
+  readonly mfaAuthenticatedAt: Date | null;
   readonly chained: boolean;
   readonly issuedAt: Date;
   readonly expiresAt: Date;

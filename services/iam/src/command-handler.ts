@@ -49,9 +49,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   } catch (error) {
     throw translateProjectionError(error);
   }
-  // Sessions change nothing that authorization caches (policies, keys, principals), and bumping the
-  // epoch for each would serialize every assumeRole of an account on one row and empty its caches.
-  if (!request.streamId.startsWith('session/')) {
+  if (changesCachedState(request.streamId, events)) {
     await trx
       .updateTable('accounts')
       .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') as never }))
@@ -61,12 +59,25 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
 }
 
+/**
+ * Whether the events change what authentication and authorization cache per account epoch
+ * (policies, keys, principals, sessions' validity). Issuing a session, a sign-in attempt and an MFA
+ * device's use do not, and bumping the epoch for each would serialize every sign-in and assumeRole
+ * of an account on one row and empty its caches. A session revoked (signed out) does: a cached
+ * credential must not outlive it.
+ */
+function changesCachedState(streamId: string, events: readonly DomainEvent[]): boolean {
+  if (streamId.startsWith('session/')) return events.some((event) => event.type === 'SessionRevoked');
+  return !streamId.startsWith('sign-in/') && !streamId.startsWith('mfa-device/');
+}
+
 const UNIQUE_NAMES: Readonly<Record<string, string>> = {
   users_name_unique: 'A user with that name already exists.',
   groups_name_unique: 'A group with that name already exists.',
   roles_name_unique: 'A role with that name already exists.',
   policies_name_unique: 'A policy with that name already exists.',
   accounts_alias_key: 'That account alias is taken.',
+  mfa_devices_serial_unique: 'MFA device with that name already exists.',
 };
 
 /** A read model's unique constraint is the final word on names: report it as AWS does. */

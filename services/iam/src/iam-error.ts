@@ -12,7 +12,10 @@ export type IamErrorCode =
   | 'InvalidInput'
   | 'ConcurrentModification'
   | 'PasswordPolicyViolation'
-  | 'InvalidUserType';
+  | 'InvalidUserType'
+  | 'InvalidAuthenticationCode'
+  | 'SignInFailed'
+  | 'SignInThrottled';
 
 export class IamError extends Error {
   constructor(
@@ -94,5 +97,39 @@ export class PasswordPolicyViolationError extends IamError {
 export class InvalidUserTypeError extends IamError {
   constructor(message: string) {
     super('InvalidUserType', message);
+  }
+}
+
+/** An MFA code that does not match the device, or was already used (AWS's InvalidAuthenticationCode). */
+export class InvalidAuthenticationCodeError extends IamError {
+  constructor(message: string) {
+    super('InvalidAuthenticationCode', message);
+  }
+}
+
+/**
+ * A console sign-in that failed. The message is the same whatever the cause (unknown account or
+ * user, no password, wrong password, wrong or replayed MFA code), so that it tells nothing about
+ * which users exist; the audit log records the cause.
+ */
+export class SignInFailedError extends IamError {
+  static readonly MESSAGE = 'Your authentication information is incorrect. Please try again.';
+  constructor() {
+    super('SignInFailed', SignInFailedError.MESSAGE);
+  }
+}
+
+/** Too many failed sign-ins for this user or from this address: retry after the delay, or ask an admin to clear the lockout. */
+export class SignInThrottledError extends IamError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly locked: boolean,
+  ) {
+    super(
+      'SignInThrottled',
+      locked
+        ? `Too many failed sign-in attempts: sign-in is locked for ${retryAfterSeconds} seconds, or until an administrator clears the lockout.`
+        : `Too many failed sign-in attempts: try again in ${retryAfterSeconds} seconds.`,
+    );
   }
 }

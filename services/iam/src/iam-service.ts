@@ -12,6 +12,8 @@ import { RoleOperations } from './roles/role-operations.js';
 import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
 import { UserOperations } from './users/user-operations.js';
+import { MfaOperations } from './mfa/mfa-operations.js';
+import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -29,8 +31,10 @@ export class IamService {
   readonly sts: StsOperations;
   readonly passwords: PasswordOperations;
   readonly warnings: PermissionWarnings;
+  readonly mfa: MfaOperations;
+  readonly signIn: SignInOperations;
 
-  constructor(options: IamCoreOptions) {
+  constructor(options: IamCoreOptions & { readonly verifyPassword?: SignInDependencies['verify'] }) {
     this.core = new IamCore(options);
     this.accounts = new AccountOperations(this.core);
     this.users = new UserOperations(this.core);
@@ -41,9 +45,11 @@ export class IamService {
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
-    this.sts = new StsOperations(this.core);
+    this.mfa = new MfaOperations(this.core);
+    this.sts = new StsOperations(this.core, this.mfa);
     this.passwords = new PasswordOperations(this.core);
     this.warnings = new PermissionWarnings(this.core);
+    this.signIn = new SignInOperations(this.core, { sts: this.sts, mfa: this.mfa, passwords: this.passwords, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -12,7 +12,11 @@ export { deactivateStaleAccessKeys, type UnusedAccessKey, unusedAccessKeys } fro
 export type { AccountSettings } from './accounts/account.events.js';
 export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './passwords/password-policy.js';
 export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './command-context.js';
-export { type AssumedRole, type AssumeRoleInput, type FederationToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
+export { type AssumedRole, type AssumeRoleInput, type ConsoleSession, type FederationToken, parseConsoleToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
+export type { CreatedVirtualMfaDevice } from './mfa/mfa-operations.js';
+export { codeAtStep, stepAt, TOTP_PERIOD_SECONDS } from './mfa/totp.js';
+export type { SignInInput, SignInOutcome, SignInRequest } from './sign-in/sign-in-operations.js';
+export { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './sign-in/sign-in-throttle.js';
 export { Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
 export * from './iam-error.js';
 export { IamService } from './iam-service.js';

@@ -14,6 +14,10 @@ import { projectSessionEvent } from './sessions/sessions.projection.js';
 import { projectRoleEvent } from './roles/roles.projection.js';
 import type { UserEvent } from './users/user.events.js';
 import { projectUserEvent } from './users/users.projection.js';
+import type { MfaDeviceEvent } from './mfa/mfa-device.events.js';
+import { projectMfaDeviceEvent } from './mfa/mfa-devices.projection.js';
+import type { SignInEvent } from './sign-in/sign-in.events.js';
+import { projectSignInEvent } from './sign-in/sign-in.projection.js';
 
 /**
  * Every inline projection, dispatched by the stream the event belongs to. Live appends and replay
@@ -36,6 +40,10 @@ export async function projectEvent(trx: Transaction<Database>, stored: StoredEve
       return projectManagedPolicyEvent(trx, stored, event as ManagedPolicyEvent);
     case 'session':
       return projectSessionEvent(trx, stored, event as SessionEvent);
+    case 'mfa-device':
+      return projectMfaDeviceEvent(trx, stored, event as MfaDeviceEvent);
+    case 'sign-in':
+      return projectSignInEvent(trx, stored, event as SignInEvent);
     case 'keyring':
       return projectKeyringEvent(trx, stored, event as KeyringEvent);
     default:

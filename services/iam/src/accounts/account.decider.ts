@@ -3,6 +3,7 @@ import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { checkAccountAlias, DEFAULT_QUOTAS } from '../naming/index.js';
 import { checkPasswordPolicy, type PasswordPolicy } from '../passwords/password-policy.js';
+import { checkSignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
 import { type AccountEvent, type AccountSettings, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
 
 /**
@@ -20,7 +21,12 @@ export type AccountCommand =
   | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
   | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
   | { type: 'DeleteRootAccessKey'; accessKeyId: string }
-  | { type: 'ReencryptRootAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData };
+  | { type: 'ReencryptRootAccessKeySecret'; accessKeyId: string; secret: EncryptedSecretData }
+  | { type: 'SetRootLoginProfile'; email: string; passwordHash: EncryptedSecretData }
+  | { type: 'ReencryptRootPasswordHash'; passwordHash: EncryptedSecretData };
+
+/** An email address as people type them: one @, no spaces, a dot in the domain; at most 254 characters (RFC 5321). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function requireAccount(state: AccountState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The account cannot be found.');
@@ -59,6 +65,8 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       if (days !== undefined && days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) {
         throw new InvalidInputError('maxAccessKeyAgeDays must be a whole number of days from 1 to 3650, or null to turn it off.');
       }
+      const throttleProblem = command.settings.signInThrottle ? checkSignInThrottleSettings(command.settings.signInThrottle) : undefined;
+      if (throttleProblem) throw new InvalidInputError(throttleProblem);
       return [{ type: 'AccountSettingsUpdated', data: { settings: command.settings } }];
     }
     case 'UpdateAccountPasswordPolicy':
@@ -82,6 +90,13 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       requireAccount(state);
       if (!(command.accessKeyId in state.rootAccessKeys)) throw new NoSuchEntityError(`The Access Key with id ${command.accessKeyId} cannot be found.`);
       return [{ type: 'RootAccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
+    case 'SetRootLoginProfile':
+      requireAccount(state);
+      if (command.email.length > 254 || !EMAIL.test(command.email)) throw new InvalidInputError('The root email must be an email address (name@domain), at most 254 characters.');
+      return [{ type: 'RootLoginProfileSet', data: { email: command.email, passwordHash: command.passwordHash } }];
+    case 'ReencryptRootPasswordHash':
+      if (!state.hasRootLogin) return [];
+      return [{ type: 'RootPasswordHashReencrypted', data: { passwordHash: command.passwordHash } }];
     case 'ReencryptRootAccessKeySecret':
       if (!(command.accessKeyId in state.rootAccessKeys)) return [];
       return [{ type: 'RootAccessKeySecretReencrypted', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];

@@ -32,7 +32,7 @@ const account = (...more: AccountEvent[]) => given(accountDecider, [created(), .
 describe('CreateAccount', () => {
   it('creates the account', () => {
     const state = given(accountDecider, []).when(createAccount({ isManagement: true })).then([created({ isManagement: true })]);
-    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false });
+    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false });
   });
 
   it('refuses to create an account that exists', () => {
@@ -240,5 +240,36 @@ describe('account password policy (UpdateAccountPasswordPolicy, DeleteAccountPas
     const state = account(updated(policy())).when({ type: 'DeleteAccountPasswordPolicy' }).then([{ type: 'AccountPasswordPolicyDeleted', data: {} }]);
     expect(state.hasPasswordPolicy).toBe(false);
     account().when({ type: 'DeleteAccountPasswordPolicy' }).thenThrows(NoSuchEntityError, /no password policy/);
+  });
+});
+
+describe('SetRootLoginProfile', () => {
+  it("sets the root user's email and password hash, and again over an existing one", () => {
+    const set: AccountEvent = { type: 'RootLoginProfileSet', data: { email: 'owner@example.com', passwordHash: SECRET } };
+    const state = account().when({ type: 'SetRootLoginProfile', email: 'owner@example.com', passwordHash: SECRET }).then([set]);
+    expect(state.hasRootLogin).toBe(true);
+    account(set).when({ type: 'SetRootLoginProfile', email: 'new@example.com', passwordHash: SECRET }).then([{ type: 'RootLoginProfileSet', data: { email: 'new@example.com', passwordHash: SECRET } }]);
+  });
+
+  it.each(['owner', 'owner@', '@example.com', 'a b@example.com', `${'x'.repeat(250)}@example.com`])('refuses %j as a root email', (email) => {
+    account().when({ type: 'SetRootLoginProfile', email, passwordHash: SECRET }).thenThrows(InvalidInputError, /email address/);
+  });
+
+  it('re-encrypts the root password hash only when there is one', () => {
+    account().when({ type: 'ReencryptRootPasswordHash', passwordHash: SECRET }).then([]);
+    account({ type: 'RootLoginProfileSet', data: { email: 'owner@example.com', passwordHash: SECRET } })
+      .when({ type: 'ReencryptRootPasswordHash', passwordHash: SECRET })
+      .then([{ type: 'RootPasswordHashReencrypted', data: { passwordHash: SECRET } }]);
+  });
+});
+
+describe('UpdateAccountSettings (sign-in)', () => {
+  it('accepts throttling thresholds in bounds and MFA for console users', () => {
+    const settings = { signInThrottle: { failuresBeforeLockout: 5 }, requireMfaForConsole: true };
+    account().when({ type: 'UpdateAccountSettings', settings }).then([{ type: 'AccountSettingsUpdated', data: { settings } }]);
+  });
+
+  it('refuses thresholds out of bounds', () => {
+    account().when({ type: 'UpdateAccountSettings', settings: { signInThrottle: { lockoutSeconds: 5 } } }).thenThrows(InvalidInputError, /lockoutSeconds/);
   });
 });

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import type { PasswordPolicy } from '../passwords/password-policy.js';
+import type { SignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
 
 /** Events of an account's stream (`account/ACCOUNT_ID`), including its root user's access keys. */
 export type AccountEvent =
@@ -14,12 +15,19 @@ export type AccountEvent =
   | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
   | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>
-  | DomainEvent<'RootAccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>;
+  | DomainEvent<'RootAccessKeySecretReencrypted', { accessKeyId: string; secret: EncryptedSecretData }>
+  /** The root user's console login: its email, and its password hashed (argon2id) then encrypted. */
+  | DomainEvent<'RootLoginProfileSet', { email: string; passwordHash: EncryptedSecretData }>
+  | DomainEvent<'RootPasswordHashReencrypted', { passwordHash: EncryptedSecretData }>;
 
 /** Per-account settings (null: off). */
 export interface AccountSettings {
   /** Access keys older than this many days are deactivated by the access-key hygiene job. */
   readonly maxAccessKeyAgeDays?: number | null;
+  /** Console sign-in throttling thresholds; a value left out keeps its default. */
+  readonly signInThrottle?: Partial<SignInThrottleSettings> | null;
+  /** Every console user must sign in with MFA; one without a device is asked to enrol one at sign-in. */
+  readonly requireMfaForConsole?: boolean | null;
 }
 
 export interface AccountState {
@@ -29,9 +37,10 @@ export interface AccountState {
   readonly quotas: Readonly<Record<string, number>>;
   readonly rootAccessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
   readonly hasPasswordPolicy: boolean;
+  readonly hasRootLogin: boolean;
 }
 
-export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false };
+export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false };
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
@@ -54,7 +63,10 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'RootAccessKeyStatusUpdated':
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: event.data.status } };
     case 'RootAccessKeySecretReencrypted':
+    case 'RootPasswordHashReencrypted':
       return state;
+    case 'RootLoginProfileSet':
+      return { ...state, hasRootLogin: true };
     case 'RootAccessKeyDeleted': {
       const rootAccessKeys = { ...state.rootAccessKeys };
       delete rootAccessKeys[event.data.accessKeyId];

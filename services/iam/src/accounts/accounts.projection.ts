@@ -48,6 +48,20 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
       return insertAccessKey(trx, accountId, event.data.accessKeyId, null, event.data.secret, at);
     case 'RootAccessKeyStatusUpdated':
       return setAccessKeyStatus(trx, accountId, event.data.accessKeyId, event.data.status);
+    case 'RootLoginProfileSet':
+      await trx
+        .updateTable('accounts')
+        .set({ root_login: JSON.stringify({ email: event.data.email, passwordHash: event.data.passwordHash, passwordChangedAt: at.toISOString() }) as never })
+        .where('account_id', '=', accountId)
+        .execute();
+      return;
+    case 'RootPasswordHashReencrypted':
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ root_login: eb('root_login', '||', JSON.stringify({ passwordHash: event.data.passwordHash }) as never) as never }))
+        .where('account_id', '=', accountId)
+        .execute();
+      return;
     case 'RootAccessKeySecretReencrypted':
       return setAccessKeySecret(trx, accountId, event.data.accessKeyId, event.data.secret);
     case 'RootAccessKeyDeleted':

@@ -90,6 +90,7 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     sessionPolicies: session.session_policies,
     sourceIdentity: session.source_identity,
     mfaAuthenticated: session.mfa_authenticated,
+    mfaAuthenticatedAt: session.mfa_authenticated_at ? new Date(session.mfa_authenticated_at) : null,
     chained: session.chained,
     issuedAt: new Date(session.issued_at),
     expiresAt: new Date(session.expires_at),

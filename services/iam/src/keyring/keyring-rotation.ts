@@ -9,7 +9,9 @@ import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import { sessionSecretContext } from '../sts/sts-operations.js';
 import { userDecider } from '../users/user.decider.js';
-import { passwordContext } from '../passwords/password-hashing.js';
+import { passwordContext, rootPasswordContext } from '../passwords/password-hashing.js';
+import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
+import { mfaSeedContext } from '../mfa/mfa-device-lookups.js';
 import { keyringDecider } from './keyring.decider.js';
 import { KEYRING_STREAM } from './keyring.events.js';
 import type { LiveKeyring } from './live-keyring.js';
@@ -20,7 +22,7 @@ import type { LiveKeyring } from './live-keyring.js';
  *    active (`KeyringDataKeyCreated`); older keys stay for decryption;
  * 2. stored secrets under older keys are re-encrypted under the active one, in batches
  *    (`AccessKeySecretReencrypted`, `RootAccessKeySecretReencrypted`, `SessionSecretReencrypted`,
- *    `PasswordHashReencrypted`).
+ *    `PasswordHashReencrypted`, `RootPasswordHashReencrypted`, `MFASeedReencrypted`).
  * Secrets made under an older key keep working throughout: decryption finds every key.
  */
 export interface RotationResult {
@@ -74,8 +76,46 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
     .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' <> ${active} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId != $k)', jsonb_build_object('k', ${active}::text)))`)
     .limit(Math.max(0, limit - keys.length - sessions.length))
     .execute();
+  const seeds = await core.db
+    .selectFrom('mfa_devices')
+    .select(['account_id', 'device_id', 'seed'])
+    .where(sql<boolean>`seed->>'keyId' <> ${active}`)
+    .limit(Math.max(0, limit - keys.length - sessions.length - profiles.length))
+    .execute();
+  const rootLogins = await core.db
+    .selectFrom('accounts')
+    .select(['account_id', 'root_login'])
+    .where(sql<boolean>`root_login->'passwordHash'->>'keyId' <> ${active}`)
+    .limit(Math.max(0, limit - keys.length - sessions.length - profiles.length - seeds.length))
+    .execute();
   const occurredAt = core.clock.now();
   let done = 0;
+  for (const device of seeds) {
+    await keyring.ensure(device.seed.keyId);
+    const context = mfaSeedContext(device.account_id, device.device_id);
+    const seed = keyring.encrypt(keyring.decrypt(device.seed, context), context);
+    await inAccountTransaction(core.db, device.account_id, (trx) =>
+      handleCommand(trx, mfaDeviceDecider, { accountId: device.account_id, streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt }),
+    );
+    done++;
+  }
+  for (const account of rootLogins) {
+    if (!account.root_login) continue;
+    await keyring.ensure(account.root_login.passwordHash.keyId);
+    const context = rootPasswordContext(account.account_id);
+    const changed = await core.writing(account.account_id, () =>
+      inAccountTransaction(core.db, account.account_id, async (trx) => {
+        // Locked and read again: a root password set since the scan must not be overwritten.
+        const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
+        const current = row?.root_login;
+        if (!current || !keyring.keyIds.includes(current.passwordHash.keyId)) return false;
+        const passwordHash = keyring.encrypt(keyring.decrypt(current.passwordHash, context), context);
+        await handleCommand(trx, accountDecider, { accountId: account.account_id, streamId: `account/${account.account_id}`, command: { type: 'ReencryptRootPasswordHash', passwordHash }, metadata: METADATA, occurredAt });
+        return true;
+      }),
+    );
+    if (changed) done++;
+  }
   for (const key of keys) {
     await keyring.ensure(key.secret.keyId);
     const context = secretContext(key.account_id, key.access_key_id);
@@ -153,6 +193,8 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
           .select('user_id as access_key_id')
           .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' = ${key.key_id} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId == $k)', jsonb_build_object('k', ${key.key_id}::text)))`),
       )
+      .union(core.db.selectFrom('mfa_devices').select('device_id as access_key_id').where(sql<boolean>`seed->>'keyId' = ${key.key_id}`))
+      .union(core.db.selectFrom('accounts').select('account_id as access_key_id').where(sql<boolean>`root_login->'passwordHash'->>'keyId' = ${key.key_id}`))
       .limit(1)
       .execute();
     if (inUse.length > 0) continue;

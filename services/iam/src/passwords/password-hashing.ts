@@ -18,3 +18,7 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 export function passwordContext(accountId: string, userId: string): string {
   return `password:${accountId}:${userId}`;
 }
+
+export function rootPasswordContext(accountId: string): string {
+  return `password:${accountId}:root`;
+}

@@ -2,12 +2,12 @@ import type { Database, LoginProfileRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import type { Caller } from '../command-context.js';
-import { InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser, requireUser } from '../service/lookups.js';
 import { entityArn } from '../arns.js';
 import { userDecider } from '../users/user.decider.js';
-import { hashPassword, passwordContext, verifyPassword } from './password-hashing.js';
+import { hashPassword, passwordContext, rootPasswordContext, verifyPassword } from './password-hashing.js';
 import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
 
 /**
@@ -153,6 +153,24 @@ export class PasswordOperations {
       decider: userDecider,
       streamId: `user/${user.user_id}`,
       command: { type: 'ChangePassword' as const, passwordHash },
+    }));
+  }
+
+  /**
+   * The root user's console login: its email and password. Only the root user may set them (as in
+   * AWS, where no IAM policy reaches the root user's credentials). The root password follows AWS's
+   * root rules (the default policy's), not the account's policy, which is for IAM users.
+   */
+  async setRootLoginProfile(caller: Caller, input: { email: string; password: string }): Promise<void> {
+    if (caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} is not the root user: only the root user can set the root user's email and password.`);
+    checkPassword(input.password, null, {});
+    const passwordHash = this.core.keyring.encrypt(await hashPassword(input.password), rootPasswordContext(caller.accountId));
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:UpdateLoginProfile',
+      resource: caller.arn,
+      decider: accountDecider,
+      streamId: `account/${caller.accountId}`,
+      command: { type: 'SetRootLoginProfile' as const, email: input.email.trim(), passwordHash },
     }));
   }
 }

@@ -163,7 +163,8 @@ export class IamCore {
    */
   async callerCompiled(trx: Kysely<Database>, caller: Caller) {
     const session = caller.session;
-    const usesSessionPolicies = session !== undefined && session.kind !== 'session-token';
+    // A user's own session (GetSessionToken, console sign-in) has exactly the user's permissions.
+    const usesSessionPolicies = session !== undefined && session.kind !== 'session-token' && session.kind !== 'console';
     if (caller.accountEpoch !== undefined) {
       const cached = usesSessionPolicies
         ? this.authorizer.cachedSession(caller.accountId, session.sessionId, caller.accountEpoch)

@@ -11,6 +11,7 @@ import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIs
 export type SessionCommand =
   | { type: 'IssueSession'; data: SessionIssuedData }
   | { type: 'ExpireSession'; sessionId: string; now: Date }
+  | { type: 'RevokeSession'; sessionId: string }
   | { type: 'ReencryptSessionSecret'; sessionId: string; secret: EncryptedSecretData };
 
 export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
@@ -20,9 +21,13 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
       return [{ type: 'SessionIssued', data: command.data }];
     case 'ExpireSession':
       if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);
-      if (state.status === 'expired') return [];
+      if (state.status !== 'active') return [];
       if (command.now.getTime() < Date.parse(state.expiresAt)) throw new InvalidInputError(`Session ${command.sessionId} expires at ${state.expiresAt}, not yet.`);
       return [{ type: 'SessionExpired', data: { sessionId: command.sessionId } }];
+    case 'RevokeSession':
+      if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);
+      if (state.status !== 'active') return [];
+      return [{ type: 'SessionRevoked', data: { sessionId: command.sessionId } }];
     case 'ReencryptSessionSecret':
       if (state.status !== 'active') return [];
       return [{ type: 'SessionSecretReencrypted', data: { sessionId: command.sessionId, secret: command.secret } }];

@@ -7,7 +7,7 @@ import type { Tag } from '../naming/index.js';
  * the role (assumed-role sessions) or of the user (session tokens, federation). The secret is stored
  * encrypted and the session token only as its SHA-256 hash.
  */
-export type SessionKind = 'assumed-role' | 'session-token' | 'federation';
+export type SessionKind = 'assumed-role' | 'session-token' | 'federation' | 'console';
 
 export interface SessionIssuedData {
   readonly sessionId: string;
@@ -23,6 +23,8 @@ export interface SessionIssuedData {
   readonly secret: EncryptedSecretData;
   readonly tokenHash: string;
   readonly mfaAuthenticated: boolean;
+  /** ISO 8601: when the MFA code was checked (aws:MultiFactorAuthAge counts from it); absent without MFA. */
+  readonly mfaAuthenticatedAt?: string | null;
   readonly chained: boolean;
   /** ISO 8601. */
   readonly expiresAt: string;
@@ -31,10 +33,12 @@ export interface SessionIssuedData {
 export type SessionEvent =
   | DomainEvent<'SessionIssued', SessionIssuedData>
   | DomainEvent<'SessionExpired', { sessionId: string }>
+  /** Ended before its time: a console session signed out. */
+  | DomainEvent<'SessionRevoked', { sessionId: string }>
   | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>;
 
 export interface SessionState {
-  readonly status: 'none' | 'active' | 'expired';
+  readonly status: 'none' | 'active' | 'expired' | 'revoked';
   readonly expiresAt: string;
 }
 
@@ -46,6 +50,8 @@ export function evolveSession(state: SessionState, event: SessionEvent): Session
       return { status: 'active', expiresAt: event.data.expiresAt };
     case 'SessionExpired':
       return { ...state, status: 'expired' };
+    case 'SessionRevoked':
+      return { ...state, status: 'revoked' };
     case 'SessionSecretReencrypted':
       return state;
   }

@@ -25,6 +25,7 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
           secret: JSON.stringify(data.secret) as never,
           token_hash: data.tokenHash,
           mfa_authenticated: data.mfaAuthenticated,
+          mfa_authenticated_at: data.mfaAuthenticatedAt ? new Date(data.mfaAuthenticatedAt) : null,
           chained: data.chained,
           issued_at: stored.occurredAt,
           expires_at: new Date(data.expiresAt),
@@ -36,7 +37,8 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
     case 'SessionSecretReencrypted':
       await trx.updateTable('sessions').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
       return;
-    case 'SessionExpired': {
+    case 'SessionExpired':
+    case 'SessionRevoked': {
       const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
       if (row) await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', row.access_key_id).execute();

@@ -4,7 +4,7 @@ import { compilePolicy, describeDecision, evaluate, parseArn } from '@warden/pol
 import type { Kysely } from 'kysely';
 import { type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
-import type { Caller } from '../command-context.js';
+import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
@@ -17,6 +17,8 @@ import { requestTagContext } from '../users/user-operations.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
 import { findRole } from '../service/lookups.js';
+import type { MfaOperations } from '../mfa/mfa-operations.js';
+import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 
 /**
  * The security token service: temporary credentials (an `ASIA…` key id, a secret and a session
@@ -40,6 +42,9 @@ export interface AssumeRoleInput {
   readonly policyArns?: readonly string[] | null;
   readonly tags?: readonly Tag[] | null;
   readonly sourceIdentity?: string | null;
+  /** MFA: the caller's device and a current code from it. */
+  readonly serialNumber?: string | null;
+  readonly tokenCode?: string | null;
 }
 
 export interface AssumedRole {
@@ -60,6 +65,23 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
 const FEDERATED_NAME = /^[\w+=,.@-]{2,32}$/;
 
+export interface ConsoleSession {
+  readonly sessionId: string;
+  /** `Authorization: Bearer TOKEN`. Shown once; only its hash is stored. */
+  readonly token: string;
+  readonly expiration: Date;
+}
+
+export function consoleToken(accessKeyId: string, sessionToken: string): string {
+  return `${accessKeyId}.${sessionToken}`;
+}
+
+/** The parts of a console bearer token, or undefined when it is not one. */
+export function parseConsoleToken(token: string): { accessKeyId: string; sessionToken: string } | undefined {
+  const match = /^(ASIA[A-Z0-9]{16})\.([A-Za-z0-9+/=_-]{20,200})$/.exec(token);
+  return match ? { accessKeyId: match[1]!, sessionToken: match[2]! } : undefined;
+}
+
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -69,7 +91,25 @@ export function sessionSecretContext(accountId: string, accessKeyId: string): st
 }
 
 export class StsOperations {
-  constructor(private readonly core: IamCore) {}
+  constructor(
+    private readonly core: IamCore,
+    private readonly mfa: MfaOperations,
+  ) {}
+
+  /**
+   * AWS's SerialNumber and TokenCode: the code must come from the caller's own enabled device (an
+   * IAM user's, or the root user's) and is consumed. Returns when MFA was performed, or null when
+   * no serial number was given.
+   */
+  private async checkMfa(caller: Caller, serialNumber: string | null | undefined, tokenCode: string | null | undefined): Promise<Date | null> {
+    if (serialNumber == null && tokenCode == null) return null;
+    if (serialNumber == null || tokenCode == null) throw new InvalidInputError('SerialNumber and TokenCode go together: give both or neither.');
+    if (!/^\d{6}$/.test(tokenCode)) throw new InvalidInputError('TokenCode must be the six digits the MFA device shows.');
+    const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' && !caller.session ? caller.userId : undefined;
+    const accepted = ownerId ? await this.mfa.acceptCode(caller.accountId, ownerId, tokenCode, serialNumber, { actorArn: caller.arn, ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), ...(caller.requestId ? { requestId: caller.requestId } : {}) }) : undefined;
+    if (!accepted) throw new AccessDeniedError('MultiFactorAuthentication failed with invalid MFA one time pass code.');
+    return this.core.clock.now();
+  }
 
   /** Session policies: inline (validated as a session policy) plus up to 10 managed policy ARNs of the role's account or AWS's. */
   private async sessionPolicies(db: Kysely<Database>, accountId: string, policy: string | null | undefined, policyArns: readonly string[] | null | undefined) {
@@ -101,7 +141,7 @@ export class StsOperations {
     return { accessKeyId, secretAccessKey, sessionToken, secret: this.core.keyring.encrypt(secretAccessKey, sessionSecretContext(accountId, accessKeyId)) };
   }
 
-  private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<void> {
+  private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
     const metadata = {
       actorArn: caller.arn,
@@ -125,6 +165,62 @@ export class StsOperations {
     // Scheduling the expiry is best effort: the periodic sweep expires whatever a lost job missed,
     // and authentication refuses an expired session by its time alone.
     await this.core.onSessionIssued?.({ accountId, sessionId, expiresAt: new Date(data.expiresAt) }).catch(() => undefined);
+    return sessionId;
+  }
+
+  /**
+   * A console session for a principal that signed in: temporary credentials whose secret is never
+   * handed out, reached with a bearer token (`ACCESS_KEY_ID.SESSION_TOKEN`) instead of a signature.
+   * The principal's own policies apply, with aws:MultiFactorAuthPresent/Age from the sign-in.
+   */
+  async issueConsoleSession(
+    principal: { accountId: string; arn: string; userId: string | null; userName: string | null },
+    options: { durationSeconds: number; mfaAuthenticatedAt: Date | null; sourceIp?: string | undefined; userAgent?: string | undefined; requestId?: string | undefined },
+  ): Promise<ConsoleSession> {
+    const now = this.core.clock.now();
+    const expiration = new Date(now.getTime() + options.durationSeconds * 1000);
+    const credentials = this.newCredentials(principal.accountId);
+    const actor: Caller = {
+      accountId: principal.accountId,
+      arn: principal.arn,
+      kind: principal.userId ? 'user' : 'root',
+      requestContext: {},
+      ...(options.sourceIp ? { sourceIp: options.sourceIp } : {}),
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+      ...(options.requestId ? { requestId: options.requestId } : {}),
+    };
+    const sessionId = await this.issue(principal.accountId, actor, {
+      kind: 'console',
+      principalArn: principal.arn,
+      roleId: null,
+      userId: principal.userId,
+      sessionName: principal.userName ?? 'root',
+      sourceIdentity: null,
+      tags: [],
+      sessionPolicies: [],
+      mfaAuthenticated: options.mfaAuthenticatedAt !== null,
+      mfaAuthenticatedAt: options.mfaAuthenticatedAt?.toISOString() ?? null,
+      chained: false,
+      expiresAt: expiration.toISOString(),
+    }, credentials);
+    return { sessionId, token: consoleToken(credentials.accessKeyId, credentials.sessionToken), expiration };
+  }
+
+  /** Ends a console session now (signOut): its token is refused from then on. */
+  async revokeConsoleSession(caller: Caller): Promise<void> {
+    const session = caller.session;
+    if (!session || session.kind !== 'console') throw new InvalidInputError('signOut ends a console session: sign the request with the session\'s bearer token.');
+    await this.core.writing(caller.accountId, () =>
+      inAccountTransaction(this.core.db, caller.accountId, (trx) =>
+        handleCommand(trx, sessionDecider, {
+          accountId: caller.accountId,
+          streamId: `session/${session.sessionId}`,
+          command: { type: 'RevokeSession', sessionId: session.sessionId },
+          metadata: { ...eventMetadata(caller), resourceArn: caller.arn },
+          occurredAt: this.core.clock.now(),
+        }),
+      ),
+    );
   }
 
   async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {
@@ -143,6 +239,7 @@ export class StsOperations {
     if (tagProblem) throw new InvalidInputError(tagProblem);
     const chained = caller.kind === 'assumed-role';
     const targetAccount = roleArn.account;
+    const mfaAt = await this.checkMfa(caller, input.serialNumber, input.tokenCode);
     const now = this.core.clock.now();
 
     // The caller's own policies (its identity side) and the role, each read in its own account.
@@ -157,6 +254,7 @@ export class StsOperations {
     const context: Record<string, string | string[]> = {
       ...callerCompiled.principalContext,
       ...caller.requestContext,
+      ...(mfaAt ? { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '0' } : {}),
       'sts:RoleSessionName': input.roleSessionName,
       ...(input.externalId != null ? { 'sts:ExternalId': input.externalId } : {}),
       ...(sourceIdentity ? { 'sts:SourceIdentity': sourceIdentity } : {}),
@@ -198,7 +296,9 @@ export class StsOperations {
       sourceIdentity,
       tags,
       sessionPolicies: prepared.policies,
-      mfaAuthenticated: caller.session?.mfaAuthenticated ?? false,
+      // MFA carries over a chain, with the time it was performed (AWS: MultiFactorAuthAge counts from the first).
+      mfaAuthenticated: mfaAt !== null || (caller.session?.mfaAuthenticated ?? false),
+      mfaAuthenticatedAt: mfaAt?.toISOString() ?? caller.session?.mfaAuthenticatedAt?.toISOString() ?? null,
       chained,
       expiresAt: expiration.toISOString(),
     }, credentials);
@@ -210,12 +310,13 @@ export class StsOperations {
   }
 
   /** An IAM user's or the root user's own temporary credentials. AWS needs no permission for it. */
-  async getSessionToken(caller: Caller, input: { durationSeconds?: number | null }): Promise<TemporaryCredentials> {
+  async getSessionToken(caller: Caller, input: { durationSeconds?: number | null; serialNumber?: string | null; tokenCode?: string | null }): Promise<TemporaryCredentials> {
     if (caller.session) throw new AccessDeniedError('GetSessionToken must be called with long-term credentials (an IAM user\'s or the root user\'s access key).');
     if (caller.kind !== 'user' && caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} cannot call GetSessionToken.`);
     const maximum = caller.kind === 'root' ? 3600 : 129_600;
     const duration = input.durationSeconds ?? (caller.kind === 'root' ? 3600 : 43_200);
     if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > maximum) throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and ${maximum}.`);
+    const mfaAt = await this.checkMfa(caller, input.serialNumber, input.tokenCode);
     const now = this.core.clock.now();
     const expiration = new Date(now.getTime() + duration * 1000);
     const credentials = this.newCredentials(caller.accountId);
@@ -228,7 +329,8 @@ export class StsOperations {
       sourceIdentity: null,
       tags: [],
       sessionPolicies: [],
-      mfaAuthenticated: false,
+      mfaAuthenticated: mfaAt !== null,
+      mfaAuthenticatedAt: mfaAt?.toISOString() ?? null,
       chained: false,
       expiresAt: expiration.toISOString(),
     }, credentials);

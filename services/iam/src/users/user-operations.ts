@@ -1,4 +1,6 @@
-import type { UserRow } from '@warden/db';
+import { type Database, lockForAppend, type UserRow } from '@warden/db';
+import type { Transaction } from 'kysely';
+import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
@@ -89,7 +91,7 @@ export class UserOperations {
     caller: Caller,
     userName: string,
     action: string,
-    command: (user: UserRow) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0],
+    command: (user: UserRow, trx: Transaction<Database>) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0],
     options: { extra?: (trx: Parameters<Parameters<IamCore['mutate']>[1]>[0]) => Promise<void>; context?: Record<string, string | string[]> } = {},
   ) {
     await this.core.mutate(caller, async (trx) => {
@@ -99,12 +101,17 @@ export class UserOperations {
       await this.core.authorize(trx, caller, action, resource, context);
       if (!user) await requireUser(trx, caller.accountId, userName);
       await options.extra?.(trx);
-      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!), extraContext: context };
+      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!, trx), extraContext: context };
     });
   }
 
   async delete(caller: Caller, userName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUser', () => ({ type: 'DeleteUser' }));
+    await this.userMutation(caller, userName, 'iam:DeleteUser', async (user, trx) => {
+      // Under the user's stream lock, which enabling an MFA device also takes: no device can be
+      // enabled for the user between this count and the delete.
+      await lockForAppend(trx, caller.accountId, `user/${user.user_id}`);
+      return { type: 'DeleteUser', mfaDevices: await countEnabledMfaDevices(trx, caller.accountId, user.user_id) };
+    });
   }
 
   async tag(caller: Caller, userName: string, tags: readonly Tag[]): Promise<void> {

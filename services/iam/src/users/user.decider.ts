@@ -11,7 +11,8 @@ import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from '
  */
 export type UserCommand =
   | { type: 'CreateUser'; userId: string; userName: string; path: string; arn: string; tags: Tag[]; permissionsBoundaryArn: string | null }
-  | { type: 'DeleteUser' }
+  /** `mfaDevices`: how many MFA devices are enabled for the user (they live in their own streams). */
+  | { type: 'DeleteUser'; mfaDevices?: number }
   | { type: 'TagUser'; tags: Tag[] }
   | { type: 'UntagUser'; tagKeys: string[] }
   | { type: 'PutUserPermissionsBoundary'; policyArn: string }
@@ -65,6 +66,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
         state.policies.attached.length > 0 ? 'attached policies' : undefined,
         Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
         state.groupIds.length > 0 ? 'group memberships' : undefined,
+        (command.mfaDevices ?? 0) > 0 ? 'MFA devices' : undefined,
       ].filter((blocker) => blocker !== undefined);
       if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
       return [{ type: 'UserDeleted', data: { userId: state.userId, userName: state.userName } }];

@@ -1,0 +1,21 @@
+import { Kind, parse } from 'graphql';
+
+/**
+ * The one operation a request without credentials may run: `signIn` (there is nobody to sign a
+ * request before signing in). A document qualifies when the operation it runs is a mutation whose
+ * selections are `signIn` (and `__typename`) only, with no fragment spreads that could reach
+ * further. Anything else without credentials is UNAUTHENTICATED as before.
+ */
+export function isSignInOnly(query: string, operationName: string | null | undefined): boolean {
+  let document;
+  try {
+    document = parse(query, { maxTokens: 2000 });
+  } catch {
+    return false;
+  }
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== document.definitions.length) return false;
+  const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation || operation.operation !== 'mutation') return false;
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && (selection.name.value === 'signIn' || selection.name.value === '__typename'));
+}

@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IamError, type IamService, type SignInInput, type SignInOutcome, SignInThrottledError } from '@warden/iam';
+
+/**
+ * The account's sign-in URL for browsers, `/signin/ALIAS` (or `/signin/ACCOUNT_ID`): a plain HTML
+ * form posted as `application/x-www-form-urlencoded`, no script. Each step of a sign-in (password,
+ * then an MFA code, a new password, or enrolling a device) is the same form with more fields; the
+ * password is typed again at each step rather than carried in the page. Success sets the console
+ * session's bearer token as an HttpOnly, SameSite=Strict cookie, which the API at /graphql accepts.
+ * A client that asks for JSON (`Accept: application/json`) gets the outcome as JSON instead.
+ */
+export const SESSION_COOKIE = 'warden_session';
+
+export interface SignInPageOptions {
+  readonly path: string;
+  readonly iam: IamService;
+  readonly requestId: string;
+  readonly sourceIp: string | undefined;
+  readonly maxBodyBytes: number;
+}
+
+export function sessionCookieOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+async function readForm(request: IncomingMessage, limit: number): Promise<URLSearchParams | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+interface FormState {
+  readonly account: string;
+  readonly accountFixed: boolean;
+  readonly userName?: string;
+  readonly email?: string;
+  readonly message?: string;
+  readonly step?: SignInOutcome;
+}
+
+function field(label: string, name: string, type: string, value = '', extra = ''): string {
+  return `<label>${escapeHtml(label)}<br><input name="${name}" type="${type}" value="${escapeHtml(value)}" ${extra}></label><br>`;
+}
+
+function page(state: FormState): string {
+  const step = state.step;
+  const parts = [
+    '<!doctype html><html><head><meta charset="utf-8"><title>Sign in · Warden</title></head><body>',
+    `<h1>Sign in${state.accountFixed ? ` to ${escapeHtml(state.account)}` : ''}</h1>`,
+    state.message ? `<p role="alert">${escapeHtml(state.message)}</p>` : '',
+    '<form method="post">',
+    state.accountFixed ? '' : field('Account (id or alias)', 'account', 'text', state.account, 'required'),
+    field('IAM user name', 'userName', 'text', state.userName ?? '', 'autocomplete="username"'),
+    field('or root user email', 'email', 'email', state.email ?? ''),
+    field('Password', 'password', 'password', '', 'required autocomplete="current-password"'),
+    field('MFA code (if you have a device)', 'mfaCode', 'text', '', `inputmode="numeric" autocomplete="one-time-code"${step?.kind === 'mfa-code-required' ? ' required' : ''}`),
+  ];
+  if (step?.kind === 'password-change-required') parts.push(field('New password', 'newPassword', 'password', '', 'required autocomplete="new-password"'));
+  if (step?.kind === 'mfa-enrollment-required') {
+    parts.push(
+      '<p>Your account requires MFA. Add this key to your authenticator app, then enter two consecutive codes:</p>',
+      `<p><code>${escapeHtml(step.device.base32StringSeed)}</code><br><a href="${escapeHtml(step.device.otpauthUri)}">${escapeHtml(step.device.otpauthUri)}</a></p>`,
+      `<input type="hidden" name="enrollSerialNumber" value="${escapeHtml(step.device.serialNumber)}">`,
+      field('First code', 'authenticationCode1', 'text', '', 'required inputmode="numeric"'),
+      field('Next code', 'authenticationCode2', 'text', '', 'required inputmode="numeric"'),
+    );
+  }
+  parts.push('<button type="submit">Sign in</button></form></body></html>');
+  return parts.join('\n');
+}
+
+const STEP_MESSAGES: Record<Exclude<SignInOutcome['kind'], 'signed-in'>, string> = {
+  'mfa-code-required': 'Enter the code your MFA device shows (and your password again).',
+  'password-change-required': 'You must choose a new password now (enter your current password again).',
+  'mfa-enrollment-required': 'Set up an MFA device to continue.',
+};
+
+function send(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): number {
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-amzn-requestid': headers['x-amzn-requestid'] ?? '', ...headers });
+  response.end(body);
+  return status;
+}
+
+export async function handleSignInPage(request: IncomingMessage, response: ServerResponse, options: SignInPageOptions): Promise<number> {
+  const fixed = options.path.slice('/signin/'.length);
+  const accountFixed = options.path.startsWith('/signin/') && fixed.length > 0;
+  const wantsJson = (request.headers.accept ?? '').includes('application/json');
+  const headers = { 'x-amzn-requestid': options.requestId, 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; form-action 'self'" };
+  if (request.method === 'GET') return send(response, 200, 'text/html; charset=utf-8', page({ account: decodeURIComponent(fixed), accountFixed }), headers);
+  if (request.method !== 'POST') return send(response, 405, 'text/plain; charset=utf-8', 'Use GET for the form and POST to sign in.', { ...headers, allow: 'GET, POST' });
+  if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return send(response, 415, 'text/plain; charset=utf-8', 'Post the form as application/x-www-form-urlencoded.', headers);
+  const form = await readForm(request, options.maxBodyBytes);
+  if (!form) return send(response, 413, 'text/plain; charset=utf-8', 'The form is too large.', headers);
+  const value = (name: string) => {
+    const text = form.get(name);
+    return text === null || text === '' ? null : text;
+  };
+  const account = accountFixed ? decodeURIComponent(fixed) : (value('account') ?? '');
+  const enrollSerialNumber = value('enrollSerialNumber');
+  const input: SignInInput = {
+    account,
+    userName: value('userName'),
+    email: value('email'),
+    password: form.get('password') ?? '',
+    mfaCode: value('mfaCode'),
+    newPassword: value('newPassword'),
+    mfaEnrollment: enrollSerialNumber ? { serialNumber: enrollSerialNumber, authenticationCode1: value('authenticationCode1') ?? '', authenticationCode2: value('authenticationCode2') ?? '' } : null,
+  };
+  const state = { account, accountFixed, ...(input.userName ? { userName: input.userName } : {}), ...(input.email ? { email: input.email } : {}) };
+  let outcome: SignInOutcome;
+  try {
+    outcome = await options.iam.signIn.signIn(input, { requestId: options.requestId, sourceIp: options.sourceIp, userAgent: request.headers['user-agent'] });
+  } catch (error) {
+    if (!(error instanceof IamError)) throw error;
+    const status = error instanceof SignInThrottledError ? 429 : error.code === 'InvalidInput' || error.code === 'PasswordPolicyViolation' ? 400 : 401;
+    const extra = error instanceof SignInThrottledError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    if (wantsJson) return send(response, status, 'application/json; charset=utf-8', JSON.stringify({ error: { code: error.code, message: error.message } }), { ...headers, ...extra });
+    return send(response, status, 'text/html; charset=utf-8', page({ ...state, message: error.message }), { ...headers, ...extra });
+  }
+  if (outcome.kind !== 'signed-in') {
+    if (wantsJson) return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(outcome), headers);
+    return send(response, 200, 'text/html; charset=utf-8', page({ ...state, message: STEP_MESSAGES[outcome.kind], step: outcome }), headers);
+  }
+  const maxAge = Math.max(0, Math.floor((outcome.session.expiration.getTime() - Date.now()) / 1000));
+  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(outcome.session.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : ''}`;
+  if (wantsJson) {
+    const body = { principalArn: outcome.principalArn, mfaAuthenticated: outcome.mfaAuthenticated, token: outcome.session.token, expiration: outcome.session.expiration.toISOString() };
+    return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(body), { ...headers, 'set-cookie': cookie });
+  }
+  const done = `<!doctype html><html><head><meta charset="utf-8"><title>Signed in · Warden</title></head><body><h1>Signed in</h1><p>As ${escapeHtml(outcome.principalArn)}${outcome.mfaAuthenticated ? ', with MFA' : ''}, until ${escapeHtml(outcome.session.expiration.toISOString())}.</p><p>The API at <a href="/graphql">/graphql</a> now accepts this browser's session.</p></body></html>`;
+  return send(response, 200, 'text/html; charset=utf-8', done, { ...headers, 'set-cookie': cookie });
+}

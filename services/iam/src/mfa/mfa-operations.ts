@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, inAccountTransaction, type MfaDeviceRow } from '@warden/db';
+import type { Kysely, Transaction } from 'kysely';
+import { entityArn, rootArn } from '../arns.js';
+import type { Caller } from '../command-context.js';
+import { handleCommand } from '../command-handler.js';
+import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Tag } from '../naming/index.js';
+import type { IamCore } from '../service/iam-core.js';
+import { findUser } from '../service/lookups.js';
+import { mfaDeviceDecider } from './mfa-device.decider.js';
+import { ROOT_OWNER } from './mfa-device.events.js';
+import { countEnabledMfaDevices, enabledMfaDevices, findMfaDevice, mfaSeedContext } from './mfa-device-lookups.js';
+import { ENABLE_WINDOW, matchCode, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, SIGN_IN_WINDOW, stepAt, totpUri } from './totp.js';
+
+/**
+ * Virtual MFA devices, as AWS IAM's CreateVirtualMFADevice, EnableMFADevice, DeactivateMFADevice,
+ * ResyncMFADevice, DeleteVirtualMFADevice and ListMFADevices / ListVirtualMFADevices, and the code
+ * check that sign-in and GetSessionToken use. The seed leaves Warden once, in the answer to create.
+ */
+export interface CreatedVirtualMfaDevice {
+  readonly serialNumber: string;
+  readonly base32StringSeed: string;
+  readonly otpauthUri: string;
+}
+
+/** AWS: a user can have up to 8 MFA devices. */
+const MFA_DEVICES_PER_USER = 8;
+export const TOTP_ISSUER = 'Warden';
+
+/** Who an MFA operation is about: an IAM user, or the root user (the caller itself, when no user is named). */
+interface MfaOwner {
+  readonly ownerId: string;
+  readonly ownerName: string;
+  readonly arn: string;
+}
+
+export class MfaOperations {
+  constructor(private readonly core: IamCore) {}
+
+  /** The device's seed, in the clear, held in memory only. Loads its data key first (outside any transaction). */
+  private async seedOf(device: MfaDeviceRow): Promise<string> {
+    await this.core.keyring.ensure(device.seed.keyId);
+    return this.core.keyring.decrypt(device.seed, mfaSeedContext(device.account_id, device.device_id));
+  }
+
+  /** The user named, or the caller itself; authorized for `action` before anything else is told. */
+  private async owner(trx: Transaction<Database>, caller: Caller, userName: string | null | undefined, action: string): Promise<MfaOwner> {
+    if (!userName) {
+      if (caller.kind === 'root') {
+        const arn = rootArn(this.core.partition, caller.accountId);
+        await this.core.authorize(trx, caller, action, arn);
+        return { ownerId: ROOT_OWNER, ownerName: 'root', arn };
+      }
+      if (!caller.userName) throw new InvalidInputError('userName is required when the caller is not an IAM user or the root user.');
+      userName = caller.userName;
+    }
+    const user = await findUser(trx, caller.accountId, userName);
+    const arn = user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
+    await this.core.authorize(trx, caller, action, arn);
+    if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+    return { ownerId: user.user_id, ownerName: user.user_name, arn: user.arn };
+  }
+
+  async createVirtualMFADevice(caller: Caller, input: { virtualMFADeviceName: string; path?: string | null; tags?: readonly Tag[] | null }): Promise<CreatedVirtualMfaDevice> {
+    const path = input.path ?? '/';
+    const serialNumber = `arn:${this.core.partition}:iam::${caller.accountId}:mfa${path}${input.virtualMFADeviceName}`;
+    const deviceId = randomBytes(12).toString('hex');
+    const seed = newTotpSeed();
+    const sealed = this.core.keyring.encrypt(seed, mfaSeedContext(caller.accountId, deviceId));
+    const tags = [...(input.tags ?? [])];
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:CreateVirtualMFADevice',
+      resource: serialNumber,
+      decider: mfaDeviceDecider,
+      streamId: `mfa-device/${deviceId}`,
+      command: { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } },
+      lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
+      extraContext: Object.fromEntries(tags.map((tag) => [`aws:RequestTag/${tag.key}`, tag.value])),
+    }));
+    const account = await this.core.read(caller, (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst());
+    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`, seed) };
+  }
+
+  /** Reads the device named by the caller, once the caller may act on its owner. */
+  private async deviceFor(caller: Caller, userName: string | null | undefined, serialNumber: string, action: string) {
+    return this.core.read(caller, async (trx) => {
+      const owner = await this.owner(trx, caller, userName, action);
+      const device = await findMfaDevice(trx, caller.accountId, serialNumber);
+      if (!device) throw new NoSuchEntityError(`MFA device ${serialNumber} cannot be found.`);
+      return { owner, device };
+    });
+  }
+
+  async enableMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string; authenticationCode1: string; authenticationCode2: string }): Promise<void> {
+    const { owner, device } = await this.deviceFor(caller, input.userName, input.serialNumber, 'iam:EnableMFADevice');
+    if (device.owner_id !== null) throw new EntityAlreadyExistsError(`MFA device ${device.serial_number} is already in use.`);
+    const seed = await this.seedOf(device);
+    const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
+    if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
+    await this.core.mutate(caller, async (trx) => {
+      // The owner's stream lock (taken with the device's below) orders this against deleting the user.
+      const current = await this.owner(trx, caller, input.userName, 'iam:EnableMFADevice');
+      if (current.ownerId !== ROOT_OWNER && (await countEnabledMfaDevices(trx, caller.accountId, current.ownerId)) >= MFA_DEVICES_PER_USER) {
+        throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}.`);
+      }
+      return {
+        action: 'iam:EnableMFADevice',
+        resource: owner.arn,
+        decider: mfaDeviceDecider,
+        streamId: `mfa-device/${device.device_id}`,
+        command: { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName: owner.ownerName, step },
+        lockKeys: owner.ownerId === ROOT_OWNER ? [] : [`stream/user/${owner.ownerId}`],
+      };
+    });
+  }
+
+  async deactivateMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string }): Promise<void> {
+    await this.core.mutate(caller, async (trx) => {
+      const owner = await this.owner(trx, caller, input.userName, 'iam:DeactivateMFADevice');
+      const device = await findMfaDevice(trx, caller.accountId, input.serialNumber);
+      if (!device) throw new NoSuchEntityError(`MFA device ${input.serialNumber} cannot be found.`);
+      return { action: 'iam:DeactivateMFADevice', resource: owner.arn, decider: mfaDeviceDecider, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeactivateMFADevice' as const, ownerId: owner.ownerId } };
+    });
+  }
+
+  /** Learns how far the device's clock is off from two consecutive codes, searched up to an hour either way. */
+  async resyncMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string; authenticationCode1: string; authenticationCode2: string }): Promise<void> {
+    const { owner, device } = await this.deviceFor(caller, input.userName, input.serialNumber, 'iam:ResyncMFADevice');
+    if (device.owner_id !== owner.ownerId) throw new NoSuchEntityError(`MFA device ${input.serialNumber} is not enabled for this user.`);
+    const seed = await this.seedOf(device);
+    const now = stepAt(this.core.clock.now());
+    const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, now, RESYNC_WINDOW, Number(device.last_used_step));
+    if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
+    await this.core.mutate(caller, async () => ({
+      action: 'iam:ResyncMFADevice',
+      resource: owner.arn,
+      decider: mfaDeviceDecider,
+      streamId: `mfa-device/${device.device_id}`,
+      command: { type: 'ResyncMFADevice' as const, ownerId: owner.ownerId, step, driftSteps: step - now },
+    }));
+  }
+
+  async deleteVirtualMFADevice(caller: Caller, serialNumber: string): Promise<void> {
+    await this.core.mutate(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:DeleteVirtualMFADevice', serialNumber);
+      const device = await findMfaDevice(trx, caller.accountId, serialNumber);
+      if (!device) throw new NoSuchEntityError(`MFA device ${serialNumber} cannot be found.`);
+      return { action: 'iam:DeleteVirtualMFADevice', resource: serialNumber, decider: mfaDeviceDecider, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeleteVirtualMFADevice' as const } };
+    });
+  }
+
+  /**
+   * A user's MFA devices (ListMFADevices, on the user), or every virtual device of the account
+   * (ListVirtualMFADevices) filtered by assignment.
+   */
+  async list(caller: Caller, input: { userName?: string | null; assignmentStatus?: 'Assigned' | 'Unassigned' | 'Any' | null }): Promise<MfaDeviceRow[]> {
+    return this.core.read(caller, async (trx) => {
+      if (input.userName) {
+        const owner = await this.owner(trx, caller, input.userName, 'iam:ListMFADevices');
+        return enabledMfaDevices(trx, caller.accountId, owner.ownerId);
+      }
+      await this.core.authorize(trx, caller, 'iam:ListVirtualMFADevices', '*');
+      let query = trx.selectFrom('mfa_devices').selectAll().where('account_id', '=', caller.accountId);
+      if (input.assignmentStatus === 'Assigned') query = query.where('owner_id', 'is not', null);
+      if (input.assignmentStatus === 'Unassigned') query = query.where('owner_id', 'is', null);
+      return query.orderBy('serial_number').execute();
+    });
+  }
+
+  /**
+   * Checks an MFA code from one of the owner's enabled devices (the one named, when a serial number
+   * is given) and consumes its time step, so that the code is refused if presented again. Returns
+   * the device's serial number, or undefined when no device accepts the code.
+   */
+  async acceptCode(accountId: string, ownerId: string, code: string, serialNumber: string | null, metadata: { actorArn: string; sourceIp?: string; requestId?: string }): Promise<string | undefined> {
+    const devices = await inAccountTransaction(this.core.db, accountId, (trx) => enabledMfaDevices(trx, accountId, ownerId));
+    const now = this.core.clock.now();
+    for (const device of devices) {
+      if (serialNumber !== null && device.serial_number !== serialNumber) continue;
+      const seed = await this.seedOf(device);
+      const step = matchCode(seed, code, stepAt(now) + device.drift_steps, SIGN_IN_WINDOW, Number(device.last_used_step));
+      if (step === undefined) continue;
+      try {
+        await inAccountTransaction(this.core.db, accountId, (trx: Transaction<Database>) =>
+          handleCommand(trx, mfaDeviceDecider, {
+            accountId,
+            streamId: `mfa-device/${device.device_id}`,
+            command: { type: 'AcceptMFACode', step },
+            metadata: { ...metadata, resourceArn: device.serial_number },
+            occurredAt: now,
+          }),
+        );
+        return device.serial_number;
+      } catch (error) {
+        // Another request used the same code first: a replay, refused.
+        if (error instanceof InvalidAuthenticationCodeError) return undefined;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async hasEnabledDevice(db: Kysely<Database>, accountId: string, ownerId: string): Promise<boolean> {
+    return (await countEnabledMfaDevices(db, accountId, ownerId)) > 0;
+  }
+}

@@ -1,0 +1,338 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, inAccountTransaction, type LoginProfileRow, type RootLoginRow, type SignInFailureRow, type UserRow } from '@warden/db';
+import type { Transaction } from 'kysely';
+import { entityArn, rootArn } from '../arns.js';
+import type { AccountSettings } from '../accounts/account.events.js';
+import type { Caller } from '../command-context.js';
+import { handleCommand } from '../command-handler.js';
+import { AccessDeniedError, InvalidAuthenticationCodeError, InvalidInputError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
+import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
+import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
+import { findMfaDevice, mfaSeedContext } from '../mfa/mfa-device-lookups.js';
+import { type CreatedVirtualMfaDevice, type MfaOperations, TOTP_ISSUER } from '../mfa/mfa-operations.js';
+import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, stepAt, totpUri } from '../mfa/totp.js';
+import { hashPassword, passwordContext, rootPasswordContext, verifyPassword } from '../passwords/password-hashing.js';
+import type { PasswordOperations } from '../passwords/password-operations.js';
+import type { PasswordPolicy } from '../passwords/password-policy.js';
+import type { IamCore } from '../service/iam-core.js';
+import { findUser } from '../service/lookups.js';
+import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
+import { signInDecider } from './sign-in.decider.js';
+import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
+import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, failureRestartsCount, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, userSubject } from './sign-in-throttle.js';
+
+/**
+ * Console sign-in at an account's own sign-in URL: an IAM user by name, or the root user by the
+ * account's root email, with a password and, when the principal has an MFA device, a code from it.
+ * Success is a console session (a bearer token backed by temporary credentials). Every failure
+ * answers the same sentence and costs one argon2id verification whether or not the user exists;
+ * every attempt that reaches the password check is an event, and failures count towards throttling.
+ */
+export interface SignInInput {
+  /** The 12-digit account id or the account alias. */
+  readonly account: string;
+  readonly userName?: string | null;
+  /** The root user signs in with the account's root email instead of a user name. */
+  readonly email?: string | null;
+  readonly password: string;
+  readonly mfaCode?: string | null;
+  /** When the password must be changed at this sign-in (reset required, or expired). */
+  readonly newPassword?: string | null;
+  /** When the account requires MFA and the principal has none: the device offered at the previous attempt, and two consecutive codes. */
+  readonly mfaEnrollment?: { readonly serialNumber: string; readonly authenticationCode1: string; readonly authenticationCode2: string } | null;
+}
+
+export interface SignInRequest {
+  readonly sourceIp?: string | undefined;
+  readonly userAgent?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+export type SignInOutcome =
+  | { readonly kind: 'signed-in'; readonly session: ConsoleSession; readonly principalArn: string; readonly mfaAuthenticated: boolean }
+  | { readonly kind: 'mfa-code-required' }
+  | { readonly kind: 'password-change-required'; readonly reason: 'reset-required' | 'expired' }
+  | { readonly kind: 'mfa-enrollment-required'; readonly device: CreatedVirtualMfaDevice };
+
+/** AWS: console sessions of IAM users last 12 hours, the root user's 1 hour. */
+const USER_SESSION_SECONDS = 12 * 3600;
+const ROOT_SESSION_SECONDS = 3600;
+/** Longer inputs are refused before hashing: argon2 of a megabyte is a denial of service. */
+const MAX_PASSWORD_INPUT = 1024;
+
+interface Principal {
+  readonly arn: string;
+  readonly ownerId: string;
+  readonly userId: string | null;
+  readonly userName: string | null;
+  readonly subject: string;
+  readonly user: UserRow | undefined;
+  readonly rootLogin: RootLoginRow | null;
+}
+
+export interface SignInDependencies {
+  readonly sts: StsOperations;
+  readonly mfa: MfaOperations;
+  readonly passwords: PasswordOperations;
+  /** argon2id verification; injectable so that a test can count how often it runs. */
+  readonly verify?: (hash: string, password: string) => Promise<boolean>;
+}
+
+export class SignInOperations {
+  private dummyHash: Promise<string> | undefined;
+  private readonly verify: (hash: string, password: string) => Promise<boolean>;
+
+  constructor(
+    private readonly core: IamCore,
+    private readonly deps: SignInDependencies,
+  ) {
+    this.verify = deps.verify ?? verifyPassword;
+  }
+
+  /** The account an id or alias names, read as the store's owner (the caller is not yet anyone). */
+  private async resolveAccount(account: string): Promise<string | undefined> {
+    const trimmed = account.trim();
+    const row = /^\d{12}$/.test(trimmed)
+      ? await this.core.db.selectFrom('accounts').select('account_id').where('account_id', '=', trimmed).executeTakeFirst()
+      : await this.core.db.selectFrom('accounts').select('account_id').where('alias', '=', trimmed.toLowerCase()).executeTakeFirst();
+    return row?.account_id;
+  }
+
+  /**
+   * Verifies against a hash of a random password when there is nothing to verify against, so that
+   * an unknown user or a user without a password costs the same argon2id work as a wrong password.
+   */
+  private async verifyOrWaste(sealed: { hash: { keyId: string; iv: string; ciphertext: string; tag: string }; context: string } | undefined, password: string): Promise<boolean> {
+    if (!sealed) {
+      this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      await this.verify(await this.dummyHash, password);
+      return false;
+    }
+    await this.core.keyring.ensure(sealed.hash.keyId);
+    return this.verify(this.core.keyring.decrypt(sealed.hash, sealed.context), password);
+  }
+
+  async signIn(input: SignInInput, request: SignInRequest = {}): Promise<SignInOutcome> {
+    const byEmail = input.email != null && input.email !== '';
+    const byName = input.userName != null && input.userName !== '';
+    if (byEmail === byName) throw new InvalidInputError('Give either userName (an IAM user) or email (the root user), not both.');
+    if (typeof input.password !== 'string' || input.password.length > MAX_PASSWORD_INPUT) throw new SignInFailedError();
+    const accountId = await this.resolveAccount(input.account);
+    if (!accountId) {
+      // Nowhere to audit it (events belong to an account); it still costs what a real attempt costs.
+      await this.verifyOrWaste(undefined, input.password);
+      throw new SignInFailedError();
+    }
+    const now = this.core.clock.now();
+    const subjects = [byName ? userSubject(input.userName!) : ROOT_SUBJECT, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
+    const loaded = await inAccountTransaction(this.core.db, accountId, async (trx) => {
+      const account = await trx.selectFrom('accounts').select(['settings', 'root_login']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+      const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
+      const user = byName ? await findUser(trx, accountId, input.userName!) : undefined;
+      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, counters, user };
+    });
+    const throttle: SignInThrottleSettings = { ...DEFAULT_SIGN_IN_THROTTLE, ...(loaded.settings.signInThrottle ?? {}) };
+    const verdict = throttleVerdict(throttle, loaded.counters.map((row) => ({ failures: row.failures, lastFailureAt: new Date(row.last_failure_at) })), now);
+    if (verdict) throw new SignInThrottledError(verdict.retryAfterSeconds, verdict.locked);
+
+    const principal: Principal = byName
+      ? {
+          arn: loaded.user?.arn ?? entityArn(this.core.partition, accountId, 'user', '/', input.userName!),
+          ownerId: loaded.user?.user_id ?? '',
+          userId: loaded.user?.user_id ?? null,
+          userName: loaded.user?.user_name ?? input.userName!,
+          subject: subjects[0]!,
+          user: loaded.user,
+          rootLogin: null,
+        }
+      : { arn: rootArn(this.core.partition, accountId), ownerId: ROOT_OWNER, userId: null, userName: null, subject: ROOT_SUBJECT, user: undefined, rootLogin: loaded.rootLogin };
+    const profile: LoginProfileRow | RootLoginRow | null = byName ? (loaded.user?.login_profile ?? null) : loaded.rootLogin;
+    const emailMatches = byEmail ? loaded.rootLogin !== null && loaded.rootLogin.email.toLowerCase() === input.email!.trim().toLowerCase() : true;
+    const sealed = profile && emailMatches ? { hash: profile.passwordHash, context: byName ? passwordContext(accountId, principal.userId!) : rootPasswordContext(accountId) } : undefined;
+    const passwordOk = await this.verifyOrWaste(sealed, input.password);
+    const fail = (reason: SignInFailureReason, counted = true) => this.recordFailure(accountId, principal, reason, counted ? loaded.counters : undefined, throttle, request, now);
+    if (!passwordOk) {
+      await fail(byName ? (!loaded.user ? 'unknown-user' : !profile ? 'no-login-profile' : 'wrong-password') : !emailMatches ? 'wrong-email' : 'wrong-password');
+      throw new SignInFailedError();
+    }
+
+    // The password is right. Expiry, MFA, then a required password change, in that order: whoever
+    // holds only the password can neither change it nor learn more than that MFA is needed.
+    const policy = loaded.settings.passwordPolicy ?? null;
+    const changedAt = Date.parse(profile!.passwordChangedAt);
+    const expired = byName && policy?.maxPasswordAge != null && now.getTime() >= changedAt + policy.maxPasswordAge * 86_400_000;
+    if (expired && policy!.hardExpiry) {
+      await fail('password-expired', false);
+      throw new AccessDeniedError('Your password has expired, and the account\'s password policy does not let users renew an expired password: ask an administrator to reset it.');
+    }
+
+    let mfaAt: Date | null = null;
+    const hasDevice = principal.ownerId !== '' && (await inAccountTransaction(this.core.db, accountId, (trx) => this.deps.mfa.hasEnabledDevice(trx, accountId, principal.ownerId)));
+    const metadata = { actorArn: principal.arn, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) };
+    if (hasDevice) {
+      if (!input.mfaCode) return { kind: 'mfa-code-required' };
+      const accepted = await this.deps.mfa.acceptCode(accountId, principal.ownerId, input.mfaCode, null, metadata);
+      if (!accepted) {
+        await fail('wrong-mfa-code');
+        throw new SignInFailedError();
+      }
+      mfaAt = this.core.clock.now();
+    } else if (loaded.settings.requireMfaForConsole === true) {
+      if (!input.mfaEnrollment) return { kind: 'mfa-enrollment-required', device: await this.offerDevice(accountId, principal, metadata) };
+      if (!(await this.enrol(accountId, principal, input.mfaEnrollment, metadata))) {
+        await fail('wrong-mfa-code');
+        throw new SignInFailedError();
+      }
+      mfaAt = this.core.clock.now();
+    }
+
+    if (byName && (expired || (profile as LoginProfileRow).passwordResetRequired)) {
+      if (!input.newPassword) return { kind: 'password-change-required', reason: expired ? 'expired' : 'reset-required' };
+      // As the user itself: iam:ChangePassword from its policies or the account's grant, the policy's rules, reuse prevention.
+      await this.deps.passwords.changePassword(
+        { accountId, arn: principal.arn, kind: 'user', userId: principal.userId!, userName: principal.userName!, requestContext: {}, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) },
+        { oldPassword: input.password, newPassword: input.newPassword },
+      );
+    }
+
+    const session = await this.deps.sts.issueConsoleSession(
+      { accountId, arn: principal.arn, userId: principal.userId, userName: principal.userName },
+      { durationSeconds: byName ? USER_SESSION_SECONDS : ROOT_SESSION_SECONDS, mfaAuthenticatedAt: mfaAt, sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId },
+    );
+    await this.record(accountId, principal.arn, request, {
+      type: 'SignInSucceeded',
+      data: { userName: principal.userName, principalArn: principal.arn, sessionId: session.sessionId, mfaAuthenticated: mfaAt !== null, sourceIp: request.sourceIp ?? null, clearedSubjects: [principal.subject] },
+    });
+    return { kind: 'signed-in', session, principalArn: principal.arn, mfaAuthenticated: mfaAt !== null };
+  }
+
+  private async recordFailure(accountId: string, principal: Principal, reason: SignInFailureReason, counters: readonly SignInFailureRow[] | undefined, throttle: SignInThrottleSettings, request: SignInRequest, now: Date): Promise<void> {
+    const subjects = [principal.subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
+    const counts: FailureCount[] = counters
+      ? subjects.map((subject) => {
+          const row = counters.find((counter) => counter.subject === subject);
+          return { subject, restart: failureRestartsCount(throttle, row ? { failures: row.failures, lastFailureAt: new Date(row.last_failure_at) } : undefined, now) };
+        })
+      : [];
+    await this.record(accountId, principal.arn, request, { type: 'SignInFailed', data: { userName: principal.userName, reason, sourceIp: request.sourceIp ?? null, counts } });
+  }
+
+  private async record(accountId: string, actorArn: string, request: SignInRequest, event: SignInEvent): Promise<void> {
+    await inAccountTransaction(this.core.db, accountId, (trx) =>
+      handleCommand(trx, signInDecider, {
+        accountId,
+        streamId: `sign-in/${randomBytes(12).toString('hex')}`,
+        command: { type: 'RecordSignIn', event },
+        metadata: {
+          actorArn,
+          resourceArn: actorArn,
+          ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+          ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+        occurredAt: this.core.clock.now(),
+      }),
+    );
+  }
+
+  /**
+   * The account requires MFA and the principal has none: a new virtual device is made for it, and
+   * its seed shown, so that the next attempt can enable it. Only a caller who knows the password
+   * gets here.
+   */
+  private async offerDevice(accountId: string, principal: Principal, metadata: { actorArn: string }): Promise<CreatedVirtualMfaDevice> {
+    const deviceName = `${principal.userName ?? 'root'}-${randomBytes(4).toString('hex')}`;
+    const serialNumber = `arn:${this.core.partition}:iam::${accountId}:mfa/${deviceName}`;
+    const deviceId = randomBytes(12).toString('hex');
+    const seed = newTotpSeed();
+    await inAccountTransaction(this.core.db, accountId, (trx) =>
+      handleCommand(trx, mfaDeviceDecider, {
+        accountId,
+        streamId: `mfa-device/${deviceId}`,
+        command: { type: 'CreateVirtualMFADevice', data: { deviceId, serialNumber, deviceName, path: '/', seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
+        metadata: { ...metadata, resourceArn: serialNumber },
+        occurredAt: this.core.clock.now(),
+        lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
+      }),
+    );
+    const alias = await this.core.db.selectFrom('accounts').select('alias').where('account_id', '=', accountId).executeTakeFirst();
+    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${principal.userName ?? 'root'}@${alias?.alias ?? accountId}`, seed) };
+  }
+
+  /** Enables the offered (unassigned) device for the principal, from two consecutive codes. */
+  private async enrol(accountId: string, principal: Principal, enrollment: NonNullable<SignInInput['mfaEnrollment']>, metadata: { actorArn: string }): Promise<boolean> {
+    const device = await inAccountTransaction(this.core.db, accountId, (trx) => findMfaDevice(trx, accountId, enrollment.serialNumber));
+    if (!device || device.owner_id !== null) return false;
+    await this.core.keyring.ensure(device.seed.keyId);
+    const seed = this.core.keyring.decrypt(device.seed, mfaSeedContext(accountId, device.device_id));
+    const step = matchConsecutiveCodes(seed, enrollment.authenticationCode1, enrollment.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
+    if (step === undefined) return false;
+    try {
+      await inAccountTransaction(this.core.db, accountId, (trx: Transaction<Database>) =>
+        handleCommand(trx, mfaDeviceDecider, {
+          accountId,
+          streamId: `mfa-device/${device.device_id}`,
+          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName: principal.userName ?? 'root', step },
+          metadata: { ...metadata, resourceArn: device.serial_number },
+          occurredAt: this.core.clock.now(),
+          ...(principal.userId ? { lockKeys: [`stream/user/${principal.userId}`] } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidAuthenticationCodeError) return false;
+      throw error;
+    }
+  }
+
+  /** Ends the caller's console session. */
+  signOut(caller: Caller): Promise<void> {
+    return this.deps.sts.revokeConsoleSession(caller);
+  }
+
+  /**
+   * An admin clears a lockout: a user's (needs iam:UpdateLoginProfile on the user; the name need
+   * not exist, since failures for unknown names count too) or a source address's (needs
+   * iam:UpdateAccountPasswordPolicy: it is an account-wide sign-in rule).
+   */
+  async clearSignInLockout(caller: Caller, input: { userName?: string | null; sourceIp?: string | null }): Promise<boolean> {
+    if ((input.userName == null) === (input.sourceIp == null)) throw new InvalidInputError('Give either userName or sourceIp.');
+    const subject = input.userName != null ? userSubject(input.userName) : addressSubject(input.sourceIp!);
+    return inAccountTransaction(this.core.db, caller.accountId, async (trx) => {
+      if (input.userName != null) {
+        const user = await findUser(trx, caller.accountId, input.userName);
+        await this.core.authorize(trx, caller, 'iam:UpdateLoginProfile', user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', input.userName));
+      } else {
+        await this.core.authorize(trx, caller, 'iam:UpdateAccountPasswordPolicy', '*');
+      }
+      const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', '=', subject).executeTakeFirst();
+      if (!existing) return false;
+      await handleCommand(trx, signInDecider, {
+        accountId: caller.accountId,
+        streamId: `sign-in/${randomBytes(12).toString('hex')}`,
+        command: { type: 'RecordSignIn', event: { type: 'SignInLockoutCleared', data: { subject } } },
+        metadata: { actorArn: caller.arn, resourceArn: subject, ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}), ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}) },
+        occurredAt: this.core.clock.now(),
+      });
+      return true;
+    });
+  }
+
+  /** The account's failure counters and what throttling makes of them now (for admins). */
+  async signInLockouts(caller: Caller): Promise<{ subject: string; failures: number; lastFailureAt: Date; retryAfterSeconds: number; locked: boolean }[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetAccountPasswordPolicy', '*');
+      const account = await trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      const throttle = { ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings as AccountSettings).signInThrottle ?? {}) };
+      const rows = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', caller.accountId).orderBy('last_failure_at', 'desc').limit(1000).execute();
+      const now = this.core.clock.now();
+      return rows.map((row) => {
+        const counter = { failures: row.failures, lastFailureAt: new Date(row.last_failure_at) };
+        const verdict = throttleVerdict(throttle, [counter], now);
+        return { subject: row.subject, ...counter, retryAfterSeconds: verdict?.retryAfterSeconds ?? 0, locked: verdict?.locked ?? false };
+      });
+    });
+  }
+}
+
+

@@ -1,0 +1,95 @@
+/**
+ * Sign-in throttling, as pure functions of the failure counters and the account's settings.
+ * Failures count per user name (`user:NAME`, whether or not the user exists, so throttling tells
+ * nothing about which users exist) and per source address (`ip:ADDRESS`). After
+ * `failuresBeforeDelay` consecutive failures, each further attempt must wait a delay that doubles
+ * with every failure (up to `maxDelaySeconds`); after `failuresBeforeLockout` the subject is locked
+ * for `lockoutSeconds`, or until an admin clears it. A quiet `lockoutSeconds` since the last
+ * failure forgets the count.
+ */
+export interface SignInThrottleSettings {
+  readonly failuresBeforeDelay: number;
+  readonly baseDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  readonly failuresBeforeLockout: number;
+  readonly lockoutSeconds: number;
+}
+
+export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleSettings = {
+  failuresBeforeDelay: 3,
+  baseDelaySeconds: 1,
+  maxDelaySeconds: 60,
+  failuresBeforeLockout: 10,
+  lockoutSeconds: 900,
+};
+
+/** Bounds an admin may set, so that a setting can neither disable protection by accident nor lock users out for days. */
+export const SIGN_IN_THROTTLE_BOUNDS: Readonly<Record<keyof SignInThrottleSettings, readonly [number, number]>> = {
+  failuresBeforeDelay: [1, 100],
+  baseDelaySeconds: [1, 60],
+  maxDelaySeconds: [1, 3600],
+  failuresBeforeLockout: [1, 1000],
+  lockoutSeconds: [60, 86_400],
+};
+
+export function checkSignInThrottleSettings(settings: Partial<SignInThrottleSettings>): string | undefined {
+  for (const [name, [low, high]] of Object.entries(SIGN_IN_THROTTLE_BOUNDS)) {
+    const value = settings[name as keyof SignInThrottleSettings];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < low || value > high) return `signInThrottle.${name} must be a whole number from ${low} to ${high}.`;
+  }
+  const merged = { ...DEFAULT_SIGN_IN_THROTTLE, ...settings };
+  if (merged.failuresBeforeLockout < merged.failuresBeforeDelay) return 'signInThrottle.failuresBeforeLockout must not be below failuresBeforeDelay.';
+  return undefined;
+}
+
+export interface FailureCounter {
+  readonly failures: number;
+  readonly lastFailureAt: Date;
+}
+
+export interface ThrottleVerdict {
+  readonly retryAfterSeconds: number;
+  readonly locked: boolean;
+}
+
+function forgotten(settings: SignInThrottleSettings, counter: FailureCounter, now: Date): boolean {
+  return now.getTime() - counter.lastFailureAt.getTime() >= settings.lockoutSeconds * 1000;
+}
+
+/** Whether an attempt may go ahead now; if not, how long to wait and whether it is a lockout. */
+export function throttleVerdict(settings: SignInThrottleSettings, counters: readonly FailureCounter[], now: Date): ThrottleVerdict | undefined {
+  let verdict: ThrottleVerdict | undefined;
+  for (const counter of counters) {
+    if (forgotten(settings, counter, now)) continue;
+    const since = now.getTime() - counter.lastFailureAt.getTime();
+    let waitMs = 0;
+    let locked = false;
+    if (counter.failures >= settings.failuresBeforeLockout) {
+      waitMs = settings.lockoutSeconds * 1000 - since;
+      locked = true;
+    } else if (counter.failures >= settings.failuresBeforeDelay) {
+      const delay = Math.min(settings.baseDelaySeconds * 2 ** (counter.failures - settings.failuresBeforeDelay), settings.maxDelaySeconds);
+      waitMs = delay * 1000 - since;
+    }
+    if (waitMs <= 0) continue;
+    const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    if (!verdict || locked > verdict.locked || (locked === verdict.locked && retryAfterSeconds > verdict.retryAfterSeconds)) verdict = { retryAfterSeconds, locked };
+  }
+  return verdict;
+}
+
+/** Whether a new failure starts the subject's count afresh (its earlier failures are forgotten). */
+export function failureRestartsCount(settings: SignInThrottleSettings, counter: FailureCounter | undefined, now: Date): boolean {
+  return counter === undefined || forgotten(settings, counter, now);
+}
+
+export function userSubject(userName: string): string {
+  return `user:${userName.toLowerCase()}`;
+}
+
+export const ROOT_SUBJECT = 'root';
+
+export function addressSubject(sourceIp: string): string {
+  return `ip:${sourceIp}`;
+}
