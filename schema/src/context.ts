@@ -4,6 +4,6 @@ import type { Caller, IamService } from '@warden/iam';
 export interface GraphQLContext {
   readonly iam: IamService;
   readonly caller: Caller;
-  /** Facts of the HTTP request, for operations that run before there is a caller (signIn). */
-  readonly request: { readonly requestId: string; readonly sourceIp: string | undefined; readonly userAgent: string | undefined };
+  /** Facts of the HTTP request, for operations that run before there is a caller (signIn); not `request`, which is yoga's own. */
+  readonly requestFacts: { readonly requestId: string; readonly sourceIp: string | undefined; readonly userAgent: string | undefined };
 }

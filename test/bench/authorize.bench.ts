@@ -5,35 +5,18 @@
  * load generator on the same 2 cores). Also: many checks in one request (authorizeBatch), and the
  * server's resident memory under load with 10,000 users in the account.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { graphql, rssMb, signed, startProcess } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 50;
-
-function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(ready);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-500)}`)));
-  });
-}
-
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 async function load(url: string, body: string, headers: Record<string, string>, pid: number) {
   let peakRss = 0;
@@ -42,21 +25,6 @@ async function load(url: string, body: string, headers: Record<string, string>, 
   clearInterval(sampler);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, peakRss };
-}
-
-async function signed(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, body: string): Promise<Record<string, string>> {
-  const target = new URL(url);
-  const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
-  const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': 'application/json' }, body });
-  return request.headers as Record<string, string>;
-}
-
-async function graphql(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, query: string, variables: object = {}): Promise<any> {
-  const body = JSON.stringify({ query, variables });
-  const response = await fetch(url, { method: 'POST', headers: await signed(url, credentials, body), body });
-  const json = (await response.json()) as { data?: any; errors?: unknown };
-  if (json.errors) throw new Error(JSON.stringify(json.errors));
-  return json.data;
 }
 
 // Warden on a fresh store: a new data directory (embedded), or with DATABASE_URL a fresh database

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, retireUnusedKeys, rotateKeyringIfDue, unusedAccessKeys } from '@warden/iam';
+import { bootstrap, type Caller, codeAtStep, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, retireUnusedKeys, rotateKeyringIfDue, stepAt, unusedAccessKeys } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -45,6 +45,11 @@ describe('keyring rotation and access-key hygiene', () => {
     await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-1', newPassword: 'Rotating-Password-2' });
     const userKey = await iam.accessKeys.create(root, 'rita');
     const session = await iam.sts.getSessionToken(root, { durationSeconds: 3600 });
+    // An MFA device (its seed) and the root user's password, under the first key too.
+    const device = await iam.mfa.createVirtualMFADevice(root, { virtualMFADeviceName: 'rita-phone' });
+    const code = (offset = 0) => codeAtStep(device.base32StringSeed, stepAt(clock.now()) + offset);
+    await iam.mfa.enableMFADevice(root, { userName: 'rita', serialNumber: device.serialNumber, authenticationCode1: code(-1), authenticationCode2: code() });
+    await iam.passwords.setRootLoginProfile(root, { email: 'owner@example.com', password: 'Root-Rotating-1' });
     const firstKey = keyring.activeKeyId;
 
     expect(await rotateKeyringIfDue(iam.core, keyring, 30)).toEqual({ rotated: false, activeKeyId: firstKey });
@@ -93,6 +98,13 @@ describe('keyring rotation and access-key hygiene', () => {
     // one, and the earlier one that reuse prevention remembers.
     await expect(iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-2', newPassword: 'Rotating-Password-1' })).rejects.toThrow(/last 3 passwords/);
     await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-2', newPassword: 'Rotated-Password-3' });
+    // The MFA seed and the root password were re-encrypted, so sign-in still works with both.
+    const seeds = await wardenDb.db.selectFrom('mfa_devices').select('seed').execute();
+    for (const row of seeds) expect(row.seed.keyId).toBe(rotation.activeKeyId);
+    const rootLogin = await wardenDb.db.selectFrom('accounts').select('root_login').where('account_id', '=', root.accountId).executeTakeFirstOrThrow();
+    expect(rootLogin.root_login?.passwordHash.keyId).toBe(rotation.activeKeyId);
+    expect((await iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'Root-Rotating-1' })).kind).toBe('signed-in');
+    expect(await iam.signIn.signIn({ account: root.accountId, userName: 'rita', password: 'Rotated-Password-3', mfaCode: code(1) })).toMatchObject({ kind: 'signed-in', mfaAuthenticated: true });
     const retiredEvents = await wardenDb.db.selectFrom('events').select('type').where('type', '=', 'KeyringDataKeyRetired').execute();
     expect(retiredEvents).toHaveLength(1);
     clock.offsetMs = 0;

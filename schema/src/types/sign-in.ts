@@ -69,7 +69,7 @@ builder.mutationField('signIn', (t) =>
     description: 'Console sign-in. Needs no credentials. Every failure is SignInFailedError with the same message.',
     errors: { types: SIGN_IN_ERRORS, result: { name: 'SignInSuccess' }, union: { name: 'SignInResult' } },
     args: { input: t.arg({ type: SignInInput, required: true }) },
-    resolve: (_r, { input }, { iam, request }) => iam.signIn.signIn(input, { requestId: request.requestId, sourceIp: request.sourceIp, userAgent: request.userAgent }),
+    resolve: (_r, { input }, { iam, requestFacts }) => iam.signIn.signIn(input, { requestId: requestFacts.requestId, sourceIp: requestFacts.sourceIp, userAgent: requestFacts.userAgent }),
   }),
 );
 

@@ -167,13 +167,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         // A console session: its bearer token, or the cookie the sign-in page set (SameSite=Strict,
         // so a browser never sends it with another site's request).
         const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, options.authentication);
-        context = { iam: options.iam, caller, request: facts };
+        context = { iam: options.iam, caller, requestFacts: facts };
         accessKeyId = caller.accessKeyId;
       } else if (authorization === undefined && request.headers['x-amz-date'] === undefined && !query.includes('X-Amz-Signature') && isAnonymousSignIn(request, body)) {
         context = anonymousContext(options.iam, facts);
       } else {
         const caller = await authenticate({ method: request.method ?? 'GET', path, query, headers: request.headers, body }, facts, options.authentication);
-        context = { iam: options.iam, caller, request: facts };
+        context = { iam: options.iam, caller, requestFacts: facts };
         accessKeyId = caller.accessKeyId;
       }
     } catch (error) {

@@ -15,6 +15,13 @@ export const REDACTED_PATHS = [
   '*.password',
   'token',
   '*.token',
+  'newPassword',
+  '*.newPassword',
+  'mfaCode',
+  '*.mfaCode',
+  'base32StringSeed',
+  '*.base32StringSeed',
+  'headers.cookie',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

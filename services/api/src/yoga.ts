@@ -14,17 +14,17 @@ import { AuthenticationError, type RequestFacts } from './authenticate.js';
 export interface ServerContext {
   readonly iam: IamService;
   readonly caller: Caller;
-  readonly request: RequestFacts;
+  readonly requestFacts: RequestFacts;
 }
 
 /**
  * The context of a request without credentials, which may only sign in: any resolver that asks
  * who the caller is gets UNAUTHENTICATED (isSignInOnly keeps other operations out before this).
  */
-export function anonymousContext(iam: IamService, request: RequestFacts): ServerContext {
+export function anonymousContext(iam: IamService, requestFacts: RequestFacts): ServerContext {
   return {
     iam,
-    request,
+    requestFacts,
     get caller(): Caller {
       throw new AuthenticationError('The request is not signed: sign it with SigV4, or send a console session\'s bearer token.', 'MISSING_AUTHENTICATION');
     },

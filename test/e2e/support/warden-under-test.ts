@@ -18,7 +18,7 @@ if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants o
 export type Driver = 'pglite' | 'postgres';
 export const DRIVERS: readonly Driver[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
 
-export async function startTestWarden(driver: Driver): Promise<RunningWarden> {
+export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStream): Promise<RunningWarden> {
   const env = {
     ...process.env,
     PORT: '0',
@@ -29,7 +29,7 @@ export async function startTestWarden(driver: Driver): Promise<RunningWarden> {
     ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
   };
   process.env['WARDEN_MASTER_KEY'] = TEST_MASTER_KEY;
-  return startWarden(readConfig(env), createLogger('silent'));
+  return startWarden(readConfig(env), logs ? createLogger('debug', logs) : createLogger('silent'));
 }
 
 function managementRoot(warden: RunningWarden): Caller {

@@ -1,0 +1,94 @@
+/**
+ * Console sign-in under load, on a real Warden server (a child process; embedded PGlite, or a
+ * fresh `warden_bench` database on the DATABASE_URL Postgres). Reports the argon2id parameters and
+ * the time per hash and per verification, sign-ins per second, and whether the server stays
+ * responsive to `authorize` while sign-ins flood it: authorize's p99 during the flood next to its
+ * p99 alone, measured in the same run.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ARGON2ID, hashPassword, verifyPassword } from '@warden/iam';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { graphql, signed, startProcess } from './bench-support.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+
+// argon2id at Warden's cost, in this process, one at a time: the price of one sign-in's hash.
+const samples = 20;
+let started = performance.now();
+const hash = await hashPassword('Correct-Horse-Battery-1');
+for (let i = 1; i < samples; i++) await hashPassword('Correct-Horse-Battery-1');
+const hashMs = (performance.now() - started) / samples;
+started = performance.now();
+for (let i = 0; i < samples; i++) await verifyPassword(hash, 'Correct-Horse-Battery-1');
+const verifyMs = (performance.now() - started) / samples;
+console.log(`argon2id: memory ${ARGON2ID.memoryCost} KiB, ${ARGON2ID.timeCost} passes, ${ARGON2ID.parallelism} lane: ${hashMs.toFixed(1)} ms per hash, ${verifyMs.toFixed(1)} ms per verification (mean of ${samples}, one at a time)`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
+let benchDatabaseUrl: string | undefined;
+if (process.env['DATABASE_URL']) {
+  const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS warden_bench');
+  await admin.query('CREATE DATABASE warden_bench');
+  await admin.end();
+  const url = new URL(process.env['DATABASE_URL']);
+  url.pathname = '/warden_bench';
+  benchDatabaseUrl = url.toString();
+}
+const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
+const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
+const warden = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
+const url = warden.match[1]!;
+
+type Run = { perSecond: number; p50: number; p99: number; non2xx: number };
+const summary = (result: autocannon.Result): Run => ({ perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx });
+
+try {
+  console.log(`sign-in benchmark on ${driver}`);
+  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
+  const tenant = await graphql(url, managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+  const accountId: string = tenant.createAccount.data.account.accountId;
+  const tenantRoot = tenant.createAccount.data.rootAccessKey;
+  await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
+  await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
+  const people = 20;
+  for (let i = 0; i < people; i++) {
+    await graphql(url, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `person${i}` });
+    await graphql(url, tenantRoot, 'mutation($n: String!) { createLoginProfile(input: { userName: $n, password: "Correct-Horse-Battery-1" }) { __typename } }', { n: `person${i}` });
+  }
+
+  const authorizeBody = JSON.stringify({
+    query: 'query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }',
+    variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } },
+  });
+  const authorizeHeaders = await signed(url, tenantRoot, authorizeBody);
+  const signInQuery = 'mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { data { __typename } } } }';
+  // Sign-ins spread over the people (and all succeed: only failures count towards throttling).
+  const signInRequests = Array.from({ length: people }, (_, i) => ({
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
+  }));
+  const check = await fetch(url, signInRequests[0]!);
+  const checked = JSON.stringify(await check.json());
+  if (!checked.includes('SignedIn')) throw new Error(`sign-in does not succeed: ${checked}`);
+
+  const authorizeLoad = () => autocannon({ url, method: 'POST', headers: authorizeHeaders, body: authorizeBody, connections: 10, duration: SECONDS });
+  const signInLoad = () => autocannon({ url, requests: signInRequests, connections: 16, duration: SECONDS });
+
+  const alone = summary(await authorizeLoad());
+  const signInsAlone = summary(await signInLoad());
+  const [during, flood] = (await Promise.all([authorizeLoad(), signInLoad()])).map(summary) as [Run, Run];
+  for (const [name, run] of Object.entries({ alone, signInsAlone, during, flood })) if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers`);
+  console.log(`sign-ins, 16 connections, ${SECONDS}s: ${signInsAlone.perSecond.toFixed(0)} sign-ins/s (p50 ${signInsAlone.p50} ms, p99 ${signInsAlone.p99} ms)`);
+  console.log(`authorize alone, 10 connections: ${alone.perSecond.toFixed(0)} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms`);
+  console.log(`authorize during the sign-in flood: ${during.perSecond.toFixed(0)} req/s, p50 ${during.p50} ms, p99 ${during.p99} ms (p99 ratio during/alone ${(during.p99 / Math.max(alone.p99, 1)).toFixed(2)}); sign-ins meanwhile ${flood.perSecond.toFixed(0)}/s`);
+} finally {
+  warden.child.kill('SIGTERM');
+}
