@@ -6,7 +6,7 @@
  * p99 alone, measured in the same run.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARGON2ID, hashPassword, verifyPassword } from '@warden/iam';
@@ -29,66 +29,74 @@ for (let i = 0; i < samples; i++) await verifyPassword(hash, 'Correct-Horse-Batt
 const verifyMs = (performance.now() - started) / samples;
 console.log(`argon2id: memory ${ARGON2ID.memoryCost} KiB, ${ARGON2ID.timeCost} passes, ${ARGON2ID.parallelism} lane: ${hashMs.toFixed(1)} ms per hash, ${verifyMs.toFixed(1)} ms per verification (mean of ${samples}, one at a time)`);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
-let benchDatabaseUrl: string | undefined;
-if (process.env['DATABASE_URL']) {
-  const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS warden_bench');
-  await admin.query('CREATE DATABASE warden_bench');
-  await admin.end();
-  const url = new URL(process.env['DATABASE_URL']);
-  url.pathname = '/warden_bench';
-  benchDatabaseUrl = url.toString();
-}
-const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
-const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
-const warden = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
-const url = warden.match[1]!;
-
 type Run = { perSecond: number; p50: number; p99: number; non2xx: number };
 const summary = (result: autocannon.Result): Run => ({ perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx });
 
-try {
-  console.log(`sign-in benchmark on ${driver}`);
-  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
-  const tenant = await graphql(url, managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
-  const accountId: string = tenant.createAccount.data.account.accountId;
-  const tenantRoot = tenant.createAccount.data.rootAccessKey;
-  await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
-  await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
-  const people = 20;
-  for (let i = 0; i < people; i++) {
-    await graphql(url, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `person${i}` });
-    await graphql(url, tenantRoot, 'mutation($n: String!) { createLoginProfile(input: { userName: $n, password: "Correct-Horse-Battery-1" }) { __typename } }', { n: `person${i}` });
+/** A fresh store (a new data directory, or a fresh `warden_bench` database) and a server on it. */
+async function freshWarden(extraEnv: Record<string, string>) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
+  let benchDatabaseUrl: string | undefined;
+  if (process.env['DATABASE_URL']) {
+    const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS warden_bench');
+    await admin.query('CREATE DATABASE warden_bench');
+    await admin.end();
+    const url = new URL(process.env['DATABASE_URL']);
+    url.pathname = '/warden_bench';
+    benchDatabaseUrl = url.toString();
   }
-
-  const authorizeBody = JSON.stringify({
-    query: 'query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }',
-    variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } },
-  });
-  const authorizeHeaders = await signed(url, tenantRoot, authorizeBody);
-  const signInQuery = 'mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { data { __typename } } } }';
-  // Sign-ins spread over the people (and all succeed: only failures count towards throttling).
-  const signInRequests = Array.from({ length: people }, (_, i) => ({
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
-  }));
-  const check = await fetch(url, signInRequests[0]!);
-  const checked = JSON.stringify(await check.json());
-  if (!checked.includes('SignedIn')) throw new Error(`sign-in does not succeed: ${checked}`);
-
-  const authorizeLoad = () => autocannon({ url, method: 'POST', headers: authorizeHeaders, body: authorizeBody, connections: 10, duration: SECONDS });
-  const signInLoad = () => autocannon({ url, requests: signInRequests, connections: 16, duration: SECONDS });
-
-  const alone = summary(await authorizeLoad());
-  const signInsAlone = summary(await signInLoad());
-  const [during, flood] = (await Promise.all([authorizeLoad(), signInLoad()])).map(summary) as [Run, Run];
-  for (const [name, run] of Object.entries({ alone, signInsAlone, during, flood })) if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers`);
-  console.log(`sign-ins, 16 connections, ${SECONDS}s: ${signInsAlone.perSecond.toFixed(0)} sign-ins/s (p50 ${signInsAlone.p50} ms, p99 ${signInsAlone.p99} ms)`);
-  console.log(`authorize alone, 10 connections: ${alone.perSecond.toFixed(0)} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms`);
-  console.log(`authorize during the sign-in flood: ${during.perSecond.toFixed(0)} req/s, p50 ${during.p50} ms, p99 ${during.p99} ms (p99 ratio during/alone ${(during.p99 / Math.max(alone.p99, 1)).toFixed(2)}); sign-ins meanwhile ${flood.perSecond.toFixed(0)}/s`);
-} finally {
-  warden.child.kill('SIGTERM');
+  const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...extraEnv };
+  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
+  return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) };
 }
+
+async function measure(label: string, extraEnv: Record<string, string>) {
+  const warden = await freshWarden(extraEnv);
+  const url = warden.url;
+  try {
+    const tenant = await graphql(url, warden.managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+    const accountId: string = tenant.createAccount.data.account.accountId;
+    const tenantRoot = tenant.createAccount.data.rootAccessKey;
+    await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
+    await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
+    const people = 20;
+    for (let i = 0; i < people; i++) {
+      await graphql(url, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `person${i}` });
+      await graphql(url, tenantRoot, 'mutation($n: String!) { createLoginProfile(input: { userName: $n, password: "Correct-Horse-Battery-1" }) { __typename } }', { n: `person${i}` });
+    }
+    const authorizeBody = JSON.stringify({
+      query: 'query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }',
+      variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } },
+    });
+    const authorizeHeaders = await signed(url, tenantRoot, authorizeBody);
+    const signInQuery = 'mutation($input: SignInInput!) { signIn(input: $input) { __typename ... on SignInSuccess { data { __typename } } } }';
+    // Sign-ins spread over the people (and all succeed: only failures count towards throttling).
+    const signInRequests = Array.from({ length: people }, (_, i) => ({
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
+    }));
+    const checked = JSON.stringify(await (await fetch(url, signInRequests[0]!)).json());
+    if (!checked.includes('SignedIn')) throw new Error(`sign-in does not succeed: ${checked}`);
+
+    const authorizeLoad = () => autocannon({ url, method: 'POST', headers: authorizeHeaders, body: authorizeBody, connections: 10, duration: SECONDS });
+    const signInLoad = () => autocannon({ url, requests: signInRequests, connections: 16, duration: SECONDS });
+    const alone = summary(await authorizeLoad());
+    const signInsAlone = summary(await signInLoad());
+    const [during, flood] = (await Promise.all([authorizeLoad(), signInLoad()])).map(summary) as [Run, Run];
+    for (const [name, run] of Object.entries({ alone, signInsAlone, during, flood })) if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} non-2xx answers`);
+    console.log(`${label}:`);
+    console.log(`  sign-ins alone, 16 connections, ${SECONDS}s: ${signInsAlone.perSecond.toFixed(0)}/s (p50 ${signInsAlone.p50} ms, p99 ${signInsAlone.p99} ms)`);
+    console.log(`  authorize alone, 10 connections: ${alone.perSecond.toFixed(0)} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms`);
+    console.log(`  authorize during the sign-in flood: ${during.perSecond.toFixed(0)} req/s, p50 ${during.p50} ms, p99 ${during.p99} ms (p99 during/alone ${(during.p99 / Math.max(alone.p99, 1)).toFixed(2)}); sign-ins meanwhile ${flood.perSecond.toFixed(0)}/s`);
+  } finally {
+    warden.child.kill('SIGTERM');
+    await new Promise((resolve) => warden.child.once('exit', resolve));
+  }
+}
+
+console.log(`sign-in benchmark on ${process.env['DATABASE_URL'] ? 'Postgres' : 'embedded PGlite'}, ${availableParallelism()} cores`);
+// Warden's default (argon2 on at most cores − 1 at once) next to no practical limit (libuv's 4 threads).
+await measure('argon2 concurrency: default (cores - 1)', {});
+await measure('argon2 concurrency: 4 (unlimited on this machine: the libuv pool has 4 threads)', { WARDEN_PASSWORD_HASH_CONCURRENCY: '4' });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, IamService, loadMasterKey, systemClock } from '@warden/iam';
+import { bootstrap, IamService, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
 import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
@@ -26,6 +26,7 @@ export interface RunningWarden {
 }
 
 export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
+  if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {

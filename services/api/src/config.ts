@@ -21,6 +21,8 @@ export interface WardenConfig {
   readonly queuePrefix: string;
   /** Days a keyring data key stays active before a new one replaces it. */
   readonly keyRotationDays: number;
+  /** argon2 computations at once; unset: one fewer than the cores (at least one). */
+  readonly passwordHashConcurrency: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     runWorkers: env['WARDEN_RUN_WORKERS'] !== 'false',
     queuePrefix: env['WARDEN_QUEUE_PREFIX'] ?? 'warden',
     keyRotationDays: rotationDays(env['WARDEN_KEY_ROTATION_DAYS']),
+    passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
   };
 }
 
@@ -54,4 +57,11 @@ function rotationDays(value: string | undefined): number {
   const days = Number(value ?? 30);
   if (!Number.isFinite(days) || days < 1) throw new ConfigError(`WARDEN_KEY_ROTATION_DAYS must be a number of days of at least 1, not ${JSON.stringify(value)}`);
   return days;
+}
+
+function hashConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(`WARDEN_PASSWORD_HASH_CONCURRENCY must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+  return limit;
 }

@@ -11,7 +11,7 @@ export { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationRe
 export { deactivateStaleAccessKeys, type UnusedAccessKey, unusedAccessKeys } from './access-keys/access-key-hygiene.js';
 export type { AccountSettings } from './accounts/account.events.js';
 export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './passwords/password-policy.js';
-export { ARGON2ID, hashPassword, verifyPassword } from './passwords/password-hashing.js';
+export { ARGON2ID, hashPassword, setPasswordHashConcurrency, verifyPassword } from './passwords/password-hashing.js';
 export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './command-context.js';
 export { type AssumedRole, type AssumeRoleInput, type ConsoleSession, type FederationToken, parseConsoleToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
 export type { CreatedVirtualMfaDevice } from './mfa/mfa-operations.js';

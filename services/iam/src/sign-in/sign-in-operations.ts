@@ -129,7 +129,9 @@ export class SignInOperations {
       const account = await trx.selectFrom('accounts').select(['settings', 'root_login']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
       const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
       const user = byName ? await findUser(trx, accountId, input.userName!) : undefined;
-      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, counters, user };
+      const ownerId = byName ? user?.user_id : ROOT_OWNER;
+      const hasDevice = ownerId !== undefined && (await this.deps.mfa.hasEnabledDevice(trx, accountId, ownerId));
+      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, counters, user, hasDevice };
     });
     const throttle: SignInThrottleSettings = { ...DEFAULT_SIGN_IN_THROTTLE, ...(loaded.settings.signInThrottle ?? {}) };
     const verdict = throttleVerdict(throttle, loaded.counters.map((row) => ({ failures: row.failures, lastFailureAt: new Date(row.last_failure_at) })), now);
@@ -167,7 +169,7 @@ export class SignInOperations {
     }
 
     let mfaAt: Date | null = null;
-    const hasDevice = principal.ownerId !== '' && (await inAccountTransaction(this.core.db, accountId, (trx) => this.deps.mfa.hasEnabledDevice(trx, accountId, principal.ownerId)));
+    const hasDevice = loaded.hasDevice;
     const metadata = { actorArn: principal.arn, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) };
     if (hasDevice) {
       if (!input.mfaCode) return { kind: 'mfa-code-required' };
