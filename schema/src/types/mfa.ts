@@ -94,7 +94,7 @@ builder.queryField('mfaDevices', (t) =>
   t.field({
     type: [MfaDeviceRef],
     errors: queryErrors('mfaDevices'),
-    description: "With userName: that user's devices (iam:ListMFADevices). Without: the account's virtual devices (iam:ListVirtualMFADevices), filtered by assignment.",
+    description: "The devices of userName, or of the caller itself (iam:ListMFADevices); with assignmentStatus instead, every virtual device of the account (iam:ListVirtualMFADevices).",
     args: { userName: t.arg.string({ required: false }), assignmentStatus: t.arg({ type: AssignmentStatus, required: false }) },
     resolve: (_r, args, { iam, caller }) => iam.mfa.list(caller, args),
   }),

@@ -84,15 +84,15 @@ builder.mutationField('signOut', (t) =>
 builder.mutationField('clearSignInLockout', (t) =>
   t.boolean({
     errors: mutationErrors('clearSignInLockout'),
-    description: "Forgets the failed sign-ins of a user name (iam:UpdateLoginProfile on the user) or a source address (iam:UpdateAccountPasswordPolicy). False when there was nothing to clear.",
-    args: { input: t.arg({ type: builder.inputType('ClearSignInLockoutInput', { fields: (f) => ({ userName: f.string({ required: false }), sourceIp: f.string({ required: false }) }) }), required: true }) },
+    description: "Forgets the failed sign-ins of a user name (iam:UpdateLoginProfile on the user), a source address or the root user (iam:UpdateAccountPasswordPolicy). False when there was nothing to clear.",
+    args: { input: t.arg({ type: builder.inputType('ClearSignInLockoutInput', { description: 'One of the three.', fields: (f) => ({ userName: f.string({ required: false }), sourceIp: f.string({ required: false }), rootUser: f.boolean({ required: false, description: "The root user's lockout." }) }) }), required: true }) },
     resolve: (_r, { input }, { iam, caller }) => iam.signIn.clearSignInLockout(caller, input),
   }),
 );
 
 const SignInLockoutRef = builder.objectRef<{ subject: string; failures: number; lastFailureAt: Date; retryAfterSeconds: number; locked: boolean }>('SignInLockout').implement({
   fields: (t) => ({
-    subject: t.exposeString('subject', { description: '`user:NAME` (lower case), `root`, or `ip:ADDRESS`.' }),
+    subject: t.exposeString('subject', { description: '`user:NAME` (lower case), `user#HASH` for a name that is no user, `root`, or `ip:ADDRESS` (only ever delayed, never locked).' }),
     failures: t.exposeInt('failures'),
     lastFailureAt: t.field({ type: 'DateTime', resolve: (row) => row.lastFailureAt }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: '0: the next attempt may go ahead.' }),

@@ -3,7 +3,7 @@ import { Kind, parse } from 'graphql';
 /**
  * The one operation a request without credentials may run: `signIn` (there is nobody to sign a
  * request before signing in). A document qualifies when the operation it runs is a mutation whose
- * selections are `signIn` (and `__typename`) only, with no fragment spreads that could reach
+ * selections are one `signIn` (and `__typename`) only, with no fragment spreads that could reach
  * further. Anything else without credentials is UNAUTHENTICATED as before.
  */
 export function isSignInOnly(query: string, operationName: string | null | undefined): boolean {
@@ -17,5 +17,8 @@ export function isSignInOnly(query: string, operationName: string | null | undef
   if (operations.length !== document.definitions.length) return false;
   const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation || operation.operation !== 'mutation') return false;
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && (selection.name.value === 'signIn' || selection.name.value === '__typename'));
+  const selections = operation.selectionSet.selections;
+  if (!selections.every((selection) => selection.kind === Kind.FIELD && (selection.name.value === 'signIn' || selection.name.value === '__typename'))) return false;
+  // One sign-in per request: aliases must not multiply the argon2 work one request can cause.
+  return selections.filter((selection) => selection.kind === Kind.FIELD && selection.name.value === 'signIn').length === 1;
 }

@@ -14,5 +14,7 @@ describe('isSignInOnly', () => {
     expect(isSignInOnly('mutation A { signIn(input: {}) { __typename } } mutation B { deleteUser(input: {userName: "x"}) { __typename } }', 'B')).toBe(false);
     expect(isSignInOnly('mutation A { signIn(input: {}) { __typename } } mutation B { signIn(input: {}) { __typename } }', undefined)).toBe(false);
     expect(isSignInOnly('mutation { signIn(', undefined)).toBe(false);
+    expect(isSignInOnly('mutation { a: signIn(input: {}) { __typename } b: signIn(input: {}) { __typename } }', undefined)).toBe(false);
+    expect(isSignInOnly('mutation { __typename }', undefined)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { IamService } from '@warden/iam';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { AuthenticationError, authenticate, authenticateBearer, type AuthenticationSettings } from './authenticate.js';
 import { isSignInOnly } from './anonymous-operation.js';
-import { handleSignInPage, sessionCookieOf } from './sign-in-page.js';
+import { handleSignInPage, sameOrigin, sessionCookieOf } from './sign-in-page.js';
 import { anonymousContext } from './yoga.js';
 import type { Logger } from './logger.js';
 import type { ServerContext } from './yoga.js';
@@ -159,7 +159,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
     const facts = { requestId, sourceIp: sourceIpOf(request), userAgent: request.headers['user-agent'], secureTransport: false, now: now() };
     const authorization = request.headers.authorization;
-    const cookieToken = authorization === undefined ? sessionCookieOf(request.headers.cookie) : undefined;
+    // The sign-in page's cookie counts only for a same-origin JSON POST: a cross-site page can send
+    // neither without a CORS preflight this server never grants (SameSite alone does not separate
+    // sibling subdomains or ports).
+    const cookieToken =
+      authorization === undefined && request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json') && sameOrigin(request)
+        ? sessionCookieOf(request.headers.cookie)
+        : undefined;
     let context: ServerContext;
     let accessKeyId: string | undefined;
     try {

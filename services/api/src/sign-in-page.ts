@@ -6,10 +6,12 @@ import { IamError, type IamService, type SignInInput, type SignInOutcome, SignIn
  * form posted as `application/x-www-form-urlencoded`, no script. Each step of a sign-in (password,
  * then an MFA code, a new password, or enrolling a device) is the same form with more fields; the
  * password is typed again at each step rather than carried in the page. Success sets the console
- * session's bearer token as an HttpOnly, SameSite=Strict cookie, which the API at /graphql accepts.
+ * session's bearer token as a `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, the whole host),
+ * which the API at /graphql accepts for same-origin JSON POSTs only (see http-server.ts). A form
+ * post from another origin is refused (no signing a browser into someone else's account).
  * A client that asks for JSON (`Accept: application/json`) gets the outcome as JSON instead.
  */
-export const SESSION_COOKIE = 'warden_session';
+export const SESSION_COOKIE = '__Host-warden_session';
 
 export interface SignInPageOptions {
   readonly path: string;
@@ -23,9 +25,28 @@ export function sessionCookieOf(header: string | undefined): string | undefined 
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name === SESSION_COOKIE) return safeDecode(value.join('='));
   }
   return undefined;
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a browser request comes from this server's own pages (no Origin: not a browser's cross-site request). */
+export function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -96,12 +117,13 @@ function send(response: ServerResponse, status: number, contentType: string, bod
 }
 
 export async function handleSignInPage(request: IncomingMessage, response: ServerResponse, options: SignInPageOptions): Promise<number> {
-  const fixed = options.path.slice('/signin/'.length);
+  const fixed = safeDecode(options.path.slice('/signin/'.length)) ?? '';
   const accountFixed = options.path.startsWith('/signin/') && fixed.length > 0;
   const wantsJson = (request.headers.accept ?? '').includes('application/json');
   const headers = { 'x-amzn-requestid': options.requestId, 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; form-action 'self'" };
-  if (request.method === 'GET') return send(response, 200, 'text/html; charset=utf-8', page({ account: decodeURIComponent(fixed), accountFixed }), headers);
+  if (request.method === 'GET') return send(response, 200, 'text/html; charset=utf-8', page({ account: fixed, accountFixed }), headers);
   if (request.method !== 'POST') return send(response, 405, 'text/plain; charset=utf-8', 'Use GET for the form and POST to sign in.', { ...headers, allow: 'GET, POST' });
+  if (!sameOrigin(request)) return send(response, 403, 'text/plain; charset=utf-8', 'Sign in from this server\'s own sign-in page.', headers);
   if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return send(response, 415, 'text/plain; charset=utf-8', 'Post the form as application/x-www-form-urlencoded.', headers);
   const form = await readForm(request, options.maxBodyBytes);
   if (!form) return send(response, 413, 'text/plain; charset=utf-8', 'The form is too large.', headers);
@@ -109,7 +131,7 @@ export async function handleSignInPage(request: IncomingMessage, response: Serve
     const text = form.get(name);
     return text === null || text === '' ? null : text;
   };
-  const account = accountFixed ? decodeURIComponent(fixed) : (value('account') ?? '');
+  const account = accountFixed ? fixed : (value('account') ?? '');
   const enrollSerialNumber = value('enrollSerialNumber');
   const input: SignInInput = {
     account,
@@ -136,7 +158,8 @@ export async function handleSignInPage(request: IncomingMessage, response: Serve
     return send(response, 200, 'text/html; charset=utf-8', page({ ...state, message: STEP_MESSAGES[outcome.kind], step: outcome }), headers);
   }
   const maxAge = Math.max(0, Math.floor((outcome.session.expiration.getTime() - Date.now()) / 1000));
-  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(outcome.session.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : ''}`;
+  // Secure always (browsers treat http://localhost as secure, so local use still works).
+  const cookie = `${SESSION_COOKIE}=${encodeURIComponent(outcome.session.token)}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`;
   if (wantsJson) {
     const body = { principalArn: outcome.principalArn, mfaAuthenticated: outcome.mfaAuthenticated, token: outcome.session.token, expiration: outcome.session.expiration.toISOString() };
     return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(body), { ...headers, 'set-cookie': cookie });

@@ -58,6 +58,8 @@ export function createWardenYoga(logging: boolean): YogaServerInstance<ServerCon
     },
     logging,
     landingPage: false,
+    // No cross-origin browser access: a page elsewhere must not read answers or send credentials.
+    cors: false,
     graphiql: { title: 'Warden', defaultQuery: '{ callerIdentity { account arn } }' },
     // Operations are compiled once (graphql-jit) and then executed without re-walking the schema.
     plugins: [depthLimit, useGraphQlJit()],

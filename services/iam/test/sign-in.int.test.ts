@@ -127,6 +127,8 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'nobody', serialNumber: 'arn:aws:iam::000000000000:mfa/x', authenticationCode1: '1', authenticationCode2: '2' })).rejects.toThrow(AccessDeniedError);
     await iam.mfa.enableMFADevice(asAlice, { serialNumber: created.serialNumber, authenticationCode1: code(created.base32StringSeed, -1), authenticationCode2: code(created.base32StringSeed) });
     expect((await iam.mfa.list(asAlice, { userName: 'alice' })).map((device) => device.owner_name)).toEqual(['alice']);
+    // ListMFADevices without a user name: the caller's own.
+    expect((await iam.mfa.list(asAlice, {})).map((device) => device.serial_number)).toEqual([created.serialNumber]);
     await expect(iam.mfa.list(asAlice, { userName: 'bob' })).rejects.toThrow(AccessDeniedError);
   });
 
@@ -196,8 +198,9 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const helpdesk = await iam.users.create(root, { userName: 'helpdesk' });
     await expect(iam.signIn.clearSignInLockout(userCaller(root.accountId, helpdesk), { userName: 'erin' })).rejects.toThrow(AccessDeniedError);
     expect(await iam.signIn.clearSignInLockout(root, { userName: 'erin' })).toBe(true);
-    // The address is still counted (4 failures from 192.0.2.10): locked too, until cleared.
-    await expect(attempt('Correct-Horse-1')).rejects.toMatchObject({ locked: true });
+    // The address is still counted (4 failures from 192.0.2.10): delayed, never locked (behind a
+    // proxy one address is everyone), until the delay passes or an admin clears it.
+    await expect(attempt('Correct-Horse-1')).rejects.toMatchObject({ locked: false, retryAfterSeconds: 20 });
     expect(await iam.signIn.clearSignInLockout(root, { sourceIp: '192.0.2.10' })).toBe(true);
     expect(await iam.signIn.clearSignInLockout(root, { sourceIp: '192.0.2.10' })).toBe(false);
     expect((await attempt('Correct-Horse-1')).kind).toBe('signed-in');
@@ -210,6 +213,25 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const types = (await eventsOf(root.accountId)).map((event) => event.type);
     expect(types.filter((type) => type === 'SignInLockoutCleared')).toHaveLength(2);
     expect((await replayReadModels(service.wardenDb.db, { accountId: root.accountId })).equal).toBe(true);
+  });
+
+  it('counts every attempt of a parallel burst: one user\'s attempts are taken one at a time', async () => {
+    const root = await newAccount(service);
+    await userWithPassword(root, 'burst', 'Correct-Horse-1');
+    await iam.accounts.updateSettings(root, { signInThrottle: { failuresBeforeDelay: 3, baseDelaySeconds: 60, failuresBeforeLockout: 5 } });
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => iam.signIn.signIn({ account: root.accountId, userName: 'burst', password: `guess-${i}` }, { sourceIp: `198.51.100.${i}` }).catch((error: unknown) => error)));
+    expect(outcomes.filter((outcome) => outcome instanceof SignInFailedError)).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome instanceof SignInThrottledError)).toHaveLength(5);
+    expect((await iam.signIn.signInLockouts(root)).find((row) => row.subject === 'user:burst')?.failures).toBe(3);
+  });
+
+  it('counts a name that is no user under a hash, and hides it in the audit log', async () => {
+    const root = await newAccount(service);
+    await expect(iam.signIn.signIn({ account: root.accountId, userName: 'Typed-My-Password-9', password: 'x' })).rejects.toThrow(SignInFailedError);
+    const text = JSON.stringify([await eventsOf(root.accountId), await iam.signIn.signInLockouts(root)]);
+    expect(text).not.toContain('Typed-My-Password-9');
+    expect(text).toContain('HIDDEN_DUE_TO_SECURITY_REASONS');
+    expect(await iam.signIn.clearSignInLockout(root, { userName: 'Typed-My-Password-9' })).toBe(true);
   });
 
   it('asks for an MFA code after the right password, accepts a code once only, and marks the session', async () => {
@@ -254,6 +276,21 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     await expect(iam.sts.getSessionToken(gus, { serialNumber: device.serialNumber })).rejects.toThrow(InvalidInputError);
     const plain = await iam.sts.getSessionToken(gus, {});
     expect((await iam.credentials.resolve(plain.accessKeyId))?.caller.session?.mfaAuthenticated).toBe(false);
+  });
+
+  it('counts wrong old passwords in changePassword with failed sign-ins, and refuses with LimitExceeded past the threshold', async () => {
+    const root = await newAccount(service);
+    const user = await userWithPassword(root, 'kim', 'Correct-Horse-1');
+    await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true });
+    await iam.accounts.updateSettings(root, { signInThrottle: { failuresBeforeDelay: 2, baseDelaySeconds: 30 } });
+    const kim = userCaller(root.accountId, user);
+    await expect(iam.passwords.changePassword(kim, { oldPassword: 'guess-1', newPassword: 'New-Horse-2' })).rejects.toThrow(InvalidInputError);
+    await expect(iam.passwords.changePassword(kim, { oldPassword: 'guess-2', newPassword: 'New-Horse-2' })).rejects.toThrow(InvalidInputError);
+    await expect(iam.passwords.changePassword(kim, { oldPassword: 'Correct-Horse-1', newPassword: 'New-Horse-2' })).rejects.toThrow(/Too many invalid passwords: try again in 30 seconds/);
+    // Sign-in sees the same count.
+    await expect(iam.signIn.signIn({ account: root.accountId, userName: 'kim', password: 'Correct-Horse-1' })).rejects.toThrow(SignInThrottledError);
+    advance(30);
+    await iam.passwords.changePassword(kim, { oldPassword: 'Correct-Horse-1', newPassword: 'New-Horse-2' });
   });
 
   it('forces a password change at sign-in when required or expired, and refuses an expired password under hard expiry', async () => {
@@ -309,6 +346,11 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     expect(signedIn).toMatchObject({ kind: 'signed-in', principalArn: `arn:aws:iam::${root.accountId}:root` });
     const account = await iam.accounts.get(root);
     expect(await iam.warnings.forAccount(root, account)).toContainEqual(expect.stringMatching(/root user has no MFA device/));
+    // Wrong emails count against the address only: nobody can lock the root user out without its email.
+    for (let i = 0; i < 12; i++) await expect(iam.signIn.signIn({ account: root.accountId, email: `x${i}@example.com`, password: 'Root-Password-1' }, { sourceIp: `192.0.2.${i}` })).rejects.toThrow(SignInFailedError);
+    expect((await iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'Root-Password-1' })).kind).toBe('signed-in');
+    await expect(iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'wrong' })).rejects.toThrow(SignInFailedError);
+    expect(await iam.signIn.clearSignInLockout(root, { rootUser: true })).toBe(true);
     const device = await enabledDevice(root, null, 'root-key');
     expect(await iam.warnings.forAccount(root, account)).not.toContainEqual(expect.stringMatching(/MFA/));
     expect(await iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'Root-Password-1' })).toEqual({ kind: 'mfa-code-required' });

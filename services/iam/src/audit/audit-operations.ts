@@ -18,7 +18,7 @@ export interface AuditFilter {
 }
 
 /** Encrypted secrets and wrapped keys stay in the log but are not handed out by the audit API. */
-const SECRET_FIELDS = new Set(['secret', 'wrapped', 'tokenHash', 'passwordHash', 'previousPasswordHashes']);
+const SECRET_FIELDS = new Set(['secret', 'wrapped', 'tokenHash', 'passwordHash', 'previousPasswordHashes', 'seed']);
 
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);

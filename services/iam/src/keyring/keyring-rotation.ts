@@ -1,4 +1,4 @@
-import { inAccountTransaction } from '@warden/db';
+import { inAccountTransaction, lockForAppend } from '@warden/db';
 import { sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
@@ -106,6 +106,7 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
     const changed = await core.writing(account.account_id, () =>
       inAccountTransaction(core.db, account.account_id, async (trx) => {
         // Locked and read again: a root password set since the scan must not be overwritten.
+        await lockForAppend(trx, account.account_id, `account/${account.account_id}`);
         const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
         const current = row?.root_login;
         if (!current || !keyring.keyIds.includes(current.passwordHash.keyId)) return false;
@@ -152,7 +153,9 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
     const changed = await core.writing(profile.account_id, () =>
       inAccountTransaction(core.db, profile.account_id, async (trx) => {
         // Read again, locked, in the writing transaction: a password changed since the scan above
-        // must not be overwritten with the re-encrypted old one.
+        // must not be overwritten with the re-encrypted old one. The stream's lock first, in the
+        // order every writer of the user takes them (advisory lock, then the row).
+        await lockForAppend(trx, profile.account_id, `user/${profile.user_id}`);
         const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst();
         const current = row?.login_profile;
         if (!current) return false;

@@ -15,7 +15,7 @@ export type MfaDeviceCommand =
   | { type: 'EnableMFADevice'; ownerId: string; ownerName: string; step: number }
   | { type: 'DeactivateMFADevice'; ownerId: string }
   | { type: 'ResyncMFADevice'; ownerId: string; step: number; driftSteps: number }
-  | { type: 'AcceptMFACode'; step: number }
+  | { type: 'AcceptMFACode'; ownerId: string; step: number }
   | { type: 'DeleteVirtualMFADevice' }
   | { type: 'ReencryptMFASeed'; seed: EncryptedSecretData };
 
@@ -59,8 +59,8 @@ export function decideMfaDevice(command: MfaDeviceCommand, state: MfaDeviceState
       requireNewStep(state, command.step);
       return [{ type: 'MFADeviceResynced', data: { step: command.step, driftSteps: command.driftSteps } }];
     case 'AcceptMFACode':
-      requireDevice(state);
-      if (state.status !== 'enabled') throw new InvalidAuthenticationCodeError('The MFA device is not enabled.');
+      // The owner read with the seed must still be the owner: a device moved meanwhile refuses.
+      if (state.status !== 'enabled' || state.ownerId !== command.ownerId) throw new InvalidAuthenticationCodeError('The MFA device is not enabled for this principal.');
       requireNewStep(state, command.step);
       return [{ type: 'MFACodeAccepted', data: { step: command.step } }];
     case 'DeleteVirtualMFADevice':

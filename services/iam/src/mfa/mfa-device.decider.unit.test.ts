@@ -24,10 +24,12 @@ describe('virtual MFA device', () => {
   });
 
   it('accepts each time step once only, and never one before the last accepted (no replay)', () => {
-    given(mfaDeviceDecider, [created, enabled(100)]).when({ type: 'AcceptMFACode', step: 101 }).then([{ type: 'MFACodeAccepted', data: { step: 101 } }]);
-    given(mfaDeviceDecider, [created, enabled(100)]).when({ type: 'AcceptMFACode', step: 100 }).thenThrows(InvalidAuthenticationCodeError);
-    given(mfaDeviceDecider, [created, enabled(100), { type: 'MFACodeAccepted', data: { step: 105 } }]).when({ type: 'AcceptMFACode', step: 104 }).thenThrows(InvalidAuthenticationCodeError);
-    given(mfaDeviceDecider, [created]).when({ type: 'AcceptMFACode', step: 1 }).thenThrows(InvalidAuthenticationCodeError);
+    given(mfaDeviceDecider, [created, enabled(100)]).when({ type: 'AcceptMFACode', ownerId: 'AIDAUSER', step: 101 }).then([{ type: 'MFACodeAccepted', data: { step: 101 } }]);
+    given(mfaDeviceDecider, [created, enabled(100)]).when({ type: 'AcceptMFACode', ownerId: 'AIDAUSER', step: 100 }).thenThrows(InvalidAuthenticationCodeError);
+    given(mfaDeviceDecider, [created, enabled(100), { type: 'MFACodeAccepted', data: { step: 105 } }]).when({ type: 'AcceptMFACode', ownerId: 'AIDAUSER', step: 104 }).thenThrows(InvalidAuthenticationCodeError);
+    given(mfaDeviceDecider, [created]).when({ type: 'AcceptMFACode', ownerId: 'AIDAUSER', step: 1 }).thenThrows(InvalidAuthenticationCodeError);
+    // A device re-enabled for someone else refuses the first owner's code.
+    given(mfaDeviceDecider, [created, enabled(100, 'AIDAOTHER')]).when({ type: 'AcceptMFACode', ownerId: 'AIDAUSER', step: 101 }).thenThrows(InvalidAuthenticationCodeError);
   });
 
   it('is deactivated only by its owner, and deleted only once deactivated', () => {

@@ -151,15 +151,16 @@ export class MfaOperations {
   }
 
   /**
-   * A user's MFA devices (ListMFADevices, on the user), or every virtual device of the account
-   * (ListVirtualMFADevices) filtered by assignment.
+   * AWS's ListMFADevices: the devices of the user named, or of the caller itself; with an
+   * assignment status, AWS's ListVirtualMFADevices: every virtual device of the account.
    */
   async list(caller: Caller, input: { userName?: string | null; assignmentStatus?: 'Assigned' | 'Unassigned' | 'Any' | null }): Promise<MfaDeviceRow[]> {
     return this.core.read(caller, async (trx) => {
-      if (input.userName) {
+      if (input.assignmentStatus == null) {
         const owner = await this.owner(trx, caller, input.userName, 'iam:ListMFADevices');
         return enabledMfaDevices(trx, caller.accountId, owner.ownerId);
       }
+      if (input.userName != null) throw new InvalidInputError('Give userName (ListMFADevices) or assignmentStatus (ListVirtualMFADevices), not both.');
       await this.core.authorize(trx, caller, 'iam:ListVirtualMFADevices', '*');
       let query = trx.selectFrom('mfa_devices').selectAll().where('account_id', '=', caller.accountId);
       if (input.assignmentStatus === 'Assigned') query = query.where('owner_id', 'is not', null);
@@ -186,7 +187,7 @@ export class MfaOperations {
           handleCommand(trx, mfaDeviceDecider, {
             accountId,
             streamId: `mfa-device/${device.device_id}`,
-            command: { type: 'AcceptMFACode', step },
+            command: { type: 'AcceptMFACode', ownerId, step },
             metadata: { ...metadata, resourceArn: device.serial_number },
             occurredAt: now,
           }),

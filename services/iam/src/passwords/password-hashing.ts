@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import { LimitExceededError } from '../iam-error.js';
 
 /**
  * Passwords are hashed with argon2id (OWASP's baseline: 19 MiB, 2 iterations, 1 lane). The hash is
@@ -14,6 +15,8 @@ export const ARGON2ID = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2
 
 let concurrency = Math.max(1, availableParallelism() - 1);
 let running = 0;
+/** Computations waiting for a slot; beyond this the server is flooded and says so at once. */
+const MAX_WAITING = 256;
 const waiting: (() => void)[] = [];
 
 /** How many argon2 computations may run at once in this process (WARDEN_PASSWORD_HASH_CONCURRENCY). */
@@ -28,7 +31,10 @@ export function setPasswordHashConcurrency(limit: number): void {
 
 /** Runs `work` when a hashing slot is free (exported for its test). */
 export async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= concurrency) {
+    if (waiting.length >= MAX_WAITING) throw new LimitExceededError('Too many password checks are waiting: retry in a second.');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   else running++;
   try {
     return await work();

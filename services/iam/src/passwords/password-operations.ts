@@ -1,8 +1,13 @@
-import type { Database, LoginProfileRow } from '@warden/db';
+import { randomBytes } from 'node:crypto';
+import { type Database, inAccountTransaction, type LoginProfileRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
-import type { Caller } from '../command-context.js';
-import { AccessDeniedError, InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
+import type { AccountSettings } from '../accounts/account.events.js';
+import { type Caller, eventMetadata } from '../command-context.js';
+import { handleCommand } from '../command-handler.js';
+import { signInDecider } from '../sign-in/sign-in.decider.js';
+import { DEFAULT_SIGN_IN_THROTTLE, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
+import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser, requireUser } from '../service/lookups.js';
 import { entityArn } from '../arns.js';
@@ -133,14 +138,32 @@ export class PasswordOperations {
   async changePassword(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
     if (caller.kind !== 'user' || !caller.userName) throw new InvalidUserTypeError('ChangePassword is for IAM users: the root user and roles have no login profile to change.');
     const userName = caller.userName;
-    const { user, policy } = await this.core.read(caller, async (trx) => {
+    const subject = userSubject(userName);
+    const { user, policy, throttle, counter } = await this.core.read(caller, async (trx) => {
       const [self, accountPolicy] = await Promise.all([requireUser(trx, caller.accountId, userName), this.policyOf(trx, caller.accountId)]);
       await this.core.authorize(trx, caller, 'iam:ChangePassword', self.arn, {}, accountPolicy?.allowUsersToChangePassword === true);
-      return { user: self, policy: accountPolicy };
+      const account = await trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      const failures = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', caller.accountId).where('subject', '=', subject).executeTakeFirst();
+      return { user: self, policy: accountPolicy, throttle: { ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings as AccountSettings).signInThrottle ?? {}) }, counter: failures };
     });
+    // Wrong old passwords count with the user's failed sign-ins: a stolen session must not become an
+    // unthrottled way to guess the password (AWS answers ChangePassword with LimitExceeded).
+    const verdict = counter ? throttleVerdict(throttle, [{ failures: counter.failures, lastFailureAt: new Date(counter.last_failure_at) }], this.core.clock.now()) : undefined;
+    if (verdict) throw new LimitExceededError(`Too many invalid passwords: try again in ${verdict.retryAfterSeconds} seconds.`);
     const profile = user.login_profile;
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
-    if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) throw new InvalidInputError('The old password is not correct.');
+    if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) {
+      await inAccountTransaction(this.core.db, caller.accountId, (trx) =>
+        handleCommand(trx, signInDecider, {
+          accountId: caller.accountId,
+          streamId: `sign-in/${randomBytes(12).toString('hex')}`,
+          command: { type: 'RecordSignIn', event: { type: 'SignInFailed', data: { userName: user.user_name, reason: 'wrong-old-password', sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] } } },
+          metadata: { ...eventMetadata(caller), resourceArn: user.arn },
+          occurredAt: this.core.clock.now(),
+        }),
+      );
+      throw new InvalidInputError('The old password is not correct.');
+    }
     if (input.newPassword === input.oldPassword) throw new InvalidInputError('The new password must differ from the old one.');
     checkPassword(input.newPassword, policy, { userName: user.user_name });
     await this.refuseReuse(caller.accountId, user.user_id, profile, policy, input.newPassword);

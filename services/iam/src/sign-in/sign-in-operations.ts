@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, type LoginProfileRow, type RootLoginRow, type SignInFailureRow, type UserRow } from '@warden/db';
+import { type Database, inAccountTransaction, lockForAppend, type LoginProfileRow, type RootLoginRow, type UserRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn, rootArn } from '../arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
-import type { Caller } from '../command-context.js';
+import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
-import { AccessDeniedError, InvalidAuthenticationCodeError, InvalidInputError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
+import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { findMfaDevice, mfaSeedContext } from '../mfa/mfa-device-lookups.js';
@@ -19,7 +19,7 @@ import { findUser } from '../service/lookups.js';
 import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
 import { signInDecider } from './sign-in.decider.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
-import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, failureRestartsCount, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, userSubject } from './sign-in-throttle.js';
+import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
 
 /**
  * Console sign-in at an account's own sign-in URL: an IAM user by name, or the root user by the
@@ -59,6 +59,12 @@ const USER_SESSION_SECONDS = 12 * 3600;
 const ROOT_SESSION_SECONDS = 3600;
 /** Longer inputs are refused before hashing: argon2 of a megabyte is a denial of service. */
 const MAX_PASSWORD_INPUT = 1024;
+/** Attempts for one user name waiting their turn; more are refused at once. */
+const MAX_WAITING_PER_USER = 8;
+/** What the audit log shows for a user name that is no user (as CloudTrail does). */
+const HIDDEN_USER_NAME = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+/** The path of the devices offered at sign-in when the account requires MFA. */
+const ENROLMENT_PATH = '/sign-in/';
 
 interface Principal {
   readonly arn: string;
@@ -80,6 +86,7 @@ export interface SignInDependencies {
 
 export class SignInOperations {
   private dummyHash: Promise<string> | undefined;
+  private readonly inFlight = new Map<string, { tail: Promise<void>; waiting: number }>();
   private readonly verify: (hash: string, password: string) => Promise<boolean>;
 
   constructor(
@@ -118,62 +125,101 @@ export class SignInOperations {
     if (byEmail === byName) throw new InvalidInputError('Give either userName (an IAM user) or email (the root user), not both.');
     if (typeof input.password !== 'string' || input.password.length > MAX_PASSWORD_INPUT) throw new SignInFailedError();
     const accountId = await this.resolveAccount(input.account);
-    if (!accountId) {
-      // Nowhere to audit it (events belong to an account); it still costs what a real attempt costs.
-      await this.verifyOrWaste(undefined, input.password);
-      throw new SignInFailedError();
+    try {
+      if (!accountId) {
+        // Nowhere to audit it (events belong to an account); it still costs what a real attempt costs.
+        await this.verifyOrWaste(undefined, input.password);
+        throw new SignInFailedError();
+      }
+      // Attempts for one user name go one at a time (in this process): each sees the failures of the
+      // one before, so a burst of parallel guesses cannot all pass the throttle check together.
+      return await this.oneAtATime(`${accountId}|${byName ? userSubject(input.userName!) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
+    } catch (error) {
+      // The password hashing queue is full: the server is flooded with sign-ins.
+      if (error instanceof LimitExceededError) throw new SignInThrottledError(1, false);
+      throw error;
     }
+  }
+
+  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const queue = this.inFlight.get(key);
+    if (queue && queue.waiting >= MAX_WAITING_PER_USER) throw new SignInThrottledError(1, false);
+    const entry = queue ?? { tail: Promise.resolve(), waiting: 0 };
+    entry.waiting++;
+    this.inFlight.set(key, entry);
+    const previous = entry.tail;
+    let release!: () => void;
+    entry.tail = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await previous;
+      return await work();
+    } finally {
+      release();
+      entry.waiting--;
+      if (entry.waiting === 0) this.inFlight.delete(key);
+    }
+  }
+
+  private async attempt(accountId: string, input: SignInInput, request: SignInRequest): Promise<SignInOutcome> {
+    const byName = input.userName != null && input.userName !== '';
     const now = this.core.clock.now();
-    const subjects = [byName ? userSubject(input.userName!) : ROOT_SUBJECT, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
     const loaded = await inAccountTransaction(this.core.db, accountId, async (trx) => {
       const account = await trx.selectFrom('accounts').select(['settings', 'root_login']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
-      const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
       const user = byName ? await findUser(trx, accountId, input.userName!) : undefined;
+      // A name that is no user is counted under a hash of it: people type passwords into the name field.
+      const subject = byName ? (user ? userSubject(user.user_name) : unknownUserSubject(input.userName!)) : ROOT_SUBJECT;
+      const subjects = [subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
+      const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
       const ownerId = byName ? user?.user_id : ROOT_OWNER;
       const hasDevice = ownerId !== undefined && (await this.deps.mfa.hasEnabledDevice(trx, accountId, ownerId));
-      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, counters, user, hasDevice };
+      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, subject, counters, user, hasDevice };
     });
     const throttle: SignInThrottleSettings = { ...DEFAULT_SIGN_IN_THROTTLE, ...(loaded.settings.signInThrottle ?? {}) };
-    const verdict = throttleVerdict(throttle, loaded.counters.map((row) => ({ failures: row.failures, lastFailureAt: new Date(row.last_failure_at) })), now);
+    const verdict = throttleVerdict(throttle, loaded.counters.map((row) => ({ failures: row.failures, lastFailureAt: new Date(row.last_failure_at), lockable: !row.subject.startsWith('ip:') })), now);
     if (verdict) throw new SignInThrottledError(verdict.retryAfterSeconds, verdict.locked);
 
     const principal: Principal = byName
       ? {
-          arn: loaded.user?.arn ?? entityArn(this.core.partition, accountId, 'user', '/', input.userName!),
+          arn: loaded.user?.arn ?? entityArn(this.core.partition, accountId, 'user', '/', HIDDEN_USER_NAME),
           ownerId: loaded.user?.user_id ?? '',
           userId: loaded.user?.user_id ?? null,
-          userName: loaded.user?.user_name ?? input.userName!,
-          subject: subjects[0]!,
+          userName: loaded.user?.user_name ?? null,
+          subject: loaded.subject,
           user: loaded.user,
           rootLogin: null,
         }
       : { arn: rootArn(this.core.partition, accountId), ownerId: ROOT_OWNER, userId: null, userName: null, subject: ROOT_SUBJECT, user: undefined, rootLogin: loaded.rootLogin };
     const profile: LoginProfileRow | RootLoginRow | null = byName ? (loaded.user?.login_profile ?? null) : loaded.rootLogin;
-    const emailMatches = byEmail ? loaded.rootLogin !== null && loaded.rootLogin.email.toLowerCase() === input.email!.trim().toLowerCase() : true;
+    const emailMatches = byName || (loaded.rootLogin !== null && loaded.rootLogin.email.toLowerCase() === input.email!.trim().toLowerCase());
     const sealed = profile && emailMatches ? { hash: profile.passwordHash, context: byName ? passwordContext(accountId, principal.userId!) : rootPasswordContext(accountId) } : undefined;
     const passwordOk = await this.verifyOrWaste(sealed, input.password);
-    const fail = (reason: SignInFailureReason, counted = true) => this.recordFailure(accountId, principal, reason, counted ? loaded.counters : undefined, throttle, request, now);
+    // A wrong root email counts against the address only: anyone can try, and the root user must
+    // not be lockable by someone who does not even know its email.
+    const fail = (reason: SignInFailureReason, counts: readonly string[] = [principal.subject]) => this.recordFailure(accountId, principal, reason, counts, throttle, request);
     if (!passwordOk) {
-      await fail(byName ? (!loaded.user ? 'unknown-user' : !profile ? 'no-login-profile' : 'wrong-password') : !emailMatches ? 'wrong-email' : 'wrong-password');
+      if (!emailMatches) await fail('wrong-email', []);
+      else await fail(byName ? (!loaded.user ? 'unknown-user' : !profile ? 'no-login-profile' : 'wrong-password') : 'wrong-password');
       throw new SignInFailedError();
     }
 
-    // The password is right. Expiry, MFA, then a required password change, in that order: whoever
-    // holds only the password can neither change it nor learn more than that MFA is needed.
+    // The password is right. Hard expiry refuses. Then what the next attempt must add is asked for
+    // before an MFA code is consumed, so that a code is only used by an attempt that can finish;
+    // a password change always needs the MFA code too.
     const policy = loaded.settings.passwordPolicy ?? null;
     const changedAt = Date.parse(profile!.passwordChangedAt);
     const expired = byName && policy?.maxPasswordAge != null && now.getTime() >= changedAt + policy.maxPasswordAge * 86_400_000;
     if (expired && policy!.hardExpiry) {
-      await fail('password-expired', false);
+      await fail('password-expired', []);
       throw new AccessDeniedError('Your password has expired, and the account\'s password policy does not let users renew an expired password: ask an administrator to reset it.');
     }
+    const mustChange = byName && (expired || (profile as LoginProfileRow).passwordResetRequired);
+    if (loaded.hasDevice && !input.mfaCode) return { kind: 'mfa-code-required' };
+    if (mustChange && !input.newPassword) return { kind: 'password-change-required', reason: expired ? 'expired' : 'reset-required' };
 
     let mfaAt: Date | null = null;
-    const hasDevice = loaded.hasDevice;
     const metadata = { actorArn: principal.arn, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) };
-    if (hasDevice) {
-      if (!input.mfaCode) return { kind: 'mfa-code-required' };
-      const accepted = await this.deps.mfa.acceptCode(accountId, principal.ownerId, input.mfaCode, null, metadata);
+    if (loaded.hasDevice) {
+      const accepted = await this.deps.mfa.acceptCode(accountId, principal.ownerId, input.mfaCode!, null, metadata);
       if (!accepted) {
         await fail('wrong-mfa-code');
         throw new SignInFailedError();
@@ -188,12 +234,29 @@ export class SignInOperations {
       mfaAt = this.core.clock.now();
     }
 
-    if (byName && (expired || (profile as LoginProfileRow).passwordResetRequired)) {
-      if (!input.newPassword) return { kind: 'password-change-required', reason: expired ? 'expired' : 'reset-required' };
-      // As the user itself: iam:ChangePassword from its policies or the account's grant, the policy's rules, reuse prevention.
+    if (mustChange) {
+      // As the user itself, with the request's context: iam:ChangePassword from its policies or the
+      // account's grant, the policy's rules, reuse prevention.
+      const at = this.core.clock.now();
       await this.deps.passwords.changePassword(
-        { accountId, arn: principal.arn, kind: 'user', userId: principal.userId!, userName: principal.userName!, requestContext: {}, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) },
-        { oldPassword: input.password, newPassword: input.newPassword },
+        {
+          accountId,
+          arn: principal.arn,
+          kind: 'user',
+          userId: principal.userId!,
+          userName: principal.userName!,
+          requestContext: {
+            'aws:CurrentTime': at.toISOString(),
+            'aws:EpochTime': String(Math.floor(at.getTime() / 1000)),
+            'aws:MultiFactorAuthPresent': mfaAt ? 'true' : 'false',
+            ...(mfaAt ? { 'aws:MultiFactorAuthAge': '0' } : {}),
+            ...(request.sourceIp ? { 'aws:SourceIp': request.sourceIp } : {}),
+            ...(request.userAgent ? { 'aws:UserAgent': request.userAgent } : {}),
+          },
+          ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+          ...(request.requestId ? { requestId: request.requestId } : {}),
+        },
+        { oldPassword: input.password, newPassword: input.newPassword! },
       );
     }
 
@@ -208,14 +271,9 @@ export class SignInOperations {
     return { kind: 'signed-in', session, principalArn: principal.arn, mfaAuthenticated: mfaAt !== null };
   }
 
-  private async recordFailure(accountId: string, principal: Principal, reason: SignInFailureReason, counters: readonly SignInFailureRow[] | undefined, throttle: SignInThrottleSettings, request: SignInRequest, now: Date): Promise<void> {
-    const subjects = [principal.subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
-    const counts: FailureCount[] = counters
-      ? subjects.map((subject) => {
-          const row = counters.find((counter) => counter.subject === subject);
-          return { subject, restart: failureRestartsCount(throttle, row ? { failures: row.failures, lastFailureAt: new Date(row.last_failure_at) } : undefined, now) };
-        })
-      : [];
+  private async recordFailure(accountId: string, principal: Principal, reason: SignInFailureReason, subjects: readonly string[], throttle: SignInThrottleSettings, request: SignInRequest): Promise<void> {
+    const counted = [...subjects, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
+    const counts: FailureCount[] = counted.map((subject) => ({ subject, forgetAfterSeconds: throttle.lockoutSeconds }));
     await this.record(accountId, principal.arn, request, { type: 'SignInFailed', data: { userName: principal.userName, reason, sourceIp: request.sourceIp ?? null, counts } });
   }
 
@@ -243,46 +301,61 @@ export class SignInOperations {
    * gets here.
    */
   private async offerDevice(accountId: string, principal: Principal, metadata: { actorArn: string }): Promise<CreatedVirtualMfaDevice> {
-    const deviceName = `${principal.userName ?? 'root'}-${randomBytes(4).toString('hex')}`;
-    const serialNumber = `arn:${this.core.partition}:iam::${accountId}:mfa/${deviceName}`;
+    const owner = principal.userName ?? 'root';
+    const deviceName = `${owner}-${randomBytes(4).toString('hex')}`;
+    const serialNumber = `arn:${this.core.partition}:iam::${accountId}:mfa${ENROLMENT_PATH}${deviceName}`;
     const deviceId = randomBytes(12).toString('hex');
     const seed = newTotpSeed();
-    await inAccountTransaction(this.core.db, accountId, (trx) =>
-      handleCommand(trx, mfaDeviceDecider, {
+    await inAccountTransaction(this.core.db, accountId, async (trx) => {
+      // The device offered at an earlier attempt and never enabled is replaced, not kept.
+      const earlier = await trx.selectFrom('mfa_devices').select(['device_id', 'device_name']).where('account_id', '=', accountId).where('path', '=', ENROLMENT_PATH).where('owner_id', 'is', null).execute();
+      for (const device of earlier.filter((candidate) => candidate.device_name.startsWith(`${owner}-`))) {
+        await handleCommand(trx, mfaDeviceDecider, { accountId, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeleteVirtualMFADevice' }, metadata: { ...metadata, resourceArn: serialNumber }, occurredAt: this.core.clock.now() });
+      }
+      await handleCommand(trx, mfaDeviceDecider, {
         accountId,
         streamId: `mfa-device/${deviceId}`,
-        command: { type: 'CreateVirtualMFADevice', data: { deviceId, serialNumber, deviceName, path: '/', seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
+        command: { type: 'CreateVirtualMFADevice', data: { deviceId, serialNumber, deviceName, path: ENROLMENT_PATH, seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
         metadata: { ...metadata, resourceArn: serialNumber },
         occurredAt: this.core.clock.now(),
         lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
-      }),
-    );
+      });
+    });
     const alias = await this.core.db.selectFrom('accounts').select('alias').where('account_id', '=', accountId).executeTakeFirst();
-    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${principal.userName ?? 'root'}@${alias?.alias ?? accountId}`, seed) };
+    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${owner}@${alias?.alias ?? accountId}`, seed) };
   }
 
-  /** Enables the offered (unassigned) device for the principal, from two consecutive codes. */
+  /**
+   * Enables the device offered to this principal at sign-in (and only such a device: one an admin
+   * made needs iam:EnableMFADevice), from two consecutive codes.
+   */
   private async enrol(accountId: string, principal: Principal, enrollment: NonNullable<SignInInput['mfaEnrollment']>, metadata: { actorArn: string }): Promise<boolean> {
+    const owner = principal.userName ?? 'root';
     const device = await inAccountTransaction(this.core.db, accountId, (trx) => findMfaDevice(trx, accountId, enrollment.serialNumber));
-    if (!device || device.owner_id !== null) return false;
+    if (!device || device.owner_id !== null || device.path !== ENROLMENT_PATH || !device.device_name.startsWith(`${owner}-`)) return false;
     await this.core.keyring.ensure(device.seed.keyId);
     const seed = this.core.keyring.decrypt(device.seed, mfaSeedContext(accountId, device.device_id));
     const step = matchConsecutiveCodes(seed, enrollment.authenticationCode1, enrollment.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) return false;
     try {
-      await inAccountTransaction(this.core.db, accountId, (trx: Transaction<Database>) =>
-        handleCommand(trx, mfaDeviceDecider, {
+      return await inAccountTransaction(this.core.db, accountId, async (trx: Transaction<Database>) => {
+        if (principal.userId) {
+          // Under the user's stream lock, as deleteUser counts devices: the user still exists.
+          await lockForAppend(trx, accountId, `user/${principal.userId}`);
+          const still = await trx.selectFrom('users').select('user_id').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();
+          if (!still) return false;
+        }
+        await handleCommand(trx, mfaDeviceDecider, {
           accountId,
           streamId: `mfa-device/${device.device_id}`,
-          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName: principal.userName ?? 'root', step },
+          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName: owner, step },
           metadata: { ...metadata, resourceArn: device.serial_number },
           occurredAt: this.core.clock.now(),
-          ...(principal.userId ? { lockKeys: [`stream/user/${principal.userId}`] } : {}),
-        }),
-      );
-      return true;
+        });
+        return true;
+      });
     } catch (error) {
-      if (error instanceof InvalidAuthenticationCodeError) return false;
+      if (error instanceof InvalidAuthenticationCodeError || error instanceof EntityAlreadyExistsError) return false;
       throw error;
     }
   }
@@ -297,9 +370,10 @@ export class SignInOperations {
    * not exist, since failures for unknown names count too) or a source address's (needs
    * iam:UpdateAccountPasswordPolicy: it is an account-wide sign-in rule).
    */
-  async clearSignInLockout(caller: Caller, input: { userName?: string | null; sourceIp?: string | null }): Promise<boolean> {
-    if ((input.userName == null) === (input.sourceIp == null)) throw new InvalidInputError('Give either userName or sourceIp.');
-    const subject = input.userName != null ? userSubject(input.userName) : addressSubject(input.sourceIp!);
+  async clearSignInLockout(caller: Caller, input: { userName?: string | null; sourceIp?: string | null; rootUser?: boolean | null }): Promise<boolean> {
+    const given = [input.userName != null, input.sourceIp != null, input.rootUser === true].filter(Boolean).length;
+    if (given !== 1) throw new InvalidInputError('Give one of userName, sourceIp or rootUser.');
+    const subjects = input.userName != null ? [userSubject(input.userName), unknownUserSubject(input.userName)] : input.sourceIp != null ? [addressSubject(input.sourceIp)] : [ROOT_SUBJECT];
     return inAccountTransaction(this.core.db, caller.accountId, async (trx) => {
       if (input.userName != null) {
         const user = await findUser(trx, caller.accountId, input.userName);
@@ -307,16 +381,17 @@ export class SignInOperations {
       } else {
         await this.core.authorize(trx, caller, 'iam:UpdateAccountPasswordPolicy', '*');
       }
-      const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', '=', subject).executeTakeFirst();
-      if (!existing) return false;
-      await handleCommand(trx, signInDecider, {
-        accountId: caller.accountId,
-        streamId: `sign-in/${randomBytes(12).toString('hex')}`,
-        command: { type: 'RecordSignIn', event: { type: 'SignInLockoutCleared', data: { subject } } },
-        metadata: { actorArn: caller.arn, resourceArn: subject, ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}), ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}) },
-        occurredAt: this.core.clock.now(),
-      });
-      return true;
+      const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', 'in', subjects).execute();
+      for (const { subject } of existing) {
+        await handleCommand(trx, signInDecider, {
+          accountId: caller.accountId,
+          streamId: `sign-in/${randomBytes(12).toString('hex')}`,
+          command: { type: 'RecordSignIn', event: { type: 'SignInLockoutCleared', data: { subject } } },
+          metadata: { ...eventMetadata(caller), resourceArn: subject },
+          occurredAt: this.core.clock.now(),
+        });
+      }
+      return existing.length > 0;
     });
   }
 
@@ -330,7 +405,7 @@ export class SignInOperations {
       const now = this.core.clock.now();
       return rows.map((row) => {
         const counter = { failures: row.failures, lastFailureAt: new Date(row.last_failure_at) };
-        const verdict = throttleVerdict(throttle, [counter], now);
+        const verdict = throttleVerdict(throttle, [{ ...counter, lockable: !row.subject.startsWith('ip:') }], now);
         return { subject: row.subject, ...counter, retryAfterSeconds: verdict?.retryAfterSeconds ?? 0, locked: verdict?.locked ?? false };
       });
     });

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Sign-in throttling, as pure functions of the failure counters and the account's settings.
  * Failures count per user name (`user:NAME`, whether or not the user exists, so throttling tells
  * nothing about which users exist) and per source address (`ip:ADDRESS`). After
  * `failuresBeforeDelay` consecutive failures, each further attempt must wait a delay that doubles
  * with every failure (up to `maxDelaySeconds`); after `failuresBeforeLockout` the subject is locked
- * for `lockoutSeconds`, or until an admin clears it. A quiet `lockoutSeconds` since the last
- * failure forgets the count.
+ * for `lockoutSeconds`, or until an admin clears it (a source address is only ever delayed). A
+ * quiet `lockoutSeconds` since the last failure forgets the count.
  */
 export interface SignInThrottleSettings {
   readonly failuresBeforeDelay: number;
@@ -46,6 +48,11 @@ export function checkSignInThrottleSettings(settings: Partial<SignInThrottleSett
 export interface FailureCounter {
   readonly failures: number;
   readonly lastFailureAt: Date;
+  /**
+   * False for a source address: it is delayed but never locked, since behind a proxy or NAT one
+   * address is many people, and a lockout of it would be a denial of service for all of them.
+   */
+  readonly lockable?: boolean;
 }
 
 export interface ThrottleVerdict {
@@ -65,7 +72,7 @@ export function throttleVerdict(settings: SignInThrottleSettings, counters: read
     const since = now.getTime() - counter.lastFailureAt.getTime();
     let waitMs = 0;
     let locked = false;
-    if (counter.failures >= settings.failuresBeforeLockout) {
+    if (counter.failures >= settings.failuresBeforeLockout && counter.lockable !== false) {
       waitMs = settings.lockoutSeconds * 1000 - since;
       locked = true;
     } else if (counter.failures >= settings.failuresBeforeDelay) {
@@ -79,13 +86,13 @@ export function throttleVerdict(settings: SignInThrottleSettings, counters: read
   return verdict;
 }
 
-/** Whether a new failure starts the subject's count afresh (its earlier failures are forgotten). */
-export function failureRestartsCount(settings: SignInThrottleSettings, counter: FailureCounter | undefined, now: Date): boolean {
-  return counter === undefined || forgotten(settings, counter, now);
-}
-
 export function userSubject(userName: string): string {
   return `user:${userName.toLowerCase()}`;
+}
+
+/** A name that is no user: counted under a hash of it, so that the name itself is not stored. */
+export function unknownUserSubject(userName: string): string {
+  return `user#${createHash('sha256').update(userName.toLowerCase()).digest('hex').slice(0, 32)}`;
 }
 
 export const ROOT_SUBJECT = 'root';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSignInThrottleSettings, DEFAULT_SIGN_IN_THROTTLE as S, failureRestartsCount, throttleVerdict } from './sign-in-throttle.js';
+import { checkSignInThrottleSettings, DEFAULT_SIGN_IN_THROTTLE as S, throttleVerdict, unknownUserSubject } from './sign-in-throttle.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -26,10 +26,15 @@ describe('sign-in throttling', () => {
     expect(throttleVerdict(S, [{ failures: 10, lastFailureAt: ago(900) }], now)).toBeUndefined();
   });
 
-  it('forgets a count after a quiet lockout period', () => {
-    expect(failureRestartsCount(S, undefined, now)).toBe(true);
-    expect(failureRestartsCount(S, { failures: 9, lastFailureAt: ago(899) }, now)).toBe(false);
-    expect(failureRestartsCount(S, { failures: 9, lastFailureAt: ago(900) }, now)).toBe(true);
+  it('delays a source address but never locks it (one address can be many people behind a proxy)', () => {
+    expect(throttleVerdict(S, [{ failures: 50, lastFailureAt: now, lockable: false }], now)).toEqual({ retryAfterSeconds: 60, locked: false });
+    expect(throttleVerdict(S, [{ failures: 50, lastFailureAt: ago(60), lockable: false }], now)).toBeUndefined();
+  });
+
+  it('counts a name that is no user under a hash, never the name itself', () => {
+    expect(unknownUserSubject('Correct-Horse-1')).toMatch(/^user#[0-9a-f]{32}$/);
+    expect(unknownUserSubject('Ghost')).toBe(unknownUserSubject('ghost'));
+    expect(unknownUserSubject('Correct-Horse-1')).not.toContain('Correct');
   });
 
   it('checks the settings an admin may change', () => {

@@ -12,12 +12,18 @@ export type SignInFailureReason =
   | 'wrong-password'
   | 'wrong-email'
   | 'wrong-mfa-code'
-  | 'password-expired';
+  | 'password-expired'
+  /** changePassword with a wrong old password: counted with the user's failed sign-ins. */
+  | 'wrong-old-password';
 
-/** A failure counts against these subjects; `restart` when the subject's earlier failures are forgotten. */
+/**
+ * A failure counts against these subjects. The count starts afresh when the subject's last failure
+ * is `forgetAfterSeconds` old (the account's setting when the attempt was made, kept in the event so
+ * that replay counts the same; decided in the projection's one statement, so racing failures count).
+ */
 export interface FailureCount {
   readonly subject: string;
-  readonly restart: boolean;
+  readonly forgetAfterSeconds: number;
 }
 
 export type SignInEvent =

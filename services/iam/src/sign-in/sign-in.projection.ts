@@ -13,7 +13,7 @@ export async function projectSignInEvent(trx: Transaction<Database>, stored: Sto
           .values({ account_id: accountId, subject: count.subject, failures: 1, last_failure_at: stored.occurredAt })
           .onConflict((oc) =>
             oc.columns(['account_id', 'subject']).doUpdateSet({
-              failures: count.restart ? 1 : sql<number>`sign_in_failures.failures + 1`,
+              failures: sql<number>`CASE WHEN sign_in_failures.last_failure_at <= ${new Date(stored.occurredAt.getTime() - count.forgetAfterSeconds * 1000)} THEN 1 ELSE sign_in_failures.failures + 1 END`,
               last_failure_at: stored.occurredAt,
             }),
           )

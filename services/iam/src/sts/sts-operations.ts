@@ -105,7 +105,9 @@ export class StsOperations {
     if (serialNumber == null && tokenCode == null) return null;
     if (serialNumber == null || tokenCode == null) throw new InvalidInputError('SerialNumber and TokenCode go together: give both or neither.');
     if (!/^\d{6}$/.test(tokenCode)) throw new InvalidInputError('TokenCode must be the six digits the MFA device shows.');
-    const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' && !caller.session ? caller.userId : undefined;
+    // AWS: the device of the user (or root user) whose long-term credentials sign the call.
+    if (caller.session) throw new InvalidInputError('SerialNumber and TokenCode go with long-term credentials (an IAM user\'s or the root user\'s access key), not with temporary ones.');
+    const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' ? caller.userId : undefined;
     const accepted = ownerId ? await this.mfa.acceptCode(caller.accountId, ownerId, tokenCode, serialNumber, { actorArn: caller.arn, ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), ...(caller.requestId ? { requestId: caller.requestId } : {}) }) : undefined;
     if (!accepted) throw new AccessDeniedError('MultiFactorAuthentication failed with invalid MFA one time pass code.');
     return this.core.clock.now();
