@@ -84,6 +84,9 @@ try {
     console.log(`  round ${index + 1}: stock yoga constant ${Math.round(run.stock.perSecond)} req/s (p50 ${run.stock.p50} ms, p99 ${run.stock.p99} ms) | Warden authorize ${Math.round(run.warden.perSecond)} req/s (p50 ${run.warden.p50} ms, p99 ${run.warden.p99} ms) | ratio ${(run.warden.perSecond / run.stock.perSecond).toFixed(2)} (target ≥ 3)`);
   }
 
+  // BENCH_ONLY_SINGLE: stop after the single-check rounds (for profiling that path alone).
+  if (process.env['BENCH_ONLY_SINGLE']) process.exitCode = 0;
+  else {
   const batchSize = 1000;
   const batch = JSON.stringify({
     query: 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }',
@@ -100,6 +103,7 @@ try {
   const assumeRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, readerKey, assume), body: assume, connections: 10, duration: SECONDS });
   if (assumeRun.non2xx > 0) throw new Error(`assumeRole load had ${assumeRun.non2xx} non-2xx answers`);
   console.log(`assumeRole over GraphQL, 10 connections: ${Math.round(assumeRun.requests.average)} req/s (p50 ${assumeRun.latency.p50} ms, p99 ${assumeRun.latency.p99} ms)`);
+  }
   if (rounds.length > 0) console.log(`server memory: peak RSS ${Math.round(Math.max(...rounds.map((run) => run.warden.peakRss)))} MB under load with ${users.toLocaleString('en-US')} users (target < 300 MB)`);
   void best;
 } finally {

@@ -4,8 +4,12 @@ import type { Kysely } from 'kysely';
 /**
  * The current change epoch of each account, which tags every cache of compiled policies and
  * credentials. Where it comes from depends on who can write:
- * - `database`: any number of replicas share the store, so the epoch is read from Postgres on
- *   every request (one point read): a change committed anywhere is seen by the next request.
+ * - `database`: any number of replicas share the store, so the epoch is read from Postgres for
+ *   every request: a change committed anywhere is seen by the next request. Reads are batched per
+ *   account without giving that up: while one read is in flight, the requests that arrive wait for
+ *   the next, which is sent when the first returns and answers all of them. Every request is
+ *   answered by a read sent after it arrived, so it sees every commit that finished before it
+ *   arrived; under load there is one read in flight per account instead of one per request.
  * - `process`: the embedded database belongs to this process alone, so every write passes through
  *   here. A mutation invalidates its account's entry when it ends (committed or not), and a read that
  *   raced with an invalidation is not kept, so a cached epoch is never older than a change whose
@@ -16,6 +20,7 @@ export type EpochSource = 'database' | 'process';
 export class AccountEpochs {
   private readonly known = new Map<string, string>();
   private readonly invalidations = new Map<string, number>();
+  private readonly reads = new Map<string, { inFlight: Promise<string | undefined>; next?: Promise<string | undefined> }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -28,12 +33,44 @@ export class AccountEpochs {
       const known = this.known.get(accountId);
       if (known !== undefined) return known;
     }
+    if (this.source === 'database') return this.batchedRead(accountId);
     const generation = this.invalidations.get(accountId) ?? 0;
-    const row = await this.db.selectFrom('accounts').select('change_epoch').where('account_id', '=', accountId).executeTakeFirst();
-    if (!row) return undefined;
-    const epoch = String(row.change_epoch);
-    if (this.source === 'process' && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
+    const epoch = await this.read(accountId);
+    if (epoch !== undefined && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
     return epoch;
+  }
+
+  private async read(accountId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('accounts').select('change_epoch').where('account_id', '=', accountId).executeTakeFirst();
+    return row ? String(row.change_epoch) : undefined;
+  }
+
+  private batchedRead(accountId: string): Promise<string | undefined> {
+    const pending = this.reads.get(accountId);
+    if (!pending) {
+      // Nothing in flight: this request's read is sent now.
+      const inFlight = this.read(accountId).finally(() => this.settled(accountId, inFlight));
+      this.reads.set(accountId, { inFlight });
+      return inFlight;
+    }
+    // A read is in flight, sent before this request arrived: wait for the one sent after it.
+    pending.next ??= pending.inFlight.then(
+      () => this.reads.get(accountId)!.inFlight,
+      () => this.reads.get(accountId)!.inFlight,
+    );
+    return pending.next;
+  }
+
+  /** The read in flight returned: the next one (if requests are waiting) is sent now. */
+  private settled(accountId: string, finished: Promise<string | undefined>): void {
+    const pending = this.reads.get(accountId);
+    if (!pending || pending.inFlight !== finished) return;
+    if (!pending.next) {
+      this.reads.delete(accountId);
+      return;
+    }
+    const inFlight = this.read(accountId).finally(() => this.settled(accountId, inFlight));
+    this.reads.set(accountId, { inFlight });
   }
 
   /** Called when a write to the account ends, whatever its outcome. */

@@ -1,0 +1,62 @@
+import type { Database } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { AccountEpochs } from './account-epochs.js';
+
+/** A stand-in for the one query AccountEpochs makes: each read is held until the test releases it. */
+function fakeDb() {
+  const reads: { epochAtSend: number; release: () => void }[] = [];
+  let epoch = 1;
+  const db = {
+    selectFrom: () => ({
+      select: () => ({
+        where: () => ({
+          executeTakeFirst: () => {
+            // The value is what was committed when the read was sent.
+            const epochAtSend = epoch;
+            return new Promise((resolve) => reads.push({ epochAtSend, release: () => resolve({ change_epoch: String(epochAtSend) }) }));
+          },
+        }),
+      }),
+    }),
+  } as unknown as Kysely<Database>;
+  return { db, reads, commit: () => epoch++ };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('AccountEpochs on a shared database', () => {
+  it('answers every request with a read sent after it arrived, batching the requests that wait', async () => {
+    const { db, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(db, 'database');
+    const first = epochs.current('111122223333');
+    expect(reads).toHaveLength(1);
+    // A commit finishes, then three requests arrive while the first read is in flight.
+    commit();
+    const waiting = [epochs.current('111122223333'), epochs.current('111122223333'), epochs.current('111122223333')];
+    expect(reads).toHaveLength(1);
+    reads[0]!.release();
+    expect(await first).toBe('1');
+    await tick();
+    // One more read, sent now, answers all three: they see the commit made before they arrived.
+    expect(reads).toHaveLength(2);
+    reads[1]!.release();
+    expect(await Promise.all(waiting)).toEqual(['2', '2', '2']);
+    // Nothing in flight: the next request reads at once.
+    await tick();
+    const later = epochs.current('111122223333');
+    expect(reads).toHaveLength(3);
+    reads[2]!.release();
+    expect(await later).toBe('2');
+  });
+
+  it('keeps accounts apart', async () => {
+    const { db, reads } = fakeDb();
+    const epochs = new AccountEpochs(db, 'database');
+    const a = epochs.current('111122223333');
+    const b = epochs.current('444455556666');
+    expect(reads).toHaveLength(2);
+    for (const read of reads) read.release();
+    expect(await Promise.all([a, b])).toEqual(['1', '1']);
+  });
+});
