@@ -8,13 +8,27 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(ready);
-      if (match) resolve({ child, match });
-    });
+      if (!match) return;
+      // Once ready, stop keeping the output: a server that logs every request would otherwise make
+      // this process (which also runs the load generator) rescan an ever-growing string.
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      output = '';
+      resolve({ child, match });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-500)}`)));
   });
+}
+
+/** A process's CPU time so far (user + system), in milliseconds, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;

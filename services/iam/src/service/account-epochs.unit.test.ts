@@ -3,32 +3,25 @@ import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AccountEpochs } from './account-epochs.js';
 
-/** A stand-in for the one query AccountEpochs makes: each read is held until the test releases it. */
+/** A stand-in for the one read AccountEpochs makes: each read is held until the test releases it. */
 function fakeDb() {
   const reads: { epochAtSend: number; release: () => void }[] = [];
   let epoch = 1;
-  const db = {
-    selectFrom: () => ({
-      select: () => ({
-        where: () => ({
-          executeTakeFirst: () => {
-            // The value is what was committed when the read was sent.
-            const epochAtSend = epoch;
-            return new Promise((resolve) => reads.push({ epochAtSend, release: () => resolve({ change_epoch: String(epochAtSend) }) }));
-          },
-        }),
-      }),
-    }),
-  } as unknown as Kysely<Database>;
-  return { db, reads, commit: () => epoch++ };
+  const read = () => {
+    // The value is what was committed when the read was sent.
+    const epochAtSend = epoch;
+    return new Promise<string | undefined>((resolve) => reads.push({ epochAtSend, release: () => resolve(String(epochAtSend)) }));
+  };
+  return { read, reads, commit: () => epoch++ };
 }
 
+const NO_DB = {} as Kysely<Database>;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('AccountEpochs on a shared database', () => {
   it('answers every request with a read sent after it arrived, batching the requests that wait', async () => {
-    const { db, reads, commit } = fakeDb();
-    const epochs = new AccountEpochs(db, 'database');
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'database', read);
     const first = epochs.current('111122223333');
     expect(reads).toHaveLength(1);
     // A commit finishes, then three requests arrive while the first read is in flight.
@@ -51,8 +44,8 @@ describe('AccountEpochs on a shared database', () => {
   });
 
   it('keeps accounts apart', async () => {
-    const { db, reads } = fakeDb();
-    const epochs = new AccountEpochs(db, 'database');
+    const { read, reads } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'database', read);
     const a = epochs.current('111122223333');
     const b = epochs.current('444455556666');
     expect(reads).toHaveLength(2);
