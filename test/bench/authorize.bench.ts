@@ -83,7 +83,7 @@ try {
     rounds.push({ stock: stockRun, warden: wardenRun });
   }
   const best = rounds.length === 0 ? undefined : rounds.reduce((a, b) => (b.warden.perSecond / b.stock.perSecond > a.warden.perSecond / a.stock.perSecond ? b : a));
-  console.log(`authorize, one check per signed request, ${CONNECTIONS} connections, ${SECONDS}s, 2 interleaved rounds:`);
+  console.log(`authorize, one check per signed request, ${CONNECTIONS} connections, ${SECONDS}s, ${rounds.length} interleaved rounds:`);
   for (const [index, run] of rounds.entries()) {
     console.log(`  round ${index + 1}: stock yoga constant ${Math.round(run.stock.perSecond)} req/s (p50 ${run.stock.p50} ms, p99 ${run.stock.p99} ms, ${Math.round(run.stock.cpuUsPerRequest)} µs server CPU/request) | Warden authorize ${Math.round(run.warden.perSecond)} req/s (p50 ${run.warden.p50} ms, p99 ${run.warden.p99} ms, ${Math.round(run.warden.cpuUsPerRequest)} µs server CPU/request) | ratio ${(run.warden.perSecond / run.stock.perSecond).toFixed(2)} (target ≥ 3)`);
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The pieces of an AWS Signature Version 4 canonical request, built the way
@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 
 /** SHA-256 of a UTF-8 string or bytes, as lower-case hex. */
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot: no Hash object per call (this runs twice per request).
+  return hash('sha256', data, 'hex');
 }
 
 /**

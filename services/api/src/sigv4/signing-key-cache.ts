@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** Derives the SigV4 signing key: HMAC chain over date, region, service and `aws4_request`. */
 export function deriveSigningKey(
@@ -35,7 +35,7 @@ export class SigningKeyCache {
 
   /** Returns the signing key, deriving and caching it on a miss. */
   get(secretAccessKey: string, date: string, region: string, service: string): Buffer {
-    const fingerprint = createHash('sha256').update(secretAccessKey).digest('base64');
+    const fingerprint = hash('sha256', secretAccessKey, 'base64');
     const cacheKey = `${fingerprint}\n${date}\n${region}\n${service}`;
     const cached = this.#entries.get(cacheKey);
     if (cached !== undefined) {
