@@ -46,7 +46,7 @@ if (process.env['DATABASE_URL']) {
   benchDatabaseUrl = url.toString();
 }
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
-const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
+const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...(process.env['BENCH_WARDEN_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_WARDEN_NODE_OPTIONS'] } : {}) };
 const profile = process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
 const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/);
 const wardenUrl = warden.match[1]!;
