@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { cpuMs, graphql, rssMb, signed, startProcess } from './bench-support.js';
+import { cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -34,17 +33,7 @@ async function load(url: string, body: string, headers: Record<string, string>, 
 // Warden on a fresh store: a new data directory (embedded), or with DATABASE_URL a fresh database
 // `warden_bench` on that server, so that the bootstrap writes its credentials file for us.
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
-let benchDatabaseUrl: string | undefined;
-if (process.env['DATABASE_URL']) {
-  const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS warden_bench');
-  await admin.query('CREATE DATABASE warden_bench');
-  await admin.end();
-  const url = new URL(process.env['DATABASE_URL']);
-  url.pathname = '/warden_bench';
-  benchDatabaseUrl = url.toString();
-}
+const benchDatabaseUrl = await freshBenchDatabaseUrl();
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
 const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...(process.env['BENCH_WARDEN_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_WARDEN_NODE_OPTIONS'] } : {}) };
 const profile = process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** What the benchmarks that drive a Warden server share: starting processes, signing, calling. */
@@ -48,3 +49,20 @@ export async function graphql(url: string, credentials: { accessKeyId: string; s
   return json.data;
 }
 
+
+/**
+ * With DATABASE_URL, a fresh, empty `warden_bench` database on that server (so that the bootstrap
+ * makes a new management account and writes its credentials file); without, undefined (embedded).
+ */
+export async function freshBenchDatabaseUrl(): Promise<string | undefined> {
+  const databaseUrl = process.env['DATABASE_URL'];
+  if (!databaseUrl) return undefined;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS warden_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE warden_bench');
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = '/warden_bench';
+  return url.toString();
+}

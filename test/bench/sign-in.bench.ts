@@ -11,8 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARGON2ID, hashPassword, verifyPassword } from '@warden/iam';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { graphql, signed, startProcess } from './bench-support.js';
+import { freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -35,17 +34,7 @@ const summary = (result: autocannon.Result): Run => ({ perSecond: result.request
 /** A fresh store (a new data directory, or a fresh `warden_bench` database) and a server on it. */
 async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
-  let benchDatabaseUrl: string | undefined;
-  if (process.env['DATABASE_URL']) {
-    const admin = new pg.Client({ connectionString: process.env['DATABASE_URL'] });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS warden_bench');
-    await admin.query('CREATE DATABASE warden_bench');
-    await admin.end();
-    const url = new URL(process.env['DATABASE_URL']);
-    url.pathname = '/warden_bench';
-    benchDatabaseUrl = url.toString();
-  }
+  const benchDatabaseUrl = await freshBenchDatabaseUrl();
   const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...extraEnv };
   const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
   return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) };
