@@ -4,6 +4,7 @@ import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { bootstrap, IamService, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
 import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
+import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { createWardenYoga } from './yoga.js';
@@ -42,12 +43,14 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     await runner.start();
     const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
     const yoga = createWardenYoga(false);
+    const clientAddress = new ClientAddress(config.trustedProxies);
     const server = createHttpServer({
       yoga,
       iam,
       authentication: { credentials: iam.credentials, region: config.region },
       maxBodyBytes: config.maxBodyBytes,
       logger,
+      clientAddress,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,3 +1,5 @@
+import { ClientAddress } from './client-address.js';
+
 /**
  * Warden's settings, all from the environment, checked once at start so that a mistake stops the
  * server with a message instead of surfacing later.
@@ -23,6 +25,8 @@ export interface WardenConfig {
   readonly keyRotationDays: number;
   /** argon2 computations at once; unset: one fewer than the cores (at least one). */
   readonly passwordHashConcurrency: number | undefined;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     queuePrefix: env['WARDEN_QUEUE_PREFIX'] ?? 'warden',
     keyRotationDays: rotationDays(env['WARDEN_KEY_ROTATION_DAYS']),
     passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
+    trustedProxies: trustedProxies(env['WARDEN_TRUSTED_PROXIES']),
   };
 }
 
@@ -64,4 +69,14 @@ function hashConcurrency(value: string | undefined): number | undefined {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(`WARDEN_PASSWORD_HASH_CONCURRENCY must be a whole number of at least 1, not ${JSON.stringify(value)}`);
   return limit;
+}
+
+function trustedProxies(value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  try {
+    new ClientAddress(entries);
+  } catch (error) {
+    throw new ConfigError(`WARDEN_TRUSTED_PROXIES must list IP addresses or CIDR ranges, separated by commas: ${(error as Error).message}`);
+  }
+  return entries;
 }

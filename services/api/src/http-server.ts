@@ -4,6 +4,7 @@ import type { IamService } from '@warden/iam';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { AuthenticationError, authenticate, authenticateBearer, type AuthenticationSettings } from './authenticate.js';
 import { isSignInOnly } from './anonymous-operation.js';
+import { ClientAddress } from './client-address.js';
 import { handleSignInPage, sameOrigin, sessionCookieOf } from './sign-in-page.js';
 import { anonymousContext } from './yoga.js';
 import { accessLogOf, type Logger } from './logger.js';
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** Injected for tests; the real clock otherwise. */
   readonly now?: () => Date;
+  /** Who the client is when a trusted proxy forwards its requests. */
+  readonly clientAddress?: ClientAddress;
 }
 
 class BodyTooLargeError extends Error {}
@@ -98,14 +101,12 @@ function isAnonymousSignIn(request: IncomingMessage, body: Buffer): boolean {
   return params !== undefined && isSignInOnly(params.query, params.operationName);
 }
 
-function sourceIpOf(request: IncomingMessage): string | undefined {
-  const address = request.socket.remoteAddress;
-  return address?.startsWith('::ffff:') ? address.slice(7) : address;
-}
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? (() => new Date());
   const accessLog = accessLogOf(options.logger);
+  const clientAddress = options.clientAddress ?? new ClientAddress();
+  const sourceIpOf = (request: IncomingMessage) => clientAddress.of(request);
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
