@@ -17,6 +17,7 @@ import type { PasswordPolicy } from '../passwords/password-policy.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser } from '../service/lookups.js';
 import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
+import { AddressRateLimit } from './address-rate-limit.js';
 import { signInDecider } from './sign-in.decider.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
 import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
@@ -87,6 +88,7 @@ export interface SignInDependencies {
 export class SignInOperations {
   private dummyHash: Promise<string> | undefined;
   private readonly inFlight = new Map<string, { tail: Promise<void>; waiting: number }>();
+  private readonly addressLimit = new AddressRateLimit();
   private readonly verify: (hash: string, password: string) => Promise<boolean>;
 
   constructor(
@@ -124,6 +126,10 @@ export class SignInOperations {
     const byName = input.userName != null && input.userName !== '';
     if (byEmail === byName) throw new InvalidInputError('Give either userName (an IAM user) or email (the root user), not both.');
     if (typeof input.password !== 'string' || input.password.length > MAX_PASSWORD_INPUT) throw new SignInFailedError();
+    if (request.sourceIp) {
+      const wait = this.addressLimit.take(request.sourceIp, this.core.clock.now());
+      if (wait > 0) throw new SignInThrottledError(wait, false);
+    }
     const accountId = await this.resolveAccount(input.account);
     try {
       if (!accountId) {
