@@ -35,7 +35,7 @@ const summary = (result: autocannon.Result): Run => ({ perSecond: result.request
 async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
   const benchDatabaseUrl = await freshBenchDatabaseUrl();
-  const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...extraEnv };
+  const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1', ...extraEnv };
   const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
   return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) };
 }
@@ -63,7 +63,8 @@ async function measure(label: string, extraEnv: Record<string, string>) {
     // Sign-ins spread over the people (and all succeed: only failures count towards throttling).
     const signInRequests = Array.from({ length: people }, (_, i) => ({
       method: 'POST' as const,
-      headers: { 'content-type': 'application/json' },
+      // As if through a trusted proxy from 20 clients: one address would meet the per-address ceiling.
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` },
       body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
     }));
     const checked = JSON.stringify(await (await fetch(url, signInRequests[0]!)).json());
