@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Database, inAccountTransaction } from '@warden/db';
+import type { Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import { accountDecider } from './accounts/account.decider.js';
 import { secretContext } from './access-keys/access-key-operations.js';

@@ -1,7 +1,6 @@
 import { inAccountTransaction, lockForAppend } from '@warden/db';
 import { sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { secretContext } from '../access-keys/access-key-operations.js';
 import { newDataKeyId } from '../bootstrap.js';
 import { handleCommand } from '../command-handler.js';

@@ -5,7 +5,7 @@ import { entityArn, rootArn } from '../arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
 import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
-import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
+import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { findMfaDevice, mfaSeedContext } from '../mfa/mfa-device-lookups.js';
