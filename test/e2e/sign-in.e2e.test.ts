@@ -116,6 +116,41 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     expect(smuggled.status).toBe(401);
   });
 
+  it('enforces the password policy rule by rule, each refusal naming its rule, at creation, change and sign-in', async () => {
+    const { root, accountId } = await tenantWithUser('erin', 'Correct-Horse-5');
+    const POLICY = 'mutation { updateAccountPasswordPolicy(input: { minimumPasswordLength: 12, requireSymbols: true, requireNumbers: true, requireUppercaseCharacters: true, requireLowercaseCharacters: true, allowUsersToChangePassword: true, passwordReusePrevention: 2 }) { __typename } }';
+    expect((await root.data<{ updateAccountPasswordPolicy: { __typename: string } }>(POLICY)).updateAccountPasswordPolicy.__typename).toBe('UpdateAccountPasswordPolicySuccess');
+    await root.data('mutation { createUser(input: { userName: "frank" }) { __typename } }');
+    const CREATE = 'mutation($p: String!) { createLoginProfile(input: { userName: "frank", password: $p, passwordResetRequired: true }) { __typename ... on Error { code message } } }';
+    const refusals: [string, RegExp][] = [
+      ['Sh0rt!Aa', /at least 12 characters/],
+      ['no-upper-case-1!', /uppercase letter/],
+      ['NO-LOWER-CASE-1!', /lowercase letter/],
+      ['No-Numbers-Here!', /must contain a number/],
+      ['NoSymbolsHere123', /one of the symbols/],
+    ];
+    for (const [password, rule] of refusals) {
+      const answer = await root.data<{ createLoginProfile: { __typename: string; message: string } }>(CREATE, { p: password });
+      expect(answer.createLoginProfile.__typename).toBe('PasswordPolicyViolationError');
+      expect(answer.createLoginProfile.message).toMatch(rule);
+    }
+    expect((await root.data<{ createLoginProfile: { __typename: string } }>(CREATE, { p: 'Good-Password-1!' })).createLoginProfile.__typename).toBe('CreateLoginProfileSuccess');
+    // Reset required: sign-in asks for a new password, which must meet the rules and not reuse the last 2.
+    const base = { account: accountId, userName: 'frank', password: 'Good-Password-1!' };
+    expect((await signIn(base)).signIn.data?.__typename).toBe('SignInPasswordChangeRequired');
+    expect((await signIn({ ...base, newPassword: 'Good-Password-1!' })).signIn).toMatchObject({ __typename: 'InvalidInputError', message: expect.stringMatching(/must differ/) });
+    const weak = await signIn({ ...base, newPassword: 'weak' });
+    expect(weak.signIn).toMatchObject({ __typename: 'PasswordPolicyViolationError', message: expect.stringMatching(/at least 12 characters/) });
+    expect((await signIn({ ...base, newPassword: 'Better-Password-2!' })).signIn.data?.__typename).toBe('SignedIn');
+    const renewed = { ...base, password: 'Better-Password-2!' };
+    expect((await signIn(renewed)).signIn.data?.__typename).toBe('SignedIn');
+    // Reuse prevention (the last 2): an admin requires a reset again; the first password is refused.
+    await root.data('mutation { updateLoginProfile(input: { userName: "frank", passwordResetRequired: true }) { __typename } }');
+    const reused = await signIn({ ...renewed, newPassword: 'Good-Password-1!' });
+    expect(reused.signIn).toMatchObject({ __typename: 'PasswordPolicyViolationError', message: expect.stringMatching(/last 2 passwords/) });
+    expect((await signIn({ ...renewed, newPassword: 'Third-Password-3!' })).signIn.data?.__typename).toBe('SignedIn');
+  });
+
   it('throttles and locks out repeated failures, and an admin clears the lockout', async () => {
     const { root, accountId } = await tenantWithUser('bob', 'Correct-Horse-2');
     await root.data('mutation { updateAccountSettings(input: { signInThrottle: { failuresBeforeDelay: 3, failuresBeforeLockout: 3, lockoutSeconds: 600 } }) { __typename } }');
