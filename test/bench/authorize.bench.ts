@@ -4,6 +4,10 @@
  * a constant on the same schema shape, measured in the same run with autocannon (50 connections,
  * load generator on the same 2 cores). Also: many checks in one request (authorizeBatch), and the
  * server's resident memory under load with 10,000 users in the account.
+ *
+ * Knobs: BENCH_SECONDS (per round, default 10), BENCH_ROUNDS (default 2), BENCH_USERS (default
+ * 10,000), BENCH_ONLY_SINGLE (stop after the single-check rounds), BENCH_PROFILE_DIR (write the
+ * server's CPU profile there).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +39,7 @@ async function load(url: string, body: string, headers: Record<string, string>, 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
 const benchDatabaseUrl = await freshBenchDatabaseUrl();
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
-const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', ...(process.env['BENCH_WARDEN_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_WARDEN_NODE_OPTIONS'] } : {}) };
+const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
 const profile = process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : [];
 const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/);
 const wardenUrl = warden.match[1]!;
