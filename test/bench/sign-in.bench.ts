@@ -63,7 +63,7 @@ async function measure(label: string, extraEnv: Record<string, string>) {
     // Sign-ins spread over the people (and all succeed: only failures count towards throttling).
     const signInRequests = Array.from({ length: people }, (_, i) => ({
       method: 'POST' as const,
-      // As if through a trusted proxy from 20 clients: one address would meet the per-address ceiling.
+      // As if through a trusted proxy from 20 clients (the path a proxied deployment takes).
       headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` },
       body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
     }));

@@ -15,15 +15,15 @@ export class ClientAddress {
     if (proxies.length === 0) return;
     this.trusted = new BlockList();
     for (const entry of proxies) {
-      const [address, prefix] = entry.split('/');
-      const family = isIP(address ?? '');
-      if (family === 0) throw new Error(`${JSON.stringify(entry)} is not an IP address or CIDR range`);
+      const match = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(entry);
+      const family = match ? isIP(match[1]!) : 0;
+      if (!match || family === 0) throw new Error(`${JSON.stringify(entry)} is not an IP address or CIDR range`);
       const type = family === 6 ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) this.trusted.addAddress(address!, type);
+      if (match[2] === undefined) this.trusted.addAddress(match[1]!, type);
       else {
-        const bits = Number(prefix);
-        if (!Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) throw new Error(`${JSON.stringify(entry)} has no valid prefix length`);
-        this.trusted.addSubnet(address!, bits, type);
+        const bits = Number(match[2]);
+        if (bits > (family === 6 ? 128 : 32)) throw new Error(`${JSON.stringify(entry)} has no valid prefix length`);
+        this.trusted.addSubnet(match[1]!, bits, type);
       }
     }
   }
@@ -37,11 +37,26 @@ export class ClientAddress {
     const peer = unmapped(request.socket.remoteAddress);
     if (!this.trusted || peer === undefined || !this.isTrusted(peer)) return peer;
     const header = request.headers['x-forwarded-for'];
-    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => unmapped(hop.trim())!).filter((hop) => isIP(hop) !== 0);
-    // From the nearest hop outwards: the first that is not one of our proxies is the client.
-    for (let index = hops.length - 1; index >= 0; index--) if (!this.isTrusted(hops[index]!)) return hops[index];
-    return hops[0] ?? peer;
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => withoutPort(hop.trim()));
+    // From the nearest hop outwards: the first that is not one of our proxies is the client. A hop
+    // that is no address ends the walk at the last proxy: what lies beyond it, the client wrote.
+    let nearest = peer;
+    for (let index = hops.length - 1; index >= 0; index--) {
+      const hop = hops[index]!;
+      if (isIP(hop) === 0) return nearest;
+      if (!this.isTrusted(hop)) return hop;
+      nearest = hop;
+    }
+    return nearest;
   }
+}
+
+/** `203.0.113.9:5555` and `[2001:db8::1]:443`, as some proxies write them, without the port. */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed) return unmapped(bracketed[1])!;
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(hop);
+  return unmapped(v4WithPort ? v4WithPort[1] : hop)!;
 }
 
 function unmapped(address: string | undefined): string | undefined {

@@ -17,6 +17,12 @@ describe('ClientAddress', () => {
     // A client cannot pick its address: what it put in the header is further out than the real hop.
     expect(addresses.of(request('10.1.2.3', '1.2.3.4, 203.0.113.9, 10.9.9.9'))).toBe('203.0.113.9');
     expect(addresses.of(request('::1', 'not-an-ip, 198.51.100.20'))).toBe('198.51.100.20');
+    // Ports, as some proxies write them, are not addresses to skip past.
+    expect(addresses.of(request('10.1.2.3', '6.6.6.6, 203.0.113.9:5555'))).toBe('203.0.113.9');
+    expect(addresses.of(request('10.1.2.3', '6.6.6.6, [2001:db8::1]:443'))).toBe('2001:db8::1');
+    // A hop that is no address ends the walk: what the client wrote beyond it is not believed.
+    expect(addresses.of(request('10.1.2.3', '6.6.6.6, garbage'))).toBe('10.1.2.3');
+    expect(addresses.of(request('10.1.2.3', '6.6.6.6, garbage, 10.5.5.5'))).toBe('10.5.5.5');
     // Only proxies in the chain: the furthest one.
     expect(addresses.of(request('10.1.2.3', '10.4.4.4'))).toBe('10.4.4.4');
     expect(addresses.of(request('10.1.2.3'))).toBe('10.1.2.3');
@@ -27,6 +33,8 @@ describe('ClientAddress', () => {
   it('refuses a malformed configuration', () => {
     expect(() => new ClientAddress(['not-an-address'])).toThrow(/not an IP address/);
     expect(() => new ClientAddress(['10.0.0.0/33'])).toThrow(/prefix length/);
+    expect(() => new ClientAddress(['10.0.0.0/'])).toThrow(/not an IP address/);
+    expect(() => new ClientAddress(['10.0.0.0/8/9'])).toThrow(/not an IP address/);
     expect(() => readConfig({ WARDEN_TRUSTED_PROXIES: '10.0.0.1, nonsense' })).toThrow(ConfigError);
     expect(readConfig({ WARDEN_TRUSTED_PROXIES: ' 10.0.0.0/8 , ::1 ' }).trustedProxies).toEqual(['10.0.0.0/8', '::1']);
     expect(readConfig({}).trustedProxies).toEqual([]);

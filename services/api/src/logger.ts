@@ -27,20 +27,11 @@ export const REDACTED_PATHS = [
 const accessLogs = new WeakMap<Logger, Logger>();
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'warden' } }, (destination ?? pino.destination({ dest: 1, sync: true })) as never);
-  // Access lines to stdout are buffered (4 KiB, flushed at exit): one write per line would be a
-  // system call per request. The other logs stay synchronous, so nothing that explains a crash is lost.
-  const accessDestination = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  if (!destination) {
-    process.once('exit', () => {
-      try {
-        (accessDestination as ReturnType<typeof pino.destination>).flushSync();
-      } catch {
-        // A write still in flight at exit: its lines are lost, never the process's exit.
-      }
-    });
-  }
-  accessLogs.set(logger, pino({ level, base: { service: 'warden' } }, accessDestination as never));
+  const target = destination ?? pino.destination({ dest: 1, sync: true });
+  const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'warden' } }, target as never);
+  // The same destination, written the same way: lines of the two never interleave, and none waits in
+  // a buffer that a crash would lose.
+  accessLogs.set(logger, pino({ level, base: { service: 'warden' } }, target as never));
   return logger;
 }
 

@@ -14,6 +14,7 @@ import { IamCore, type IamCoreOptions } from './service/iam-core.js';
 import { UserOperations } from './users/user-operations.js';
 import { MfaOperations } from './mfa/mfa-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
+import { AttemptQueue } from './sign-in/attempt-queue.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -47,9 +48,10 @@ export class IamService {
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
     this.sts = new StsOperations(this.core, this.mfa);
-    this.passwords = new PasswordOperations(this.core);
+    const attempts = new AttemptQueue();
+    this.passwords = new PasswordOperations(this.core, attempts);
     this.warnings = new PermissionWarnings(this.core);
-    this.signIn = new SignInOperations(this.core, { sts: this.sts, mfa: this.mfa, passwords: this.passwords, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
+    this.signIn = new SignInOperations(this.core, { sts: this.sts, mfa: this.mfa, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -291,6 +291,11 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     await expect(iam.signIn.signIn({ account: root.accountId, userName: 'kim', password: 'Correct-Horse-1' })).rejects.toThrow(SignInThrottledError);
     advance(30);
     await iam.passwords.changePassword(kim, { oldPassword: 'Correct-Horse-1', newPassword: 'New-Horse-2' });
+    // A parallel burst of wrong old passwords is counted one by one, as sign-in attempts are.
+    advance(900);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => iam.passwords.changePassword(kim, { oldPassword: `guess-${i}`, newPassword: 'New-Horse-3' }).catch((error: unknown) => error)));
+    expect(outcomes.filter((outcome) => outcome instanceof InvalidInputError)).toHaveLength(2);
+    expect(outcomes.filter((outcome) => outcome instanceof Error && /Too many invalid passwords/.test(outcome.message))).toHaveLength(4);
   });
 
   it('forces a password change at sign-in when required or expired, and refuses an expired password under hard expiry', async () => {

@@ -6,6 +6,7 @@ import type { AccountSettings } from '../accounts/account.events.js';
 import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
 import { signInDecider } from '../sign-in/sign-in.decider.js';
+import type { AttemptQueue } from '../sign-in/attempt-queue.js';
 import { DEFAULT_SIGN_IN_THROTTLE, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
 import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -21,7 +22,10 @@ import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } f
  * before any event sees it.
  */
 export class PasswordOperations {
-  constructor(private readonly core: IamCore) {}
+  constructor(
+    private readonly core: IamCore,
+    private readonly attempts: AttemptQueue,
+  ) {}
 
   private async policyOf(db: Kysely<Database>, accountId: string): Promise<PasswordPolicy | null> {
     const row = await db.selectFrom('accounts').select('settings').where('account_id', '=', accountId).executeTakeFirst();
@@ -136,6 +140,13 @@ export class PasswordOperations {
    * though an explicit Deny still holds.
    */
   async changePassword(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
+    if (caller.kind !== 'user' || !caller.userName) throw new InvalidUserTypeError('ChangePassword is for IAM users: the root user and roles have no login profile to change.');
+    // In the user's turn with sign-in attempts: parallel wrong guesses are counted one by one.
+    await this.attempts.oneAtATime(`${caller.accountId}|${userSubject(caller.userName)}`, () => this.changePasswordInTurn(caller, input));
+  }
+
+  /** changePassword for a caller that already holds the user's attempt turn (sign-in's forced change). */
+  async changePasswordInTurn(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void> {
     if (caller.kind !== 'user' || !caller.userName) throw new InvalidUserTypeError('ChangePassword is for IAM users: the root user and roles have no login profile to change.');
     const userName = caller.userName;
     const subject = userSubject(userName);

@@ -22,7 +22,10 @@ export type EpochSource = 'database' | 'process';
 export class AccountEpochs {
   private readonly known = new Map<string, string>();
   private readonly invalidations = new Map<string, number>();
-  private readonly reads = new Map<string, { inFlight: Promise<string | undefined>; next?: Promise<string | undefined> }>();
+  private readonly reads = new Map<
+    string,
+    { inFlight: Promise<string | undefined>; next?: { promise: Promise<string | undefined>; resolve: (epoch: string | undefined) => void; reject: (error: unknown) => void } }
+  >();
 
   private readonly read: (accountId: string) => Promise<string | undefined>;
 
@@ -51,30 +54,33 @@ export class AccountEpochs {
 
   private batchedRead(accountId: string): Promise<string | undefined> {
     const pending = this.reads.get(accountId);
-    if (!pending) {
-      // Nothing in flight: this request's read is sent now.
-      const inFlight = this.read(accountId).finally(() => this.settled(accountId, inFlight));
-      this.reads.set(accountId, { inFlight });
-      return inFlight;
-    }
+    // Nothing in flight: this request's read is sent now.
+    if (!pending) return this.startRead(accountId);
     // A read is in flight, sent before this request arrived: wait for the one sent after it.
-    pending.next ??= pending.inFlight.then(
-      () => this.reads.get(accountId)!.inFlight,
-      () => this.reads.get(accountId)!.inFlight,
-    );
-    return pending.next;
+    if (!pending.next) {
+      let resolve!: (epoch: string | undefined) => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<string | undefined>((ok, fail) => {
+        resolve = ok;
+        reject = fail;
+      });
+      pending.next = { promise, resolve, reject };
+    }
+    return pending.next.promise;
   }
 
-  /** The read in flight returned: the next one (if requests are waiting) is sent now. */
-  private settled(accountId: string, finished: Promise<string | undefined>): void {
-    const pending = this.reads.get(accountId);
-    if (!pending || pending.inFlight !== finished) return;
-    if (!pending.next) {
-      this.reads.delete(accountId);
-      return;
-    }
-    const inFlight = this.read(accountId).finally(() => this.settled(accountId, inFlight));
+  private startRead(accountId: string): Promise<string | undefined> {
+    // Started in a microtask, so that a read that throws at once still settles like any other.
+    const inFlight = Promise.resolve().then(() => this.read(accountId));
     this.reads.set(accountId, { inFlight });
+    const settled = () => {
+      const waiting = this.reads.get(accountId)?.next;
+      this.reads.delete(accountId);
+      // The requests that arrived meanwhile get the read sent now.
+      if (waiting) this.startRead(accountId).then(waiting.resolve, waiting.reject);
+    };
+    inFlight.then(settled, settled);
+    return inFlight;
   }
 
   /** Called when a write to the account ends, whatever its outcome. */

@@ -23,10 +23,12 @@ describe('AccountEpochs on a shared database', () => {
     const { read, reads, commit } = fakeDb();
     const epochs = new AccountEpochs(NO_DB, 'database', read);
     const first = epochs.current('111122223333');
+    await tick();
     expect(reads).toHaveLength(1);
     // A commit finishes, then three requests arrive while the first read is in flight.
     commit();
     const waiting = [epochs.current('111122223333'), epochs.current('111122223333'), epochs.current('111122223333')];
+    await tick();
     expect(reads).toHaveLength(1);
     reads[0]!.release();
     expect(await first).toBe('1');
@@ -38,9 +40,29 @@ describe('AccountEpochs on a shared database', () => {
     // Nothing in flight: the next request reads at once.
     await tick();
     const later = epochs.current('111122223333');
+    await tick();
     expect(reads).toHaveLength(3);
     reads[2]!.release();
     expect(await later).toBe('2');
+  });
+
+  it('hands waiters the next read when the one in flight fails, and copes with reads that finish at once', async () => {
+    let calls = 0;
+    const epochs = new AccountEpochs(NO_DB, 'database', async () => {
+      calls++;
+      if (calls === 1) throw new Error('connection reset');
+      return String(calls);
+    });
+    const first = epochs.current('111122223333');
+    const waiting = [epochs.current('111122223333'), epochs.current('111122223333')];
+    await expect(first).rejects.toThrow('connection reset');
+    expect(await Promise.all(waiting)).toEqual(['2', '2']);
+    // A read that throws synchronously still settles, and the next request reads again.
+    const throwing = new AccountEpochs(NO_DB, 'database', (() => {
+      throw new Error('sync');
+    }) as never);
+    await expect(throwing.current('111122223333')).rejects.toThrow('sync');
+    await expect(throwing.current('111122223333')).rejects.toThrow('sync');
   });
 
   it('keeps accounts apart', async () => {
@@ -48,6 +70,7 @@ describe('AccountEpochs on a shared database', () => {
     const epochs = new AccountEpochs(NO_DB, 'database', read);
     const a = epochs.current('111122223333');
     const b = epochs.current('444455556666');
+    await tick();
     expect(reads).toHaveLength(2);
     for (const read of reads) read.release();
     expect(await Promise.all([a, b])).toEqual(['1', '1']);

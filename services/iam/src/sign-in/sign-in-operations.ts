@@ -18,6 +18,7 @@ import type { IamCore } from '../service/iam-core.js';
 import { findUser } from '../service/lookups.js';
 import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
 import { AddressRateLimit } from './address-rate-limit.js';
+import type { AttemptQueue } from './attempt-queue.js';
 import { signInDecider } from './sign-in.decider.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
 import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
@@ -60,8 +61,6 @@ const USER_SESSION_SECONDS = 12 * 3600;
 const ROOT_SESSION_SECONDS = 3600;
 /** Longer inputs are refused before hashing: argon2 of a megabyte is a denial of service. */
 const MAX_PASSWORD_INPUT = 1024;
-/** Attempts for one user name waiting their turn; more are refused at once. */
-const MAX_WAITING_PER_USER = 8;
 /** What the audit log shows for a user name that is no user (as CloudTrail does). */
 const HIDDEN_USER_NAME = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 /** The path of the devices offered at sign-in when the account requires MFA. */
@@ -81,13 +80,13 @@ export interface SignInDependencies {
   readonly sts: StsOperations;
   readonly mfa: MfaOperations;
   readonly passwords: PasswordOperations;
+  readonly attempts: AttemptQueue;
   /** argon2id verification; injectable so that a test can count how often it runs. */
   readonly verify?: (hash: string, password: string) => Promise<boolean>;
 }
 
 export class SignInOperations {
   private dummyHash: Promise<string> | undefined;
-  private readonly inFlight = new Map<string, { tail: Promise<void>; waiting: number }>();
   private readonly addressLimit = new AddressRateLimit();
   private readonly verify: (hash: string, password: string) => Promise<boolean>;
 
@@ -127,7 +126,7 @@ export class SignInOperations {
     if (byEmail === byName) throw new InvalidInputError('Give either userName (an IAM user) or email (the root user), not both.');
     if (typeof input.password !== 'string' || input.password.length > MAX_PASSWORD_INPUT) throw new SignInFailedError();
     if (request.sourceIp) {
-      const wait = this.addressLimit.take(request.sourceIp, this.core.clock.now());
+      const wait = this.addressLimit.retryAfter(request.sourceIp, this.core.clock.now());
       if (wait > 0) throw new SignInThrottledError(wait, false);
     }
     const accountId = await this.resolveAccount(input.account);
@@ -139,30 +138,12 @@ export class SignInOperations {
       }
       // Attempts for one user name go one at a time (in this process): each sees the failures of the
       // one before, so a burst of parallel guesses cannot all pass the throttle check together.
-      return await this.oneAtATime(`${accountId}|${byName ? userSubject(input.userName!) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
+      return await this.deps.attempts.oneAtATime(`${accountId}|${byName ? userSubject(input.userName!) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
     } catch (error) {
+      if (error instanceof SignInFailedError && request.sourceIp) this.addressLimit.recordFailure(request.sourceIp, this.core.clock.now());
       // The password hashing queue is full: the server is flooded with sign-ins.
       if (error instanceof LimitExceededError) throw new SignInThrottledError(1, false);
       throw error;
-    }
-  }
-
-  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const queue = this.inFlight.get(key);
-    if (queue && queue.waiting >= MAX_WAITING_PER_USER) throw new SignInThrottledError(1, false);
-    const entry = queue ?? { tail: Promise.resolve(), waiting: 0 };
-    entry.waiting++;
-    this.inFlight.set(key, entry);
-    const previous = entry.tail;
-    let release!: () => void;
-    entry.tail = new Promise<void>((resolve) => (release = resolve));
-    try {
-      await previous;
-      return await work();
-    } finally {
-      release();
-      entry.waiting--;
-      if (entry.waiting === 0) this.inFlight.delete(key);
     }
   }
 
@@ -244,7 +225,7 @@ export class SignInOperations {
       // As the user itself, with the request's context: iam:ChangePassword from its policies or the
       // account's grant, the policy's rules, reuse prevention.
       const at = this.core.clock.now();
-      await this.deps.passwords.changePassword(
+      await this.deps.passwords.changePasswordInTurn(
         {
           accountId,
           arn: principal.arn,
