@@ -1,5 +1,5 @@
 import type { AccountRow } from '@warden/db';
-import { type AccountSettings, type CreatedAccount, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from '@warden/iam';
+import { accountThrottle, type AccountSettings, type CreatedAccount, type SignInThrottleSettings } from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
 import { mutationErrors, queryErrors } from './result-names.js';
@@ -35,7 +35,7 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     isManagementAccount: t.exposeBoolean('is_management'),
     warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.', resolve: (account, _args, { iam, caller }) => iam.warnings.forAccount(caller, account) }),
     requireMfaForConsole: t.boolean({ description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.', resolve: (account) => account.settings['requireMfaForConsole'] === true }),
-    signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => ({ ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings['signInThrottle'] as Partial<SignInThrottleSettings> | null | undefined) ?? {}) }) }),
+    signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => accountThrottle(account.settings) }),
     maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),

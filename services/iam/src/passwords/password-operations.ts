@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { type Database, inAccountTransaction, type LoginProfileRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
-import type { AccountSettings } from '../accounts/account.events.js';
 import { type Caller, eventMetadata } from '../command-context.js';
-import { handleCommand } from '../command-handler.js';
-import { signInDecider } from '../sign-in/sign-in.decider.js';
 import type { AttemptQueue } from '../sign-in/attempt-queue.js';
-import { DEFAULT_SIGN_IN_THROTTLE, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
+import { accountThrottle, failureCounter, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
+import { recordSignInEvent } from '../sign-in/sign-in-log.js';
 import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser, requireUser } from '../service/lookups.js';
@@ -29,7 +26,7 @@ export class PasswordOperations {
 
   private async policyOf(db: Kysely<Database>, accountId: string): Promise<PasswordPolicy | null> {
     const row = await db.selectFrom('accounts').select('settings').where('account_id', '=', accountId).executeTakeFirst();
-    return (row?.settings['passwordPolicy'] as PasswordPolicy | undefined) ?? null;
+    return row ? passwordPolicyOf(row.settings) : null;
   }
 
   private async sealedHash(accountId: string, userId: string, password: string) {
@@ -151,28 +148,24 @@ export class PasswordOperations {
     const userName = caller.userName;
     const subject = userSubject(userName);
     const { user, policy, throttle, counter } = await this.core.read(caller, async (trx) => {
-      const [self, accountPolicy] = await Promise.all([requireUser(trx, caller.accountId, userName), this.policyOf(trx, caller.accountId)]);
+      const [self, account] = await Promise.all([
+        requireUser(trx, caller.accountId, userName),
+        trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow(),
+      ]);
+      const accountPolicy = passwordPolicyOf(account.settings);
       await this.core.authorize(trx, caller, 'iam:ChangePassword', self.arn, {}, accountPolicy?.allowUsersToChangePassword === true);
-      const account = await trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
       const failures = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', caller.accountId).where('subject', '=', subject).executeTakeFirst();
-      return { user: self, policy: accountPolicy, throttle: { ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings as AccountSettings).signInThrottle ?? {}) }, counter: failures };
+      return { user: self, policy: accountPolicy, throttle: accountThrottle(account.settings), counter: failures };
     });
     // Wrong old passwords count with the user's failed sign-ins: a stolen session must not become an
     // unthrottled way to guess the password (AWS answers ChangePassword with LimitExceeded).
-    const verdict = counter ? throttleVerdict(throttle, [{ failures: counter.failures, lastFailureAt: new Date(counter.last_failure_at) }], this.core.clock.now()) : undefined;
+    const verdict = counter ? throttleVerdict(throttle, [failureCounter(counter)], this.core.clock.now()) : undefined;
     if (verdict) throw new LimitExceededError(`Too many invalid passwords: try again in ${verdict.retryAfterSeconds} seconds.`);
     const profile = user.login_profile;
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
     if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) {
-      await inAccountTransaction(this.core.db, caller.accountId, (trx) =>
-        handleCommand(trx, signInDecider, {
-          accountId: caller.accountId,
-          streamId: `sign-in/${randomBytes(12).toString('hex')}`,
-          command: { type: 'RecordSignIn', event: { type: 'SignInFailed', data: { userName: user.user_name, reason: 'wrong-old-password', sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] } } },
-          metadata: { ...eventMetadata(caller), resourceArn: user.arn },
-          occurredAt: this.core.clock.now(),
-        }),
-      );
+      const failed = { type: 'SignInFailed' as const, data: { userName: user.user_name, reason: 'wrong-old-password' as const, sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] } };
+      await inAccountTransaction(this.core.db, caller.accountId, (trx) => recordSignInEvent(trx, caller.accountId, failed, { ...eventMetadata(caller), resourceArn: user.arn }, this.core.clock.now()));
       throw new InvalidInputError('The old password is not correct.');
     }
     if (input.newPassword === input.oldPassword) throw new InvalidInputError('The new password must differ from the old one.');
@@ -207,4 +200,9 @@ export class PasswordOperations {
       command: { type: 'SetRootLoginProfile' as const, email: input.email.trim(), passwordHash },
     }));
   }
+}
+
+/** The account's password policy as its settings hold it; null when none is set. */
+function passwordPolicyOf(settings: Readonly<Record<string, unknown>>): PasswordPolicy | null {
+  return (settings['passwordPolicy'] as PasswordPolicy | undefined) ?? null;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, lockForAppend, type LoginProfileRow, type RootLoginRow, type UserRow } from '@warden/db';
+import { type Database, inAccountTransaction, lockForAppend, type LoginProfileRow, type RootLoginRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn, rootArn } from '../arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
@@ -19,9 +19,9 @@ import { findUser } from '../service/lookups.js';
 import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
 import { AddressRateLimit } from './address-rate-limit.js';
 import type { AttemptQueue } from './attempt-queue.js';
-import { signInDecider } from './sign-in.decider.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
-import { addressSubject, DEFAULT_SIGN_IN_THROTTLE, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
+import { accountThrottle, addressSubject, failureCounter, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
+import { recordSignInEvent } from './sign-in-log.js';
 
 /**
  * Console sign-in at an account's own sign-in URL: an IAM user by name, or the root user by the
@@ -72,8 +72,6 @@ interface Principal {
   readonly userId: string | null;
   readonly userName: string | null;
   readonly subject: string;
-  readonly user: UserRow | undefined;
-  readonly rootLogin: RootLoginRow | null;
 }
 
 export interface SignInDependencies {
@@ -161,8 +159,8 @@ export class SignInOperations {
       const hasDevice = ownerId !== undefined && (await this.deps.mfa.hasEnabledDevice(trx, accountId, ownerId));
       return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, subject, counters, user, hasDevice };
     });
-    const throttle: SignInThrottleSettings = { ...DEFAULT_SIGN_IN_THROTTLE, ...(loaded.settings.signInThrottle ?? {}) };
-    const verdict = throttleVerdict(throttle, loaded.counters.map((row) => ({ failures: row.failures, lastFailureAt: new Date(row.last_failure_at), lockable: !row.subject.startsWith('ip:') })), now);
+    const throttle = accountThrottle(loaded.settings);
+    const verdict = throttleVerdict(throttle, loaded.counters.map(failureCounter), now);
     if (verdict) throw new SignInThrottledError(verdict.retryAfterSeconds, verdict.locked);
 
     const principal: Principal = byName
@@ -172,10 +170,8 @@ export class SignInOperations {
           userId: loaded.user?.user_id ?? null,
           userName: loaded.user?.user_name ?? null,
           subject: loaded.subject,
-          user: loaded.user,
-          rootLogin: null,
         }
-      : { arn: rootArn(this.core.partition, accountId), ownerId: ROOT_OWNER, userId: null, userName: null, subject: ROOT_SUBJECT, user: undefined, rootLogin: loaded.rootLogin };
+      : { arn: rootArn(this.core.partition, accountId), ownerId: ROOT_OWNER, userId: null, userName: null, subject: ROOT_SUBJECT };
     const profile: LoginProfileRow | RootLoginRow | null = byName ? (loaded.user?.login_profile ?? null) : loaded.rootLogin;
     const emailMatches = byName || (loaded.rootLogin !== null && loaded.rootLogin.email.toLowerCase() === input.email!.trim().toLowerCase());
     const sealed = profile && emailMatches ? { hash: profile.passwordHash, context: byName ? passwordContext(accountId, principal.userId!) : rootPasswordContext(accountId) } : undefined;
@@ -265,21 +261,14 @@ export class SignInOperations {
   }
 
   private async record(accountId: string, actorArn: string, request: SignInRequest, event: SignInEvent): Promise<void> {
-    await inAccountTransaction(this.core.db, accountId, (trx) =>
-      handleCommand(trx, signInDecider, {
-        accountId,
-        streamId: `sign-in/${randomBytes(12).toString('hex')}`,
-        command: { type: 'RecordSignIn', event },
-        metadata: {
-          actorArn,
-          resourceArn: actorArn,
-          ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
-          ...(request.userAgent ? { userAgent: request.userAgent } : {}),
-          ...(request.requestId ? { requestId: request.requestId } : {}),
-        },
-        occurredAt: this.core.clock.now(),
-      }),
-    );
+    const metadata = {
+      actorArn,
+      resourceArn: actorArn,
+      ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}),
+      ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    };
+    await inAccountTransaction(this.core.db, accountId, (trx) => recordSignInEvent(trx, accountId, event, metadata, this.core.clock.now()));
   }
 
   /**
@@ -370,13 +359,7 @@ export class SignInOperations {
       }
       const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', 'in', subjects).execute();
       for (const { subject } of existing) {
-        await handleCommand(trx, signInDecider, {
-          accountId: caller.accountId,
-          streamId: `sign-in/${randomBytes(12).toString('hex')}`,
-          command: { type: 'RecordSignIn', event: { type: 'SignInLockoutCleared', data: { subject } } },
-          metadata: { ...eventMetadata(caller), resourceArn: subject },
-          occurredAt: this.core.clock.now(),
-        });
+        await recordSignInEvent(trx, caller.accountId, { type: 'SignInLockoutCleared', data: { subject } }, { ...eventMetadata(caller), resourceArn: subject }, this.core.clock.now());
       }
       return existing.length > 0;
     });
@@ -387,13 +370,12 @@ export class SignInOperations {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetAccountPasswordPolicy', '*');
       const account = await trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
-      const throttle = { ...DEFAULT_SIGN_IN_THROTTLE, ...((account.settings as AccountSettings).signInThrottle ?? {}) };
+      const throttle = accountThrottle(account.settings);
       const rows = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', caller.accountId).orderBy('last_failure_at', 'desc').limit(1000).execute();
       const now = this.core.clock.now();
       return rows.map((row) => {
-        const counter = { failures: row.failures, lastFailureAt: new Date(row.last_failure_at) };
-        const verdict = throttleVerdict(throttle, [{ ...counter, lockable: !row.subject.startsWith('ip:') }], now);
-        return { subject: row.subject, ...counter, retryAfterSeconds: verdict?.retryAfterSeconds ?? 0, locked: verdict?.locked ?? false };
+        const verdict = throttleVerdict(throttle, [failureCounter(row)], now);
+        return { subject: row.subject, failures: row.failures, lastFailureAt: new Date(row.last_failure_at), retryAfterSeconds: verdict?.retryAfterSeconds ?? 0, locked: verdict?.locked ?? false };
       });
     });
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SignInFailureRow } from '@warden/db';
 
 /**
  * Sign-in throttling, as pure functions of the failure counters and the account's settings.
@@ -62,6 +63,16 @@ export interface ThrottleVerdict {
 
 function forgotten(settings: SignInThrottleSettings, counter: FailureCounter, now: Date): boolean {
   return now.getTime() - counter.lastFailureAt.getTime() >= settings.lockoutSeconds * 1000;
+}
+
+/** The account's thresholds: its settings over the defaults. */
+export function accountThrottle(settings: object): SignInThrottleSettings {
+  return { ...DEFAULT_SIGN_IN_THROTTLE, ...((settings as { signInThrottle?: Partial<SignInThrottleSettings> | null }).signInThrottle ?? {}) };
+}
+
+/** A counter as throttling reads it; an address (`ip:…`) is never lockable. */
+export function failureCounter(row: Pick<SignInFailureRow, 'subject' | 'failures' | 'last_failure_at'>): FailureCounter {
+  return { failures: row.failures, lastFailureAt: new Date(row.last_failure_at), lockable: !row.subject.startsWith('ip:') };
 }
 
 /** Whether an attempt may go ahead now; if not, how long to wait and whether it is a lockout. */
