@@ -39,22 +39,20 @@ export class Authorizer {
 
   /** A compiled principal still current at `epoch`, found by type and id. */
   cachedById(accountId: string, type: 'user' | 'role', id: string, epoch: string): CompiledPrincipal | undefined {
-    const compiled = this.cache.get(`${accountId}|${type}|${id}`);
-    return compiled && compiled.epoch === epoch ? compiled : undefined;
+    return this.current(`${accountId}|${type}|${id}`, epoch);
+  }
+
+  cachedSession(accountId: string, sessionId: string, epoch: string): CompiledPrincipal | undefined {
+    return this.current(`${accountId}|session|${sessionId}`, epoch);
   }
 
   async compiledPrincipal(db: Kysely<Database>, principal: PrincipalRecord, epoch: string): Promise<CompiledPrincipal> {
     const key = `${principal.accountId}|${principal.type}|${principal.id}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.epoch === epoch) return cached;
+    const cached = this.current(key, epoch);
+    if (cached) return cached;
     const policies = await loadPrincipalPolicies(db, principal);
-    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary });
-    // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
-    const policySet = compiled.ok ? compiled.policySet : emptyDenyAll();
-    const entry: CompiledPrincipal = { epoch, principal, policySet, principalContext: principalContext(principal) };
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    const entry = this.remember(key, epoch, principal, compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary }), principalContext(principal));
     if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
-    this.cache.set(key, entry);
     this.byArn.set(`${principal.accountId}|${principal.arn}`, { epoch, key });
     return entry;
   }
@@ -65,23 +63,24 @@ export class Authorizer {
    */
   async compiledSession(db: Kysely<Database>, base: PrincipalRecord, session: CallerSession, sessionArn: string, epoch: string): Promise<CompiledPrincipal> {
     const key = `${base.accountId}|session|${session.sessionId}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.epoch === epoch) return cached;
+    const cached = this.current(key, epoch);
+    if (cached) return cached;
     const policies = await loadPrincipalPolicies(db, base);
-    const compiled = compilePolicySet({
-      identityPolicies: policies.identityPolicies,
-      permissionBoundary: policies.permissionBoundary,
-      sessionPolicies: session.sessionPolicies.map((policy) => ({ name: policy.name, document: policy.document })),
-    });
-    const entry: CompiledPrincipal = { epoch, principal: base, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: sessionPrincipalContext(base, session, sessionArn) };
+    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary, sessionPolicies: session.sessionPolicies });
+    return this.remember(key, epoch, base, compiled, sessionPrincipalContext(base, session, sessionArn));
+  }
+
+  private current(key: string, epoch: string): CompiledPrincipal | undefined {
+    const compiled = this.cache.get(key);
+    return compiled && compiled.epoch === epoch ? compiled : undefined;
+  }
+
+  private remember(key: string, epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
+    // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
+    const entry: CompiledPrincipal = { epoch, principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, entry);
     return entry;
-  }
-
-  cachedSession(accountId: string, sessionId: string, epoch: string): CompiledPrincipal | undefined {
-    const compiled = this.cache.get(`${accountId}|session|${sessionId}`);
-    return compiled && compiled.epoch === epoch ? compiled : undefined;
   }
 
   /** The decision for a caller's own request, with the caller's request context. */

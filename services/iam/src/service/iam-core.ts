@@ -112,11 +112,9 @@ export class IamCore {
   /**
    * The caller's permission for an action on a resource of its own account. The root user is not
    * bound by identity-based policies within its own account; everyone else is decided by the
-   * evaluator with their real policies.
-   */
-  /**
-   * `accountGrant`: the account itself grants the action (as AllowUsersToChangePassword grants
-   * iam:ChangePassword): no identity policy needs to allow it, but an explicit Deny still wins.
+   * evaluator with their real policies. `accountGrant`: the account itself grants the action (as
+   * AllowUsersToChangePassword grants iam:ChangePassword): no identity policy needs to allow it,
+   * but an explicit Deny still wins.
    */
   async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}, accountGrant = false): Promise<void> {
     this.recordKeyUse(caller, action);
