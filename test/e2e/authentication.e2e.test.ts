@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedClient } from './support/signed-client.js';
@@ -57,5 +58,27 @@ describe.each([...DRIVERS])('SigV4 authentication over HTTP (%s)', (driver) => {
   it('rejects an oversized body before authenticating it', async () => {
     const response = await fetch(warden.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ callerIdentity { arn } } # ${'x'.repeat(2 * 1024 * 1024)}` }) });
     expect(response.status).toBe(413);
+  });
+
+  it('answers 413 to an oversized body sent in chunks, with no length declared', async () => {
+    const url = new URL(warden.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      const chunk = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 2 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!request.write(chunk)) return void request.once('drain', pump);
+        }
+        request.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
   });
 });

@@ -33,6 +33,18 @@ export class ClientAddress {
     return family !== 0 && this.trusted!.check(address, family === 6 ? 'ipv6' : 'ipv4');
   }
 
+  /**
+   * Whether the client's connection used TLS (aws:SecureTransport). This server speaks plain HTTP,
+   * so only a trusted proxy that ended TLS can say so, in X-Forwarded-Proto (its nearest value).
+   */
+  secure(request: IncomingMessage): boolean {
+    const peer = unmapped(request.socket.remoteAddress);
+    if (!this.trusted || peer === undefined || !this.isTrusted(peer)) return false;
+    const header = request.headers['x-forwarded-proto'];
+    const nearest = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim().toLowerCase();
+    return nearest === 'https';
+  }
+
   of(request: IncomingMessage): string | undefined {
     const peer = unmapped(request.socket.remoteAddress);
     if (!this.trusted || peer === undefined || !this.isTrusted(peer)) return peer;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ClientAddress } from './client-address.js';
 import { ConfigError, readConfig } from './config.js';
 
-const request = (peer: string, forwardedFor?: string) => ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+const request = (peer: string, forwardedFor?: string, proto?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: { ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }), ...(proto === undefined ? {} : { 'x-forwarded-proto': proto }) } }) as unknown as IncomingMessage;
 
 describe('ClientAddress', () => {
   it('is the socket address when no proxy is trusted, whatever X-Forwarded-For says', () => {
@@ -28,6 +29,16 @@ describe('ClientAddress', () => {
     expect(addresses.of(request('10.1.2.3'))).toBe('10.1.2.3');
     // An untrusted peer's header is ignored.
     expect(addresses.of(request('198.51.100.1', '203.0.113.9'))).toBe('198.51.100.1');
+  });
+
+  it('says TLS was used only when a trusted proxy says so', () => {
+    const addresses = new ClientAddress(['10.0.0.0/8']);
+    expect(addresses.secure(request('10.1.2.3', '203.0.113.9', 'https'))).toBe(true);
+    expect(addresses.secure(request('10.1.2.3', '203.0.113.9', 'http, https'))).toBe(true);
+    expect(addresses.secure(request('10.1.2.3', '203.0.113.9', 'https, http'))).toBe(false);
+    expect(addresses.secure(request('10.1.2.3', '203.0.113.9'))).toBe(false);
+    expect(addresses.secure(request('198.51.100.1', undefined, 'https'))).toBe(false);
+    expect(new ClientAddress().secure(request('10.1.2.3', undefined, 'https'))).toBe(false);
   });
 
   it('refuses a malformed configuration', () => {

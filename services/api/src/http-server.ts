@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { IamService } from '@warden/iam';
 import type { YogaServerInstance } from 'graphql-yoga';
+import { hasPresignParameters, parseQuery } from './sigv4/index.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
 import { AuthenticationError, authenticate, authenticateBearer, type AuthenticationSettings } from './authenticate.js';
 import { isSignInOnly } from './anonymous-operation.js';
 import { ClientAddress } from './client-address.js';
@@ -27,31 +29,6 @@ export interface HttpServerOptions {
   readonly clientAddress?: ClientAddress;
 }
 
-class BodyTooLargeError extends Error {}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLargeError());
-      request.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError());
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
 
 /**
  * What the fast path hands yoga as the Fetch request: one shared object, since nothing on that
@@ -94,19 +71,12 @@ function parseParams(body: Buffer): OperationParams | undefined {
   return candidate as unknown as OperationParams;
 }
 
-/** A POST of one JSON operation that only signs in. */
-function isAnonymousSignIn(request: IncomingMessage, body: Buffer): boolean {
-  if (request.method !== 'POST' || !(request.headers['content-type'] ?? '').startsWith('application/json')) return false;
-  const params = parseParams(body);
-  return params !== undefined && isSignInOnly(params.query, params.operationName);
-}
 
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? (() => new Date());
   const accessLog = accessLogOf(options.logger);
   const clientAddress = options.clientAddress ?? new ClientAddress();
-  const sourceIpOf = (request: IncomingMessage) => clientAddress.of(request);
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
@@ -130,7 +100,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (path.startsWith('/signin/') || path === '/signin') {
-      const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: sourceIpOf(request), maxBodyBytes: Math.min(options.maxBodyBytes, 16_384) });
+      const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: clientAddress.of(request), maxBodyBytes: Math.min(options.maxBodyBytes, 16_384) });
       finish(status);
       return;
     }
@@ -166,13 +136,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
 
-    const facts = { requestId, sourceIp: sourceIpOf(request), userAgent: request.headers['user-agent'], secureTransport: false, now: now() };
+    const facts = { requestId, sourceIp: clientAddress.of(request), userAgent: request.headers['user-agent'], secureTransport: clientAddress.secure(request), now: now() };
     const authorization = request.headers.authorization;
+    // One JSON operation per POST, read once: the unsigned-sign-in check and the fast path share it.
+    const isJsonPost = request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json');
+    const params = isJsonPost ? parseParams(body) : undefined;
     // The sign-in page's cookie counts only for a same-origin JSON POST: a cross-site page can send
     // neither without a CORS preflight this server never grants (SameSite alone does not separate
     // sibling subdomains or ports).
     const cookieToken =
-      authorization === undefined && request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json') && sameOrigin(request)
+      authorization === undefined && isJsonPost && sameOrigin(request)
         ? sessionCookieOf(request.headers.cookie)
         : undefined;
     let context: ServerContext;
@@ -184,7 +157,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, options.authentication);
         context = { iam: options.iam, caller, requestFacts: facts };
         accessKeyId = caller.accessKeyId;
-      } else if (authorization === undefined && request.headers['x-amz-date'] === undefined && !query.includes('X-Amz-Signature') && isAnonymousSignIn(request, body)) {
+      } else if (authorization === undefined && !hasPresignParameters(parseQuery(query)) && params !== undefined && isSignInOnly(params.query, params.operationName)) {
         context = anonymousContext(options.iam, facts);
       } else {
         const caller = await authenticate({ method: request.method ?? 'GET', path, query, headers: request.headers, body }, facts, options.authentication);
@@ -201,16 +174,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     // The fast path for the common case, one JSON operation per POST: straight into yoga's
     // per-operation pipeline (parse and validation caches, envelop plugins, error masking), without
     // building a Fetch Request and Response around it. Everything else goes through yoga.fetch.
-    if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/json')) {
-      const params = parseParams(body);
-      if (params) {
-        const result = await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context);
-        if (result && !(Symbol.asyncIterator in result)) {
-          sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
-          finish(200, accessKeyId);
-          return;
-        }
-      }
+    if (params) {
+      const result = await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context);
+      // Executed: whatever came back is the answer. Falling through to yoga.fetch would run the
+      // operation a second time.
+      if (result && !(Symbol.asyncIterator in result)) sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
+      else sendJson(response, 400, graphQLError('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
+      finish(response.statusCode, accessKeyId);
+      return;
     }
 
     const headers = new Headers();

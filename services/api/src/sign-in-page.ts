@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody } from './read-body.js';
 import { IamError, type IamService, type SignInInput, type SignInOutcome, SignInThrottledError } from '@warden/iam';
 
 /**
@@ -53,16 +54,6 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-async function readForm(request: IncomingMessage, limit: number): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
 
 interface FormState {
   readonly account: string;
@@ -125,8 +116,13 @@ export async function handleSignInPage(request: IncomingMessage, response: Serve
   if (request.method !== 'POST') return send(response, 405, 'text/plain; charset=utf-8', 'Use GET for the form and POST to sign in.', { ...headers, allow: 'GET, POST' });
   if (!sameOrigin(request)) return send(response, 403, 'text/plain; charset=utf-8', 'Sign in from this server\'s own sign-in page.', headers);
   if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return send(response, 415, 'text/plain; charset=utf-8', 'Post the form as application/x-www-form-urlencoded.', headers);
-  const form = await readForm(request, options.maxBodyBytes);
-  if (!form) return send(response, 413, 'text/plain; charset=utf-8', 'The form is too large.', headers);
+  let form: URLSearchParams;
+  try {
+    form = new URLSearchParams((await readBody(request, options.maxBodyBytes)).toString('utf8'));
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    return send(response, 413, 'text/plain; charset=utf-8', 'The form is too large.', { ...headers, connection: 'close' });
+  }
   const value = (name: string) => {
     const text = form.get(name);
     return text === null || text === '' ? null : text;

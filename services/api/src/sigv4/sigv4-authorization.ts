@@ -130,9 +130,10 @@ export function parseAuthorizationHeader(header: string): SigV4AuthParameters {
 export const PRESIGN_MARKERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'] as const;
 
 /** Whether the (decoded) query carries any presigned-URL authentication parameter. */
+const LOWER_PRESIGN_MARKERS: readonly string[] = PRESIGN_MARKERS.map((name) => name.toLowerCase());
+
 export function hasPresignParameters(query: readonly QueryParameter[]): boolean {
-  const markers = PRESIGN_MARKERS.map((name) => name.toLowerCase());
-  return query.some((p) => markers.includes(p.name.toLowerCase()));
+  return query.some((p) => LOWER_PRESIGN_MARKERS.includes(p.name.toLowerCase()));
 }
 
 /**
