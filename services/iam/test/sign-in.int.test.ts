@@ -121,7 +121,13 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices'], Resource: [`arn:aws:iam::${root.accountId}:mfa/*`, `arn:aws:iam::${root.accountId}:user/\${aws:username}`] }],
     }));
+    await iam.users.putInlinePolicy(root, 'alice', 'no-secret-tags', JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'iam:CreateVirtualMFADevice', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['secret'] } } }],
+    }));
     const asAlice = userCaller(root.accountId, alice);
+    // The request's tag keys are in the context (aws:TagKeys), as for every operation that sets tags.
+    await expect(iam.mfa.createVirtualMFADevice(asAlice, { virtualMFADeviceName: 'tagged', tags: [{ key: 'secret', value: 'x' }] })).rejects.toThrow(AccessDeniedError);
     const created = await iam.mfa.createVirtualMFADevice(asAlice, { virtualMFADeviceName: 'alice-phone' });
     await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'bob', serialNumber: created.serialNumber, authenticationCode1: code(created.base32StringSeed, -1), authenticationCode2: code(created.base32StringSeed) })).rejects.toThrow(AccessDeniedError);
     await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'nobody', serialNumber: 'arn:aws:iam::000000000000:mfa/x', authenticationCode1: '1', authenticationCode2: '2' })).rejects.toThrow(AccessDeniedError);

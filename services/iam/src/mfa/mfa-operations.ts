@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, type MfaDeviceRow } from '@warden/db';
+import { type Database, inAccountTransaction, lockForAppend, type MfaDeviceRow } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { entityArn, rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
@@ -7,7 +7,7 @@ import { handleCommand } from '../command-handler.js';
 import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findUser } from '../service/lookups.js';
+import { findUser, requestTagContext } from '../service/lookups.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { ROOT_OWNER } from './mfa-device.events.js';
 import { countEnabledMfaDevices, enabledMfaDevices, findMfaDevice, mfaSeedContext } from './mfa-device-lookups.js';
@@ -76,7 +76,7 @@ export class MfaOperations {
       streamId: `mfa-device/${deviceId}`,
       command: { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } },
       lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
-      extraContext: Object.fromEntries(tags.map((tag) => [`aws:RequestTag/${tag.key}`, tag.value])),
+      extraContext: requestTagContext(tags),
     }));
     const account = await this.core.read(caller, (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst());
     return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`, seed) };
@@ -99,10 +99,15 @@ export class MfaOperations {
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
     await this.core.mutate(caller, async (trx) => {
-      // The owner's stream lock (taken with the device's below) orders this against deleting the user.
-      const current = await this.owner(trx, caller, input.userName, 'iam:EnableMFADevice');
-      if (current.ownerId !== ROOT_OWNER && (await countEnabledMfaDevices(trx, caller.accountId, current.ownerId)) >= MFA_DEVICES_PER_USER) {
-        throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}.`);
+      if (owner.ownerId !== ROOT_OWNER) {
+        // Under the user's stream lock, which deleteUser also takes, and only then checked: the user
+        // still exists and has room for another device, and stays so until this commits.
+        await lockForAppend(trx, caller.accountId, `user/${owner.ownerId}`);
+        const still = await trx.selectFrom('users').select('user_id').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
+        if (!still) throw new NoSuchEntityError(`The user with name ${owner.ownerName} cannot be found.`);
+        if ((await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId)) >= MFA_DEVICES_PER_USER) {
+          throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}.`);
+        }
       }
       return {
         action: 'iam:EnableMFADevice',
@@ -110,7 +115,6 @@ export class MfaOperations {
         decider: mfaDeviceDecider,
         streamId: `mfa-device/${device.device_id}`,
         command: { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName: owner.ownerName, step },
-        lockKeys: owner.ownerId === ROOT_OWNER ? [] : [`stream/user/${owner.ownerId}`],
       };
     });
   }

@@ -5,8 +5,7 @@ import type { Caller } from '../command-context.js';
 import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findRole, lockPolicy, requireAttachablePolicy, requireRole, resourceTagContext } from '../service/lookups.js';
-import { requestTagContext } from '../users/user-operations.js';
+import { findRole, lockPolicy, requestTagContext, requireAttachablePolicy, requireRole, resourceTagContext } from '../service/lookups.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
 
 export interface CreateRoleInput {

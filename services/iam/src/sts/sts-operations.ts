@@ -7,16 +7,15 @@ import { loadManagedPolicyDocuments } from '../authorization/managed-policy-docu
 import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
-import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
+import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
 import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
 import { roleDecider } from '../roles/role.decider.js';
 import type { IamCore } from '../service/iam-core.js';
-import { requestTagContext } from '../users/user-operations.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
-import { findRole } from '../service/lookups.js';
+import { requestTagContext, requireRole } from '../service/lookups.js';
 import type { MfaOperations } from '../mfa/mfa-operations.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 
@@ -137,7 +136,7 @@ export class StsOperations {
   }
 
   private newCredentials(accountId: string) {
-    const accessKeyId = generateUniqueId('ASIA');
+    const accessKeyId = this.core.newId('ASIA');
     const secretAccessKey = generateSecretAccessKey();
     const sessionToken = randomBytes(48).toString('base64');
     return { accessKeyId, secretAccessKey, sessionToken, secret: this.core.keyring.encrypt(secretAccessKey, sessionSecretContext(accountId, accessKeyId)) };
@@ -145,14 +144,7 @@ export class StsOperations {
 
   private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
-    const metadata = {
-      actorArn: caller.arn,
-      ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
-      ...(caller.requestId ? { requestId: caller.requestId } : {}),
-      ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
-      ...(caller.userAgent ? { userAgent: caller.userAgent } : {}),
-      resourceArn: data.principalArn,
-    };
+    const metadata = { ...eventMetadata(caller), resourceArn: data.principalArn };
     await this.core.writing(accountId, () =>
       inAccountTransaction(this.core.db, accountId, (trx) =>
         handleCommand(trx, sessionDecider, {
@@ -262,9 +254,9 @@ export class StsOperations {
       ...(sourceIdentity ? { 'sts:SourceIdentity': sourceIdentity } : {}),
       ...requestTagContext(tags),
     };
+    // A role that does not exist answers like one whose trust policy does not allow the caller.
+    const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
     const decide = (action: string) => {
-      // A role that does not exist answers like one whose trust policy does not allow the caller.
-      const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
       const result = evaluate(
         callerCompiled.policySet,
         { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
@@ -390,8 +382,7 @@ export class StsOperations {
   async revokeRoleSessions(caller: Caller, roleName: string, before?: Date | null): Promise<void> {
     const cutoff = before ?? this.core.clock.now();
     await this.core.mutate(caller, async (trx) => {
-      const role = await findRole(trx, caller.accountId, roleName);
-      if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+      const role = await requireRole(trx, caller.accountId, roleName);
       // AWS attaches a deny policy (AWSRevokeOlderSessions) to do this, which needs iam:PutRolePolicy.
       return { action: 'iam:PutRolePolicy', resource: role.arn, decider: roleDecider, streamId: `role/${role.role_id}`, command: { type: 'RevokeRoleSessions' as const, before: cutoff } };
     });

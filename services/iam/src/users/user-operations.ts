@@ -6,7 +6,7 @@ import type { Caller } from '../command-context.js';
 import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findGroup, findUser, lockGroup, lockPolicy, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext } from '../service/lookups.js';
+import { findGroup, findUser, lockGroup, lockPolicy, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext } from '../service/lookups.js';
 import { userDecider } from './user.decider.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
@@ -179,11 +179,3 @@ export class UserOperations {
   }
 }
 
-/** aws:RequestTag/KEY and aws:TagKeys for operations that set tags. */
-export function requestTagContext(tags: readonly Tag[]): Record<string, string | string[]> {
-  const context: Record<string, string | string[]> = {};
-  if (tags.length === 0) return context;
-  for (const tag of tags) context[`aws:RequestTag/${tag.key}`] = tag.value;
-  context['aws:TagKeys'] = tags.map((tag) => tag.key);
-  return context;
-}
