@@ -9,11 +9,6 @@ import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { createWardenYoga } from './yoga.js';
 
-/**
- * Starts Warden: the database (Postgres or embedded), migrations, the master key and keyring, the
- * bootstrap of an empty store, and the HTTP server. `close()` stops accepting requests, lets those
- * in flight finish, then closes the database.
- */
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
 
@@ -26,6 +21,11 @@ export interface RunningWarden {
   close(): Promise<void>;
 }
 
+/**
+ * Starts Warden: the database (Postgres or embedded), migrations, the master key and keyring, the
+ * bootstrap of an empty store, and the HTTP server. `close()` stops accepting requests, lets those
+ * in flight finish, then closes the database.
+ */
 export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
   if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
@@ -42,7 +42,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     await runner.start();
     const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
-    const yoga = createWardenYoga(false);
+    const yoga = createWardenYoga();
     const clientAddress = new ClientAddress(config.trustedProxies);
     const server = createHttpServer({
       yoga,
@@ -67,8 +67,11 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
       iam,
       managementAccountId: boot.managementAccountId,
       close: async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections?.();
+        // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
+        // rather than waiting for them to time out.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
         await runner.close();
         stopKeyringReload();
         await wardenDb.close();
@@ -96,11 +99,19 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   }
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: false });
   const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrateToLatest(wardenDb.db);
-  const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
-  const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
-  const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
-  await runner.start();
+  let boot;
+  let runner;
+  try {
+    await migrateToLatest(wardenDb.db);
+    boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
+    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
+    runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
+    await runner.start();
+  } catch (error) {
+    // As serve does: a failed start leaves no pool open to keep the process alive.
+    await wardenDb.close();
+    throw error;
+  }
   const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
   logger.info({ jobs: runner.kind }, 'Warden worker is running');
   return {

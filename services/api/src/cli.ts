@@ -14,7 +14,8 @@ const USAGE = `Usage: warden [serve | worker | migrate | replay | help]
 Environment: PORT (4000), HOST (0.0.0.0), DATABASE_URL (unset: embedded PGlite under WARDEN_DATA_DIR),
 WARDEN_DATA_DIR (./.warden), WARDEN_MASTER_KEY (32 bytes, base64; required with DATABASE_URL),
 WARDEN_REGION (us-east-1), WARDEN_PARTITION (aws), WARDEN_MAX_BODY_BYTES (1048576), LOG_LEVEL (info),
-REDIS_URL (unset: jobs on in-process timers), WARDEN_RUN_WORKERS (true).
+REDIS_URL (unset: jobs on in-process timers), WARDEN_RUN_WORKERS (true), WARDEN_QUEUE_PREFIX (warden),
+WARDEN_KEY_ROTATION_DAYS (30), WARDEN_TRUSTED_PROXIES (none), WARDEN_PASSWORD_HASH_CONCURRENCY (cores - 1).
 `;
 
 export async function main(args: readonly string[]): Promise<number> {

@@ -12,7 +12,6 @@ export interface WardenConfig {
   readonly dataDir: string;
   readonly region: string;
   readonly partition: string;
-  readonly logLevel: string;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   /** Unset: jobs run on in-process timers. */
@@ -32,7 +31,8 @@ export interface WardenConfig {
 export class ConfigError extends Error {}
 
 export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
-  const port = Number(env['PORT'] ?? 4000);
+  // An empty variable counts as unset (as DATABASE_URL does), not as port 0.
+  const port = Number(env['PORT'] || 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not ${JSON.stringify(env['PORT'])}`);
   const region = env['WARDEN_REGION'] ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`WARDEN_REGION must look like us-east-1, not ${JSON.stringify(region)}`);
@@ -47,7 +47,6 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     dataDir: env['WARDEN_DATA_DIR'] ?? '.warden',
     region,
     partition,
-    logLevel: env['LOG_LEVEL'] ?? 'info',
     maxBodyBytes,
     redisUrl: env['REDIS_URL'] || undefined,
     runWorkers: env['WARDEN_RUN_WORKERS'] !== 'false',

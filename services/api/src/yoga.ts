@@ -39,7 +39,7 @@ const depthLimit: Plugin<ServerContext> = {
   },
 };
 
-export function createWardenYoga(logging: boolean): YogaServerInstance<ServerContext, {}> {
+export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -56,7 +56,7 @@ export function createWardenYoga(logging: boolean): YogaServerInstance<ServerCon
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    logging,
+    logging: false,
     landingPage: false,
     // No cross-origin browser access: a page elsewhere must not read answers or send credentials.
     cors: false,
