@@ -27,7 +27,7 @@ export const ErrorInterface = builder.interfaceRef<IamError>('Error').implement(
   }),
 });
 
-function errorType(cls: new (message: string) => IamError, name: string, description: string) {
+function errorType(cls: new (...args: any[]) => IamError, name: string, description: string) {
   builder.objectType(cls, {
     name,
     description,
@@ -58,12 +58,7 @@ errorType(InvalidInputError, 'InvalidInputError', 'A value in the request breaks
 errorType(PasswordPolicyViolationError, 'PasswordPolicyViolationError', "The password does not meet the account's password policy; the message names the rule.");
 errorType(InvalidUserTypeError, 'InvalidUserTypeError', 'The operation is not for this kind of principal.');
 errorType(InvalidAuthenticationCodeError, 'InvalidAuthenticationCodeError', 'The MFA codes do not match the device, or were already used.');
-builder.objectType(SignInFailedError, {
-  name: 'SignInFailedError',
-  description: 'The sign-in failed. The message is the same whatever the cause, so that it tells nothing about which users exist.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof SignInFailedError,
-});
+errorType(SignInFailedError, 'SignInFailedError', 'The sign-in failed. The message is the same whatever the cause, so that it tells nothing about which users exist.');
 builder.objectType(SignInThrottledError, {
   name: 'SignInThrottledError',
   description: 'Too many failed sign-ins for this user or from this address.',

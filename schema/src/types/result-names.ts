@@ -4,7 +4,7 @@ import { MUTATION_ERRORS, PASSWORD_MUTATION_ERRORS, QUERY_ERRORS } from './error
  * Result unions named after the operation, as DESIGN.md §7 asks:
  * `CreateUserResult = CreateUserSuccess | AccessDeniedError | …`; the success holds `data`.
  */
-export function mutationErrors(operation: string, types: typeof MUTATION_ERRORS = MUTATION_ERRORS) {
+export function mutationErrors(operation: string, types: (new (...args: never[]) => Error)[] = MUTATION_ERRORS) {
   const name = operation.charAt(0).toUpperCase() + operation.slice(1);
   return { types, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
 }

@@ -67,7 +67,7 @@ builder.mutationField('signIn', (t) =>
   t.field({
     type: SignInOutcomeRef,
     description: 'Console sign-in. Needs no credentials. Every failure is SignInFailedError with the same message.',
-    errors: { types: SIGN_IN_ERRORS, result: { name: 'SignInSuccess' }, union: { name: 'SignInResult' } },
+    errors: mutationErrors('signIn', SIGN_IN_ERRORS),
     args: { input: t.arg({ type: SignInInput, required: true }) },
     resolve: (_r, { input }, { iam, requestFacts }) => iam.signIn.signIn(input, { requestId: requestFacts.requestId, sourceIp: requestFacts.sourceIp, userAgent: requestFacts.userAgent }),
   }),

@@ -111,7 +111,7 @@ builder.queryField('decodeAuthorizationMessage', (t) =>
   t.field({
     type: 'JSON',
     description: 'sts:DecodeAuthorizationMessage: the request, context and deciding statements behind an AccessDeniedError of this account.',
-    errors: { types: [AccessDeniedError, InvalidInputError], result: { name: 'DecodeAuthorizationMessageSuccess' }, union: { name: 'DecodeAuthorizationMessageResult' } },
+    errors: mutationErrors('decodeAuthorizationMessage', [AccessDeniedError, InvalidInputError]),
     args: { input: t.arg({ type: builder.inputType('DecodeAuthorizationMessageInput', { fields: (f) => ({ encodedMessage: f.string({ required: true }) }) }), required: true }) },
     resolve: (_r, { input }, { iam, caller }) => iam.sts.decodeAuthorizationMessage(caller, input.encodedMessage),
   }),
