@@ -1,5 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import { type Caller, type CredentialResolver, type CurrentCredential, parseConsoleToken, tokenHash } from '@warden/iam';
+import { type Caller, type CredentialResolver, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
 import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
 
@@ -36,10 +35,8 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
       service: 'warden',
       region: settings.region,
       now: facts.now,
-      lookupKey: async (accessKeyId) => {
-        resolved = await settings.credentials.resolve(accessKeyId);
-        return resolved ? { accessKeyId, secretAccessKey: resolved.secretAccessKey, active: resolved.active } : undefined;
-      },
+      // The resolved credential has the key material's shape: kept for what follows the signature.
+      lookupKey: async (accessKeyId) => (resolved = await settings.credentials.resolve(accessKeyId)),
     });
   } catch (error) {
     if (error instanceof SigV4Error) throw new AuthenticationError(error.message, error.reason);
@@ -49,7 +46,7 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
   // Temporary credentials must come with their session token (X-Amz-Security-Token), and only they.
   if (credential.sessionTokenHash !== undefined) {
     const presented = verified.securityToken;
-    if (presented === undefined || !sameHash(tokenHash(presented), credential.sessionTokenHash)) {
+    if (presented === undefined || !equalInConstantTime(tokenHash(presented), credential.sessionTokenHash)) {
       throw new AuthenticationError('The security token included in the request is invalid.', 'INVALID_SECURITY_TOKEN');
     }
     const expiresAt = credential.caller.session?.expiresAt;
@@ -73,7 +70,7 @@ export async function authenticateBearer(token: string, facts: RequestFacts, set
   if (!parts) throw invalid();
   const credential = await settings.credentials.resolve(parts.accessKeyId);
   const session = credential?.caller.session;
-  if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !sameHash(tokenHash(parts.sessionToken), credential.sessionTokenHash)) throw invalid();
+  if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !equalInConstantTime(tokenHash(parts.sessionToken), credential.sessionTokenHash)) throw invalid();
   if (!credential.active) throw invalid();
   if (facts.now.getTime() >= session.expiresAt.getTime()) throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
   return callerFrom(credential, facts, settings.region);
@@ -103,10 +100,6 @@ function callerFrom(credential: CurrentCredential, facts: RequestFacts, region: 
         : {}),
     },
   };
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** The condition keys a request brings by itself; the principal's own keys are added by the authorizer. */

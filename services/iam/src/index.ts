@@ -18,7 +18,7 @@ export type { CreatedVirtualMfaDevice } from './mfa/mfa-operations.js';
 export { codeAtStep, stepAt, TOTP_PERIOD_SECONDS } from './mfa/totp.js';
 export type { SignInInput, SignInOutcome, SignInRequest } from './sign-in/sign-in-operations.js';
 export { accountThrottle, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './sign-in/sign-in-throttle.js';
-export { Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
+export { equalInConstantTime, Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
 export * from './iam-error.js';
 export { IamService } from './iam-service.js';
 export type { EpochSource } from './service/account-epochs.js';

@@ -223,7 +223,8 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
     return {
       presigned: false,
       auth,
-      amzDate: formatAmzDate(signedAt),
+      // parseAmzDate accepted X-Amz-Date only in exactly this format: it is its own formatting.
+      amzDate: xAmzDate ?? formatAmzDate(signedAt),
       signedAt,
       expiresSeconds: undefined,
       securityToken: headerToken,

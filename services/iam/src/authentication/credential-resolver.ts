@@ -21,15 +21,20 @@ export interface ResolvedCredential {
   readonly sessionTokenHash?: string;
 }
 
+async function accountOfAccessKey(db: Kysely<Database>, accessKeyId: string): Promise<string | undefined> {
+  const lookup = await db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
+  return lookup?.account_id;
+}
+
 /** A secret under a data key this process has not loaded yet: load it, then resolve again. */
 interface MissingKey {
   readonly missingKeyId: string;
 }
 
-export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCipher, partition: string, accessKeyId: string): Promise<ResolvedCredential | undefined> {
-  const lookup = await db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
-  if (!lookup) return undefined;
-  const accountId = lookup.account_id;
+/** `knownAccountId`: the key's account when the caller already looked it up. */
+export async function resolveAccessKey(db: Kysely<Database>, keyring: SecretCipher, partition: string, accessKeyId: string, knownAccountId?: string): Promise<ResolvedCredential | undefined> {
+  const accountId = knownAccountId ?? (await accountOfAccessKey(db, accessKeyId));
+  if (accountId === undefined) return undefined;
   for (let attempt = 0; ; attempt++) {
     const result = await inAccountTransaction(db, accountId, (trx) =>
       accessKeyId.startsWith('ASIA') ? resolveSession(trx, keyring, accountId, accessKeyId) : resolveLongTermKey(trx, keyring, partition, accountId, accessKeyId),
@@ -139,15 +144,14 @@ export class CredentialResolver {
   async resolve(accessKeyId: string): Promise<CurrentCredential | undefined> {
     let accountId = this.accountOfKey.get(accessKeyId);
     if (accountId === undefined) {
-      const lookup = await this.db.selectFrom('access_key_lookup').select('account_id').where('access_key_id', '=', accessKeyId).executeTakeFirst();
-      if (!lookup) return undefined;
-      accountId = lookup.account_id;
+      accountId = await accountOfAccessKey(this.db, accessKeyId);
+      if (accountId === undefined) return undefined;
     }
     const epoch = await this.epochs.current(accountId);
     if (epoch === undefined) return undefined;
     const cached = this.resolved.get(accessKeyId);
     if (cached && cached.accountEpoch === epoch) return cached;
-    const fresh = await resolveAccessKey(this.db, this.keyring, this.partition, accessKeyId);
+    const fresh = await resolveAccessKey(this.db, this.keyring, this.partition, accessKeyId, accountId);
     if (!fresh) {
       this.resolved.delete(accessKeyId);
       this.accountOfKey.delete(accessKeyId);

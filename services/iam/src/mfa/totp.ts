@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { equalInConstantTime } from '../crypto/constant-time.js';
 import { generateSecret, generateSync, generateURI } from 'otplib';
 
 /**
@@ -35,10 +35,6 @@ export function codeAtStep(seed: string, step: number): string {
   return generateSync({ secret: seed, epoch: step * TOTP_PERIOD_SECONDS, period: TOTP_PERIOD_SECONDS, digits: 6, algorithm: 'sha1' });
 }
 
-function sameCode(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
-
 interface Window {
   readonly pastSteps: number;
   readonly futureSteps: number;
@@ -53,7 +49,7 @@ export function matchCode(seed: string, code: string, centre: number, window: Wi
   for (let offset = 0; offset <= Math.max(window.pastSteps, window.futureSteps); offset++) {
     for (const step of offset === 0 ? [centre] : [centre - offset, centre + offset]) {
       if (step < centre - window.pastSteps || step > centre + window.futureSteps || step <= afterStep) continue;
-      if (sameCode(codeAtStep(seed, step), code)) return step;
+      if (equalInConstantTime(codeAtStep(seed, step), code)) return step;
     }
   }
   return undefined;
@@ -67,7 +63,7 @@ export function matchConsecutiveCodes(seed: string, first: string, second: strin
   if (!CODE.test(first) || !CODE.test(second)) return undefined;
   for (let step = centre - window.pastSteps; step <= centre + window.futureSteps; step++) {
     if (step <= afterStep) continue;
-    if (sameCode(codeAtStep(seed, step), first) && sameCode(codeAtStep(seed, step + 1), second)) return step + 1;
+    if (equalInConstantTime(codeAtStep(seed, step), first) && equalInConstantTime(codeAtStep(seed, step + 1), second)) return step + 1;
   }
   return undefined;
 }
