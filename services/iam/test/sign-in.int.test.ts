@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inAccountTransaction } from '@warden/db';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,9 +235,12 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
   it('counts a name that is no user under a hash, and hides it in the audit log', async () => {
     const root = await newAccount(service);
     await expect(iam.signIn.signIn({ account: root.accountId, userName: 'Typed-My-Password-9', password: 'x' })).rejects.toThrow(SignInFailedError);
-    const text = JSON.stringify([await eventsOf(root.accountId), await iam.signIn.signInLockouts(root)]);
-    expect(text).not.toContain('Typed-My-Password-9');
-    expect(text).toContain('HIDDEN_DUE_TO_SECURITY_REASONS');
+    const lockouts = await iam.signIn.signInLockouts(root);
+    // Counted under a hash of the lower-cased name, never under the name itself, in any case.
+    expect(lockouts.map((row) => row.subject)).toContain(`user#${createHash('sha256').update('typed-my-password-9').digest('hex').slice(0, 32)}`);
+    const text = JSON.stringify([await eventsOf(root.accountId), lockouts]).toLowerCase();
+    expect(text).not.toContain('typed-my-password-9');
+    expect(text).toContain('hidden_due_to_security_reasons');
     expect(await iam.signIn.clearSignInLockout(root, { userName: 'Typed-My-Password-9' })).toBe(true);
   });
 
@@ -282,6 +286,27 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     await expect(iam.sts.getSessionToken(gus, { serialNumber: device.serialNumber })).rejects.toThrow(InvalidInputError);
     const plain = await iam.sts.getSessionToken(gus, {});
     expect((await iam.credentials.resolve(plain.accessKeyId))?.caller.session?.mfaAuthenticated).toBe(false);
+  });
+
+  it('refuses an address past its ceiling of failures before looking anything up, whether or not the account exists', async () => {
+    const root = await newAccount(service);
+    await userWithPassword(root, 'lena', 'Correct-Horse-1');
+    // The account's own per-address delay is set out of the way, to see the process-wide ceiling.
+    await iam.accounts.updateSettings(root, { signInThrottle: { failuresBeforeDelay: 100, failuresBeforeLockout: 1000 } });
+    const from = { sourceIp: '203.0.113.77' };
+    for (let i = 0; i < 120; i++) {
+      const account = i % 2 === 0 ? root.accountId : 'no-such-account';
+      await expect(iam.signIn.signIn({ account, userName: `spray-${i}`, password: 'x' }, from)).rejects.toThrow(SignInFailedError);
+    }
+    verifications = 0;
+    await expect(iam.signIn.signIn({ account: 'no-such-account', userName: 'x', password: 'x' }, from)).rejects.toThrow(SignInThrottledError);
+    // Even the right password: nothing is checked, and the refusal says nothing about the account.
+    await expect(iam.signIn.signIn({ account: root.accountId, userName: 'lena', password: 'Correct-Horse-1' }, from)).rejects.toThrow(SignInThrottledError);
+    expect(verifications).toBe(0);
+    // Another address is not affected; the next minute, this one may try again.
+    expect((await iam.signIn.signIn({ account: root.accountId, userName: 'lena', password: 'Correct-Horse-1' }, { sourceIp: '203.0.113.78' })).kind).toBe('signed-in');
+    advance(60);
+    expect((await iam.signIn.signIn({ account: root.accountId, userName: 'lena', password: 'Correct-Horse-1' }, from)).kind).toBe('signed-in');
   });
 
   it('counts wrong old passwords in changePassword with failed sign-ins, and refuses with LimitExceeded past the threshold', async () => {

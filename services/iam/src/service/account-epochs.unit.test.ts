@@ -76,3 +76,29 @@ describe('AccountEpochs on a shared database', () => {
     expect(await Promise.all([a, b])).toEqual(['1', '1']);
   });
 });
+
+describe('AccountEpochs of the embedded store (this process is the only writer)', () => {
+  it('keeps an epoch until a write invalidates it, and never keeps a read that raced an invalidation', async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const first = epochs.current('111122223333');
+    reads[0]!.release();
+    expect(await first).toBe('1');
+    expect(await epochs.current('111122223333')).toBe('1');
+    expect(reads).toHaveLength(1);
+    // A write ends while a read is in flight: that read answers its caller but is not kept.
+    commit();
+    epochs.invalidate('111122223333');
+    const racing = epochs.current('111122223333');
+    await tick();
+    commit();
+    epochs.invalidate('111122223333');
+    reads[1]!.release();
+    expect(await racing).toBe('2');
+    const next = epochs.current('111122223333');
+    await tick();
+    expect(reads).toHaveLength(3);
+    reads[2]!.release();
+    expect(await next).toBe('3');
+  });
+});
