@@ -7,7 +7,7 @@ import { LimitExceededError } from '../iam-error.js';
  * then encrypted under the keyring before it goes into an event, so that not even the hash is ever
  * stored in the clear.
  *
- * Each argon2 call keeps a core busy for 10-15 ms. Unbounded, a sign-in flood occupies every core
+ * Each argon2 call keeps a core busy for 12-19 ms here (the sign-in benchmark's figures). Unbounded, a sign-in flood occupies every core
  * and `authorize` on the same process waits behind it; so at most `concurrency` run at once
  * (default: one core fewer than the machine has, at least one) and the rest queue.
  */

@@ -3,8 +3,8 @@ import type { SignInFailureRow } from '@warden/db';
 
 /**
  * Sign-in throttling, as pure functions of the failure counters and the account's settings.
- * Failures count per user name (`user:NAME`, whether or not the user exists, so throttling tells
- * nothing about which users exist) and per source address (`ip:ADDRESS`). After
+ * Failures count per user name (`user:NAME` for a user, `user#HASH` for a name that is no user:
+ * throttled alike, so throttling tells nothing about which users exist) and per source address (`ip:ADDRESS`). After
  * `failuresBeforeDelay` consecutive failures, each further attempt must wait a delay that doubles
  * with every failure (up to `maxDelaySeconds`); after `failuresBeforeLockout` the subject is locked
  * for `lockoutSeconds`, or until an admin clears it (a source address is only ever delayed). A
