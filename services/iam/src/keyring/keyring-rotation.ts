@@ -108,7 +108,7 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
         await lockForAppend(trx, account.account_id, `account/${account.account_id}`);
         const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
         const current = row?.root_login;
-        if (!current || !keyring.keyIds.includes(current.passwordHash.keyId)) return false;
+        if (!current || !keyring.knows(current.passwordHash.keyId)) return false;
         const passwordHash = keyring.encrypt(keyring.decrypt(current.passwordHash, context), context);
         await handleCommand(trx, accountDecider, { accountId: account.account_id, streamId: `account/${account.account_id}`, command: { type: 'ReencryptRootPasswordHash', passwordHash }, metadata: METADATA, occurredAt });
         return true;
@@ -160,7 +160,7 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
         if (!current) return false;
         const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
         // A key this process has not loaded (a password set meanwhile under a newer key): next run.
-        if (sealed.some((entry) => !keyring.keyIds.includes(entry.keyId))) return false;
+        if (sealed.some((entry) => !keyring.knows(entry.keyId))) return false;
         const [passwordHash, ...previousPasswordHashes] = sealed.map((entry) => keyring.encrypt(keyring.decrypt(entry, context), context));
         await handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash: passwordHash!, previousPasswordHashes }, metadata: METADATA, occurredAt });
         return true;

@@ -50,7 +50,7 @@ export function checkPasswordPolicy(policy: PasswordPolicy): void {
   if (policy.maxPasswordAge !== null && (!Number.isInteger(policy.maxPasswordAge) || policy.maxPasswordAge < 1 || policy.maxPasswordAge > 1095)) {
     throw new InvalidInputError('MaxPasswordAge must be between 1 and 1095 days.');
   }
-  if (policy.passwordReusePrevention !== null && (!Number.isInteger(policy.passwordReusePrevention) || policy.passwordReusePrevention < 1 || policy.passwordReusePrevention > 24)) {
+  if (policy.passwordReusePrevention !== null && (!Number.isInteger(policy.passwordReusePrevention) || policy.passwordReusePrevention < 1 || policy.passwordReusePrevention > PASSWORD_HISTORY_LENGTH)) {
     throw new InvalidInputError(`PasswordReusePrevention must be between 1 and ${PASSWORD_HISTORY_LENGTH}.`);
   }
 }

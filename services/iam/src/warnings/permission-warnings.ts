@@ -1,4 +1,5 @@
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
+import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import type { AccountRow, Database, GroupRow, RoleRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
@@ -62,8 +63,7 @@ export class PermissionWarnings {
       const found: string[] = [];
       if (rootKeys.length > 0) found.push(`The root user has ${rootKeys.length} active access key${rootKeys.length > 1 ? 's' : ''}: use IAM users or roles for daily work and deactivate the root user's keys.`);
       // AWS's security recommendation: the root user should have MFA.
-      const rootMfa = await db.selectFrom('mfa_devices').select('device_id').where('account_id', '=', account.account_id).where('owner_id', '=', ROOT_OWNER).limit(1).execute();
-      if (rootMfa.length === 0) found.push('The root user has no MFA device: enable one (createVirtualMFADevice, then enableMFADevice as the root user).');
+      if ((await countEnabledMfaDevices(db, account.account_id, ROOT_OWNER)) === 0) found.push('The root user has no MFA device: enable one (createVirtualMFADevice, then enableMFADevice as the root user).');
       return found;
     });
   }
