@@ -5,7 +5,7 @@ import type { Caller } from '../command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { Authorizer, type CompiledPrincipal, principalContext } from './authorizer.js';
-import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
+import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from './principal-policy-loader.js';
 
 /**
  * `authorize` (may this principal do this, now?), in single and batch form, and AWS's two policy
@@ -33,11 +33,11 @@ export class AuthorizationOperations {
     const parsed = parsePrincipalArn(arn);
     if (parsed?.kind === 'user') {
       const user = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (user) return { type: 'user', id: user.user_id, name: user.user_name, arn, accountId, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags };
+      if (user) return userRecord(user);
     }
     if (parsed?.kind === 'role') {
       const role = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (role) return { type: 'role', id: role.role_id, name: role.role_name, arn, accountId, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
+      if (role) return roleRecord(role);
     }
     throw new NoSuchEntityError(`No user or role with ARN ${arn} exists in account ${accountId}.`);
   }

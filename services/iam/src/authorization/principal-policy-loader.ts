@@ -1,4 +1,4 @@
-import type { Database, PrincipalType } from '@warden/db';
+import type { Database, PrincipalType, RoleRow, UserRow } from '@warden/db';
 import type { NamedPolicy } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import { loadManagedPolicyDocuments } from './managed-policy-documents.js';
@@ -18,12 +18,24 @@ export interface PrincipalRecord {
   readonly tags: readonly { key: string; value: string }[];
 }
 
+/** The record of a user or role row, as authorization works with it. */
+export function userRecord(user: UserRow): PrincipalRecord {
+  return { type: 'user', id: user.user_id, name: user.user_name, arn: user.arn, accountId: user.account_id, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags };
+}
+
+export function roleRecord(role: RoleRow): PrincipalRecord {
+  return { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId: role.account_id, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
+}
+
+/** Whose policies to load: a principal, or a group (which has its own policies and no boundary). */
+export type PolicyOwner = Pick<PrincipalRecord, 'id' | 'name' | 'accountId' | 'permissionsBoundaryArn'> & { readonly type: PrincipalType };
+
 export interface PrincipalPolicies {
   readonly identityPolicies: readonly NamedPolicy[];
   readonly permissionBoundary: NamedPolicy | null;
 }
 
-export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PrincipalRecord): Promise<PrincipalPolicies> {
+export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PolicyOwner): Promise<PrincipalPolicies> {
   const accountId = principal.accountId;
   const owners: { type: PrincipalType; id: string; label: string }[] = [{ type: principal.type, id: principal.id, label: `${principal.type}/${principal.name}` }];
   if (principal.type === 'user') {

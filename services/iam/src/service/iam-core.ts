@@ -4,7 +4,7 @@ import { describeDecision } from '@warden/policy';
 import { Authorizer } from '../authorization/authorizer.js';
 import { encodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
-import type { PrincipalRecord } from '../authorization/principal-policy-loader.js';
+import { type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { handleCommand, type Handled } from '../command-handler.js';
@@ -185,7 +185,7 @@ export class IamCore {
   async rolePrincipal(trx: Kysely<Database>, accountId: string, roleId: string): Promise<PrincipalRecord | undefined> {
     const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_id', '=', roleId).executeTakeFirst();
     if (!role) return undefined;
-    return { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
+    return roleRecord(role);
   }
 
   async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {
@@ -205,7 +205,7 @@ export class IamCore {
   async userPrincipal(trx: Kysely<Database>, accountId: string, userId: string): Promise<PrincipalRecord | undefined> {
     const user = await trx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
     if (!user) return undefined;
-    return { type: 'user', id: user.user_id, name: user.user_name, arn: user.arn, accountId, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags };
+    return userRecord(user);
   }
 
   async quotas(trx: Kysely<Database>, accountId: string): Promise<Quotas> {

@@ -1,12 +1,11 @@
-import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
-import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import type { AccountRow, Database, GroupRow, RoleRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
-import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
+import { loadPrincipalPolicies, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
 import type { Caller } from '../command-context.js';
 import { AccessDeniedError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
+import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
+import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 
 /**
  * Warnings an administrator should see at once, as the AWS console shows them: a user, group or role
@@ -30,26 +29,22 @@ export class PermissionWarnings {
   /** The user's warnings, or null when the caller may not list the user's policies. */
   forUser(caller: Caller, user: UserRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedUserPolicies', user.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'user', id: user.user_id, name: user.user_name, arn: user.arn, accountId: user.account_id, permissionsBoundaryArn: user.permissions_boundary_arn, tags: user.tags });
+      const policies = await loadPrincipalPolicies(db, userRecord(user));
       return warnings('user', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
     });
   }
 
   forRole(caller: Caller, role: RoleRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedRolePolicies', role.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId: role.account_id, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags });
+      const policies = await loadPrincipalPolicies(db, roleRecord(role));
       return warnings('role', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
     });
   }
 
   forGroup(caller: Caller, group: GroupRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedGroupPolicies', group.arn, async (db) => {
-      const [attachments, inline] = await Promise.all([
-        db.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', group.account_id).where('principal_type', '=', 'group').where('principal_id', '=', group.group_id).execute(),
-        db.selectFrom('inline_policies').select('document').where('account_id', '=', group.account_id).where('principal_type', '=', 'group').where('principal_id', '=', group.group_id).execute(),
-      ]);
-      const managed = await loadManagedPolicyDocuments(db, group.account_id, attachments.map((row) => row.policy_arn));
-      return warnings('group', [...managed.values(), ...inline.map((row) => row.document)], null);
+      const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.group_id, name: group.group_name, accountId: group.account_id, permissionsBoundaryArn: null });
+      return warnings('group', policies.identityPolicies.map((policy) => policy.document), null);
     });
   }
 
