@@ -52,121 +52,135 @@ export async function rotateKeyringIfDue(core: IamCore, keyring: LiveKeyring, ro
   return { rotated, activeKeyId: keyring.activeKeyId };
 }
 
+type Sealed = { keyId: string; iv: string; ciphertext: string; tag: string };
+
+/** The same secret, encrypted under the keyring's active key (its data key loaded beforehand). */
+function reseal(keyring: LiveKeyring, sealed: Sealed, context: string): Sealed {
+  return keyring.encrypt(keyring.decrypt(sealed, context), context);
+}
+
+/**
+ * Every kind of stored secret: its table, the data keys a row uses (an SQL array), and how one
+ * row is re-encrypted, as an event (false when there was nothing left to do). The scan and the
+ * retirement check both read `keyIds`, so a new kind cannot be re-encrypted and forgotten, or
+ * the reverse.
+ */
+interface SecretKind {
+  readonly table: 'access_keys' | 'sessions' | 'users' | 'mfa_devices' | 'accounts';
+  readonly keyIds: ReturnType<typeof sql.raw>;
+  reencrypt(core: IamCore, keyring: LiveKeyring, row: any, occurredAt: Date): Promise<boolean>;
+}
+
+const SECRET_KINDS: readonly SecretKind[] = [
+  {
+    table: 'access_keys',
+    keyIds: sql.raw(`ARRAY[secret->>'keyId']`),
+    async reencrypt(core, keyring, key, occurredAt) {
+      await keyring.ensure(key.secret.keyId);
+      const secret = reseal(keyring, key.secret, secretContext(key.account_id, key.access_key_id));
+      await core.writing(key.account_id, () =>
+        inAccountTransaction(core.db, key.account_id, async (trx) => {
+          // The root user's keys live in the account's stream, a user's in the user's.
+          if (key.user_id === null) {
+            await handleCommand(trx, accountDecider, { accountId: key.account_id, streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+          } else {
+            await handleCommand(trx, userDecider, { accountId: key.account_id, streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+          }
+        }),
+      );
+      return true;
+    },
+  },
+  {
+    table: 'sessions',
+    keyIds: sql.raw(`ARRAY[secret->>'keyId']`),
+    async reencrypt(core, keyring, session, occurredAt) {
+      await keyring.ensure(session.secret.keyId);
+      const secret = reseal(keyring, session.secret, sessionSecretContext(session.account_id, session.access_key_id));
+      await core.writing(session.account_id, () =>
+        inAccountTransaction(core.db, session.account_id, (trx) =>
+          handleCommand(trx, sessionDecider, { accountId: session.account_id, streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt }),
+        ),
+      );
+      return true;
+    },
+  },
+  {
+    table: 'users',
+    // The current password hash and the remembered ones.
+    keyIds: sql.raw(`ARRAY[login_profile->'passwordHash'->>'keyId'] || ARRAY(SELECT jsonb_path_query(login_profile, '$.previousPasswordHashes[*].keyId') #>> '{}')`),
+    async reencrypt(core, keyring, profile, occurredAt) {
+      if (!profile.login_profile) return false;
+      const seen = profile.login_profile;
+      // Keys are loaded before the transaction: reloading the keyring inside one self-deadlocks PGlite.
+      for (const sealed of [seen.passwordHash, ...(seen.previousPasswordHashes ?? [])]) await keyring.ensure(sealed.keyId);
+      const context = passwordContext(profile.account_id, profile.user_id);
+      return core.writing(profile.account_id, () =>
+        inAccountTransaction(core.db, profile.account_id, async (trx) => {
+          // Read again, locked, in the writing transaction: a password changed since the scan must
+          // not be overwritten with the re-encrypted old one. The stream's lock first, in the order
+          // every writer of the user takes them (advisory lock, then the row).
+          await lockForAppend(trx, profile.account_id, `user/${profile.user_id}`);
+          const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst();
+          const current = row?.login_profile;
+          if (!current) return false;
+          const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
+          // A key this process has not loaded (a password set meanwhile under a newer key): next run.
+          if (sealed.some((entry) => !keyring.knows(entry.keyId))) return false;
+          const [passwordHash, ...previousPasswordHashes] = sealed.map((entry) => reseal(keyring, entry, context));
+          await handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash: passwordHash!, previousPasswordHashes }, metadata: METADATA, occurredAt });
+          return true;
+        }),
+      );
+    },
+  },
+  {
+    table: 'mfa_devices',
+    keyIds: sql.raw(`ARRAY[seed->>'keyId']`),
+    async reencrypt(core, keyring, device, occurredAt) {
+      await keyring.ensure(device.seed.keyId);
+      const seed = reseal(keyring, device.seed, mfaSeedContext(device.account_id, device.device_id));
+      await inAccountTransaction(core.db, device.account_id, (trx) =>
+        handleCommand(trx, mfaDeviceDecider, { accountId: device.account_id, streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt }),
+      );
+      return true;
+    },
+  },
+  {
+    table: 'accounts',
+    keyIds: sql.raw(`ARRAY[root_login->'passwordHash'->>'keyId']`),
+    async reencrypt(core, keyring, account, occurredAt) {
+      if (!account.root_login) return false;
+      await keyring.ensure(account.root_login.passwordHash.keyId);
+      return core.writing(account.account_id, () =>
+        inAccountTransaction(core.db, account.account_id, async (trx) => {
+          // Locked and read again: a root password set since the scan must not be overwritten.
+          await lockForAppend(trx, account.account_id, `account/${account.account_id}`);
+          const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
+          const current = row?.root_login;
+          if (!current || !keyring.knows(current.passwordHash.keyId)) return false;
+          const passwordHash = reseal(keyring, current.passwordHash, rootPasswordContext(account.account_id));
+          await handleCommand(trx, accountDecider, { accountId: account.account_id, streamId: `account/${account.account_id}`, command: { type: 'ReencryptRootPasswordHash', passwordHash }, metadata: METADATA, occurredAt });
+          return true;
+        }),
+      );
+    },
+  },
+];
+
 /** Re-encrypts up to `limit` stored secrets that are under an older key; returns how many. */
 export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limit: number): Promise<number> {
   await keyring.reload();
   const active = keyring.activeKeyId;
-  // Read as the store's owner, across accounts; each change is then made in its own account.
-  const keys = await core.db
-    .selectFrom('access_keys')
-    .select(['account_id', 'access_key_id', 'user_id', 'secret'])
-    .where(sql<boolean>`secret->>'keyId' <> ${active}`)
-    .limit(limit)
-    .execute();
-  const sessions = await core.db
-    .selectFrom('sessions')
-    .select(['account_id', 'session_id', 'access_key_id', 'secret'])
-    .where(sql<boolean>`secret->>'keyId' <> ${active}`)
-    .limit(Math.max(0, limit - keys.length))
-    .execute();
-  const profiles = await core.db
-    .selectFrom('users')
-    .select(['account_id', 'user_id', 'login_profile'])
-    .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' <> ${active} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId != $k)', jsonb_build_object('k', ${active}::text)))`)
-    .limit(Math.max(0, limit - keys.length - sessions.length))
-    .execute();
-  const seeds = await core.db
-    .selectFrom('mfa_devices')
-    .select(['account_id', 'device_id', 'seed'])
-    .where(sql<boolean>`seed->>'keyId' <> ${active}`)
-    .limit(Math.max(0, limit - keys.length - sessions.length - profiles.length))
-    .execute();
-  const rootLogins = await core.db
-    .selectFrom('accounts')
-    .select(['account_id', 'root_login'])
-    .where(sql<boolean>`root_login->'passwordHash'->>'keyId' <> ${active}`)
-    .limit(Math.max(0, limit - keys.length - sessions.length - profiles.length - seeds.length))
-    .execute();
   const occurredAt = core.clock.now();
   let done = 0;
-  for (const device of seeds) {
-    await keyring.ensure(device.seed.keyId);
-    const context = mfaSeedContext(device.account_id, device.device_id);
-    const seed = keyring.encrypt(keyring.decrypt(device.seed, context), context);
-    await inAccountTransaction(core.db, device.account_id, (trx) =>
-      handleCommand(trx, mfaDeviceDecider, { accountId: device.account_id, streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt }),
-    );
-    done++;
-  }
-  for (const account of rootLogins) {
-    if (!account.root_login) continue;
-    await keyring.ensure(account.root_login.passwordHash.keyId);
-    const context = rootPasswordContext(account.account_id);
-    const changed = await core.writing(account.account_id, () =>
-      inAccountTransaction(core.db, account.account_id, async (trx) => {
-        // Locked and read again: a root password set since the scan must not be overwritten.
-        await lockForAppend(trx, account.account_id, `account/${account.account_id}`);
-        const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
-        const current = row?.root_login;
-        if (!current || !keyring.knows(current.passwordHash.keyId)) return false;
-        const passwordHash = keyring.encrypt(keyring.decrypt(current.passwordHash, context), context);
-        await handleCommand(trx, accountDecider, { accountId: account.account_id, streamId: `account/${account.account_id}`, command: { type: 'ReencryptRootPasswordHash', passwordHash }, metadata: METADATA, occurredAt });
-        return true;
-      }),
-    );
-    if (changed) done++;
-  }
-  for (const key of keys) {
-    await keyring.ensure(key.secret.keyId);
-    const context = secretContext(key.account_id, key.access_key_id);
-    const secret = keyring.encrypt(keyring.decrypt(key.secret, context), context);
-    await core.writing(key.account_id, () =>
-      inAccountTransaction(core.db, key.account_id, async (trx) => {
-        // The root user's keys live in the account's stream, a user's in the user's.
-        if (key.user_id === null) {
-          await handleCommand(trx, accountDecider, { accountId: key.account_id, streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-        } else {
-          await handleCommand(trx, userDecider, { accountId: key.account_id, streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-        }
-      }),
-    );
-    done++;
-  }
-  for (const session of sessions) {
-    await keyring.ensure(session.secret.keyId);
-    const context = sessionSecretContext(session.account_id, session.access_key_id);
-    const secret = keyring.encrypt(keyring.decrypt(session.secret, context), context);
-    await core.writing(session.account_id, () =>
-      inAccountTransaction(core.db, session.account_id, (trx) =>
-        handleCommand(trx, sessionDecider, { accountId: session.account_id, streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt }),
-      ),
-    );
-    done++;
-  }
-  for (const profile of profiles) {
-    if (!profile.login_profile) continue;
-    const seen = profile.login_profile;
-    // Keys are loaded before the transaction: reloading the keyring inside one self-deadlocks PGlite.
-    for (const sealed of [seen.passwordHash, ...(seen.previousPasswordHashes ?? [])]) await keyring.ensure(sealed.keyId);
-    const context = passwordContext(profile.account_id, profile.user_id);
-    const changed = await core.writing(profile.account_id, () =>
-      inAccountTransaction(core.db, profile.account_id, async (trx) => {
-        // Read again, locked, in the writing transaction: a password changed since the scan above
-        // must not be overwritten with the re-encrypted old one. The stream's lock first, in the
-        // order every writer of the user takes them (advisory lock, then the row).
-        await lockForAppend(trx, profile.account_id, `user/${profile.user_id}`);
-        const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst();
-        const current = row?.login_profile;
-        if (!current) return false;
-        const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
-        // A key this process has not loaded (a password set meanwhile under a newer key): next run.
-        if (sealed.some((entry) => !keyring.knows(entry.keyId))) return false;
-        const [passwordHash, ...previousPasswordHashes] = sealed.map((entry) => keyring.encrypt(keyring.decrypt(entry, context), context));
-        await handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash: passwordHash!, previousPasswordHashes }, metadata: METADATA, occurredAt });
-        return true;
-      }),
-    );
-    if (changed) done++;
+  let scanned = 0;
+  for (const kind of SECRET_KINDS) {
+    if (scanned >= limit) break;
+    // Read as the store's owner, across accounts; each change is then made in its own account.
+    const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(kind.table)} WHERE EXISTS (SELECT 1 FROM unnest(${kind.keyIds}) AS used(key_id) WHERE used.key_id <> ${active}) LIMIT ${limit - scanned}`.execute(core.db);
+    scanned += rows.length;
+    for (const row of rows) if (await kind.reencrypt(core, keyring, row, occurredAt)) done++;
   }
   return done;
 }
@@ -184,22 +198,12 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
   if (!active || core.clock.now().getTime() - new Date(active.created_at).getTime() < graceMs) return [];
   const retired: string[] = [];
   for (const key of keys.filter((candidate) => !candidate.active)) {
-    const inUse = await core.db
-      .selectFrom('access_keys')
-      .select('access_key_id')
-      .where(sql<boolean>`secret->>'keyId' = ${key.key_id}`)
-      .union(core.db.selectFrom('sessions').select('access_key_id').where(sql<boolean>`secret->>'keyId' = ${key.key_id}`))
-      .union(
-        core.db
-          .selectFrom('users')
-          .select('user_id as access_key_id')
-          .where(sql<boolean>`(login_profile->'passwordHash'->>'keyId' = ${key.key_id} or jsonb_path_exists(login_profile, '$.previousPasswordHashes[*] ? (@.keyId == $k)', jsonb_build_object('k', ${key.key_id}::text)))`),
-      )
-      .union(core.db.selectFrom('mfa_devices').select('device_id as access_key_id').where(sql<boolean>`seed->>'keyId' = ${key.key_id}`))
-      .union(core.db.selectFrom('accounts').select('account_id as access_key_id').where(sql<boolean>`root_login->'passwordHash'->>'keyId' = ${key.key_id}`))
-      .limit(1)
-      .execute();
-    if (inUse.length > 0) continue;
+    let inUse = false;
+    for (const kind of SECRET_KINDS) {
+      const { rows } = await sql`SELECT 1 FROM ${sql.table(kind.table)} WHERE ${key.key_id} = ANY(${kind.keyIds}) LIMIT 1`.execute(core.db);
+      if ((inUse = rows.length > 0)) break;
+    }
+    if (inUse) continue;
     await core.writing(accountId, () =>
       inAccountTransaction(core.db, accountId, (trx) =>
         handleCommand(trx, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'RetireDataKey', keyId: key.key_id }, metadata: { ...METADATA, resourceArn: `keyring/${key.key_id}` }, occurredAt: core.clock.now() }),
