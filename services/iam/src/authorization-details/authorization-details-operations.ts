@@ -61,24 +61,42 @@ export class AuthorizationDetailsOperations {
         trx.selectFrom('inline_policies').selectAll().where('account_id', '=', account).orderBy('policy_name').execute(),
         trx.selectFrom('group_memberships').selectAll().where('account_id', '=', account).execute(),
       ]);
-      const attachedTo = (type: string, id: string) => attachments.filter((row) => row.principal_type === type && row.principal_id === id).map((row) => row.policy_arn);
-      const inlineOf = (type: string, id: string) => inline.filter((row) => row.principal_type === type && row.principal_id === id).map((row) => ({ policyName: row.policy_name, document: row.document }));
+      // Grouped once: an account of thousands of entities must not cost entities × rows.
+      const attachedByOwner = groupBy(attachments, (row) => `${row.principal_type}|${row.principal_id}`);
+      const inlineByOwner = groupBy(inline, (row) => `${row.principal_type}|${row.principal_id}`);
+      const membershipsByUser = groupBy(memberships, (row) => row.user_id);
+      const versionsByPolicy = groupBy(versions, (row) => row.policy_id);
+      const attachmentsByArn = groupBy(attachments, (row) => row.policy_arn);
+      const attachedTo = (type: string, id: string) => (attachedByOwner.get(`${type}|${id}`) ?? []).map((row) => row.policy_arn);
+      const inlineOf = (type: string, id: string) => (inlineByOwner.get(`${type}|${id}`) ?? []).map((row) => ({ policyName: row.policy_name, document: row.document }));
       const groupNames = new Map(groups.map((group) => [group.group_id, group.group_name]));
       return {
         users: users.map((user) => ({
           entity: user,
           attachedPolicyArns: attachedTo('user', user.user_id),
           inlinePolicies: inlineOf('user', user.user_id),
-          groupNames: memberships.filter((row) => row.user_id === user.user_id).map((row) => groupNames.get(row.group_id) ?? row.group_id),
+          groupNames: (membershipsByUser.get(user.user_id) ?? []).map((row) => groupNames.get(row.group_id) ?? row.group_id),
         })),
         groups: groups.map((group) => ({ entity: group, attachedPolicyArns: attachedTo('group', group.group_id), inlinePolicies: inlineOf('group', group.group_id) })),
         roles: roles.map((role) => ({ entity: role, attachedPolicyArns: attachedTo('role', role.role_id), inlinePolicies: inlineOf('role', role.role_id) })),
         policies: policies.map((policy) => ({
           policy,
-          versions: versions.filter((version) => version.policy_id === policy.policy_id),
-          attachmentCount: attachments.filter((row) => row.policy_arn === policy.arn).length,
+          versions: versionsByPolicy.get(policy.policy_id) ?? [],
+          attachmentCount: attachmentsByArn.get(policy.arn)?.length ?? 0,
         })),
       };
     });
   }
+}
+
+/** Rows grouped by a key, each group in the rows' order. */
+function groupBy<Row>(rows: readonly Row[], key: (row: Row) => string): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const name = key(row);
+    const group = groups.get(name);
+    if (group) group.push(row);
+    else groups.set(name, [row]);
+  }
+  return groups;
 }
