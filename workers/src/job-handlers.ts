@@ -31,25 +31,26 @@ export const REENCRYPT_BATCH = 200;
 export const RETIREMENT_GRACE_MS = 86_400_000;
 const MAX_BATCHES_PER_RUN = 50;
 
+/** Runs `work` on batches of REENCRYPT_BATCH until one comes back short (or the run's cap); the total done. */
+async function inBatches(work: (size: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+    const done = await work(REENCRYPT_BATCH);
+    total += done;
+    if (done < REENCRYPT_BATCH) break;
+  }
+  return total;
+}
+
 export function createJobHandlers(iam: IamService, settings: JobSettings): Record<JobName, JobHandler> {
   return {
     [JOBS.deactivateStaleAccessKeys]: async () => {
-      let deactivated = 0;
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-        const done = await deactivateStaleAccessKeys(iam.core, REENCRYPT_BATCH);
-        deactivated += done;
-        if (done < REENCRYPT_BATCH) break;
-      }
+      const deactivated = await inBatches((size) => deactivateStaleAccessKeys(iam.core, size));
       return `deactivated ${deactivated} access keys past their account's maximum age`;
     },
     [JOBS.rotateKeyring]: async () => {
       const rotation = await rotateKeyringIfDue(iam.core, settings.keyring, settings.keyRotationDays);
-      let reencrypted = 0;
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-        const done = await reencryptSecrets(iam.core, settings.keyring, REENCRYPT_BATCH);
-        reencrypted += done;
-        if (done < REENCRYPT_BATCH) break;
-      }
+      const reencrypted = await inBatches((size) => reencryptSecrets(iam.core, settings.keyring, size));
       const retired = await retireUnusedKeys(iam.core, settings.keyring, RETIREMENT_GRACE_MS);
       return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets; retired ${retired.length} unused keys`;
     },
