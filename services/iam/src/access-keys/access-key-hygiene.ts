@@ -1,6 +1,5 @@
-import { type AccessKeyRow, inAccountTransaction } from '@warden/db';
+import type { AccessKeyRow } from '@warden/db';
 import { sql } from 'kysely';
-import { handleCommand } from '../command-handler.js';
 import type { Caller } from '../command-context.js';
 import type { IamCore } from '../service/iam-core.js';
 import { userDecider } from '../users/user.decider.js';
@@ -25,17 +24,12 @@ export async function deactivateStaleAccessKeys(core: IamCore, limit: number): P
     .execute();
   for (const key of stale) {
     const reason = `older than the account's maximum access key age of ${key.max_days} days (created ${new Date(key.created_at).toISOString()})`;
-    await core.writing(key.account_id, () =>
-      inAccountTransaction(core.db, key.account_id, (trx) =>
-        handleCommand(trx, userDecider, {
-          accountId: key.account_id,
-          streamId: `user/${key.user_id}`,
-          command: { type: 'UpdateAccessKey', accessKeyId: key.access_key_id, status: 'Inactive', reason },
-          metadata: { actorArn: 'warden:access-key-hygiene' },
-          occurredAt: now,
-        }),
-      ),
-    );
+    await core.command(key.account_id, userDecider, {
+      streamId: `user/${key.user_id}`,
+      command: { type: 'UpdateAccessKey', accessKeyId: key.access_key_id, status: 'Inactive', reason },
+      metadata: { actorArn: 'warden:access-key-hygiene' },
+      occurredAt: now,
+    });
   }
   return stale.length;
 }

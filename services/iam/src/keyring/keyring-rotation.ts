@@ -97,11 +97,7 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, session, occurredAt) {
       await keyring.ensure(session.secret.keyId);
       const secret = reseal(keyring, session.secret, sessionSecretContext(session.account_id, session.access_key_id));
-      await core.writing(session.account_id, () =>
-        inAccountTransaction(core.db, session.account_id, (trx) =>
-          handleCommand(trx, sessionDecider, { accountId: session.account_id, streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt }),
-        ),
-      );
+      await core.command(session.account_id, sessionDecider, { streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt });
       return true;
     },
   },
@@ -140,9 +136,7 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, device, occurredAt) {
       await keyring.ensure(device.seed.keyId);
       const seed = reseal(keyring, device.seed, mfaSeedContext(device.account_id, device.device_id));
-      await inAccountTransaction(core.db, device.account_id, (trx) =>
-        handleCommand(trx, mfaDeviceDecider, { accountId: device.account_id, streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt }),
-      );
+      await core.command(device.account_id, mfaDeviceDecider, { streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt });
       return true;
     },
   },
@@ -204,11 +198,7 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
       if ((inUse = rows.length > 0)) break;
     }
     if (inUse) continue;
-    await core.writing(accountId, () =>
-      inAccountTransaction(core.db, accountId, (trx) =>
-        handleCommand(trx, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'RetireDataKey', keyId: key.key_id }, metadata: { ...METADATA, resourceArn: `keyring/${key.key_id}` }, occurredAt: core.clock.now() }),
-      ),
-    );
+    await core.command(accountId, keyringDecider, { streamId: KEYRING_STREAM, command: { type: 'RetireDataKey', keyId: key.key_id }, metadata: { ...METADATA, resourceArn: `keyring/${key.key_id}` } });
     retired.push(key.key_id);
   }
   if (retired.length > 0) await keyring.reload();

@@ -3,7 +3,6 @@ import { type Database, inAccountTransaction, lockForAppend, type MfaDeviceRow }
 import type { Kysely, Transaction } from 'kysely';
 import { entityArn, rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { handleCommand } from '../command-handler.js';
 import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -187,15 +186,12 @@ export class MfaOperations {
       const step = matchCode(seed, code, stepAt(now) + device.drift_steps, SIGN_IN_WINDOW, Number(device.last_used_step));
       if (step === undefined) continue;
       try {
-        await inAccountTransaction(this.core.db, accountId, (trx: Transaction<Database>) =>
-          handleCommand(trx, mfaDeviceDecider, {
-            accountId,
-            streamId: `mfa-device/${device.device_id}`,
-            command: { type: 'AcceptMFACode', ownerId, step },
-            metadata: { ...metadata, resourceArn: device.serial_number },
-            occurredAt: now,
-          }),
-        );
+        await this.core.command(accountId, mfaDeviceDecider, {
+          streamId: `mfa-device/${device.device_id}`,
+          command: { type: 'AcceptMFACode', ownerId, step },
+          metadata: { ...metadata, resourceArn: device.serial_number },
+          occurredAt: now,
+        });
         return device.serial_number;
       } catch (error) {
         // Another request used the same code first: a replay, refused.

@@ -1,4 +1,4 @@
-import { ConcurrencyError, type Database, inAccountTransaction } from '@warden/db';
+import { ConcurrencyError, type Database, type EventMetadata, inAccountTransaction } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { describeDecision } from '@warden/policy';
 import { Authorizer } from '../authorization/authorizer.js';
@@ -98,6 +98,20 @@ export class IamCore {
         if (attempt >= ATTEMPTS) throw new ConcurrentModificationError('The entity was changed by another request at the same time; retry the request.');
       }
     }
+  }
+
+  /**
+   * A command with no caller to authorize (issued by Warden itself, or already authorized): one
+   * stream, in a transaction of its own, then the account's cached epoch dropped.
+   */
+  command<Command, Event extends DomainEvent, State>(
+    accountId: string,
+    decider: Decider<Command, Event, State>,
+    request: { readonly streamId: string; readonly command: Command; readonly metadata: EventMetadata; readonly occurredAt?: Date },
+  ): Promise<Handled<State>> {
+    return this.writing(accountId, () =>
+      inAccountTransaction(this.db, accountId, (trx) => handleCommand(trx, decider, { accountId, streamId: request.streamId, command: request.command, metadata: request.metadata, occurredAt: request.occurredAt ?? this.clock.now() })),
+    );
   }
 
   /** Runs a write to an account, then invalidates its cached epoch whatever the outcome. */

@@ -1,6 +1,5 @@
-import { type Database, inAccountTransaction } from '@warden/db';
+import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { handleCommand } from '../command-handler.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from './session.decider.js';
@@ -14,17 +13,11 @@ export type ExpiryOutcome = 'expired' | 'already-expired' | 'not-yet' | 'unknown
 
 export async function expireSession(core: IamCore, accountId: string, sessionId: string): Promise<ExpiryOutcome> {
   try {
-    const handled = await core.writing(accountId, () =>
-      inAccountTransaction(core.db, accountId, (trx) =>
-        handleCommand(trx, sessionDecider, {
-          accountId,
-          streamId: `session/${sessionId}`,
-          command: { type: 'ExpireSession', sessionId, now: core.clock.now() },
-          metadata: { actorArn: 'warden:session-expiry', resourceArn: `session/${sessionId}` },
-          occurredAt: core.clock.now(),
-        }),
-      ),
-    );
+    const handled = await core.command(accountId, sessionDecider, {
+      streamId: `session/${sessionId}`,
+      command: { type: 'ExpireSession', sessionId, now: core.clock.now() },
+      metadata: { actorArn: 'warden:session-expiry', resourceArn: `session/${sessionId}` },
+    });
     return handled.events.length > 0 ? 'expired' : 'already-expired';
   } catch (error) {
     if (error instanceof NoSuchEntityError) return 'unknown-session';

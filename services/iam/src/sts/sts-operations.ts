@@ -5,7 +5,6 @@ import type { Kysely } from 'kysely';
 import { type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import { type Caller, eventMetadata } from '../command-context.js';
-import { handleCommand } from '../command-handler.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
@@ -145,17 +144,11 @@ export class StsOperations {
   private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
     const metadata = { ...eventMetadata(caller), resourceArn: data.principalArn };
-    await this.core.writing(accountId, () =>
-      inAccountTransaction(this.core.db, accountId, (trx) =>
-        handleCommand(trx, sessionDecider, {
-          accountId,
-          streamId: `session/${sessionId}`,
-          command: { type: 'IssueSession', data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) } },
-          metadata,
-          occurredAt: this.core.clock.now(),
-        }),
-      ),
-    );
+    await this.core.command(accountId, sessionDecider, {
+      streamId: `session/${sessionId}`,
+      command: { type: 'IssueSession', data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) } },
+      metadata,
+    });
     // Scheduling the expiry is best effort: the periodic sweep expires whatever a lost job missed,
     // and authentication refuses an expired session by its time alone.
     await this.core.onSessionIssued?.({ accountId, sessionId, expiresAt: new Date(data.expiresAt) }).catch(() => undefined);
@@ -204,17 +197,11 @@ export class StsOperations {
   async revokeConsoleSession(caller: Caller): Promise<void> {
     const session = caller.session;
     if (!session || session.kind !== 'console') throw new InvalidInputError('signOut ends a console session: sign the request with the session\'s bearer token.');
-    await this.core.writing(caller.accountId, () =>
-      inAccountTransaction(this.core.db, caller.accountId, (trx) =>
-        handleCommand(trx, sessionDecider, {
-          accountId: caller.accountId,
-          streamId: `session/${session.sessionId}`,
-          command: { type: 'RevokeSession', sessionId: session.sessionId },
-          metadata: { ...eventMetadata(caller), resourceArn: caller.arn },
-          occurredAt: this.core.clock.now(),
-        }),
-      ),
-    );
+    await this.core.command(caller.accountId, sessionDecider, {
+      streamId: `session/${session.sessionId}`,
+      command: { type: 'RevokeSession', sessionId: session.sessionId },
+      metadata: { ...eventMetadata(caller), resourceArn: caller.arn },
+    });
   }
 
   async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {
