@@ -1,8 +1,8 @@
 import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { sessionDecider } from './session.decider.js';
+import { SessionNotExpiredError, sessionDecider } from './session.decider.js';
 
 /**
  * Expiring sessions: what the workers run. Correctness never waits for them (authentication refuses
@@ -21,7 +21,7 @@ export async function expireSession(core: IamCore, accountId: string, sessionId:
     return handled.events.length > 0 ? 'expired' : 'already-expired';
   } catch (error) {
     if (error instanceof NoSuchEntityError) return 'unknown-session';
-    if (error instanceof InvalidInputError) return 'not-yet';
+    if (error instanceof SessionNotExpiredError) return 'not-yet';
     throw error;
   }
 }

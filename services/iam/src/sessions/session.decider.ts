@@ -14,6 +14,13 @@ export type SessionCommand =
   | { type: 'RevokeSession'; sessionId: string }
   | { type: 'ReencryptSessionSecret'; sessionId: string; secret: EncryptedSecretData };
 
+/** Expiry asked for before the session's time: the worker fired early and must try again later. */
+export class SessionNotExpiredError extends InvalidInputError {
+  constructor(sessionId: string, expiresAt: string) {
+    super(`Session ${sessionId} expires at ${expiresAt}, not yet.`);
+  }
+}
+
 export function decideSession(command: SessionCommand, state: SessionState): SessionEvent[] {
   switch (command.type) {
     case 'IssueSession':
@@ -22,7 +29,7 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
     case 'ExpireSession':
       if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);
       if (state.status !== 'active') return [];
-      if (command.now.getTime() < Date.parse(state.expiresAt)) throw new InvalidInputError(`Session ${command.sessionId} expires at ${state.expiresAt}, not yet.`);
+      if (command.now.getTime() < Date.parse(state.expiresAt)) throw new SessionNotExpiredError(command.sessionId, state.expiresAt);
       return [{ type: 'SessionExpired', data: { sessionId: command.sessionId } }];
     case 'RevokeSession':
       if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { given } from '../decider-spec.js';
 import { NoSuchEntityError } from '../iam-error.js';
-import { sessionDecider } from './session.decider.js';
+import { SessionNotExpiredError, sessionDecider } from './session.decider.js';
 import type { SessionEvent } from './session.events.js';
 
 const SECRET: EncryptedSecretData = { keyId: 'kr-1', iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' };
@@ -18,5 +18,7 @@ describe('session revocation (signOut)', () => {
     given(sessionDecider, [issued, { type: 'SessionExpired', data: { sessionId: 's1' } }]).when({ type: 'RevokeSession', sessionId: 's1' }).then([]);
     given(sessionDecider, [issued, { type: 'SessionRevoked', data: { sessionId: 's1' } }]).when({ type: 'ExpireSession', sessionId: 's1', now: new Date('2026-11-30T00:00:00Z') }).then([]);
     given(sessionDecider).when({ type: 'RevokeSession', sessionId: 's1' }).thenThrows(NoSuchEntityError);
+    // Expiry before its time is its own error, which the worker reads as "try later".
+    given(sessionDecider, [issued]).when({ type: 'ExpireSession', sessionId: 's1', now: new Date('2026-11-28T23:59:59Z') }).thenThrows(SessionNotExpiredError);
   });
 });
