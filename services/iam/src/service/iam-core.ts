@@ -55,6 +55,8 @@ export class IamCore {
   onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => Promise<void>) | undefined;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
+  /** The authorizations already granted in a transaction (it ends, and the entry goes with it). */
+  private readonly allowedIn = new WeakMap<Transaction<Database>, Set<string>>();
 
   constructor(options: IamCoreOptions) {
     this.db = options.db;
@@ -133,10 +135,19 @@ export class IamCore {
   async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}, accountGrant = false): Promise<void> {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
+    // A mutation's prepare step authorizes first (so that a missing name tells nothing), then
+    // `mutate` authorizes what it writes: in one transaction, the same question is answered once.
+    const question = `${caller.arn}\n${action}\n${resource}\n${accountGrant}\n${JSON.stringify(extraContext)}`;
+    const allowed = this.allowedIn.get(trx);
+    if (allowed?.has(question)) return;
     const compiled = await this.callerCompiled(trx, caller);
     const now = this.clock.now();
     const result = this.authorizer.decide(compiled, caller, action, resource, now, extraContext);
-    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) return;
+    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) {
+      if (allowed) allowed.add(question);
+      else this.allowedIn.set(trx, new Set([question]));
+      return;
+    }
     const message = encodeAuthorizationMessage(this.keyring, caller.accountId, {
       allowed: false,
       explicitDeny: result.decision === 'explicit_deny',
