@@ -21,15 +21,24 @@ export interface RunningWarden {
   close(): Promise<void>;
 }
 
+/** The store and the service on it, with the background jobs started: what serve and worker share. */
+interface OpenedWarden {
+  readonly wardenDb: WardenDb;
+  readonly iam: IamService;
+  readonly runner: JobRunner;
+  readonly managementAccountId: string;
+  /** Stops the jobs and the keyring reload, then closes the database. */
+  close(): Promise<void>;
+}
+
 /**
- * Starts Warden: the database (Postgres or embedded), migrations, the master key and keyring, the
- * bootstrap of an empty store, and the HTTP server. `close()` stops accepting requests, lets those
- * in flight finish, then closes the database.
+ * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
+ * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
-export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
-  if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let runner: JobRunner | undefined;
   try {
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
@@ -38,49 +47,73 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     }
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });
-    // The embedded database has no other process to run the jobs, so here they always run.
-    const runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: config.runWorkers || config.databaseUrl === undefined, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
-    await runner.start();
+    const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
+    runner = started;
+    await started.start();
     const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
-    const yoga = createWardenYoga();
-    const clientAddress = new ClientAddress(config.trustedProxies);
-    const server = createHttpServer({
-      yoga,
-      iam,
-      authentication: { credentials: iam.credentials, region: config.region },
-      maxBodyBytes: config.maxBodyBytes,
-      logger,
-      clientAddress,
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-    const address = server.address() as AddressInfo;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const url = `http://${host}:${address.port}/graphql`;
-    logger.info({ url, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
     return {
-      server,
-      url,
       wardenDb,
       iam,
+      runner: started,
       managementAccountId: boot.managementAccountId,
       close: async () => {
-        // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
-        // rather than waiting for them to time out.
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await closed;
-        await runner.close();
+        await started.close();
         stopKeyringReload();
         await wardenDb.close();
       },
     };
   } catch (error) {
+    await runner?.close().catch(() => undefined);
     await wardenDb.close();
     throw error;
   }
+}
+
+/**
+ * Starts Warden: the store and its jobs (openWarden), then the HTTP server. `close()` stops
+ * accepting requests, lets those in flight finish, then closes the rest.
+ */
+export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
+  if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
+  // The embedded database has no other process to run the jobs, so there they always run here.
+  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined);
+  const { wardenDb, iam, runner } = opened;
+  const server = createHttpServer({
+    yoga: createWardenYoga(),
+    iam,
+    authentication: { credentials: iam.credentials, region: config.region },
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    clientAddress: new ClientAddress(config.trustedProxies),
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${address.port}/graphql`;
+  logger.info({ url, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
+  return {
+    server,
+    url,
+    wardenDb,
+    iam,
+    managementAccountId: opened.managementAccountId,
+    close: async () => {
+      // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
+      // rather than waiting for them to time out.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await opened.close();
+    },
+  };
 }
 
 /**
@@ -97,29 +130,7 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   if (config.databaseUrl === undefined) {
     throw new Error('warden worker needs DATABASE_URL: the embedded database belongs to `warden serve`, which runs the jobs itself');
   }
-  const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: false });
-  const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let boot;
-  let runner;
-  try {
-    await migrateToLatest(wardenDb.db);
-    boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
-    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition });
-    runner = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs: true, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
-    await runner.start();
-  } catch (error) {
-    // As serve does: a failed start leaves no pool open to keep the process alive.
-    await wardenDb.close();
-    throw error;
-  }
-  const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
-  logger.info({ jobs: runner.kind }, 'Warden worker is running');
-  return {
-    runner,
-    close: async () => {
-      await runner.close();
-      stopKeyringReload();
-      await wardenDb.close();
-    },
-  };
+  const opened = await openWarden(config, logger, true);
+  logger.info({ jobs: opened.runner.kind }, 'Warden worker is running');
+  return { runner: opened.runner, close: () => opened.close() };
 }
