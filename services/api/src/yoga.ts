@@ -1,6 +1,6 @@
 import { type Caller, IamError, type IamService } from '@warden/iam';
 import { GraphQLError } from 'graphql';
-import { schema } from '@warden/schema';
+import { type GraphQLContext, schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { depthLimitRule } from './depth-limit.js';
@@ -11,11 +11,8 @@ import { AuthenticationError, type RequestFacts } from './authenticate.js';
  * UNAUTHENTICATED errors, anything else reaches the client as "Unexpected error.". The HTTP layer
  * (http-server.ts) reads and limits the body and authenticates before a request gets here.
  */
-export interface ServerContext {
-  readonly iam: IamService;
-  readonly caller: Caller;
-  readonly requestFacts: RequestFacts;
-}
+/** The schema's context, with the request's facts as this server knows them (a superset). */
+export type ServerContext = GraphQLContext & { readonly requestFacts: RequestFacts };
 
 /**
  * The context of a request without credentials, which may only sign in: any resolver that asks
