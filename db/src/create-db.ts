@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { PreparingClient } from './prepared-statements.js';
 
 /**
  * One way to get a database, two drivers: with a `databaseUrl`, a pg Pool against that Postgres;
@@ -34,6 +35,8 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
       max: options.poolSize ?? 10,
       // A transaction left open stalls the async consumers' snapshot horizon: cap it.
       options: '-c idle_in_transaction_session_timeout=30000',
+      // Statements marked as prepared (the event append) are planned once per connection.
+      Client: PreparingClient,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, driver: 'postgres', close: () => db.destroy() };

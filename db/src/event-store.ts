@@ -1,6 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { ConcurrencyError } from './concurrency-error.js';
 import type { Database } from './database.js';
+import { preparedStatement } from './prepared-statements.js';
 import type { EventMetadataRow } from './tables/events.table.js';
 
 /**
@@ -70,9 +71,68 @@ export async function lockForAppend(trx: Transaction<Database>, accountId: strin
 }
 
 /**
- * Appends in one statement (`warden_append`): binds the row-level security context, takes the
- * locks, checks the version and inserts. Inside a caller's transaction it joins it; on a bare
- * connection it is a transaction of its own (one round trip, like a plain INSERT).
+ * The append, one statement, prepared once per connection (its plan costs more than its run):
+ * - `bound` binds the transaction to the account, for a connection role that row-level security
+ *   applies to. A transaction already bound to this account (an account transaction, which has also
+ *   switched the role) is left as it is; one bound to another account is refused, and so is an
+ *   unbound transaction block, so that no statement after an append runs without its account's role.
+ *   On a bare connection the statement is its own transaction and nothing runs after it.
+ * - `locked` takes the uniqueness keys' advisory locks before any position is drawn, in the order
+ *   of the array (sorted by the caller, as `lockForAppend` sorts, so two writers never deadlock).
+ * - The expected version is checked by the WHERE clause: the row at that version must exist (no
+ *   gap), and the unique (account, stream, version) constraint refuses a version another writer took.
+ *   No row inserted means a gap; the caller then reads the stream's actual version to report it.
+ * Parameters: $1 account, $2 stream, $3 expected version, $4-$6 the events' types, data and schema
+ * versions (arrays, or one of each for the one-event statement), $7 metadata, $8 time, $9 lock keys,
+ * $10 whether the caller is in a transaction block.
+ */
+const BIND_AND_LOCK = `WITH bound AS MATERIALIZED (
+    SELECT CASE coalesce(current_setting('warden.account_id', true), '')
+      WHEN $1::text THEN $1::text
+      WHEN '' THEN CASE WHEN $10::boolean
+        THEN warden_refuse('42501', 'warden: an append inside a transaction needs the transaction bound to its account first')
+        ELSE set_config('warden.account_id', $1::text, true) END
+      ELSE warden_refuse('42501', format('warden: a transaction bound to account %s cannot append to account %s', current_setting('warden.account_id', true), $1::text))
+    END AS account_id
+  ), locked AS MATERIALIZED (
+    SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) AS lock_count FROM unnest($9::text[]) AS lock_key
+  )
+  INSERT INTO events AS e (account_id, stream_id, stream_version, type, data, metadata, occurred_at, schema_version)`;
+const VERSION_CHECK = `WHERE $3::integer < 0 OR EXISTS (
+    SELECT 1 FROM events x WHERE x.account_id = $1::text AND x.stream_id = $2::text AND x.stream_version = $3::integer)`;
+const RETURNING = 'RETURNING e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_version';
+
+/** One event, the common command: no arrays to unnest and no sort. */
+const APPEND_ONE_STATEMENT = preparedStatement(
+  'warden_append_one',
+  `${BIND_AND_LOCK}
+  SELECT bound.account_id, $2::text, $3::integer + 1, $4::text, $5::jsonb, $7::jsonb, $8::timestamptz, $6::integer
+  FROM bound, locked
+  ${VERSION_CHECK}
+  ${RETURNING}`,
+);
+
+/** Several events: positions are drawn in stream order, so readers replay them in that order. */
+const APPEND_MANY_STATEMENT = preparedStatement(
+  'warden_append_many',
+  `${BIND_AND_LOCK}
+  SELECT bound.account_id, $2::text, $3::integer + event.position::integer, event.type, event.data, $7::jsonb, $8::timestamptz, event.schema_version
+  FROM bound, locked, unnest($4::text[], $5::jsonb[], $6::integer[]) WITH ORDINALITY AS event (type, data, schema_version, position)
+  ${VERSION_CHECK}
+  ORDER BY event.position
+  ${RETURNING}`,
+);
+
+interface AppendedRow {
+  readonly global_position: string;
+  readonly transaction_id: string;
+  readonly stream_version: number;
+}
+
+/**
+ * Appends in one statement: binds the account, takes the locks, checks the version and inserts.
+ * Inside a caller's transaction (which must be bound to the account) it joins it; on a bare
+ * connection it is a transaction of its own, one round trip like a plain INSERT.
  */
 export async function appendToStream(executor: Kysely<Database>, request: AppendRequest): Promise<StoredEvent[]> {
   const { accountId, streamId, expectedVersion, events } = request;
@@ -80,25 +140,39 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
   // Same-stream writers need no lock here: the version check and the unique constraint order them.
   // Uniqueness keys do: they order writers of different streams that compete for one name.
   const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => scopedLockKey(accountId, key)).sort();
-  let rows: { global_position: string | number; transaction_id: string | number; stream_version: number }[];
+  const head = [accountId, streamId, expectedVersion];
+  const tail = [JSON.stringify(request.metadata), request.occurredAt.toISOString(), lockKeys, executor.isTransaction];
+  let rows: readonly AppendedRow[];
   try {
-    const result = await sql<{ global_position: string | number; transaction_id: string | number; stream_version: number }>`
-      SELECT global_position::text AS global_position, transaction_id::text AS transaction_id, stream_version FROM warden_append(
-        ${accountId}, ${streamId}, ${expectedVersion}::integer, ${events.map((event) => event.type)}::text[],
-        ${events.map((event) => JSON.stringify(event.data))}::jsonb[], ${events.map((event) => event.schemaVersion ?? 1)}::integer[],
-        ${JSON.stringify(request.metadata)}::jsonb, ${request.occurredAt}::timestamptz, ${lockKeys}::text[])`.execute(executor);
+    const result = await executor.executeQuery<AppendedRow>(
+      events.length === 1
+        ? CompiledQuery.raw(APPEND_ONE_STATEMENT, [
+            ...head,
+            events[0]!.type,
+            JSON.stringify(events[0]!.data),
+            events[0]!.schemaVersion ?? 1,
+            ...tail,
+          ])
+        : CompiledQuery.raw(APPEND_MANY_STATEMENT, [
+            ...head,
+            events.map((event) => event.type),
+            events.map((event) => JSON.stringify(event.data)),
+            events.map((event) => event.schemaVersion ?? 1),
+            ...tail,
+          ]),
+    );
     rows = result.rows;
   } catch (error) {
-    const failure = error as { code?: string; detail?: string };
-    if (failure?.code === '40001' && failure.detail !== undefined && /^-?\d+$/.test(failure.detail)) {
-      throw new ConcurrencyError(accountId, streamId, expectedVersion, Number(failure.detail));
-    }
     if (isUniqueViolation(error, 'events_stream_version_unique')) throw new ConcurrencyError(accountId, streamId, expectedVersion, undefined);
     throw error;
   }
+  if (rows.length === 0) {
+    const history = await readStreamVersion(executor, accountId, streamId);
+    throw new ConcurrencyError(accountId, streamId, expectedVersion, history);
+  }
   return rows.map((row, index) => ({
-    globalPosition: String(row.global_position),
-    transactionId: String(row.transaction_id),
+    globalPosition: row.global_position,
+    transactionId: row.transaction_id,
     accountId,
     streamId,
     streamVersion: row.stream_version,
@@ -108,6 +182,17 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
     occurredAt: request.occurredAt,
     schemaVersion: events[index]!.schemaVersion ?? 1,
   }));
+}
+
+/** The stream's highest version, -1 when it has none: read only to report a refused append. */
+async function readStreamVersion(executor: Kysely<Database>, accountId: string, streamId: string): Promise<number> {
+  const row = await executor
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('stream_version').as('version'))
+    .where('account_id', '=', accountId)
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  return row?.version ?? -1;
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

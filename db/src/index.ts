@@ -4,6 +4,7 @@ export { createDb, type CreateDbOptions, type DatabaseDriver, type WardenDb } fr
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
 export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent } from './event-store.js';
 export { MigrationError, migrateToLatest } from './migrate.js';
+export { preparedStatement } from './prepared-statements.js';
 export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';

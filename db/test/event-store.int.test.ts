@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendToStream,
   ConcurrencyError,
+  createDb,
   cursorOf,
   inAccountTransaction,
+  lockForAppend,
+  migrateToLatest,
   NO_STREAM,
   readEventsAfter,
   readStream,
@@ -73,6 +76,38 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
     )).rejects.toThrow(/row-level security/);
   });
 
+  it('appends on a bare connection as a transaction of its own, with the same version rules', async () => {
+    const account = randomAccountId();
+    const bare = (expectedVersion: number, types: string[]) =>
+      appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/BARE', expectedVersion, events: types.map((type) => ({ type, data: { type } })), metadata, occurredAt: at });
+    const first = await bare(NO_STREAM, ['UserCreated', 'UserTagged', 'UserUntagged']);
+    expect(first.map((event) => event.streamVersion)).toEqual([0, 1, 2]);
+    // Positions follow stream order within one append (readers replay in position order).
+    const positions = first.map((event) => BigInt(event.globalPosition));
+    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+    expect(new Set(first.map((event) => event.transactionId)).size).toBe(1);
+    await expect(bare(NO_STREAM, ['UserCreated'])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(bare(1, ['UserTagged'])).rejects.toBeInstanceOf(ConcurrencyError);
+    // A gap is refused too, and reports where the stream really is.
+    await expect(bare(7, ['UserTagged'])).rejects.toMatchObject({ expectedVersion: 7, actualVersion: 2 });
+    expect((await bare(2, ['UserDeleted']))[0]!.streamVersion).toBe(3);
+    const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'test-user/BARE'));
+    expect(read.map((event) => event.type)).toEqual(['UserCreated', 'UserTagged', 'UserUntagged', 'UserDeleted']);
+    expect(read.every((event) => event.accountId === account)).toBe(true);
+  });
+
+  it('refuses an append inside a transaction not bound to its account, writing nothing', async () => {
+    const account = randomAccountId();
+    const other = randomAccountId();
+    const request = { accountId: account, streamId: 'test-user/UNBOUND', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at };
+    // An unbound transaction block: whatever ran after the append would run without the account's role.
+    await expect(wardenDb.db.transaction().execute((trx) => appendToStream(trx, request))).rejects.toMatchObject({ code: '42501' });
+    // A transaction bound to another account.
+    await expect(inAccountTransaction(wardenDb.db, other, (trx) => appendToStream(trx, request))).rejects.toThrow(/bound to account .* cannot append to account/);
+    const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE account_id = ${account}`.execute(wardenDb.db);
+    expect(count.rows[0]!.n).toBe(0);
+  });
+
   it('an async consumer reads after its cursor, in order, only committed work', async () => {
     const account = randomAccountId();
     const first = await append(account, 'test-user/A', NO_STREAM, ['UserCreated']);
@@ -109,6 +144,55 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free
       await slow;
       const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
       expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
+    } finally {
+      await wardenDb.close();
+    }
+  });
+});
+
+describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the append statement on Postgres', () => {
+  it('takes its uniqueness keys\' locks before it draws a position, so holders of one key commit in position order', async () => {
+    const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
+    try {
+      const account = randomAccountId();
+      let releaseHolder!: () => void;
+      const holderMayCommit = new Promise<void>((resolve) => (releaseHolder = resolve));
+      let holderLocked!: () => void;
+      const holderHasLocked = new Promise<void>((resolve) => (holderLocked = resolve));
+      const holder = inAccountTransaction(wardenDb.db, account, async (trx) => {
+        await lockForAppend(trx, account, 'test-user/FIRST', ['user-name/bob']);
+        holderLocked();
+        await holderMayCommit;
+        return appendToStream(trx, { accountId: account, streamId: 'test-user/FIRST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] });
+      });
+      await holderHasLocked;
+      let waiterSettled = false;
+      const waiter = appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/SECOND', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] }).finally(() => {
+        waiterSettled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(waiterSettled).toBe(false);
+      releaseHolder();
+      const [first] = await holder;
+      const [second] = await waiter;
+      expect(BigInt(second!.globalPosition)).toBeGreaterThan(BigInt(first!.globalPosition));
+    } finally {
+      await wardenDb.close();
+    }
+  });
+
+  it('is prepared once per connection and then planned no more', async () => {
+    const wardenDb = await createDb({ databaseUrl: process.env['DATABASE_URL']!, poolSize: 1 });
+    try {
+      await migrateToLatest(wardenDb.db);
+      const account = randomAccountId();
+      for (let version = NO_STREAM; version < 10; version++) {
+        await appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/PREPARED', expectedVersion: version, events: [{ type: 'UserTagged', data: {} }], metadata, occurredAt: at });
+      }
+      const prepared = await sql<{ name: string; generic_plans: string }>`SELECT name, generic_plans::text FROM pg_prepared_statements`.execute(wardenDb.db);
+      expect(prepared.rows.map((row) => row.name)).toEqual(['warden_append_one']);
+      // The first five runs are planned for their values; then Postgres keeps the generic plan.
+      expect(Number(prepared.rows[0]!.generic_plans)).toBeGreaterThan(0);
     } finally {
       await wardenDb.close();
     }
