@@ -9,7 +9,7 @@ import * as tighterRowSecurity from './20261128-0007-tighter-row-security.js';
 import * as loginProfiles from './20261128-0008-login-profiles.js';
 import * as mfaAndSignIn from './20261128-0009-mfa-and-sign-in.js';
 import * as appendPointCheck from './20261128-0010-append-point-check.js';
-import * as appendFewerStatements from './20261129-0011-append-fewer-statements.js';
+import * as appendStatement from './20261129-0011-append-statement.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,5 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261128-0008-login-profiles': loginProfiles,
   '20261128-0009-mfa-and-sign-in': mfaAndSignIn,
   '20261128-0010-append-point-check': appendPointCheck,
-  '20261129-0011-append-fewer-statements': appendFewerStatements,
+  '20261129-0011-append-statement': appendStatement,
 };
