@@ -60,6 +60,21 @@ describe.each([...DRIVERS])('SigV4 authentication over HTTP (%s)', (driver) => {
     expect(response.status).toBe(413);
   });
 
+  it('answers 400 where a URL is needed and the Host header cannot make one', async () => {
+    const url = new URL(warden.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'GET', headers: { host: 'not a host', accept: 'text/html' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('answers 413 to an oversized body sent in chunks, with no length declared', async () => {
     const url = new URL(warden.url);
     const status = await new Promise<number>((resolve, reject) => {

@@ -109,21 +109,28 @@ export function createHttpServer(options: HttpServerOptions): Server {
       finish(404);
       return;
     }
-    let url: URL;
-    try {
-      url = new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
-    } catch {
-      sendJson(response, 400, graphQLError('The request line or Host header is not valid.', 'BAD_REQUEST'));
-      finish(400);
-      return;
-    }
+    // The full URL is built only where yoga.fetch needs one (GraphiQL, and anything off the fast
+    // path), not for every signed POST; a request line or Host that cannot make one is refused there.
+    const fullUrl = (): URL | undefined => {
+      try {
+        return new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
+      } catch {
+        sendJson(response, 400, graphQLError('The request line or Host header is not valid.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
+        finish(400);
+        return undefined;
+      }
+    };
     // A browser asking for the page gets GraphiQL; its requests must still be signed to run.
-    if (request.method === 'GET' && !url.searchParams.has('query') && (request.headers.accept ?? '').includes('text/html')) {
-      const page = await options.yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
-      response.writeHead(page.status, Object.fromEntries(page.headers));
-      response.end(Buffer.from(await page.arrayBuffer()));
-      finish(page.status);
-      return;
+    if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+      const url = fullUrl();
+      if (!url) return;
+      if (!url.searchParams.has('query')) {
+        const page = await options.yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
+        response.writeHead(page.status, Object.fromEntries(page.headers));
+        response.end(Buffer.from(await page.arrayBuffer()));
+        finish(page.status);
+        return;
+      }
     }
 
     let body: Buffer;
@@ -189,6 +196,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) headers.set(name, value.join(', '));
     }
+    const url = fullUrl();
+    if (!url) return;
     const result = await options.yoga.fetch(
       url,
       { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
