@@ -7,7 +7,7 @@
  *
  * Knobs: BENCH_SECONDS (per round, default 10), BENCH_ROUNDS (default 2), BENCH_USERS (default
  * 10,000), BENCH_ONLY_SINGLE (stop after the single-check rounds), BENCH_PROFILE_DIR (write the
- * server's CPU profile there).
+ * server's CPU profile there), BENCH_NODE_FLAGS (extra node flags for the server, e.g. GC settings).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
