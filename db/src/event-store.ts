@@ -71,22 +71,26 @@ export async function lockForAppend(trx: Transaction<Database>, accountId: strin
 }
 
 /**
- * The append, one statement, prepared once per connection (its plan costs more than its run):
+ * The append, one statement, prepared once per connection (its plan costs more than its run). Its
+ * three CTEs run in a chain, each reading the one before, so that nothing is checked before the
+ * transaction is bound and the locks are held (a WHERE clause on the insert itself would be hoisted
+ * into a one-time filter that runs before both):
  * - `bound` binds the transaction to the account, for a connection role that row-level security
  *   applies to. A transaction already bound to this account (an account transaction, which has also
  *   switched the role) is left as it is; one bound to another account is refused, and so is an
- *   unbound transaction block, so that no statement after an append runs without its account's role.
- *   On a bare connection the statement is its own transaction and nothing runs after it.
+ *   unbound transaction block ($10, from Kysely: a transaction opened by hand on a bare connection
+ *   is not seen), so that no statement after an append runs without its account's role. On a bare
+ *   connection the statement is its own transaction and nothing runs after it.
  * - `locked` takes the uniqueness keys' advisory locks before any position is drawn, in the order
  *   of the array (sorted by the caller, as `lockForAppend` sorts, so two writers never deadlock).
- * - The expected version is checked by the WHERE clause: the row at that version must exist (no
- *   gap), and the unique (account, stream, version) constraint refuses a version another writer took.
- *   No row inserted means a gap; the caller then reads the stream's actual version to report it.
+ * - `checked` checks the expected version, bound and locked: the row at that version must exist (no
+ *   gap), and the unique (account, stream, version) constraint refuses a version another writer
+ *   took. No row means a gap; the caller then reads the stream's actual version to report it.
  * Parameters: $1 account, $2 stream, $3 expected version, $4-$6 the events' types, data and schema
  * versions (arrays, or one of each for the one-event statement), $7 metadata, $8 time, $9 lock keys,
  * $10 whether the caller is in a transaction block.
  */
-const BIND_AND_LOCK = `WITH bound AS MATERIALIZED (
+const BIND_LOCK_CHECK = `WITH bound AS MATERIALIZED (
     SELECT CASE coalesce(current_setting('warden.account_id', true), '')
       WHEN $1::text THEN $1::text
       WHEN '' THEN CASE WHEN $10::boolean
@@ -95,30 +99,32 @@ const BIND_AND_LOCK = `WITH bound AS MATERIALIZED (
       ELSE warden_refuse('42501', format('warden: a transaction bound to account %s cannot append to account %s', current_setting('warden.account_id', true), $1::text))
     END AS account_id
   ), locked AS MATERIALIZED (
-    SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) AS lock_count FROM unnest($9::text[]) AS lock_key
+    SELECT bound.account_id, count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) AS lock_count
+    FROM bound LEFT JOIN unnest($9::text[]) AS lock_key ON true
+    GROUP BY bound.account_id
+  ), checked AS MATERIALIZED (
+    SELECT locked.account_id FROM locked
+    WHERE $3::integer < 0 OR EXISTS (
+      SELECT 1 FROM events x WHERE x.account_id = locked.account_id AND x.stream_id = $2::text AND x.stream_version = $3::integer)
   )
   INSERT INTO events AS e (account_id, stream_id, stream_version, type, data, metadata, occurred_at, schema_version)`;
-const VERSION_CHECK = `WHERE $3::integer < 0 OR EXISTS (
-    SELECT 1 FROM events x WHERE x.account_id = $1::text AND x.stream_id = $2::text AND x.stream_version = $3::integer)`;
 const RETURNING = 'RETURNING e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_version';
 
 /** One event, the common command: no arrays to unnest and no sort. */
 const APPEND_ONE_STATEMENT = preparedStatement(
   'warden_append_one',
-  `${BIND_AND_LOCK}
-  SELECT bound.account_id, $2::text, $3::integer + 1, $4::text, $5::jsonb, $7::jsonb, $8::timestamptz, $6::integer
-  FROM bound, locked
-  ${VERSION_CHECK}
+  `${BIND_LOCK_CHECK}
+  SELECT checked.account_id, $2::text, $3::integer + 1, $4::text, $5::jsonb, $7::jsonb, $8::timestamptz, $6::integer
+  FROM checked
   ${RETURNING}`,
 );
 
 /** Several events: positions are drawn in stream order, so readers replay them in that order. */
 const APPEND_MANY_STATEMENT = preparedStatement(
   'warden_append_many',
-  `${BIND_AND_LOCK}
-  SELECT bound.account_id, $2::text, $3::integer + event.position::integer, event.type, event.data, $7::jsonb, $8::timestamptz, event.schema_version
-  FROM bound, locked, unnest($4::text[], $5::jsonb[], $6::integer[]) WITH ORDINALITY AS event (type, data, schema_version, position)
-  ${VERSION_CHECK}
+  `${BIND_LOCK_CHECK}
+  SELECT checked.account_id, $2::text, $3::integer + event.position::integer, event.type, event.data, $7::jsonb, $8::timestamptz, event.schema_version
+  FROM checked, unnest($4::text[], $5::jsonb[], $6::integer[]) WITH ORDINALITY AS event (type, data, schema_version, position)
   ORDER BY event.position
   ${RETURNING}`,
 );
@@ -137,6 +143,8 @@ interface AppendedRow {
 export async function appendToStream(executor: Kysely<Database>, request: AppendRequest): Promise<StoredEvent[]> {
   const { accountId, streamId, expectedVersion, events } = request;
   if (events.length === 0) return [];
+  // An empty account would pass for "unbound" in the statement: refuse it here, as the bug it is.
+  if (accountId === '') throw new Error('appendToStream: an event belongs to an account; accountId is empty');
   // Same-stream writers need no lock here: the version check and the unique constraint order them.
   // Uniqueness keys do: they order writers of different streams that compete for one name.
   const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => scopedLockKey(accountId, key)).sort();
@@ -184,15 +192,27 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
   }));
 }
 
-/** The stream's highest version, -1 when it has none: read only to report a refused append. */
+/**
+ * The stream's highest version, -1 when it has none: read only to report a refused append. On a
+ * bare connection the read binds the account in a transaction of its own, so that a connection role
+ * that row-level security applies to sees the stream (the append's own binding ended with it).
+ */
 async function readStreamVersion(executor: Kysely<Database>, accountId: string, streamId: string): Promise<number> {
-  const row = await executor
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('stream_version').as('version'))
-    .where('account_id', '=', accountId)
-    .where('stream_id', '=', streamId)
-    .executeTakeFirst();
-  return row?.version ?? -1;
+  const read = async (db: Kysely<Database>) => {
+    const row = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('stream_version').as('version'))
+      .where('account_id', '=', accountId)
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    return row?.version ?? -1;
+  };
+  // In a transaction the append bound it to this account, or refused.
+  if (executor.isTransaction) return read(executor);
+  return executor.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('warden.account_id', ${accountId}, true)`.execute(trx);
+    return read(trx);
+  });
 }
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
