@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
-import { PreparingClient } from './prepared-statements.js';
+import { PreparingClient, preparingPGlite } from './prepared-statements.js';
 
 /**
  * One way to get a database, two drivers: with a `databaseUrl`, a pg Pool against that Postgres;
@@ -50,7 +50,8 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     client = new PGlite(directory);
   }
   await client.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  // The dialect only queries and closes: the wrapper that prepares marked statements is enough for it.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(preparingPGlite(client) as unknown as PGlite) });
   return {
     db,
     driver: 'pglite',

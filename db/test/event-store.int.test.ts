@@ -232,3 +232,28 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the appe
     }
   });
 });
+
+describe('the append statement on the embedded database', () => {
+  it('is prepared once per session, and an error (a stale writer, a bad binding) leaves the session usable', async () => {
+    const wardenDb = await DRIVERS.find((driver) => driver.name === 'pglite')!.open();
+    try {
+      const account = randomAccountId();
+      const bare = (expectedVersion: number, types = ['UserTagged']) =>
+        appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/LITE', expectedVersion, events: types.map((type) => ({ type, data: { type } })), metadata, occurredAt: at });
+      await bare(NO_STREAM, ['UserCreated', 'UserTagged']);
+      await expect(bare(0)).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(inAccountTransaction(wardenDb.db, randomAccountId(), (trx) => appendToStream(trx, { accountId: account, streamId: 'test-user/LITE', expectedVersion: 1, events: [{ type: 'X', data: {} }], metadata, occurredAt: at }))).rejects.toMatchObject({ code: '42501' });
+      for (let version = 1; version < 8; version++) expect((await bare(version))[0]!.streamVersion).toBe(version + 1);
+      const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'test-user/LITE'));
+      expect(read.map((event) => event.streamVersion)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(read[0]!.data).toEqual({ type: 'UserCreated' });
+      expect(read[0]!.occurredAt.toISOString()).toBe(at.toISOString());
+      const prepared = await sql<{ name: string; generic_plans: string }>`SELECT name, generic_plans::text FROM pg_prepared_statements ORDER BY name`.execute(wardenDb.db);
+      expect(prepared.rows.map((row) => row.name)).toEqual(['warden_append_many', 'warden_append_one']);
+      expect(Number(prepared.rows.find((row) => row.name === 'warden_append_one')!.generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await wardenDb.close();
+    }
+  });
+});
+
