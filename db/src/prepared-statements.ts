@@ -19,7 +19,11 @@ export function preparedStatement(name: string, text: string): string {
   return `${MARKER}${name}*/ ${text}`;
 }
 
-/** Postgres keeps a prepared statement's plan valid across DDL by re-planning it, so a migration never leaves one stale. */
+/**
+ * Postgres re-plans a prepared statement after DDL on what it reads; only a change of its result
+ * columns' types breaks it ("cached plan must not change result type"), which the append's fixed
+ * RETURNING casts rule out.
+ */
 export class PreparingClient extends pg.Client {
   // pg's overloads (text or config, values or callback) are kept as they are for every other query.
   override query(...args: any[]): any {
@@ -46,14 +50,17 @@ export interface PGliteQueryable {
  * API instead: Parse by name once per session (PGlite is one session), then Bind and Execute by name,
  * as pg does for a named statement; under PGlite's own query lock, with PGlite's serializers and
  * parsers, and with a Sync whatever happens, so an error leaves the session usable. Every other
- * statement goes to `query` unchanged.
+ * statement goes to `query` unchanged. It assumes it is the only user of the instance's prepared
+ * names (createDb makes the instance and hands it to nobody else) and that nothing deallocates them.
  */
 export function preparingPGlite(client: PGlite): PGliteQueryable {
   const options = { syncToFs: false };
   const parsed = new Set<string>();
   const parameterTypes = new Map<string, number[]>();
-  const queryPrepared = (name: string, text: string, params: readonly unknown[]) =>
-    client.runExclusive(async () => {
+  const queryPrepared = async (name: string, text: string, params: readonly unknown[]) => {
+    // PGlite's own query refuses a closed instance; the protocol calls below would spin instead.
+    if (client.closed) throw new Error('PGlite is closed');
+    return client.runExclusive(async () => {
       const messages: BackendMessage[] = [];
       try {
         if (!parsed.has(name)) {
@@ -80,6 +87,7 @@ export function preparingPGlite(client: PGlite): PGliteQueryable {
       await client.syncToFs();
       return pgliteResults.parseResults(messages, client.parsers)[0]!;
     });
+  };
   return {
     query: ((text: string, params?: unknown[], queryOptions?: QueryOptions) => {
       const name = typeof text === 'string' && text.startsWith(MARKER) ? text.slice(MARKER.length, text.indexOf('*/')) : undefined;

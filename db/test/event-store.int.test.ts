@@ -14,6 +14,8 @@ import {
   START_OF_LOG,
   type WardenDb,
 } from '../src/index.js';
+import { PGlite } from '@electric-sql/pglite';
+import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
 import { DRIVERS, randomAccountId } from './test-databases.js';
 
 const metadata = { actorArn: 'arn:aws:iam::111122223333:user/alice', requestId: 'r-1', sourceIp: '203.0.113.1' };
@@ -255,5 +257,12 @@ describe('the append statement on the embedded database', () => {
       await wardenDb.close();
     }
   });
-});
 
+  it('refuses a prepared statement on a closed instance at once, as PGlite refuses any other', async () => {
+    const client = new PGlite();
+    const wrapped = preparingPGlite(client);
+    await wrapped.close();
+    await expect(wrapped.query(preparedStatement('closed_check', 'SELECT 1 AS one'))).rejects.toThrow(/closed/);
+    await expect(wrapped.query('SELECT 1 AS one')).rejects.toThrow(/closed/);
+  });
+});
