@@ -78,16 +78,12 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, key, occurredAt) {
       await keyring.ensure(key.secret.keyId);
       const secret = reseal(keyring, key.secret, secretContext(key.account_id, key.access_key_id));
-      await core.writing(key.account_id, () =>
-        inAccountTransaction(core.db, key.account_id, async (trx) => {
-          // The root user's keys live in the account's stream, a user's in the user's.
-          if (key.user_id === null) {
-            await handleCommand(trx, accountDecider, { accountId: key.account_id, streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-          } else {
-            await handleCommand(trx, userDecider, { accountId: key.account_id, streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-          }
-        }),
-      );
+      // The root user's keys live in the account's stream, a user's in the user's.
+      if (key.user_id === null) {
+        await core.command(key.account_id, accountDecider, { streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+      } else {
+        await core.command(key.account_id, userDecider, { streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
+      }
       return true;
     },
   },
