@@ -18,6 +18,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
 import { DRIVERS, randomAccountId } from './test-databases.js';
 
+/** A promise and what settles it: one transaction is held open while another acts. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
+}
+
 const metadata = { actorArn: 'arn:aws:iam::111122223333:user/alice', requestId: 'r-1', sourceIp: '203.0.113.1' };
 const at = new Date('2026-11-28T12:00:00Z');
 
@@ -131,23 +138,21 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free
     const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
     try {
       const account = randomAccountId();
-      let releaseSlow!: () => void;
-      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
-      let slowAppended!: () => void;
-      const slowHasAppended = new Promise<void>((resolve) => (slowAppended = resolve));
+      const slowMayCommit = signal();
+      const slowHasAppended = signal();
       const slow = inAccountTransaction(wardenDb.db, account, async (trx) => {
         await appendToStream(trx, { accountId: account, streamId: 'test-user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
-        slowAppended();
-        await slowMayCommit;
+        slowHasAppended.fire();
+        await slowMayCommit.promise;
       });
-      await slowHasAppended;
+      await slowHasAppended.promise;
       await inAccountTransaction(wardenDb.db, account, (trx) =>
         appendToStream(trx, { accountId: account, streamId: 'test-user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
       );
       // While the slow transaction is open, the consumer must not run ahead past it.
       const whileOpen = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
       expect(whileOpen).toEqual([]);
-      releaseSlow();
+      slowMayCommit.fire();
       await slow;
       const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
       expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
@@ -162,24 +167,22 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the appe
     const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
     try {
       const account = randomAccountId();
-      let releaseHolder!: () => void;
-      const holderMayCommit = new Promise<void>((resolve) => (releaseHolder = resolve));
-      let holderLocked!: () => void;
-      const holderHasLocked = new Promise<void>((resolve) => (holderLocked = resolve));
+      const holderMayAppend = signal();
+      const holderHasLocked = signal();
       const holder = inAccountTransaction(wardenDb.db, account, async (trx) => {
         await lockForAppend(trx, account, 'test-user/FIRST', ['user-name/bob']);
-        holderLocked();
-        await holderMayCommit;
+        holderHasLocked.fire();
+        await holderMayAppend.promise;
         return appendToStream(trx, { accountId: account, streamId: 'test-user/FIRST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] });
       });
-      await holderHasLocked;
+      await holderHasLocked.promise;
       let waiterSettled = false;
       const waiter = appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/SECOND', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] }).finally(() => {
         waiterSettled = true;
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(waiterSettled).toBe(false);
-      releaseHolder();
+      holderMayAppend.fire();
       const [first] = await holder;
       const [second] = await waiter;
       expect(BigInt(second!.globalPosition)).toBeGreaterThan(BigInt(first!.globalPosition));
