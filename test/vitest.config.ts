@@ -8,4 +8,8 @@ export default defineConfig({
     // Each file starts its own servers; running files one at a time keeps the 2-core machine calm.
     fileParallelism: false,
   },
+  // The workspace packages are inlined by vite, which would resolve their `graphql` to its ES
+  // build, while Pothos (loaded by Node) builds the schema with the CommonJS one, as Node resolves
+  // it for all of them in production. One module instance, as in production.
+  resolve: { alias: { graphql: 'graphql/index.js' } },
 });

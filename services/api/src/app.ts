@@ -7,7 +7,7 @@ import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
-import { createWardenYoga } from './yoga.js';
+import { createCompiledOperations, createWardenYoga } from './yoga.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
@@ -80,6 +80,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
   const { wardenDb, iam, runner } = opened;
   const server = createHttpServer({
     yoga: createWardenYoga(),
+    operations: createCompiledOperations(),
     iam,
     authentication: { credentials: iam.credentials, region: config.region },
     maxBodyBytes: config.maxBodyBytes,

@@ -76,40 +76,40 @@ export async function authenticateBearer(token: string, facts: RequestFacts, set
   return callerFrom(credential, facts, settings.region);
 }
 
+/**
+ * The caller as resolvers see it. Built by assignment rather than by spreading optional parts:
+ * this runs on every request, and each spread of a conditional object literal allocates one.
+ */
 function callerFrom(credential: CurrentCredential, facts: RequestFacts, region: string): Caller {
   const session = credential.caller.session;
-  return {
-    ...credential.caller,
-    accountEpoch: credential.accountEpoch,
-    requestId: facts.requestId,
-    ...(facts.sourceIp ? { sourceIp: facts.sourceIp } : {}),
-    ...(facts.userAgent ? { userAgent: facts.userAgent } : {}),
-    requestContext: {
-      ...requestContext(facts, region),
-      // AWS: for temporary credentials, MultiFactorAuthPresent says whether MFA was used, and
-      // MultiFactorAuthAge (seconds since) is present only when it was. Long-term keys carry neither.
-      ...(session
-        ? {
-            'aws:TokenIssueTime': session.issuedAt.toISOString(),
-            'aws:MultiFactorAuthPresent': session.mfaAuthenticated ? 'true' : 'false',
-            ...(session.mfaAuthenticated && session.mfaAuthenticatedAt
-              ? { 'aws:MultiFactorAuthAge': String(Math.max(0, Math.floor((facts.now.getTime() - session.mfaAuthenticatedAt.getTime()) / 1000))) }
-              : {}),
-            ...(session.sourceIdentity ? { 'aws:SourceIdentity': session.sourceIdentity } : {}),
-          }
-        : {}),
-    },
-  };
+  const context = requestContext(facts, region);
+  // AWS: for temporary credentials, MultiFactorAuthPresent says whether MFA was used, and
+  // MultiFactorAuthAge (seconds since) is present only when it was. Long-term keys carry neither.
+  if (session) {
+    context['aws:TokenIssueTime'] = session.issuedAt.toISOString();
+    context['aws:MultiFactorAuthPresent'] = session.mfaAuthenticated ? 'true' : 'false';
+    if (session.mfaAuthenticated && session.mfaAuthenticatedAt) {
+      context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((facts.now.getTime() - session.mfaAuthenticatedAt.getTime()) / 1000)));
+    }
+    if (session.sourceIdentity) context['aws:SourceIdentity'] = session.sourceIdentity;
+  }
+  const caller: { -readonly [K in keyof Caller]: Caller[K] } = Object.assign({ requestContext: context }, credential.caller);
+  caller.accountEpoch = credential.accountEpoch;
+  caller.requestId = facts.requestId;
+  if (facts.sourceIp) caller.sourceIp = facts.sourceIp;
+  if (facts.userAgent) caller.userAgent = facts.userAgent;
+  return caller;
 }
 
 /** The condition keys a request brings by itself; the principal's own keys are added by the authorizer. */
 export function requestContext(facts: RequestFacts, region: string): Record<string, string> {
-  return {
+  const context: Record<string, string> = {
     'aws:CurrentTime': facts.now.toISOString(),
     'aws:EpochTime': String(Math.floor(facts.now.getTime() / 1000)),
     'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
     'aws:RequestedRegion': region,
-    ...(facts.sourceIp ? { 'aws:SourceIp': facts.sourceIp } : {}),
-    ...(facts.userAgent ? { 'aws:UserAgent': facts.userAgent } : {}),
   };
+  if (facts.sourceIp) context['aws:SourceIp'] = facts.sourceIp;
+  if (facts.userAgent) context['aws:UserAgent'] = facts.userAgent;
+  return context;
 }

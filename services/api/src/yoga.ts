@@ -4,6 +4,7 @@ import { type GraphQLContext, schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { depthLimitRule } from './depth-limit.js';
+import { CompiledOperations } from './compiled-operations.js';
 import { AuthenticationError, type RequestFacts } from './authenticate.js';
 
 /**
@@ -30,35 +31,48 @@ export function anonymousContext(iam: IamService, requestFacts: RequestFacts): S
 
 export const MAX_QUERY_DEPTH = 12;
 
-const depthLimit: Plugin<ServerContext> = {
+/** The validation rules Warden adds to GraphQL's own, on every path that runs an operation. */
+export const WARDEN_VALIDATION_RULES = [depthLimitRule(MAX_QUERY_DEPTH)] as const;
+
+const addWardenRules: Plugin<ServerContext> = {
   onValidate({ addValidationRule }) {
-    addValidationRule(depthLimitRule(MAX_QUERY_DEPTH));
+    for (const rule of WARDEN_VALIDATION_RULES) addValidationRule(rule);
   },
 };
+
+/** What a client sees in place of an unexpected error. */
+export const MASKED_ERROR_MESSAGE = 'Unexpected error.';
+
+/**
+ * Error masking, shared by yoga and the compiled-operation path: expected IAM failures outside a
+ * result union (a list field, a nested field) keep their message and code; errors of the request
+ * itself (syntax, validation, variables) are for the client to see; anything else is masked.
+ */
+export function maskError(error: unknown, message: string = MASKED_ERROR_MESSAGE): GraphQLError {
+  // Duck-typed: graphql's CommonJS and ESM builds each have their own GraphQLError class.
+  const isGraphQLError = (value: unknown): value is GraphQLError => typeof value === 'object' && value !== null && (value as Error).name === 'GraphQLError';
+  const original = isGraphQLError(error) ? error.originalError : error;
+  if (original instanceof IamError) return new GraphQLError(original.message, { extensions: { code: original.code } });
+  if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
+  return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
 
 export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Expected IAM failures outside a result union (a list field, a nested field) keep their message
-    // and code; anything else is masked.
-    maskedErrors: {
-      maskError(error, message) {
-        // Duck-typed: graphql's CommonJS and ESM builds each have their own GraphQLError class.
-        const isGraphQLError = (value: unknown): value is GraphQLError => typeof value === 'object' && value !== null && (value as Error).name === 'GraphQLError';
-        const original = isGraphQLError(error) ? error.originalError : error;
-        if (original instanceof IamError) return new GraphQLError(original.message, { extensions: { code: original.code } });
-        // Errors of the request itself (syntax, validation, variables) are for the client to see.
-        if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      },
-    },
+    maskedErrors: { maskError, errorMessage: MASKED_ERROR_MESSAGE },
     logging: false,
     landingPage: false,
     // No cross-origin browser access: a page elsewhere must not read answers or send credentials.
     cors: false,
     graphiql: { title: 'Warden', defaultQuery: '{ callerIdentity { account arn } }' },
     // Operations are compiled once (graphql-jit) and then executed without re-walking the schema.
-    plugins: [depthLimit, useGraphQlJit()],
+    plugins: [addWardenRules, useGraphQlJit()],
   });
+}
+
+/** The compiled-operation path, with the same schema, rules and masking as createWardenYoga. */
+export function createCompiledOperations(): CompiledOperations<ServerContext> {
+  return new CompiledOperations<ServerContext>({ schema, rules: WARDEN_VALIDATION_RULES, maskError: (error) => maskError(error) });
 }

@@ -30,8 +30,12 @@ export class SignedClient {
   ) {}
 
   async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: SignOptions = {}): Promise<GraphQLResponse<T>> {
+    return this.send<T>(JSON.stringify({ query, variables }), options);
+  }
+
+  /** Signs and sends any body as a JSON POST (operation names, extensions, odd parameters). */
+  async send<T = Record<string, any>>(body: string, options: SignOptions = {}): Promise<GraphQLResponse<T>> {
     const url = new URL(this.url);
-    const body = JSON.stringify({ query, variables });
     const signer = new SignatureV4({ service: 'warden', region: options.region ?? 'us-east-1', credentials: this.credentials, sha256: Sha256 });
     const signed = await signer.sign(
       {

@@ -5,15 +5,12 @@ const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 export function parseAmzDate(value: string): Date | undefined {
   const match = AMZ_DATE_PATTERN.exec(value);
   if (match === null) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Reject out-of-range fields (month 13, Feb 30, hour 25, …) that Date.UTC would roll over.
   const exact =

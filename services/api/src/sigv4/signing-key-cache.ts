@@ -17,10 +17,15 @@ export function deriveSigningKey(
  * A bounded least-recently-used cache of derived signing keys, keyed by
  * (secret, date, region, service). The secret itself is not used as a map
  * key: a SHA-256 fingerprint of it is.
+ *
+ * In front of it, the last key derived for each key-material object, held
+ * weakly: a key store that hands out the same object for an access key (as
+ * Warden's credential cache does) then costs no hashing at all per request.
  */
 export class SigningKeyCache {
   readonly #maxEntries: number;
   readonly #entries = new Map<string, Buffer>();
+  readonly #byMaterial = new WeakMap<object, { readonly secret: string; readonly date: string; readonly region: string; readonly service: string; readonly key: Buffer }>();
 
   constructor(maxEntries = 1000) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -33,8 +38,18 @@ export class SigningKeyCache {
     return this.#entries.size;
   }
 
-  /** Returns the signing key, deriving and caching it on a miss. */
-  get(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  /** Returns the signing key for this key material, deriving and caching it on a miss. */
+  get(material: { readonly secretAccessKey: string }, date: string, region: string, service: string): Buffer {
+    const secretAccessKey = material.secretAccessKey;
+    const remembered = this.#byMaterial.get(material);
+    // The secret is compared too, so an object whose secret was replaced is not answered wrongly.
+    if (remembered !== undefined && remembered.date === date && remembered.region === region && remembered.service === service && remembered.secret === secretAccessKey) return remembered.key;
+    const key = this.#byFingerprint(secretAccessKey, date, region, service);
+    this.#byMaterial.set(material, { secret: secretAccessKey, date, region, service, key });
+    return key;
+  }
+
+  #byFingerprint(secretAccessKey: string, date: string, region: string, service: string): Buffer {
     const fingerprint = hash('sha256', secretAccessKey, 'base64');
     const cacheKey = `${fingerprint}\n${date}\n${region}\n${service}`;
     const cached = this.#entries.get(cacheKey);

@@ -78,6 +78,10 @@ function parseSignature(value: string, where: string): string {
   return value.toLowerCase();
 }
 
+function duplicateComponent(name: string): SigV4Error {
+  return malformed(`The Authorization header has more than one '${name}' component`);
+}
+
 function unsupportedAlgorithm(algorithm: string): SigV4Error {
   return new SigV4Error(
     'UNSUPPORTED_ALGORITHM',
@@ -97,32 +101,43 @@ export function parseAuthorizationHeader(header: string): SigV4AuthParameters {
   if (algorithm !== SIGV4_ALGORITHM) throw unsupportedAlgorithm(algorithm);
   const rest = space === -1 ? '' : trimmed.slice(space + 1);
 
-  const components = new Map<string, string>();
+  // Three named slots rather than a map: this runs on every signed request.
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
   for (const rawComponent of rest.split(',')) {
     const component = rawComponent.trim();
     if (component === '') continue;
     const eq = component.indexOf('=');
     const name = eq === -1 ? component : component.slice(0, eq).trim();
-    if (eq === -1 || !['Credential', 'SignedHeaders', 'Signature'].includes(name)) {
+    const value = component.slice(eq + 1).trim();
+    if (eq !== -1 && name === 'Credential') {
+      if (credential !== undefined) throw duplicateComponent(name);
+      credential = value;
+    } else if (eq !== -1 && name === 'SignedHeaders') {
+      if (signedHeaders !== undefined) throw duplicateComponent(name);
+      signedHeaders = value;
+    } else if (eq !== -1 && name === 'Signature') {
+      if (signature !== undefined) throw duplicateComponent(name);
+      signature = value;
+    } else {
       throw malformed(
         `The Authorization header has an unexpected component ${quoteClientValue(component, 40)}; ` +
           `expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=..."`,
       );
     }
-    if (components.has(name)) throw malformed(`The Authorization header has more than one '${name}' component`);
-    components.set(name, component.slice(eq + 1).trim());
   }
-  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !components.has(name));
-  if (missing.length > 0) {
+  if (credential === undefined || signedHeaders === undefined || signature === undefined) {
+    const missing = [credential === undefined && 'Credential', signedHeaders === undefined && 'SignedHeaders', signature === undefined && 'Signature'].filter((name) => name !== false);
     throw malformed(
       `The Authorization header requires ${missing.map((name) => `'${name}'`).join(', ')} ` +
         `(expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=...")`,
     );
   }
   return {
-    credential: parseCredential(components.get('Credential') ?? '', 'Credential'),
-    signedHeaders: parseSignedHeaders(components.get('SignedHeaders') ?? '', 'SignedHeaders'),
-    signature: parseSignature(components.get('Signature') ?? '', 'Signature'),
+    credential: parseCredential(credential, 'Credential'),
+    signedHeaders: parseSignedHeaders(signedHeaders, 'SignedHeaders'),
+    signature: parseSignature(signature, 'Signature'),
   };
 }
 

@@ -110,7 +110,7 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
     payloadHash,
   });
   const signingKey = SIGNING_KEY_CACHE.get(
-    key.secretAccessKey,
+    key,
     auth.credential.date,
     auth.credential.region,
     auth.credential.service,
@@ -148,27 +148,37 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
 interface CollectedHeaders {
   /** Value per name; repeated values joined with `,` as SigV4 prescribes. */
   readonly values: ReadonlyMap<string, string>;
-  /** How many values were received per name. */
-  readonly counts: ReadonlyMap<string, number>;
+  /** Names received more than once. */
+  readonly repeated: ReadonlySet<string>;
 }
 
+const NONE_REPEATED: ReadonlySet<string> = new Set();
+
 function collectHeaders(raw: SignedRequest['headers']): CollectedHeaders {
-  const lists = new Map<string, string[]>();
-  for (const [name, value] of Object.entries(raw)) {
+  // Nearly every request has one string per name: those go straight in, with no list per header.
+  const values = new Map<string, string>();
+  let lists: Map<string, string[]> | undefined;
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    const list = lists.get(lower) ?? [];
+    const earlier = lists?.get(lower) ?? (values.has(lower) ? [values.get(lower)!] : undefined);
+    if (earlier === undefined && typeof value === 'string') {
+      values.set(lower, value);
+      continue;
+    }
+    const list = earlier === undefined ? [] : earlier;
     if (typeof value === 'string') list.push(value);
     else list.push(...value);
-    lists.set(lower, list);
+    (lists ??= new Map()).set(lower, list);
   }
-  const values = new Map<string, string>();
-  const counts = new Map<string, number>();
+  if (lists === undefined) return { values, repeated: NONE_REPEATED };
+  const repeated = new Set<string>();
   for (const [name, list] of lists) {
     values.set(name, list.length === 1 ? (list[0] ?? '') : list.map((v) => v.trim()).join(','));
-    counts.set(name, list.length);
+    if (list.length > 1) repeated.add(name);
   }
-  return { values, counts };
+  return { values, repeated };
 }
 
 function readAuthContext(headers: CollectedHeaders, query: readonly QueryParameter[]): AuthContext {
@@ -191,7 +201,7 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
   const claimedHeaderHash = headers.values.get('x-amz-content-sha256');
 
   if (authorization !== undefined) {
-    if ((headers.counts.get('authorization') ?? 0) > 1) {
+    if (headers.repeated.has('authorization')) {
       throw new SigV4Error('MALFORMED_AUTHORIZATION', 'The request has more than one Authorization header');
     }
     const auth = parseAuthorizationHeader(authorization);

@@ -799,14 +799,14 @@ describe('verifySigV4: failures', () => {
 describe('SigningKeyCache', () => {
   it('returns the derived key and stays within its bound, evicting the least recently used entry', () => {
     const cache = new SigningKeyCache(2);
-    const a = cache.get('secret-a', '20261128', 'us-east-1', 'warden');
+    const a = cache.get({ secretAccessKey: 'secret-a' }, '20261128', 'us-east-1', 'warden');
     expect(a.equals(deriveSigningKey('secret-a', '20261128', 'us-east-1', 'warden'))).toBe(true);
-    cache.get('secret-b', '20261128', 'us-east-1', 'warden');
-    expect(cache.get('secret-a', '20261128', 'us-east-1', 'warden')).toBe(a); // hit, now most recent
-    cache.get('secret-c', '20261128', 'us-east-1', 'warden'); // evicts secret-b
+    cache.get({ secretAccessKey: 'secret-b' }, '20261128', 'us-east-1', 'warden');
+    expect(cache.get({ secretAccessKey: 'secret-a' }, '20261128', 'us-east-1', 'warden')).toBe(a); // hit, now most recent
+    cache.get({ secretAccessKey: 'secret-c' }, '20261128', 'us-east-1', 'warden'); // evicts secret-b
     expect(cache.size).toBe(2);
-    expect(cache.get('secret-a', '20261128', 'us-east-1', 'warden')).toBe(a);
-    const b = cache.get('secret-b', '20261128', 'us-east-1', 'warden');
+    expect(cache.get({ secretAccessKey: 'secret-a' }, '20261128', 'us-east-1', 'warden')).toBe(a);
+    const b = cache.get({ secretAccessKey: 'secret-b' }, '20261128', 'us-east-1', 'warden');
     expect(b.equals(deriveSigningKey('secret-b', '20261128', 'us-east-1', 'warden'))).toBe(true);
     expect(cache.size).toBe(2);
   });
@@ -814,11 +814,23 @@ describe('SigningKeyCache', () => {
   it('keys entries by date, region and service as well as secret', () => {
     const cache = new SigningKeyCache(10);
     const keys = [
-      cache.get('s', '20261128', 'us-east-1', 'warden'),
-      cache.get('s', '20261129', 'us-east-1', 'warden'),
-      cache.get('s', '20261128', 'eu-west-1', 'warden'),
-      cache.get('s', '20261128', 'us-east-1', 'iam'),
+      cache.get({ secretAccessKey: 's' }, '20261128', 'us-east-1', 'warden'),
+      cache.get({ secretAccessKey: 's' }, '20261129', 'us-east-1', 'warden'),
+      cache.get({ secretAccessKey: 's' }, '20261128', 'eu-west-1', 'warden'),
+      cache.get({ secretAccessKey: 's' }, '20261128', 'us-east-1', 'iam'),
     ].map((key) => key.toString('hex'));
     expect(new Set(keys).size).toBe(4);
+  });
+
+  it('answers the same key-material object from its own entry, and follows a change of scope or secret', () => {
+    const cache = new SigningKeyCache(10);
+    const material = { secretAccessKey: 'secret-a' };
+    const first = cache.get(material, '20261128', 'us-east-1', 'warden');
+    expect(cache.get(material, '20261128', 'us-east-1', 'warden')).toBe(first);
+    // Another day: another key, for the same object.
+    expect(cache.get(material, '20261129', 'us-east-1', 'warden').equals(deriveSigningKey('secret-a', '20261129', 'us-east-1', 'warden'))).toBe(true);
+    const changed = material as { secretAccessKey: string };
+    changed.secretAccessKey = 'secret-b';
+    expect(cache.get(changed, '20261129', 'us-east-1', 'warden').equals(deriveSigningKey('secret-b', '20261129', 'us-east-1', 'warden'))).toBe(true);
   });
 });

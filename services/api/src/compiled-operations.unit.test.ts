@@ -1,0 +1,135 @@
+import { buildSchema, GraphQLError, type ASTVisitor, type ExecutionResult } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { CompiledOperations } from './compiled-operations.js';
+import { depthLimitRule } from './depth-limit.js';
+
+const schema = buildSchema(`
+  type Node { name: String!, child: Node }
+  type Query { hello(name: String!): String!, node: Node!, failing: String, failingLater: String, expected: String }
+  type Mutation { touch: Int! }
+  type Subscription { ticks: Int! }
+`);
+
+/** Counts resolver calls, so a test can tell whether anything ran. */
+function fixture(capacity?: number) {
+  const calls: string[] = [];
+  let validations = 0;
+  // A rule that only counts: each compile validates once, each cache hit not at all.
+  const countValidations = (): ASTVisitor => {
+    validations++;
+    return {};
+  };
+  const root = {
+    hello: ({ name }: { name: string }) => (calls.push('hello'), `hello ${name}`),
+    node: () => (calls.push('node'), { name: 'a', child: { name: 'b', child: null } }),
+    failing: () => {
+      calls.push('failing');
+      throw new Error('database password is hunter2');
+    },
+    failingLater: async () => {
+      calls.push('failingLater');
+      throw new Error('connection reset');
+    },
+    expected: () => {
+      calls.push('expected');
+      throw new GraphQLError('You may not.', { extensions: { code: 'AccessDenied' } });
+    },
+    touch: () => (calls.push('touch'), 1),
+  };
+  // Keeps errors of the request and GraphQLErrors thrown on purpose, masks the rest (Warden's
+  // maskError in small; duck-typed, since graphql-jit has its own GraphQLError class).
+  const isGraphQLError = (value: unknown): value is GraphQLError => value instanceof Error && value.name === 'GraphQLError';
+  const maskError = (error: unknown): GraphQLError => {
+    const original = isGraphQLError(error) ? error.originalError : error;
+    if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
+    return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+  const operations = new CompiledOperations<{ root: typeof root }>({ schema, rules: [depthLimitRule(3), countValidations], maskError, ...(capacity ? { capacity } : {}) });
+  // graphql-jit passes the root value to top-level resolvers as `parent`; run() passes none, so
+  // resolvers are attached to the schema's fields the way Pothos does it.
+  for (const [name, resolve] of Object.entries(root)) {
+    const type = name === 'touch' ? schema.getMutationType()! : schema.getQueryType()!;
+    type.getFields()[name]!.resolve = (_parent, args) => (resolve as (args: unknown) => unknown)(args);
+  }
+  return { operations, calls, validations: () => validations, context: { root } };
+}
+
+describe('CompiledOperations', () => {
+  it('runs a valid operation and compiles it once', async () => {
+    const { operations, calls, validations, context } = fixture();
+    const params = { query: 'query Greet($n: String!) { hello(name: $n) }', variables: { n: 'ann' } };
+    expect(await operations.run(params, context)).toEqual({ data: { hello: 'hello ann' } });
+    expect(await operations.run({ ...params, variables: { n: 'bob' } }, context)).toEqual({ data: { hello: 'hello bob' } });
+    expect(calls).toEqual(['hello', 'hello']);
+    expect(validations()).toBe(1);
+  });
+
+  it('selects the named operation of a document with several', async () => {
+    const { operations, calls, context } = fixture();
+    const query = 'query A { hello(name: "a") } mutation B { touch }';
+    expect(await operations.run({ query, operationName: 'B' }, context)).toEqual({ data: { touch: 1 } });
+    expect(await operations.run({ query, operationName: 'A' }, context)).toEqual({ data: { hello: 'hello a' } });
+    expect(calls).toEqual(['touch', 'hello']);
+  });
+
+  it.each([
+    ['a syntax error', { query: '{ hello(' }],
+    ['a field the schema lacks', { query: '{ goodbye }' }],
+    ['a query deeper than the rules allow', { query: '{ node { child { child { child { name } } } } }' }],
+    ['a subscription', { query: 'subscription { ticks }' }],
+    ['several operations and no name', { query: 'query A { hello(name: "a") } query B { hello(name: "b") }' }],
+    ['an operation name the document lacks', { query: 'query A { hello(name: "a") }', operationName: 'B' }],
+    ['an operation name that is not a GraphQL name', { query: 'query A { hello(name: "a") }', operationName: 'A\n{ x }' }],
+    ['a request parameter yoga would refuse', { query: '{ hello(name: "a") }', documentId: 'x' }],
+    ['extensions (persisted operations, say)', { query: '{ hello(name: "a") }', extensions: { persistedQuery: { version: 1 } } }],
+  ])('leaves %s to yoga without running anything', (_label, params) => {
+    const { operations, calls, context } = fixture();
+    // Twice: the second answer comes from the remembered refusal.
+    expect(operations.run(params, context)).toBeUndefined();
+    expect(operations.run(params, context)).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it('takes empty extensions and a null operation name or variables, as yoga does', async () => {
+    const { operations, context } = fixture();
+    expect(await operations.run({ query: '{ hello(name: "a") }', extensions: {}, operationName: null, variables: null }, context)).toEqual({ data: { hello: 'hello a' } });
+  });
+
+  it('answers bad variables with the errors of their coercion, running no resolver', async () => {
+    const { operations, calls, context } = fixture();
+    const result = (await operations.run({ query: 'query($n: String!) { hello(name: $n) }', variables: { n: 5 } }, context)) as ExecutionResult;
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.message).toMatch(/\$n.*String/);
+    const missing = (await operations.run({ query: 'query($n: String!) { hello(name: $n) }' }, context)) as ExecutionResult;
+    expect(missing.errors?.[0]?.message).toMatch(/\$n.*required|was not provided/);
+    expect(calls).toEqual([]);
+  });
+
+  it('masks an unexpected error, thrown at once or later, and keeps an expected one', async () => {
+    const { operations, context } = fixture();
+    const now = (await operations.run({ query: '{ failing }' }, context)) as ExecutionResult;
+    expect(now).toEqual({ data: { failing: null }, errors: [expect.objectContaining({ message: 'Unexpected error.' })] });
+    expect(JSON.stringify(now)).not.toContain('hunter2');
+    const later = (await operations.run({ query: '{ failingLater }' }, context)) as ExecutionResult;
+    expect(later).toEqual({ data: { failingLater: null }, errors: [expect.objectContaining({ message: 'Unexpected error.' })] });
+    const expected = (await operations.run({ query: '{ expected }' }, context)) as ExecutionResult;
+    expect(expected.errors?.[0]?.message).toBe('You may not.');
+    expect(expected.errors?.[0]?.extensions).toEqual({ code: 'AccessDenied' });
+  });
+
+  it('keeps at most its capacity of operations, dropping the least recently used', async () => {
+    const { operations, validations, context } = fixture(2);
+    const a = { query: '{ hello(name: "a") }' };
+    const b = { query: '{ hello(name: "b") }' };
+    const c = { query: '{ hello(name: "c") }' };
+    await operations.run(a, context);
+    await operations.run(b, context);
+    await operations.run(a, context); // a is now the most recent
+    await operations.run(c, context); // evicts b
+    expect(validations()).toBe(3);
+    await operations.run(a, context);
+    expect(validations()).toBe(3);
+    await operations.run(b, context);
+    expect(validations()).toBe(4);
+  });
+});
