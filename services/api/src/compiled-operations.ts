@@ -1,5 +1,6 @@
 import { type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
+import { RecentCache } from './recent-cache.js';
 
 /**
  * Valid operations, compiled once and then run straight from a cache, for the signed JSON POSTs
@@ -26,7 +27,7 @@ export interface CompiledOperationsOptions {
   readonly rules: readonly ValidationRule[];
   /** The same masking the yoga instance applies to execution errors. */
   readonly maskError: (error: unknown) => GraphQLError;
-  /** How many distinct operations stay compiled (least recently used leaves first). */
+  /** About how many distinct operations stay compiled (see RecentCache). */
   readonly capacity?: number;
 }
 
@@ -38,15 +39,14 @@ export class CompiledOperations<Context> {
   readonly #schema: GraphQLSchema;
   readonly #rules: readonly ValidationRule[];
   readonly #maskError: (error: unknown) => GraphQLError;
-  readonly #capacity: number;
   /** By operation name and query text; null remembers an operation this path leaves to yoga. */
-  readonly #cache = new Map<string, CompiledQuery | null>();
+  readonly #cache: RecentCache<string, CompiledQuery | null>;
 
   constructor(options: CompiledOperationsOptions) {
     this.#schema = options.schema;
     this.#rules = [...specifiedRules, ...options.rules];
     this.#maskError = options.maskError;
-    this.#capacity = options.capacity ?? 1000;
+    this.#cache = new RecentCache(options.capacity ?? 1000);
   }
 
   /**
@@ -83,7 +83,8 @@ export class CompiledOperations<Context> {
     // Extensions can ask for things (persisted operations, say) that only yoga's plugins would honour.
     if (params.extensions && Object.keys(params.extensions).length > 0) return undefined;
     const operationName = params.operationName ?? '';
-    // A GraphQL name holds no newline, so the key cannot be shared by two requests.
+    // A GraphQL name holds no newline, so the key cannot be shared by two requests (an unnamed
+    // operation's key begins with the newline).
     if (operationName !== '' && !GRAPHQL_NAME.test(operationName)) return undefined;
     return `${operationName}\n${params.query}`;
   }
@@ -92,14 +93,8 @@ export class CompiledOperations<Context> {
     const key = this.#keyOf(params);
     if (key === undefined) return undefined;
     const cached = this.#cache.get(key);
-    if (cached !== undefined) {
-      // Most recently used last: the first key is the one to evict.
-      this.#cache.delete(key);
-      this.#cache.set(key, cached);
-      return cached ?? undefined;
-    }
+    if (cached !== undefined) return cached ?? undefined;
     const compiled = this.#compile(params.query, params.operationName || undefined);
-    if (this.#cache.size >= this.#capacity) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, compiled ?? null);
     return compiled;
   }

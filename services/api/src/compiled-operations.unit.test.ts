@@ -90,6 +90,14 @@ describe('CompiledOperations', () => {
     expect(calls).toEqual([]);
   });
 
+  it('never answers one operation with another compiled under a similar key', async () => {
+    const { operations, context } = fixture();
+    // An unnamed document that starts with the word "query" and a newline, then the same text
+    // asked for by an operation name "query", which the second document does not have.
+    expect(await operations.run({ query: 'query\n{ hello(name: "a") }' }, context)).toEqual({ data: { hello: 'hello a' } });
+    expect(operations.run({ query: '{ hello(name: "a") }', operationName: 'query' }, context)).toBeUndefined();
+  });
+
   it('takes empty extensions and a null operation name or variables, as yoga does', async () => {
     const { operations, context } = fixture();
     expect(await operations.run({ query: '{ hello(name: "a") }', extensions: {}, operationName: null, variables: null }, context)).toEqual({ data: { hello: 'hello a' } });

@@ -40,9 +40,18 @@ export interface HttpServerOptions {
  */
 const FAST_PATH_REQUEST = new Request('http://warden.invalid/graphql', { method: 'POST' });
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+/** sendJson for the answer to an operation: the same headers, without merging a header object per request. */
+function sendResult(response: ServerResponse, status: number, body: unknown, requestId: string): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId });
   response.end(text);
 }
 
@@ -97,7 +106,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
     const query = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
     const finish = (status: number, accessKeyId?: string) =>
-      accessLog.info({ requestId, method: request.method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(accessKeyId ? { accessKeyId } : {}) }, 'request');
+      accessLog.request({ requestId, method: request.method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, accessKeyId });
 
     if (path === '/health') {
       sendJson(response, 200, { status: 'ok' });
@@ -189,7 +198,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const result = (await options.operations?.run(params, context)) ?? (await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context));
       // Executed: whatever came back is the answer. Falling through to yoga.fetch would run the
       // operation a second time.
-      if (result && !(Symbol.asyncIterator in result)) sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
+      if (result && !(Symbol.asyncIterator in result)) sendResult(response, 200, result, requestId);
       else sendJson(response, 400, graphQLError('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
       finish(response.statusCode, accessKeyId);
       return;

@@ -24,6 +24,9 @@ export function uriEncode(value: string): string {
   );
 }
 
+/** A path of non-empty segments of unreserved characters, none `.` or `..`, and no trailing `/`: its own canonical URI. */
+const CANONICAL_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~]+)+$/;
+
 /**
  * Canonical URI for a raw (as received, still percent-encoded) request path.
  *
@@ -32,6 +35,8 @@ export function uriEncode(value: string): string {
  * percent-encoded path they send and encode it again ("double encoding").
  */
 export function canonicalUri(rawPath: string): string {
+  // The one path Warden serves, and any other already in canonical form: unchanged.
+  if (CANONICAL_PATH.test(rawPath)) return rawPath;
   const segments: string[] = [];
   for (const segment of rawPath.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -78,6 +83,7 @@ export function parseQuery(rawQuery: string): QueryParameter[] {
  * a parameter without a value written as `name=`.
  */
 export function canonicalQueryString(parameters: readonly QueryParameter[]): string {
+  if (parameters.length === 0) return '';
   const encoded = parameters
     .filter((p) => p.name.toLowerCase() !== 'x-amz-signature')
     .map((p) => [uriEncode(p.name), uriEncode(p.value)] as const);
@@ -92,8 +98,12 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const NEEDS_CANONICALIZING = /[\t\r\n]| {2}|^ | $/;
+
 /** Trims a header value and collapses runs of whitespace to one space. */
 export function canonicalHeaderValue(value: string): string {
+  // Most values have nothing to trim or collapse.
+  if (!NEEDS_CANONICALIZING.test(value)) return value;
   return value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
 }
 
@@ -124,17 +134,10 @@ export interface CanonicalRequestParts {
 
 /** The SigV4 canonical request. */
 export function canonicalRequest(parts: CanonicalRequestParts): string {
-  return [
-    parts.method,
-    canonicalUri(parts.rawPath),
-    canonicalQueryString(parts.query),
-    canonicalHeaders(parts.signedHeaders, parts.headers),
-    parts.signedHeaders.join(';'),
-    parts.payloadHash,
-  ].join('\n');
+  return `${parts.method}\n${canonicalUri(parts.rawPath)}\n${canonicalQueryString(parts.query)}\n${canonicalHeaders(parts.signedHeaders, parts.headers)}\n${parts.signedHeaders.join(';')}\n${parts.payloadHash}`;
 }
 
 /** The SigV4 string to sign for a canonical request. */
 export function stringToSign(amzDate: string, credentialScope: string, canonical: string): string {
-  return ['AWS4-HMAC-SHA256', amzDate, credentialScope, sha256Hex(canonical)].join('\n');
+  return `AWS4-HMAC-SHA256\n${amzDate}\n${credentialScope}\n${sha256Hex(canonical)}`;
 }

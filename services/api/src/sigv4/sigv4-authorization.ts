@@ -1,4 +1,5 @@
 import type { QueryParameter } from './canonical-request.js';
+import { RecentCache } from '../recent-cache.js';
 import { SigV4Error, quoteClientValue } from './sigv4-failure.js';
 
 /**
@@ -89,11 +90,36 @@ function unsupportedAlgorithm(algorithm: string): SigV4Error {
   );
 }
 
+/** What precedes the signature in the layout the AWS SDKs send: `…, SignedHeaders=…, Signature=<hex>`. */
+const SIGNATURE_SEPARATOR = ', Signature=';
+const SIGNATURE_LENGTH = 64;
+
+/**
+ * Credential and SignedHeaders already parsed, by the header text before its signature: a client
+ * sends the same text for every request it signs with one key on one day. Only a header that
+ * parsed in full is remembered, and only the signature differs between it and a header that hits.
+ */
+const PARSED_BY_PREFIX = new RecentCache<string, Omit<SigV4AuthParameters, 'signature'>>(1000);
+
 /**
  * Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
  * Components may be separated by `,` with or without spaces, in any order.
  */
 export function parseAuthorizationHeader(header: string): SigV4AuthParameters {
+  const at = header.length - SIGNATURE_LENGTH - SIGNATURE_SEPARATOR.length;
+  const sdkLayout = at > 0 && header.startsWith(SIGNATURE_SEPARATOR, at) && SIGNATURE.test(header.slice(at + SIGNATURE_SEPARATOR.length));
+  if (sdkLayout) {
+    // Same prefix, and a signature that is 64 hex digits (so no ',' to split on): the full parse
+    // would find the same components, with this signature.
+    const known = PARSED_BY_PREFIX.get(header.slice(0, at));
+    if (known !== undefined) return { credential: known.credential, signedHeaders: known.signedHeaders, signature: header.slice(at + SIGNATURE_SEPARATOR.length).toLowerCase() };
+  }
+  const parsed = parseFullAuthorizationHeader(header);
+  if (sdkLayout) PARSED_BY_PREFIX.set(header.slice(0, at), { credential: Object.freeze(parsed.credential), signedHeaders: Object.freeze(parsed.signedHeaders) });
+  return parsed;
+}
+
+function parseFullAuthorizationHeader(header: string): SigV4AuthParameters {
   const trimmed = header.trim();
   if (trimmed === '') throw malformed('The Authorization header is empty');
   const space = trimmed.search(/\s/);

@@ -298,6 +298,19 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
     await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
   });
 
+  it.each(['/graphql', '/a/.well-known/b', '/a/.../b', '/a.b/c~d_e-f', '/', '/a/', '/a/.', '/a/..', '/./a', '/a/b/../../c'])(
+    'accepts the path %s, whether already canonical or not',
+    async (path) => {
+      const request = asReceivedByNode(await sign(sdkRequest({ path })));
+      await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
+    },
+  );
+
+  it('accepts header values with runs of spaces, tabs and surrounding spaces (canonicalized as the SDK does)', async () => {
+    const request = asReceivedByNode(await sign(sdkRequest({ headers: { host: '127.0.0.1:4000', 'content-type': 'application/json', 'x-note': '  a  b\tc ' } })));
+    await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
+  });
+
   it('passes a security token (X-Amz-Security-Token header) through', async () => {
     const sessionToken = 'FwoGZXIvYXdzEXAMPLE//token+with/special=chars';
     const request = asReceivedByNode(await sign(sdkRequest(), { sessionToken }));
@@ -711,6 +724,20 @@ describe('verifySigV4: failures', () => {
         'MALFORMED_AUTHORIZATION',
       );
       expect(lookupKey).not.toHaveBeenCalled();
+    });
+
+    it('a header whose text before the signature was seen before is still checked in full', async () => {
+      const request = asReceivedByNode(await sign(sdkRequest()));
+      const authorization = header(request, 'authorization');
+      // Verified once: its Credential and SignedHeaders are remembered by the text before the signature.
+      await verifySigV4(request, verifyOptions());
+      const withSignature = (signature: string) => withHeaders(request, { authorization: authorization.replace(/Signature=[0-9a-f]{64}$/, `Signature=${signature}`) });
+      await failure(verifySigV4(withSignature('g'.repeat(64)), verifyOptions()), 'MALFORMED_AUTHORIZATION');
+      await failure(verifySigV4(withSignature(`${'0'.repeat(31)},${'0'.repeat(32)}`), verifyOptions()), 'MALFORMED_AUTHORIZATION');
+      await failure(verifySigV4(withSignature('0'.repeat(64)), verifyOptions()), 'SIGNATURE_MISMATCH');
+      // Hex digits in either case, as the full parse reads them.
+      const upper = authorization.slice(-64).toUpperCase();
+      await expect(verifySigV4(withSignature(upper), verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
     });
 
     it('a malformed X-Amz-Date', async () => {

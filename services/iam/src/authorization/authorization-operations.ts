@@ -63,11 +63,7 @@ export class AuthorizationOperations {
   /** Many checks in one call, all for principals of one account. */
   async authorizeMany(caller: Caller, requests: readonly AuthorizeRequest[]): Promise<AuthorizeAnswer[]> {
     if (requests.length === 0) return [];
-    // A batch usually names few principals: parse each once.
-    const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
-    if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
-    if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
-    const targetAccount = [...accounts][0]!;
+    const targetAccount = accountOfPrincipals(requests);
     const now = this.core.clock.now();
     // The hot path: principals of the caller's own account, answered from policy sets compiled at
     // the account epoch authentication read (committed state), with no database round trip.
@@ -93,7 +89,7 @@ export class AuthorizationOperations {
     if (caller.kind !== 'root') {
       const own = caller.userId === undefined ? undefined : authorizer.cachedById(caller.accountId, 'user', caller.userId, epoch);
       if (!own) return undefined;
-      for (const principal of new Set(requests.map((request) => request.principal))) {
+      for (const principal of requests.length === 1 ? [requests[0]!.principal] : new Set(requests.map((request) => request.principal))) {
         Authorizer.require(authorizer.decide(own, caller, 'iam:SimulatePrincipalPolicy', principal, now), caller.arn, 'iam:SimulatePrincipalPolicy', principal);
       }
     }
@@ -156,6 +152,17 @@ export class AuthorizationOperations {
     const callerArn = input.callerArn ?? caller.arn;
     return simulate(compiled.policySet, callerArn, input.actionNames, input.resourceArns ?? ['*'], { ...(input.contextEntries ?? {}) }, this.core.clock.now(), resourcePolicy);
   }
+}
+
+/** The one account whose principals the requests ask about (a single request, the common case, parses once). */
+function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
+  const single = requests.length === 1 ? parsePrincipalArn(requests[0]!.principal)?.account : undefined;
+  if (single !== undefined) return single;
+  // A batch usually names few principals: parse each once.
+  const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
+  if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
+  if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
+  return [...accounts][0]!;
 }
 
 /**
