@@ -36,7 +36,7 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
       region: settings.region,
       now: facts.now,
       // The resolved credential has the key material's shape: kept for what follows the signature.
-      lookupKey: async (accessKeyId) => (resolved = await settings.credentials.resolve(accessKeyId)),
+      lookupKey: (accessKeyId) => settings.credentials.resolve(accessKeyId).then((credential) => (resolved = credential)),
     });
   } catch (error) {
     if (error instanceof SigV4Error) throw new AuthenticationError(error.message, error.reason);
@@ -103,13 +103,23 @@ function callerFrom(credential: CurrentCredential, facts: RequestFacts, region: 
 
 /** The condition keys a request brings by itself; the principal's own keys are added by the authorizer. */
 export function requestContext(facts: RequestFacts, region: string): Record<string, string> {
+  const time = timeKeys(facts.now);
   const context: Record<string, string> = {
-    'aws:CurrentTime': facts.now.toISOString(),
-    'aws:EpochTime': String(Math.floor(facts.now.getTime() / 1000)),
+    'aws:CurrentTime': time.currentTime,
+    'aws:EpochTime': time.epochTime,
     'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
     'aws:RequestedRegion': region,
   };
   if (facts.sourceIp) context['aws:SourceIp'] = facts.sourceIp;
   if (facts.userAgent) context['aws:UserAgent'] = facts.userAgent;
   return context;
+}
+
+/** aws:CurrentTime and aws:EpochTime of the last millisecond asked for: many requests share one. */
+let lastTime = { ms: Number.NaN, currentTime: '', epochTime: '' };
+
+function timeKeys(now: Date): { readonly currentTime: string; readonly epochTime: string } {
+  const ms = now.getTime();
+  if (ms !== lastTime.ms) lastTime = { ms, currentTime: now.toISOString(), epochTime: String(Math.floor(ms / 1000)) };
+  return lastTime;
 }

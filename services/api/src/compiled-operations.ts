@@ -39,14 +39,20 @@ export class CompiledOperations<Context> {
   readonly #schema: GraphQLSchema;
   readonly #rules: readonly ValidationRule[];
   readonly #maskError: (error: unknown) => GraphQLError;
-  /** By operation name and query text; null remembers an operation this path leaves to yoga. */
-  readonly #cache: RecentCache<string, CompiledQuery | null>;
+  /**
+   * By query text for unnamed operations, by operation name and query text for named ones (two
+   * caches, so no key of one can be taken for a key of the other); null remembers an operation
+   * this path leaves to yoga.
+   */
+  readonly #unnamed: RecentCache<string, CompiledQuery | null>;
+  readonly #named: RecentCache<string, CompiledQuery | null>;
 
   constructor(options: CompiledOperationsOptions) {
     this.#schema = options.schema;
     this.#rules = [...specifiedRules, ...options.rules];
     this.#maskError = options.maskError;
-    this.#cache = new RecentCache(options.capacity ?? 1000);
+    this.#unnamed = new RecentCache(options.capacity ?? 1000);
+    this.#named = new RecentCache(options.capacity ?? 1000);
   }
 
   /**
@@ -68,8 +74,8 @@ export class CompiledOperations<Context> {
 
   /** Whether this operation is compiled and cached here (it will run on this path next time). */
   isCompiled(params: OperationParams): boolean {
-    const key = this.#keyOf(params);
-    return key !== undefined && Boolean(this.#cache.get(key));
+    const slot = this.#slotOf(params);
+    return slot !== undefined && Boolean(slot.cache.get(slot.key));
   }
 
   #masked(result: ExecutionResult): ExecutionResult {
@@ -77,25 +83,26 @@ export class CompiledOperations<Context> {
     return { ...result, errors: result.errors.map((error) => this.#maskError(error)) };
   }
 
-  /** The cache key of an operation this path may take, or undefined when it leaves it to yoga. */
-  #keyOf(params: OperationParams): string | undefined {
+  /** Where an operation this path may take is cached, or undefined when it leaves it to yoga. */
+  #slotOf(params: OperationParams): { readonly cache: RecentCache<string, CompiledQuery | null>; readonly key: string } | undefined {
     for (const name in params) if (!KNOWN_PARAMETERS.has(name)) return undefined;
     // Extensions can ask for things (persisted operations, say) that only yoga's plugins would honour.
     if (params.extensions && Object.keys(params.extensions).length > 0) return undefined;
     const operationName = params.operationName ?? '';
-    // A GraphQL name holds no newline, so the key cannot be shared by two requests (an unnamed
-    // operation's key begins with the newline).
-    if (operationName !== '' && !GRAPHQL_NAME.test(operationName)) return undefined;
-    return `${operationName}\n${params.query}`;
+    // The query text alone is the key the common request needs: nothing to build per request.
+    if (operationName === '') return { cache: this.#unnamed, key: params.query };
+    // A GraphQL name holds no newline, so no two requests share a key.
+    if (!GRAPHQL_NAME.test(operationName)) return undefined;
+    return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
   #compiled(params: OperationParams): CompiledQuery | undefined {
-    const key = this.#keyOf(params);
-    if (key === undefined) return undefined;
-    const cached = this.#cache.get(key);
+    const slot = this.#slotOf(params);
+    if (slot === undefined) return undefined;
+    const cached = slot.cache.get(slot.key);
     if (cached !== undefined) return cached ?? undefined;
     const compiled = this.#compile(params.query, params.operationName || undefined);
-    this.#cache.set(key, compiled ?? null);
+    slot.cache.set(slot.key, compiled ?? null);
     return compiled;
   }
 

@@ -3,6 +3,17 @@ const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** Parses an `X-Amz-Date` value; returns `undefined` unless it is a valid `YYYYMMDDTHHMMSSZ` timestamp. */
 export function parseAmzDate(value: string): Date | undefined {
+  // Requests signed in the same second carry the same value: the last one parsed is remembered
+  // (as a number, so that no caller can change the remembered date).
+  if (lastParsed !== undefined && value === lastParsed.value) return new Date(lastParsed.ms);
+  const date = parseAmzDateUncached(value);
+  if (date !== undefined) lastParsed = { value, ms: date.getTime() };
+  return date;
+}
+
+let lastParsed: { readonly value: string; readonly ms: number } | undefined;
+
+function parseAmzDateUncached(value: string): Date | undefined {
   const match = AMZ_DATE_PATTERN.exec(value);
   if (match === null) return undefined;
   const year = Number(match[1]);

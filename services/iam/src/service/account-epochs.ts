@@ -40,12 +40,15 @@ export class AccountEpochs {
   }
 
   /** The epoch, or `undefined` when the account does not exist. */
-  async current(accountId: string): Promise<string | undefined> {
-    if (this.source === 'process') {
-      const known = this.known.get(accountId);
-      if (known !== undefined) return known;
-    }
+  current(accountId: string): Promise<string | undefined> {
+    // The batched read's own promise, not one wrapped around it: this runs for every request.
     if (this.source === 'database') return this.batchedRead(accountId);
+    return this.currentInProcess(accountId);
+  }
+
+  private async currentInProcess(accountId: string): Promise<string | undefined> {
+    const known = this.known.get(accountId);
+    if (known !== undefined) return known;
     const generation = this.invalidations.get(accountId) ?? 0;
     const epoch = await this.read(accountId);
     if (epoch !== undefined && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
