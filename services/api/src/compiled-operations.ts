@@ -83,11 +83,16 @@ export class CompiledOperations<Context> {
     return { ...result, errors: result.errors.map((error) => this.#maskError(error)) };
   }
 
+  /** Whether the request's parameters are ones this path takes (whatever its operation). */
+  #takes(params: OperationParams): boolean {
+    for (const name in params) if (!KNOWN_PARAMETERS.has(name)) return false;
+    // Extensions can ask for things (persisted operations, say) that only yoga's plugins would honour.
+    return !(params.extensions && Object.keys(params.extensions).length > 0);
+  }
+
   /** Where an operation this path may take is cached, or undefined when it leaves it to yoga. */
   #slotOf(params: OperationParams): { readonly cache: RecentCache<string, CompiledQuery | null>; readonly key: string } | undefined {
-    for (const name in params) if (!KNOWN_PARAMETERS.has(name)) return undefined;
-    // Extensions can ask for things (persisted operations, say) that only yoga's plugins would honour.
-    if (params.extensions && Object.keys(params.extensions).length > 0) return undefined;
+    if (!this.#takes(params)) return undefined;
     const operationName = params.operationName ?? '';
     // The query text alone is the key the common request needs: nothing to build per request.
     if (operationName === '') return { cache: this.#unnamed, key: params.query };
@@ -96,14 +101,21 @@ export class CompiledOperations<Context> {
     return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
+  /** The last unnamed operation run: most traffic repeats one query, and comparing texts costs less than hashing one. */
+  #last: { readonly query: string; readonly compiled: CompiledQuery } | undefined;
+
   #compiled(params: OperationParams): CompiledQuery | undefined {
+    const last = this.#last;
+    if (last !== undefined && params.query === last.query && (params.operationName ?? '') === '' && this.#takes(params)) return last.compiled;
     const slot = this.#slotOf(params);
     if (slot === undefined) return undefined;
-    const cached = slot.cache.get(slot.key);
-    if (cached !== undefined) return cached ?? undefined;
-    const compiled = this.#compile(params.query, params.operationName || undefined);
-    slot.cache.set(slot.key, compiled ?? null);
-    return compiled;
+    let compiled = slot.cache.get(slot.key);
+    if (compiled === undefined) {
+      compiled = this.#compile(params.query, params.operationName || undefined) ?? null;
+      slot.cache.set(slot.key, compiled);
+    }
+    if (compiled !== null && slot.cache === this.#unnamed) this.#last = { query: params.query, compiled };
+    return compiled ?? undefined;
   }
 
   #compile(query: string, operationName: string | undefined): CompiledQuery | undefined {
