@@ -42,9 +42,9 @@ const benchDatabaseUrl = await freshBenchDatabaseUrl();
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
 const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
 const profile = [...(process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean)];
-const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/);
+const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
 const wardenUrl = warden.match[1]!;
-const stock = await startProcess(process.execPath, [join(here, 'stock-yoga-server.js')], { ...process.env, NODE_ENV: 'production' }, /^(\d+)\n/);
+const stock = await startProcess(process.execPath, [join(here, 'stock-yoga-server.js')], { ...process.env, NODE_ENV: 'production' }, /^(\d+)\n/, join(dataDir, 'stock.log'));
 const stockUrl = `http://127.0.0.1:${stock.match[1]}/graphql`;
 
 try {

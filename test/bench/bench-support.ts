@@ -1,28 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** What the benchmarks that drive a Warden server share: starting processes, signing, calling. */
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(ready);
-      if (!match) return;
-      // Once ready, stop keeping the output: a server that logs every request would otherwise make
-      // this process (which also runs the load generator) rescan an ever-growing string.
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      output = '';
-      resolve({ child, match });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output.slice(-500)}`)));
-  });
+
+/**
+ * Starts a server process whose standard output goes to `logFile`, as a deployment's would go to a
+ * file or a log collector, and waits until the file shows `ready`. Not to a pipe read by this
+ * process: this process is also the load generator, and reading a log line per request would take
+ * its time and wake it once per answer, which no deployment asks of its clients.
+ */
+export async function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const output = openSync(logFile, 'w');
+  const child = spawn(command, args, { env, stdio: ['ignore', output, 'inherit'] });
+  closeSync(output);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  for (;;) {
+    const match = readFileSync(logFile, 'utf8').match(ready);
+    if (match) return { child, match };
+    if (exited !== undefined) throw new Error(`${command} exited with ${exited}: ${readFileSync(logFile, 'utf8').slice(-500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A process's CPU time so far (user + system), in milliseconds, from /proc (Linux). */

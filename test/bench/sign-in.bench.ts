@@ -36,7 +36,7 @@ async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
   const benchDatabaseUrl = await freshBenchDatabaseUrl();
   const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1', ...extraEnv };
-  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/);
+  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(env['WARDEN_DATA_DIR']!, 'warden.log'));
   return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) };
 }
 
