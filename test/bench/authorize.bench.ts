@@ -6,7 +6,7 @@
  * server's resident memory under load with 10,000 users in the account.
  *
  * Knobs: BENCH_SECONDS (per round, default 10), BENCH_ROUNDS (default 3), BENCH_WARMUP_SECONDS
- * (unmeasured load on each server first, default 3), BENCH_USERS (default
+ * (unmeasured load on each server first, default 5), BENCH_USERS (default
  * 10,000), BENCH_ONLY_SINGLE (stop after the single-check rounds), BENCH_PROFILE_DIR (write the
  * server's CPU profile there), BENCH_NODE_FLAGS (extra node flags for the server, e.g. GC settings).
  */
@@ -74,7 +74,7 @@ try {
   const roundCount = process.env['BENCH_SKIP_SINGLE'] ? 0 : Number(process.env['BENCH_ROUNDS'] ?? 3);
   // Warm-up, not measured, for both servers alike: the first seconds of load are spent compiling
   // the hot code, which is not what either server costs when it runs.
-  const warmUpSeconds = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
+  const warmUpSeconds = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);
   if (roundCount > 0 && warmUpSeconds > 0) {
     await autocannon({ url: stockUrl, method: 'POST', headers: stockHeaders, body: single, connections: CONNECTIONS, duration: warmUpSeconds });
     await autocannon({ url: wardenUrl, method: 'POST', headers: wardenHeaders, body: single, connections: CONNECTIONS, duration: warmUpSeconds });
