@@ -10,6 +10,7 @@ import { ClientAddress } from './client-address.js';
 import { handleSignInPage, sameOrigin, sessionCookieOf } from './sign-in-page.js';
 import { anonymousContext } from './yoga.js';
 import { accessLogOf, type Logger } from './logger.js';
+import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './yoga.js';
 import type { CompiledOperations } from './compiled-operations.js';
 
@@ -86,6 +87,26 @@ function parseParams(body: Buffer): OperationParams | undefined {
 
 
 
+/** One access log line for a request, with the time since it started (a function, not a closure per request). */
+function logRequest(accessLog: AccessLog, request: IncomingMessage, requestId: string, path: string, started: number, status: number, accessKeyId?: string): void {
+  accessLog.request({ requestId, method: request.method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, accessKeyId });
+}
+
+/**
+ * The request's full URL, built only where yoga.fetch needs one (GraphiQL, and anything off the
+ * fast path), not for every signed POST; a request line or Host that cannot make one is answered
+ * 400 here, and undefined returned.
+ */
+function urlOrRefused(request: IncomingMessage, response: ServerResponse, accessLog: AccessLog, requestId: string, path: string, started: number): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+  } catch {
+    sendJson(response, 400, graphQLError('The request line or Host header is not valid.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
+    logRequest(accessLog, request, requestId, path, started, 400);
+    return undefined;
+  }
+}
+
 export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? (() => new Date());
   const accessLog = accessLogOf(options.logger);
@@ -105,8 +126,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const queryIndex = rawUrl.indexOf('?');
     const path = queryIndex < 0 ? rawUrl : rawUrl.slice(0, queryIndex);
     const query = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
-    const finish = (status: number, accessKeyId?: string) =>
-      accessLog.request({ requestId, method: request.method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, accessKeyId });
 
     if (path === '/health') {
       sendJson(response, 200, { status: 'ok' });
@@ -114,34 +133,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (path.startsWith('/signin/') || path === '/signin') {
       const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: clientAddress.of(request), maxBodyBytes: Math.min(options.maxBodyBytes, 16_384) });
-      finish(status);
+      logRequest(accessLog, request, requestId, path, started, status);
       return;
     }
     if (path !== '/graphql') {
       sendJson(response, 404, graphQLError('Not found: the API is at /graphql.', 'NOT_FOUND'));
-      finish(404);
+      logRequest(accessLog, request, requestId, path, started, 404);
       return;
     }
-    // The full URL is built only where yoga.fetch needs one (GraphiQL, and anything off the fast
-    // path), not for every signed POST; a request line or Host that cannot make one is refused there.
-    const fullUrl = (): URL | undefined => {
-      try {
-        return new URL(rawUrl, `http://${request.headers.host ?? 'localhost'}`);
-      } catch {
-        sendJson(response, 400, graphQLError('The request line or Host header is not valid.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
-        finish(400);
-        return undefined;
-      }
-    };
     // A browser asking for the page gets GraphiQL; its requests must still be signed to run.
     if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
-      const url = fullUrl();
+      const url = urlOrRefused(request, response, accessLog, requestId, path, started);
       if (!url) return;
       if (!url.searchParams.has('query')) {
         const page = await options.yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
         response.writeHead(page.status, Object.fromEntries(page.headers));
         response.end(Buffer.from(await page.arrayBuffer()));
-        finish(page.status);
+        logRequest(accessLog, request, requestId, path, started, page.status);
         return;
       }
     }
@@ -152,7 +160,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
       sendJson(response, 413, graphQLError(`The request body exceeds ${options.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
-      finish(413);
+      logRequest(accessLog, request, requestId, path, started, 413);
       return;
     }
 
@@ -187,7 +195,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
-      finish(401);
+      logRequest(accessLog, request, requestId, path, started, 401);
       return;
     }
 
@@ -200,7 +208,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       // operation a second time.
       if (result && !(Symbol.asyncIterator in result)) sendResult(response, 200, result, requestId);
       else sendJson(response, 400, graphQLError('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
-      finish(response.statusCode, accessKeyId);
+      logRequest(accessLog, request, requestId, path, started, response.statusCode, accessKeyId);
       return;
     }
 
@@ -209,7 +217,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) headers.set(name, value.join(', '));
     }
-    const url = fullUrl();
+    const url = urlOrRefused(request, response, accessLog, requestId, path, started);
     if (!url) return;
     const result = await options.yoga.fetch(
       url,
@@ -224,6 +232,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
     responseHeaders['content-length'] = String(payload.length);
     response.writeHead(result.status, responseHeaders);
     response.end(payload);
-    finish(result.status, accessKeyId);
+    logRequest(accessLog, request, requestId, path, started, result.status, accessKeyId);
   }
 }

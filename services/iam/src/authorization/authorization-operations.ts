@@ -63,14 +63,15 @@ export class AuthorizationOperations {
   /** Many checks in one call, all for principals of one account. */
   async authorizeMany(caller: Caller, requests: readonly AuthorizeRequest[]): Promise<AuthorizeAnswer[]> {
     if (requests.length === 0) return [];
-    const targetAccount = accountOfPrincipals(requests);
     const now = this.core.clock.now();
     // The hot path: principals of the caller's own account, answered from policy sets compiled at
-    // the account epoch authentication read (committed state), with no database round trip.
-    if (targetAccount === caller.accountId && caller.accountEpoch !== undefined) {
+    // the account epoch authentication read (committed state), with no database round trip. A
+    // principal found there is one of the caller's account's, so no ARN needs parsing first.
+    if (caller.accountEpoch !== undefined) {
       const answers = this.answerFromCache(caller, requests, caller.accountEpoch, now);
       if (answers) return answers;
     }
+    const targetAccount = accountOfPrincipals(requests);
     await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const epoch = await this.core.changeEpoch(trx, targetAccount);
@@ -83,9 +84,19 @@ export class AuthorizationOperations {
     });
   }
 
-  /** Every answer from the cache, or `undefined` when anything needed is not cached at this epoch. */
+  /**
+   * Every answer from the cache, or `undefined` when anything needed is not cached at this epoch:
+   * every principal must be a compiled principal of the caller's own account (looked up first, so
+   * that a batch the slow path would refuse as invalid goes there), and so must a non-root caller.
+   */
   private answerFromCache(caller: Caller, requests: readonly AuthorizeRequest[], epoch: string, now: Date): AuthorizeAnswer[] | undefined {
     const authorizer = this.core.authorizer;
+    const principals: CompiledPrincipal[] = [];
+    for (const request of requests) {
+      const compiled = authorizer.cachedByArn(caller.accountId, request.principal, epoch);
+      if (!compiled) return undefined;
+      principals.push(compiled);
+    }
     if (caller.kind !== 'root') {
       const own = caller.userId === undefined ? undefined : authorizer.cachedById(caller.accountId, 'user', caller.userId, epoch);
       if (!own) return undefined;
@@ -94,11 +105,7 @@ export class AuthorizationOperations {
       }
     }
     const answers: AuthorizeAnswer[] = [];
-    for (const request of requests) {
-      const compiled = authorizer.cachedByArn(caller.accountId, request.principal, epoch);
-      if (!compiled) return undefined;
-      answers.push(answer(compiled, request, now));
-    }
+    for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
     this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
     return answers;
   }

@@ -25,15 +25,14 @@ const MAX_CACHED = 10_000;
 
 export class Authorizer {
   private readonly cache = new Map<string, CompiledPrincipal>();
-  private readonly byArn = new Map<string, { readonly epoch: string; readonly key: string }>();
+  /** The same compiled principals by account and ARN (at one epoch an ARN names one principal). */
+  private readonly byArn = new Map<string, CompiledPrincipal>();
 
   constructor(private readonly partition: string) {}
 
   /** A compiled principal still current at `epoch`, found by ARN, without touching the database. */
   cachedByArn(accountId: string, arn: string, epoch: string): CompiledPrincipal | undefined {
-    const entry = this.byArn.get(`${accountId}|${arn}`);
-    if (!entry || entry.epoch !== epoch) return undefined;
-    const compiled = this.cache.get(entry.key);
+    const compiled = this.byArn.get(`${accountId}|${arn}`);
     return compiled && compiled.epoch === epoch ? compiled : undefined;
   }
 
@@ -53,7 +52,7 @@ export class Authorizer {
     const policies = await loadPrincipalPolicies(db, principal);
     const entry = this.remember(key, epoch, principal, compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary }), principalContext(principal));
     if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
-    this.byArn.set(`${principal.accountId}|${principal.arn}`, { epoch, key });
+    this.byArn.set(`${principal.accountId}|${principal.arn}`, entry);
     return entry;
   }
 
