@@ -13,6 +13,7 @@ import { accessLogOf, type Logger } from './logger.js';
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './yoga.js';
 import type { CompiledOperations } from './compiled-operations.js';
+import { AnswerCoalescer } from './answer-coalescer.js';
 
 /**
  * HTTP in front of GraphQL: `/graphql` (POST, or GET for GraphiQL in a browser) and `/health`. The
@@ -111,6 +112,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? (() => new Date());
   const accessLog = accessLogOf(options.logger);
   const clientAddress = options.clientAddress ?? new ClientAddress();
+  const answers = new AnswerCoalescer();
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
@@ -121,6 +123,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
+    const arrivedIn = answers.arrived();
     const requestId = randomUUID();
     const rawUrl = request.url ?? '/';
     const queryIndex = rawUrl.indexOf('?');
@@ -206,9 +209,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const result = (await options.operations?.run(params, context)) ?? (await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context));
       // Executed: whatever came back is the answer. Falling through to yoga.fetch would run the
       // operation a second time.
-      if (result && !(Symbol.asyncIterator in result)) sendResult(response, 200, result, requestId);
-      else sendJson(response, 400, graphQLError('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
-      logRequest(accessLog, request, requestId, path, started, response.statusCode, accessKeyId);
+      if (result && !(Symbol.asyncIterator in result)) {
+        answers.answer(arrivedIn, () => {
+          try {
+            sendResult(response, 200, result, requestId);
+          } catch (error) {
+            // As the request handler's own catch would, for an answer written later than it ran.
+            options.logger.error({ err: error }, 'request failed');
+            if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+            else response.destroy();
+            return;
+          }
+          logRequest(accessLog, request, requestId, path, started, 200, accessKeyId);
+        });
+        return;
+      }
+      sendJson(response, 400, graphQLError('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
+      logRequest(accessLog, request, requestId, path, started, 400, accessKeyId);
       return;
     }
 
