@@ -86,6 +86,23 @@ describe('the compiled-operation path answers as yoga does', () => {
     expect(operations.isCompiled(JSON.parse(text))).toBe(true);
   });
 
+  it('a document with several operations answers the one named, whichever was asked first, on either path', async () => {
+    const cases = [
+      { client: () => compiled, extensions: undefined, label: 'compiled path' },
+      { client: () => compiled, extensions: { trace: true }, label: 'yoga, behind the compiled path' },
+      { client: () => plain, extensions: undefined, label: 'yoga alone' },
+    ];
+    for (const { client, extensions, label } of cases) {
+      // A comment makes each case's text its own, so no case reuses another's parsed document.
+      const query = `query A { callerIdentity { arn } } query B { users { edges { node { userName } } } } # ${label}`;
+      const ask = (operationName: string) => client().send(JSON.stringify({ query, operationName, ...(extensions ? { extensions } : {}) }));
+      const second = (await ask('B')).body.data;
+      const first = (await ask('A')).body.data;
+      expect(Object.keys(second ?? {}), label).toEqual(['users']);
+      expect(Object.keys(first ?? {}), label).toEqual(['callerIdentity']);
+    }
+  });
+
   it('a mutation that lands answers alike on both paths', async () => {
     const create = (name: string) => JSON.stringify({ query: 'mutation($n: String!) { createUser(input: { userName: $n, path: "/same/" }) { __typename ... on CreateUserSuccess { data { userName path } } } }', variables: { n: name } });
     const fromCompiled = await compiled.send(create('twin'));

@@ -13,6 +13,9 @@
  * microseconds under load and none when idle.
  */
 export class AnswerCoalescer {
+  /** `onError` hears of a deferred write that threw; the iteration's other answers are still written. */
+  constructor(private readonly onError: (error: unknown) => void) {}
+
   #iteration = 0;
   #scheduled = false;
   #pending: (() => void)[] = [];
@@ -27,7 +30,7 @@ export class AnswerCoalescer {
     return this.#iteration;
   }
 
-  /** Writes now, or at the end of the iteration when the request was read in this one. `write` must not throw. */
+  /** Writes now, or at the end of the iteration when the request was read in this one. */
   answer(arrivedIn: number, write: () => void): void {
     if (arrivedIn !== this.#iteration || !this.#scheduled) write();
     else this.#pending.push(write);
@@ -38,6 +41,12 @@ export class AnswerCoalescer {
     this.#iteration++;
     const pending = this.#pending;
     this.#pending = [];
-    for (const write of pending) write();
+    for (const write of pending) {
+      try {
+        write();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
   }
 }

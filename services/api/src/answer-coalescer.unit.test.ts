@@ -5,7 +5,7 @@ const endOfIteration = () => new Promise<void>((resolve) => setImmediate(resolve
 
 describe('AnswerCoalescer', () => {
   it('writes the answers of requests read in this iteration together, in order, at its end', async () => {
-    const answers = new AnswerCoalescer();
+    const answers = new AnswerCoalescer(() => undefined);
     const written: string[] = [];
     const a = answers.arrived();
     const b = answers.arrived();
@@ -17,7 +17,7 @@ describe('AnswerCoalescer', () => {
   });
 
   it('writes at once an answer whose request was read in an earlier iteration (it waited for I/O)', async () => {
-    const answers = new AnswerCoalescer();
+    const answers = new AnswerCoalescer(() => undefined);
     const written: string[] = [];
     const early = answers.arrived();
     await endOfIteration();
@@ -25,8 +25,22 @@ describe('AnswerCoalescer', () => {
     expect(written).toEqual(['early']);
   });
 
+  it('writes the iteration\'s other answers when one throws, and reports the error', async () => {
+    const errors: unknown[] = [];
+    const answers = new AnswerCoalescer((error) => errors.push(error));
+    const written: string[] = [];
+    const arrived = answers.arrived();
+    answers.answer(arrived, () => {
+      throw new Error('disk full');
+    });
+    answers.answer(arrived, () => written.push('second'));
+    await endOfIteration();
+    expect(written).toEqual(['second']);
+    expect(errors).toEqual([new Error('disk full')]);
+  });
+
   it('defers within each iteration, iteration after iteration', async () => {
-    const answers = new AnswerCoalescer();
+    const answers = new AnswerCoalescer(() => undefined);
     const written: number[] = [];
     for (let round = 0; round < 3; round++) {
       const arrived = answers.arrived();

@@ -31,6 +31,13 @@ export interface CompiledOperationsOptions {
   readonly capacity?: number;
 }
 
+/**
+ * Longer operations are left to yoga: the cache is bounded by entries, and each entry keeps its
+ * text, so the bound on memory is this times the capacity (an anonymous sign-in can send any text
+ * the body limit allows). Warden's own operations are a few hundred characters.
+ */
+export const MAX_COMPILED_QUERY_LENGTH = 8192;
+
 /** Yoga refuses any other request parameter (useCheckGraphQLQueryParams); so does this path, by leaving it to yoga. */
 const KNOWN_PARAMETERS = new Set(['query', 'variables', 'operationName', 'extensions']);
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -85,6 +92,7 @@ export class CompiledOperations<Context> {
 
   /** Whether the request's parameters are ones this path takes (whatever its operation). */
   #takes(params: OperationParams): boolean {
+    if (params.query.length > MAX_COMPILED_QUERY_LENGTH) return false;
     for (const name in params) if (!KNOWN_PARAMETERS.has(name)) return false;
     // Extensions can ask for things (persisted operations, say) that only yoga's plugins would honour.
     return !(params.extensions && Object.keys(params.extensions).length > 0);

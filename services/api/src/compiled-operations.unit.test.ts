@@ -82,6 +82,7 @@ describe('CompiledOperations', () => {
     ['an operation name that is not a GraphQL name', { query: 'query A { hello(name: "a") }', operationName: 'A\n{ x }' }],
     ['a request parameter yoga would refuse', { query: '{ hello(name: "a") }', documentId: 'x' }],
     ['extensions (persisted operations, say)', { query: '{ hello(name: "a") }', extensions: { persistedQuery: { version: 1 } } }],
+    ['an operation longer than it keeps', { query: `{ hello(name: "a") }${' '.repeat(8192)}` }],
   ])('leaves %s to yoga without running anything', (_label, params) => {
     const { operations, calls, context } = fixture();
     // Twice: the second answer comes from the remembered refusal.

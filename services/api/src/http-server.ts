@@ -112,7 +112,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const now = options.now ?? (() => new Date());
   const accessLog = accessLogOf(options.logger);
   const clientAddress = options.clientAddress ?? new ClientAddress();
-  const answers = new AnswerCoalescer();
+  const answers = new AnswerCoalescer((error) => {
+    try {
+      options.logger.error({ err: error }, 'request failed');
+    } catch {
+      // The log itself failed (its destination, say): there is nowhere left to report it.
+    }
+  });
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
@@ -213,14 +219,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
         answers.answer(arrivedIn, () => {
           try {
             sendResult(response, 200, result, requestId);
+            logRequest(accessLog, request, requestId, path, started, 200, accessKeyId);
           } catch (error) {
-            // As the request handler's own catch would, for an answer written later than it ran.
-            options.logger.error({ err: error }, 'request failed');
+            // As the request handler's own catch would, for an answer written after it returned;
+            // the coalescer reports the error.
             if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
             else response.destroy();
-            return;
+            throw error;
           }
-          logRequest(accessLog, request, requestId, path, started, 200, accessKeyId);
         });
         return;
       }

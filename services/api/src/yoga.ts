@@ -1,5 +1,5 @@
 import { type Caller, IamError, type IamService } from '@warden/iam';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { type GraphQLContext, schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -68,7 +68,10 @@ export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
     cors: false,
     graphiql: { title: 'Warden', defaultQuery: '{ callerIdentity { account arn } }' },
     // Operations are compiled once (graphql-jit) and then executed without re-walking the schema.
-    plugins: [addWardenRules, useGraphQlJit()],
+    // Only documents with one operation: the plugin caches what it compiled by document, whatever
+    // operation was asked for, so a document with several would run the first one compiled for
+    // every later request (graphql-js's own execution selects the operation each time).
+    plugins: [addWardenRules, useGraphQlJit({}, { enableIf: ({ document }) => document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1 })],
   });
 }
 
