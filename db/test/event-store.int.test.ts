@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
-import { DRIVERS, randomAccountId } from './test-databases.js';
+import { DRIVERS, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
 
 /** A promise and what settles it: one transaction is held open while another acts. */
 function signal(): { promise: Promise<void>; fire: () => void } {
@@ -133,10 +133,9 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
   });
 });
 
-describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free reading on Postgres', () => {
+describe.skipIf(!HAS_POSTGRES)('gap-free reading on Postgres', () => {
   it('a transaction that takes its position early and commits late is still read by a consumer past it', async () => {
-    const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
-    try {
+    await withDriver('postgres', async (wardenDb) => {
       const account = randomAccountId();
       const slowMayCommit = signal();
       const slowHasAppended = signal();
@@ -156,16 +155,13 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('gap-free
       await slow;
       const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
       expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
-    } finally {
-      await wardenDb.close();
-    }
+    });
   });
 });
 
-describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the append statement on Postgres', () => {
+describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
   it('takes its uniqueness keys\' locks before it draws a position, so holders of one key commit in position order', async () => {
-    const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
-    try {
+    await withDriver('postgres', async (wardenDb) => {
       const account = randomAccountId();
       const holderMayAppend = signal();
       const holderHasLocked = signal();
@@ -186,14 +182,11 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the appe
       const [first] = await holder;
       const [second] = await waiter;
       expect(BigInt(second!.globalPosition)).toBeGreaterThan(BigInt(first!.globalPosition));
-    } finally {
-      await wardenDb.close();
-    }
+    });
   });
 
   it('appends on a bare connection whose role row-level security applies to, and reports a gap with the real version', async () => {
-    const wardenDb = await DRIVERS.find((driver) => driver.name === 'postgres')!.open();
-    try {
+    await withDriver('postgres', async (wardenDb) => {
       const account = randomAccountId();
       await wardenDb.db.connection().execute(async (connection) => {
         // The whole session as warden_app (no BYPASSRLS, not the owner): each bare append must bind itself.
@@ -214,9 +207,7 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the appe
       });
       const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE account_id = ${account}`.execute(wardenDb.db);
       expect(stored.rows[0]!.n).toBe(2);
-    } finally {
-      await wardenDb.close();
-    }
+    });
   });
 
   it('is prepared once per connection and then planned no more', async () => {
@@ -240,8 +231,7 @@ describe.skipIf(!DRIVERS.some((driver) => driver.name === 'postgres'))('the appe
 
 describe('the append statement on the embedded database', () => {
   it('is prepared once per session, and an error (a stale writer, a bad binding) leaves the session usable', async () => {
-    const wardenDb = await DRIVERS.find((driver) => driver.name === 'pglite')!.open();
-    try {
+    await withDriver('pglite', async (wardenDb) => {
       const account = randomAccountId();
       const bare = (expectedVersion: number, types = ['UserTagged']) =>
         appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/LITE', expectedVersion, events: types.map((type) => ({ type, data: { type } })), metadata, occurredAt: at });
@@ -256,9 +246,7 @@ describe('the append statement on the embedded database', () => {
       const prepared = await sql<{ name: string; generic_plans: string }>`SELECT name, generic_plans::text FROM pg_prepared_statements ORDER BY name`.execute(wardenDb.db);
       expect(prepared.rows.map((row) => row.name)).toEqual(['warden_append_many', 'warden_append_one']);
       expect(Number(prepared.rows.find((row) => row.name === 'warden_append_one')!.generic_plans)).toBeGreaterThan(0);
-    } finally {
-      await wardenDb.close();
-    }
+    });
   });
 
   it('refuses a prepared statement on a closed instance at once, as PGlite refuses any other', async () => {

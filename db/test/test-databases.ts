@@ -45,3 +45,18 @@ export const DRIVERS: readonly DriverUnderTest[] = [
 export function randomAccountId(): string {
   return String(randomInt(100_000_000_000, 999_999_999_999));
 }
+
+/** Whether the real Postgres is under test (DATABASE_URL set). */
+export const HAS_POSTGRES = DRIVERS.some((driver) => driver.name === 'postgres');
+
+/** Runs `work` on a freshly opened database of the named driver, and closes it whatever happens. */
+export async function withDriver<T>(name: DriverUnderTest['name'], work: (wardenDb: WardenDb) => Promise<T>): Promise<T> {
+  const driver = DRIVERS.find((candidate) => candidate.name === name);
+  if (!driver) throw new Error(`the ${name} driver is not under test`);
+  const wardenDb = await driver.open();
+  try {
+    return await work(wardenDb);
+  } finally {
+    await wardenDb.close();
+  }
+}
