@@ -109,12 +109,7 @@ export class CompiledOperations<Context> {
     return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
-  /** The last unnamed operation run: most traffic repeats one query, and comparing texts costs less than hashing one. */
-  #last: { readonly query: string; readonly compiled: CompiledQuery } | undefined;
-
   #compiled(params: OperationParams): CompiledQuery | undefined {
-    const last = this.#last;
-    if (last !== undefined && params.query === last.query && (params.operationName ?? '') === '' && this.#takes(params)) return last.compiled;
     const slot = this.#slotOf(params);
     if (slot === undefined) return undefined;
     let compiled = slot.cache.get(slot.key);
@@ -122,7 +117,6 @@ export class CompiledOperations<Context> {
       compiled = this.#compile(params.query, params.operationName || undefined) ?? null;
       slot.cache.set(slot.key, compiled);
     }
-    if (compiled !== null && slot.cache === this.#unnamed) this.#last = { query: params.query, compiled };
     return compiled ?? undefined;
   }
 

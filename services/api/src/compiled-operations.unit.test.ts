@@ -126,7 +126,7 @@ describe('CompiledOperations', () => {
     expect(expected.errors?.[0]?.extensions).toEqual({ code: 'AccessDenied' });
   });
 
-  it('keeps at most its capacity of operations, dropping the least recently used', async () => {
+  it('keeps about its capacity of operations, dropping those not used lately', async () => {
     const { operations, validations, context } = fixture(2);
     const a = { query: '{ hello(name: "a") }' };
     const b = { query: '{ hello(name: "b") }' };

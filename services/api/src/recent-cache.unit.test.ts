@@ -33,6 +33,19 @@ describe('RecentCache', () => {
     }
   });
 
+  it('answers a repeated key from the last entry found, and follows a value set again under it', () => {
+    const cache = new RecentCache<string, number>(4);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    // The same text in another string object: equal keys, whatever the object.
+    expect(cache.get(['a'].join(''))).toBe(1);
+    cache.set('a', 3);
+    expect(cache.get('a')).toBe(3);
+    expect(cache.get('b')).toBe(2);
+    expect(cache.get('c')).toBeUndefined();
+  });
+
   it('refuses a capacity that cannot hold two generations', () => {
     expect(() => new RecentCache(1)).toThrow(RangeError);
     expect(() => new RecentCache(2.5)).toThrow(RangeError);

@@ -100,7 +100,6 @@ const SIGNATURE_LENGTH = 64;
  * parsed in full is remembered, and only the signature differs between it and a header that hits.
  */
 const PARSED_BY_PREFIX = new RecentCache<string, Omit<SigV4AuthParameters, 'signature'>>(1000);
-let lastPrefix: { readonly text: string; readonly parsed: Omit<SigV4AuthParameters, 'signature'> } | undefined;
 
 /**
  * Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
@@ -108,27 +107,17 @@ let lastPrefix: { readonly text: string; readonly parsed: Omit<SigV4AuthParamete
  */
 export function parseAuthorizationHeader(header: string): SigV4AuthParameters {
   const at = header.length - SIGNATURE_LENGTH - SIGNATURE_SEPARATOR.length;
-  const sdkLayout = at > 0 && header.startsWith(SIGNATURE_SEPARATOR, at) && SIGNATURE.test(header.slice(at + SIGNATURE_SEPARATOR.length));
+  const prefix = at > 0 && header.startsWith(SIGNATURE_SEPARATOR, at) ? header.slice(0, at) : undefined;
+  const signature = prefix === undefined ? undefined : header.slice(at + SIGNATURE_SEPARATOR.length);
+  const sdkLayout = signature !== undefined && SIGNATURE.test(signature);
   if (sdkLayout) {
     // Same prefix, and a signature that is 64 hex digits (so no ',' to split on): the full parse
     // would find the same components, with this signature.
-    // The last prefix is compared in place first: most traffic comes from few clients.
-    let known: Omit<SigV4AuthParameters, 'signature'> | undefined;
-    if (lastPrefix !== undefined && lastPrefix.text.length === at && header.startsWith(lastPrefix.text)) known = lastPrefix.parsed;
-    else {
-      const prefix = header.slice(0, at);
-      known = PARSED_BY_PREFIX.get(prefix);
-      if (known !== undefined) lastPrefix = { text: prefix, parsed: known };
-    }
-    if (known !== undefined) return { credential: known.credential, signedHeaders: known.signedHeaders, signature: header.slice(at + SIGNATURE_SEPARATOR.length).toLowerCase() };
+    const known = PARSED_BY_PREFIX.get(prefix!);
+    if (known !== undefined) return { credential: known.credential, signedHeaders: known.signedHeaders, signature: signature.toLowerCase() };
   }
   const parsed = parseFullAuthorizationHeader(header);
-  if (sdkLayout) {
-    const prefix = header.slice(0, at);
-    const remembered = { credential: Object.freeze(parsed.credential), signedHeaders: Object.freeze(parsed.signedHeaders) };
-    PARSED_BY_PREFIX.set(prefix, remembered);
-    lastPrefix = { text: prefix, parsed: remembered };
-  }
+  if (sdkLayout) PARSED_BY_PREFIX.set(prefix!, { credential: Object.freeze(parsed.credential), signedHeaders: Object.freeze(parsed.signedHeaders) });
   return parsed;
 }
 
