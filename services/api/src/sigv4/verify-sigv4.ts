@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { equalInConstantTime } from '@warden/iam';
 import { formatAmzDate, parseAmzDate, parseDateHeader } from './amz-date.js';
 import { canonicalRequest, parseQuery, sha256Hex, stringToSign } from './canonical-request.js';
 import type { QueryParameter } from './canonical-request.js';
@@ -119,7 +120,7 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
     .update(stringToSign(context.amzDate, auth.credential.scope, canonical))
     .digest('hex');
   // Both are lower-case hex (the parsers lower-case the signature): compared as text, in constant time.
-  if (!equalHexInConstantTime(auth.signature, expected)) {
+  if (!equalInConstantTime(auth.signature, expected)) {
     throw new SigV4Error('SIGNATURE_MISMATCH', SIGNATURE_MISMATCH_MESSAGE);
   }
   // Only a caller who holds the secret learns that the key is inactive.
@@ -142,18 +143,6 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
     securityToken: context.securityToken,
     signedHeaders: auth.signedHeaders,
   };
-}
-
-/**
- * Whether two strings are equal, in time that depends only on their lengths: every character is
- * compared whatever the first difference. For signatures, which are not secret once sent but
- * must not be guessable a character at a time.
- */
-function equalHexInConstantTime(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 /** Request headers keyed by lower-case name. */
