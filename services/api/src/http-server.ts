@@ -42,19 +42,16 @@ export interface HttpServerOptions {
  */
 const FAST_PATH_REQUEST = new Request('http://warden.invalid/graphql', { method: 'POST' });
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
 }
 
-/** sendJson for the answer to an operation: the same headers, without merging a header object per request. */
-function sendResult(response: ServerResponse, status: number, body: unknown, requestId: string): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId });
-  response.end(text);
+/** The answer to a request that failed unexpectedly: a 500 while nothing is sent yet, else the connection cut. */
+function answerUnexpectedError(response: ServerResponse): void {
+  if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+  else response.destroy();
 }
 
 function graphQLError(message: string, code: string, extra: Record<string, unknown> = {}) {
@@ -122,8 +119,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
-      else response.destroy();
+      answerUnexpectedError(response);
     });
   });
 
@@ -218,13 +214,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (result && !(Symbol.asyncIterator in result)) {
         answers.answer(arrivedIn, () => {
           try {
-            sendResult(response, 200, result, requestId);
+            sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
             logRequest(accessLog, request, requestId, path, started, 200, accessKeyId);
           } catch (error) {
             // As the request handler's own catch would, for an answer written after it returned;
             // the coalescer reports the error.
-            if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
-            else response.destroy();
+            answerUnexpectedError(response);
             throw error;
           }
         });

@@ -43,14 +43,17 @@ const addWardenRules: Plugin<ServerContext> = {
 /** What a client sees in place of an unexpected error. */
 export const MASKED_ERROR_MESSAGE = 'Unexpected error.';
 
+/** Duck-typed: graphql's CommonJS and ESM builds each have their own GraphQLError class. */
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return typeof value === 'object' && value !== null && (value as Error).name === 'GraphQLError';
+}
+
 /**
  * Error masking, shared by yoga and the compiled-operation path: expected IAM failures outside a
  * result union (a list field, a nested field) keep their message and code; errors of the request
  * itself (syntax, validation, variables) are for the client to see; anything else is masked.
  */
 export function maskError(error: unknown, message: string = MASKED_ERROR_MESSAGE): GraphQLError {
-  // Duck-typed: graphql's CommonJS and ESM builds each have their own GraphQLError class.
-  const isGraphQLError = (value: unknown): value is GraphQLError => typeof value === 'object' && value !== null && (value as Error).name === 'GraphQLError';
   const original = isGraphQLError(error) ? error.originalError : error;
   if (original instanceof IamError) return new GraphQLError(original.message, { extensions: { code: original.code } });
   if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
@@ -77,5 +80,5 @@ export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
 
 /** The compiled-operation path, with the same schema, rules and masking as createWardenYoga. */
 export function createCompiledOperations(): CompiledOperations<ServerContext> {
-  return new CompiledOperations<ServerContext>({ schema, rules: WARDEN_VALIDATION_RULES, maskError: (error) => maskError(error) });
+  return new CompiledOperations<ServerContext>({ schema, rules: WARDEN_VALIDATION_RULES, maskError });
 }

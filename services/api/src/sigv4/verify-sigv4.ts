@@ -158,22 +158,28 @@ const NONE_REPEATED: ReadonlySet<string> = new Set();
 function collectHeaders(raw: SignedRequest['headers']): CollectedHeaders {
   // Nearly every request has one string per name: those go straight in, with no list per header.
   const values = new Map<string, string>();
-  let lists: Map<string, string[]> | undefined;
   for (const name in raw) {
     const value = raw[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    const earlier = lists?.get(lower) ?? (values.has(lower) ? [values.get(lower)!] : undefined);
-    if (earlier === undefined && typeof value === 'string') {
-      values.set(lower, value);
-      continue;
-    }
-    const list = earlier === undefined ? [] : earlier;
+    if (typeof value !== 'string' || values.has(lower)) return collectRepeatedHeaders(raw);
+    values.set(lower, value);
+  }
+  return { values, repeated: NONE_REPEATED };
+}
+
+/** The general case: a name given more than once, or with a list of values. */
+function collectRepeatedHeaders(raw: SignedRequest['headers']): CollectedHeaders {
+  const lists = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const list = lists.get(lower) ?? [];
     if (typeof value === 'string') list.push(value);
     else list.push(...value);
-    (lists ??= new Map()).set(lower, list);
+    lists.set(lower, list);
   }
-  if (lists === undefined) return { values, repeated: NONE_REPEATED };
+  const values = new Map<string, string>();
   const repeated = new Set<string>();
   for (const [name, list] of lists) {
     values.set(name, list.length === 1 ? (list[0] ?? '') : list.map((v) => v.trim()).join(','));

@@ -100,7 +100,7 @@ export class AuthorizationOperations {
     if (caller.kind !== 'root') {
       const own = caller.userId === undefined ? undefined : authorizer.cachedById(caller.accountId, 'user', caller.userId, epoch);
       if (!own) return undefined;
-      for (const principal of requests.length === 1 ? [requests[0]!.principal] : new Set(requests.map((request) => request.principal))) {
+      for (const principal of new Set(requests.map((request) => request.principal))) {
         Authorizer.require(authorizer.decide(own, caller, 'iam:SimulatePrincipalPolicy', principal, now), caller.arn, 'iam:SimulatePrincipalPolicy', principal);
       }
     }
@@ -161,10 +161,8 @@ export class AuthorizationOperations {
   }
 }
 
-/** The one account whose principals the requests ask about (a single request, the common case, parses once). */
+/** The one account whose principals the requests ask about. */
 function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
-  const single = requests.length === 1 ? parsePrincipalArn(requests[0]!.principal)?.account : undefined;
-  if (single !== undefined) return single;
   // A batch usually names few principals: parse each once.
   const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
   if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
