@@ -850,10 +850,14 @@ describe('SigningKeyCache', () => {
   });
 
   it('answers the same key-material object from its own entry, and follows a change of scope or secret', () => {
-    const cache = new SigningKeyCache(10);
+    // Room for one fingerprint entry only: after another secret's key evicts it, the same Buffer
+    // can come back only from the material's own entry.
+    const cache = new SigningKeyCache(1);
     const material = { secretAccessKey: 'secret-a' };
     const first = cache.get(material, '20261128', 'us-east-1', 'warden');
+    cache.get({ secretAccessKey: 'secret-z' }, '20261128', 'us-east-1', 'warden');
     expect(cache.get(material, '20261128', 'us-east-1', 'warden')).toBe(first);
+    expect(cache.get({ secretAccessKey: 'secret-a' }, '20261128', 'us-east-1', 'warden')).not.toBe(first);
     // Another day: another key, for the same object.
     expect(cache.get(material, '20261129', 'us-east-1', 'warden').equals(deriveSigningKey('secret-a', '20261129', 'us-east-1', 'warden'))).toBe(true);
     const changed = material as { secretAccessKey: string };
