@@ -27,12 +27,15 @@ export const REDACTED_PATHS = [
 
 const accessLogs = new WeakMap<Logger, AccessLog>();
 
+/** The `service` field of every line. */
+const SERVICE = 'warden';
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const target = destination ?? pino.destination({ dest: 1, sync: true });
-  const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'warden' } }, target as never);
+  const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: SERVICE } }, target as never);
   // The same destination, written the same way (synchronously): lines of the two never interleave,
   // and none waits in a buffer that a crash would lose. Writing asynchronously measured no faster.
-  accessLogs.set(logger, accessLogTo(logger, target as { write(line: string): unknown }, 'warden'));
+  accessLogs.set(logger, accessLogTo(logger, target as { write(line: string): unknown }, SERVICE));
   return logger;
 }
 

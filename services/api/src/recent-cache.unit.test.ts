@@ -20,6 +20,8 @@ describe('RecentCache', () => {
     cache.set('hot', 'kept');
     for (let i = 0; i < 50; i++) {
       cache.set(`cold${i}`, 'x');
+      // Another key found in between, so that 'hot' is not the last entry found: it comes from the generations.
+      expect(cache.get(`cold${i}`)).toBe('x');
       // Used at least once per half-capacity insertions: always found.
       expect(cache.get('hot')).toBe('kept');
     }
