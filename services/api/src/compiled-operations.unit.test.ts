@@ -135,6 +135,7 @@ describe('CompiledOperations', () => {
     await operations.run(b, context);
     await operations.run(a, context); // a is now the most recent
     await operations.run(c, context); // evicts b
+    await operations.run(c, context); // c is now the last found, so a must come from the cache's generations
     expect(validations()).toBe(3);
     await operations.run(a, context);
     expect(validations()).toBe(3);
