@@ -12,4 +12,4 @@ export {
 } from './iam-names.js';
 export { DEFAULT_QUOTAS, QUOTA_ADJUSTABLE, withQuotaOverrides, type QuotaName, type Quotas } from './quotas.js';
 export type { CheckResult } from './rules.js';
-export { TAG_LIMITS, checkTags, type CheckTagsOptions, type Tag } from './tags.js';
+export { TAG_LIMITS, checkTagKeys, checkTags, tagKeysThatRemove, tagsThatChange, type CheckTagsOptions, type Tag } from './tags.js';

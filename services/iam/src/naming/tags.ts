@@ -4,6 +4,8 @@ import { characterCount, checkCharacters, checkLength, type CheckResult } from '
  * IAM tag rules. Sources, as of this writing:
  *   - IAM API Reference, `Tag` data type: `Key` 1–128 and `Value` 0–256 characters, both of
  *     pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]`; TagUser/TagRole `Tags`: at most 50 items.
+ *   - IAM API Reference, UntagUser/UntagRole (and every other Untag action): `TagKeys` is a list
+ *     of at most 50 keys, each 1–128 characters of the same pattern.
  *   - IAM User Guide, "IAM and AWS STS quotas": 50 tags per user, role, customer managed policy
  *     and other taggable IAM resources.
  *   - IAM User Guide, "Tagging IAM resources" (id_tags): "You cannot create a tag key or value
@@ -27,6 +29,7 @@ export interface CheckTagsOptions {
 
 export const TAG_LIMITS = Object.freeze({
   tagsPerEntity: 50,
+  keysPerUntag: 50,
   keyMin: 1,
   keyMax: 128,
   valueMin: 0,
@@ -37,9 +40,9 @@ export const TAG_LIMITS = Object.freeze({
 const TAG_CHARACTER = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]$/u;
 const TAG_CHARACTERS = 'letters, numbers, spaces and the characters _ . : / = + - @';
 
-function label(index: number, key: string): string {
+function label(index: number, key: string, list = 'Tags'): string {
   // Keys are not secret; show a short one to help find it, but never more than 40 characters.
-  return characterCount(key) <= 40 && [...key].every((c) => TAG_CHARACTER.test(c)) ? `Tags[${index}] (${JSON.stringify(key)})` : `Tags[${index}]`;
+  return characterCount(key) <= 40 && [...key].every((c) => TAG_CHARACTER.test(c)) ? `${list}[${index}] (${JSON.stringify(key)})` : `${list}[${index}]`;
 }
 
 function hasReservedPrefix(text: string): boolean {
@@ -87,4 +90,51 @@ export function checkTags(tags: readonly Tag[], existingCount = 0, options: Chec
     seen.set(identity, index);
   }
   return undefined;
+}
+
+/**
+ * Checks the keys of an untag request: AWS refuses the whole request when the list has more than
+ * 50 keys or any key breaks the `Tag` key rules (length and characters). A key the entity does not
+ * have is not an error; nor is one beginning with "aws:", which no entity can have.
+ */
+export function checkTagKeys(tagKeys: readonly string[]): CheckResult {
+  if (!Array.isArray(tagKeys)) return 'TagKeys must be a list of tag keys.';
+  if (tagKeys.length > TAG_LIMITS.keysPerUntag) {
+    return `TagKeys can list at most ${TAG_LIMITS.keysPerUntag} keys; it lists ${tagKeys.length}.`;
+  }
+  for (const [index, key] of tagKeys.entries()) {
+    if (typeof key !== 'string') return `TagKeys[${index}] must be a string.`;
+    const element = label(index, key, 'TagKeys');
+    const problem = checkLength(element, key, TAG_LIMITS.keyMin, TAG_LIMITS.keyMax) ?? checkCharacters(element, key, TAG_CHARACTER, TAG_CHARACTERS);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * The tags of a tag request that would change an entity whose keys are not case sensitive (users
+ * and roles): those whose key it lacks, or has with another value or another spelling (the new
+ * spelling replaces the old). Tagging with tags it already has changes nothing and records nothing.
+ */
+export function tagsThatChange(current: readonly Tag[], tags: readonly Tag[]): Tag[] {
+  const held = new Map(current.map((tag) => [tag.key.toLowerCase(), tag]));
+  return tags.filter((tag) => {
+    const existing = held.get(tag.key.toLowerCase());
+    return existing === undefined || existing.key !== tag.key || existing.value !== tag.value;
+  });
+}
+
+/**
+ * The keys of an untag request that name a tag the entity has (keys not case sensitive, as on users
+ * and roles), each tag once, in the request's spelling. Untagging a key it lacks changes nothing.
+ */
+export function tagKeysThatRemove(current: readonly Tag[], tagKeys: readonly string[]): string[] {
+  const held = new Set(current.map((tag) => tag.key.toLowerCase()));
+  const removed = new Set<string>();
+  return tagKeys.filter((key) => {
+    const identity = key.toLowerCase();
+    if (!held.has(identity) || removed.has(identity)) return false;
+    removed.add(identity);
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTags, type Tag } from './tags.js';
+import { checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from './tags.js';
 
 /*
  * Sources:
@@ -11,6 +11,8 @@ import { checkTags, type Tag } from './tags.js';
  *         that begins with the text aws:"; "Tag key values for IAM users and roles are not case
  *         sensitive … you cannot have separate Department and department tag keys"; for other IAM
  *         resource types tag keys are case sensitive.
+ *   [UNTAG] IAM API Reference, UntagUser / UntagRole: TagKeys, at most 50 items, each 1–128 of the
+ *         Tag key pattern.
  */
 
 const tag = (key: string, value = ''): Tag => ({ key, value });
@@ -131,6 +133,49 @@ describe('malformed input', () => {
 
   it('does not echo long or odd keys back', () => {
     expect(checkTags([tag('x'.repeat(41), 'v'.repeat(300))])).toBe('Tags[0] value must be at most 256 characters long; it is 300.');
+  });
+});
+
+describe('untag keys ([UNTAG])', () => {
+  it('accepts none and 50', () => {
+    expect(checkTagKeys([])).toBeUndefined();
+    expect(checkTagKeys(many(50).map((t) => t.key))).toBeUndefined();
+  });
+
+  it('rejects 51', () => {
+    expect(checkTagKeys(many(51).map((t) => t.key))).toBe('TagKeys can list at most 50 keys; it lists 51.');
+  });
+
+  it('holds each key to the Tag key rules, naming it by its place', () => {
+    expect(checkTagKeys(['team', ''])).toBe('TagKeys[1] ("") must be 1 to 128 characters long; it is empty.');
+    expect(checkTagKeys(['k'.repeat(128)])).toBeUndefined();
+    expect(checkTagKeys(['k'.repeat(129)])).toBe('TagKeys[0] must be 1 to 128 characters long; it is 129.');
+    expect(checkTagKeys(['a\u0000b'])).toMatch(/^TagKeys\[0\] may contain only .*; it contains U\+0000 at position 2\.$/);
+  });
+
+  it('does not refuse a key no entity can have', () => {
+    expect(checkTagKeys(['aws:createdBy'])).toBeUndefined();
+  });
+
+  it('rejects what is not a list of strings', () => {
+    expect(checkTagKeys('team' as unknown as string[])).toBe('TagKeys must be a list of tag keys.');
+    expect(checkTagKeys([7 as unknown as string])).toBe('TagKeys[0] must be a string.');
+  });
+});
+
+describe('what a tag request changes ([ID] keys not case sensitive)', () => {
+  const held = [tag('team', 'platform'), tag('Owner', 'ana')];
+
+  it('leaves out the tags the entity has, key spelling and value alike', () => {
+    expect(tagsThatChange(held, [tag('owner', 'ana'), tag('team', 'platform'), tag('env', '')])).toEqual([tag('owner', 'ana'), tag('env', '')]);
+    expect(tagsThatChange(held, [tag('Owner', 'bo'), tag('team', 'platform')])).toEqual([tag('Owner', 'bo')]);
+    expect(tagsThatChange(held, [tag('Owner', 'ana'), tag('team', 'platform')])).toEqual([]);
+  });
+
+  it('keeps the untag keys that name a tag the entity has, each tag once', () => {
+    expect(tagKeysThatRemove(held, ['OWNER', 'env', 'owner', 'team'])).toEqual(['OWNER', 'team']);
+    expect(tagKeysThatRemove(held, ['env'])).toEqual([]);
+    expect(tagKeysThatRemove([], ['team'])).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Decider } from '../decider.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
-import { checkDescription, checkMaxSessionDuration, checkPath, checkRoleName, checkTags, type Tag } from '../naming/index.js';
+import { checkDescription, checkMaxSessionDuration, checkPath, checkRoleName, checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
 import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
 import { evolveRole, INITIAL_ROLE_STATE, type RoleEvent, type RoleState } from './role.events.js';
@@ -78,11 +78,17 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       requireRole(state);
       const replaced = new Set(command.tags.map((tag) => tag.key.toLowerCase()));
       check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
-      return [{ type: 'RoleTagged', data: { tags: command.tags } }];
+      // The event records what changed: tags the role already has, as they are, are left out.
+      const changed = tagsThatChange(state.tags, command.tags);
+      return changed.length === 0 ? [] : [{ type: 'RoleTagged', data: { tags: changed } }];
     }
-    case 'UntagRole':
+    case 'UntagRole': {
       requireRole(state);
-      return [{ type: 'RoleUntagged', data: { tagKeys: command.tagKeys } }];
+      // AWS refuses more than 50 keys (UntagRole's TagKeys) even when the role has none of them.
+      check(checkTagKeys(command.tagKeys));
+      const removed = tagKeysThatRemove(state.tags, command.tagKeys);
+      return removed.length === 0 ? [] : [{ type: 'RoleUntagged', data: { tagKeys: removed } }];
+    }
     case 'PutRolePermissionsBoundary':
       requireRole(state);
       return [{ type: 'RolePermissionsBoundaryPut', data: { policyArn: command.policyArn } }];

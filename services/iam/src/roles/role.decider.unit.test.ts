@@ -218,6 +218,23 @@ describe('TagRole', () => {
   it('refuses an invalid tag', () => {
     role().when({ type: 'TagRole', tags: [tag('')] }).thenThrows(InvalidInputError, /key must be 1 to 128 characters long/);
   });
+
+  it('appends nothing when the role already has exactly these tags', () => {
+    const state = role(tagged(tag('env', 'prod'), tag('team', 'ci')))
+      .when({ type: 'TagRole', tags: [tag('team', 'ci'), tag('env', 'prod')] })
+      .then([]);
+    expect(state.tags).toEqual([tag('env', 'prod'), tag('team', 'ci')]);
+  });
+
+  it('records only the tags that change: a new key, a new value, a new spelling of a key', () => {
+    role(tagged(tag('env', 'prod'), tag('team', 'ci'), tag('Owner', 'ana')))
+      .when({ type: 'TagRole', tags: [tag('env', 'prod'), tag('team', 'cd'), tag('owner', 'ana'), tag('tier', '1')] })
+      .then([tagged(tag('team', 'cd'), tag('owner', 'ana'), tag('tier', '1'))]);
+  });
+
+  it('still validates every tag of a request that would change nothing', () => {
+    role(tagged(tag('env', 'prod'))).when({ type: 'TagRole', tags: [tag('env', 'prod'), tag('aws:x')] }).thenThrows(InvalidInputError, /reserved for AWS/);
+  });
 });
 
 describe('UntagRole', () => {
@@ -225,6 +242,41 @@ describe('UntagRole', () => {
     const state = role(tagged(tag('Env', 'prod'), tag('team', 'ci')))
       .when({ type: 'UntagRole', tagKeys: ['ENV'] })
       .then([{ type: 'RoleUntagged', data: { tagKeys: ['ENV'] } }]);
+    expect(state.tags).toEqual([tag('team', 'ci')]);
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html — TagKeys: at most 50 items
+  it('removes 50 keys at once', () => {
+    const keys = tags(50).map((t) => t.key);
+    const state = role(tagged(...tags(50))).when({ type: 'UntagRole', tagKeys: keys }).then([{ type: 'RoleUntagged', data: { tagKeys: keys } }]);
+    expect(state.tags).toEqual([]);
+  });
+
+  it('refuses 51 keys, whether or not the role has them', () => {
+    const keys = tags(51).map((t) => t.key);
+    role(tagged(...tags(50))).when({ type: 'UntagRole', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+    role().when({ type: 'UntagRole', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html — each key 1–128 characters of [\p{L}\p{Z}\p{N}_.:/=+\-@]
+  it.each([
+    ['an empty key', '', /^TagKeys\[0\] \(""\) must be 1 to 128 characters long; it is empty\.$/],
+    ['a 129-character key', 'k'.repeat(129), /^TagKeys\[0\] must be 1 to 128 characters long; it is 129\.$/],
+    ['a key with a forbidden character', 'env\u0000', /^TagKeys\[0\] may contain only .*; it contains U\+0000 at position 4\.$/],
+  ])('refuses %s', (_why, key, message) => {
+    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: [key] }).thenThrows(InvalidInputError, message);
+  });
+
+  it('appends nothing when the role has none of the keys', () => {
+    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: ['team', 'owner'] }).then([]);
+    role().when({ type: 'UntagRole', tagKeys: ['env'] }).then([]);
+    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: [] }).then([]);
+  });
+
+  it('records only the keys the role has, each tag once', () => {
+    const state = role(tagged(tag('env', 'prod'), tag('team', 'ci')))
+      .when({ type: 'UntagRole', tagKeys: ['absent', 'Env', 'ENV'] })
+      .then([{ type: 'RoleUntagged', data: { tagKeys: ['Env'] } }]);
     expect(state.tags).toEqual([tag('team', 'ci')]);
   });
 });

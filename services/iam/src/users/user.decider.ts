@@ -1,7 +1,7 @@
 import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
-import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
+import { checkPath, checkTagKeys, checkTags, checkUserName, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
 import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
@@ -75,11 +75,17 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       requireUser(state);
       const replaced = new Set(command.tags.map((tag) => tag.key.toLowerCase()));
       check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
-      return [{ type: 'UserTagged', data: { tags: command.tags } }];
+      // The event records what changed: tags the user already has, as they are, are left out.
+      const changed = tagsThatChange(state.tags, command.tags);
+      return changed.length === 0 ? [] : [{ type: 'UserTagged', data: { tags: changed } }];
     }
-    case 'UntagUser':
+    case 'UntagUser': {
       requireUser(state);
-      return [{ type: 'UserUntagged', data: { tagKeys: command.tagKeys } }];
+      // AWS refuses more than 50 keys (UntagUser's TagKeys) even when the user has none of them.
+      check(checkTagKeys(command.tagKeys));
+      const removed = tagKeysThatRemove(state.tags, command.tagKeys);
+      return removed.length === 0 ? [] : [{ type: 'UserUntagged', data: { tagKeys: removed } }];
+    }
     case 'PutUserPermissionsBoundary':
       requireUser(state);
       return [{ type: 'UserPermissionsBoundaryPut', data: { policyArn: command.policyArn } }];

@@ -179,6 +179,23 @@ describe('TagUser', () => {
   it('refuses an invalid tag', () => {
     user().when({ type: 'TagUser', tags: [tag('team', 'AWS:managed')] }).thenThrows(InvalidInputError, /value must not begin with "aws:"/);
   });
+
+  it('appends nothing when the user already has exactly these tags', () => {
+    const state = user(tagged(tag('team', 'platform'), tag('env', 'prod')))
+      .when({ type: 'TagUser', tags: [tag('env', 'prod'), tag('team', 'platform')] })
+      .then([]);
+    expect(state.tags).toEqual([tag('team', 'platform'), tag('env', 'prod')]);
+  });
+
+  it('records only the tags that change: a new key, a new value, a new spelling of a key', () => {
+    user(tagged(tag('team', 'platform'), tag('env', 'prod'), tag('Owner', 'ana')))
+      .when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('env', 'dev'), tag('owner', 'ana'), tag('tier', '1')] })
+      .then([tagged(tag('env', 'dev'), tag('owner', 'ana'), tag('tier', '1'))]);
+  });
+
+  it('still validates every tag of a request that would change nothing', () => {
+    user(tagged(tag('team', 'platform'))).when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('aws:x')] }).thenThrows(InvalidInputError, /reserved for AWS/);
+  });
 });
 
 describe('UntagUser', () => {
@@ -186,6 +203,41 @@ describe('UntagUser', () => {
     const state = user(tagged(tag('Team', 'a'), tag('env', 'prod')))
       .when({ type: 'UntagUser', tagKeys: ['TEAM'] })
       .then([{ type: 'UserUntagged', data: { tagKeys: ['TEAM'] } }]);
+    expect(state.tags).toEqual([tag('env', 'prod')]);
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html — TagKeys: at most 50 items
+  it('removes 50 keys at once', () => {
+    const keys = tags(50).map((t) => t.key);
+    const state = user(tagged(...tags(50))).when({ type: 'UntagUser', tagKeys: keys }).then([{ type: 'UserUntagged', data: { tagKeys: keys } }]);
+    expect(state.tags).toEqual([]);
+  });
+
+  it('refuses 51 keys, whether or not the user has them', () => {
+    const keys = tags(51).map((t) => t.key);
+    user(tagged(...tags(50))).when({ type: 'UntagUser', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+    user().when({ type: 'UntagUser', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html — each key 1–128 characters of [\p{L}\p{Z}\p{N}_.:/=+\-@]
+  it.each([
+    ['an empty key', '', /^TagKeys\[0\] \(""\) must be 1 to 128 characters long; it is empty\.$/],
+    ['a 129-character key', 'k'.repeat(129), /^TagKeys\[0\] must be 1 to 128 characters long; it is 129\.$/],
+    ['a key with a forbidden character', 'cost*center', /^TagKeys\[0\] may contain only .*; it contains "\*" \(U\+002A\) at position 5\.$/],
+  ])('refuses %s', (_why, key, message) => {
+    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: [key] }).thenThrows(InvalidInputError, message);
+  });
+
+  it('appends nothing when the user has none of the keys', () => {
+    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: ['env', 'owner'] }).then([]);
+    user().when({ type: 'UntagUser', tagKeys: ['team'] }).then([]);
+    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: [] }).then([]);
+  });
+
+  it('records only the keys the user has, each tag once', () => {
+    const state = user(tagged(tag('team', 'x'), tag('env', 'prod')))
+      .when({ type: 'UntagUser', tagKeys: ['absent', 'Team', 'TEAM'] })
+      .then([{ type: 'UserUntagged', data: { tagKeys: ['Team'] } }]);
     expect(state.tags).toEqual([tag('env', 'prod')]);
   });
 });
