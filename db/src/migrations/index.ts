@@ -10,6 +10,7 @@ import * as loginProfiles from './20261128-0008-login-profiles.js';
 import * as mfaAndSignIn from './20261128-0009-mfa-and-sign-in.js';
 import * as appendPointCheck from './20261128-0010-append-point-check.js';
 import * as appendStatement from './20261129-0011-append-statement.js';
+import * as consumerCheckpointRowSecurity from './20261204-0012-consumer-checkpoint-row-security.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261128-0009-mfa-and-sign-in': mfaAndSignIn,
   '20261128-0010-append-point-check': appendPointCheck,
   '20261129-0011-append-statement': appendStatement,
+  '20261204-0012-consumer-checkpoint-row-security': consumerCheckpointRowSecurity,
 };
