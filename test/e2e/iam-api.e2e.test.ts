@@ -148,6 +148,27 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     expect(afterUser).toBe(before + 1);
   });
 
+  it('refuses an untag of more than 50 keys, and appends nothing for a tag or untag that changes nothing', async () => {
+    const { root, accountId } = await newTenant(warden);
+    const events = () => inAccountTransaction(warden.wardenDb.db, accountId, async (trx) => Number((await trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' });
+    const tags = [{ key: 'team', value: 'blue' }, { key: 'env', value: 'prod' }];
+    await root.data(CREATE_USER, { input: { userName: 'tagged', tags } });
+    await root.data('mutation($i: CreateRoleInput!) { createRole(input: $i) { __typename } }', { i: { roleName: 'tagged', assumeRolePolicyDocument: trust, tags } });
+    const before = await events();
+    const keys = Array.from({ length: 51 }, (_, i) => `k${i}`);
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html: TagKeys holds at most 50 keys.
+    for (const entity of ['User', 'Role']) {
+      const UNTAG = `mutation($n: String!, $k: [String!]!) { untag${entity}(input: { ${entity.toLowerCase()}Name: $n, tagKeys: $k }) { __typename ... on Error { code message } } }`;
+      const TAG = `mutation($n: String!, $t: [TagInput!]!) { tag${entity}(input: { ${entity.toLowerCase()}Name: $n, tags: $t }) { __typename } }`;
+      const tooMany = await root.data<Record<string, { __typename: string; code: string; message: string }>>(UNTAG, { n: 'tagged', k: keys });
+      expect(tooMany[`untag${entity}`]).toEqual({ __typename: 'InvalidInputError', code: 'InvalidInput', message: 'TagKeys can list at most 50 keys; it lists 51.' });
+      expect((await root.data<Record<string, { __typename: string }>>(UNTAG, { n: 'tagged', k: ['absent'] }))[`untag${entity}`]!.__typename).toBe(`Untag${entity}Success`);
+      expect((await root.data<Record<string, { __typename: string }>>(TAG, { n: 'tagged', t: [...tags].reverse() }))[`tag${entity}`]!.__typename).toBe(`Tag${entity}Success`);
+    }
+    expect(await events()).toBe(before);
+  });
+
   it('records every change in the audit log with who made it', async () => {
     const { root, accountId } = await newTenant(warden);
     await root.data(CREATE_USER, { input: { userName: 'audited' } });
