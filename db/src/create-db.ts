@@ -5,7 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
-import { PreparingClient, preparingPGlite } from './prepared-statements.js';
+import { guardedClientClass } from './guarded-client.js';
+import { preparingPGlite } from './prepared-statements.js';
 
 /**
  * One way to get a database, two drivers: with a `databaseUrl`, a pg Pool against that Postgres;
@@ -19,6 +20,40 @@ export interface CreateDbOptions {
   /** Where the embedded database lives; `memory` for a throwaway in-memory one (tests). */
   readonly dataDir?: string | undefined;
   readonly poolSize?: number;
+  /** Postgres only: how long a connection, a statement or an open transaction may take. */
+  readonly timeouts?: Partial<DatabaseTimeouts>;
+  /**
+   * Postgres only: told when an idle pooled connection fails (the server restarted, or closed it).
+   * The pool has already dropped it and opens a new one on demand; this is for the log.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
+}
+
+/**
+ * Bounds on waiting for Postgres, in milliseconds; 0 turns one off. A request must fail fast with
+ * "unavailable" rather than hold its caller (and a pool slot) for as long as an outage lasts.
+ */
+export interface DatabaseTimeouts {
+  /** Opening a connection, and waiting for a free one when the pool is full. */
+  readonly connectMs: number;
+  /** Postgres's `statement_timeout`: one statement, lock waits included. */
+  readonly statementMs: number;
+  /** Postgres's `idle_in_transaction_session_timeout`: a transaction left open stalls the async consumers' snapshot horizon. */
+  readonly idleInTransactionMs: number;
+  /**
+   * No answer at all on a connection with queries waiting: the server is frozen or unreachable
+   * (its own statement_timeout cannot fire). Past this the connection is closed. Unset: a second
+   * more than the statement timeout, so that a slow statement gets Postgres's own clearer error.
+   */
+  readonly unansweredMs?: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 2_000, statementMs: 5_000, idleInTransactionMs: 30_000 };
+
+/** The watchdog's bound: as set, or a second past the statement timeout (off when that is off). */
+function unansweredBound(timeouts: DatabaseTimeouts): number {
+  if (timeouts.unansweredMs !== undefined) return timeouts.unansweredMs;
+  return timeouts.statementMs > 0 ? timeouts.statementMs + 1_000 : 0;
 }
 
 export interface WardenDb {
@@ -30,14 +65,18 @@ export interface WardenDb {
 // int8 (global positions) stays a string; timestamps become Dates (pg's default).
 export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
   if (options.databaseUrl) {
+    const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      // A transaction left open stalls the async consumers' snapshot horizon: cap it.
-      options: '-c idle_in_transaction_session_timeout=30000',
-      // Statements marked as prepared (the event append) are planned once per connection.
-      Client: PreparingClient,
+      connectionTimeoutMillis: timeouts.connectMs,
+      options: `-c statement_timeout=${timeouts.statementMs} -c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
+      // Statements marked as prepared (the event append) are planned once per connection; a dead
+      // or silent connection fails its queries instead of the process (guarded-client.ts).
+      Client: guardedClientClass(unansweredBound(timeouts)),
     });
+    // Without a listener, an idle connection closed by the server is an uncaught 'error' event.
+    pool.on('error', (error) => options.onIdleConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, driver: 'postgres', close: () => db.destroy() };
   }

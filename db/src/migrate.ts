@@ -1,13 +1,23 @@
-import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
+import { BOUNDED_STATEMENTS, UNBOUNDED_STATEMENTS } from './guarded-client.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export class MigrationError extends Error {}
 
 /** Brings the schema up to date; safe to run at every start (applied migrations are skipped). */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const result = await migrator.migrateToLatest();
+  // On one connection without the pool's statement timeout: building an index over a large events
+  // table may take longer than any request should, and waiting for another process's migration
+  // lock is expected at a rolling start.
+  const result = await db.connection().execute(async (connection) => {
+    await sql.raw(UNBOUNDED_STATEMENTS).execute(connection);
+    try {
+      return await new Migrator({ db: connection, provider: { getMigrations: async () => MIGRATIONS } }).migrateToLatest();
+    } finally {
+      await sql.raw(BOUNDED_STATEMENTS).execute(connection).catch(() => undefined);
+    }
+  });
   if (result.error) {
     const failed = result.results?.find((migration) => migration.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`, { cause: result.error });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { createDb, migrateToLatest, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
 import { bootstrap, IamService, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
 import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
@@ -8,6 +8,7 @@ import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { createCompiledOperations, createWardenYoga } from './yoga.js';
+import { databaseReadiness } from './readiness.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
@@ -32,12 +33,36 @@ interface OpenedWarden {
 }
 
 /**
+ * The database as the configuration says, once it answers: a Postgres that is not up yet (started
+ * with Warden, or restarting) is waited for, one log line per attempt, for at most
+ * `databaseStartupWaitMs`; then DatabaseUnavailableError, which the command reports in one line.
+ */
+export async function openDatabase(config: WardenConfig, logger: Logger, timeouts: Partial<WardenConfig['databaseTimeouts']> = {}): Promise<WardenDb> {
+  const wardenDb = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeouts: { ...config.databaseTimeouts, ...timeouts },
+    onIdleConnectionError: (error) => logger.warn({ reason: error.message }, 'database: an idle connection was closed (the server restarted or ended it); a new one is opened when needed'),
+  });
+  try {
+    await waitForDatabase(wardenDb.db, {
+      waitMs: config.databaseStartupWaitMs,
+      onRetry: (attempt, reason, retryInMs) => logger.warn({ attempt, reason, retryInMs }, 'database: not reachable yet; retrying'),
+    });
+  } catch (error) {
+    await wardenDb.close().catch(() => undefined);
+    throw error;
+  }
+  return wardenDb;
+}
+
+/**
  * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
  * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
 async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
-  const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const wardenDb = await openDatabase(config, logger);
   let runner: JobRunner | undefined;
   try {
     await migrateToLatest(wardenDb.db);
@@ -86,6 +111,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     maxBodyBytes: config.maxBodyBytes,
     logger,
     clientAddress: new ClientAddress(config.trustedProxies),
+    readiness: databaseReadiness(() => pingDatabase(wardenDb.db)),
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
-import { createDb, migrateToLatest } from '@warden/db';
+import { isDatabaseUnavailable, migrateToLatest, unavailableReason } from '@warden/db';
 import { MasterKeyError, replayReadModels } from '@warden/iam';
-import { startWarden, startWorker } from './app.js';
+import { openDatabase, startWarden, startWorker } from './app.js';
 import { ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -15,7 +15,9 @@ Environment: PORT (4000), HOST (0.0.0.0), DATABASE_URL (unset: embedded PGlite u
 WARDEN_DATA_DIR (./.warden), WARDEN_MASTER_KEY (32 bytes, base64; required with DATABASE_URL),
 WARDEN_REGION (us-east-1), WARDEN_PARTITION (aws), WARDEN_MAX_BODY_BYTES (1048576), LOG_LEVEL (info),
 REDIS_URL (unset: jobs on in-process timers), WARDEN_RUN_WORKERS (true), WARDEN_QUEUE_PREFIX (warden),
-WARDEN_KEY_ROTATION_DAYS (30), WARDEN_TRUSTED_PROXIES (none), WARDEN_PASSWORD_HASH_CONCURRENCY (cores - 1).
+WARDEN_KEY_ROTATION_DAYS (30), WARDEN_TRUSTED_PROXIES (none), WARDEN_PASSWORD_HASH_CONCURRENCY (cores - 1),
+WARDEN_DB_CONNECT_TIMEOUT_MS (2000), WARDEN_DB_STATEMENT_TIMEOUT_MS (5000),
+WARDEN_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS (30000), WARDEN_DB_STARTUP_WAIT_MS (60000).
 `;
 
 export async function main(args: readonly string[]): Promise<number> {
@@ -49,7 +51,7 @@ export async function main(args: readonly string[]): Promise<number> {
         return 0;
       }
       case 'migrate': {
-        const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        const wardenDb = await openDatabase(config, logger);
         try {
           const result = await migrateToLatest(wardenDb.db);
           logger.info({ applied: result.results?.map((migration) => migration.migrationName) ?? [] }, 'migrations are up to date');
@@ -59,7 +61,8 @@ export async function main(args: readonly string[]): Promise<number> {
         return 0;
       }
       case 'replay': {
-        const wardenDb = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        // Replay reads and rewrites every read model: no statement bound, and no watchdog with it.
+        const wardenDb = await openDatabase(config, logger, { statementMs: 0 });
         try {
           await migrateToLatest(wardenDb.db);
           const report = await replayReadModels(wardenDb.db);
@@ -80,6 +83,10 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError || error instanceof MasterKeyError) {
       logger.fatal(error.message);
+      return 1;
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.fatal(`cannot reach the database: ${unavailableReason(error)}`);
       return 1;
     }
     throw error;

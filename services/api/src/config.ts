@@ -1,3 +1,4 @@
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '@warden/db';
 import { ClientAddress } from './client-address.js';
 
 /**
@@ -26,6 +27,10 @@ export interface WardenConfig {
   readonly passwordHashConcurrency: number | undefined;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed. */
   readonly trustedProxies: readonly string[];
+  /** Bounds on waiting for Postgres (ignored by the embedded store, which is in process). */
+  readonly databaseTimeouts: DatabaseTimeouts;
+  /** How long start-up keeps trying to reach Postgres before giving up, in milliseconds. */
+  readonly databaseStartupWaitMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,7 +59,22 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     keyRotationDays: rotationDays(env['WARDEN_KEY_ROTATION_DAYS']),
     passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
     trustedProxies: trustedProxies(env['WARDEN_TRUSTED_PROXIES']),
+    databaseTimeouts: {
+      connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
+      statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
+      idleInTransactionMs: milliseconds(env, 'WARDEN_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+    },
+    databaseStartupWaitMs: milliseconds(env, 'WARDEN_DB_STARTUP_WAIT_MS', 60_000),
   };
+}
+
+/** A duration in whole milliseconds; 0 turns the bound off. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number of milliseconds (0 for no limit), not ${JSON.stringify(value)}`);
+  return parsed;
 }
 
 function rotationDays(value: string | undefined): number {

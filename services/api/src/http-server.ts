@@ -14,6 +14,10 @@ import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './yoga.js';
 import type { CompiledOperations } from './compiled-operations.js';
 import { AnswerCoalescer } from './answer-coalescer.js';
+import { isDatabaseUnavailable, unavailableReason } from '@warden/db';
+import { httpAnswerOf } from './http-answer.js';
+import type { ReadinessReport } from './readiness.js';
+import { RETRY_AFTER_SECONDS, serviceUnavailableBody } from './service-unavailable.js';
 
 /**
  * HTTP in front of GraphQL: `/graphql` (POST, or GET for GraphiQL in a browser) and `/health`. The
@@ -32,6 +36,8 @@ export interface HttpServerOptions {
   readonly now?: () => Date;
   /** Who the client is when a trusted proxy forwards its requests. */
   readonly clientAddress?: ClientAddress;
+  /** `/health/ready`: whether this process can serve now (its database answers). */
+  readonly readiness?: () => Promise<ReadinessReport>;
 }
 
 
@@ -51,6 +57,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 /** The answer to a request that failed unexpectedly: a 500 while nothing is sent yet, else the connection cut. */
 function answerUnexpectedError(response: ServerResponse): void {
   if (!response.headersSent) sendJson(response, 500, graphQLError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+  else response.destroy();
+}
+
+/** A request that failed because the database is away (authentication reads it): 503, retry shortly. */
+function answerServiceUnavailable(response: ServerResponse): void {
+  if (!response.headersSent) sendJson(response, 503, serviceUnavailableBody(), { 'retry-after': String(RETRY_AFTER_SECONDS) });
   else response.destroy();
 }
 
@@ -118,6 +130,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
   });
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) {
+        // An outage fails every request: one short line each, not a stack.
+        options.logger.warn({ reason: unavailableReason(error) }, 'request refused: the database is unavailable');
+        answerServiceUnavailable(response);
+        return;
+      }
       options.logger.error({ err: error }, 'request failed');
       answerUnexpectedError(response);
     });
@@ -134,6 +152,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
     if (path === '/health') {
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/health/ready') {
+      const report = (await options.readiness?.()) ?? { ready: true, checks: { database: 'not checked' } };
+      sendJson(response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
       return;
     }
     if (path.startsWith('/signin/') || path === '/signin') {
@@ -214,8 +237,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (result && !(Symbol.asyncIterator in result)) {
         answers.answer(arrivedIn, () => {
           try {
-            sendJson(response, 200, result, { 'x-amzn-requestid': requestId });
-            logRequest(accessLog, request, requestId, path, started, 200, accessKeyId);
+            const answer = httpAnswerOf(result);
+            sendJson(response, answer.status, answer.body, { ...answer.headers, 'x-amzn-requestid': requestId });
+            logRequest(accessLog, request, requestId, path, started, answer.status, accessKeyId);
           } catch (error) {
             // As the request handler's own catch would, for an answer written after it returned;
             // the coalescer reports the error.

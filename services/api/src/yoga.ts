@@ -6,6 +6,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { depthLimitRule } from './depth-limit.js';
 import { CompiledOperations } from './compiled-operations.js';
 import { AuthenticationError, type RequestFacts } from './authenticate.js';
+import { isDatabaseUnavailable } from '@warden/db';
+import { serviceUnavailableError } from './service-unavailable.js';
 
 /**
  * The GraphQL engine. Error masking stays on: expected failures are typed results and
@@ -56,6 +58,8 @@ function isGraphQLError(value: unknown): value is GraphQLError {
 export function maskError(error: unknown, message: string = MASKED_ERROR_MESSAGE): GraphQLError {
   const original = isGraphQLError(error) ? error.originalError : error;
   if (original instanceof IamError) return new GraphQLError(original.message, { extensions: { code: original.code } });
+  // An outage is not a bug: the client is told to retry (503), not handed a masked error.
+  if (isDatabaseUnavailable(original)) return serviceUnavailableError();
   if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
   return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -13,6 +13,7 @@ export interface Credentials {
 
 export interface GraphQLResponse<T = Record<string, any>> {
   readonly status: number;
+  readonly headers: Headers;
   readonly body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
@@ -51,7 +52,7 @@ export class SignedClient {
       options.signingDate ? { signingDate: options.signingDate } : {},
     );
     const response = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: options.tamper ? options.tamper(body) : body });
-    return { status: response.status, body: (await response.json()) as GraphQLResponse<T>['body'] };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>['body'] };
   }
 
   /** The `data` of a successful call, failing loudly on GraphQL errors. */
