@@ -89,13 +89,7 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
   checkCredentialScope(context, options);
   checkSignedHeaders(context, headers);
   checkTime(context, options.now, maxSkewSeconds);
-  if (!context.presigned && context.claimedPayloadHash === UNSIGNED_PAYLOAD) {
-    throw new SigV4Error(
-      'BODY_HASH_MISMATCH',
-      'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted with Authorization header signing; ' +
-        'the body must be signed (send its SHA-256 hex, or omit the header)',
-    );
-  }
+  if (context.claimedPayloadHash === UNSIGNED_PAYLOAD) checkUnsignedPayload(context, request);
 
   const key = await options.lookupKey(auth.credential.accessKeyId);
   if (key === undefined) throw new SigV4Error('UNKNOWN_ACCESS_KEY', UNKNOWN_ACCESS_KEY_MESSAGE);
@@ -143,6 +137,32 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
     securityToken: context.securityToken,
     signedHeaders: auth.signedHeaders,
   };
+}
+
+/**
+ * UNSIGNED-PAYLOAD is S3's convention for bodies too large to hash before sending. Warden's bodies
+ * are operations: one left unsigned could be replaced by any other, run with the signer's
+ * permissions, by whoever holds the request (a presigned URL may stay valid for days). So it is
+ * accepted only where there is no body to protect: a presigned GET or HEAD, whose operation is in
+ * the signed URL.
+ */
+function checkUnsignedPayload(context: AuthContext, request: SignedRequest): void {
+  if (!context.presigned) {
+    throw new SigV4Error(
+      'BODY_HASH_MISMATCH',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted with Authorization header signing; ' +
+        'the body must be signed (send its SHA-256 hex, or omit the header)',
+    );
+  }
+  const method = request.method.toUpperCase();
+  if ((method !== 'GET' && method !== 'HEAD') || request.body.length > 0) {
+    throw new SigV4Error(
+      'BODY_HASH_MISMATCH',
+      'X-Amz-Content-Sha256=UNSIGNED-PAYLOAD is accepted in a presigned URL only for a GET or HEAD without a body: ' +
+        `the ${quoteClientValue(method)} request's body would not be covered by the signature, so anyone holding the URL could send any operation. ` +
+        'Presign it with the body (its SHA-256 hex is then signed) or sign it with an Authorization header',
+    );
+  }
 }
 
 /** Request headers keyed by lower-case name. */

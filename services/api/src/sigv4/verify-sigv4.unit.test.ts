@@ -256,11 +256,12 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
     });
   });
 
-  it('accepts a presigned request whose payload is UNSIGNED-PAYLOAD', async () => {
+  it.each(['GET', 'HEAD'])('accepts a presigned %s without a body whose payload is UNSIGNED-PAYLOAD (its operation is in the signed URL)', async (method) => {
     const presigned = await presign(
       sdkRequest({
-        method: 'PUT',
-        body: 'any body at all',
+        method,
+        body: '',
+        query: { query: '{ me { id } }' },
         headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
       }),
     );
@@ -497,6 +498,23 @@ describe('verifySigV4: failures', () => {
     const lookupKey = vi.fn(async (id: string) => KEYS.get(id));
     const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
     expect(error.message).toMatch(/UNSIGNED-PAYLOAD/);
+    expect(lookupKey).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a POST', 'POST', '{"query":"mutation { deleteUser(input: { userName: \\"x\\" }) { __typename } }"}'],
+    ['a PUT', 'PUT', 'any body at all'],
+    ['a POST with an empty body', 'POST', ''],
+    ['a GET with a body', 'GET', '{"query":"{ me { id } }"}'],
+  ])('BODY_HASH_MISMATCH for a presigned URL with UNSIGNED-PAYLOAD on %s: its body would not be signed', async (_label, method, body) => {
+    const request = asReceivedByNode(
+      await presign(sdkRequest({ method, body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })),
+    );
+    expect(request.query).toContain('x-amz-content-sha256=UNSIGNED-PAYLOAD');
+    const lookupKey = vi.fn(async (id: string) => KEYS.get(id));
+    const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
+    expect(error.message).toContain('UNSIGNED-PAYLOAD is accepted in a presigned URL only for a GET or HEAD without a body');
+    expect(error.message).toContain(`the "${method}" request's body would not be covered by the signature`);
     expect(lookupKey).not.toHaveBeenCalled();
   });
 
