@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobHandlers } from '../src/index.js';
+import { startThrowawayRedis } from '../src/testing/throwaway-redis.js';
 
 /**
  * Redis going away and coming back, on a private redis-server of this test's own (never the
@@ -12,26 +11,6 @@ import { BullMqJobRunner, createJobHandlers } from '../src/index.js';
  * once Redis returns. Needs the redis-server binary, which CI's machine has (REDIS_URL is set there).
  */
 const hasRedis = process.env['REDIS_URL'] !== undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function startRedis(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('error', reject);
-  });
-}
 
 describe.skipIf(!hasRedis)('when Redis goes away', () => {
   let wardenDb: WardenDb;
@@ -54,16 +33,15 @@ describe.skipIf(!hasRedis)('when Redis goes away', () => {
   });
 
   it('reports the outage, and once Redis is back restores its schedulers and expires the session', { timeout: 60_000 }, async () => {
-    const port = await freePort();
-    let redis = await startRedis(port);
+    const redis = await startThrowawayRedis();
     const errors: string[] = [];
     const logger = { info: () => undefined, warn: () => undefined, error: (_object: object, message: string) => void errors.push(message) };
-    const runner = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), logger, { redisUrl: `redis://127.0.0.1:${port}`, processJobs: true, prefix: 'outage', sweepEveryMs: 500 }, clock.now);
+    const runner = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), logger, { redisUrl: redis.url, processJobs: true, prefix: 'outage', sweepEveryMs: 500 }, clock.now);
     try {
       await runner.start();
       const tenant = await iam.accounts.create(managementRoot, { name: 'outage' });
       const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
-      redis.kill('SIGKILL');
+      await redis.kill();
       await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(errors.some((message) => /Redis/.test(message))).toBe(true);
       // While Redis is away, sessions are still issued (scheduling their expiry is best effort)…
@@ -76,13 +54,13 @@ describe.skipIf(!hasRedis)('when Redis goes away', () => {
       expect(new Date(session.expires_at).getTime()).toBeLessThan(Date.now());
       // Redis returns empty (it kept nothing): the same runner reconnects, restores its schedulers,
       // and the sweep expires the session once.
-      redis = await startRedis(port);
+      await redis.restart();
       await expect
         .poll(async () => (await wardenDb.db.selectFrom('events').select('type').where('stream_id', '=', `session/${session.session_id}`).where('type', '=', 'SessionExpired').execute()).length, { timeout: 30_000, interval: 250 })
         .toBe(1);
     } finally {
       await runner.close();
-      redis.kill('SIGKILL');
+      await redis.stop();
     }
   });
 });
