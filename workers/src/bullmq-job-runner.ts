@@ -5,7 +5,8 @@ import { RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, SWEE
 
 /**
  * BullMQ on Redis: one queue, one worker dispatching on the job's name, schedulers upserted at
- * start. Jobs carry ids, never secrets. A delayed expiry job's id is derived from the session, so
+ * start. The queue and the worker have a connection each: the queue's, which request paths use,
+ * fails fast while Redis is away; the worker's waits for it. Jobs carry ids, never secrets. A delayed expiry job's id is derived from the session, so
  * scheduling it twice keeps one job. A worker killed mid-job leaves the job to be retried; the
  * handlers are idempotent, so the retry appends nothing twice.
  */
@@ -23,6 +24,11 @@ export interface BullMqOptions {
   readonly stalledIntervalMs?: number;
 }
 
+/** How long a request path may wait for Redis: an enqueue that takes longer is given up (and logged). */
+export const ENQUEUE_TIMEOUT_MS = 500;
+/** How long start() and a reconnection wait for the schedulers to be written before logging and going on. */
+const SCHEDULERS_TIMEOUT_MS = 1000;
+
 function connectionOf(redisUrl: string) {
   const url = new URL(redisUrl);
   return {
@@ -30,16 +36,48 @@ function connectionOf(redisUrl: string) {
     port: Number(url.port || 6379),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
     ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
-    // BullMQ workers must wait for Redis rather than fail commands while it is away.
-    maxRetriesPerRequest: null,
     retryStrategy: (times: number) => Math.min(times * 200, 5000),
   };
+}
+
+/** The worker's connection: it waits for Redis rather than fail commands while Redis is away (BullMQ requires this of workers). */
+function waitingConnectionOf(redisUrl: string) {
+  return { ...connectionOf(redisUrl), maxRetriesPerRequest: null };
+}
+
+/**
+ * The queue's connection, used by request paths: every command fails fast while Redis is away
+ * instead of waiting for it (BullMQ's advice for producers). Without the offline queue a command
+ * is refused while the connection is down; the command timeout covers a Redis that keeps the
+ * connection open and never answers (frozen, or a network that drops packets), which no
+ * connection event reveals.
+ */
+function failFastConnectionOf(redisUrl: string) {
+  return { ...connectionOf(redisUrl), enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: ENQUEUE_TIMEOUT_MS };
+}
+
+/**
+ * `work`, or a rejection after `ms`. BullMQ waits for a first connection before it sends anything,
+ * whatever the connection's options, so a queue made while Redis was down would wait for it; the
+ * given-up promise is left to settle alone (its outcome is the one already reported).
+ */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 export class BullMqJobRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** Whether the schedulers are known to be in Redis (false again when the connection drops: Redis may come back empty). */
+  private schedulersInPlace = false;
+  private restoring: Promise<void> | undefined;
+  private restoreAgain = false;
 
   constructor(
     private readonly handlers: Record<JobName, JobHandler>,
@@ -48,19 +86,21 @@ export class BullMqJobRunner implements JobRunner {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.queue = new Queue(QUEUE_NAME, {
-      connection: connectionOf(options.redisUrl),
+      connection: failFastConnectionOf(options.redisUrl),
       ...(options.prefix ? { prefix: options.prefix } : {}),
       defaultJobOptions: { attempts: RETRY.attempts, backoff: { type: 'exponential', delay: RETRY.backoffMs }, removeOnComplete: 1000, removeOnFail: 5000 },
     });
-    this.queue.on('error', (error) => this.logger.error({ err: error }, 'job queue: Redis connection error (jobs will be enqueued when it returns)'));
+    this.queue.on('error', (error) => this.logger.error({ err: error }, 'job queue: Redis connection error (enqueues fail until it returns; the sweep expires sessions whose expiry job was lost)'));
   }
 
+  /** Fails within ENQUEUE_TIMEOUT_MS when Redis is away: a request path calls it. */
   async scheduleSessionExpiry(session: ExpireSessionData & { expiresAt: Date }): Promise<void> {
-    await this.queue.add(
+    const added = this.queue.add(
       JOBS.expireSession,
       { accountId: session.accountId, sessionId: session.sessionId },
       { jobId: BullMqJobRunner.expiryJobId(session.accountId, session.sessionId), delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
     );
+    await within(added, ENQUEUE_TIMEOUT_MS, 'enqueue of the session expiry');
   }
 
   private async upsertSchedulers(): Promise<void> {
@@ -69,19 +109,51 @@ export class BullMqJobRunner implements JobRunner {
     await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
   }
 
+  /**
+   * Writes the schedulers. A call while a write is under way asks for another after it, should it
+   * fail: Redis may have become ready too late for the one under way.
+   */
+  private restoreSchedulers(reason: 'start' | 'redis-back'): Promise<void> {
+    if (this.restoring) {
+      this.restoreAgain = true;
+      return this.restoring;
+    }
+    this.restoreAgain = false;
+    this.restoring = within(this.upsertSchedulers(), SCHEDULERS_TIMEOUT_MS, 'writing the job schedulers')
+      .then(
+        () => {
+          this.schedulersInPlace = true;
+          if (reason === 'redis-back') this.logger.info({}, 'job queue: Redis is back; schedulers restored');
+        },
+        (error: unknown) => this.logger.error({ err: error }, 'job queue: could not write the schedulers; they will be once Redis is ready'),
+      )
+      .finally(() => {
+        this.restoring = undefined;
+        if (!this.schedulersInPlace && this.restoreAgain) void this.restoreSchedulers('redis-back');
+      });
+    return this.restoring;
+  }
+
+  /**
+   * Starts without waiting for Redis: the schedulers are written now if Redis answers in time, and
+   * otherwise once it is ready; they are written again whenever Redis comes back, since it may
+   * come back empty. The worker waits for Redis on its own.
+   */
   async start(): Promise<void> {
-    await this.upsertSchedulers();
-    // A Redis that comes back may have lost its data: put the schedulers back each time it does.
-    const client = await this.queue.client;
-    let lost = false;
-    client.on('end', () => (lost = true));
-    client.on('close', () => (lost = true));
-    client.on('ready', () => {
-      if (!lost) return;
-      lost = false;
-      this.logger.info({}, 'job queue: Redis is back; schedulers restored');
-      void this.upsertSchedulers().catch((error: unknown) => this.logger.error({ err: error }, 'job queue: could not restore the schedulers'));
-    });
+    // BullMQ gives the client once it has connected, which may be long after start() returns.
+    void this.queue.client.then(
+      (client) => {
+        const dropped = () => (this.schedulersInPlace = false);
+        client.on('end', dropped);
+        client.on('close', dropped);
+        client.on('ready', () => {
+          if (!this.schedulersInPlace) void this.restoreSchedulers('redis-back');
+        });
+        if (!this.schedulersInPlace) void this.restoreSchedulers('redis-back');
+      },
+      (error: unknown) => this.logger.error({ err: error }, 'job queue: no connection to Redis'),
+    );
+    await this.restoreSchedulers('start');
     if (!this.options.processJobs) return;
     this.worker = new Worker(
       QUEUE_NAME,
@@ -101,7 +173,7 @@ export class BullMqJobRunner implements JobRunner {
         }
       },
       {
-        connection: connectionOf(this.options.redisUrl),
+        connection: waitingConnectionOf(this.options.redisUrl),
         ...(this.options.prefix ? { prefix: this.options.prefix } : {}),
         ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs } : {}),
         ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),

@@ -6,7 +6,10 @@ import type { ExpireSessionData } from './job-names.js';
  */
 export interface JobRunner {
   readonly kind: 'bullmq' | 'in-process';
-  /** Delayed job at the session's expiry; scheduling the same session twice runs it once. */
+  /**
+   * Delayed job at the session's expiry; scheduling the same session twice runs it once. Settles
+   * quickly, failing rather than waiting for an absent Redis: it runs for a request.
+   */
   scheduleSessionExpiry(session: ExpireSessionData & { expiresAt: Date }): Promise<void>;
   /** Start processing jobs (and upsert the periodic schedulers). */
   start(): Promise<void>;

@@ -51,8 +51,12 @@ export class IamCore {
   readonly clock: Clock;
   readonly authorizer: Authorizer;
   readonly epochs: AccountEpochs;
-  /** Told of every issued session after it commits (the workers schedule its expiry). */
-  onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => Promise<void>) | undefined;
+  /**
+   * Told of every issued session after it commits (the workers schedule its expiry). Not awaited:
+   * the caller's answer never waits on the job queue, so the hook must not throw and reports its
+   * own failures.
+   */
+  onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => void) | undefined;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
   /** The authorizations already granted in a transaction (it ends, and the entry goes with it). */

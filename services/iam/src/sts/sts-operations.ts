@@ -149,9 +149,10 @@ export class StsOperations {
       command: { type: 'IssueSession', data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) } },
       metadata,
     });
-    // Scheduling the expiry is best effort: the periodic sweep expires whatever a lost job missed,
-    // and authentication refuses an expired session by its time alone.
-    await this.core.onSessionIssued?.({ accountId, sessionId, expiresAt: new Date(data.expiresAt) }).catch(() => undefined);
+    // Scheduling the expiry is best effort and not waited for: the job queue may be away, and the
+    // session is already committed. The periodic sweep expires whatever a lost job missed, and
+    // authentication refuses an expired session by its time alone.
+    this.core.onSessionIssued?.({ accountId, sessionId, expiresAt: new Date(data.expiresAt) });
     return sessionId;
   }
 
