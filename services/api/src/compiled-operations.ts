@@ -23,12 +23,14 @@ export interface OperationParams {
   readonly extensions?: Readonly<Record<string, unknown>> | null;
 }
 
-export interface CompiledOperationsOptions {
+export interface CompiledOperationsOptions<Context> {
   readonly schema: GraphQLSchema;
   /** Rules added to GraphQL's specified rules, as the yoga instance adds them. */
   readonly rules: readonly ValidationRule[];
-  /** The same masking the yoga instance applies to execution errors. */
-  readonly maskError: (error: unknown) => GraphQLError;
+  /** The same masking the yoga instance applies to execution errors, given the request's context. */
+  readonly maskError: (error: unknown, context: Context) => GraphQLError;
+  /** The client's error for variables refused before anything runs (as the yoga instance refuses them), or undefined. */
+  readonly refuseVariables?: (variables: OperationParams['variables']) => GraphQLError | undefined;
   /** About how many distinct operations stay compiled (see RecentCache). */
   readonly capacity?: number;
 }
@@ -47,7 +49,8 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 export class CompiledOperations<Context> {
   readonly #schema: GraphQLSchema;
   readonly #rules: readonly ValidationRule[];
-  readonly #maskError: (error: unknown) => GraphQLError;
+  readonly #maskError: (error: unknown, context: Context) => GraphQLError;
+  readonly #refuseVariables: ((variables: OperationParams['variables']) => GraphQLError | undefined) | undefined;
   /**
    * By query text for unnamed operations, by operation name and query text for named ones (two
    * caches, so no key of one can be taken for a key of the other); null remembers an operation
@@ -56,10 +59,11 @@ export class CompiledOperations<Context> {
   readonly #unnamed: RecentCache<string, CompiledQuery | null>;
   readonly #named: RecentCache<string, CompiledQuery | null>;
 
-  constructor(options: CompiledOperationsOptions) {
+  constructor(options: CompiledOperationsOptions<Context>) {
     this.#schema = options.schema;
     this.#rules = [...specifiedRules, ...options.rules];
     this.#maskError = options.maskError;
+    this.#refuseVariables = options.refuseVariables;
     this.#unnamed = new RecentCache(options.capacity ?? 1000);
     this.#named = new RecentCache(options.capacity ?? 1000);
   }
@@ -71,14 +75,16 @@ export class CompiledOperations<Context> {
   run(params: OperationParams, context: Context): ExecutionResult | Promise<ExecutionResult> | undefined {
     const compiled = this.#compiled(params);
     if (compiled === undefined) return undefined;
+    const refusal = this.#refuseVariables?.(params.variables);
+    if (refusal) return { errors: [refusal] };
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
       result = compiled.query(undefined, context, params.variables ?? undefined) as ExecutionResult | Promise<ExecutionResult>;
     } catch (error) {
-      return { errors: [this.#maskError(error)] };
+      return { errors: [this.#maskError(error, context)] };
     }
-    if (result instanceof Promise) return result.then((settled) => this.#masked(settled), (error: unknown) => ({ errors: [this.#maskError(error)] }));
-    return this.#masked(result);
+    if (result instanceof Promise) return result.then((settled) => this.#masked(settled, context), (error: unknown) => ({ errors: [this.#maskError(error, context)] }));
+    return this.#masked(result, context);
   }
 
   /** Whether this operation is compiled and cached here (it will run on this path next time). */
@@ -87,9 +93,9 @@ export class CompiledOperations<Context> {
     return slot !== undefined && Boolean(slot.cache.get(slot.key));
   }
 
-  #masked(result: ExecutionResult): ExecutionResult {
+  #masked(result: ExecutionResult, context: Context): ExecutionResult {
     if (result.errors === undefined) return result;
-    return { ...result, errors: result.errors.map((error) => this.#maskError(error)) };
+    return { ...result, errors: result.errors.map((error) => this.#maskError(error, context)) };
   }
 
   /** Whether the request's parameters are ones this path takes (whatever its operation). */

@@ -11,8 +11,10 @@ const schema = buildSchema(`
 `);
 
 /** Counts resolver calls, so a test can tell whether anything ran. */
-function fixture(capacity?: number) {
+function fixture(capacity?: number, refuseVariables?: (variables: unknown) => GraphQLError | undefined) {
   const calls: string[] = [];
+  /** The context each unexpected error was masked with: the request's, for its log line. */
+  const maskedIn: unknown[] = [];
   let validations = 0;
   // A rule that only counts: each compile validates once, each cache hit not at all.
   const countValidations = (): ASTVisitor => {
@@ -39,19 +41,20 @@ function fixture(capacity?: number) {
   // Keeps errors of the request and GraphQLErrors thrown on purpose, masks the rest (Warden's
   // maskError in small; duck-typed, since graphql-jit has its own GraphQLError class).
   const isGraphQLError = (value: unknown): value is GraphQLError => value instanceof Error && value.name === 'GraphQLError';
-  const maskError = (error: unknown): GraphQLError => {
+  const maskError = (error: unknown, context: unknown): GraphQLError => {
     const original = isGraphQLError(error) ? error.originalError : error;
     if (isGraphQLError(error) && (original === undefined || isGraphQLError(original))) return error;
+    maskedIn.push(context);
     return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
-  const operations = new CompiledOperations<{ root: typeof root }>({ schema, rules: [depthLimitRule(3), countValidations], maskError, ...(capacity ? { capacity } : {}) });
+  const operations = new CompiledOperations<{ root: typeof root }>({ schema, rules: [depthLimitRule(3), countValidations], maskError, ...(capacity ? { capacity } : {}), ...(refuseVariables ? { refuseVariables } : {}) });
   // graphql-jit passes the root value to top-level resolvers as `parent`; run() passes none, so
   // resolvers are attached to the schema's fields the way Pothos does it.
   for (const [name, resolve] of Object.entries(root)) {
     const type = name === 'touch' ? schema.getMutationType()! : schema.getQueryType()!;
     type.getFields()[name]!.resolve = (_parent, args) => (resolve as (args: unknown) => unknown)(args);
   }
-  return { operations, calls, validations: () => validations, context: { root } };
+  return { operations, calls, maskedIn, validations: () => validations, context: { root } };
 }
 
 describe('CompiledOperations', () => {
@@ -114,8 +117,8 @@ describe('CompiledOperations', () => {
     expect(calls).toEqual([]);
   });
 
-  it('masks an unexpected error, thrown at once or later, and keeps an expected one', async () => {
-    const { operations, context } = fixture();
+  it('masks an unexpected error, thrown at once or later, with the request\'s context, and keeps an expected one', async () => {
+    const { operations, context, maskedIn } = fixture();
     const now = (await operations.run({ query: '{ failing }' }, context)) as ExecutionResult;
     expect(now).toEqual({ data: { failing: null }, errors: [expect.objectContaining({ message: 'Unexpected error.' })] });
     expect(JSON.stringify(now)).not.toContain('hunter2');
@@ -124,6 +127,17 @@ describe('CompiledOperations', () => {
     const expected = (await operations.run({ query: '{ expected }' }, context)) as ExecutionResult;
     expect(expected.errors?.[0]?.message).toBe('You may not.');
     expect(expected.errors?.[0]?.extensions).toEqual({ code: 'AccessDenied' });
+    expect(maskedIn).toEqual([context, context]);
+    expect(maskedIn[0]).toBe(context);
+  });
+
+  it('answers variables that refuseVariables refuses with its error, running nothing', async () => {
+    const refusal = new GraphQLError('refused', { extensions: { code: 'BAD_USER_INPUT' } });
+    const { operations, calls, context } = fixture(undefined, (variables) => (JSON.stringify(variables).includes('bad') ? refusal : undefined));
+    const query = 'query($n: String!) { hello(name: $n) }';
+    expect(await operations.run({ query, variables: { n: 'bad' } }, context)).toEqual({ errors: [refusal] });
+    expect(await operations.run({ query, variables: { n: 'good' } }, context)).toEqual({ data: { hello: 'hello good' } });
+    expect(calls).toEqual(['hello']);
   });
 
   it('keeps about its capacity of operations, dropping those not used lately', async () => {

@@ -8,7 +8,7 @@ import { AuthenticationError, authenticate, authenticateBearer, type Authenticat
 import { isSignInOnly } from './anonymous-operation.js';
 import { ClientAddress } from './client-address.js';
 import { handleSignInPage, sameOrigin, sessionCookieOf } from './sign-in-page.js';
-import { anonymousContext } from './yoga.js';
+import { anonymousContext, isGraphQLError } from './yoga.js';
 import { accessLogOf, type Logger } from './logger.js';
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './yoga.js';
@@ -211,13 +211,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         // A console session: its bearer token, or the cookie the sign-in page set (SameSite=Strict,
         // so a browser never sends it with another site's request).
         const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, options.authentication);
-        context = { iam: options.iam, caller, requestFacts: facts };
+        context = { iam: options.iam, caller, requestFacts: facts, logger: options.logger };
         accessKeyId = caller.accessKeyId;
       } else if (authorization === undefined && !hasPresignParameters(parseQuery(query)) && params !== undefined && isSignInOnly(params.query, params.operationName)) {
-        context = anonymousContext(options.iam, facts);
+        context = anonymousContext(options.iam, facts, options.logger);
       } else {
         const caller = await authenticate({ method: request.method ?? 'GET', path, query, headers: request.headers, body }, facts, options.authentication);
-        context = { iam: options.iam, caller, requestFacts: facts };
+        context = { iam: options.iam, caller, requestFacts: facts, logger: options.logger };
         accessKeyId = caller.accessKeyId;
       }
     } catch (error) {
@@ -231,7 +231,15 @@ export function createHttpServer(options: HttpServerOptions): Server {
     // per-operation pipeline (parse and validation caches, envelop plugins, error masking), without
     // building a Fetch Request and Response around it. Everything else goes through yoga.fetch.
     if (params) {
-      const result = (await options.operations?.run(params, context)) ?? (await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context));
+      let result;
+      try {
+        result = (await options.operations?.run(params, context)) ?? (await options.yoga.getResultForParams({ params, request: FAST_PATH_REQUEST }, context));
+      } catch (error) {
+        // What yoga finds wrong with the request's parameters (one it does not know, say) it throws
+        // as a GraphQLError carrying its HTTP status, which yoga.fetch answers as such: so does this.
+        if (!isGraphQLError(error)) throw error;
+        result = { errors: [error] };
+      }
       // Executed: whatever came back is the answer. Falling through to yoga.fetch would run the
       // operation a second time.
       if (result && !(Symbol.asyncIterator in result)) {
