@@ -68,8 +68,8 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     const read = await ivan.data<{ accountPasswordPolicy: { __typename: string } }>('{ accountPasswordPolicy { __typename } }');
     expect(read.accountPasswordPolicy.__typename).toBe('AccountPasswordPolicySuccess');
     // The password appears nowhere in the audit log.
-    const audit = await root.data<{ auditEvents: { edges: { node: { type: string; data: unknown } }[] } }>('{ auditEvents(first: 50) { edges { node { type data } } } }');
-    expect(audit.auditEvents.edges.map((edge) => edge.node.type)).toEqual(expect.arrayContaining(['LoginProfileCreated', 'PasswordChanged']));
+    const audit = await root.data<{ auditEvents: { data: { edges: { node: { type: string; data: unknown } }[] } } }>('{ auditEvents(first: 50) { ... on AuditEventsSuccess { data { edges { node { type data } } } } } }');
+    expect(audit.auditEvents.data.edges.map((edge) => edge.node.type)).toEqual(expect.arrayContaining(['LoginProfileCreated', 'PasswordChanged']));
     expect(JSON.stringify(audit)).not.toContain('Strong-Enough-1');
     expect(JSON.stringify(audit)).not.toContain('ciphertext');
   });
@@ -111,8 +111,8 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     const a = await newTenant(warden);
     const b = await newTenant(warden);
     await b.root.data(CREATE_USER, { input: { userName: 'secret-user' } });
-    const list = await a.root.data<{ users: { edges: { node: { userName: string } }[] } }>('{ users(first: 50) { edges { node { userName } } } }');
-    expect(list.users.edges).toEqual([]);
+    const list = await a.root.data<{ users: { data: { edges: { node: { userName: string } }[] } } }>('{ users(first: 50) { ... on UsersSuccess { data { edges { node { userName } } } } } }');
+    expect(list.users.data.edges).toEqual([]);
     const lookup = await a.root.data<{ user: { __typename: string } }>('{ user(userName: "secret-user") { __typename } }');
     expect(lookup.user.__typename).toBe('NoSuchEntityError');
     const ask = await a.root.data<{ authorize: { __typename: string } }>('query($p: String!) { authorize(input: { principal: $p, action: "s3:GetObject", resource: "*" }) { __typename } }', {
@@ -125,7 +125,7 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     const { root, accountId } = await newTenant(warden);
     const events = () => inAccountTransaction(warden.wardenDb.db, accountId, async (trx) => Number((await trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
     const before = await events();
-    const malformed = await root.request('{ users(first: 5) { edges { node { userName } }');
+    const malformed = await root.request('{ users(first: 5) { ... on UsersSuccess { data { edges { node { userName } } } }');
     expect(malformed.body.data).toBeUndefined();
     expect(malformed.body.errors?.[0]?.message).toMatch(/Syntax Error/);
     const badName = await root.data<{ createUser: { __typename: string; message: string } }>(CREATE_USER, { input: { userName: 'has space' } });
@@ -172,9 +172,9 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
   it('records every change in the audit log with who made it', async () => {
     const { root, accountId } = await newTenant(warden);
     await root.data(CREATE_USER, { input: { userName: 'audited' } });
-    const audit = await root.data<{ auditEvents: { edges: { node: { type: string; actorArn: string; resourceArn: string } }[] } }>(
-      '{ auditEvents(first: 5, filter: { eventTypes: ["UserCreated"] }) { edges { node { type actorArn resourceArn } } } }',
+    const audit = await root.data<{ auditEvents: { data: { edges: { node: { type: string; actorArn: string; resourceArn: string } }[] } } }>(
+      '{ auditEvents(first: 5, filter: { eventTypes: ["UserCreated"] }) { ... on AuditEventsSuccess { data { edges { node { type actorArn resourceArn } } } } } }',
     );
-    expect(audit.auditEvents.edges[0]!.node).toEqual({ type: 'UserCreated', actorArn: `arn:aws:iam::${accountId}:root`, resourceArn: `arn:aws:iam::${accountId}:user/audited` });
+    expect(audit.auditEvents.data.edges[0]!.node).toEqual({ type: 'UserCreated', actorArn: `arn:aws:iam::${accountId}:root`, resourceArn: `arn:aws:iam::${accountId}:user/audited` });
   });
 });

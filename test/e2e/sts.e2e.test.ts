@@ -7,6 +7,7 @@ import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const WHO_AM_I = '{ callerIdentity { account arn userId } }';
+const LIST_USERS = '{ users(first: 1) { __typename ... on UsersSuccess { data { edges { node { userName } } } } ... on Error { code } } }';
 const ASSUME = `mutation($input: AssumeRoleInput!) { assumeRole(input: $input) {
   __typename
   ... on AssumeRoleSuccess { data { credentials { accessKeyId secretAccessKey sessionToken expiration } assumedRoleUser { arn assumedRoleId } } }
@@ -56,8 +57,8 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     expect(assumedRoleUser.assumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:work$/);
     const role = session(result);
     expect((await role.data<{ callerIdentity: { arn: string; userId: string } }>(WHO_AM_I)).callerIdentity).toMatchObject({ arn: assumedRoleUser.arn, userId: assumedRoleUser.assumedRoleId });
-    const users = await role.data<{ users: { edges: unknown[] } }>('{ users(first: 10) { edges { node { userName } } } }');
-    expect(users.users.edges).toHaveLength(1);
+    const users = await role.data<{ users: { data: { edges: unknown[] } } }>('{ users(first: 10) { ... on UsersSuccess { data { edges { node { userName } } } } } }');
+    expect(users.users.data.edges).toHaveLength(1);
     const denied = await role.data<{ createUser: { __typename: string; message: string } }>('mutation { createUser(input: { userName: "x" }) { __typename ... on Error { message } } }');
     expect(denied.createUser.__typename).toBe('AccessDeniedError');
     expect(denied.createUser.message).toContain(`User: ${assumedRoleUser.arn} is not authorized to perform: iam:CreateUser`);
@@ -89,8 +90,8 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     expect((await assume(dave, { roleArn, roleSessionName: 'sess', externalId: 'wrong-id' })).assumeRole.__typename).toBe('AccessDeniedError');
     const ok = await assume(dave, { roleArn, roleSessionName: 'sess', externalId: 'ext-1234' });
     expect(ok.assumeRole.data!.assumedRoleUser.arn).toBe(`arn:aws:sts::${b.accountId}:assumed-role/partner/sess`);
-    const roles = await session(ok).data<{ roles: { edges: { node: { roleName: string } }[] } }>('{ roles(first: 5) { edges { node { roleName } } } }');
-    expect(roles.roles.edges.map((edge) => edge.node.roleName)).toEqual(['partner']);
+    const roles = await session(ok).data<{ roles: { data: { edges: { node: { roleName: string } }[] } } }>('{ roles(first: 5) { ... on RolesSuccess { data { edges { node { roleName } } } } } }');
+    expect(roles.roles.data.edges.map((edge) => edge.node.roleName)).toEqual(['partner']);
   });
 
   it('a trust policy that names someone else denies, and so does a role that does not exist', async () => {
@@ -109,9 +110,9 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     const roleArn = await createRole(root, 'first', trust, doc({ Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListRoles', 'iam:GetRole'], Resource: '*' }), 7200);
     const secondArn = await createRole(root, 'second', trust, doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }));
     const narrowed = session(await assume(fay, { roleArn, roleSessionName: 'narrow', policy: doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }) }));
-    expect((await narrowed.data<{ roles: { edges: unknown[] } }>('{ roles(first: 5) { edges { node { roleName } } } }')).roles.edges).toHaveLength(2);
-    const denied = await narrowed.request('{ users(first: 5) { edges { node { userName } } } }');
-    expect(denied.body.errors?.[0]?.message).toBeDefined();
+    expect((await narrowed.data<{ roles: { data: { edges: unknown[] } } }>('{ roles(first: 5) { ... on RolesSuccess { data { edges { node { roleName } } } } } }')).roles.data.edges).toHaveLength(2);
+    const denied = await narrowed.data<{ users: { __typename: string } }>('{ users(first: 5) { __typename } }');
+    expect(denied.users.__typename).toBe('AccessDeniedError');
     expect((await assume(fay, { roleArn, roleSessionName: 'long', durationSeconds: 7201 })).assumeRole.__typename).toBe('InvalidInputError');
     expect((await assume(fay, { roleArn, roleSessionName: 'short', durationSeconds: 899 })).assumeRole.__typename).toBe('InvalidInputError');
     const first = session(await assume(fay, { roleArn, roleSessionName: 'hop', durationSeconds: 7200 }));
@@ -131,8 +132,8 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     );
     const blue = session(await assume(gus, { roleArn, roleSessionName: 'blue', tags: [{ key: 'team', value: 'blue' }] }));
     const red = session(await assume(gus, { roleArn, roleSessionName: 'red', tags: [{ key: 'team', value: 'red' }] }));
-    expect((await blue.request('{ users(first: 1) { edges { node { userName } } } }')).body.errors).toBeUndefined();
-    expect((await red.request('{ users(first: 1) { edges { node { userName } } } }')).body.errors?.[0]?.extensions?.code).toBe('AccessDenied');
+    expect((await blue.data<{ users: { __typename: string } }>(LIST_USERS)).users.__typename).toBe('UsersSuccess');
+    expect((await red.data<{ users: { __typename: string; code: string } }>(LIST_USERS)).users).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
   });
 
   it('revoking a role\'s sessions refuses the ones issued before, and a new session works', async () => {
@@ -156,15 +157,15 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     const token = await ivy.data<{ getSessionToken: { data: Credentials } }>('mutation { getSessionToken(input: { durationSeconds: 900 }) { ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } } }');
     const temp = new SignedClient(warden.url, token.getSessionToken.data);
     expect((await temp.data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn).toBe(`arn:aws:iam::${accountId}:user/ivy`);
-    expect((await temp.request('{ users(first: 1) { edges { node { userName } } } }')).body.errors).toBeUndefined();
+    expect((await temp.data<{ users: { __typename: string } }>(LIST_USERS)).users.__typename).toBe('UsersSuccess');
     const federation = await ivy.data<{ getFederationToken: { data: { credentials: Credentials; federatedUser: { arn: string } } } }>(
       'mutation($p: String!) { getFederationToken(input: { name: "partner", policy: $p }) { ... on GetFederationTokenSuccess { data { credentials { accessKeyId secretAccessKey sessionToken } federatedUser { arn } } } } }',
       { p: doc({ Effect: 'Allow', Action: ['iam:ListGroups', 'iam:CreateUser'], Resource: '*' }) },
     );
     expect(federation.getFederationToken.data.federatedUser.arn).toBe(`arn:aws:sts::${accountId}:federated-user/partner`);
     const federated = new SignedClient(warden.url, federation.getFederationToken.data.credentials);
-    expect((await federated.request('{ groups(first: 1) { edges { node { groupName } } } }')).body.errors).toBeUndefined();
-    expect((await federated.request('{ users(first: 1) { edges { node { userName } } } }')).body.errors?.[0]?.extensions?.code).toBe('AccessDenied');
+    expect((await federated.data<{ groups: { __typename: string } }>('{ groups(first: 1) { __typename ... on GroupsSuccess { data { edges { node { groupName } } } } } }')).groups.__typename).toBe('GroupsSuccess');
+    expect((await federated.data<{ users: { __typename: string; code: string } }>(LIST_USERS)).users).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
     const createUser = await federated.data<{ createUser: { __typename: string } }>('mutation { createUser(input: { userName: "sneaky" }) { __typename } }');
     expect(createUser.createUser.__typename).toBe('AccessDeniedError');
   });

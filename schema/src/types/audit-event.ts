@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@warden/db';
 import { builder } from '../builder.js';
 import { pageSize } from './pagination.js';
+import { queryErrors } from './result-names.js';
 
 /** An entry of the audit log: one event, with who made it, from where, when. */
 const AuditEventRef = builder.objectRef<StoredEvent>('AuditEvent').implement({
@@ -33,6 +34,7 @@ builder.queryField('auditEvents', (t) =>
   t.connection({
     type: AuditEventRef,
     description: "The caller's account's events, newest first.",
+    errors: queryErrors('auditEvents'),
     args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);

@@ -13,7 +13,9 @@ export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
     arn: t.exposeString('arn'),
     warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (group, _args, { iam, caller }) => iam.warnings.forGroup(caller, group) }),
     createDate: t.field({ type: 'DateTime', resolve: (group) => group.created_at }),
-    users: t.field({ type: [UserRef], resolve: (group, _args, { iam, caller }) => iam.groups.members(caller, group) }),
+    // Reading a group's users is authorized on its own (iam:GetGroup), so a caller who may list
+    // groups can still be denied them: the denial is typed here and the group stays in the answer.
+    users: t.field({ type: [UserRef], errors: queryErrors('groupUsers'), resolve: (group, _args, { iam, caller }) => iam.groups.members(caller, group) }),
   }),
 });
 
@@ -24,6 +26,7 @@ builder.queryField('group', (t) =>
 builder.queryField('groups', (t) =>
   t.connection({
     type: GroupRef,
+    errors: queryErrors('groups'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
       return toConnection(await iam.groups.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.group_name_key);

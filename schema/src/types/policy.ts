@@ -23,8 +23,11 @@ export const PolicyRef = builder.objectRef<PolicyRow>('Policy').implement({
     defaultVersionId: t.exposeString('default_version_id'),
     createDate: t.field({ type: 'DateTime', resolve: (policy) => policy.created_at }),
     updateDate: t.field({ type: 'DateTime', resolve: (policy) => policy.updated_at }),
+    // Authorized on its own (iam:ListPolicyVersions): a caller who may read or list policies can
+    // still be denied their versions, as a typed denial beside the policy.
     versions: t.field({
       type: [PolicyVersionRef],
+      errors: queryErrors('policyVersions'),
       resolve: async (policy, _args, { iam, caller }) => (await iam.policies.versions(caller, policy)).map((version) => ({ ...version, isDefault: version.version_id === policy.default_version_id })),
     }),
   }),
@@ -37,6 +40,7 @@ builder.queryField('policy', (t) =>
 builder.queryField('policies', (t) =>
   t.connection({
     type: PolicyRef,
+    errors: queryErrors('policies'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
       return toConnection(await iam.policies.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.policy_name_key);

@@ -28,6 +28,7 @@ builder.queryField('role', (t) =>
 builder.queryField('roles', (t) =>
   t.connection({
     type: RoleRef,
+    errors: queryErrors('roles'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
       return toConnection(await iam.roles.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.role_name_key);

@@ -31,6 +31,7 @@ builder.queryField('user', (t) =>
 builder.queryField('users', (t) =>
   t.connection({
     type: UserRef,
+    errors: queryErrors('users'),
     args: { pathPrefix: t.arg.string({ required: false }) },
     resolve: async (_root, args, { iam, caller }) => {
       const first = pageSize(args);
