@@ -1,5 +1,6 @@
+import { describeDecision, type DescribedRequest, type EvaluationResult } from '@warden/policy';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import { InvalidInputError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError } from '../iam-error.js';
 
 /**
  * AWS's encoded authorization messages: a denial carries the whole decision, encrypted under the
@@ -21,6 +22,31 @@ function contextFor(accountId: string): string {
 export function encodeAuthorizationMessage(keyring: SecretCipher, accountId: string, message: AuthorizationMessage): string {
   const encrypted = keyring.encrypt(JSON.stringify(message), contextFor(accountId));
   return Buffer.from(JSON.stringify(encrypted)).toString('base64url');
+}
+
+/**
+ * The one way an AccessDeniedError is made from a decision: AWS's sentence for it, and the decision
+ * in full (the request, the context it was evaluated with, the deciding statements) encoded for
+ * sts:DecodeAuthorizationMessage. Whichever path decided, from the cache or from the database, the
+ * caller gets the same error.
+ */
+export function accessDenied(
+  keyring: SecretCipher,
+  accountId: string,
+  request: DescribedRequest,
+  result: EvaluationResult,
+  conditions: Readonly<Record<string, unknown>>,
+  now: Date,
+  resourcePolicyIsTrust = false,
+): AccessDeniedError {
+  const message = encodeAuthorizationMessage(keyring, accountId, {
+    allowed: false,
+    explicitDeny: result.decision === 'explicit_deny',
+    matchedStatements: result.matched,
+    context: { principal: request.principal, action: request.action, resource: request.resource, conditions },
+    time: now.toISOString(),
+  });
+  return new AccessDeniedError(describeDecision(request, result, resourcePolicyIsTrust), message);
 }
 
 export function decodeAuthorizationMessage(keyring: SecretCipher, accountId: string, encoded: string): AuthorizationMessage {

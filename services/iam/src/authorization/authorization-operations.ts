@@ -1,11 +1,12 @@
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, RequestContext } from '@warden/policy';
+import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { Authorizer, type CompiledPrincipal, principalContext } from './authorizer.js';
+import { type CompiledPrincipal, principalContext } from './authorizer.js';
 import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from './principal-policy-loader.js';
+import { authorizeRequestContext, type ContextEntries, simulationRequestContext } from './request-context-builder.js';
 
 /**
  * `authorize` (may this principal do this, now?), in single and batch form, and AWS's two policy
@@ -16,7 +17,12 @@ export interface AuthorizeRequest {
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
-  readonly context?: Readonly<Record<string, string | readonly string[]>> | null;
+  /**
+   * Keys that describe the request (aws:SourceIp, aws:RequestTag/…, service keys). Keys that
+   * describe the principal, and the time keys, come from the principal and the server's clock: a
+   * value for one is refused (see `request-context-builder.ts`).
+   */
+  readonly context?: ContextEntries | null;
   readonly resourceAccount?: string | null;
 }
 
@@ -68,8 +74,19 @@ export class AuthorizationOperations {
     // the account epoch authentication read (committed state), with no database round trip. A
     // principal found there is one of the caller's account's, so no ARN needs parsing first.
     if (caller.accountEpoch !== undefined) {
-      const answers = this.answerFromCache(caller, requests, caller.accountEpoch, now);
-      if (answers) return answers;
+      const principals = this.cachedPrincipals(caller.accountId, requests, caller.accountEpoch);
+      if (principals) {
+        if (caller.kind !== 'root') {
+          // The caller's own policy set as every other check chooses it; awaited only when it is
+          // not compiled at this epoch yet.
+          const own = this.core.compiledCaller(caller);
+          this.requireAsking(own instanceof Promise ? await own : own, caller, requests, now);
+        }
+        this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
+        const answers: AuthorizeAnswer[] = [];
+        for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
+        return answers;
+      }
     }
     const targetAccount = accountOfPrincipals(requests);
     await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
@@ -85,29 +102,32 @@ export class AuthorizationOperations {
   }
 
   /**
-   * Every answer from the cache, or `undefined` when anything needed is not cached at this epoch:
-   * every principal must be a compiled principal of the caller's own account (looked up first, so
-   * that a batch the slow path would refuse as invalid goes there), and so must a non-root caller.
+   * Every principal asked about, compiled at this epoch, or `undefined` when one is not: each must
+   * be a compiled principal of the caller's own account (so that a batch the slow path would refuse
+   * as invalid goes there).
    */
-  private answerFromCache(caller: Caller, requests: readonly AuthorizeRequest[], epoch: string, now: Date): AuthorizeAnswer[] | undefined {
+  private cachedPrincipals(accountId: string, requests: readonly AuthorizeRequest[], epoch: string): CompiledPrincipal[] | undefined {
     const authorizer = this.core.authorizer;
     const principals: CompiledPrincipal[] = [];
     for (const request of requests) {
-      const compiled = authorizer.cachedByArn(caller.accountId, request.principal, epoch);
+      const compiled = authorizer.cachedByArn(accountId, request.principal, epoch);
       if (!compiled) return undefined;
       principals.push(compiled);
     }
-    if (caller.kind !== 'root') {
-      const own = caller.userId === undefined ? undefined : authorizer.cachedById(caller.accountId, 'user', caller.userId, epoch);
-      if (!own) return undefined;
-      for (const principal of new Set(requests.map((request) => request.principal))) {
-        Authorizer.require(authorizer.decide(own, caller, 'iam:SimulatePrincipalPolicy', principal, now), caller.arn, 'iam:SimulatePrincipalPolicy', principal);
-      }
+    return principals;
+  }
+
+  /**
+   * The caller check of the cached path: iam:SimulatePrincipalPolicy on each principal asked
+   * about, decided and refused exactly as `IamCore.authorize` decides and refuses it on the slow path.
+   */
+  private requireAsking(own: CompiledPrincipal, caller: Caller, requests: readonly AuthorizeRequest[], now: Date): void {
+    const authorizer = this.core.authorizer;
+    if (requests.length === 1) {
+      authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', requests[0]!.principal, now);
+      return;
     }
-    const answers: AuthorizeAnswer[] = [];
-    for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
-    this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
-    return answers;
+    for (const principal of new Set(requests.map((request) => request.principal))) authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', principal, now);
   }
 
   /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
@@ -124,7 +144,7 @@ export class AuthorizationOperations {
       const policies = await loadPrincipalPolicies(trx, principal);
       const compiled = compilePolicySet({ identityPolicies: [...policies.identityPolicies, ...extra], permissionBoundary: policies.permissionBoundary });
       if (!compiled.ok) throw malformed(compiled.errors);
-      const context = { ...principalContext(principal), ...(input.contextEntries ?? {}) };
+      const context = simulationRequestContext(principalContext(principal), input.contextEntries);
       return simulate(compiled.policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
     });
   }
@@ -170,25 +190,9 @@ function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
   return [...accounts][0]!;
 }
 
-/**
- * The request context of one principal at one instant, built once and shared by every request of a
- * batch that brings no context keys of its own (the common case).
- */
-const baseContexts = new WeakMap<CompiledPrincipal, { at: number; context: RequestContext }>();
-
-function baseContext(compiled: CompiledPrincipal, now: Date): RequestContext {
-  const cached = baseContexts.get(compiled);
-  if (cached && cached.at === now.getTime()) return cached.context;
-  const context = RequestContext.from({ 'aws:CurrentTime': now.toISOString(), 'aws:EpochTime': String(Math.floor(now.getTime() / 1000)), ...compiled.principalContext });
-  baseContexts.set(compiled, { at: now.getTime(), context });
-  return context;
-}
-
 function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
   const principal = compiled.principal.arn;
-  const base = baseContext(compiled, now);
-  const own = request.context;
-  const context = own && Object.keys(own).length > 0 ? base.withOverrides(own) : base;
+  const context = authorizeRequestContext(compiled, request.context, now);
   const result = evaluate(compiled.policySet, {
     principal,
     action: request.action,

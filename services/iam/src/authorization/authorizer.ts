@@ -1,10 +1,12 @@
 import type { Database } from '@warden/db';
-import { compilePolicySet, describeDecision, evaluate, type EvaluationResult, type PolicySet } from '@warden/policy';
+import { compilePolicySet, evaluate, type PolicySet } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import type { Caller, CallerSession } from '../command-context.js';
+import type { SecretCipher } from '../keyring/live-keyring.js';
 import { sessionPrincipalContext } from './session-principal.js';
-import { AccessDeniedError } from '../iam-error.js';
+import { accessDenied } from './authorization-message.js';
 import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
+import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 
 /**
  * Decides whether a principal may perform an action on a resource, with its real policies. Compiled
@@ -28,7 +30,10 @@ export class Authorizer {
   /** The same compiled principals by account and ARN (at one epoch an ARN names one principal). */
   private readonly byArn = new Map<string, CompiledPrincipal>();
 
-  constructor(private readonly partition: string) {}
+  constructor(
+    private readonly partition: string,
+    private readonly keyring: SecretCipher,
+  ) {}
 
   /** A compiled principal still current at `epoch`, found by ARN, without touching the database. */
   cachedByArn(accountId: string, arn: string, epoch: string): CompiledPrincipal | undefined {
@@ -82,19 +87,18 @@ export class Authorizer {
     return entry;
   }
 
-  /** The decision for a caller's own request, with the caller's request context. */
-  decide(compiled: CompiledPrincipal, caller: Caller, action: string, resource: string, now: Date, extraContext: Readonly<Record<string, string | readonly string[]>> = {}): EvaluationResult {
-    return evaluate(
-      compiled.policySet,
-      { principal: caller.arn, action, resource, context: { ...compiled.principalContext, ...caller.requestContext, ...extraContext } },
-      { now },
-    );
-  }
-
-  /** Throws AccessDeniedError with AWS's sentence unless the decision allows. */
-  static require(result: EvaluationResult, principalArn: string, action: string, resource: string): void {
-    if (result.decision === 'allow') return;
-    throw new AccessDeniedError(describeDecision({ principal: principalArn, action, resource }, result));
+  /**
+   * The caller's permission for its own request, decided with `compiled` (the caller's policy set,
+   * as `IamCore.compiledCaller` chooses it): returns when allowed, else throws the AccessDeniedError
+   * with the encoded decision. Every check of a caller, from the cache or not, ends here.
+   * `accountGrant`: the account itself grants the action, so an implicit deny is enough (see
+   * `IamCore.authorize`).
+   */
+  check(compiled: CompiledPrincipal, caller: Caller, action: string, resource: string, now: Date, operationContext: ContextEntries = {}, accountGrant = false): void {
+    const context = callerRequestContext(compiled, caller, operationContext);
+    const result = evaluate(compiled.policySet, { principal: caller.arn, action, resource, context }, { now });
+    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) return;
+    throw accessDenied(this.keyring, caller.accountId, { principal: caller.arn, action, resource }, result, context, now);
   }
 
   get partitionName(): string {

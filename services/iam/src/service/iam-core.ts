@@ -1,11 +1,9 @@
 import { ConcurrencyError, type Database, type EventMetadata, inAccountTransaction } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
-import { describeDecision } from '@warden/policy';
-import { Authorizer } from '../authorization/authorizer.js';
-import { encodeAuthorizationMessage } from '../authorization/authorization-message.js';
+import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import { type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
-import { type Caller, type Clock, eventMetadata, systemClock } from '../command-context.js';
+import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock } from '../command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { handleCommand, type Handled } from '../command-handler.js';
 import type { Decider, DomainEvent } from '../decider.js';
@@ -68,7 +66,7 @@ export class IamCore {
     this.partition = options.partition ?? 'aws';
     this.clock = options.clock ?? systemClock;
     this.random = options.random;
-    this.authorizer = new Authorizer(this.partition);
+    this.authorizer = new Authorizer(this.partition, this.keyring);
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
   }
 
@@ -144,22 +142,10 @@ export class IamCore {
     const question = `${caller.arn}\n${action}\n${resource}\n${accountGrant}\n${JSON.stringify(extraContext)}`;
     const allowed = this.allowedIn.get(trx);
     if (allowed?.has(question)) return;
-    const compiled = await this.callerCompiled(trx, caller);
-    const now = this.clock.now();
-    const result = this.authorizer.decide(compiled, caller, action, resource, now, extraContext);
-    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) {
-      if (allowed) allowed.add(question);
-      else this.allowedIn.set(trx, new Set([question]));
-      return;
-    }
-    const message = encodeAuthorizationMessage(this.keyring, caller.accountId, {
-      allowed: false,
-      explicitDeny: result.decision === 'explicit_deny',
-      matchedStatements: result.matched,
-      context: { principal: caller.arn, action, resource, conditions: { ...compiled.principalContext, ...caller.requestContext, ...extraContext } },
-      time: now.toISOString(),
-    });
-    throw new AccessDeniedError(describeDecision({ principal: caller.arn, action, resource }, result), message);
+    const compiled = await this.compiledCaller(caller, trx);
+    this.authorizer.check(compiled, caller, action, resource, this.clock.now(), extraContext, accountGrant);
+    if (allowed) allowed.add(question);
+    else this.allowedIn.set(trx, new Set([question]));
   }
 
   /**
@@ -184,25 +170,37 @@ export class IamCore {
   }
 
   /**
-   * The caller's compiled policies. When authentication read the account's epoch and the cache was
-   * built at that epoch, no query is needed; otherwise they are read in `trx` (whose own snapshot may
-   * be newer, which is never less safe).
+   * The caller's compiled policies: the one place that chooses them, for every check of a caller's
+   * own request, whether `authorize`'s cached path or a transaction asks. A session with session
+   * policies (an assumed role, a federated user) is its role's or user's policies intersected with
+   * them, never the user's alone: a federated caller also carries the federating user's id, and
+   * choosing by that id would drop the session policies. When authentication read the account's
+   * epoch and the cache was built at that epoch, the entry is returned as it is, with no query and
+   * no promise; otherwise it is read in `trx`, or in a transaction of the caller's account when there
+   * is none (a snapshot newer than the epoch is never less safe).
    */
-  async callerCompiled(trx: Kysely<Database>, caller: Caller) {
-    const session = caller.session;
-    // A user's own session (GetSessionToken, console sign-in) has exactly the user's permissions.
-    const usesSessionPolicies = session !== undefined && session.kind !== 'session-token' && session.kind !== 'console';
+  compiledCaller(caller: Caller, trx?: Kysely<Database>): CompiledPrincipal | Promise<CompiledPrincipal> {
+    const session = sessionWithPolicies(caller);
     if (caller.accountEpoch !== undefined) {
-      const cached = usesSessionPolicies
+      const cached = session
         ? this.authorizer.cachedSession(caller.accountId, session.sessionId, caller.accountEpoch)
         : caller.userId !== undefined
           ? this.authorizer.cachedById(caller.accountId, 'user', caller.userId, caller.accountEpoch)
           : undefined;
       if (cached) return cached;
     }
+    return trx ? this.loadCaller(trx, caller, session) : this.read(caller, (own) => this.loadCaller(own, caller, session));
+  }
+
+  /** `compiledCaller` as a promise, for callers in a transaction. */
+  async callerCompiled(trx: Kysely<Database>, caller: Caller): Promise<CompiledPrincipal> {
+    return this.compiledCaller(caller, trx);
+  }
+
+  private async loadCaller(trx: Kysely<Database>, caller: Caller, session: CallerSession | undefined): Promise<CompiledPrincipal> {
     // The epoch first: policies read after it are at least as new as it says, never older.
     const epoch = await this.changeEpoch(trx, caller.accountId);
-    if (usesSessionPolicies) {
+    if (session) {
       const base = session.kind === 'assumed-role' ? await this.rolePrincipal(trx, caller.accountId, session.roleId ?? '') : await this.userPrincipal(trx, caller.accountId, session.userId ?? '');
       if (!base) throw new AccessDeniedError(`${caller.arn}: the principal this session belongs to no longer exists.`);
       return this.authorizer.compiledSession(trx, base, session, caller.arn, epoch);
@@ -241,4 +239,15 @@ export class IamCore {
     const row = await trx.selectFrom('accounts').select('quotas').where('account_id', '=', accountId).executeTakeFirst();
     return { ...DEFAULT_QUOTAS, ...(row?.quotas ?? {}) } as Quotas;
   }
+}
+
+/**
+ * The caller's session when it is authorized with session policies. A user's own session
+ * (GetSessionToken, console sign-in) has exactly the user's permissions; AWS gives a
+ * GetFederationToken session the intersection with its session policies, and STS stores a deny-all
+ * policy for a federation token issued without one, since such a session has no permissions.
+ */
+function sessionWithPolicies(caller: Caller): CallerSession | undefined {
+  const session = caller.session;
+  return session !== undefined && session.kind !== 'session-token' && session.kind !== 'console' ? session : undefined;
 }
