@@ -19,6 +19,7 @@ import './types/mfa.js';
 import './types/sign-in.js';
 
 export type { GraphQLContext } from './context.js';
+export { DEFAULT_PAGE } from './types/pagination.js';
 
 /** The executable schema, built once. */
 export const schema = builder.toSchema();

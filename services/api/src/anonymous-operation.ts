@@ -1,4 +1,5 @@
-import { Kind, parse } from 'graphql';
+import { Kind } from 'graphql';
+import { parseWithinLimits } from './operation-limits.js';
 
 /**
  * The one operation a request without credentials may run: `signIn` (there is nobody to sign a
@@ -9,7 +10,7 @@ import { Kind, parse } from 'graphql';
 export function isSignInOnly(query: string, operationName: string | null | undefined): boolean {
   let document;
   try {
-    document = parse(query, { maxTokens: 2000 });
+    document = parseWithinLimits(query);
   } catch {
     return false;
   }

@@ -3,8 +3,8 @@ import { GraphQLError, Kind } from 'graphql';
 import { type GraphQLContext, schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { depthLimitRule } from './depth-limit.js';
-import { CompiledOperations } from './compiled-operations.js';
+import { OPERATION_COST_LIMIT, OPERATION_LIMIT_RULES, parseWithinLimits } from './operation-limits.js';
+import { type Admits, CompiledOperations } from './compiled-operations.js';
 import { AuthenticationError, type RequestFacts } from './authenticate.js';
 import { isDatabaseUnavailable } from '@warden/db';
 import { serviceUnavailableError } from './service-unavailable.js';
@@ -38,14 +38,27 @@ export function anonymousContext(iam: IamService, requestFacts: RequestFacts, lo
   };
 }
 
-export const MAX_QUERY_DEPTH = 12;
-
 /** The validation rules Warden adds to GraphQL's own, on every path that runs an operation. */
-export const WARDEN_VALIDATION_RULES = [depthLimitRule(MAX_QUERY_DEPTH), nulCharacterRule] as const;
+export const WARDEN_VALIDATION_RULES = [...OPERATION_LIMIT_RULES, nulCharacterRule] as const;
 
 const addWardenRules: Plugin<ServerContext> = {
   onValidate({ addValidationRule }) {
     for (const rule of WARDEN_VALIDATION_RULES) addValidationRule(rule);
+  },
+};
+
+/**
+ * The rest of the operation limits (operation-limits.ts): the parser's size and token caps, and
+ * the cost, priced with the request's variables before anything executes (graphql-jit included).
+ */
+const operationLimits: Plugin<ServerContext> = {
+  onParse({ setParseFn }) {
+    setParseFn(parseWithinLimits);
+  },
+  onExecute({ args, setResultAndStopExecution }) {
+    const plan = OPERATION_COST_LIMIT.planOf(args.document, args.operationName);
+    const refusal = plan && OPERATION_COST_LIMIT.refusal(plan.of(args.variableValues));
+    if (refusal) setResultAndStopExecution({ errors: [refusal] });
   },
 };
 
@@ -122,11 +135,19 @@ export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
     // Only documents with one operation: the plugin caches what it compiled by document, whatever
     // operation was asked for, so a document with several would run the first one compiled for
     // every later request (graphql-js's own execution selects the operation each time).
-    plugins: [addWardenRules, maskInContext, useGraphQlJit({}, { enableIf: ({ document }) => document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1 })],
+    plugins: [addWardenRules, operationLimits, maskInContext, useGraphQlJit({}, { enableIf: ({ document }) => document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1 })],
   });
 }
 
-/** The compiled-operation path, with the same schema, rules and masking as createWardenYoga. */
+/** The compiled-operation path, with the same schema, rules, limits and masking as createWardenYoga. */
 export function createCompiledOperations(): CompiledOperations<ServerContext> {
-  return new CompiledOperations<ServerContext>({ schema, rules: WARDEN_VALIDATION_RULES, maskError, refuseVariables: nulCharacterInVariables });
+  return new CompiledOperations<ServerContext>({ schema, rules: WARDEN_VALIDATION_RULES, parse: parseWithinLimits, admits: admitsWithinCost, maskError, refuseVariables: nulCharacterInVariables });
 }
+
+/** The cost limit on the compiled path: decided once when the variables cannot change the cost, else per request. */
+const admitsWithinCost: Admits = (document, operationName) => {
+  const plan = OPERATION_COST_LIMIT.planOf(document, operationName);
+  if (!plan) return false;
+  if (plan.fixed !== undefined || plan.least > OPERATION_COST_LIMIT.maxCost) return plan.least <= OPERATION_COST_LIMIT.maxCost;
+  return (variables) => plan.of(variables) <= OPERATION_COST_LIMIT.maxCost;
+};
