@@ -25,3 +25,4 @@ export type { EpochSource } from './service/account-epochs.js';
 export { replayReadModels, type ReplayReport } from './replay.js';
 export { expireSession, type ExpiryOutcome, findExpiredSessions } from './sessions/session-expiry.js';
 export type { Tag } from './naming/index.js';
+export { ACCOUNT_QUOTA_NAMES, type AccountQuotaName, DEFAULT_QUOTAS, effectiveQuotas, QUOTA_ADJUSTABLE, QUOTA_MAXIMUMS, type Quotas } from './naming/index.js';

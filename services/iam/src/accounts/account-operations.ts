@@ -1,8 +1,8 @@
 import { type AccountRow, inAccountTransaction } from '@warden/db';
 import { rootArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
+import { type Caller, eventMetadata } from '../command-context.js';
 import { handleCommand } from '../command-handler.js';
-import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -95,6 +95,25 @@ export class AccountOperations {
       streamId: `account/${caller.accountId}`,
       command: { type: 'UpdateAccountSettings' as const, settings },
     }));
+  }
+
+  /**
+   * Sets quotas of an account; a quota left out keeps its value. Like creating an account, this is
+   * for the management account's principals only, granted as `warden:UpdateAccountQuotas` on the
+   * target account's organizations ARN (AWS has no such action: quotas are Service Quotas requests
+   * there). The event is in the target account's stream with the caller as its actor, so the
+   * tenant's own audit log shows who changed its quotas.
+   */
+  async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<AccountRow> {
+    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
+    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', resource);
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    await this.core.command(accountId, accountDecider, {
+      streamId: `account/${accountId}`,
+      command: { type: 'UpdateAccountQuotas', quotas: { ...quotas } },
+      metadata: { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) },
+    });
+    return inAccountTransaction(this.core.db, accountId, (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow());
   }
 
   async deleteAlias(caller: Caller, alias: string): Promise<void> {

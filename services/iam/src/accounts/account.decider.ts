@@ -1,7 +1,7 @@
 import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
-import { checkAccountAlias, DEFAULT_QUOTAS } from '../naming/index.js';
+import { ACCOUNT_QUOTA_NAMES, checkAccountAlias, checkAccountQuota, DEFAULT_QUOTAS, isAccountQuotaName } from '../naming/index.js';
 import { checkPasswordPolicy, type PasswordPolicy } from '../passwords/password-policy.js';
 import { checkSignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
 import { type AccountEvent, type AccountSettings, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
@@ -53,11 +53,15 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return [{ type: 'AccountAliasDeleted', data: { alias: command.alias } }];
     case 'UpdateAccountQuotas': {
       requireAccount(state);
+      const changed: Record<string, number> = {};
       for (const [name, value] of Object.entries(command.quotas)) {
-        if (!Object.hasOwn(DEFAULT_QUOTAS, name)) throw new InvalidInputError(`${name} is not a quota; known quotas: ${Object.keys(DEFAULT_QUOTAS).join(', ')}.`);
-        if (!Number.isInteger(value) || value < 0) throw new InvalidInputError(`Quota ${name} must be a non-negative integer.`);
+        if (!isAccountQuotaName(name)) throw new InvalidInputError(`${name} is not a quota; known quotas: ${ACCOUNT_QUOTA_NAMES.join(', ')}.`);
+        const problem = checkAccountQuota(name, value);
+        if (problem) throw new InvalidInputError(problem);
+        if (value !== (state.quotas[name] ?? DEFAULT_QUOTAS[name])) changed[name] = value;
       }
-      return [{ type: 'AccountQuotasUpdated', data: { quotas: command.quotas } }];
+      // The event records only what changes: setting a quota to the value in force appends nothing.
+      return Object.keys(changed).length === 0 ? [] : [{ type: 'AccountQuotasUpdated', data: { quotas: changed } }];
     }
     case 'UpdateAccountSettings': {
       requireAccount(state);

@@ -139,7 +139,27 @@ describe('UpdateAccountQuotas', () => {
     ['not a number', Number.NaN],
     ['infinite', Number.POSITIVE_INFINITY],
   ])('refuses a %s value', (_why, value) => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { users: value } }).thenThrows(InvalidInputError, 'Quota users must be a non-negative integer.');
+    account().when({ type: 'UpdateAccountQuotas', quotas: { users: value } }).thenThrows(InvalidInputError, `Quota users must be a whole number from 0 to 5000 (AWS does not let it be raised); got ${String(value)}.`);
+  });
+
+  // reference_iam-quotas: an adjustable quota goes up to the Service Quotas maximum, a fixed one not past its default.
+  it('accepts an adjustable quota up to its maximum, and refuses one past it', () => {
+    account().when({ type: 'UpdateAccountQuotas', quotas: { roles: 5000, managedPoliciesPerPrincipal: 20 } }).then([quotasUpdated({ roles: 5000, managedPoliciesPerPrincipal: 20 })]);
+    account().when({ type: 'UpdateAccountQuotas', quotas: { groups: 501 } }).thenThrows(InvalidInputError, 'Quota groups must be a whole number from 0 to 500; got 501.');
+  });
+
+  it('refuses to raise a fixed quota past its default, and accepts lowering it', () => {
+    account().when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 3 } }).thenThrows(InvalidInputError, /^Quota accessKeysPerUser must be a whole number from 0 to 2 \(AWS does not let it be raised\)/);
+    account().when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 1 } }).then([quotasUpdated({ accessKeysPerUser: 1 })]);
+  });
+
+  it('refuses a quota Warden does not count against (setting it would change nothing)', () => {
+    account().when({ type: 'UpdateAccountQuotas', quotas: { tagsPerEntity: 10 } }).thenThrows(InvalidInputError, /^tagsPerEntity is not a quota; known quotas: /);
+  });
+
+  it('records only the quotas that change, and nothing when none does', () => {
+    account(quotasUpdated({ users: 100 })).when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300, roles: 7 } }).then([quotasUpdated({ roles: 7 })]);
+    account(quotasUpdated({ users: 100 })).when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300 } }).then([]);
   });
 });
 

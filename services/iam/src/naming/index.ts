@@ -10,6 +10,18 @@ export {
   checkRoleSessionName,
   checkUserName,
 } from './iam-names.js';
-export { DEFAULT_QUOTAS, QUOTA_ADJUSTABLE, withQuotaOverrides, type QuotaName, type Quotas } from './quotas.js';
+export {
+  ACCOUNT_QUOTA_NAMES,
+  checkAccountQuota,
+  DEFAULT_QUOTAS,
+  effectiveQuotas,
+  isAccountQuotaName,
+  QUOTA_ADJUSTABLE,
+  QUOTA_MAXIMUMS,
+  withQuotaOverrides,
+  type AccountQuotaName,
+  type QuotaName,
+  type Quotas,
+} from './quotas.js';
 export type { CheckResult } from './rules.js';
 export { TAG_LIMITS, checkTagKeys, checkTags, tagKeysThatRemove, tagsThatChange, type CheckTagsOptions, type Tag } from './tags.js';

@@ -94,6 +94,72 @@ export const QUOTA_ADJUSTABLE: Readonly<Record<QuotaName, boolean>> = Object.fre
 });
 
 /**
+ * The most each quota can be set to. An adjustable quota goes up to the maximum AWS grants through
+ * Service Quotas (the figures in this file's header); a fixed one cannot be raised, so its maximum
+ * is its default.
+ */
+const raisedMaximums: Partial<Record<QuotaName, number>> = {
+  groups: 500,
+  roles: 5000,
+  customerManagedPolicies: 5000,
+  instanceProfiles: 5000,
+  managedPoliciesPerPrincipal: 20,
+  roleTrustPolicySize: 4096,
+};
+
+export const QUOTA_MAXIMUMS: Readonly<Record<QuotaName, number>> = Object.freeze(
+  Object.fromEntries((Object.keys(DEFAULT_QUOTAS) as QuotaName[]).map((name) => [name, raisedMaximums[name] ?? DEFAULT_QUOTAS[name]])) as Record<QuotaName, number>,
+);
+
+/**
+ * The quotas an account can have set for it (`updateAccountQuotas`): the ones Warden counts
+ * against, per account, when something is created, attached or added. The others are either
+ * AWS's fixed rules checked where they apply (tags, policy sizes) or about entities Warden does not
+ * have (instance profiles, certificates, identity providers), and setting them would change nothing.
+ * AWS counts virtual MFA devices in an account against the users quota, so they have none of their own.
+ */
+export const ACCOUNT_QUOTA_NAMES = [
+  'users',
+  'groups',
+  'roles',
+  'customerManagedPolicies',
+  'groupsPerUser',
+  'managedPoliciesPerPrincipal',
+  'managedPoliciesPerGroup',
+  'accessKeysPerUser',
+  'policyVersions',
+  'mfaDevicesPerUser',
+] as const satisfies readonly QuotaName[];
+
+export type AccountQuotaName = (typeof ACCOUNT_QUOTA_NAMES)[number];
+
+/** Whether `name` is a quota an account can have set (an own property, never Object.prototype's). */
+export function isAccountQuotaName(name: string): name is AccountQuotaName {
+  return (ACCOUNT_QUOTA_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Why a value cannot be set for an account quota, or `undefined` when it can: a whole number from 0
+ * (nothing more may be created) to the quota's maximum. Lowering a quota below what the account
+ * already has is allowed: what exists stays, and nothing more is created until usage falls below it.
+ */
+export function checkAccountQuota(name: AccountQuotaName, value: number): string | undefined {
+  if (!Number.isSafeInteger(value) || value < 0 || value > QUOTA_MAXIMUMS[name]) {
+    return `Quota ${name} must be a whole number from 0 to ${QUOTA_MAXIMUMS[name]}${QUOTA_ADJUSTABLE[name] ? '' : ' (AWS does not let it be raised)'}; got ${String(value)}.`;
+  }
+  return undefined;
+}
+
+/** An account's quotas in force: its overrides over AWS's defaults. */
+export function effectiveQuotas(overrides: Readonly<Record<string, number>> | null | undefined): Quotas {
+  const result: Record<string, number> = { ...DEFAULT_QUOTAS };
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    if (Object.hasOwn(DEFAULT_QUOTAS, name) && typeof value === 'number') result[name] = value;
+  }
+  return result as Quotas;
+}
+
+/**
  * The defaults with some quotas replaced. Each override must be a whole number, 0 or more, and
  * name a known quota; anything else throws.
  */

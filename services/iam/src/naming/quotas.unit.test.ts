@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTAS, QUOTA_ADJUSTABLE, withQuotaOverrides } from './quotas.js';
+import { ACCOUNT_QUOTA_NAMES, checkAccountQuota, DEFAULT_QUOTAS, effectiveQuotas, QUOTA_ADJUSTABLE, QUOTA_MAXIMUMS, withQuotaOverrides } from './quotas.js';
 
 /*
  * Source: IAM User Guide, "IAM and AWS STS quotas" (reference_iam-quotas), tables "Default quotas
@@ -74,5 +74,44 @@ describe('withQuotaOverrides', () => {
     expect(() => withQuotaOverrides({ roles: -1 })).toThrow('quota roles must be a whole number, 0 or more; got -1');
     expect(() => withQuotaOverrides({ roles: 1.5 })).toThrow(/got 1\.5/);
     expect(() => withQuotaOverrides({ roles: Number.POSITIVE_INFINITY })).toThrow(/got Infinity/);
+  });
+});
+
+describe('QUOTA_MAXIMUMS', () => {
+  it('has the Service Quotas maximum of each adjustable quota', () => {
+    expect(QUOTA_MAXIMUMS.groups).toBe(500);
+    expect(QUOTA_MAXIMUMS.roles).toBe(5000);
+    expect(QUOTA_MAXIMUMS.customerManagedPolicies).toBe(5000);
+    expect(QUOTA_MAXIMUMS.instanceProfiles).toBe(5000);
+    expect(QUOTA_MAXIMUMS.managedPoliciesPerPrincipal).toBe(20);
+    expect(QUOTA_MAXIMUMS.roleTrustPolicySize).toBe(4096);
+  });
+
+  it('keeps every fixed quota at its default', () => {
+    for (const [name, adjustable] of Object.entries(QUOTA_ADJUSTABLE)) {
+      if (!adjustable) expect(QUOTA_MAXIMUMS[name as keyof typeof QUOTA_MAXIMUMS], name).toBe(DEFAULT_QUOTAS[name as keyof typeof DEFAULT_QUOTAS]);
+    }
+  });
+});
+
+describe('account quotas', () => {
+  it('are quotas with a default', () => {
+    for (const name of ACCOUNT_QUOTA_NAMES) expect(Object.hasOwn(DEFAULT_QUOTAS, name), name).toBe(true);
+  });
+
+  it('accept 0 to the maximum, whole numbers only', () => {
+    expect(checkAccountQuota('roles', 0)).toBeUndefined();
+    expect(checkAccountQuota('roles', 5000)).toBeUndefined();
+    expect(checkAccountQuota('roles', 5001)).toBe('Quota roles must be a whole number from 0 to 5000; got 5001.');
+    expect(checkAccountQuota('users', -1)).toBe('Quota users must be a whole number from 0 to 5000 (AWS does not let it be raised); got -1.');
+    expect(checkAccountQuota('policyVersions', 2.5)).toMatch(/got 2\.5\.$/);
+  });
+
+  it('in force are the overrides over the defaults, unknown names ignored', () => {
+    const quotas = effectiveQuotas({ users: 3, bananas: 7 });
+    expect(quotas.users).toBe(3);
+    expect(quotas.groups).toBe(300);
+    expect(Object.hasOwn(quotas, 'bananas')).toBe(false);
+    expect(effectiveQuotas(null)).toEqual(DEFAULT_QUOTAS);
   });
 });
