@@ -64,7 +64,16 @@ export function scopedLockKey(accountId: string, key: string): string {
 }
 
 export async function lockForAppend(trx: Transaction<Database>, accountId: string, streamId: string, lockKeys: readonly string[] = []): Promise<void> {
-  const keys = [...new Set([`stream/${streamId}`, ...lockKeys])].map((key) => scopedLockKey(accountId, key)).sort();
+  await takeLocks(trx, accountId, [`stream/${streamId}`, ...lockKeys]);
+}
+
+/**
+ * Takes transaction-scoped locks on keys, in the same fixed order as `lockForAppend`. For a writer
+ * that must hold a key before it reads anything (a quota key, before it counts what the quota
+ * limits): taken first, before any other lock of its transaction, it cannot close a cycle.
+ */
+export async function takeLocks(trx: Transaction<Database>, accountId: string, lockKeys: readonly string[]): Promise<void> {
+  const keys = [...new Set(lockKeys)].map((key) => scopedLockKey(accountId, key)).sort();
   for (const key of keys) {
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
   }

@@ -4,7 +4,7 @@ export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeo
 export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 export { pingDatabase, unavailableReason, waitForDatabase, type WaitForDatabaseOptions } from './wait-for-database.js';
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
-export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent } from './event-store.js';
+export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
 export { MigrationError, migrateToLatest } from './migrate.js';
 export { preparedStatement } from './prepared-statements.js';
 export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';

@@ -3,8 +3,8 @@ import type { Transaction } from 'kysely';
 import type { Database } from '@warden/db';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
-import type { IamCore } from '../service/iam-core.js';
+import { NoSuchEntityError } from '../iam-error.js';
+import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findGroup, lockGroup, lockPolicy, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
@@ -15,10 +15,10 @@ export class GroupOperations {
     const path = input.path ?? '/';
     const groupId = this.core.newId('AGPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'group', path, input.groupName);
-    await this.core.mutate(caller, async (trx) => {
-      const quotas = await this.core.quotas(trx, caller.accountId);
-      const count = await trx.selectFrom('groups').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
-      if (Number(count.count) >= quotas.groups) throw new LimitExceededError(`Cannot exceed quota for GroupsPerAccount: ${quotas.groups}.`);
+    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.groups] }, async (trx) => {
+      // Authorized before the count, so that a caller without the permission learns nothing of it.
+      await this.core.authorize(trx, caller, 'iam:CreateGroup', arn);
+      await this.core.requireBelowQuota(trx, caller.accountId, 'groups', (await this.core.quotas(trx, caller.accountId)).groups, 'GroupsPerAccount');
       return {
         action: 'iam:CreateGroup',
         resource: arn,

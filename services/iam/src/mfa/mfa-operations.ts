@@ -5,7 +5,7 @@ import { entityArn, rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
-import type { IamCore } from '../service/iam-core.js';
+import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findUser, requestTagContext } from '../service/lookups.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { ROOT_OWNER } from './mfa-device.events.js';
@@ -23,8 +23,6 @@ export interface CreatedVirtualMfaDevice {
   readonly otpauthUri: string;
 }
 
-/** AWS: a user can have up to 8 MFA devices. */
-const MFA_DEVICES_PER_USER = 8;
 export const TOTP_ISSUER = 'Warden';
 
 /** Who an MFA operation is about: an IAM user, or the root user (the caller itself, when no user is named). */
@@ -68,15 +66,20 @@ export class MfaOperations {
     const seed = newTotpSeed();
     const sealed = this.core.keyring.encrypt(seed, mfaSeedContext(caller.accountId, deviceId));
     const tags = [...(input.tags ?? [])];
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:CreateVirtualMFADevice',
-      resource: serialNumber,
-      decider: mfaDeviceDecider,
-      streamId: `mfa-device/${deviceId}`,
-      command: { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } },
-      lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
-      extraContext: requestTagContext(tags),
-    }));
+    // AWS: the virtual MFA devices of an account, assigned or not, are limited to its users quota.
+    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.virtualMfaDevices] }, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:CreateVirtualMFADevice', serialNumber, requestTagContext(tags));
+      await this.core.requireBelowQuota(trx, caller.accountId, 'mfa_devices', (await this.core.quotas(trx, caller.accountId)).users, 'VirtualMFADevicesPerAccount');
+      return {
+        action: 'iam:CreateVirtualMFADevice',
+        resource: serialNumber,
+        decider: mfaDeviceDecider,
+        streamId: `mfa-device/${deviceId}`,
+        command: { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } },
+        lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
+        extraContext: requestTagContext(tags),
+      };
+    });
     const account = await this.core.read(caller, (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst());
     return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`, seed) };
   }
@@ -104,8 +107,9 @@ export class MfaOperations {
         await lockForAppend(trx, caller.accountId, `user/${owner.ownerId}`);
         const still = await trx.selectFrom('users').select('user_id').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
         if (!still) throw new NoSuchEntityError(`The user with name ${owner.ownerName} cannot be found.`);
-        if ((await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId)) >= MFA_DEVICES_PER_USER) {
-          throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${MFA_DEVICES_PER_USER}.`);
+        const quota = (await this.core.quotas(trx, caller.accountId)).mfaDevicesPerUser;
+        if ((await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId)) >= quota) {
+          throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${quota}.`);
         }
       }
       return {

@@ -2,8 +2,8 @@ import type { Database, PolicyRow, PolicyVersionRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
-import type { IamCore } from '../service/iam-core.js';
+import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { lockPolicy } from '../service/lookups.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
 
@@ -19,10 +19,10 @@ export class PolicyOperations {
     const path = input.path ?? '/';
     const policyId = this.core.newId('ANPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'policy', path, input.policyName);
-    await this.core.mutate(caller, async (trx) => {
-      const quotas = await this.core.quotas(trx, caller.accountId);
-      const count = await trx.selectFrom('policies').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
-      if (Number(count.count) >= quotas.customerManagedPolicies) throw new LimitExceededError(`Cannot exceed quota for PoliciesPerAccount: ${quotas.customerManagedPolicies}.`);
+    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.customerManagedPolicies] }, async (trx) => {
+      // Authorized before the count, so that a caller without the permission learns nothing of it.
+      await this.core.authorize(trx, caller, 'iam:CreatePolicy', arn);
+      await this.core.requireBelowQuota(trx, caller.accountId, 'policies', (await this.core.quotas(trx, caller.accountId)).customerManagedPolicies, 'PoliciesPerAccount');
       return {
         action: 'iam:CreatePolicy',
         resource: arn,

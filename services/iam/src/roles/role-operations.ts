@@ -2,9 +2,9 @@ import type { Database, RoleRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
-import type { IamCore } from '../service/iam-core.js';
+import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findRole, lockPolicy, requestTagContext, requireAttachablePolicy, requireRole, resourceTagContext } from '../service/lookups.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
 
@@ -26,12 +26,10 @@ export class RoleOperations {
     const roleId = this.core.newId('AROA');
     const arn = entityArn(this.core.partition, caller.accountId, 'role', path, input.roleName);
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
-    await this.core.mutate(caller, async (trx) => {
+    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.roles] }, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:CreateRole', arn, context);
       if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
-      const quotas = await this.core.quotas(trx, caller.accountId);
-      const count = await trx.selectFrom('roles').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
-      if (Number(count.count) >= quotas.roles) throw new LimitExceededError(`Cannot exceed quota for RolesPerAccount: ${quotas.roles}.`);
+      await this.core.requireBelowQuota(trx, caller.accountId, 'roles', (await this.core.quotas(trx, caller.accountId)).roles, 'RolesPerAccount');
       return {
         action: 'iam:CreateRole',
         resource: arn,

@@ -1,4 +1,4 @@
-import { ConcurrencyError, type Database, type EventMetadata, inAccountTransaction } from '@warden/db';
+import { ConcurrencyError, type Database, type EventMetadata, inAccountTransaction, takeLocks } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
@@ -7,9 +7,9 @@ import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { handleCommand, type Handled } from '../command-handler.js';
 import type { Decider, DomainEvent } from '../decider.js';
-import { AccessDeniedError, ConcurrentModificationError, NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
-import { DEFAULT_QUOTAS, type Quotas } from '../naming/index.js';
+import { effectiveQuotas, type Quotas } from '../naming/index.js';
 
 /**
  * What every operation shares: the database, the keyring, the authorizer, the clock and the id
@@ -38,6 +38,26 @@ export interface Mutation<Command, Event extends DomainEvent, State> {
   /** The account itself grants the action (see `authorize`). */
   readonly accountGrant?: boolean;
 }
+
+/**
+ * What a mutation locks before it reads anything (see `mutate`): a create that counts against an
+ * account-wide quota declares the quota's key, so that its count and its append happen under one
+ * lock, and two creates racing for the quota's last unit queue instead of both counting the same.
+ */
+export interface MutationLocks {
+  readonly locks: readonly string[];
+}
+
+/** The lock keys of the account-wide counts; every create that counts against one declares its key. */
+export const QUOTA_LOCKS = {
+  users: 'quota/users',
+  groups: 'quota/groups',
+  roles: 'quota/roles',
+  customerManagedPolicies: 'quota/customer-managed-policies',
+  virtualMfaDevices: 'quota/virtual-mfa-devices',
+} as const;
+
+type Prepare<Command, Event extends DomainEvent, State> = (trx: Transaction<Database>) => Promise<Mutation<Command, Event, State>>;
 
 const ATTEMPTS = 4;
 const KEY_USE_INTERVAL_MS = 60_000;
@@ -79,13 +99,24 @@ export class IamCore {
     return inAccountTransaction(this.db, caller.accountId, work);
   }
 
+  /**
+   * With `locks`, the transaction takes them before `prepare` reads anything (and before any other
+   * lock, so they cannot close a cycle): what prepare counts under them cannot change until this
+   * append commits or rolls back.
+   */
+  mutate<Command, Event extends DomainEvent, State>(caller: Caller, spec: MutationLocks, prepare: Prepare<Command, Event, State>): Promise<Handled<State>>;
+  mutate<Command, Event extends DomainEvent, State>(caller: Caller, prepare: Prepare<Command, Event, State>): Promise<Handled<State>>;
   async mutate<Command, Event extends DomainEvent, State>(
     caller: Caller,
-    prepare: (trx: Transaction<Database>) => Promise<Mutation<Command, Event, State>>,
+    specOrPrepare: MutationLocks | Prepare<Command, Event, State>,
+    lockedPrepare?: Prepare<Command, Event, State>,
   ): Promise<Handled<State>> {
+    const locks = typeof specOrPrepare === 'function' ? [] : specOrPrepare.locks;
+    const prepare = typeof specOrPrepare === 'function' ? specOrPrepare : lockedPrepare!;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.writing(caller.accountId, () => inAccountTransaction(this.db, caller.accountId, async (trx) => {
+          if (locks.length > 0) await takeLocks(trx, caller.accountId, locks);
           const mutation = await prepare(trx);
           await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext, mutation.accountGrant ?? false);
           return handleCommand(trx, mutation.decider, {
@@ -237,7 +268,16 @@ export class IamCore {
 
   async quotas(trx: Kysely<Database>, accountId: string): Promise<Quotas> {
     const row = await trx.selectFrom('accounts').select('quotas').where('account_id', '=', accountId).executeTakeFirst();
-    return { ...DEFAULT_QUOTAS, ...(row?.quotas ?? {}) } as Quotas;
+    return effectiveQuotas(row?.quotas);
+  }
+
+  /**
+   * Refuses a create once the account has `limit` rows of `table` (AWS's LimitExceeded, with AWS's
+   * name for the quota). Only sound under the count's `QUOTA_LOCKS` key, declared to `mutate`.
+   */
+  async requireBelowQuota(trx: Kysely<Database>, accountId: string, table: 'users' | 'groups' | 'roles' | 'policies' | 'mfa_devices', limit: number, awsName: string): Promise<void> {
+    const row = await trx.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    if (Number(row.count) >= limit) throw new LimitExceededError(`Cannot exceed quota for ${awsName}: ${limit}.`);
   }
 }
 

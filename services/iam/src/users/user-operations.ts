@@ -3,9 +3,9 @@ import type { Transaction } from 'kysely';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
-import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
-import type { IamCore } from '../service/iam-core.js';
+import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findGroup, findUser, lockGroup, lockPolicy, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext } from '../service/lookups.js';
 import { userDecider } from './user.decider.js';
 
@@ -29,12 +29,10 @@ export class UserOperations {
     const userId = this.core.newId('AIDA');
     const arn = entityArn(this.core.partition, caller.accountId, 'user', path, input.userName);
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
-    await this.core.mutate(caller, async (trx) => {
+    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.users] }, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:CreateUser', arn, context);
       if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
-      const quotas = await this.core.quotas(trx, caller.accountId);
-      const count = await trx.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
-      if (Number(count.count) >= quotas.users) throw new LimitExceededError(`Cannot exceed quota for UsersPerAccount: ${quotas.users}.`);
+      await this.core.requireBelowQuota(trx, caller.accountId, 'users', (await this.core.quotas(trx, caller.accountId)).users, 'UsersPerAccount');
       return {
         action: 'iam:CreateUser',
         resource: arn,
