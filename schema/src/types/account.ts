@@ -1,5 +1,20 @@
 import type { AccountRow } from '@warden/db';
-import { accountThrottle, type AccountSettings, type CreatedAccount, type SignInThrottleSettings } from '@warden/iam';
+import {
+  AccessDeniedError,
+  ACCOUNT_QUOTA_NAMES,
+  type AccountQuotaName,
+  accountThrottle,
+  type AccountSettings,
+  type CreatedAccount,
+  DEFAULT_QUOTAS,
+  effectiveQuotas,
+  InvalidInputError,
+  NoSuchEntityError,
+  QUOTA_ADJUSTABLE,
+  QUOTA_MAXIMUMS,
+  type Quotas,
+  type SignInThrottleSettings,
+} from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
 import { mutationErrors, queryErrors } from './result-names.js';
@@ -26,6 +41,35 @@ const SignInThrottleInput = builder.inputType('SignInThrottleInput', {
   }),
 });
 
+/** What each quota limits, as AWS's IAM quotas page names it. */
+const QUOTA_SUBJECTS: Readonly<Record<AccountQuotaName, string>> = {
+  users: 'IAM users in the account (also the limit on its virtual MFA devices, assigned or not)',
+  groups: 'Groups in the account',
+  roles: 'Roles in the account',
+  customerManagedPolicies: 'Customer managed policies in the account',
+  groupsPerUser: 'Groups a user can be a member of',
+  managedPoliciesPerPrincipal: 'Managed policies attached to a user or a role',
+  managedPoliciesPerGroup: 'Managed policies attached to a group',
+  accessKeysPerUser: 'Access keys of a user, active or inactive',
+  policyVersions: 'Stored versions of a managed policy',
+  mfaDevicesPerUser: 'MFA devices in use by a user',
+};
+
+function quotaDescription(name: AccountQuotaName): string {
+  const bound = QUOTA_ADJUSTABLE[name] ? `AWS allows up to ${QUOTA_MAXIMUMS[name]}` : 'AWS does not let it be raised';
+  return `${QUOTA_SUBJECTS[name]}. AWS's default ${DEFAULT_QUOTAS[name]}; ${bound}.`;
+}
+
+const AccountQuotasRef = builder.objectRef<Quotas>('AccountQuotas').implement({
+  description: "The quotas in force for an account: AWS's defaults, except where the management account set one (updateAccountQuotas).",
+  fields: (t) => Object.fromEntries(ACCOUNT_QUOTA_NAMES.map((name) => [name, t.int({ description: quotaDescription(name), resolve: (quotas) => quotas[name] })])),
+});
+
+const AccountQuotasInput = builder.inputType('AccountQuotasInput', {
+  description: 'A quota left out (or null) keeps its value. Each is a whole number from 0 to its maximum: for a quota AWS lets an account raise, the most Service Quotas grants; for the others, their default. A quota below what the account already has stops new creations only.',
+  fields: (f) => Object.fromEntries(ACCOUNT_QUOTA_NAMES.map((name) => [name, f.int({ required: false, description: quotaDescription(name) })])) as Record<AccountQuotaName, ReturnType<typeof f.int>>,
+});
+
 export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
   description: 'A tenant: a 12-digit id, and optionally a globally unique alias for its sign-in URL.',
   fields: (t) => ({
@@ -37,6 +81,7 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     requireMfaForConsole: t.boolean({ description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.', resolve: (account) => account.settings['requireMfaForConsole'] === true }),
     signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => accountThrottle(account.settings) }),
     maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
+    quotas: t.field({ type: AccountQuotasRef, description: 'The quotas in force (set by the management account with updateAccountQuotas).', resolve: (account) => effectiveQuotas(account.quotas) }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),
 });
@@ -95,6 +140,24 @@ builder.mutationField('updateAccountSettings', (t) =>
       }
       await iam.accounts.updateSettings(caller, settings);
       return iam.accounts.current(caller);
+    },
+  }),
+);
+
+builder.mutationField('updateAccountQuotas', (t) =>
+  t.field({
+    type: AccountRef,
+    errors: mutationErrors('updateAccountQuotas', [AccessDeniedError, InvalidInputError, NoSuchEntityError]),
+    description: "Sets quotas of an account (warden:UpdateAccountQuotas on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). The change is an event in the account's own audit log.",
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateAccountQuotasInput', { fields: (f) => ({ accountId: f.string({ required: true }), quotas: f.field({ type: AccountQuotasInput, required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: (_r, { input }, { iam, caller }) => {
+      const quotas = Object.fromEntries(Object.entries(input.quotas).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+      return iam.accounts.updateQuotas(caller, input.accountId, quotas);
     },
   }),
 );
