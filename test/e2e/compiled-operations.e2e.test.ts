@@ -53,7 +53,7 @@ describe('the compiled-operation path answers as yoga does', () => {
   });
 
   const authorize = 'query($input: AuthorizeInput!) { authorize(input: $input) { __typename ... on AuthorizeSuccess { data { decision allowed reason matchedStatements { sid effect } } } ... on Error { message code } } }';
-  // Thirteen levels: one past MAX_QUERY_DEPTH.
+  // Thirteen levels: one past the depth limit (OPERATION_LIMITS.maxDepth).
   const deep = `{ users { edges { node { groups { edges { node { users { edges { node { groups { edges { node { groupName } } } } } } } } } } } } }`;
   // [case, body, whether the compiled path runs it]
   const bodies: [string, () => Record<string, unknown>, boolean][] = [
