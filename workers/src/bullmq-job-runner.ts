@@ -28,6 +28,8 @@ export interface BullMqOptions {
 export const ENQUEUE_TIMEOUT_MS = 500;
 /** How long start() and a reconnection wait for the schedulers to be written before logging and going on. */
 const SCHEDULERS_TIMEOUT_MS = 1000;
+/** How long close() waits for the worker (its jobs in progress, and Redis) before going on without it. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 function connectionOf(redisUrl: string) {
   const url = new URL(redisUrl);
@@ -57,14 +59,14 @@ function failFastConnectionOf(redisUrl: string) {
 }
 
 /**
- * `work`, or a rejection after `ms`. BullMQ waits for a first connection before it sends anything,
- * whatever the connection's options, so a queue made while Redis was down would wait for it; the
- * given-up promise is left to settle alone (its outcome is the one already reported).
+ * `work`, or a rejection after `ms`. The connection's options cannot bound every call: BullMQ
+ * waits for a first connection before it sends anything, so a queue made while Redis was down
+ * would wait for it. A given-up promise is left to settle alone, its failure already reported.
  */
 function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
   });
   work.catch(() => undefined);
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
@@ -78,6 +80,8 @@ export class BullMqJobRunner implements JobRunner {
   private schedulersInPlace = false;
   private restoring: Promise<void> | undefined;
   private restoreAgain = false;
+  /** The queue's Redis client once it has connected: its status says whether Redis is reachable. */
+  private queueClient: { readonly status: string } | undefined;
 
   constructor(
     private readonly handlers: Record<JobName, JobHandler>,
@@ -100,7 +104,7 @@ export class BullMqJobRunner implements JobRunner {
       { accountId: session.accountId, sessionId: session.sessionId },
       { jobId: BullMqJobRunner.expiryJobId(session.accountId, session.sessionId), delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
     );
-    await within(added, ENQUEUE_TIMEOUT_MS, 'enqueue of the session expiry');
+    await within(added, ENQUEUE_TIMEOUT_MS, 'enqueueing the session\'s expiry job');
   }
 
   private async upsertSchedulers(): Promise<void> {
@@ -143,6 +147,7 @@ export class BullMqJobRunner implements JobRunner {
     // BullMQ gives the client once it has connected, which may be long after start() returns.
     void this.queue.client.then(
       (client) => {
+        this.queueClient = client;
         const dropped = () => (this.schedulersInPlace = false);
         client.on('end', dropped);
         client.on('close', dropped);
@@ -203,8 +208,35 @@ export class BullMqJobRunner implements JobRunner {
     return this.queue.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed');
   }
 
+  /** Whether Redis answers the queue's connection now, within ENQUEUE_TIMEOUT_MS (any cheap command will do). */
+  private async redisAnswers(): Promise<boolean> {
+    if (this.queueClient?.status !== 'ready') return false;
+    return within(this.queue.isPaused(), ENQUEUE_TIMEOUT_MS, 'checking Redis').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Never fails, and waits for an absent Redis only so long: a shutdown must go on to close the
+   * database. The worker is given time to finish its jobs; a queue that cannot say goodbye to
+   * Redis drops its connection, so that it stops reconnecting.
+   */
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+    const worker = this.worker;
+    if (worker) {
+      // With Redis unreachable a graceful close would wait for it (its jobs could not be
+      // acknowledged anyway, and are taken over when a worker runs again): close at once instead.
+      await within(worker.close(!(await this.redisAnswers())), CLOSE_TIMEOUT_MS, 'closing the job worker').catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'job worker: not closed in time (a job still running, or Redis away); dropping its connection');
+        // Not awaited, as below for the queue.
+        void worker.disconnect().catch(() => undefined);
+      });
+    }
+    await this.queue.close().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'job queue: Redis did not answer the close; dropping the connection');
+      // Not awaited: BullMQ waits for an 'end' that a connection already lost may never emit.
+      void this.queue.disconnect().catch(() => undefined);
+    });
   }
 }
