@@ -18,9 +18,15 @@ if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants o
 export type Driver = 'pglite' | 'postgres';
 export const DRIVERS: readonly Driver[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
 
-export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStream): Promise<RunningWarden> {
+export interface TestWardenOptions {
+  /** The Redis its jobs use (a test's own redis-server); otherwise REDIS_URL as the environment has it. */
+  readonly redisUrl?: string;
+}
+
+export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStream, options: TestWardenOptions = {}): Promise<RunningWarden> {
   const env = {
     ...process.env,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-e2e-')),
