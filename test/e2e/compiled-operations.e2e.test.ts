@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedClient } from './support/signed-client.js';
 import { newTenant, startTestWarden } from './support/warden-under-test.js';
 
-
 /** What the two paths must agree on: the status and the body (each answer has its own request id). */
 function answerOf(response: { status: number; body: unknown }) {
   return { status: response.status, body: response.body };
@@ -18,7 +17,6 @@ function answerOf(response: { status: number; body: unknown }) {
  * to both and must get the same status and body, whether the compiled path ran the operation or
  * left it to yoga; each case also checks which of the two it was.
  */
-
 describe('the compiled-operation path answers as yoga does', () => {
   let warden: RunningWarden;
   const operations = createCompiledOperations();

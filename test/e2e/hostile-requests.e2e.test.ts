@@ -1,9 +1,7 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Credentials } from './support/signed-client.js';
+import { EXECUTION_PATH_NAMES as PATH_NAMES, type ExecutionPath, signAlong, type SignedPost } from './support/execution-paths.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 /**
@@ -21,27 +19,7 @@ interface Answer {
   readonly body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
-const PATHS = {
-  'compiled operations': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables }), contentType: 'application/json' }),
-  'yoga behind the fast path': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables, extensions: { path: 'yoga' } }), contentType: 'application/json' }),
-  'yoga.fetch': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables }), contentType: 'application/graphql+json' }),
-} as const;
-const PATH_NAMES = Object.keys(PATHS) as (keyof typeof PATHS)[];
-
-interface SignedRequest {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-async function signed(url: string, credentials: Credentials, body: string, contentType: string): Promise<SignedRequest> {
-  const target = new URL(url);
-  const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
-  const request = await signer.sign({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': contentType }, body });
-  return { url, headers: { ...(request.headers as Record<string, string>), accept: 'application/graphql-response+json, application/json;q=0.9' }, body };
-}
-
-async function deliver(request: SignedRequest): Promise<Answer> {
+async function deliver(request: SignedPost): Promise<Answer> {
   const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
@@ -72,11 +50,10 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
     await warden.close();
   });
 
-  const signedFor = (path: keyof typeof PATHS, query: string, variables: Record<string, unknown> = {}) => {
-    const { body, contentType } = PATHS[path](query, variables);
-    return signed(warden.url, tenant.credentials, body, contentType);
-  };
-  const send = async (path: keyof typeof PATHS, query: string, variables: Record<string, unknown> = {}) => deliver(await signedFor(path, query, variables));
+  // A client that accepts application/graphql-response+json, to which yoga answers a request's errors 400.
+  const signedFor = (path: ExecutionPath, query: string, variables: Record<string, unknown> = {}) =>
+    signAlong(path, warden.url, tenant.credentials, query, variables, { accept: 'application/graphql-response+json, application/json;q=0.9' });
+  const send = async (path: ExecutionPath, query: string, variables: Record<string, unknown> = {}) => deliver(await signedFor(path, query, variables));
 
   /** Sends the operation along every path, and expects a 400 on each, with one of its errors matching. */
   async function expectRefused(query: string, message: string | RegExp, variables: Record<string, unknown> = {}): Promise<void> {

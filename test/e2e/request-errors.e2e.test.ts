@@ -5,6 +5,7 @@ import type { RunningWarden } from '@warden/api';
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Credentials } from './support/signed-client.js';
+import { EXECUTION_PATH_NAMES as PATH_NAMES, type ExecutionPath, signAlong, signPost } from './support/execution-paths.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 /**
@@ -32,9 +33,8 @@ async function answerOf(response: Response): Promise<Answer> {
 
 /** Signs a POST with an Authorization header, as the SDK does, with any content type. */
 async function sendSigned(url: string, credentials: Credentials, body: string, contentType: string): Promise<Answer> {
-  const target = new URL(url);
-  const signed = await signerFor(credentials).sign({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': contentType }, body });
-  return answerOf(await fetch(target, { method: 'POST', headers: signed.headers as Record<string, string>, body }));
+  const signed = await signPost(url, credentials, body, contentType);
+  return answerOf(await fetch(signed.url, { method: 'POST', headers: signed.headers, body }));
 }
 
 /** Sends a request to a presigned URL (the SDK's presign), with the body given. */
@@ -48,14 +48,6 @@ async function sendPresigned(url: string, credentials: Credentials, options: { m
   const query = Object.entries(presigned.query ?? {}).map(([name, value]) => `${wireEscape(name)}=${wireEscape(String(value))}`).join('&');
   return answerOf(await fetch(`${target.origin}${target.pathname}?${query}`, { method: options.method, headers: presigned.headers as Record<string, string>, ...(options.body === undefined ? {} : { body: options.body }) }));
 }
-
-/** The three ways an operation can go through the server, each as the body and content type that take it. */
-const PATHS = {
-  'compiled operations': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables }), contentType: 'application/json' }),
-  'yoga behind the fast path': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables, extensions: { path: 'yoga' } }), contentType: 'application/json' }),
-  'yoga.fetch': (query: string, variables: Record<string, unknown>) => ({ body: JSON.stringify({ query, variables }), contentType: 'application/graphql+json' }),
-} as const;
-const PATH_NAMES = Object.keys(PATHS) as (keyof typeof PATHS)[];
 
 describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
   let warden: RunningWarden;
@@ -78,9 +70,9 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
     vi.restoreAllMocks();
   });
 
-  const send = (path: keyof typeof PATHS, query: string, variables: Record<string, unknown> = {}) => {
-    const { body, contentType } = PATHS[path](query, variables);
-    return sendSigned(warden.url, tenant.credentials, body, contentType);
+  const send = async (path: ExecutionPath, query: string, variables: Record<string, unknown> = {}) => {
+    const signed = await signAlong(path, warden.url, tenant.credentials, query, variables);
+    return answerOf(await fetch(signed.url, { method: 'POST', headers: signed.headers, body: signed.body }));
   };
   const linesOf = (requestId: string | null) => logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line['requestId'] === requestId);
   const errorLines = () => logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line['level'] >= 50);

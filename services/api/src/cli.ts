@@ -23,6 +23,11 @@ WARDEN_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS (30000), WARDEN_DB_STARTUP_WAIT_MS (600
 export async function main(args: readonly string[]): Promise<number> {
   const [command = 'serve'] = args;
   const logger = createLogger(process.env['LOG_LEVEL'] ?? 'info');
+  if (command === 'serve' || command === 'worker') {
+    // A library's promise that fails outside any request (a Redis client torn down mid-connect, say)
+    // would end the process under Node's default; a long-running server logs it and goes on.
+    process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'a promise failed outside any request; the server goes on'));
+  }
   try {
     const config = readConfig(process.env);
     switch (command) {
