@@ -44,10 +44,12 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     occurredAt: request.occurredAt,
     ...(request.lockKeys ? { lockKeys: request.lockKeys } : {}),
   });
-  try {
-    for (const event of stored) await projectEvent(trx, event);
-  } catch (error) {
-    throw translateProjectionError(error);
+  for (const event of stored) {
+    try {
+      await projectEvent(trx, event);
+    } catch (error) {
+      throw translateProjectionError(error, event);
+    }
   }
   if (changesCachedState(request.streamId, events)) {
     await trx
@@ -71,20 +73,38 @@ function changesCachedState(streamId: string, events: readonly DomainEvent[]): b
   return !streamId.startsWith('sign-in/') && !streamId.startsWith('mfa-device/');
 }
 
-const UNIQUE_NAMES: Readonly<Record<string, string>> = {
-  users_name_unique: 'A user with that name already exists.',
-  groups_name_unique: 'A group with that name already exists.',
-  roles_name_unique: 'A role with that name already exists.',
-  policies_name_unique: 'A policy with that name already exists.',
-  accounts_alias_key: 'That account alias is taken.',
-  mfa_devices_serial_unique: 'MFA device with that name already exists.',
+/**
+ * A name the event sets, as the request spelled it. A rename carries the new name under AWS's
+ * parameter for it (UpdateUser's NewUserName, UpdateGroup's NewGroupName), and collides on that.
+ */
+function nameIn(event: StoredEvent, field: string): string {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const renamed = data[`new${field[0]!.toUpperCase()}${field.slice(1)}`];
+  return String(typeof renamed === 'string' ? renamed : data[field]);
+}
+
+/**
+ * AWS's EntityAlreadyExists sentence for each read-model constraint that holds a name. Streams are
+ * keyed by id, and names compare without regard to case, so the constraint, not the decider, is
+ * what finds a name taken; the sentence names the name the request asked for.
+ */
+const UNIQUE_NAMES: Readonly<Record<string, (event: StoredEvent) => string>> = {
+  users_name_unique: (event) => `User with name ${nameIn(event, 'userName')} already exists.`,
+  groups_name_unique: (event) => `Group with name ${nameIn(event, 'groupName')} already exists.`,
+  roles_name_unique: (event) => `Role with name ${nameIn(event, 'roleName')} already exists.`,
+  policies_name_unique: (event) => `A policy called ${nameIn(event, 'policyName')} already exists. Duplicate names are not allowed.`,
+  policies_arn: (event) => `A policy called ${nameIn(event, 'policyName')} already exists. Duplicate names are not allowed.`,
+  // Aliases are unique across all accounts (AWS: "must be unique across all Amazon Web Services products").
+  accounts_alias_key: (event) => `The account alias ${nameIn(event, 'alias')} already exists.`,
+  // A virtual MFA device's serial number is its path and name; AWS's sentence names neither.
+  mfa_devices_serial_unique: () => 'MFADevice entity at the same path and name already exists.',
 };
 
 /** A read model's unique constraint is the final word on names: report it as AWS does. */
-function translateProjectionError(error: unknown): unknown {
+function translateProjectionError(error: unknown, event: StoredEvent): unknown {
   if (error instanceof ConcurrencyError) return error;
   for (const [constraint, message] of Object.entries(UNIQUE_NAMES)) {
-    if (isUniqueViolation(error, constraint)) return new EntityAlreadyExistsError(message);
+    if (isUniqueViolation(error, constraint)) return new EntityAlreadyExistsError(message(event));
   }
   return error;
 }

@@ -38,7 +38,7 @@ function requireNewStep(state: MfaDeviceState, step: number): void {
 export function decideMfaDevice(command: MfaDeviceCommand, state: MfaDeviceState): MfaDeviceEvent[] {
   switch (command.type) {
     case 'CreateVirtualMFADevice': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError('MFA device already exists.');
+      if (state.status !== 'none') throw new EntityAlreadyExistsError('MFADevice entity at the same path and name already exists.');
       if (!DEVICE_NAME.test(command.data.deviceName)) throw new InvalidInputError('VirtualMFADeviceName must be 1 to 226 characters of letters, digits and +=,.@_-.');
       const pathProblem = checkPath(command.data.path);
       if (pathProblem) throw new InvalidInputError(pathProblem);

@@ -13,7 +13,7 @@ const enabled = (step: number, ownerId = 'AIDAUSER'): MfaDeviceEvent => ({ type:
 describe('virtual MFA device', () => {
   it('is created unassigned, with a valid name and path', () => {
     expect(given(mfaDeviceDecider).when({ type: 'CreateVirtualMFADevice', data: DATA }).then([created])).toMatchObject({ status: 'unassigned', ownerId: null });
-    given(mfaDeviceDecider, [created]).when({ type: 'CreateVirtualMFADevice', data: DATA }).thenThrows(EntityAlreadyExistsError);
+    given(mfaDeviceDecider, [created]).when({ type: 'CreateVirtualMFADevice', data: DATA }).thenThrows(EntityAlreadyExistsError, 'MFADevice entity at the same path and name already exists.');
     given(mfaDeviceDecider).when({ type: 'CreateVirtualMFADevice', data: { ...DATA, deviceName: 'has space' } }).thenThrows(InvalidInputError);
     given(mfaDeviceDecider).when({ type: 'CreateVirtualMFADevice', data: { ...DATA, path: 'no-slashes' } }).thenThrows(InvalidInputError);
   });
