@@ -1,6 +1,6 @@
 import { type Caller, type CredentialResolver, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
-import { type SignedRequest, SigV4Error, verifySigV4 } from './sigv4/index.js';
+import { type SignedRequest, SigV4Error, type VerifiedRequest, verifySigV4 } from './sigv4/index.js';
 
 /**
  * Every API request is signed with SigV4 (service `warden`): the signature is checked against the
@@ -28,21 +28,20 @@ export class AuthenticationError extends GraphQLError {
 }
 
 export async function authenticate(request: SignedRequest, facts: RequestFacts, settings: AuthenticationSettings): Promise<Caller> {
-  let resolved: CurrentCredential | undefined;
-  let verified;
+  let verified: VerifiedRequest<CurrentCredential>;
   try {
     verified = await verifySigV4(request, {
       service: 'warden',
       region: settings.region,
       now: facts.now,
-      // The resolved credential has the key material's shape: kept for what follows the signature.
-      lookupKey: (accessKeyId) => settings.credentials.resolve(accessKeyId).then((credential) => (resolved = credential)),
+      // The resolved credential has the key material's shape, and what follows the signature needs the rest of it.
+      lookupKey: (accessKeyId) => settings.credentials.resolve(accessKeyId),
     });
   } catch (error) {
     if (error instanceof SigV4Error) throw new AuthenticationError(error.message, error.reason);
     throw error;
   }
-  const credential = resolved!;
+  const credential = verified.key;
   // Temporary credentials must come with their session token (X-Amz-Security-Token), and only they.
   if (credential.sessionTokenHash !== undefined) {
     const presented = verified.securityToken;

@@ -26,7 +26,7 @@ export interface SigningKeyMaterial {
   active: boolean;
 }
 
-export interface VerifyOptions {
+export interface VerifyOptions<Key extends SigningKeyMaterial = SigningKeyMaterial> {
   /** Service name expected in the credential scope, e.g. `'warden'`. */
   service: string;
   /** Region expected in the credential scope, e.g. `'us-east-1'`. */
@@ -35,12 +35,16 @@ export interface VerifyOptions {
   now: Date;
   /** Largest allowed distance between the signing time and `now`, in seconds (default 300). */
   maxSkewSeconds?: number;
-  /** Looks up an access key; `undefined` when it does not exist. Errors it throws propagate unchanged. */
-  lookupKey: (accessKeyId: string) => Promise<SigningKeyMaterial | undefined>;
+  /**
+   * Looks up an access key; `undefined` when it does not exist. Errors it throws propagate unchanged.
+   * What it returns may carry more than the key material (the caller's identity, say): the verified
+   * request hands it back as it was returned.
+   */
+  lookupKey: (accessKeyId: string) => Promise<Key | undefined>;
 }
 
 /** A request whose signature verified. */
-export interface VerifiedRequest {
+export interface VerifiedRequest<Key extends SigningKeyMaterial = SigningKeyMaterial> {
   accessKeyId: string;
   /** The signing time (`X-Amz-Date`, or the `Date` header). */
   signedAt: Date;
@@ -48,6 +52,30 @@ export interface VerifiedRequest {
   securityToken: string | undefined;
   /** Lower-case names of the headers covered by the signature, sorted. */
   signedHeaders: readonly string[];
+  /** The key the signature verified with, as `lookupKey` returned it. */
+  readonly key: Key;
+}
+
+/**
+ * The key is kept in a private field behind a getter rather than as an own property: it holds the
+ * secret, and a verified request that is logged, spread or serialized must not take it along.
+ */
+class VerifiedSignedRequest<Key extends SigningKeyMaterial> implements VerifiedRequest<Key> {
+  readonly #key: Key;
+
+  constructor(
+    readonly accessKeyId: string,
+    readonly signedAt: Date,
+    readonly securityToken: string | undefined,
+    readonly signedHeaders: readonly string[],
+    key: Key,
+  ) {
+    this.#key = key;
+  }
+
+  get key(): Key {
+    return this.#key;
+  }
 }
 
 const DEFAULT_MAX_SKEW_SECONDS = 300;
@@ -76,7 +104,10 @@ interface AuthContext {
  *
  * @throws {SigV4Error} when the request is not correctly signed by an active key.
  */
-export async function verifySigV4(request: SignedRequest, options: VerifyOptions): Promise<VerifiedRequest> {
+export async function verifySigV4<Key extends SigningKeyMaterial>(
+  request: SignedRequest,
+  options: VerifyOptions<Key>,
+): Promise<VerifiedRequest<Key>> {
   const maxSkewSeconds = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
   if (!Number.isFinite(maxSkewSeconds) || maxSkewSeconds < 0) {
     throw new RangeError('maxSkewSeconds must be a non-negative number');
@@ -131,12 +162,13 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
     }
   }
 
-  return {
-    accessKeyId: auth.credential.accessKeyId,
-    signedAt: context.signedAt,
-    securityToken: context.securityToken,
-    signedHeaders: auth.signedHeaders,
-  };
+  return new VerifiedSignedRequest(
+    auth.credential.accessKeyId,
+    context.signedAt,
+    context.securityToken,
+    auth.signedHeaders,
+    key,
+  );
 }
 
 /**

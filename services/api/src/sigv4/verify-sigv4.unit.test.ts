@@ -191,6 +191,16 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
     });
   });
 
+  it('returns the key it verified with, as lookupKey returned it, and keeps it out of what is serialized', async () => {
+    const request = asReceivedByNode(await sign(sdkRequest()));
+    const resolved = { ...KEYS.get(ACCESS_KEY_ID)!, owner: 'alice' };
+    const verified = await verifySigV4(request, { ...verifyOptions(), lookupKey: async () => resolved });
+    expect(verified.key).toBe(resolved);
+    expect(verified.key.owner).toBe('alice');
+    expect(JSON.stringify(verified)).not.toContain(SECRET);
+    expect({ ...verified }).not.toHaveProperty('key');
+  });
+
   it('accepts the body given as a string or as bytes', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
     const asString = { ...request, body: Buffer.from(request.body).toString('utf8') };
