@@ -73,14 +73,9 @@ function changesCachedState(streamId: string, events: readonly DomainEvent[]): b
   return !streamId.startsWith('sign-in/') && !streamId.startsWith('mfa-device/');
 }
 
-/**
- * A name the event sets, as the request spelled it. A rename carries the new name under AWS's
- * parameter for it (UpdateUser's NewUserName, UpdateGroup's NewGroupName), and collides on that.
- */
+/** The name the event sets, as the request spelled it (a rename's event holds the new one). */
 function nameIn(event: StoredEvent, field: string): string {
-  const data = (event.data ?? {}) as Record<string, unknown>;
-  const renamed = data[`new${field[0]!.toUpperCase()}${field.slice(1)}`];
-  return String(typeof renamed === 'string' ? renamed : data[field]);
+  return String((event.data as Record<string, unknown> | null)?.[field]);
 }
 
 /**
