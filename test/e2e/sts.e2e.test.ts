@@ -146,6 +146,8 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     await root.data('mutation { revokeRoleSessions(input: { roleName: "revocable" }) { __typename } }');
     const refused = await old.request(WHO_AM_I);
     expect(refused.status).toBe(401);
+    // Its own reason: the session's key was never deactivated, its role cut it off.
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     const fresh = session(await assume(hal, { roleArn, roleSessionName: 'new' }));
     expect((await fresh.request(WHO_AM_I)).status).toBe(200);

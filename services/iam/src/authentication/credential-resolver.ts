@@ -19,6 +19,12 @@ export interface ResolvedCredential {
   readonly caller: Omit<Caller, 'requestContext'>;
   /** For temporary credentials: the hash of the session token a request must carry. */
   readonly sessionTokenHash?: string;
+  /**
+   * A role session issued before its role's revokeRoleSessions cut-off. Its key is not inactive:
+   * the session is refused with its own reason, checked with the session's expiry once the
+   * signature has verified, so that only the secret's holder learns it.
+   */
+  readonly revoked?: boolean;
 }
 
 async function accountOfAccessKey(db: Kysely<Database>, accessKeyId: string): Promise<string | undefined> {
@@ -66,8 +72,8 @@ async function resolveLongTermKey(trx: Kysely<Database>, keyring: SecretCipher, 
 
 /**
  * Temporary credentials: the session's secret and who it speaks for. A session whose role revoked
- * its older sessions is inactive; expiry is checked by the caller against the request's time (so
- * that a cached credential never outlives its session).
+ * its older sessions is marked revoked; it and expiry are checked by the caller (expiry against the
+ * request's time, so that a cached credential never outlives its session).
  */
 async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, accountId: string, accessKeyId: string): Promise<ResolvedCredential | MissingKey | undefined> {
   const session = await trx.selectFrom('sessions').selectAll().where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
@@ -75,10 +81,12 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
   if (!keyring.knows(session.secret.keyId)) return { missingKeyId: session.secret.keyId };
   const secretAccessKey = keyring.decrypt(session.secret, sessionSecretContext(accountId, accessKeyId));
   let active = true;
+  let revoked = false;
   let userName: string | undefined;
   if (session.role_id) {
     const role = await trx.selectFrom('roles').select('sessions_revoked_before').where('account_id', '=', accountId).where('role_id', '=', session.role_id).executeTakeFirst();
-    active = role !== undefined && (role.sessions_revoked_before === null || session.issued_at.getTime() >= new Date(role.sessions_revoked_before).getTime());
+    active = role !== undefined;
+    revoked = role !== undefined && role.sessions_revoked_before !== null && session.issued_at.getTime() < new Date(role.sessions_revoked_before).getTime();
   }
   if (session.user_id) {
     const user = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', session.user_id).executeTakeFirst();
@@ -106,6 +114,7 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     secretAccessKey,
     active,
     sessionTokenHash: session.token_hash,
+    revoked,
     caller: {
       accountId,
       arn: session.principal_arn,
