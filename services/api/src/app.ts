@@ -7,7 +7,8 @@ import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
-import { createCompiledOperations, createWardenYoga } from './yoga.js';
+import { createWardenYoga } from './yoga.js';
+import { createCompiledOperations } from './create-compiled-operations.js';
 import { databaseReadiness } from './readiness.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */

@@ -8,7 +8,7 @@ import { IamError, type IamService, type SignInInput, type SignInOutcome, SignIn
  * then an MFA code, a new password, or enrolling a device) is the same form with more fields; the
  * password is typed again at each step rather than carried in the page. Success sets the console
  * session's bearer token as a `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, the whole host),
- * which the API at /graphql accepts for same-origin JSON POSTs only (see http-server.ts). A form
+ * which the API at /graphql accepts for same-origin JSON POSTs only (see request-context.ts). A form
  * post from another origin is refused (no signing a browser into someone else's account).
  * A client that asks for JSON (`Accept: application/json`) gets the outcome as JSON instead.
  */

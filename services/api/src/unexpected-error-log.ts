@@ -2,7 +2,7 @@ import type { Logger } from './logger.js';
 
 /**
  * What happens to an unexpected error, one that the client sees only as "Unexpected error.": this
- * is called once for each, from the one masking function both paths share (yoga.ts maskError), so
+ * is called once for each, from the one masking function both paths share (error-masking.ts), so
  * an operator learns of every one. A metrics counter of them belongs here too.
  *
  * The line carries the request id (the client has it in `x-amzn-requestid`) and the error's name,

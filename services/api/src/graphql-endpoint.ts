@@ -1,0 +1,79 @@
+import type { ExecutionResult } from 'graphql';
+import type { AccessLog } from './access-log.js';
+import type { AnswerCoalescer } from './answer-coalescer.js';
+import { AuthenticationError } from './authenticate.js';
+import { executeOperation, type OperationEngines } from './execute-operation.js';
+import { httpAnswerOf } from './http-answer.js';
+import { type HttpExchange, logExchange } from './http-exchange.js';
+import { answerUnexpectedError, graphQLErrorBody, sendJson } from './json-response.js';
+import { isJsonPost, postedOperationOf } from './posted-operation.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { buildRequestContext, type RequestContextSettings } from './request-context.js';
+import { answerThroughYogaFetch, serveGraphiQL, urlOrRefused } from './yoga-fetch.js';
+
+export interface GraphQLEndpointOptions extends OperationEngines {
+  readonly requestContext: RequestContextSettings;
+  readonly maxBodyBytes: number;
+  readonly answers: AnswerCoalescer;
+  readonly accessLog: AccessLog;
+}
+
+/**
+ * `/graphql`. The body is read here, once, with a size limit, because the SigV4 signature covers
+ * its hash; then the request is authenticated (request-context.ts) and its operation run: one JSON
+ * operation by executeOperation, anything else by yoga.fetch.
+ */
+export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpointOptions): Promise<void> {
+  const { request, response, requestId } = exchange;
+  if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+    const url = urlOrRefused(exchange, options.accessLog);
+    if (!url) return;
+    if (!url.searchParams.has('query')) return serveGraphiQL(exchange, url, options.yoga, options.accessLog);
+  }
+
+  let body: Buffer;
+  try {
+    body = await readBody(request, options.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendJson(response, 413, graphQLErrorBody(`The request body exceeds ${options.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
+    logExchange(options.accessLog, exchange, 413);
+    return;
+  }
+
+  // Parsed once: whether an unsigned request only signs in, and the operation to run, read it.
+  const operation = isJsonPost(request) ? postedOperationOf(body) : undefined;
+  let authenticated;
+  try {
+    authenticated = await buildRequestContext(exchange, body, operation, options.requestContext);
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
+    logExchange(options.accessLog, exchange, 401);
+    return;
+  }
+  const { context, accessKeyId } = authenticated;
+
+  if (!operation) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
+  const result = await executeOperation(options, operation, context);
+  if (result && !(Symbol.asyncIterator in result)) {
+    options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, accessKeyId, options.accessLog));
+    return;
+  }
+  sendJson(response, 400, graphQLErrorBody('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
+  logExchange(options.accessLog, exchange, 400, accessKeyId);
+}
+
+/** An operation's result as its HTTP answer; possibly written after serveGraphQL returned (AnswerCoalescer). */
+function writeResult(exchange: HttpExchange, result: ExecutionResult, accessKeyId: string | undefined, accessLog: AccessLog): void {
+  try {
+    const answer = httpAnswerOf(result);
+    sendJson(exchange.response, answer.status, answer.body, { ...answer.headers, 'x-amzn-requestid': exchange.requestId });
+    logExchange(accessLog, exchange, answer.status, accessKeyId);
+  } catch (error) {
+    // As the request handler's own catch would, for an answer written after it returned; the
+    // coalescer reports the error.
+    answerUnexpectedError(exchange.response);
+    throw error;
+  }
+}

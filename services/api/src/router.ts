@@ -1,0 +1,56 @@
+import type { IamService } from '@warden/iam';
+import type { AccessLog } from './access-log.js';
+import type { ClientAddress } from './client-address.js';
+import { type GraphQLEndpointOptions, serveGraphQL } from './graphql-endpoint.js';
+import { type HttpExchange, logExchange } from './http-exchange.js';
+import { graphQLErrorBody, sendJson } from './json-response.js';
+import type { ReadinessReport } from './readiness.js';
+import { RETRY_AFTER_SECONDS } from './service-unavailable.js';
+import { handleSignInPage } from './sign-in-page.js';
+
+export interface RouterOptions {
+  readonly graphql: GraphQLEndpointOptions;
+  readonly iam: IamService;
+  readonly clientAddress: ClientAddress;
+  readonly maxBodyBytes: number;
+  readonly accessLog: AccessLog;
+  /** `/health/ready`: whether this process can serve now (its database answers). */
+  readonly readiness?: (() => Promise<ReadinessReport>) | undefined;
+}
+
+/** The sign-in form's body is a few fields: the API's body limit is far more than it needs. */
+const MAX_SIGN_IN_FORM_BYTES = 16_384;
+
+/**
+ * Which handler answers a request, by its path alone:
+ * - `/graphql`: the API (graphql-endpoint.ts), and GraphiQL for a browser;
+ * - `/signin` and `/signin/ACCOUNT`: the console sign-in page (sign-in-page.ts);
+ * - `/health`: liveness, which touches nothing (a database outage must not get replicas restarted);
+ * - `/health/ready`: readiness, which asks the database;
+ * - anything else: 404.
+ * The health probes write no access log line: an orchestrator polls them.
+ */
+export function route(exchange: HttpExchange, options: RouterOptions): Promise<void> | void {
+  switch (exchange.path) {
+    case '/graphql':
+      return serveGraphQL(exchange, options.graphql);
+    case '/health':
+      return sendJson(exchange.response, 200, { status: 'ok' });
+    case '/health/ready':
+      return answerReadiness(exchange, options.readiness);
+  }
+  if (exchange.path.startsWith('/signin/') || exchange.path === '/signin') return serveSignInPage(exchange, options);
+  sendJson(exchange.response, 404, graphQLErrorBody('Not found: the API is at /graphql.', 'NOT_FOUND'));
+  logExchange(options.accessLog, exchange, 404);
+}
+
+async function answerReadiness(exchange: HttpExchange, readiness: RouterOptions['readiness']): Promise<void> {
+  const report = (await readiness?.()) ?? { ready: true, checks: { database: 'not checked' } };
+  sendJson(exchange.response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
+}
+
+async function serveSignInPage(exchange: HttpExchange, options: RouterOptions): Promise<void> {
+  const { request, response, path, requestId } = exchange;
+  const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: options.clientAddress.of(request), maxBodyBytes: Math.min(options.maxBodyBytes, MAX_SIGN_IN_FORM_BYTES) });
+  logExchange(options.accessLog, exchange, status);
+}

@@ -1,0 +1,67 @@
+import type { Plugin } from 'graphql-yoga';
+import { maskError } from './error-masking.js';
+import type { ServerContext } from './graphql-context.js';
+import { nulCharacterInVariables } from './nul-characters.js';
+import { OPERATION_COST_LIMIT, parseWithinLimits } from './operation-limits.js';
+import { WARDEN_VALIDATION_RULES } from './validation-rules.js';
+
+/**
+ * What Warden adds to yoga's pipeline, each the yoga form of a step the compiled-operation path
+ * takes itself (create-compiled-operations.ts): both paths must refuse, limit and mask alike, and
+ * an end-to-end test compares them.
+ */
+
+/** Warden's validation rules, after GraphQL's own. */
+export const addWardenRules: Plugin<ServerContext> = {
+  onValidate({ addValidationRule }) {
+    for (const rule of WARDEN_VALIDATION_RULES) addValidationRule(rule);
+  },
+};
+
+/**
+ * The rest of the operation limits (operation-limits.ts): the parser's size and token caps, and
+ * the cost, priced with the request's variables before anything executes (graphql-jit included).
+ */
+export const operationLimits: Plugin<ServerContext> = {
+  onParse({ setParseFn }) {
+    setParseFn(parseWithinLimits);
+  },
+  onExecute({ args, setResultAndStopExecution }) {
+    const plan = OPERATION_COST_LIMIT.planOf(args.document, args.operationName);
+    const refusal = plan && OPERATION_COST_LIMIT.refusal(plan.of(args.variableValues));
+    if (refusal) setResultAndStopExecution({ errors: [refusal] });
+  },
+};
+
+/**
+ * What the compiled path does around an operation, done in yoga with the request's context: the
+ * variables are refused when a string in them holds a NUL character, before anything is parsed or
+ * run; errors are masked with the context, those of the result before yoga's masking sees them
+ * (plugins' hooks run in order, and yoga's masking comes after every plugin given here) and those
+ * thrown on the way (the parser's, say) before yoga's handler catches them.
+ */
+export const maskInContext: Plugin<ServerContext, ServerContext> = {
+  onParams({ params, setResult, paramsHandler, setParamsHandler, context }) {
+    const refusal = nulCharacterInVariables(params.variables);
+    if (refusal) {
+      setResult({ errors: [refusal] });
+      return;
+    }
+    setParamsHandler(async (payload) => {
+      try {
+        return await paramsHandler(payload);
+      } catch (error) {
+        throw maskError(error, context);
+      }
+    });
+  },
+  onExecute({ args }) {
+    const context = args.contextValue;
+    return {
+      onExecuteDone({ result, setResult }) {
+        if (Symbol.asyncIterator in result || result.errors === undefined) return;
+        setResult({ ...result, errors: result.errors.map((error) => maskError(error, context)) });
+      },
+    };
+  },
+};
