@@ -15,9 +15,10 @@ export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
 }
 
-/** A policy with a name (an ARN, a policy name) to report in matched statements. */
+/** A policy with a name, and for a managed policy its ARN, to report in matched statements. */
 export interface NamedPolicy {
   readonly name: string;
+  readonly arn?: string;
   readonly document: unknown;
 }
 
@@ -28,6 +29,7 @@ export interface PolicyError {
   readonly source: PolicySource;
   readonly policyIndex: number;
   readonly policyName?: string;
+  readonly policyArn?: string;
   /** The error findings that make the policy unusable. */
   readonly findings: readonly Finding[];
 }
@@ -60,11 +62,12 @@ export function compilePolicy(input: PolicyInput, kind: PolicyKind, policyIndex 
         source,
         policyIndex,
         ...(named ? { policyName: named.name } : {}),
+        ...(typeof named?.arn === 'string' ? { policyArn: named.arn } : {}),
         findings: validation.findings.filter((finding) => finding.severity === 'error'),
       },
     };
   }
-  const origin = { source, policyIndex, policyName: named?.name };
+  const origin = { source, policyIndex, policyName: named?.name, policyArn: typeof named?.arn === 'string' ? named.arn : undefined };
   return {
     ok: true,
     policy: {

@@ -35,6 +35,7 @@ export interface StatementOrigin {
   readonly source: PolicySource;
   readonly policyIndex: number;
   readonly policyName: string | undefined;
+  readonly policyArn: string | undefined;
 }
 
 export function compileStatement(statement: Statement, origin: StatementOrigin): CompiledStatement {
@@ -42,6 +43,7 @@ export function compileStatement(statement: Statement, origin: StatementOrigin):
     source: origin.source,
     policyIndex: origin.policyIndex,
     ...(origin.policyName === undefined ? {} : { policyName: origin.policyName }),
+    ...(origin.policyArn === undefined ? {} : { policyArn: origin.policyArn }),
     statementIndex: statement.index,
     ...(statement.sid ? { sid: statement.sid } : {}),
     effect: statement.effect,

@@ -81,9 +81,29 @@ describe('which policy decides', () => {
     expect(decide({ identityPolicies: [allowGet], sessionPolicies: [denyNothing, allowAll] }, { principal: SESSION }).decision).toBe('allow');
   });
 
-  it('policies are named in matched statements when given a name', () => {
-    const result = decide({ identityPolicies: [{ name: 'arn:aws:iam::aws:policy/AdministratorAccess', document: allowAll }] }, {});
-    expect(result.matched[0]).toMatchObject({ policyName: 'arn:aws:iam::aws:policy/AdministratorAccess', source: 'identity' });
+  it('policies are named in matched statements when given a name, and a managed policy by its ARN too', () => {
+    const arn = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const result = decide({ identityPolicies: [{ name: 'AdministratorAccess', arn, document: allowAll }, { name: 'inline', document: allowAll }, allowAll] }, {});
+    expect(result.matched).toEqual([
+      { source: 'identity', policyIndex: 0, policyName: 'AdministratorAccess', policyArn: arn, statementIndex: 0, effect: 'Allow' },
+      { source: 'identity', policyIndex: 1, policyName: 'inline', statementIndex: 0, effect: 'Allow' },
+      { source: 'identity', policyIndex: 2, statementIndex: 0, effect: 'Allow' },
+    ]);
+  });
+
+  it('a policy that does not compile is reported by its name and ARN', () => {
+    const arn = 'arn:aws:iam::111122223333:policy/Broken';
+    const result = compilePolicySet({ identityPolicies: [{ name: 'Broken', arn, document: '{"Statement":{"Effect":"allow"}}' }] });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatchObject({ source: 'identity', policyIndex: 0, policyName: 'Broken', policyArn: arn });
+  });
+
+  it('matched statements are built when the policy is compiled, not per evaluation', () => {
+    const compiled = compilePolicySet({ identityPolicies: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess', document: allowAll }] });
+    if (!compiled.ok) throw new Error('does not compile');
+    const first = evaluate(compiled.policySet, { principal: ALICE, action: 's3:GetObject', resource: OBJECT, context: {} });
+    const second = evaluate(compiled.policySet, { principal: ALICE, action: 's3:PutObject', resource: OBJECT, context: {} });
+    expect(second.matched[0]).toBe(first.matched[0]);
   });
 });
 

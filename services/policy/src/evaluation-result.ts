@@ -11,8 +11,10 @@ export interface MatchedStatement {
   readonly source: PolicySource;
   /** Index of the policy among those of its source (identity policies and session policies are lists). */
   readonly policyIndex: number;
-  /** The policy's name or ARN when the caller gave one. */
+  /** The policy's name when the caller gave one (a managed policy's name, an inline policy's name). */
   readonly policyName?: string;
+  /** A managed policy's ARN when the caller gave one: the name alone does not say which policy it is. */
+  readonly policyArn?: string;
   readonly statementIndex: number;
   readonly sid?: string;
   readonly effect: 'Allow' | 'Deny';
