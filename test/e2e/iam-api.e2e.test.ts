@@ -90,9 +90,15 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "reader", policyName: "s3read", policyDocument: $d }) { __typename } }', {
       d: doc({ Sid: 'Read', Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::reports/*' }, { Sid: 'NoSecrets', Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:::reports/secret/*' }),
     });
+    const managed = await root.data<{ createPolicy: { data: { arn: string } } }>(
+      'mutation($d: String!) { createPolicy(input: { policyName: "ReportsRead", path: "/reports/", policyDocument: $d }) { ... on CreatePolicySuccess { data { arn } } } }',
+      { d: doc({ Sid: 'Managed', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }) },
+    );
+    const managedArn = managed.createPolicy.data.arn;
+    await root.data('mutation($p: String!) { attachUserPolicy(input: { userName: "reader", policyArn: $p }) { __typename } }', { p: managedArn });
     const principal = `arn:aws:iam::${accountId}:user/reader`;
-    const result = await root.data<{ authorizeBatch: { data: { decision: string; reason: string; matchedStatements: { sid: string | null; policyName: string | null }[] }[] } }>(
-      `query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision reason matchedStatements { sid policyName } } } } }`,
+    const result = await root.data<{ authorizeBatch: { data: { decision: string; reason: string; matchedStatements: { sid: string | null; policyName: string | null; policyArn: string | null }[] }[] } }>(
+      `query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision reason matchedStatements { sid policyName policyArn } } } } }`,
       {
         r: [
           { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' },
@@ -103,8 +109,27 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     );
     const answers = result.authorizeBatch.data;
     expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'explicit_deny', 'implicit_deny']);
-    expect(answers[0]!.matchedStatements[0]).toEqual({ sid: 'Read', policyName: 'user/reader/inline/s3read' });
+    // A managed policy by its name and ARN, an inline policy by its name alone.
+    const named = [
+      { sid: 'Managed', policyName: 'ReportsRead', policyArn: managedArn },
+      { sid: 'Read', policyName: 's3read', policyArn: null },
+    ];
+    expect(answers[0]!.matchedStatements).toEqual(named);
     expect(answers[1]!.reason).toContain('with an explicit deny in an identity-based policy');
+    const single = await root.data<{ authorize: { data: { matchedStatements: unknown[] } } }>(
+      'query($i: AuthorizeInput!) { authorize(input: $i) { ... on AuthorizeSuccess { data { matchedStatements { sid policyName policyArn } } } } }',
+      { i: { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } },
+    );
+    expect(single.authorize.data.matchedStatements).toEqual(named);
+    const simulated = await root.data<{ simulatePrincipalPolicy: { data: { matchedStatements: unknown[] }[] }; simulateCustomPolicy: { data: { matchedStatements: unknown[] }[] } }>(
+      `query($p: String!, $d: String!) {
+        simulatePrincipalPolicy(input: { policySourceArn: $p, actionNames: ["s3:GetObject"], resourceArns: ["arn:aws:s3:::reports/q3.pdf"] }) { ... on SimulatePrincipalPolicySuccess { data { matchedStatements { sid policyName policyArn } } } }
+        simulateCustomPolicy(input: { policyInputList: [$d], actionNames: ["s3:GetObject"], resourceArns: ["arn:aws:s3:::reports/q3.pdf"] }) { ... on SimulateCustomPolicySuccess { data { matchedStatements { sid policyName policyArn } } } }
+      }`,
+      { p: principal, d: doc({ Sid: 'Given', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) },
+    );
+    expect(simulated.simulatePrincipalPolicy.data[0]!.matchedStatements).toEqual(named);
+    expect(simulated.simulateCustomPolicy.data[0]!.matchedStatements).toEqual([{ sid: 'Given', policyName: 'policyInputList[0]', policyArn: null }]);
   });
 
   it('keeps tenants apart over the API', async () => {

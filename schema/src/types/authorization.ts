@@ -13,7 +13,17 @@ const Decision = builder.enumType('Decision', { values: ['allow', 'explicit_deny
 const MatchedStatementRef = builder.objectRef<MatchedStatement>('MatchedStatement').implement({
   fields: (t) => ({
     source: t.exposeString('source', { description: 'identity, resource, boundary or session.' }),
-    policyName: t.string({ nullable: true, resolve: (statement) => statement.policyName ?? null }),
+    policyName: t.string({
+      nullable: true,
+      description:
+        "The policy's name: a managed or inline policy's own name; for a policy given in the request, the input it came from (policyInputList[0], session-policy, resourcePolicy).",
+      resolve: (statement) => statement.policyName ?? null,
+    }),
+    policyArn: t.string({
+      nullable: true,
+      description: "A managed policy's ARN (customer or AWS managed, attached, a permissions boundary or a managed session policy); null for any other policy.",
+      resolve: (statement) => statement.policyArn ?? null,
+    }),
     policyIndex: t.exposeInt('policyIndex'),
     statementIndex: t.exposeInt('statementIndex'),
     sid: t.string({ nullable: true, resolve: (statement) => statement.sid ?? null }),

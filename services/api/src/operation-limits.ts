@@ -36,7 +36,7 @@ export const OPERATION_LIMITS = {
    * around it. One list of the largest size Warden serves (1,000: a page, a batch's requests, a
    * simulation's action × resource pairs) with every field of its items fits: an authorizeBatch of
    * 1,000 requests selecting every field of its decisions (and an error's message and code) costs
-   * 14,001, a page of 1,000 users with every field of User 22,001. Two such lists do not, nor more
+   * 15,001, a page of 1,000 users with every field of User 22,001. Two such lists do not, nor more
    * than about 12,000 items however few fields each selects.
    */
   maxCost: 25_000,

@@ -21,7 +21,7 @@ function costOf(query: string, variables?: Record<string, unknown>): number {
   return OPERATION_COST_LIMIT.planOf(parseWithinLimits(query), undefined)!.of(variables);
 }
 
-const DECISION = 'allowed decision reason matchedStatements { effect policyIndex policyName sid source statementIndex }';
+const DECISION = 'allowed decision reason matchedStatements { effect policyIndex policyName policyArn sid source statementIndex }';
 const BATCH = `authorizeBatch(input: { requests: $r }) { __typename ... on AuthorizeBatchSuccess { data { ${DECISION} } } ... on Error { message code } }`;
 const checks = (count: number) => Array.from({ length: count }, () => ({ principal: 'arn:aws:iam::123456789012:user/a', action: 'iam:GetUser', resource: '*' }));
 
@@ -65,10 +65,10 @@ describe('the operation limits', () => {
 
   it('fit one authorizeBatch of 1,000 checks selecting every field, and refuse two', () => {
     const one = costOf(`query($r: [AuthorizeInput!]!) { ${BATCH} }`, { r: checks(1000) });
-    expect(one).toBe(14_001);
+    expect(one).toBe(15_001);
     expect(OPERATION_COST_LIMIT.refusal(one)).toBeUndefined();
     const two = costOf(`query($r: [AuthorizeInput!]!) { a: ${BATCH} b: ${BATCH} }`, { r: checks(1000) });
-    expect(OPERATION_COST_LIMIT.refusal(two)?.message).toMatch(/^The operation costs 28002; the cost limit is 25000\./);
+    expect(OPERATION_COST_LIMIT.refusal(two)?.message).toMatch(/^The operation costs 30002; the cost limit is 25000\./);
     // The same list given inline counts the same.
     expect(costOf(`{ authorizeBatch(input: { requests: [${checks(3).map(() => '{ principal: "p", action: "a", resource: "r" }').join(', ')}] }) { ... on AuthorizeBatchSuccess { data { decision } } } }`)).toBe(1 + 3 * 2);
   });

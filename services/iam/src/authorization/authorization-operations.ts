@@ -250,9 +250,9 @@ function simulate(
   return results;
 }
 
-function malformed(errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string }[]): MalformedPolicyDocumentError {
+function malformed(errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string; policyArn?: string }[]): MalformedPolicyDocumentError {
   const first = errors[0]!;
   const finding = first.findings[0]!;
-  return new MalformedPolicyDocumentError(`${first.policyName ?? 'A policy'} is invalid: ${finding.message} At ${finding.path}.`, errors.flatMap((error) => error.findings));
+  return new MalformedPolicyDocumentError(`${first.policyArn ?? first.policyName ?? 'A policy'} is invalid: ${finding.message} At ${finding.path}.`, errors.flatMap((error) => error.findings));
 }
 

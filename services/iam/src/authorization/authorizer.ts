@@ -5,7 +5,7 @@ import type { Caller, CallerSession } from '../command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
-import { loadPrincipalPolicies, type PrincipalRecord } from './principal-policy-loader.js';
+import { loadPrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 
 /**
@@ -70,7 +70,7 @@ export class Authorizer {
     const cached = this.current(key, epoch);
     if (cached) return cached;
     const policies = await loadPrincipalPolicies(db, base);
-    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary, sessionPolicies: session.sessionPolicies });
+    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary, sessionPolicies: session.sessionPolicies.map(sessionPolicy) });
     return this.remember(key, epoch, base, compiled, sessionPrincipalContext(base, session, sessionArn));
   }
 

@@ -6,7 +6,8 @@ import { loadManagedPolicyDocuments } from './managed-policy-documents.js';
 /**
  * Everything that decides what a principal may do, read from the read models: its attached and
  * inline policies, for a user also those of its groups, and its permissions boundary. Policies are
- * named by ARN (managed) or `ENTITY/inline/NAME` (inline) so that a decision can point at them.
+ * named by their own names, and a managed one also by its ARN (two managed policies may share a
+ * name on different paths, or one of AWS's), so that a decision can point at them.
  */
 export interface PrincipalRecord {
   readonly type: 'user' | 'role';
@@ -35,18 +36,31 @@ export interface PrincipalPolicies {
   readonly permissionBoundary: NamedPolicy | null;
 }
 
+/** A managed policy as a decision names it: its name (the ARN's last segment) and its ARN. */
+export function managedPolicy(arn: string, document: unknown): NamedPolicy {
+  return { name: arn.slice(arn.lastIndexOf('/') + 1), arn, document };
+}
+
+/**
+ * A session policy as the session holds it: the managed ones (PolicyArns) by ARN, the inline one by
+ * a label. A policy name cannot hold a colon, so a name that is an ARN is a managed policy's.
+ */
+export function sessionPolicy(policy: { readonly name: string; readonly document: unknown }): NamedPolicy {
+  return policy.name.startsWith('arn:') ? managedPolicy(policy.name, policy.document) : policy;
+}
+
 export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PolicyOwner): Promise<PrincipalPolicies> {
   const accountId = principal.accountId;
-  const owners: { type: PrincipalType; id: string; label: string }[] = [{ type: principal.type, id: principal.id, label: `${principal.type}/${principal.name}` }];
+  const owners: { type: PrincipalType; id: string }[] = [{ type: principal.type, id: principal.id }];
   if (principal.type === 'user') {
     const groups = await db
       .selectFrom('group_memberships')
       .innerJoin('groups', (join) => join.onRef('groups.account_id', '=', 'group_memberships.account_id').onRef('groups.group_id', '=', 'group_memberships.group_id'))
-      .select(['groups.group_id', 'groups.group_name'])
+      .select(['groups.group_id'])
       .where('group_memberships.account_id', '=', accountId)
       .where('group_memberships.user_id', '=', principal.id)
       .execute();
-    for (const group of groups) owners.push({ type: 'group', id: group.group_id, label: `group/${group.group_name}` });
+    for (const group of groups) owners.push({ type: 'group', id: group.group_id });
   }
   const ownerFilter = (eb: any) => eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
   const [attachments, inline] = await Promise.all([
@@ -59,13 +73,10 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, principal: Pol
   const identityPolicies: NamedPolicy[] = [];
   for (const arn of managedArns) {
     const document = documents.get(arn);
-    if (document !== undefined) identityPolicies.push({ name: arn, document });
+    if (document !== undefined) identityPolicies.push(managedPolicy(arn, document));
   }
-  for (const row of inline) {
-    const owner = owners.find((candidate) => candidate.type === row.principal_type && candidate.id === row.principal_id);
-    identityPolicies.push({ name: `${owner?.label ?? row.principal_type}/inline/${row.policy_name}`, document: row.document });
-  }
+  for (const row of inline) identityPolicies.push({ name: row.policy_name, document: row.document });
   // A boundary naming a policy that no longer exists allows nothing (never everything).
-  const permissionBoundary = boundaryArn ? { name: boundaryArn, document: documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}' } : null;
+  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') : null;
   return { identityPolicies, permissionBoundary };
 }
