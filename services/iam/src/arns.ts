@@ -8,6 +8,15 @@ export function entityArn(partition: string, accountId: string, kind: EntityKind
   return `arn:${partition}:iam::${accountId}:${kind}${path}${name}`;
 }
 
+/**
+ * The ARN an entity has once renamed or moved (UpdateUser, UpdateGroup): same partition and
+ * account as `arn`, the new path and name.
+ */
+export function movedEntityArn(arn: string, kind: EntityKind, path: string, name: string): string {
+  const [, partition = '', , , accountId = ''] = arn.split(':');
+  return entityArn(partition, accountId, kind, path, name);
+}
+
 export function rootArn(partition: string, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }

@@ -1,3 +1,4 @@
+import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { checkGroupName, checkPath } from '../naming/index.js';
@@ -8,6 +9,11 @@ export type GroupCommand =
   | { type: 'CreateGroup'; groupId: string; groupName: string; path: string; arn: string }
   /** `memberCount` comes from the memberships read model: a group with members cannot be deleted. */
   | { type: 'DeleteGroup'; memberCount: number }
+  /**
+   * AWS's UpdateGroup: a new name, a new path, or both (null leaves it as it is). `newNameTaken`:
+   * another group has the new name in some case, as read under the name's lock key.
+   */
+  | { type: 'UpdateGroup'; newGroupName: string | null; newPath: string | null; newNameTaken: boolean }
   | { type: 'AttachGroupPolicy'; policyArn: string; quota: number }
   | { type: 'DetachGroupPolicy'; policyArn: string }
   | { type: 'PutGroupPolicy'; policyName: string; document: string }
@@ -35,6 +41,19 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       ].filter((blocker) => blocker !== undefined);
       if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
       return [{ type: 'GroupDeleted', data: { groupId: state.groupId, groupName: state.groupName } }];
+    }
+    case 'UpdateGroup': {
+      requireGroup(state);
+      const problem = (command.newGroupName === null ? undefined : checkGroupName(command.newGroupName, 'NewGroupName')) ?? (command.newPath === null ? undefined : checkPath(command.newPath, 'NewPath'));
+      if (problem) throw new InvalidInputError(problem);
+      const groupName = command.newGroupName ?? state.groupName;
+      const path = command.newPath ?? state.path;
+      if (groupName === state.groupName && path === state.path) return [];
+      // Names are unique whatever their case, so the group's own name in another case is no conflict.
+      if (command.newNameTaken && groupName.toLowerCase() !== state.groupName.toLowerCase()) throw new EntityAlreadyExistsError(`Group with name ${groupName} already exists.`);
+      // The group keeps its id, and with it its users and policies (IAM User Guide, "Renaming an
+      // IAM user group"); only what is written under its name changes.
+      return [{ type: 'GroupUpdated', data: { groupName, path, arn: movedEntityArn(state.arn, 'group', path, groupName) } }];
     }
     case 'AttachGroupPolicy':
       requireGroup(state);

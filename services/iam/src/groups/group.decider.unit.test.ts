@@ -186,9 +186,51 @@ describe('DeleteGroupPolicy', () => {
   });
 });
 
+describe('UpdateGroup', () => {
+  const update = (overrides: Partial<Extract<GroupCommand, { type: 'UpdateGroup' }>> = {}): GroupCommand => ({ type: 'UpdateGroup', newGroupName: null, newPath: null, newNameTaken: false, ...overrides });
+  const updated = (groupName: string, path: string, arn: string): GroupEvent => ({ type: 'GroupUpdated', data: { groupName, path, arn } });
+
+  it('renames the group: same id and policies, a new name and ARN', () => {
+    const state = group(attached(POLICY_A), inlinePut('inline'))
+      .when(update({ newGroupName: 'MGRs' }))
+      .then([updated('MGRs', '/', 'arn:aws:iam::111122223333:group/MGRs')]);
+    expect(state).toMatchObject({ status: 'active', groupId: GROUP_ID, groupName: 'MGRs', arn: 'arn:aws:iam::111122223333:group/MGRs' });
+    expect(state.policies.attached).toEqual([POLICY_A]);
+    expect(Object.keys(state.policies.inline)).toEqual(['inline']);
+  });
+
+  it('moves the group to a new path, and renames and moves at once', () => {
+    group().when(update({ newPath: '/ops/' })).then([updated('admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/admins')]);
+    group().when(update({ newGroupName: 'root-admins', newPath: '/ops/' })).then([updated('root-admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/root-admins')]);
+  });
+
+  it('changes the case of the name, which is no conflict with the group itself', () => {
+    group().when(update({ newGroupName: 'Admins', newNameTaken: true })).then([updated('Admins', '/', 'arn:aws:iam::111122223333:group/Admins')]);
+  });
+
+  it('appends nothing when nothing changes', () => {
+    group().when(update()).then([]);
+    group().when(update({ newGroupName: 'admins', newPath: '/' })).then([]);
+  });
+
+  it('refuses a name another group has, in any case', () => {
+    group().when(update({ newGroupName: 'Readers', newNameTaken: true })).thenThrows(EntityAlreadyExistsError, 'Group with name Readers already exists.');
+  });
+
+  it.each([
+    ['an empty name', { newGroupName: '' }, /NewGroupName must be 1 to 128 characters long; it is empty/],
+    ['a 129-character name', { newGroupName: 'g'.repeat(129) }, /NewGroupName must be 1 to 128 characters long; it is 129/],
+    ['a slash in the name', { newGroupName: 'ops/admins' }, /NewGroupName may contain only/],
+    ['a path of two slashes', { newPath: '//' }, /NewPath must be "\/" alone/],
+  ])('refuses %s', (_why, overrides, message) => {
+    group().when(update(overrides)).thenThrows(InvalidInputError, message);
+  });
+});
+
 describe('every command but CreateGroup needs an existing group', () => {
   const commands: GroupCommand[] = [
     { type: 'DeleteGroup', memberCount: 0 },
+    { type: 'UpdateGroup', newGroupName: 'MGRs', newPath: null, newNameTaken: false },
     { type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 },
     { type: 'DetachGroupPolicy', policyArn: POLICY_A },
     { type: 'PutGroupPolicy', policyName: 'p', document: DOCUMENT },

@@ -5,6 +5,8 @@ import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutA
 export type GroupEvent =
   | DomainEvent<'GroupCreated', { groupId: string; groupName: string; path: string; arn: string }>
   | DomainEvent<'GroupDeleted', { groupId: string; groupName: string }>
+  /** UpdateGroup: the name, path and ARN the group has from now on (its id, members and policies stay). */
+  | DomainEvent<'GroupUpdated', { groupName: string; path: string; arn: string }>
   | DomainEvent<'PolicyAttachedToGroup', { policyArn: string }>
   | DomainEvent<'PolicyDetachedFromGroup', { policyArn: string }>
   | DomainEvent<'GroupPolicyPut', { policyName: string; document: string }>
@@ -27,6 +29,8 @@ export function evolveGroup(state: GroupState, event: GroupEvent): GroupState {
       return { ...INITIAL_GROUP_STATE, status: 'active', ...event.data };
     case 'GroupDeleted':
       return { ...state, status: 'deleted' };
+    case 'GroupUpdated':
+      return { ...state, groupName: event.data.groupName, path: event.data.path, arn: event.data.arn };
     case 'PolicyAttachedToGroup':
       return { ...state, policies: withAttached(state.policies, event.data.policyArn) };
     case 'PolicyDetachedFromGroup':

@@ -16,6 +16,15 @@ export async function projectGroupEvent(trx: Transaction<Database>, stored: Stor
     case 'GroupDeleted':
       await trx.deleteFrom('groups').where('account_id', '=', accountId).where('group_id', '=', groupId).execute();
       return;
+    case 'GroupUpdated':
+      // Memberships and attachments refer to the group by id, so they stay as they are.
+      await trx
+        .updateTable('groups')
+        .set({ group_name: event.data.groupName, group_name_key: event.data.groupName.toLowerCase(), path: event.data.path, arn: event.data.arn })
+        .where('account_id', '=', accountId)
+        .where('group_id', '=', groupId)
+        .execute();
+      return;
     case 'PolicyAttachedToGroup':
       await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'group', principal_id: groupId, policy_arn: event.data.policyArn, attached_at: at }).execute();
       return;

@@ -49,14 +49,14 @@ function checkName(element: string, value: unknown, limits: { min: number; max: 
   );
 }
 
-/** An IAM user name: 1–64 characters of `[\w+=,.@-]`. */
-export function checkUserName(name: string): CheckResult {
-  return checkName('UserName', name, NAME_LIMITS.userName);
+/** An IAM user name: 1–64 characters of `[\w+=,.@-]`. `element`: the parameter the message names (UpdateUser's `NewUserName`). */
+export function checkUserName(name: string, element = 'UserName'): CheckResult {
+  return checkName(element, name, NAME_LIMITS.userName);
 }
 
-/** An IAM group name: 1–128 characters of `[\w+=,.@-]`. */
-export function checkGroupName(name: string): CheckResult {
-  return checkName('GroupName', name, NAME_LIMITS.groupName);
+/** An IAM group name: 1–128 characters of `[\w+=,.@-]`. `element`: the parameter the message names (UpdateGroup's `NewGroupName`). */
+export function checkGroupName(name: string, element = 'GroupName'): CheckResult {
+  return checkName(element, name, NAME_LIMITS.groupName);
 }
 
 /** An IAM role name: 1–64 characters of `[\w+=,.@-]`. */
@@ -78,8 +78,7 @@ export function checkRoleSessionName(name: string): CheckResult {
  * An IAM path: 1–512 characters, either `/` alone or `/`, one or more of `!`…`~`, `/` (so `/a/b/`
  * is fine and `//` is not).
  */
-export function checkPath(path: string): CheckResult {
-  const element = 'Path';
+export function checkPath(path: string, element = 'Path'): CheckResult {
   if (typeof path !== 'string') return checkString(element, path);
   return firstProblem(
     () => checkLength(element, path, NAME_LIMITS.path.min, NAME_LIMITS.path.max),

@@ -1,3 +1,4 @@
+import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
@@ -13,6 +14,11 @@ export type UserCommand =
   | { type: 'CreateUser'; userId: string; userName: string; path: string; arn: string; tags: Tag[]; permissionsBoundaryArn: string | null }
   /** `mfaDevices`: how many MFA devices are enabled for the user (they live in their own streams). */
   | { type: 'DeleteUser'; mfaDevices?: number }
+  /**
+   * AWS's UpdateUser: a new name, a new path, or both (null leaves it as it is). `newNameTaken`:
+   * another user has the new name in some case, as read under the name's lock key.
+   */
+  | { type: 'UpdateUser'; newUserName: string | null; newPath: string | null; newNameTaken: boolean }
   | { type: 'TagUser'; tags: Tag[] }
   | { type: 'UntagUser'; tagKeys: string[] }
   | { type: 'PutUserPermissionsBoundary'; policyArn: string }
@@ -70,6 +76,19 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       ].filter((blocker) => blocker !== undefined);
       if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
       return [{ type: 'UserDeleted', data: { userId: state.userId, userName: state.userName } }];
+    }
+    case 'UpdateUser': {
+      requireUser(state);
+      if (command.newUserName !== null) check(checkUserName(command.newUserName, 'NewUserName'));
+      if (command.newPath !== null) check(checkPath(command.newPath, 'NewPath'));
+      const userName = command.newUserName ?? state.userName;
+      const path = command.newPath ?? state.path;
+      if (userName === state.userName && path === state.path) return [];
+      // Names are unique whatever their case, so the user's own name in another case is no conflict.
+      if (command.newNameTaken && userName.toLowerCase() !== state.userName.toLowerCase()) throw new EntityAlreadyExistsError(`User with name ${userName} already exists.`);
+      // The user keeps its id, and with it its policies, groups, keys and devices (IAM User Guide,
+      // "Renaming an IAM user"); only what is written under its name changes.
+      return [{ type: 'UserUpdated', data: { userName, path, arn: movedEntityArn(state.arn, 'user', path, userName) } }];
     }
     case 'TagUser': {
       requireUser(state);

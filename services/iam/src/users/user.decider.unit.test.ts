@@ -465,9 +465,63 @@ describe('access keys', () => {
   });
 });
 
+describe('UpdateUser', () => {
+  const update = (overrides: Partial<Extract<UserCommand, { type: 'UpdateUser' }>> = {}): UserCommand => ({ type: 'UpdateUser', newUserName: null, newPath: null, newNameTaken: false, ...overrides });
+  const updated = (userName: string, path: string, arn: string): UserEvent => ({ type: 'UserUpdated', data: { userName, path, arn } });
+
+  it('renames the user: same id, same keys, policies and groups, a new name and ARN', () => {
+    const state = user(keyCreated('AKIA1'), attached(POLICY_A), inlinePut('inline'), joined('AGPA1'))
+      .when(update({ newUserName: 'robert' }))
+      .then([updated('robert', '/', 'arn:aws:iam::111122223333:user/robert')]);
+    expect(state).toMatchObject({ status: 'active', userId: USER_ID, userName: 'robert', arn: 'arn:aws:iam::111122223333:user/robert', accessKeys: { AKIA1: 'Active' }, groupIds: ['AGPA1'] });
+    expect(state.policies.attached).toEqual([POLICY_A]);
+    expect(Object.keys(state.policies.inline)).toEqual(['inline']);
+  });
+
+  it('moves the user to a new path, keeping its name', () => {
+    user().when(update({ newPath: '/division_efg/' })).then([updated('alice', '/division_efg/', 'arn:aws:iam::111122223333:user/division_efg/alice')]);
+  });
+
+  it('renames and moves at once, keeping the partition and account of the ARN', () => {
+    given(userDecider, [created({ path: '/a/', arn: 'arn:aws-cn:iam::444455556666:user/a/alice' })])
+      .when(update({ newUserName: 'bob', newPath: '/b/' }))
+      .then([updated('bob', '/b/', 'arn:aws-cn:iam::444455556666:user/b/bob')]);
+  });
+
+  it('changes the case of the name, which is no conflict with the user itself', () => {
+    user().when(update({ newUserName: 'Alice', newNameTaken: true })).then([updated('Alice', '/', 'arn:aws:iam::111122223333:user/Alice')]);
+  });
+
+  it('appends nothing when nothing changes', () => {
+    user().when(update()).then([]);
+    user().when(update({ newUserName: 'alice', newPath: '/' })).then([]);
+  });
+
+  it('follows an earlier rename', () => {
+    user(updated('bob', '/x/', 'arn:aws:iam::111122223333:user/x/bob'))
+      .when(update({ newUserName: 'carol' }))
+      .then([updated('carol', '/x/', 'arn:aws:iam::111122223333:user/x/carol')]);
+  });
+
+  it('refuses a name another user has, in any case', () => {
+    user().when(update({ newUserName: 'Bob', newNameTaken: true })).thenThrows(EntityAlreadyExistsError, 'User with name Bob already exists.');
+  });
+
+  it.each([
+    ['an empty name', { newUserName: '' }, /NewUserName must be 1 to 64 characters long; it is empty/],
+    ['a 65-character name', { newUserName: 'a'.repeat(65) }, /NewUserName must be 1 to 64 characters long; it is 65/],
+    ['a space in the name', { newUserName: 'bob smith' }, /NewUserName may contain only/],
+    ['a path without a trailing slash', { newPath: '/eng' }, /NewPath must begin and end with a forward slash/],
+    ['an empty path', { newPath: '' }, /NewPath must be 1 to 512 characters long/],
+  ])('refuses %s', (_why, overrides, message) => {
+    user().when(update(overrides)).thenThrows(InvalidInputError, message);
+  });
+});
+
 describe('every command but CreateUser needs an existing user', () => {
   const commands: UserCommand[] = [
     { type: 'DeleteUser' },
+    { type: 'UpdateUser', newUserName: 'bob', newPath: null, newNameTaken: false },
     { type: 'TagUser', tags: [tag('team', 'x')] },
     { type: 'UntagUser', tagKeys: ['team'] },
     { type: 'PutUserPermissionsBoundary', policyArn: BOUNDARY },

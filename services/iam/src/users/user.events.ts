@@ -7,6 +7,8 @@ import type { Tag } from '../naming/index.js';
 export type UserEvent =
   | DomainEvent<'UserCreated', { userId: string; userName: string; path: string; arn: string; tags: Tag[]; permissionsBoundaryArn: string | null }>
   | DomainEvent<'UserDeleted', { userId: string; userName: string }>
+  /** UpdateUser: the name, path and ARN the user has from now on (its id, and all it holds, stay). */
+  | DomainEvent<'UserUpdated', { userName: string; path: string; arn: string }>
   | DomainEvent<'UserTagged', { tags: Tag[] }>
   | DomainEvent<'UserUntagged', { tagKeys: string[] }>
   | DomainEvent<'UserPermissionsBoundaryPut', { policyArn: string }>
@@ -61,6 +63,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...INITIAL_USER_STATE, status: 'active', ...event.data };
     case 'UserDeleted':
       return { ...state, status: 'deleted' };
+    case 'UserUpdated':
+      return { ...state, userName: event.data.userName, path: event.data.path, arn: event.data.arn };
     case 'UserTagged': {
       const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
       return { ...state, tags: [...state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags] };

@@ -33,6 +33,16 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'UserDeleted':
       await trx.deleteFrom('users').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
       return;
+    case 'UserUpdated':
+      await trx
+        .updateTable('users')
+        .set({ user_name: event.data.userName, user_name_key: event.data.userName.toLowerCase(), path: event.data.path, arn: event.data.arn })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
+      // The owner's name an MFA device shows; everything else the user holds refers to it by id.
+      await trx.updateTable('mfa_devices').set({ owner_name: event.data.userName }).where('account_id', '=', accountId).where('owner_id', '=', userId).execute();
+      return;
     case 'UserTagged':
     case 'UserUntagged': {
       const row = await trx.selectFrom('users').select('tags').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
