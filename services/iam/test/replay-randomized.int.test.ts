@@ -1,3 +1,4 @@
+import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeAtStep, IamError, IamService, replayReadModels, stepAt } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
@@ -5,10 +6,11 @@ import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-
 /**
  * `warden replay` equivalence: after a randomized sequence of 1,000 mutations (many of which fail
  * with typed errors, as real traffic does), rebuilding the account's read models from its events
- * gives exactly the live rows. The mutations cover every read model: entities and attachments, keys,
- * login profiles and the password policy, MFA devices, console sign-ins (sessions, and the failure
- * counts of wrong passwords and unknown names), lockouts cleared, account settings and aliases. A
- * controlled clock moves 31 s per mutation, so each one sees a fresh TOTP step.
+ * gives exactly the live rows. The mutations cover every read model: entities (renamed and moved
+ * too) and attachments, keys, login profiles and the password policy, MFA devices, console sign-ins
+ * (sessions, and the failure counts of wrong passwords and unknown names), lockouts cleared, account
+ * settings and aliases. A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
+ * step.
  */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -34,7 +36,7 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     let now = new Date('2026-11-29T08:00:00Z');
     const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
     const code = (seed: string, offsetSteps = 0) => codeAtStep(seed, stepAt(now) + offsetSteps);
-    const random = seeded(driver === 'pglite' ? 7 : 11);
+    const random = seeded(driver === 'pglite' ? 7 : 13);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const users = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
     const groups = ['ops', 'dev', 'qa'];
@@ -56,10 +58,13 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     const operations: (() => Promise<unknown>)[] = [
       () => iam.users.create(root, { userName: pick(users), tags: [{ key: 'team', value: pick(groups) }] }),
       () => iam.users.delete(root, pick(users)),
+      // Renames and moves, to a name of the list in either case (so later picks find the user again).
+      () => iam.users.update(root, pick(users), { newUserName: random() < 0.7 ? pick(users).toUpperCase() : null, newPath: random() < 0.5 ? pick(['/', '/eng/']) : null }),
       () => iam.users.tag(root, pick(users), [{ key: pick(['env', 'Env', 'cost']), value: pick(['a', 'b']) }]),
       () => iam.users.untag(root, pick(users), [pick(['env', 'cost', 'team'])]),
       () => iam.groups.create(root, { groupName: pick(groups) }),
       () => iam.groups.delete(root, pick(groups)),
+      () => iam.groups.update(root, pick(groups), { newGroupName: random() < 0.7 ? pick(groups) : null, newPath: random() < 0.5 ? pick(['/', '/teams/']) : null }),
       () => iam.users.addToGroup(root, pick(groups), pick(users)),
       () => iam.users.removeFromGroup(root, pick(groups), pick(users)),
       () => iam.users.attachPolicy(root, pick(users), pick([...awsPolicies, ...customer])),
@@ -155,5 +160,8 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       expect(report.tables.find((entry) => entry.table === table)?.live, table).toBeGreaterThan(0);
     }
     expect(report.events).toBeGreaterThan(200);
+    // Renames and moves were among them, users' and groups'.
+    const types = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('events').select('type').distinct().where('account_id', '=', root.accountId).execute());
+    expect(types.map((row) => row.type)).toEqual(expect.arrayContaining(['UserUpdated', 'GroupUpdated']));
   });
 });

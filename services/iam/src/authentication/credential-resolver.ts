@@ -83,15 +83,17 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
   let active = true;
   let revoked = false;
   let userName: string | undefined;
+  let userArn: string | undefined;
   if (session.role_id) {
     const role = await trx.selectFrom('roles').select('sessions_revoked_before').where('account_id', '=', accountId).where('role_id', '=', session.role_id).executeTakeFirst();
     active = role !== undefined;
     revoked = role !== undefined && role.sessions_revoked_before !== null && session.issued_at.getTime() < new Date(role.sessions_revoked_before).getTime();
   }
   if (session.user_id) {
-    const user = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', session.user_id).executeTakeFirst();
+    const user = await trx.selectFrom('users').select(['user_name', 'arn']).where('account_id', '=', accountId).where('user_id', '=', session.user_id).executeTakeFirst();
     if (!user) active = false;
     userName = user?.user_name;
+    userArn = user?.arn;
   }
   const callerSession: CallerSession = {
     sessionId: session.session_id,
@@ -117,7 +119,9 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     revoked,
     caller: {
       accountId,
-      arn: session.principal_arn,
+      // A user's own session (GetSessionToken, console) speaks for the user as it is now: renamed
+      // or moved since the session was issued, it has the user's new ARN, as its long-term keys do.
+      arn: kind === 'user' && userArn !== undefined ? userArn : session.principal_arn,
       kind,
       ...(session.user_id ? { userId: session.user_id } : {}),
       ...(userName && kind === 'user' ? { userName } : {}),

@@ -31,6 +31,34 @@ export class GroupOperations {
     return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, input.groupName));
   }
 
+  /**
+   * AWS's UpdateGroup: a new name, a new path, or both. The caller needs iam:UpdateGroup on the
+   * group's ARN and on the ARN it will have (UpdateGroup, API reference). Both names' lock keys are
+   * taken before anything is read, as for UpdateUser.
+   */
+  async update(caller: Caller, groupName: string, input: { newGroupName?: string | null; newPath?: string | null }): Promise<GroupRow> {
+    const newGroupName = input.newGroupName ?? null;
+    const newPath = input.newPath ?? null;
+    const nameKeys = [`group-name/${String(groupName).toLowerCase()}`, ...(newGroupName === null ? [] : [`group-name/${String(newGroupName).toLowerCase()}`])];
+    await this.core.mutate(caller, { locks: nameKeys }, async (trx) => {
+      const group = await findGroup(trx, caller.accountId, groupName);
+      const resource = group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName);
+      await this.core.authorize(trx, caller, 'iam:UpdateGroup', resource);
+      if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+      await this.core.authorize(trx, caller, 'iam:UpdateGroup', entityArn(this.core.partition, caller.accountId, 'group', newPath ?? group.path, newGroupName ?? group.group_name));
+      const holder = newGroupName === null ? undefined : await findGroup(trx, caller.accountId, newGroupName);
+      return {
+        action: 'iam:UpdateGroup',
+        resource,
+        decider: groupDecider,
+        streamId: `group/${group.group_id}`,
+        command: { type: 'UpdateGroup' as const, newGroupName, newPath, newNameTaken: holder !== undefined && holder.group_id !== group.group_id },
+        lockKeys: nameKeys,
+      };
+    });
+    return this.current(caller, newGroupName ?? groupName);
+  }
+
   /** The group as it is now, after a mutation the caller was allowed to make. */
   current(caller: Caller, groupName: string): Promise<GroupRow> {
     return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, groupName));

@@ -101,12 +101,16 @@ export class MfaOperations {
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
     await this.core.mutate(caller, async (trx) => {
+      let ownerName = owner.ownerName;
       if (owner.ownerId !== ROOT_OWNER) {
         // Under the user's stream lock, which deleteUser also takes, and only then checked: the user
         // still exists and has room for another device, and stays so until this commits.
         await lockForAppend(trx, caller.accountId, `user/${owner.ownerId}`);
-        const still = await trx.selectFrom('users').select('user_id').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
+        const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
         if (!still) throw new NoSuchEntityError(`The user with name ${owner.ownerName} cannot be found.`);
+        // The name as it is under the lock, which UpdateUser's append also takes: a rename
+        // committed since the owner was read is not undone by this event.
+        ownerName = still.user_name;
         const quota = (await this.core.quotas(trx, caller.accountId)).mfaDevicesPerUser;
         if ((await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId)) >= quota) {
           throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${quota}.`);
@@ -117,7 +121,7 @@ export class MfaOperations {
         resource: owner.arn,
         decider: mfaDeviceDecider,
         streamId: `mfa-device/${device.device_id}`,
-        command: { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName: owner.ownerName, step },
+        command: { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName, step },
       };
     });
   }

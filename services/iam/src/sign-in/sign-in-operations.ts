@@ -315,16 +315,19 @@ export class SignInOperations {
     if (step === undefined) return false;
     try {
       return await inAccountTransaction(this.core.db, accountId, async (trx: Transaction<Database>) => {
+        let ownerName = owner;
         if (principal.userId) {
-          // Under the user's stream lock, as deleteUser counts devices: the user still exists.
+          // Under the user's stream lock, as deleteUser counts devices: the user still exists, and
+          // its name is the one a rename (whose append takes the same lock) left it.
           await lockForAppend(trx, accountId, `user/${principal.userId}`);
-          const still = await trx.selectFrom('users').select('user_id').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();
+          const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();
           if (!still) return false;
+          ownerName = still.user_name;
         }
         await handleCommand(trx, mfaDeviceDecider, {
           accountId,
           streamId: `mfa-device/${device.device_id}`,
-          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName: owner, step },
+          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName, step },
           metadata: { ...metadata, resourceArn: device.serial_number },
           occurredAt: this.core.clock.now(),
         });

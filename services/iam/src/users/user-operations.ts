@@ -54,6 +54,39 @@ export class UserOperations {
     return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, input.userName));
   }
 
+  /**
+   * AWS's UpdateUser: a new name, a new path, or both. A rename is a move, so the caller needs
+   * iam:UpdateUser on the user's ARN and on the ARN it will have (UpdateUser, API reference). Both
+   * names' lock keys are taken before anything is read: any other rename or move of this user, and
+   * any create or rename to either name, waits for this one, so the name read here is the user's
+   * name when it is decided, and the one that comes second sees the name taken or freed.
+   */
+  async update(caller: Caller, userName: string, input: { newUserName?: string | null; newPath?: string | null }): Promise<UserRow> {
+    const newUserName = input.newUserName ?? null;
+    const newPath = input.newPath ?? null;
+    const nameKeys = [`user-name/${String(userName).toLowerCase()}`, ...(newUserName === null ? [] : [`user-name/${String(newUserName).toLowerCase()}`])];
+    await this.core.mutate(caller, { locks: nameKeys }, async (trx) => {
+      const user = await findUser(trx, caller.accountId, userName);
+      const resource = this.arnFor(caller, user, userName);
+      const context = resourceTagContext(user?.tags ?? []);
+      await this.core.authorize(trx, caller, 'iam:UpdateUser', resource, context);
+      if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+      const destination = entityArn(this.core.partition, caller.accountId, 'user', newPath ?? user.path, newUserName ?? user.user_name);
+      await this.core.authorize(trx, caller, 'iam:UpdateUser', destination, context);
+      const holder = newUserName === null ? undefined : await findUser(trx, caller.accountId, newUserName);
+      return {
+        action: 'iam:UpdateUser',
+        resource,
+        decider: userDecider,
+        streamId: `user/${user.user_id}`,
+        command: { type: 'UpdateUser' as const, newUserName, newPath, newNameTaken: holder !== undefined && holder.user_id !== user.user_id },
+        lockKeys: nameKeys,
+        extraContext: context,
+      };
+    });
+    return this.current(caller, newUserName ?? userName);
+  }
+
   /** The user as it is now, for answering a mutation the caller was just allowed to make (no second permission needed). */
   current(caller: Caller, userName: string): Promise<UserRow> {
     return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, userName));
