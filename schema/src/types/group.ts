@@ -49,6 +49,27 @@ builder.mutationField('createGroup', (t) =>
     resolve: (_r, { input }, { iam, caller }) => iam.groups.create(caller, input),
   }),
 );
+builder.mutationField('updateGroup', (t) =>
+  t.field({
+    type: GroupRef,
+    description:
+      "AWS's UpdateGroup: renames the group, moves it to another path, or both. It keeps its id, users and policies; policies that name its old ARN are left as they are. Needs iam:UpdateGroup on the group's ARN and on the ARN it will have.",
+    errors: mutationErrors('updateGroup'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateGroupInput', {
+          fields: (f) => ({
+            groupName: f.string({ required: true, description: 'The group to update, by its name now.' }),
+            newGroupName: f.string({ required: false, description: 'Its new name; omitted or null, the name stays.' }),
+            newPath: f.string({ required: false, description: 'Its new path; omitted or null, the path stays.' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_r, { input }, { iam, caller }) => iam.groups.update(caller, input.groupName, { newGroupName: input.newGroupName ?? null, newPath: input.newPath ?? null }),
+  }),
+);
 builder.mutationField('deleteGroup', (t) =>
   t.boolean({ errors: mutationErrors('deleteGroup'), args: { input: t.arg({ type: GroupNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true) }),
 );

@@ -59,6 +59,25 @@ builder.mutationField('createUser', (t) =>
   }),
 );
 
+const UpdateUserInput = builder.inputType('UpdateUserInput', {
+  fields: (t) => ({
+    userName: t.string({ required: true, description: 'The user to update, by its name now.' }),
+    newUserName: t.string({ required: false, description: 'Its new name; omitted or null, the name stays.' }),
+    newPath: t.string({ required: false, description: 'Its new path; omitted or null, the path stays.' }),
+  }),
+});
+
+builder.mutationField('updateUser', (t) =>
+  t.field({
+    type: UserRef,
+    description:
+      "AWS's UpdateUser: renames the user, moves it to another path, or both. It keeps its id, access keys, groups, policies and MFA devices; policies that name its old ARN are left as they are. Needs iam:UpdateUser on the user's ARN and on the ARN it will have.",
+    errors: mutationErrors('updateUser'),
+    args: { input: t.arg({ type: UpdateUserInput, required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.users.update(caller, input.userName, { newUserName: input.newUserName ?? null, newPath: input.newPath ?? null }),
+  }),
+);
+
 const UserNameInput = builder.inputType('UserNameInput', { fields: (t) => ({ userName: t.string({ required: true }) }) });
 const UserPolicyArnInput = builder.inputType('UserPolicyArnInput', { fields: (t) => ({ userName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
 const UserTagsInput = builder.inputType('TagUserInput', { fields: (t) => ({ userName: t.string({ required: true }), tags: t.field({ type: [TagInput], required: true }) }) });
