@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GraphQLContext } from './context.js';
+import ForwardPaginationPlugin from './forward-pagination.plugin.js';
 
 /** The one schema builder. It defines no types: each type has its own file under types/. */
 export const builder = new SchemaBuilder<{
@@ -12,7 +13,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, ForwardPaginationPlugin],
   defaultFieldNullability: false,
   relay: {},
   errors: { defaultTypes: [] },

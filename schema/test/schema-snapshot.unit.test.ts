@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printWardenSchema } from '../src/index.js';
+import { printWardenSchema, schema } from '../src/index.js';
 
 describe('schema.graphql', () => {
   it('is the schema the code builds (run `npm run print-schema -w @warden/schema` after a reviewed change)', () => {
@@ -36,5 +37,22 @@ describe('schema.graphql', () => {
     const connectionFields = sdl.split('\n').map((line) => line.trim()).filter((line) => /: \w+Connection!$/.test(line));
     expect(connectionFields.length).toBeGreaterThan(0);
     for (const line of connectionFields) expect(line, line).toMatch(/^data: /);
+  });
+
+  it('pages lists forward only: every list takes first and after, and no field takes before or last', () => {
+    const lists: string[] = [];
+    for (const type of Object.values(schema.getTypeMap()).filter(isObjectType)) {
+      for (const field of Object.values(type.getFields())) {
+        const names = field.args.map((arg) => arg.name);
+        const where = `${type.name}.${field.name}`;
+        expect(names, where).not.toContain('before');
+        expect(names, where).not.toContain('last');
+        if (names.includes('after')) {
+          expect(names, where).toContain('first');
+          lists.push(where);
+        }
+      }
+    }
+    expect(lists).toEqual(expect.arrayContaining(['Query.users', 'Query.groups', 'Query.roles', 'Query.policies', 'Query.auditEvents']));
   });
 });

@@ -107,6 +107,29 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
     expect(answer.body.data!.users).toEqual({ __typename: 'InvalidInputError', message: 'first must be between 1 and 1000.' });
   });
 
+  it('lists page forward only: before and last are not arguments of any list, and first and after page through one', async () => {
+    for (const [field] of LISTS.filter(([, query]) => query.includes('(first: 5)'))) {
+      for (const argument of ['last', 'before']) {
+        const answer = await root.request(`{ ${field}(${argument}: ${argument === 'last' ? '5' : '"x"'}) { __typename } }`);
+        expect(answer.status, `${field}(${argument})`).toBe(400);
+        expect(answer.body.errors?.[0]?.message).toBe(`Unknown argument "${argument}" on field "Query.${field}".`);
+      }
+    }
+    type Page = { users: { data: { edges: { node: { userName: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+    const page = (after: string | null) =>
+      root.data<Page>('query($after: String) { users(first: 1, after: $after) { ... on UsersSuccess { data { edges { node { userName } } pageInfo { hasNextPage endCursor } } } } }', { after });
+    const names: string[] = [];
+    for (let after: string | null = null, pages = 0; pages < 10; pages++) {
+      const { data } = (await page(after)).users;
+      names.push(...data.edges.map((edge) => edge.node.userName));
+      if (!data.pageInfo.hasNextPage) break;
+      after = data.pageInfo.endCursor;
+    }
+    const all = (await root.data<Page>('{ users(first: 100) { ... on UsersSuccess { data { edges { node { userName } } pageInfo { hasNextPage endCursor } } } } }')).users.data.edges;
+    expect(names.length).toBeGreaterThan(1);
+    expect(names).toEqual(all.map((edge) => edge.node.userName));
+  });
+
   it('Group.users: a caller who may list groups but not read one gets the groups, each with a typed denial of its users', async () => {
     const query = `{ groups(first: 5) { __typename ... on GroupsSuccess { data { edges { node { groupName users { ${DENIAL} ... on GroupUsersSuccess { data { userName } } } } } } } } }`;
     type Answer = { groups: { __typename: string; data: { edges: { node: { groupName: string; users: Denial & { data?: { userName: string }[] } } }[] } } };

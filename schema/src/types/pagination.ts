@@ -5,8 +5,7 @@ export const MAX_PAGE = 1000;
 /** The page size when a request gives no `first`. */
 export const DEFAULT_PAGE = 100;
 
-export function pageSize(args: { first?: number | null; last?: number | null; before?: string | null }): number {
-  if (args.last != null || args.before != null) throw new InvalidInputError('Lists page forward: use first and after.');
+export function pageSize(args: { first?: number | null }): number {
   const first = args.first ?? DEFAULT_PAGE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new InvalidInputError(`first must be between 1 and ${MAX_PAGE}.`);
   return first;

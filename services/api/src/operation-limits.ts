@@ -92,7 +92,7 @@ const wardenListSize: ListSize = (parentType, field, argument) => {
     }
   }
   if (field.args.some((candidate) => candidate.name === 'first')) {
-    const size = argument('first') ?? argument('last');
+    const size = argument('first');
     return typeof size === 'number' ? size : DEFAULT_PAGE;
   }
   return undefined;
