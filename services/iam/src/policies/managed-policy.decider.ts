@@ -27,7 +27,7 @@ function requireVersion(state: ManagedPolicyState, versionId: string): void {
 export function decideManagedPolicy(command: ManagedPolicyCommand, state: ManagedPolicyState): ManagedPolicyEvent[] {
   switch (command.type) {
     case 'CreatePolicy': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`A policy called ${command.policyName} already exists.`);
+      if (state.status !== 'none') throw new EntityAlreadyExistsError(`A policy called ${command.policyName} already exists. Duplicate names are not allowed.`);
       const problem = checkPolicyName(command.policyName) ?? checkPath(command.path) ?? (command.description === null ? undefined : checkDescription(command.description));
       if (problem) throw new InvalidInputError(problem);
       checkPolicyDocument(command.document, 'identity');

@@ -44,7 +44,7 @@ describe('CreatePolicy', () => {
   });
 
   it('refuses to create a policy that exists', () => {
-    policy().when(createPolicy()).thenThrows(EntityAlreadyExistsError, 'A policy called ReadOnly already exists.');
+    policy().when(createPolicy()).thenThrows(EntityAlreadyExistsError, 'A policy called ReadOnly already exists. Duplicate names are not allowed.');
   });
 
   it('refuses to re-create a deleted policy on the same stream', () => {
