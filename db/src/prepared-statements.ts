@@ -6,9 +6,8 @@ type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 /**
  * Named prepared statements for the few statements on Warden's hottest paths. A statement whose
  * text starts with `/*prepared:NAME*\/` is parsed, analysed and planned once per connection and then
- * only bound and executed. Measured with pgbench here (16 clients, machine CPU per statement): a
- * plain INSERT cost about 50 µs less prepared than unnamed, and the event append, which costs more
- * to plan than to run, about 260 µs less.
+ * only bound and executed: the event append costs more to plan than to run (pgbench figures in
+ * docs/performance.md).
  *
  * Only statements with a fixed text may carry the marker: pg refuses a name reused for another text.
  * The embedded driver prepares them too (`preparingPGlite` below).
@@ -51,13 +50,14 @@ export interface PGliteQueryable {
 
 /**
  * The embedded driver's counterpart: PGlite's `query` sends every statement unnamed, so a marked
- * statement would be planned on every call (about 200 µs more per event append than a plpgsql
- * function, measured here). This wrapper sends a marked statement through PGlite's public protocol
- * API instead: Parse by name once per session (PGlite is one session), then Bind and Execute by name,
- * as pg does for a named statement; under PGlite's own query lock, with PGlite's serializers and
- * parsers, and with a Sync whatever happens, so an error leaves the session usable. Every other
- * statement goes to `query` unchanged. It assumes it is the only user of the instance's prepared
- * names (createDb makes the instance and hands it to nobody else) and that nothing deallocates them.
+ * statement would be planned on every call, and the append would cost more than the plpgsql
+ * function it replaced (docs/performance.md). This wrapper sends a marked statement through
+ * PGlite's public protocol API instead: Parse by name once per session (PGlite is one session),
+ * then Bind and Execute by name, as pg does for a named statement; under PGlite's own query lock,
+ * with PGlite's serializers and parsers, and with a Sync whatever happens, so an error leaves the
+ * session usable. Every other statement goes to `query` unchanged. It assumes it is the only user
+ * of the instance's prepared names (createDb makes the instance and hands it to nobody else) and
+ * that nothing deallocates them.
  */
 export function preparingPGlite(client: PGlite): PGliteQueryable {
   const options = { syncToFs: false };

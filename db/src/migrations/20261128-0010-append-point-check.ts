@@ -4,8 +4,8 @@ import { type Kysely, sql } from 'kysely';
  * `warden_append` checks the expected version with one index probe instead of reading the stream's
  * highest version: the row at the expected version must exist (no gap), and the unique constraint on
  * (account, stream, version) refuses a version already taken (a stale writer), which the caller
- * reports as a ConcurrencyError. Together they are the same check as before; measured on this
- * machine with 16 writers, the append went from about 4,000-5,000 to about 6,000 per second.
+ * reports as a ConcurrencyError. Together they are the same check as before, and cheaper (the
+ * appends per second before and after are in docs/performance.md).
  * A refused gap still reports the stream's actual version; a stale writer's actual version is not
  * known without a second read, so it is not reported.
  */

@@ -2,11 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import * as appendPointCheck from './20261128-0010-append-point-check.js';
 
 /**
- * The append becomes one prepared statement (event-store.ts) instead of the plpgsql `warden_append`:
- * measured with pgbench on this machine (16 clients, machine CPU, all sent prepared), the function's
- * call and its statements cost about 100 µs more per append than a plain INSERT, and the statement
- * about 40 µs. The statement refuses what the function refused through `warden_refuse`, which raises
- * the given SQLSTATE (it is called only on a refusing branch).
+ * The append becomes one prepared statement (event-store.ts) instead of the plpgsql `warden_append`,
+ * whose call and statements cost the database far more per append than the one statement does
+ * (pgbench figures in docs/performance.md). The statement refuses what the function refused
+ * through `warden_refuse`, which raises the given SQLSTATE (it is called only on a refusing branch).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

@@ -18,10 +18,10 @@ export interface AccessLog {
 /**
  * The access log, written as one string straight to the application log's destination, in the
  * application log's shape (pino's: level, time, service, the fields, msg). It is the one line
- * every request writes, and going through pino cost more than the rest of its work: redaction
- * (≈ 15 µs a line in a one-off micro-benchmark), then some 1.4 KB of intermediate strings per
- * line (allocation profile of the authorize benchmark). Written only when the logger's level
- * lets info lines through, checked per line, so a level changed at run time applies.
+ * every request writes, and going through pino cost more than the rest of its work: redaction,
+ * which its fixed fields, none of them secret, do not need, and the intermediate strings of pino's
+ * line building (docs/performance.md). Written only when the logger's level lets info lines
+ * through, checked per line, so a level changed at run time applies.
  */
 export function accessLogTo(logger: Logger, destination: { write(line: string): unknown }, service: string): AccessLog {
   const prefix = `{"level":${logger.levels.values['info']},"time":`;

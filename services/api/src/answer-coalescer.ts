@@ -5,13 +5,14 @@
  * answered.
  *
  * Why: a client on the same machine (the benchmark's load generator, a sidecar caller) is woken by
- * every answer written to it while it sleeps; in this VM that wake-up, an inter-processor
- * interrupt, was most of an answer's write (perf: 12% of the embedded server's samples in the
- * wake-up path, against 3.7% on Postgres, where answers already leave in batches after each epoch
- * read; a write took about 20 µs there against 5). Writing the iteration's answers back to back
- * wakes such a client once. The cost is latency: an answer waits for the rest of its iteration's
- * requests. Under the benchmark's load latency still fell, with the higher throughput (embedded
- * p50 2 to 1 ms, p99 5-6 to 3-4 ms); an idle server's iteration holds one request.
+ * every answer written to it while it sleeps; in a VM that wake-up is an inter-processor
+ * interrupt, and it was most of the cost of writing an answer on the embedded store (on Postgres,
+ * answers already leave in batches, after each epoch read). Writing the iteration's answers back to
+ * back wakes such a client once. The cost is latency: an answer waits for the rest of its
+ * iteration's requests, which under load is outweighed by the throughput gained, and an idle
+ * server's iteration holds one request. An answer that waited for I/O is not held back, since
+ * holding those too lowered Postgres's throughput. The profile and the figures are in
+ * docs/performance.md.
  */
 export class AnswerCoalescer {
   /** `onError` hears of a deferred write that threw; the iteration's other answers are still written. */

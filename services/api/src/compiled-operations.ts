@@ -6,10 +6,9 @@ import { RecentCache } from './recent-cache.js';
  * Valid operations, compiled once and then run straight from a cache, for the signed JSON POSTs
  * that are nearly all of Warden's traffic. It does what yoga's per-operation pipeline does for
  * such a request with Warden's plugins (parse and validation cache, GraphQL's rules plus Warden's,
- * graphql-jit, error masking) without envelop's hook machinery around every step. In the CPU
- * profile of the authorize benchmark that machinery took 12% of the server's time (yoga's
- * getResultForParams 19%, graphql-jit's execution with the resolver 7% of it); taking this path
- * lowered the server's CPU per request from 60-65 to 51-52 µs in runs of the same day.
+ * graphql-jit, error masking) without envelop's hook machinery around every step, which was most
+ * of what yoga's per-operation pipeline cost in the authorize benchmark's CPU profile, and nothing
+ * Warden needs (docs/performance.md has the profile and the gain).
  *
  * It takes only what it can run exactly as yoga would, and says so by returning undefined:
  * anything that does not parse or validate, a subscription, unknown request parameters, an

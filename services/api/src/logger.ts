@@ -34,7 +34,8 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   const target = destination ?? pino.destination({ dest: 1, sync: true });
   const logger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: SERVICE } }, target as never);
   // The same destination, written the same way (synchronously): lines of the two never interleave,
-  // and none waits in a buffer that a crash would lose. Writing asynchronously measured no faster.
+  // and none waits in a buffer that a crash would lose. Writing asynchronously was no faster
+  // (docs/performance.md).
   accessLogs.set(logger, accessLogTo(logger, target as { write(line: string): unknown }, SERVICE));
   return logger;
 }

@@ -7,9 +7,10 @@ import { LimitExceededError } from '../iam-error.js';
  * then encrypted under the keyring before it goes into an event, so that not even the hash is ever
  * stored in the clear.
  *
- * Each argon2 call keeps a core busy for 12-19 ms here (the sign-in benchmark's figures). Unbounded, a sign-in flood occupies every core
- * and `authorize` on the same process waits behind it; so at most `concurrency` run at once
- * (default: one core fewer than the machine has, at least one) and the rest queue.
+ * Each argon2 call keeps a core busy for milliseconds, the time of hundreds of `authorize` requests
+ * (docs/performance.md). Unbounded, a sign-in flood occupies every core and `authorize` on the same
+ * process waits behind it; so at most `concurrency` run at once (default: one core fewer than the
+ * machine has, at least one) and the rest queue.
  */
 export const ARGON2ID = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 

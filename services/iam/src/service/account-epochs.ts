@@ -2,8 +2,9 @@ import { type Database, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
- * Prepared: on Postgres it runs for every few requests. pgbench here, 4 clients, this statement:
- * 101,000 reads/s prepared against 65,000–67,000 sent unnamed (as Kysely sends a query).
+ * Prepared: on Postgres it runs for every few requests, and most of what an unnamed statement (as
+ * Kysely sends a query) costs the database for it is the parsing and planning (pgbench figures in
+ * docs/performance.md).
  */
 const EPOCH_STATEMENT = preparedStatement('warden_account_epoch', 'SELECT change_epoch::text AS change_epoch FROM accounts WHERE account_id = $1');
 
