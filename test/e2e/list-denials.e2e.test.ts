@@ -120,7 +120,7 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
       root.data<Page>('query($after: String) { users(first: 1, after: $after) { ... on UsersSuccess { data { edges { node { userName } } pageInfo { hasNextPage endCursor } } } } }', { after });
     const names: string[] = [];
     for (let after: string | null = null, pages = 0; pages < 10; pages++) {
-      const { data } = (await page(after)).users;
+      const { data }: Page['users'] = (await page(after)).users;
       names.push(...data.edges.map((edge) => edge.node.userName));
       if (!data.pageInfo.hasNextPage) break;
       after = data.pageInfo.endCursor;
