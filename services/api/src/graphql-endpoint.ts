@@ -8,7 +8,7 @@ import { type HttpExchange, logExchange } from './http-exchange.js';
 import { answerUnexpectedError, graphQLErrorBody, sendJson } from './json-response.js';
 import { isJsonPost, postedOperationOf } from './posted-operation.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
-import { buildRequestContext, type RequestContextSettings } from './request-context.js';
+import { buildRequestContext, type RequestContext, type RequestContextSettings } from './request-context.js';
 import { answerThroughYogaFetch, serveGraphiQL, urlOrRefused } from './yoga-fetch.js';
 
 export interface GraphQLEndpointOptions extends OperationEngines {
@@ -43,7 +43,7 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 
   // Parsed once: whether an unsigned request only signs in, and the operation to run, read it.
   const operation = isJsonPost(request) ? postedOperationOf(body) : undefined;
-  let authenticated;
+  let authenticated: RequestContext;
   try {
     authenticated = await buildRequestContext(exchange, body, operation, options.requestContext);
   } catch (error) {
