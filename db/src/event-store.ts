@@ -21,7 +21,7 @@ export interface EventToAppend {
   readonly schemaVersion?: number;
 }
 
-export interface EventMetadata extends EventMetadataRow {}
+export type EventMetadata = EventMetadataRow;
 
 export interface StoredEvent<Data = unknown> {
   readonly globalPosition: string;

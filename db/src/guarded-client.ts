@@ -35,11 +35,12 @@ export function guardedClientClass(unansweredMs: number): typeof PreparingClient
       this.on('error', () => undefined);
     }
 
-    override query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides all of pg's query overloads at once (see PreparingClient.query)
+    override query(...args: unknown[]): any {
       const text = args[0];
       if (text === UNBOUNDED_STATEMENTS) this.#unbounded = true;
       else if (text === BOUNDED_STATEMENTS) this.#unbounded = false;
-      const result = super.query(...args);
+      const result = (super.query as (...rest: unknown[]) => unknown)(...args);
       if (unansweredMs <= 0 || this.#unbounded || !(result instanceof Promise)) return result;
       this.#started();
       result.then(this.#answered, this.#answered);

@@ -31,14 +31,15 @@ function preparedNameOf(text: unknown): string | undefined {
  */
 export class PreparingClient extends pg.Client {
   // pg's overloads (text or config, values or callback) are kept as they are for every other query.
-  override query(...args: any[]): any {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one override of all of pg's overloads: each returns its own type (a promise, void, the submittable), so only any is assignable to them all
+  override query(...args: unknown[]): any {
     const [first, second, third] = args;
     const name = preparedNameOf(first);
     if (name !== undefined && typeof second !== 'function') {
       const config = { name, text: first as string, values: (second as unknown[] | undefined) ?? [] };
-      return typeof third === 'function' ? super.query(config, third) : super.query(config);
+      return typeof third === 'function' ? super.query(config, third as (error: Error, result: pg.QueryResult) => void) : super.query(config);
     }
-    return (super.query as (...rest: any[]) => any)(...args);
+    return (super.query as (...rest: unknown[]) => unknown)(...args);
   }
 }
 
@@ -81,6 +82,7 @@ export function preparingPGlite(client: PGlite): PGliteQueryable {
         const values = params.map((value, index) => {
           if (value === null || value === undefined) return null;
           const serialize = client.serializers[types[index]!];
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a type without a serializer goes as text, exactly as PGlite's own query does (param.toString())
           return serialize ? serialize(value) : String(value);
         });
         messages.push(...(await client.execProtocolStream(protocol.serialize.bind({ statement: name, values }), options)));

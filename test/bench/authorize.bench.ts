@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -49,9 +49,9 @@ const stockUrl = `http://127.0.0.1:${stock.match[1]}/graphql`;
 
 try {
   // The management account's root creates a tenant; its root holds the keys used below.
-  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
+  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
   console.log(`authorize benchmark on ${driver}`);
-  const tenant = await graphql(wardenUrl, managementKey, 'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+  const tenant = await graphql<CreatedAccount>(wardenUrl, managementKey, 'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
   const { accountId } = tenant.createAccount.data.account;
   const tenantRoot = tenant.createAccount.data.rootAccessKey;
   await graphql(wardenUrl, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
@@ -108,7 +108,7 @@ try {
   // schedules its expiry.
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
   await graphql(wardenUrl, tenantRoot, 'mutation($t: String!) { createRole(input: { roleName: "bench-role", assumeRolePolicyDocument: $t }) { __typename } }', { t: trust });
-  const readerKey = (await graphql(wardenUrl, tenantRoot, 'mutation { createAccessKey(input: { userName: "reader" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }')).createAccessKey.data;
+  const readerKey = (await graphql<{ createAccessKey: { data: AccessKey } }>(wardenUrl, tenantRoot, 'mutation { createAccessKey(input: { userName: "reader" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }')).createAccessKey.data;
   const assume = JSON.stringify({ query: 'mutation($r: String!) { assumeRole(input: { roleArn: $r, roleSessionName: "bench" }) { __typename } }', variables: { r: `arn:aws:iam::${accountId}:role/bench-role` } });
   const assumeRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, readerKey, assume), body: assume, connections: 10, duration: SECONDS });
   if (assumeRun.non2xx > 0) throw new Error(`assumeRole load had ${assumeRun.non2xx} non-2xx answers`);

@@ -39,13 +39,25 @@ export async function signed(url: string, credentials: { accessKeyId: string; se
   const target = new URL(url);
   const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
   const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': 'application/json' }, body });
-  return request.headers as Record<string, string>;
+  return request.headers;
 }
 
-export async function graphql(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, query: string, variables: object = {}): Promise<any> {
+/** An access key as Warden hands it out (root-credentials.json, createAccount, createAccessKey). */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** What createAccount answers with the selection the benchmarks use. */
+export interface CreatedAccount {
+  readonly createAccount: { readonly data: { readonly account: { readonly accountId: string }; readonly rootAccessKey: AccessKey } };
+}
+
+/** The data of a signed call, as the caller's selection shapes it (unknown unless the caller says). */
+export async function graphql<Data = unknown>(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, query: string, variables: object = {}): Promise<Data> {
   const body = JSON.stringify({ query, variables });
   const response = await fetch(url, { method: 'POST', headers: await signed(url, credentials, body), body });
-  const json = (await response.json()) as { data?: any; errors?: unknown };
+  const json = (await response.json()) as { data: Data; errors?: unknown };
   if (json.errors) throw new Error(JSON.stringify(json.errors));
   return json.data;
 }

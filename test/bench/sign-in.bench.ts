@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARGON2ID, hashPassword, verifyPassword } from '@warden/iam';
 import autocannon from 'autocannon';
-import { freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -36,16 +36,16 @@ async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
   const benchDatabaseUrl = await freshBenchDatabaseUrl();
   const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1', ...extraEnv };
-  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(env['WARDEN_DATA_DIR']!, 'warden.log'));
-  return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) };
+  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(env['WARDEN_DATA_DIR'], 'warden.log'));
+  return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey };
 }
 
 async function measure(label: string, extraEnv: Record<string, string>) {
   const warden = await freshWarden(extraEnv);
   const url = warden.url;
   try {
-    const tenant = await graphql(url, warden.managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
-    const accountId: string = tenant.createAccount.data.account.accountId;
+    const tenant = await graphql<CreatedAccount>(url, warden.managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+    const accountId = tenant.createAccount.data.account.accountId;
     const tenantRoot = tenant.createAccount.data.rootAccessKey;
     await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
     await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
@@ -67,7 +67,7 @@ async function measure(label: string, extraEnv: Record<string, string>) {
       headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` },
       body: JSON.stringify({ query: signInQuery, variables: { input: { account: 'bench-corp', userName: `person${i}`, password: 'Correct-Horse-Battery-1' } } }),
     }));
-    const checked = JSON.stringify(await (await fetch(url, signInRequests[0]!)).json());
+    const checked = JSON.stringify(await (await fetch(url, signInRequests[0])).json());
     if (!checked.includes('SignedIn')) throw new Error(`sign-in does not succeed: ${checked}`);
 
     const authorizeLoad = () => autocannon({ url, method: 'POST', headers: authorizeHeaders, body: authorizeBody, connections: 10, duration: SECONDS });

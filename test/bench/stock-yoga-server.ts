@@ -25,7 +25,9 @@ const schema = createSchema({
   },
 });
 
-const server = createServer(createYoga({ schema, logging: false }));
+const yoga = createYoga({ schema, logging: false });
+// Node ignores what a request listener returns; yoga's promise settles on its own.
+const server = createServer((request, response) => void yoga(request, response));
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);

@@ -39,7 +39,7 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
     await warden.close();
   });
 
-  async function userWithKey(root: SignedClient, userName: string, setup: (root: SignedClient) => Promise<unknown> = async () => undefined): Promise<SignedClient> {
+  async function userWithKey(root: SignedClient, userName: string, setup: (root: SignedClient) => Promise<unknown> = () => Promise.resolve(undefined)): Promise<SignedClient> {
     await root.data('mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: userName });
     await setup(root);
     const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }', { n: userName });

@@ -33,8 +33,8 @@ interface Process {
 function startWardenProcess(args: string[], env: Record<string, string>): Process {
   const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', WARDEN_MASTER_KEY: TEST_MASTER_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -200,7 +200,7 @@ describe.skipIf(unavailable !== undefined)('database faults under a running serv
 
     const waits = startWardenProcess(['serve'], { ...env, WARDEN_DB_STARTUP_WAIT_MS: '30000' });
     try {
-      await until('a retry to be logged', async () => (waits.output().includes('not reachable yet') ? true : undefined));
+      await until('a retry to be logged', () => Promise.resolve(waits.output().includes('not reachable yet') ? true : undefined));
       postgres.startServer();
       await until('the waiting server to be ready', async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200 ? true : undefined), 30_000);
     } finally {

@@ -3,6 +3,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXECUTION_PATH_NAMES as PATH_NAMES, type ExecutionPath, signAlong, type SignedPost } from './support/execution-paths.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
+import type { GraphQLData } from './support/signed-client.js';
 
 /**
  * Requests built to stall the server, each answered 400 at once with a message that names the limit
@@ -16,7 +17,7 @@ import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test
  */
 interface Answer {
   readonly status: number;
-  readonly body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  readonly body: { data?: GraphQLData | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
 async function deliver(request: SignedPost): Promise<Answer> {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { RunningWarden } from '@warden/api';
 import { freePort, redisServerAvailable, startThrowawayRedis, type ThrowawayRedis } from '@warden/workers/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Credentials, SignedClient } from './support/signed-client.js';
+import { type Credentials, type GraphQLData, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 /**
@@ -87,7 +87,7 @@ describe.skipIf(!canRun)('Redis away', () => {
 
     const post = async (body: unknown, headers: Record<string, string> = {}) => {
       const response = await fetch(warden.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      return (await response.json()) as { data?: GraphQLData; errors?: unknown[] };
     };
     const identityOf = async (credentials: Credentials | undefined) => (credentials ? (await new SignedClient(warden.url, credentials).data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn : undefined);
     const lostEnqueues = () => logLines.filter((line) => line.level === 40 && /expiry job/.test(line.msg));
@@ -108,7 +108,7 @@ describe.skipIf(!canRun)('Redis away', () => {
     /** Each operation that issues a session, timed from request to answer, and its credentials tried. */
     async function issueEach(accountId: string, alice: SignedClient, roleArn: string): Promise<Answer[]> {
       const answers: Answer[] = [];
-      const time = async (operation: string, call: () => Promise<Record<string, any>>, use: (result: Record<string, any>) => Promise<string | undefined>) => {
+      const time = async (operation: string, call: () => Promise<GraphQLData>, use: (result: GraphQLData) => Promise<string | undefined>) => {
         const started = performance.now();
         let timer: NodeJS.Timeout | undefined;
         const result = await Promise.race([call(), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HUNG_MS)))]);
@@ -116,12 +116,12 @@ describe.skipIf(!canRun)('Redis away', () => {
         const ms = performance.now() - started;
         answers.push(result ? { operation, ms, typename: result['__typename'] as string, identity: await use(result) } : { operation, ms, typename: `no answer within ${HUNG_MS} ms`, identity: undefined });
       };
-      await time('assumeRole', async () => (await alice.data<{ assumeRole: Record<string, any> }>(ASSUME_ROLE, { i: { roleArn, roleSessionName: 'outage' } })).assumeRole, (result) => identityOf(result['data']?.credentials));
-      await time('getSessionToken', async () => (await alice.data<{ getSessionToken: Record<string, any> }>(SESSION_TOKEN)).getSessionToken, (result) => identityOf(result['data']));
-      await time('getFederationToken', async () => (await alice.data<{ getFederationToken: Record<string, any> }>(FEDERATION_TOKEN)).getFederationToken, (result) => identityOf(result['data']?.credentials));
+      await time('assumeRole', async () => (await alice.data<{ assumeRole: GraphQLData }>(ASSUME_ROLE, { i: { roleArn, roleSessionName: 'outage' } })).assumeRole, (result) => identityOf(result['data']?.credentials));
+      await time('getSessionToken', async () => (await alice.data<{ getSessionToken: GraphQLData }>(SESSION_TOKEN)).getSessionToken, (result) => identityOf(result['data']));
+      await time('getFederationToken', async () => (await alice.data<{ getFederationToken: GraphQLData }>(FEDERATION_TOKEN)).getFederationToken, (result) => identityOf(result['data']?.credentials));
       await time(
         'signIn',
-        async () => (await post({ query: SIGN_IN, variables: { i: { account: accountId, userName: 'alice', password: 'Correct-Horse-1' } } })).data!['signIn'] as Record<string, any>,
+        async () => (await post({ query: SIGN_IN, variables: { i: { account: accountId, userName: 'alice', password: 'Correct-Horse-1' } } })).data!['signIn'] as GraphQLData,
         async (result) => {
           const token = result['data']?.token as string | undefined;
           return token ? ((await post({ query: WHO_AM_I }, { authorization: `Bearer ${token}` })).data?.['callerIdentity'] as { arn: string }).arn : undefined;

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Credentials } from './support/signed-client.js';
 import { EXECUTION_PATH_NAMES as PATH_NAMES, type ExecutionPath, signAlong, signPost } from './support/execution-paths.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
+import type { GraphQLData } from './support/signed-client.js';
 
 /**
  * Requests that fail, and what the client and the log see: a presigned URL that would leave its
@@ -19,7 +20,7 @@ import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test
 interface Answer {
   readonly status: number;
   readonly requestId: string | null;
-  readonly body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  readonly body: { data?: GraphQLData | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
 const signerFor = (credentials: Credentials) => new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
@@ -74,8 +75,8 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
     const signed = await signAlong(path, warden.url, tenant.credentials, query, variables);
     return answerOf(await fetch(signed.url, { method: 'POST', headers: signed.headers, body: signed.body }));
   };
-  const linesOf = (requestId: string | null) => logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line['requestId'] === requestId);
-  const errorLines = () => logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line['level'] >= 50);
+  const linesOf = (requestId: string | null) => logLines.map((line) => JSON.parse(line) as GraphQLData).filter((line) => line['requestId'] === requestId);
+  const errorLines = () => logLines.map((line) => JSON.parse(line) as GraphQLData).filter((line) => line['level'] >= 50);
   /** How many events the tenant's account has: what a refused request must leave unchanged. */
   const eventCount = async () => {
     const row = await inAccountTransaction(warden.wardenDb.db, tenant.accountId, (trx) => trx.selectFrom('events').select((e) => e.fn.countAll<string>().as('count')).where('account_id', '=', tenant.accountId).executeTakeFirstOrThrow());

@@ -3,7 +3,7 @@ import type { RunningWarden } from '@warden/api';
 import { inAccountTransaction } from '@warden/db';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedClient } from './support/signed-client.js';
+import { type GraphQLData, type SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 /**
@@ -44,7 +44,7 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
 
   async function post(body: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(warden.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] } };
+    return { status: response.status, body: (await response.json()) as { data?: GraphQLData; errors?: { message: string; extensions?: { code?: string } }[] } };
   }
   const signIn = async (input: Record<string, unknown>) => (await post({ query: SIGN_IN, variables: { input } })).body.data as SignInAnswer;
   const asBearer = (token: string, query: string, variables: Record<string, unknown> = {}) => post({ query, variables }, { authorization: `Bearer ${token}` });

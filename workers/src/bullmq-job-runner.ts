@@ -190,7 +190,7 @@ export class BullMqJobRunner implements JobRunner {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.logger.error({ job: job.name, id: job.id, err: error }, 'job failed after its last attempt; it stays in the failed set');
       else this.logger.warn({ job: job?.name, id: job?.id, err: error }, 'job failed; it will be retried');
     });
-    this.worker.on('completed', (job, result) => this.logger.info({ job: job.name, id: job.id, result }, 'job done'));
+    this.worker.on('completed', (job, result: unknown) => this.logger.info({ job: job.name, id: job.id, result }, 'job done'));
   }
 
   /** The state of one job ('completed', 'failed', 'active', 'delayed', 'waiting', 'unknown'). */

@@ -49,6 +49,7 @@ export class InProcessJobRunner implements JobRunner {
     this.running.add(tracked);
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async for the JobRunner interface: a throw becomes a rejection, as in the BullMQ runner
   async scheduleSessionExpiry(session: ExpireSessionData & { expiresAt: Date }): Promise<void> {
     const key = `${session.accountId}:${session.sessionId}`;
     if (this.scheduled.has(key)) return;
@@ -59,6 +60,7 @@ export class InProcessJobRunner implements JobRunner {
     });
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async for the JobRunner interface: a throw becomes a rejection, as in the BullMQ runner
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;

@@ -129,7 +129,7 @@ describe('keyring rotation and access-key hygiene', () => {
     expect((await iam.accessKeys.list(root, 'old-timer'))[0]?.status).toBe('Inactive');
     expect((await iam.accessKeys.list(root))[0]?.status).toBe('Active');
     const events = await iam.audit.events(root, { eventTypes: ['AccessKeyStatusUpdated'] }, { first: 5 });
-    expect(events[0]?.data).toMatchObject({ accessKeyId: oldKey.accessKeyId, status: 'Inactive', reason: expect.stringContaining('maximum access key age of 90 days') });
+    expect(events[0]?.data).toMatchObject({ accessKeyId: oldKey.accessKeyId, status: 'Inactive', reason: expect.stringContaining('maximum access key age of 90 days') as unknown });
     await expect(iam.accounts.updateSettings(root, { maxAccessKeyAgeDays: 0 })).rejects.toThrow(/1 to 3650/);
     clock.offsetMs = 0;
   });

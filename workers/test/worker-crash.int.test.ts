@@ -46,7 +46,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
 
     const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'die-mid-job.mjs'), databaseUrl!, redisUrl!, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await expect.poll(() => output, { timeout: 30_000 }).toContain('ready');
 

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The event log and consumer checkpoints. Frozen in time: written against Kysely<any>, imports no
+ * The event log and consumer checkpoints. Frozen in time: written against Kysely<unknown>, imports no
  * application code, never changed once landed.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('events')
     .addColumn('global_position', 'bigint', (col) => col.generatedAlwaysAsIdentity().primaryKey())
@@ -35,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('consumer_checkpoints').execute();
   await db.schema.dropTable('events').execute();
 }

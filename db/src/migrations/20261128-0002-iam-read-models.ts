@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
 
 /** The IAM read models that authorization depends on, projected inline from the events. */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('accounts')
     .addColumn('account_id', 'text', (col) => col.primaryKey())
@@ -15,7 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull())
     .execute();
 
-  const named = async (table: string, idColumn: string, nameColumn: string, extra: (builder: any) => any): Promise<void> => {
+  const named = async (table: string, idColumn: string, nameColumn: string, extra: (builder: CreateTableBuilder<string, string>) => CreateTableBuilder<string, string>): Promise<void> => {
     let builder = db.schema
       .createTable(table)
       .addColumn('account_id', 'text', (col) => col.notNull())
@@ -32,23 +32,23 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
   };
   await named('users', 'user_id', 'user_name', (b) =>
-    b.addColumn('permissions_boundary_arn', 'text').addColumn('tags', 'jsonb', (col: any) => col.notNull().defaultTo(sql`'[]'::jsonb`)),
+    b.addColumn('permissions_boundary_arn', 'text').addColumn('tags', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`)),
   );
   await named('groups', 'group_id', 'group_name', (b) => b);
   await named('roles', 'role_id', 'role_name', (b) =>
     b
-      .addColumn('trust_policy', 'text', (col: any) => col.notNull())
+      .addColumn('trust_policy', 'text', (col) => col.notNull())
       .addColumn('description', 'text')
-      .addColumn('max_session_duration', 'integer', (col: any) => col.notNull())
+      .addColumn('max_session_duration', 'integer', (col) => col.notNull())
       .addColumn('permissions_boundary_arn', 'text')
-      .addColumn('tags', 'jsonb', (col: any) => col.notNull().defaultTo(sql`'[]'::jsonb`)),
+      .addColumn('tags', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`)),
   );
   await named('policies', 'policy_id', 'policy_name', (b) =>
     b
       .addColumn('description', 'text')
-      .addColumn('default_version_id', 'text', (col: any) => col.notNull())
-      .addColumn('next_version_number', 'integer', (col: any) => col.notNull())
-      .addColumn('updated_at', 'timestamptz', (col: any) => col.notNull()),
+      .addColumn('default_version_id', 'text', (col) => col.notNull())
+      .addColumn('next_version_number', 'integer', (col) => col.notNull())
+      .addColumn('updated_at', 'timestamptz', (col) => col.notNull()),
   );
   await db.schema.createIndex('policies_arn').on('policies').columns(['account_id', 'arn']).unique().execute();
 
@@ -121,7 +121,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['keyring_keys', 'access_key_lookup', 'access_keys', 'inline_policies', 'policy_attachments', 'policy_versions', 'group_memberships', 'policies', 'roles', 'groups', 'users', 'accounts']) {
     await db.schema.dropTable(table).execute();
   }

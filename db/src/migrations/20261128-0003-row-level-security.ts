@@ -18,7 +18,7 @@ const ACCOUNT_SCOPED = [
   'access_keys',
 ];
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'warden_app') THEN CREATE ROLE warden_app NOLOGIN; END IF;
   END $$`.execute(db);
@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`GRANT USAGE ON SCHEMA public TO warden_app`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ACCOUNT_SCOPED) {
     await sql`DROP POLICY account_isolation ON ${sql.table(table)}`.execute(db);
     await sql`ALTER TABLE ${sql.table(table)} DISABLE ROW LEVEL SECURITY`.execute(db);

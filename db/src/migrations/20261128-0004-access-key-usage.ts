@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * When each access key was last used, and for what. Usage is telemetry, not a change anyone made:
  * it is written directly (throttled), is not an event, and is not rebuilt by replay.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('access_key_usage')
     .addColumn('account_id', 'text', (col) => col.notNull())
@@ -20,6 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON access_key_usage TO warden_app`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('access_key_usage').execute();
 }

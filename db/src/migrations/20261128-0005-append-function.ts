@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * takes the advisory locks, checks the expected version and inserts the events, so an append costs
  * one round trip instead of four. It raises SQLSTATE 40001 with the actual version on a mismatch.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE FUNCTION warden_append(
       p_account_id text, p_stream_id text, p_expected_version integer, p_types text[], p_data jsonb[],
@@ -37,6 +37,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`GRANT EXECUTE ON FUNCTION warden_append(text, text, integer, text[], jsonb[], integer[], jsonb, timestamptz, text[]) TO warden_app`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP FUNCTION warden_append(text, text, integer, text[], jsonb[], integer[], jsonb, timestamptz, text[])`.execute(db);
 }

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Temporary-credential sessions (STS): the active-sessions read model, and the time before which a
  * role's sessions are refused ("revoke active sessions").
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sessions')
     .addColumn('account_id', 'text', (col) => col.notNull())
@@ -35,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('roles').addColumn('sessions_revoked_before', 'timestamptz').execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('roles').dropColumn('sessions_revoked_before').execute();
   await db.schema.dropTable('sessions').execute();
 }

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * the transaction is bound to, and the account and key-lookup tables admit, inside an account
  * transaction, only that account's rows (reads across accounts run as the store's owner).
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE OR REPLACE FUNCTION warden_append(
       p_account_id text, p_stream_id text, p_expected_version integer, p_types text[], p_data jsonb[],
@@ -47,7 +47,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['accounts', 'access_key_lookup']) {
     await sql`DROP POLICY account_isolation ON ${sql.table(table)}`.execute(db);
     await sql`ALTER TABLE ${sql.table(table)} DISABLE ROW LEVEL SECURITY`.execute(db);

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * refusal), sign-in failure counters for throttling, the root user's console login, and when a
  * session's MFA was performed (aws:MultiFactorAuthAge).
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('mfa_devices')
     .addColumn('account_id', 'text', (col) => col.notNull())
@@ -44,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('root_login', 'jsonb').execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('accounts').dropColumn('root_login').execute();
   await db.schema.alterTable('sessions').dropColumn('mfa_authenticated_at').execute();
   await db.schema.dropTable('sign_in_failures').execute();

@@ -59,10 +59,10 @@ const MAX_CHECK = `
           USING ERRCODE = '40001', DETAIL = v_actual::text;
       END IF;`;
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await appendFunction(POINT_CHECK).execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await appendFunction(MAX_CHECK).execute(db);
 }

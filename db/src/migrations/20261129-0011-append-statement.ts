@@ -7,7 +7,7 @@ import * as appendPointCheck from './20261128-0010-append-point-check.js';
  * (pgbench figures in docs/performance.md). The statement refuses what the function refused
  * through `warden_refuse`, which raises the given SQLSTATE (it is called only on a refusing branch).
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE FUNCTION warden_refuse(p_sqlstate text, p_message text) RETURNS text
     LANGUAGE plpgsql AS $fn$
@@ -19,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`DROP FUNCTION warden_append(text, text, integer, text[], jsonb[], integer[], jsonb, timestamptz, text[])`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await appendPointCheck.up(db);
   await sql`GRANT EXECUTE ON FUNCTION warden_append(text, text, integer, text[], jsonb[], integer[], jsonb, timestamptz, text[]) TO warden_app`.execute(db);
   await sql`DROP FUNCTION warden_refuse(text, text)`.execute(db);

@@ -136,7 +136,7 @@ builder.mutationField('updateAccountSettings', (t) =>
       if (input.maxAccessKeyAgeDays !== undefined) settings.maxAccessKeyAgeDays = input.maxAccessKeyAgeDays;
       if (input.requireMfaForConsole !== undefined) settings.requireMfaForConsole = input.requireMfaForConsole;
       if (input.signInThrottle !== undefined) {
-        settings.signInThrottle = input.signInThrottle === null ? null : (Object.fromEntries(Object.entries(input.signInThrottle).filter(([, value]) => value !== null && value !== undefined)) as Partial<SignInThrottleSettings>);
+        settings.signInThrottle = input.signInThrottle === null ? null : Object.fromEntries(Object.entries(input.signInThrottle).filter(([, value]) => value !== null && value !== undefined));
       }
       await iam.accounts.updateSettings(caller, settings);
       return iam.accounts.current(caller);

@@ -27,6 +27,7 @@ export const ErrorInterface = builder.interfaceRef<IamError>('Error').implement(
   }),
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any error class, whatever its constructor takes: Pothos infers the type from the constructor's parameters, and never or unknown make it refuse the interfaces
 function errorType(cls: new (...args: any[]) => IamError, name: string, description: string) {
   builder.objectType(cls, {
     name,

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 
 builder.scalarType('DateTime', {
   description: 'An ISO 8601 instant, e.g. 2026-11-28T12:00:00.000Z.',
-  serialize: (value) => (value as Date).toISOString(),
+  serialize: (value) => value.toISOString(),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');

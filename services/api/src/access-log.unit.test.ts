@@ -3,6 +3,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { accessLogOf, createLogger } from './logger.js';
 
+/** A log line as JSON. */
+type LogLine = Record<string, unknown> & { time: number };
+
 function capture() {
   const lines: string[] = [];
   const stream = new Writable({
@@ -24,7 +27,7 @@ describe('the access log', () => {
     pino({ base: { service: 'warden' } }, theirs.stream).info({ ...entry }, 'request');
     expect(ours.lines).toHaveLength(1);
     expect(ours.lines[0]!.endsWith('}\n')).toBe(true);
-    const [line, reference] = [JSON.parse(ours.lines[0]!), JSON.parse(theirs.lines[0]!)];
+    const [line, reference] = [JSON.parse(ours.lines[0]!) as LogLine, JSON.parse(theirs.lines[0]!) as LogLine];
     expect(Math.abs(line.time - Date.now())).toBeLessThan(5_000);
     expect({ ...line, time: 0 }).toEqual({ ...reference, time: 0 });
     expect(Object.keys(line)).toEqual(Object.keys(reference));
@@ -33,7 +36,7 @@ describe('the access log', () => {
   it('escapes what the client shaped and leaves out what is absent', () => {
     const { lines, stream } = capture();
     accessLogOf(createLogger('info', stream)).request({ ...entry, method: undefined, path: '/x"},"status":500,"y\\\n', accessKeyId: undefined });
-    const line = JSON.parse(lines[0]!);
+    const line = JSON.parse(lines[0]!) as LogLine;
     expect(line.path).toBe('/x"},"status":500,"y\\\n');
     expect(line.status).toBe(200);
     expect('method' in line || 'accessKeyId' in line).toBe(false);

@@ -1,4 +1,4 @@
-import { Kind } from 'graphql';
+import { Kind, OperationTypeNode } from 'graphql';
 import { parseWithinLimits } from './operation-limits.js';
 
 /**
@@ -17,7 +17,7 @@ export function isSignInOnly(query: string, operationName: string | null | undef
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   if (operations.length !== document.definitions.length) return false;
   const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation || operation.operation !== 'mutation') return false;
+  if (!operation || operation.operation !== OperationTypeNode.MUTATION) return false;
   const selections = operation.selectionSet.selections;
   if (!selections.every((selection) => selection.kind === Kind.FIELD && (selection.name.value === 'signIn' || selection.name.value === '__typename'))) return false;
   // One sign-in per request: aliases must not multiply the argon2 work one request can cause.

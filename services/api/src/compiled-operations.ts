@@ -1,4 +1,4 @@
-import { type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema, getOperationAST, OperationTypeNode, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
 import { RecentCache } from './recent-cache.js';
 
@@ -101,7 +101,7 @@ export class CompiledOperations<Context> {
     if (refusal) return { errors: [refusal] };
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
-      result = compiled.query(undefined, context, params.variables ?? undefined) as ExecutionResult | Promise<ExecutionResult>;
+      result = compiled.query(undefined, context, params.variables ?? undefined);
     } catch (error) {
       return { errors: [this.#maskError(error, context)] };
     }
@@ -159,7 +159,7 @@ export class CompiledOperations<Context> {
     }
     if (validate(this.#schema, document, this.#rules).length > 0) return undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation || operation.operation === 'subscription') return undefined;
+    if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return undefined;
     // Before compiling: what a limit refuses may be what graphql-jit would take long to compile.
     const admits = this.#admits?.(document, operationName) ?? true;
     if (admits === false) return undefined;

@@ -28,9 +28,9 @@ function fixture(capacity?: number, refuseVariables?: (variables: unknown) => Gr
       calls.push('failing');
       throw new Error('database password is hunter2');
     },
-    failingLater: async () => {
+    failingLater: () => {
       calls.push('failingLater');
-      throw new Error('connection reset');
+      return Promise.reject(new Error('connection reset'));
     },
     expected: () => {
       calls.push('expected');

@@ -64,7 +64,7 @@ export class CostLimit {
    */
   planOf(document: DocumentNode, operationName: string | null | undefined): CostPlan | undefined {
     let byName = this.#plans.get(document);
-    if (!byName) this.#plans.set(document, (byName = new Map()));
+    if (!byName) this.#plans.set(document, (byName = new Map<string, CostPlan | undefined>()));
     const key = operationName ?? '';
     if (byName.has(key)) return byName.get(key);
     const operation = getOperationAST(document, operationName || undefined);

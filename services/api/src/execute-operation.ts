@@ -1,13 +1,13 @@
 import type { ExecutionResult } from 'graphql';
-import type { YogaServerInstance } from 'graphql-yoga';
 import type { CompiledOperations } from './compiled-operations.js';
 import { isGraphQLError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
 import type { PostedOperation } from './posted-operation.js';
+import type { WardenYoga } from './yoga.js';
 
 /** What runs an operation: yoga, and the compiled path in front of it when there is one. */
 export interface OperationEngines {
-  readonly yoga: YogaServerInstance<ServerContext, {}>;
+  readonly yoga: WardenYoga;
   /** Valid operations compiled once and run without yoga's per-request hooks; yoga takes the rest. */
   readonly operations?: CompiledOperations<ServerContext> | undefined;
 }

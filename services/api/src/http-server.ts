@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { IamService } from '@warden/iam';
 import { isDatabaseUnavailable, unavailableReason } from '@warden/db';
-import type { YogaServerInstance } from 'graphql-yoga';
 import { AnswerCoalescer } from './answer-coalescer.js';
 import type { AuthenticationSettings } from './authenticate.js';
 import { ClientAddress } from './client-address.js';
@@ -12,6 +11,7 @@ import { answerServiceUnavailable, answerUnexpectedError } from './json-response
 import { accessLogOf, type Logger } from './logger.js';
 import type { ReadinessReport } from './readiness.js';
 import { route, type RouterOptions } from './router.js';
+import type { WardenYoga } from './yoga.js';
 
 /**
  * HTTP in front of GraphQL: `/graphql` (POST, or GET for GraphiQL in a browser), the sign-in page
@@ -19,7 +19,7 @@ import { route, type RouterOptions } from './router.js';
  * the access log, the answer coalescer, the routes' options.
  */
 export interface HttpServerOptions {
-  readonly yoga: YogaServerInstance<ServerContext, {}>;
+  readonly yoga: WardenYoga;
   /** Valid operations compiled once and run without yoga's per-request hooks; yoga takes the rest. */
   readonly operations?: CompiledOperations<ServerContext>;
   readonly iam: IamService;

@@ -36,7 +36,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   // The same destination, written the same way (synchronously): lines of the two never interleave,
   // and none waits in a buffer that a crash would lose. Writing asynchronously was no faster
   // (docs/performance.md).
-  accessLogs.set(logger, accessLogTo(logger, target as { write(line: string): unknown }, SERVICE));
+  accessLogs.set(logger, accessLogTo(logger, target, SERVICE));
   return logger;
 }
 

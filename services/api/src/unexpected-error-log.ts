@@ -23,7 +23,7 @@ export function logUnexpectedError(logger: Logger, requestId: string, error: unk
  * a plain object's constructor, Object) and finds no other property than these.
  */
 function errorFields(error: unknown): Record<string, unknown> {
-  const fields: Record<string, unknown> = Object.create(null);
+  const fields = Object.create(null) as Record<string, unknown>;
   if (!(error instanceof Error)) {
     fields['name'] = typeof error;
     fields['message'] = String(error);

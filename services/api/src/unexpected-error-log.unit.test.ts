@@ -6,11 +6,14 @@ import { createLogger } from './logger.js';
 import { logUnexpectedError } from './unexpected-error-log.js';
 import { MASKED_ERROR_MESSAGE, maskError } from './yoga.js';
 
+/** A log line as JSON; err is the serialized error. */
+type LogLine = Record<string, unknown> & { err?: { stack?: string } };
+
 function capture() {
-  const lines: Record<string, any>[] = [];
+  const lines: LogLine[] = [];
   const logger = createLogger('info', new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line));
+      for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line) as LogLine);
       done();
     },
   }));
@@ -27,7 +30,7 @@ describe('logUnexpectedError', () => {
     logUnexpectedError(logger, REQUEST_ID, error);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, requestId: REQUEST_ID, err: { type: 'TypeError', message: 'the store failed', code: 'XX000' } });
-    expect(lines[0]?.['err'].stack).toMatch(/^TypeError: the store failed\n\s+at /);
+    expect(lines[0]?.['err']?.stack).toMatch(/^TypeError: the store failed\n\s+at /);
     expect(JSON.stringify(lines[0])).not.toContain('hunter2');
   });
 
@@ -35,7 +38,7 @@ describe('logUnexpectedError', () => {
     const { logger, lines } = capture();
     logUnexpectedError(logger, REQUEST_ID, new Error('outer', { cause: new RangeError('inner') }));
     logUnexpectedError(logger, REQUEST_ID, 'a thrown string');
-    expect(lines[0]?.['err'].stack).toMatch(/caused by: RangeError: inner/);
+    expect(lines[0]?.['err']?.stack).toMatch(/caused by: RangeError: inner/);
     expect(lines[1]).toMatchObject({ level: 50, requestId: REQUEST_ID, err: { type: 'string', message: 'a thrown string' } });
   });
 });

@@ -1,8 +1,8 @@
-import type { YogaServerInstance } from 'graphql-yoga';
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './graphql-context.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
+import type { WardenYoga } from './yoga.js';
 
 /**
  * yoga.fetch, for what is not one JSON operation: other content types, batches, GET, GraphiQL.
@@ -25,7 +25,7 @@ export function urlOrRefused(exchange: HttpExchange, accessLog: AccessLog): URL 
 }
 
 /** The GraphiQL page, for a browser; the operations it sends must still be signed to run. */
-export async function serveGraphiQL(exchange: HttpExchange, url: URL, yoga: YogaServerInstance<ServerContext, {}>, accessLog: AccessLog): Promise<void> {
+export async function serveGraphiQL(exchange: HttpExchange, url: URL, yoga: WardenYoga, accessLog: AccessLog): Promise<void> {
   const page = await yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
   exchange.response.writeHead(page.status, Object.fromEntries(page.headers));
   exchange.response.end(Buffer.from(await page.arrayBuffer()));
@@ -33,7 +33,7 @@ export async function serveGraphiQL(exchange: HttpExchange, url: URL, yoga: Yoga
 }
 
 /** The request as it came (its body read already), answered by yoga.fetch with the request's context. */
-export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffer, context: ServerContext, accessKeyId: string | undefined, yoga: YogaServerInstance<ServerContext, {}>, accessLog: AccessLog): Promise<void> {
+export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffer, context: ServerContext, accessKeyId: string | undefined, yoga: WardenYoga, accessLog: AccessLog): Promise<void> {
   const { request, response } = exchange;
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {

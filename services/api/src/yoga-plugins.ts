@@ -1,3 +1,4 @@
+import type { ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { maskError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
@@ -27,8 +28,10 @@ export const operationLimits: Plugin<ServerContext> = {
     setParseFn(parseWithinLimits);
   },
   onExecute({ args, setResultAndStopExecution }) {
-    const plan = OPERATION_COST_LIMIT.planOf(args.document, args.operationName);
-    const refusal = plan && OPERATION_COST_LIMIT.refusal(plan.of(args.variableValues));
+    // envelop types its arguments loosely (any), for any graphql implementation; yoga's are graphql-js's.
+    const { document, operationName, variableValues } = args as Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues'>;
+    const plan = OPERATION_COST_LIMIT.planOf(document, operationName);
+    const refusal = plan && OPERATION_COST_LIMIT.refusal(plan.of(variableValues));
     if (refusal) setResultAndStopExecution({ errors: [refusal] });
   },
 };

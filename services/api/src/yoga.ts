@@ -1,7 +1,7 @@
 import { schema } from '@warden/schema';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { Kind } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { MASKED_ERROR_MESSAGE, maskError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
 import { addWardenRules, maskInContext, operationLimits } from './yoga-plugins.js';
@@ -14,7 +14,10 @@ export { MASKED_ERROR_MESSAGE, maskError };
  * UNAUTHENTICATED errors, anything else reaches the client as "Unexpected error.". The HTTP layer
  * (graphql-endpoint.ts) reads and limits the body and authenticates before a request gets here.
  */
-export function createWardenYoga(): YogaServerInstance<ServerContext, {}> {
+/** Yoga's instance for Warden's server context (and yoga's default user context). */
+export type WardenYoga = ReturnType<typeof createYoga<ServerContext>>;
+
+export function createWardenYoga(): WardenYoga {
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -243,7 +243,7 @@ describe('request context and clock', () => {
   });
 
   it('a malformed request is refused, never allowed', () => {
-    const refused = decide({ identityPolicies: [allowAll] }, { context: { 'aws:username': { nested: true } } as never });
+    const refused = decide({ identityPolicies: [allowAll] }, { context: { 'aws:username': { nested: true } } });
     expect(refused.decision).toBe('implicit_deny');
     expect(refused.reason.kind).toBe('invalid_request');
     expect(decide({ identityPolicies: [allowAll] }, { context: { a: '1', A: '2' } }).reason.kind).toBe('invalid_request');

@@ -9,7 +9,8 @@ import type { CompiledStatement } from './compile-statement.js';
  */
 export interface PolicySetInput {
   readonly identityPolicies?: readonly PolicyInput[];
-  readonly permissionBoundary?: PolicyInput | null;
+  /** null (or absent) for none; PolicyInput is unknown, so the type already admits it. */
+  readonly permissionBoundary?: PolicyInput;
   readonly sessionPolicies?: readonly PolicyInput[];
 }
 

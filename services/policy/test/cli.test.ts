@@ -91,7 +91,7 @@ describe('warden-policy evaluate', () => {
   it('refuses a case whose policy repeats a key, and still answers the others', () => {
     const text = `[{"id":"dup","identityPolicies":[{"Version":"2012-10-17","Statement":{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}}],"request":{"principal":"${ALICE}","action":"s3:GetObject","resource":"*"}},{"id":"ok","identityPolicies":[],"request":{"principal":"${ALICE}","action":"s3:GetObject","resource":"*"}}]`;
     const results = JSON.parse(run(['evaluate'], text).stdout) as { id: string; decision?: string; error?: string }[];
-    expect(results[0]).toEqual({ id: 'dup', error: expect.stringContaining('appears more than once') });
+    expect(results[0]).toEqual({ id: 'dup', error: expect.stringContaining('appears more than once') as unknown });
     expect(results[1]).toMatchObject({ id: 'ok', decision: 'implicit_deny' });
   });
 

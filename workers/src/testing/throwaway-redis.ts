@@ -56,14 +56,14 @@ function launch(port: number): Promise<ChildProcess> {
       clearTimeout(timer);
       reject(error);
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);
         resolve(child);
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', fail);
     child.once('exit', (code, signal) => fail(new Error(`redis-server on port ${port} exited (${code ?? signal}) before it was ready: ${output}`)));
   });

@@ -140,7 +140,7 @@ function verifyOptions(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
     service: 'warden',
     region: 'us-east-1',
     now: new Date(SIGNING_DATE.getTime() + 2_000),
-    lookupKey: async (accessKeyId) => KEYS.get(accessKeyId),
+    lookupKey: (accessKeyId) => Promise.resolve(KEYS.get(accessKeyId)),
     ...overrides,
   };
 }
@@ -194,7 +194,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
   it('returns the key it verified with, as lookupKey returned it, and keeps it out of what is serialized', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
     const resolved = { ...KEYS.get(ACCESS_KEY_ID)!, owner: 'alice' };
-    const verified = await verifySigV4(request, { ...verifyOptions(), lookupKey: async () => resolved });
+    const verified = await verifySigV4(request, { ...verifyOptions(), lookupKey: () => Promise.resolve(resolved) });
     expect(verified.key).toBe(resolved);
     expect(verified.key.owner).toBe('alice');
     expect(JSON.stringify(verified)).not.toContain(SECRET);
@@ -382,10 +382,10 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
 
   it('accepts many verifications with different keys (signing keys are cached per secret)', async () => {
     const secrets = Array.from({ length: 5 }, (_, i) => `secret-number-${i}`);
-    const lookupKey = async (id: string): Promise<SigningKeyMaterial | undefined> => {
+    const lookupKey = (id: string): Promise<SigningKeyMaterial | undefined> => {
       const index = Number(id.slice('AKIAMANY'.length));
       const secret = secrets[index];
-      return secret === undefined ? undefined : { accessKeyId: id, secretAccessKey: secret, active: true };
+      return Promise.resolve(secret === undefined ? undefined : { accessKeyId: id, secretAccessKey: secret, active: true });
     };
     for (let round = 0; round < 2; round++) {
       for (const [index, secret] of secrets.entries()) {
@@ -409,10 +409,8 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
 // ---------------------------------------------------------------------------
 
 describe('verifySigV4: AWS published examples', () => {
-  const awsKeys = async (id: string): Promise<SigningKeyMaterial | undefined> =>
-    id === 'AKIDEXAMPLE'
-      ? { accessKeyId: id, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', active: true }
-      : undefined;
+  const awsKeys = (id: string): Promise<SigningKeyMaterial | undefined> =>
+    Promise.resolve(id === 'AKIDEXAMPLE' ? { accessKeyId: id, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', active: true } : undefined);
   const awsOptions = (service: string): VerifyOptions => ({
     service,
     region: 'us-east-1',
@@ -505,7 +503,7 @@ describe('verifySigV4: failures', () => {
     const request = asReceivedByNode(
       await sign(sdkRequest({ headers: { ...sdkRequest().headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })),
     );
-    const lookupKey = vi.fn(async (id: string) => KEYS.get(id));
+    const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
     const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
     expect(error.message).toMatch(/UNSIGNED-PAYLOAD/);
     expect(lookupKey).not.toHaveBeenCalled();
@@ -521,7 +519,7 @@ describe('verifySigV4: failures', () => {
       await presign(sdkRequest({ method, body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })),
     );
     expect(request.query).toContain('x-amz-content-sha256=UNSIGNED-PAYLOAD');
-    const lookupKey = vi.fn(async (id: string) => KEYS.get(id));
+    const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
     const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
     expect(error.message).toContain('UNSIGNED-PAYLOAD is accepted in a presigned URL only for a GET or HEAD without a body');
     expect(error.message).toContain(`the "${method}" request's body would not be covered by the signature`);
@@ -746,7 +744,7 @@ describe('verifySigV4: failures', () => {
     ];
     it.each(cases)('%s', async (_name, mutate) => {
       const request = asReceivedByNode(await sign(sdkRequest()));
-      const lookupKey = vi.fn(async (id: string) => KEYS.get(id));
+      const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
       await failure(
         verifySigV4(withHeaders(request, { authorization: mutate(header(request, 'authorization')) }), verifyOptions({ lookupKey })),
         'MALFORMED_AUTHORIZATION',
@@ -888,7 +886,7 @@ describe('SigningKeyCache', () => {
     expect(cache.get({ secretAccessKey: 'secret-a' }, '20261128', 'us-east-1', 'warden')).not.toBe(first);
     // Another day: another key, for the same object.
     expect(cache.get(material, '20261129', 'us-east-1', 'warden').equals(deriveSigningKey('secret-a', '20261129', 'us-east-1', 'warden'))).toBe(true);
-    const changed = material as { secretAccessKey: string };
+    const changed = material;
     changed.secretAccessKey = 'secret-b';
     expect(cache.get(changed, '20261129', 'us-east-1', 'warden').equals(deriveSigningKey('secret-b', '20261129', 'us-east-1', 'warden'))).toBe(true);
   });
