@@ -9,9 +9,7 @@ export class ConcurrencyError extends Error {
     readonly expectedVersion: number,
     readonly actualVersion: number | undefined,
   ) {
-    super(
-      `stream ${streamId} was changed concurrently: expected version ${expectedVersion}, found ${actualVersion ?? 'a newer one'}`,
-    );
+    super(`stream ${streamId} was changed concurrently: expected version ${expectedVersion}, found ${actualVersion ?? 'a newer one'}`);
     this.name = 'ConcurrencyError';
   }
 }

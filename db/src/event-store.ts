@@ -163,13 +163,7 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
   try {
     const result = await executor.executeQuery<AppendedRow>(
       events.length === 1
-        ? CompiledQuery.raw(APPEND_ONE_STATEMENT, [
-            ...head,
-            events[0]!.type,
-            JSON.stringify(events[0]!.data),
-            events[0]!.schemaVersion ?? 1,
-            ...tail,
-          ])
+        ? CompiledQuery.raw(APPEND_ONE_STATEMENT, [...head, events[0]!.type, JSON.stringify(events[0]!.data), events[0]!.schemaVersion ?? 1, ...tail])
         : CompiledQuery.raw(APPEND_MANY_STATEMENT, [
             ...head,
             events.map((event) => event.type),

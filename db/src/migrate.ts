@@ -15,7 +15,10 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     try {
       return await new Migrator({ db: connection, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } }).migrateToLatest();
     } finally {
-      await sql.raw(BOUNDED_STATEMENTS).execute(connection).catch(() => undefined);
+      await sql
+        .raw(BOUNDED_STATEMENTS)
+        .execute(connection)
+        .catch(() => undefined);
     }
   });
   if (result.error) {

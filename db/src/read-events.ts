@@ -33,13 +33,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 export async function readStream(db: Kysely<Database>, accountId: string, streamId: string): Promise<StoredEvent[]> {
-  const rows = await db
-    .selectFrom('events')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('stream_id', '=', streamId)
-    .orderBy('stream_version')
-    .execute();
+  const rows = await db.selectFrom('events').selectAll().where('account_id', '=', accountId).where('stream_id', '=', streamId).orderBy('stream_version').execute();
   return rows.map(toStoredEvent);
 }
 
@@ -64,7 +58,10 @@ export async function readEventsAfter(db: Kysely<Database>, cursor: ConsumerCurs
 export async function* readAllEvents(db: Kysely<Database>, pageSize = 1000, accountId?: string): AsyncGenerator<StoredEvent> {
   let after = '0';
   for (;;) {
-    let query = db.selectFrom('events').selectAll().where(sql<boolean>`global_position > ${after}::bigint`);
+    let query = db
+      .selectFrom('events')
+      .selectAll()
+      .where(sql<boolean>`global_position > ${after}::bigint`);
     if (accountId !== undefined) query = query.where('account_id', '=', accountId);
     const rows = await query.orderBy('global_position').limit(pageSize).execute();
     for (const row of rows) yield toStoredEvent(row);

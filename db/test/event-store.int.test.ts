@@ -80,9 +80,13 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
     // A query that forgets its account filter still sees only the bound account's rows.
     const visible = await inAccountTransaction(wardenDb.db, mine, (trx) => trx.selectFrom('events').select('account_id').where('stream_id', '=', 'test-user/SECRET').execute());
     expect(visible).toEqual([]);
-    await expect(append(theirs, 'test-user/SPOOF', NO_STREAM, ['UserCreated']).then(() =>
-      inAccountTransaction(wardenDb.db, mine, (trx) => sql`INSERT INTO events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${theirs}, 'x', 0, 'X', '{}', '{}', now())`.execute(trx)),
-    )).rejects.toThrow(/row-level security/);
+    await expect(
+      append(theirs, 'test-user/SPOOF', NO_STREAM, ['UserCreated']).then(() =>
+        inAccountTransaction(wardenDb.db, mine, (trx) =>
+          sql`INSERT INTO events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${theirs}, 'x', 0, 'X', '{}', '{}', now())`.execute(trx),
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
   });
 
   it('appends on a bare connection as a transaction of its own, with the same version rules', async () => {
@@ -120,7 +124,6 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
     const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE account_id = ${account}`.execute(wardenDb.db);
     expect(count.rows[0]!.n).toBe(1);
   });
-
 
   it('an async consumer reads after its cursor, in order, only committed work', async () => {
     const account = randomAccountId();
@@ -160,7 +163,7 @@ describe.skipIf(!HAS_POSTGRES)('gap-free reading on Postgres', () => {
 });
 
 describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
-  it('takes its uniqueness keys\' locks before it draws a position, so holders of one key commit in position order', async () => {
+  it("takes its uniqueness keys' locks before it draws a position, so holders of one key commit in position order", async () => {
     await withDriver('postgres', async (wardenDb) => {
       const account = randomAccountId();
       const holderMayAppend = signal();
@@ -169,11 +172,27 @@ describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
         await lockForAppend(trx, account, 'test-user/FIRST', ['user-name/bob']);
         holderHasLocked.fire();
         await holderMayAppend.promise;
-        return appendToStream(trx, { accountId: account, streamId: 'test-user/FIRST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] });
+        return appendToStream(trx, {
+          accountId: account,
+          streamId: 'test-user/FIRST',
+          expectedVersion: NO_STREAM,
+          events: [{ type: 'UserCreated', data: {} }],
+          metadata,
+          occurredAt: at,
+          lockKeys: ['user-name/bob'],
+        });
       });
       await holderHasLocked.promise;
       let waiterSettled = false;
-      const waiter = appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/SECOND', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at, lockKeys: ['user-name/bob'] }).finally(() => {
+      const waiter = appendToStream(wardenDb.db, {
+        accountId: account,
+        streamId: 'test-user/SECOND',
+        expectedVersion: NO_STREAM,
+        events: [{ type: 'UserCreated', data: {} }],
+        metadata,
+        occurredAt: at,
+        lockKeys: ['user-name/bob'],
+      }).finally(() => {
         waiterSettled = true;
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -237,7 +256,11 @@ describe('the append statement on the embedded database', () => {
         appendToStream(wardenDb.db, { accountId: account, streamId: 'test-user/LITE', expectedVersion, events: types.map((type) => ({ type, data: { type } })), metadata, occurredAt: at });
       await bare(NO_STREAM, ['UserCreated', 'UserTagged']);
       await expect(bare(0)).rejects.toBeInstanceOf(ConcurrencyError);
-      await expect(inAccountTransaction(wardenDb.db, randomAccountId(), (trx) => appendToStream(trx, { accountId: account, streamId: 'test-user/LITE', expectedVersion: 1, events: [{ type: 'X', data: {} }], metadata, occurredAt: at }))).rejects.toMatchObject({ code: '42501' });
+      await expect(
+        inAccountTransaction(wardenDb.db, randomAccountId(), (trx) =>
+          appendToStream(trx, { accountId: account, streamId: 'test-user/LITE', expectedVersion: 1, events: [{ type: 'X', data: {} }], metadata, occurredAt: at }),
+        ),
+      ).rejects.toMatchObject({ code: '42501' });
       for (let version = 1; version < 8; version++) expect((await bare(version))[0]!.streamVersion).toBe(version + 1);
       const read = await inAccountTransaction(wardenDb.db, account, (trx) => readStream(trx, account, 'test-user/LITE'));
       expect(read.map((event) => event.streamVersion)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);

@@ -36,13 +36,16 @@ describe.each(DRIVERS)('row-level security on $name', (driver) => {
     expect(unguarded).toEqual([]);
   });
 
-  it('consumer checkpoints: an account transaction sees and writes only its own account\'s', async () => {
+  it("consumer checkpoints: an account transaction sees and writes only its own account's", async () => {
     const mine = randomAccountId();
     const theirs = randomAccountId();
     const consumer = `test-consumer-${randomAccountId()}`;
     const checkpoint = (accountId: string, position: string) => ({ consumer, account_id: accountId, transaction_id: '1', global_position: position, updated_at: new Date() });
     // Written as the store's owner, as a consumer that spans accounts would.
-    await wardenDb.db.insertInto('consumer_checkpoints').values([checkpoint(mine, '10'), checkpoint(theirs, '20')]).execute();
+    await wardenDb.db
+      .insertInto('consumer_checkpoints')
+      .values([checkpoint(mine, '10'), checkpoint(theirs, '20')])
+      .execute();
 
     await inAccountTransaction(wardenDb.db, mine, async (trx) => {
       // A query that forgets its account filter still sees only the bound account's row.
@@ -55,11 +58,16 @@ describe.each(DRIVERS)('row-level security on $name', (driver) => {
       expect(deleted.numDeletedRows).toBe(0n);
     });
     // Moving its own row to the other account, or writing one for it, is refused.
+    await expect(inAccountTransaction(wardenDb.db, mine, (trx) => trx.updateTable('consumer_checkpoints').set({ account_id: theirs }).where('consumer', '=', consumer).execute())).rejects.toThrow(
+      /row-level security/,
+    );
     await expect(
-      inAccountTransaction(wardenDb.db, mine, (trx) => trx.updateTable('consumer_checkpoints').set({ account_id: theirs }).where('consumer', '=', consumer).execute()),
-    ).rejects.toThrow(/row-level security/);
-    await expect(
-      inAccountTransaction(wardenDb.db, mine, (trx) => trx.insertInto('consumer_checkpoints').values({ ...checkpoint(theirs, '30'), consumer: `${consumer}-spoof` }).execute()),
+      inAccountTransaction(wardenDb.db, mine, (trx) =>
+        trx
+          .insertInto('consumer_checkpoints')
+          .values({ ...checkpoint(theirs, '30'), consumer: `${consumer}-spoof` })
+          .execute(),
+      ),
     ).rejects.toThrow(/row-level security/);
 
     // Seen as the owner: the other account's checkpoint is as it was, and no spoofed one exists.

@@ -13,7 +13,10 @@ describe('schema.graphql', () => {
   it('gives every mutation one input (or none, when the operation takes no parameter) and a typed result union with AccessDeniedError', () => {
     const sdl = printWardenSchema();
     const mutationBlock = /type Mutation \{([\s\S]*?)\n\}/.exec(sdl)![1]!;
-    const fields = mutationBlock.split('\n').map((line) => line.trim()).filter((line) => /^\w+(\([^)]*\))?: [\w![\]]+$/.test(line));
+    const fields = mutationBlock
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\w+(\([^)]*\))?: [\w![\]]+$/.test(line));
     expect(fields.length).toBeGreaterThan(30);
     for (const field of fields) {
       expect(field, field).toMatch(/^\w+(\(input: \w+Input!\))?: \w+Result!$/);
@@ -25,7 +28,10 @@ describe('schema.graphql', () => {
   it('answers every query that can be denied, lists included, with a typed result union with AccessDeniedError', () => {
     const sdl = printWardenSchema();
     const queryBlock = /type Query \{([\s\S]*?)\n\}/.exec(sdl)![1]!;
-    const fields = queryBlock.split('\n').map((line) => line.trim()).filter((line) => /^\w+(\([^)]*\))?: [\w![\]]+$/.test(line));
+    const fields = queryBlock
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\w+(\([^)]*\))?: [\w![\]]+$/.test(line));
     expect(fields.length).toBeGreaterThan(20);
     // callerIdentity asks for no permission: every request may know who it is.
     for (const field of fields.filter((line) => !line.startsWith('callerIdentity:'))) {
@@ -34,7 +40,10 @@ describe('schema.graphql', () => {
       expect(new RegExp(`union ${union} = [^\\n]*AccessDeniedError`).test(sdl), union).toBe(true);
     }
     // A connection is only ever the data of a success, never a field's type of its own.
-    const connectionFields = sdl.split('\n').map((line) => line.trim()).filter((line) => /: \w+Connection!$/.test(line));
+    const connectionFields = sdl
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /: \w+Connection!$/.test(line));
     expect(connectionFields.length).toBeGreaterThan(0);
     for (const line of connectionFields) expect(line, line).toMatch(/^data: /);
   });

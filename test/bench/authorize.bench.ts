@@ -40,9 +40,28 @@ async function load(url: string, body: string, headers: Record<string, string>, 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
 const benchDatabaseUrl = await freshBenchDatabaseUrl();
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
-const wardenEnv = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production' };
-const profile = [...(process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []), ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean)];
-const warden = await startProcess(process.execPath, [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...wardenEnv, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
+const wardenEnv = {
+  ...process.env,
+  REDIS_URL: '',
+  DATABASE_URL: benchDatabaseUrl ?? '',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  WARDEN_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  NODE_ENV: 'production',
+};
+const profile = [
+  ...(process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []),
+  ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
+];
+const warden = await startProcess(
+  process.execPath,
+  [...profile, join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
+  { ...wardenEnv, LOG_LEVEL: 'info' },
+  /"url":"(http:\/\/[^"]+)"/,
+  join(dataDir, 'warden.log'),
+);
 const wardenUrl = warden.match[1]!;
 const stock = await startProcess(process.execPath, [join(here, 'stock-yoga-server.js')], { ...process.env, NODE_ENV: 'production' }, /^(\d+)\n/, join(dataDir, 'stock.log'));
 const stockUrl = `http://127.0.0.1:${stock.match[1]}/graphql`;
@@ -51,7 +70,11 @@ try {
   // The management account's root creates a tenant; its root holds the keys used below.
   const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
   console.log(`authorize benchmark on ${driver}`);
-  const tenant = await graphql<CreatedAccount>(wardenUrl, managementKey, 'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+  const tenant = await graphql<CreatedAccount>(
+    wardenUrl,
+    managementKey,
+    'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }',
+  );
   const { accountId } = tenant.createAccount.data.account;
   const tenantRoot = tenant.createAccount.data.rootAccessKey;
   await graphql(wardenUrl, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
@@ -59,7 +82,9 @@ try {
   const users = Number(process.env['BENCH_USERS'] ?? 10_000);
   const started = Date.now();
   for (let i = 0; i < users; i += 16) {
-    await Promise.all(Array.from({ length: Math.min(16, users - i) }, (_, j) => graphql(wardenUrl, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `user${i + j}` })));
+    await Promise.all(
+      Array.from({ length: Math.min(16, users - i) }, (_, j) => graphql(wardenUrl, tenantRoot, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `user${i + j}` })),
+    );
   }
   console.log(`setup: ${users.toLocaleString('en-US')} users created over GraphQL in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -86,7 +111,9 @@ try {
   }
   console.log(`authorize, one check per signed request, ${CONNECTIONS} connections, ${SECONDS}s, ${rounds.length} interleaved rounds after ${warmUpSeconds}s of warm-up each:`);
   for (const [index, run] of rounds.entries()) {
-    console.log(`  round ${index + 1}: stock yoga constant ${Math.round(run.stock.perSecond)} req/s (p50 ${run.stock.p50} ms, p99 ${run.stock.p99} ms, ${Math.round(run.stock.cpuUsPerRequest)} µs server CPU/request) | Warden authorize ${Math.round(run.warden.perSecond)} req/s (p50 ${run.warden.p50} ms, p99 ${run.warden.p99} ms, ${Math.round(run.warden.cpuUsPerRequest)} µs server CPU/request) | ratio ${(run.warden.perSecond / run.stock.perSecond).toFixed(2)} (target ≥ 3)`);
+    console.log(
+      `  round ${index + 1}: stock yoga constant ${Math.round(run.stock.perSecond)} req/s (p50 ${run.stock.p50} ms, p99 ${run.stock.p99} ms, ${Math.round(run.stock.cpuUsPerRequest)} µs server CPU/request) | Warden authorize ${Math.round(run.warden.perSecond)} req/s (p50 ${run.warden.p50} ms, p99 ${run.warden.p99} ms, ${Math.round(run.warden.cpuUsPerRequest)} µs server CPU/request) | ratio ${(run.warden.perSecond / run.stock.perSecond).toFixed(2)} (target ≥ 3)`,
+    );
   }
 
   if (rounds.length > 0) {
@@ -97,24 +124,34 @@ try {
   // BENCH_ONLY_SINGLE: stop after the single-check rounds (for profiling that path alone).
   if (process.env['BENCH_ONLY_SINGLE']) process.exitCode = 0;
   else {
-  const batchSize = 1000;
-  const batch = JSON.stringify({
-    query: 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }',
-    variables: { r: Array.from({ length: batchSize }, (_, i) => ({ principal, action: i % 2 ? 's3:GetObject' : 's3:PutObject', resource: `arn:aws:s3:::reports/${i}` })) },
-  });
-  const batchRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, tenantRoot, batch), body: batch, connections: 4, duration: SECONDS });
-  console.log(`authorizeBatch, ${batchSize} checks per request: ${Math.round(batchRun.requests.average * batchSize).toLocaleString('en-US')} decisions/s (target ≥ 200,000)`);
-  // assumeRole per second: each call evaluates the trust policy, issues a session (an event) and
-  // schedules its expiry.
-  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
-  await graphql(wardenUrl, tenantRoot, 'mutation($t: String!) { createRole(input: { roleName: "bench-role", assumeRolePolicyDocument: $t }) { __typename } }', { t: trust });
-  const readerKey = (await graphql<{ createAccessKey: { data: AccessKey } }>(wardenUrl, tenantRoot, 'mutation { createAccessKey(input: { userName: "reader" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }')).createAccessKey.data;
-  const assume = JSON.stringify({ query: 'mutation($r: String!) { assumeRole(input: { roleArn: $r, roleSessionName: "bench" }) { __typename } }', variables: { r: `arn:aws:iam::${accountId}:role/bench-role` } });
-  const assumeRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, readerKey, assume), body: assume, connections: 10, duration: SECONDS });
-  if (assumeRun.non2xx > 0) throw new Error(`assumeRole load had ${assumeRun.non2xx} non-2xx answers`);
-  console.log(`assumeRole over GraphQL, 10 connections: ${Math.round(assumeRun.requests.average)} req/s (p50 ${assumeRun.latency.p50} ms, p99 ${assumeRun.latency.p99} ms)`);
+    const batchSize = 1000;
+    const batch = JSON.stringify({
+      query: 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }',
+      variables: { r: Array.from({ length: batchSize }, (_, i) => ({ principal, action: i % 2 ? 's3:GetObject' : 's3:PutObject', resource: `arn:aws:s3:::reports/${i}` })) },
+    });
+    const batchRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, tenantRoot, batch), body: batch, connections: 4, duration: SECONDS });
+    console.log(`authorizeBatch, ${batchSize} checks per request: ${Math.round(batchRun.requests.average * batchSize).toLocaleString('en-US')} decisions/s (target ≥ 200,000)`);
+    // assumeRole per second: each call evaluates the trust policy, issues a session (an event) and
+    // schedules its expiry.
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] });
+    await graphql(wardenUrl, tenantRoot, 'mutation($t: String!) { createRole(input: { roleName: "bench-role", assumeRolePolicyDocument: $t }) { __typename } }', { t: trust });
+    const readerKey = (
+      await graphql<{ createAccessKey: { data: AccessKey } }>(
+        wardenUrl,
+        tenantRoot,
+        'mutation { createAccessKey(input: { userName: "reader" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      )
+    ).createAccessKey.data;
+    const assume = JSON.stringify({
+      query: 'mutation($r: String!) { assumeRole(input: { roleArn: $r, roleSessionName: "bench" }) { __typename } }',
+      variables: { r: `arn:aws:iam::${accountId}:role/bench-role` },
+    });
+    const assumeRun = await autocannon({ url: wardenUrl, method: 'POST', headers: await signed(wardenUrl, readerKey, assume), body: assume, connections: 10, duration: SECONDS });
+    if (assumeRun.non2xx > 0) throw new Error(`assumeRole load had ${assumeRun.non2xx} non-2xx answers`);
+    console.log(`assumeRole over GraphQL, 10 connections: ${Math.round(assumeRun.requests.average)} req/s (p50 ${assumeRun.latency.p50} ms, p99 ${assumeRun.latency.p99} ms)`);
   }
-  if (rounds.length > 0) console.log(`server memory: peak RSS ${Math.round(Math.max(...rounds.map((run) => run.warden.peakRss)))} MB under load with ${users.toLocaleString('en-US')} users (target < 300 MB)`);
+  if (rounds.length > 0)
+    console.log(`server memory: peak RSS ${Math.round(Math.max(...rounds.map((run) => run.warden.peakRss)))} MB under load with ${users.toLocaleString('en-US')} users (target < 300 MB)`);
 } finally {
   warden.child.kill('SIGTERM');
   stock.child.kill('SIGTERM');

@@ -38,7 +38,16 @@ export const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readF
 export async function signed(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, body: string): Promise<Record<string, string>> {
   const target = new URL(url);
   const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
-  const request = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': 'application/json' }, body });
+  const request = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: target.hostname,
+    port: Number(target.port),
+    path: target.pathname,
+    query: {},
+    headers: { host: target.host, 'content-type': 'application/json' },
+    body,
+  });
   return request.headers;
 }
 
@@ -61,7 +70,6 @@ export async function graphql<Data = unknown>(url: string, credentials: { access
   if (json.errors) throw new Error(JSON.stringify(json.errors));
   return json.data;
 }
-
 
 /**
  * With DATABASE_URL, a fresh, empty `warden_bench` database on that server (so that the bootstrap

@@ -59,7 +59,9 @@ const nextPlainVersion = (key: string) => {
 };
 const plainInsert = async (index: number) => {
   const streamId = `s${runId}-${index}`;
-  await sql`INSERT INTO bench_plain_events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${'bench'}, ${streamId}, ${nextPlainVersion(streamId)}, 'UserCreated', ${JSON.stringify(data)}, ${metadata}, now())`.execute(db);
+  await sql`INSERT INTO bench_plain_events (account_id, stream_id, stream_version, type, data, metadata, occurred_at) VALUES (${'bench'}, ${streamId}, ${nextPlainVersion(streamId)}, 'UserCreated', ${JSON.stringify(data)}, ${metadata}, now())`.execute(
+    db,
+  );
 };
 const PREPARED_PLAIN_INSERT = preparedStatement(
   'bench_plain_insert',

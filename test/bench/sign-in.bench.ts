@@ -26,7 +26,9 @@ const hashMs = (performance.now() - started) / samples;
 started = performance.now();
 for (let i = 0; i < samples; i++) await verifyPassword(hash, 'Correct-Horse-Battery-1');
 const verifyMs = (performance.now() - started) / samples;
-console.log(`argon2id: memory ${ARGON2ID.memoryCost} KiB, ${ARGON2ID.timeCost} passes, ${ARGON2ID.parallelism} lane: ${hashMs.toFixed(1)} ms per hash, ${verifyMs.toFixed(1)} ms per verification (mean of ${samples}, one at a time)`);
+console.log(
+  `argon2id: memory ${ARGON2ID.memoryCost} KiB, ${ARGON2ID.timeCost} passes, ${ARGON2ID.parallelism} lane: ${hashMs.toFixed(1)} ms per hash, ${verifyMs.toFixed(1)} ms per verification (mean of ${samples}, one at a time)`,
+);
 
 type Run = { perSecond: number; p50: number; p99: number; non2xx: number };
 const summary = (result: autocannon.Result): Run => ({ perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx });
@@ -35,7 +37,19 @@ const summary = (result: autocannon.Result): Run => ({ perSecond: result.request
 async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
   const benchDatabaseUrl = await freshBenchDatabaseUrl();
-  const env = { ...process.env, REDIS_URL: '', DATABASE_URL: benchDatabaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info', WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), NODE_ENV: 'production', WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1', ...extraEnv };
+  const env = {
+    ...process.env,
+    REDIS_URL: '',
+    DATABASE_URL: benchDatabaseUrl ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARDEN_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    NODE_ENV: 'production',
+    WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1',
+    ...extraEnv,
+  };
   const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(env['WARDEN_DATA_DIR'], 'warden.log'));
   return { child: started.child, url: started.match[1]!, managementKey: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey };
 }
@@ -44,7 +58,11 @@ async function measure(label: string, extraEnv: Record<string, string>) {
   const warden = await freshWarden(extraEnv);
   const url = warden.url;
   try {
-    const tenant = await graphql<CreatedAccount>(url, warden.managementKey, 'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }');
+    const tenant = await graphql<CreatedAccount>(
+      url,
+      warden.managementKey,
+      'mutation { createAccount(input: { name: "bench", alias: "bench-corp" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }',
+    );
     const accountId = tenant.createAccount.data.account.accountId;
     const tenantRoot = tenant.createAccount.data.rootAccessKey;
     await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
@@ -79,7 +97,9 @@ async function measure(label: string, extraEnv: Record<string, string>) {
     console.log(`${label}:`);
     console.log(`  sign-ins alone, 16 connections, ${SECONDS}s: ${signInsAlone.perSecond.toFixed(0)}/s (p50 ${signInsAlone.p50} ms, p99 ${signInsAlone.p99} ms)`);
     console.log(`  authorize alone, 10 connections: ${alone.perSecond.toFixed(0)} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms`);
-    console.log(`  authorize during the sign-in flood: ${during.perSecond.toFixed(0)} req/s, p50 ${during.p50} ms, p99 ${during.p99} ms (p99 during/alone ${(during.p99 / Math.max(alone.p99, 1)).toFixed(2)}); sign-ins meanwhile ${flood.perSecond.toFixed(0)}/s`);
+    console.log(
+      `  authorize during the sign-in flood: ${during.perSecond.toFixed(0)} req/s, p50 ${during.p50} ms, p99 ${during.p99} ms (p99 during/alone ${(during.p99 / Math.max(alone.p99, 1)).toFixed(2)}); sign-ins meanwhile ${flood.perSecond.toFixed(0)}/s`,
+    );
   } finally {
     warden.child.kill('SIGTERM');
     await new Promise((resolve) => warden.child.once('exit', resolve));

@@ -9,10 +9,16 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { verifySigV4 } from '@warden/api';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const body = JSON.stringify({ query: 'query($input: AuthorizeInput!) { authorize(input: $input) { __typename } }', variables: { input: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } } });
+const body = JSON.stringify({
+  query: 'query($input: AuthorizeInput!) { authorize(input: $input) { __typename } }',
+  variables: { input: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } },
+});
 const now = new Date();
 const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
-const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', query: {}, headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body }, { signingDate: now });
+const signed = await signer.sign(
+  { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', query: {}, headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body },
+  { signingDate: now },
+);
 const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
 const request = { method: 'POST', path: '/graphql', query: '', headers, body: Buffer.from(body) };
 // One object per key, as Warden's credential cache hands out.

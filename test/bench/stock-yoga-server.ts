@@ -8,14 +8,39 @@ import { createSchema, createYoga } from 'graphql-yoga';
 
 const schema = createSchema({
   typeDefs: /* GraphQL */ `
-    input AuthorizeInput { principal: String!, action: String!, resource: String!, context: String, resourceAccount: String }
-    enum Decision { allow explicit_deny implicit_deny }
-    type MatchedStatement { sid: String, effect: String! }
-    type AuthorizationDecision { decision: Decision!, allowed: Boolean!, reason: String!, matchedStatements: [MatchedStatement!]! }
-    type AuthorizeSuccess { data: AuthorizationDecision! }
-    type AccessDeniedError { message: String!, code: String! }
+    input AuthorizeInput {
+      principal: String!
+      action: String!
+      resource: String!
+      context: String
+      resourceAccount: String
+    }
+    enum Decision {
+      allow
+      explicit_deny
+      implicit_deny
+    }
+    type MatchedStatement {
+      sid: String
+      effect: String!
+    }
+    type AuthorizationDecision {
+      decision: Decision!
+      allowed: Boolean!
+      reason: String!
+      matchedStatements: [MatchedStatement!]!
+    }
+    type AuthorizeSuccess {
+      data: AuthorizationDecision!
+    }
+    type AccessDeniedError {
+      message: String!
+      code: String!
+    }
     union AuthorizeResult = AuthorizeSuccess | AccessDeniedError
-    type Query { authorize(input: AuthorizeInput!): AuthorizeResult! }
+    type Query {
+      authorize(input: AuthorizeInput!): AuthorizeResult!
+    }
   `,
   resolvers: {
     AuthorizeResult: { __resolveType: () => 'AuthorizeSuccess' },

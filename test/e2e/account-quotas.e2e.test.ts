@@ -47,7 +47,10 @@ describe.each([...DRIVERS])('updateAccountQuotas over HTTP (%s)', (driver) => {
     warden = await startTestWarden(driver);
     // The shared Postgres keeps one management account across runs: the names must be new each time.
     const suffix = Math.random().toString(36).slice(2, 8);
-    const allowed = await managementUser(`quota-admin-${suffix}`, doc({ Effect: 'Allow', Action: 'warden:UpdateAccountQuotas', Resource: `arn:aws:organizations::${warden.managementAccountId}:account/*` }));
+    const allowed = await managementUser(
+      `quota-admin-${suffix}`,
+      doc({ Effect: 'Allow', Action: 'warden:UpdateAccountQuotas', Resource: `arn:aws:organizations::${warden.managementAccountId}:account/*` }),
+    );
     admin = allowed.client;
     adminArn = allowed.arn;
     bystander = (await managementUser(`quota-bystander-${suffix}`, doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }))).client;
@@ -76,7 +79,11 @@ describe.each([...DRIVERS])('updateAccountQuotas over HTTP (%s)', (driver) => {
     const CREATE = 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename ... on Error { code message } } }';
     expect((await root.data<{ createUser: { __typename: string } }>(CREATE, { n: 'one' })).createUser.__typename).toBe('CreateUserSuccess');
     expect((await root.data<{ createUser: { __typename: string } }>(CREATE, { n: 'two' })).createUser.__typename).toBe('CreateUserSuccess');
-    expect((await root.data<{ createUser: unknown }>(CREATE, { n: 'three' })).createUser).toEqual({ __typename: 'LimitExceededError', code: 'LimitExceeded', message: 'Cannot exceed quota for UsersPerAccount: 2.' });
+    expect((await root.data<{ createUser: unknown }>(CREATE, { n: 'three' })).createUser).toEqual({
+      __typename: 'LimitExceededError',
+      code: 'LimitExceeded',
+      message: 'Cannot exceed quota for UsersPerAccount: 2.',
+    });
   });
 
   it("is audited in the account's own log, with the management principal as the actor", async () => {
@@ -93,7 +100,11 @@ describe.each([...DRIVERS])('updateAccountQuotas over HTTP (%s)', (driver) => {
   it('refuses anyone but an allowed principal of the management account', async () => {
     const { root, accountId } = await newTenant(warden);
     const tenantRoot = await root.data<UpdateAnswer>(UPDATE, { input: { accountId, quotas: { users: 10 } } });
-    expect(tenantRoot.updateAccountQuotas).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied', message: expect.stringContaining('only principals of the management account can perform it') });
+    expect(tenantRoot.updateAccountQuotas).toMatchObject({
+      __typename: 'AccessDeniedError',
+      code: 'AccessDenied',
+      message: expect.stringContaining('only principals of the management account can perform it'),
+    });
     const denied = await bystander.data<UpdateAnswer>(UPDATE, { input: { accountId, quotas: { users: 10 } } });
     expect(denied.updateAccountQuotas).toMatchObject({
       __typename: 'AccessDeniedError',

@@ -56,7 +56,11 @@ describe.each([...DRIVERS])('SigV4 authentication over HTTP (%s)', (driver) => {
   });
 
   it('rejects an oversized body before authenticating it', async () => {
-    const response = await fetch(warden.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ callerIdentity { arn } } # ${'x'.repeat(2 * 1024 * 1024)}` }) });
+    const response = await fetch(warden.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ callerIdentity { arn } } # ${'x'.repeat(2 * 1024 * 1024)}` }),
+    });
     expect(response.status).toBe(413);
   });
 
@@ -78,10 +82,13 @@ describe.each([...DRIVERS])('SigV4 authentication over HTTP (%s)', (driver) => {
   it('answers 413 to an oversized body sent in chunks, with no length declared', async () => {
     const url = new URL(warden.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
       const chunk = 'x'.repeat(64 * 1024);
       let sent = 0;

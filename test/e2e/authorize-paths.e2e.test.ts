@@ -42,7 +42,10 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
   async function userWithKey(root: SignedClient, userName: string, setup: (root: SignedClient) => Promise<unknown> = () => Promise.resolve(undefined)): Promise<SignedClient> {
     await root.data('mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: userName });
     await setup(root);
-    const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }', { n: userName });
+    const key = await root.data<{ createAccessKey: { data: Credentials } }>(
+      'mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      { n: userName },
+    );
     return new SignedClient(warden.url, key.createAccessKey.data);
   }
 
@@ -55,11 +58,16 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
     const uArn = `arn:aws:iam::${accountId}:user/u`;
     const u = await userWithKey(root, 'u', async (admin) => {
       await admin.data('mutation { attachUserPolicy(input: { userName: "u", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess" }) { __typename } }');
-      await admin.data('mutation($d: String!) { putUserPolicy(input: { userName: "u", policyName: "federate", policyDocument: $d }) { __typename } }', { d: doc({ Effect: 'Allow', Action: 'sts:GetFederationToken', Resource: '*' }) });
+      await admin.data('mutation($d: String!) { putUserPolicy(input: { userName: "u", policyName: "federate", policyDocument: $d }) { __typename } }', {
+        d: doc({ Effect: 'Allow', Action: 'sts:GetFederationToken', Resource: '*' }),
+      });
     });
-    const role = await root.data<{ createRole: { data: { arn: string } } }>('mutation($d: String!) { createRole(input: { roleName: "r", assumeRolePolicyDocument: $d }) { ... on CreateRoleSuccess { data { arn } } } }', {
-      d: doc({ Effect: 'Allow', Principal: { AWS: uArn }, Action: 'sts:AssumeRole' }),
-    });
+    const role = await root.data<{ createRole: { data: { arn: string } } }>(
+      'mutation($d: String!) { createRole(input: { roleName: "r", assumeRolePolicyDocument: $d }) { ... on CreateRoleSuccess { data { arn } } } }',
+      {
+        d: doc({ Effect: 'Allow', Principal: { AWS: uArn }, Action: 'sts:AssumeRole' }),
+      },
+    );
     await root.data('mutation { attachRolePolicy(input: { roleName: "r", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess" }) { __typename } }');
     return { root, accountId, uArn, u, roleArn: role.createRole.data.arn };
   }
@@ -128,27 +136,38 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
     const { root, uArn, u } = await tenant();
     const fed = await federate(u);
     const answers = await coldAndWarm(root, fed.client, { principal: uArn, action: 'iam:DeleteUser', resource: '*' });
-    expect(sameEachWay(answers)).toMatchObject({ __typename: 'AccessDeniedError', message: `User: ${fed.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${uArn} with an explicit deny in a session policy`, decoded: { explicitDeny: true } });
+    expect(sameEachWay(answers)).toMatchObject({
+      __typename: 'AccessDeniedError',
+      message: `User: ${fed.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${uArn} with an explicit deny in a session policy`,
+      decoded: { explicitDeny: true },
+    });
   });
 
-  it('an assumed-role session is held to its session policy, cold or warm; without one it has the role\'s permissions', async () => {
+  it("an assumed-role session is held to its session policy, cold or warm; without one it has the role's permissions", async () => {
     const { root, accountId, uArn, u, roleArn } = await tenant();
     const ASSUME = 'mutation($i: AssumeRoleInput!) { assumeRole(input: $i) { ... on AssumeRoleSuccess { data { credentials { accessKeyId secretAccessKey sessionToken } } } } }';
-    const assume = async (input: Record<string, unknown>) => new SignedClient(warden.url, (await u.data<{ assumeRole: { data: { credentials: Credentials } } }>(ASSUME, { i: { roleArn, ...input } })).assumeRole.data.credentials);
+    const assume = async (input: Record<string, unknown>) =>
+      new SignedClient(warden.url, (await u.data<{ assumeRole: { data: { credentials: Credentials } } }>(ASSUME, { i: { roleArn, ...input } })).assumeRole.data.credentials);
     const narrow = await assume({ roleSessionName: 'narrow', policy: doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }) });
     expect(sameEachWay(await coldAndWarm(root, narrow, { principal: uArn, action: 'iam:DeleteUser', resource: '*' }))).toMatchObject({
       __typename: 'AccessDeniedError',
       message: `User: arn:aws:sts::${accountId}:assumed-role/r/narrow is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${uArn} because no session policy allows the iam:SimulatePrincipalPolicy action`,
     });
     const full = await assume({ roleSessionName: 'full' });
-    expect(sameEachWay(await coldAndWarm(root, full, { principal: uArn, action: 'iam:DeleteUser', resource: '*' }))).toMatchObject({ __typename: 'AuthorizeSuccess', data: { decision: 'implicit_deny' } });
+    expect(sameEachWay(await coldAndWarm(root, full, { principal: uArn, action: 'iam:DeleteUser', resource: '*' }))).toMatchObject({
+      __typename: 'AuthorizeSuccess',
+      data: { decision: 'implicit_deny' },
+    });
   });
 
   it('a denied caller gets an encoded message on either path, and both decode to the same decision', async () => {
     const { root, uArn } = await tenant();
     const v = await userWithKey(root, 'v');
     const answers = await coldAndWarm(root, v, { principal: uArn, action: 'iam:DeleteUser', resource: '*' });
-    expect(sameEachWay(answers)).toMatchObject({ __typename: 'AccessDeniedError', decoded: { allowed: false, context: { action: 'iam:SimulatePrincipalPolicy', resource: uArn, conditions: { 'aws:username': 'v' } } } });
+    expect(sameEachWay(answers)).toMatchObject({
+      __typename: 'AccessDeniedError',
+      decoded: { allowed: false, context: { action: 'iam:SimulatePrincipalPolicy', resource: uArn, conditions: { 'aws:username': 'v' } } },
+    });
     expect(answers[3]).toMatchObject({ __typename: 'AccessDeniedError', decoded: { allowed: false } });
   });
 
@@ -157,7 +176,7 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
     expect(sameEachWay(await coldAndWarm(root, u, { principal: uArn, action: 'iam:ListUsers', resource: '*' }))).toMatchObject({ __typename: 'AuthorizeSuccess', data: { decision: 'allow' } });
   });
 
-  it('context cannot set a key of the principal (a typed InvalidInputError naming it, either way), while aws:SourceIp is the caller\'s to give', async () => {
+  it("context cannot set a key of the principal (a typed InvalidInputError naming it, either way), while aws:SourceIp is the caller's to give", async () => {
     const { root, accountId } = await newTenant(warden);
     await root.data('mutation { createUser(input: { userName: "alice", tags: [{ key: "team", value: "blue" }] }) { __typename } }');
     await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "alice", policyName: "p", policyDocument: $d }) { __typename } }', {
@@ -174,6 +193,8 @@ describe.each([...DRIVERS])('authorize answers the same from a warm and a cold c
       expect((answer as Result).message).toContain(JSON.stringify(key));
     }
     expect(sameEachWay(await coldAndWarm(root, root, { principal: alice, action: 'iam:GetUser', resource: '*' }))).toMatchObject({ data: { decision: 'implicit_deny' } });
-    expect(sameEachWay(await coldAndWarm(root, root, { principal: alice, action: 's3:GetObject', resource: '*', context: { 'aws:SourceIp': '203.0.113.5' } }))).toMatchObject({ data: { decision: 'allow' } });
+    expect(sameEachWay(await coldAndWarm(root, root, { principal: alice, action: 's3:GetObject', resource: '*', context: { 'aws:SourceIp': '203.0.113.5' } }))).toMatchObject({
+      data: { decision: 'allow' },
+    });
   });
 });

@@ -21,11 +21,18 @@ describe('the warden command', () => {
     const migrate = warden(['migrate'], { WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     expect(migrate.status).toBe(0);
     // The server's start-up (which bootstraps the empty store) in a child process that stops at once.
-    const serve = spawnSync(process.execPath, ['-e', `
+    const serve = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `
       const { startWarden, readConfig, createLogger } = await import(${JSON.stringify(join(import.meta.dirname, '..', '..', 'services', 'api', 'dist', 'index.js'))});
       const warden = await startWarden(readConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }), createLogger('info'));
       await warden.close();
-    `], { env: { PATH: process.env['PATH'] ?? '', WARDEN_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000, input: '' });
+    `,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', WARDEN_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000, input: '' },
+    );
     expect(serve.status, serve.stderr).toBe(0);
     const file = join(dataDir, 'root-credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);

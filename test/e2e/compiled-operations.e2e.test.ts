@@ -29,7 +29,14 @@ describe('the compiled-operation path answers as yoga does', () => {
   beforeAll(async () => {
     warden = await startTestWarden('pglite');
     const serve = async (withCompiledPath: boolean): Promise<string> => {
-      const server = createHttpServer({ yoga: createWardenYoga(), ...(withCompiledPath ? { operations } : {}), iam: warden.iam, authentication: { credentials: warden.iam.credentials, region: 'us-east-1' }, maxBodyBytes: 1_048_576, logger: createLogger('silent') });
+      const server = createHttpServer({
+        yoga: createWardenYoga(),
+        ...(withCompiledPath ? { operations } : {}),
+        iam: warden.iam,
+        authentication: { credentials: warden.iam.credentials, region: 'us-east-1' },
+        maxBodyBytes: 1_048_576,
+        logger: createLogger('silent'),
+      });
       servers.push(server);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -42,7 +49,9 @@ describe('the compiled-operation path answers as yoga does', () => {
     await compiled.data('mutation { createUser(input: { userName: "reader" }) { __typename } }');
     await compiled.data('mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess" }) { __typename } }');
     await compiled.data('mutation { createUser(input: { userName: "nobody" }) { __typename } }');
-    const key = await compiled.data<{ createAccessKey: { data: { accessKeyId: string; secretAccessKey: string } } }>('mutation { createAccessKey(input: { userName: "nobody" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }');
+    const key = await compiled.data<{ createAccessKey: { data: { accessKeyId: string; secretAccessKey: string } } }>(
+      'mutation { createAccessKey(input: { userName: "nobody" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+    );
     reader = { compiled: new SignedClient(compiledUrl, key.createAccessKey.data), plain: new SignedClient(yogaOnlyUrl, key.createAccessKey.data) };
   });
   afterAll(async () => {
@@ -50,20 +59,33 @@ describe('the compiled-operation path answers as yoga does', () => {
     await warden.close();
   });
 
-  const authorize = 'query($input: AuthorizeInput!) { authorize(input: $input) { __typename ... on AuthorizeSuccess { data { decision allowed reason matchedStatements { sid effect } } } ... on Error { message code } } }';
+  const authorize =
+    'query($input: AuthorizeInput!) { authorize(input: $input) { __typename ... on AuthorizeSuccess { data { decision allowed reason matchedStatements { sid effect } } } ... on Error { message code } } }';
   // Thirteen levels: one past the depth limit (OPERATION_LIMITS.maxDepth).
   const deep = `{ users { edges { node { groups { edges { node { users { edges { node { groups { edges { node { groupName } } } } } } } } } } } } }`;
   // [case, body, whether the compiled path runs it]
   const bodies: [string, () => Record<string, unknown>, boolean][] = [
     ['a query without variables', () => ({ query: '{ callerIdentity { account arn userId } }' }), true],
-    ['authorize, allowed', () => ({ query: authorize, variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 'iam:GetUser', resource: `arn:aws:iam::${accountId}:user/nobody` } } }), true],
-    ['authorize, denied', () => ({ query: authorize, variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 'iam:CreateUser', resource: `arn:aws:iam::${accountId}:user/x` } } }), true],
+    [
+      'authorize, allowed',
+      () => ({ query: authorize, variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 'iam:GetUser', resource: `arn:aws:iam::${accountId}:user/nobody` } } }),
+      true,
+    ],
+    [
+      'authorize, denied',
+      () => ({ query: authorize, variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 'iam:CreateUser', resource: `arn:aws:iam::${accountId}:user/x` } } }),
+      true,
+    ],
     ['authorize of an unknown principal', () => ({ query: authorize, variables: { input: { principal: `arn:aws:iam::${accountId}:user/ghost`, action: 'iam:GetUser', resource: '*' } } }), true],
     ['a missing required variable', () => ({ query: authorize, variables: {} }), true],
     ['a variable of the wrong type', () => ({ query: authorize, variables: { input: { principal: 5, action: 'a', resource: 'b' } } }), true],
     ['an unknown variable field', () => ({ query: authorize, variables: { input: { principal: 'p', action: 'a', resource: 'b', color: 'red' } } }), true],
     ['a list with a page size out of range', () => ({ query: '{ users(first: -1) { __typename ... on UsersSuccess { data { edges { node { userName } } } } ... on Error { message code } } }' }), true],
-    ['a named operation among several', () => ({ query: 'query A { callerIdentity { arn } } query B { users { ... on UsersSuccess { data { edges { node { userName path } } } } } }', operationName: 'B' }), true],
+    [
+      'a named operation among several',
+      () => ({ query: 'query A { callerIdentity { arn } } query B { users { ... on UsersSuccess { data { edges { node { userName path } } } } } }', operationName: 'B' }),
+      true,
+    ],
     ['an operation name the document lacks', () => ({ query: 'query A { callerIdentity { arn } }', operationName: 'C' }), false],
     ['several operations and no name', () => ({ query: 'query A { callerIdentity { arn } } query B { callerIdentity { account } }' }), false],
     ['a syntax error', () => ({ query: '{ callerIdentity { arn }' }), false],
@@ -111,7 +133,11 @@ describe('the compiled-operation path answers as yoga does', () => {
   });
 
   it('a mutation that lands answers alike on both paths', async () => {
-    const create = (name: string) => JSON.stringify({ query: 'mutation($n: String!) { createUser(input: { userName: $n, path: "/same/" }) { __typename ... on CreateUserSuccess { data { userName path } } } }', variables: { n: name } });
+    const create = (name: string) =>
+      JSON.stringify({
+        query: 'mutation($n: String!) { createUser(input: { userName: $n, path: "/same/" }) { __typename ... on CreateUserSuccess { data { userName path } } } }',
+        variables: { n: name },
+      });
     const fromCompiled = await compiled.send(create('twin'));
     const fromYoga = await plain.send(create('twin2'));
     expect(fromCompiled.body).toEqual({ data: { createUser: { __typename: 'CreateUserSuccess', data: { userName: 'twin', path: '/same/' } } } });

@@ -33,7 +33,8 @@ function fragmentBomb(levels: number, comment = ''): string {
 }
 
 const aliased = (count: number, field: string) => `{ ${Array.from({ length: count }, (_, index) => `a${index}: ${field}`).join(' ')} }`;
-const BATCH = 'authorizeBatch(input: { requests: $r }) { __typename ... on AuthorizeBatchSuccess { data { allowed decision reason matchedStatements { effect policyIndex policyName sid source statementIndex } } } ... on Error { message code } }';
+const BATCH =
+  'authorizeBatch(input: { requests: $r }) { __typename ... on AuthorizeBatchSuccess { data { allowed decision reason matchedStatements { effect policyIndex policyName sid source statementIndex } } } ... on Error { message code } }';
 
 describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
   let warden: RunningWarden;
@@ -63,7 +64,10 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
       expect(answer.status, path).toBe(400);
       expect(answer.body.data, path).toBeUndefined();
       const messages = (answer.body.errors ?? []).map((error) => error.message);
-      expect(messages.some((candidate) => (typeof message === 'string' ? candidate === message : message.test(candidate))), `${path}: ${messages.join(' | ')}`).toBe(true);
+      expect(
+        messages.some((candidate) => (typeof message === 'string' ? candidate === message : message.test(candidate))),
+        `${path}: ${messages.join(' | ')}`,
+      ).toBe(true);
     }
   }
 
@@ -104,10 +108,13 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
 
     it('tokens: about 3,000 levels of nesting are refused before they overflow the parser', async () => {
       await expectRefused(`{${'a{'.repeat(3000)}b${'}'.repeat(3000)}}`, 'Syntax Error: Document contains more that 1000 tokens. Parsing aborted.');
-      await expectRefused(`{ authorize(input: { principal: "p", action: "a", resource: "r", context: ${'['.repeat(3000)}${']'.repeat(3000)} }) { __typename } }`, 'Syntax Error: Document contains more that 1000 tokens. Parsing aborted.');
+      await expectRefused(
+        `{ authorize(input: { principal: "p", action: "a", resource: "r", context: ${'['.repeat(3000)}${']'.repeat(3000)} }) { __typename } }`,
+        'Syntax Error: Document contains more that 1000 tokens. Parsing aborted.',
+      );
     });
 
-    it('the document\'s size, checked before it is parsed', async () => {
+    it("the document's size, checked before it is parsed", async () => {
       const padded = `# ${'x'.repeat(70_000)}\n{ callerIdentity { arn } }`;
       await expectRefused(padded, `The document is ${padded.length} characters long; the document size limit is 65536 characters.`);
     });
@@ -121,17 +128,33 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
       await expectRefused(`query($r: [AuthorizeInput!]!) { a: ${BATCH} b: ${BATCH} }`, /^The operation costs 28002; the cost limit is 25000\./, { r: checks(1000) });
       // One batch over the budget is refused for its cost, before its resolver would refuse its size.
       await expectRefused(`query($r: [AuthorizeInput!]!) { ${BATCH} }`, /^The operation costs 28001; the cost limit is 25000\./, { r: checks(2000) });
-      await expectRefused('{ a: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName arn path userId createDate tags { key value } } } } } } b: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName arn path userId createDate tags { key value } } } } } } c: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName } } } } } }', /the cost limit is 25000\./);
+      await expectRefused(
+        '{ a: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName arn path userId createDate tags { key value } } } } } } b: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName arn path userId createDate tags { key value } } } } } } c: users(first: 1000) { ... on UsersSuccess { data { edges { node { userName } } } } } }',
+        /the cost limit is 25000\./,
+      );
     });
 
     it('directives', async () => {
-      await expectRefused(`query($x: Boolean!) { ${Array.from({ length: 26 }, (_, index) => `a${index}: __typename @include(if: $x) @skip(if: $x)`).join(' ')} }`, 'The operation applies 52 directives; the directive limit is 50.', { x: true });
+      await expectRefused(
+        `query($x: Boolean!) { ${Array.from({ length: 26 }, (_, index) => `a${index}: __typename @include(if: $x) @skip(if: $x)`).join(' ')} }`,
+        'The operation applies 52 directives; the directive limit is 50.',
+        { x: true },
+      );
     });
   });
 
   describe('what clients legitimately send', () => {
-    it.each([9, 100])('graphql\'s full introspection query with every option passes every limit (typeDepth %i)', async (typeDepth) => {
-      const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true, experimentalDirectiveDeprecation: true, typeDepth });
+    it.each([9, 100])("graphql's full introspection query with every option passes every limit (typeDepth %i)", async (typeDepth) => {
+      const query = getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+        experimentalDirectiveDeprecation: true,
+        typeDepth,
+      });
       for (const path of PATH_NAMES) {
         const answer = await send(path, query);
         expect(answer.status, path).toBe(200);
@@ -141,7 +164,9 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
     });
 
     it('one authorizeBatch of 1,000 checks, as the benchmark sends it and with every field of its decisions', async () => {
-      const lean = await send('compiled operations', 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }', { r: checks(1000) });
+      const lean = await send('compiled operations', 'query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision } } } }', {
+        r: checks(1000),
+      });
       expect(lean.status).toBe(200);
       expect(lean.body.data?.['authorizeBatch'].data).toHaveLength(1000);
       const full = await send('compiled operations', `query($r: [AuthorizeInput!]!) { ${BATCH} }`, { r: checks(1000) });

@@ -31,7 +31,7 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     return new SignedClient(warden.url, key.createAccessKey.data);
   }
 
-  it('authorizes every operation with the caller\'s real policies, and says why not in AWS\'s words', async () => {
+  it("authorizes every operation with the caller's real policies, and says why not in AWS's words", async () => {
     const { root, accountId } = await newTenant(warden);
     const alice = await userWithKey(root, 'alice');
     const denied = await alice.data<{ createUser: { __typename: string; message: string; code: string } }>(CREATE_USER, { input: { userName: 'mallory' } });
@@ -68,7 +68,9 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     const read = await ivan.data<{ accountPasswordPolicy: { __typename: string } }>('{ accountPasswordPolicy { __typename } }');
     expect(read.accountPasswordPolicy.__typename).toBe('AccountPasswordPolicySuccess');
     // The password appears nowhere in the audit log.
-    const audit = await root.data<{ auditEvents: { data: { edges: { node: { type: string; data: unknown } }[] } } }>('{ auditEvents(first: 50) { ... on AuditEventsSuccess { data { edges { node { type data } } } } } }');
+    const audit = await root.data<{ auditEvents: { data: { edges: { node: { type: string; data: unknown } }[] } } }>(
+      '{ auditEvents(first: 50) { ... on AuditEventsSuccess { data { edges { node { type data } } } } } }',
+    );
     expect(audit.auditEvents.data.edges.map((edge) => edge.node.type)).toEqual(expect.arrayContaining(['LoginProfileCreated', 'PasswordChanged']));
     expect(JSON.stringify(audit)).not.toContain('Strong-Enough-1');
     expect(JSON.stringify(audit)).not.toContain('ciphertext');
@@ -97,16 +99,15 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     const managedArn = managed.createPolicy.data.arn;
     await root.data('mutation($p: String!) { attachUserPolicy(input: { userName: "reader", policyArn: $p }) { __typename } }', { p: managedArn });
     const principal = `arn:aws:iam::${accountId}:user/reader`;
-    const result = await root.data<{ authorizeBatch: { data: { decision: string; reason: string; matchedStatements: { sid: string | null; policyName: string | null; policyArn: string | null }[] }[] } }>(
-      `query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision reason matchedStatements { sid policyName policyArn } } } } }`,
-      {
-        r: [
-          { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' },
-          { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/secret/plan.pdf' },
-          { principal, action: 's3:PutObject', resource: 'arn:aws:s3:::reports/q3.pdf', context: { 'aws:SourceIp': '203.0.113.5' } },
-        ],
-      },
-    );
+    const result = await root.data<{
+      authorizeBatch: { data: { decision: string; reason: string; matchedStatements: { sid: string | null; policyName: string | null; policyArn: string | null }[] }[] };
+    }>(`query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { ... on AuthorizeBatchSuccess { data { decision reason matchedStatements { sid policyName policyArn } } } } }`, {
+      r: [
+        { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' },
+        { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/secret/plan.pdf' },
+        { principal, action: 's3:PutObject', resource: 'arn:aws:s3:::reports/q3.pdf', context: { 'aws:SourceIp': '203.0.113.5' } },
+      ],
+    });
     const answers = result.authorizeBatch.data;
     expect(answers.map((answer) => answer.decision)).toEqual(['allow', 'explicit_deny', 'implicit_deny']);
     // A managed policy by its name and ARN, an inline policy by its name alone.
@@ -148,7 +149,17 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
 
   it('refuses bad input with a typed error and changes nothing', async () => {
     const { root, accountId } = await newTenant(warden);
-    const events = () => inAccountTransaction(warden.wardenDb.db, accountId, async (trx) => Number((await trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+    const events = () =>
+      inAccountTransaction(warden.wardenDb.db, accountId, async (trx) =>
+        Number(
+          (
+            await trx
+              .selectFrom('events')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      );
     const before = await events();
     const malformed = await root.request('{ users(first: 5) { ... on UsersSuccess { data { edges { node { userName } } } }');
     expect(malformed.body.data).toBeUndefined();
@@ -163,11 +174,16 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
     );
     expect(badPolicy.putUserPolicy.__typename).toBe('MalformedPolicyDocumentError');
     expect(badPolicy.putUserPolicy.findings[0]!.path).toBe('$.Statement.Condition.StringEqualz');
-    const huge = await root.data<{ putUserPolicy: { __typename: string } }>('mutation($d: String!) { putUserPolicy(input: { userName: "target", policyName: "big", policyDocument: $d }) { __typename } }', {
-      d: doc(...Array.from({ length: 40 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` }))),
-    });
+    const huge = await root.data<{ putUserPolicy: { __typename: string } }>(
+      'mutation($d: String!) { putUserPolicy(input: { userName: "target", policyName: "big", policyDocument: $d }) { __typename } }',
+      {
+        d: doc(...Array.from({ length: 40 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` }))),
+      },
+    );
     expect(huge.putUserPolicy.__typename).toBe('MalformedPolicyDocumentError');
-    const unknownArn = await root.data<{ attachUserPolicy: { __typename: string } }>('mutation { attachUserPolicy(input: { userName: "target", policyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" }) { __typename } }');
+    const unknownArn = await root.data<{ attachUserPolicy: { __typename: string } }>(
+      'mutation { attachUserPolicy(input: { userName: "target", policyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" }) { __typename } }',
+    );
     expect(unknownArn.attachUserPolicy.__typename).toBe('NoSuchEntityError');
     expect(await events()).toBe(afterUser);
     expect(afterUser).toBe(before + 1);
@@ -175,9 +191,22 @@ describe.each([...DRIVERS])('the IAM API over HTTP (%s)', (driver) => {
 
   it('refuses an untag of more than 50 keys, and appends nothing for a tag or untag that changes nothing', async () => {
     const { root, accountId } = await newTenant(warden);
-    const events = () => inAccountTransaction(warden.wardenDb.db, accountId, async (trx) => Number((await trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n));
+    const events = () =>
+      inAccountTransaction(warden.wardenDb.db, accountId, async (trx) =>
+        Number(
+          (
+            await trx
+              .selectFrom('events')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      );
     const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' });
-    const tags = [{ key: 'team', value: 'blue' }, { key: 'env', value: 'prod' }];
+    const tags = [
+      { key: 'team', value: 'blue' },
+      { key: 'env', value: 'prod' },
+    ];
     await root.data(CREATE_USER, { input: { userName: 'tagged', tags } });
     await root.data('mutation($i: CreateRoleInput!) { createRole(input: $i) { __typename } }', { i: { roleName: 'tagged', assumeRolePolicyDocument: trust, tags } });
     const before = await events();

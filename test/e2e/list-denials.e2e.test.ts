@@ -27,7 +27,11 @@ const LISTS: readonly (readonly [field: string, query: string, action: string])[
   ['unusedAccessKeys', `{ unusedAccessKeys(days: 1) { ${DENIAL} ... on UnusedAccessKeysSuccess { data { accessKeyId } } } }`, 'iam:ListAccessKeys'],
   ['mfaDevices', `{ mfaDevices(assignmentStatus: Any) { ${DENIAL} ... on MfaDevicesSuccess { data { serialNumber } } } }`, 'iam:ListVirtualMFADevices'],
   ['signInLockouts', `{ signInLockouts { ${DENIAL} ... on SignInLockoutsSuccess { data { subject } } } }`, 'iam:GetAccountPasswordPolicy'],
-  ['accountAuthorizationDetails', `{ accountAuthorizationDetails { ${DENIAL} ... on AccountAuthorizationDetailsSuccess { data { users { user { userName } } } } } }`, 'iam:GetAccountAuthorizationDetails'],
+  [
+    'accountAuthorizationDetails',
+    `{ accountAuthorizationDetails { ${DENIAL} ... on AccountAuthorizationDetailsSuccess { data { users { user { userName } } } } } }`,
+    'iam:GetAccountAuthorizationDetails',
+  ],
 ];
 
 describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedError (%s)', (driver) => {
@@ -40,8 +44,12 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
 
   async function userWithKey(userName: string, inlinePolicy?: string): Promise<SignedClient> {
     await root.data('mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: userName });
-    if (inlinePolicy) await root.data('mutation($n: String!, $d: String!) { putUserPolicy(input: { userName: $n, policyName: "p", policyDocument: $d }) { __typename } }', { n: userName, d: inlinePolicy });
-    const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }', { n: userName });
+    if (inlinePolicy)
+      await root.data('mutation($n: String!, $d: String!) { putUserPolicy(input: { userName: $n, policyName: "p", policyDocument: $d }) { __typename } }', { n: userName, d: inlinePolicy });
+    const key = await root.data<{ createAccessKey: { data: Credentials } }>(
+      'mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      { n: userName },
+    );
     return new SignedClient(warden.url, key.createAccessKey.data);
   }
 
@@ -68,7 +76,9 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
   /** Decodes the message as the account's root, which may: the denied request as the caller made it. */
   async function decoded(denial: Denial): Promise<{ allowed: boolean; context: { action: string; principal: string } }> {
     expect(denial.encodedAuthorizationMessage).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    const answer = await root.data<{ decodeAuthorizationMessage: { __typename: string; data: { allowed: boolean; context: { action: string; principal: string } } } }>(DECODE, { m: denial.encodedAuthorizationMessage });
+    const answer = await root.data<{ decodeAuthorizationMessage: { __typename: string; data: { allowed: boolean; context: { action: string; principal: string } } } }>(DECODE, {
+      m: denial.encodedAuthorizationMessage,
+    });
     expect(answer.decodeAuthorizationMessage.__typename).toBe('DecodeAuthorizationMessageSuccess');
     return answer.decodeAuthorizationMessage.data;
   }
@@ -92,7 +102,7 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
     expect(answer.body.data![field]!.data).toBeDefined();
   });
 
-  it('a list denial has the shape of a single read\'s denial', async () => {
+  it("a list denial has the shape of a single read's denial", async () => {
     const single = await nobody.data<{ user: Denial }>(`{ user(userName: "member") { ${DENIAL} } }`);
     const list = await nobody.data<{ users: Denial }>(`{ users { ${DENIAL} } }`);
     expect(Object.keys(list.users).sort()).toEqual(Object.keys(single.user).sort());

@@ -25,7 +25,8 @@ const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-
 const WHO_AM_I = '{ callerIdentity { arn } }';
 const CREDENTIALS = 'credentials { accessKeyId secretAccessKey sessionToken }';
 const ASSUME_ROLE = `mutation($i: AssumeRoleInput!) { assumeRole(input: $i) { __typename ... on AssumeRoleSuccess { data { ${CREDENTIALS} } } ... on Error { message } } }`;
-const SESSION_TOKEN = 'mutation { getSessionToken(input: { durationSeconds: 900 }) { __typename ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } ... on Error { message } } }';
+const SESSION_TOKEN =
+  'mutation { getSessionToken(input: { durationSeconds: 900 }) { __typename ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } ... on Error { message } } }';
 const FEDERATION_TOKEN = `mutation { getFederationToken(input: { name: "partner" }) { __typename ... on GetFederationTokenSuccess { data { ${CREDENTIALS} } } ... on Error { message } } }`;
 const SIGN_IN = 'mutation($i: SignInInput!) { signIn(input: $i) { __typename ... on SignInSuccess { data { __typename ... on SignedIn { token } } } ... on Error { message } } }';
 
@@ -89,19 +90,27 @@ describe.skipIf(!canRun)('Redis away', () => {
       const response = await fetch(warden.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
       return (await response.json()) as { data?: GraphQLData; errors?: unknown[] };
     };
-    const identityOf = async (credentials: Credentials | undefined) => (credentials ? (await new SignedClient(warden.url, credentials).data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn : undefined);
+    const identityOf = async (credentials: Credentials | undefined) =>
+      credentials ? (await new SignedClient(warden.url, credentials).data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn : undefined;
     const lostEnqueues = () => logLines.filter((line) => line.level === 40 && /expiry job/.test(line.msg));
 
     /** A tenant whose user may assume a role, get a session and a federation token, and sign in. */
     async function tenant(): Promise<{ accountId: string; alice: SignedClient; roleArn: string }> {
       const { root, accountId } = await newTenant(warden);
       await root.data('mutation { createUser(input: { userName: "alice" }) { __typename } }');
-      await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "alice", policyName: "sts", policyDocument: $d }) { __typename } }', { d: doc({ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:GetFederationToken'], Resource: '*' }) });
-      await root.data('mutation { createLoginProfile(input: { userName: "alice", password: "Correct-Horse-1" }) { __typename } }');
-      const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation { createAccessKey(input: { userName: "alice" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }');
-      const role = await root.data<{ createRole: { data: { arn: string } } }>('mutation($d: String!) { createRole(input: { roleName: "reader", assumeRolePolicyDocument: $d }) { ... on CreateRoleSuccess { data { arn } } } }', {
-        d: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/alice` }, Action: 'sts:AssumeRole' }),
+      await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "alice", policyName: "sts", policyDocument: $d }) { __typename } }', {
+        d: doc({ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:GetFederationToken'], Resource: '*' }),
       });
+      await root.data('mutation { createLoginProfile(input: { userName: "alice", password: "Correct-Horse-1" }) { __typename } }');
+      const key = await root.data<{ createAccessKey: { data: Credentials } }>(
+        'mutation { createAccessKey(input: { userName: "alice" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      );
+      const role = await root.data<{ createRole: { data: { arn: string } } }>(
+        'mutation($d: String!) { createRole(input: { roleName: "reader", assumeRolePolicyDocument: $d }) { ... on CreateRoleSuccess { data { arn } } } }',
+        {
+          d: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/alice` }, Action: 'sts:AssumeRole' }),
+        },
+      );
       return { accountId, alice: new SignedClient(warden.url, key.createAccessKey.data), roleArn: role.createRole.data.arn };
     }
 
@@ -114,11 +123,25 @@ describe.skipIf(!canRun)('Redis away', () => {
         const result = await Promise.race([call(), new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HUNG_MS)))]);
         clearTimeout(timer);
         const ms = performance.now() - started;
-        answers.push(result ? { operation, ms, typename: result['__typename'] as string, identity: await use(result) } : { operation, ms, typename: `no answer within ${HUNG_MS} ms`, identity: undefined });
+        answers.push(
+          result ? { operation, ms, typename: result['__typename'] as string, identity: await use(result) } : { operation, ms, typename: `no answer within ${HUNG_MS} ms`, identity: undefined },
+        );
       };
-      await time('assumeRole', async () => (await alice.data<{ assumeRole: GraphQLData }>(ASSUME_ROLE, { i: { roleArn, roleSessionName: 'outage' } })).assumeRole, (result) => identityOf(result['data']?.credentials));
-      await time('getSessionToken', async () => (await alice.data<{ getSessionToken: GraphQLData }>(SESSION_TOKEN)).getSessionToken, (result) => identityOf(result['data']));
-      await time('getFederationToken', async () => (await alice.data<{ getFederationToken: GraphQLData }>(FEDERATION_TOKEN)).getFederationToken, (result) => identityOf(result['data']?.credentials));
+      await time(
+        'assumeRole',
+        async () => (await alice.data<{ assumeRole: GraphQLData }>(ASSUME_ROLE, { i: { roleArn, roleSessionName: 'outage' } })).assumeRole,
+        (result) => identityOf(result['data']?.credentials),
+      );
+      await time(
+        'getSessionToken',
+        async () => (await alice.data<{ getSessionToken: GraphQLData }>(SESSION_TOKEN)).getSessionToken,
+        (result) => identityOf(result['data']),
+      );
+      await time(
+        'getFederationToken',
+        async () => (await alice.data<{ getFederationToken: GraphQLData }>(FEDERATION_TOKEN)).getFederationToken,
+        (result) => identityOf(result['data']?.credentials),
+      );
       await time(
         'signIn',
         async () => (await post({ query: SIGN_IN, variables: { i: { account: accountId, userName: 'alice', password: 'Correct-Horse-1' } } })).data!['signIn'] as GraphQLData,

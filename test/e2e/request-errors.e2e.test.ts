@@ -41,13 +41,34 @@ async function sendSigned(url: string, credentials: Credentials, body: string, c
 /** Sends a request to a presigned URL (the SDK's presign), with the body given. */
 async function sendPresigned(url: string, credentials: Credentials, options: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: string; unsignedPayload: boolean }): Promise<Answer> {
   const target = new URL(url);
-  const headers: Record<string, string> = { host: target.host, ...(options.unsignedPayload ? { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : {}), ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const headers: Record<string, string> = {
+    host: target.host,
+    ...(options.unsignedPayload ? { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : {}),
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
   const presigned = await signerFor(credentials).presign(
-    { method: options.method, protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, query: options.query ?? {}, headers, ...(options.body === undefined ? {} : { body: options.body }) },
+    {
+      method: options.method,
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      query: options.query ?? {},
+      headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    },
     { expiresIn: 3600 },
   );
-  const query = Object.entries(presigned.query ?? {}).map(([name, value]) => `${wireEscape(name)}=${wireEscape(String(value))}`).join('&');
-  return answerOf(await fetch(`${target.origin}${target.pathname}?${query}`, { method: options.method, headers: presigned.headers as Record<string, string>, ...(options.body === undefined ? {} : { body: options.body }) }));
+  const query = Object.entries(presigned.query ?? {})
+    .map(([name, value]) => `${wireEscape(name)}=${wireEscape(String(value))}`)
+    .join('&');
+  return answerOf(
+    await fetch(`${target.origin}${target.pathname}?${query}`, {
+      method: options.method,
+      headers: presigned.headers as Record<string, string>,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    }),
+  );
 }
 
 describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
@@ -57,7 +78,11 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
   beforeAll(async () => {
     const logs = new Writable({
       write(chunk, _encoding, done) {
-        logLines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+        logLines.push(
+          ...String(chunk)
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
         done();
       },
     });
@@ -79,7 +104,13 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
   const errorLines = () => logLines.map((line) => JSON.parse(line) as GraphQLData).filter((line) => line['level'] >= 50);
   /** How many events the tenant's account has: what a refused request must leave unchanged. */
   const eventCount = async () => {
-    const row = await inAccountTransaction(warden.wardenDb.db, tenant.accountId, (trx) => trx.selectFrom('events').select((e) => e.fn.countAll<string>().as('count')).where('account_id', '=', tenant.accountId).executeTakeFirstOrThrow());
+    const row = await inAccountTransaction(warden.wardenDb.db, tenant.accountId, (trx) =>
+      trx
+        .selectFrom('events')
+        .select((e) => e.fn.countAll<string>().as('count'))
+        .where('account_id', '=', tenant.accountId)
+        .executeTakeFirstOrThrow(),
+    );
     return Number(row.count);
   };
 
@@ -150,8 +181,16 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
       ['user(userName)', 'query($n: String) { user(userName: $n) { __typename } }', { n: `nul${NUL}` }],
       ['policy(policyArn)', 'query($a: String!) { policy(policyArn: $a) { __typename } }', { a: `arn:aws:iam::aws:policy/${NUL}` }],
       ['an auditEvents filter', 'query($f: AuditEventFilter) { auditEvents(filter: $f) { __typename } }', { f: { eventTypes: ['UserCreated', `User${NUL}`] } }],
-      ['the authorize principal', 'query($i: AuthorizeInput!) { authorize(input: $i) { __typename } }', { i: { principal: `arn:aws:iam::${accountId}:user/${NUL}`, action: 'iam:GetUser', resource: '*' } }],
-      ['a key of an authorize context', 'query($i: AuthorizeInput!) { authorize(input: $i) { __typename } }', { i: { principal: `arn:aws:iam::${accountId}:root`, action: 'iam:GetUser', resource: '*', context: { [`aws:${NUL}`]: 'x' } } }],
+      [
+        'the authorize principal',
+        'query($i: AuthorizeInput!) { authorize(input: $i) { __typename } }',
+        { i: { principal: `arn:aws:iam::${accountId}:user/${NUL}`, action: 'iam:GetUser', resource: '*' } },
+      ],
+      [
+        'a key of an authorize context',
+        'query($i: AuthorizeInput!) { authorize(input: $i) { __typename } }',
+        { i: { principal: `arn:aws:iam::${accountId}:root`, action: 'iam:GetUser', resource: '*', context: { [`aws:${NUL}`]: 'x' } } },
+      ],
     ];
     const refused = (answer: Answer, label: string) => {
       expect(answer.status, label).toBe(400);
@@ -176,7 +215,11 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
       for (const [label, body, contentType] of [
         ['compiled operations', JSON.stringify({ query: signIn, variables }), 'application/json'],
         ['yoga behind the fast path', JSON.stringify({ query: signIn, variables, extensions: { path: 'yoga' } }), 'application/json'],
-        ['escaped in the document', JSON.stringify({ query: `mutation { signIn(input: { account: "${tenant.accountId}", userName: "nul\\u0000", password: "irrelevant-password" }) { __typename } }` }), 'application/json'],
+        [
+          'escaped in the document',
+          JSON.stringify({ query: `mutation { signIn(input: { account: "${tenant.accountId}", userName: "nul\\u0000", password: "irrelevant-password" }) { __typename } }` }),
+          'application/json',
+        ],
       ] as const) {
         refused(await answerOf(await fetch(warden.url, { method: 'POST', headers: { 'content-type': contentType }, body })), label);
       }

@@ -54,7 +54,10 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     const alias = `corp-${accountId}`;
     await root.data('mutation($a: String!) { createAccountAlias(input: { accountAlias: $a }) { __typename } }', { a: alias });
     await root.data('mutation($u: String!) { createUser(input: { userName: $u }) { __typename } }', { u: userName });
-    const created = await root.data<{ createLoginProfile: { __typename: string } }>('mutation($u: String!, $p: String!) { createLoginProfile(input: { userName: $u, password: $p }) { __typename } }', { u: userName, p: password });
+    const created = await root.data<{ createLoginProfile: { __typename: string } }>('mutation($u: String!, $p: String!) { createLoginProfile(input: { userName: $u, password: $p }) { __typename } }', {
+      u: userName,
+      p: password,
+    });
     expect(created.createLoginProfile.__typename).toBe('CreateLoginProfileSuccess');
     return { root, accountId, alias };
   }
@@ -85,7 +88,8 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
       'mutation { createVirtualMFADevice(input: { virtualMFADeviceName: "alice-phone" }) { ... on CreateVirtualMFADeviceSuccess { data { serialNumber base32StringSeed } } } }',
     );
     const { serialNumber, base32StringSeed: seed } = device.createVirtualMFADevice.data;
-    const ENABLE = 'mutation($s: String!, $a: String!, $b: String!) { enableMFADevice(input: { userName: "alice", serialNumber: $s, authenticationCode1: $a, authenticationCode2: $b }) { __typename ... on Error { code } } }';
+    const ENABLE =
+      'mutation($s: String!, $a: String!, $b: String!) { enableMFADevice(input: { userName: "alice", serialNumber: $s, authenticationCode1: $a, authenticationCode2: $b }) { __typename ... on Error { code } } }';
     expect((await root.data<{ enableMFADevice: { code: string } }>(ENABLE, { s: serialNumber, a: codeAt(seed), b: codeAt(seed, -1) })).enableMFADevice.code).toBe('InvalidAuthenticationCode');
     expect((await root.data<{ enableMFADevice: { __typename: string } }>(ENABLE, { s: serialNumber, a: codeAt(seed, -1), b: codeAt(seed) })).enableMFADevice.__typename).toBe('EnableMFADeviceSuccess');
 
@@ -112,13 +116,16 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     // Without credentials, nothing but signIn runs.
     const anonymous = await post({ query: '{ users { __typename } }' });
     expect(anonymous.status).toBe(401);
-    const smuggled = await post({ query: `mutation { signIn(input: { account: "${accountId}", userName: "alice", password: "x" }) { __typename } createUser(input: { userName: "mallory" }) { __typename } }` });
+    const smuggled = await post({
+      query: `mutation { signIn(input: { account: "${accountId}", userName: "alice", password: "x" }) { __typename } createUser(input: { userName: "mallory" }) { __typename } }`,
+    });
     expect(smuggled.status).toBe(401);
   });
 
   it('enforces the password policy rule by rule, each refusal naming its rule, at creation, change and sign-in', async () => {
     const { root, accountId } = await tenantWithUser('erin', 'Correct-Horse-5');
-    const POLICY = 'mutation { updateAccountPasswordPolicy(input: { minimumPasswordLength: 12, requireSymbols: true, requireNumbers: true, requireUppercaseCharacters: true, requireLowercaseCharacters: true, allowUsersToChangePassword: true, passwordReusePrevention: 2 }) { __typename } }';
+    const POLICY =
+      'mutation { updateAccountPasswordPolicy(input: { minimumPasswordLength: 12, requireSymbols: true, requireNumbers: true, requireUppercaseCharacters: true, requireLowercaseCharacters: true, allowUsersToChangePassword: true, passwordReusePrevention: 2 }) { __typename } }';
     expect((await root.data<{ updateAccountPasswordPolicy: { __typename: string } }>(POLICY)).updateAccountPasswordPolicy.__typename).toBe('UpdateAccountPasswordPolicySuccess');
     await root.data('mutation { createUser(input: { userName: "frank" }) { __typename } }');
     const CREATE = 'mutation($p: String!) { createLoginProfile(input: { userName: "frank", password: $p, passwordResetRequired: true }) { __typename ... on Error { code message } } }';
@@ -161,7 +168,12 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     expect(locked.signIn).toMatchObject({ __typename: 'SignInThrottledError', code: 'SignInThrottled', locked: true });
     const lockouts = await root.data<{ signInLockouts: { data: { subject: string; locked: boolean }[] } }>('{ signInLockouts { ... on SignInLockoutsSuccess { data { subject locked } } } }');
     // The user is locked; the address only delayed (behind a proxy it would be everyone).
-    expect(lockouts.signInLockouts.data).toEqual(expect.arrayContaining([{ subject: 'user:bob', locked: true }, { subject: 'ip:127.0.0.1', locked: false }]));
+    expect(lockouts.signInLockouts.data).toEqual(
+      expect.arrayContaining([
+        { subject: 'user:bob', locked: true },
+        { subject: 'ip:127.0.0.1', locked: false },
+      ]),
+    );
     await root.data('mutation { clearSignInLockout(input: { userName: "bob" }) { __typename } }');
     await root.data('mutation { clearSignInLockout(input: { sourceIp: "127.0.0.1" }) { __typename } }');
     expect((await signIn({ account: accountId, userName: 'bob', password: 'Correct-Horse-2' })).signIn.data?.__typename).toBe('SignedIn');
@@ -176,10 +188,18 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     const form = await fetch(new URL(`/signin/${alias}`, warden.url), { headers: { accept: 'text/html' } });
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('<form method="post">');
-    const wrong = await fetch(new URL(`/signin/${alias}`, warden.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ userName: 'carol', password: 'nope' }) });
+    const wrong = await fetch(new URL(`/signin/${alias}`, warden.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userName: 'carol', password: 'nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('Your authentication information is incorrect');
-    const ok = await fetch(new URL(`/signin/${alias}`, warden.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ userName: 'carol', password: 'Correct-Horse-3' }) });
+    const ok = await fetch(new URL(`/signin/${alias}`, warden.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ userName: 'carol', password: 'Correct-Horse-3' }),
+    });
     expect(ok.status).toBe(200);
     const cookie = ok.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^__Host-warden_session=.+; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=\d+/);
@@ -191,7 +211,11 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     const asForm = await fetch(warden.url, { method: 'POST', headers: { cookie: sessionCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7BcallerIdentity%7Barn%7D%7D' });
     expect(asForm.status).toBe(401);
     // Nor does another origin sign a browser in (login CSRF).
-    const crossSite = await fetch(new URL(`/signin/${alias}`, warden.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' }, body: new URLSearchParams({ userName: 'carol', password: 'Correct-Horse-3' }) });
+    const crossSite = await fetch(new URL(`/signin/${alias}`, warden.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
+      body: new URLSearchParams({ userName: 'carol', password: 'Correct-Horse-3' }),
+    });
     expect(crossSite.status).toBe(403);
   });
 
@@ -201,7 +225,9 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     expect(set.setRootLoginProfile.__typename).toBe('SetRootLoginProfileSuccess');
     const rootSession = await signIn({ account: accountId, email: 'owner@example.com', password: 'Root-Password-5' });
     expect(rootSession.signIn.data).toMatchObject({ __typename: 'SignedIn', principalArn: `arn:aws:iam::${accountId}:root` });
-    const device = await root.data<{ createVirtualMFADevice: { data: { base32StringSeed: string } } }>('mutation { createVirtualMFADevice(input: { virtualMFADeviceName: "spare" }) { ... on CreateVirtualMFADeviceSuccess { data { base32StringSeed } } } }');
+    const device = await root.data<{ createVirtualMFADevice: { data: { base32StringSeed: string } } }>(
+      'mutation { createVirtualMFADevice(input: { virtualMFADeviceName: "spare" }) { ... on CreateVirtualMFADeviceSuccess { data { base32StringSeed } } } }',
+    );
     const daveSession = await signIn({ account: accountId, userName: 'dave', password: 'Correct-Horse-4' });
 
     const events = await inAccountTransaction(warden.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select(['type', 'data', 'metadata']).where('account_id', '=', accountId).execute());
@@ -209,7 +235,14 @@ describe.each([...DRIVERS])('console sign-in over HTTP (%s)', (driver) => {
     // The scan reads the request log of these very sign-ins.
     expect(logLines.filter((line) => line.includes('"msg":"request"') && line.includes('"path":"/graphql"')).length).toBeGreaterThanOrEqual(3);
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of ['Correct-Horse-4', 'Root-Password-5', '$argon2', device.createVirtualMFADevice.data.base32StringSeed, rootSession.signIn.data!.token!.split('.')[1]!, daveSession.signIn.data!.token!.split('.')[1]!]) {
+      for (const secret of [
+        'Correct-Horse-4',
+        'Root-Password-5',
+        '$argon2',
+        device.createVirtualMFADevice.data.base32StringSeed,
+        rootSession.signIn.data!.token!.split('.')[1]!,
+        daveSession.signIn.data!.token!.split('.')[1]!,
+      ]) {
         expect(text.includes(secret), `${secret.slice(0, 12)}… in the ${where}`).toBe(false);
       }
     }

@@ -27,8 +27,12 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
 
   async function userWithKey(root: SignedClient, userName: string, inlinePolicy?: string): Promise<SignedClient> {
     await root.data('mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: userName });
-    if (inlinePolicy) await root.data('mutation($n: String!, $d: String!) { putUserPolicy(input: { userName: $n, policyName: "p", policyDocument: $d }) { __typename } }', { n: userName, d: inlinePolicy });
-    const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }', { n: userName });
+    if (inlinePolicy)
+      await root.data('mutation($n: String!, $d: String!) { putUserPolicy(input: { userName: $n, policyName: "p", policyDocument: $d }) { __typename } }', { n: userName, d: inlinePolicy });
+    const key = await root.data<{ createAccessKey: { data: Credentials } }>(
+      'mutation($n: String!) { createAccessKey(input: { userName: $n }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      { n: userName },
+    );
     return new SignedClient(warden.url, key.createAccessKey.data);
   }
 
@@ -45,10 +49,15 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
   const assume = (client: SignedClient, input: Record<string, unknown>) => client.data<AssumeResult>(ASSUME, { input });
   const session = (result: AssumeResult) => new SignedClient(warden.url, result.assumeRole.data!.credentials);
 
-  it('same account: a trust policy naming the user allows it with no identity policy; the session signs with its token and has the role\'s permissions', async () => {
+  it("same account: a trust policy naming the user allows it with no identity policy; the session signs with its token and has the role's permissions", async () => {
     const { root, accountId } = await newTenant(warden);
     const alice = await userWithKey(root, 'alice');
-    const roleArn = await createRole(root, 'reader', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/alice` }, Action: 'sts:AssumeRole' }), doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }));
+    const roleArn = await createRole(
+      root,
+      'reader',
+      doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/alice` }, Action: 'sts:AssumeRole' }),
+      doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }),
+    );
     const result = await assume(alice, { roleArn, roleSessionName: 'work' });
     expect(result.assumeRole.__typename).toBe('AssumeRoleSuccess');
     const { credentials, assumedRoleUser } = result.assumeRole.data!;
@@ -75,14 +84,21 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     const denied = await assume(bob, { roleArn, roleSessionName: 'sess' });
     expect(denied.assumeRole.__typename).toBe('AccessDeniedError');
     expect(denied.assumeRole.message).toContain('because no identity-based policy allows the sts:AssumeRole action');
-    await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "bob", policyName: "assume", policyDocument: $d }) { __typename } }', { d: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }) });
+    await root.data('mutation($d: String!) { putUserPolicy(input: { userName: "bob", policyName: "assume", policyDocument: $d }) { __typename } }', {
+      d: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }),
+    });
     expect((await assume(bob, { roleArn, roleSessionName: 'sess' })).assumeRole.__typename).toBe('AssumeRoleSuccess');
   });
 
-  it('cross account: the role\'s trust policy and the caller\'s own policies must both allow; the external id is checked', async () => {
+  it("cross account: the role's trust policy and the caller's own policies must both allow; the external id is checked", async () => {
     const a = await newTenant(warden);
     const b = await newTenant(warden);
-    const roleArn = await createRole(b.root, 'partner', doc({ Effect: 'Allow', Principal: { AWS: a.accountId }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ext-1234' } } }), doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }));
+    const roleArn = await createRole(
+      b.root,
+      'partner',
+      doc({ Effect: 'Allow', Principal: { AWS: a.accountId }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ext-1234' } } }),
+      doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }),
+    );
     const withoutPolicy = await userWithKey(a.root, 'carol');
     expect((await assume(withoutPolicy, { roleArn, roleSessionName: 'sess', externalId: 'ext-1234' })).assumeRole.__typename).toBe('AccessDeniedError');
     const dave = await userWithKey(a.root, 'dave', doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }));
@@ -103,7 +119,7 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     expect((await assume(erin, { roleArn: `arn:aws:iam::${accountId}:role/nope`, roleSessionName: 'sess' })).assumeRole.__typename).toBe('AccessDeniedError');
   });
 
-  it('session policies intersect the role\'s permissions, and durations are bounded (chaining to one hour)', async () => {
+  it("session policies intersect the role's permissions, and durations are bounded (chaining to one hour)", async () => {
     const { root, accountId } = await newTenant(warden);
     const fay = await userWithKey(root, 'fay');
     const trust = doc({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${accountId}:user/fay`, `arn:aws:iam::${accountId}:role/first`] }, Action: 'sts:AssumeRole' });
@@ -136,7 +152,7 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     expect((await red.data<{ users: { __typename: string; code: string } }>(LIST_USERS)).users).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
   });
 
-  it('revoking a role\'s sessions refuses the ones issued before, and a new session works', async () => {
+  it("revoking a role's sessions refuses the ones issued before, and a new session works", async () => {
     const { root, accountId } = await newTenant(warden);
     const hal = await userWithKey(root, 'hal');
     const roleArn = await createRole(root, 'revocable', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:user/hal` }, Action: 'sts:AssumeRole' }));
@@ -156,7 +172,9 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
   it('getSessionToken gives a user temporary credentials with its own permissions; getFederationToken intersects with the passed policy', async () => {
     const { root, accountId } = await newTenant(warden);
     const ivy = await userWithKey(root, 'ivy', doc({ Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListGroups', 'sts:GetFederationToken'], Resource: '*' }));
-    const token = await ivy.data<{ getSessionToken: { data: Credentials } }>('mutation { getSessionToken(input: { durationSeconds: 900 }) { ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } } }');
+    const token = await ivy.data<{ getSessionToken: { data: Credentials } }>(
+      'mutation { getSessionToken(input: { durationSeconds: 900 }) { ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } } }',
+    );
     const temp = new SignedClient(warden.url, token.getSessionToken.data);
     expect((await temp.data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn).toBe(`arn:aws:iam::${accountId}:user/ivy`);
     expect((await temp.data<{ users: { __typename: string } }>(LIST_USERS)).users.__typename).toBe('UsersSuccess');
@@ -166,7 +184,9 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     );
     expect(federation.getFederationToken.data.federatedUser.arn).toBe(`arn:aws:sts::${accountId}:federated-user/partner`);
     const federated = new SignedClient(warden.url, federation.getFederationToken.data.credentials);
-    expect((await federated.data<{ groups: { __typename: string } }>('{ groups(first: 1) { __typename ... on GroupsSuccess { data { edges { node { groupName } } } } } }')).groups.__typename).toBe('GroupsSuccess');
+    expect((await federated.data<{ groups: { __typename: string } }>('{ groups(first: 1) { __typename ... on GroupsSuccess { data { edges { node { groupName } } } } } }')).groups.__typename).toBe(
+      'GroupsSuccess',
+    );
     expect((await federated.data<{ users: { __typename: string; code: string } }>(LIST_USERS)).users).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
     const createUser = await federated.data<{ createUser: { __typename: string } }>('mutation { createUser(input: { userName: "sneaky" }) { __typename } }');
     expect(createUser.createUser.__typename).toBe('AccessDeniedError');
@@ -181,9 +201,16 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
       const { accessKeyId, secretAccessKey, sessionToken } = credentials;
       const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, sha256: Sha256 });
       const body = JSON.stringify({ query: WHO_AM_I });
-      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', query: {}, headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body }, { signingDate: when });
+      const signed = await signer.sign(
+        { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', query: {}, headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body },
+        { signingDate: when },
+      );
       const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
-      return authenticate({ method: 'POST', path: '/graphql', query: '', headers, body }, { requestId: 'r', sourceIp: undefined, userAgent: undefined, secureTransport: false, now: when }, { credentials: warden.iam.credentials, region: 'us-east-1' });
+      return authenticate(
+        { method: 'POST', path: '/graphql', query: '', headers, body },
+        { requestId: 'r', sourceIp: undefined, userAgent: undefined, secureTransport: false, now: when },
+        { credentials: warden.iam.credentials, region: 'us-east-1' },
+      );
     };
     const justBefore = new Date(Date.parse(credentials.expiration) - 1000);
     expect((await signAt(justBefore)).arn).toBe(`arn:aws:sts::${accountId}:assumed-role/brief/brief`);
@@ -196,7 +223,9 @@ describe.each([...DRIVERS])('STS over HTTP (%s)', (driver) => {
     const { root } = await newTenant(warden);
     const other = await newTenant(warden);
     const kim = await userWithKey(root, 'kim');
-    const denied = await kim.data<{ createUser: { __typename: string; encodedAuthorizationMessage: string } }>('mutation { createUser(input: { userName: "x" }) { __typename ... on AccessDeniedError { encodedAuthorizationMessage } } }');
+    const denied = await kim.data<{ createUser: { __typename: string; encodedAuthorizationMessage: string } }>(
+      'mutation { createUser(input: { userName: "x" }) { __typename ... on AccessDeniedError { encodedAuthorizationMessage } } }',
+    );
     const encoded = denied.createUser.encodedAuthorizationMessage;
     expect(encoded).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const DECODE = 'query($m: String!) { decodeAuthorizationMessage(input: { encodedMessage: $m }) { __typename ... on DecodeAuthorizationMessageSuccess { data } } }';

@@ -38,7 +38,10 @@ describe.each([...DRIVERS])('updateUser and updateGroup over HTTP (%s)', (driver
   async function userWithKey(root: SignedClient, userName: string, path: string, policy: string): Promise<SignedClient> {
     await root.data('mutation($u: String!, $p: String!) { createUser(input: { userName: $u, path: $p }) { __typename } }', { u: userName, p: path });
     await root.data('mutation($u: String!, $d: String!) { putUserPolicy(input: { userName: $u, policyName: "own", policyDocument: $d }) { __typename } }', { u: userName, d: policy });
-    const key = await root.data<{ createAccessKey: { data: Credentials } }>('mutation($u: String!) { createAccessKey(input: { userName: $u }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }', { u: userName });
+    const key = await root.data<{ createAccessKey: { data: Credentials } }>(
+      'mutation($u: String!) { createAccessKey(input: { userName: $u }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
+      { u: userName },
+    );
     return new SignedClient(warden.url, key.createAccessKey.data);
   }
 
@@ -50,7 +53,9 @@ describe.each([...DRIVERS])('updateUser and updateGroup over HTTP (%s)', (driver
     await root.data('mutation { addUserToGroup(input: { groupName: "readers", userName: "alice" }) { __typename } }');
     const before = await alice.data<{ callerIdentity: { arn: string; userId: string } }>(WHO_AM_I);
     expect(before.callerIdentity.arn).toBe(`arn:aws:iam::${accountId}:user/eng/alice`);
-    const token = await alice.data<{ getSessionToken: { data: Credentials } }>('mutation { getSessionToken(input: { durationSeconds: 900 }) { ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } } }');
+    const token = await alice.data<{ getSessionToken: { data: Credentials } }>(
+      'mutation { getSessionToken(input: { durationSeconds: 900 }) { ... on GetSessionTokenSuccess { data { accessKeyId secretAccessKey sessionToken } } } }',
+    );
     const session = new SignedClient(warden.url, token.getSessionToken.data);
 
     const renamed = await root.data<Answer<'updateUser', { userId: string; userName: string; path: string; arn: string }>>(UPDATE_USER, {
@@ -80,7 +85,10 @@ describe.each([...DRIVERS])('updateUser and updateGroup over HTTP (%s)', (driver
     const answer = async (client: SignedClient, input: Record<string, unknown>) => (await client.data<Answer<'updateUser', unknown>>(UPDATE_USER, { input })).updateUser;
     expect(await answer(root, { userName: 'ann', newUserName: 'Ben' })).toEqual({ __typename: 'EntityAlreadyExistsError', code: 'EntityAlreadyExists', message: 'User with name Ben already exists.' });
     expect(await answer(root, { userName: 'ann', newUserName: 'ann smith' })).toMatchObject({ __typename: 'InvalidInputError', message: expect.stringContaining('NewUserName may contain only') });
-    expect(await answer(root, { userName: 'ann', newPath: 'ops' })).toMatchObject({ __typename: 'InvalidInputError', message: expect.stringContaining('NewPath must begin and end with a forward slash') });
+    expect(await answer(root, { userName: 'ann', newPath: 'ops' })).toMatchObject({
+      __typename: 'InvalidInputError',
+      message: expect.stringContaining('NewPath must begin and end with a forward slash'),
+    });
     expect(await answer(root, { userName: 'nobody', newUserName: 'x' })).toMatchObject({ __typename: 'NoSuchEntityError' });
 
     const oldOnly = await userWithKey(root, 'admin', '/', doc({ Effect: 'Allow', Action: 'iam:UpdateUser', Resource: `arn:aws:iam::${accountId}:user/ann` }));
@@ -105,7 +113,13 @@ describe.each([...DRIVERS])('updateUser and updateGroup over HTTP (%s)', (driver
     const renamed = await root.data<Answer<'updateGroup', unknown>>(UPDATE_GROUP, { input: { groupName: 'managers', newGroupName: 'MGRs', newPath: '/mgmt/' } });
     expect(renamed.updateGroup).toEqual({
       __typename: 'UpdateGroupSuccess',
-      data: { groupId: created.createGroup.data.groupId, groupName: 'MGRs', path: '/mgmt/', arn: `arn:aws:iam::${accountId}:group/mgmt/MGRs`, users: { data: [{ userName: 'carol', arn: `arn:aws:iam::${accountId}:user/carol` }] } },
+      data: {
+        groupId: created.createGroup.data.groupId,
+        groupName: 'MGRs',
+        path: '/mgmt/',
+        arn: `arn:aws:iam::${accountId}:group/mgmt/MGRs`,
+        users: { data: [{ userName: 'carol', arn: `arn:aws:iam::${accountId}:user/carol` }] },
+      },
     });
     expect((await root.data<{ group: { __typename: string } }>('{ group(groupName: "Managers") { __typename } }')).group.__typename).toBe('NoSuchEntityError');
   });

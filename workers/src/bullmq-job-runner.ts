@@ -104,7 +104,7 @@ export class BullMqJobRunner implements JobRunner {
       { accountId: session.accountId, sessionId: session.sessionId },
       { jobId: BullMqJobRunner.expiryJobId(session.accountId, session.sessionId), delay: Math.max(0, session.expiresAt.getTime() - this.now().getTime()) },
     );
-    await within(added, ENQUEUE_TIMEOUT_MS, 'enqueueing the session\'s expiry job');
+    await within(added, ENQUEUE_TIMEOUT_MS, "enqueueing the session's expiry job");
   }
 
   private async upsertSchedulers(): Promise<void> {

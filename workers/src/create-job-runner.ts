@@ -19,14 +19,26 @@ export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions
   const handlers = createJobHandlers(iam, options.settings);
   const now = () => iam.core.clock.now();
   const runner: JobRunner = options.redisUrl
-    ? new BullMqJobRunner(handlers, options.logger, { redisUrl: options.redisUrl, processJobs: options.processJobs, ...(options.prefix ? { prefix: options.prefix } : {}), ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}) }, now)
+    ? new BullMqJobRunner(
+        handlers,
+        options.logger,
+        {
+          redisUrl: options.redisUrl,
+          processJobs: options.processJobs,
+          ...(options.prefix ? { prefix: options.prefix } : {}),
+          ...(options.sweepEveryMs ? { sweepEveryMs: options.sweepEveryMs } : {}),
+        },
+        now,
+      )
     : new InProcessJobRunner(handlers, options.logger, now, options.sweepEveryMs);
   // Called after the session's commit and not awaited: a lost enqueue is logged, and the sweep
   // expires the session in its place.
   iam.core.onSessionIssued = (session) => {
-    runner.scheduleSessionExpiry(session).catch((error: unknown) =>
-      options.logger.warn({ err: error, accountId: session.accountId, sessionId: session.sessionId }, 'could not schedule the session\'s expiry job; the periodic sweep will expire it'),
-    );
+    runner
+      .scheduleSessionExpiry(session)
+      .catch((error: unknown) =>
+        options.logger.warn({ err: error, accountId: session.accountId, sessionId: session.sessionId }, "could not schedule the session's expiry job; the periodic sweep will expire it"),
+      );
   };
   return runner;
 }

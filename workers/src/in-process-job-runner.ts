@@ -24,10 +24,13 @@ export class InProcessJobRunner implements JobRunner {
 
   private later(delayMs: number, work: () => void): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      work();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        work();
+      },
+      Math.max(0, delayMs),
+    );
     timer.unref();
     this.timers.add(timer);
   }

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, codeAtStep, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, reencryptSecrets, resolveAccessKey, retireUnusedKeys, rotateKeyringIfDue, stepAt, unusedAccessKeys } from '@warden/iam';
+import {
+  bootstrap,
+  type Caller,
+  codeAtStep,
+  IamService,
+  LiveKeyring as LiveKeyringClass,
+  type LiveKeyring,
+  reencryptSecrets,
+  resolveAccessKey,
+  retireUnusedKeys,
+  rotateKeyringIfDue,
+  stepAt,
+  unusedAccessKeys,
+} from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -63,7 +76,9 @@ describe('keyring rotation and access-key hygiene', () => {
     expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', userKey.accessKeyId))?.secretAccessKey).toBe(userKey.secretAccessKey);
     // New secrets use the new key.
     const newKey = await iam.accessKeys.create(root, 'rita');
-    const newRow = await inAccountTransaction(wardenDb.db, root.accountId, (trx) => trx.selectFrom('access_keys').select('secret').where('access_key_id', '=', newKey.accessKeyId).executeTakeFirstOrThrow());
+    const newRow = await inAccountTransaction(wardenDb.db, root.accountId, (trx) =>
+      trx.selectFrom('access_keys').select('secret').where('access_key_id', '=', newKey.accessKeyId).executeTakeFirstOrThrow(),
+    );
     expect(newRow.secret.keyId).toBe(rotation.activeKeyId);
 
     // The job re-encrypts what is left under the old key, as events.
@@ -84,7 +99,11 @@ describe('keyring rotation and access-key hygiene', () => {
     const reencryptedAudit = JSON.stringify(await iam.audit.events(root, { eventTypes: ['PasswordHashReencrypted'] }, { first: 5 }));
     expect(reencryptedAudit).toContain('PasswordHashReencrypted');
     expect(reencryptedAudit).not.toContain('ciphertext');
-    const reencrypted = await wardenDb.db.selectFrom('events').select('type').where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']).execute();
+    const reencrypted = await wardenDb.db
+      .selectFrom('events')
+      .select('type')
+      .where('type', 'in', ['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted'])
+      .execute();
     expect(new Set(reencrypted.map((event) => event.type))).toEqual(new Set(['AccessKeySecretReencrypted', 'RootAccessKeySecretReencrypted', 'SessionSecretReencrypted', 'PasswordHashReencrypted']));
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
     expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
@@ -110,7 +129,7 @@ describe('keyring rotation and access-key hygiene', () => {
     clock.offsetMs = 0;
   });
 
-  it('deactivates users\' keys past the account\'s maximum age, with the reason in the event, and lists unused keys', async () => {
+  it("deactivates users' keys past the account's maximum age, with the reason in the event, and lists unused keys", async () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'hygiene' });
     const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };

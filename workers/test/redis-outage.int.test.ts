@@ -56,7 +56,10 @@ describe.skipIf(!hasRedis)('when Redis goes away', () => {
       // and the sweep expires the session once.
       await redis.restart();
       await expect
-        .poll(async () => (await wardenDb.db.selectFrom('events').select('type').where('stream_id', '=', `session/${session.session_id}`).where('type', '=', 'SessionExpired').execute()).length, { timeout: 30_000, interval: 250 })
+        .poll(async () => (await wardenDb.db.selectFrom('events').select('type').where('stream_id', '=', `session/${session.session_id}`).where('type', '=', 'SessionExpired').execute()).length, {
+          timeout: 30_000,
+          interval: 250,
+        })
         .toBe(1);
     } finally {
       await runner.close();

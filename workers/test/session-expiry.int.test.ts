@@ -47,12 +47,16 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
     const root: Caller = { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
     const credentials = await iam.sts.getSessionToken(root, { durationSeconds: 900 });
     clock.offsetMs = 0;
-    const row = await inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('sessions').select('session_id').where('access_key_id', '=', credentials.accessKeyId).executeTakeFirstOrThrow());
+    const row = await inAccountTransaction(wardenDb.db, accountId, (trx) =>
+      trx.selectFrom('sessions').select('session_id').where('access_key_id', '=', credentials.accessKeyId).executeTakeFirstOrThrow(),
+    );
     return { accountId, sessionId: row.session_id, accessKeyId: credentials.accessKeyId };
   }
 
   const expiredEvents = (accountId: string, sessionId: string) =>
-    inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('events').select('type').where('stream_id', '=', `session/${sessionId}`).where('type', '=', 'SessionExpired').execute()).then((rows) => rows.length);
+    inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('events').select('type').where('stream_id', '=', `session/${sessionId}`).where('type', '=', 'SessionExpired').execute()).then(
+      (rows) => rows.length,
+    );
 
   it('is refused before the expiry, done once after it, and a rerun appends nothing', async () => {
     const { accountId, sessionId, accessKeyId } = await issueSession();
@@ -76,7 +80,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
     for (const session of sessions) expect(await expiredEvents(session.accountId, session.sessionId)).toBe(1);
   });
 
-  it('the in-process runner fires the expiry job at the session\'s expiry, once', async () => {
+  it("the in-process runner fires the expiry job at the session's expiry, once", async () => {
     // Issued 899.3 s ago: it expires 0.7 s from now.
     const session = await issueSession(-899_300);
     const runner = new InProcessJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, clock.now, 3_600_000);

@@ -57,7 +57,12 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
     await producer.close();
 
     // The restarted worker finds the stalled job and runs it again: it appends nothing more.
-    const restarted = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000, lockDurationMs: 2000, stalledIntervalMs: 1000 }, clock.now);
+    const restarted = new BullMqJobRunner(
+      createJobHandlers(iam, { keyring, keyRotationDays: 30 }),
+      silent,
+      { redisUrl: redisUrl!, processJobs: true, prefix, sweepEveryMs: 3_600_000, lockDurationMs: 2000, stalledIntervalMs: 1000 },
+      clock.now,
+    );
     await restarted.start();
     try {
       const jobId = BullMqJobRunner.expiryJobId(root.accountId, session.session_id);

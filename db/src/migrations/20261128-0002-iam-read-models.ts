@@ -31,9 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addUniqueConstraint(`${table}_name_unique`, ['account_id', `${nameColumn}_key`])
       .execute();
   };
-  await named('users', 'user_id', 'user_name', (b) =>
-    b.addColumn('permissions_boundary_arn', 'text').addColumn('tags', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`)),
-  );
+  await named('users', 'user_id', 'user_name', (b) => b.addColumn('permissions_boundary_arn', 'text').addColumn('tags', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`)));
   await named('groups', 'group_id', 'group_name', (b) => b);
   await named('roles', 'role_id', 'role_name', (b) =>
     b
@@ -122,7 +120,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['keyring_keys', 'access_key_lookup', 'access_keys', 'inline_policies', 'policy_attachments', 'policy_versions', 'group_memberships', 'policies', 'roles', 'groups', 'users', 'accounts']) {
+  for (const table of [
+    'keyring_keys',
+    'access_key_lookup',
+    'access_keys',
+    'inline_policies',
+    'policy_attachments',
+    'policy_versions',
+    'group_memberships',
+    'policies',
+    'roles',
+    'groups',
+    'users',
+    'accounts',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

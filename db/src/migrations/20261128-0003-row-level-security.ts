@@ -5,18 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * inside transactions that `SET LOCAL ROLE warden_app` (a role without BYPASSRLS, so the policies
  * bind even when the connection logs in as a superuser) and set `warden.account_id`.
  */
-const ACCOUNT_SCOPED = [
-  'events',
-  'users',
-  'groups',
-  'group_memberships',
-  'roles',
-  'policies',
-  'policy_versions',
-  'policy_attachments',
-  'inline_policies',
-  'access_keys',
-];
+const ACCOUNT_SCOPED = ['events', 'users', 'groups', 'group_memberships', 'roles', 'policies', 'policy_versions', 'policy_attachments', 'inline_policies', 'access_keys'];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`DO $$ BEGIN

@@ -48,7 +48,12 @@ const AccessKeyStatus = builder.enumType('AccessKeyStatus', { values: ['Active',
 builder.mutationField('updateAccessKey', (t) =>
   t.boolean({
     errors: mutationErrors('updateAccessKey'),
-    args: { input: t.arg({ type: builder.inputType('UpdateAccessKeyInput', { fields: (f) => ({ accessKeyId: f.string({ required: true }), status: f.field({ type: AccessKeyStatus, required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateAccessKeyInput', { fields: (f) => ({ accessKeyId: f.string({ required: true }), status: f.field({ type: AccessKeyStatus, required: true }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.accessKeys.update(caller, input.accessKeyId, input.status), true),
   }),
 );

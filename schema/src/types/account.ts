@@ -20,7 +20,8 @@ import { NewAccessKeyRef } from './access-key.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
 const SignInThrottleRef = builder.objectRef<SignInThrottleSettings>('SignInThrottle').implement({
-  description: 'After failuresBeforeDelay consecutive failures (per user name, and per source address) each attempt waits a delay that doubles per failure up to maxDelaySeconds; after failuresBeforeLockout, sign-in is locked for lockoutSeconds.',
+  description:
+    'After failuresBeforeDelay consecutive failures (per user name, and per source address) each attempt waits a delay that doubles per failure up to maxDelaySeconds; after failuresBeforeLockout, sign-in is locked for lockoutSeconds.',
   fields: (t) => ({
     failuresBeforeDelay: t.exposeInt('failuresBeforeDelay'),
     baseDelaySeconds: t.exposeInt('baseDelaySeconds'),
@@ -66,7 +67,8 @@ const AccountQuotasRef = builder.objectRef<Quotas>('AccountQuotas').implement({
 });
 
 const AccountQuotasInput = builder.inputType('AccountQuotasInput', {
-  description: 'A quota left out (or null) keeps its value. Each is a whole number from 0 to its maximum: for a quota AWS lets an account raise, the most Service Quotas grants; for the others, their default. A quota below what the account already has stops new creations only.',
+  description:
+    'A quota left out (or null) keeps its value. Each is a whole number from 0 to its maximum: for a quota AWS lets an account raise, the most Service Quotas grants; for the others, their default. A quota below what the account already has stops new creations only.',
   fields: (f) => Object.fromEntries(ACCOUNT_QUOTA_NAMES.map((name) => [name, f.int({ required: false, description: quotaDescription(name) })])) as Record<AccountQuotaName, ReturnType<typeof f.int>>,
 });
 
@@ -77,10 +79,21 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     alias: t.string({ nullable: true, resolve: (account) => account.alias }),
     name: t.exposeString('name'),
     isManagementAccount: t.exposeBoolean('is_management'),
-    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.', resolve: (account, _args, { iam, caller }) => iam.warnings.forAccount(caller, account) }),
-    requireMfaForConsole: t.boolean({ description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.', resolve: (account) => account.settings['requireMfaForConsole'] === true }),
+    warnings: t.stringList({
+      nullable: true,
+      description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.',
+      resolve: (account, _args, { iam, caller }) => iam.warnings.forAccount(caller, account),
+    }),
+    requireMfaForConsole: t.boolean({
+      description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.',
+      resolve: (account) => account.settings['requireMfaForConsole'] === true,
+    }),
     signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => accountThrottle(account.settings) }),
-    maxAccessKeyAgeDays: t.int({ nullable: true, description: "Users' access keys older than this are deactivated by a background job.", resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null }),
+    maxAccessKeyAgeDays: t.int({
+      nullable: true,
+      description: "Users' access keys older than this are deactivated by a background job.",
+      resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null,
+    }),
     quotas: t.field({ type: AccountQuotasRef, description: 'The quotas in force (set by the management account with updateAccountQuotas).', resolve: (account) => effectiveQuotas(account.quotas) }),
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
   }),
@@ -108,10 +121,20 @@ builder.mutationField('createAccount', (t) =>
 const AliasInput = builder.inputType('AccountAliasInput', { fields: (t) => ({ accountAlias: t.string({ required: true }) }) });
 
 builder.mutationField('createAccountAlias', (t) =>
-  t.field({ type: AccountRef, errors: mutationErrors('createAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.createAlias(caller, input.accountAlias), iam.accounts.current(caller)) }),
+  t.field({
+    type: AccountRef,
+    errors: mutationErrors('createAccountAlias'),
+    args: { input: t.arg({ type: AliasInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.createAlias(caller, input.accountAlias), iam.accounts.current(caller)),
+  }),
 );
 builder.mutationField('deleteAccountAlias', (t) =>
-  t.field({ type: AccountRef, errors: mutationErrors('deleteAccountAlias'), args: { input: t.arg({ type: AliasInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.deleteAlias(caller, input.accountAlias), iam.accounts.current(caller)) }),
+  t.field({
+    type: AccountRef,
+    errors: mutationErrors('deleteAccountAlias'),
+    args: { input: t.arg({ type: AliasInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.accounts.deleteAlias(caller, input.accountAlias), iam.accounts.current(caller)),
+  }),
 );
 
 builder.mutationField('updateAccountSettings', (t) =>
@@ -148,7 +171,8 @@ builder.mutationField('updateAccountQuotas', (t) =>
   t.field({
     type: AccountRef,
     errors: mutationErrors('updateAccountQuotas', [AccessDeniedError, InvalidInputError, NoSuchEntityError]),
-    description: "Sets quotas of an account (warden:UpdateAccountQuotas on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). The change is an event in the account's own audit log.",
+    description:
+      "Sets quotas of an account (warden:UpdateAccountQuotas on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). The change is an event in the account's own audit log.",
     args: {
       input: t.arg({
         type: builder.inputType('UpdateAccountQuotasInput', { fields: (f) => ({ accountId: f.string({ required: true }), quotas: f.field({ type: AccountQuotasInput, required: true }) }) }),

@@ -15,8 +15,7 @@ const MatchedStatementRef = builder.objectRef<MatchedStatement>('MatchedStatemen
     source: t.exposeString('source', { description: 'identity, resource, boundary or session.' }),
     policyName: t.string({
       nullable: true,
-      description:
-        "The policy's name: a managed or inline policy's own name; for a policy given in the request, the input it came from (policyInputList[0], session-policy, resourcePolicy).",
+      description: "The policy's name: a managed or inline policy's own name; for a policy given in the request, the input it came from (policyInputList[0], session-policy, resourcePolicy).",
       resolve: (statement) => statement.policyName ?? null,
     }),
     policyArn: t.string({

@@ -7,7 +7,7 @@ const CallerIdentityRef = builder.objectRef<Caller>('CallerIdentity').implement(
     account: t.exposeString('accountId'),
     arn: t.exposeString('arn'),
     userId: t.string({
-      description: "AIDA… for a user, ROLE_ID:SESSION for an assumed role, ACCOUNT:NAME for a federated user, the account id for root.",
+      description: 'AIDA… for a user, ROLE_ID:SESSION for an assumed role, ACCOUNT:NAME for a federated user, the account id for root.',
       resolve: (caller) =>
         caller.session?.kind === 'assumed-role'
           ? `${caller.session.roleId}:${caller.session.sessionName}`

@@ -11,7 +11,11 @@ export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
     groupName: t.exposeString('group_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
-    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (group, _args, { iam, caller }) => iam.warnings.forGroup(caller, group) }),
+    warnings: t.stringList({
+      nullable: true,
+      description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
+      resolve: (group, _args, { iam, caller }) => iam.warnings.forGroup(caller, group),
+    }),
     createDate: t.field({ type: 'DateTime', resolve: (group) => group.created_at }),
     // Reading a group's users is authorized on its own (iam:GetGroup), so a caller who may list
     // groups can still be denied them: the denial is typed here and the group stays in the answer.
@@ -71,17 +75,41 @@ builder.mutationField('updateGroup', (t) =>
   }),
 );
 builder.mutationField('deleteGroup', (t) =>
-  t.boolean({ errors: mutationErrors('deleteGroup'), args: { input: t.arg({ type: GroupNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true) }),
+  t.boolean({
+    errors: mutationErrors('deleteGroup'),
+    args: { input: t.arg({ type: GroupNameInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true),
+  }),
 );
 builder.mutationField('attachGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('attachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)) }),
+  t.field({
+    type: GroupRef,
+    errors: mutationErrors('attachGroupPolicy'),
+    args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)),
+  }),
 );
 builder.mutationField('detachGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('detachGroupPolicy'), args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)) }),
+  t.field({
+    type: GroupRef,
+    errors: mutationErrors('detachGroupPolicy'),
+    args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)),
+  }),
 );
 builder.mutationField('putGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('putGroupPolicy'), args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.current(caller, input.groupName)) }),
+  t.field({
+    type: GroupRef,
+    errors: mutationErrors('putGroupPolicy'),
+    args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.current(caller, input.groupName)),
+  }),
 );
 builder.mutationField('deleteGroupPolicy', (t) =>
-  t.field({ type: GroupRef, errors: mutationErrors('deleteGroupPolicy'), args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.current(caller, input.groupName)) }),
+  t.field({
+    type: GroupRef,
+    errors: mutationErrors('deleteGroupPolicy'),
+    args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.current(caller, input.groupName)),
+  }),
 );

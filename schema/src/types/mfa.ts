@@ -37,7 +37,9 @@ builder.mutationField('createVirtualMFADevice', (t) =>
     errors: mutationErrors('createVirtualMFADevice'),
     args: {
       input: t.arg({
-        type: builder.inputType('CreateVirtualMFADeviceInput', { fields: (f) => ({ virtualMFADeviceName: f.string({ required: true }), path: f.string({ required: false }), tags: f.field({ type: [TagInput], required: false }) }) }),
+        type: builder.inputType('CreateVirtualMFADeviceInput', {
+          fields: (f) => ({ virtualMFADeviceName: f.string({ required: true }), path: f.string({ required: false }), tags: f.field({ type: [TagInput], required: false }) }),
+        }),
         required: true,
       }),
     },
@@ -75,7 +77,12 @@ builder.mutationField('resyncMFADevice', (t) =>
 builder.mutationField('deactivateMFADevice', (t) =>
   t.boolean({
     errors: mutationErrors('deactivateMFADevice'),
-    args: { input: t.arg({ type: builder.inputType('DeactivateMFADeviceInput', { fields: (f) => ({ userName: f.string({ required: false }), serialNumber: f.string({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('DeactivateMFADeviceInput', { fields: (f) => ({ userName: f.string({ required: false }), serialNumber: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.mfa.deactivateMFADevice(caller, input), true),
   }),
 );
@@ -94,7 +101,7 @@ builder.queryField('mfaDevices', (t) =>
   t.field({
     type: [MfaDeviceRef],
     errors: queryErrors('mfaDevices'),
-    description: "The devices of userName, or of the caller itself (iam:ListMFADevices); with assignmentStatus instead, every virtual device of the account (iam:ListVirtualMFADevices).",
+    description: 'The devices of userName, or of the caller itself (iam:ListMFADevices); with assignmentStatus instead, every virtual device of the account (iam:ListVirtualMFADevices).',
     args: { userName: t.arg.string({ required: false }), assignmentStatus: t.arg({ type: AssignmentStatus, required: false }) },
     resolve: (_r, args, { iam, caller }) => iam.mfa.list(caller, args),
   }),

@@ -72,19 +72,38 @@ builder.mutationField('createPolicyVersion', (t) =>
     errors: mutationErrors('createPolicyVersion'),
     args: {
       input: t.arg({
-        type: builder.inputType('CreatePolicyVersionInput', { fields: (f) => ({ policyArn: f.string({ required: true }), policyDocument: f.string({ required: true }), setAsDefault: f.boolean({ required: false }) }) }),
+        type: builder.inputType('CreatePolicyVersionInput', {
+          fields: (f) => ({ policyArn: f.string({ required: true }), policyDocument: f.string({ required: true }), setAsDefault: f.boolean({ required: false }) }),
+        }),
         required: true,
       }),
     },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.createVersion(caller, input.policyArn, input.policyDocument, input.setAsDefault ?? false), iam.policies.current(caller, input.policyArn)),
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.policies.createVersion(caller, input.policyArn, input.policyDocument, input.setAsDefault ?? false),
+      iam.policies.current(caller, input.policyArn)
+    ),
   }),
 );
 builder.mutationField('setDefaultPolicyVersion', (t) =>
-  t.field({ type: PolicyRef, errors: mutationErrors('setDefaultPolicyVersion'), args: { input: t.arg({ type: PolicyVersionInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.setDefaultVersion(caller, input.policyArn, input.versionId), iam.policies.current(caller, input.policyArn)) }),
+  t.field({
+    type: PolicyRef,
+    errors: mutationErrors('setDefaultPolicyVersion'),
+    args: { input: t.arg({ type: PolicyVersionInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.setDefaultVersion(caller, input.policyArn, input.versionId), iam.policies.current(caller, input.policyArn)),
+  }),
 );
 builder.mutationField('deletePolicyVersion', (t) =>
-  t.field({ type: PolicyRef, errors: mutationErrors('deletePolicyVersion'), args: { input: t.arg({ type: PolicyVersionInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.deleteVersion(caller, input.policyArn, input.versionId), iam.policies.current(caller, input.policyArn)) }),
+  t.field({
+    type: PolicyRef,
+    errors: mutationErrors('deletePolicyVersion'),
+    args: { input: t.arg({ type: PolicyVersionInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.deleteVersion(caller, input.policyArn, input.versionId), iam.policies.current(caller, input.policyArn)),
+  }),
 );
 builder.mutationField('deletePolicy', (t) =>
-  t.boolean({ errors: mutationErrors('deletePolicy'), args: { input: t.arg({ type: PolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.delete(caller, input.policyArn), true) }),
+  t.boolean({
+    errors: mutationErrors('deletePolicy'),
+    args: { input: t.arg({ type: PolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.policies.delete(caller, input.policyArn), true),
+  }),
 );

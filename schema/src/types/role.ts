@@ -11,7 +11,11 @@ export const RoleRef = builder.objectRef<RoleRow>('Role').implement({
     roleName: t.exposeString('role_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
-    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (role, _args, { iam, caller }) => iam.warnings.forRole(caller, role) }),
+    warnings: t.stringList({
+      nullable: true,
+      description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
+      resolve: (role, _args, { iam, caller }) => iam.warnings.forRole(caller, role),
+    }),
     assumeRolePolicyDocument: t.exposeString('trust_policy'),
     description: t.string({ nullable: true, resolve: (role) => role.description }),
     maxSessionDuration: t.exposeInt('max_session_duration'),
@@ -55,10 +59,19 @@ const PutRolePolicyInput = builder.inputType('PutRolePolicyInput', {
 const DeleteRolePolicyInput = builder.inputType('DeleteRolePolicyInput', { fields: (t) => ({ roleName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
 
 builder.mutationField('createRole', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('createRole'), args: { input: t.arg({ type: CreateRoleInput, required: true }) }, resolve: (_r, { input }, { iam, caller }) => iam.roles.create(caller, input) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('createRole'),
+    args: { input: t.arg({ type: CreateRoleInput, required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.roles.create(caller, input),
+  }),
 );
 builder.mutationField('deleteRole', (t) =>
-  t.boolean({ errors: mutationErrors('deleteRole'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.delete(caller, input.roleName), true) }),
+  t.boolean({
+    errors: mutationErrors('deleteRole'),
+    args: { input: t.arg({ type: RoleNameInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.delete(caller, input.roleName), true),
+  }),
 );
 builder.mutationField('updateRole', (t) =>
   t.field({
@@ -66,7 +79,9 @@ builder.mutationField('updateRole', (t) =>
     errors: mutationErrors('updateRole'),
     args: {
       input: t.arg({
-        type: builder.inputType('UpdateRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), description: f.string({ required: false }), maxSessionDuration: f.int({ required: false }) }) }),
+        type: builder.inputType('UpdateRoleInput', {
+          fields: (f) => ({ roleName: f.string({ required: true }), description: f.string({ required: false }), maxSessionDuration: f.int({ required: false }) }),
+        }),
         required: true,
       }),
     },
@@ -77,7 +92,12 @@ builder.mutationField('updateAssumeRolePolicy', (t) =>
   t.field({
     type: RoleRef,
     errors: mutationErrors('updateAssumeRolePolicy'),
-    args: { input: t.arg({ type: builder.inputType('UpdateAssumeRolePolicyInput', { fields: (f) => ({ roleName: f.string({ required: true }), policyDocument: f.string({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateAssumeRolePolicyInput', { fields: (f) => ({ roleName: f.string({ required: true }), policyDocument: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.current(caller, input.roleName)),
   }),
 );
@@ -85,7 +105,9 @@ builder.mutationField('tagRole', (t) =>
   t.field({
     type: RoleRef,
     errors: mutationErrors('tagRole'),
-    args: { input: t.arg({ type: builder.inputType('TagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({ type: builder.inputType('TagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }), required: true }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.tag(caller, input.roleName, input.tags), iam.roles.current(caller, input.roleName)),
   }),
 );
@@ -101,22 +123,52 @@ builder.mutationField('putRolePermissionsBoundary', (t) =>
   t.field({
     type: RoleRef,
     errors: mutationErrors('putRolePermissionsBoundary'),
-    args: { input: t.arg({ type: builder.inputType('PutRolePermissionsBoundaryInput', { fields: (f) => ({ roleName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('PutRolePermissionsBoundaryInput', { fields: (f) => ({ roleName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putPermissionsBoundary(caller, input.roleName, input.permissionsBoundary), iam.roles.current(caller, input.roleName)),
   }),
 );
 builder.mutationField('deleteRolePermissionsBoundary', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePermissionsBoundary'), args: { input: t.arg({ type: RoleNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.current(caller, input.roleName)) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('deleteRolePermissionsBoundary'),
+    args: { input: t.arg({ type: RoleNameInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.current(caller, input.roleName)),
+  }),
 );
 builder.mutationField('attachRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('attachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('attachRolePolicy'),
+    args: { input: t.arg({ type: RolePolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)),
+  }),
 );
 builder.mutationField('detachRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('detachRolePolicy'), args: { input: t.arg({ type: RolePolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('detachRolePolicy'),
+    args: { input: t.arg({ type: RolePolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)),
+  }),
 );
 builder.mutationField('putRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('putRolePolicy'), args: { input: t.arg({ type: PutRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.current(caller, input.roleName)) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('putRolePolicy'),
+    args: { input: t.arg({ type: PutRolePolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.current(caller, input.roleName)),
+  }),
 );
 builder.mutationField('deleteRolePolicy', (t) =>
-  t.field({ type: RoleRef, errors: mutationErrors('deleteRolePolicy'), args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.current(caller, input.roleName)) }),
+  t.field({
+    type: RoleRef,
+    errors: mutationErrors('deleteRolePolicy'),
+    args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.current(caller, input.roleName)),
+  }),
 );

@@ -42,7 +42,13 @@ const MfaEnrollmentRequiredRef = builder.objectRef<Outcome<'mfa-enrollment-requi
 const SignInOutcomeRef = builder.unionType('SignInOutcome', {
   types: [SignedInRef, MfaCodeRequiredRef, PasswordChangeRequiredRef, MfaEnrollmentRequiredRef],
   resolveType: (outcome) =>
-    outcome.kind === 'signed-in' ? SignedInRef : outcome.kind === 'mfa-code-required' ? MfaCodeRequiredRef : outcome.kind === 'password-change-required' ? PasswordChangeRequiredRef : MfaEnrollmentRequiredRef,
+    outcome.kind === 'signed-in'
+      ? SignedInRef
+      : outcome.kind === 'mfa-code-required'
+        ? MfaCodeRequiredRef
+        : outcome.kind === 'password-change-required'
+          ? PasswordChangeRequiredRef
+          : MfaEnrollmentRequiredRef,
 });
 
 const SignInInput = builder.inputType('SignInInput', {
@@ -84,8 +90,17 @@ builder.mutationField('signOut', (t) =>
 builder.mutationField('clearSignInLockout', (t) =>
   t.boolean({
     errors: mutationErrors('clearSignInLockout'),
-    description: "Forgets the failed sign-ins of a user name (iam:UpdateLoginProfile on the user), a source address or the root user (iam:UpdateAccountPasswordPolicy). False when there was nothing to clear.",
-    args: { input: t.arg({ type: builder.inputType('ClearSignInLockoutInput', { description: 'One of the three.', fields: (f) => ({ userName: f.string({ required: false }), sourceIp: f.string({ required: false }), rootUser: f.boolean({ required: false, description: "The root user's lockout." }) }) }), required: true }) },
+    description:
+      'Forgets the failed sign-ins of a user name (iam:UpdateLoginProfile on the user), a source address or the root user (iam:UpdateAccountPasswordPolicy). False when there was nothing to clear.',
+    args: {
+      input: t.arg({
+        type: builder.inputType('ClearSignInLockoutInput', {
+          description: 'One of the three.',
+          fields: (f) => ({ userName: f.string({ required: false }), sourceIp: f.string({ required: false }), rootUser: f.boolean({ required: false, description: "The root user's lockout." }) }),
+        }),
+        required: true,
+      }),
+    },
     resolve: (_r, { input }, { iam, caller }) => iam.signIn.clearSignInLockout(caller, input),
   }),
 );
@@ -113,7 +128,9 @@ builder.mutationField('setRootLoginProfile', (t) =>
   t.boolean({
     errors: passwordMutationErrors('setRootLoginProfile'),
     description: "The root user sets its email and console password (the root user only; AWS's root password rules).",
-    args: { input: t.arg({ type: builder.inputType('SetRootLoginProfileInput', { fields: (f) => ({ email: f.string({ required: true }), password: f.string({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({ type: builder.inputType('SetRootLoginProfileInput', { fields: (f) => ({ email: f.string({ required: true }), password: f.string({ required: true }) }) }), required: true }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.passwords.setRootLoginProfile(caller, input), true),
   }),
 );

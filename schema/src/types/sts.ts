@@ -70,7 +70,18 @@ builder.mutationField('getSessionToken', (t) =>
   t.field({
     type: CredentialsRef,
     errors: mutationErrors('getSessionToken'),
-    args: { input: t.arg({ type: builder.inputType('GetSessionTokenInput', { fields: (f) => ({ durationSeconds: f.int({ required: false }), serialNumber: f.string({ required: false, description: "MFA: the caller's device (its ARN); the credentials then carry aws:MultiFactorAuthPresent true." }), tokenCode: f.string({ required: false, description: 'MFA: the code the device shows now.' }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('GetSessionTokenInput', {
+          fields: (f) => ({
+            durationSeconds: f.int({ required: false }),
+            serialNumber: f.string({ required: false, description: "MFA: the caller's device (its ARN); the credentials then carry aws:MultiFactorAuthPresent true." }),
+            tokenCode: f.string({ required: false, description: 'MFA: the code the device shows now.' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
     resolve: (_r, { input }, { iam, caller }) => iam.sts.getSessionToken(caller, input),
   }),
 );
@@ -102,7 +113,12 @@ builder.mutationField('revokeRoleSessions', (t) =>
     type: RoleRef,
     description: 'Refuses every session of the role issued before `before` (default: now), as AWS\'s "revoke active sessions".',
     errors: mutationErrors('revokeRoleSessions'),
-    args: { input: t.arg({ type: builder.inputType('RevokeRoleSessionsInput', { fields: (f) => ({ roleName: f.string({ required: true }), before: f.field({ type: 'DateTime', required: false }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('RevokeRoleSessionsInput', { fields: (f) => ({ roleName: f.string({ required: true }), before: f.field({ type: 'DateTime', required: false }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.sts.revokeRoleSessions(caller, input.roleName, input.before), iam.roles.current(caller, input.roleName)),
   }),
 );

@@ -11,7 +11,11 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
     userName: t.exposeString('user_name'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
-    warnings: t.stringList({ nullable: true, description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.', resolve: (user, _args, { iam, caller }) => iam.warnings.forUser(caller, user) }),
+    warnings: t.stringList({
+      nullable: true,
+      description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
+      resolve: (user, _args, { iam, caller }) => iam.warnings.forUser(caller, user),
+    }),
     createDate: t.field({ type: 'DateTime', resolve: (user) => user.created_at }),
     permissionsBoundaryArn: t.string({ nullable: true, resolve: (user) => user.permissions_boundary_arn }),
     tags: t.field({ type: [TagRef], resolve: (user) => user.tags }),
@@ -91,40 +95,92 @@ const GroupMembershipInput = builder.inputType('GroupMembershipInput', { fields:
 const refetch = (iam: import('@warden/iam').IamService, caller: import('@warden/iam').Caller, userName: string) => iam.users.current(caller, userName);
 
 builder.mutationField('deleteUser', (t) =>
-  t.boolean({ errors: mutationErrors('deleteUser'), args: { input: t.arg({ type: UserNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.delete(caller, input.userName), true) }),
+  t.boolean({
+    errors: mutationErrors('deleteUser'),
+    args: { input: t.arg({ type: UserNameInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.delete(caller, input.userName), true),
+  }),
 );
 builder.mutationField('tagUser', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('tagUser'), args: { input: t.arg({ type: UserTagsInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.tag(caller, input.userName, input.tags), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('tagUser'),
+    args: { input: t.arg({ type: UserTagsInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.tag(caller, input.userName, input.tags), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('untagUser', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('untagUser'), args: { input: t.arg({ type: UserTagKeysInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.untag(caller, input.userName, input.tagKeys), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('untagUser'),
+    args: { input: t.arg({ type: UserTagKeysInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.untag(caller, input.userName, input.tagKeys), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('putUserPermissionsBoundary', (t) =>
   t.field({
     type: UserRef,
     errors: mutationErrors('putUserPermissionsBoundary'),
-    args: { input: t.arg({ type: builder.inputType('PutUserPermissionsBoundaryInput', { fields: (f) => ({ userName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('PutUserPermissionsBoundaryInput', { fields: (f) => ({ userName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
     resolve: async (_r, { input }, { iam, caller }) => (await iam.users.putPermissionsBoundary(caller, input.userName, input.permissionsBoundary), refetch(iam, caller, input.userName)),
   }),
 );
 builder.mutationField('deleteUserPermissionsBoundary', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('deleteUserPermissionsBoundary'), args: { input: t.arg({ type: UserNameInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deletePermissionsBoundary(caller, input.userName), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('deleteUserPermissionsBoundary'),
+    args: { input: t.arg({ type: UserNameInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deletePermissionsBoundary(caller, input.userName), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('attachUserPolicy', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('attachUserPolicy'), args: { input: t.arg({ type: UserPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.attachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('attachUserPolicy'),
+    args: { input: t.arg({ type: UserPolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.attachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('detachUserPolicy', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('detachUserPolicy'), args: { input: t.arg({ type: UserPolicyArnInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.detachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('detachUserPolicy'),
+    args: { input: t.arg({ type: UserPolicyArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.detachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('putUserPolicy', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('putUserPolicy'), args: { input: t.arg({ type: PutUserPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.putInlinePolicy(caller, input.userName, input.policyName, input.policyDocument), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('putUserPolicy'),
+    args: { input: t.arg({ type: PutUserPolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.putInlinePolicy(caller, input.userName, input.policyName, input.policyDocument), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('deleteUserPolicy', (t) =>
-  t.field({ type: UserRef, errors: mutationErrors('deleteUserPolicy'), args: { input: t.arg({ type: DeleteUserPolicyInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deleteInlinePolicy(caller, input.userName, input.policyName), refetch(iam, caller, input.userName)) }),
+  t.field({
+    type: UserRef,
+    errors: mutationErrors('deleteUserPolicy'),
+    args: { input: t.arg({ type: DeleteUserPolicyInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deleteInlinePolicy(caller, input.userName, input.policyName), refetch(iam, caller, input.userName)),
+  }),
 );
 builder.mutationField('addUserToGroup', (t) =>
-  t.boolean({ errors: mutationErrors('addUserToGroup'), args: { input: t.arg({ type: GroupMembershipInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.addToGroup(caller, input.groupName, input.userName), true) }),
+  t.boolean({
+    errors: mutationErrors('addUserToGroup'),
+    args: { input: t.arg({ type: GroupMembershipInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.addToGroup(caller, input.groupName, input.userName), true),
+  }),
 );
 builder.mutationField('removeUserFromGroup', (t) =>
-  t.boolean({ errors: mutationErrors('removeUserFromGroup'), args: { input: t.arg({ type: GroupMembershipInput, required: true }) }, resolve: async (_r, { input }, { iam, caller }) => (await iam.users.removeFromGroup(caller, input.groupName, input.userName), true) }),
+  t.boolean({
+    errors: mutationErrors('removeUserFromGroup'),
+    args: { input: t.arg({ type: GroupMembershipInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.removeFromGroup(caller, input.groupName, input.userName), true),
+  }),
 );

@@ -25,7 +25,7 @@ describe('AnswerCoalescer', () => {
     expect(written).toEqual(['early']);
   });
 
-  it('writes the iteration\'s other answers when one throws, and reports the error', async () => {
+  it("writes the iteration's other answers when one throws, and reports the error", async () => {
     const errors: unknown[] = [];
     const answers = new AnswerCoalescer((error) => errors.push(error));
     const written: string[] = [];

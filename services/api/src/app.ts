@@ -69,7 +69,10 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey, dataDir: config.dataDir, partition: config.partition, clock: systemClock });
     if (boot.credentialsFile) {
-      logger.info({ managementAccountId: boot.managementAccountId, credentialsFile: boot.credentialsFile }, 'created the management account; its root access key is in the credentials file (readable by its owner only)');
+      logger.info(
+        { managementAccountId: boot.managementAccountId, credentialsFile: boot.credentialsFile },
+        'created the management account; its root access key is in the credentials file (readable by its owner only)',
+      );
     }
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });

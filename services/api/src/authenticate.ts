@@ -48,7 +48,8 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
     if (presented === undefined || !equalInConstantTime(tokenHash(presented), credential.sessionTokenHash)) {
       throw new AuthenticationError('The security token included in the request is invalid.', 'INVALID_SECURITY_TOKEN');
     }
-    if (credential.revoked) throw new AuthenticationError('The security token included in the request has been revoked: its role revoked every session issued before the revocation.', 'SESSION_REVOKED');
+    if (credential.revoked)
+      throw new AuthenticationError('The security token included in the request has been revoked: its role revoked every session issued before the revocation.', 'SESSION_REVOKED');
     const expiresAt = credential.caller.session?.expiresAt;
     if (expiresAt !== undefined && facts.now.getTime() >= expiresAt.getTime()) {
       throw new AuthenticationError('The security token included in the request is expired.', 'EXPIRED_TOKEN');
@@ -70,7 +71,8 @@ export async function authenticateBearer(token: string, facts: RequestFacts, set
   if (!parts) throw invalid();
   const credential = await settings.credentials.resolve(parts.accessKeyId);
   const session = credential?.caller.session;
-  if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !equalInConstantTime(tokenHash(parts.sessionToken), credential.sessionTokenHash)) throw invalid();
+  if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !equalInConstantTime(tokenHash(parts.sessionToken), credential.sessionTokenHash))
+    throw invalid();
   if (!credential.active || credential.revoked) throw invalid();
   if (facts.now.getTime() >= session.expiresAt.getTime()) throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
   return callerFrom(credential, facts, settings.region);

@@ -4,7 +4,10 @@ import { ClientAddress } from './client-address.js';
 import { ConfigError, readConfig } from './config.js';
 
 const request = (peer: string, forwardedFor?: string, proto?: string) =>
-  ({ socket: { remoteAddress: peer }, headers: { ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }), ...(proto === undefined ? {} : { 'x-forwarded-proto': proto }) } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress: peer },
+    headers: { ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }), ...(proto === undefined ? {} : { 'x-forwarded-proto': proto }) },
+  }) as unknown as IncomingMessage;
 
 describe('ClientAddress', () => {
   it('is the socket address when no proxy is trusted, whatever X-Forwarded-For says', () => {

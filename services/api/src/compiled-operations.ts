@@ -105,7 +105,11 @@ export class CompiledOperations<Context> {
     } catch (error) {
       return { errors: [this.#maskError(error, context)] };
     }
-    if (result instanceof Promise) return result.then((settled) => this.#masked(settled, context), (error: unknown) => ({ errors: [this.#maskError(error, context)] }));
+    if (result instanceof Promise)
+      return result.then(
+        (settled) => this.#masked(settled, context),
+        (error: unknown) => ({ errors: [this.#maskError(error, context)] }),
+      );
     return this.#masked(result, context);
   }
 

@@ -47,7 +47,13 @@ function fixture(capacity?: number, refuseVariables?: (variables: unknown) => Gr
     maskedIn.push(context);
     return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
-  const operations = new CompiledOperations<{ root: typeof root }>({ schema, rules: [depthLimitRule(3), countValidations], maskError, ...(capacity ? { capacity } : {}), ...(refuseVariables ? { refuseVariables } : {}) });
+  const operations = new CompiledOperations<{ root: typeof root }>({
+    schema,
+    rules: [depthLimitRule(3), countValidations],
+    maskError,
+    ...(capacity ? { capacity } : {}),
+    ...(refuseVariables ? { refuseVariables } : {}),
+  });
   // graphql-jit passes the root value to top-level resolvers as `parent`; run() passes none, so
   // resolvers are attached to the schema's fields the way Pothos does it.
   for (const [name, resolve] of Object.entries(root)) {
@@ -117,7 +123,7 @@ describe('CompiledOperations', () => {
     expect(calls).toEqual([]);
   });
 
-  it('masks an unexpected error, thrown at once or later, with the request\'s context, and keeps an expected one', async () => {
+  it("masks an unexpected error, thrown at once or later, with the request's context, and keeps an expected one", async () => {
     const { operations, context, maskedIn } = fixture();
     const now = (await operations.run({ query: '{ failing }' }, context)) as ExecutionResult;
     expect(now).toEqual({ data: { failing: null }, errors: [expect.objectContaining({ message: 'Unexpected error.' })] });

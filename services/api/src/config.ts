@@ -91,7 +91,10 @@ function hashConcurrency(value: string | undefined): number | undefined {
 }
 
 function trustedProxies(value: string | undefined): string[] {
-  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   try {
     new ClientAddress(entries);
   } catch (error) {

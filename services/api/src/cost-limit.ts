@@ -127,15 +127,17 @@ function price(
   // null while a fragment is being priced: reaching it again is a cycle.
   const fragmentCosts = new Map<string, number | null>();
 
-  const argumentReader = (node: FieldNode) => (name: string): unknown => {
-    const argument = node.arguments?.find((candidate) => candidate.name.value === name);
-    if (!argument) return undefined;
-    if (variables === undefined && containsVariable(argument.value)) {
-      sizeUsesVariables = true;
-      return undefined;
-    }
-    return valueFromASTUntyped(argument.value, variables);
-  };
+  const argumentReader =
+    (node: FieldNode) =>
+    (name: string): unknown => {
+      const argument = node.arguments?.find((candidate) => candidate.name.value === name);
+      if (!argument) return undefined;
+      if (variables === undefined && containsVariable(argument.value)) {
+        sizeUsesVariables = true;
+        return undefined;
+      }
+      return valueFromASTUntyped(argument.value, variables);
+    };
 
   const sizeOf = (parentType: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
     sizeUsesVariables = false;

@@ -43,7 +43,7 @@ describe('CostLimit', () => {
     expect(planOf('{ batch(input: { requests: [] }) { name } }').fixed).toBe(2);
   });
 
-  it('prices sizes given by variables per request, with the operation\'s defaults, and knows the least a request costs', () => {
+  it("prices sizes given by variables per request, with the operation's defaults, and knows the least a request costs", () => {
     const plan = planOf('query($n: Int = 4, $r: [String!]!) { page(first: $n) { total } batch(input: { requests: $r }) { name } }');
     expect(plan.fixed).toBeUndefined();
     expect(plan.least).toBe(4);
@@ -60,7 +60,9 @@ describe('CostLimit', () => {
     bomb += ' fragment F60 on Query { item { name } }';
     const cost = planOf(bomb).fixed!;
     expect(cost).toBe(2 ** 61);
-    expect(limit.refusal(cost)?.message).toBe(`The operation costs ${2 ** 61}; the cost limit is 100. A field counts once for each item of the lists around it (a page's first, a batch's requests, a simulation's action × resource pairs).`);
+    expect(limit.refusal(cost)?.message).toBe(
+      `The operation costs ${2 ** 61}; the cost limit is 100. A field counts once for each item of the lists around it (a page's first, a batch's requests, a simulation's action × resource pairs).`,
+    );
     expect(planOf('{ ...A } fragment A on Query { item { name } ...B } fragment B on Query { ...A }').fixed).toBe(2);
   });
 

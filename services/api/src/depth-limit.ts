@@ -1,15 +1,4 @@
-import {
-  getNamedType,
-  getNullableType,
-  GraphQLError,
-  isIntrospectionType,
-  isListType,
-  Kind,
-  type ASTVisitor,
-  type GraphQLNamedType,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, isIntrospectionType, isListType, Kind, type ASTVisitor, type GraphQLNamedType, type SelectionSetNode, type ValidationContext } from 'graphql';
 import { fieldOf, rootTypeOf, typeConditionOf } from './operation-types.js';
 
 /** How far an operation's selections reach: field levels, and introspection lists within one another. */
@@ -87,7 +76,9 @@ export function depthLimitRule(maxDepth: number, maxIntrospectionLists = 3) {
           context.reportError(new GraphQLError(`The operation nests ${reach.depth} levels deep; the depth limit is ${maxDepth}.`, { nodes: [node] }));
         }
         if (reach.introspectionLists > maxIntrospectionLists) {
-          context.reportError(new GraphQLError(`The operation nests introspection lists ${reach.introspectionLists} deep; the introspection depth limit is ${maxIntrospectionLists}.`, { nodes: [node] }));
+          context.reportError(
+            new GraphQLError(`The operation nests introspection lists ${reach.introspectionLists} deep; the introspection depth limit is ${maxIntrospectionLists}.`, { nodes: [node] }),
+          );
         }
       },
     };

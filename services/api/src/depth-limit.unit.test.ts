@@ -57,14 +57,18 @@ describe('depthLimitRule', () => {
     expect(errors(fragmentBomb(30, 'Node', 'child { child { child { child { name } } } }', '{ root { ...F0 } }'), 4)).toEqual(['The operation nests 6 levels deep; the depth limit is 4.']);
   });
 
-  it('admits graphql\'s full introspection query however deep its ofType chains, and bounds lists of introspection types within one another', () => {
+  it("admits graphql's full introspection query however deep its ofType chains, and bounds lists of introspection types within one another", () => {
     for (const typeDepth of [9, 100]) {
       const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true, typeDepth });
       expect(errors(query, 12)).toEqual([]);
     }
     // graphql's own MaxIntrospectionDepthRule lets this one through (it counts two `fields`).
-    expect(errors('{ __schema { types { fields { args { type { fields { args { name } } } } } } } }', 12)).toEqual(['The operation nests introspection lists 5 deep; the introspection depth limit is 3.']);
-    expect(errors('{ __type(name: "Node") { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } }', 12, 2)).toEqual(['The operation nests introspection lists 3 deep; the introspection depth limit is 2.']);
+    expect(errors('{ __schema { types { fields { args { type { fields { args { name } } } } } } } }', 12)).toEqual([
+      'The operation nests introspection lists 5 deep; the introspection depth limit is 3.',
+    ]);
+    expect(errors('{ __type(name: "Node") { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } }', 12, 2)).toEqual([
+      'The operation nests introspection lists 3 deep; the introspection depth limit is 2.',
+    ]);
     // Only introspection is measured by its lists: the schema's own lists are levels like any field.
     expect(errors('{ root { children { children { name } } } }', 3)).toEqual(['The operation nests 4 levels deep; the depth limit is 3.']);
   });

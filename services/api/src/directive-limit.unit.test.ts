@@ -14,7 +14,7 @@ describe('directiveLimitRule', () => {
     expect(errors('query($x: Boolean!) { a @include(if: $x) b @skip(if: $x) { a @skip(if: $x) } }', 2)).toEqual(['The operation applies 3 directives; the directive limit is 2.']);
   });
 
-  it('counts a fragment\'s directives once for each spread, and the directives written on every spread', () => {
+  it("counts a fragment's directives once for each spread, and the directives written on every spread", () => {
     expect(errors('{ ...F ...F } fragment F on Query { a @include(if: true) }', 1)).toEqual(['The operation applies 2 directives; the directive limit is 1.']);
     // graphql-armor's max-directives counts 2 of these 6.
     const spreads = '{ ...F @include(if: true) @skip(if: false) ...F @include(if: true) @skip(if: false) ...F @include(if: true) @skip(if: false) } fragment F on Query { a }';

@@ -24,7 +24,7 @@ export function anonymousContext(iam: IamService, requestFacts: RequestFacts, lo
     requestFacts,
     logger,
     get caller(): Caller {
-      throw new AuthenticationError('The request is not signed: sign it with SigV4, or send a console session\'s bearer token.', 'MISSING_AUTHENTICATION');
+      throw new AuthenticationError("The request is not signed: sign it with SigV4, or send a console session's bearer token.", 'MISSING_AUTHENTICATION');
     },
   };
 }

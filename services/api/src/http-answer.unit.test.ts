@@ -9,7 +9,7 @@ describe('httpAnswerOf', () => {
     expect(httpAnswerOf(result)).toEqual({ status: 200, headers: {}, body: result });
   });
 
-  it('takes the status and headers from an error\'s http extension and hides the extension from the client', () => {
+  it("takes the status and headers from an error's http extension and hides the extension from the client", () => {
     const answer = httpAnswerOf({ data: { a: null }, errors: [new GraphQLError('other'), serviceUnavailableError()] });
     expect(answer.status).toBe(503);
     expect(answer.headers).toEqual({ 'retry-after': '1' });

@@ -35,9 +35,18 @@ describe('the operation limits', () => {
     }
   });
 
-  it('admit graphql\'s full introspection query with every option, however deep its type references', () => {
+  it("admit graphql's full introspection query with every option, however deep its type references", () => {
     for (const typeDepth of [9, 100]) {
-      const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true, experimentalDirectiveDeprecation: true, typeDepth });
+      const query = getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+        experimentalDirectiveDeprecation: true,
+        typeDepth,
+      });
       const document = parseWithinLimits(query);
       expect(validationErrors(document)).toEqual([]);
       expect(OPERATION_COST_LIMIT.refusal(OPERATION_COST_LIMIT.planOf(document, undefined)!.of(undefined))).toBeUndefined();
@@ -70,7 +79,13 @@ describe('the operation limits', () => {
     const two = costOf(`query($r: [AuthorizeInput!]!) { a: ${BATCH} b: ${BATCH} }`, { r: checks(1000) });
     expect(OPERATION_COST_LIMIT.refusal(two)?.message).toMatch(/^The operation costs 30002; the cost limit is 25000\./);
     // The same list given inline counts the same.
-    expect(costOf(`{ authorizeBatch(input: { requests: [${checks(3).map(() => '{ principal: "p", action: "a", resource: "r" }').join(', ')}] }) { ... on AuthorizeBatchSuccess { data { decision } } } }`)).toBe(1 + 3 * 2);
+    expect(
+      costOf(
+        `{ authorizeBatch(input: { requests: [${checks(3)
+          .map(() => '{ principal: "p", action: "a", resource: "r" }')
+          .join(', ')}] }) { ... on AuthorizeBatchSuccess { data { decision } } } }`,
+      ),
+    ).toBe(1 + 3 * 2);
   });
 
   it('count simulations per action × resource pair, and pages by their size', () => {

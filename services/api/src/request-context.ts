@@ -36,7 +36,13 @@ export interface RequestContext {
  */
 export async function buildRequestContext(exchange: HttpExchange, body: Buffer, operation: PostedOperation | undefined, settings: RequestContextSettings): Promise<RequestContext> {
   const { request } = exchange;
-  const facts: RequestFacts = { requestId: exchange.requestId, sourceIp: settings.clientAddress.of(request), userAgent: request.headers['user-agent'], secureTransport: settings.clientAddress.secure(request), now: settings.now() };
+  const facts: RequestFacts = {
+    requestId: exchange.requestId,
+    sourceIp: settings.clientAddress.of(request),
+    userAgent: request.headers['user-agent'],
+    secureTransport: settings.clientAddress.secure(request),
+    now: settings.now(),
+  };
   const authorization = request.headers.authorization;
   // The sign-in page's cookie counts only for a same-origin JSON POST: a cross-site page can send
   // neither without a CORS preflight this server never grants (SameSite alone does not separate

@@ -51,6 +51,12 @@ async function answerReadiness(exchange: HttpExchange, readiness: RouterOptions[
 
 async function serveSignInPage(exchange: HttpExchange, options: RouterOptions): Promise<void> {
   const { request, response, path, requestId } = exchange;
-  const status = await handleSignInPage(request, response, { path, iam: options.iam, requestId, sourceIp: options.clientAddress.of(request), maxBodyBytes: Math.min(options.maxBodyBytes, MAX_SIGN_IN_FORM_BYTES) });
+  const status = await handleSignInPage(request, response, {
+    path,
+    iam: options.iam,
+    requestId,
+    sourceIp: options.clientAddress.of(request),
+    maxBodyBytes: Math.min(options.maxBodyBytes, MAX_SIGN_IN_FORM_BYTES),
+  });
   logExchange(options.accessLog, exchange, status);
 }

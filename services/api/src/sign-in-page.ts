@@ -54,7 +54,6 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-
 interface FormState {
   readonly account: string;
   readonly accountFixed: boolean;
@@ -102,7 +101,13 @@ const STEP_MESSAGES: Record<Exclude<SignInOutcome['kind'], 'signed-in'>, string>
 };
 
 function send(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): number {
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-amzn-requestid': headers['x-amzn-requestid'] ?? '', ...headers });
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-amzn-requestid': headers['x-amzn-requestid'] ?? '',
+    ...headers,
+  });
   response.end(body);
   return status;
 }
@@ -114,8 +119,9 @@ export async function handleSignInPage(request: IncomingMessage, response: Serve
   const headers = { 'x-amzn-requestid': options.requestId, 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; form-action 'self'" };
   if (request.method === 'GET') return send(response, 200, 'text/html; charset=utf-8', page({ account: fixed, accountFixed }), headers);
   if (request.method !== 'POST') return send(response, 405, 'text/plain; charset=utf-8', 'Use GET for the form and POST to sign in.', { ...headers, allow: 'GET, POST' });
-  if (!sameOrigin(request)) return send(response, 403, 'text/plain; charset=utf-8', 'Sign in from this server\'s own sign-in page.', headers);
-  if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return send(response, 415, 'text/plain; charset=utf-8', 'Post the form as application/x-www-form-urlencoded.', headers);
+  if (!sameOrigin(request)) return send(response, 403, 'text/plain; charset=utf-8', "Sign in from this server's own sign-in page.", headers);
+  if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return send(response, 415, 'text/plain; charset=utf-8', 'Post the form as application/x-www-form-urlencoded.', headers);
   let form: URLSearchParams;
   try {
     form = new URLSearchParams((await readBody(request, options.maxBodyBytes)).toString('utf8'));

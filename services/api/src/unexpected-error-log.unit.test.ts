@@ -11,12 +11,15 @@ type LogLine = Record<string, unknown> & { err?: { stack?: string } };
 
 function capture() {
   const lines: LogLine[] = [];
-  const logger = createLogger('info', new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  }));
+  const logger = createLogger(
+    'info',
+    new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line) as LogLine);
+        done();
+      },
+    }),
+  );
   return { logger, lines };
 }
 

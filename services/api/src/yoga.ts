@@ -32,6 +32,11 @@ export function createWardenYoga(): WardenYoga {
     // Only documents with one operation: the plugin caches what it compiled by document, whatever
     // operation was asked for, so a document with several would run the first one compiled for
     // every later request (graphql-js's own execution selects the operation each time).
-    plugins: [addWardenRules, operationLimits, maskInContext, useGraphQlJit({}, { enableIf: ({ document }) => document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1 })],
+    plugins: [
+      addWardenRules,
+      operationLimits,
+      maskInContext,
+      useGraphQlJit({}, { enableIf: ({ document }) => document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1 }),
+    ],
   });
 }

@@ -5,9 +5,10 @@ import { EntityAlreadyExistsError } from './iam-error.js';
 import { projectEvent } from './projections.js';
 
 /**
- * One command against one stream, inside the caller's account transaction: load the stream, fold
- * it, decide, append with the version it was loaded at, and run the inline projections, all in one
- * transaction. Nothing is written unless everything is.
+ * One command against one stream, inside a write's transaction (`IamCore.write` is its only
+ * caller, through `appendTo`): lock the stream, fold it, decide, append with the version it was
+ * loaded at, run the inline projections and bump the account's epoch. Nothing is written unless
+ * everything is.
  */
 export interface HandleCommand<Command> {
   readonly accountId: string;
@@ -17,6 +18,8 @@ export interface HandleCommand<Command> {
   readonly occurredAt: Date;
   /** Uniqueness keys the command touches (a user name, an alias), to order racing writers. */
   readonly lockKeys?: readonly string[];
+  /** The write took the stream's and the keys' locks before it read anything. */
+  readonly locked?: boolean;
 }
 
 export interface Handled<State> {
@@ -30,7 +33,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   request: HandleCommand<Command>,
 ): Promise<Handled<State>> {
   // Writers of one stream queue here rather than race to a ConcurrencyError.
-  await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
+  if (!request.locked) await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
   const history = await readStream(trx, request.accountId, request.streamId);
   const state = fold(decider, history.map((stored) => ({ type: stored.type, data: stored.data }) as Event));
   const events = decider.decide(request.command, state);

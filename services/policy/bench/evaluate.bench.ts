@@ -80,11 +80,7 @@ console.log('scenario | evaluations/s | p50 µs | p99 µs | allowed | compile µ
 const results = new Map<string, Measurement>();
 for (const scenario of scenarios) {
   const policySet = compileOrThrow(scenario.policies);
-  const measurement = measure(
-    (request) => evaluate(policySet, { ...request, context: RequestContext.from(request.context) }).decision,
-    requests,
-    overhead,
-  );
+  const measurement = measure((request) => evaluate(policySet, { ...request, context: RequestContext.from(request.context) }).decision, requests, overhead);
   results.set(scenario.name, measurement);
   console.log(
     `${scenario.name} | ${format(measurement.perSecond, 0)} | ${format(measurement.p50)} | ${format(measurement.p99)} | ${format(measurement.allowShare * 100, 1)}% | ${format(compileMicros(scenario), 1)}`,
@@ -94,14 +90,7 @@ for (const scenario of scenarios) {
 // Baseline, same run: validate and compile the policies for every request, as an engine without a
 // compiled, cached form must.
 const baselineScenario = scenarios[1]!;
-const baseline = measure(
-  (request) => evaluate(compileOrThrow(baselineScenario.policies), { ...request, context: RequestContext.from(request.context) }).decision,
-  requests,
-  overhead,
-  5_000,
-);
+const baseline = measure((request) => evaluate(compileOrThrow(baselineScenario.policies), { ...request, context: RequestContext.from(request.context) }).decision, requests, overhead, 5_000);
 const compiled = results.get(baselineScenario.name)!;
-console.log(
-  `baseline: (b) compiled per request | ${format(baseline.perSecond, 0)} | ${format(baseline.p50)} | ${format(baseline.p99)} | ${format(baseline.allowShare * 100, 1)}% | —`,
-);
+console.log(`baseline: (b) compiled per request | ${format(baseline.perSecond, 0)} | ${format(baseline.p50)} | ${format(baseline.p99)} | ${format(baseline.allowShare * 100, 1)}% | —`);
 console.log(`compiled and cached vs compiled per request, (b): ${format(compiled.perSecond / baseline.perSecond, 0)}x the evaluations per second`);

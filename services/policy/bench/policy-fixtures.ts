@@ -49,9 +49,7 @@ export function makePolicy(random: () => number, statements: number, conditionSh
   const statement = [];
   for (let i = 0; i < statements; i++) {
     const service = pick(random, SERVICES);
-    const actions = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
-      random() < 0.3 ? `${service}:${pick(random, VERBS)}*` : `${service}:${pick(random, VERBS)}${pick(random, NOUNS)}`,
-    );
+    const actions = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.3 ? `${service}:${pick(random, VERBS)}*` : `${service}:${pick(random, VERBS)}${pick(random, NOUNS)}`));
     const resources = Array.from({ length: 1 + Math.floor(random() * 2) }, () => resourceFor(random, service, random() < 0.5));
     const entry: Record<string, unknown> = {
       Sid: `S${i}`,

@@ -9,14 +9,7 @@ describe('splitArn', () => {
 
   it('keeps colons after the fifth in the resource part', () => {
     // AWS: reference-arns.html — "the resource part may itself contain colons (e.g. log-group:name:log-stream:…)"
-    expect(splitArn('arn:aws:logs:us-east-1:123456789012:log-group:my-group:log-stream:abc')).toEqual([
-      'arn',
-      'aws',
-      'logs',
-      'us-east-1',
-      '123456789012',
-      'log-group:my-group:log-stream:abc',
-    ]);
+    expect(splitArn('arn:aws:logs:us-east-1:123456789012:log-group:my-group:log-stream:abc')).toEqual(['arn', 'aws', 'logs', 'us-east-1', '123456789012', 'log-group:my-group:log-stream:abc']);
   });
 
   it('allows empty region, account and resource', () => {

@@ -41,13 +41,7 @@ export function sourceOfKind(kind: PolicyKind): PolicySource {
 }
 
 export function isNamedPolicy(input: unknown): input is NamedPolicy {
-  return (
-    typeof input === 'object' &&
-    input !== null &&
-    !Array.isArray(input) &&
-    Object.prototype.hasOwnProperty.call(input, 'document') &&
-    typeof (input as { name?: unknown }).name === 'string'
-  );
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && Object.prototype.hasOwnProperty.call(input, 'document') && typeof (input as { name?: unknown }).name === 'string';
 }
 
 /** Validates and compiles; a policy with any error finding is refused, never partly compiled. */

@@ -3,12 +3,7 @@ import { compileCondition, type CompiledCondition } from './compile-condition.js
 import type { MatchedStatement, PolicySource } from './evaluation-result.js';
 import type { Statement, TemplateValue } from './policy-document.js';
 import { literalGlobTokens, resolveGlobTokens } from './policy-variables.js';
-import {
-  compileNotPrincipalApplies,
-  compilePrincipalMatcher,
-  type PrincipalMatch,
-  type RequestPrincipal,
-} from './principal-matcher.js';
+import { compileNotPrincipalApplies, compilePrincipalMatcher, type PrincipalMatch, type RequestPrincipal } from './principal-matcher.js';
 import type { RequestContext } from './request-context.js';
 import { compileGlob, hasWildcard, type StringMatcher, tokenizeWildcards } from './wildcard.js';
 

@@ -7,16 +7,7 @@ import type { SetQualifier } from './policy-document.js';
  */
 export type OperatorFamily = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
 
-export type Comparison =
-  | 'equals'
-  | 'equalsIgnoreCase'
-  | 'like'
-  | 'lessThan'
-  | 'lessThanEquals'
-  | 'greaterThan'
-  | 'greaterThanEquals'
-  | 'inRange'
-  | 'isNull';
+export type Comparison = 'equals' | 'equalsIgnoreCase' | 'like' | 'lessThan' | 'lessThanEquals' | 'greaterThan' | 'greaterThanEquals' | 'inRange' | 'isNull';
 
 export interface ConditionOperator {
   readonly name: string;
@@ -72,9 +63,7 @@ export interface ParsedOperatorName {
   readonly ifExists: boolean;
 }
 
-export type ParseOperatorResult =
-  | ({ readonly ok: true } & ParsedOperatorName)
-  | { readonly ok: false; readonly message: string; readonly suggestion?: string };
+export type ParseOperatorResult = ({ readonly ok: true } & ParsedOperatorName) | { readonly ok: false; readonly message: string; readonly suggestion?: string };
 
 const IF_EXISTS = 'IfExists';
 

@@ -147,7 +147,16 @@ describe('parseOperatorName', () => {
   });
 
   it('refuses malformed qualifier and suffix combinations', () => {
-    for (const name of ['', 'IfExists', 'ForAnyValue:', 'ForAnyValue:ForAllValues:StringEquals', 'StringEqualsIfExistsIfExists', 'ForAnyValue StringEquals', ' StringEquals', 'StringEquals:ForAnyValue']) {
+    for (const name of [
+      '',
+      'IfExists',
+      'ForAnyValue:',
+      'ForAnyValue:ForAllValues:StringEquals',
+      'StringEqualsIfExistsIfExists',
+      'ForAnyValue StringEquals',
+      ' StringEquals',
+      'StringEquals:ForAnyValue',
+    ]) {
       expect(parseOperatorName(name).ok, name).toBe(false);
     }
   });

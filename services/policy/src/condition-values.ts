@@ -59,17 +59,13 @@ export function explainInvalidPolicyValue(operator: ConditionOperator, text: str
     case 'Numeric':
       return parseNumber(text) === undefined ? `${JSON.stringify(text)} is not a number, which ${operator.name} needs` : undefined;
     case 'Date':
-      return parseDate(text) === undefined
-        ? `${JSON.stringify(text)} is not a date; use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds`
-        : undefined;
+      return parseDate(text) === undefined ? `${JSON.stringify(text)} is not a date; use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds` : undefined;
     case 'Bool':
       return parseBool(text) === undefined ? `${JSON.stringify(text)} is not "true" or "false"` : undefined;
     case 'Binary':
       return parseBinary(text) === undefined ? `${JSON.stringify(text)} is not base64-encoded` : undefined;
     case 'IpAddress':
-      return parseCidr(text) === undefined
-        ? `${JSON.stringify(text)} is not an IPv4 or IPv6 address or CIDR block (e.g. 203.0.113.0/24)`
-        : undefined;
+      return parseCidr(text) === undefined ? `${JSON.stringify(text)} is not an IPv4 or IPv6 address or CIDR block (e.g. 203.0.113.0/24)` : undefined;
     case 'Arn':
       // A policy variable may stand for a whole ARN, so only a literal value must look like one.
       return text.includes('${') || text === '*' || splitArn(text) ? undefined : `${JSON.stringify(text)} is not an ARN`;

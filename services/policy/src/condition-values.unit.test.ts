@@ -111,7 +111,20 @@ describe('parseDate', () => {
   });
 
   it('refuses other text', () => {
-    for (const text of ['', 'yesterday', '2026-1-31', '26-01-31', '2026-01-31T', '2026-01-31T12', '2026-01-31Z', '2026/01/31', '1.5e9', ' 2026-01-31', '2026-01-31T12:00:00.1234567890Z', '2026-01-31T12:00:00+1']) {
+    for (const text of [
+      '',
+      'yesterday',
+      '2026-1-31',
+      '26-01-31',
+      '2026-01-31T',
+      '2026-01-31T12',
+      '2026-01-31Z',
+      '2026/01/31',
+      '1.5e9',
+      ' 2026-01-31',
+      '2026-01-31T12:00:00.1234567890Z',
+      '2026-01-31T12:00:00+1',
+    ]) {
       expect(parseDate(text), text).toBeUndefined();
     }
   });
@@ -168,9 +181,7 @@ describe('explainInvalidPolicyValue', () => {
   it('Date operators need a date', () => {
     expect(explainInvalidPolicyValue(op('DateGreaterThan'), '2026-01-31T12:00:00Z')).toBeUndefined();
     expect(explainInvalidPolicyValue(op('DateGreaterThan'), '1700000000')).toBeUndefined();
-    expect(explainInvalidPolicyValue(op('DateGreaterThan'), 'tomorrow')).toBe(
-      '"tomorrow" is not a date; use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds',
-    );
+    expect(explainInvalidPolicyValue(op('DateGreaterThan'), 'tomorrow')).toBe('"tomorrow" is not a date; use ISO 8601 (2026-01-31T12:00:00Z) or epoch seconds');
   });
 
   it('Bool needs true or false', () => {
@@ -186,9 +197,7 @@ describe('explainInvalidPolicyValue', () => {
   it('IpAddress operators need an address or CIDR block', () => {
     expect(explainInvalidPolicyValue(op('NotIpAddress'), '203.0.113.0/24')).toBeUndefined();
     expect(explainInvalidPolicyValue(op('IpAddress'), '2001:db8::/32')).toBeUndefined();
-    expect(explainInvalidPolicyValue(op('IpAddress'), '256.0.0.0/8')).toBe(
-      '"256.0.0.0/8" is not an IPv4 or IPv6 address or CIDR block (e.g. 203.0.113.0/24)',
-    );
+    expect(explainInvalidPolicyValue(op('IpAddress'), '256.0.0.0/8')).toBe('"256.0.0.0/8" is not an IPv4 or IPv6 address or CIDR block (e.g. 203.0.113.0/24)');
   });
 
   it('Arn operators need an ARN, "*", or a value with a policy variable', () => {

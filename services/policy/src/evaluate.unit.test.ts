@@ -52,11 +52,7 @@ describe('which policy decides', () => {
     );
     expect(result.decision).toBe('explicit_deny');
     expect(result.reason).toEqual({ kind: 'explicit_deny', policyType: 'identity' });
-    expect(result.matched.map((statement) => `${statement.source}:${statement.policyIndex}:${statement.statementIndex}`)).toEqual([
-      'identity:1:0',
-      'boundary:0:0',
-      'resource:0:0',
-    ]);
+    expect(result.matched.map((statement) => `${statement.source}:${statement.policyIndex}:${statement.statementIndex}`)).toEqual(['identity:1:0', 'boundary:0:0', 'resource:0:0']);
   });
 
   // AWS: a permissions boundary sets the maximum permissions; it does not grant on its own.

@@ -9,9 +9,7 @@ import { formatJsonPath, type JsonPath } from './json-path.js';
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export type ReadJsonResult =
-  | { readonly ok: true; readonly value: JsonValue; readonly findings: readonly Finding[] }
-  | { readonly ok: false; readonly findings: readonly Finding[] };
+export type ReadJsonResult = { readonly ok: true; readonly value: JsonValue; readonly findings: readonly Finding[] } | { readonly ok: false; readonly findings: readonly Finding[] };
 
 const MAX_DEPTH = 64;
 

@@ -29,7 +29,8 @@ export function lintPolicy(document: PolicyDocument, kind: PolicyKind, sourceTex
       const first = sids.get(statement.sid);
       if (first !== undefined) {
         // The Sid "must be unique within a JSON policy"; other services' resource policies are laxer.
-        if (isIamStored(kind)) add('error', 'UNIQUE_SIDS_REQUIRED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; each Sid must be unique within the policy.`);
+        if (isIamStored(kind))
+          add('error', 'UNIQUE_SIDS_REQUIRED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; each Sid must be unique within the policy.`);
         else add('warning', 'UNIQUE_SIDS_RECOMMENDED', `${path}.Sid`, `Sid ${JSON.stringify(statement.sid)} is already used by statement ${first}; give each statement its own Sid.`);
       } else sids.set(statement.sid, statement.index);
     }
@@ -52,9 +53,19 @@ function lintAllow(statement: Statement, path: string, kind: PolicyKind, add: Ad
   const everyResource = resource !== undefined && !resource.negated && resource.values.some((value) => value.text === '*');
   const everyAction = !action.negated && action.values.includes('*');
   if (everyAction && everyResource) {
-    add('security_warning', 'FULL_ACCESS', path, 'This statement allows every action on every resource ("Action": "*" with "Resource": "*"): full administrator access. Grant only the actions and resources needed.');
+    add(
+      'security_warning',
+      'FULL_ACCESS',
+      path,
+      'This statement allows every action on every resource ("Action": "*" with "Resource": "*"): full administrator access. Grant only the actions and resources needed.',
+    );
   } else if (!action.negated && everyResource && action.values.some((value) => compileWildcardPattern(value.toLowerCase(), true)(PASS_ROLE))) {
-    add('security_warning', 'PASS_ROLE_WITH_STAR_IN_RESOURCE', path, 'iam:PassRole with "Resource": "*" lets the principal pass any role, and so gain its permissions; list the role ARNs it may pass.');
+    add(
+      'security_warning',
+      'PASS_ROLE_WITH_STAR_IN_RESOURCE',
+      path,
+      'iam:PassRole with "Resource": "*" lets the principal pass any role, and so gain its permissions; list the role ARNs it may pass.',
+    );
   }
   if (action.negated) {
     add('warning', 'ALLOW_WITH_NOT_ACTION', `${path}.NotAction`, 'Allow with NotAction grants every action not listed, including actions of services added later; prefer listing the allowed actions.');
@@ -63,7 +74,12 @@ function lintAllow(statement: Statement, path: string, kind: PolicyKind, add: Ad
     add('warning', 'ALLOW_WITH_NOT_RESOURCE', `${path}.NotResource`, 'Allow with NotResource grants on every resource not listed, including ones created later; prefer listing the allowed resources.');
   }
   if (namesPrincipal(kind) && statement.principal?.everyone && !statement.principal.negated && statement.conditions.length === 0) {
-    add('security_warning', 'PUBLIC_ACCESS', `${path}.Principal`, 'This statement allows anyone, anonymous callers included, with no condition; add a condition (e.g. aws:PrincipalOrgID or aws:SourceAccount) or name the principals.');
+    add(
+      'security_warning',
+      'PUBLIC_ACCESS',
+      `${path}.Principal`,
+      'This statement allows anyone, anonymous callers included, with no condition; add a condition (e.g. aws:PrincipalOrgID or aws:SourceAccount) or name the principals.',
+    );
   }
 }
 
@@ -82,13 +98,23 @@ function lintConditions(statement: Statement, add: Add): void {
       }
     } else {
       if (!familiesForKeyType(description.type).includes(family)) {
-        add('warning', 'TYPE_MISMATCH', clause.path, `${clause.operator.name} compares ${family} values, but ${clause.key} holds ${description.type === 'ArrayOfString' ? 'strings' : description.type} values; use a ${familiesForKeyType(description.type)[0]} operator.`);
+        add(
+          'warning',
+          'TYPE_MISMATCH',
+          clause.path,
+          `${clause.operator.name} compares ${family} values, but ${clause.key} holds ${description.type === 'ArrayOfString' ? 'strings' : description.type} values; use a ${familiesForKeyType(description.type)[0]} operator.`,
+        );
       }
       if (description.type === 'ArrayOfString' && clause.qualifier === undefined && family !== 'Null') {
         add('error', 'MISSING_QUALIFIER', clause.path, `${clause.key} is multivalued: prefix the operator with ForAnyValue: (at least one value matches) or ForAllValues: (every value matches).`);
       }
       if (description.type !== 'ArrayOfString' && clause.qualifier === 'ForAllValues') {
-        add('security_warning', 'FORALLVALUES_WITH_SINGLE_VALUED_KEY', clause.path, `${clause.key} is single-valued; ForAllValues is also true when the key is absent, which can allow more than intended. Drop the qualifier.`);
+        add(
+          'security_warning',
+          'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
+          clause.path,
+          `${clause.key} is single-valued; ForAllValues is also true when the key is absent, which can allow more than intended. Drop the qualifier.`,
+        );
       }
     }
     if (clause.operator.family === 'String' && clause.operator.comparison !== 'like' && clause.values.some((value) => /[*?]/.test(value.text.replace(/\$\{[*?]\}/g, '')))) {

@@ -3,17 +3,7 @@ import { parseOperatorName } from './condition-operators.js';
 import { explainInvalidPolicyValue } from './condition-values.js';
 import type { Finding, Severity } from './finding.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
-import type {
-  ConditionClause,
-  Effect,
-  ListElement,
-  PolicyDocument,
-  PolicyVersion,
-  PrincipalElement,
-  Statement,
-  TemplateListElement,
-  TemplateValue,
-} from './policy-document.js';
+import type { ConditionClause, Effect, ListElement, PolicyDocument, PolicyVersion, PrincipalElement, Statement, TemplateListElement, TemplateValue } from './policy-document.js';
 import { describeKindWithArticle, namesPrincipal, type PolicyKind } from './policy-kind.js';
 import { parseTemplate } from './policy-variables.js';
 
@@ -28,17 +18,7 @@ export interface ParsePolicyResult {
 }
 
 const TOP_LEVEL_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
-const STATEMENT_ELEMENTS = new Set([
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-]);
+const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 const SID = /^[A-Za-z0-9]*$/;
 // service prefix, a colon, a key name (tag keys after a slash may hold more characters).
@@ -117,14 +97,7 @@ function readVersion(value: JsonObject, out: FindingCollector): PolicyVersion | 
   return undefined;
 }
 
-function readStatement(
-  raw: unknown,
-  index: number,
-  path: JsonPath,
-  version: PolicyVersion | undefined,
-  kind: PolicyKind,
-  out: FindingCollector,
-): Statement | undefined {
+function readStatement(raw: unknown, index: number, path: JsonPath, version: PolicyVersion | undefined, kind: PolicyKind, out: FindingCollector): Statement | undefined {
   if (!isObject(raw)) {
     out.error('DATA_TYPE_MISMATCH', path, 'A statement must be a JSON object.');
     return undefined;
@@ -240,13 +213,7 @@ function readActions(raw: JsonObject, path: JsonPath, variablesActive: boolean, 
   return ok ? { negated: !hasAction, values } : undefined;
 }
 
-function readResources(
-  raw: JsonObject,
-  path: JsonPath,
-  version: PolicyVersion | undefined,
-  kind: PolicyKind,
-  out: FindingCollector,
-): TemplateListElement | undefined {
+function readResources(raw: JsonObject, path: JsonPath, version: PolicyVersion | undefined, kind: PolicyKind, out: FindingCollector): TemplateListElement | undefined {
   const hasResource = hasOwn(raw, 'Resource');
   const hasNotResource = hasOwn(raw, 'NotResource');
   if (hasResource && hasNotResource) {
@@ -277,12 +244,7 @@ function readResources(
   return templates.length === values.length ? { negated: !hasResource, values: templates } : undefined;
 }
 
-function readResourcePattern(
-  value: string,
-  path: JsonPath,
-  version: PolicyVersion | undefined,
-  out: FindingCollector,
-): TemplateValue | undefined {
+function readResourcePattern(value: string, path: JsonPath, version: PolicyVersion | undefined, out: FindingCollector): TemplateValue | undefined {
   const template = readTemplate(value, path, version === '2012-10-17', out);
   if (!template) return undefined;
   if (value === '*') return template;
@@ -325,24 +287,13 @@ function readTemplate(value: string, path: JsonPath, variablesActive: boolean, o
   return { text: value, parts: parsed.parts, hasVariables: parsed.hasVariables };
 }
 
-function readPrincipal(
-  raw: JsonObject,
-  path: JsonPath,
-  effect: Effect | undefined,
-  kind: PolicyKind,
-  variablesActive: boolean,
-  out: FindingCollector,
-): PrincipalElement | undefined {
+function readPrincipal(raw: JsonObject, path: JsonPath, effect: Effect | undefined, kind: PolicyKind, variablesActive: boolean, out: FindingCollector): PrincipalElement | undefined {
   const hasPrincipal = hasOwn(raw, 'Principal');
   const hasNotPrincipal = hasOwn(raw, 'NotPrincipal');
   if (!namesPrincipal(kind)) {
     for (const element of ['Principal', 'NotPrincipal']) {
       if (hasOwn(raw, element)) {
-        out.error(
-          'UNSUPPORTED_ELEMENT',
-          [...path, element],
-          `${capitalize(describeKindWithArticle(kind))} cannot have ${element}: it applies to the principal it is attached to.`,
-        );
+        out.error('UNSUPPORTED_ELEMENT', [...path, element], `${capitalize(describeKindWithArticle(kind))} cannot have ${element}: it applies to the principal it is attached to.`);
       }
     }
     return undefined;
@@ -364,7 +315,12 @@ function readPrincipal(
     }
     if (effect === 'Allow') {
       // AWS: "NotPrincipal must be used with Effect: Deny. Using it with Effect: Allow is not supported."
-      out.add('security_warning', 'ALLOW_WITH_NOT_PRINCIPAL', elementPath, 'Allow with NotPrincipal would grant access to everyone not listed, anonymous callers included, and AWS does not support it; use Principal, with conditions if needed.');
+      out.add(
+        'security_warning',
+        'ALLOW_WITH_NOT_PRINCIPAL',
+        elementPath,
+        'Allow with NotPrincipal would grant access to everyone not listed, anonymous callers included, and AWS does not support it; use Principal, with conditions if needed.',
+      );
       out.error('UNSUPPORTED_ELEMENT_COMBINATION', elementPath, 'NotPrincipal may only be used with "Effect": "Deny".');
       return undefined;
     }
@@ -403,11 +359,20 @@ function readPrincipal(
         if (type === 'AWS') principal.everyone = true;
         else out.error('INVALID_PRINCIPAL_WILDCARD', itemPath, `${type} cannot be "*"; use "Principal": "*" or {"AWS": "*"} for everyone.`);
       } else if (/[*?]/.test(item)) {
-        out.error('INVALID_PRINCIPAL_WILDCARD', itemPath, `${JSON.stringify(item)}: a wildcard cannot match part of a principal; name the principal, or use a condition on aws:PrincipalArn with ArnLike.`);
+        out.error(
+          'INVALID_PRINCIPAL_WILDCARD',
+          itemPath,
+          `${JSON.stringify(item)}: a wildcard cannot match part of a principal; name the principal, or use a condition on aws:PrincipalArn with ArnLike.`,
+        );
       } else if (type === 'AWS') {
         const arn = parsePrincipalArn(item);
         if (isAccountId(item) || (arn !== undefined && arn.kind !== 'other')) principal.aws.push(item);
-        else out.error('INVALID_PRINCIPAL_FORMAT', itemPath, `${JSON.stringify(item)} is not an AWS principal; use a 12-digit account id or an IAM/STS ARN of a root user, user, role, assumed-role session or federated user (groups cannot be principals).`);
+        else
+          out.error(
+            'INVALID_PRINCIPAL_FORMAT',
+            itemPath,
+            `${JSON.stringify(item)} is not an AWS principal; use a 12-digit account id or an IAM/STS ARN of a root user, user, role, assumed-role session or federated user (groups cannot be principals).`,
+          );
       } else if (type === 'Service') principal.service.push(item);
       else if (type === 'Federated') principal.federated.push(item);
       else principal.canonicalUser.push(item);

@@ -14,9 +14,7 @@ export interface PolicySetInput {
   readonly sessionPolicies?: readonly PolicyInput[];
 }
 
-export type CompilePolicySetResult =
-  | { readonly ok: true; readonly policySet: PolicySet }
-  | { readonly ok: false; readonly errors: readonly PolicyError[] };
+export type CompilePolicySetResult = { readonly ok: true; readonly policySet: PolicySet } | { readonly ok: false; readonly errors: readonly PolicyError[] };
 
 /** Distinct services cached per set; beyond that, lookups are computed each time (bounded memory). */
 const MAX_CACHED_SERVICES = 512;
@@ -33,9 +31,7 @@ export class PolicySet {
     readonly permissionBoundary: CompiledPolicy | undefined,
     readonly sessionPolicies: readonly CompiledPolicy[],
   ) {
-    this.statements = [...identityPolicies, ...(permissionBoundary ? [permissionBoundary] : []), ...sessionPolicies].flatMap(
-      (policy) => policy.statements,
-    );
+    this.statements = [...identityPolicies, ...(permissionBoundary ? [permissionBoundary] : []), ...sessionPolicies].flatMap((policy) => policy.statements);
     this.hasBoundary = permissionBoundary !== undefined;
     this.hasSessionPolicy = sessionPolicies.length > 0;
   }
@@ -67,8 +63,7 @@ export function compilePolicySet(input: PolicySetInput): CompilePolicySetResult 
     return undefined;
   };
   const identity = (input.identityPolicies ?? []).map((policy, index) => compile(policy, 'identity', index));
-  const boundary =
-    input.permissionBoundary === undefined || input.permissionBoundary === null ? undefined : compile(input.permissionBoundary, 'boundary', 0);
+  const boundary = input.permissionBoundary === undefined || input.permissionBoundary === null ? undefined : compile(input.permissionBoundary, 'boundary', 0);
   const session = (input.sessionPolicies ?? []).map((policy, index) => compile(policy, 'session', index));
   if (errors.length > 0) return { ok: false, errors };
   return {

@@ -11,9 +11,7 @@ export type TemplatePart =
   | { readonly kind: 'escape'; readonly char: '*' | '?' | '$' }
   | { readonly kind: 'variable'; readonly key: string; readonly name: string; readonly defaultValue?: string };
 
-export type ParseTemplateResult =
-  | { readonly ok: true; readonly parts: readonly TemplatePart[]; readonly hasVariables: boolean }
-  | { readonly ok: false; readonly message: string };
+export type ParseTemplateResult = { readonly ok: true; readonly parts: readonly TemplatePart[]; readonly hasVariables: boolean } | { readonly ok: false; readonly message: string };
 
 const VARIABLE_BODY = /^\s*([^,'\s{}]+)\s*(?:,\s*'([^']*)'\s*)?$/;
 
@@ -43,11 +41,7 @@ export function parseTemplate(text: string): ParseTemplateResult {
     const name = match[1]!;
     const defaultValue = match[2];
     hasVariables = true;
-    parts.push(
-      defaultValue === undefined
-        ? { kind: 'variable', key: name.toLowerCase(), name }
-        : { kind: 'variable', key: name.toLowerCase(), name, defaultValue },
-    );
+    parts.push(defaultValue === undefined ? { kind: 'variable', key: name.toLowerCase(), name } : { kind: 'variable', key: name.toLowerCase(), name, defaultValue });
   }
   literal += text.slice(index);
   if (literal) parts.push({ kind: 'text', text: literal });

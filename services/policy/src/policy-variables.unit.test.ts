@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ANY_CHARACTER,
-  ANY_SEQUENCE,
-  literalGlobTokens,
-  parseTemplate,
-  resolveGlobTokens,
-  resolveText,
-  type TemplatePart,
-  type VariableLookup,
-} from './policy-variables.js';
+import { ANY_CHARACTER, ANY_SEQUENCE, literalGlobTokens, parseTemplate, resolveGlobTokens, resolveText, type TemplatePart, type VariableLookup } from './policy-variables.js';
 import { compileGlob } from './wildcard.js';
 
 function parts(text: string): readonly TemplatePart[] {

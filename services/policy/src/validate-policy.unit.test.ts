@@ -108,7 +108,15 @@ describe('structure errors', () => {
   });
 
   it('duplicate Sids: required unique in IAM policies', () => {
-    expectFinding(policy([{ ...allow, Sid: 'A' }, { ...allow, Sid: 'A' }]), 'error', 'UNIQUE_SIDS_REQUIRED', '$.Statement[1].Sid');
+    expectFinding(
+      policy([
+        { ...allow, Sid: 'A' },
+        { ...allow, Sid: 'A' },
+      ]),
+      'error',
+      'UNIQUE_SIDS_REQUIRED',
+      '$.Statement[1].Sid',
+    );
   });
 
   it('duplicate keys in the JSON text', () => {
@@ -191,7 +199,12 @@ describe('conditions', () => {
 
   it('a multivalued key needs a set qualifier; ForAllValues on a single-valued key is a security warning', () => {
     expectFinding(withCondition({ StringEquals: { 'aws:TagKeys': 'env' } }), 'error', 'MISSING_QUALIFIER', '$.Statement.Condition.StringEquals["aws:TagKeys"]');
-    expectFinding(withCondition({ 'ForAllValues:StringEquals': { 'aws:username': 'a' } }), 'security_warning', 'FORALLVALUES_WITH_SINGLE_VALUED_KEY', '$.Statement.Condition["ForAllValues:StringEquals"]["aws:username"]');
+    expectFinding(
+      withCondition({ 'ForAllValues:StringEquals': { 'aws:username': 'a' } }),
+      'security_warning',
+      'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
+      '$.Statement.Condition["ForAllValues:StringEquals"]["aws:username"]',
+    );
   });
 
   it('type mismatches, wildcards without a Like operator, unknown global keys, Null with a qualifier', () => {
@@ -203,7 +216,12 @@ describe('conditions', () => {
 
   it('policy variables: only in Resource and String/ARN conditions, and well formed', () => {
     expectFinding(policy({ ...allow, Action: 's3:${aws:username}' }), 'error', 'VARIABLE_UNSUPPORTED_IN_ELEMENT', '$.Statement.Action');
-    expectFinding(withCondition({ NumericEquals: { 'aws:MultiFactorAuthAge': '${aws:EpochTime}' } }), 'error', 'VARIABLE_UNSUPPORTED_IN_OPERATOR', '$.Statement.Condition.NumericEquals["aws:MultiFactorAuthAge"]');
+    expectFinding(
+      withCondition({ NumericEquals: { 'aws:MultiFactorAuthAge': '${aws:EpochTime}' } }),
+      'error',
+      'VARIABLE_UNSUPPORTED_IN_OPERATOR',
+      '$.Statement.Condition.NumericEquals["aws:MultiFactorAuthAge"]',
+    );
     expectFinding(policy({ ...allow, Resource: 'arn:aws:s3:::bucket/${aws:username' }), 'error', 'INVALID_POLICY_VARIABLE', '$.Statement.Resource');
     expectFinding(policy({ ...allow, Resource: 'arn:aws:iam::${aws:PrincipalAccount}:user/x' }), 'error', 'VARIABLE_UNSUPPORTED_IN_ELEMENT', '$.Statement.Resource');
     expect(validatePolicy(policy({ ...allow, Resource: "arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'shared'}/*" })).valid).toBe(true);
@@ -215,7 +233,12 @@ describe('inputs found by review', () => {
     for (const key of ['constructor', '__proto__', 'toString']) {
       expectFinding(policy({ ...allow, Condition: { StringEquals: { [key]: 'x' } } }), 'error', 'INVALID_CONDITION_KEY_FORMAT', `$.Statement.Condition.StringEquals.${key}`);
     }
-    expectFinding(policy({ ...allow, Condition: { 'ForAnyValue:StringEquals': { 'aws:constructor': 'x' } } }), 'warning', 'UNKNOWN_GLOBAL_CONDITION_KEY', '$.Statement.Condition["ForAnyValue:StringEquals"]["aws:constructor"]');
+    expectFinding(
+      policy({ ...allow, Condition: { 'ForAnyValue:StringEquals': { 'aws:constructor': 'x' } } }),
+      'warning',
+      'UNKNOWN_GLOBAL_CONDITION_KEY',
+      '$.Statement.Condition["ForAnyValue:StringEquals"]["aws:constructor"]',
+    );
   });
 
   // AWS: "You can't use a variable to replace parts of the ARN before the fifth colon".
@@ -230,14 +253,19 @@ describe('inputs found by review', () => {
   });
 
   // AWS: "You cannot identify a user group as a principal".
-  it('groups, other services\' ARNs and empty names are not principals', () => {
+  it("groups, other services' ARNs and empty names are not principals", () => {
     for (const arn of ['arn:aws:iam::111122223333:group/devs', 'arn:aws:ec2:us-east-1:111122223333:instance/i-1', 'arn:aws:iam::111122223333:user/']) {
       expectFinding(policy({ ...allow, Principal: { AWS: arn } }), 'error', 'INVALID_PRINCIPAL_FORMAT', '$.Statement.Principal.AWS', { kind: 'resource' });
     }
   });
 
   it('dates that do not exist are refused rather than rolled over', () => {
-    expectFinding(policy({ ...allow, Condition: { DateLessThan: { 'aws:CurrentTime': '2025-02-30T00:00:00Z' } } }), 'error', 'INVALID_CONDITION_VALUE', '$.Statement.Condition.DateLessThan["aws:CurrentTime"]');
+    expectFinding(
+      policy({ ...allow, Condition: { DateLessThan: { 'aws:CurrentTime': '2025-02-30T00:00:00Z' } } }),
+      'error',
+      'INVALID_CONDITION_VALUE',
+      '$.Statement.Condition.DateLessThan["aws:CurrentTime"]',
+    );
     expect(validatePolicy(policy({ ...allow, Condition: { DateLessThan: { 'aws:CurrentTime': '2024-02-29T00:00:00Z' } } })).valid).toBe(true);
   });
 
@@ -269,15 +297,19 @@ describe('warnings and suggestions', () => {
   });
 
   it('findings come errors first', () => {
-    const severities = findingsOf({ Statement: [{ Effect: 'Allow', Action: [], Resource: '*' }, { Effect: 'Nope', Action: '*', Resource: '*' }] }).map((finding) => finding.severity);
+    const severities = findingsOf({
+      Statement: [
+        { Effect: 'Allow', Action: [], Resource: '*' },
+        { Effect: 'Nope', Action: '*', Resource: '*' },
+      ],
+    }).map((finding) => finding.severity);
     expect(severities[0]).toBe('error');
     expect([...severities].sort((a, b) => ['error', 'security_warning', 'warning', 'suggestion'].indexOf(a) - ['error', 'security_warning', 'warning', 'suggestion'].indexOf(b))).toEqual(severities);
   });
 });
 
 describe('size limits (IAM quotas, white space not counted)', () => {
-  const sized = (count: number): object =>
-    policy(Array.from({ length: count }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` })));
+  const sized = (count: number): object => policy(Array.from({ length: count }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-number-${i}/*` })));
 
   it('managed 6,144; inline user 2,048, group 5,120, role 10,240; trust and session 2,048', () => {
     const big = sized(60);
@@ -287,9 +319,9 @@ describe('size limits (IAM quotas, white space not counted)', () => {
     expect(validatePolicy(big).valid).toBe(true);
     expect(validatePolicy(big, { kind: 'identity', inlineOn: 'group' }).findings.map((finding) => finding.code)).toContain('POLICY_SIZE_EXCEEDED');
     expect(validatePolicy(big, { kind: 'identity', inlineOn: 'role' }).valid).toBe(true);
-    expect(validatePolicy(sized(20), { kind: "session" }).valid).toBe(true);
-    expect(validatePolicy(sized(25), { kind: "session" }).valid).toBe(false);
-    expect(validatePolicy(sized(25), { kind: "trust" }).findings.map((finding) => finding.code)).toContain("POLICY_SIZE_EXCEEDED");
+    expect(validatePolicy(sized(20), { kind: 'session' }).valid).toBe(true);
+    expect(validatePolicy(sized(25), { kind: 'session' }).valid).toBe(false);
+    expect(validatePolicy(sized(25), { kind: 'trust' }).findings.map((finding) => finding.code)).toContain('POLICY_SIZE_EXCEEDED');
     expect(validatePolicy(sized(70)).findings.map((finding) => finding.code)).toContain('POLICY_SIZE_EXCEEDED');
   });
 });

@@ -148,7 +148,10 @@ describe('compileGlob general matcher', () => {
   });
 
   it('*? needs at least one character; ?* too', () => {
-    for (const tokens of [[ANY_SEQUENCE, ANY_CHARACTER], [ANY_CHARACTER, ANY_SEQUENCE]] as GlobToken[][]) {
+    for (const tokens of [
+      [ANY_SEQUENCE, ANY_CHARACTER],
+      [ANY_CHARACTER, ANY_SEQUENCE],
+    ] as GlobToken[][]) {
       const match = compileGlob(tokens);
       expect(match('')).toBe(false);
       expect(match('a')).toBe(true);

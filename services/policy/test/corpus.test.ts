@@ -17,7 +17,9 @@ interface CorpusCase {
 }
 
 const corpusDir = join(import.meta.dirname, 'corpus');
-const files = readdirSync(corpusDir).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(corpusDir)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 describe('documented AWS semantics corpus', () => {
   it('has cases, each with a rule and a citation of the AWS documentation', () => {

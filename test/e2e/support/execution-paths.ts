@@ -28,12 +28,28 @@ export interface SignedPost {
 export async function signPost(url: string, credentials: Credentials, body: string, contentType: string, extraHeaders: Record<string, string> = {}): Promise<SignedPost> {
   const target = new URL(url);
   const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': contentType }, body });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: Number(target.port),
+    path: target.pathname,
+    query: {},
+    headers: { host: target.host, 'content-type': contentType },
+    body,
+  });
   return { url, headers: { ...(signed.headers as Record<string, string>), ...extraHeaders }, body };
 }
 
 /** The operation signed for one path. */
-export function signAlong(path: ExecutionPath, url: string, credentials: Credentials, query: string, variables: Record<string, unknown> = {}, extraHeaders: Record<string, string> = {}): Promise<SignedPost> {
+export function signAlong(
+  path: ExecutionPath,
+  url: string,
+  credentials: Credentials,
+  query: string,
+  variables: Record<string, unknown> = {},
+  extraHeaders: Record<string, string> = {},
+): Promise<SignedPost> {
   const { body, contentType } = EXECUTION_PATHS[path](query, variables);
   return signPost(url, credentials, body, contentType, extraHeaders);
 }

@@ -11,7 +11,15 @@ import { join } from 'node:path';
  */
 function binDir(): string | undefined {
   const fromPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  const candidates = [fromPath.status === 0 ? fromPath.stdout.trim() : '', ...(existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort().reverse().map((version) => `/usr/lib/postgresql/${version}/bin`) : [])];
+  const candidates = [
+    fromPath.status === 0 ? fromPath.stdout.trim() : '',
+    ...(existsSync('/usr/lib/postgresql')
+      ? readdirSync('/usr/lib/postgresql')
+          .sort()
+          .reverse()
+          .map((version) => `/usr/lib/postgresql/${version}/bin`)
+      : []),
+  ];
   return candidates.find((dir) => dir !== '' && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
 }
 
@@ -19,7 +27,7 @@ const runAsRoot = process.getuid?.() === 0;
 
 /** Why a throwaway cluster cannot be made here, or undefined when it can. */
 export function throwawayPostgresUnavailable(): string | undefined {
-  if (binDir() === undefined) return 'initdb and pg_ctl were not found (install PostgreSQL\'s server package)';
+  if (binDir() === undefined) return "initdb and pg_ctl were not found (install PostgreSQL's server package)";
   if (runAsRoot && spawnSync('id', ['postgres']).status !== 0) return 'running as root, and there is no postgres user to run the server as';
   return undefined;
 }
@@ -82,7 +90,10 @@ export class ThrowawayPostgres {
   /** The postmaster and every backend and helper it started. */
   private pids(): number[] {
     const postmaster = Number(readFileSync(join(this.dataDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '').map(Number);
+    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => line !== '')
+      .map(Number);
     return [postmaster, ...children];
   }
 

@@ -25,7 +25,12 @@ function parseAmzDateUncached(value: string): Date | undefined {
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Reject out-of-range fields (month 13, Feb 30, hour 25, …) that Date.UTC would roll over.
   const exact =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return exact ? date : undefined;
 }
 

@@ -18,10 +18,7 @@ export function sha256Hex(data: Uint8Array | string): string {
  * with upper-case hex.
  */
 export function uriEncode(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** A path of non-empty segments of unreserved characters, none `.` or `..`, and no trailing `/`: its own canonical URI. */
@@ -84,12 +81,8 @@ export function parseQuery(rawQuery: string): QueryParameter[] {
  */
 export function canonicalQueryString(parameters: readonly QueryParameter[]): string {
   if (parameters.length === 0) return '';
-  const encoded = parameters
-    .filter((p) => p.name.toLowerCase() !== 'x-amz-signature')
-    .map((p) => [uriEncode(p.name), uriEncode(p.value)] as const);
-  encoded.sort(([nameA, valueA], [nameB, valueB]) =>
-    compareStrings(nameA, nameB) || compareStrings(valueA, valueB),
-  );
+  const encoded = parameters.filter((p) => p.name.toLowerCase() !== 'x-amz-signature').map((p) => [uriEncode(p.name), uriEncode(p.value)] as const);
+  encoded.sort(([nameA, valueA], [nameB, valueB]) => compareStrings(nameA, nameB) || compareStrings(valueA, valueB));
   return encoded.map(([name, value]) => `${name}=${value}`).join('&');
 }
 
@@ -112,10 +105,7 @@ export function canonicalHeaderValue(value: string): string {
  * the signed header names, which must be sorted and all present in
  * `headers` (lower-case name → raw value).
  */
-export function canonicalHeaders(
-  signedHeaders: readonly string[],
-  headers: ReadonlyMap<string, string>,
-): string {
+export function canonicalHeaders(signedHeaders: readonly string[], headers: ReadonlyMap<string, string>): string {
   let block = '';
   for (const name of signedHeaders) {
     block += `${name}:${canonicalHeaderValue(headers.get(name) ?? '')}\n`;

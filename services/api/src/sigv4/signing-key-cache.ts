@@ -1,12 +1,7 @@
 import { createHmac, hash } from 'node:crypto';
 
 /** Derives the SigV4 signing key: HMAC chain over date, region, service and `aws4_request`. */
-export function deriveSigningKey(
-  secretAccessKey: string,
-  date: string,
-  region: string,
-  service: string,
-): Buffer {
+export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
   const kDate = createHmac('sha256', `AWS4${secretAccessKey}`).update(date).digest();
   const kRegion = createHmac('sha256', kDate).update(region).digest();
   const kService = createHmac('sha256', kRegion).update(service).digest();

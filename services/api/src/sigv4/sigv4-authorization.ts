@@ -50,9 +50,7 @@ function malformed(message: string): SigV4Error {
 function parseCredential(value: string, where: string): SigV4Credential {
   const parts = value.split('/');
   if (parts.length !== 5 || parts.some((part) => part === '')) {
-    throw malformed(
-      `${where} must have the form <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request; got ${quoteClientValue(value)}`,
-    );
+    throw malformed(`${where} must have the form <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request; got ${quoteClientValue(value)}`);
   }
   const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
   return { accessKeyId, date, region, service, terminator, scope: `${date}/${region}/${service}/${terminator}` };
@@ -84,10 +82,7 @@ function duplicateComponent(name: string): SigV4Error {
 }
 
 function unsupportedAlgorithm(algorithm: string): SigV4Error {
-  return new SigV4Error(
-    'UNSUPPORTED_ALGORITHM',
-    `Unsupported signing algorithm ${quoteClientValue(algorithm)}: only ${SIGV4_ALGORITHM} (AWS Signature Version 4) is supported`,
-  );
+  return new SigV4Error('UNSUPPORTED_ALGORITHM', `Unsupported signing algorithm ${quoteClientValue(algorithm)}: only ${SIGV4_ALGORITHM} (AWS Signature Version 4) is supported`);
 }
 
 /** What precedes the signature in the layout the AWS SDKs send: `…, SignedHeaders=…, Signature=<hex>`. */
@@ -149,18 +144,12 @@ function parseFullAuthorizationHeader(header: string): SigV4AuthParameters {
       if (signature !== undefined) throw duplicateComponent(name);
       signature = value;
     } else {
-      throw malformed(
-        `The Authorization header has an unexpected component ${quoteClientValue(component, 40)}; ` +
-          `expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=..."`,
-      );
+      throw malformed(`The Authorization header has an unexpected component ${quoteClientValue(component, 40)}; ` + `expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=..."`);
     }
   }
   if (credential === undefined || signedHeaders === undefined || signature === undefined) {
     const missing = [credential === undefined && 'Credential', signedHeaders === undefined && 'SignedHeaders', signature === undefined && 'Signature'].filter((name) => name !== false);
-    throw malformed(
-      `The Authorization header requires ${missing.map((name) => `'${name}'`).join(', ')} ` +
-        `(expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=...")`,
-    );
+    throw malformed(`The Authorization header requires ${missing.map((name) => `'${name}'`).join(', ')} ` + `(expected "${SIGV4_ALGORITHM} Credential=..., SignedHeaders=..., Signature=...")`);
   }
   return {
     credential: parseCredential(credential, 'Credential'),
@@ -195,8 +184,7 @@ export function parsePresignedQuery(query: readonly QueryParameter[]): Presigned
     const value = single(name);
     if (value === undefined || value === '') {
       throw malformed(
-        `A presigned request requires the '${name}' query parameter (X-Amz-Algorithm, X-Amz-Credential, ` +
-          'X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature are all required)',
+        `A presigned request requires the '${name}' query parameter (X-Amz-Algorithm, X-Amz-Credential, ` + 'X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature are all required)',
       );
     }
     return value;
@@ -209,10 +197,7 @@ export function parsePresignedQuery(query: readonly QueryParameter[]): Presigned
   const expiresText = required('X-Amz-Expires');
   const expiresSeconds = /^\d{1,7}$/.test(expiresText) ? Number(expiresText) : Number.NaN;
   if (!(expiresSeconds <= MAX_PRESIGNED_EXPIRES_SECONDS)) {
-    throw malformed(
-      `X-Amz-Expires must be a whole number of seconds from 0 to ${MAX_PRESIGNED_EXPIRES_SECONDS} (one week); ` +
-        `got ${quoteClientValue(expiresText)}`,
-    );
+    throw malformed(`X-Amz-Expires must be a whole number of seconds from 0 to ${MAX_PRESIGNED_EXPIRES_SECONDS} (one week); ` + `got ${quoteClientValue(expiresText)}`);
   }
   const signedHeaders = parseSignedHeaders(required('X-Amz-SignedHeaders'), 'X-Amz-SignedHeaders');
   const signature = parseSignature(required('X-Amz-Signature'), 'X-Amz-Signature');

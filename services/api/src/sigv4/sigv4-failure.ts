@@ -30,8 +30,7 @@ export class SigV4Error extends Error {
 }
 
 /** Message used for a signature that does not verify (the wording AWS uses). */
-export const SIGNATURE_MISMATCH_MESSAGE =
-  'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.';
+export const SIGNATURE_MISMATCH_MESSAGE = 'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.';
 
 /** Message used for an access key that does not exist (the wording AWS uses). */
 export const UNKNOWN_ACCESS_KEY_MESSAGE = 'The security token included in the request is invalid';

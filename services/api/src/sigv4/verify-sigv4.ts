@@ -3,19 +3,9 @@ import { equalInConstantTime } from '@warden/iam';
 import { formatAmzDate, parseAmzDate, parseDateHeader } from './amz-date.js';
 import { canonicalRequest, parseQuery, sha256Hex, stringToSign } from './canonical-request.js';
 import type { QueryParameter } from './canonical-request.js';
-import {
-  hasPresignParameters,
-  parseAuthorizationHeader,
-  parsePresignedQuery,
-} from './sigv4-authorization.js';
+import { hasPresignParameters, parseAuthorizationHeader, parsePresignedQuery } from './sigv4-authorization.js';
 import type { SigV4AuthParameters } from './sigv4-authorization.js';
-import {
-  INACTIVE_ACCESS_KEY_MESSAGE,
-  SIGNATURE_MISMATCH_MESSAGE,
-  SigV4Error,
-  UNKNOWN_ACCESS_KEY_MESSAGE,
-  quoteClientValue,
-} from './sigv4-failure.js';
+import { INACTIVE_ACCESS_KEY_MESSAGE, SIGNATURE_MISMATCH_MESSAGE, SigV4Error, UNKNOWN_ACCESS_KEY_MESSAGE, quoteClientValue } from './sigv4-failure.js';
 import type { SignedRequest } from './sigv4-request.js';
 import { SigningKeyCache } from './signing-key-cache.js';
 
@@ -104,10 +94,7 @@ interface AuthContext {
  *
  * @throws {SigV4Error} when the request is not correctly signed by an active key.
  */
-export async function verifySigV4<Key extends SigningKeyMaterial>(
-  request: SignedRequest,
-  options: VerifyOptions<Key>,
-): Promise<VerifiedRequest<Key>> {
+export async function verifySigV4<Key extends SigningKeyMaterial>(request: SignedRequest, options: VerifyOptions<Key>): Promise<VerifiedRequest<Key>> {
   const maxSkewSeconds = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
   if (!Number.isFinite(maxSkewSeconds) || maxSkewSeconds < 0) {
     throw new RangeError('maxSkewSeconds must be a non-negative number');
@@ -135,12 +122,7 @@ export async function verifySigV4<Key extends SigningKeyMaterial>(
     headers: headers.values,
     payloadHash,
   });
-  const signingKey = SIGNING_KEY_CACHE.get(
-    key,
-    auth.credential.date,
-    auth.credential.region,
-    auth.credential.service,
-  );
+  const signingKey = SIGNING_KEY_CACHE.get(key, auth.credential.date, auth.credential.region, auth.credential.service);
   const expected = createHmac('sha256', signingKey)
     .update(stringToSign(context.amzDate, auth.credential.scope, canonical))
     .digest('hex');
@@ -155,20 +137,11 @@ export async function verifySigV4<Key extends SigningKeyMaterial>(
   if (context.claimedPayloadHash !== undefined && context.claimedPayloadHash !== UNSIGNED_PAYLOAD) {
     bodyHash ??= sha256Hex(request.body);
     if (context.claimedPayloadHash.toLowerCase() !== bodyHash) {
-      throw new SigV4Error(
-        'BODY_HASH_MISMATCH',
-        'x-amz-content-sha256 does not match the body: it must be the lower-case hex SHA-256 of the exact bytes sent',
-      );
+      throw new SigV4Error('BODY_HASH_MISMATCH', 'x-amz-content-sha256 does not match the body: it must be the lower-case hex SHA-256 of the exact bytes sent');
     }
   }
 
-  return new VerifiedSignedRequest(
-    auth.credential.accessKeyId,
-    context.signedAt,
-    context.securityToken,
-    auth.signedHeaders,
-    key,
-  );
+  return new VerifiedSignedRequest(auth.credential.accessKeyId, context.signedAt, context.securityToken, auth.signedHeaders, key);
 }
 
 /**
@@ -182,8 +155,7 @@ function checkUnsignedPayload(context: AuthContext, request: SignedRequest): voi
   if (!context.presigned) {
     throw new SigV4Error(
       'BODY_HASH_MISMATCH',
-      'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted with Authorization header signing; ' +
-        'the body must be signed (send its SHA-256 hex, or omit the header)',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD is not accepted with Authorization header signing; ' + 'the body must be signed (send its SHA-256 hex, or omit the header)',
     );
   }
   const method = request.method.toUpperCase();
@@ -246,15 +218,11 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
   if (authorization === undefined && !presigned) {
     throw new SigV4Error(
       'MISSING_AUTHENTICATION',
-      'Missing Authentication Token: sign the request with AWS Signature Version 4 ' +
-        '(an Authorization header, or X-Amz-* query parameters for a presigned URL)',
+      'Missing Authentication Token: sign the request with AWS Signature Version 4 ' + '(an Authorization header, or X-Amz-* query parameters for a presigned URL)',
     );
   }
   if (authorization !== undefined && presigned) {
-    throw new SigV4Error(
-      'MALFORMED_AUTHORIZATION',
-      'Only one authentication mechanism is allowed: send either an Authorization header or presigned X-Amz-* query parameters, not both',
-    );
+    throw new SigV4Error('MALFORMED_AUTHORIZATION', 'Only one authentication mechanism is allowed: send either an Authorization header or presigned X-Amz-* query parameters, not both');
   }
   const headerToken = headers.values.get('x-amz-security-token');
   const claimedHeaderHash = headers.values.get('x-amz-content-sha256');
@@ -270,24 +238,15 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
     if (xAmzDate !== undefined) {
       signedAt = parseAmzDate(xAmzDate);
       if (signedAt === undefined) {
-        throw new SigV4Error(
-          'MALFORMED_AUTHORIZATION',
-          `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(xAmzDate)}`,
-        );
+        throw new SigV4Error('MALFORMED_AUTHORIZATION', `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(xAmzDate)}`);
       }
     } else if (dateHeader !== undefined) {
       signedAt = parseDateHeader(dateHeader);
       if (signedAt === undefined) {
-        throw new SigV4Error(
-          'MALFORMED_AUTHORIZATION',
-          `The Date header must be an HTTP date or YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(dateHeader)}`,
-        );
+        throw new SigV4Error('MALFORMED_AUTHORIZATION', `The Date header must be an HTTP date or YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(dateHeader)}`);
       }
     } else {
-      throw new SigV4Error(
-        'MISSING_SIGNED_HEADER',
-        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header, and it must be signed",
-      );
+      throw new SigV4Error('MISSING_SIGNED_HEADER', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header, and it must be signed");
     }
     return {
       presigned: false,
@@ -305,16 +264,10 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
   const params = parsePresignedQuery(query);
   const signedAt = parseAmzDate(params.amzDate);
   if (signedAt === undefined) {
-    throw new SigV4Error(
-      'MALFORMED_AUTHORIZATION',
-      `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(params.amzDate)}`,
-    );
+    throw new SigV4Error('MALFORMED_AUTHORIZATION', `X-Amz-Date must be in the ISO 8601 basic format YYYYMMDD'T'HHMMSS'Z'; got ${quoteClientValue(params.amzDate)}`);
   }
   if (params.securityToken !== undefined && headerToken !== undefined) {
-    throw new SigV4Error(
-      'MALFORMED_AUTHORIZATION',
-      'Send the security token either as the X-Amz-Security-Token query parameter or as a header, not both',
-    );
+    throw new SigV4Error('MALFORMED_AUTHORIZATION', 'Send the security token either as the X-Amz-Security-Token query parameter or as a header, not both');
   }
   return {
     presigned: true,
@@ -323,8 +276,7 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
     signedAt,
     expiresSeconds: params.expiresSeconds,
     securityToken: params.securityToken ?? headerToken,
-    securityTokenHeader:
-      params.securityToken === undefined && headerToken !== undefined ? 'x-amz-security-token' : undefined,
+    securityTokenHeader: params.securityToken === undefined && headerToken !== undefined ? 'x-amz-security-token' : undefined,
     claimedPayloadHash: claimedHeaderHash ?? params.contentSha256,
   };
 }
@@ -340,11 +292,7 @@ function checkCredentialScope(context: AuthContext, options: VerifyOptions): voi
     context.amzDate.startsWith(credential.date);
   if (!matches) {
     const expectedScope = `${context.amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
-    throw new SigV4Error(
-      'INVALID_CREDENTIAL_SCOPE',
-      `The credential scope must be ${expectedScope} (the date is the date part of X-Amz-Date); ` +
-        `got ${quoteClientValue(credential.scope)}`,
-    );
+    throw new SigV4Error('INVALID_CREDENTIAL_SCOPE', `The credential scope must be ${expectedScope} (the date is the date part of X-Amz-Date); ` + `got ${quoteClientValue(credential.scope)}`);
   }
 }
 
@@ -362,10 +310,7 @@ function checkSignedHeaders(context: AuthContext, headers: CollectedHeaders): vo
   if (context.securityTokenHeader !== undefined) mustBeSigned(context.securityTokenHeader);
   for (const name of context.auth.signedHeaders) {
     if (!headers.values.has(name)) {
-      throw new SigV4Error(
-        'MISSING_SIGNED_HEADER',
-        `The '${name}' header is listed in ${where} but is not present in the request`,
-      );
+      throw new SigV4Error('MISSING_SIGNED_HEADER', `The '${name}' header is listed in ${where} but is not present in the request`);
     }
   }
 }

@@ -83,11 +83,7 @@ async function sign(request: SdkRequest, settings: SignerSettings = {}, options:
   return signed as SdkRequest;
 }
 
-async function presign(
-  request: SdkRequest,
-  settings: SignerSettings = {},
-  options: { signingDate?: Date; expiresIn?: number } = {},
-): Promise<SdkRequest> {
+async function presign(request: SdkRequest, settings: SignerSettings = {}, options: { signingDate?: Date; expiresIn?: number } = {}): Promise<SdkRequest> {
   const signed = await signer(settings).presign(request, {
     signingDate: options.signingDate ?? SIGNING_DATE,
     expiresIn: options.expiresIn ?? 900,
@@ -211,9 +207,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
 
   it('accepts header auth with x-amz-content-sha256 sent by the client', async () => {
     const body = JSON.stringify({ query: 'mutation { createUser(name: "zoë") { id } }' });
-    const request = asReceivedByNode(
-      await sign(sdkRequest({ body, headers: { ...sdkRequest().headers, 'x-amz-content-sha256': sha256(body) } })),
-    );
+    const request = asReceivedByNode(await sign(sdkRequest({ body, headers: { ...sdkRequest().headers, 'x-amz-content-sha256': sha256(body) } })));
     expect(header(request, 'x-amz-content-sha256')).toBe(sha256(body));
     const verified = await verifySigV4(request, verifyOptions());
     expect(verified.signedHeaders).toContain('x-amz-content-sha256');
@@ -227,18 +221,12 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
   });
 
   it('accepts a GET with no body', async () => {
-    const request = asReceivedByNode(
-      await sign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })),
-    );
+    const request = asReceivedByNode(await sign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })));
     await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
   });
 
   it('accepts a presigned GET', async () => {
-    const presigned = await presign(
-      sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { operation: 'me' } }),
-      {},
-      { expiresIn: 3600 },
-    );
+    const presigned = await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { operation: 'me' } }), {}, { expiresIn: 3600 });
     const request = asReceivedByNode(presigned);
     expect(request.query).toContain('X-Amz-Signature=');
     expect(request.headers['authorization']).toBeUndefined();
@@ -252,9 +240,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
   });
 
   it('accepts a presigned URL whose query parameters arrive in a different order and encoding', async () => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { name: 'a~b c' } })),
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { name: 'a~b c' } })));
     const reordered = request.query
       .split('&')
       .reverse()
@@ -285,7 +271,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
       operationName: 'GetUser',
       'variables[id]': 'user/42?x=1&y=2',
       q: "a b+c!*'()~;:@$,",
-      'ünïcødé': '☃ 😀 é',
+      ünïcødé: '☃ 😀 é',
       tag: ['zeta', 'alpha', 'Beta'],
       empty: '',
     };
@@ -309,13 +295,10 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
     await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
   });
 
-  it.each(['/graphql', '/a/.well-known/b', '/a/.../b', '/a.b/c~d_e-f', '/', '/a/', '/a/.', '/a/..', '/./a', '/a/b/../../c'])(
-    'accepts the path %s, whether already canonical or not',
-    async (path) => {
-      const request = asReceivedByNode(await sign(sdkRequest({ path })));
-      await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
-    },
-  );
+  it.each(['/graphql', '/a/.well-known/b', '/a/.../b', '/a.b/c~d_e-f', '/', '/a/', '/a/.', '/a/..', '/./a', '/a/b/../../c'])('accepts the path %s, whether already canonical or not', async (path) => {
+    const request = asReceivedByNode(await sign(sdkRequest({ path })));
+    await expect(verifySigV4(request, verifyOptions())).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
+  });
 
   it('accepts header values with runs of spaces, tabs and surrounding spaces (canonicalized as the SDK does)', async () => {
     const request = asReceivedByNode(await sign(sdkRequest({ headers: { host: '127.0.0.1:4000', 'content-type': 'application/json', 'x-note': '  a  b\tc ' } })));
@@ -332,9 +315,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
 
   it('passes a security token (X-Amz-Security-Token query parameter) of a presigned URL through', async () => {
     const sessionToken = 'FwoGZXIvYXdzEXAMPLE//token+with/special=chars';
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), { sessionToken }),
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), { sessionToken }));
     expect(request.query).toContain('X-Amz-Security-Token=');
     const verified = await verifySigV4(request, verifyOptions());
     expect(verified.securityToken).toBe(sessionToken);
@@ -374,9 +355,7 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
   it('accepts a request signed up to maxSkewSeconds before or after now', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
     for (const offset of [-300_000, -299_000, 0, 299_000, 300_000]) {
-      await expect(
-        verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + offset) })),
-      ).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
+      await expect(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + offset) }))).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
     }
   });
 
@@ -469,19 +448,13 @@ describe('verifySigV4: AWS published examples', () => {
 describe('verifySigV4: failures', () => {
   it('MISSING_AUTHENTICATION without Authorization header or presign parameters', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    const error = await failure(
-      verifySigV4(withHeaders(request, { authorization: undefined }), verifyOptions()),
-      'MISSING_AUTHENTICATION',
-    );
+    const error = await failure(verifySigV4(withHeaders(request, { authorization: undefined }), verifyOptions()), 'MISSING_AUTHENTICATION');
     expect(error.message).toMatch(/Authorization header/);
   });
 
   it('BODY_HASH_MISMATCH when the body was tampered with (x-amz-content-sha256 still signed)', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    const error = await failure(
-      verifySigV4({ ...request, body: JSON.stringify({ query: '{ users { id } }' }) }, verifyOptions()),
-      'BODY_HASH_MISMATCH',
-    );
+    const error = await failure(verifySigV4({ ...request, body: JSON.stringify({ query: '{ users { id } }' }) }, verifyOptions()), 'BODY_HASH_MISMATCH');
     expect(error.message).toMatch(/^x-amz-content-sha256 does not match the body/);
   });
 
@@ -493,16 +466,11 @@ describe('verifySigV4: failures', () => {
   it('SIGNATURE_MISMATCH when body and x-amz-content-sha256 were both replaced', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
     const body = '{"query":"{ users { id } }"}';
-    await failure(
-      verifySigV4(withHeaders({ ...request, body }, { 'x-amz-content-sha256': sha256(body) }), verifyOptions()),
-      'SIGNATURE_MISMATCH',
-    );
+    await failure(verifySigV4(withHeaders({ ...request, body }, { 'x-amz-content-sha256': sha256(body) }), verifyOptions()), 'SIGNATURE_MISMATCH');
   });
 
   it('BODY_HASH_MISMATCH for UNSIGNED-PAYLOAD with header auth', async () => {
-    const request = asReceivedByNode(
-      await sign(sdkRequest({ headers: { ...sdkRequest().headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })),
-    );
+    const request = asReceivedByNode(await sign(sdkRequest({ headers: { ...sdkRequest().headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })));
     const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
     const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
     expect(error.message).toMatch(/UNSIGNED-PAYLOAD/);
@@ -515,9 +483,7 @@ describe('verifySigV4: failures', () => {
     ['a POST with an empty body', 'POST', ''],
     ['a GET with a body', 'GET', '{"query":"{ me { id } }"}'],
   ])('BODY_HASH_MISMATCH for a presigned URL with UNSIGNED-PAYLOAD on %s: its body would not be signed', async (_label, method, body) => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method, body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })),
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method, body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } })));
     expect(request.query).toContain('x-amz-content-sha256=UNSIGNED-PAYLOAD');
     const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
     const error = await failure(verifySigV4(request, verifyOptions({ lookupKey })), 'BODY_HASH_MISMATCH');
@@ -528,11 +494,7 @@ describe('verifySigV4: failures', () => {
 
   it('BODY_HASH_MISMATCH for a presigned request whose body does not match the hoisted x-amz-content-sha256', async () => {
     const body = 'signed body';
-    const request = asReceivedByNode(
-      await presign(
-        sdkRequest({ method: 'PUT', body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': sha256(body) } }),
-      ),
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'PUT', body, headers: { host: '127.0.0.1:4000', 'x-amz-content-sha256': sha256(body) } })));
     await expect(verifySigV4(request, verifyOptions())).resolves.toBeDefined();
     await failure(verifySigV4({ ...request, body: 'other body' }, verifyOptions()), 'BODY_HASH_MISMATCH');
   });
@@ -547,10 +509,7 @@ describe('verifySigV4: failures', () => {
 
   it('SIGNATURE_MISMATCH when a signed header was changed', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    await failure(
-      verifySigV4(withHeaders(request, { 'content-type': 'text/plain' }), verifyOptions()),
-      'SIGNATURE_MISMATCH',
-    );
+    await failure(verifySigV4(withHeaders(request, { 'content-type': 'text/plain' }), verifyOptions()), 'SIGNATURE_MISMATCH');
     await failure(verifySigV4(withHeaders(request, { host: 'evil.example:4000' }), verifyOptions()), 'SIGNATURE_MISMATCH');
   });
 
@@ -570,9 +529,7 @@ describe('verifySigV4: failures', () => {
     const computed = signatureOf(asReceivedByNode(await sign(sdkRequest())));
     expect(computed).not.toBe(signatureOf(request));
     const error = await failure(verifySigV4(request, verifyOptions()), 'SIGNATURE_MISMATCH');
-    expect(error.message).toBe(
-      'The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.',
-    );
+    expect(error.message).toBe('The request signature we calculated does not match the signature you provided. Check your secret access key and signing method.');
     for (const secretish of [SECRET, wrongSecret, computed, computed.toUpperCase()]) {
       expect(error.message).not.toContain(secretish);
       expect(String(error.stack)).not.toContain(secretish);
@@ -581,14 +538,9 @@ describe('verifySigV4: failures', () => {
   });
 
   it('SIGNATURE_MISMATCH for a presigned URL with a tampered query parameter', async () => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { id: '1' } })),
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' }, query: { id: '1' } })));
     await failure(verifySigV4({ ...request, query: request.query.replace('id=1', 'id=2') }, verifyOptions()), 'SIGNATURE_MISMATCH');
-    await failure(
-      verifySigV4({ ...request, query: request.query.replace('X-Amz-Expires=900', 'X-Amz-Expires=9000') }, verifyOptions()),
-      'SIGNATURE_MISMATCH',
-    );
+    await failure(verifySigV4({ ...request, query: request.query.replace('X-Amz-Expires=900', 'X-Amz-Expires=9000') }, verifyOptions()), 'SIGNATURE_MISMATCH');
   });
 
   it('UNKNOWN_ACCESS_KEY for a key that does not exist', async () => {
@@ -598,9 +550,7 @@ describe('verifySigV4: failures', () => {
   });
 
   it('INACTIVE_ACCESS_KEY for an inactive key, told only to a caller who holds its secret', async () => {
-    const request = asReceivedByNode(
-      await sign(sdkRequest(), { accessKeyId: INACTIVE_KEY_ID, secretAccessKey: INACTIVE_SECRET }),
-    );
+    const request = asReceivedByNode(await sign(sdkRequest(), { accessKeyId: INACTIVE_KEY_ID, secretAccessKey: INACTIVE_SECRET }));
     const error = await failure(verifySigV4(request, verifyOptions()), 'INACTIVE_ACCESS_KEY');
     expect(error.message).toBe('The AWS Access Key Id you provided is not active');
     // Without the secret, a prober learns nothing about the key's status.
@@ -610,28 +560,15 @@ describe('verifySigV4: failures', () => {
 
   it('REQUEST_TIME_TOO_SKEWED when signed more than 5 minutes in the past', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    await failure(
-      verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 6 * 60_000) })),
-      'REQUEST_TIME_TOO_SKEWED',
-    );
-    const error = await failure(
-      verifySigV4(request, verifyOptions({ now: new Date('2026-11-28T10:40:10Z') })),
-      'REQUEST_TIME_TOO_SKEWED',
-    );
-    expect(error.message).toMatch(
-      /^Signature expired: 20261128T101010Z is now earlier than 20261128T103510Z \(20261128T104010Z - 5 min\.\)/,
-    );
+    await failure(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 6 * 60_000) })), 'REQUEST_TIME_TOO_SKEWED');
+    const error = await failure(verifySigV4(request, verifyOptions({ now: new Date('2026-11-28T10:40:10Z') })), 'REQUEST_TIME_TOO_SKEWED');
+    expect(error.message).toMatch(/^Signature expired: 20261128T101010Z is now earlier than 20261128T103510Z \(20261128T104010Z - 5 min\.\)/);
   });
 
   it('REQUEST_TIME_TOO_SKEWED when signed more than 5 minutes in the future', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    const error = await failure(
-      verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() - 6 * 60_000) })),
-      'REQUEST_TIME_TOO_SKEWED',
-    );
-    expect(error.message).toMatch(
-      /^Signature not yet current: 20261128T101010Z is still later than 20261128T100910Z \(20261128T100410Z \+ 5 min\.\)/,
-    );
+    const error = await failure(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() - 6 * 60_000) })), 'REQUEST_TIME_TOO_SKEWED');
+    expect(error.message).toMatch(/^Signature not yet current: 20261128T101010Z is still later than 20261128T100910Z \(20261128T100410Z \+ 5 min\.\)/);
   });
 
   it('REQUEST_TIME_TOO_SKEWED honours maxSkewSeconds', async () => {
@@ -643,37 +580,20 @@ describe('verifySigV4: failures', () => {
   });
 
   it('REQUEST_EXPIRED for a presigned URL used after X-Amz-Expires', async () => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), {}, { expiresIn: 600 }),
-    );
-    await expect(
-      verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 600_000) })),
-    ).resolves.toBeDefined();
-    const error = await failure(
-      verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 601_000) })),
-      'REQUEST_EXPIRED',
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), {}, { expiresIn: 600 }));
+    await expect(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 600_000) }))).resolves.toBeDefined();
+    const error = await failure(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() + 601_000) })), 'REQUEST_EXPIRED');
     expect(error.message).toContain('20261128T102010Z');
   });
 
   it('REQUEST_TIME_TOO_SKEWED for a presigned URL dated more than 5 minutes in the future', async () => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })),
-    );
-    await failure(
-      verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() - 6 * 60_000) })),
-      'REQUEST_TIME_TOO_SKEWED',
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })));
+    await failure(verifySigV4(request, verifyOptions({ now: new Date(SIGNING_DATE.getTime() - 6 * 60_000) })), 'REQUEST_TIME_TOO_SKEWED');
   });
 
   it('MALFORMED_AUTHORIZATION for X-Amz-Expires above one week', async () => {
-    const request = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })),
-    );
-    const error = await failure(
-      verifySigV4({ ...request, query: request.query.replace('X-Amz-Expires=900', 'X-Amz-Expires=604801') }, verifyOptions()),
-      'MALFORMED_AUTHORIZATION',
-    );
+    const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })));
+    const error = await failure(verifySigV4({ ...request, query: request.query.replace('X-Amz-Expires=900', 'X-Amz-Expires=604801') }, verifyOptions()), 'MALFORMED_AUTHORIZATION');
     expect(error.message).toContain('604800');
   });
 
@@ -685,21 +605,13 @@ describe('verifySigV4: failures', () => {
     const wrongService = asReceivedByNode(await sign(sdkRequest(), { service: 'iam' }));
     await failure(verifySigV4(wrongService, verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
 
-    const wrongServicePresigned = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), { service: 's3' }),
-    );
+    const wrongServicePresigned = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } }), { service: 's3' }));
     await failure(verifySigV4(wrongServicePresigned, verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
 
     const request = asReceivedByNode(await sign(sdkRequest()));
     const authorization = header(request, 'authorization');
-    await failure(
-      verifySigV4(withHeaders(request, { authorization: authorization.replace('/20261128/', '/20261127/') }), verifyOptions()),
-      'INVALID_CREDENTIAL_SCOPE',
-    );
-    await failure(
-      verifySigV4(withHeaders(request, { authorization: authorization.replace('/aws4_request', '/aws4_other') }), verifyOptions()),
-      'INVALID_CREDENTIAL_SCOPE',
-    );
+    await failure(verifySigV4(withHeaders(request, { authorization: authorization.replace('/20261128/', '/20261127/') }), verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
+    await failure(verifySigV4(withHeaders(request, { authorization: authorization.replace('/aws4_request', '/aws4_other') }), verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
   });
 
   it('UNSUPPORTED_ALGORITHM for other signing algorithms', async () => {
@@ -714,13 +626,8 @@ describe('verifySigV4: failures', () => {
       const error = await failure(verifySigV4(withHeaders(request, { authorization: replaced }), verifyOptions()), 'UNSUPPORTED_ALGORITHM');
       expect(error.message).toContain('AWS4-HMAC-SHA256');
     }
-    const presigned = asReceivedByNode(
-      await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })),
-    );
-    await failure(
-      verifySigV4({ ...presigned, query: presigned.query.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1') }, verifyOptions()),
-      'UNSUPPORTED_ALGORITHM',
-    );
+    const presigned = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })));
+    await failure(verifySigV4({ ...presigned, query: presigned.query.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1') }, verifyOptions()), 'UNSUPPORTED_ALGORITHM');
   });
 
   describe('MALFORMED_AUTHORIZATION for a malformed Authorization header', () => {
@@ -745,10 +652,7 @@ describe('verifySigV4: failures', () => {
     it.each(cases)('%s', async (_name, mutate) => {
       const request = asReceivedByNode(await sign(sdkRequest()));
       const lookupKey = vi.fn((id: string) => Promise.resolve(KEYS.get(id)));
-      await failure(
-        verifySigV4(withHeaders(request, { authorization: mutate(header(request, 'authorization')) }), verifyOptions({ lookupKey })),
-        'MALFORMED_AUTHORIZATION',
-      );
+      await failure(verifySigV4(withHeaders(request, { authorization: mutate(header(request, 'authorization')) }), verifyOptions({ lookupKey })), 'MALFORMED_AUTHORIZATION');
       expect(lookupKey).not.toHaveBeenCalled();
     });
 
@@ -775,25 +679,17 @@ describe('verifySigV4: failures', () => {
 
     it('both an Authorization header and presign parameters', async () => {
       const request = asReceivedByNode(await sign(sdkRequest()));
-      await failure(
-        verifySigV4({ ...request, query: 'X-Amz-Algorithm=AWS4-HMAC-SHA256' }, verifyOptions()),
-        'MALFORMED_AUTHORIZATION',
-      );
+      await failure(verifySigV4({ ...request, query: 'X-Amz-Algorithm=AWS4-HMAC-SHA256' }, verifyOptions()), 'MALFORMED_AUTHORIZATION');
     });
 
     it('two Authorization headers', async () => {
       const request = asReceivedByNode(await sign(sdkRequest()));
       const authorization = header(request, 'authorization');
-      await failure(
-        verifySigV4({ ...request, headers: { ...request.headers, authorization: [authorization, authorization] } }, verifyOptions()),
-        'MALFORMED_AUTHORIZATION',
-      );
+      await failure(verifySigV4({ ...request, headers: { ...request.headers, authorization: [authorization, authorization] } }, verifyOptions()), 'MALFORMED_AUTHORIZATION');
     });
 
     it('a presigned URL missing a required parameter', async () => {
-      const request = asReceivedByNode(
-        await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })),
-      );
+      const request = asReceivedByNode(await presign(sdkRequest({ method: 'GET', body: '', headers: { host: '127.0.0.1:4000' } })));
       for (const name of ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature']) {
         const query = request.query
           .split('&')
@@ -824,28 +720,21 @@ describe('verifySigV4: failures', () => {
   });
 
   it('MISSING_SIGNED_HEADER when the security token header is not signed', async () => {
-    const request = asReceivedByNode(
-      await sign(sdkRequest(), { sessionToken: 'token' }, { unsignableHeaders: new Set(['x-amz-security-token']) }),
-    );
+    const request = asReceivedByNode(await sign(sdkRequest(), { sessionToken: 'token' }, { unsignableHeaders: new Set(['x-amz-security-token']) }));
     const error = await failure(verifySigV4(request, verifyOptions()), 'MISSING_SIGNED_HEADER');
     expect(error.message).toContain("'x-amz-security-token'");
   });
 
   it('MISSING_SIGNED_HEADER when a signed header is absent from the request', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
-    const error = await failure(
-      verifySigV4(withHeaders(request, { 'content-type': undefined }), verifyOptions()),
-      'MISSING_SIGNED_HEADER',
-    );
+    const error = await failure(verifySigV4(withHeaders(request, { 'content-type': undefined }), verifyOptions()), 'MISSING_SIGNED_HEADER');
     expect(error.message).toContain("'content-type'");
   });
 
   it('propagates errors thrown by lookupKey unchanged', async () => {
     const request = asReceivedByNode(await sign(sdkRequest()));
     const boom = new Error('database unavailable');
-    await expect(
-      verifySigV4(request, verifyOptions({ lookupKey: () => Promise.reject(boom) })),
-    ).rejects.toBe(boom);
+    await expect(verifySigV4(request, verifyOptions({ lookupKey: () => Promise.reject(boom) }))).rejects.toBe(boom);
   });
 });
 

@@ -2,6 +2,7 @@ import type { AccessKeyRow } from '@warden/db';
 import { sql } from 'kysely';
 import type { Caller } from '../command-context.js';
 import type { IamCore } from '../service/iam-core.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';
 
 /**
@@ -24,11 +25,9 @@ export async function deactivateStaleAccessKeys(core: IamCore, limit: number): P
     .execute();
   for (const key of stale) {
     const reason = `older than the account's maximum access key age of ${key.max_days} days (created ${new Date(key.created_at).toISOString()})`;
-    await core.command(key.account_id, userDecider, {
-      streamId: `user/${key.user_id}`,
-      command: { type: 'UpdateAccessKey', accessKeyId: key.access_key_id, status: 'Inactive', reason },
-      metadata: { actorArn: 'warden:access-key-hygiene' },
-      occurredAt: now,
+    await core.write(systemWriter(key.account_id, { actorArn: 'warden:access-key-hygiene' }, now), {
+      locks: [`stream/user/${key.user_id}`],
+      appends: () => appendTo(userDecider, `user/${key.user_id}`, { type: 'UpdateAccessKey' as const, accessKeyId: key.access_key_id, status: 'Inactive' as const, reason }),
     });
   }
   return stale.length;

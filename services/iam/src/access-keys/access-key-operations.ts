@@ -1,4 +1,4 @@
-import type { AccessKeyRow, Database } from '@warden/db';
+import type { AccessKeyRow, Database, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import { rootArn } from '../arns.js';
@@ -6,7 +6,8 @@ import type { Caller } from '../command-context.js';
 import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
 import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
-import { requireUser } from '../service/lookups.js';
+import { requireUser, userNameKey } from '../service/lookups.js';
+import { appendTo } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';
 
 /**
@@ -49,26 +50,21 @@ export class AccessKeyOperations {
     const secret = this.core.keyring.encrypt(secretAccessKey, secretContext(caller.accountId, accessKeyId));
     const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
     // The root user's keys live in the account stream, a user's in the user's stream.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const handled = await this.core.mutate<any, any, any>(caller, async (trx) => {
-      if (targetName === undefined) {
-        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootArn(this.core.partition, caller.accountId)}: only the root user manages its access keys`);
-        return {
-          action: 'iam:CreateAccessKey',
-          resource: rootArn(this.core.partition, caller.accountId),
-          decider: accountDecider,
-          streamId: `account/${caller.accountId}`,
-          command: { type: 'CreateRootAccessKey' as const, accessKeyId, secret },
-        };
-      }
-      const user = await requireUser(trx, caller.accountId, targetName);
-      return {
-        action: 'iam:CreateAccessKey',
-        resource: user.arn,
-        decider: userDecider,
-        streamId: `user/${user.user_id}`,
-        command: { type: 'CreateAccessKey' as const, accessKeyId, secret, quota: (await this.core.quotas(trx, caller.accountId)).accessKeysPerUser },
-      };
+    const rootKeyArn = rootArn(this.core.partition, caller.accountId);
+    const handled = await this.core.write<UserRow | undefined, unknown, undefined>(caller, {
+      locks: targetName === undefined ? [`stream/account/${caller.accountId}`] : [userNameKey(targetName)],
+      load: (trx) => {
+        if (targetName !== undefined) return requireUser(trx, caller.accountId, targetName);
+        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
+        return undefined;
+      },
+      lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
+      permissions: (user) => [{ action: 'iam:CreateAccessKey', resource: user?.arn ?? rootKeyArn }],
+      appends: async (user, trx) => {
+        if (!user) return appendTo(accountDecider, `account/${caller.accountId}`, { type: 'CreateRootAccessKey' as const, accessKeyId, secret });
+        const quota = (await this.core.quotas(trx, caller.accountId)).accessKeysPerUser;
+        return appendTo(userDecider, `user/${user.user_id}`, { type: 'CreateAccessKey' as const, accessKeyId, secret, quota });
+      },
     });
     return { accessKeyId, secretAccessKey, userName: targetName ?? null, status: 'Active', createDate: handled.events[0]!.occurredAt };
   }
@@ -87,23 +83,27 @@ export class AccessKeyOperations {
   }
 
   private async keyMutation(caller: Caller, accessKeyId: string, action: string, userCommand: 'UpdateAccessKey' | 'DeleteAccessKey', status?: 'Active' | 'Inactive'): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await this.core.mutate<any, any, any>(caller, async (trx) => {
-      const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
-      if (!key) {
-        await this.core.authorize(trx, caller, action, rootArn(this.core.partition, caller.accountId));
-        throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
-      }
-      if (key.user_id === null) {
+    const rootKeyArn = rootArn(this.core.partition, caller.accountId);
+    await this.core.write<{ key: AccessKeyRow | undefined; user: { arn: string; user_id: string } | undefined }, unknown, undefined>(caller, {
+      load: async (trx) => {
+        const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
         // AWS: only the root user manages the root user's access keys; no policy can grant it.
-        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootArn(this.core.partition, caller.accountId)}: only the root user manages its access keys`);
-        const command =
-          userCommand === 'UpdateAccessKey' ? { type: 'UpdateRootAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteRootAccessKey' as const, accessKeyId };
-        return { action, resource: rootArn(this.core.partition, caller.accountId), decider: accountDecider, streamId: `account/${caller.accountId}`, command };
-      }
-      const user = await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow();
-      const command = userCommand === 'UpdateAccessKey' ? { type: 'UpdateAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteAccessKey' as const, accessKeyId };
-      return { action, resource: user.arn, decider: userDecider, streamId: `user/${user.user_id}`, command };
+        if (key?.user_id === null && caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootKeyArn}: only the root user manages its access keys`);
+        const user = key?.user_id ? await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow() : undefined;
+        return { key, user };
+      },
+      lockedAfterLoad: ({ key }) => (key ? [key.user_id === null ? `stream/account/${caller.accountId}` : `stream/user/${key.user_id}`] : []),
+      // A missing key is told only to a caller allowed the action on the account's root.
+      permissions: ({ user }) => [{ action, resource: user?.arn ?? rootKeyArn }],
+      appends: ({ key, user }) => {
+        if (!key) throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
+        if (!user) {
+          const command = userCommand === 'UpdateAccessKey' ? { type: 'UpdateRootAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteRootAccessKey' as const, accessKeyId };
+          return appendTo(accountDecider, `account/${caller.accountId}`, command);
+        }
+        const command = userCommand === 'UpdateAccessKey' ? { type: 'UpdateAccessKey' as const, accessKeyId, status: status! } : { type: 'DeleteAccessKey' as const, accessKeyId };
+        return appendTo(userDecider, `user/${user.user_id}`, command);
+      },
     });
   }
 

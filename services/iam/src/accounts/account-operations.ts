@@ -1,12 +1,12 @@
-import { type AccountRow, inAccountTransaction } from '@warden/db';
+import type { AccountRow } from '@warden/db';
 import { rootArn } from '../arns.js';
 import { type Caller, eventMetadata } from '../command-context.js';
-import { handleCommand } from '../command-handler.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
 import type { IamCore } from '../service/iam-core.js';
-import { accountDecider } from './account.decider.js';
+import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
 
 /**
@@ -40,21 +40,20 @@ export class AccountOperations {
     const secretAccessKey = generateSecretAccessKey();
     const now = this.core.clock.now();
     const metadata = { actorArn: caller.arn, ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), resourceArn: rootArn(this.core.partition, accountId) };
-    await this.core.writing(accountId, () => inAccountTransaction(this.core.db, accountId, async (trx) => {
-      const streamId = `account/${accountId}`;
-      await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccount', accountId, name: input.name, isManagement: false }, metadata, occurredAt: now });
-      await handleCommand(trx, accountDecider, {
-        accountId,
-        streamId,
-        command: { type: 'CreateRootAccessKey', accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) },
-        metadata,
-        occurredAt: now,
-      });
-      if (input.alias) {
-        await handleCommand(trx, accountDecider, { accountId, streamId, command: { type: 'CreateAccountAlias', alias: input.alias }, metadata, occurredAt: now, lockKeys: [`global:alias/${input.alias}`] });
-      }
-    }));
-    const account = await this.core.db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    // The new account's first events: its creator was authorized in its own (management) account
+    // above, and there is no one in the new account to authorize yet, so the write is Warden's, with
+    // the creator as its actor.
+    const aliasKey = input.alias ? [`global:alias/${input.alias}`] : [];
+    const streamId = `account/${accountId}`;
+    const { answer: account } = await this.core.write(systemWriter(accountId, metadata, now), {
+      locks: [`stream/${streamId}`, ...aliasKey],
+      appends: () => [
+        appendTo(accountDecider, streamId, { type: 'CreateAccount' as const, accountId, name: input.name, isManagement: false }),
+        appendTo(accountDecider, streamId, { type: 'CreateRootAccessKey' as const, accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) }),
+        ...(input.alias ? [appendTo(accountDecider, streamId, { type: 'CreateAccountAlias' as const, alias: input.alias }, { lockKeys: aliasKey })] : []),
+      ],
+      answer: (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow(),
+    });
     return { account, rootAccessKey: { accessKeyId, secretAccessKey, userName: null, status: 'Active', createDate: now } };
   }
 
@@ -76,25 +75,22 @@ export class AccountOperations {
     });
   }
 
+  /** A write of the caller's account stream that needs only the caller's permission on `*`. */
+  private async accountWrite(caller: Caller, action: string, command: AccountCommand, lockKeys: readonly string[] = []): Promise<void> {
+    const streamId = `account/${caller.accountId}`;
+    await this.core.write(caller, {
+      locks: [`stream/${streamId}`, ...lockKeys],
+      permissions: () => [{ action, resource: '*' }],
+      appends: () => appendTo(accountDecider, streamId, command, lockKeys.length > 0 ? { lockKeys } : {}),
+    });
+  }
+
   async createAlias(caller: Caller, alias: string): Promise<void> {
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:CreateAccountAlias',
-      resource: '*',
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'CreateAccountAlias' as const, alias },
-      lockKeys: [`global:alias/${alias}`],
-    }));
+    await this.accountWrite(caller, 'iam:CreateAccountAlias', { type: 'CreateAccountAlias', alias }, [`global:alias/${alias}`]);
   }
 
   async updateSettings(caller: Caller, settings: AccountSettings): Promise<void> {
-    await this.core.mutate(caller, async () => ({
-      action: 'warden:UpdateAccountSettings',
-      resource: '*',
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'UpdateAccountSettings' as const, settings },
-    }));
+    await this.accountWrite(caller, 'warden:UpdateAccountSettings', { type: 'UpdateAccountSettings', settings });
   }
 
   /**
@@ -108,22 +104,16 @@ export class AccountOperations {
     const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
     await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', resource);
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
-    await this.core.command(accountId, accountDecider, {
-      streamId: `account/${accountId}`,
-      command: { type: 'UpdateAccountQuotas', quotas: { ...quotas } },
-      metadata: { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) },
+    // The target account is not the caller's, whose permission was decided in its own account above.
+    const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
+      locks: [`stream/account/${accountId}`],
+      appends: () => appendTo(accountDecider, `account/${accountId}`, { type: 'UpdateAccountQuotas' as const, quotas: { ...quotas } }),
+      answer: (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow(),
     });
-    return inAccountTransaction(this.core.db, accountId, (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow());
+    return answer;
   }
 
   async deleteAlias(caller: Caller, alias: string): Promise<void> {
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:DeleteAccountAlias',
-      resource: '*',
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'DeleteAccountAlias' as const, alias },
-      lockKeys: [`global:alias/${alias}`],
-    }));
+    await this.accountWrite(caller, 'iam:DeleteAccountAlias', { type: 'DeleteAccountAlias', alias }, [`global:alias/${alias}`]);
   }
 }

@@ -5,7 +5,8 @@ import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { NoSuchEntityError } from '../iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, lockGroup, lockPolicy, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { appendTo } from '../service/write-spec.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
 export class GroupOperations {
@@ -15,20 +16,18 @@ export class GroupOperations {
     const path = input.path ?? '/';
     const groupId = this.core.newId('AGPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'group', path, input.groupName);
-    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.groups] }, async (trx) => {
+    const nameKey = groupNameKey(input.groupName);
+    const { answer } = await this.core.write(caller, {
+      locks: [QUOTA_LOCKS.groups, nameKey, `stream/group/${groupId}`],
       // Authorized before the count, so that a caller without the permission learns nothing of it.
-      await this.core.authorize(trx, caller, 'iam:CreateGroup', arn);
-      await this.core.requireBelowQuota(trx, caller.accountId, 'groups', (await this.core.quotas(trx, caller.accountId)).groups, 'GroupsPerAccount');
-      return {
-        action: 'iam:CreateGroup',
-        resource: arn,
-        decider: groupDecider,
-        streamId: `group/${groupId}`,
-        command: { type: 'CreateGroup' as const, groupId, groupName: input.groupName, path, arn },
-        lockKeys: [`group-name/${String(input.groupName).toLowerCase()}`],
-      };
+      permissions: () => [{ action: 'iam:CreateGroup', resource: arn }],
+      appends: async (_loaded, trx) => {
+        await this.core.requireBelowQuota(trx, caller.accountId, 'groups', (await this.core.quotas(trx, caller.accountId)).groups, 'GroupsPerAccount');
+        return appendTo(groupDecider, `group/${groupId}`, { type: 'CreateGroup' as const, groupId, groupName: input.groupName, path, arn }, { lockKeys: [nameKey] });
+      },
+      answer: (trx) => requireGroup(trx, caller.accountId, input.groupName),
     });
-    return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, input.groupName));
+    return answer;
   }
 
   /**
@@ -39,24 +38,28 @@ export class GroupOperations {
   async update(caller: Caller, groupName: string, input: { newGroupName?: string | null; newPath?: string | null }): Promise<GroupRow> {
     const newGroupName = input.newGroupName ?? null;
     const newPath = input.newPath ?? null;
-    const nameKeys = [`group-name/${String(groupName).toLowerCase()}`, ...(newGroupName === null ? [] : [`group-name/${String(newGroupName).toLowerCase()}`])];
-    await this.core.mutate(caller, { locks: nameKeys }, async (trx) => {
-      const group = await findGroup(trx, caller.accountId, groupName);
-      const resource = group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName);
-      await this.core.authorize(trx, caller, 'iam:UpdateGroup', resource);
-      if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
-      await this.core.authorize(trx, caller, 'iam:UpdateGroup', entityArn(this.core.partition, caller.accountId, 'group', newPath ?? group.path, newGroupName ?? group.group_name));
-      const holder = newGroupName === null ? undefined : await findGroup(trx, caller.accountId, newGroupName);
-      return {
-        action: 'iam:UpdateGroup',
-        resource,
-        decider: groupDecider,
-        streamId: `group/${group.group_id}`,
-        command: { type: 'UpdateGroup' as const, newGroupName, newPath, newNameTaken: holder !== undefined && holder.group_id !== group.group_id },
-        lockKeys: nameKeys,
-      };
+    const nameKeys = [groupNameKey(groupName), ...(newGroupName === null ? [] : [groupNameKey(newGroupName)])];
+    const { answer } = await this.core.write(caller, {
+      locks: nameKeys,
+      load: async (trx) => {
+        const group = await findGroup(trx, caller.accountId, groupName);
+        const holder = group && newGroupName !== null ? await findGroup(trx, caller.accountId, newGroupName) : undefined;
+        return { group, holder };
+      },
+      lockedAfterLoad: ({ group }) => (group ? [`stream/group/${group.group_id}`] : []),
+      permissions: ({ group }) => {
+        const source = { action: 'iam:UpdateGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) };
+        if (!group) return [source];
+        return [source, { action: 'iam:UpdateGroup', resource: entityArn(this.core.partition, caller.accountId, 'group', newPath ?? group.path, newGroupName ?? group.group_name) }];
+      },
+      appends: ({ group, holder }) => {
+        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+        const command = { type: 'UpdateGroup' as const, newGroupName, newPath, newNameTaken: holder !== undefined && holder.group_id !== group.group_id };
+        return appendTo(groupDecider, `group/${group.group_id}`, command, { lockKeys: nameKeys });
+      },
+      answer: (trx) => requireGroup(trx, caller.accountId, newGroupName ?? groupName),
     });
-    return this.current(caller, newGroupName ?? groupName);
+    return answer;
   }
 
   /** The group as it is now, after a mutation the caller was allowed to make. */
@@ -97,25 +100,30 @@ export class GroupOperations {
     });
   }
 
+  /** One write of a group's stream, the group addressed by name (see `UserOperations.userMutation`). */
   private async groupMutation(
     caller: Caller,
     groupName: string,
     action: string,
     command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand,
     context: Record<string, string | string[]> = {},
+    locks: readonly string[] = [],
   ): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      const group = await findGroup(trx, caller.accountId, groupName);
-      const resource = group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName);
-      await this.core.authorize(trx, caller, action, resource, context);
-      if (!group) await requireGroup(trx, caller.accountId, groupName);
-      return { action, resource, decider: groupDecider, streamId: `group/${group!.group_id}`, command: await command(group!, trx), extraContext: context };
+    await this.core.write(caller, {
+      locks: [groupNameKey(groupName), ...locks],
+      load: (trx) => findGroup(trx, caller.accountId, groupName),
+      lockedAfterLoad: (group) => (group ? [`stream/group/${group.group_id}`] : []),
+      permissions: (group) => [{ action, resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName), context }],
+      appends: async (group, trx) => {
+        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+        return appendTo(groupDecider, `group/${group.group_id}`, await command(group, trx));
+      },
     });
   }
 
   async delete(caller: Caller, groupName: string): Promise<void> {
+    // Counted under the group's name key, which addUserToGroup holds: no user joins meanwhile.
     await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
-      await lockGroup(trx, caller.accountId, group.group_id);
       const members = await trx.selectFrom('group_memberships').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('group_id', '=', group.group_id).executeTakeFirstOrThrow();
       return { type: 'DeleteGroup', memberCount: Number(members.count) };
     });
@@ -127,11 +135,11 @@ export class GroupOperations {
       groupName,
       'iam:AttachGroupPolicy',
       async (_group, trx) => {
-        await lockPolicy(trx, caller.accountId, policyArn);
         await requireAttachablePolicy(trx, caller.accountId, policyArn);
         return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
       },
       { 'iam:PolicyARN': policyArn },
+      [policyArnKey(policyArn)],
     );
   }
 

@@ -1,9 +1,8 @@
-import { inAccountTransaction, lockForAppend } from '@warden/db';
 import { sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import { secretContext } from '../access-keys/access-key-operations.js';
 import { newDataKeyId } from '../bootstrap.js';
-import { handleCommand } from '../command-handler.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import { sessionSecretContext } from '../sts/sts-operations.js';
@@ -36,18 +35,18 @@ export async function rotateKeyringIfDue(core: IamCore, keyring: LiveKeyring, ro
   if (!management) throw new Error('no management account: the store is not bootstrapped');
   const accountId = management.account_id;
   const now = core.clock.now();
-  const rotated = await core.writing(accountId, () =>
-    inAccountTransaction(core.db, accountId, async (trx) => {
-      // One rotation at a time, across processes.
-      await sql`SELECT pg_advisory_xact_lock(hashtext('warden-keyring-rotation'))`.execute(trx);
-      const active = await trx.selectFrom('keyring_keys').select(['key_id', 'created_at']).where('active', '=', true).executeTakeFirst();
-      if (active && now.getTime() - new Date(active.created_at).getTime() < rotationDays * 86_400_000) return false;
+  const { events } = await core.write(systemWriter(accountId, METADATA, now), {
+    // One rotation at a time, across processes.
+    locks: ['global:keyring-rotation', `stream/${KEYRING_STREAM}`],
+    load: (trx) => trx.selectFrom('keyring_keys').select(['key_id', 'created_at']).where('active', '=', true).executeTakeFirst(),
+    appends: (active) => {
+      if (active && now.getTime() - new Date(active.created_at).getTime() < rotationDays * 86_400_000) return [];
       const keyId = newDataKeyId(now);
       const wrapped = keyring.newDataKey(keyId, now);
-      await handleCommand(trx, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped }, metadata: { ...METADATA, resourceArn: `keyring/${keyId}` }, occurredAt: now });
-      return true;
-    }),
-  );
+      return [appendTo(keyringDecider, KEYRING_STREAM, { type: 'CreateDataKey' as const, keyId, wrapped: wrapped.wrapped }, { resourceArn: `keyring/${keyId}` })];
+    },
+  });
+  const rotated = events.length > 0;
   await keyring.reload();
   return { rotated, activeKeyId: keyring.activeKeyId };
 }
@@ -79,11 +78,14 @@ const SECRET_KINDS: readonly SecretKind[] = [
       await keyring.ensure(key.secret.keyId);
       const secret = reseal(keyring, key.secret, secretContext(key.account_id, key.access_key_id));
       // The root user's keys live in the account's stream, a user's in the user's.
-      if (key.user_id === null) {
-        await core.command(key.account_id, accountDecider, { streamId: `account/${key.account_id}`, command: { type: 'ReencryptRootAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-      } else {
-        await core.command(key.account_id, userDecider, { streamId: `user/${key.user_id}`, command: { type: 'ReencryptAccessKeySecret', accessKeyId: key.access_key_id, secret }, metadata: METADATA, occurredAt });
-      }
+      const streamId = key.user_id === null ? `account/${key.account_id}` : `user/${key.user_id}`;
+      await core.write<undefined, unknown, undefined>(systemWriter(key.account_id, METADATA, occurredAt), {
+        locks: [`stream/${streamId}`],
+        appends: () =>
+          key.user_id === null
+            ? appendTo(accountDecider, streamId, { type: 'ReencryptRootAccessKeySecret' as const, accessKeyId: key.access_key_id, secret })
+            : appendTo(userDecider, streamId, { type: 'ReencryptAccessKeySecret' as const, accessKeyId: key.access_key_id, secret }),
+      });
       return true;
     },
   },
@@ -93,7 +95,10 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, session, occurredAt) {
       await keyring.ensure(session.secret.keyId);
       const secret = reseal(keyring, session.secret, sessionSecretContext(session.account_id, session.access_key_id));
-      await core.command(session.account_id, sessionDecider, { streamId: `session/${session.session_id}`, command: { type: 'ReencryptSessionSecret', sessionId: session.session_id, secret }, metadata: METADATA, occurredAt });
+      await core.write(systemWriter(session.account_id, METADATA, occurredAt), {
+        locks: [`stream/session/${session.session_id}`],
+        appends: () => appendTo(sessionDecider, `session/${session.session_id}`, { type: 'ReencryptSessionSecret' as const, sessionId: session.session_id, secret }),
+      });
       return true;
     },
   },
@@ -107,23 +112,21 @@ const SECRET_KINDS: readonly SecretKind[] = [
       // Keys are loaded before the transaction: reloading the keyring inside one self-deadlocks PGlite.
       for (const sealed of [seen.passwordHash, ...(seen.previousPasswordHashes ?? [])]) await keyring.ensure(sealed.keyId);
       const context = passwordContext(profile.account_id, profile.user_id);
-      return core.writing(profile.account_id, () =>
-        inAccountTransaction(core.db, profile.account_id, async (trx) => {
-          // Read again, locked, in the writing transaction: a password changed since the scan must
-          // not be overwritten with the re-encrypted old one. The stream's lock first, in the order
-          // every writer of the user takes them (advisory lock, then the row).
-          await lockForAppend(trx, profile.account_id, `user/${profile.user_id}`);
-          const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst();
-          const current = row?.login_profile;
-          if (!current) return false;
+      const { events } = await core.write(systemWriter(profile.account_id, METADATA, occurredAt), {
+        // Read again under the stream's lock, and locked, in the writing transaction: a password
+        // changed since the scan must not be overwritten with the re-encrypted old one.
+        locks: [`stream/user/${profile.user_id}`],
+        load: async (trx) => (await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst())?.login_profile,
+        appends: (current) => {
+          if (!current) return [];
           const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
           // A key this process has not loaded (a password set meanwhile under a newer key): next run.
-          if (sealed.some((entry) => !keyring.knows(entry.keyId))) return false;
+          if (sealed.some((entry) => !keyring.knows(entry.keyId))) return [];
           const [passwordHash, ...previousPasswordHashes] = sealed.map((entry) => reseal(keyring, entry, context));
-          await handleCommand(trx, userDecider, { accountId: profile.account_id, streamId: `user/${profile.user_id}`, command: { type: 'ReencryptPasswordHash', passwordHash: passwordHash!, previousPasswordHashes }, metadata: METADATA, occurredAt });
-          return true;
-        }),
-      );
+          return [appendTo(userDecider, `user/${profile.user_id}`, { type: 'ReencryptPasswordHash' as const, passwordHash: passwordHash!, previousPasswordHashes })];
+        },
+      });
+      return events.length > 0;
     },
   },
   {
@@ -132,7 +135,10 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, device, occurredAt) {
       await keyring.ensure(device.seed.keyId);
       const seed = reseal(keyring, device.seed, mfaSeedContext(device.account_id, device.device_id));
-      await core.command(device.account_id, mfaDeviceDecider, { streamId: `mfa-device/${device.device_id}`, command: { type: 'ReencryptMFASeed', seed }, metadata: METADATA, occurredAt });
+      await core.write(systemWriter(device.account_id, METADATA, occurredAt), {
+        locks: [`stream/mfa-device/${device.device_id}`],
+        appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'ReencryptMFASeed' as const, seed }),
+      });
       return true;
     },
   },
@@ -142,18 +148,18 @@ const SECRET_KINDS: readonly SecretKind[] = [
     async reencrypt(core, keyring, account, occurredAt) {
       if (!account.root_login) return false;
       await keyring.ensure(account.root_login.passwordHash.keyId);
-      return core.writing(account.account_id, () =>
-        inAccountTransaction(core.db, account.account_id, async (trx) => {
-          // Locked and read again: a root password set since the scan must not be overwritten.
-          await lockForAppend(trx, account.account_id, `account/${account.account_id}`);
-          const row = await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst();
-          const current = row?.root_login;
-          if (!current || !keyring.knows(current.passwordHash.keyId)) return false;
+      const streamId = `account/${account.account_id}`;
+      const { events } = await core.write(systemWriter(account.account_id, METADATA, occurredAt), {
+        // Locked and read again: a root password set since the scan must not be overwritten.
+        locks: [`stream/${streamId}`],
+        load: async (trx) => (await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst())?.root_login,
+        appends: (current) => {
+          if (!current || !keyring.knows(current.passwordHash.keyId)) return [];
           const passwordHash = reseal(keyring, current.passwordHash, rootPasswordContext(account.account_id));
-          await handleCommand(trx, accountDecider, { accountId: account.account_id, streamId: `account/${account.account_id}`, command: { type: 'ReencryptRootPasswordHash', passwordHash }, metadata: METADATA, occurredAt });
-          return true;
-        }),
-      );
+          return [appendTo(accountDecider, streamId, { type: 'ReencryptRootPasswordHash' as const, passwordHash })];
+        },
+      });
+      return events.length > 0;
     },
   },
 ];
@@ -194,7 +200,10 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
       if ((inUse = rows.length > 0)) break;
     }
     if (inUse) continue;
-    await core.command(accountId, keyringDecider, { streamId: KEYRING_STREAM, command: { type: 'RetireDataKey', keyId: key.key_id }, metadata: { ...METADATA, resourceArn: `keyring/${key.key_id}` } });
+    await core.write(systemWriter(accountId, { ...METADATA, resourceArn: `keyring/${key.key_id}` }), {
+      locks: [`stream/${KEYRING_STREAM}`],
+      appends: () => appendTo(keyringDecider, KEYRING_STREAM, { type: 'RetireDataKey' as const, keyId: key.key_id }),
+    });
     retired.push(key.key_id);
   }
   if (retired.length > 0) await keyring.reload();

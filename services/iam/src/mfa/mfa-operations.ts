@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, lockForAppend, type MfaDeviceRow } from '@warden/db';
+import { type Database, inAccountTransaction, type MfaDeviceRow } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { entityArn, rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findUser, requestTagContext } from '../service/lookups.js';
+import { findUser, requestTagContext, userNameKey } from '../service/lookups.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { ROOT_OWNER } from './mfa-device.events.js';
 import { countEnabledMfaDevices, enabledMfaDevices, findMfaDevice, mfaSeedContext } from './mfa-device-lookups.js';
@@ -32,6 +33,15 @@ interface MfaOwner {
   readonly arn: string;
 }
 
+interface FoundOwner extends MfaOwner {
+  readonly exists: boolean;
+}
+
+function requireOwner(found: FoundOwner): MfaOwner {
+  if (!found.exists) throw new NoSuchEntityError(`The user with name ${found.ownerName} cannot be found.`);
+  return { ownerId: found.ownerId, ownerName: found.ownerName, arn: found.arn };
+}
+
 export class MfaOperations {
   constructor(private readonly core: IamCore) {}
 
@@ -43,20 +53,25 @@ export class MfaOperations {
 
   /** The user named, or the caller itself; authorized for `action` before anything else is told. */
   private async owner(trx: Transaction<Database>, caller: Caller, userName: string | null | undefined, action: string): Promise<MfaOwner> {
+    const found = await this.findOwner(trx, caller, userName);
+    await this.core.authorize(trx, caller, action, found.arn);
+    return requireOwner(found);
+  }
+
+  /**
+   * The owner named (the user, or the caller itself), with the ARN to authorize on whether or not
+   * the user exists: a missing user is named by its ARN at path "/", and reported only once the
+   * caller may act on that ARN (`requireOwner`).
+   */
+  private async findOwner(trx: Transaction<Database>, caller: Caller, userName: string | null | undefined): Promise<FoundOwner> {
     if (!userName) {
-      if (caller.kind === 'root') {
-        const arn = rootArn(this.core.partition, caller.accountId);
-        await this.core.authorize(trx, caller, action, arn);
-        return { ownerId: ROOT_OWNER, ownerName: 'root', arn };
-      }
+      if (caller.kind === 'root') return { ownerId: ROOT_OWNER, ownerName: 'root', arn: rootArn(this.core.partition, caller.accountId), exists: true };
       if (!caller.userName) throw new InvalidInputError('userName is required when the caller is not an IAM user or the root user.');
       userName = caller.userName;
     }
     const user = await findUser(trx, caller.accountId, userName);
-    const arn = user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
-    await this.core.authorize(trx, caller, action, arn);
-    if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
-    return { ownerId: user.user_id, ownerName: user.user_name, arn: user.arn };
+    if (!user) return { ownerId: '', ownerName: userName, arn: entityArn(this.core.partition, caller.accountId, 'user', '/', userName), exists: false };
+    return { ownerId: user.user_id, ownerName: user.user_name, arn: user.arn, exists: true };
   }
 
   async createVirtualMFADevice(caller: Caller, input: { virtualMFADeviceName: string; path?: string | null; tags?: readonly Tag[] | null }): Promise<CreatedVirtualMfaDevice> {
@@ -67,20 +82,17 @@ export class MfaOperations {
     const sealed = this.core.keyring.encrypt(seed, mfaSeedContext(caller.accountId, deviceId));
     const tags = [...(input.tags ?? [])];
     // AWS: the virtual MFA devices of an account, assigned or not, are limited to its users quota.
-    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.virtualMfaDevices] }, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:CreateVirtualMFADevice', serialNumber, requestTagContext(tags));
-      await this.core.requireBelowQuota(trx, caller.accountId, 'mfa_devices', (await this.core.quotas(trx, caller.accountId)).users, 'VirtualMFADevicesPerAccount');
-      return {
-        action: 'iam:CreateVirtualMFADevice',
-        resource: serialNumber,
-        decider: mfaDeviceDecider,
-        streamId: `mfa-device/${deviceId}`,
-        command: { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } },
-        lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
-        extraContext: requestTagContext(tags),
-      };
+    const serialKey = `mfa-serial/${serialNumber.toLowerCase()}`;
+    const { answer: account } = await this.core.write(caller, {
+      locks: [QUOTA_LOCKS.virtualMfaDevices, serialKey, `stream/mfa-device/${deviceId}`],
+      permissions: () => [{ action: 'iam:CreateVirtualMFADevice', resource: serialNumber, context: requestTagContext(tags) }],
+      appends: async (_loaded, trx) => {
+        await this.core.requireBelowQuota(trx, caller.accountId, 'mfa_devices', (await this.core.quotas(trx, caller.accountId)).users, 'VirtualMFADevicesPerAccount');
+        const command = { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName: input.virtualMFADeviceName, path, seed: sealed, tags } };
+        return appendTo(mfaDeviceDecider, `mfa-device/${deviceId}`, command, { lockKeys: [serialKey] });
+      },
+      answer: (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst(),
     });
-    const account = await this.core.read(caller, (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst());
     return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`, seed) };
   }
 
@@ -100,38 +112,37 @@ export class MfaOperations {
     const seed = await this.seedOf(device);
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
-    await this.core.mutate(caller, async (trx) => {
-      let ownerName = owner.ownerName;
-      if (owner.ownerId !== ROOT_OWNER) {
-        // Under the user's stream lock, which deleteUser also takes, and only then checked: the user
-        // still exists and has room for another device, and stays so until this commits.
-        await lockForAppend(trx, caller.accountId, `user/${owner.ownerId}`);
+    const isUser = owner.ownerId !== ROOT_OWNER;
+    await this.core.write(caller, {
+      // The user's stream lock, which deleteUser also takes, held before the user is read again: it
+      // still exists and has room for another device, and stays so until this commits.
+      locks: [`stream/mfa-device/${device.device_id}`, ...(isUser ? [`stream/user/${owner.ownerId}`] : [])],
+      load: async (trx) => {
+        if (!isUser) return { ownerName: owner.ownerName, quota: 0, enabled: 0 };
         const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
-        if (!still) throw new NoSuchEntityError(`The user with name ${owner.ownerName} cannot be found.`);
+        return { ownerName: still?.user_name, quota: (await this.core.quotas(trx, caller.accountId)).mfaDevicesPerUser, enabled: await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId) };
+      },
+      permissions: () => [{ action: 'iam:EnableMFADevice', resource: owner.arn }],
+      appends: ({ ownerName, quota, enabled }) => {
+        if (ownerName === undefined) throw new NoSuchEntityError(`The user with name ${owner.ownerName} cannot be found.`);
+        if (isUser && enabled >= quota) throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${quota}.`);
         // The name as it is under the lock, which UpdateUser's append also takes: a rename
         // committed since the owner was read is not undone by this event.
-        ownerName = still.user_name;
-        const quota = (await this.core.quotas(trx, caller.accountId)).mfaDevicesPerUser;
-        if ((await countEnabledMfaDevices(trx, caller.accountId, owner.ownerId)) >= quota) {
-          throw new LimitExceededError(`Cannot exceed quota for MFADevicesPerUser: ${quota}.`);
-        }
-      }
-      return {
-        action: 'iam:EnableMFADevice',
-        resource: owner.arn,
-        decider: mfaDeviceDecider,
-        streamId: `mfa-device/${device.device_id}`,
-        command: { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName, step },
-      };
+        return appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'EnableMFADevice' as const, ownerId: owner.ownerId, ownerName, step });
+      },
     });
   }
 
   async deactivateMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string }): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      const owner = await this.owner(trx, caller, input.userName, 'iam:DeactivateMFADevice');
-      const device = await findMfaDevice(trx, caller.accountId, input.serialNumber);
-      if (!device) throw new NoSuchEntityError(`MFA device ${input.serialNumber} cannot be found.`);
-      return { action: 'iam:DeactivateMFADevice', resource: owner.arn, decider: mfaDeviceDecider, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeactivateMFADevice' as const, ownerId: owner.ownerId } };
+    await this.core.write(caller, {
+      locks: input.userName ? [userNameKey(input.userName)] : [],
+      load: async (trx) => ({ owner: await this.findOwner(trx, caller, input.userName), device: await findMfaDevice(trx, caller.accountId, input.serialNumber) }),
+      permissions: ({ owner }) => [{ action: 'iam:DeactivateMFADevice', resource: owner.arn }],
+      appends: ({ owner: found, device }) => {
+        const owner = requireOwner(found);
+        if (!device) throw new NoSuchEntityError(`MFA device ${input.serialNumber} cannot be found.`);
+        return appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'DeactivateMFADevice' as const, ownerId: owner.ownerId });
+      },
     });
   }
 
@@ -143,21 +154,23 @@ export class MfaOperations {
     const now = stepAt(this.core.clock.now());
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, now, RESYNC_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:ResyncMFADevice',
-      resource: owner.arn,
-      decider: mfaDeviceDecider,
-      streamId: `mfa-device/${device.device_id}`,
-      command: { type: 'ResyncMFADevice' as const, ownerId: owner.ownerId, step, driftSteps: step - now },
-    }));
+    await this.core.write(caller, {
+      locks: [`stream/mfa-device/${device.device_id}`],
+      permissions: () => [{ action: 'iam:ResyncMFADevice', resource: owner.arn }],
+      appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'ResyncMFADevice' as const, ownerId: owner.ownerId, step, driftSteps: step - now }),
+    });
   }
 
   async deleteVirtualMFADevice(caller: Caller, serialNumber: string): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:DeleteVirtualMFADevice', serialNumber);
-      const device = await findMfaDevice(trx, caller.accountId, serialNumber);
-      if (!device) throw new NoSuchEntityError(`MFA device ${serialNumber} cannot be found.`);
-      return { action: 'iam:DeleteVirtualMFADevice', resource: serialNumber, decider: mfaDeviceDecider, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeleteVirtualMFADevice' as const } };
+    await this.core.write(caller, {
+      locks: [`mfa-serial/${serialNumber.toLowerCase()}`],
+      load: (trx) => findMfaDevice(trx, caller.accountId, serialNumber),
+      lockedAfterLoad: (device) => (device ? [`stream/mfa-device/${device.device_id}`] : []),
+      permissions: () => [{ action: 'iam:DeleteVirtualMFADevice', resource: serialNumber }],
+      appends: (device) => {
+        if (!device) throw new NoSuchEntityError(`MFA device ${serialNumber} cannot be found.`);
+        return appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'DeleteVirtualMFADevice' as const });
+      },
     });
   }
 
@@ -194,11 +207,10 @@ export class MfaOperations {
       const step = matchCode(seed, code, stepAt(now) + device.drift_steps, SIGN_IN_WINDOW, Number(device.last_used_step));
       if (step === undefined) continue;
       try {
-        await this.core.command(accountId, mfaDeviceDecider, {
-          streamId: `mfa-device/${device.device_id}`,
-          command: { type: 'AcceptMFACode', ownerId, step },
-          metadata: { ...metadata, resourceArn: device.serial_number },
-          occurredAt: now,
+        // Warden checks the code for whoever presents it (a sign-in, before anyone is authenticated).
+        await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now), {
+          locks: [`stream/mfa-device/${device.device_id}`],
+          appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
         });
         return device.serial_number;
       } catch (error) {

@@ -1,15 +1,16 @@
-import { type Database, inAccountTransaction, type LoginProfileRow } from '@warden/db';
+import type { Database, LoginProfileRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { accountDecider } from '../accounts/account.decider.js';
-import { type Caller, eventMetadata } from '../command-context.js';
+import { type AccountCommand, accountDecider } from '../accounts/account.decider.js';
+import type { Caller } from '../command-context.js';
 import type { AttemptQueue } from '../sign-in/attempt-queue.js';
 import { accountThrottle, failureCounter, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
-import { recordSignInEvent } from '../sign-in/sign-in-log.js';
+import { signInEventAppend } from '../sign-in/sign-in-log.js';
 import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser, requireUser } from '../service/lookups.js';
 import { entityArn } from '../arns.js';
-import { userDecider } from '../users/user.decider.js';
+import { type UserCommand, userDecider } from '../users/user.decider.js';
+import { appendTo } from '../service/write-spec.js';
 import { hashPassword, passwordContext, rootPasswordContext, verifyPassword } from './password-hashing.js';
 import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
 
@@ -52,7 +53,8 @@ export class PasswordOperations {
   /**
    * The user and the policy, once the caller is known to be allowed the action on that user: a
    * password's rules and its reuse check must tell nothing to a caller who may not set it (and cost
-   * no argon2 work). `mutate` checks again in the writing transaction.
+   * no argon2 work). The write asks again in its own transaction, after the hashing, which holds no
+   * lock: a permission changed meanwhile counts.
    */
   private authorizedTarget(caller: Caller, action: string, userName: string) {
     return this.core.read(caller, async (trx) => {
@@ -61,6 +63,24 @@ export class PasswordOperations {
       await this.core.authorize(trx, caller, action, found?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName));
       if (!found) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
       return { user: found, policy: await this.policyOf(trx, caller.accountId) };
+    });
+  }
+
+  /** A write of the account's stream that needs only the caller's permission. */
+  private async accountWrite(caller: Caller, action: string, resource: string, command: AccountCommand): Promise<void> {
+    await this.core.write(caller, {
+      locks: [`stream/account/${caller.accountId}`],
+      permissions: () => [{ action, resource }],
+      appends: () => appendTo(accountDecider, `account/${caller.accountId}`, command),
+    });
+  }
+
+  /** A write of the stream of a user `authorizedTarget` found. */
+  private async userWrite(caller: Caller, action: string, user: UserRow, command: UserCommand): Promise<void> {
+    await this.core.write(caller, {
+      locks: [`stream/user/${user.user_id}`],
+      permissions: () => [{ action, resource: user.arn }],
+      appends: () => appendTo(userDecider, `user/${user.user_id}`, command),
     });
   }
 
@@ -76,37 +96,19 @@ export class PasswordOperations {
 
   async updateAccountPasswordPolicy(caller: Caller, changes: Partial<PasswordPolicy>): Promise<PasswordPolicy> {
     const policy: PasswordPolicy = { ...PASSWORD_POLICY_UPDATE_DEFAULTS, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined && value !== null)) };
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:UpdateAccountPasswordPolicy',
-      resource: '*',
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'UpdateAccountPasswordPolicy' as const, policy },
-    }));
+    await this.accountWrite(caller, 'iam:UpdateAccountPasswordPolicy', '*', { type: 'UpdateAccountPasswordPolicy', policy });
     return policy;
   }
 
   async deleteAccountPasswordPolicy(caller: Caller): Promise<void> {
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:DeleteAccountPasswordPolicy',
-      resource: '*',
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'DeleteAccountPasswordPolicy' as const },
-    }));
+    await this.accountWrite(caller, 'iam:DeleteAccountPasswordPolicy', '*', { type: 'DeleteAccountPasswordPolicy' });
   }
 
   async createLoginProfile(caller: Caller, input: { userName: string; password: string; passwordResetRequired?: boolean | null }): Promise<void> {
     const { user, policy } = await this.authorizedTarget(caller, 'iam:CreateLoginProfile', input.userName);
     checkPassword(input.password, policy, { userName: user.user_name });
     const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:CreateLoginProfile',
-      resource: user.arn,
-      decider: userDecider,
-      streamId: `user/${user.user_id}`,
-      command: { type: 'CreateLoginProfile' as const, passwordHash, passwordResetRequired: input.passwordResetRequired ?? false },
-    }));
+    await this.userWrite(caller, 'iam:CreateLoginProfile', user, { type: 'CreateLoginProfile', passwordHash, passwordResetRequired: input.passwordResetRequired ?? false });
   }
 
   async updateLoginProfile(caller: Caller, input: { userName: string; password?: string | null; passwordResetRequired?: boolean | null }): Promise<void> {
@@ -117,18 +119,16 @@ export class PasswordOperations {
       await this.refuseReuse(caller.accountId, user.user_id, user.login_profile, policy, input.password);
       passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.password);
     }
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:UpdateLoginProfile',
-      resource: user.arn,
-      decider: userDecider,
-      streamId: `user/${user.user_id}`,
-      command: { type: 'UpdateLoginProfile' as const, passwordHash, passwordResetRequired: input.passwordResetRequired ?? user.login_profile?.passwordResetRequired ?? false },
-    }));
+    await this.userWrite(caller, 'iam:UpdateLoginProfile', user, {
+      type: 'UpdateLoginProfile',
+      passwordHash,
+      passwordResetRequired: input.passwordResetRequired ?? user.login_profile?.passwordResetRequired ?? false,
+    });
   }
 
   async deleteLoginProfile(caller: Caller, userName: string): Promise<void> {
     const { user } = await this.authorizedTarget(caller, 'iam:DeleteLoginProfile', userName);
-    await this.core.mutate(caller, async () => ({ action: 'iam:DeleteLoginProfile', resource: user.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'DeleteLoginProfile' as const } }));
+    await this.userWrite(caller, 'iam:DeleteLoginProfile', user, { type: 'DeleteLoginProfile' });
   }
 
   /**
@@ -165,7 +165,8 @@ export class PasswordOperations {
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
     if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) {
       const failed = { type: 'SignInFailed' as const, data: { userName: user.user_name, reason: 'wrong-old-password' as const, sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] } };
-      await inAccountTransaction(this.core.db, caller.accountId, (trx) => recordSignInEvent(trx, caller.accountId, failed, { ...eventMetadata(caller), resourceArn: user.arn }, this.core.clock.now()));
+      // Recorded as the caller's act; it was authorized for the change above, and the failure is its own.
+      await this.core.write(caller, { appends: () => signInEventAppend(failed, user.arn) });
       throw new InvalidInputError('The old password is not correct.');
     }
     if (input.newPassword === input.oldPassword) throw new InvalidInputError('The new password must differ from the old one.');
@@ -173,14 +174,12 @@ export class PasswordOperations {
     await this.refuseReuse(caller.accountId, user.user_id, profile, policy, input.newPassword);
     const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.newPassword);
     // The grant is decided again in the writing transaction: a policy changed meanwhile counts.
-    await this.core.mutate(caller, async (trx) => ({
-      action: 'iam:ChangePassword',
-      resource: user.arn,
-      accountGrant: (await this.policyOf(trx, caller.accountId))?.allowUsersToChangePassword === true,
-      decider: userDecider,
-      streamId: `user/${user.user_id}`,
-      command: { type: 'ChangePassword' as const, passwordHash },
-    }));
+    await this.core.write(caller, {
+      locks: [`stream/user/${user.user_id}`],
+      load: async (trx) => (await this.policyOf(trx, caller.accountId))?.allowUsersToChangePassword === true,
+      permissions: (granted) => [{ action: 'iam:ChangePassword', resource: user.arn, accountGrant: granted }],
+      appends: () => appendTo(userDecider, `user/${user.user_id}`, { type: 'ChangePassword' as const, passwordHash }),
+    });
   }
 
   /**
@@ -192,13 +191,7 @@ export class PasswordOperations {
     if (caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} is not the root user: only the root user can set the root user's email and password.`);
     checkPassword(input.password, null, {});
     const passwordHash = this.core.keyring.encrypt(await hashPassword(input.password), rootPasswordContext(caller.accountId));
-    await this.core.mutate(caller, async () => ({
-      action: 'iam:UpdateLoginProfile',
-      resource: caller.arn,
-      decider: accountDecider,
-      streamId: `account/${caller.accountId}`,
-      command: { type: 'SetRootLoginProfile' as const, email: input.email.trim(), passwordHash },
-    }));
+    await this.accountWrite(caller, 'iam:UpdateLoginProfile', caller.arn, { type: 'SetRootLoginProfile', email: input.email.trim(), passwordHash });
   }
 }
 

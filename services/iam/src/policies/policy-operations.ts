@@ -4,7 +4,8 @@ import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { lockPolicy } from '../service/lookups.js';
+import { policyArnKey } from '../service/lookups.js';
+import { appendTo } from '../service/write-spec.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
 
 /** Customer-managed policies and their versions. */
@@ -19,20 +20,19 @@ export class PolicyOperations {
     const path = input.path ?? '/';
     const policyId = this.core.newId('ANPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'policy', path, input.policyName);
-    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.customerManagedPolicies] }, async (trx) => {
+    const nameKey = `policy-name/${String(input.policyName).toLowerCase()}`;
+    const { answer } = await this.core.write(caller, {
+      locks: [QUOTA_LOCKS.customerManagedPolicies, nameKey, `stream/policy/${policyId}`],
       // Authorized before the count, so that a caller without the permission learns nothing of it.
-      await this.core.authorize(trx, caller, 'iam:CreatePolicy', arn);
-      await this.core.requireBelowQuota(trx, caller.accountId, 'policies', (await this.core.quotas(trx, caller.accountId)).customerManagedPolicies, 'PoliciesPerAccount');
-      return {
-        action: 'iam:CreatePolicy',
-        resource: arn,
-        decider: managedPolicyDecider,
-        streamId: `policy/${policyId}`,
-        command: { type: 'CreatePolicy' as const, policyId, policyName: input.policyName, path, arn, description: input.description ?? null, document: input.policyDocument },
-        lockKeys: [`policy-name/${String(input.policyName).toLowerCase()}`],
-      };
+      permissions: () => [{ action: 'iam:CreatePolicy', resource: arn }],
+      appends: async (_loaded, trx) => {
+        await this.core.requireBelowQuota(trx, caller.accountId, 'policies', (await this.core.quotas(trx, caller.accountId)).customerManagedPolicies, 'PoliciesPerAccount');
+        const command = { type: 'CreatePolicy' as const, policyId, policyName: input.policyName, path, arn, description: input.description ?? null, document: input.policyDocument };
+        return appendTo(managedPolicyDecider, `policy/${policyId}`, command, { lockKeys: [nameKey] });
+      },
+      answer: async (trx) => (await this.find(trx, caller.accountId, arn))!,
     });
-    return this.core.read(caller, async (trx) => (await this.find(trx, caller.accountId, arn))!);
+    return answer;
   }
 
   /** The policy as it is now, after a mutation the caller was allowed to make. */
@@ -69,12 +69,20 @@ export class PolicyOperations {
     });
   }
 
+  /**
+   * One write of a policy's stream, the policy addressed by ARN: the ARN's key, which attachments
+   * also take, is held from the start. The caller is authorized on the ARN before it is looked up.
+   */
   private async policyMutation(caller: Caller, policyArn: string, action: string, command: (policy: PolicyRow, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      await this.core.authorize(trx, caller, action, policyArn);
-      const policy = await this.find(trx, caller.accountId, policyArn);
-      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
-      return { action, resource: policy.arn, decider: managedPolicyDecider, streamId: `policy/${policy.policy_id}`, command: await command(policy, trx) };
+    await this.core.write(caller, {
+      locks: [policyArnKey(policyArn)],
+      load: (trx) => this.find(trx, caller.accountId, policyArn),
+      lockedAfterLoad: (policy) => (policy ? [`stream/policy/${policy.policy_id}`] : []),
+      permissions: () => [{ action, resource: policyArn }],
+      appends: async (policy, trx) => {
+        if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+        return appendTo(managedPolicyDecider, `policy/${policy.policy_id}`, await command(policy, trx), { resourceArn: policy.arn });
+      },
     });
   }
 
@@ -97,8 +105,8 @@ export class PolicyOperations {
   }
 
   async delete(caller: Caller, policyArn: string): Promise<void> {
+    // Counted under the ARN's key, which every attachment of the policy holds.
     await this.policyMutation(caller, policyArn, 'iam:DeletePolicy', async (_policy, trx) => {
-      await lockPolicy(trx, caller.accountId, policyArn);
       const attached = await trx.selectFrom('policy_attachments').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('policy_arn', '=', policyArn).executeTakeFirstOrThrow();
       return { type: 'DeletePolicy', attachmentCount: Number(attached.count) };
     });

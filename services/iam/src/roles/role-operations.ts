@@ -5,7 +5,8 @@ import type { Caller } from '../command-context.js';
 import { NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findRole, lockPolicy, requestTagContext, requireAttachablePolicy, requireRole, resourceTagContext } from '../service/lookups.js';
+import { findRole, policyArnKey, requestTagContext, requireAttachablePolicy, requireRole, resourceTagContext, roleNameKey } from '../service/lookups.js';
+import { appendTo } from '../service/write-spec.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
 
 export interface CreateRoleInput {
@@ -26,16 +27,14 @@ export class RoleOperations {
     const roleId = this.core.newId('AROA');
     const arn = entityArn(this.core.partition, caller.accountId, 'role', path, input.roleName);
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
-    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.roles] }, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:CreateRole', arn, context);
-      if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
-      await this.core.requireBelowQuota(trx, caller.accountId, 'roles', (await this.core.quotas(trx, caller.accountId)).roles, 'RolesPerAccount');
-      return {
-        action: 'iam:CreateRole',
-        resource: arn,
-        decider: roleDecider,
-        streamId: `role/${roleId}`,
-        command: {
+    const nameKey = roleNameKey(input.roleName);
+    const { answer } = await this.core.write(caller, {
+      locks: [QUOTA_LOCKS.roles, nameKey, `stream/role/${roleId}`],
+      permissions: () => [{ action: 'iam:CreateRole', resource: arn, context }],
+      appends: async (_loaded, trx) => {
+        if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
+        await this.core.requireBelowQuota(trx, caller.accountId, 'roles', (await this.core.quotas(trx, caller.accountId)).roles, 'RolesPerAccount');
+        const command = {
           type: 'CreateRole' as const,
           roleId,
           roleName: input.roleName,
@@ -46,12 +45,12 @@ export class RoleOperations {
           maxSessionDuration: input.maxSessionDuration ?? 3600,
           tags: [...(input.tags ?? [])],
           permissionsBoundaryArn: input.permissionsBoundary ?? null,
-        },
-        lockKeys: [`role-name/${String(input.roleName).toLowerCase()}`],
-        extraContext: context,
-      };
+        };
+        return appendTo(roleDecider, `role/${roleId}`, command, { lockKeys: [nameKey] });
+      },
+      answer: (trx) => requireRole(trx, caller.accountId, input.roleName),
     });
-    return this.core.read(caller, (trx) => requireRole(trx, caller.accountId, input.roleName));
+    return answer;
   }
 
   /** The role as it is now, after a mutation the caller was allowed to make. */
@@ -77,21 +76,27 @@ export class RoleOperations {
     });
   }
 
-  /** One mutation of a role's stream; authorized first, with the role's tags as aws:ResourceTag/*. */
+  /**
+   * One write of a role's stream, the role addressed by name (see `UserOperations.userMutation`);
+   * authorized first, with the role's tags as aws:ResourceTag/*.
+   */
   private async roleMutation(
     caller: Caller,
     roleName: string,
     action: string,
     command: (role: RoleRow, trx: Transaction<Database>) => Promise<RoleCommand> | RoleCommand,
     extra: Record<string, string | string[]> = {},
+    locks: readonly string[] = [],
   ): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      const role = await findRole(trx, caller.accountId, roleName);
-      const resource = role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName);
-      const context = { ...resourceTagContext(role?.tags ?? []), ...extra };
-      await this.core.authorize(trx, caller, action, resource, context);
-      if (!role) await requireRole(trx, caller.accountId, roleName);
-      return { action, resource, decider: roleDecider, streamId: `role/${role!.role_id}`, command: await command(role!, trx), extraContext: context };
+    await this.core.write(caller, {
+      locks: [roleNameKey(roleName), ...locks],
+      load: (trx) => findRole(trx, caller.accountId, roleName),
+      lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
+      permissions: (role) => [{ action, resource: role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName), context: { ...resourceTagContext(role?.tags ?? []), ...extra } }],
+      appends: async (role, trx) => {
+        if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+        return appendTo(roleDecider, `role/${role.role_id}`, await command(role, trx));
+      },
     });
   }
 
@@ -138,11 +143,11 @@ export class RoleOperations {
       roleName,
       'iam:AttachRolePolicy',
       async (_role, trx) => {
-        await lockPolicy(trx, caller.accountId, policyArn);
         await requireAttachablePolicy(trx, caller.accountId, policyArn);
         return { type: 'AttachRolePolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
       },
       { 'iam:PolicyARN': policyArn },
+      [policyArnKey(policyArn)],
     );
   }
 

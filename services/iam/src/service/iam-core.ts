@@ -1,21 +1,20 @@
-import { ConcurrencyError, type Database, type EventMetadata, inAccountTransaction, takeLocks } from '@warden/db';
+import { ConcurrencyError, type Database, inAccountTransaction, type StoredEvent, takeLocks } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import { type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock } from '../command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import { handleCommand, type Handled } from '../command-handler.js';
-import type { Decider, DomainEvent } from '../decider.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
+import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**
  * What every operation shares: the database, the keyring, the authorizer, the clock and the id
- * source, and the one path every mutation takes — inside the caller's account transaction, look up
- * what it needs, authorize the caller with its real policies, decide, append, project; retried a
- * few times when another writer got to the stream first.
+ * source, and the one path every write takes (`write`, its spec in write-spec.ts): inside the
+ * writer's account transaction, lock, load, authorize the caller with its real policies, decide,
+ * append, project; retried a few times when another writer got to the stream first.
  */
 export interface IamCoreOptions {
   readonly db: Kysely<Database>;
@@ -27,27 +26,6 @@ export interface IamCoreOptions {
   readonly epochSource?: EpochSource;
 }
 
-export interface Mutation<Command, Event extends DomainEvent, State> {
-  readonly action: string;
-  readonly resource: string;
-  readonly decider: Decider<Command, Event, State>;
-  readonly streamId: string;
-  readonly command: Command;
-  readonly lockKeys?: readonly string[];
-  readonly extraContext?: Readonly<Record<string, string | readonly string[]>>;
-  /** The account itself grants the action (see `authorize`). */
-  readonly accountGrant?: boolean;
-}
-
-/**
- * What a mutation locks before it reads anything (see `mutate`): a create that counts against an
- * account-wide quota declares the quota's key, so that its count and its append happen under one
- * lock, and two creates racing for the quota's last unit queue instead of both counting the same.
- */
-export interface MutationLocks {
-  readonly locks: readonly string[];
-}
-
 /** The lock keys of the account-wide counts; every create that counts against one declares its key. */
 export const QUOTA_LOCKS = {
   users: 'quota/users',
@@ -56,8 +34,6 @@ export const QUOTA_LOCKS = {
   customerManagedPolicies: 'quota/customer-managed-policies',
   virtualMfaDevices: 'quota/virtual-mfa-devices',
 } as const;
-
-type Prepare<Command, Event extends DomainEvent, State> = (trx: Transaction<Database>) => Promise<Mutation<Command, Event, State>>;
 
 const ATTEMPTS = 4;
 const KEY_USE_INTERVAL_MS = 60_000;
@@ -100,53 +76,60 @@ export class IamCore {
   }
 
   /**
-   * With `locks`, the transaction takes them before `prepare` reads anything (and before any other
-   * lock, so they cannot close a cycle): what prepare counts under them cannot change until this
-   * append commits or rolls back.
+   * The one write protocol (see `WriteSpec`): in one transaction bound to the writer's account, take
+   * every declared lock, load under them, authorize the caller once per question, run the appends
+   * (lock, fold, decide, append, project, bump the epoch) and read the answer; retried whole when
+   * another writer got to a stream first. A system writer is never authorized.
    */
-  mutate<Command, Event extends DomainEvent, State>(caller: Caller, spec: MutationLocks, prepare: Prepare<Command, Event, State>): Promise<Handled<State>>;
-  mutate<Command, Event extends DomainEvent, State>(caller: Caller, prepare: Prepare<Command, Event, State>): Promise<Handled<State>>;
-  async mutate<Command, Event extends DomainEvent, State>(
-    caller: Caller,
-    specOrPrepare: MutationLocks | Prepare<Command, Event, State>,
-    lockedPrepare?: Prepare<Command, Event, State>,
-  ): Promise<Handled<State>> {
-    const locks = typeof specOrPrepare === 'function' ? [] : specOrPrepare.locks;
-    const prepare = typeof specOrPrepare === 'function' ? specOrPrepare : lockedPrepare!;
+  async write<Loaded, State, Answer = undefined>(writer: Writer, spec: WriteSpec<Loaded, State, Answer>): Promise<WriteResult<State, Answer>> {
+    const accountId = writer.accountId;
     for (let attempt = 1; ; attempt++) {
+      const held = new Set(spec.locks ?? []);
       try {
-        return await this.writing(caller.accountId, () => inAccountTransaction(this.db, caller.accountId, async (trx) => {
-          if (locks.length > 0) await takeLocks(trx, caller.accountId, locks);
-          const mutation = await prepare(trx);
-          await this.authorize(trx, caller, mutation.action, mutation.resource, mutation.extraContext, mutation.accountGrant ?? false);
-          return handleCommand(trx, mutation.decider, {
-            accountId: caller.accountId,
-            streamId: mutation.streamId,
-            command: mutation.command,
-            metadata: { ...eventMetadata(caller), resourceArn: mutation.resource },
-            occurredAt: this.clock.now(),
-            ...(mutation.lockKeys ? { lockKeys: mutation.lockKeys } : {}),
-          });
-        }));
+        return await this.writing(accountId, () =>
+          inAccountTransaction(this.db, accountId, async (trx) => {
+            // Sorted and scoped as lockForAppend takes them, so two writers never wait on each other in a cycle.
+            if (held.size > 0) await takeLocks(trx, accountId, [...held]);
+            const loaded = (await spec.load?.(trx)) as Loaded;
+            const later = (spec.lockedAfterLoad?.(loaded) ?? []).filter((key) => !held.has(key));
+            if (later.length > 0) {
+              await takeLocks(trx, accountId, later);
+              for (const key of later) held.add(key);
+            }
+            const permissions = isSystemWriter(writer) ? [] : (spec.permissions?.(loaded) ?? []);
+            if (!isSystemWriter(writer)) {
+              const asked = new Set<string>();
+              for (const permission of permissions) {
+                const question = `${permission.action}\n${permission.resource}\n${permission.accountGrant ?? false}\n${JSON.stringify(permission.context ?? {})}`;
+                if (asked.has(question)) continue;
+                asked.add(question);
+                await this.authorize(trx, writer, permission.action, permission.resource, permission.context, permission.accountGrant ?? false);
+              }
+            } else if (spec.permissions) {
+              throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
+            }
+            const planned = await spec.appends(loaded, trx);
+            const appends: readonly StreamAppend<State>[] = Array.isArray(planned) ? planned : [planned as StreamAppend<State>];
+            const base = isSystemWriter(writer) ? writer.metadata : eventMetadata(writer);
+            const occurredAt = (isSystemWriter(writer) ? writer.occurredAt : undefined) ?? this.clock.now();
+            const events: StoredEvent[] = [];
+            let state = undefined as State;
+            for (const append of appends) {
+              const resourceArn = append.resourceArn ?? permissions[0]?.resource ?? base.resourceArn;
+              const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held });
+              state = handled.state;
+              events.push(...handled.events);
+            }
+            const written: Written<State> = { state, events };
+            const answer = (spec.answer ? await spec.answer(trx, written, loaded) : undefined) as Answer;
+            return { ...written, answer };
+          }),
+        );
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (attempt >= ATTEMPTS) throw new ConcurrentModificationError('The entity was changed by another request at the same time; retry the request.');
       }
     }
-  }
-
-  /**
-   * A command with no caller to authorize (issued by Warden itself, or already authorized): one
-   * stream, in a transaction of its own, then the account's cached epoch dropped.
-   */
-  command<Command, Event extends DomainEvent, State>(
-    accountId: string,
-    decider: Decider<Command, Event, State>,
-    request: { readonly streamId: string; readonly command: Command; readonly metadata: EventMetadata; readonly occurredAt?: Date },
-  ): Promise<Handled<State>> {
-    return this.writing(accountId, () =>
-      inAccountTransaction(this.db, accountId, (trx) => handleCommand(trx, decider, { accountId, streamId: request.streamId, command: request.command, metadata: request.metadata, occurredAt: request.occurredAt ?? this.clock.now() })),
-    );
   }
 
   /** Runs a write to an account, then invalidates its cached epoch whatever the outcome. */
@@ -168,8 +151,8 @@ export class IamCore {
   async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}, accountGrant = false): Promise<void> {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
-    // A mutation's prepare step authorizes first (so that a missing name tells nothing), then
-    // `mutate` authorizes what it writes: in one transaction, the same question is answered once.
+    // A read may ask the same question more than once in its transaction (a list, then its items'
+    // nested fields): it is answered once. A write asks each of its questions once (`write`).
     const question = `${caller.arn}\n${action}\n${resource}\n${accountGrant}\n${JSON.stringify(extraContext)}`;
     const allowed = this.allowedIn.get(trx);
     if (allowed?.has(question)) return;
@@ -273,7 +256,7 @@ export class IamCore {
 
   /**
    * Refuses a create once the account has `limit` rows of `table` (AWS's LimitExceeded, with AWS's
-   * name for the quota). Only sound under the count's `QUOTA_LOCKS` key, declared to `mutate`.
+   * name for the quota). Only sound under the count's `QUOTA_LOCKS` key, declared in the write's locks.
    */
   async requireBelowQuota(trx: Kysely<Database>, accountId: string, table: 'users' | 'groups' | 'roles' | 'policies' | 'mfa_devices', limit: number, awsName: string): Promise<void> {
     const row = await trx.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
@@ -291,3 +274,4 @@ function sessionWithPolicies(caller: Caller): CallerSession | undefined {
   const session = caller.session;
   return session !== undefined && session.kind !== 'session-token' && session.kind !== 'console' ? session : undefined;
 }
+

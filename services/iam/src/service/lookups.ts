@@ -1,5 +1,5 @@
 import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 
@@ -46,16 +46,24 @@ export async function requireAttachablePolicy(db: Kysely<Database>, accountId: s
 }
 
 /**
- * Locks that order a check against a concurrent delete: attaching a policy (or adding to a group)
- * takes the policy's (group's) lock before it checks the policy (group) exists, and deleting it
- * takes the same lock before it counts what uses it. Held until the transaction ends.
+ * The lock keys of names, declared by every write that creates, renames or addresses an entity by
+ * its name (names compare without regard to case), and of a managed policy's ARN, declared by every
+ * write that attaches or deletes it.
  */
-export async function lockPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/policy-arn/${policyArn}`}, 0))`.execute(db);
+export function userNameKey(userName: string): string {
+  return `user-name/${String(userName).toLowerCase()}`;
 }
 
-export async function lockGroup(db: Kysely<Database>, accountId: string, groupId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/group-members/${groupId}`}, 0))`.execute(db);
+export function groupNameKey(groupName: string): string {
+  return `group-name/${String(groupName).toLowerCase()}`;
+}
+
+export function roleNameKey(roleName: string): string {
+  return `role-name/${String(roleName).toLowerCase()}`;
+}
+
+export function policyArnKey(policyArn: string): string {
+  return `policy-arn/${policyArn}`;
 }
 
 /** aws:ResourceTag/KEY for the tags of the IAM user or role a request acts on. */

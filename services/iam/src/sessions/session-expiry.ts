@@ -2,6 +2,7 @@ import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { NoSuchEntityError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import { SessionNotExpiredError, sessionDecider } from './session.decider.js';
 
 /**
@@ -13,10 +14,9 @@ export type ExpiryOutcome = 'expired' | 'already-expired' | 'not-yet' | 'unknown
 
 export async function expireSession(core: IamCore, accountId: string, sessionId: string): Promise<ExpiryOutcome> {
   try {
-    const handled = await core.command(accountId, sessionDecider, {
-      streamId: `session/${sessionId}`,
-      command: { type: 'ExpireSession', sessionId, now: core.clock.now() },
-      metadata: { actorArn: 'warden:session-expiry', resourceArn: `session/${sessionId}` },
+    const handled = await core.write(systemWriter(accountId, { actorArn: 'warden:session-expiry', resourceArn: `session/${sessionId}` }), {
+      locks: [`stream/session/${sessionId}`],
+      appends: () => appendTo(sessionDecider, `session/${sessionId}`, { type: 'ExpireSession' as const, sessionId, now: core.clock.now() }),
     });
     return handled.events.length > 0 ? 'expired' : 'already-expired';
   } catch (error) {

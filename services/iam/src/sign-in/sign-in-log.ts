@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Database, EventMetadata } from '@warden/db';
-import type { Transaction } from 'kysely';
-import { handleCommand } from '../command-handler.js';
+import { appendTo, type StreamAppend } from '../service/write-spec.js';
 import { signInDecider } from './sign-in.decider.js';
-import type { SignInEvent } from './sign-in.events.js';
+import type { SignInEvent, SignInState } from './sign-in.events.js';
 
-/** Appends one sign-in event (an attempt, a cleared lockout) in a stream of its own, `sign-in/ID`. */
-export async function recordSignInEvent(trx: Transaction<Database>, accountId: string, event: SignInEvent, metadata: EventMetadata, occurredAt: Date): Promise<void> {
-  await handleCommand(trx, signInDecider, { accountId, streamId: `sign-in/${randomBytes(12).toString('hex')}`, command: { type: 'RecordSignIn', event }, metadata, occurredAt });
+/**
+ * One sign-in event (an attempt, a cleared lockout) in a stream of its own, `sign-in/ID`: a flood
+ * never contends on one stream. `resourceArn` is the principal or subject the event is about.
+ */
+export function signInEventAppend(event: SignInEvent, resourceArn?: string): StreamAppend<SignInState> {
+  return appendTo(signInDecider, `sign-in/${randomBytes(12).toString('hex')}`, { type: 'RecordSignIn', event }, resourceArn === undefined ? {} : { resourceArn });
 }

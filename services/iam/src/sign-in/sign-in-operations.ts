@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, lockForAppend, type LoginProfileRow, type RootLoginRow } from '@warden/db';
-import type { Transaction } from 'kysely';
+import { inAccountTransaction, type LoginProfileRow, type RootLoginRow } from '@warden/db';
 import { entityArn, rootArn } from '../arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
 import { type Caller, eventMetadata } from '../command-context.js';
-import { handleCommand } from '../command-handler.js';
 import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
@@ -21,7 +19,8 @@ import { AddressRateLimit } from './address-rate-limit.js';
 import type { AttemptQueue } from './attempt-queue.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
 import { accountThrottle, addressSubject, failureCounter, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
-import { recordSignInEvent } from './sign-in-log.js';
+import { signInEventAppend } from './sign-in-log.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 
 /**
  * Console sign-in at an account's own sign-in URL: an IAM user by name, or the root user by the
@@ -268,7 +267,8 @@ export class SignInOperations {
       ...(request.userAgent ? { userAgent: request.userAgent } : {}),
       ...(request.requestId ? { requestId: request.requestId } : {}),
     };
-    await inAccountTransaction(this.core.db, accountId, (trx) => recordSignInEvent(trx, accountId, event, metadata, this.core.clock.now()));
+    // Nobody is authenticated yet: Warden records the attempt, the principal tried as its actor.
+    await this.core.write(systemWriter(accountId, metadata), { appends: () => signInEventAppend(event) });
   }
 
   /**
@@ -282,20 +282,24 @@ export class SignInOperations {
     const serialNumber = `arn:${this.core.partition}:iam::${accountId}:mfa${ENROLMENT_PATH}${deviceName}`;
     const deviceId = randomBytes(12).toString('hex');
     const seed = newTotpSeed();
-    await inAccountTransaction(this.core.db, accountId, async (trx) => {
+    const serialKey = `mfa-serial/${serialNumber.toLowerCase()}`;
+    await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: serialNumber }), {
+      locks: [`stream/mfa-device/${deviceId}`, serialKey],
       // The device offered at an earlier attempt and never enabled is replaced, not kept.
-      const earlier = await trx.selectFrom('mfa_devices').select(['device_id', 'device_name']).where('account_id', '=', accountId).where('path', '=', ENROLMENT_PATH).where('owner_id', 'is', null).execute();
-      for (const device of earlier.filter((candidate) => candidate.device_name.startsWith(`${owner}-`))) {
-        await handleCommand(trx, mfaDeviceDecider, { accountId, streamId: `mfa-device/${device.device_id}`, command: { type: 'DeleteVirtualMFADevice' }, metadata: { ...metadata, resourceArn: serialNumber }, occurredAt: this.core.clock.now() });
-      }
-      await handleCommand(trx, mfaDeviceDecider, {
-        accountId,
-        streamId: `mfa-device/${deviceId}`,
-        command: { type: 'CreateVirtualMFADevice', data: { deviceId, serialNumber, deviceName, path: ENROLMENT_PATH, seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
-        metadata: { ...metadata, resourceArn: serialNumber },
-        occurredAt: this.core.clock.now(),
-        lockKeys: [`mfa-serial/${serialNumber.toLowerCase()}`],
-      });
+      load: async (trx) => {
+        const earlier = await trx.selectFrom('mfa_devices').select(['device_id', 'device_name']).where('account_id', '=', accountId).where('path', '=', ENROLMENT_PATH).where('owner_id', 'is', null).execute();
+        return earlier.filter((candidate) => candidate.device_name.startsWith(`${owner}-`));
+      },
+      lockedAfterLoad: (earlier) => earlier.map((device) => `stream/mfa-device/${device.device_id}`),
+      appends: (earlier) => [
+        ...earlier.map((device) => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'DeleteVirtualMFADevice' as const })),
+        appendTo(
+          mfaDeviceDecider,
+          `mfa-device/${deviceId}`,
+          { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName, path: ENROLMENT_PATH, seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
+          { lockKeys: [serialKey] },
+        ),
+      ],
     });
     const alias = await this.core.db.selectFrom('accounts').select('alias').where('account_id', '=', accountId).executeTakeFirst();
     return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${owner}@${alias?.alias ?? accountId}`, seed) };
@@ -314,25 +318,19 @@ export class SignInOperations {
     const step = matchConsecutiveCodes(seed, enrollment.authenticationCode1, enrollment.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) return false;
     try {
-      return await inAccountTransaction(this.core.db, accountId, async (trx: Transaction<Database>) => {
-        let ownerName = owner;
-        if (principal.userId) {
-          // Under the user's stream lock, as deleteUser counts devices: the user still exists, and
-          // its name is the one a rename (whose append takes the same lock) left it.
-          await lockForAppend(trx, accountId, `user/${principal.userId}`);
+      const { answer } = await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }), {
+        // Under the user's stream lock, as deleteUser counts devices: the user still exists, and its
+        // name is the one a rename (whose append takes the same lock) left it.
+        locks: [`stream/mfa-device/${device.device_id}`, ...(principal.userId ? [`stream/user/${principal.userId}`] : [])],
+        load: async (trx) => {
+          if (!principal.userId) return owner;
           const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();
-          if (!still) return false;
-          ownerName = still.user_name;
-        }
-        await handleCommand(trx, mfaDeviceDecider, {
-          accountId,
-          streamId: `mfa-device/${device.device_id}`,
-          command: { type: 'EnableMFADevice', ownerId: principal.ownerId, ownerName, step },
-          metadata: { ...metadata, resourceArn: device.serial_number },
-          occurredAt: this.core.clock.now(),
-        });
-        return true;
+          return still?.user_name;
+        },
+        appends: (ownerName) => (ownerName === undefined ? [] : [appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'EnableMFADevice' as const, ownerId: principal.ownerId, ownerName, step })]),
+        answer: (_trx, _written, ownerName) => ownerName !== undefined,
       });
+      return answer;
     } catch (error) {
       if (error instanceof InvalidAuthenticationCodeError || error instanceof EntityAlreadyExistsError) return false;
       throw error;
@@ -353,19 +351,20 @@ export class SignInOperations {
     const given = [input.userName != null, input.sourceIp != null, input.rootUser === true].filter(Boolean).length;
     if (given !== 1) throw new InvalidInputError('Give one of userName, sourceIp or rootUser.');
     const subjects = input.userName != null ? [userSubject(input.userName), unknownUserSubject(input.userName)] : input.sourceIp != null ? [addressSubject(input.sourceIp)] : [ROOT_SUBJECT];
-    return inAccountTransaction(this.core.db, caller.accountId, async (trx) => {
-      if (input.userName != null) {
-        const user = await findUser(trx, caller.accountId, input.userName);
-        await this.core.authorize(trx, caller, 'iam:UpdateLoginProfile', user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', input.userName));
-      } else {
-        await this.core.authorize(trx, caller, 'iam:UpdateAccountPasswordPolicy', '*');
-      }
-      const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', 'in', subjects).execute();
-      for (const { subject } of existing) {
-        await recordSignInEvent(trx, caller.accountId, { type: 'SignInLockoutCleared', data: { subject } }, { ...eventMetadata(caller), resourceArn: subject }, this.core.clock.now());
-      }
-      return existing.length > 0;
+    const { answer } = await this.core.write(caller, {
+      load: async (trx) => {
+        const user = input.userName != null ? await findUser(trx, caller.accountId, input.userName) : undefined;
+        const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', 'in', subjects).execute();
+        return { user, existing };
+      },
+      permissions: ({ user }) =>
+        input.userName != null
+          ? [{ action: 'iam:UpdateLoginProfile', resource: user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', input.userName) }]
+          : [{ action: 'iam:UpdateAccountPasswordPolicy', resource: '*' }],
+      appends: ({ existing }) => existing.map(({ subject }) => signInEventAppend({ type: 'SignInLockoutCleared', data: { subject } }, subject)),
+      answer: (_trx, _written, { existing }) => existing.length > 0,
     });
+    return answer;
   }
 
   /** The account's failure counters and what throttling makes of them now (for admins). */

@@ -14,7 +14,8 @@ import { roleDecider } from '../roles/role.decider.js';
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
-import { requestTagContext, requireRole } from '../service/lookups.js';
+import { requestTagContext, requireRole, roleNameKey } from '../service/lookups.js';
+import { appendTo, systemWriter } from '../service/write-spec.js';
 import type { MfaOperations } from '../mfa/mfa-operations.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 
@@ -144,10 +145,16 @@ export class StsOperations {
   private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
     const metadata = { ...eventMetadata(caller), resourceArn: data.principalArn };
-    await this.core.command(accountId, sessionDecider, {
-      streamId: `session/${sessionId}`,
-      command: { type: 'IssueSession', data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) } },
-      metadata,
+    // STS issues it in the account of the role (or user), which may not be the caller's: the caller
+    // was authorized by the operation's own evaluation (a trust policy, a session's rules), so the
+    // write is Warden's, with the caller as its actor.
+    await this.core.write(systemWriter(accountId, metadata), {
+      locks: [`stream/session/${sessionId}`],
+      appends: () =>
+        appendTo(sessionDecider, `session/${sessionId}`, {
+          type: 'IssueSession' as const,
+          data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) },
+        }),
     });
     // Scheduling the expiry is best effort and not waited for: the job queue may be away, and the
     // session is already committed. The periodic sweep expires whatever a lost job missed, and
@@ -198,10 +205,10 @@ export class StsOperations {
   async revokeConsoleSession(caller: Caller): Promise<void> {
     const session = caller.session;
     if (!session || session.kind !== 'console') throw new InvalidInputError('signOut ends a console session: sign the request with the session\'s bearer token.');
-    await this.core.command(caller.accountId, sessionDecider, {
-      streamId: `session/${session.sessionId}`,
-      command: { type: 'RevokeSession', sessionId: session.sessionId },
-      metadata: { ...eventMetadata(caller), resourceArn: caller.arn },
+    // A session may always end itself: nothing to authorize.
+    await this.core.write(caller, {
+      locks: [`stream/session/${session.sessionId}`],
+      appends: () => appendTo(sessionDecider, `session/${session.sessionId}`, { type: 'RevokeSession' as const, sessionId: session.sessionId }, { resourceArn: caller.arn }),
     });
   }
 
@@ -369,10 +376,12 @@ export class StsOperations {
   /** AWS's "revoke active sessions": sessions of the role issued before `before` (default now) are refused. */
   async revokeRoleSessions(caller: Caller, roleName: string, before?: Date | null): Promise<void> {
     const cutoff = before ?? this.core.clock.now();
-    await this.core.mutate(caller, async (trx) => {
-      const role = await requireRole(trx, caller.accountId, roleName);
+    await this.core.write(caller, {
+      locks: [roleNameKey(roleName)],
+      load: (trx) => requireRole(trx, caller.accountId, roleName),
       // AWS attaches a deny policy (AWSRevokeOlderSessions) to do this, which needs iam:PutRolePolicy.
-      return { action: 'iam:PutRolePolicy', resource: role.arn, decider: roleDecider, streamId: `role/${role.role_id}`, command: { type: 'RevokeRoleSessions' as const, before: cutoff } };
+      permissions: (role) => [{ action: 'iam:PutRolePolicy', resource: role.arn }],
+      appends: (role) => appendTo(roleDecider, `role/${role.role_id}`, { type: 'RevokeRoleSessions' as const, before: cutoff }),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { type Database, lockForAppend, type UserRow } from '@warden/db';
+import type { Database, UserRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../arns.js';
@@ -6,8 +6,9 @@ import type { Caller } from '../command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, findUser, lockGroup, lockPolicy, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext } from '../service/lookups.js';
-import { userDecider } from './user.decider.js';
+import { findGroup, findUser, groupNameKey, policyArnKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';
+import { appendTo } from '../service/write-spec.js';
+import { type UserCommand, userDecider } from './user.decider.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
 export interface CreateUserInput {
@@ -29,29 +30,19 @@ export class UserOperations {
     const userId = this.core.newId('AIDA');
     const arn = entityArn(this.core.partition, caller.accountId, 'user', path, input.userName);
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
-    await this.core.mutate(caller, { locks: [QUOTA_LOCKS.users] }, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:CreateUser', arn, context);
-      if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
-      await this.core.requireBelowQuota(trx, caller.accountId, 'users', (await this.core.quotas(trx, caller.accountId)).users, 'UsersPerAccount');
-      return {
-        action: 'iam:CreateUser',
-        resource: arn,
-        decider: userDecider,
-        streamId: `user/${userId}`,
-        command: {
-          type: 'CreateUser' as const,
-          userId,
-          userName: input.userName,
-          path,
-          arn,
-          tags: [...(input.tags ?? [])],
-          permissionsBoundaryArn: input.permissionsBoundary ?? null,
-        },
-        lockKeys: [`user-name/${String(input.userName).toLowerCase()}`],
-        extraContext: context,
-      };
+    const nameKey = userNameKey(input.userName);
+    const { answer } = await this.core.write(caller, {
+      locks: [QUOTA_LOCKS.users, nameKey, `stream/user/${userId}`],
+      permissions: () => [{ action: 'iam:CreateUser', resource: arn, context }],
+      appends: async (_loaded, trx) => {
+        if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
+        await this.core.requireBelowQuota(trx, caller.accountId, 'users', (await this.core.quotas(trx, caller.accountId)).users, 'UsersPerAccount');
+        const command = { type: 'CreateUser' as const, userId, userName: input.userName, path, arn, tags: [...(input.tags ?? [])], permissionsBoundaryArn: input.permissionsBoundary ?? null };
+        return appendTo(userDecider, `user/${userId}`, command, { lockKeys: [nameKey] });
+      },
+      answer: (trx) => requireUser(trx, caller.accountId, input.userName),
     });
-    return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, input.userName));
+    return answer;
   }
 
   /**
@@ -64,27 +55,31 @@ export class UserOperations {
   async update(caller: Caller, userName: string, input: { newUserName?: string | null; newPath?: string | null }): Promise<UserRow> {
     const newUserName = input.newUserName ?? null;
     const newPath = input.newPath ?? null;
-    const nameKeys = [`user-name/${String(userName).toLowerCase()}`, ...(newUserName === null ? [] : [`user-name/${String(newUserName).toLowerCase()}`])];
-    await this.core.mutate(caller, { locks: nameKeys }, async (trx) => {
-      const user = await findUser(trx, caller.accountId, userName);
-      const resource = this.arnFor(caller, user, userName);
-      const context = resourceTagContext(user?.tags ?? []);
-      await this.core.authorize(trx, caller, 'iam:UpdateUser', resource, context);
-      if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
-      const destination = entityArn(this.core.partition, caller.accountId, 'user', newPath ?? user.path, newUserName ?? user.user_name);
-      await this.core.authorize(trx, caller, 'iam:UpdateUser', destination, context);
-      const holder = newUserName === null ? undefined : await findUser(trx, caller.accountId, newUserName);
-      return {
-        action: 'iam:UpdateUser',
-        resource,
-        decider: userDecider,
-        streamId: `user/${user.user_id}`,
-        command: { type: 'UpdateUser' as const, newUserName, newPath, newNameTaken: holder !== undefined && holder.user_id !== user.user_id },
-        lockKeys: nameKeys,
-        extraContext: context,
-      };
+    const nameKeys = [userNameKey(userName), ...(newUserName === null ? [] : [userNameKey(newUserName)])];
+    const { answer } = await this.core.write(caller, {
+      locks: nameKeys,
+      load: async (trx) => {
+        const user = await findUser(trx, caller.accountId, userName);
+        const holder = user && newUserName !== null ? await findUser(trx, caller.accountId, newUserName) : undefined;
+        return { user, holder };
+      },
+      lockedAfterLoad: ({ user }) => (user ? [`stream/user/${user.user_id}`] : []),
+      // The destination is asked only of a user that exists: a missing one is NoSuchEntity once the
+      // caller may update its ARN.
+      permissions: ({ user }) => {
+        const context = resourceTagContext(user?.tags ?? []);
+        const source = { action: 'iam:UpdateUser', resource: this.arnFor(caller, user, userName), context };
+        if (!user) return [source];
+        return [source, { action: 'iam:UpdateUser', resource: entityArn(this.core.partition, caller.accountId, 'user', newPath ?? user.path, newUserName ?? user.user_name), context }];
+      },
+      appends: ({ user, holder }) => {
+        if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+        const command = { type: 'UpdateUser' as const, newUserName, newPath, newNameTaken: holder !== undefined && holder.user_id !== user.user_id };
+        return appendTo(userDecider, `user/${user.user_id}`, command, { lockKeys: nameKeys });
+      },
+      answer: (trx) => requireUser(trx, caller.accountId, newUserName ?? userName),
     });
-    return this.current(caller, newUserName ?? userName);
+    return answer;
   }
 
   /** The user as it is now, for answering a mutation the caller was just allowed to make (no second permission needed). */
@@ -114,25 +109,29 @@ export class UserOperations {
   }
 
   /**
-   * One mutation of a user's stream. The caller is authorized first, with the condition keys the
-   * request brings (the user's tags as aws:ResourceTag/*, and what the operation adds), before
-   * anything else the request names is looked up, so a caller without the permission learns nothing.
+   * One write of a user's stream, the user addressed by name. The name's key is held from the
+   * start, so the user found by it stays the one written; its stream is locked once found. The
+   * caller is authorized before anything else the request names is looked up, with the condition
+   * keys the request brings (the user's tags as aws:ResourceTag/*, and what the operation adds), so
+   * a caller without the permission learns nothing, not even whether the user exists.
    */
   private async userMutation(
     caller: Caller,
     userName: string,
     action: string,
-    command: (user: UserRow, trx: Transaction<Database>) => Promise<Parameters<typeof userDecider.decide>[0]> | Parameters<typeof userDecider.decide>[0],
-    options: { extra?: (trx: Parameters<Parameters<IamCore['mutate']>[1]>[0]) => Promise<void>; context?: Record<string, string | string[]> } = {},
-  ) {
-    await this.core.mutate(caller, async (trx) => {
-      const user = await findUser(trx, caller.accountId, userName);
-      const resource = this.arnFor(caller, user, userName);
-      const context = { ...resourceTagContext(user?.tags ?? []), ...(options.context ?? {}) };
-      await this.core.authorize(trx, caller, action, resource, context);
-      if (!user) await requireUser(trx, caller.accountId, userName);
-      await options.extra?.(trx);
-      return { action, resource, decider: userDecider, streamId: `user/${user!.user_id}`, command: await command(user!, trx), extraContext: context };
+    command: (user: UserRow, trx: Transaction<Database>) => Promise<UserCommand> | UserCommand,
+    options: { locks?: readonly string[]; extra?: (trx: Transaction<Database>) => Promise<void>; context?: Record<string, string | string[]> } = {},
+  ): Promise<void> {
+    await this.core.write(caller, {
+      locks: [userNameKey(userName), ...(options.locks ?? [])],
+      load: (trx) => findUser(trx, caller.accountId, userName),
+      lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
+      permissions: (user) => [{ action, resource: this.arnFor(caller, user, userName), context: { ...resourceTagContext(user?.tags ?? []), ...(options.context ?? {}) } }],
+      appends: async (user, trx) => {
+        if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+        await options.extra?.(trx);
+        return appendTo(userDecider, `user/${user.user_id}`, await command(user, trx));
+      },
     });
   }
 
@@ -140,7 +139,6 @@ export class UserOperations {
     await this.userMutation(caller, userName, 'iam:DeleteUser', async (user, trx) => {
       // Under the user's stream lock, which enabling an MFA device also takes: no device can be
       // enabled for the user between this count and the delete.
-      await lockForAppend(trx, caller.accountId, `user/${user.user_id}`);
       return { type: 'DeleteUser', mfaDevices: await countEnabledMfaDevices(trx, caller.accountId, user.user_id) };
     });
   }
@@ -165,15 +163,17 @@ export class UserOperations {
   }
 
   async attachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    let quota = 0;
-    await this.userMutation(caller, userName, 'iam:AttachUserPolicy', () => ({ type: 'AttachUserPolicy', policyArn, quota }), {
-      extra: async (trx) => {
-        await lockPolicy(trx, caller.accountId, policyArn);
+    await this.userMutation(
+      caller,
+      userName,
+      'iam:AttachUserPolicy',
+      async (_user, trx) => {
         await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        quota = (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal;
+        return { type: 'AttachUserPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
       },
-      context: { 'iam:PolicyARN': policyArn },
-    });
+      // The policy's key, which deletePolicy holds while it counts attachments.
+      { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn } },
+    );
   }
 
   async detachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
@@ -189,24 +189,29 @@ export class UserOperations {
   }
 
   async addToGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
-    // AWS authorizes AddUserToGroup on the group.
-    await this.core.mutate(caller, async (trx) => {
-      const found = await findGroup(trx, caller.accountId, groupName);
-      await this.core.authorize(trx, caller, 'iam:AddUserToGroup', found?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName));
-      if (found) await lockGroup(trx, caller.accountId, found.group_id);
-      const group = await requireGroup(trx, caller.accountId, groupName);
-      const user = await requireUser(trx, caller.accountId, userName);
-      const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;
-      return { action: 'iam:AddUserToGroup', resource: group.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'AddUserToGroup' as const, groupId: group.group_id, groupName: group.group_name, quota } };
+    // AWS authorizes AddUserToGroup on the group. The group's name key is the one deleteGroup holds
+    // while it counts members, so no user joins a group being deleted.
+    await this.core.write(caller, {
+      locks: [groupNameKey(groupName), userNameKey(userName)],
+      load: async (trx) => ({ group: await findGroup(trx, caller.accountId, groupName) }),
+      permissions: ({ group }) => [{ action: 'iam:AddUserToGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) }],
+      appends: async ({ group }, trx) => {
+        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+        const user = await requireUser(trx, caller.accountId, userName);
+        const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;
+        return appendTo(userDecider, `user/${user.user_id}`, { type: 'AddUserToGroup' as const, groupId: group.group_id, groupName: group.group_name, quota });
+      },
     });
   }
 
   async removeFromGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
-    await this.core.mutate(caller, async (trx) => {
-      const group = await requireGroup(trx, caller.accountId, groupName);
-      const user = await requireUser(trx, caller.accountId, userName);
-      return { action: 'iam:RemoveUserFromGroup', resource: group.arn, decider: userDecider, streamId: `user/${user.user_id}`, command: { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name } };
+    // Both are looked up, and a missing one reported, before the caller is authorized on the group:
+    // this operation's order, which its tests hold.
+    await this.core.write(caller, {
+      locks: [groupNameKey(groupName), userNameKey(userName)],
+      load: async (trx) => ({ group: await requireGroup(trx, caller.accountId, groupName), user: await requireUser(trx, caller.accountId, userName) }),
+      permissions: ({ group }) => [{ action: 'iam:RemoveUserFromGroup', resource: group.arn }],
+      appends: ({ group, user }) => appendTo(userDecider, `user/${user.user_id}`, { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name }),
     });
   }
 }
-

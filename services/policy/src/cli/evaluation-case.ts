@@ -22,8 +22,7 @@ export interface CaseMatchedStatement extends MatchedStatement {
 }
 
 export type CaseResult =
-  | { readonly id: unknown; readonly decision: string; readonly matched: readonly CaseMatchedStatement[]; readonly reason: string }
-  | { readonly id: unknown; readonly error: string };
+  { readonly id: unknown; readonly decision: string; readonly matched: readonly CaseMatchedStatement[]; readonly reason: string } | { readonly id: unknown; readonly error: string };
 
 type JsonObject = Record<string, unknown>;
 
