@@ -57,7 +57,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   if (changesCachedState(request.streamId, events)) {
     await trx
       .updateTable('accounts')
-      .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') as never }))
+      .set((eb) => ({ change_epoch: eb('change_epoch', '+', '1') }))
       .where('account_id', '=', request.accountId)
       .execute();
   }

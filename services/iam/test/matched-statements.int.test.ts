@@ -53,7 +53,7 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
       { principal: alice.arn, action: 'iam:GetUser', resource: '*' },
       { principal: alice.arn, action: 'iam:ListGroups', resource: '*' },
     ]);
-    expect(getUser!.matched.find((statement) => statement.policyName === 'own')).toEqual({ source: 'identity', policyIndex: expect.any(Number), policyName: 'own', statementIndex: 0, effect: 'Allow' });
+    expect(getUser!.matched.find((statement) => statement.policyName === 'own')).toEqual({ source: 'identity', policyIndex: expect.any(Number) as unknown, policyName: 'own', statementIndex: 0, effect: 'Allow' });
     expect(listGroups!.matched.filter((statement) => statement.source === 'identity' && statement.policyArn === undefined).map((statement) => statement.policyName)).toEqual(['groupinline']);
     for (const statement of [...listUsers.matched, ...getUser!.matched, ...listGroups!.matched]) expect(statement.policyName).not.toMatch(/^arn:|\//);
 
@@ -64,7 +64,7 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
     });
     expect(simulated[0]!.matchedStatements).toMatchObject([{ policyName: 'ReadUsers', policyArn: readUsers.arn }, { policyName: 'IAMReadOnlyAccess', policyArn: READ_ONLY }, boundary]);
     expect(simulated[1]!.matchedStatements).toEqual([
-      { source: 'identity', policyIndex: expect.any(Number), policyName: 'policyInputList[0]', statementIndex: 0, effect: 'Allow' },
+      { source: 'identity', policyIndex: expect.any(Number) as unknown, policyName: 'policyInputList[0]', statementIndex: 0, effect: 'Allow' },
       { source: 'boundary', policyIndex: 0, policyName: 'Bound', policyArn: bound.arn, statementIndex: 0, effect: 'Allow' },
     ]);
     const custom = await iam.authorization.simulateCustomPolicy(root, { policyInputList: [doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' })], actionNames: ['iam:ListUsers'] });
@@ -73,7 +73,7 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
     // A denial's encoded message names the deciding managed policy the same way.
     await iam.users.create(root, { userName: 'victim' });
     expect(await decoded(iam.users.delete(userCaller(root.accountId, alice), 'victim'), root)).toEqual([
-      { source: 'identity', policyIndex: expect.any(Number), policyName: 'NoDelete', policyArn: noDelete.arn, statementIndex: 0, sid: 'Never', effect: 'Deny' },
+      { source: 'identity', policyIndex: expect.any(Number) as unknown, policyName: 'NoDelete', policyArn: noDelete.arn, statementIndex: 0, sid: 'Never', effect: 'Deny' },
     ]);
   });
 

@@ -66,7 +66,7 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
     const root = await newAccount(service);
     const settled = await Promise.allSettled(Array.from({ length: 12 }, () => service.iam.core.write(root, countThenCreate(root, 3))));
     const refused = settled.filter((outcome) => outcome.status === 'rejected');
-    for (const outcome of refused) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(LimitExceededError);
+    for (const outcome of refused) expect(outcome.reason).toBeInstanceOf(LimitExceededError);
     expect(settled.length - refused.length).toBe(3);
     expect(await service.iam.core.read(root, (trx) => countGroups(trx, root.accountId))).toBe(3);
   });

@@ -19,28 +19,28 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'AccountQuotasUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ quotas: eb('quotas', '||', JSON.stringify(event.data.quotas) as never) as never }))
+        .set((eb) => ({ quotas: eb('quotas', '||', JSON.stringify(event.data.quotas) as never) }))
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountSettingsUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify(event.data.settings) as never) as never }))
+        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify(event.data.settings) as never) }))
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountPasswordPolicyUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify({ passwordPolicy: event.data.policy }) as never) as never }))
+        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify({ passwordPolicy: event.data.policy }) as never) }))
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountPasswordPolicyDeleted':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '-', 'passwordPolicy' as never) as never }))
+        .set((eb) => ({ settings: eb('settings', '-', 'passwordPolicy' as never) }))
         .where('account_id', '=', accountId)
         .execute();
       return;
@@ -58,7 +58,7 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'RootPasswordHashReencrypted':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ root_login: eb('root_login', '||', JSON.stringify({ passwordHash: event.data.passwordHash }) as never) as never }))
+        .set((eb) => ({ root_login: eb('root_login', '||', JSON.stringify({ passwordHash: event.data.passwordHash }) as never) }))
         .where('account_id', '=', accountId)
         .execute();
       return;

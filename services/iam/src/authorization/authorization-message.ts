@@ -1,4 +1,5 @@
 import { describeDecision, type DescribedRequest, type EvaluationResult } from '@warden/policy';
+import type { EncryptedSecret } from '../crypto/keyring.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, InvalidInputError } from '../iam-error.js';
 
@@ -13,6 +14,12 @@ export interface AuthorizationMessage {
   readonly matchedStatements: readonly unknown[];
   readonly context: { readonly principal: string; readonly action: string; readonly resource: string; readonly conditions: Readonly<Record<string, unknown>> };
   readonly time: string;
+}
+
+function isEncryptedSecret(value: unknown): value is EncryptedSecret {
+  if (value === null || typeof value !== 'object') return false;
+  const fields: Partial<Record<keyof EncryptedSecret, unknown>> = value;
+  return typeof fields.keyId === 'string' && typeof fields.iv === 'string' && typeof fields.ciphertext === 'string' && typeof fields.tag === 'string';
 }
 
 function contextFor(accountId: string): string {
@@ -51,7 +58,9 @@ export function accessDenied(
 
 export function decodeAuthorizationMessage(keyring: SecretCipher, accountId: string, encoded: string): AuthorizationMessage {
   try {
-    const encrypted = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    const encrypted: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    // decrypt refuses the same shapes; checked here so that it is given an EncryptedSecret.
+    if (!isEncryptedSecret(encrypted)) throw new InvalidInputError('not an encrypted secret');
     return JSON.parse(keyring.decrypt(encrypted, contextFor(accountId))) as AuthorizationMessage;
   } catch {
     throw new InvalidInputError('The message is not a valid encoded authorization message of this account.');

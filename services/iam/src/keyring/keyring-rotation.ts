@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import type { Database } from '@warden/db';
+import { type Selectable, sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 import { secretContext } from '../access-keys/access-key-operations.js';
 import { newDataKeyId } from '../bootstrap.js';
@@ -64,14 +65,22 @@ function reseal(keyring: LiveKeyring, sealed: Sealed, context: string): Sealed {
  * retirement check both read `keyIds`, so a new kind cannot be re-encrypted and forgotten, or
  * the reverse.
  */
-interface SecretKind {
-  readonly table: 'access_keys' | 'sessions' | 'users' | 'mfa_devices' | 'accounts';
+type SecretTable = 'access_keys' | 'sessions' | 'users' | 'mfa_devices' | 'accounts';
+
+interface SecretKind<T extends SecretTable> {
+  readonly table: T;
   readonly keyIds: ReturnType<typeof sql.raw>;
-  reencrypt(core: IamCore, keyring: LiveKeyring, row: any, occurredAt: Date): Promise<boolean>;
+  /** `row` is one row of `table`, as `SELECT *` reads it. */
+  reencrypt(core: IamCore, keyring: LiveKeyring, row: Selectable<Database[T]>, occurredAt: Date): Promise<boolean>;
 }
 
-const SECRET_KINDS: readonly SecretKind[] = [
-  {
+/** Checks one kind against its own table's row type (the list below holds kinds of different tables). */
+function secretKind<T extends SecretTable>(kind: SecretKind<T>): SecretKind<T> {
+  return kind;
+}
+
+const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][] = [
+  secretKind({
     table: 'access_keys',
     keyIds: sql.raw(`ARRAY[secret->>'keyId']`),
     async reencrypt(core, keyring, key, occurredAt) {
@@ -88,8 +97,8 @@ const SECRET_KINDS: readonly SecretKind[] = [
       });
       return true;
     },
-  },
-  {
+  }),
+  secretKind({
     table: 'sessions',
     keyIds: sql.raw(`ARRAY[secret->>'keyId']`),
     async reencrypt(core, keyring, session, occurredAt) {
@@ -101,8 +110,8 @@ const SECRET_KINDS: readonly SecretKind[] = [
       });
       return true;
     },
-  },
-  {
+  }),
+  secretKind({
     table: 'users',
     // The current password hash and the remembered ones.
     keyIds: sql.raw(`ARRAY[login_profile->'passwordHash'->>'keyId'] || ARRAY(SELECT jsonb_path_query(login_profile, '$.previousPasswordHashes[*].keyId') #>> '{}')`),
@@ -128,8 +137,8 @@ const SECRET_KINDS: readonly SecretKind[] = [
       });
       return events.length > 0;
     },
-  },
-  {
+  }),
+  secretKind({
     table: 'mfa_devices',
     keyIds: sql.raw(`ARRAY[seed->>'keyId']`),
     async reencrypt(core, keyring, device, occurredAt) {
@@ -141,8 +150,8 @@ const SECRET_KINDS: readonly SecretKind[] = [
       });
       return true;
     },
-  },
-  {
+  }),
+  secretKind({
     table: 'accounts',
     keyIds: sql.raw(`ARRAY[root_login->'passwordHash'->>'keyId']`),
     async reencrypt(core, keyring, account, occurredAt) {
@@ -161,7 +170,7 @@ const SECRET_KINDS: readonly SecretKind[] = [
       });
       return events.length > 0;
     },
-  },
+  }),
 ];
 
 /** Re-encrypts up to `limit` stored secrets that are under an older key; returns how many. */
@@ -173,12 +182,20 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
   let scanned = 0;
   for (const kind of SECRET_KINDS) {
     if (scanned >= limit) break;
-    // Read as the store's owner, across accounts; each change is then made in its own account.
-    const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(kind.table)} WHERE EXISTS (SELECT 1 FROM unnest(${kind.keyIds}) AS used(key_id) WHERE used.key_id <> ${active}) LIMIT ${limit - scanned}`.execute(core.db);
-    scanned += rows.length;
-    for (const row of rows) if (await kind.reencrypt(core, keyring, row, occurredAt)) done++;
+    const batch = await reencryptBatch(core, keyring, kind, active, limit - scanned, occurredAt);
+    scanned += batch.scanned;
+    done += batch.done;
   }
   return done;
+}
+
+/** Up to `limit` rows of one kind under a key other than `active`, each re-encrypted. */
+async function reencryptBatch<T extends SecretTable>(core: IamCore, keyring: LiveKeyring, kind: SecretKind<T>, active: string, limit: number, occurredAt: Date): Promise<{ scanned: number; done: number }> {
+  // Read as the store's owner, across accounts; each change is then made in its own account.
+  const { rows } = await sql<Selectable<Database[T]>>`SELECT * FROM ${sql.table(kind.table)} WHERE EXISTS (SELECT 1 FROM unnest(${kind.keyIds}) AS used(key_id) WHERE used.key_id <> ${active}) LIMIT ${limit}`.execute(core.db);
+  let done = 0;
+  for (const row of rows) if (await kind.reencrypt(core, keyring, row, occurredAt)) done++;
+  return { scanned: rows.length, done };
 }
 
 /**

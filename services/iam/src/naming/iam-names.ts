@@ -35,7 +35,7 @@ const NAME_CHARACTERS = 'letters, digits and the characters _ + = , . @ -';
 const PATH_CHARACTER = /^[\u0021-\u007E]$/u;
 const PATH_CHARACTERS = 'ASCII characters from ! to ~ (U+0021 to U+007E)';
 
-const DESCRIPTION_CHARACTER = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]$/u;
+const DESCRIPTION_CHARACTER = /^[\t\n\r\u0020-\u007E\u00A1-\u00FF]$/u;
 const DESCRIPTION_CHARACTERS = 'tab, line feed, carriage return and the characters U+0020 to U+007E and U+00A1 to U+00FF';
 
 const ALIAS_CHARACTER = /^[a-z0-9-]$/u;

@@ -54,6 +54,11 @@ function hasReservedPrefix(text: string): boolean {
  * has that this request will not overwrite (tags whose keys are not among `tags`); the total may
  * not exceed 50.
  */
+/** Whether an entry is a {key, value} pair of strings (the list may come unchecked from a caller). */
+function isTag(entry: unknown): entry is Tag {
+  return entry !== null && typeof entry === 'object' && 'key' in entry && typeof entry.key === 'string' && 'value' in entry && typeof entry.value === 'string';
+}
+
 export function checkTags(tags: readonly Tag[], existingCount = 0, options: CheckTagsOptions = {}): CheckResult {
   if (!Array.isArray(tags)) return 'Tags must be a list of {key, value} pairs.';
   if (!Number.isInteger(existingCount) || existingCount < 0) return 'existingCount must be a whole number of tags, 0 or more.';
@@ -66,7 +71,7 @@ export function checkTags(tags: readonly Tag[], existingCount = 0, options: Chec
 
   const seen = new Map<string, number>();
   for (const [index, tag] of tags.entries()) {
-    if (tag === null || typeof tag !== 'object' || typeof tag.key !== 'string' || typeof tag.value !== 'string') {
+    if (!isTag(tag)) {
       return `Tags[${index}] must have a string key and a string value.`;
     }
     const { key, value } = tag;

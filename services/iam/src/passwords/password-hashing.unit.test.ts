@@ -29,7 +29,7 @@ describe('password hashing', () => {
     // A failing computation frees its slot.
     setPasswordHashConcurrency(1);
     await expect(limited(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await limited(async () => 'next')).toBe('next');
+    expect(await limited(() => Promise.resolve('next'))).toBe('next');
     expect(() => setPasswordHashConcurrency(0)).toThrow(/at least 1/);
   });
 });

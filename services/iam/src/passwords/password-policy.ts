@@ -60,7 +60,7 @@ export function checkPassword(password: string, policy: PasswordPolicy | null, c
   if (typeof password !== 'string' || password.length === 0) throw new PasswordPolicyViolationError('The password must not be empty.');
   if (password.length > 128) throw new PasswordPolicyViolationError('The password must be at most 128 characters.');
   // AWS's pattern for passwords: tab, line feed, carriage return, and U+0020 to U+00FF.
-  if (!/^[\u0009\u000A\u000D\u0020-\u00FF]+$/.test(password)) throw new PasswordPolicyViolationError('The password may contain only tab, line feed, carriage return and the characters U+0020 to U+00FF (printable ASCII and Latin-1).');
+  if (!/^[\t\n\r\u0020-\u00FF]+$/.test(password)) throw new PasswordPolicyViolationError('The password may contain only tab, line feed, carriage return and the characters U+0020 to U+00FF (printable ASCII and Latin-1).');
   const classes = [/[A-Z]/.test(password), /[a-z]/.test(password), /[0-9]/.test(password), SYMBOLS.test(password)];
   if (policy === null) {
     // AWS's default password policy.

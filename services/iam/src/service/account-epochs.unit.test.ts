@@ -48,19 +48,19 @@ describe('AccountEpochs on a shared database', () => {
 
   it('hands waiters the next read when the one in flight fails, and copes with reads that finish at once', async () => {
     let calls = 0;
-    const epochs = new AccountEpochs(NO_DB, 'database', async () => {
+    const epochs = new AccountEpochs(NO_DB, 'database', () => {
       calls++;
-      if (calls === 1) throw new Error('connection reset');
-      return String(calls);
+      if (calls === 1) return Promise.reject(new Error('connection reset'));
+      return Promise.resolve(String(calls));
     });
     const first = epochs.current('111122223333');
     const waiting = [epochs.current('111122223333'), epochs.current('111122223333')];
     await expect(first).rejects.toThrow('connection reset');
     expect(await Promise.all(waiting)).toEqual(['2', '2']);
     // A read that throws synchronously still settles, and the next request reads again.
-    const throwing = new AccountEpochs(NO_DB, 'database', (() => {
+    const throwing = new AccountEpochs(NO_DB, 'database', () => {
       throw new Error('sync');
-    }) as never);
+    });
     await expect(throwing.current('111122223333')).rejects.toThrow('sync');
     await expect(throwing.current('111122223333')).rejects.toThrow('sync');
   });

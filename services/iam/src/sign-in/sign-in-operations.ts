@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inAccountTransaction, type LoginProfileRow, type RootLoginRow } from '@warden/db';
 import { entityArn, rootArn } from '../arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
-import { type Caller, eventMetadata } from '../command-context.js';
+import type { Caller } from '../command-context.js';
 import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
@@ -135,7 +135,7 @@ export class SignInOperations {
       }
       // Attempts for one user name go one at a time (in this process): each sees the failures of the
       // one before, so a burst of parallel guesses cannot all pass the throttle check together.
-      return await this.deps.attempts.oneAtATime(`${accountId}|${byName ? userSubject(input.userName!) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
+      return await this.deps.attempts.oneAtATime(`${accountId}|${byName ? userSubject(input.userName) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
     } catch (error) {
       if (error instanceof SignInFailedError && request.sourceIp) this.addressLimit.recordFailure(request.sourceIp, this.core.clock.now());
       // The password hashing queue is full: the server is flooded with sign-ins.
@@ -149,14 +149,16 @@ export class SignInOperations {
     const now = this.core.clock.now();
     const loaded = await inAccountTransaction(this.core.db, accountId, async (trx) => {
       const account = await trx.selectFrom('accounts').select(['settings', 'root_login']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
-      const user = byName ? await findUser(trx, accountId, input.userName!) : undefined;
+      const user = byName ? await findUser(trx, accountId, input.userName) : undefined;
       // A name that is no user is counted under a hash of it: people type passwords into the name field.
-      const subject = byName ? (user ? userSubject(user.user_name) : unknownUserSubject(input.userName!)) : ROOT_SUBJECT;
+      const subject = byName ? (user ? userSubject(user.user_name) : unknownUserSubject(input.userName)) : ROOT_SUBJECT;
       const subjects = [subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
       const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
       const ownerId = byName ? user?.user_id : ROOT_OWNER;
       const hasDevice = ownerId !== undefined && (await this.deps.mfa.hasEnabledDevice(trx, accountId, ownerId));
-      return { settings: account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy }, rootLogin: account.root_login, subject, counters, user, hasDevice };
+      // The settings column is jsonb, written only by the account's events.
+      const settings = account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy };
+      return { settings, rootLogin: account.root_login, subject, counters, user, hasDevice };
     });
     const throttle = accountThrottle(loaded.settings);
     const verdict = throttleVerdict(throttle, loaded.counters.map(failureCounter), now);
@@ -190,7 +192,7 @@ export class SignInOperations {
     const policy = loaded.settings.passwordPolicy ?? null;
     const changedAt = Date.parse(profile!.passwordChangedAt);
     const expired = byName && policy?.maxPasswordAge != null && now.getTime() >= changedAt + policy.maxPasswordAge * 86_400_000;
-    if (expired && policy!.hardExpiry) {
+    if (expired && policy.hardExpiry) {
       await fail('password-expired', []);
       throw new AccessDeniedError('Your password has expired, and the account\'s password policy does not let users renew an expired password: ask an administrator to reset it.');
     }
