@@ -52,7 +52,13 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
     const secretAccessKey = generateSecretAccessKey();
     await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(outer);
     const streamId = `account/${accountId}`;
-    await handleCommand(outer, accountDecider, { accountId, streamId, command: { type: 'CreateAccount', accountId, name: options.managementAccountName ?? 'management', isManagement: true }, metadata, occurredAt: now });
+    await handleCommand(outer, accountDecider, {
+      accountId,
+      streamId,
+      command: { type: 'CreateAccount', accountId, name: options.managementAccountName ?? 'management', isManagement: true },
+      metadata,
+      occurredAt: now,
+    });
     await handleCommand(outer, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped }, metadata, occurredAt: now });
     await handleCommand(outer, accountDecider, {
       accountId,
@@ -75,7 +81,6 @@ function writeRootCredentials(dataDir: string, credentials: { accountId: string;
   chmodSync(file, 0o600);
   return file;
 }
-
 
 /** Data key ids say when they were made: `key-2026-11-28-abcdefgh`. */
 export function newDataKeyId(now: Date): string {

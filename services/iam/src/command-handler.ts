@@ -35,7 +35,10 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   // Writers of one stream queue here rather than race to a ConcurrencyError.
   if (!request.locked) await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
   const history = await readStream(trx, request.accountId, request.streamId);
-  const state = fold(decider, history.map((stored) => ({ type: stored.type, data: stored.data }) as Event));
+  const state = fold(
+    decider,
+    history.map((stored) => ({ type: stored.type, data: stored.data }) as Event),
+  );
   const events = decider.decide(request.command, state);
   if (events.length === 0) return { state, events: [] };
   const stored = await appendToStream(trx, {

@@ -33,7 +33,11 @@ export async function replayReadModels(db: Kysely<Database>, options: ReplayOpti
       const result = await sql<{ row: string }>`SELECT (to_jsonb(t) - 'change_epoch')::text AS row FROM ${sql.table(table)} t WHERE ${scope(table)}`.execute(trx);
       return result.rows.map((row) => row.row).sort();
     };
-    const epochs = await trx.selectFrom('accounts').select(['account_id', 'change_epoch']).$if(accountId !== undefined, (query) => query.where('account_id', '=', accountId!)).execute();
+    const epochs = await trx
+      .selectFrom('accounts')
+      .select(['account_id', 'change_epoch'])
+      .$if(accountId !== undefined, (query) => query.where('account_id', '=', accountId!))
+      .execute();
     const live = new Map<Table, string[]>();
     for (const table of tables) live.set(table, await snapshot(table));
     for (const table of tables) await sql`DELETE FROM ${sql.table(table)} WHERE ${scope(table)}`.execute(trx);
@@ -43,7 +47,11 @@ export async function replayReadModels(db: Kysely<Database>, options: ReplayOpti
       events++;
     }
     for (const { account_id, change_epoch } of epochs) {
-      await trx.updateTable('accounts').set({ change_epoch: String(BigInt(change_epoch) + 1n) }).where('account_id', '=', account_id).execute();
+      await trx
+        .updateTable('accounts')
+        .set({ change_epoch: String(BigInt(change_epoch) + 1n) })
+        .where('account_id', '=', account_id)
+        .execute();
     }
     const report = [];
     for (const table of tables) {

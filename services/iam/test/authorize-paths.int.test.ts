@@ -63,13 +63,28 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     for (const batch of [false, true]) {
       const ask = (caller: Caller) => (batch ? iam.authorization.authorizeMany(caller, [request, request]) : iam.authorization.authorize(caller, request));
       await write(root);
-      errors.push(await ask(await signedIn(accessKeyId)).then(() => 'answered', (error: unknown) => error));
+      errors.push(
+        await ask(await signedIn(accessKeyId)).then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+      );
       await write(root);
       const asRoot = await rootNow(root);
       await ask(asRoot);
       const warm = await signedIn(accessKeyId);
-      errors.push(await ask(warm).then(() => 'answered', (error: unknown) => error));
-      errors.push(await ask(warm).then(() => 'answered', (error: unknown) => error));
+      errors.push(
+        await ask(warm).then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+      );
+      errors.push(
+        await ask(warm).then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+      );
     }
     return errors;
   }
@@ -80,7 +95,9 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     const errors = await coldAndWarm(root, token.credentials.accessKeyId, { principal: u.arn, action: 'iam:DeleteUser', resource: '*' });
     for (const error of errors) {
       expect(error).toBeInstanceOf(AccessDeniedError);
-      expect((error as AccessDeniedError).message).toBe(`User: ${token.federatedUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} because no session policy allows the iam:SimulatePrincipalPolicy action`);
+      expect((error as AccessDeniedError).message).toBe(
+        `User: ${token.federatedUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} because no session policy allows the iam:SimulatePrincipalPolicy action`,
+      );
     }
   });
 
@@ -90,7 +107,9 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     const errors = await coldAndWarm(root, token.credentials.accessKeyId, { principal: u.arn, action: 'iam:DeleteUser', resource: '*' });
     for (const error of errors) {
       expect(error).toBeInstanceOf(AccessDeniedError);
-      expect((error as AccessDeniedError).message).toBe(`User: ${token.federatedUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} with an explicit deny in a session policy`);
+      expect((error as AccessDeniedError).message).toBe(
+        `User: ${token.federatedUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} with an explicit deny in a session policy`,
+      );
     }
   });
 
@@ -100,14 +119,16 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     const errors = await coldAndWarm(root, assumed.credentials.accessKeyId, { principal: u.arn, action: 'iam:DeleteUser', resource: '*' });
     for (const error of errors) {
       expect(error).toBeInstanceOf(AccessDeniedError);
-      expect((error as AccessDeniedError).message).toBe(`User: ${assumed.assumedRoleUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} because no session policy allows the iam:SimulatePrincipalPolicy action`);
+      expect((error as AccessDeniedError).message).toBe(
+        `User: ${assumed.assumedRoleUser.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${u.arn} because no session policy allows the iam:SimulatePrincipalPolicy action`,
+      );
     }
     // Without a session policy the session has the role's permissions, on either path.
     const full = await service.iam.sts.assumeRole(uCaller, { roleArn: role.arn, roleSessionName: 'full' });
     for (const outcome of await coldAndWarm(root, full.credentials.accessKeyId, { principal: u.arn, action: 'iam:DeleteUser', resource: '*' })) expect(outcome).toBe('answered');
   });
 
-  it('defect 2: a denial answered from the cache carries an encoded message that decodes to the same decision as the cold path\'s', async () => {
+  it("defect 2: a denial answered from the cache carries an encoded message that decodes to the same decision as the cold path's", async () => {
     const { root, u } = await tenant();
     const { iam } = service;
     await iam.users.create(root, { userName: 'v' });
@@ -146,7 +167,7 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     'aws:currenttime',
   ];
 
-  it('defect 4: authorize refuses a context value for a key that belongs to the principal (or to the server\'s clock), naming it, on both paths; aws:SourceIp is the caller\'s to give', async () => {
+  it("defect 4: authorize refuses a context value for a key that belongs to the principal (or to the server's clock), naming it, on both paths; aws:SourceIp is the caller's to give", async () => {
     const root = await newAccount(service);
     const { iam } = service;
     const alice = await iam.users.create(root, { userName: 'alice', tags: [{ key: 'team', value: 'blue' }] });
@@ -163,8 +184,14 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
       const value = key.toLowerCase() === 'aws:epochtime' ? '1700000000' : key.toLowerCase() === 'aws:currenttime' ? '2020-01-01T00:00:00Z' : 'red';
       const request = { principal: alice.arn, action: 'iam:GetUser', resource: '*', context: { [key]: value } };
       for (const caller of [root, await rootNow(root)]) {
-        for (const ask of [() => iam.authorization.authorize(caller, request), () => iam.authorization.authorizeMany(caller, [{ principal: alice.arn, action: 'iam:GetUser', resource: '*' }, request])]) {
-          const error = await ask().then(() => undefined, (thrown: unknown) => thrown);
+        for (const ask of [
+          () => iam.authorization.authorize(caller, request),
+          () => iam.authorization.authorizeMany(caller, [{ principal: alice.arn, action: 'iam:GetUser', resource: '*' }, request]),
+        ]) {
+          const error = await ask().then(
+            () => undefined,
+            (thrown: unknown) => thrown,
+          );
           expect(error, key).toBeInstanceOf(InvalidInputError);
           expect((error as InvalidInputError).message, key).toContain(JSON.stringify(key));
         }
@@ -173,20 +200,29 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     // Alice is blue: the statement about red does not apply, warm or cold.
     for (const caller of [root, await rootNow(root)]) {
       expect((await iam.authorization.authorize(caller, { principal: alice.arn, action: 'iam:GetUser', resource: '*' })).decision).toBe('implicit_deny');
-      const fromInside = await iam.authorization.authorize(caller, { principal: alice.arn, action: 's3:GetObject', resource: '*', context: { 'aws:SourceIp': '203.0.113.5', 'aws:SecureTransport': 'true', 'aws:RequestTag/project': 'x' } });
+      const fromInside = await iam.authorization.authorize(caller, {
+        principal: alice.arn,
+        action: 's3:GetObject',
+        resource: '*',
+        context: { 'aws:SourceIp': '203.0.113.5', 'aws:SecureTransport': 'true', 'aws:RequestTag/project': 'x' },
+      });
       expect(fromInside.decision).toBe('allow');
       expect((await iam.authorization.authorize(caller, { principal: alice.arn, action: 's3:GetObject', resource: '*', context: { 'aws:SourceIp': '198.51.100.1' } })).decision).toBe('implicit_deny');
     }
   });
 
-  it('simulatePrincipalPolicy keeps AWS\'s simulator behaviour: its context entries may set principal keys', async () => {
+  it("simulatePrincipalPolicy keeps AWS's simulator behaviour: its context entries may set principal keys", async () => {
     const root = await newAccount(service);
     const { iam } = service;
     const alice = await iam.users.create(root, { userName: 'alice', tags: [{ key: 'team', value: 'blue' }] });
     await iam.users.putInlinePolicy(root, 'alice', 'p', doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'red' } } }));
     const [asIs] = await iam.authorization.simulatePrincipalPolicy(root, { policySourceArn: alice.arn, actionNames: ['iam:GetUser'] });
     expect(asIs!.evalDecision).toBe('implicitDeny');
-    const [asRed] = await iam.authorization.simulatePrincipalPolicy(root, { policySourceArn: alice.arn, actionNames: ['iam:GetUser'], contextEntries: { 'aws:PrincipalTag/team': 'red', 'aws:username': 'someone' } });
+    const [asRed] = await iam.authorization.simulatePrincipalPolicy(root, {
+      policySourceArn: alice.arn,
+      actionNames: ['iam:GetUser'],
+      contextEntries: { 'aws:PrincipalTag/team': 'red', 'aws:username': 'someone' },
+    });
     expect(asRed!.evalDecision).toBe('allowed');
   });
 });

@@ -43,9 +43,7 @@ describe.each([...DRIVERS])('duplicate names on %s', (driver) => {
     expect((await refusal(iam.groups.create(root, { groupName: 'ADMINS' }))).message).toBe('Group with name ADMINS already exists.');
     expect((await refusal(iam.roles.create(root, { roleName: 'deployer', assumeRolePolicyDocument: TRUST }))).message).toBe('Role with name deployer already exists.');
     expect((await refusal(iam.roles.create(root, { roleName: 'Deployer', assumeRolePolicyDocument: TRUST }))).message).toBe('Role with name Deployer already exists.');
-    expect((await refusal(iam.policies.create(root, { policyName: 'ReadOnly', policyDocument: POLICY }))).message).toBe(
-      'A policy called ReadOnly already exists. Duplicate names are not allowed.',
-    );
+    expect((await refusal(iam.policies.create(root, { policyName: 'ReadOnly', policyDocument: POLICY }))).message).toBe('A policy called ReadOnly already exists. Duplicate names are not allowed.');
     expect((await refusal(iam.policies.create(root, { policyName: 'readonly', path: '/team/', policyDocument: POLICY }))).message).toBe(
       'A policy called readonly already exists. Duplicate names are not allowed.',
     );

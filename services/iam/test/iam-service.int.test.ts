@@ -26,7 +26,13 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
   });
 
   const eventCount = async (accountId: string): Promise<number> => {
-    const row = await inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow());
+    const row = await inAccountTransaction(service.wardenDb.db, accountId, (trx) =>
+      trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow(),
+    );
     return Number(row.count);
   };
 
@@ -41,7 +47,9 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     await iam.groups.attachPolicy(root, 'readers', policy.arn);
     const aliceCaller = userCaller(root.accountId, alice);
     await expect(iam.users.create(aliceCaller, { userName: 'mallory' })).rejects.toThrow(AccessDeniedError);
-    await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(/is not authorized to perform: iam:GetUser on resource: arn:aws:iam::\d{12}:user\/eng\/alice because no identity-based policy allows the iam:GetUser action/);
+    await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(
+      /is not authorized to perform: iam:GetUser on resource: arn:aws:iam::\d{12}:user\/eng\/alice because no identity-based policy allows the iam:GetUser action/,
+    );
     await iam.users.addToGroup(root, 'readers', 'alice');
     // Read-your-writes: the membership committed above is used by the very next check.
     expect((await iam.users.get(aliceCaller, 'alice')).user_name).toBe('alice');
@@ -133,7 +141,9 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     const root = await newAccount(service);
     const { iam } = service;
     await iam.users.create(root, { userName: 'busy' });
-    const policies = await Promise.all(Array.from({ length: 10 }, (_, i) => iam.policies.create(root, { policyName: `P${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) })));
+    const policies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => iam.policies.create(root, { policyName: `P${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) })),
+    );
     for (let i = 0; i < 10; i++) await iam.groups.create(root, { groupName: `g${i}` });
     const operations = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? iam.users.attachPolicy(root, 'busy', policies[i % 10]!.arn) : iam.users.addToGroup(root, `g${i % 10}`, 'busy')));
     const outcomes = await Promise.allSettled(operations);
@@ -142,9 +152,13 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     }
     // Writers of one stream queue on its lock, so here every one lands.
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
-    const attached = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', root.accountId).execute());
+    const attached = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
+      trx.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', root.accountId).execute(),
+    );
     expect(attached.map((row) => row.policy_arn).sort()).toEqual([0, 2, 4, 6, 8].map((i) => policies[i]!.arn).sort());
-    const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('group_memberships').select('group_id').where('account_id', '=', root.accountId).execute());
+    const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
+      trx.selectFrom('group_memberships').select('group_id').where('account_id', '=', root.accountId).execute(),
+    );
     expect(memberships).toHaveLength(5);
     const report = await replayReadModels(service.wardenDb.db, { accountId: root.accountId });
     expect(report.tables.filter((table) => !table.equal)).toEqual([]);
@@ -246,7 +260,13 @@ describe.each([...DRIVERS])('guards found by review on %s', (driver: 'pglite' | 
     const root = await newAccount(service);
     const { iam } = service;
     const many = Array.from({ length: 40 }, (_, i) => `s3:Get${i}`);
-    await expect(iam.authorization.simulateCustomPolicy(root, { policyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })], actionNames: many, resourceArns: many.map((_, i) => `arn:aws:s3:::b/${i}`) })).rejects.toThrow(/at most 1000/);
+    await expect(
+      iam.authorization.simulateCustomPolicy(root, {
+        policyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })],
+        actionNames: many,
+        resourceArns: many.map((_, i) => `arn:aws:s3:::b/${i}`),
+      }),
+    ).rejects.toThrow(/at most 1000/);
     const lister = await iam.users.create(root, { userName: 'lister' });
     await iam.users.putInlinePolicy(root, 'lister', 'p', doc({ Effect: 'Allow', Action: 'iam:ListPolicies', Resource: '*' }));
     const policy = await iam.policies.create(root, { policyName: 'Secretive', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });

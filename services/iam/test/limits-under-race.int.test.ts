@@ -38,7 +38,16 @@ describe.each([...DRIVERS])('limits under races on %s', (driver) => {
   }
 
   const rows = (root: Caller, table: 'users' | 'groups' | 'roles' | 'policies' | 'mfa_devices'): Promise<number> =>
-    inAccountTransaction(service.wardenDb.db, root.accountId, async (trx) => Number((await trx.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count));
+    inAccountTransaction(service.wardenDb.db, root.accountId, async (trx) =>
+      Number(
+        (
+          await trx
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('count'))
+            .executeTakeFirstOrThrow()
+        ).count,
+      ),
+    );
 
   describe('account quotas', () => {
     it('users: exactly the quota is created', async () => {
@@ -99,7 +108,8 @@ describe.each([...DRIVERS])('limits under races on %s', (driver) => {
     it('10 managed policies attached to a user, a group and a role', async () => {
       const root = await tenant();
       const policies: { arn: string }[] = [];
-      for (let i = 0; i < RACERS; i++) policies.push(await service.iam.policies.create(root, { policyName: `attachable${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) }));
+      for (let i = 0; i < RACERS; i++)
+        policies.push(await service.iam.policies.create(root, { policyName: `attachable${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) }));
       await service.iam.users.create(root, { userName: 'holder' });
       await service.iam.groups.create(root, { groupName: 'holders' });
       await service.iam.roles.create(root, { roleName: 'holder-role', assumeRolePolicyDocument: TRUST });
@@ -132,7 +142,13 @@ describe.each([...DRIVERS])('limits under races on %s', (driver) => {
       const now = stepAt(new Date());
       const enabled = await race(
         RACERS,
-        (i) => service.iam.mfa.enableMFADevice(root, { userName: 'collector', serialNumber: devices[i]!.serialNumber, authenticationCode1: codeAtStep(devices[i]!.base32StringSeed, now - 1), authenticationCode2: codeAtStep(devices[i]!.base32StringSeed, now) }),
+        (i) =>
+          service.iam.mfa.enableMFADevice(root, {
+            userName: 'collector',
+            serialNumber: devices[i]!.serialNumber,
+            authenticationCode1: codeAtStep(devices[i]!.base32StringSeed, now - 1),
+            authenticationCode2: codeAtStep(devices[i]!.base32StringSeed, now),
+          }),
         LimitExceededError,
       );
       expect(enabled).toBe(8);

@@ -29,7 +29,7 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
     return [...message.matchedStatements];
   }
 
-  it('managed, AWS-managed, inline (the user\'s and its group\'s) and boundary policies', async () => {
+  it("managed, AWS-managed, inline (the user's and its group's) and boundary policies", async () => {
     const root = await newAccount(service);
     const { iam } = service;
     const readUsers = await iam.policies.create(root, { policyName: 'ReadUsers', path: '/team/', policyDocument: doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }) });
@@ -48,12 +48,22 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
 
     const boundary = { source: 'boundary', policyName: 'Bound', policyArn: bound.arn };
     const listUsers = await iam.authorization.authorize(root, { principal: alice.arn, action: 'iam:ListUsers', resource: '*' });
-    expect(listUsers.matched).toMatchObject([{ source: 'identity', policyName: 'ReadUsers', policyArn: readUsers.arn }, { source: 'identity', policyName: 'IAMReadOnlyAccess', policyArn: READ_ONLY }, boundary]);
+    expect(listUsers.matched).toMatchObject([
+      { source: 'identity', policyName: 'ReadUsers', policyArn: readUsers.arn },
+      { source: 'identity', policyName: 'IAMReadOnlyAccess', policyArn: READ_ONLY },
+      boundary,
+    ]);
     const [getUser, listGroups] = await iam.authorization.authorizeMany(root, [
       { principal: alice.arn, action: 'iam:GetUser', resource: '*' },
       { principal: alice.arn, action: 'iam:ListGroups', resource: '*' },
     ]);
-    expect(getUser!.matched.find((statement) => statement.policyName === 'own')).toEqual({ source: 'identity', policyIndex: expect.any(Number) as unknown, policyName: 'own', statementIndex: 0, effect: 'Allow' });
+    expect(getUser!.matched.find((statement) => statement.policyName === 'own')).toEqual({
+      source: 'identity',
+      policyIndex: expect.any(Number) as unknown,
+      policyName: 'own',
+      statementIndex: 0,
+      effect: 'Allow',
+    });
     expect(listGroups!.matched.filter((statement) => statement.source === 'identity' && statement.policyArn === undefined).map((statement) => statement.policyName)).toEqual(['groupinline']);
     for (const statement of [...listUsers.matched, ...getUser!.matched, ...listGroups!.matched]) expect(statement.policyName).not.toMatch(/^arn:|\//);
 
@@ -83,7 +93,11 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
     const bob = await iam.users.create(root, { userName: 'bob' });
     const role = await iam.roles.create(root, { roleName: 'r', assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: bob.arn }, Action: 'sts:AssumeRole' }) });
     await iam.roles.putInlinePolicy(root, 'r', 'all', doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }));
-    const sessionDeny = await iam.policies.create(root, { policyName: 'SessionDeny', path: '/sessions/', policyDocument: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }) });
+    const sessionDeny = await iam.policies.create(root, {
+      policyName: 'SessionDeny',
+      path: '/sessions/',
+      policyDocument: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }),
+    });
     const assumed = await iam.sts.assumeRole(userCaller(root.accountId, bob), {
       roleArn: role.arn,
       roleSessionName: 'narrow',

@@ -1,6 +1,15 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError, replayReadModels } from '../src/index.js';
+import {
+  AccessDeniedError,
+  DeleteConflictError,
+  EntityAlreadyExistsError,
+  InvalidInputError,
+  InvalidUserTypeError,
+  NoSuchEntityError,
+  PasswordPolicyViolationError,
+  replayReadModels,
+} from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 /**
@@ -71,7 +80,9 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     const audit = JSON.stringify(await iam.audit.events(root, { eventTypes: ['LoginProfileCreated', 'LoginProfileUpdated'] }, { first: 10 }));
     expect(audit).toContain('[encrypted]');
     expect(audit).not.toContain('ciphertext');
-    const row = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_name', '=', 'erin').executeTakeFirstOrThrow());
+    const row = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
+      trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_name', '=', 'erin').executeTakeFirstOrThrow(),
+    );
     expect(JSON.stringify(row.login_profile)).not.toContain('$argon2');
     // AWS: a user with a login profile cannot be deleted until it is removed.
     await expect(iam.users.delete(root, 'erin')).rejects.toThrow(DeleteConflictError);
@@ -98,7 +109,9 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     await iam.passwords.changePassword(asFrank, { oldPassword: 'First-Password-1', newPassword: 'Second-Password-2' });
     // The old password no longer works; the new one does; the forced change is cleared.
     await expect(iam.passwords.changePassword(asFrank, { oldPassword: 'First-Password-1', newPassword: 'Third-Password-3' })).rejects.toThrow(/old password is not correct/);
-    const profile = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_id', '=', frank.user_id).executeTakeFirstOrThrow());
+    const profile = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
+      trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_id', '=', frank.user_id).executeTakeFirstOrThrow(),
+    );
     expect(profile.login_profile?.passwordResetRequired).toBe(false);
     // A user without a login profile has nothing to change.
     await expect(iam.passwords.changePassword(userCaller(root.accountId, grace), { oldPassword: 'x', newPassword: 'Whatever-Pass-1' })).rejects.toThrow(NoSuchEntityError);

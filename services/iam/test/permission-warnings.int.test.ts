@@ -24,7 +24,10 @@ describe.each([...DRIVERS])('permission warnings on %s', (driver: 'pglite' | 'po
     expect(await iam.warnings.forUser(root, user)).toEqual(['This user has no permissions: no policy attached to it, inline in it or in its groups allows anything.']);
     const group = await iam.groups.create(root, { groupName: 'empty' });
     expect(await iam.warnings.forGroup(root, group)).toEqual(['This group grants no permissions: no policy attached to it or inline in it allows anything.']);
-    const role = await iam.roles.create(root, { roleName: 'idle-role', assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${root.accountId}:root` }, Action: 'sts:AssumeRole' }) });
+    const role = await iam.roles.create(root, {
+      roleName: 'idle-role',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${root.accountId}:root` }, Action: 'sts:AssumeRole' }),
+    });
     expect(await iam.warnings.forRole(root, role)).toEqual(['This role has no permissions: no policy attached to it or inline in it allows anything.']);
 
     // A Deny-only policy still grants nothing.
@@ -45,7 +48,7 @@ describe.each([...DRIVERS])('permission warnings on %s', (driver: 'pglite' | 'po
     expect(await iam.warnings.forUser(root, bounded)).toEqual(['This user has no permissions: its permissions boundary allows nothing.']);
   });
 
-  it("warns while the root user has active access keys", async () => {
+  it('warns while the root user has active access keys', async () => {
     const root = await newAccount(service);
     const { iam } = service;
     const account = await iam.accounts.get(root);

@@ -118,10 +118,7 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
         const device = anyDevice();
         const userName = pick([...users, 'nobody']);
         const password = random() < 0.7 ? (passwordOf.get(userName) ?? pick(passwords)) : pick(passwords);
-        return iam.signIn.signIn(
-          { account: root.accountId, userName, password, mfaCode: random() < 0.5 ? code(device.seed) : null },
-          { sourceIp: pick(['203.0.113.7', '198.51.100.9']) },
-        );
+        return iam.signIn.signIn({ account: root.accountId, userName, password, mfaCode: random() < 0.5 ? code(device.seed) : null }, { sourceIp: pick(['203.0.113.7', '198.51.100.9']) });
       },
       // An admin sets a password and the user signs in with it at once (MFA, a lockout or a missing
       // user may still stop it, as they would).
@@ -156,7 +153,22 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     const report = await replayReadModels(service.wardenDb.db, { accountId: root.accountId });
     expect(report.tables.filter((table) => !table.equal)).toEqual([]);
     // Every read model was written, so the comparison above was not of empty tables.
-    for (const table of ['users', 'groups', 'group_memberships', 'roles', 'policies', 'policy_versions', 'policy_attachments', 'inline_policies', 'access_keys', 'sessions', 'mfa_devices', 'sign_in_failures', 'accounts', 'access_key_lookup']) {
+    for (const table of [
+      'users',
+      'groups',
+      'group_memberships',
+      'roles',
+      'policies',
+      'policy_versions',
+      'policy_attachments',
+      'inline_policies',
+      'access_keys',
+      'sessions',
+      'mfa_devices',
+      'sign_in_failures',
+      'accounts',
+      'access_key_lookup',
+    ]) {
       expect(report.tables.find((entry) => entry.table === table)?.live, table).toBeGreaterThan(0);
     }
     expect(report.events).toBeGreaterThan(200);

@@ -54,7 +54,9 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
   });
 
   const eventsOf = (accountId: string) =>
-    inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select(['type', 'data', 'metadata']).where('account_id', '=', accountId).orderBy('global_position').execute());
+    inAccountTransaction(service.wardenDb.db, accountId, (trx) =>
+      trx.selectFrom('events').select(['type', 'data', 'metadata']).where('account_id', '=', accountId).orderBy('global_position').execute(),
+    );
   const code = (seed: string, offsetSteps = 0) => codeAtStep(seed, stepAt(now) + offsetSteps);
 
   async function userWithPassword(root: Caller, userName: string, password: string, passwordResetRequired = false) {
@@ -83,11 +85,17 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const seed = created.base32StringSeed;
     const before = (await eventsOf(root.accountId)).length;
     // Not consecutive, reversed, or not codes at all: refused, nothing written.
-    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed, -1) })).rejects.toThrow(InvalidAuthenticationCodeError);
-    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: '000000', authenticationCode2: 'abcdef' })).rejects.toThrow(InvalidAuthenticationCodeError);
+    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed, -1) })).rejects.toThrow(
+      InvalidAuthenticationCodeError,
+    );
+    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: '000000', authenticationCode2: 'abcdef' })).rejects.toThrow(
+      InvalidAuthenticationCodeError,
+    );
     expect((await eventsOf(root.accountId)).length).toBe(before);
     await iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: code(seed, -1), authenticationCode2: code(seed) });
-    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed, 1) })).rejects.toThrow(EntityAlreadyExistsError);
+    await expect(iam.mfa.enableMFADevice(root, { userName: 'mia', serialNumber: created.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed, 1) })).rejects.toThrow(
+      EntityAlreadyExistsError,
+    );
 
     expect((await iam.mfa.list(root, { userName: 'mia' })).map((device) => [device.serial_number, device.owner_name])).toEqual([[created.serialNumber, 'mia']]);
     expect(await iam.mfa.list(root, { assignmentStatus: 'Unassigned' })).toEqual([]);
@@ -118,20 +126,45 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const root = await newAccount(service);
     const alice = await userWithPassword(root, 'alice', 'Correct-Horse-1');
     await userWithPassword(root, 'bob', 'Correct-Horse-2');
-    await iam.users.putInlinePolicy(root, 'alice', 'own-mfa', JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices'], Resource: [`arn:aws:iam::${root.accountId}:mfa/*`, `arn:aws:iam::${root.accountId}:user/\${aws:username}`] }],
-    }));
-    await iam.users.putInlinePolicy(root, 'alice', 'no-secret-tags', JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Action: 'iam:CreateVirtualMFADevice', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['secret'] } } }],
-    }));
+    await iam.users.putInlinePolicy(
+      root,
+      'alice',
+      'own-mfa',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices'],
+            Resource: [`arn:aws:iam::${root.accountId}:mfa/*`, `arn:aws:iam::${root.accountId}:user/\${aws:username}`],
+          },
+        ],
+      }),
+    );
+    await iam.users.putInlinePolicy(
+      root,
+      'alice',
+      'no-secret-tags',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'iam:CreateVirtualMFADevice', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['secret'] } } }],
+      }),
+    );
     const asAlice = userCaller(root.accountId, alice);
     // The request's tag keys are in the context (aws:TagKeys), as for every operation that sets tags.
     await expect(iam.mfa.createVirtualMFADevice(asAlice, { virtualMFADeviceName: 'tagged', tags: [{ key: 'secret', value: 'x' }] })).rejects.toThrow(AccessDeniedError);
     const created = await iam.mfa.createVirtualMFADevice(asAlice, { virtualMFADeviceName: 'alice-phone' });
-    await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'bob', serialNumber: created.serialNumber, authenticationCode1: code(created.base32StringSeed, -1), authenticationCode2: code(created.base32StringSeed) })).rejects.toThrow(AccessDeniedError);
-    await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'nobody', serialNumber: 'arn:aws:iam::000000000000:mfa/x', authenticationCode1: '1', authenticationCode2: '2' })).rejects.toThrow(AccessDeniedError);
+    await expect(
+      iam.mfa.enableMFADevice(asAlice, {
+        userName: 'bob',
+        serialNumber: created.serialNumber,
+        authenticationCode1: code(created.base32StringSeed, -1),
+        authenticationCode2: code(created.base32StringSeed),
+      }),
+    ).rejects.toThrow(AccessDeniedError);
+    await expect(iam.mfa.enableMFADevice(asAlice, { userName: 'nobody', serialNumber: 'arn:aws:iam::000000000000:mfa/x', authenticationCode1: '1', authenticationCode2: '2' })).rejects.toThrow(
+      AccessDeniedError,
+    );
     await iam.mfa.enableMFADevice(asAlice, { serialNumber: created.serialNumber, authenticationCode1: code(created.base32StringSeed, -1), authenticationCode2: code(created.base32StringSeed) });
     expect((await iam.mfa.list(asAlice, { userName: 'alice' })).map((device) => device.owner_name)).toEqual(['alice']);
     // ListMFADevices without a user name: the caller's own.
@@ -222,11 +255,13 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     expect((await replayReadModels(service.wardenDb.db, { accountId: root.accountId })).equal).toBe(true);
   });
 
-  it('counts every attempt of a parallel burst: one user\'s attempts are taken one at a time', async () => {
+  it("counts every attempt of a parallel burst: one user's attempts are taken one at a time", async () => {
     const root = await newAccount(service);
     await userWithPassword(root, 'burst', 'Correct-Horse-1');
     await iam.accounts.updateSettings(root, { signInThrottle: { failuresBeforeDelay: 3, baseDelaySeconds: 60, failuresBeforeLockout: 5 } });
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => iam.signIn.signIn({ account: root.accountId, userName: 'burst', password: `guess-${i}` }, { sourceIp: `198.51.100.${i}` }).catch((error: unknown) => error)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => iam.signIn.signIn({ account: root.accountId, userName: 'burst', password: `guess-${i}` }, { sourceIp: `198.51.100.${i}` }).catch((error: unknown) => error)),
+    );
     expect(outcomes.filter((outcome) => outcome instanceof SignInFailedError)).toHaveLength(3);
     expect(outcomes.filter((outcome) => outcome instanceof SignInThrottledError)).toHaveLength(5);
     expect((await iam.signIn.signInLockouts(root)).find((row) => row.subject === 'user:burst')?.failures).toBe(3);
@@ -259,7 +294,11 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     expect(signedIn).toMatchObject({ kind: 'signed-in', mfaAuthenticated: true });
     // The same code again, within its window: refused (RFC 6238 §5.2: a code is accepted once).
     await expect(iam.signIn.signIn({ ...base, mfaCode: current })).rejects.toThrow(SignInFailedError);
-    expect((await eventsOf(root.accountId)).filter((event) => event.type === 'SignInFailed').map((event) => (event.data as { reason: string }).reason)).toEqual(['wrong-password', 'wrong-mfa-code', 'wrong-mfa-code']);
+    expect((await eventsOf(root.accountId)).filter((event) => event.type === 'SignInFailed').map((event) => (event.data as { reason: string }).reason)).toEqual([
+      'wrong-password',
+      'wrong-mfa-code',
+      'wrong-mfa-code',
+    ]);
 
     // The console session: user permissions, MFA present, and signOut ends it.
     if (signedIn.kind !== 'signed-in') throw new Error('not signed in');
@@ -324,7 +363,9 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     await iam.passwords.changePassword(kim, { oldPassword: 'Correct-Horse-1', newPassword: 'New-Horse-2' });
     // A parallel burst of wrong old passwords is counted one by one, as sign-in attempts are.
     advance(900);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => iam.passwords.changePassword(kim, { oldPassword: `guess-${i}`, newPassword: 'New-Horse-3' }).catch((error: unknown) => error)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => iam.passwords.changePassword(kim, { oldPassword: `guess-${i}`, newPassword: 'New-Horse-3' }).catch((error: unknown) => error)),
+    );
     expect(outcomes.filter((outcome) => outcome instanceof InvalidInputError)).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome instanceof Error && /Too many invalid passwords/.test(outcome.message))).toHaveLength(4);
   });
@@ -358,7 +399,9 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const offered = await iam.signIn.signIn(base);
     if (offered.kind !== 'mfa-enrollment-required') throw new Error(`expected an enrolment, got ${offered.kind}`);
     const seed = offered.device.base32StringSeed;
-    await expect(iam.signIn.signIn({ ...base, mfaEnrollment: { serialNumber: offered.device.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed) } })).rejects.toThrow(SignInFailedError);
+    await expect(iam.signIn.signIn({ ...base, mfaEnrollment: { serialNumber: offered.device.serialNumber, authenticationCode1: code(seed), authenticationCode2: code(seed) } })).rejects.toThrow(
+      SignInFailedError,
+    );
     const enrolled = await iam.signIn.signIn({ ...base, mfaEnrollment: { serialNumber: offered.device.serialNumber, authenticationCode1: code(seed, -1), authenticationCode2: code(seed) } });
     expect(enrolled).toMatchObject({ kind: 'signed-in', mfaAuthenticated: true });
     expect((await iam.mfa.list(root, { userName: 'ivan' })).map((device) => device.serial_number)).toEqual([offered.device.serialNumber]);
@@ -383,7 +426,8 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
     const account = await iam.accounts.get(root);
     expect(await iam.warnings.forAccount(root, account)).toContainEqual(expect.stringMatching(/root user has no MFA device/));
     // Wrong emails count against the address only: nobody can lock the root user out without its email.
-    for (let i = 0; i < 12; i++) await expect(iam.signIn.signIn({ account: root.accountId, email: `x${i}@example.com`, password: 'Root-Password-1' }, { sourceIp: `192.0.2.${i}` })).rejects.toThrow(SignInFailedError);
+    for (let i = 0; i < 12; i++)
+      await expect(iam.signIn.signIn({ account: root.accountId, email: `x${i}@example.com`, password: 'Root-Password-1' }, { sourceIp: `192.0.2.${i}` })).rejects.toThrow(SignInFailedError);
     expect((await iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'Root-Password-1' })).kind).toBe('signed-in');
     await expect(iam.signIn.signIn({ account: root.accountId, email: 'owner@example.com', password: 'wrong' })).rejects.toThrow(SignInFailedError);
     expect(await iam.signIn.clearSignInLockout(root, { rootUser: true })).toBe(true);

@@ -22,7 +22,9 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
   });
 
   const eventTypes = async (accountId: string): Promise<string[]> =>
-    (await inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select('type').where('account_id', '=', accountId).orderBy('global_position').execute())).map((row) => row.type);
+    (await inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('events').select('type').where('account_id', '=', accountId).orderBy('global_position').execute())).map(
+      (row) => row.type,
+    );
 
   const expectReplayEqual = async (accountId: string) => {
     const report = await replayReadModels(service.wardenDb.db, { accountId });
@@ -47,7 +49,12 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     await iam.users.attachPolicy(root, 'alice', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
     await iam.users.putInlinePolicy(root, 'alice', 'sts', doc({ Effect: 'Allow', Action: 'sts:GetSessionToken', Resource: '*' }));
     const device = await iam.mfa.createVirtualMFADevice(root, { virtualMFADeviceName: 'alice-phone' });
-    await iam.mfa.enableMFADevice(root, { userName: 'alice', serialNumber: device.serialNumber, authenticationCode1: code(device.base32StringSeed, -1), authenticationCode2: code(device.base32StringSeed) });
+    await iam.mfa.enableMFADevice(root, {
+      userName: 'alice',
+      serialNumber: device.serialNumber,
+      authenticationCode1: code(device.base32StringSeed, -1),
+      authenticationCode2: code(device.base32StringSeed),
+    });
     const session = await iam.sts.getSessionToken({ ...userCaller(root.accountId, alice), accessKeyId: key.accessKeyId }, {});
 
     const robert = await iam.users.update(root, 'alice', { newUserName: 'Robert', newPath: '/ops/' });

@@ -15,7 +15,15 @@ import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } f
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
 const countGroups = async (trx: Transaction<Database>, accountId: string): Promise<number> =>
-  Number((await trx.selectFrom('groups').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).count);
+  Number(
+    (
+      await trx
+        .selectFrom('groups')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
 
 /** A create that counts what it creates first and refuses past `limit`: correct only if it counts under its lock. */
 function countThenCreate(caller: Caller, limit: number, log: string[] = [], label = '', gate?: Promise<void>): WriteSpec<number, unknown, undefined> {
@@ -79,7 +87,10 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
     const check = vi.spyOn(service.iam.core.authorizer, 'check');
     try {
       const question = { action: 'iam:CreateGroup', resource: `arn:aws:iam::${root.accountId}:group/asked` };
-      await service.iam.core.write(caller, { ...countThenCreate(caller, 100), permissions: () => [question, question, { ...question, context: {} }, { ...question, resource: `${question.resource}2` }] });
+      await service.iam.core.write(caller, {
+        ...countThenCreate(caller, 100),
+        permissions: () => [question, question, { ...question, context: {} }, { ...question, resource: `${question.resource}2` }],
+      });
       expect(check).toHaveBeenCalledTimes(2);
       check.mockClear();
       // An operation addressed by name (the resource known after the load) asks once too.
@@ -107,7 +118,13 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
     try {
       const written = await service.iam.core.write(root, {
         ...countThenCreate(root, 10),
-        answer: (trx, done) => trx.selectFrom('groups').select('group_name').where('account_id', '=', root.accountId).where('group_id', '=', String((done.events[0]!.data as { groupId: string }).groupId)).executeTakeFirstOrThrow(),
+        answer: (trx, done) =>
+          trx
+            .selectFrom('groups')
+            .select('group_name')
+            .where('account_id', '=', root.accountId)
+            .where('group_id', '=', String((done.events[0]!.data as { groupId: string }).groupId))
+            .executeTakeFirstOrThrow(),
       });
       expect(written.events.map((event) => event.type)).toEqual(['GroupCreated']);
       expect(written.state).toMatchObject({ status: 'active' });
@@ -130,7 +147,9 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
     expect(written.events).toHaveLength(1);
     expect(written.events[0]!.metadata.actorArn).toBe('warden:write-protocol-test');
     expect(written.events[0]!.metadata.accessKeyId).toBeUndefined();
-    const stored = await service.iam.core.read(root, (trx) => trx.selectFrom('events').select('metadata').where('account_id', '=', root.accountId).where('stream_id', '=', written.events[0]!.streamId).executeTakeFirstOrThrow());
+    const stored = await service.iam.core.read(root, (trx) =>
+      trx.selectFrom('events').select('metadata').where('account_id', '=', root.accountId).where('stream_id', '=', written.events[0]!.streamId).executeTakeFirstOrThrow(),
+    );
     expect(stored.metadata).toMatchObject({ actorArn: 'warden:write-protocol-test' });
     await expect(service.iam.core.write(system, { ...countThenCreate(root, 10), permissions: () => [{ action: 'iam:CreateGroup', resource: '*' }] })).rejects.toThrow(/system write/);
   });

@@ -29,7 +29,16 @@ export interface AccessKeyWithUsage extends AccessKeyRow {
 
 async function withUsage(db: Kysely<Database>, accountId: string, keys: AccessKeyRow[]): Promise<AccessKeyWithUsage[]> {
   if (keys.length === 0) return [];
-  const usage = await db.selectFrom('access_key_usage').selectAll().where('account_id', '=', accountId).where('access_key_id', 'in', keys.map((key) => key.access_key_id)).execute();
+  const usage = await db
+    .selectFrom('access_key_usage')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where(
+      'access_key_id',
+      'in',
+      keys.map((key) => key.access_key_id),
+    )
+    .execute();
   return keys.map((key) => {
     const used = usage.find((row) => row.access_key_id === key.access_key_id);
     return { ...key, lastUsedAt: used?.last_used_at ?? null, lastUsedAction: used?.last_used_action ?? null };
@@ -55,7 +64,8 @@ export class AccessKeyOperations {
       locks: targetName === undefined ? [`stream/account/${caller.accountId}`] : [userNameKey(targetName)],
       load: (trx) => {
         if (targetName !== undefined) return requireUser(trx, caller.accountId, targetName);
-        if (caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
+        if (caller.kind !== 'root')
+          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
         return undefined;
       },
       lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
@@ -74,11 +84,19 @@ export class AccessKeyOperations {
       const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
       if (targetName === undefined) {
         await this.core.authorize(trx, caller, 'iam:ListAccessKeys', rootArn(this.core.partition, caller.accountId));
-        return withUsage(trx, caller.accountId, await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute());
+        return withUsage(
+          trx,
+          caller.accountId,
+          await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute(),
+        );
       }
       const user = await requireUser(trx, caller.accountId, targetName);
       await this.core.authorize(trx, caller, 'iam:ListAccessKeys', user.arn);
-      return withUsage(trx, caller.accountId, await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute());
+      return withUsage(
+        trx,
+        caller.accountId,
+        await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute(),
+      );
     });
   }
 
@@ -88,8 +106,11 @@ export class AccessKeyOperations {
       load: async (trx) => {
         const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
         // AWS: only the root user manages the root user's access keys; no policy can grant it.
-        if (key?.user_id === null && caller.kind !== 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootKeyArn}: only the root user manages its access keys`);
-        const user = key?.user_id ? await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow() : undefined;
+        if (key?.user_id === null && caller.kind !== 'root')
+          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootKeyArn}: only the root user manages its access keys`);
+        const user = key?.user_id
+          ? await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow()
+          : undefined;
         return { key, user };
       },
       lockedAfterLoad: ({ key }) => (key ? [key.user_id === null ? `stream/account/${caller.accountId}` : `stream/user/${key.user_id}`] : []),

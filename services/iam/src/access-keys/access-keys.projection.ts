@@ -19,7 +19,12 @@ export async function setAccessKeyStatus(trx: Transaction<Database>, accountId: 
 }
 
 export async function setAccessKeySecret(trx: Transaction<Database>, accountId: string, accessKeyId: string, secret: EncryptedSecretData): Promise<void> {
-  await trx.updateTable('access_keys').set({ secret: JSON.stringify(secret) as never }).where('account_id', '=', accountId).where('access_key_id', '=', accessKeyId).execute();
+  await trx
+    .updateTable('access_keys')
+    .set({ secret: JSON.stringify(secret) as never })
+    .where('account_id', '=', accountId)
+    .where('access_key_id', '=', accessKeyId)
+    .execute();
 }
 
 export async function deleteAccessKey(trx: Transaction<Database>, accountId: string, accessKeyId: string): Promise<void> {

@@ -39,7 +39,12 @@ export class AccountOperations {
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
     const now = this.core.clock.now();
-    const metadata = { actorArn: caller.arn, ...(caller.requestId ? { requestId: caller.requestId } : {}), ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), resourceArn: rootArn(this.core.partition, accountId) };
+    const metadata = {
+      actorArn: caller.arn,
+      ...(caller.requestId ? { requestId: caller.requestId } : {}),
+      ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+      resourceArn: rootArn(this.core.partition, accountId),
+    };
     // The new account's first events: its creator was authorized in its own (management) account
     // above, and there is no one in the new account to authorize yet, so the write is Warden's, with
     // the creator as its actor.

@@ -31,7 +31,9 @@ const account = (...more: AccountEvent[]) => given(accountDecider, [created(), .
 
 describe('CreateAccount', () => {
   it('creates the account', () => {
-    const state = given(accountDecider, []).when(createAccount({ isManagement: true })).then([created({ isManagement: true })]);
+    const state = given(accountDecider, [])
+      .when(createAccount({ isManagement: true }))
+      .then([created({ isManagement: true })]);
     expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false });
   });
 
@@ -53,14 +55,20 @@ describe('CreateAccount', () => {
   });
 
   it('accepts a 1- and a 50-character name', () => {
-    given(accountDecider, []).when(createAccount({ name: 'n' })).then([created({ name: 'n' })]);
-    given(accountDecider, []).when(createAccount({ name: 'n'.repeat(50) })).then([created({ name: 'n'.repeat(50) })]);
+    given(accountDecider, [])
+      .when(createAccount({ name: 'n' }))
+      .then([created({ name: 'n' })]);
+    given(accountDecider, [])
+      .when(createAccount({ name: 'n'.repeat(50) }))
+      .then([created({ name: 'n'.repeat(50) })]);
   });
 });
 
 describe('CreateAccountAlias', () => {
   it('creates an alias', () => {
-    const state = account().when({ type: 'CreateAccountAlias', alias: 'example-corp' }).then([aliasCreated('example-corp')]);
+    const state = account()
+      .when({ type: 'CreateAccountAlias', alias: 'example-corp' })
+      .then([aliasCreated('example-corp')]);
     expect(state.alias).toBe('example-corp');
   });
 
@@ -77,7 +85,9 @@ describe('CreateAccountAlias', () => {
   });
 
   it('creates an alias again after the previous one was deleted', () => {
-    account(aliasCreated('example-corp'), aliasDeleted('example-corp')).when({ type: 'CreateAccountAlias', alias: 'example-corp' }).then([aliasCreated('example-corp')]);
+    account(aliasCreated('example-corp'), aliasDeleted('example-corp'))
+      .when({ type: 'CreateAccountAlias', alias: 'example-corp' })
+      .then([aliasCreated('example-corp')]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccountAlias.html — 3–63 of ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$, not a 12-digit number
@@ -96,7 +106,9 @@ describe('CreateAccountAlias', () => {
 
 describe('DeleteAccountAlias', () => {
   it('deletes the alias', () => {
-    const state = account(aliasCreated('example-corp')).when({ type: 'DeleteAccountAlias', alias: 'example-corp' }).then([aliasDeleted('example-corp')]);
+    const state = account(aliasCreated('example-corp'))
+      .when({ type: 'DeleteAccountAlias', alias: 'example-corp' })
+      .then([aliasDeleted('example-corp')]);
     expect(state.alias).toBeNull();
   });
 
@@ -106,7 +118,9 @@ describe('DeleteAccountAlias', () => {
 
   it('refuses when the account has no alias', () => {
     account().when({ type: 'DeleteAccountAlias', alias: 'example-corp' }).thenThrows(NoSuchEntityError, 'The account alias example-corp cannot be found.');
-    account(aliasCreated('example-corp'), aliasDeleted('example-corp')).when({ type: 'DeleteAccountAlias', alias: 'example-corp' }).thenThrows(NoSuchEntityError, /cannot be found/);
+    account(aliasCreated('example-corp'), aliasDeleted('example-corp'))
+      .when({ type: 'DeleteAccountAlias', alias: 'example-corp' })
+      .thenThrows(NoSuchEntityError, /cannot be found/);
   });
 });
 
@@ -119,11 +133,15 @@ describe('UpdateAccountQuotas', () => {
   });
 
   it('accepts a quota of zero', () => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { roles: 0 } }).then([quotasUpdated({ roles: 0 })]);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { roles: 0 } })
+      .then([quotasUpdated({ roles: 0 })]);
   });
 
   it('refuses an unknown quota name', () => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { users: 10, bananas: 3 } }).thenThrows(InvalidInputError, /^bananas is not a quota; known quotas: users, groups, /);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { users: 10, bananas: 3 } })
+      .thenThrows(InvalidInputError, /^bananas is not a quota; known quotas: users, groups, /);
   });
 
   // Regression: a `name in DEFAULT_QUOTAS` check would also accept Object.prototype's members.
@@ -139,33 +157,51 @@ describe('UpdateAccountQuotas', () => {
     ['not a number', Number.NaN],
     ['infinite', Number.POSITIVE_INFINITY],
   ])('refuses a %s value', (_why, value) => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { users: value } }).thenThrows(InvalidInputError, `Quota users must be a whole number from 0 to 5000 (AWS does not let it be raised); got ${String(value)}.`);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { users: value } })
+      .thenThrows(InvalidInputError, `Quota users must be a whole number from 0 to 5000 (AWS does not let it be raised); got ${String(value)}.`);
   });
 
   // reference_iam-quotas: an adjustable quota goes up to the Service Quotas maximum, a fixed one not past its default.
   it('accepts an adjustable quota up to its maximum, and refuses one past it', () => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { roles: 5000, managedPoliciesPerPrincipal: 20 } }).then([quotasUpdated({ roles: 5000, managedPoliciesPerPrincipal: 20 })]);
-    account().when({ type: 'UpdateAccountQuotas', quotas: { groups: 501 } }).thenThrows(InvalidInputError, 'Quota groups must be a whole number from 0 to 500; got 501.');
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { roles: 5000, managedPoliciesPerPrincipal: 20 } })
+      .then([quotasUpdated({ roles: 5000, managedPoliciesPerPrincipal: 20 })]);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { groups: 501 } })
+      .thenThrows(InvalidInputError, 'Quota groups must be a whole number from 0 to 500; got 501.');
   });
 
   it('refuses to raise a fixed quota past its default, and accepts lowering it', () => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 3 } }).thenThrows(InvalidInputError, /^Quota accessKeysPerUser must be a whole number from 0 to 2 \(AWS does not let it be raised\)/);
-    account().when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 1 } }).then([quotasUpdated({ accessKeysPerUser: 1 })]);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 3 } })
+      .thenThrows(InvalidInputError, /^Quota accessKeysPerUser must be a whole number from 0 to 2 \(AWS does not let it be raised\)/);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { accessKeysPerUser: 1 } })
+      .then([quotasUpdated({ accessKeysPerUser: 1 })]);
   });
 
   it('refuses a quota Warden does not count against (setting it would change nothing)', () => {
-    account().when({ type: 'UpdateAccountQuotas', quotas: { tagsPerEntity: 10 } }).thenThrows(InvalidInputError, /^tagsPerEntity is not a quota; known quotas: /);
+    account()
+      .when({ type: 'UpdateAccountQuotas', quotas: { tagsPerEntity: 10 } })
+      .thenThrows(InvalidInputError, /^tagsPerEntity is not a quota; known quotas: /);
   });
 
   it('records only the quotas that change, and nothing when none does', () => {
-    account(quotasUpdated({ users: 100 })).when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300, roles: 7 } }).then([quotasUpdated({ roles: 7 })]);
-    account(quotasUpdated({ users: 100 })).when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300 } }).then([]);
+    account(quotasUpdated({ users: 100 }))
+      .when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300, roles: 7 } })
+      .then([quotasUpdated({ roles: 7 })]);
+    account(quotasUpdated({ users: 100 }))
+      .when({ type: 'UpdateAccountQuotas', quotas: { users: 100, groups: 300 } })
+      .then([]);
   });
 });
 
 describe('root access keys', () => {
   it('creates a root access key, active', () => {
-    const state = account().when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAROOT1', secret: SECRET }).then([keyCreated('AKIAROOT1')]);
+    const state = account()
+      .when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAROOT1', secret: SECRET })
+      .then([keyCreated('AKIAROOT1')]);
     expect(state.rootAccessKeys).toStrictEqual({ AKIAROOT1: 'Active' });
   });
 
@@ -177,14 +213,18 @@ describe('root access keys', () => {
   });
 
   it('allows a second key, and a new one once one of two is deleted', () => {
-    account(keyCreated('AKIAROOT1')).when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAROOT2', secret: SECRET }).then([keyCreated('AKIAROOT2')]);
+    account(keyCreated('AKIAROOT1'))
+      .when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAROOT2', secret: SECRET })
+      .then([keyCreated('AKIAROOT2')]);
     account(keyCreated('AKIAROOT1'), keyCreated('AKIAROOT2'), keyDeleted('AKIAROOT1'))
       .when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAROOT3', secret: SECRET })
       .then([keyCreated('AKIAROOT3')]);
   });
 
   it('deactivates and reactivates a key', () => {
-    const state = account(keyCreated('AKIAROOT1')).when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status: 'Inactive' }).then([keyStatus('AKIAROOT1', 'Inactive')]);
+    const state = account(keyCreated('AKIAROOT1'))
+      .when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status: 'Inactive' })
+      .then([keyStatus('AKIAROOT1', 'Inactive')]);
     expect(state.rootAccessKeys).toStrictEqual({ AKIAROOT1: 'Inactive' });
     account(keyCreated('AKIAROOT1'), keyStatus('AKIAROOT1', 'Inactive'))
       .when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status: 'Active' })
@@ -193,11 +233,15 @@ describe('root access keys', () => {
 
   it.each(['Active', 'Inactive'] as const)('does nothing when the key is already %s', (status) => {
     const history = status === 'Active' ? [keyCreated('AKIAROOT1')] : [keyCreated('AKIAROOT1'), keyStatus('AKIAROOT1', 'Inactive')];
-    account(...history).when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status }).then([]);
+    account(...history)
+      .when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status })
+      .then([]);
   });
 
   it('deletes a key', () => {
-    const state = account(keyCreated('AKIAROOT1'), keyCreated('AKIAROOT2')).when({ type: 'DeleteRootAccessKey', accessKeyId: 'AKIAROOT2' }).then([keyDeleted('AKIAROOT2')]);
+    const state = account(keyCreated('AKIAROOT1'), keyCreated('AKIAROOT2'))
+      .when({ type: 'DeleteRootAccessKey', accessKeyId: 'AKIAROOT2' })
+      .then([keyDeleted('AKIAROOT2')]);
     expect(state.rootAccessKeys).toStrictEqual({ AKIAROOT1: 'Active' });
   });
 
@@ -209,8 +253,12 @@ describe('root access keys', () => {
   });
 
   it('refuses to update or delete a deleted key', () => {
-    account(keyCreated('AKIAROOT1'), keyDeleted('AKIAROOT1')).when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status: 'Inactive' }).thenThrows(NoSuchEntityError, /AKIAROOT1 cannot be found/);
-    account(keyCreated('AKIAROOT1'), keyDeleted('AKIAROOT1')).when({ type: 'DeleteRootAccessKey', accessKeyId: 'AKIAROOT1' }).thenThrows(NoSuchEntityError, /AKIAROOT1 cannot be found/);
+    account(keyCreated('AKIAROOT1'), keyDeleted('AKIAROOT1'))
+      .when({ type: 'UpdateRootAccessKey', accessKeyId: 'AKIAROOT1', status: 'Inactive' })
+      .thenThrows(NoSuchEntityError, /AKIAROOT1 cannot be found/);
+    account(keyCreated('AKIAROOT1'), keyDeleted('AKIAROOT1'))
+      .when({ type: 'DeleteRootAccessKey', accessKeyId: 'AKIAROOT1' })
+      .thenThrows(NoSuchEntityError, /AKIAROOT1 cannot be found/);
   });
 });
 
@@ -234,9 +282,13 @@ describe('account password policy (UpdateAccountPasswordPolicy, DeleteAccountPas
   const updated = (p: PasswordPolicy): AccountEvent => ({ type: 'AccountPasswordPolicyUpdated', data: { policy: p } });
 
   it('sets the policy, and again over an existing one', () => {
-    const state = account().when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ minimumPasswordLength: 14 }) }).then([updated(policy({ minimumPasswordLength: 14 }))]);
+    const state = account()
+      .when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ minimumPasswordLength: 14 }) })
+      .then([updated(policy({ minimumPasswordLength: 14 }))]);
     expect(state.hasPasswordPolicy).toBe(true);
-    account(updated(policy())).when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ requireSymbols: true }) }).then([updated(policy({ requireSymbols: true }))]);
+    account(updated(policy()))
+      .when({ type: 'UpdateAccountPasswordPolicy', policy: policy({ requireSymbols: true }) })
+      .then([updated(policy({ requireSymbols: true }))]);
   });
 
   it.each([
@@ -248,18 +300,26 @@ describe('account password policy (UpdateAccountPasswordPolicy, DeleteAccountPas
     [{ passwordReusePrevention: 0 }, /PasswordReusePrevention/],
     [{ passwordReusePrevention: 25 }, /PasswordReusePrevention/],
   ])('refuses %o, out of AWS bounds', (overrides, message) => {
-    account().when({ type: 'UpdateAccountPasswordPolicy', policy: policy(overrides) }).thenThrows(InvalidInputError, message);
+    account()
+      .when({ type: 'UpdateAccountPasswordPolicy', policy: policy(overrides) })
+      .thenThrows(InvalidInputError, message);
   });
 
   it('accepts the bounds themselves', () => {
     const edge = policy({ minimumPasswordLength: 128, maxPasswordAge: 1095, passwordReusePrevention: 24 });
-    account().when({ type: 'UpdateAccountPasswordPolicy', policy: edge }).then([updated(edge)]);
+    account()
+      .when({ type: 'UpdateAccountPasswordPolicy', policy: edge })
+      .then([updated(edge)]);
   });
 
   it('deletes the policy, and refuses when there is none', () => {
-    const state = account(updated(policy())).when({ type: 'DeleteAccountPasswordPolicy' }).then([{ type: 'AccountPasswordPolicyDeleted', data: {} }]);
+    const state = account(updated(policy()))
+      .when({ type: 'DeleteAccountPasswordPolicy' })
+      .then([{ type: 'AccountPasswordPolicyDeleted', data: {} }]);
     expect(state.hasPasswordPolicy).toBe(false);
-    account().when({ type: 'DeleteAccountPasswordPolicy' }).thenThrows(NoSuchEntityError, /no password policy/);
+    account()
+      .when({ type: 'DeleteAccountPasswordPolicy' })
+      .thenThrows(NoSuchEntityError, /no password policy/);
   });
 });
 
@@ -268,11 +328,15 @@ describe('SetRootLoginProfile', () => {
     const set: AccountEvent = { type: 'RootLoginProfileSet', data: { email: 'owner@example.com', passwordHash: SECRET } };
     const state = account().when({ type: 'SetRootLoginProfile', email: 'owner@example.com', passwordHash: SECRET }).then([set]);
     expect(state.hasRootLogin).toBe(true);
-    account(set).when({ type: 'SetRootLoginProfile', email: 'new@example.com', passwordHash: SECRET }).then([{ type: 'RootLoginProfileSet', data: { email: 'new@example.com', passwordHash: SECRET } }]);
+    account(set)
+      .when({ type: 'SetRootLoginProfile', email: 'new@example.com', passwordHash: SECRET })
+      .then([{ type: 'RootLoginProfileSet', data: { email: 'new@example.com', passwordHash: SECRET } }]);
   });
 
   it.each(['owner', 'owner@', '@example.com', 'a b@example.com', `${'x'.repeat(250)}@example.com`])('refuses %j as a root email', (email) => {
-    account().when({ type: 'SetRootLoginProfile', email, passwordHash: SECRET }).thenThrows(InvalidInputError, /email address/);
+    account()
+      .when({ type: 'SetRootLoginProfile', email, passwordHash: SECRET })
+      .thenThrows(InvalidInputError, /email address/);
   });
 
   it('re-encrypts the root password hash only when there is one', () => {
@@ -286,10 +350,14 @@ describe('SetRootLoginProfile', () => {
 describe('UpdateAccountSettings (sign-in)', () => {
   it('accepts throttling thresholds in bounds and MFA for console users', () => {
     const settings = { signInThrottle: { failuresBeforeLockout: 5 }, requireMfaForConsole: true };
-    account().when({ type: 'UpdateAccountSettings', settings }).then([{ type: 'AccountSettingsUpdated', data: { settings } }]);
+    account()
+      .when({ type: 'UpdateAccountSettings', settings })
+      .then([{ type: 'AccountSettingsUpdated', data: { settings } }]);
   });
 
   it('refuses thresholds out of bounds', () => {
-    account().when({ type: 'UpdateAccountSettings', settings: { signInThrottle: { lockoutSeconds: 5 } } }).thenThrows(InvalidInputError, /lockoutSeconds/);
+    account()
+      .when({ type: 'UpdateAccountSettings', settings: { signInThrottle: { lockoutSeconds: 5 } } })
+      .thenThrows(InvalidInputError, /lockoutSeconds/);
   });
 });

@@ -8,7 +8,10 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
   const at = stored.occurredAt;
   switch (event.type) {
     case 'AccountCreated':
-      await trx.insertInto('accounts').values({ account_id: accountId, alias: null, name: event.data.name, is_management: event.data.isManagement, quotas: {} as never, settings: {} as never, created_at: at }).execute();
+      await trx
+        .insertInto('accounts')
+        .values({ account_id: accountId, alias: null, name: event.data.name, is_management: event.data.isManagement, quotas: {} as never, settings: {} as never, created_at: at })
+        .execute();
       return;
     case 'AccountAliasCreated':
       await trx.updateTable('accounts').set({ alias: event.data.alias }).where('account_id', '=', accountId).execute();

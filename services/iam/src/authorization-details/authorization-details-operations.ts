@@ -39,9 +39,27 @@ export class AuthorizationDetailsOperations {
       await this.core.authorize(trx, caller, 'iam:ListEntitiesForPolicy', policyArn);
       const attachments = trx.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', caller.accountId).where('policy_arn', '=', policyArn);
       const [users, groups, roles] = await Promise.all([
-        trx.selectFrom('users').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'in', attachments.where('principal_type', '=', 'user')).orderBy('user_name_key').execute(),
-        trx.selectFrom('groups').selectAll().where('account_id', '=', caller.accountId).where('group_id', 'in', attachments.where('principal_type', '=', 'group')).orderBy('group_name_key').execute(),
-        trx.selectFrom('roles').selectAll().where('account_id', '=', caller.accountId).where('role_id', 'in', attachments.where('principal_type', '=', 'role')).orderBy('role_name_key').execute(),
+        trx
+          .selectFrom('users')
+          .selectAll()
+          .where('account_id', '=', caller.accountId)
+          .where('user_id', 'in', attachments.where('principal_type', '=', 'user'))
+          .orderBy('user_name_key')
+          .execute(),
+        trx
+          .selectFrom('groups')
+          .selectAll()
+          .where('account_id', '=', caller.accountId)
+          .where('group_id', 'in', attachments.where('principal_type', '=', 'group'))
+          .orderBy('group_name_key')
+          .execute(),
+        trx
+          .selectFrom('roles')
+          .selectAll()
+          .where('account_id', '=', caller.accountId)
+          .where('role_id', 'in', attachments.where('principal_type', '=', 'role'))
+          .orderBy('role_name_key')
+          .execute(),
       ]);
       return { users, groups, roles };
     });

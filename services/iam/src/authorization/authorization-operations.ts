@@ -89,7 +89,11 @@ export class AuthorizationOperations {
       }
     }
     const targetAccount = accountOfPrincipals(requests);
-    await this.authorizeAsking(caller, targetAccount, requests.map((request) => request.principal));
+    await this.authorizeAsking(
+      caller,
+      targetAccount,
+      requests.map((request) => request.principal),
+    );
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const epoch = await this.core.changeEpoch(trx, targetAccount);
       const answers: AuthorizeAnswer[] = [];
@@ -133,7 +137,13 @@ export class AuthorizationOperations {
   /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
   async simulatePrincipalPolicy(
     caller: Caller,
-    input: { policySourceArn: string; actionNames: readonly string[]; resourceArns?: readonly string[] | null; contextEntries?: Readonly<Record<string, string | readonly string[]>> | null; policyInputList?: readonly string[] | null },
+    input: {
+      policySourceArn: string;
+      actionNames: readonly string[];
+      resourceArns?: readonly string[] | null;
+      contextEntries?: Readonly<Record<string, string | readonly string[]>> | null;
+      policyInputList?: readonly string[] | null;
+    },
   ): Promise<SimulationResult[]> {
     const targetAccount = parsePrincipalArn(input.policySourceArn)?.account;
     if (!targetAccount) throw new InvalidInputError('policySourceArn must be the ARN of an IAM user or role.');
@@ -244,15 +254,25 @@ function simulate(
     for (const resource of resources) {
       const result = evaluate(policySet, { principal, action, resource, context }, { now, ...(resourcePolicy ? { resourcePolicy } : {}) });
       if (result.reason.kind === 'invalid_request') throw new InvalidInputError(result.reason.message);
-      results.push({ evalActionName: action, evalResourceName: resource, evalDecision: DECISION_NAMES[result.decision], matchedStatements: result.matched, reason: describeDecision({ principal, action, resource }, result) });
+      results.push({
+        evalActionName: action,
+        evalResourceName: resource,
+        evalDecision: DECISION_NAMES[result.decision],
+        matchedStatements: result.matched,
+        reason: describeDecision({ principal, action, resource }, result),
+      });
     }
   }
   return results;
 }
 
-function malformed(errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string; policyArn?: string }[]): MalformedPolicyDocumentError {
+function malformed(
+  errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string; policyArn?: string }[],
+): MalformedPolicyDocumentError {
   const first = errors[0]!;
   const finding = first.findings[0]!;
-  return new MalformedPolicyDocumentError(`${first.policyArn ?? first.policyName ?? 'A policy'} is invalid: ${finding.message} At ${finding.path}.`, errors.flatMap((error) => error.findings));
+  return new MalformedPolicyDocumentError(
+    `${first.policyArn ?? first.policyName ?? 'A policy'} is invalid: ${finding.message} At ${finding.path}.`,
+    errors.flatMap((error) => error.findings),
+  );
 }
-

@@ -62,7 +62,8 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, principal: Pol
       .execute();
     for (const group of groups) owners.push({ type: 'group', id: group.group_id });
   }
-  const ownerFilter = (eb: ExpressionBuilder<Database, 'policy_attachments' | 'inline_policies'>) => eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
+  const ownerFilter = (eb: ExpressionBuilder<Database, 'policy_attachments' | 'inline_policies'>) =>
+    eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
   const [attachments, inline] = await Promise.all([
     db.selectFrom('policy_attachments').select(['policy_arn']).where('account_id', '=', accountId).where(ownerFilter).orderBy('attached_at').execute(),
     db.selectFrom('inline_policies').select(['principal_type', 'principal_id', 'policy_name', 'document']).where('account_id', '=', accountId).where(ownerFilter).orderBy('policy_name').execute(),

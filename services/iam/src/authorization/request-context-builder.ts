@@ -66,7 +66,9 @@ export function authorizeRequestContext(compiled: CompiledPrincipal, given: Cont
   if (!given || isEmpty(given)) return base;
   const owned = principalOwnedKey(given);
   if (owned !== undefined) {
-    throw new InvalidInputError(`context key ${JSON.stringify(owned)} describes the principal (or the time of the request): its value comes from the principal and the server's clock, not from the request.`);
+    throw new InvalidInputError(
+      `context key ${JSON.stringify(owned)} describes the principal (or the time of the request): its value comes from the principal and the server's clock, not from the request.`,
+    );
   }
   try {
     return base.withOverrides(given);

@@ -124,7 +124,12 @@ export class GroupOperations {
   async delete(caller: Caller, groupName: string): Promise<void> {
     // Counted under the group's name key, which addUserToGroup holds: no user joins meanwhile.
     await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
-      const members = await trx.selectFrom('group_memberships').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('group_id', '=', group.group_id).executeTakeFirstOrThrow();
+      const members = await trx
+        .selectFrom('group_memberships')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('account_id', '=', caller.accountId)
+        .where('group_id', '=', group.group_id)
+        .executeTakeFirstOrThrow();
       return { type: 'DeleteGroup', memberCount: Number(members.count) };
     });
   }

@@ -44,7 +44,8 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
     }
     case 'UpdateGroup': {
       requireGroup(state);
-      const problem = (command.newGroupName === null ? undefined : checkGroupName(command.newGroupName, 'NewGroupName')) ?? (command.newPath === null ? undefined : checkPath(command.newPath, 'NewPath'));
+      const problem =
+        (command.newGroupName === null ? undefined : checkGroupName(command.newGroupName, 'NewGroupName')) ?? (command.newPath === null ? undefined : checkPath(command.newPath, 'NewPath'));
       if (problem) throw new InvalidInputError(problem);
       const groupName = command.newGroupName ?? state.groupName;
       const path = command.newPath ?? state.path;

@@ -38,7 +38,9 @@ const group = (...more: GroupEvent[]) => given(groupDecider, [created(), ...more
 
 describe('CreateGroup', () => {
   it('creates the group', () => {
-    const state = given(groupDecider, []).when(createGroup({ path: '/ops/' })).then([created({ path: '/ops/' })]);
+    const state = given(groupDecider, [])
+      .when(createGroup({ path: '/ops/' }))
+      .then([created({ path: '/ops/' })]);
     expect(state).toMatchObject({ status: 'active', groupId: GROUP_ID, groupName: 'admins', path: '/ops/', arn: ARN, policies: { attached: [], inline: {} } });
   });
 
@@ -47,7 +49,9 @@ describe('CreateGroup', () => {
   });
 
   it('refuses to re-create a deleted group on the same stream', () => {
-    group(deleted).when(createGroup()).thenThrows(EntityAlreadyExistsError, /already exists/);
+    group(deleted)
+      .when(createGroup())
+      .thenThrows(EntityAlreadyExistsError, /already exists/);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html — GroupName 1–128 of [\w+=,.@-]
@@ -57,11 +61,15 @@ describe('CreateGroup', () => {
     ['a name with a colon', 'ops:admins'],
     ['a 129-character name', 'g'.repeat(129)],
   ])('rejects %s', (_why, groupName) => {
-    given(groupDecider, []).when(createGroup({ groupName })).thenThrows(InvalidInputError, /^GroupName /);
+    given(groupDecider, [])
+      .when(createGroup({ groupName }))
+      .thenThrows(InvalidInputError, /^GroupName /);
   });
 
   it('accepts a 128-character name', () => {
-    given(groupDecider, []).when(createGroup({ groupName: 'g'.repeat(128) })).then([created({ groupName: 'g'.repeat(128) })]);
+    given(groupDecider, [])
+      .when(createGroup({ groupName: 'g'.repeat(128) }))
+      .then([created({ groupName: 'g'.repeat(128) })]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html — Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
@@ -70,7 +78,9 @@ describe('CreateGroup', () => {
     ['nothing between the slashes', '//'],
     ['a non-ASCII letter', '/équipe/'],
   ])('rejects a path with %s', (_why, path) => {
-    given(groupDecider, []).when(createGroup({ path })).thenThrows(InvalidInputError, /^Path /);
+    given(groupDecider, [])
+      .when(createGroup({ path }))
+      .thenThrows(InvalidInputError, /^Path /);
   });
 });
 
@@ -108,7 +118,9 @@ describe('DeleteGroup', () => {
 
 describe('AttachGroupPolicy', () => {
   it('attaches a managed policy', () => {
-    const state = group().when({ type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 }).then([attached(POLICY_A)]);
+    const state = group()
+      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 })
+      .then([attached(POLICY_A)]);
     expect(state.policies.attached).toEqual([POLICY_A]);
   });
 
@@ -123,12 +135,16 @@ describe('AttachGroupPolicy', () => {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — managed policies attached to an IAM group: 10
   it('refuses an 11th managed policy', () => {
     const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    group(...ten).when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 }).thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
+    group(...ten)
+      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 })
+      .thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
   });
 
   it('allows the 10th managed policy', () => {
     const nine = Array.from({ length: 9 }, (_, i) => attached(`${POLICY_A}${i}`));
-    group(...nine).when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 }).then([attached(POLICY_B)]);
+    group(...nine)
+      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 })
+      .then([attached(POLICY_B)]);
   });
 });
 
@@ -147,13 +163,17 @@ describe('DetachGroupPolicy', () => {
 
 describe('PutGroupPolicy', () => {
   it('puts an inline policy', () => {
-    const state = group().when({ type: 'PutGroupPolicy', policyName: 'S3Read', document: DOCUMENT }).then([inlinePut('S3Read')]);
+    const state = group()
+      .when({ type: 'PutGroupPolicy', policyName: 'S3Read', document: DOCUMENT })
+      .then([inlinePut('S3Read')]);
     expect(state.policies.inline).toEqual({ S3Read: DOCUMENT });
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutGroupPolicy.html — PolicyName 1–128 of [\w+=,.@-]
   it.each([[''], ['a/b'], ['p'.repeat(129)]])('rejects the policy name %#', (policyName) => {
-    group().when({ type: 'PutGroupPolicy', policyName, document: DOCUMENT }).thenThrows(InvalidInputError, /^PolicyName /);
+    group()
+      .when({ type: 'PutGroupPolicy', policyName, document: DOCUMENT })
+      .thenThrows(InvalidInputError, /^PolicyName /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — Effect is "Allow" or "Deny"; identity policies need Action and Resource
@@ -187,7 +207,13 @@ describe('DeleteGroupPolicy', () => {
 });
 
 describe('UpdateGroup', () => {
-  const update = (overrides: Partial<Extract<GroupCommand, { type: 'UpdateGroup' }>> = {}): GroupCommand => ({ type: 'UpdateGroup', newGroupName: null, newPath: null, newNameTaken: false, ...overrides });
+  const update = (overrides: Partial<Extract<GroupCommand, { type: 'UpdateGroup' }>> = {}): GroupCommand => ({
+    type: 'UpdateGroup',
+    newGroupName: null,
+    newPath: null,
+    newNameTaken: false,
+    ...overrides,
+  });
   const updated = (groupName: string, path: string, arn: string): GroupEvent => ({ type: 'GroupUpdated', data: { groupName, path, arn } });
 
   it('renames the group: same id and policies, a new name and ARN', () => {
@@ -200,21 +226,31 @@ describe('UpdateGroup', () => {
   });
 
   it('moves the group to a new path, and renames and moves at once', () => {
-    group().when(update({ newPath: '/ops/' })).then([updated('admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/admins')]);
-    group().when(update({ newGroupName: 'root-admins', newPath: '/ops/' })).then([updated('root-admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/root-admins')]);
+    group()
+      .when(update({ newPath: '/ops/' }))
+      .then([updated('admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/admins')]);
+    group()
+      .when(update({ newGroupName: 'root-admins', newPath: '/ops/' }))
+      .then([updated('root-admins', '/ops/', 'arn:aws:iam::111122223333:group/ops/root-admins')]);
   });
 
   it('changes the case of the name, which is no conflict with the group itself', () => {
-    group().when(update({ newGroupName: 'Admins', newNameTaken: true })).then([updated('Admins', '/', 'arn:aws:iam::111122223333:group/Admins')]);
+    group()
+      .when(update({ newGroupName: 'Admins', newNameTaken: true }))
+      .then([updated('Admins', '/', 'arn:aws:iam::111122223333:group/Admins')]);
   });
 
   it('appends nothing when nothing changes', () => {
     group().when(update()).then([]);
-    group().when(update({ newGroupName: 'admins', newPath: '/' })).then([]);
+    group()
+      .when(update({ newGroupName: 'admins', newPath: '/' }))
+      .then([]);
   });
 
   it('refuses a name another group has, in any case', () => {
-    group().when(update({ newGroupName: 'Readers', newNameTaken: true })).thenThrows(EntityAlreadyExistsError, 'Group with name Readers already exists.');
+    group()
+      .when(update({ newGroupName: 'Readers', newNameTaken: true }))
+      .thenThrows(EntityAlreadyExistsError, 'Group with name Readers already exists.');
   });
 
   it.each([

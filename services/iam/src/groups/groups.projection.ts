@@ -10,7 +10,15 @@ export async function projectGroupEvent(trx: Transaction<Database>, stored: Stor
     case 'GroupCreated':
       await trx
         .insertInto('groups')
-        .values({ account_id: accountId, group_id: groupId, group_name: event.data.groupName, group_name_key: event.data.groupName.toLowerCase(), path: event.data.path, arn: event.data.arn, created_at: at })
+        .values({
+          account_id: accountId,
+          group_id: groupId,
+          group_name: event.data.groupName,
+          group_name_key: event.data.groupName.toLowerCase(),
+          path: event.data.path,
+          arn: event.data.arn,
+          created_at: at,
+        })
         .execute();
       return;
     case 'GroupDeleted':
@@ -29,7 +37,13 @@ export async function projectGroupEvent(trx: Transaction<Database>, stored: Stor
       await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'group', principal_id: groupId, policy_arn: event.data.policyArn, attached_at: at }).execute();
       return;
     case 'PolicyDetachedFromGroup':
-      await trx.deleteFrom('policy_attachments').where('account_id', '=', accountId).where('principal_type', '=', 'group').where('principal_id', '=', groupId).where('policy_arn', '=', event.data.policyArn).execute();
+      await trx
+        .deleteFrom('policy_attachments')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'group')
+        .where('principal_id', '=', groupId)
+        .where('policy_arn', '=', event.data.policyArn)
+        .execute();
       return;
     case 'GroupPolicyPut':
       await trx
@@ -39,7 +53,13 @@ export async function projectGroupEvent(trx: Transaction<Database>, stored: Stor
         .execute();
       return;
     case 'GroupPolicyDeleted':
-      await trx.deleteFrom('inline_policies').where('account_id', '=', accountId).where('principal_type', '=', 'group').where('principal_id', '=', groupId).where('policy_name', '=', event.data.policyName).execute();
+      await trx
+        .deleteFrom('inline_policies')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'group')
+        .where('principal_id', '=', groupId)
+        .where('policy_name', '=', event.data.policyName)
+        .execute();
       return;
   }
 }

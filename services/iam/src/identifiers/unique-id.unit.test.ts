@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  UNIQUE_ID_PREFIXES,
-  generateAccountId,
-  generateSecretAccessKey,
-  generateUniqueId,
-  isAccessKeyId,
-  isAccountId,
-  type RandomSource,
-} from './unique-id.js';
+import { UNIQUE_ID_PREFIXES, generateAccountId, generateSecretAccessKey, generateUniqueId, isAccessKeyId, isAccountId, type RandomSource } from './unique-id.js';
 
 /** A deterministic random source: a counter-driven byte stream, so the same seed gives the same ids. */
 function seeded(seed: number): RandomSource {
@@ -167,10 +159,13 @@ describe('isAccountId', () => {
     expect(isAccountId('012345678901')).toBe(true);
   });
 
-  it.each([['11 digits', '11112222333'], ['13 digits', '1111222233334'], ['a letter', '11112222333a'], ['dashes', '1111-2222-3333'], ['empty', '']])(
-    'rejects %s',
-    (_why, text) => {
-      expect(isAccountId(text)).toBe(false);
-    },
-  );
+  it.each([
+    ['11 digits', '11112222333'],
+    ['13 digits', '1111222233334'],
+    ['a letter', '11112222333a'],
+    ['dashes', '1111-2222-3333'],
+    ['empty', ''],
+  ])('rejects %s', (_why, text) => {
+    expect(isAccountId(text)).toBe(false);
+  });
 });

@@ -125,7 +125,8 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
         // Read again under the stream's lock, and locked, in the writing transaction: a password
         // changed since the scan must not be overwritten with the re-encrypted old one.
         locks: [`stream/user/${profile.user_id}`],
-        load: async (trx) => (await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst())?.login_profile,
+        load: async (trx) =>
+          (await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst())?.login_profile,
         appends: (current) => {
           if (!current) return [];
           const sealed = [current.passwordHash, ...(current.previousPasswordHashes ?? [])];
@@ -190,9 +191,18 @@ export async function reencryptSecrets(core: IamCore, keyring: LiveKeyring, limi
 }
 
 /** Up to `limit` rows of one kind under a key other than `active`, each re-encrypted. */
-async function reencryptBatch<T extends SecretTable>(core: IamCore, keyring: LiveKeyring, kind: SecretKind<T>, active: string, limit: number, occurredAt: Date): Promise<{ scanned: number; done: number }> {
+async function reencryptBatch<T extends SecretTable>(
+  core: IamCore,
+  keyring: LiveKeyring,
+  kind: SecretKind<T>,
+  active: string,
+  limit: number,
+  occurredAt: Date,
+): Promise<{ scanned: number; done: number }> {
   // Read as the store's owner, across accounts; each change is then made in its own account.
-  const { rows } = await sql<Selectable<Database[T]>>`SELECT * FROM ${sql.table(kind.table)} WHERE EXISTS (SELECT 1 FROM unnest(${kind.keyIds}) AS used(key_id) WHERE used.key_id <> ${active}) LIMIT ${limit}`.execute(core.db);
+  const { rows } = await sql<
+    Selectable<Database[T]>
+  >`SELECT * FROM ${sql.table(kind.table)} WHERE EXISTS (SELECT 1 FROM unnest(${kind.keyIds}) AS used(key_id) WHERE used.key_id <> ${active}) LIMIT ${limit}`.execute(core.db);
   let done = 0;
   for (const row of rows) if (await kind.reencrypt(core, keyring, row, occurredAt)) done++;
   return { scanned: rows.length, done };

@@ -88,5 +88,9 @@ async function readKeyring(db: Kysely<Database>, masterKey: Buffer): Promise<Key
   const rows = await db.selectFrom('keyring_keys').selectAll().orderBy('created_at').execute();
   const active = rows.find((row) => row.active);
   if (!active) throw new Error('the keyring has no active data key: run the server once to bootstrap the store');
-  return Keyring.create(masterKey, rows.map((row) => ({ keyId: row.key_id, wrapped: row.wrapped, createdAt: new Date(row.created_at).toISOString() })), active.key_id);
+  return Keyring.create(
+    masterKey,
+    rows.map((row) => ({ keyId: row.key_id, wrapped: row.wrapped, createdAt: new Date(row.created_at).toISOString() })),
+    active.key_id,
+  );
 }

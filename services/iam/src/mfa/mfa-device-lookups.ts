@@ -3,7 +3,12 @@ import type { Kysely } from 'kysely';
 
 /** MFA device reads, always filtered by account. `ownerId` is a user id, or `root`. */
 export async function countEnabledMfaDevices(db: Kysely<Database>, accountId: string, ownerId: string): Promise<number> {
-  const row = await db.selectFrom('mfa_devices').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('mfa_devices')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('account_id', '=', accountId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -41,7 +41,9 @@ export async function projectMfaDeviceEvent(trx: Transaction<Database>, stored: 
       await device().set({ last_used_step: event.data.step }).execute();
       return;
     case 'MFASeedReencrypted':
-      await device().set({ seed: JSON.stringify(event.data.seed) as never }).execute();
+      await device()
+        .set({ seed: JSON.stringify(event.data.seed) as never })
+        .execute();
       return;
     case 'VirtualMFADeviceDeleted':
       await trx.deleteFrom('mfa_devices').where('account_id', '=', accountId).where('device_id', '=', deviceId).execute();

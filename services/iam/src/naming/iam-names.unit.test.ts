@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkAccountAlias,
-  checkDescription,
-  checkGroupName,
-  checkMaxSessionDuration,
-  checkPath,
-  checkPolicyName,
-  checkRoleName,
-  checkRoleSessionName,
-  checkUserName,
-} from './iam-names.js';
+import { checkAccountAlias, checkDescription, checkGroupName, checkMaxSessionDuration, checkPath, checkPolicyName, checkRoleName, checkRoleSessionName, checkUserName } from './iam-names.js';
 
 /*
  * Sources:
@@ -103,7 +93,11 @@ describe('Path', () => {
     expect(checkPath('')).toBe('Path must be 1 to 512 characters long; it is empty.');
   });
 
-  it.each([['no leading slash', 'engineering/'], ['no trailing slash', '/engineering'], ['no slashes', 'engineering']])('rejects %s', (_why, path) => {
+  it.each([
+    ['no leading slash', 'engineering/'],
+    ['no trailing slash', '/engineering'],
+    ['no slashes', 'engineering'],
+  ])('rejects %s', (_why, path) => {
     expect(checkPath(path)).toBe('Path must begin and end with a forward slash (/).');
   });
 
@@ -182,9 +176,7 @@ describe('Description', () => {
     ['an emoji', 'ok 👍', '"👍" (U+1F44D) at position 4'],
     ['a NUL', 'a\u0000', 'U+0000 at position 2'],
   ])('rejects %s', (_why, text, where) => {
-    expect(checkDescription(text)).toBe(
-      `Description may contain only tab, line feed, carriage return and the characters U+0020 to U+007E and U+00A1 to U+00FF; it contains ${where}.`,
-    );
+    expect(checkDescription(text)).toBe(`Description may contain only tab, line feed, carriage return and the characters U+0020 to U+007E and U+00A1 to U+00FF; it contains ${where}.`);
   });
 
   it('names another element when asked', () => {

@@ -69,7 +69,9 @@ describe('tag keys', () => {
     ['an emoji (a symbol, not a letter)', 'ok👍', '"👍" (U+1F44D) at position 3'],
     ['a hash', '#team', '"#" (U+0023) at position 1'],
   ])('rejects %s', (_why, key, where) => {
-    expect(checkTags([tag(key)])).toMatch(new RegExp(`^Tags\\[0\\]( \\(.*\\))? key may contain only letters, numbers, spaces and the characters _ \\. : / = \\+ - @; it contains ${escape(where)}\\.$`));
+    expect(checkTags([tag(key)])).toMatch(
+      new RegExp(`^Tags\\[0\\]( \\(.*\\))? key may contain only letters, numbers, spaces and the characters _ \\. : / = \\+ - @; it contains ${escape(where)}\\.$`),
+    );
   });
 
   it.each(['aws:cloudformation:stack-name', 'AWS:x', 'Aws:x', 'aWs:'])('rejects the reserved prefix in %s ([ID], any case)', (key) => {
@@ -93,9 +95,7 @@ describe('tag values', () => {
 
   it('applies the same character rule as keys', () => {
     expect(checkTags([tag('k', 'arn:aws:iam::111122223333:user/alice')])).toBeUndefined();
-    expect(checkTags([tag('k', 'a;b')])).toBe(
-      'Tags[0] ("k") value may contain only letters, numbers, spaces and the characters _ . : / = + - @; it contains ";" (U+003B) at position 2.',
-    );
+    expect(checkTags([tag('k', 'a;b')])).toBe('Tags[0] ("k") value may contain only letters, numbers, spaces and the characters _ . : / = + - @; it contains ";" (U+003B) at position 2.');
   });
 
   it('rejects the reserved prefix ([ID] "tag key or value that begins with the text aws:")', () => {
@@ -105,9 +105,7 @@ describe('tag values', () => {
 
 describe('duplicate keys', () => {
   it('rejects the same key twice', () => {
-    expect(checkTags([tag('team', 'a'), tag('env'), tag('team', 'b')])).toBe(
-      'Tags[2] ("team") has the same key (tag keys are not case sensitive) as Tags[0]; each key may appear only once.',
-    );
+    expect(checkTags([tag('team', 'a'), tag('env'), tag('team', 'b')])).toBe('Tags[2] ("team") has the same key (tag keys are not case sensitive) as Tags[0]; each key may appear only once.');
   });
 
   it('rejects keys differing only in case, by default ([ID] users and roles)', () => {
@@ -118,9 +116,7 @@ describe('duplicate keys', () => {
 
   it('allows keys differing only in case where keys are case sensitive ([ID] policies and others)', () => {
     expect(checkTags([tag('Costcenter', '1234'), tag('costcenter', '5678')], 0, { caseSensitiveKeys: true })).toBeUndefined();
-    expect(checkTags([tag('costcenter'), tag('costcenter')], 0, { caseSensitiveKeys: true })).toBe(
-      'Tags[1] ("costcenter") has the same key as Tags[0]; each key may appear only once.',
-    );
+    expect(checkTags([tag('costcenter'), tag('costcenter')], 0, { caseSensitiveKeys: true })).toBe('Tags[1] ("costcenter") has the same key as Tags[0]; each key may appear only once.');
   });
 });
 

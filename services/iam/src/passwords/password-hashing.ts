@@ -35,8 +35,7 @@ export async function limited<T>(work: () => Promise<T>): Promise<T> {
   if (running >= concurrency) {
     if (waiting.length >= MAX_WAITING) throw new LimitExceededError('Too many password checks are waiting: retry in a second.');
     await new Promise<void>((resolve) => waiting.push(resolve));
-  }
-  else running++;
+  } else running++;
   try {
     return await work();
   } finally {

@@ -164,7 +164,10 @@ export class PasswordOperations {
     const profile = user.login_profile;
     if (!profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
     if (!(await this.matches(caller.accountId, user.user_id, profile.passwordHash, input.oldPassword))) {
-      const failed = { type: 'SignInFailed' as const, data: { userName: user.user_name, reason: 'wrong-old-password' as const, sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] } };
+      const failed = {
+        type: 'SignInFailed' as const,
+        data: { userName: user.user_name, reason: 'wrong-old-password' as const, sourceIp: caller.sourceIp ?? null, counts: [{ subject, forgetAfterSeconds: throttle.lockoutSeconds }] },
+      };
       // Recorded as the caller's act; it was authorized for the change above, and the failure is its own.
       await this.core.write(caller, { appends: () => signInEventAppend(failed, user.arn) });
       throw new InvalidInputError('The old password is not correct.');

@@ -50,7 +50,10 @@ export function checkPasswordPolicy(policy: PasswordPolicy): void {
   if (policy.maxPasswordAge !== null && (!Number.isInteger(policy.maxPasswordAge) || policy.maxPasswordAge < 1 || policy.maxPasswordAge > 1095)) {
     throw new InvalidInputError('MaxPasswordAge must be between 1 and 1095 days.');
   }
-  if (policy.passwordReusePrevention !== null && (!Number.isInteger(policy.passwordReusePrevention) || policy.passwordReusePrevention < 1 || policy.passwordReusePrevention > PASSWORD_HISTORY_LENGTH)) {
+  if (
+    policy.passwordReusePrevention !== null &&
+    (!Number.isInteger(policy.passwordReusePrevention) || policy.passwordReusePrevention < 1 || policy.passwordReusePrevention > PASSWORD_HISTORY_LENGTH)
+  ) {
     throw new InvalidInputError(`PasswordReusePrevention must be between 1 and ${PASSWORD_HISTORY_LENGTH}.`);
   }
 }
@@ -60,18 +63,22 @@ export function checkPassword(password: string, policy: PasswordPolicy | null, c
   if (typeof password !== 'string' || password.length === 0) throw new PasswordPolicyViolationError('The password must not be empty.');
   if (password.length > 128) throw new PasswordPolicyViolationError('The password must be at most 128 characters.');
   // AWS's pattern for passwords: tab, line feed, carriage return, and U+0020 to U+00FF.
-  if (!/^[\t\n\r\u0020-\u00FF]+$/.test(password)) throw new PasswordPolicyViolationError('The password may contain only tab, line feed, carriage return and the characters U+0020 to U+00FF (printable ASCII and Latin-1).');
+  if (!/^[\t\n\r\u0020-\u00FF]+$/.test(password))
+    throw new PasswordPolicyViolationError('The password may contain only tab, line feed, carriage return and the characters U+0020 to U+00FF (printable ASCII and Latin-1).');
   const classes = [/[A-Z]/.test(password), /[a-z]/.test(password), /[0-9]/.test(password), SYMBOLS.test(password)];
   if (policy === null) {
     // AWS's default password policy.
     if (password.length < DEFAULT_PASSWORD_POLICY.minimumPasswordLength) throw new PasswordPolicyViolationError('The password must be at least 8 characters (the default password policy).');
-    if (classes.filter(Boolean).length < 3) throw new PasswordPolicyViolationError('The password must mix at least three of: uppercase letters, lowercase letters, numbers, symbols (the default password policy).');
+    if (classes.filter(Boolean).length < 3)
+      throw new PasswordPolicyViolationError('The password must mix at least three of: uppercase letters, lowercase letters, numbers, symbols (the default password policy).');
     if (context.userName && password.toLowerCase() === context.userName.toLowerCase()) throw new PasswordPolicyViolationError('The password must not be the user name (the default password policy).');
     return;
   }
-  if (password.length < policy.minimumPasswordLength) throw new PasswordPolicyViolationError(`The password must be at least ${policy.minimumPasswordLength} characters (the account's password policy).`);
+  if (password.length < policy.minimumPasswordLength)
+    throw new PasswordPolicyViolationError(`The password must be at least ${policy.minimumPasswordLength} characters (the account's password policy).`);
   if (policy.requireUppercaseCharacters && !classes[0]) throw new PasswordPolicyViolationError("The password must contain an uppercase letter (the account's password policy).");
   if (policy.requireLowercaseCharacters && !classes[1]) throw new PasswordPolicyViolationError("The password must contain a lowercase letter (the account's password policy).");
   if (policy.requireNumbers && !classes[2]) throw new PasswordPolicyViolationError("The password must contain a number (the account's password policy).");
-  if (policy.requireSymbols && !classes[3]) throw new PasswordPolicyViolationError("The password must contain one of the symbols ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ' (the account's password policy).");
+  if (policy.requireSymbols && !classes[3])
+    throw new PasswordPolicyViolationError("The password must contain one of the symbols ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ' (the account's password policy).");
 }

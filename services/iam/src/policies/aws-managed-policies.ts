@@ -26,7 +26,11 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     description: 'Provides full access except the management of users, groups and accounts.',
     document: document(
       { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
-      { Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles', 'organizations:DescribeOrganization', 'account:ListRegions', 'account:GetAccountInformation'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles', 'organizations:DescribeOrganization', 'account:ListRegions', 'account:GetAccountInformation'],
+        Resource: '*',
+      },
     ),
   },
   {
@@ -51,10 +55,7 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     name: 'IAMUserChangePassword',
     path: '/',
     description: 'Lets an IAM user change their own password.',
-    document: document(
-      { Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' },
-      { Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' },
-    ),
+    document: document({ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' }, { Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' }),
   },
 ];
 

@@ -55,7 +55,8 @@ export function decideManagedPolicy(command: ManagedPolicyCommand, state: Manage
       requirePolicy(state);
       if (command.attachmentCount > 0) throw new DeleteConflictError('Cannot delete a policy attached to entities.');
       // AWS: "you must delete all the policy's versions" except the default, which goes with the policy.
-      if (state.versionIds.length > 1) throw new DeleteConflictError('This policy has more than one version. Before you delete a policy, you must delete the policy\'s versions. The default version is deleted with the policy.');
+      if (state.versionIds.length > 1)
+        throw new DeleteConflictError("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
       return [{ type: 'PolicyDeleted', data: { policyId: state.policyId, policyName: state.policyName, arn: state.arn } }];
     default: {
       const _exhaustive: never = command;

@@ -48,22 +48,30 @@ describe('CreatePolicy', () => {
   });
 
   it('refuses to re-create a deleted policy on the same stream', () => {
-    policy(deleted).when(createPolicy()).thenThrows(EntityAlreadyExistsError, /already exists/);
+    policy(deleted)
+      .when(createPolicy())
+      .thenThrows(EntityAlreadyExistsError, /already exists/);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html — PolicyName 1–128 of [\w+=,.@-]
   it.each([[''], ['read only'], ['p'.repeat(129)]])('rejects the policy name %#', (policyName) => {
-    given(managedPolicyDecider, []).when(createPolicy({ policyName })).thenThrows(InvalidInputError, /^PolicyName /);
+    given(managedPolicyDecider, [])
+      .when(createPolicy({ policyName }))
+      .thenThrows(InvalidInputError, /^PolicyName /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html — Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
   it.each([['team/'], ['/team'], ['//']])('rejects the path %j', (path) => {
-    given(managedPolicyDecider, []).when(createPolicy({ path })).thenThrows(InvalidInputError, /^Path /);
+    given(managedPolicyDecider, [])
+      .when(createPolicy({ path }))
+      .thenThrows(InvalidInputError, /^Path /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html — Description ≤ 1000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]
   it.each([['d'.repeat(1001)], ['read — only']])('rejects the description %#', (description) => {
-    given(managedPolicyDecider, []).when(createPolicy({ description })).thenThrows(InvalidInputError, /^Description /);
+    given(managedPolicyDecider, [])
+      .when(createPolicy({ description }))
+      .thenThrows(InvalidInputError, /^Description /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — Effect is "Allow" or "Deny"; identity policies need Action and Resource, and no Principal
@@ -79,30 +87,44 @@ describe('CreatePolicy', () => {
 describe('CreatePolicyVersion', () => {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html — versions are v1, v2, …
   it('numbers the versions v2, v3, …', () => {
-    const afterV2 = policy().when(newVersion()).then([versionCreated('v2')]);
+    const afterV2 = policy()
+      .when(newVersion())
+      .then([versionCreated('v2')]);
     expect(afterV2).toMatchObject({ versionIds: ['v1', 'v2'], defaultVersionId: 'v1' });
-    policy(versionCreated('v2')).when(newVersion()).then([versionCreated('v3')]);
+    policy(versionCreated('v2'))
+      .when(newVersion())
+      .then([versionCreated('v3')]);
   });
 
   it('carries the document and makes it the default when asked', () => {
-    const state = policy().when(newVersion(true)).then([versionCreated('v2', true)]);
+    const state = policy()
+      .when(newVersion(true))
+      .then([versionCreated('v2', true)]);
     expect(state.defaultVersionId).toBe('v2');
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html — "When you delete a version, the version identifiers for the remaining versions do not change" (v1, v3, v5, v6, v7)
   it('continues the numbering after a version is deleted', () => {
-    policy(versionCreated('v2'), versionCreated('v3'), versionDeleted('v2')).when(newVersion()).then([versionCreated('v4')]);
+    policy(versionCreated('v2'), versionCreated('v3'), versionDeleted('v2'))
+      .when(newVersion())
+      .then([versionCreated('v4')]);
   });
 
   it('never reuses the number of the latest version once it is deleted', () => {
-    policy(versionCreated('v2'), versionDeleted('v2')).when(newVersion()).then([versionCreated('v3')]);
+    policy(versionCreated('v2'), versionDeleted('v2'))
+      .when(newVersion())
+      .then([versionCreated('v3')]);
   });
 
   it('reproduces the AWS example: delete v2 and v4, add two, leaving v1, v3, v5, v6, v7', () => {
     const history = [versionCreated('v2'), versionCreated('v3'), versionCreated('v4'), versionCreated('v5'), versionDeleted('v2'), versionDeleted('v4')];
-    const afterV6 = policy(...history).when(newVersion()).then([versionCreated('v6')]);
+    const afterV6 = policy(...history)
+      .when(newVersion())
+      .then([versionCreated('v6')]);
     expect(afterV6.versionIds).toEqual(['v1', 'v3', 'v5', 'v6']);
-    const afterV7 = policy(...history, versionCreated('v6')).when(newVersion()).then([versionCreated('v7')]);
+    const afterV7 = policy(...history, versionCreated('v6'))
+      .when(newVersion())
+      .then([versionCreated('v7')]);
     expect(afterV7.versionIds).toEqual(['v1', 'v3', 'v5', 'v6', 'v7']);
   });
 
@@ -114,11 +136,15 @@ describe('CreatePolicyVersion', () => {
   });
 
   it('allows a new version once one of five is deleted, numbered after the highest', () => {
-    policy(versionCreated('v2'), versionCreated('v3'), versionCreated('v4'), versionCreated('v5'), versionDeleted('v3')).when(newVersion()).then([versionCreated('v6')]);
+    policy(versionCreated('v2'), versionCreated('v3'), versionCreated('v4'), versionCreated('v5'), versionDeleted('v3'))
+      .when(newVersion())
+      .then([versionCreated('v6')]);
   });
 
   it('allows the fifth version', () => {
-    policy(versionCreated('v2'), versionCreated('v3'), versionCreated('v4')).when(newVersion()).then([versionCreated('v5')]);
+    policy(versionCreated('v2'), versionCreated('v3'), versionCreated('v4'))
+      .when(newVersion())
+      .then([versionCreated('v5')]);
   });
 
   it('rejects a malformed document', () => {
@@ -130,12 +156,16 @@ describe('CreatePolicyVersion', () => {
 
 describe('SetDefaultPolicyVersion', () => {
   it('makes another version the default', () => {
-    const state = policy(versionCreated('v2')).when({ type: 'SetDefaultPolicyVersion', versionId: 'v2' }).then([defaultSet('v2')]);
+    const state = policy(versionCreated('v2'))
+      .when({ type: 'SetDefaultPolicyVersion', versionId: 'v2' })
+      .then([defaultSet('v2')]);
     expect(state.defaultVersionId).toBe('v2');
   });
 
   it('rolls back to an older version', () => {
-    policy(versionCreated('v2', true)).when({ type: 'SetDefaultPolicyVersion', versionId: 'v1' }).then([defaultSet('v1')]);
+    policy(versionCreated('v2', true))
+      .when({ type: 'SetDefaultPolicyVersion', versionId: 'v1' })
+      .then([defaultSet('v1')]);
   });
 
   it('does nothing when the version is already the default', () => {
@@ -154,12 +184,16 @@ describe('SetDefaultPolicyVersion', () => {
 
 describe('DeletePolicyVersion', () => {
   it('deletes a version that is not the default', () => {
-    const state = policy(versionCreated('v2'), versionCreated('v3')).when({ type: 'DeletePolicyVersion', versionId: 'v2' }).then([versionDeleted('v2')]);
+    const state = policy(versionCreated('v2'), versionCreated('v3'))
+      .when({ type: 'DeletePolicyVersion', versionId: 'v2' })
+      .then([versionDeleted('v2')]);
     expect(state.versionIds).toEqual(['v1', 'v3']);
   });
 
   it('deletes v1 once another version is the default', () => {
-    policy(versionCreated('v2', true)).when({ type: 'DeletePolicyVersion', versionId: 'v1' }).then([versionDeleted('v1')]);
+    policy(versionCreated('v2', true))
+      .when({ type: 'DeletePolicyVersion', versionId: 'v1' })
+      .then([versionDeleted('v1')]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html — "You cannot delete the default version from a policy using this operation."
@@ -192,7 +226,9 @@ describe('DeletePolicy', () => {
   // Regression: DeletePolicy used to ignore the policy's other versions.
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html — "In addition, you must delete all the policy's versions" (all but the default, which DeletePolicy removes)
   it('refuses while the policy has versions other than the default', () => {
-    policy(versionCreated('v2')).when({ type: 'DeletePolicy', attachmentCount: 0 }).thenThrows(DeleteConflictError, /more than one version/);
+    policy(versionCreated('v2'))
+      .when({ type: 'DeletePolicy', attachmentCount: 0 })
+      .thenThrows(DeleteConflictError, /more than one version/);
   });
 });
 

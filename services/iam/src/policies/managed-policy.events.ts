@@ -32,7 +32,16 @@ export const INITIAL_MANAGED_POLICY_STATE: ManagedPolicyState = {
 export function evolveManagedPolicy(state: ManagedPolicyState, event: ManagedPolicyEvent): ManagedPolicyState {
   switch (event.type) {
     case 'PolicyCreated':
-      return { ...INITIAL_MANAGED_POLICY_STATE, status: 'active', policyId: event.data.policyId, policyName: event.data.policyName, arn: event.data.arn, defaultVersionId: 'v1', versionIds: ['v1'], nextVersionNumber: 2 };
+      return {
+        ...INITIAL_MANAGED_POLICY_STATE,
+        status: 'active',
+        policyId: event.data.policyId,
+        policyName: event.data.policyName,
+        arn: event.data.arn,
+        defaultVersionId: 'v1',
+        versionIds: ['v1'],
+        nextVersionNumber: 2,
+      };
     case 'PolicyVersionCreated':
       return {
         ...state,

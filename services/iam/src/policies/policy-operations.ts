@@ -73,7 +73,12 @@ export class PolicyOperations {
    * One write of a policy's stream, the policy addressed by ARN: the ARN's key, which attachments
    * also take, is held from the start. The caller is authorized on the ARN before it is looked up.
    */
-  private async policyMutation(caller: Caller, policyArn: string, action: string, command: (policy: PolicyRow, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand): Promise<void> {
+  private async policyMutation(
+    caller: Caller,
+    policyArn: string,
+    action: string,
+    command: (policy: PolicyRow, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand,
+  ): Promise<void> {
     await this.core.write(caller, {
       locks: [policyArnKey(policyArn)],
       load: (trx) => this.find(trx, caller.accountId, policyArn),
@@ -107,7 +112,12 @@ export class PolicyOperations {
   async delete(caller: Caller, policyArn: string): Promise<void> {
     // Counted under the ARN's key, which every attachment of the policy holds.
     await this.policyMutation(caller, policyArn, 'iam:DeletePolicy', async (_policy, trx) => {
-      const attached = await trx.selectFrom('policy_attachments').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', caller.accountId).where('policy_arn', '=', policyArn).executeTakeFirstOrThrow();
+      const attached = await trx
+        .selectFrom('policy_attachments')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('account_id', '=', caller.accountId)
+        .where('policy_arn', '=', policyArn)
+        .executeTakeFirstOrThrow();
       return { type: 'DeletePolicy', attachmentCount: Number(attached.count) };
     });
   }

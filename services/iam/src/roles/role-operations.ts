@@ -92,7 +92,9 @@ export class RoleOperations {
       locks: [roleNameKey(roleName), ...locks],
       load: (trx) => findRole(trx, caller.accountId, roleName),
       lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
-      permissions: (role) => [{ action, resource: role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName), context: { ...resourceTagContext(role?.tags ?? []), ...extra } }],
+      permissions: (role) => [
+        { action, resource: role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName), context: { ...resourceTagContext(role?.tags ?? []), ...extra } },
+      ],
       appends: async (role, trx) => {
         if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
         return appendTo(roleDecider, `role/${role.role_id}`, await command(role, trx));

@@ -55,10 +55,9 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
     }
     case 'DeleteRole': {
       requireRole(state);
-      const blockers = [
-        state.policies.attached.length > 0 ? 'attached policies' : undefined,
-        Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
-      ].filter((blocker) => blocker !== undefined);
+      const blockers = [state.policies.attached.length > 0 ? 'attached policies' : undefined, Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined].filter(
+        (blocker) => blocker !== undefined,
+      );
       if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
       return [{ type: 'RoleDeleted', data: { roleId: state.roleId, roleName: state.roleName } }];
     }

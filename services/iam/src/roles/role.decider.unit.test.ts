@@ -57,7 +57,9 @@ const role = (...more: RoleEvent[]) => given(roleDecider, [created(), ...more]);
 describe('CreateRole', () => {
   it('creates the role with everything the command carries', () => {
     const full = { path: '/ci/', description: 'Deploys things', maxSessionDuration: 43200, tags: [tag('team', 'ci')], permissionsBoundaryArn: BOUNDARY };
-    const state = given(roleDecider, []).when(createRole(full)).then([created(full)]);
+    const state = given(roleDecider, [])
+      .when(createRole(full))
+      .then([created(full)]);
     expect(state).toMatchObject({ status: 'active', roleId: ROLE_ID, roleName: 'deployer', trustPolicy: TRUST, ...full });
   });
 
@@ -66,7 +68,9 @@ describe('CreateRole', () => {
   });
 
   it('refuses to re-create a deleted role on the same stream', () => {
-    role(deleted).when(createRole()).thenThrows(EntityAlreadyExistsError, /already exists/);
+    role(deleted)
+      .when(createRole())
+      .thenThrows(EntityAlreadyExistsError, /already exists/);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html — RoleName 1–64 of [\w+=,.@-]
@@ -75,12 +79,16 @@ describe('CreateRole', () => {
     ['a name with a space', 'my role'],
     ['a 65-character name', 'r'.repeat(65)],
   ])('rejects %s', (_why, roleName) => {
-    given(roleDecider, []).when(createRole({ roleName })).thenThrows(InvalidInputError, /^RoleName /);
+    given(roleDecider, [])
+      .when(createRole({ roleName }))
+      .thenThrows(InvalidInputError, /^RoleName /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html — Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
   it.each([['ci'], ['/ci'], ['//']])('rejects the path %j', (path) => {
-    given(roleDecider, []).when(createRole({ path })).thenThrows(InvalidInputError, /^Path /);
+    given(roleDecider, [])
+      .when(createRole({ path }))
+      .thenThrows(InvalidInputError, /^Path /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html — Description ≤ 1000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]
@@ -89,17 +97,25 @@ describe('CreateRole', () => {
     ['a character above U+00FF', 'deploys — things'],
     ['DEL', 'a\u007Fb'],
   ])('rejects a description of %s', (_why, description) => {
-    given(roleDecider, []).when(createRole({ description })).thenThrows(InvalidInputError, /^Description /);
+    given(roleDecider, [])
+      .when(createRole({ description }))
+      .thenThrows(InvalidInputError, /^Description /);
   });
 
   it('accepts an empty description and one of 1000 characters', () => {
-    given(roleDecider, []).when(createRole({ description: '' })).then([created({ description: '' })]);
-    given(roleDecider, []).when(createRole({ description: 'd'.repeat(1000) })).then([created({ description: 'd'.repeat(1000) })]);
+    given(roleDecider, [])
+      .when(createRole({ description: '' }))
+      .then([created({ description: '' })]);
+    given(roleDecider, [])
+      .when(createRole({ description: 'd'.repeat(1000) }))
+      .then([created({ description: 'd'.repeat(1000) })]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html — MaxSessionDuration 3600–43200 seconds
   it.each([[3599], [43201], [0], [3600.5]])('rejects a maximum session duration of %s', (maxSessionDuration) => {
-    given(roleDecider, []).when(createRole({ maxSessionDuration })).thenThrows(InvalidInputError, /^MaxSessionDuration /);
+    given(roleDecider, [])
+      .when(createRole({ maxSessionDuration }))
+      .thenThrows(InvalidInputError, /^MaxSessionDuration /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html — no aws: prefix; role tag keys are case-insensitive; 50 per role
@@ -108,7 +124,9 @@ describe('CreateRole', () => {
     ['keys differing only in case', [tag('Env', 'a'), tag('env', 'b')], /same key/],
     ['51 tags', tags(51), /at most 50 tags/],
   ])('rejects %s', (_why, badTags, message) => {
-    given(roleDecider, []).when(createRole({ tags: badTags })).thenThrows(InvalidInputError, message);
+    given(roleDecider, [])
+      .when(createRole({ tags: badTags }))
+      .thenThrows(InvalidInputError, message);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — a role trust policy names a Principal and no Resource
@@ -157,32 +175,44 @@ describe('DeleteRole', () => {
 
 describe('UpdateRole', () => {
   it('sets the description and the maximum session duration', () => {
-    const state = role().when({ type: 'UpdateRole', description: 'Deploys', maxSessionDuration: 7200 }).then([updated('Deploys', 7200)]);
+    const state = role()
+      .when({ type: 'UpdateRole', description: 'Deploys', maxSessionDuration: 7200 })
+      .then([updated('Deploys', 7200)]);
     expect(state).toMatchObject({ description: 'Deploys', maxSessionDuration: 7200 });
   });
 
   it('keeps the current description when none is given', () => {
-    role(updated('Deploys', 3600)).when({ type: 'UpdateRole', description: null, maxSessionDuration: 43200 }).then([updated('Deploys', 43200)]);
+    role(updated('Deploys', 3600))
+      .when({ type: 'UpdateRole', description: null, maxSessionDuration: 43200 })
+      .then([updated('Deploys', 43200)]);
   });
 
   it('keeps the current maximum session duration when none is given', () => {
-    role(updated(null, 7200)).when({ type: 'UpdateRole', description: 'New', maxSessionDuration: null }).then([updated('New', 7200)]);
+    role(updated(null, 7200))
+      .when({ type: 'UpdateRole', description: 'New', maxSessionDuration: null })
+      .then([updated('New', 7200)]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html — MaxSessionDuration 3600–43200 seconds
   it.each([[3599], [43201], [1.5]])('rejects a maximum session duration of %s', (maxSessionDuration) => {
-    role().when({ type: 'UpdateRole', description: null, maxSessionDuration }).thenThrows(InvalidInputError, /^MaxSessionDuration /);
+    role()
+      .when({ type: 'UpdateRole', description: null, maxSessionDuration })
+      .thenThrows(InvalidInputError, /^MaxSessionDuration /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html — Description ≤ 1000 of [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]
   it.each([['d'.repeat(1001)], ['emoji 👍']])('rejects the description %#', (description) => {
-    role().when({ type: 'UpdateRole', description, maxSessionDuration: null }).thenThrows(InvalidInputError, /^Description /);
+    role()
+      .when({ type: 'UpdateRole', description, maxSessionDuration: null })
+      .thenThrows(InvalidInputError, /^Description /);
   });
 });
 
 describe('UpdateAssumeRolePolicy', () => {
   it('replaces the trust policy', () => {
-    const state = role().when({ type: 'UpdateAssumeRolePolicy', trustPolicy: OTHER_TRUST }).then([{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: OTHER_TRUST } }]);
+    const state = role()
+      .when({ type: 'UpdateAssumeRolePolicy', trustPolicy: OTHER_TRUST })
+      .then([{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: OTHER_TRUST } }]);
     expect(state.trustPolicy).toBe(OTHER_TRUST);
   });
 
@@ -197,7 +227,9 @@ describe('UpdateAssumeRolePolicy', () => {
 
 describe('TagRole', () => {
   it('tags the role', () => {
-    const state = role().when({ type: 'TagRole', tags: [tag('env', 'prod')] }).then([tagged(tag('env', 'prod'))]);
+    const state = role()
+      .when({ type: 'TagRole', tags: [tag('env', 'prod')] })
+      .then([tagged(tag('env', 'prod'))]);
     expect(state.tags).toEqual([tag('env', 'prod')]);
   });
 
@@ -211,12 +243,18 @@ describe('TagRole', () => {
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — 50 tags per role
   it('counts only the tags that stay toward the 50', () => {
-    role(tagged(...tags(50))).when({ type: 'TagRole', tags: [tag('K1', 'new'), tag('k2', 'new')] }).then([tagged(tag('K1', 'new'), tag('k2', 'new'))]);
-    role(tagged(...tags(50))).when({ type: 'TagRole', tags: [tag('K1', 'new'), tag('extra')] }).thenThrows(InvalidInputError, 'An entity can have at most 50 tags; this would give it 51 (49 already there and 2 new).');
+    role(tagged(...tags(50)))
+      .when({ type: 'TagRole', tags: [tag('K1', 'new'), tag('k2', 'new')] })
+      .then([tagged(tag('K1', 'new'), tag('k2', 'new'))]);
+    role(tagged(...tags(50)))
+      .when({ type: 'TagRole', tags: [tag('K1', 'new'), tag('extra')] })
+      .thenThrows(InvalidInputError, 'An entity can have at most 50 tags; this would give it 51 (49 already there and 2 new).');
   });
 
   it('refuses an invalid tag', () => {
-    role().when({ type: 'TagRole', tags: [tag('')] }).thenThrows(InvalidInputError, /key must be 1 to 128 characters long/);
+    role()
+      .when({ type: 'TagRole', tags: [tag('')] })
+      .thenThrows(InvalidInputError, /key must be 1 to 128 characters long/);
   });
 
   it('appends nothing when the role already has exactly these tags', () => {
@@ -233,7 +271,9 @@ describe('TagRole', () => {
   });
 
   it('still validates every tag of a request that would change nothing', () => {
-    role(tagged(tag('env', 'prod'))).when({ type: 'TagRole', tags: [tag('env', 'prod'), tag('aws:x')] }).thenThrows(InvalidInputError, /reserved for AWS/);
+    role(tagged(tag('env', 'prod')))
+      .when({ type: 'TagRole', tags: [tag('env', 'prod'), tag('aws:x')] })
+      .thenThrows(InvalidInputError, /reserved for AWS/);
   });
 });
 
@@ -248,13 +288,17 @@ describe('UntagRole', () => {
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html — TagKeys: at most 50 items
   it('removes 50 keys at once', () => {
     const keys = tags(50).map((t) => t.key);
-    const state = role(tagged(...tags(50))).when({ type: 'UntagRole', tagKeys: keys }).then([{ type: 'RoleUntagged', data: { tagKeys: keys } }]);
+    const state = role(tagged(...tags(50)))
+      .when({ type: 'UntagRole', tagKeys: keys })
+      .then([{ type: 'RoleUntagged', data: { tagKeys: keys } }]);
     expect(state.tags).toEqual([]);
   });
 
   it('refuses 51 keys, whether or not the role has them', () => {
     const keys = tags(51).map((t) => t.key);
-    role(tagged(...tags(50))).when({ type: 'UntagRole', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+    role(tagged(...tags(50)))
+      .when({ type: 'UntagRole', tagKeys: keys })
+      .thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
     role().when({ type: 'UntagRole', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
   });
 
@@ -264,13 +308,21 @@ describe('UntagRole', () => {
     ['a 129-character key', 'k'.repeat(129), /^TagKeys\[0\] must be 1 to 128 characters long; it is 129\.$/],
     ['a key with a forbidden character', 'env\u0000', /^TagKeys\[0\] may contain only .*; it contains U\+0000 at position 4\.$/],
   ])('refuses %s', (_why, key, message) => {
-    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: [key] }).thenThrows(InvalidInputError, message);
+    role(tagged(tag('env', 'prod')))
+      .when({ type: 'UntagRole', tagKeys: [key] })
+      .thenThrows(InvalidInputError, message);
   });
 
   it('appends nothing when the role has none of the keys', () => {
-    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: ['team', 'owner'] }).then([]);
-    role().when({ type: 'UntagRole', tagKeys: ['env'] }).then([]);
-    role(tagged(tag('env', 'prod'))).when({ type: 'UntagRole', tagKeys: [] }).then([]);
+    role(tagged(tag('env', 'prod')))
+      .when({ type: 'UntagRole', tagKeys: ['team', 'owner'] })
+      .then([]);
+    role()
+      .when({ type: 'UntagRole', tagKeys: ['env'] })
+      .then([]);
+    role(tagged(tag('env', 'prod')))
+      .when({ type: 'UntagRole', tagKeys: [] })
+      .then([]);
   });
 
   it('records only the keys the role has, each tag once', () => {
@@ -283,7 +335,9 @@ describe('UntagRole', () => {
 
 describe('permissions boundary', () => {
   it('puts a boundary', () => {
-    const state = role().when({ type: 'PutRolePermissionsBoundary', policyArn: BOUNDARY }).then([{ type: 'RolePermissionsBoundaryPut', data: { policyArn: BOUNDARY } }]);
+    const state = role()
+      .when({ type: 'PutRolePermissionsBoundary', policyArn: BOUNDARY })
+      .then([{ type: 'RolePermissionsBoundaryPut', data: { policyArn: BOUNDARY } }]);
     expect(state.permissionsBoundaryArn).toBe(BOUNDARY);
   });
 
@@ -301,7 +355,9 @@ describe('permissions boundary', () => {
 
 describe('AttachRolePolicy', () => {
   it('attaches a managed policy', () => {
-    const state = role().when({ type: 'AttachRolePolicy', policyArn: POLICY_A, quota: 10 }).then([attached(POLICY_A)]);
+    const state = role()
+      .when({ type: 'AttachRolePolicy', policyArn: POLICY_A, quota: 10 })
+      .then([attached(POLICY_A)]);
     expect(state.policies.attached).toEqual([POLICY_A]);
   });
 
@@ -312,18 +368,24 @@ describe('AttachRolePolicy', () => {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — managed policies attached to an IAM role: 10 (default)
   it('refuses an attachment beyond the quota', () => {
     const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    role(...ten).when({ type: 'AttachRolePolicy', policyArn: POLICY_B, quota: 10 }).thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
+    role(...ten)
+      .when({ type: 'AttachRolePolicy', policyArn: POLICY_B, quota: 10 })
+      .thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
   });
 
   it('honours a raised quota', () => {
     const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    role(...ten).when({ type: 'AttachRolePolicy', policyArn: POLICY_B, quota: 20 }).then([attached(POLICY_B)]);
+    role(...ten)
+      .when({ type: 'AttachRolePolicy', policyArn: POLICY_B, quota: 20 })
+      .then([attached(POLICY_B)]);
   });
 });
 
 describe('DetachRolePolicy', () => {
   it('detaches an attached policy', () => {
-    const state = role(attached(POLICY_A)).when({ type: 'DetachRolePolicy', policyArn: POLICY_A }).then([{ type: 'PolicyDetachedFromRole', data: { policyArn: POLICY_A } }]);
+    const state = role(attached(POLICY_A))
+      .when({ type: 'DetachRolePolicy', policyArn: POLICY_A })
+      .then([{ type: 'PolicyDetachedFromRole', data: { policyArn: POLICY_A } }]);
     expect(state.policies.attached).toEqual([]);
   });
 
@@ -334,13 +396,17 @@ describe('DetachRolePolicy', () => {
 
 describe('PutRolePolicy', () => {
   it('puts an inline policy', () => {
-    const state = role().when({ type: 'PutRolePolicy', policyName: 'S3Read', document: DOCUMENT }).then([inlinePut('S3Read')]);
+    const state = role()
+      .when({ type: 'PutRolePolicy', policyName: 'S3Read', document: DOCUMENT })
+      .then([inlinePut('S3Read')]);
     expect(state.policies.inline).toEqual({ S3Read: DOCUMENT });
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html — PolicyName 1–128 of [\w+=,.@-]
   it('rejects a bad policy name', () => {
-    role().when({ type: 'PutRolePolicy', policyName: 'my policy', document: DOCUMENT }).thenThrows(InvalidInputError, /^PolicyName /);
+    role()
+      .when({ type: 'PutRolePolicy', policyName: 'my policy', document: DOCUMENT })
+      .thenThrows(InvalidInputError, /^PolicyName /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — identity policies have no Principal
@@ -353,7 +419,9 @@ describe('PutRolePolicy', () => {
 
   // A single role inline policy may be larger than a user's (10,240 vs 2,048).
   it('accepts a 6,000-character inline policy', () => {
-    role().when({ type: 'PutRolePolicy', policyName: 'big', document: documentOfSize(6000) }).then([inlinePut('big', documentOfSize(6000))]);
+    role()
+      .when({ type: 'PutRolePolicy', policyName: 'big', document: documentOfSize(6000) })
+      .then([inlinePut('big', documentOfSize(6000))]);
   });
 
   // Regression: checking each document alone would let the sum pass the limit.
@@ -367,7 +435,9 @@ describe('PutRolePolicy', () => {
 
 describe('DeleteRolePolicy', () => {
   it('deletes an inline policy', () => {
-    const state = role(inlinePut('a')).when({ type: 'DeleteRolePolicy', policyName: 'a' }).then([{ type: 'RolePolicyDeleted', data: { policyName: 'a' } }]);
+    const state = role(inlinePut('a'))
+      .when({ type: 'DeleteRolePolicy', policyName: 'a' })
+      .then([{ type: 'RolePolicyDeleted', data: { policyName: 'a' } }]);
     expect(state.policies.inline).toEqual({});
   });
 

@@ -41,18 +41,28 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
     case 'RoleTagged':
     case 'RoleUntagged': {
       const row = await trx.selectFrom('roles').select('tags').where('account_id', '=', accountId).where('role_id', '=', roleId).executeTakeFirstOrThrow();
-      await update().set({ tags: JSON.stringify(applyTagChange(row.tags, event)) as never }).execute();
+      await update()
+        .set({ tags: JSON.stringify(applyTagChange(row.tags, event)) as never })
+        .execute();
       return;
     }
     case 'RolePermissionsBoundaryPut':
     case 'RolePermissionsBoundaryDeleted':
-      await update().set({ permissions_boundary_arn: event.type === 'RolePermissionsBoundaryPut' ? event.data.policyArn : null }).execute();
+      await update()
+        .set({ permissions_boundary_arn: event.type === 'RolePermissionsBoundaryPut' ? event.data.policyArn : null })
+        .execute();
       return;
     case 'PolicyAttachedToRole':
       await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'role', principal_id: roleId, policy_arn: event.data.policyArn, attached_at: at }).execute();
       return;
     case 'PolicyDetachedFromRole':
-      await trx.deleteFrom('policy_attachments').where('account_id', '=', accountId).where('principal_type', '=', 'role').where('principal_id', '=', roleId).where('policy_arn', '=', event.data.policyArn).execute();
+      await trx
+        .deleteFrom('policy_attachments')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'role')
+        .where('principal_id', '=', roleId)
+        .where('policy_arn', '=', event.data.policyArn)
+        .execute();
       return;
     case 'RolePolicyPut':
       await trx
@@ -62,10 +72,18 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
         .execute();
       return;
     case 'RoleSessionsRevoked':
-      await update().set({ sessions_revoked_before: new Date(event.data.before) }).execute();
+      await update()
+        .set({ sessions_revoked_before: new Date(event.data.before) })
+        .execute();
       return;
     case 'RolePolicyDeleted':
-      await trx.deleteFrom('inline_policies').where('account_id', '=', accountId).where('principal_type', '=', 'role').where('principal_id', '=', roleId).where('policy_name', '=', event.data.policyName).execute();
+      await trx
+        .deleteFrom('inline_policies')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'role')
+        .where('principal_id', '=', roleId)
+        .where('policy_name', '=', event.data.policyName)
+        .execute();
       return;
   }
 }

@@ -35,13 +35,19 @@ export class AccountEpochs {
   private readonly read: (accountId: string) => Promise<string | undefined>;
 
   /** `read` replaces the database read in tests. */
-  constructor(db: Kysely<Database>, readonly source: EpochSource, read?: (accountId: string) => Promise<string | undefined>) {
-    this.read = read ?? (async (accountId) => {
-      // Already compiled: this runs for every request on Postgres, and building it with the query
-      // builder costs more than the round trip's own CPU.
-      const { rows } = await db.executeQuery<{ change_epoch: string }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId]));
-      return rows[0] ? String(rows[0].change_epoch) : undefined;
-    });
+  constructor(
+    db: Kysely<Database>,
+    readonly source: EpochSource,
+    read?: (accountId: string) => Promise<string | undefined>,
+  ) {
+    this.read =
+      read ??
+      (async (accountId) => {
+        // Already compiled: this runs for every request on Postgres, and building it with the query
+        // builder costs more than the round trip's own CPU.
+        const { rows } = await db.executeQuery<{ change_epoch: string }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId]));
+        return rows[0] ? String(rows[0].change_epoch) : undefined;
+      });
   }
 
   /** The epoch, or `undefined` when the account does not exist. */

@@ -148,7 +148,14 @@ export class IamCore {
    * AllowUsersToChangePassword grants iam:ChangePassword): no identity policy needs to allow it,
    * but an explicit Deny still wins.
    */
-  async authorize(trx: Transaction<Database>, caller: Caller, action: string, resource: string, extraContext: Readonly<Record<string, string | readonly string[]>> = {}, accountGrant = false): Promise<void> {
+  async authorize(
+    trx: Transaction<Database>,
+    caller: Caller,
+    action: string,
+    resource: string,
+    extraContext: Readonly<Record<string, string | readonly string[]>> = {},
+    accountGrant = false,
+  ): Promise<void> {
     this.recordKeyUse(caller, action);
     if (caller.kind === 'root') return;
     // A read may ask the same question more than once in its transaction (a list, then its items'
@@ -259,7 +266,11 @@ export class IamCore {
    * name for the quota). Only sound under the count's `QUOTA_LOCKS` key, declared in the write's locks.
    */
   async requireBelowQuota(trx: Kysely<Database>, accountId: string, table: 'users' | 'groups' | 'roles' | 'policies' | 'mfa_devices', limit: number, awsName: string): Promise<void> {
-    const row = await trx.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    const row = await trx
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
     if (Number(row.count) >= limit) throw new LimitExceededError(`Cannot exceed quota for ${awsName}: ${limit}.`);
   }
 }
@@ -274,4 +285,3 @@ function sessionWithPolicies(caller: Caller): CallerSession | undefined {
   const session = caller.session;
   return session !== undefined && session.kind !== 'session-token' && session.kind !== 'console' ? session : undefined;
 }
-

@@ -101,12 +101,7 @@ export interface AppendOptions {
 }
 
 /** Binds a command to its stream and decider; the command is checked against the decider's type. */
-export function appendTo<Command, Event extends DomainEvent, State>(
-  decider: Decider<Command, Event, State>,
-  streamId: string,
-  command: Command,
-  options: AppendOptions = {},
-): StreamAppend<State> {
+export function appendTo<Command, Event extends DomainEvent, State>(decider: Decider<Command, Event, State>, streamId: string, command: Command, options: AppendOptions = {}): StreamAppend<State> {
   return {
     streamId,
     ...(options.resourceArn ? { resourceArn: options.resourceArn } : {}),

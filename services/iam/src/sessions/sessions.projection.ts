@@ -35,7 +35,12 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
       return;
     }
     case 'SessionSecretReencrypted':
-      await trx.updateTable('sessions').set({ secret: JSON.stringify(event.data.secret) as never }).where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
+      await trx
+        .updateTable('sessions')
+        .set({ secret: JSON.stringify(event.data.secret) as never })
+        .where('account_id', '=', accountId)
+        .where('session_id', '=', event.data.sessionId)
+        .execute();
       return;
     case 'SessionExpired':
     case 'SessionRevoked': {

@@ -194,7 +194,7 @@ export class SignInOperations {
     const expired = byName && policy?.maxPasswordAge != null && now.getTime() >= changedAt + policy.maxPasswordAge * 86_400_000;
     if (expired && policy.hardExpiry) {
       await fail('password-expired', []);
-      throw new AccessDeniedError('Your password has expired, and the account\'s password policy does not let users renew an expired password: ask an administrator to reset it.');
+      throw new AccessDeniedError("Your password has expired, and the account's password policy does not let users renew an expired password: ask an administrator to reset it.");
     }
     const mustChange = byName && (expired || (profile as LoginProfileRow).passwordResetRequired);
     if (loaded.hasDevice && !input.mfaCode) return { kind: 'mfa-code-required' };
@@ -250,12 +250,26 @@ export class SignInOperations {
     );
     await this.record(accountId, principal.arn, request, {
       type: 'SignInSucceeded',
-      data: { userName: principal.userName, principalArn: principal.arn, sessionId: session.sessionId, mfaAuthenticated: mfaAt !== null, sourceIp: request.sourceIp ?? null, clearedSubjects: [principal.subject] },
+      data: {
+        userName: principal.userName,
+        principalArn: principal.arn,
+        sessionId: session.sessionId,
+        mfaAuthenticated: mfaAt !== null,
+        sourceIp: request.sourceIp ?? null,
+        clearedSubjects: [principal.subject],
+      },
     });
     return { kind: 'signed-in', session, principalArn: principal.arn, mfaAuthenticated: mfaAt !== null };
   }
 
-  private async recordFailure(accountId: string, principal: Principal, reason: SignInFailureReason, subjects: readonly string[], throttle: SignInThrottleSettings, request: SignInRequest): Promise<void> {
+  private async recordFailure(
+    accountId: string,
+    principal: Principal,
+    reason: SignInFailureReason,
+    subjects: readonly string[],
+    throttle: SignInThrottleSettings,
+    request: SignInRequest,
+  ): Promise<void> {
     const counted = [...subjects, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
     const counts: FailureCount[] = counted.map((subject) => ({ subject, forgetAfterSeconds: throttle.lockoutSeconds }));
     await this.record(accountId, principal.arn, request, { type: 'SignInFailed', data: { userName: principal.userName, reason, sourceIp: request.sourceIp ?? null, counts } });
@@ -289,7 +303,13 @@ export class SignInOperations {
       locks: [`stream/mfa-device/${deviceId}`, serialKey],
       // The device offered at an earlier attempt and never enabled is replaced, not kept.
       load: async (trx) => {
-        const earlier = await trx.selectFrom('mfa_devices').select(['device_id', 'device_name']).where('account_id', '=', accountId).where('path', '=', ENROLMENT_PATH).where('owner_id', 'is', null).execute();
+        const earlier = await trx
+          .selectFrom('mfa_devices')
+          .select(['device_id', 'device_name'])
+          .where('account_id', '=', accountId)
+          .where('path', '=', ENROLMENT_PATH)
+          .where('owner_id', 'is', null)
+          .execute();
         return earlier.filter((candidate) => candidate.device_name.startsWith(`${owner}-`));
       },
       lockedAfterLoad: (earlier) => earlier.map((device) => `stream/mfa-device/${device.device_id}`),
@@ -298,7 +318,10 @@ export class SignInOperations {
         appendTo(
           mfaDeviceDecider,
           `mfa-device/${deviceId}`,
-          { type: 'CreateVirtualMFADevice' as const, data: { deviceId, serialNumber, deviceName, path: ENROLMENT_PATH, seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] } },
+          {
+            type: 'CreateVirtualMFADevice' as const,
+            data: { deviceId, serialNumber, deviceName, path: ENROLMENT_PATH, seed: this.core.keyring.encrypt(seed, mfaSeedContext(accountId, deviceId)), tags: [] },
+          },
           { lockKeys: [serialKey] },
         ),
       ],
@@ -329,7 +352,8 @@ export class SignInOperations {
           const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();
           return still?.user_name;
         },
-        appends: (ownerName) => (ownerName === undefined ? [] : [appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'EnableMFADevice' as const, ownerId: principal.ownerId, ownerName, step })]),
+        appends: (ownerName) =>
+          ownerName === undefined ? [] : [appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'EnableMFADevice' as const, ownerId: principal.ownerId, ownerName, step })],
         answer: (_trx, _written, ownerName) => ownerName !== undefined,
       });
       return answer;
@@ -384,5 +408,3 @@ export class SignInOperations {
     });
   }
 }
-
-

@@ -22,7 +22,16 @@ describe('sign-in throttling', () => {
 
   it('locks for the lockout period at the lockout threshold, and a lockout wins over a delay', () => {
     expect(throttleVerdict(S, [{ failures: 10, lastFailureAt: ago(100) }], now)).toEqual({ retryAfterSeconds: 800, locked: true });
-    expect(throttleVerdict(S, [{ failures: 4, lastFailureAt: now }, { failures: 10, lastFailureAt: ago(899) }], now)).toEqual({ retryAfterSeconds: 1, locked: true });
+    expect(
+      throttleVerdict(
+        S,
+        [
+          { failures: 4, lastFailureAt: now },
+          { failures: 10, lastFailureAt: ago(899) },
+        ],
+        now,
+      ),
+    ).toEqual({ retryAfterSeconds: 1, locked: true });
     expect(throttleVerdict(S, [{ failures: 10, lastFailureAt: ago(900) }], now)).toBeUndefined();
   });
 

@@ -105,9 +105,15 @@ export class StsOperations {
     if (serialNumber == null || tokenCode == null) throw new InvalidInputError('SerialNumber and TokenCode go together: give both or neither.');
     if (!/^\d{6}$/.test(tokenCode)) throw new InvalidInputError('TokenCode must be the six digits the MFA device shows.');
     // AWS: the device of the user (or root user) whose long-term credentials sign the call.
-    if (caller.session) throw new InvalidInputError('SerialNumber and TokenCode go with long-term credentials (an IAM user\'s or the root user\'s access key), not with temporary ones.');
+    if (caller.session) throw new InvalidInputError("SerialNumber and TokenCode go with long-term credentials (an IAM user's or the root user's access key), not with temporary ones.");
     const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' ? caller.userId : undefined;
-    const accepted = ownerId ? await this.mfa.acceptCode(caller.accountId, ownerId, tokenCode, serialNumber, { actorArn: caller.arn, ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}), ...(caller.requestId ? { requestId: caller.requestId } : {}) }) : undefined;
+    const accepted = ownerId
+      ? await this.mfa.acceptCode(caller.accountId, ownerId, tokenCode, serialNumber, {
+          actorArn: caller.arn,
+          ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+          ...(caller.requestId ? { requestId: caller.requestId } : {}),
+        })
+      : undefined;
     if (!accepted) throw new AccessDeniedError('MultiFactorAuthentication failed with invalid MFA one time pass code.');
     return this.core.clock.now();
   }
@@ -142,7 +148,12 @@ export class StsOperations {
     return { accessKeyId, secretAccessKey, sessionToken, secret: this.core.keyring.encrypt(secretAccessKey, sessionSecretContext(accountId, accessKeyId)) };
   }
 
-  private async issue(accountId: string, caller: Caller, data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>, credentials: ReturnType<StsOperations['newCredentials']>): Promise<string> {
+  private async issue(
+    accountId: string,
+    caller: Caller,
+    data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>,
+    credentials: ReturnType<StsOperations['newCredentials']>,
+  ): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
     const metadata = { ...eventMetadata(caller), resourceArn: data.principalArn };
     // STS issues it in the account of the role (or user), which may not be the caller's: the caller
@@ -184,27 +195,32 @@ export class StsOperations {
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
       ...(options.requestId ? { requestId: options.requestId } : {}),
     };
-    const sessionId = await this.issue(principal.accountId, actor, {
-      kind: 'console',
-      principalArn: principal.arn,
-      roleId: null,
-      userId: principal.userId,
-      sessionName: principal.userName ?? 'root',
-      sourceIdentity: null,
-      tags: [],
-      sessionPolicies: [],
-      mfaAuthenticated: options.mfaAuthenticatedAt !== null,
-      mfaAuthenticatedAt: options.mfaAuthenticatedAt?.toISOString() ?? null,
-      chained: false,
-      expiresAt: expiration.toISOString(),
-    }, credentials);
+    const sessionId = await this.issue(
+      principal.accountId,
+      actor,
+      {
+        kind: 'console',
+        principalArn: principal.arn,
+        roleId: null,
+        userId: principal.userId,
+        sessionName: principal.userName ?? 'root',
+        sourceIdentity: null,
+        tags: [],
+        sessionPolicies: [],
+        mfaAuthenticated: options.mfaAuthenticatedAt !== null,
+        mfaAuthenticatedAt: options.mfaAuthenticatedAt?.toISOString() ?? null,
+        chained: false,
+        expiresAt: expiration.toISOString(),
+      },
+      credentials,
+    );
     return { sessionId, token: consoleToken(credentials.accessKeyId, credentials.sessionToken), expiration };
   }
 
   /** Ends a console session now (signOut): its token is refused from then on. */
   async revokeConsoleSession(caller: Caller): Promise<void> {
     const session = caller.session;
-    if (!session || session.kind !== 'console') throw new InvalidInputError('signOut ends a console session: sign the request with the session\'s bearer token.');
+    if (!session || session.kind !== 'console') throw new InvalidInputError("signOut ends a console session: sign the request with the session's bearer token.");
     // A session may always end itself: nothing to authorize.
     await this.core.write(caller, {
       locks: [`stream/session/${session.sessionId}`],
@@ -215,7 +231,8 @@ export class StsOperations {
   async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {
     if (caller.kind === 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}: the root user cannot assume roles`);
     const roleArn = parseArn(input.roleArn);
-    if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account)) throw new InvalidInputError(`${JSON.stringify(input.roleArn)} is not a role ARN.`);
+    if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account))
+      throw new InvalidInputError(`${JSON.stringify(input.roleArn)} is not a role ARN.`);
     const nameProblem = checkRoleSessionName(input.roleSessionName);
     if (nameProblem) throw new InvalidInputError(nameProblem);
     if (input.externalId != null && !EXTERNAL_ID.test(input.externalId)) throw new InvalidInputError('ExternalId must be 2 to 1,224 characters of letters, digits and +=,.@:/-.');
@@ -276,21 +293,26 @@ export class StsOperations {
     const expiration = new Date(now.getTime() + duration * 1000);
     const credentials = this.newCredentials(targetAccount);
     const assumedArn = `arn:${roleArn.partition}:sts::${targetAccount}:assumed-role/${role.role_name}/${input.roleSessionName}`;
-    await this.issue(targetAccount, caller, {
-      kind: 'assumed-role',
-      principalArn: assumedArn,
-      roleId: role.role_id,
-      userId: null,
-      sessionName: input.roleSessionName,
-      sourceIdentity,
-      tags,
-      sessionPolicies: prepared.policies,
-      // MFA carries over a chain, with the time it was performed (AWS: MultiFactorAuthAge counts from the first).
-      mfaAuthenticated: mfaAt !== null || (caller.session?.mfaAuthenticated ?? false),
-      mfaAuthenticatedAt: mfaAt?.toISOString() ?? caller.session?.mfaAuthenticatedAt?.toISOString() ?? null,
-      chained,
-      expiresAt: expiration.toISOString(),
-    }, credentials);
+    await this.issue(
+      targetAccount,
+      caller,
+      {
+        kind: 'assumed-role',
+        principalArn: assumedArn,
+        roleId: role.role_id,
+        userId: null,
+        sessionName: input.roleSessionName,
+        sourceIdentity,
+        tags,
+        sessionPolicies: prepared.policies,
+        // MFA carries over a chain, with the time it was performed (AWS: MultiFactorAuthAge counts from the first).
+        mfaAuthenticated: mfaAt !== null || (caller.session?.mfaAuthenticated ?? false),
+        mfaAuthenticatedAt: mfaAt?.toISOString() ?? caller.session?.mfaAuthenticatedAt?.toISOString() ?? null,
+        chained,
+        expiresAt: expiration.toISOString(),
+      },
+      credentials,
+    );
     return {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.role_id}:${input.roleSessionName}` },
@@ -300,7 +322,7 @@ export class StsOperations {
 
   /** An IAM user's or the root user's own temporary credentials. AWS needs no permission for it. */
   async getSessionToken(caller: Caller, input: { durationSeconds?: number | null; serialNumber?: string | null; tokenCode?: string | null }): Promise<TemporaryCredentials> {
-    if (caller.session) throw new AccessDeniedError('GetSessionToken must be called with long-term credentials (an IAM user\'s or the root user\'s access key).');
+    if (caller.session) throw new AccessDeniedError("GetSessionToken must be called with long-term credentials (an IAM user's or the root user's access key).");
     if (caller.kind !== 'user' && caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} cannot call GetSessionToken.`);
     const maximum = caller.kind === 'root' ? 3600 : 129_600;
     const duration = input.durationSeconds ?? (caller.kind === 'root' ? 3600 : 43_200);
@@ -309,20 +331,25 @@ export class StsOperations {
     const now = this.core.clock.now();
     const expiration = new Date(now.getTime() + duration * 1000);
     const credentials = this.newCredentials(caller.accountId);
-    await this.issue(caller.accountId, caller, {
-      kind: 'session-token',
-      principalArn: caller.arn,
-      roleId: null,
-      userId: caller.userId ?? null,
-      sessionName: caller.userName ?? 'root',
-      sourceIdentity: null,
-      tags: [],
-      sessionPolicies: [],
-      mfaAuthenticated: mfaAt !== null,
-      mfaAuthenticatedAt: mfaAt?.toISOString() ?? null,
-      chained: false,
-      expiresAt: expiration.toISOString(),
-    }, credentials);
+    await this.issue(
+      caller.accountId,
+      caller,
+      {
+        kind: 'session-token',
+        principalArn: caller.arn,
+        roleId: null,
+        userId: caller.userId ?? null,
+        sessionName: caller.userName ?? 'root',
+        sourceIdentity: null,
+        tags: [],
+        sessionPolicies: [],
+        mfaAuthenticated: mfaAt !== null,
+        mfaAuthenticatedAt: mfaAt?.toISOString() ?? null,
+        chained: false,
+        expiresAt: expiration.toISOString(),
+      },
+      credentials,
+    );
     return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration };
   }
 
@@ -330,8 +357,11 @@ export class StsOperations {
    * A federated user's credentials: its permissions are the intersection of the calling user's
    * policies and the session policies passed here (none passed: no permissions at all).
    */
-  async getFederationToken(caller: Caller, input: { name: string; policy?: string | null; policyArns?: readonly string[] | null; durationSeconds?: number | null; tags?: readonly Tag[] | null }): Promise<FederationToken> {
-    if (caller.session || caller.kind !== 'user') throw new AccessDeniedError('GetFederationToken must be called with an IAM user\'s long-term access key.');
+  async getFederationToken(
+    caller: Caller,
+    input: { name: string; policy?: string | null; policyArns?: readonly string[] | null; durationSeconds?: number | null; tags?: readonly Tag[] | null },
+  ): Promise<FederationToken> {
+    if (caller.session || caller.kind !== 'user') throw new AccessDeniedError("GetFederationToken must be called with an IAM user's long-term access key.");
     if (!FEDERATED_NAME.test(input.name)) throw new InvalidInputError('Name must be 2 to 32 characters of letters, digits and +=,.@-.');
     const tags = [...(input.tags ?? [])];
     const tagProblem = checkTags(tags);
@@ -347,20 +377,26 @@ export class StsOperations {
     const now = this.core.clock.now();
     const expiration = new Date(now.getTime() + duration * 1000);
     const credentials = this.newCredentials(caller.accountId);
-    await this.issue(caller.accountId, caller, {
-      kind: 'federation',
-      principalArn: federatedArn,
-      roleId: null,
-      userId: caller.userId ?? null,
-      sessionName: input.name,
-      sourceIdentity: null,
-      tags,
-      // No session policy means no permissions: an explicit empty policy makes that so.
-      sessionPolicies: policies.length > 0 ? policies : [{ name: 'no-session-policy', document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) }],
-      mfaAuthenticated: false,
-      chained: false,
-      expiresAt: expiration.toISOString(),
-    }, credentials);
+    await this.issue(
+      caller.accountId,
+      caller,
+      {
+        kind: 'federation',
+        principalArn: federatedArn,
+        roleId: null,
+        userId: caller.userId ?? null,
+        sessionName: input.name,
+        sourceIdentity: null,
+        tags,
+        // No session policy means no permissions: an explicit empty policy makes that so.
+        sessionPolicies:
+          policies.length > 0 ? policies : [{ name: 'no-session-policy', document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) }],
+        mfaAuthenticated: false,
+        chained: false,
+        expiresAt: expiration.toISOString(),
+      },
+      credentials,
+    );
     return {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       federatedUser: { arn: federatedArn, federatedUserId: `${caller.accountId}:${input.name}` },
@@ -385,4 +421,3 @@ export class StsOperations {
     });
   }
 }
-

@@ -64,7 +64,9 @@ describe('CreateUser', () => {
   });
 
   it('refuses to re-create a deleted user on the same stream', () => {
-    user(deleted).when(createUser()).thenThrows(EntityAlreadyExistsError, /already exists/);
+    user(deleted)
+      .when(createUser())
+      .thenThrows(EntityAlreadyExistsError, /already exists/);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html — UserName 1–64 of [\w+=,.@-]
@@ -74,12 +76,16 @@ describe('CreateUser', () => {
     ['a name with a slash', 'dev/alice'],
     ['a 65-character name', 'a'.repeat(65)],
   ])('rejects %s', (_why, userName) => {
-    given(userDecider, []).when(createUser({ userName })).thenThrows(InvalidInputError, /^UserName /);
+    given(userDecider, [])
+      .when(createUser({ userName }))
+      .thenThrows(InvalidInputError, /^UserName /);
   });
 
   it('accepts a 64-character name of every allowed character class', () => {
     const userName = `Al1_+=,.@-${'x'.repeat(54)}`;
-    given(userDecider, []).when(createUser({ userName })).then([created({ userName })]);
+    given(userDecider, [])
+      .when(createUser({ userName }))
+      .then([created({ userName })]);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html — Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
@@ -89,7 +95,9 @@ describe('CreateUser', () => {
     ['nothing between the slashes', '//'],
     ['a space', '/my team/'],
   ])('rejects a path with %s', (_why, path) => {
-    given(userDecider, []).when(createUser({ path })).thenThrows(InvalidInputError, /^Path /);
+    given(userDecider, [])
+      .when(createUser({ path }))
+      .thenThrows(InvalidInputError, /^Path /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html — no aws: prefix; user tag keys are case-insensitive
@@ -99,7 +107,9 @@ describe('CreateUser', () => {
     ['a key with a forbidden character', [tag('cost*center')], /may contain only/],
     ['51 tags', tags(51), /at most 50 tags/],
   ])('rejects %s', (_why, badTags, message) => {
-    given(userDecider, []).when(createUser({ tags: badTags })).thenThrows(InvalidInputError, message);
+    given(userDecider, [])
+      .when(createUser({ tags: badTags }))
+      .thenThrows(InvalidInputError, message);
   });
 });
 
@@ -138,7 +148,9 @@ describe('DeleteUser', () => {
     ['an inline policy', [inlinePut('inline')], 'inline policies'],
     ['a group membership', [joined('AGPA1')], 'group memberships'],
   ])('refuses while the user has %s', (_why, history, blocker) => {
-    user(...history).when({ type: 'DeleteUser' }).thenThrows(DeleteConflictError, `Cannot delete entity, must remove ${blocker} first.`);
+    user(...history)
+      .when({ type: 'DeleteUser' })
+      .thenThrows(DeleteConflictError, `Cannot delete entity, must remove ${blocker} first.`);
   });
 
   it('names every blocker at once', () => {
@@ -150,7 +162,9 @@ describe('DeleteUser', () => {
 
 describe('TagUser', () => {
   it('tags the user', () => {
-    const state = user().when({ type: 'TagUser', tags: [tag('team', 'platform')] }).then([tagged(tag('team', 'platform'))]);
+    const state = user()
+      .when({ type: 'TagUser', tags: [tag('team', 'platform')] })
+      .then([tagged(tag('team', 'platform'))]);
     expect(state.tags).toEqual([tag('team', 'platform')]);
   });
 
@@ -177,7 +191,9 @@ describe('TagUser', () => {
   });
 
   it('refuses an invalid tag', () => {
-    user().when({ type: 'TagUser', tags: [tag('team', 'AWS:managed')] }).thenThrows(InvalidInputError, /value must not begin with "aws:"/);
+    user()
+      .when({ type: 'TagUser', tags: [tag('team', 'AWS:managed')] })
+      .thenThrows(InvalidInputError, /value must not begin with "aws:"/);
   });
 
   it('appends nothing when the user already has exactly these tags', () => {
@@ -194,7 +210,9 @@ describe('TagUser', () => {
   });
 
   it('still validates every tag of a request that would change nothing', () => {
-    user(tagged(tag('team', 'platform'))).when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('aws:x')] }).thenThrows(InvalidInputError, /reserved for AWS/);
+    user(tagged(tag('team', 'platform')))
+      .when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('aws:x')] })
+      .thenThrows(InvalidInputError, /reserved for AWS/);
   });
 });
 
@@ -209,13 +227,17 @@ describe('UntagUser', () => {
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html — TagKeys: at most 50 items
   it('removes 50 keys at once', () => {
     const keys = tags(50).map((t) => t.key);
-    const state = user(tagged(...tags(50))).when({ type: 'UntagUser', tagKeys: keys }).then([{ type: 'UserUntagged', data: { tagKeys: keys } }]);
+    const state = user(tagged(...tags(50)))
+      .when({ type: 'UntagUser', tagKeys: keys })
+      .then([{ type: 'UserUntagged', data: { tagKeys: keys } }]);
     expect(state.tags).toEqual([]);
   });
 
   it('refuses 51 keys, whether or not the user has them', () => {
     const keys = tags(51).map((t) => t.key);
-    user(tagged(...tags(50))).when({ type: 'UntagUser', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
+    user(tagged(...tags(50)))
+      .when({ type: 'UntagUser', tagKeys: keys })
+      .thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
     user().when({ type: 'UntagUser', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
   });
 
@@ -225,13 +247,21 @@ describe('UntagUser', () => {
     ['a 129-character key', 'k'.repeat(129), /^TagKeys\[0\] must be 1 to 128 characters long; it is 129\.$/],
     ['a key with a forbidden character', 'cost*center', /^TagKeys\[0\] may contain only .*; it contains "\*" \(U\+002A\) at position 5\.$/],
   ])('refuses %s', (_why, key, message) => {
-    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: [key] }).thenThrows(InvalidInputError, message);
+    user(tagged(tag('team', 'x')))
+      .when({ type: 'UntagUser', tagKeys: [key] })
+      .thenThrows(InvalidInputError, message);
   });
 
   it('appends nothing when the user has none of the keys', () => {
-    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: ['env', 'owner'] }).then([]);
-    user().when({ type: 'UntagUser', tagKeys: ['team'] }).then([]);
-    user(tagged(tag('team', 'x'))).when({ type: 'UntagUser', tagKeys: [] }).then([]);
+    user(tagged(tag('team', 'x')))
+      .when({ type: 'UntagUser', tagKeys: ['env', 'owner'] })
+      .then([]);
+    user()
+      .when({ type: 'UntagUser', tagKeys: ['team'] })
+      .then([]);
+    user(tagged(tag('team', 'x')))
+      .when({ type: 'UntagUser', tagKeys: [] })
+      .then([]);
   });
 
   it('records only the keys the user has, each tag once', () => {
@@ -244,7 +274,9 @@ describe('UntagUser', () => {
 
 describe('permissions boundary', () => {
   it('puts a boundary', () => {
-    const state = user().when({ type: 'PutUserPermissionsBoundary', policyArn: BOUNDARY }).then([{ type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } }]);
+    const state = user()
+      .when({ type: 'PutUserPermissionsBoundary', policyArn: BOUNDARY })
+      .then([{ type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } }]);
     expect(state.permissionsBoundaryArn).toBe(BOUNDARY);
   });
 
@@ -262,7 +294,9 @@ describe('permissions boundary', () => {
 
 describe('AttachUserPolicy', () => {
   it('attaches a managed policy', () => {
-    const state = user().when({ type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 10 }).then([attached(POLICY_A)]);
+    const state = user()
+      .when({ type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 10 })
+      .then([attached(POLICY_A)]);
     expect(state.policies.attached).toEqual([POLICY_A]);
   });
 
@@ -277,12 +311,16 @@ describe('AttachUserPolicy', () => {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — managed policies attached to an IAM user: 10 (default)
   it('refuses an attachment beyond the quota', () => {
     const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    user(...ten).when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 }).thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
+    user(...ten)
+      .when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 })
+      .thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
   });
 
   it('allows the attachment that reaches the quota', () => {
     const nine = Array.from({ length: 9 }, (_, i) => attached(`${POLICY_A}${i}`));
-    user(...nine).when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 }).then([attached(POLICY_B)]);
+    user(...nine)
+      .when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 })
+      .then([attached(POLICY_B)]);
   });
 });
 
@@ -295,27 +333,35 @@ describe('DetachUserPolicy', () => {
   });
 
   it('refuses to detach a policy that is not attached', () => {
-    user(attached(POLICY_B))
-      .when({ type: 'DetachUserPolicy', policyArn: POLICY_A })
-      .thenThrows(NoSuchEntityError, `Policy ${POLICY_A} was not found attached to user alice.`);
+    user(attached(POLICY_B)).when({ type: 'DetachUserPolicy', policyArn: POLICY_A }).thenThrows(NoSuchEntityError, `Policy ${POLICY_A} was not found attached to user alice.`);
   });
 });
 
 describe('PutUserPolicy', () => {
   it('puts an inline policy', () => {
-    const state = user().when({ type: 'PutUserPolicy', policyName: 'S3Read', document: DOCUMENT }).then([inlinePut('S3Read')]);
+    const state = user()
+      .when({ type: 'PutUserPolicy', policyName: 'S3Read', document: DOCUMENT })
+      .then([inlinePut('S3Read')]);
     expect(state.policies.inline).toEqual({ S3Read: DOCUMENT });
   });
 
   it('replaces an inline policy of the same name', () => {
     const other = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] });
-    const state = user(inlinePut('S3Read')).when({ type: 'PutUserPolicy', policyName: 'S3Read', document: other }).then([inlinePut('S3Read', other)]);
+    const state = user(inlinePut('S3Read'))
+      .when({ type: 'PutUserPolicy', policyName: 'S3Read', document: other })
+      .then([inlinePut('S3Read', other)]);
     expect(state.policies.inline).toEqual({ S3Read: other });
   });
 
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html — PolicyName 1–128 of [\w+=,.@-]
-  it.each([['', 'empty'], ['my policy', 'with a space'], ['p'.repeat(129), '129 characters']])('rejects a policy name %#', (policyName) => {
-    user().when({ type: 'PutUserPolicy', policyName, document: DOCUMENT }).thenThrows(InvalidInputError, /^PolicyName /);
+  it.each([
+    ['', 'empty'],
+    ['my policy', 'with a space'],
+    ['p'.repeat(129), '129 characters'],
+  ])('rejects a policy name %#', (policyName) => {
+    user()
+      .when({ type: 'PutUserPolicy', policyName, document: DOCUMENT })
+      .thenThrows(InvalidInputError, /^PolicyName /);
   });
 
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — Effect is "Allow" or "Deny"; identity policies need Action and Resource, and no Principal
@@ -380,7 +426,9 @@ describe('DeleteUserPolicy', () => {
 
 describe('AddUserToGroup', () => {
   it('adds the user to a group', () => {
-    const state = user().when({ type: 'AddUserToGroup', groupId: 'AGPA1', groupName: 'admins', quota: 10 }).then([joined('AGPA1', 'admins')]);
+    const state = user()
+      .when({ type: 'AddUserToGroup', groupId: 'AGPA1', groupName: 'admins', quota: 10 })
+      .then([joined('AGPA1', 'admins')]);
     expect(state.groupIds).toEqual(['AGPA1']);
   });
 
@@ -395,12 +443,16 @@ describe('AddUserToGroup', () => {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — groups an IAM user can be a member of: 10
   it('refuses an 11th group', () => {
     const ten = Array.from({ length: 10 }, (_, i) => joined(`AGPA${i}`));
-    user(...ten).when({ type: 'AddUserToGroup', groupId: 'AGPAX', groupName: 'x', quota: 10 }).thenThrows(LimitExceededError, 'Cannot exceed quota for GroupsPerUser: 10.');
+    user(...ten)
+      .when({ type: 'AddUserToGroup', groupId: 'AGPAX', groupName: 'x', quota: 10 })
+      .thenThrows(LimitExceededError, 'Cannot exceed quota for GroupsPerUser: 10.');
   });
 
   it('allows the 10th group', () => {
     const nine = Array.from({ length: 9 }, (_, i) => joined(`AGPA${i}`));
-    user(...nine).when({ type: 'AddUserToGroup', groupId: 'AGPAX', groupName: 'x', quota: 10 }).then([joined('AGPAX', 'x')]);
+    user(...nine)
+      .when({ type: 'AddUserToGroup', groupId: 'AGPAX', groupName: 'x', quota: 10 })
+      .then([joined('AGPAX', 'x')]);
   });
 });
 
@@ -419,7 +471,9 @@ describe('RemoveUserFromGroup', () => {
 
 describe('access keys', () => {
   it('creates an access key, active', () => {
-    const state = user().when({ type: 'CreateAccessKey', accessKeyId: 'AKIA1', secret: SECRET, quota: 2 }).then([keyCreated('AKIA1')]);
+    const state = user()
+      .when({ type: 'CreateAccessKey', accessKeyId: 'AKIA1', secret: SECRET, quota: 2 })
+      .then([keyCreated('AKIA1')]);
     expect(state.accessKeys).toEqual({ AKIA1: 'Active' });
   });
 
@@ -437,18 +491,26 @@ describe('access keys', () => {
   });
 
   it('deactivates and reactivates a key', () => {
-    const inactive = user(keyCreated('AKIA1')).when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Inactive' }).then([keyStatus('AKIA1', 'Inactive')]);
+    const inactive = user(keyCreated('AKIA1'))
+      .when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Inactive' })
+      .then([keyStatus('AKIA1', 'Inactive')]);
     expect(inactive.accessKeys).toEqual({ AKIA1: 'Inactive' });
-    user(keyCreated('AKIA1'), keyStatus('AKIA1', 'Inactive')).when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Active' }).then([keyStatus('AKIA1', 'Active')]);
+    user(keyCreated('AKIA1'), keyStatus('AKIA1', 'Inactive'))
+      .when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Active' })
+      .then([keyStatus('AKIA1', 'Active')]);
   });
 
   it.each(['Active', 'Inactive'] as const)('does nothing when the key is already %s', (status) => {
     const history = status === 'Active' ? [keyCreated('AKIA1')] : [keyCreated('AKIA1'), keyStatus('AKIA1', 'Inactive')];
-    user(...history).when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status }).then([]);
+    user(...history)
+      .when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status })
+      .then([]);
   });
 
   it('deletes a key', () => {
-    const state = user(keyCreated('AKIA1'), keyCreated('AKIA2')).when({ type: 'DeleteAccessKey', accessKeyId: 'AKIA1' }).then([keyDeleted('AKIA1')]);
+    const state = user(keyCreated('AKIA1'), keyCreated('AKIA2'))
+      .when({ type: 'DeleteAccessKey', accessKeyId: 'AKIA1' })
+      .then([keyDeleted('AKIA1')]);
     expect(state.accessKeys).toEqual({ AKIA2: 'Active' });
   });
 
@@ -460,8 +522,12 @@ describe('access keys', () => {
   });
 
   it('refuses to update or delete a key that was deleted', () => {
-    user(keyCreated('AKIA1'), keyDeleted('AKIA1')).when({ type: 'DeleteAccessKey', accessKeyId: 'AKIA1' }).thenThrows(NoSuchEntityError, /AKIA1 cannot be found/);
-    user(keyCreated('AKIA1'), keyDeleted('AKIA1')).when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Active' }).thenThrows(NoSuchEntityError, /AKIA1 cannot be found/);
+    user(keyCreated('AKIA1'), keyDeleted('AKIA1'))
+      .when({ type: 'DeleteAccessKey', accessKeyId: 'AKIA1' })
+      .thenThrows(NoSuchEntityError, /AKIA1 cannot be found/);
+    user(keyCreated('AKIA1'), keyDeleted('AKIA1'))
+      .when({ type: 'UpdateAccessKey', accessKeyId: 'AKIA1', status: 'Active' })
+      .thenThrows(NoSuchEntityError, /AKIA1 cannot be found/);
   });
 });
 
@@ -479,7 +545,9 @@ describe('UpdateUser', () => {
   });
 
   it('moves the user to a new path, keeping its name', () => {
-    user().when(update({ newPath: '/division_efg/' })).then([updated('alice', '/division_efg/', 'arn:aws:iam::111122223333:user/division_efg/alice')]);
+    user()
+      .when(update({ newPath: '/division_efg/' }))
+      .then([updated('alice', '/division_efg/', 'arn:aws:iam::111122223333:user/division_efg/alice')]);
   });
 
   it('renames and moves at once, keeping the partition and account of the ARN', () => {
@@ -489,12 +557,16 @@ describe('UpdateUser', () => {
   });
 
   it('changes the case of the name, which is no conflict with the user itself', () => {
-    user().when(update({ newUserName: 'Alice', newNameTaken: true })).then([updated('Alice', '/', 'arn:aws:iam::111122223333:user/Alice')]);
+    user()
+      .when(update({ newUserName: 'Alice', newNameTaken: true }))
+      .then([updated('Alice', '/', 'arn:aws:iam::111122223333:user/Alice')]);
   });
 
   it('appends nothing when nothing changes', () => {
     user().when(update()).then([]);
-    user().when(update({ newUserName: 'alice', newPath: '/' })).then([]);
+    user()
+      .when(update({ newUserName: 'alice', newPath: '/' }))
+      .then([]);
   });
 
   it('follows an earlier rename', () => {
@@ -504,7 +576,9 @@ describe('UpdateUser', () => {
   });
 
   it('refuses a name another user has, in any case', () => {
-    user().when(update({ newUserName: 'Bob', newNameTaken: true })).thenThrows(EntityAlreadyExistsError, 'User with name Bob already exists.');
+    user()
+      .when(update({ newUserName: 'Bob', newNameTaken: true }))
+      .thenThrows(EntityAlreadyExistsError, 'User with name Bob already exists.');
   });
 
   it.each([
@@ -543,15 +617,7 @@ describe('every command but CreateUser needs an existing user', () => {
 
   // The deleted user still "has" what it had, so only the existence check can refuse these.
   it.each(commands.map((command) => [command.type, command] as const))('%s on a deleted user', (_type, command) => {
-    given(userDecider, [
-      created(),
-      { type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } },
-      attached(POLICY_A),
-      inlinePut('p'),
-      joined('AGPA1', 'admins'),
-      keyCreated('AKIA1'),
-      deleted,
-    ])
+    given(userDecider, [created(), { type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } }, attached(POLICY_A), inlinePut('p'), joined('AGPA1', 'admins'), keyCreated('AKIA1'), deleted])
       .when(command)
       .thenThrows(NoSuchEntityError, 'The user with the given name cannot be found.');
   });
@@ -571,19 +637,29 @@ describe('login profiles (CreateLoginProfile, UpdateLoginProfile, DeleteLoginPro
     for (const command of [{ type: 'UpdateLoginProfile', passwordHash: null, passwordResetRequired: false }, { type: 'ChangePassword', passwordHash: HASH }, { type: 'DeleteLoginProfile' }] as const) {
       user().when(command).thenThrows(NoSuchEntityError, 'Login Profile for User alice cannot be found.');
     }
-    user(profileCreated).when({ type: 'UpdateLoginProfile', passwordHash: null, passwordResetRequired: false }).then([{ type: 'LoginProfileUpdated', data: { passwordHash: null, passwordResetRequired: false } }]);
-    user(profileCreated).when({ type: 'ChangePassword', passwordHash: HASH }).then([{ type: 'PasswordChanged', data: { passwordHash: HASH } }]);
-    const state = user(profileCreated).when({ type: 'DeleteLoginProfile' }).then([{ type: 'LoginProfileDeleted', data: {} }]);
+    user(profileCreated)
+      .when({ type: 'UpdateLoginProfile', passwordHash: null, passwordResetRequired: false })
+      .then([{ type: 'LoginProfileUpdated', data: { passwordHash: null, passwordResetRequired: false } }]);
+    user(profileCreated)
+      .when({ type: 'ChangePassword', passwordHash: HASH })
+      .then([{ type: 'PasswordChanged', data: { passwordHash: HASH } }]);
+    const state = user(profileCreated)
+      .when({ type: 'DeleteLoginProfile' })
+      .then([{ type: 'LoginProfileDeleted', data: {} }]);
     expect(state.hasLoginProfile).toBe(false);
   });
 
   it('refuses to delete a user that still has a login profile (AWS DeleteConflict)', () => {
-    user(profileCreated).when({ type: 'DeleteUser' }).thenThrows(DeleteConflictError, /login profile/);
+    user(profileCreated)
+      .when({ type: 'DeleteUser' })
+      .thenThrows(DeleteConflictError, /login profile/);
   });
 
   it('re-encrypts a hash only while the profile exists', () => {
     const reencrypt = { type: 'ReencryptPasswordHash', passwordHash: HASH, previousPasswordHashes: [SECRET] } as const;
-    user(profileCreated).when(reencrypt).then([{ type: 'PasswordHashReencrypted', data: { passwordHash: HASH, previousPasswordHashes: [SECRET] } }]);
+    user(profileCreated)
+      .when(reencrypt)
+      .then([{ type: 'PasswordHashReencrypted', data: { passwordHash: HASH, previousPasswordHashes: [SECRET] } }]);
     user().when(reencrypt).then([]);
     user(deleted).when(reencrypt).then([]);
   });

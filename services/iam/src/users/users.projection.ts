@@ -47,7 +47,12 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'UserUntagged': {
       const row = await trx.selectFrom('users').select('tags').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
       const tags = applyTagChange(row.tags, event);
-      await trx.updateTable('users').set({ tags: JSON.stringify(tags) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+      await trx
+        .updateTable('users')
+        .set({ tags: JSON.stringify(tags) as never })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
       return;
     }
     case 'UserPermissionsBoundaryPut':
@@ -63,7 +68,13 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
       await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'user', principal_id: userId, policy_arn: event.data.policyArn, attached_at: at }).execute();
       return;
     case 'PolicyDetachedFromUser':
-      await trx.deleteFrom('policy_attachments').where('account_id', '=', accountId).where('principal_type', '=', 'user').where('principal_id', '=', userId).where('policy_arn', '=', event.data.policyArn).execute();
+      await trx
+        .deleteFrom('policy_attachments')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'user')
+        .where('principal_id', '=', userId)
+        .where('policy_arn', '=', event.data.policyArn)
+        .execute();
       return;
     case 'UserPolicyPut':
       await trx
@@ -73,7 +84,13 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
         .execute();
       return;
     case 'UserPolicyDeleted':
-      await trx.deleteFrom('inline_policies').where('account_id', '=', accountId).where('principal_type', '=', 'user').where('principal_id', '=', userId).where('policy_name', '=', event.data.policyName).execute();
+      await trx
+        .deleteFrom('inline_policies')
+        .where('account_id', '=', accountId)
+        .where('principal_type', '=', 'user')
+        .where('principal_id', '=', userId)
+        .where('policy_name', '=', event.data.policyName)
+        .execute();
       return;
     case 'UserAddedToGroup':
       await trx.insertInto('group_memberships').values({ account_id: accountId, group_id: event.data.groupId, user_id: userId, added_at: at }).execute();
@@ -84,7 +101,14 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'LoginProfileCreated':
       await trx
         .updateTable('users')
-        .set({ login_profile: JSON.stringify({ passwordHash: event.data.passwordHash, passwordResetRequired: event.data.passwordResetRequired, createdAt: at.toISOString(), passwordChangedAt: at.toISOString() }) as never })
+        .set({
+          login_profile: JSON.stringify({
+            passwordHash: event.data.passwordHash,
+            passwordResetRequired: event.data.passwordResetRequired,
+            createdAt: at.toISOString(),
+            passwordChangedAt: at.toISOString(),
+          }) as never,
+        })
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId)
         .execute();
@@ -136,5 +160,10 @@ export function applyTagChange(
 async function changeLoginProfile(trx: Transaction<Database>, accountId: string, userId: string, change: (profile: LoginProfileRow) => LoginProfileRow): Promise<void> {
   const row = await trx.selectFrom('users').select('login_profile').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
   if (!row.login_profile) return;
-  await trx.updateTable('users').set({ login_profile: JSON.stringify(change(row.login_profile)) as never }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+  await trx
+    .updateTable('users')
+    .set({ login_profile: JSON.stringify(change(row.login_profile)) as never })
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .execute();
 }

@@ -30,21 +30,33 @@ export class PermissionWarnings {
   forUser(caller: Caller, user: UserRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedUserPolicies', user.arn, async (db) => {
       const policies = await loadPrincipalPolicies(db, userRecord(user));
-      return warnings('user', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
+      return warnings(
+        'user',
+        policies.identityPolicies.map((policy) => policy.document),
+        policies.permissionBoundary?.document ?? null,
+      );
     });
   }
 
   forRole(caller: Caller, role: RoleRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedRolePolicies', role.arn, async (db) => {
       const policies = await loadPrincipalPolicies(db, roleRecord(role));
-      return warnings('role', policies.identityPolicies.map((policy) => policy.document), policies.permissionBoundary?.document ?? null);
+      return warnings(
+        'role',
+        policies.identityPolicies.map((policy) => policy.document),
+        policies.permissionBoundary?.document ?? null,
+      );
     });
   }
 
   forGroup(caller: Caller, group: GroupRow): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedGroupPolicies', group.arn, async (db) => {
       const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.group_id, name: group.group_name, accountId: group.account_id, permissionsBoundaryArn: null });
-      return warnings('group', policies.identityPolicies.map((policy) => policy.document), null);
+      return warnings(
+        'group',
+        policies.identityPolicies.map((policy) => policy.document),
+        null,
+      );
     });
   }
 
@@ -56,9 +68,11 @@ export class PermissionWarnings {
     return this.visible(caller, 'iam:GetAccountSummary', '*', async (db) => {
       const rootKeys = await db.selectFrom('access_keys').select('access_key_id').where('account_id', '=', account.account_id).where('user_id', 'is', null).where('status', '=', 'Active').execute();
       const found: string[] = [];
-      if (rootKeys.length > 0) found.push(`The root user has ${rootKeys.length} active access key${rootKeys.length > 1 ? 's' : ''}: use IAM users or roles for daily work and deactivate the root user's keys.`);
+      if (rootKeys.length > 0)
+        found.push(`The root user has ${rootKeys.length} active access key${rootKeys.length > 1 ? 's' : ''}: use IAM users or roles for daily work and deactivate the root user's keys.`);
       // AWS's security recommendation: the root user should have MFA.
-      if ((await countEnabledMfaDevices(db, account.account_id, ROOT_OWNER)) === 0) found.push('The root user has no MFA device: enable one (createVirtualMFADevice, then enableMFADevice as the root user).');
+      if ((await countEnabledMfaDevices(db, account.account_id, ROOT_OWNER)) === 0)
+        found.push('The root user has no MFA device: enable one (createVirtualMFADevice, then enableMFADevice as the root user).');
       return found;
     });
   }
