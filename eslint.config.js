@@ -7,17 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores([
-    '**/node_modules/',
-    '**/dist/',
-    '**/dist-bench/',
-    '**/coverage/',
-    '**/.turbo/',
-    '**/.warden/',
-    // TODO: lint @warden/iam once its write-path rewrite (issue 12) has landed; it is being rewritten right now,
-    // so its lint fixes would collide with that work. Remove this line and add its `lint` script then.
-    'services/iam/',
-  ]),
+  globalIgnores(['**/node_modules/', '**/dist/', '**/dist-bench/', '**/coverage/', '**/.turbo/', '**/.warden/']),
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
