@@ -225,4 +225,27 @@ describe.each([...DRIVERS])('authorize on a warm and a cold cache on %s', (drive
     });
     expect(asRed!.evalDecision).toBe('allowed');
   });
+  it('a refused assumeRole carries an encoded authorization message that decodes to the trust decision', async () => {
+    const { root, uCaller } = await tenant();
+    const { iam } = service;
+    const distrusting = await iam.roles.create(root, {
+      roleName: 'distrusting',
+      assumeRolePolicyDocument: doc({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${root.accountId}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'expected' } },
+      }),
+    });
+    await iam.users.putInlinePolicy(root, 'u', 'assume', doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }));
+    const error = await iam.sts.assumeRole(uCaller, { roleArn: distrusting.arn, roleSessionName: 'refused' }).then(
+      () => undefined,
+      (refusal: unknown) => refusal,
+    );
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    const encoded = (error as AccessDeniedError).encodedAuthorizationMessage;
+    expect(encoded).toBeTruthy();
+    const decoded = await iam.sts.decodeAuthorizationMessage(root, encoded!);
+    expect(decoded).toMatchObject({ allowed: false, context: { action: 'sts:AssumeRole', resource: distrusting.arn, principal: uCaller.arn } });
+  });
 });

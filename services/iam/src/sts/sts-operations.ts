@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, describeDecision, evaluate, parseArn } from '@warden/policy';
+import { compilePolicy, evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
-import { type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
+import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import { type Caller, eventMetadata } from '../command-context.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
@@ -274,7 +274,7 @@ export class StsOperations {
         { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
         { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
       );
-      if (result.decision !== 'allow') throw new AccessDeniedError(describeDecision({ principal: caller.arn, action, resource: input.roleArn }, result, true));
+      if (result.decision !== 'allow') throw accessDenied(this.core.keyring, caller.accountId, { principal: caller.arn, action, resource: input.roleArn }, result, context, now, true);
     };
     decide('sts:AssumeRole');
     if (tags.length > 0) decide('sts:TagSession');
