@@ -20,6 +20,7 @@ import type { GraphQLData } from './support/signed-client.js';
 interface Answer {
   readonly status: number;
   readonly requestId: string | null;
+  readonly retryAfter: string | null;
   readonly body: { data?: GraphQLData | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
@@ -29,7 +30,7 @@ const signerFor = (credentials: Credentials) => new SignatureV4({ service: 'ward
 const wireEscape = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 async function answerOf(response: Response): Promise<Answer> {
-  return { status: response.status, requestId: response.headers.get('x-amzn-requestid'), body: (await response.json()) as Answer['body'] };
+  return { status: response.status, requestId: response.headers.get('x-amzn-requestid'), retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Answer['body'] };
 }
 
 /** Signs a POST with an Authorization header, as the SDK does, with any content type. */
@@ -166,6 +167,23 @@ describe.each([...DRIVERS])('request errors over HTTP (%s)', (driver) => {
         const logged = linesOf(answer.requestId).filter((line) => line['level'] >= 50);
         expect(logged, path).toHaveLength(1);
         expect(logged[0]?.['err']?.['stack'], path).toMatch(/^TypeError: stubbed synchronous failure in users.get\n\s+at /);
+      }
+    });
+  });
+
+  describe('a database outage met while an operation runs', () => {
+    it('answers 503 SERVICE_UNAVAILABLE with Retry-After on each path, and is not logged as an unexpected error', async () => {
+      // What pg says when the connection dies under a query (the error maskError must recognize).
+      vi.spyOn(warden.iam.users, 'get').mockRejectedValue(new Error('Connection terminated unexpectedly'));
+      for (const path of PATH_NAMES) {
+        const answer = await send(path, 'query($n: String) { user(userName: $n) { __typename } }', { n: 'someone' });
+        expect(answer.status, path).toBe(503);
+        expect(answer.retryAfter, path).toBe('1');
+        expect(answer.body.errors?.[0]?.extensions, path).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+        expect(
+          linesOf(answer.requestId).filter((line) => line['level'] >= 50),
+          path,
+        ).toEqual([]);
       }
     });
   });
