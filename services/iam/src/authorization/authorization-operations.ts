@@ -97,9 +97,15 @@ export class AuthorizationOperations {
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const epoch = await this.core.changeEpoch(trx, targetAccount);
       const answers: AuthorizeAnswer[] = [];
+      // A batch usually asks about few principals: each is read and compiled once.
+      const compiled = new Map<string, CompiledPrincipal>();
       for (const request of requests) {
-        const principal = await this.targetPrincipal(trx, targetAccount, request.principal);
-        answers.push(answer(await this.core.authorizer.compiledPrincipal(trx, principal, epoch), request, now));
+        let principal = compiled.get(request.principal);
+        if (principal === undefined) {
+          principal = await this.core.authorizer.compiledPrincipal(trx, await this.targetPrincipal(trx, targetAccount, request.principal), epoch);
+          compiled.set(request.principal, principal);
+        }
+        answers.push(answer(principal, request, now));
       }
       return answers;
     });

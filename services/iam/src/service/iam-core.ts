@@ -213,11 +213,6 @@ export class IamCore {
     return trx ? this.loadCaller(trx, caller, session) : this.read(caller, (own) => this.loadCaller(own, caller, session));
   }
 
-  /** `compiledCaller` as a promise, for callers in a transaction. */
-  async callerCompiled(trx: Kysely<Database>, caller: Caller): Promise<CompiledPrincipal> {
-    return this.compiledCaller(caller, trx);
-  }
-
   private async loadCaller(trx: Kysely<Database>, caller: Caller, session: CallerSession | undefined): Promise<CompiledPrincipal> {
     // The epoch first: policies read after it are at least as new as it says, never older.
     const epoch = await this.changeEpoch(trx, caller.accountId);

@@ -249,7 +249,7 @@ export class StsOperations {
     const now = this.core.clock.now();
 
     // The caller's own policies (its identity side) and the role, each read in its own account.
-    const callerCompiled = await this.core.read(caller, (trx) => this.core.callerCompiled(trx, caller));
+    const callerCompiled = await this.core.compiledCaller(caller);
     const prepared = await inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', targetAccount).where('arn', '=', input.roleArn).executeTakeFirst();
       const policies = role ? await this.sessionPolicies(trx, targetAccount, input.policy, input.policyArns) : [];
