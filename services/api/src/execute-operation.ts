@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import type { CompiledOperations } from './compiled-operations.js';
-import { isGraphQLError } from './error-masking.js';
+import { isGraphQLError, maskError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
 import type { PostedOperation } from './posted-operation.js';
 import type { WardenYoga } from './yoga.js';
@@ -31,7 +31,7 @@ export async function executeOperation(engines: OperationEngines, operation: Pos
   } catch (error) {
     // What yoga finds wrong with the request's parameters (one it does not know, say) it throws
     // as a GraphQLError carrying its HTTP status, which yoga.fetch answers as such: so does this.
-    if (!isGraphQLError(error)) throw error;
-    return { errors: [error] };
+    // Anything else is masked (and logged with the request id, or answered 503 for an outage).
+    return { errors: [isGraphQLError(error) ? error : maskError(error, context)] };
   }
 }
