@@ -83,6 +83,7 @@ export class IamCore {
    */
   async write<Loaded, State, Answer = undefined>(writer: Writer, spec: WriteSpec<Loaded, State, Answer>): Promise<WriteResult<State, Answer>> {
     const accountId = writer.accountId;
+    if (isSystemWriter(writer) && spec.permissions) throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
     for (let attempt = 1; ; attempt++) {
       const held = new Set(spec.locks ?? []);
       try {
@@ -97,17 +98,9 @@ export class IamCore {
               for (const key of later) held.add(key);
             }
             const permissions = isSystemWriter(writer) ? [] : (spec.permissions?.(loaded) ?? []);
-            if (!isSystemWriter(writer)) {
-              const asked = new Set<string>();
-              for (const permission of permissions) {
-                const question = `${permission.action}\n${permission.resource}\n${permission.accountGrant ?? false}\n${JSON.stringify(permission.context ?? {})}`;
-                if (asked.has(question)) continue;
-                asked.add(question);
-                await this.authorize(trx, writer, permission.action, permission.resource, permission.context, permission.accountGrant ?? false);
-              }
-            } else if (spec.permissions) {
-              throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
-            }
+            // A question asked twice is answered once: `authorize` remembers what it allowed in this transaction.
+            if (!isSystemWriter(writer))
+              for (const permission of permissions) await this.authorize(trx, writer, permission.action, permission.resource, permission.context, permission.accountGrant ?? false);
             const planned = await spec.appends(loaded, trx);
             const appends: readonly StreamAppend<State>[] = Array.isArray(planned) ? planned : [planned as StreamAppend<State>];
             const base = isSystemWriter(writer) ? writer.metadata : eventMetadata(writer);
