@@ -9,6 +9,7 @@ import { answerUnexpectedError, graphQLErrorBody, sendJson } from './json-respon
 import { isJsonPost, postedOperationOf } from './posted-operation.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { buildRequestContext, type RequestContext, type RequestContextSettings } from './request-context.js';
+import { type ResponseMediaType, responseMediaTypeOf } from './response-media-type.js';
 import { answerThroughYogaFetch, serveGraphiQL, urlOrRefused } from './yoga-fetch.js';
 
 export interface GraphQLEndpointOptions extends OperationEngines {
@@ -21,7 +22,7 @@ export interface GraphQLEndpointOptions extends OperationEngines {
 /**
  * `/graphql`. The body is read here, once, with a size limit, because the SigV4 signature covers
  * its hash; then the request is authenticated (request-context.ts) and its operation run: one JSON
- * operation by executeOperation, anything else by yoga.fetch.
+ * operation whose answer the client accepts in JSON by executeOperation, anything else by yoga.fetch.
  */
 export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpointOptions): Promise<void> {
   const { request, response, requestId } = exchange;
@@ -54,10 +55,12 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
   }
   const { context, accessKeyId } = authenticated;
 
-  if (!operation) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
+  // A client that accepts neither JSON type is answered as yoga answers it (an event stream, multipart, or 406).
+  const mediaType = responseMediaTypeOf(request.headers.accept);
+  if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
   const result = await executeOperation(options, operation, context);
   if (result && !(Symbol.asyncIterator in result)) {
-    options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, accessKeyId, options.accessLog));
+    options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, mediaType, accessKeyId, options.accessLog));
     return;
   }
   sendJson(response, 400, graphQLErrorBody('Streamed results (subscriptions, @defer, @stream) are not served here.', 'BAD_REQUEST'), { 'x-amzn-requestid': requestId });
@@ -65,10 +68,11 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 }
 
 /** An operation's result as its HTTP answer; possibly written after serveGraphQL returned (AnswerCoalescer). */
-function writeResult(exchange: HttpExchange, result: ExecutionResult, accessKeyId: string | undefined, accessLog: AccessLog): void {
+function writeResult(exchange: HttpExchange, result: ExecutionResult, mediaType: ResponseMediaType, accessKeyId: string | undefined, accessLog: AccessLog): void {
   try {
-    const answer = httpAnswerOf(result);
-    sendJson(exchange.response, answer.status, answer.body, { ...answer.headers, 'x-amzn-requestid': exchange.requestId });
+    const answer = httpAnswerOf(result, mediaType);
+    exchange.response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body), 'x-amzn-requestid': exchange.requestId });
+    exchange.response.end(answer.body);
     logExchange(accessLog, exchange, answer.status, accessKeyId);
   } catch (error) {
     // As the request handler's own catch would, for an answer written after it returned; the

@@ -1,39 +1,39 @@
 import type { ExecutionResult } from 'graphql';
+import { type FetchAPI, processRegularResult } from 'graphql-yoga';
+import type { ResponseMediaType } from './response-media-type.js';
 
 /**
- * The HTTP status and headers an execution result asks for, as yoga derives them: an error may
- * carry an `http` extension (`{ status, headers }`); the highest status wins, and the extension is
- * removed from what the client reads. One rule for the compiled path and yoga.
+ * The HTTP answer to one operation's result, decided by yoga's own rule (processRegularResult,
+ * which yoga.fetch answers every single result with), so that a JSON POST answered by
+ * executeOperation, on the compiled path or through yoga's getResultForParams, is answered exactly
+ * as yoga.fetch would answer it: an error's `http` extension sets the status (the highest wins) and
+ * headers, except that one marked `spec` leaves a client of application/json its 200; an unexpected
+ * error (not a GraphQLError) with no `data` is a 500; the `http` and `unexpected` extensions are
+ * removed from the body; the Content-Type is the negotiated media type (response-media-type.ts).
  */
 export interface HttpAnswer {
   readonly status: number;
-  readonly headers: Record<string, string>;
-  /** What the client reads: the result, less the `http` extensions. */
-  readonly body: unknown;
+  /** Content-Type, and whatever the errors' `http` extensions ask for. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body, serialized. */
+  readonly body: string;
 }
 
-interface HttpExtension {
-  readonly status?: number;
-  readonly headers?: Record<string, string>;
+/**
+ * What yoga builds its Response with, kept as it is: processRegularResult decides the status, the
+ * headers and the body and hands them to `new fetchAPI.Response(body, init)`, which is all it asks
+ * of the Fetch API. A Fetch Response (a Headers object, a body stream) would cost more per request
+ * than everything else here, and the HTTP layer writes to Node's response anyway.
+ */
+class RecordedResponse {
+  constructor(
+    readonly body: string,
+    readonly init: { readonly status: number; readonly headers: Record<string, string> },
+  ) {}
 }
+const RECORDING_FETCH_API = { Response: RecordedResponse } as unknown as FetchAPI;
 
-export function httpAnswerOf(result: ExecutionResult): HttpAnswer {
-  if (result.errors === undefined) return { status: 200, headers: {}, body: result };
-  let status = 200;
-  let asked = false;
-  const headers: Record<string, string> = {};
-  for (const error of result.errors) {
-    const http = error.extensions?.['http'] as HttpExtension | undefined;
-    if (http === undefined) continue;
-    asked = true;
-    if (http.headers) Object.assign(headers, http.headers);
-    if (typeof http.status === 'number' && (status === 200 || http.status > status)) status = http.status;
-  }
-  if (!asked) return { status: 200, headers, body: result };
-  const errors = result.errors.map((error) => {
-    const { http: _http, ...extensions } = error.extensions ?? {};
-    const { extensions: _all, ...serialized } = error.toJSON();
-    return Object.keys(extensions).length > 0 ? { ...serialized, extensions } : serialized;
-  });
-  return { status, headers, body: { ...result, errors } };
+export function httpAnswerOf(result: ExecutionResult, mediaType: ResponseMediaType): HttpAnswer {
+  const recorded = processRegularResult(result, RECORDING_FETCH_API, mediaType) as unknown as RecordedResponse;
+  return { status: recorded.init.status, headers: recorded.init.headers, body: recorded.body };
 }
