@@ -121,7 +121,9 @@ describe.each([...DRIVERS])('denied list queries answer a typed AccessDeniedErro
     for (const [field] of LISTS.filter(([, query]) => query.includes('(first: 5)'))) {
       for (const argument of ['last', 'before']) {
         const answer = await root.request(`{ ${field}(${argument}: ${argument === 'last' ? '5' : '"x"'}) { __typename } }`);
-        expect(answer.status, `${field}(${argument})`).toBe(400);
+        // A validation error, answered as yoga answers a client of application/json (fetch's */*): 200.
+        expect(answer.status, `${field}(${argument})`).toBe(200);
+        expect(answer.body.data, `${field}(${argument})`).toBeUndefined();
         expect(answer.body.errors?.[0]?.message).toBe(`Unknown argument "${argument}" on field "Query.${field}".`);
       }
     }
