@@ -11,10 +11,11 @@ import { RecentCache } from './recent-cache.js';
  * Warden needs (docs/performance.md has the profile and the gain).
  *
  * It takes only what it can run exactly as yoga would, and says so by returning undefined:
- * anything that does not parse or validate, a subscription, unknown request parameters, an
- * operation name that is not a GraphQL name, or a request over a limit that depends on its
- * variables. Yoga answers those, with its own errors. A test runs a corpus through both paths and
- * compares the answers.
+ * anything that does not parse or validate, a subscription, unknown request parameters, or an
+ * operation name that is not a GraphQL name. Yoga answers those, with its own errors. A request of
+ * an operation it takes is answered here, refusals of the limits its variables decide included
+ * (with the function yoga's plugin decides them with), so that no request is checked twice. Tests
+ * run a corpus through both paths and compare the answers.
  */
 export interface OperationParams {
   readonly query: string;
@@ -23,12 +24,13 @@ export interface OperationParams {
   readonly extensions?: Readonly<Record<string, unknown>> | null;
 }
 
-/**
- * Whether requests of a valid operation are within the limits that depend on them: false for none,
- * true for all, or a test of each request's variables. An operation none of whose requests are
- * within them is never compiled.
- */
-export type Admits = (document: DocumentNode, operationName: string | undefined) => boolean | ((variables: OperationParams['variables']) => boolean);
+/** The limits on the requests of one valid operation that their variables decide. */
+export interface OperationRequestLimits {
+  /** Whether every request of the operation is refused, whatever its variables: it is then never compiled. */
+  readonly refusesEvery: boolean;
+  /** The refusal of one request, or undefined when it may run. */
+  refusalOf(variables: OperationParams['variables']): GraphQLError | undefined;
+}
 
 export interface CompiledOperationsOptions<Context> {
   readonly schema: GraphQLSchema;
@@ -36,12 +38,10 @@ export interface CompiledOperationsOptions<Context> {
   readonly rules: readonly ValidationRule[];
   /** The parser, with the options the yoga instance parses with (graphql's parse by default). */
   readonly parse?: (source: string) => DocumentNode;
-  /** The limits that depend on a request (the cost limit, as the yoga instance checks it before executing). */
-  readonly admits?: Admits;
+  /** The limits its variables decide on each request of an operation, as the yoga instance decides them before executing. */
+  readonly requestLimits?: (document: DocumentNode, operationName: string | undefined) => OperationRequestLimits;
   /** The same masking the yoga instance applies to execution errors, given the request's context. */
   readonly maskError: (error: unknown, context: Context) => GraphQLError;
-  /** The client's error for variables refused before anything runs (as the yoga instance refuses them), or undefined. */
-  readonly refuseVariables?: (variables: OperationParams['variables']) => GraphQLError | undefined;
   /** About how many distinct operations stay compiled (see RecentCache). */
   readonly capacity?: number;
 }
@@ -57,19 +57,18 @@ export const MAX_COMPILED_QUERY_LENGTH = 8192;
 const KNOWN_PARAMETERS = new Set(['query', 'variables', 'operationName', 'extensions']);
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
-/** A compiled operation, with the test of each request against the limits when they depend on its variables. */
+/** An operation this path answers: its limits, and what it compiled (nothing when the limits refuse every request). */
 interface Runnable {
-  readonly compiled: CompiledQuery;
-  readonly admits: ((variables: OperationParams['variables']) => boolean) | undefined;
+  readonly limits: OperationRequestLimits | undefined;
+  readonly compiled: CompiledQuery | undefined;
 }
 
 export class CompiledOperations<Context> {
   readonly #schema: GraphQLSchema;
   readonly #rules: readonly ValidationRule[];
   readonly #parse: (source: string) => DocumentNode;
-  readonly #admits: Admits | undefined;
+  readonly #requestLimits: ((document: DocumentNode, operationName: string | undefined) => OperationRequestLimits) | undefined;
   readonly #maskError: (error: unknown, context: Context) => GraphQLError;
-  readonly #refuseVariables: ((variables: OperationParams['variables']) => GraphQLError | undefined) | undefined;
   /**
    * By query text for unnamed operations, by operation name and query text for named ones (two
    * caches, so no key of one can be taken for a key of the other); null remembers an operation
@@ -82,9 +81,8 @@ export class CompiledOperations<Context> {
     this.#schema = options.schema;
     this.#rules = [...specifiedRules, ...options.rules];
     this.#parse = options.parse ?? ((source) => parse(source));
-    this.#admits = options.admits;
+    this.#requestLimits = options.requestLimits;
     this.#maskError = options.maskError;
-    this.#refuseVariables = options.refuseVariables;
     this.#unnamed = new RecentCache(options.capacity ?? 1000);
     this.#named = new RecentCache(options.capacity ?? 1000);
   }
@@ -94,11 +92,14 @@ export class CompiledOperations<Context> {
    * anything when the operation is not one this path takes.
    */
   run(params: OperationParams, context: Context): ExecutionResult | Promise<ExecutionResult> | undefined {
-    const runnable = this.#compiled(params);
-    if (runnable === undefined || (runnable.admits && !runnable.admits(params.variables))) return undefined;
-    const compiled = runnable.compiled;
-    const refusal = this.#refuseVariables?.(params.variables);
+    const runnable = this.#runnable(params);
+    if (runnable === undefined) return undefined;
+    const refusal = runnable.limits?.refusalOf(params.variables);
     if (refusal) return { errors: [refusal] };
+    const compiled = runnable.compiled;
+    // Only when the limits refuse every request is nothing compiled, so this is never reached; were
+    // it reached, yoga would decide.
+    if (compiled === undefined) return undefined;
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
       result = compiled.query(undefined, context, params.variables ?? undefined);
@@ -113,8 +114,8 @@ export class CompiledOperations<Context> {
     return this.#masked(result, context);
   }
 
-  /** Whether this operation is compiled and cached here (it will run on this path next time). */
-  isCompiled(params: OperationParams): boolean {
+  /** Whether this path answers this operation, and remembers it (its next request is answered here without parsing). */
+  answers(params: OperationParams): boolean {
     const slot = this.#slotOf(params);
     return slot !== undefined && Boolean(slot.cache.get(slot.key));
   }
@@ -143,15 +144,15 @@ export class CompiledOperations<Context> {
     return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
-  #compiled(params: OperationParams): Runnable | undefined {
+  #runnable(params: OperationParams): Runnable | undefined {
     const slot = this.#slotOf(params);
     if (slot === undefined) return undefined;
-    let compiled = slot.cache.get(slot.key);
-    if (compiled === undefined) {
-      compiled = this.#compile(params.query, params.operationName || undefined) ?? null;
-      slot.cache.set(slot.key, compiled);
+    let runnable = slot.cache.get(slot.key);
+    if (runnable === undefined) {
+      runnable = this.#compile(params.query, params.operationName || undefined) ?? null;
+      slot.cache.set(slot.key, runnable);
     }
-    return compiled ?? undefined;
+    return runnable ?? undefined;
   }
 
   #compile(query: string, operationName: string | undefined): Runnable | undefined {
@@ -164,10 +165,10 @@ export class CompiledOperations<Context> {
     if (validate(this.#schema, document, this.#rules).length > 0) return undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return undefined;
-    // Before compiling: what a limit refuses may be what graphql-jit would take long to compile.
-    const admits = this.#admits?.(document, operationName) ?? true;
-    if (admits === false) return undefined;
+    // Before compiling: what the limits refuse may be what graphql-jit would take long to compile.
+    const limits = this.#requestLimits?.(document, operationName);
+    if (limits?.refusesEvery) return { limits, compiled: undefined };
     const compiled = compileQuery(this.#schema, document, operationName);
-    return isCompiledQuery(compiled) ? { compiled, admits: admits === true ? undefined : admits } : undefined;
+    return isCompiledQuery(compiled) ? { limits, compiled } : undefined;
   }
 }

@@ -1,6 +1,6 @@
-import { buildSchema, GraphQLError, type ASTVisitor, type ExecutionResult } from 'graphql';
+import { buildSchema, type DocumentNode, GraphQLError, print, type ASTVisitor, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { CompiledOperations } from './compiled-operations.js';
+import { CompiledOperations, type OperationRequestLimits } from './compiled-operations.js';
 import { depthLimitRule } from './depth-limit.js';
 
 const schema = buildSchema(`
@@ -11,7 +11,7 @@ const schema = buildSchema(`
 `);
 
 /** Counts resolver calls, so a test can tell whether anything ran. */
-function fixture(capacity?: number, refuseVariables?: (variables: unknown) => GraphQLError | undefined) {
+function fixture(capacity?: number, requestLimits?: (document: DocumentNode, operationName: string | undefined) => OperationRequestLimits) {
   const calls: string[] = [];
   /** The context each unexpected error was masked with: the request's, for its log line. */
   const maskedIn: unknown[] = [];
@@ -52,7 +52,7 @@ function fixture(capacity?: number, refuseVariables?: (variables: unknown) => Gr
     rules: [depthLimitRule(3), countValidations],
     maskError,
     ...(capacity ? { capacity } : {}),
-    ...(refuseVariables ? { refuseVariables } : {}),
+    ...(requestLimits ? { requestLimits } : {}),
   });
   // graphql-jit passes the root value to top-level resolvers as `parent`; run() passes none, so
   // resolvers are attached to the schema's fields the way Pothos does it.
@@ -137,13 +137,72 @@ describe('CompiledOperations', () => {
     expect(maskedIn[0]).toBe(context);
   });
 
-  it('answers variables that refuseVariables refuses with its error, running nothing', async () => {
-    const refusal = new GraphQLError('refused', { extensions: { code: 'BAD_USER_INPUT' } });
-    const { operations, calls, context } = fixture(undefined, (variables) => (JSON.stringify(variables).includes('bad') ? refusal : undefined));
-    const query = 'query($n: String!) { hello(name: $n) }';
-    expect(await operations.run({ query, variables: { n: 'bad' } }, context)).toEqual({ errors: [refusal] });
-    expect(await operations.run({ query, variables: { n: 'good' } }, context)).toEqual({ data: { hello: 'hello good' } });
-    expect(calls).toEqual(['hello']);
+  describe("the limits a request's variables decide", () => {
+    /** Limits that refuse a name "bad", and every request of a document greeting "everyone"; each call counted. */
+    function limited() {
+      const refusal = new GraphQLError('refused', { extensions: { code: 'BAD_USER_INPUT' } });
+      const planned: string[] = [];
+      const decided: unknown[] = [];
+      const requestLimits = (document: DocumentNode): OperationRequestLimits => {
+        const text = print(document);
+        planned.push(text);
+        return {
+          refusesEvery: text.includes('everyone'),
+          refusalOf: (variables) => {
+            decided.push(variables);
+            return text.includes('everyone') || JSON.stringify(variables ?? {}).includes('bad') ? refusal : undefined;
+          },
+        };
+      };
+      return { ...fixture(undefined, requestLimits), refusal, planned, decided };
+    }
+
+    it('answers a request they refuse with the refusal itself, deciding once per request and running nothing', async () => {
+      const { operations, calls, context, refusal, planned, decided } = limited();
+      const query = 'query($n: String!) { hello(name: $n) }';
+      expect(await operations.run({ query, variables: { n: 'bad' } }, context)).toEqual({ errors: [refusal] });
+      expect(await operations.run({ query, variables: { n: 'good' } }, context)).toEqual({ data: { hello: 'hello good' } });
+      expect(await operations.run({ query, variables: { n: 'bad' } }, context)).toEqual({ errors: [refusal] });
+      expect(calls).toEqual(['hello']);
+      // Worked out once for the operation, decided once for each request.
+      expect(planned).toHaveLength(1);
+      expect(decided).toEqual([{ n: 'bad' }, { n: 'good' }, { n: 'bad' }]);
+      expect(operations.answers({ query })).toBe(true);
+    });
+
+    it('never compiles an operation every request of which they refuse, and answers each with the refusal', async () => {
+      const { operations, calls, context, refusal, planned, validations } = limited();
+      const query = '{ hello(name: "everyone") }';
+      expect(await operations.run({ query }, context)).toEqual({ errors: [refusal] });
+      expect(await operations.run({ query }, context)).toEqual({ errors: [refusal] });
+      expect(operations.answers({ query })).toBe(true);
+      expect(calls).toEqual([]);
+      expect(planned).toHaveLength(1);
+      expect(validations()).toBe(1);
+    });
+
+    it('are not asked of what this path leaves to yoga', () => {
+      const { operations, context, planned, decided } = limited();
+      expect(operations.run({ query: '{ goodbye }', variables: { n: 'bad' } }, context)).toBeUndefined();
+      expect(planned).toEqual([]);
+      expect(decided).toEqual([]);
+    });
+  });
+
+  it('parses with the parser it is given, and leaves to yoga what that parser refuses', () => {
+    const parsed: string[] = [];
+    const operations = new CompiledOperations<object>({
+      schema,
+      rules: [],
+      parse: (source) => {
+        parsed.push(source);
+        throw new GraphQLError('too long');
+      },
+      maskError: (error) => error as GraphQLError,
+    });
+    expect(operations.run({ query: '{ hello(name: "a") }' }, {})).toBeUndefined();
+    expect(operations.run({ query: '{ hello(name: "a") }' }, {})).toBeUndefined();
+    expect(parsed).toEqual(['{ hello(name: "a") }']);
   });
 
   it('keeps about its capacity of operations, dropping those not used lately', async () => {

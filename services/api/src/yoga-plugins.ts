@@ -2,8 +2,8 @@ import type { ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { maskError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
-import { nulCharacterInVariables } from './nul-characters.js';
-import { OPERATION_COST_LIMIT, parseWithinLimits } from './operation-limits.js';
+import { parseWithinLimits } from './operation-limits.js';
+import { requestLimitsOf } from './request-limits.js';
 import { WARDEN_VALIDATION_RULES } from './validation-rules.js';
 
 /**
@@ -21,7 +21,8 @@ export const addWardenRules: Plugin<ServerContext> = {
 
 /**
  * The rest of the operation limits (operation-limits.ts): the parser's size and token caps, and
- * the cost, priced with the request's variables before anything executes (graphql-jit included).
+ * those the request's variables decide (request-limits.ts: a NUL character in them, the cost),
+ * before anything executes (graphql-jit included), as the compiled path decides them.
  */
 export const operationLimits: Plugin<ServerContext> = {
   onParse({ setParseFn }) {
@@ -30,26 +31,19 @@ export const operationLimits: Plugin<ServerContext> = {
   onExecute({ args, setResultAndStopExecution }) {
     // envelop types its arguments loosely (any), for any graphql implementation; yoga's are graphql-js's.
     const { document, operationName, variableValues } = args as Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues'>;
-    const plan = OPERATION_COST_LIMIT.planOf(document, operationName);
-    const refusal = plan && OPERATION_COST_LIMIT.refusal(plan.of(variableValues));
+    const refusal = requestLimitsOf(document, operationName).refusalOf(variableValues);
     if (refusal) setResultAndStopExecution({ errors: [refusal] });
   },
 };
 
 /**
- * What the compiled path does around an operation, done in yoga with the request's context: the
- * variables are refused when a string in them holds a NUL character, before anything is parsed or
- * run; errors are masked with the context, those of the result before yoga's masking sees them
- * (plugins' hooks run in order, and yoga's masking comes after every plugin given here) and those
- * thrown on the way (the parser's, say) before yoga's handler catches them.
+ * What the compiled path does around an operation, done in yoga with the request's context: errors
+ * are masked with the context, those of the result before yoga's masking sees them (plugins' hooks
+ * run in order, and yoga's masking comes after every plugin given here) and those thrown on the way
+ * (the parser's, say) before yoga's handler catches them.
  */
 export const maskInContext: Plugin<ServerContext, ServerContext> = {
-  onParams({ params, setResult, paramsHandler, setParamsHandler, context }) {
-    const refusal = nulCharacterInVariables(params.variables);
-    if (refusal) {
-      setResult({ errors: [refusal] });
-      return;
-    }
+  onParams({ paramsHandler, setParamsHandler, context }) {
     setParamsHandler(async (payload) => {
       try {
         return await paramsHandler(payload);
