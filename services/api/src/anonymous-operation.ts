@@ -1,14 +1,44 @@
-import { Kind, OperationTypeNode } from 'graphql';
-import { parseWithinLimits } from './operation-limits.js';
+import { type DocumentNode, Kind, OperationTypeNode } from 'graphql';
+import { OPERATION_LIMITS, parseWithinLimits } from './operation-limits.js';
+import { RecentCache } from './recent-cache.js';
 
 /**
  * The one operation a request without credentials may run: `signIn` (there is nobody to sign a
  * request before signing in). A document qualifies when the operation it runs is a mutation whose
  * selections are one `signIn` (and `__typename`) only, with no fragment spreads that could reach
  * further. Anything else without credentials is UNAUTHENTICATED as before.
+ *
+ * Every unsigned request asks this, with whatever text its sender chose, before anything else about
+ * it is known: a document over the size limit is refused before it is lexed, and the answers for
+ * recent texts are remembered, so that a sender repeating a text (a sign-in client, or a flood)
+ * costs a lookup rather than a parse.
  */
 export function isSignInOnly(query: string, operationName: string | null | undefined): boolean {
-  let document;
+  if (query.length > OPERATION_LIMITS.maxDocumentLength) return false;
+  const named = operationName !== undefined && operationName !== null && operationName !== '';
+  // No operation is named otherwise; refused here, a name also cannot blur two keys of the cache.
+  if (named && !GRAPHQL_NAME.test(operationName)) return false;
+  const key = named ? `${operationName}\n${query}` : query;
+  const known = recentAnswers.get(key);
+  if (known !== undefined) return known;
+  const answer = signsInOnly(query, named ? operationName : undefined);
+  if (query.length <= MAX_REMEMBERED_QUERY_LENGTH) recentAnswers.set(key, answer);
+  return answer;
+}
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/**
+ * Longer texts are answered but not remembered: the cache is bounded by entries and each keeps its
+ * text, so this times its capacity bounds its memory. A sign-in is a few hundred characters.
+ */
+const MAX_REMEMBERED_QUERY_LENGTH = 8192;
+
+/** By query text, or operation name, a newline and query text: a GraphQL name holds no newline. */
+const recentAnswers = new RecentCache<string, boolean>(1000);
+
+function signsInOnly(query: string, operationName: string | undefined): boolean {
+  let document: DocumentNode;
   try {
     document = parseWithinLimits(query);
   } catch {
