@@ -71,7 +71,11 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 function writeResult(exchange: HttpExchange, result: ExecutionResult, mediaType: ResponseMediaType, accessKeyId: string | undefined, accessLog: AccessLog): void {
   try {
     const answer = httpAnswerOf(result, mediaType);
-    exchange.response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body), 'x-amzn-requestid': exchange.requestId });
+    // Assigned, not spread: spreading the object yoga built costs more than the rest of this answer.
+    const headers: Record<string, string | number> = Object.assign({}, answer.headers);
+    headers['content-length'] = Buffer.byteLength(answer.body);
+    headers['x-amzn-requestid'] = exchange.requestId;
+    exchange.response.writeHead(answer.status, headers);
     exchange.response.end(answer.body);
     logExchange(accessLog, exchange, answer.status, accessKeyId);
   } catch (error) {

@@ -13,8 +13,8 @@ import { OPERATION_COST_LIMIT } from './operation-limits.js';
  */
 export function requestLimitsOf(document: DocumentNode, operationName: string | null | undefined): OperationRequestLimits {
   const plan = OPERATION_COST_LIMIT.planOf(document, operationName);
-  return {
-    refusesEvery: plan !== undefined && plan.least > OPERATION_COST_LIMIT.maxCost,
-    refusalOf: (variables): GraphQLError | undefined => nulCharacterInVariables(variables) ?? (plan && OPERATION_COST_LIMIT.refusal(plan.of(variables))),
-  };
+  const refusesEvery = plan !== undefined && plan.least > OPERATION_COST_LIMIT.maxCost;
+  // Within the limit whatever the variables (most operations, authorize's included): only the NUL characters are left.
+  if (plan === undefined || (plan.fixed !== undefined && !refusesEvery)) return { refusesEvery, refusalOf: nulCharacterInVariables };
+  return { refusesEvery, refusalOf: (variables): GraphQLError | undefined => nulCharacterInVariables(variables) ?? OPERATION_COST_LIMIT.refusal(plan.of(variables)) };
 }
