@@ -92,7 +92,7 @@ describe.each([...DRIVERS])('updateAccountQuotas over HTTP (%s)', (driver) => {
     const tenantRoot: Caller = { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
     const events = await warden.iam.audit.events(tenantRoot, { eventTypes: ['AccountQuotasUpdated'] }, { first: 10 });
     // Only what changed is recorded: roles was already at its default.
-    expect(events.map((event) => ({ type: event.type, data: event.data, actor: event.metadata.actorArn, resource: event.metadata.resourceArn }))).toEqual([
+    expect(events.map((event) => ({ type: event.type, data: event.data, actor: event.actorArn, resource: event.resourceArn }))).toEqual([
       { type: 'AccountQuotasUpdated', data: { quotas: { users: 40 } }, actor: adminArn, resource: `arn:aws:iam::${accountId}:root` },
     ]);
   });

@@ -177,7 +177,7 @@ describe.skipIf(!canRun)('enqueueing while Redis is down', () => {
       await jobs.start();
       const managementRoot: Caller = { accountId: boot.managementAccountId, arn: `arn:aws:iam::${boot.managementAccountId}:root`, kind: 'root', requestContext: {} };
       const tenant = await iam.accounts.create(managementRoot, { name: 'enqueue' });
-      const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+      const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
       const lostEnqueues = () => lines.filter((line) => line.level === 'warn' && /expiry/.test(line.message)).map((line) => line.object as { accountId: string; sessionId: string });
       const issue = async () => {
         let accessKeyId = '';

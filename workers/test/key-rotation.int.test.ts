@@ -12,7 +12,6 @@ import {
   retireUnusedKeys,
   rotateKeyringIfDue,
   stepAt,
-  unusedAccessKeys,
 } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
@@ -49,11 +48,11 @@ describe('keyring rotation and access-key hygiene', () => {
   it('does nothing before the period, rotates after it, and keeps every secret working', async () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'rotation' });
-    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
     const rita = await iam.users.create(root, { userName: 'rita' });
     await iam.passwords.createLoginProfile(root, { userName: 'rita', password: 'Rotating-Password-1' });
     await iam.passwords.updateAccountPasswordPolicy(root, { allowUsersToChangePassword: true, passwordReusePrevention: 3 });
-    const asRita: Caller = { accountId: root.accountId, arn: rita.arn, kind: 'user', userId: rita.user_id, userName: 'rita', requestContext: {} };
+    const asRita: Caller = { accountId: root.accountId, arn: rita.arn, kind: 'user', userId: rita.userId, userName: 'rita', requestContext: {} };
     // The first password goes into the history, under the first key.
     await iam.passwords.changePassword(asRita, { oldPassword: 'Rotating-Password-1', newPassword: 'Rotating-Password-2' });
     const userKey = await iam.accessKeys.create(root, 'rita');
@@ -132,13 +131,13 @@ describe('keyring rotation and access-key hygiene', () => {
   it("deactivates users' keys past the account's maximum age, with the reason in the event, and lists unused keys", async () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'hygiene' });
-    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
     await iam.users.create(root, { userName: 'old-timer' });
     const oldKey = await iam.accessKeys.create(root, 'old-timer');
     const rootKey = await iam.accessKeys.create(root);
-    expect((await unusedAccessKeys(iam.core, root, 10)).map((key) => key.access_key_id)).toEqual([]);
+    expect((await iam.accessKeys.unused(root, 10)).map((key) => key.accessKeyId)).toEqual([]);
     clock.offsetMs = 100 * 86_400_000;
-    expect((await unusedAccessKeys(iam.core, root, 90)).map((key) => key.access_key_id).sort()).toEqual([oldKey.accessKeyId, rootKey.accessKeyId, tenant.rootAccessKey.accessKeyId].sort());
+    expect((await iam.accessKeys.unused(root, 90)).map((key) => key.accessKeyId).sort()).toEqual([oldKey.accessKeyId, rootKey.accessKeyId, tenant.rootAccessKey.accessKeyId].sort());
     // No setting: nothing is deactivated.
     await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.deactivateStaleAccessKeys]({});
     expect((await iam.accessKeys.list(root, 'old-timer'))[0]?.status).toBe('Active');
@@ -156,7 +155,7 @@ describe('keyring rotation and access-key hygiene', () => {
   it('loses no request while a rotation and a re-encryption run: another process with an older keyring still authenticates every key', async () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'busy-rotation' });
-    const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+    const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
     const keys = [];
     for (let i = 0; i < 10; i++) {
       await iam.users.create(root, { userName: `signer${i}` });

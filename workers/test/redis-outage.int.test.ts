@@ -40,7 +40,7 @@ describe.skipIf(!hasRedis)('when Redis goes away', () => {
     try {
       await runner.start();
       const tenant = await iam.accounts.create(managementRoot, { name: 'outage' });
-      const root: Caller = { accountId: tenant.account.account_id, arn: `arn:aws:iam::${tenant.account.account_id}:root`, kind: 'root', requestContext: {} };
+      const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
       await redis.kill();
       await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
       expect(errors.some((message) => /Redis/.test(message))).toBe(true);

@@ -43,7 +43,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
   async function issueSession(issueOffsetMs = 0): Promise<{ accountId: string; sessionId: string; accessKeyId: string }> {
     clock.offsetMs = issueOffsetMs;
     const created = await iam.accounts.create(managementRoot, { name: `expiry-${randomUUID().slice(0, 8)}` });
-    const accountId = created.account.account_id;
+    const accountId = created.account.accountId;
     const root: Caller = { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
     const credentials = await iam.sts.getSessionToken(root, { durationSeconds: 900 });
     clock.offsetMs = 0;

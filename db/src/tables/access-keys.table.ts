@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { JSONColumnType, Selectable } from 'kysely';
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 
@@ -9,7 +9,7 @@ export interface AccessKeysTable {
   user_id: string | null;
   status: AccessKeyStatus;
   /** The secret, encrypted under the keyring (never in the clear). */
-  secret: { keyId: string; iv: string; ciphertext: string; tag: string };
+  secret: JSONColumnType<{ keyId: string; iv: string; ciphertext: string; tag: string }>;
   created_at: Date;
 }
 

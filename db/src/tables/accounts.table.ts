@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely';
+import type { ColumnType, JSONColumnType, Selectable } from 'kysely';
 
 export interface AccountsTable {
   account_id: string;
@@ -6,12 +6,12 @@ export interface AccountsTable {
   alias: string | null;
   name: string;
   is_management: boolean;
-  quotas: Record<string, number>;
-  settings: Record<string, unknown>;
+  quotas: JSONColumnType<Record<string, number>>;
+  settings: JSONColumnType<Record<string, unknown>>;
   /** Bumped by every committed change in the account; int8, so a string. */
   change_epoch: ColumnType<string, string | undefined, string>;
   /** The root user's console login: its email and password hash (encrypted); null when none. */
-  root_login: RootLoginRow | null;
+  root_login: JSONColumnType<RootLoginRow | null, string | null, string | null>;
   created_at: Date;
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 
 /**
  * The append-only event log. `global_position` and `transaction_id` are made by the database;
@@ -12,7 +12,7 @@ export interface EventsTable {
   stream_version: ColumnType<number, number, never>;
   type: ColumnType<string, string, never>;
   data: ColumnType<unknown, string, never>;
-  metadata: ColumnType<EventMetadataRow, string, never>;
+  metadata: JSONColumnType<EventMetadataRow, string, never>;
   occurred_at: ColumnType<Date, Date, never>;
   schema_version: ColumnType<number, number, never>;
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely';
+import type { ColumnType, JSONColumnType, Selectable } from 'kysely';
 
 /**
  * Virtual MFA devices (RFC 6238 TOTP). The seed is encrypted under the keyring; `last_used_step` is
@@ -11,7 +11,7 @@ export interface MfaDevicesTable {
   serial_number: string;
   device_name: string;
   path: string;
-  seed: { keyId: string; iv: string; ciphertext: string; tag: string };
+  seed: JSONColumnType<{ keyId: string; iv: string; ciphertext: string; tag: string }>;
   /** The user id it is enabled for, `root` for the root user, null while unassigned. */
   owner_id: string | null;
   owner_name: string | null;
@@ -20,7 +20,7 @@ export interface MfaDevicesTable {
   last_used_step: ColumnType<string, string | number | undefined, string | number>;
   /** Steps the device's clock is ahead (positive) or behind, learned by resynchronization. */
   drift_steps: ColumnType<number, number | undefined, number>;
-  tags: { key: string; value: string }[];
+  tags: JSONColumnType<{ key: string; value: string }[]>;
   created_at: Date;
 }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { JSONColumnType, Selectable } from 'kysely';
 
 export interface RolesTable {
   account_id: string;
@@ -11,7 +11,7 @@ export interface RolesTable {
   description: string | null;
   max_session_duration: number;
   permissions_boundary_arn: string | null;
-  tags: { key: string; value: string }[];
+  tags: JSONColumnType<{ key: string; value: string }[]>;
   /** Sessions of the role issued before this time are refused (revokeRoleSessions). */
   sessions_revoked_before: Date | null;
   created_at: Date;

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { JSONColumnType, Selectable } from 'kysely';
 
 export type SessionKind = 'assumed-role' | 'session-token' | 'federation' | 'console';
 
@@ -15,10 +15,10 @@ export interface SessionsTable {
   user_id: string | null;
   session_name: string;
   source_identity: string | null;
-  tags: { key: string; value: string }[];
-  session_policies: { name: string; document: string }[];
+  tags: JSONColumnType<{ key: string; value: string }[]>;
+  session_policies: JSONColumnType<{ name: string; document: string }[]>;
   /** The session's secret access key, encrypted under the keyring. */
-  secret: { keyId: string; iv: string; ciphertext: string; tag: string };
+  secret: JSONColumnType<{ keyId: string; iv: string; ciphertext: string; tag: string }>;
   /** SHA-256 of the session token (the token itself is never stored). */
   token_hash: string;
   mfa_authenticated: boolean;

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { JSONColumnType, Selectable } from 'kysely';
 
 export interface UsersTable {
   account_id: string;
@@ -9,9 +9,9 @@ export interface UsersTable {
   path: string;
   arn: string;
   permissions_boundary_arn: string | null;
-  tags: { key: string; value: string }[];
+  tags: JSONColumnType<{ key: string; value: string }[]>;
   /** The console password: its argon2id hash encrypted under the keyring; null without one. */
-  login_profile: LoginProfileRow | null;
+  login_profile: JSONColumnType<LoginProfileRow | null, string | null, string | null>;
   created_at: Date;
 }
 

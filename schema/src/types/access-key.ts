@@ -1,13 +1,13 @@
-import { type AccessKeyWithUsage, InvalidInputError, type NewAccessKey, type UnusedAccessKey, unusedAccessKeys } from '@warden/iam';
+import { type AccessKey, InvalidInputError, type NewAccessKey } from '@warden/iam';
 import { builder } from '../builder.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
 /** An access key as listed: never its secret. */
-export const AccessKeyRef = builder.objectRef<AccessKeyWithUsage>('AccessKeyMetadata').implement({
+export const AccessKeyRef = builder.objectRef<AccessKey>('AccessKeyMetadata').implement({
   fields: (t) => ({
-    accessKeyId: t.exposeString('access_key_id'),
+    accessKeyId: t.exposeString('accessKeyId'),
     status: t.exposeString('status'),
-    createDate: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
+    createDate: t.field({ type: 'DateTime', resolve: (key) => key.createdAt }),
     lastUsedDate: t.field({ type: 'DateTime', nullable: true, description: 'Updated at most once a minute.', resolve: (key) => key.lastUsedAt }),
     lastUsedAction: t.string({ nullable: true, resolve: (key) => key.lastUsedAction }),
   }),
@@ -66,12 +66,12 @@ builder.mutationField('deleteAccessKey', (t) =>
   }),
 );
 
-const UnusedAccessKeyRef = builder.objectRef<UnusedAccessKey>('UnusedAccessKey').implement({
+const UnusedAccessKeyRef = builder.objectRef<AccessKey>('UnusedAccessKey').implement({
   fields: (t) => ({
-    accessKeyId: t.exposeString('access_key_id'),
+    accessKeyId: t.exposeString('accessKeyId'),
     userName: t.string({ nullable: true, description: 'null for the root user.', resolve: (key) => key.userName }),
     status: t.exposeString('status'),
-    createDate: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
+    createDate: t.field({ type: 'DateTime', resolve: (key) => key.createdAt }),
     lastUsedDate: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.lastUsedAt }),
   }),
 });
@@ -84,7 +84,7 @@ builder.queryField('unusedAccessKeys', (t) =>
     args: { days: t.arg.int({ required: true }) },
     resolve: (_r, args, { iam, caller }) => {
       if (!Number.isInteger(args.days) || args.days < 1) throw new InvalidInputError('days must be a whole number of at least 1.');
-      return unusedAccessKeys(iam.core, caller, args.days);
+      return iam.accessKeys.unused(caller, args.days);
     },
   }),
 );

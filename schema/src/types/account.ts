@@ -1,13 +1,11 @@
-import type { AccountRow } from '@warden/db';
 import {
   AccessDeniedError,
   ACCOUNT_QUOTA_NAMES,
+  type Account,
   type AccountQuotaName,
-  accountThrottle,
   type AccountSettings,
   type CreatedAccount,
   DEFAULT_QUOTAS,
-  effectiveQuotas,
   InvalidInputError,
   NoSuchEntityError,
   QUOTA_ADJUSTABLE,
@@ -72,13 +70,13 @@ const AccountQuotasInput = builder.inputType('AccountQuotasInput', {
   fields: (f) => Object.fromEntries(ACCOUNT_QUOTA_NAMES.map((name) => [name, f.int({ required: false, description: quotaDescription(name) })])) as Record<AccountQuotaName, ReturnType<typeof f.int>>,
 });
 
-export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
+export const AccountRef = builder.objectRef<Account>('Account').implement({
   description: 'A tenant: a 12-digit id, and optionally a globally unique alias for its sign-in URL.',
   fields: (t) => ({
-    accountId: t.exposeString('account_id'),
+    accountId: t.exposeString('accountId'),
     alias: t.string({ nullable: true, resolve: (account) => account.alias }),
     name: t.exposeString('name'),
-    isManagementAccount: t.exposeBoolean('is_management'),
+    isManagementAccount: t.exposeBoolean('isManagement'),
     warnings: t.stringList({
       nullable: true,
       description: 'What an administrator should know at once, such as root access keys in use; null when the caller may not read the account summary.',
@@ -86,16 +84,16 @@ export const AccountRef = builder.objectRef<AccountRow>('Account').implement({
     }),
     requireMfaForConsole: t.boolean({
       description: 'Every console sign-in needs MFA; a principal without a device enrols one at sign-in.',
-      resolve: (account) => account.settings['requireMfaForConsole'] === true,
+      resolve: (account) => account.requireMfaForConsole,
     }),
-    signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => accountThrottle(account.settings) }),
+    signInThrottle: t.field({ type: SignInThrottleRef, description: 'Thresholds of sign-in throttling and lockout.', resolve: (account) => account.signInThrottle }),
     maxAccessKeyAgeDays: t.int({
       nullable: true,
       description: "Users' access keys older than this are deactivated by a background job.",
-      resolve: (account) => (account.settings['maxAccessKeyAgeDays'] as number | null | undefined) ?? null,
+      resolve: (account) => account.maxAccessKeyAgeDays,
     }),
-    quotas: t.field({ type: AccountQuotasRef, description: 'The quotas in force (set by the management account with updateAccountQuotas).', resolve: (account) => effectiveQuotas(account.quotas) }),
-    createDate: t.field({ type: 'DateTime', resolve: (account) => account.created_at }),
+    quotas: t.field({ type: AccountQuotasRef, description: 'The quotas in force (set by the management account with updateAccountQuotas).', resolve: (account) => account.quotas }),
+    createDate: t.field({ type: 'DateTime', resolve: (account) => account.createdAt }),
   }),
 });
 

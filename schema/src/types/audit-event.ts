@@ -1,21 +1,21 @@
-import type { StoredEvent } from '@warden/db';
+import type { AuditEvent } from '@warden/iam';
 import { builder } from '../builder.js';
-import { pageSize } from './pagination.js';
+import { pageSize, toConnection } from './pagination.js';
 import { queryErrors } from './result-names.js';
 
 /** An entry of the audit log: one event, with who made it, from where, when. */
-const AuditEventRef = builder.objectRef<StoredEvent>('AuditEvent').implement({
+const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
   fields: (t) => ({
-    position: t.exposeString('globalPosition'),
+    position: t.exposeString('position'),
     type: t.exposeString('type'),
     streamId: t.exposeString('streamId'),
     occurredAt: t.field({ type: 'DateTime', resolve: (event) => event.occurredAt }),
-    actorArn: t.string({ nullable: true, resolve: (event) => event.metadata.actorArn ?? null }),
-    accessKeyId: t.string({ nullable: true, resolve: (event) => event.metadata.accessKeyId ?? null }),
-    requestId: t.string({ nullable: true, resolve: (event) => event.metadata.requestId ?? null }),
-    sourceIp: t.string({ nullable: true, resolve: (event) => event.metadata.sourceIp ?? null }),
-    userAgent: t.string({ nullable: true, resolve: (event) => event.metadata.userAgent ?? null }),
-    resourceArn: t.string({ nullable: true, resolve: (event) => event.metadata.resourceArn ?? null }),
+    actorArn: t.string({ nullable: true, resolve: (event) => event.actorArn }),
+    accessKeyId: t.string({ nullable: true, resolve: (event) => event.accessKeyId }),
+    requestId: t.string({ nullable: true, resolve: (event) => event.requestId }),
+    sourceIp: t.string({ nullable: true, resolve: (event) => event.sourceIp }),
+    userAgent: t.string({ nullable: true, resolve: (event) => event.userAgent }),
+    resourceArn: t.string({ nullable: true, resolve: (event) => event.resourceArn }),
     data: t.field({ type: 'JSON', resolve: (event) => event.data }),
   }),
 });
@@ -38,12 +38,8 @@ builder.queryField('auditEvents', (t) =>
     args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      const rows = await iam.audit.events(caller, args.filter ?? {}, { first: first + 1, before: args.after ?? null });
-      const page = rows.slice(0, first);
-      return {
-        edges: page.map((node) => ({ cursor: node.globalPosition, node })),
-        pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: false, startCursor: page[0]?.globalPosition ?? null, endCursor: page[page.length - 1]?.globalPosition ?? null },
-      };
+      const events = await iam.audit.events(caller, args.filter ?? {}, { first: first + 1, before: args.after ?? null });
+      return toConnection(events, first, (event) => event.position);
     },
   }),
 );

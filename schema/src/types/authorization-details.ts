@@ -1,5 +1,4 @@
-import type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from '@warden/iam';
-import type { GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { AccountAuthorizationDetails, EntitiesForPolicy, Group, PrincipalDetail, Role, User } from '@warden/iam';
 import { builder } from '../builder.js';
 import { GroupRef } from './group.js';
 import { PolicyRef, PolicyVersionRef } from './policy.js';
@@ -28,7 +27,7 @@ const InlinePolicyRef = builder.objectRef<{ policyName: string; document: string
   fields: (t) => ({ policyName: t.exposeString('policyName'), policyDocument: t.exposeString('document') }),
 });
 
-const UserDetailRef = builder.objectRef<PrincipalDetail<UserRow> & { groupNames: readonly string[] }>('UserDetail').implement({
+const UserDetailRef = builder.objectRef<PrincipalDetail<User> & { groupNames: readonly string[] }>('UserDetail').implement({
   fields: (t) => ({
     user: t.field({ type: UserRef, resolve: (detail) => detail.entity }),
     groupNames: t.stringList({ resolve: (detail) => [...detail.groupNames] }),
@@ -36,14 +35,14 @@ const UserDetailRef = builder.objectRef<PrincipalDetail<UserRow> & { groupNames:
     inlinePolicies: t.field({ type: [InlinePolicyRef], resolve: (detail) => [...detail.inlinePolicies] }),
   }),
 });
-const GroupDetailRef = builder.objectRef<PrincipalDetail<GroupRow>>('GroupDetail').implement({
+const GroupDetailRef = builder.objectRef<PrincipalDetail<Group>>('GroupDetail').implement({
   fields: (t) => ({
     group: t.field({ type: GroupRef, resolve: (detail) => detail.entity }),
     attachedPolicyArns: t.stringList({ resolve: (detail) => [...detail.attachedPolicyArns] }),
     inlinePolicies: t.field({ type: [InlinePolicyRef], resolve: (detail) => [...detail.inlinePolicies] }),
   }),
 });
-const RoleDetailRef = builder.objectRef<PrincipalDetail<RoleRow>>('RoleDetail').implement({
+const RoleDetailRef = builder.objectRef<PrincipalDetail<Role>>('RoleDetail').implement({
   fields: (t) => ({
     role: t.field({ type: RoleRef, resolve: (detail) => detail.entity }),
     attachedPolicyArns: t.stringList({ resolve: (detail) => [...detail.attachedPolicyArns] }),
@@ -54,7 +53,7 @@ const PolicyDetailRef = builder.objectRef<AccountAuthorizationDetails['policies'
   fields: (t) => ({
     policy: t.field({ type: PolicyRef, resolve: (detail) => detail.policy }),
     attachmentCount: t.exposeInt('attachmentCount'),
-    versions: t.field({ type: [PolicyVersionRef], resolve: (detail) => detail.versions.map((version) => ({ ...version, isDefault: version.version_id === detail.policy.default_version_id })) }),
+    versions: t.field({ type: [PolicyVersionRef], resolve: (detail) => [...detail.versions] }),
   }),
 });
 

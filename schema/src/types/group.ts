@@ -1,14 +1,14 @@
-import type { GroupRow } from '@warden/db';
+import { type Group, nameKey } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 import { UserRef } from './user.js';
 
-export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
+export const GroupRef = builder.objectRef<Group>('Group').implement({
   description: 'An IAM group: users inherit the policies of the groups they belong to.',
   fields: (t) => ({
-    groupId: t.exposeString('group_id'),
-    groupName: t.exposeString('group_name'),
+    groupId: t.exposeString('groupId'),
+    groupName: t.exposeString('groupName'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
     warnings: t.stringList({
@@ -16,7 +16,7 @@ export const GroupRef = builder.objectRef<GroupRow>('Group').implement({
       description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
       resolve: (group, _args, { iam, caller }) => iam.warnings.forGroup(caller, group),
     }),
-    createDate: t.field({ type: 'DateTime', resolve: (group) => group.created_at }),
+    createDate: t.field({ type: 'DateTime', resolve: (group) => group.createdAt }),
     // Reading a group's users is authorized on its own (iam:GetGroup), so a caller who may list
     // groups can still be denied them: the denial is typed here and the group stays in the answer.
     users: t.field({ type: [UserRef], errors: queryErrors('groupUsers'), resolve: (group, _args, { iam, caller }) => iam.groups.members(caller, group) }),
@@ -33,7 +33,7 @@ builder.queryField('groups', (t) =>
     errors: queryErrors('groups'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.groups.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.group_name_key);
+      return toConnection(await iam.groups.list(caller, { after: args.after ?? null, first: first + 1 }), first, (group) => nameKey(group.groupName));
     },
   }),
 );

@@ -1,5 +1,4 @@
-import type { MfaDeviceRow } from '@warden/db';
-import type { CreatedVirtualMfaDevice } from '@warden/iam';
+import type { CreatedVirtualMfaDevice, MfaDevice } from '@warden/iam';
 import { builder } from '../builder.js';
 import { MFA_MUTATION_ERRORS } from './errors.js';
 import { mutationErrors, queryErrors } from './result-names.js';
@@ -10,15 +9,15 @@ import { TagInput, TagRef } from './tag.js';
  * DeactivateMFADevice, ResyncMFADevice, DeleteVirtualMFADevice and List(Virtual)MFADevices. The seed
  * is returned once, by createVirtualMFADevice, and never again.
  */
-const MfaDeviceRef = builder.objectRef<MfaDeviceRow>('MFADevice').implement({
+const MfaDeviceRef = builder.objectRef<MfaDevice>('MFADevice').implement({
   fields: (t) => ({
-    serialNumber: t.exposeString('serial_number', { description: 'The device ARN (arn:aws:iam::ACCOUNT:mfa/PATH/NAME).' }),
-    deviceName: t.exposeString('device_name'),
+    serialNumber: t.exposeString('serialNumber', { description: 'The device ARN (arn:aws:iam::ACCOUNT:mfa/PATH/NAME).' }),
+    deviceName: t.exposeString('deviceName'),
     path: t.exposeString('path'),
-    userName: t.string({ nullable: true, description: '`root` for the root user; null while unassigned.', resolve: (device) => device.owner_name }),
-    enableDate: t.field({ type: 'DateTime', nullable: true, resolve: (device) => device.enabled_at }),
-    createDate: t.field({ type: 'DateTime', resolve: (device) => device.created_at }),
-    tags: t.field({ type: [TagRef], resolve: (device) => device.tags }),
+    userName: t.string({ nullable: true, description: '`root` for the root user; null while unassigned.', resolve: (device) => device.userName }),
+    enableDate: t.field({ type: 'DateTime', nullable: true, resolve: (device) => device.enabledAt }),
+    createDate: t.field({ type: 'DateTime', resolve: (device) => device.createdAt }),
+    tags: t.field({ type: [TagRef], resolve: (device) => [...device.tags] }),
   }),
 });
 

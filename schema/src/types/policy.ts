@@ -1,34 +1,34 @@
-import type { PolicyRow, PolicyVersionRow } from '@warden/db';
+import { type ManagedPolicy, nameKey, type PolicyVersion } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
-export const PolicyVersionRef = builder.objectRef<PolicyVersionRow & { isDefault: boolean }>('PolicyVersion').implement({
+export const PolicyVersionRef = builder.objectRef<PolicyVersion>('PolicyVersion').implement({
   fields: (t) => ({
-    versionId: t.exposeString('version_id'),
+    versionId: t.exposeString('versionId'),
     document: t.exposeString('document'),
-    isDefaultVersion: t.exposeBoolean('isDefault'),
-    createDate: t.field({ type: 'DateTime', resolve: (version) => version.created_at }),
+    isDefaultVersion: t.exposeBoolean('isDefaultVersion'),
+    createDate: t.field({ type: 'DateTime', resolve: (version) => version.createdAt }),
   }),
 });
 
-export const PolicyRef = builder.objectRef<PolicyRow>('Policy').implement({
+export const PolicyRef = builder.objectRef<ManagedPolicy>('Policy').implement({
   description: 'A customer-managed policy of the account, with up to five versions.',
   fields: (t) => ({
-    policyId: t.exposeString('policy_id'),
-    policyName: t.exposeString('policy_name'),
+    policyId: t.exposeString('policyId'),
+    policyName: t.exposeString('policyName'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
     description: t.string({ nullable: true, resolve: (policy) => policy.description }),
-    defaultVersionId: t.exposeString('default_version_id'),
-    createDate: t.field({ type: 'DateTime', resolve: (policy) => policy.created_at }),
-    updateDate: t.field({ type: 'DateTime', resolve: (policy) => policy.updated_at }),
+    defaultVersionId: t.exposeString('defaultVersionId'),
+    createDate: t.field({ type: 'DateTime', resolve: (policy) => policy.createdAt }),
+    updateDate: t.field({ type: 'DateTime', resolve: (policy) => policy.updatedAt }),
     // Authorized on its own (iam:ListPolicyVersions): a caller who may read or list policies can
     // still be denied their versions, as a typed denial beside the policy.
     versions: t.field({
       type: [PolicyVersionRef],
       errors: queryErrors('policyVersions'),
-      resolve: async (policy, _args, { iam, caller }) => (await iam.policies.versions(caller, policy)).map((version) => ({ ...version, isDefault: version.version_id === policy.default_version_id })),
+      resolve: (policy, _args, { iam, caller }) => iam.policies.versions(caller, policy),
     }),
   }),
 });
@@ -43,7 +43,7 @@ builder.queryField('policies', (t) =>
     errors: queryErrors('policies'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.policies.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.policy_name_key);
+      return toConnection(await iam.policies.list(caller, { after: args.after ?? null, first: first + 1 }), first, (policy) => nameKey(policy.policyName));
     },
   }),
 );

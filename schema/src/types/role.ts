@@ -1,14 +1,14 @@
-import type { RoleRow } from '@warden/db';
+import { nameKey, type Role } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 import { TagInput, TagRef } from './tag.js';
 
-export const RoleRef = builder.objectRef<RoleRow>('Role').implement({
+export const RoleRef = builder.objectRef<Role>('Role').implement({
   description: 'An IAM role: permissions that trusted principals take on by assuming it.',
   fields: (t) => ({
-    roleId: t.exposeString('role_id'),
-    roleName: t.exposeString('role_name'),
+    roleId: t.exposeString('roleId'),
+    roleName: t.exposeString('roleName'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
     warnings: t.stringList({
@@ -16,12 +16,12 @@ export const RoleRef = builder.objectRef<RoleRow>('Role').implement({
       description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
       resolve: (role, _args, { iam, caller }) => iam.warnings.forRole(caller, role),
     }),
-    assumeRolePolicyDocument: t.exposeString('trust_policy'),
+    assumeRolePolicyDocument: t.exposeString('trustPolicy'),
     description: t.string({ nullable: true, resolve: (role) => role.description }),
-    maxSessionDuration: t.exposeInt('max_session_duration'),
-    permissionsBoundaryArn: t.string({ nullable: true, resolve: (role) => role.permissions_boundary_arn }),
-    tags: t.field({ type: [TagRef], resolve: (role) => role.tags }),
-    createDate: t.field({ type: 'DateTime', resolve: (role) => role.created_at }),
+    maxSessionDuration: t.exposeInt('maxSessionDuration'),
+    permissionsBoundaryArn: t.string({ nullable: true, resolve: (role) => role.permissionsBoundaryArn }),
+    tags: t.field({ type: [TagRef], resolve: (role) => [...role.tags] }),
+    createDate: t.field({ type: 'DateTime', resolve: (role) => role.createdAt }),
   }),
 });
 
@@ -35,7 +35,7 @@ builder.queryField('roles', (t) =>
     errors: queryErrors('roles'),
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.roles.list(caller, { after: args.after ?? null, first: first + 1 }), first, (row) => row.role_name_key);
+      return toConnection(await iam.roles.list(caller, { after: args.after ?? null, first: first + 1 }), first, (role) => nameKey(role.roleName));
     },
   }),
 );

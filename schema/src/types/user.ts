@@ -1,14 +1,14 @@
-import type { UserRow } from '@warden/db';
+import { nameKey, type User } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 import { TagInput, TagRef } from './tag.js';
 
-export const UserRef = builder.objectRef<UserRow>('User').implement({
+export const UserRef = builder.objectRef<User>('User').implement({
   description: 'An IAM user: a person or application with long-term credentials.',
   fields: (t) => ({
-    userId: t.exposeString('user_id'),
-    userName: t.exposeString('user_name'),
+    userId: t.exposeString('userId'),
+    userName: t.exposeString('userName'),
     path: t.exposeString('path'),
     arn: t.exposeString('arn'),
     warnings: t.stringList({
@@ -16,9 +16,9 @@ export const UserRef = builder.objectRef<UserRow>('User').implement({
       description: 'What an administrator should know at once, such as that no policy grants it anything; null when the caller may not list its policies.',
       resolve: (user, _args, { iam, caller }) => iam.warnings.forUser(caller, user),
     }),
-    createDate: t.field({ type: 'DateTime', resolve: (user) => user.created_at }),
-    permissionsBoundaryArn: t.string({ nullable: true, resolve: (user) => user.permissions_boundary_arn }),
-    tags: t.field({ type: [TagRef], resolve: (user) => user.tags }),
+    createDate: t.field({ type: 'DateTime', resolve: (user) => user.createdAt }),
+    permissionsBoundaryArn: t.string({ nullable: true, resolve: (user) => user.permissionsBoundaryArn }),
+    tags: t.field({ type: [TagRef], resolve: (user) => [...user.tags] }),
   }),
 });
 
@@ -39,8 +39,8 @@ builder.queryField('users', (t) =>
     args: { pathPrefix: t.arg.string({ required: false }) },
     resolve: async (_root, args, { iam, caller }) => {
       const first = pageSize(args);
-      const rows = await iam.users.list(caller, { pathPrefix: args.pathPrefix ?? null, after: args.after ?? null, first: first + 1 });
-      return toConnection(rows, first, (row) => row.user_name_key);
+      const users = await iam.users.list(caller, { pathPrefix: args.pathPrefix ?? null, after: args.after ?? null, first: first + 1 });
+      return toConnection(users, first, (user) => nameKey(user.userName));
     },
   }),
 );

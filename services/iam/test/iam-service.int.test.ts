@@ -41,7 +41,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     const { iam } = service;
     const alice = await iam.users.create(root, { userName: 'alice', path: '/eng/', tags: [{ key: 'team', value: 'blue' }] });
     expect(alice.arn).toBe(`arn:aws:iam::${root.accountId}:user/eng/alice`);
-    expect(alice.user_id).toMatch(/^AIDA[A-Z2-7]{17}$/);
+    expect(alice.userId).toMatch(/^AIDA[A-Z2-7]{17}$/);
     const policy = await iam.policies.create(root, { policyName: 'ReadUsers', policyDocument: doc({ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUsers'], Resource: '*' }) });
     await iam.groups.create(root, { groupName: 'readers' });
     await iam.groups.attachPolicy(root, 'readers', policy.arn);
@@ -52,7 +52,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     );
     await iam.users.addToGroup(root, 'readers', 'alice');
     // Read-your-writes: the membership committed above is used by the very next check.
-    expect((await iam.users.get(aliceCaller, 'alice')).user_name).toBe('alice');
+    expect((await iam.users.get(aliceCaller, 'alice')).userName).toBe('alice');
     const answer = await iam.authorization.authorize(root, { principal: alice.arn, action: 'iam:ListUsers', resource: '*' });
     expect(answer.decision).toBe('allow');
     expect(answer.matched[0]).toMatchObject({ policyName: 'ReadUsers', policyArn: policy.arn });
@@ -82,7 +82,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     await expect(iam.accessKeys.create(root, 'carol')).rejects.toThrow(LimitExceededError);
     await expect(iam.users.delete(root, 'carol')).rejects.toThrow(DeleteConflictError);
     const keys = await iam.accessKeys.list(root, 'carol');
-    for (const key of keys) await iam.accessKeys.delete(root, key.access_key_id);
+    for (const key of keys) await iam.accessKeys.delete(root, key.accessKeyId);
     await iam.users.delete(root, 'carol');
     await expect(iam.users.get(root, 'carol')).rejects.toThrow(NoSuchEntityError);
     const policy = await iam.policies.create(root, { policyName: 'P', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });
@@ -114,7 +114,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     const { iam } = service;
     await iam.users.create(b, { userName: 'victim' });
     const bPolicy = await iam.policies.create(b, { policyName: 'BPolicy', policyDocument: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) });
-    expect((await iam.users.list(a, { first: 100 })).map((user) => user.user_name)).toEqual([]);
+    expect((await iam.users.list(a, { first: 100 })).map((user) => user.userName)).toEqual([]);
     await expect(iam.users.get(a, 'victim')).rejects.toThrow(NoSuchEntityError);
     await expect(iam.users.delete(a, 'victim')).rejects.toThrow(NoSuchEntityError);
     await iam.users.create(a, { userName: 'attacker' });
@@ -186,8 +186,8 @@ describe.each([...DRIVERS])('authorization details on %s', (driver: 'pglite' | '
     await iam.groups.attachPolicy(root, 'admins', policy.arn);
     await iam.groups.putInlinePolicy(root, 'admins', 'extra', doc({ Effect: 'Allow', Action: 'sns:*', Resource: '*' }));
     const entities = await iam.details.entitiesForPolicy(root, policy.arn);
-    expect(entities.users.map((user) => user.user_name)).toEqual(['uma']);
-    expect(entities.groups.map((group) => group.group_name)).toEqual(['admins']);
+    expect(entities.users.map((user) => user.userName)).toEqual(['uma']);
+    expect(entities.groups.map((group) => group.groupName)).toEqual(['admins']);
     expect(entities.roles).toEqual([]);
     const details = await iam.details.accountAuthorizationDetails(root);
     expect(details.users[0]).toMatchObject({ groupNames: ['admins'], attachedPolicyArns: [policy.arn] });

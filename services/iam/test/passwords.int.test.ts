@@ -110,7 +110,7 @@ describe.each([...DRIVERS])('passwords on %s', (driver: 'pglite' | 'postgres') =
     // The old password no longer works; the new one does; the forced change is cleared.
     await expect(iam.passwords.changePassword(asFrank, { oldPassword: 'First-Password-1', newPassword: 'Third-Password-3' })).rejects.toThrow(/old password is not correct/);
     const profile = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
-      trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_id', '=', frank.user_id).executeTakeFirstOrThrow(),
+      trx.selectFrom('users').select('login_profile').where('account_id', '=', root.accountId).where('user_id', '=', frank.userId).executeTakeFirstOrThrow(),
     );
     expect(profile.login_profile?.passwordResetRequired).toBe(false);
     // A user without a login profile has nothing to change.

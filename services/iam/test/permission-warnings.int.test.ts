@@ -56,7 +56,7 @@ describe.each([...DRIVERS])('permission warnings on %s', (driver: 'pglite' | 'po
     const noMfa: unknown = expect.stringMatching(/^The root user has no MFA device/);
     expect(await iam.warnings.forAccount(root, account)).toEqual([expect.stringMatching(/^The root user has 1 active access key:/), noMfa]);
     const keys = await iam.accessKeys.list(root);
-    for (const key of keys) await iam.accessKeys.update(root, key.access_key_id, 'Inactive');
+    for (const key of keys) await iam.accessKeys.update(root, key.accessKeyId, 'Inactive');
     expect(await iam.warnings.forAccount(root, account)).toEqual([noMfa]);
   });
 

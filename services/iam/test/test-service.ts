@@ -1,5 +1,5 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService } from '../src/index.js';
+import { bootstrap, type Caller, IamService, type User } from '../src/index.js';
 
 /**
  * A service on each driver under test: embedded PGlite always, the real Postgres when DATABASE_URL
@@ -33,12 +33,12 @@ export function rootCaller(accountId: string): Caller {
   return { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
 }
 
-export function userCaller(accountId: string, user: { user_id: string; user_name: string; arn: string }, context: Record<string, string> = {}): Caller {
-  return { accountId, arn: user.arn, kind: 'user', userId: user.user_id, userName: user.user_name, requestContext: context };
+export function userCaller(accountId: string, user: Pick<User, 'userId' | 'userName' | 'arn'>, context: Record<string, string> = {}): Caller {
+  return { accountId, arn: user.arn, kind: 'user', userId: user.userId, userName: user.userName, requestContext: context };
 }
 
 /** A fresh tenant account and its root caller. */
 export async function newAccount(service: ServiceUnderTest): Promise<Caller> {
   const created = await service.iam.accounts.create(service.managementRoot, { name: `test-${Math.random().toString(36).slice(2, 8)}` });
-  return rootCaller(created.account.account_id);
+  return rootCaller(created.account.accountId);
 }

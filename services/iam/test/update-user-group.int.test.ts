@@ -58,19 +58,19 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     const session = await iam.sts.getSessionToken({ ...userCaller(root.accountId, alice), accessKeyId: key.accessKeyId }, {});
 
     const robert = await iam.users.update(root, 'alice', { newUserName: 'Robert', newPath: '/ops/' });
-    expect(robert).toMatchObject({ user_id: alice.user_id, user_name: 'Robert', path: '/ops/', arn: `arn:aws:iam::${root.accountId}:user/ops/Robert`, tags: [{ key: 'team', value: 'blue' }] });
+    expect(robert).toMatchObject({ userId: alice.userId, userName: 'Robert', path: '/ops/', arn: `arn:aws:iam::${root.accountId}:user/ops/Robert`, tags: [{ key: 'team', value: 'blue' }] });
     expect((await eventTypes(root.accountId)).filter((type) => type === 'UserUpdated')).toHaveLength(1);
 
     // Found by the new name in any case, no longer by the old one.
-    expect((await iam.users.get(root, 'robert')).user_id).toBe(alice.user_id);
+    expect((await iam.users.get(root, 'robert')).userId).toBe(alice.userId);
     await expect(iam.users.get(root, 'alice')).rejects.toThrow(NoSuchEntityError);
     // What it holds, it holds by id.
-    expect((await iam.accessKeys.list(root, 'Robert')).map((k) => k.access_key_id)).toEqual([key.accessKeyId]);
-    expect((await iam.groups.members(root, await iam.groups.get(root, 'readers'))).map((user) => user.user_name)).toEqual(['Robert']);
-    expect((await iam.mfa.list(root, { userName: 'Robert' })).map((d) => [d.serial_number, d.owner_name])).toEqual([[device.serialNumber, 'Robert']]);
+    expect((await iam.accessKeys.list(root, 'Robert')).map((k) => k.accessKeyId)).toEqual([key.accessKeyId]);
+    expect((await iam.groups.members(root, await iam.groups.get(root, 'readers'))).map((user) => user.userName)).toEqual(['Robert']);
+    expect((await iam.mfa.list(root, { userName: 'Robert' })).map((d) => [d.serialNumber, d.userName])).toEqual([[device.serialNumber, 'Robert']]);
     // The long-term key and the session issued before the rename now speak for the new ARN.
-    expect((await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', key.accessKeyId))?.caller).toMatchObject({ arn: robert.arn, userName: 'Robert', userId: alice.user_id });
-    expect((await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', session.accessKeyId))?.caller).toMatchObject({ arn: robert.arn, userName: 'Robert', userId: alice.user_id });
+    expect((await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', key.accessKeyId))?.caller).toMatchObject({ arn: robert.arn, userName: 'Robert', userId: alice.userId });
+    expect((await resolveAccessKey(service.wardenDb.db, iam.core.keyring, 'aws', session.accessKeyId))?.caller).toMatchObject({ arn: robert.arn, userName: 'Robert', userId: alice.userId });
     // Its policies still apply: its own and its group's.
     for (const action of ['s3:GetObject', 'iam:GetUser']) {
       expect((await iam.authorization.authorize(root, { principal: robert.arn, action, resource: '*' })).decision).toBe('allow');
@@ -79,7 +79,7 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
 
     // The old name is free: a new user of that name is another user.
     const newAlice = await iam.users.create(root, { userName: 'alice', path: '/eng/' });
-    expect(newAlice.user_id).not.toBe(alice.user_id);
+    expect(newAlice.userId).not.toBe(alice.userId);
     await expectReplayEqual(root.accountId);
   });
 
@@ -94,11 +94,11 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     await expect(iam.users.update(root, 'ann', { newUserName: 'a'.repeat(65) })).rejects.toThrow(InvalidInputError);
     await expect(iam.users.update(root, 'ann', { newPath: 'ops' })).rejects.toThrow(/NewPath must begin and end with a forward slash/);
     await expect(iam.users.update(root, 'nobody', { newUserName: 'somebody' })).rejects.toThrow(new NoSuchEntityError('The user with name nobody cannot be found.'));
-    expect((await iam.users.update(root, 'ann', {})).user_name).toBe('ann');
-    expect((await iam.users.update(root, 'ANN', { newUserName: 'ann', newPath: '/' })).user_name).toBe('ann');
+    expect((await iam.users.update(root, 'ann', {})).userName).toBe('ann');
+    expect((await iam.users.update(root, 'ANN', { newUserName: 'ann', newPath: '/' })).userName).toBe('ann');
     expect((await eventTypes(root.accountId)).length).toBe(before);
     // A new case of its own name is a rename, not a conflict.
-    expect((await iam.users.update(root, 'ann', { newUserName: 'Ann' })).user_name).toBe('Ann');
+    expect((await iam.users.update(root, 'ann', { newUserName: 'Ann' })).userName).toBe('Ann');
   });
 
   it('needs iam:UpdateUser on both the old and the new ARN', async () => {
@@ -124,7 +124,7 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     await expect(iam.users.update(oldOnly, 'bob', { newPath: '/division_abc/' })).rejects.toThrow(AccessDeniedError);
     const denied = await admin(root, 'denied', { Effect: 'Allow', Action: 'iam:UpdateUser', Resource: '*' }, { Effect: 'Deny', Action: 'iam:UpdateUser', Resource: arn('/division_efg/', 'mallory') });
     await expect(iam.users.update(denied, 'bob', { newUserName: 'mallory' })).rejects.toThrow(/with an explicit deny/);
-    expect((await iam.users.update(denied, 'bob', { newUserName: 'robert' })).user_name).toBe('robert');
+    expect((await iam.users.update(denied, 'bob', { newUserName: 'robert' })).userName).toBe('robert');
   });
 
   it('renames and moves a group: it keeps its id, members and policies; permission on both ARNs; taken names refused', async () => {
@@ -147,16 +147,16 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
 
     const both = await admin(root, 'both', { Effect: 'Allow', Action: 'iam:UpdateGroup', Resource: [groupArn('/', 'Managers'), groupArn('/mgmt/', 'MGRs')] });
     const mgrs = await iam.groups.update(both, 'managers', { newGroupName: 'MGRs', newPath: '/mgmt/' });
-    expect(mgrs).toMatchObject({ group_id: managers.group_id, group_name: 'MGRs', path: '/mgmt/', arn: groupArn('/mgmt/', 'MGRs') });
+    expect(mgrs).toMatchObject({ groupId: managers.groupId, groupName: 'MGRs', path: '/mgmt/', arn: groupArn('/mgmt/', 'MGRs') });
     await expect(iam.groups.get(root, 'Managers')).rejects.toThrow(NoSuchEntityError);
-    expect((await iam.groups.members(root, mgrs)).map((user) => user.user_name)).toEqual(['carol']);
+    expect((await iam.groups.members(root, mgrs)).map((user) => user.userName)).toEqual(['carol']);
     for (const action of ['s3:GetObject', 'sqs:SendMessage']) {
       expect((await iam.authorization.authorize(root, { principal: carol.arn, action, resource: '*' })).decision).toBe('allow');
     }
     // The membership is still removable under the new name, and the old name is free.
     await iam.users.removeFromGroup(root, 'mgrs', 'carol');
-    expect((await iam.groups.create(root, { groupName: 'Managers' })).group_id).not.toBe(managers.group_id);
-    expect((await iam.groups.update(root, 'MGRs', {})).group_name).toBe('MGRs');
+    expect((await iam.groups.create(root, { groupName: 'Managers' })).groupId).not.toBe(managers.groupId);
+    expect((await iam.groups.update(root, 'MGRs', {})).groupName).toBe('MGRs');
     expect((await eventTypes(root.accountId)).filter((type) => type === 'GroupUpdated')).toHaveLength(1);
     await expectReplayEqual(root.accountId);
   });

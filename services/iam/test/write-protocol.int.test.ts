@@ -133,7 +133,7 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
       transaction.mockClear();
       // An operation that answers with the row it created reads it in the write's transaction.
       const created = await service.iam.users.create(root, { userName: 'answered' });
-      expect(created.user_name).toBe('answered');
+      expect(created.userName).toBe('answered');
       expect(transaction).toHaveBeenCalledTimes(1);
     } finally {
       transaction.mockRestore();

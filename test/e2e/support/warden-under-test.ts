@@ -46,5 +46,5 @@ function managementRoot(warden: RunningWarden): Caller {
 export async function newTenant(warden: RunningWarden): Promise<{ accountId: string; root: SignedClient; credentials: Credentials }> {
   const created = await warden.iam.accounts.create(managementRoot(warden), { name: `e2e-${Math.random().toString(36).slice(2, 8)}` });
   const credentials = { accessKeyId: created.rootAccessKey.accessKeyId, secretAccessKey: created.rootAccessKey.secretAccessKey };
-  return { accountId: created.account.account_id, root: new SignedClient(warden.url, credentials), credentials };
+  return { accountId: created.account.accountId, root: new SignedClient(warden.url, credentials), credentials };
 }

@@ -1,5 +1,4 @@
-import type { AccessKeyRow, Database, UserRow } from '@warden/db';
-import type { Kysely } from 'kysely';
+import type { AccessKeyRow, UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
 import { rootArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
@@ -7,8 +6,11 @@ import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
 import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import { requireUser, userNameKey } from '../service/lookups.js';
+import { requireUserByName } from '../users/user-repository.js';
 import { appendTo } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';
+import type { AccessKey } from './access-key.js';
+import { listAccessKeysOf, listAccessKeysUnusedSince } from './access-key-repository.js';
 
 /**
  * Access keys of IAM users and of the root user. The secret is generated here, returned once, and
@@ -20,29 +22,6 @@ export interface NewAccessKey {
   readonly userName: string | null;
   readonly status: 'Active';
   readonly createDate: Date;
-}
-
-export interface AccessKeyWithUsage extends AccessKeyRow {
-  readonly lastUsedAt: Date | null;
-  readonly lastUsedAction: string | null;
-}
-
-async function withUsage(db: Kysely<Database>, accountId: string, keys: AccessKeyRow[]): Promise<AccessKeyWithUsage[]> {
-  if (keys.length === 0) return [];
-  const usage = await db
-    .selectFrom('access_key_usage')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where(
-      'access_key_id',
-      'in',
-      keys.map((key) => key.access_key_id),
-    )
-    .execute();
-  return keys.map((key) => {
-    const used = usage.find((row) => row.access_key_id === key.access_key_id);
-    return { ...key, lastUsedAt: used?.last_used_at ?? null, lastUsedAction: used?.last_used_action ?? null };
-  });
 }
 
 export function secretContext(accountId: string, accessKeyId: string): string {
@@ -79,24 +58,25 @@ export class AccessKeyOperations {
     return { accessKeyId, secretAccessKey, userName: targetName ?? null, status: 'Active', createDate: handled.events[0]!.occurredAt };
   }
 
-  async list(caller: Caller, userName?: string | null): Promise<AccessKeyWithUsage[]> {
+  /** A user's keys, oldest first; without a user name, the caller's own (a user's, or the root user's). */
+  async list(caller: Caller, userName?: string | null): Promise<AccessKey[]> {
     return this.core.read(caller, async (trx) => {
       const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
       if (targetName === undefined) {
         await this.core.authorize(trx, caller, 'iam:ListAccessKeys', rootArn(this.core.partition, caller.accountId));
-        return withUsage(
-          trx,
-          caller.accountId,
-          await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', 'is', null).orderBy('created_at').execute(),
-        );
+        return listAccessKeysOf(trx, caller.accountId, null);
       }
-      const user = await requireUser(trx, caller.accountId, targetName);
+      const user = await requireUserByName(trx, caller.accountId, targetName);
       await this.core.authorize(trx, caller, 'iam:ListAccessKeys', user.arn);
-      return withUsage(
-        trx,
-        caller.accountId,
-        await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('user_id', '=', user.user_id).orderBy('created_at').execute(),
-      );
+      return listAccessKeysOf(trx, caller.accountId, user.userId);
+    });
+  }
+
+  /** The account's keys, the root user's included, not used for `days` days (never-used keys count from their creation), oldest first. */
+  async unused(caller: Caller, days: number): Promise<AccessKey[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListAccessKeys', '*');
+      return listAccessKeysUnusedSince(trx, caller.accountId, new Date(this.core.clock.now().getTime() - days * 86_400_000));
     });
   }
 

@@ -9,7 +9,7 @@ import type { AccessKeyStatus, EncryptedSecretData } from './access-key.types.js
 export async function insertAccessKey(trx: Transaction<Database>, accountId: string, accessKeyId: string, userId: string | null, secret: EncryptedSecretData, at: Date): Promise<void> {
   await trx
     .insertInto('access_keys')
-    .values({ account_id: accountId, access_key_id: accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(secret) as never, created_at: at })
+    .values({ account_id: accountId, access_key_id: accessKeyId, user_id: userId, status: 'Active', secret: JSON.stringify(secret), created_at: at })
     .execute();
   await trx.insertInto('access_key_lookup').values({ access_key_id: accessKeyId, account_id: accountId }).execute();
 }
@@ -21,7 +21,7 @@ export async function setAccessKeyStatus(trx: Transaction<Database>, accountId: 
 export async function setAccessKeySecret(trx: Transaction<Database>, accountId: string, accessKeyId: string, secret: EncryptedSecretData): Promise<void> {
   await trx
     .updateTable('access_keys')
-    .set({ secret: JSON.stringify(secret) as never })
+    .set({ secret: JSON.stringify(secret) })
     .where('account_id', '=', accountId)
     .where('access_key_id', '=', accessKeyId)
     .execute();

@@ -1,11 +1,12 @@
-import type { AccountRow } from '@warden/db';
 import { rootArn } from '../arns.js';
 import { type Caller, eventMetadata } from '../command-context.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError } from '../iam-error.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
 import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
 import type { IamCore } from '../service/iam-core.js';
+import type { Account } from './account.js';
+import { findAccount, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
 
@@ -15,7 +16,7 @@ import type { AccountSettings } from './account.events.js';
  * root access key, whose secret is returned once.
  */
 export interface CreatedAccount {
-  readonly account: AccountRow;
+  readonly account: Account;
   readonly rootAccessKey: NewAccessKey;
 }
 
@@ -24,8 +25,8 @@ export class AccountOperations {
 
   private async requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
     await this.core.read(caller, async (trx) => {
-      const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
-      if (!account?.is_management) {
+      const account = await findAccount(trx, caller.accountId);
+      if (!account?.isManagement) {
         throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
       }
       await this.core.authorize(trx, caller, action, resource);
@@ -57,26 +58,20 @@ export class AccountOperations {
         appendTo(accountDecider, streamId, { type: 'CreateRootAccessKey' as const, accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) }),
         ...(input.alias ? [appendTo(accountDecider, streamId, { type: 'CreateAccountAlias' as const, alias: input.alias }, { lockKeys: aliasKey })] : []),
       ],
-      answer: (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow(),
+      answer: (trx) => requireAccount(trx, accountId),
     });
     return { account, rootAccessKey: { accessKeyId, secretAccessKey, userName: null, status: 'Active', createDate: now } };
   }
 
   /** The caller's account as it is now, after a mutation the caller was allowed to make. */
-  current(caller: Caller): Promise<AccountRow> {
-    return this.core.read(caller, async (trx) => {
-      const account = await trx.selectFrom('accounts').selectAll().where('account_id', '=', caller.accountId).executeTakeFirst();
-      if (!account) throw new NoSuchEntityError('The account cannot be found.');
-      return account;
-    });
+  current(caller: Caller): Promise<Account> {
+    return this.core.read(caller, (trx) => requireAccount(trx, caller.accountId));
   }
 
-  async get(caller: Caller): Promise<AccountRow> {
+  async get(caller: Caller): Promise<Account> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetAccountSummary', '*');
-      const account = await trx.selectFrom('accounts').selectAll().where('account_id', '=', caller.accountId).executeTakeFirst();
-      if (!account) throw new NoSuchEntityError('The account cannot be found.');
-      return account;
+      return requireAccount(trx, caller.accountId);
     });
   }
 
@@ -105,7 +100,7 @@ export class AccountOperations {
    * there). The event is in the target account's stream with the caller as its actor, so the
    * tenant's own audit log shows who changed its quotas.
    */
-  async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<AccountRow> {
+  async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<Account> {
     const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
     await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', resource);
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
@@ -113,7 +108,7 @@ export class AccountOperations {
     const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
       locks: [`stream/account/${accountId}`],
       appends: () => appendTo(accountDecider, `account/${accountId}`, { type: 'UpdateAccountQuotas' as const, quotas: { ...quotas } }),
-      answer: (trx) => trx.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow(),
+      answer: (trx) => requireAccount(trx, accountId),
     });
     return answer;
   }

@@ -1,5 +1,5 @@
 import type { Database, StoredEvent } from '@warden/db';
-import type { Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
 import type { AccountEvent } from './account.events.js';
 
@@ -10,7 +10,7 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'AccountCreated':
       await trx
         .insertInto('accounts')
-        .values({ account_id: accountId, alias: null, name: event.data.name, is_management: event.data.isManagement, quotas: {} as never, settings: {} as never, created_at: at })
+        .values({ account_id: accountId, alias: null, name: event.data.name, is_management: event.data.isManagement, quotas: '{}', settings: '{}', created_at: at })
         .execute();
       return;
     case 'AccountAliasCreated':
@@ -22,28 +22,28 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'AccountQuotasUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ quotas: eb('quotas', '||', JSON.stringify(event.data.quotas) as never) }))
+        .set({ quotas: withKeys('quotas', event.data.quotas) })
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountSettingsUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify(event.data.settings) as never) }))
+        .set({ settings: withKeys('settings', event.data.settings) })
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountPasswordPolicyUpdated':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '||', JSON.stringify({ passwordPolicy: event.data.policy }) as never) }))
+        .set({ settings: withKeys('settings', { passwordPolicy: event.data.policy }) })
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'AccountPasswordPolicyDeleted':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ settings: eb('settings', '-', 'passwordPolicy' as never) }))
+        .set({ settings: sql<string>`${sql.ref('settings')} - ${'passwordPolicy'}::text` })
         .where('account_id', '=', accountId)
         .execute();
       return;
@@ -54,14 +54,14 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'RootLoginProfileSet':
       await trx
         .updateTable('accounts')
-        .set({ root_login: JSON.stringify({ email: event.data.email, passwordHash: event.data.passwordHash, passwordChangedAt: at.toISOString() }) as never })
+        .set({ root_login: JSON.stringify({ email: event.data.email, passwordHash: event.data.passwordHash, passwordChangedAt: at.toISOString() }) })
         .where('account_id', '=', accountId)
         .execute();
       return;
     case 'RootPasswordHashReencrypted':
       await trx
         .updateTable('accounts')
-        .set((eb) => ({ root_login: eb('root_login', '||', JSON.stringify({ passwordHash: event.data.passwordHash }) as never) }))
+        .set({ root_login: withKeys('root_login', { passwordHash: event.data.passwordHash }) })
         .where('account_id', '=', accountId)
         .execute();
       return;
@@ -70,4 +70,12 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
     case 'RootAccessKeyDeleted':
       return deleteAccessKey(trx, accountId, event.data.accessKeyId);
   }
+}
+
+/**
+ * jsonb's `||` on a column of the account's row: the given keys set, the others kept. Typed as the
+ * JSON text these columns are written with (their JSONColumnType update type).
+ */
+function withKeys(column: 'quotas' | 'settings' | 'root_login', changes: object): RawBuilder<string> {
+  return sql<string>`${sql.ref(column)} || ${JSON.stringify(changes)}::jsonb`;
 }

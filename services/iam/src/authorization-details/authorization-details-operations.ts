@@ -1,6 +1,15 @@
-import type { GroupRow, PolicyRow, PolicyVersionRow, RoleRow, UserRow } from '@warden/db';
 import type { Caller } from '../command-context.js';
+import type { Group } from '../groups/group.js';
+import { listGroups, listGroupsWithPolicy } from '../groups/group-repository.js';
+import type { ManagedPolicy } from '../policies/managed-policy.js';
+import { listManagedPolicies } from '../policies/managed-policy-repository.js';
+import type { PolicyVersion } from '../policies/policy-version.js';
+import { listAccountPolicyVersions } from '../policies/policy-version-repository.js';
+import type { Role } from '../roles/role.js';
+import { listRoles, listRolesWithPolicy } from '../roles/role-repository.js';
 import type { IamCore } from '../service/iam-core.js';
+import type { User } from '../users/user.js';
+import { listUsers, listUsersWithPolicy } from '../users/user-repository.js';
 
 /**
  * Who has what: the entities a managed policy is attached to (ListEntitiesForPolicy), and the
@@ -8,9 +17,9 @@ import type { IamCore } from '../service/iam-core.js';
  * (GetAccountAuthorizationDetails), for audits and for a tenant admin's overview.
  */
 export interface EntitiesForPolicy {
-  readonly users: readonly UserRow[];
-  readonly groups: readonly GroupRow[];
-  readonly roles: readonly RoleRow[];
+  readonly users: readonly User[];
+  readonly groups: readonly Group[];
+  readonly roles: readonly Role[];
 }
 
 export interface InlinePolicyDetail {
@@ -18,17 +27,17 @@ export interface InlinePolicyDetail {
   readonly document: string;
 }
 
-export interface PrincipalDetail<Row> {
-  readonly entity: Row;
+export interface PrincipalDetail<Entity> {
+  readonly entity: Entity;
   readonly attachedPolicyArns: readonly string[];
   readonly inlinePolicies: readonly InlinePolicyDetail[];
 }
 
 export interface AccountAuthorizationDetails {
-  readonly users: readonly (PrincipalDetail<UserRow> & { readonly groupNames: readonly string[] })[];
-  readonly groups: readonly PrincipalDetail<GroupRow>[];
-  readonly roles: readonly PrincipalDetail<RoleRow>[];
-  readonly policies: readonly { readonly policy: PolicyRow; readonly versions: readonly PolicyVersionRow[]; readonly attachmentCount: number }[];
+  readonly users: readonly (PrincipalDetail<User> & { readonly groupNames: readonly string[] })[];
+  readonly groups: readonly PrincipalDetail<Group>[];
+  readonly roles: readonly PrincipalDetail<Role>[];
+  readonly policies: readonly { readonly policy: ManagedPolicy; readonly versions: readonly PolicyVersion[]; readonly attachmentCount: number }[];
 }
 
 export class AuthorizationDetailsOperations {
@@ -37,29 +46,10 @@ export class AuthorizationDetailsOperations {
   async entitiesForPolicy(caller: Caller, policyArn: string): Promise<EntitiesForPolicy> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListEntitiesForPolicy', policyArn);
-      const attachments = trx.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', caller.accountId).where('policy_arn', '=', policyArn);
       const [users, groups, roles] = await Promise.all([
-        trx
-          .selectFrom('users')
-          .selectAll()
-          .where('account_id', '=', caller.accountId)
-          .where('user_id', 'in', attachments.where('principal_type', '=', 'user'))
-          .orderBy('user_name_key')
-          .execute(),
-        trx
-          .selectFrom('groups')
-          .selectAll()
-          .where('account_id', '=', caller.accountId)
-          .where('group_id', 'in', attachments.where('principal_type', '=', 'group'))
-          .orderBy('group_name_key')
-          .execute(),
-        trx
-          .selectFrom('roles')
-          .selectAll()
-          .where('account_id', '=', caller.accountId)
-          .where('role_id', 'in', attachments.where('principal_type', '=', 'role'))
-          .orderBy('role_name_key')
-          .execute(),
+        listUsersWithPolicy(trx, caller.accountId, policyArn),
+        listGroupsWithPolicy(trx, caller.accountId, policyArn),
+        listRolesWithPolicy(trx, caller.accountId, policyArn),
       ]);
       return { users, groups, roles };
     });
@@ -69,12 +59,11 @@ export class AuthorizationDetailsOperations {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetAccountAuthorizationDetails', '*');
       const account = caller.accountId;
-      const [users, groups, roles, policies, versions, attachments, inline, memberships] = await Promise.all([
-        trx.selectFrom('users').selectAll().where('account_id', '=', account).orderBy('user_name_key').execute(),
-        trx.selectFrom('groups').selectAll().where('account_id', '=', account).orderBy('group_name_key').execute(),
-        trx.selectFrom('roles').selectAll().where('account_id', '=', account).orderBy('role_name_key').execute(),
-        trx.selectFrom('policies').selectAll().where('account_id', '=', account).orderBy('policy_name_key').execute(),
-        trx.selectFrom('policy_versions').selectAll().where('account_id', '=', account).orderBy('created_at').execute(),
+      const [users, groups, roles, policies, attachments, inline, memberships] = await Promise.all([
+        listUsers(trx, account),
+        listGroups(trx, account),
+        listRoles(trx, account),
+        listManagedPolicies(trx, account),
         trx.selectFrom('policy_attachments').selectAll().where('account_id', '=', account).orderBy('attached_at').execute(),
         trx.selectFrom('inline_policies').selectAll().where('account_id', '=', account).orderBy('policy_name').execute(),
         trx.selectFrom('group_memberships').selectAll().where('account_id', '=', account).execute(),
@@ -83,23 +72,23 @@ export class AuthorizationDetailsOperations {
       const attachedByOwner = groupBy(attachments, (row) => `${row.principal_type}|${row.principal_id}`);
       const inlineByOwner = groupBy(inline, (row) => `${row.principal_type}|${row.principal_id}`);
       const membershipsByUser = groupBy(memberships, (row) => row.user_id);
-      const versionsByPolicy = groupBy(versions, (row) => row.policy_id);
+      const versionsByPolicy = await listAccountPolicyVersions(trx, account, policies);
       const attachmentsByArn = groupBy(attachments, (row) => row.policy_arn);
       const attachedTo = (type: string, id: string) => (attachedByOwner.get(`${type}|${id}`) ?? []).map((row) => row.policy_arn);
       const inlineOf = (type: string, id: string) => (inlineByOwner.get(`${type}|${id}`) ?? []).map((row) => ({ policyName: row.policy_name, document: row.document }));
-      const groupNames = new Map(groups.map((group) => [group.group_id, group.group_name]));
+      const groupNames = new Map(groups.map((group) => [group.groupId, group.groupName]));
       return {
         users: users.map((user) => ({
           entity: user,
-          attachedPolicyArns: attachedTo('user', user.user_id),
-          inlinePolicies: inlineOf('user', user.user_id),
-          groupNames: (membershipsByUser.get(user.user_id) ?? []).map((row) => groupNames.get(row.group_id) ?? row.group_id),
+          attachedPolicyArns: attachedTo('user', user.userId),
+          inlinePolicies: inlineOf('user', user.userId),
+          groupNames: (membershipsByUser.get(user.userId) ?? []).map((row) => groupNames.get(row.group_id) ?? row.group_id),
         })),
-        groups: groups.map((group) => ({ entity: group, attachedPolicyArns: attachedTo('group', group.group_id), inlinePolicies: inlineOf('group', group.group_id) })),
-        roles: roles.map((role) => ({ entity: role, attachedPolicyArns: attachedTo('role', role.role_id), inlinePolicies: inlineOf('role', role.role_id) })),
+        groups: groups.map((group) => ({ entity: group, attachedPolicyArns: attachedTo('group', group.groupId), inlinePolicies: inlineOf('group', group.groupId) })),
+        roles: roles.map((role) => ({ entity: role, attachedPolicyArns: attachedTo('role', role.roleId), inlinePolicies: inlineOf('role', role.roleId) })),
         policies: policies.map((policy) => ({
           policy,
-          versions: versionsByPolicy.get(policy.policy_id) ?? [],
+          versions: versionsByPolicy.get(policy.policyId) ?? [],
           attachmentCount: attachmentsByArn.get(policy.arn)?.length ?? 0,
         })),
       };

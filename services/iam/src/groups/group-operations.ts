@@ -1,18 +1,21 @@
-import type { GroupRow, UserRow } from '@warden/db';
+import type { Database, GroupRow } from '@warden/db';
 import type { Transaction } from 'kysely';
-import type { Database } from '@warden/db';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { NoSuchEntityError } from '../iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';
+import type { User } from '../users/user.js';
+import { listUsersInGroup } from '../users/user-repository.js';
+import type { Group } from './group.js';
+import { findGroupByName, listGroups, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
 export class GroupOperations {
   constructor(private readonly core: IamCore) {}
 
-  async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<GroupRow> {
+  async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {
     const path = input.path ?? '/';
     const groupId = this.core.newId('AGPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'group', path, input.groupName);
@@ -25,7 +28,7 @@ export class GroupOperations {
         await this.core.requireBelowQuota(trx, caller.accountId, 'groups', (await this.core.quotas(trx, caller.accountId)).groups, 'GroupsPerAccount');
         return appendTo(groupDecider, `group/${groupId}`, { type: 'CreateGroup' as const, groupId, groupName: input.groupName, path, arn }, { lockKeys: [nameKey] });
       },
-      answer: (trx) => requireGroup(trx, caller.accountId, input.groupName),
+      answer: (trx) => requireGroupByName(trx, caller.accountId, input.groupName),
     });
     return answer;
   }
@@ -35,7 +38,7 @@ export class GroupOperations {
    * group's ARN and on the ARN it will have (UpdateGroup, API reference). Both names' lock keys are
    * taken before anything is read, as for UpdateUser.
    */
-  async update(caller: Caller, groupName: string, input: { newGroupName?: string | null; newPath?: string | null }): Promise<GroupRow> {
+  async update(caller: Caller, groupName: string, input: { newGroupName?: string | null; newPath?: string | null }): Promise<Group> {
     const newGroupName = input.newGroupName ?? null;
     const newPath = input.newPath ?? null;
     const nameKeys = [groupNameKey(groupName), ...(newGroupName === null ? [] : [groupNameKey(newGroupName)])];
@@ -57,46 +60,38 @@ export class GroupOperations {
         const command = { type: 'UpdateGroup' as const, newGroupName, newPath, newNameTaken: holder !== undefined && holder.group_id !== group.group_id };
         return appendTo(groupDecider, `group/${group.group_id}`, command, { lockKeys: nameKeys });
       },
-      answer: (trx) => requireGroup(trx, caller.accountId, newGroupName ?? groupName),
+      answer: (trx) => requireGroupByName(trx, caller.accountId, newGroupName ?? groupName),
     });
     return answer;
   }
 
   /** The group as it is now, after a mutation the caller was allowed to make. */
-  current(caller: Caller, groupName: string): Promise<GroupRow> {
-    return this.core.read(caller, (trx) => requireGroup(trx, caller.accountId, groupName));
+  current(caller: Caller, groupName: string): Promise<Group> {
+    return this.core.read(caller, (trx) => requireGroupByName(trx, caller.accountId, groupName));
   }
 
-  async get(caller: Caller, groupName: string): Promise<GroupRow> {
+  async get(caller: Caller, groupName: string): Promise<Group> {
     return this.core.read(caller, async (trx) => {
-      const group = await findGroup(trx, caller.accountId, groupName);
+      const group = await findGroupByName(trx, caller.accountId, groupName);
       await this.core.authorize(trx, caller, 'iam:GetGroup', group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName));
       if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
       return group;
     });
   }
 
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<GroupRow[]> {
+  /** A page of groups in name-key order; `after` is the name key (`nameKey`) of the previous page's last group. */
+  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<Group[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListGroups', entityArn(this.core.partition, caller.accountId, 'group', '/', '*'));
-      let query = trx.selectFrom('groups').selectAll().where('account_id', '=', caller.accountId);
-      if (options.after) query = query.where('group_name_key', '>', options.after);
-      return query.orderBy('group_name_key').limit(options.first).execute();
+      return listGroups(trx, caller.accountId, options);
     });
   }
 
-  async members(caller: Caller, group: GroupRow): Promise<UserRow[]> {
+  async members(caller: Caller, group: Group): Promise<User[]> {
     return this.core.read(caller, async (trx) => {
       // AWS returns a group's users from GetGroup.
       await this.core.authorize(trx, caller, 'iam:GetGroup', group.arn);
-      return trx
-        .selectFrom('group_memberships')
-        .innerJoin('users', (join) => join.onRef('users.account_id', '=', 'group_memberships.account_id').onRef('users.user_id', '=', 'group_memberships.user_id'))
-        .selectAll('users')
-        .where('group_memberships.account_id', '=', caller.accountId)
-        .where('group_memberships.group_id', '=', group.group_id)
-        .orderBy('users.user_name_key')
-        .execute();
+      return listUsersInGroup(trx, caller.accountId, group.groupId);
     });
   }
 

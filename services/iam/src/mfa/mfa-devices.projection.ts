@@ -18,11 +18,11 @@ export async function projectMfaDeviceEvent(trx: Transaction<Database>, stored: 
           serial_number: data.serialNumber,
           device_name: data.deviceName,
           path: data.path,
-          seed: JSON.stringify(data.seed) as never,
+          seed: JSON.stringify(data.seed),
           owner_id: null,
           owner_name: null,
           enabled_at: null,
-          tags: JSON.stringify(data.tags) as never,
+          tags: JSON.stringify(data.tags),
           created_at: stored.occurredAt,
         })
         .execute();
@@ -42,7 +42,7 @@ export async function projectMfaDeviceEvent(trx: Transaction<Database>, stored: 
       return;
     case 'MFASeedReencrypted':
       await device()
-        .set({ seed: JSON.stringify(event.data.seed) as never })
+        .set({ seed: JSON.stringify(event.data.seed) })
         .execute();
       return;
     case 'VirtualMFADeviceDeleted':

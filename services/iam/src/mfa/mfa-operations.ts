@@ -10,7 +10,9 @@ import { findUser, requestTagContext, userNameKey } from '../service/lookups.js'
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { ROOT_OWNER } from './mfa-device.events.js';
+import type { MfaDevice } from './mfa-device.js';
 import { countEnabledMfaDevices, enabledMfaDevices, findMfaDevice, mfaSeedContext } from './mfa-device-lookups.js';
+import { listMfaDevicesOf, listVirtualMfaDevices } from './mfa-device-repository.js';
 import { ENABLE_WINDOW, matchCode, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, SIGN_IN_WINDOW, stepAt, totpUri } from './totp.js';
 
 /**
@@ -178,18 +180,15 @@ export class MfaOperations {
    * AWS's ListMFADevices: the devices of the user named, or of the caller itself; with an
    * assignment status, AWS's ListVirtualMFADevices: every virtual device of the account.
    */
-  async list(caller: Caller, input: { userName?: string | null; assignmentStatus?: 'Assigned' | 'Unassigned' | 'Any' | null }): Promise<MfaDeviceRow[]> {
+  async list(caller: Caller, input: { userName?: string | null; assignmentStatus?: 'Assigned' | 'Unassigned' | 'Any' | null }): Promise<MfaDevice[]> {
     return this.core.read(caller, async (trx) => {
       if (input.assignmentStatus == null) {
         const owner = await this.owner(trx, caller, input.userName, 'iam:ListMFADevices');
-        return enabledMfaDevices(trx, caller.accountId, owner.ownerId);
+        return listMfaDevicesOf(trx, caller.accountId, owner.ownerId);
       }
       if (input.userName != null) throw new InvalidInputError('Give userName (ListMFADevices) or assignmentStatus (ListVirtualMFADevices), not both.');
       await this.core.authorize(trx, caller, 'iam:ListVirtualMFADevices', '*');
-      let query = trx.selectFrom('mfa_devices').selectAll().where('account_id', '=', caller.accountId);
-      if (input.assignmentStatus === 'Assigned') query = query.where('owner_id', 'is not', null);
-      if (input.assignmentStatus === 'Unassigned') query = query.where('owner_id', 'is', null);
-      return query.orderBy('serial_number').execute();
+      return listVirtualMfaDevices(trx, caller.accountId, input.assignmentStatus);
     });
   }
 

@@ -25,3 +25,4 @@ export {
 } from './quotas.js';
 export type { CheckResult } from './rules.js';
 export { TAG_LIMITS, checkTagKeys, checkTags, tagKeysThatRemove, tagsThatChange, type CheckTagsOptions, type Tag } from './tags.js';
+export { nameKey } from './name-key.js';

@@ -1,4 +1,4 @@
-import type { Database, PolicyRow, PolicyVersionRow } from '@warden/db';
+import type { Database } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
@@ -6,17 +6,17 @@ import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { policyArnKey } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';
+import type { ManagedPolicy } from './managed-policy.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
+import { findManagedPolicyByArn, listManagedPolicies } from './managed-policy-repository.js';
+import type { PolicyVersion } from './policy-version.js';
+import { listPolicyVersions } from './policy-version-repository.js';
 
 /** Customer-managed policies and their versions. */
 export class PolicyOperations {
   constructor(private readonly core: IamCore) {}
 
-  private find(trx: Transaction<Database>, accountId: string, policyArn: string): Promise<PolicyRow | undefined> {
-    return trx.selectFrom('policies').selectAll().where('account_id', '=', accountId).where('arn', '=', policyArn).executeTakeFirst();
-  }
-
-  async create(caller: Caller, input: { policyName: string; path?: string | null; description?: string | null; policyDocument: string }): Promise<PolicyRow> {
+  async create(caller: Caller, input: { policyName: string; path?: string | null; description?: string | null; policyDocument: string }): Promise<ManagedPolicy> {
     const path = input.path ?? '/';
     const policyId = this.core.newId('ANPA');
     const arn = entityArn(this.core.partition, caller.accountId, 'policy', path, input.policyName);
@@ -30,42 +30,41 @@ export class PolicyOperations {
         const command = { type: 'CreatePolicy' as const, policyId, policyName: input.policyName, path, arn, description: input.description ?? null, document: input.policyDocument };
         return appendTo(managedPolicyDecider, `policy/${policyId}`, command, { lockKeys: [nameKey] });
       },
-      answer: async (trx) => (await this.find(trx, caller.accountId, arn))!,
+      answer: async (trx) => (await findManagedPolicyByArn(trx, caller.accountId, arn))!,
     });
     return answer;
   }
 
   /** The policy as it is now, after a mutation the caller was allowed to make. */
-  current(caller: Caller, policyArn: string): Promise<PolicyRow> {
+  current(caller: Caller, policyArn: string): Promise<ManagedPolicy> {
     return this.core.read(caller, async (trx) => {
-      const policy = await this.find(trx, caller.accountId, policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
       if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
       return policy;
     });
   }
 
-  async get(caller: Caller, policyArn: string): Promise<PolicyRow> {
+  async get(caller: Caller, policyArn: string): Promise<ManagedPolicy> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicy', policyArn);
-      const policy = await this.find(trx, caller.accountId, policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
       if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
       return policy;
     });
   }
 
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<PolicyRow[]> {
+  /** A page of policies in name-key order; `after` is the name key (`nameKey`) of the previous page's last policy. */
+  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<ManagedPolicy[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicies', entityArn(this.core.partition, caller.accountId, 'policy', '/', '*'));
-      let query = trx.selectFrom('policies').selectAll().where('account_id', '=', caller.accountId);
-      if (options.after) query = query.where('policy_name_key', '>', options.after);
-      return query.orderBy('policy_name_key').limit(options.first).execute();
+      return listManagedPolicies(trx, caller.accountId, options);
     });
   }
 
-  async versions(caller: Caller, policy: PolicyRow): Promise<PolicyVersionRow[]> {
+  async versions(caller: Caller, policy: ManagedPolicy): Promise<PolicyVersion[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policy.arn);
-      return trx.selectFrom('policy_versions').selectAll().where('account_id', '=', caller.accountId).where('policy_id', '=', policy.policy_id).orderBy('created_at').execute();
+      return listPolicyVersions(trx, caller.accountId, policy);
     });
   }
 
@@ -77,16 +76,16 @@ export class PolicyOperations {
     caller: Caller,
     policyArn: string,
     action: string,
-    command: (policy: PolicyRow, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand,
+    command: (policy: ManagedPolicy, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand,
   ): Promise<void> {
     await this.core.write(caller, {
       locks: [policyArnKey(policyArn)],
-      load: (trx) => this.find(trx, caller.accountId, policyArn),
-      lockedAfterLoad: (policy) => (policy ? [`stream/policy/${policy.policy_id}`] : []),
+      load: (trx) => findManagedPolicyByArn(trx, caller.accountId, policyArn),
+      lockedAfterLoad: (policy) => (policy ? [`stream/policy/${policy.policyId}`] : []),
       permissions: () => [{ action, resource: policyArn }],
       appends: async (policy, trx) => {
         if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
-        return appendTo(managedPolicyDecider, `policy/${policy.policy_id}`, await command(policy, trx), { resourceArn: policy.arn });
+        return appendTo(managedPolicyDecider, `policy/${policy.policyId}`, await command(policy, trx), { resourceArn: policy.arn });
       },
     });
   }

@@ -5,8 +5,10 @@ import type { Caller } from '../command-context.js';
 import { NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findRole, policyArnKey, requestTagContext, requireAttachablePolicy, requireRole, resourceTagContext, roleNameKey } from '../service/lookups.js';
+import { findRole, policyArnKey, requestTagContext, requireAttachablePolicy, resourceTagContext, roleNameKey } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';
+import type { Role } from './role.js';
+import { findRoleByName, listRoles, requireRoleByName } from './role-repository.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
 
 export interface CreateRoleInput {
@@ -22,7 +24,7 @@ export interface CreateRoleInput {
 export class RoleOperations {
   constructor(private readonly core: IamCore) {}
 
-  async create(caller: Caller, input: CreateRoleInput): Promise<RoleRow> {
+  async create(caller: Caller, input: CreateRoleInput): Promise<Role> {
     const path = input.path ?? '/';
     const roleId = this.core.newId('AROA');
     const arn = entityArn(this.core.partition, caller.accountId, 'role', path, input.roleName);
@@ -48,31 +50,30 @@ export class RoleOperations {
         };
         return appendTo(roleDecider, `role/${roleId}`, command, { lockKeys: [nameKey] });
       },
-      answer: (trx) => requireRole(trx, caller.accountId, input.roleName),
+      answer: (trx) => requireRoleByName(trx, caller.accountId, input.roleName),
     });
     return answer;
   }
 
   /** The role as it is now, after a mutation the caller was allowed to make. */
-  current(caller: Caller, roleName: string): Promise<RoleRow> {
-    return this.core.read(caller, (trx) => requireRole(trx, caller.accountId, roleName));
+  current(caller: Caller, roleName: string): Promise<Role> {
+    return this.core.read(caller, (trx) => requireRoleByName(trx, caller.accountId, roleName));
   }
 
-  async get(caller: Caller, roleName: string): Promise<RoleRow> {
+  async get(caller: Caller, roleName: string): Promise<Role> {
     return this.core.read(caller, async (trx) => {
-      const role = await findRole(trx, caller.accountId, roleName);
+      const role = await findRoleByName(trx, caller.accountId, roleName);
       await this.core.authorize(trx, caller, 'iam:GetRole', role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName));
       if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
       return role;
     });
   }
 
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<RoleRow[]> {
+  /** A page of roles in name-key order; `after` is the name key (`nameKey`) of the previous page's last role. */
+  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<Role[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListRoles', entityArn(this.core.partition, caller.accountId, 'role', '/', '*'));
-      let query = trx.selectFrom('roles').selectAll().where('account_id', '=', caller.accountId);
-      if (options.after) query = query.where('role_name_key', '>', options.after);
-      return query.orderBy('role_name_key').limit(options.first).execute();
+      return listRoles(trx, caller.accountId, options);
     });
   }
 

@@ -1,38 +1,18 @@
-import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { findGroupRowByName, requireGroupRowByName } from '../groups/group-repository.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { findManagedPolicyByArn } from '../policies/managed-policy-repository.js';
+import { findRoleRowByName, requireRoleRowByName } from '../roles/role-repository.js';
+import { findUserRowByName, requireUserRowByName } from '../users/user-repository.js';
 
-/** Name → entity lookups in the read models, always filtered by account (names are case-insensitive). */
-export function findUser(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_name_key', '=', userName.toLowerCase()).executeTakeFirst();
-}
-
-export function findGroup(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow | undefined> {
-  return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', groupName.toLowerCase()).executeTakeFirst();
-}
-
-export function findRole(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow | undefined> {
-  return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', roleName.toLowerCase()).executeTakeFirst();
-}
-
-export async function requireUser(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow> {
-  const user = await findUser(db, accountId, userName);
-  if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
-  return user;
-}
-
-export async function requireGroup(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow> {
-  const group = await findGroup(db, accountId, groupName);
-  if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
-  return group;
-}
-
-export async function requireRole(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow> {
-  const role = await findRole(db, accountId, roleName);
-  if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
-  return role;
-}
+/**
+ * The write side's name → row lookups (the rows hold what the API never shows: login profiles,
+ * revocation times), answered by the entities' repositories; always filtered by account.
+ */
+export { findGroupRowByName as findGroup, findRoleRowByName as findRole, findUserRowByName as findUser };
+export { requireGroupRowByName as requireGroup, requireRoleRowByName as requireRole, requireUserRowByName as requireUser };
 
 /**
  * A managed policy that may be attached in this account: an AWS-managed policy, or one of the
@@ -41,8 +21,7 @@ export async function requireRole(db: Kysely<Database>, accountId: string, roleN
 export async function requireAttachablePolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<void> {
   if (typeof policyArn !== 'string' || !policyArn.startsWith('arn:')) throw new InvalidInputError(`${JSON.stringify(policyArn)} is not a policy ARN.`);
   if (findAwsManagedPolicy(policyArn)) return;
-  const row = await db.selectFrom('policies').select('policy_id').where('account_id', '=', accountId).where('arn', '=', policyArn).executeTakeFirst();
-  if (!row) throw new NoSuchEntityError(`Policy ${policyArn} does not exist or is not attachable.`);
+  if (!(await findManagedPolicyByArn(db, accountId, policyArn))) throw new NoSuchEntityError(`Policy ${policyArn} does not exist or is not attachable.`);
 }
 
 /**

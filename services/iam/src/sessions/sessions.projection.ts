@@ -20,9 +20,9 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
           user_id: data.userId,
           session_name: data.sessionName,
           source_identity: data.sourceIdentity,
-          tags: JSON.stringify(data.tags) as never,
-          session_policies: JSON.stringify(data.sessionPolicies) as never,
-          secret: JSON.stringify(data.secret) as never,
+          tags: JSON.stringify(data.tags),
+          session_policies: JSON.stringify(data.sessionPolicies),
+          secret: JSON.stringify(data.secret),
           token_hash: data.tokenHash,
           mfa_authenticated: data.mfaAuthenticated,
           mfa_authenticated_at: data.mfaAuthenticatedAt ? new Date(data.mfaAuthenticatedAt) : null,
@@ -37,7 +37,7 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
     case 'SessionSecretReencrypted':
       await trx
         .updateTable('sessions')
-        .set({ secret: JSON.stringify(event.data.secret) as never })
+        .set({ secret: JSON.stringify(event.data.secret) })
         .where('account_id', '=', accountId)
         .where('session_id', '=', event.data.sessionId)
         .execute();

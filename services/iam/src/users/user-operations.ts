@@ -8,6 +8,8 @@ import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findGroup, findUser, groupNameKey, policyArnKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';
+import type { User } from './user.js';
+import { findUserByName, listUsers, requireUserByName } from './user-repository.js';
 import { type UserCommand, userDecider } from './user.decider.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
@@ -21,11 +23,11 @@ export interface CreateUserInput {
 export class UserOperations {
   constructor(private readonly core: IamCore) {}
 
-  private arnFor(caller: Caller, user: UserRow | undefined, userName: string): string {
+  private arnFor(caller: Caller, user: Pick<User, 'arn'> | undefined, userName: string): string {
     return user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
   }
 
-  async create(caller: Caller, input: CreateUserInput): Promise<UserRow> {
+  async create(caller: Caller, input: CreateUserInput): Promise<User> {
     const path = input.path ?? '/';
     const userId = this.core.newId('AIDA');
     const arn = entityArn(this.core.partition, caller.accountId, 'user', path, input.userName);
@@ -40,7 +42,7 @@ export class UserOperations {
         const command = { type: 'CreateUser' as const, userId, userName: input.userName, path, arn, tags: [...(input.tags ?? [])], permissionsBoundaryArn: input.permissionsBoundary ?? null };
         return appendTo(userDecider, `user/${userId}`, command, { lockKeys: [nameKey] });
       },
-      answer: (trx) => requireUser(trx, caller.accountId, input.userName),
+      answer: (trx) => requireUserByName(trx, caller.accountId, input.userName),
     });
     return answer;
   }
@@ -52,7 +54,7 @@ export class UserOperations {
    * any create or rename to either name, waits for this one, so the name read here is the user's
    * name when it is decided, and the one that comes second sees the name taken or freed.
    */
-  async update(caller: Caller, userName: string, input: { newUserName?: string | null; newPath?: string | null }): Promise<UserRow> {
+  async update(caller: Caller, userName: string, input: { newUserName?: string | null; newPath?: string | null }): Promise<User> {
     const newUserName = input.newUserName ?? null;
     const newPath = input.newPath ?? null;
     const nameKeys = [userNameKey(userName), ...(newUserName === null ? [] : [userNameKey(newUserName)])];
@@ -77,34 +79,32 @@ export class UserOperations {
         const command = { type: 'UpdateUser' as const, newUserName, newPath, newNameTaken: holder !== undefined && holder.user_id !== user.user_id };
         return appendTo(userDecider, `user/${user.user_id}`, command, { lockKeys: nameKeys });
       },
-      answer: (trx) => requireUser(trx, caller.accountId, newUserName ?? userName),
+      answer: (trx) => requireUserByName(trx, caller.accountId, newUserName ?? userName),
     });
     return answer;
   }
 
   /** The user as it is now, for answering a mutation the caller was just allowed to make (no second permission needed). */
-  current(caller: Caller, userName: string): Promise<UserRow> {
-    return this.core.read(caller, (trx) => requireUser(trx, caller.accountId, userName));
+  current(caller: Caller, userName: string): Promise<User> {
+    return this.core.read(caller, (trx) => requireUserByName(trx, caller.accountId, userName));
   }
 
-  async get(caller: Caller, userName: string | undefined): Promise<UserRow> {
+  async get(caller: Caller, userName: string | undefined): Promise<User> {
     return this.core.read(caller, async (trx) => {
       const name = userName ?? caller.userName;
       if (!name) throw new InvalidInputError('userName is required when the caller is not an IAM user.');
-      const user = await findUser(trx, caller.accountId, name);
+      const user = await findUserByName(trx, caller.accountId, name);
       await this.core.authorize(trx, caller, 'iam:GetUser', this.arnFor(caller, user, name));
       if (!user) throw new NoSuchEntityError(`The user with name ${name} cannot be found.`);
       return user;
     });
   }
 
-  async list(caller: Caller, options: { pathPrefix?: string | null; after?: string | null; first: number }): Promise<UserRow[]> {
+  /** A page of users in name-key order; `after` is the name key (`nameKey`) of the previous page's last user. */
+  async list(caller: Caller, options: { pathPrefix?: string | null; after?: string | null; first: number }): Promise<User[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListUsers', entityArn(this.core.partition, caller.accountId, 'user', options.pathPrefix ?? '/', '*'));
-      let query = trx.selectFrom('users').selectAll().where('account_id', '=', caller.accountId);
-      if (options.pathPrefix) query = query.where('path', 'like', `${options.pathPrefix.replace(/[\\%_]/g, '\\$&')}%`);
-      if (options.after) query = query.where('user_name_key', '>', options.after);
-      return query.orderBy('user_name_key').limit(options.first).execute();
+      return listUsers(trx, caller.accountId, options);
     });
   }
 

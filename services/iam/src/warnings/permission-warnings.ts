@@ -1,11 +1,15 @@
-import type { AccountRow, Database, GroupRow, RoleRow, UserRow } from '@warden/db';
+import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { loadPrincipalPolicies, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
+import type { Account } from '../accounts/account.js';
+import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
 import type { Caller } from '../command-context.js';
 import { AccessDeniedError } from '../iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
+import type { Group } from '../groups/group.js';
+import type { Role } from '../roles/role.js';
+import type { User } from '../users/user.js';
 
 /**
  * Warnings an administrator should see at once, as the AWS console shows them: a user, group or role
@@ -27,9 +31,9 @@ export class PermissionWarnings {
   constructor(private readonly core: IamCore) {}
 
   /** The user's warnings, or null when the caller may not list the user's policies. */
-  forUser(caller: Caller, user: UserRow): Promise<string[] | null> {
+  forUser(caller: Caller, user: User): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedUserPolicies', user.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, userRecord(user));
+      const policies = await loadPrincipalPolicies(db, { type: 'user', id: user.userId, name: user.userName, accountId: user.accountId, permissionsBoundaryArn: user.permissionsBoundaryArn });
       return warnings(
         'user',
         policies.identityPolicies.map((policy) => policy.document),
@@ -38,9 +42,9 @@ export class PermissionWarnings {
     });
   }
 
-  forRole(caller: Caller, role: RoleRow): Promise<string[] | null> {
+  forRole(caller: Caller, role: Role): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedRolePolicies', role.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, roleRecord(role));
+      const policies = await loadPrincipalPolicies(db, { type: 'role', id: role.roleId, name: role.roleName, accountId: role.accountId, permissionsBoundaryArn: role.permissionsBoundaryArn });
       return warnings(
         'role',
         policies.identityPolicies.map((policy) => policy.document),
@@ -49,9 +53,9 @@ export class PermissionWarnings {
     });
   }
 
-  forGroup(caller: Caller, group: GroupRow): Promise<string[] | null> {
+  forGroup(caller: Caller, group: Group): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedGroupPolicies', group.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.group_id, name: group.group_name, accountId: group.account_id, permissionsBoundaryArn: null });
+      const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.groupId, name: group.groupName, accountId: group.accountId, permissionsBoundaryArn: null });
       return warnings(
         'group',
         policies.identityPolicies.map((policy) => policy.document),
@@ -64,14 +68,14 @@ export class PermissionWarnings {
    * The account's warnings (what AWS's GetAccountSummary reports as AccountAccessKeysPresent): the
    * root user should have no access keys. Null when the caller may not read the account summary.
    */
-  forAccount(caller: Caller, account: AccountRow): Promise<string[] | null> {
+  forAccount(caller: Caller, account: Account): Promise<string[] | null> {
     return this.visible(caller, 'iam:GetAccountSummary', '*', async (db) => {
-      const rootKeys = await db.selectFrom('access_keys').select('access_key_id').where('account_id', '=', account.account_id).where('user_id', 'is', null).where('status', '=', 'Active').execute();
+      const rootKeys = await db.selectFrom('access_keys').select('access_key_id').where('account_id', '=', account.accountId).where('user_id', 'is', null).where('status', '=', 'Active').execute();
       const found: string[] = [];
       if (rootKeys.length > 0)
         found.push(`The root user has ${rootKeys.length} active access key${rootKeys.length > 1 ? 's' : ''}: use IAM users or roles for daily work and deactivate the root user's keys.`);
       // AWS's security recommendation: the root user should have MFA.
-      if ((await countEnabledMfaDevices(db, account.account_id, ROOT_OWNER)) === 0)
+      if ((await countEnabledMfaDevices(db, account.accountId, ROOT_OWNER)) === 0)
         found.push('The root user has no MFA device: enable one (createVirtualMFADevice, then enableMFADevice as the root user).');
       return found;
     });

@@ -1,0 +1,42 @@
+import type { Database, GroupRow } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { NoSuchEntityError } from '../iam-error.js';
+import { nameKey } from '../naming/index.js';
+import type { Group } from './group.js';
+import { toGroup } from './group-mapper.js';
+
+/** The whole row, for the write side. */
+export function findGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow | undefined> {
+  return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName)).executeTakeFirst();
+}
+
+export async function requireGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow> {
+  const row = await findGroupRowByName(db, accountId, groupName);
+  if (!row) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+  return row;
+}
+
+export async function findGroupByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<Group | undefined> {
+  const row = await findGroupRowByName(db, accountId, groupName);
+  return row && toGroup(row);
+}
+
+export async function requireGroupByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<Group> {
+  return toGroup(await requireGroupRowByName(db, accountId, groupName));
+}
+
+/** A page of the account's groups (all of them without `first`), after the name key `after`. */
+export async function listGroups(db: Kysely<Database>, accountId: string, page: { after?: string | null; first?: number } = {}): Promise<Group[]> {
+  let query = db.selectFrom('groups').selectAll().where('account_id', '=', accountId);
+  if (page.after) query = query.where('group_name_key', '>', page.after);
+  query = query.orderBy('group_name_key');
+  if (page.first !== undefined) query = query.limit(page.first);
+  return (await query.execute()).map(toGroup);
+}
+
+/** The groups a managed policy is attached to. */
+export async function listGroupsWithPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<Group[]> {
+  const attached = db.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', accountId).where('policy_arn', '=', policyArn).where('principal_type', '=', 'group');
+  const rows = await db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_id', 'in', attached).orderBy('group_name_key').execute();
+  return rows.map(toGroup);
+}

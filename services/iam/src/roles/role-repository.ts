@@ -1,0 +1,42 @@
+import type { Database, RoleRow } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { NoSuchEntityError } from '../iam-error.js';
+import { nameKey } from '../naming/index.js';
+import type { Role } from './role.js';
+import { toRole } from './role-mapper.js';
+
+/** The whole row, for the write side and for STS (which needs when the role's sessions were revoked). */
+export function findRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow | undefined> {
+  return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName)).executeTakeFirst();
+}
+
+export async function requireRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow> {
+  const row = await findRoleRowByName(db, accountId, roleName);
+  if (!row) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
+  return row;
+}
+
+export async function findRoleByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<Role | undefined> {
+  const row = await findRoleRowByName(db, accountId, roleName);
+  return row && toRole(row);
+}
+
+export async function requireRoleByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<Role> {
+  return toRole(await requireRoleRowByName(db, accountId, roleName));
+}
+
+/** A page of the account's roles (all of them without `first`), after the name key `after`. */
+export async function listRoles(db: Kysely<Database>, accountId: string, page: { after?: string | null; first?: number } = {}): Promise<Role[]> {
+  let query = db.selectFrom('roles').selectAll().where('account_id', '=', accountId);
+  if (page.after) query = query.where('role_name_key', '>', page.after);
+  query = query.orderBy('role_name_key');
+  if (page.first !== undefined) query = query.limit(page.first);
+  return (await query.execute()).map(toRole);
+}
+
+/** The roles a managed policy is attached to. */
+export async function listRolesWithPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<Role[]> {
+  const attached = db.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', accountId).where('policy_arn', '=', policyArn).where('principal_type', '=', 'role');
+  const rows = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_id', 'in', attached).orderBy('role_name_key').execute();
+  return rows.map(toRole);
+}
