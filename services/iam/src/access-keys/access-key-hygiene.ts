@@ -1,6 +1,6 @@
 import type { AccessKeyRow } from '@warden/db';
 import { sql } from 'kysely';
-import type { Caller } from '../command-context.js';
+import type { Caller } from '../kernel/command-context.js';
 import type { IamCore } from '../service/iam-core.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';

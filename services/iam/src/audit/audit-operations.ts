@@ -1,7 +1,7 @@
 import { type StoredEvent, toStoredEvent } from '@warden/db';
 import { sql } from 'kysely';
-import type { Caller } from '../command-context.js';
-import { InvalidInputError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { InvalidInputError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 
 /**

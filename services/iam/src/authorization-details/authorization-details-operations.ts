@@ -1,5 +1,5 @@
 import type { GroupRow, PolicyRow, PolicyVersionRow, RoleRow, UserRow } from '@warden/db';
-import type { Caller } from '../command-context.js';
+import type { Caller } from '../kernel/command-context.js';
 import type { IamCore } from '../service/iam-core.js';
 
 /**

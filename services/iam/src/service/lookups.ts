@@ -1,7 +1,7 @@
 import type { Database, GroupRow, RoleRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
-import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 
 /** Name → entity lookups in the read models, always filtered by account (names are case-insensitive). */
 export function findUser(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow | undefined> {

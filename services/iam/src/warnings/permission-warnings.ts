@@ -1,8 +1,8 @@
 import type { AccountRow, Database, GroupRow, RoleRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { loadPrincipalPolicies, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
-import type { Caller } from '../command-context.js';
-import { AccessDeniedError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { AccessDeniedError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
