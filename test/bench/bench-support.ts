@@ -75,15 +75,16 @@ export async function graphql<Data = unknown>(url: string, credentials: { access
  * With DATABASE_URL, a fresh, empty `warden_bench` database on that server (so that the bootstrap
  * makes a new management account and writes its credentials file); without, undefined (embedded).
  */
-export async function freshBenchDatabaseUrl(): Promise<string | undefined> {
+export async function freshBenchDatabaseUrl(name = 'warden_bench'): Promise<string | undefined> {
   const databaseUrl = process.env['DATABASE_URL'];
   if (!databaseUrl) return undefined;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name for a benchmark: ${name}`);
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS warden_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE warden_bench');
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(databaseUrl);
-  url.pathname = '/warden_bench';
+  url.pathname = `/${name}`;
   return url.toString();
 }

@@ -17,7 +17,7 @@ export interface CreateJobRunnerOptions {
 
 export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions): JobRunner {
   const handlers = createJobHandlers(iam, options.settings);
-  const now = () => iam.core.clock.now();
+  const now = () => iam.maintenance.now();
   const runner: JobRunner = options.redisUrl
     ? new BullMqJobRunner(
         handlers,
@@ -33,12 +33,12 @@ export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions
     : new InProcessJobRunner(handlers, options.logger, now, options.sweepEveryMs);
   // Called after the session's commit and not awaited: a lost enqueue is logged, and the sweep
   // expires the session in its place.
-  iam.core.onSessionIssued = (session) => {
+  iam.maintenance.onSessionIssued((session) => {
     runner
       .scheduleSessionExpiry(session)
       .catch((error: unknown) =>
         options.logger.warn({ err: error, accountId: session.accountId, sessionId: session.sessionId }, "could not schedule the session's expiry job; the periodic sweep will expire it"),
       );
-  };
+  });
   return runner;
 }

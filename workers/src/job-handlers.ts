@@ -1,4 +1,4 @@
-import { deactivateStaleAccessKeys, expireSession, findExpiredSessions, type IamService, type LiveKeyring, reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue } from '@warden/iam';
+import type { IamService, LiveKeyring } from '@warden/iam';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
 
 /**
@@ -45,25 +45,25 @@ async function inBatches(work: (size: number) => Promise<number>): Promise<numbe
 export function createJobHandlers(iam: IamService, settings: JobSettings): Record<JobName, JobHandler> {
   return {
     [JOBS.deactivateStaleAccessKeys]: async () => {
-      const deactivated = await inBatches((size) => deactivateStaleAccessKeys(iam.core, size));
+      const deactivated = await inBatches((size) => iam.maintenance.deactivateStaleAccessKeys(size));
       return `deactivated ${deactivated} access keys past their account's maximum age`;
     },
     [JOBS.rotateKeyring]: async () => {
-      const rotation = await rotateKeyringIfDue(iam.core, settings.keyring, settings.keyRotationDays);
-      const reencrypted = await inBatches((size) => reencryptSecrets(iam.core, settings.keyring, size));
-      const retired = await retireUnusedKeys(iam.core, settings.keyring, RETIREMENT_GRACE_MS);
+      const rotation = await iam.maintenance.rotateKeyringIfDue(settings.keyring, settings.keyRotationDays);
+      const reencrypted = await inBatches((size) => iam.maintenance.reencryptSecrets(settings.keyring, size));
+      const retired = await iam.maintenance.retireUnusedKeys(settings.keyring, RETIREMENT_GRACE_MS);
       return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets; retired ${retired.length} unused keys`;
     },
     [JOBS.expireSession]: async (data) => {
       if (!isExpireSessionData(data)) throw new PoisonJobError(`expire-session needs { accountId, sessionId }, got ${JSON.stringify(data)}`);
-      const outcome = await expireSession(iam.core, data.accountId, data.sessionId);
+      const outcome = await iam.maintenance.expireSession(data.accountId, data.sessionId);
       if (outcome === 'not-yet') throw new NotYetError(`session ${data.sessionId} has not expired yet`);
       return outcome;
     },
     [JOBS.sweepExpiredSessions]: async () => {
-      const due = await findExpiredSessions(iam.core.db, iam.core.clock.now(), SWEEP_BATCH);
+      const due = await iam.maintenance.findExpiredSessions(SWEEP_BATCH);
       let expired = 0;
-      for (const session of due) if ((await expireSession(iam.core, session.accountId, session.sessionId)) === 'expired') expired++;
+      for (const session of due) if ((await iam.maintenance.expireSession(session.accountId, session.sessionId)) === 'expired') expired++;
       return `expired ${expired} of ${due.length} due sessions`;
     },
   };

@@ -7,10 +7,7 @@ import {
   IamService,
   LiveKeyring as LiveKeyringClass,
   type LiveKeyring,
-  reencryptSecrets,
   resolveAccessKey,
-  retireUnusedKeys,
-  rotateKeyringIfDue,
   stepAt,
 } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,9 +61,9 @@ describe('keyring rotation and access-key hygiene', () => {
     await iam.passwords.setRootLoginProfile(root, { email: 'owner@example.com', password: 'Root-Rotating-1' });
     const firstKey = keyring.activeKeyId;
 
-    expect(await rotateKeyringIfDue(iam.core, keyring, 30)).toEqual({ rotated: false, activeKeyId: firstKey });
+    expect(await iam.maintenance.rotateKeyringIfDue(keyring, 30)).toEqual({ rotated: false, activeKeyId: firstKey });
     clock.offsetMs = 31 * 86_400_000;
-    const rotation = await rotateKeyringIfDue(iam.core, keyring, 30);
+    const rotation = await iam.maintenance.rotateKeyringIfDue(keyring, 30);
     expect(rotation.rotated).toBe(true);
     expect(rotation.activeKeyId).not.toBe(firstKey);
     expect(keyring.keyIds).toEqual(expect.arrayContaining([firstKey, rotation.activeKeyId]));
@@ -83,7 +80,7 @@ describe('keyring rotation and access-key hygiene', () => {
     // The job re-encrypts what is left under the old key, as events.
     const result = await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.rotateKeyring]({});
     expect(result).toMatch(/re-encrypted \d+ secrets/);
-    expect(await reencryptSecrets(iam.core, keyring, 100)).toBe(0);
+    expect(await iam.maintenance.reencryptSecrets(keyring, 100)).toBe(0);
     const keys = await wardenDb.db.selectFrom('access_keys').select('secret').execute();
     const sessions = await wardenDb.db.selectFrom('sessions').select('secret').execute();
     for (const row of [...keys, ...sessions]) expect(row.secret.keyId).toBe(rotation.activeKeyId);
@@ -107,9 +104,9 @@ describe('keyring rotation and access-key hygiene', () => {
     const sessionCredential = await resolveAccessKey(wardenDb.db, keyring, 'aws', session.accessKeyId);
     expect(sessionCredential?.secretAccessKey).toBe(session.secretAccessKey);
     // Within a day of the rotation the old key stays; after it, unused, it is retired.
-    expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([]);
+    expect(await iam.maintenance.retireUnusedKeys(keyring, 86_400_000)).toEqual([]);
     clock.offsetMs = 33 * 86_400_000;
-    expect(await retireUnusedKeys(iam.core, keyring, 86_400_000)).toEqual([firstKey]);
+    expect(await iam.maintenance.retireUnusedKeys(keyring, 86_400_000)).toEqual([firstKey]);
     expect(keyring.keyIds).toEqual([rotation.activeKeyId]);
     expect((await resolveAccessKey(wardenDb.db, keyring, 'aws', newKey.accessKeyId))?.secretAccessKey).toBe(newKey.secretAccessKey);
     // Passwords hashed before the rotation still verify once their first key is gone: the current
@@ -175,9 +172,9 @@ describe('keyring rotation and access-key hygiene', () => {
         }
       }
     })();
-    const rotation = await rotateKeyringIfDue(iam.core, keyring, 30);
+    const rotation = await iam.maintenance.rotateKeyringIfDue(keyring, 30);
     expect(rotation.rotated).toBe(true);
-    while ((await reencryptSecrets(iam.core, keyring, 3)) > 0);
+    while ((await iam.maintenance.reencryptSecrets(keyring, 3)) > 0);
     stop = true;
     await signing;
     clock.offsetMs = 0;

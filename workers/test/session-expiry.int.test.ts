@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, expireSession, IamService, type LiveKeyring } from '@warden/iam';
+import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobHandlers, InProcessJobRunner, JOBS } from '../src/index.js';
 
@@ -60,10 +60,10 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
 
   it('is refused before the expiry, done once after it, and a rerun appends nothing', async () => {
     const { accountId, sessionId, accessKeyId } = await issueSession();
-    expect(await expireSession(iam.core, accountId, sessionId)).toBe('not-yet');
+    expect(await iam.maintenance.expireSession(accountId, sessionId)).toBe('not-yet');
     clock.offsetMs = 901_000;
-    expect(await expireSession(iam.core, accountId, sessionId)).toBe('expired');
-    expect(await expireSession(iam.core, accountId, sessionId)).toBe('already-expired');
+    expect(await iam.maintenance.expireSession(accountId, sessionId)).toBe('expired');
+    expect(await iam.maintenance.expireSession(accountId, sessionId)).toBe('already-expired');
     clock.offsetMs = 0;
     expect(await expiredEvents(accountId, sessionId)).toBe(1);
     const left = await inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('sessions').select('session_id').where('session_id', '=', sessionId).execute());
@@ -104,7 +104,7 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
         await runner.scheduleSessionExpiry({ ...session, expiresAt });
         await expect.poll(() => expiredEvents(session.accountId, session.sessionId), { timeout: 20_000, interval: 200 }).toBe(1);
         // A second executor (a worker restarted after being killed mid-job) runs it again: nothing more.
-        expect(await expireSession(iam.core, session.accountId, session.sessionId)).toBe('already-expired');
+        expect(await iam.maintenance.expireSession(session.accountId, session.sessionId)).toBe('already-expired');
         expect(await expiredEvents(session.accountId, session.sessionId)).toBe(1);
       } finally {
         await runner.close();

@@ -3,15 +3,18 @@ import { join, resolve } from 'node:path';
 import type { Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import { accountDecider } from './accounts/account.decider.js';
-import { secretContext } from './access-keys/access-key-operations.js';
-import { rootArn } from './arns.js';
-import { handleCommand } from './command-handler.js';
-import type { Clock } from './command-context.js';
+
+import { rootArn } from './kernel/arns.js';
+import { handleCommand } from './kernel/command-handler.js';
+import { newDataKeyId } from './keyring/data-key-id.js';
+import { projectEvent } from './projections.js';
+import type { Clock } from './kernel/command-context.js';
 import { Keyring } from './crypto/index.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId } from './identifiers/index.js';
 import { keyringDecider } from './keyring/keyring.decider.js';
 import { KEYRING_STREAM } from './keyring/keyring.events.js';
 import { LiveKeyring } from './keyring/live-keyring.js';
+import { secretContext } from './kernel/encryption-contexts.js';
 
 /**
  * The first start on an empty store: create the management account, the keyring's first data key
@@ -58,14 +61,23 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
       command: { type: 'CreateAccount', accountId, name: options.managementAccountName ?? 'management', isManagement: true },
       metadata,
       occurredAt: now,
+      project: projectEvent,
     });
-    await handleCommand(outer, keyringDecider, { accountId, streamId: KEYRING_STREAM, command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped }, metadata, occurredAt: now });
+    await handleCommand(outer, keyringDecider, {
+      accountId,
+      streamId: KEYRING_STREAM,
+      command: { type: 'CreateDataKey', keyId, wrapped: wrapped.wrapped },
+      metadata,
+      occurredAt: now,
+      project: projectEvent,
+    });
     await handleCommand(outer, accountDecider, {
       accountId,
       streamId,
       command: { type: 'CreateRootAccessKey', accessKeyId, secret: keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) },
       metadata,
       occurredAt: now,
+      project: projectEvent,
     });
     credentialsFile = writeRootCredentials(options.dataDir, { accountId, accessKeyId, secretAccessKey, arn: rootArn(partition, accountId) });
     return accountId;
@@ -80,9 +92,4 @@ function writeRootCredentials(dataDir: string, credentials: { accountId: string;
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return file;
-}
-
-/** Data key ids say when they were made: `key-2026-11-28-abcdefgh`. */
-export function newDataKeyId(now: Date): string {
-  return `key-${now.toISOString().slice(0, 10)}-${generateUniqueId('AIPA').slice(4, 12).toLowerCase()}`;
 }

@@ -2,7 +2,7 @@ import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
-import { AuthorizationOperations } from './authorization/authorization-operations.js';
+import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
@@ -11,8 +11,10 @@ import { PermissionWarnings } from './warnings/permission-warnings.js';
 import { RoleOperations } from './roles/role-operations.js';
 import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
+import { projectEvent } from './projections.js';
 import { UserOperations } from './users/user-operations.js';
 import { MfaOperations } from './mfa/mfa-operations.js';
+import { MaintenanceOperations } from './maintenance/maintenance-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 import { AttemptQueue } from './sign-in/attempt-queue.js';
 
@@ -34,9 +36,10 @@ export class IamService {
   readonly warnings: PermissionWarnings;
   readonly mfa: MfaOperations;
   readonly signIn: SignInOperations;
+  readonly maintenance: MaintenanceOperations;
 
-  constructor(options: IamCoreOptions & { readonly verifyPassword?: SignInDependencies['verify'] }) {
-    this.core = new IamCore(options);
+  constructor(options: Omit<IamCoreOptions, 'project'> & { readonly verifyPassword?: SignInDependencies['verify'] }) {
+    this.core = new IamCore({ ...options, project: projectEvent });
     this.accounts = new AccountOperations(this.core);
     this.users = new UserOperations(this.core);
     this.groups = new GroupOperations(this.core);
@@ -47,11 +50,12 @@ export class IamService {
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
-    this.sts = new StsOperations(this.core, this.mfa);
+    this.sts = new StsOperations(this.core);
     const attempts = new AttemptQueue();
     this.passwords = new PasswordOperations(this.core, attempts);
     this.warnings = new PermissionWarnings(this.core);
-    this.signIn = new SignInOperations(this.core, { sts: this.sts, mfa: this.mfa, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
+    this.signIn = new SignInOperations(this.core, { consoleSessions: this.sts, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
+    this.maintenance = new MaintenanceOperations(this.core);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

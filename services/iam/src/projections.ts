@@ -1,5 +1,6 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import { projectAccessKeyEvent } from './access-keys/access-keys.projection.js';
 import type { AccountEvent } from './accounts/account.events.js';
 import { projectAccountEvent } from './accounts/accounts.projection.js';
 import type { GroupEvent } from './groups/group.events.js';
@@ -29,9 +30,11 @@ export async function projectEvent(trx: Transaction<Database>, stored: StoredEve
   const kind = stored.streamId.slice(0, stored.streamId.indexOf('/'));
   switch (kind) {
     case 'account':
-      return projectAccountEvent(trx, stored, event as AccountEvent);
+      await projectAccountEvent(trx, stored, event as AccountEvent);
+      return projectAccessKeyEvent(trx, stored, event as AccountEvent);
     case 'user':
-      return projectUserEvent(trx, stored, event as UserEvent);
+      await projectUserEvent(trx, stored, event as UserEvent);
+      return projectAccessKeyEvent(trx, stored, event as UserEvent);
     case 'group':
       return projectGroupEvent(trx, stored, event as GroupEvent);
     case 'role':

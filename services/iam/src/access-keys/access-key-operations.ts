@@ -1,9 +1,10 @@
 import type { AccessKeyRow, UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
-import { rootArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
-import { AccessDeniedError, NoSuchEntityError } from '../iam-error.js';
-import { generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
+import { rootArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
+import { secretContext } from '../kernel/encryption-contexts.js';
 import type { IamCore } from '../service/iam-core.js';
 import { requireUser, userNameKey } from '../service/lookups.js';
 import { requireUserByName } from '../users/user-repository.js';
@@ -16,18 +17,6 @@ import { listAccessKeysOf, listAccessKeysUnusedSince } from './access-key-reposi
  * Access keys of IAM users and of the root user. The secret is generated here, returned once, and
  * stored only encrypted under the keyring, bound to the account and key id.
  */
-export interface NewAccessKey {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly userName: string | null;
-  readonly status: 'Active';
-  readonly createDate: Date;
-}
-
-export function secretContext(accountId: string, accessKeyId: string): string {
-  return `access-key:${accountId}:${accessKeyId}`;
-}
-
 export class AccessKeyOperations {
   constructor(private readonly core: IamCore) {}
 

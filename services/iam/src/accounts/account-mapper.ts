@@ -1,6 +1,6 @@
 import type { AccountRow } from '@warden/db';
 import { effectiveQuotas } from '../naming/index.js';
-import { accountThrottle } from '../sign-in/sign-in-throttle.js';
+import { accountThrottle } from './sign-in-throttle-settings.js';
 import type { Account } from './account.js';
 import type { AccountSettings } from './account.events.js';
 

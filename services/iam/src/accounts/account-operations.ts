@@ -1,14 +1,14 @@
-import { rootArn } from '../arns.js';
-import { type Caller, eventMetadata } from '../command-context.js';
+import { rootArn } from '../kernel/arns.js';
+import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { AccessDeniedError, InvalidInputError } from '../iam-error.js';
-import { generateAccountId, generateSecretAccessKey, generateUniqueId } from '../identifiers/index.js';
-import { secretContext, type NewAccessKey } from '../access-keys/access-key-operations.js';
+import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
+import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
 import { findAccount, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
+import { secretContext } from '../kernel/encryption-contexts.js';
 
 /**
  * Accounts (tenants). Creating one is an organization-wide action that only principals of the

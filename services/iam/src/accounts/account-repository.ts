@@ -1,6 +1,6 @@
 import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Account } from './account.js';
 import { toAccount } from './account-mapper.js';
 

@@ -1,9 +1,9 @@
-import type { Decider } from '../decider.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Decider } from '../kernel/decider.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { ACCOUNT_QUOTA_NAMES, checkAccountAlias, checkAccountQuota, DEFAULT_QUOTAS, isAccountQuotaName } from '../naming/index.js';
-import { checkPasswordPolicy, type PasswordPolicy } from '../passwords/password-policy.js';
-import { checkSignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
+import { checkPasswordPolicy, type PasswordPolicy } from './password-policy.js';
+import { checkSignInThrottleSettings } from './sign-in-throttle-settings.js';
 import { type AccountEvent, type AccountSettings, type AccountState, evolveAccount, INITIAL_ACCOUNT_STATE } from './account.events.js';
 
 /**

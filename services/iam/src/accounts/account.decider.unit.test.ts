@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { given } from '../decider-spec.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
-import { PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from '../passwords/password-policy.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { given } from '../kernel/decider-spec.js';
+import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountEvent } from './account.events.js';
 

@@ -1,7 +1,7 @@
-import type { DomainEvent } from '../decider.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import type { PasswordPolicy } from '../passwords/password-policy.js';
-import type { SignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
+import type { DomainEvent } from '../kernel/decider.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import type { PasswordPolicy } from './password-policy.js';
+import type { SignInThrottleSettings } from './sign-in-throttle-settings.js';
 
 /** Events of an account's stream (`account/ACCOUNT_ID`), including its root user's access keys. */
 export type AccountEvent =

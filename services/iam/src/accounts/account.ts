@@ -1,5 +1,5 @@
 import type { Quotas } from '../naming/index.js';
-import type { SignInThrottleSettings } from '../sign-in/sign-in-throttle.js';
+import type { SignInThrottleSettings } from './sign-in-throttle-settings.js';
 
 /** A tenant: a 12-digit id, and optionally a globally unique alias for its sign-in URL. */
 export interface Account {

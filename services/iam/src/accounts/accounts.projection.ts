@@ -1,6 +1,5 @@
 import type { Database, StoredEvent } from '@warden/db';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
-import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
 import type { AccountEvent } from './account.events.js';
 
 export async function projectAccountEvent(trx: Transaction<Database>, stored: StoredEvent, event: AccountEvent): Promise<void> {
@@ -47,10 +46,6 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .where('account_id', '=', accountId)
         .execute();
       return;
-    case 'RootAccessKeyCreated':
-      return insertAccessKey(trx, accountId, event.data.accessKeyId, null, event.data.secret, at);
-    case 'RootAccessKeyStatusUpdated':
-      return setAccessKeyStatus(trx, accountId, event.data.accessKeyId, event.data.status);
     case 'RootLoginProfileSet':
       await trx
         .updateTable('accounts')
@@ -65,10 +60,6 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .where('account_id', '=', accountId)
         .execute();
       return;
-    case 'RootAccessKeySecretReencrypted':
-      return setAccessKeySecret(trx, accountId, event.data.accessKeyId, event.data.secret);
-    case 'RootAccessKeyDeleted':
-      return deleteAccessKey(trx, accountId, event.data.accessKeyId);
   }
 }
 

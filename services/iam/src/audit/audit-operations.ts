@@ -1,5 +1,5 @@
-import type { Caller } from '../command-context.js';
-import { InvalidInputError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { InvalidInputError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { AuditEvent } from './audit-event.js';
 import { type AuditFilter, findAuditEvents } from './audit-event-repository.js';

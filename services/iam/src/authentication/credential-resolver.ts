@@ -1,11 +1,12 @@
 import { type Database, inAccountTransaction } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { secretContext } from '../access-keys/access-key-operations.js';
-import { rootArn } from '../arns.js';
-import type { Caller, CallerSession } from '../command-context.js';
-import { sessionSecretContext } from '../sts/sts-operations.js';
+
+import { rootArn } from '../kernel/arns.js';
+import type { Caller, CallerSession } from '../kernel/command-context.js';
+
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import type { AccountEpochs } from '../service/account-epochs.js';
+import { secretContext, sessionSecretContext } from '../kernel/encryption-contexts.js';
 
 /**
  * What the API needs to authenticate a signed request: the key's secret (decrypted, held only in

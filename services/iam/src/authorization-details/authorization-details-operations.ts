@@ -1,4 +1,4 @@
-import type { Caller } from '../command-context.js';
+import type { Caller } from '../kernel/command-context.js';
 import type { Group } from '../groups/group.js';
 import { listGroups, listGroupsWithPolicy } from '../groups/group-repository.js';
 import type { ManagedPolicy } from '../policies/managed-policy.js';

@@ -1,7 +1,7 @@
 import { describeDecision, type DescribedRequest, type EvaluationResult } from '@warden/policy';
 import type { EncryptedSecret } from '../crypto/keyring.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import { AccessDeniedError, InvalidInputError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
 
 /**
  * AWS's encoded authorization messages: a denial carries the whole decision, encrypted under the

@@ -1,7 +1,7 @@
 import type { Database } from '@warden/db';
 import { compilePolicySet, evaluate, type PolicySet } from '@warden/policy';
 import type { Kysely } from 'kysely';
-import type { Caller, CallerSession } from '../command-context.js';
+import type { Caller, CallerSession } from '../kernel/command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';

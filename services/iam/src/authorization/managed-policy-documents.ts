@@ -1,6 +1,6 @@
 import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 
 /** The default version's document of each managed policy ARN (AWS-managed or this account's). */
 export async function loadManagedPolicyDocuments(db: Kysely<Database>, accountId: string, arns: readonly string[]): Promise<Map<string, string>> {

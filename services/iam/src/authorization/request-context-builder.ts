@@ -1,6 +1,6 @@
 import { RequestContext } from '@warden/policy';
-import type { Caller } from '../command-context.js';
-import { InvalidInputError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { InvalidInputError } from '../kernel/iam-error.js';
 import type { CompiledPrincipal } from './authorizer.js';
 
 /**

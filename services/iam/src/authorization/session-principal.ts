@@ -1,4 +1,4 @@
-import type { CallerSession } from '../command-context.js';
+import type { CallerSession } from '../kernel/command-context.js';
 import type { PrincipalRecord } from './principal-policy-loader.js';
 
 /**

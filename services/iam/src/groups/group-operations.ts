@@ -1,8 +1,8 @@
 import type { Database, GroupRow } from '@warden/db';
 import type { Transaction } from 'kysely';
-import { entityArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
-import { NoSuchEntityError } from '../iam-error.js';
+import { entityArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';

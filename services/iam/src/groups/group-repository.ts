@@ -1,6 +1,6 @@
 import type { Database, GroupRow } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
 import type { Group } from './group.js';
 import { toGroup } from './group-mapper.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { given } from '../decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
+import { given } from '../kernel/decider-spec.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 import type { GroupEvent } from './group.events.js';
 

@@ -11,3 +11,4 @@ export {
   type RandomSource,
   type UniqueIdPrefix,
 } from './unique-id.js';
+export type { NewAccessKey } from './new-access-key.js';

@@ -1,4 +1,4 @@
-import type { Decider } from '../decider.js';
+import type { Decider } from '../kernel/decider.js';
 import type { KeyringEvent } from './keyring.events.js';
 
 /** The keyring's stream: each new data key is an event; the newest one becomes active. */

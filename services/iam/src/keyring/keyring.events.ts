@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 
 /**
  * The keyring's data keys, as events of the management account's `keyring/data-keys` stream: each

@@ -19,7 +19,3 @@ export function enabledMfaDevices(db: Kysely<Database>, accountId: string, owner
 export function findMfaDevice(db: Kysely<Database>, accountId: string, serialNumber: string): Promise<MfaDeviceRow | undefined> {
   return db.selectFrom('mfa_devices').selectAll().where('account_id', '=', accountId).where('serial_number', '=', serialNumber).executeTakeFirst();
 }
-
-export function mfaSeedContext(accountId: string, deviceId: string): string {
-  return `mfa:${accountId}:${deviceId}`;
-}

@@ -1,6 +1,6 @@
-import type { Decider } from '../decider.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import type { Decider } from '../kernel/decider.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { checkPath, checkTags } from '../naming/index.js';
 import { evolveMfaDevice, INITIAL_MFA_DEVICE_STATE, type MfaDeviceEvent, type MfaDeviceState, type VirtualMfaDeviceCreatedData } from './mfa-device.events.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { given } from '../decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { given } from '../kernel/decider-spec.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import type { MfaDeviceEvent, VirtualMfaDeviceCreatedData } from './mfa-device.events.js';
 

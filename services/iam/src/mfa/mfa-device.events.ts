@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../decider.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import type { DomainEvent } from '../kernel/decider.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
 import type { Tag } from '../naming/index.js';
 
 /**

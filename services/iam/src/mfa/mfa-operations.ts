@@ -1,33 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction, type MfaDeviceRow } from '@warden/db';
-import type { Kysely, Transaction } from 'kysely';
-import { entityArn, rootArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
-import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Database } from '@warden/db';
+import type { Transaction } from 'kysely';
+import { entityArn, rootArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findUser, requestTagContext, userNameKey } from '../service/lookups.js';
-import { appendTo, systemWriter } from '../service/write-spec.js';
+import { appendTo } from '../service/write-spec.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { ROOT_OWNER } from './mfa-device.events.js';
 import type { MfaDevice } from './mfa-device.js';
-import { countEnabledMfaDevices, enabledMfaDevices, findMfaDevice, mfaSeedContext } from './mfa-device-lookups.js';
+import { countEnabledMfaDevices, findMfaDevice } from './mfa-device-lookups.js';
 import { listMfaDevicesOf, listVirtualMfaDevices } from './mfa-device-repository.js';
-import { ENABLE_WINDOW, matchCode, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, SIGN_IN_WINDOW, stepAt, totpUri } from './totp.js';
+import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, stepAt, totpUri } from './totp.js';
+import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from './created-virtual-mfa-device.js';
+import { deviceSeed } from './mfa-code-check.js';
+import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 
 /**
  * Virtual MFA devices, as AWS IAM's CreateVirtualMFADevice, EnableMFADevice, DeactivateMFADevice,
- * ResyncMFADevice, DeleteVirtualMFADevice and ListMFADevices / ListVirtualMFADevices, and the code
- * check that sign-in and GetSessionToken use. The seed leaves Warden once, in the answer to create.
+ * ResyncMFADevice, DeleteVirtualMFADevice and ListMFADevices / ListVirtualMFADevices (the code check
+ * that sign-in and GetSessionToken use is `mfa-code-check.ts`). The seed leaves Warden once, in the
+ * answer to create.
  */
-export interface CreatedVirtualMfaDevice {
-  readonly serialNumber: string;
-  readonly base32StringSeed: string;
-  readonly otpauthUri: string;
-}
-
-export const TOTP_ISSUER = 'Warden';
-
 /** Who an MFA operation is about: an IAM user, or the root user (the caller itself, when no user is named). */
 interface MfaOwner {
   readonly ownerId: string;
@@ -46,12 +42,6 @@ function requireOwner(found: FoundOwner): MfaOwner {
 
 export class MfaOperations {
   constructor(private readonly core: IamCore) {}
-
-  /** The device's seed, in the clear, held in memory only. Loads its data key first (outside any transaction). */
-  private async seedOf(device: MfaDeviceRow): Promise<string> {
-    await this.core.keyring.ensure(device.seed.keyId);
-    return this.core.keyring.decrypt(device.seed, mfaSeedContext(device.account_id, device.device_id));
-  }
 
   /** The user named, or the caller itself; authorized for `action` before anything else is told. */
   private async owner(trx: Transaction<Database>, caller: Caller, userName: string | null | undefined, action: string): Promise<MfaOwner> {
@@ -111,7 +101,7 @@ export class MfaOperations {
   async enableMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string; authenticationCode1: string; authenticationCode2: string }): Promise<void> {
     const { owner, device } = await this.deviceFor(caller, input.userName, input.serialNumber, 'iam:EnableMFADevice');
     if (device.owner_id !== null) throw new EntityAlreadyExistsError(`MFA device ${device.serial_number} is already in use.`);
-    const seed = await this.seedOf(device);
+    const seed = await deviceSeed(this.core, device);
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, stepAt(this.core.clock.now()), ENABLE_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
     const isUser = owner.ownerId !== ROOT_OWNER;
@@ -152,7 +142,7 @@ export class MfaOperations {
   async resyncMFADevice(caller: Caller, input: { userName?: string | null; serialNumber: string; authenticationCode1: string; authenticationCode2: string }): Promise<void> {
     const { owner, device } = await this.deviceFor(caller, input.userName, input.serialNumber, 'iam:ResyncMFADevice');
     if (device.owner_id !== owner.ownerId) throw new NoSuchEntityError(`MFA device ${input.serialNumber} is not enabled for this user.`);
-    const seed = await this.seedOf(device);
+    const seed = await deviceSeed(this.core, device);
     const now = stepAt(this.core.clock.now());
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, now, RESYNC_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
@@ -190,38 +180,5 @@ export class MfaOperations {
       await this.core.authorize(trx, caller, 'iam:ListVirtualMFADevices', '*');
       return listVirtualMfaDevices(trx, caller.accountId, input.assignmentStatus);
     });
-  }
-
-  /**
-   * Checks an MFA code from one of the owner's enabled devices (the one named, when a serial number
-   * is given) and consumes its time step, so that the code is refused if presented again. Returns
-   * the device's serial number, or undefined when no device accepts the code.
-   */
-  async acceptCode(accountId: string, ownerId: string, code: string, serialNumber: string | null, metadata: { actorArn: string; sourceIp?: string; requestId?: string }): Promise<string | undefined> {
-    const devices = await inAccountTransaction(this.core.db, accountId, (trx) => enabledMfaDevices(trx, accountId, ownerId));
-    const now = this.core.clock.now();
-    for (const device of devices) {
-      if (serialNumber !== null && device.serial_number !== serialNumber) continue;
-      const seed = await this.seedOf(device);
-      const step = matchCode(seed, code, stepAt(now) + device.drift_steps, SIGN_IN_WINDOW, Number(device.last_used_step));
-      if (step === undefined) continue;
-      try {
-        // Warden checks the code for whoever presents it (a sign-in, before anyone is authenticated).
-        await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now), {
-          locks: [`stream/mfa-device/${device.device_id}`],
-          appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
-        });
-        return device.serial_number;
-      } catch (error) {
-        // Another request used the same code first: a replay, refused.
-        if (error instanceof InvalidAuthenticationCodeError) return undefined;
-        throw error;
-      }
-    }
-    return undefined;
-  }
-
-  async hasEnabledDevice(db: Kysely<Database>, accountId: string, ownerId: string): Promise<boolean> {
-    return (await countEnabledMfaDevices(db, accountId, ownerId)) > 0;
   }
 }

@@ -1,18 +1,20 @@
 import type { Database, LoginProfileRow, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { type AccountCommand, accountDecider } from '../accounts/account.decider.js';
-import type { Caller } from '../command-context.js';
+import type { Caller } from '../kernel/command-context.js';
 import type { AttemptQueue } from '../sign-in/attempt-queue.js';
-import { accountThrottle, failureCounter, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
+import { accountThrottle } from '../accounts/sign-in-throttle-settings.js';
+import { failureCounter, throttleVerdict, userSubject } from '../sign-in/sign-in-throttle.js';
 import { signInEventAppend } from '../sign-in/sign-in-log.js';
-import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../iam-error.js';
+import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser, requireUser } from '../service/lookups.js';
-import { entityArn } from '../arns.js';
+import { entityArn } from '../kernel/arns.js';
 import { type UserCommand, userDecider } from '../users/user.decider.js';
 import { appendTo } from '../service/write-spec.js';
-import { hashPassword, passwordContext, rootPasswordContext, verifyPassword } from './password-hashing.js';
-import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
+import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
+import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from '../accounts/password-policy.js';
+import { passwordContext, rootPasswordContext } from '../kernel/encryption-contexts.js';
 
 /**
  * Console passwords (login profiles) and the account password policy. Every password is checked

@@ -1,8 +1,8 @@
-import type { Decider } from '../decider.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import type { Decider } from '../kernel/decider.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { checkDescription, checkPath, checkPolicyName } from '../naming/index.js';
 import { evolveManagedPolicy, INITIAL_MANAGED_POLICY_STATE, type ManagedPolicyEvent, type ManagedPolicyState } from './managed-policy.events.js';
-import { checkPolicyDocument } from './policy-document-check.js';
+import { checkPolicyDocument } from '../policy-documents/policy-document-check.js';
 
 /**
  * Customer-managed policies and their versions, as AWS keeps them: at most five versions, exactly

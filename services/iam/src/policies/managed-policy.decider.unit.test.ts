@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { given } from '../decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
+import { given } from '../kernel/decider-spec.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
 import type { ManagedPolicyEvent } from './managed-policy.events.js';
 

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 
 /** Events of a customer-managed policy's stream (`policy/ANPA…`). */
 export type ManagedPolicyEvent =

@@ -1,8 +1,8 @@
 import type { Database, RoleRow } from '@warden/db';
 import type { Transaction } from 'kysely';
-import { entityArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
-import { NoSuchEntityError } from '../iam-error.js';
+import { entityArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findRole, policyArnKey, requestTagContext, requireAttachablePolicy, resourceTagContext, roleNameKey } from '../service/lookups.js';

@@ -1,6 +1,6 @@
 import type { Database, RoleRow } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
 import type { Role } from './role.js';
 import { toRole } from './role-mapper.js';

@@ -3,9 +3,10 @@ import type { Kysely, Transaction } from 'kysely';
 import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
 import { type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
-import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock } from '../command-context.js';
+import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock } from '../kernel/command-context.js';
+import type { Projector } from '../kernel/command-handler.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
@@ -24,6 +25,8 @@ export interface IamCoreOptions {
   readonly random?: RandomSource;
   /** `process` only when this process is the store's only writer (the embedded database). */
   readonly epochSource?: EpochSource;
+  /** Writes appended events into the read models: the composition root's `projectEvent`. */
+  readonly project: Projector;
 }
 
 /** The lock keys of the account-wide counts; every create that counts against one declares its key. */
@@ -43,13 +46,10 @@ export class IamCore {
   readonly keyring: SecretCipher;
   readonly partition: string;
   readonly clock: Clock;
+  private readonly project: Projector;
   readonly authorizer: Authorizer;
   readonly epochs: AccountEpochs;
-  /**
-   * Told of every issued session after it commits (the workers schedule its expiry). Not awaited:
-   * the caller's answer never waits on the job queue, so the hook must not throw and reports its
-   * own failures.
-   */
+  /** Told of every issued session after it commits (set through `MaintenanceOperations.onSessionIssued`). */
   onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => void) | undefined;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
@@ -61,6 +61,7 @@ export class IamCore {
     this.keyring = options.keyring;
     this.partition = options.partition ?? 'aws';
     this.clock = options.clock ?? systemClock;
+    this.project = options.project;
     this.random = options.random;
     this.authorizer = new Authorizer(this.partition, this.keyring);
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
@@ -109,7 +110,7 @@ export class IamCore {
             let state = undefined as State;
             for (const append of appends) {
               const resourceArn = append.resourceArn ?? permissions[0]?.resource ?? base.resourceArn;
-              const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held });
+              const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held, project: this.project });
               state = handled.state;
               events.push(...handled.events);
             }

@@ -1,8 +1,8 @@
 import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { findGroupRowByName, requireGroupRowByName } from '../groups/group-repository.js';
-import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
-import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import { findManagedPolicyByArn } from '../policies/managed-policy-repository.js';
 import { findRoleRowByName, requireRoleRowByName } from '../roles/role-repository.js';
 import { findUserRowByName, requireUserRowByName } from '../users/user-repository.js';

@@ -1,8 +1,8 @@
 import type { Database, EventMetadata, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
-import type { Caller } from '../command-context.js';
-import { handleCommand, type Handled } from '../command-handler.js';
-import type { Decider, DomainEvent } from '../decider.js';
+import type { Caller } from '../kernel/command-context.js';
+import { handleCommand, type Handled, type Projector } from '../kernel/command-handler.js';
+import type { Decider, DomainEvent } from '../kernel/decider.js';
 
 /**
  * What one write declares to `IamCore.write`, in the order the write runs it:
@@ -84,6 +84,7 @@ export interface AppendContext {
   readonly occurredAt: Date;
   /** The keys the write took before its load: a stream among them is not locked again. */
   readonly held: ReadonlySet<string>;
+  readonly project: Projector;
 }
 
 /** A command for one stream, its decider bound, ready for the write to run in order. */
@@ -112,6 +113,7 @@ export function appendTo<Command, Event extends DomainEvent, State>(decider: Dec
         command,
         metadata: context.metadata,
         occurredAt: context.occurredAt,
+        project: context.project,
         ...(options.lockKeys ? { lockKeys: options.lockKeys } : {}),
         locked: options.lockKeys === undefined ? context.held.has(`stream/${streamId}`) : [`stream/${streamId}`, ...options.lockKeys].every((key) => context.held.has(key)),
       }),

@@ -1,6 +1,6 @@
-import type { Decider } from '../decider.js';
-import { EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
+import type { Decider } from '../kernel/decider.js';
+import { EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
 import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIssuedData, type SessionState } from './session.events.js';
 
 /**

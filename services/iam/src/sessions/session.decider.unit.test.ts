@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { given } from '../decider-spec.js';
-import { NoSuchEntityError } from '../iam-error.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { given } from '../kernel/decider-spec.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { SessionNotExpiredError, sessionDecider } from './session.decider.js';
 import type { SessionEvent } from './session.events.js';
 

@@ -1,4 +1,4 @@
-import { SignInThrottledError } from '../iam-error.js';
+import { SignInThrottledError } from '../kernel/iam-error.js';
 
 /**
  * Password attempts for one user name go one at a time in this process (sign-in, and changePassword's

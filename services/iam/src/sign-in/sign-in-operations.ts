@@ -1,26 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { inAccountTransaction, type LoginProfileRow, type RootLoginRow } from '@warden/db';
-import { entityArn, rootArn } from '../arns.js';
+import { entityArn, rootArn } from '../kernel/arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
-import type { Caller } from '../command-context.js';
-import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, SignInFailedError, SignInThrottledError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, SignInFailedError, SignInThrottledError } from '../kernel/iam-error.js';
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
-import { findMfaDevice, mfaSeedContext } from '../mfa/mfa-device-lookups.js';
-import { type CreatedVirtualMfaDevice, type MfaOperations, TOTP_ISSUER } from '../mfa/mfa-operations.js';
+import { countEnabledMfaDevices, findMfaDevice } from '../mfa/mfa-device-lookups.js';
+import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from '../mfa/created-virtual-mfa-device.js';
+import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, stepAt, totpUri } from '../mfa/totp.js';
-import { hashPassword, passwordContext, rootPasswordContext, verifyPassword } from '../passwords/password-hashing.js';
-import type { PasswordOperations } from '../passwords/password-operations.js';
-import type { PasswordPolicy } from '../passwords/password-policy.js';
+import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
+import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUser } from '../service/lookups.js';
-import type { ConsoleSession, StsOperations } from '../sts/sts-operations.js';
+import type { ConsoleSession } from '../sessions/console-session.js';
 import { AddressRateLimit } from './address-rate-limit.js';
 import type { AttemptQueue } from './attempt-queue.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
-import { accountThrottle, addressSubject, failureCounter, ROOT_SUBJECT, type SignInThrottleSettings, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
+import { accountThrottle, type SignInThrottleSettings } from '../accounts/sign-in-throttle-settings.js';
+import { addressSubject, failureCounter, ROOT_SUBJECT, throttleVerdict, unknownUserSubject, userSubject } from './sign-in-throttle.js';
 import { signInEventAppend } from './sign-in-log.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
+import { mfaSeedContext, passwordContext, rootPasswordContext } from '../kernel/encryption-contexts.js';
 
 /**
  * Console sign-in at an account's own sign-in URL: an IAM user by name, or the root user by the
@@ -73,10 +75,24 @@ interface Principal {
   readonly subject: string;
 }
 
+/** The console sessions a sign-in opens and a sign-out closes (StsOperations keeps them). */
+export interface ConsoleSessions {
+  issueConsoleSession(
+    principal: { accountId: string; arn: string; userId: string | null; userName: string | null },
+    options: { durationSeconds: number; mfaAuthenticatedAt: Date | null; sourceIp?: string | undefined; userAgent?: string | undefined; requestId?: string | undefined },
+  ): Promise<ConsoleSession>;
+  revokeConsoleSession(caller: Caller): Promise<void>;
+}
+
+/** A user's own password change, made at sign-in when a reset is required (PasswordOperations makes it). */
+export interface PasswordChange {
+  changePasswordInTurn(caller: Caller, input: { oldPassword: string; newPassword: string }): Promise<void>;
+}
+
+/** What sign-in needs of other features; IamService wires them, so that no feature imports another's operations. */
 export interface SignInDependencies {
-  readonly sts: StsOperations;
-  readonly mfa: MfaOperations;
-  readonly passwords: PasswordOperations;
+  readonly consoleSessions: ConsoleSessions;
+  readonly passwords: PasswordChange;
   readonly attempts: AttemptQueue;
   /** argon2id verification; injectable so that a test can count how often it runs. */
   readonly verify?: (hash: string, password: string) => Promise<boolean>;
@@ -155,7 +171,7 @@ export class SignInOperations {
       const subjects = [subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
       const counters = await trx.selectFrom('sign_in_failures').selectAll().where('account_id', '=', accountId).where('subject', 'in', subjects).execute();
       const ownerId = byName ? user?.user_id : ROOT_OWNER;
-      const hasDevice = ownerId !== undefined && (await this.deps.mfa.hasEnabledDevice(trx, accountId, ownerId));
+      const hasDevice = ownerId !== undefined && (await countEnabledMfaDevices(trx, accountId, ownerId)) > 0;
       // The settings column is jsonb, written only by the account's events.
       const settings = account.settings as AccountSettings & { passwordPolicy?: PasswordPolicy };
       return { settings, rootLogin: account.root_login, subject, counters, user, hasDevice };
@@ -203,7 +219,7 @@ export class SignInOperations {
     let mfaAt: Date | null = null;
     const metadata = { actorArn: principal.arn, ...(request.sourceIp ? { sourceIp: request.sourceIp } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) };
     if (loaded.hasDevice) {
-      const accepted = await this.deps.mfa.acceptCode(accountId, principal.ownerId, input.mfaCode!, null, metadata);
+      const accepted = await acceptMfaCode(this.core, accountId, principal.ownerId, input.mfaCode!, null, metadata);
       if (!accepted) {
         await fail('wrong-mfa-code');
         throw new SignInFailedError();
@@ -244,7 +260,7 @@ export class SignInOperations {
       );
     }
 
-    const session = await this.deps.sts.issueConsoleSession(
+    const session = await this.deps.consoleSessions.issueConsoleSession(
       { accountId, arn: principal.arn, userId: principal.userId, userName: principal.userName },
       { durationSeconds: byName ? USER_SESSION_SECONDS : ROOT_SESSION_SECONDS, mfaAuthenticatedAt: mfaAt, sourceIp: request.sourceIp, userAgent: request.userAgent, requestId: request.requestId },
     );
@@ -365,7 +381,7 @@ export class SignInOperations {
 
   /** Ends the caller's console session. */
   signOut(caller: Caller): Promise<void> {
-    return this.deps.sts.revokeConsoleSession(caller);
+    return this.deps.consoleSessions.revokeConsoleSession(caller);
   }
 
   /**

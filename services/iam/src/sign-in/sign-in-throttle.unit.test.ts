@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSignInThrottleSettings, DEFAULT_SIGN_IN_THROTTLE as S, throttleVerdict, unknownUserSubject } from './sign-in-throttle.js';
+import { checkSignInThrottleSettings, DEFAULT_SIGN_IN_THROTTLE as S } from '../accounts/sign-in-throttle-settings.js';
+import { throttleVerdict, unknownUserSubject } from './sign-in-throttle.js';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);

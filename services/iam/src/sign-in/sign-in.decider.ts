@@ -1,5 +1,5 @@
-import type { Decider } from '../decider.js';
-import { EntityAlreadyExistsError } from '../iam-error.js';
+import type { Decider } from '../kernel/decider.js';
+import { EntityAlreadyExistsError } from '../kernel/iam-error.js';
 import type { SignInEvent, SignInState } from './sign-in.events.js';
 
 /**

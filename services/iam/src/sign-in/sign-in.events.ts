@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 
 /**
  * Events of one console sign-in attempt, each in its own stream (`sign-in/ATTEMPT_ID`), so that a

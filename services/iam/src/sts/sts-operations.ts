@@ -4,19 +4,21 @@ import { compilePolicy, evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
-import { type Caller, eventMetadata } from '../command-context.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { type Caller, eventMetadata } from '../kernel/command-context.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
-import { checkPolicyDocument } from '../policies/policy-document-check.js';
-import { findAwsManagedPolicy } from '../policies/aws-managed-policies.js';
+import { checkPolicyDocument } from '../policy-documents/policy-document-check.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import { roleDecider } from '../roles/role.decider.js';
+import { sessionSecretContext } from '../kernel/encryption-contexts.js';
+import { type ConsoleSession, consoleToken } from '../sessions/console-session.js';
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
 import { requestTagContext, requireRole, roleNameKey } from '../service/lookups.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import type { MfaOperations } from '../mfa/mfa-operations.js';
+import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 
 /**
@@ -64,36 +66,12 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
 const FEDERATED_NAME = /^[\w+=,.@-]{2,32}$/;
 
-export interface ConsoleSession {
-  readonly sessionId: string;
-  /** `Authorization: Bearer TOKEN`. Shown once; only its hash is stored. */
-  readonly token: string;
-  readonly expiration: Date;
-}
-
-export function consoleToken(accessKeyId: string, sessionToken: string): string {
-  return `${accessKeyId}.${sessionToken}`;
-}
-
-/** The parts of a console bearer token, or undefined when it is not one. */
-export function parseConsoleToken(token: string): { accessKeyId: string; sessionToken: string } | undefined {
-  const match = /^(ASIA[A-Z0-9]{16})\.([A-Za-z0-9+/=_-]{20,200})$/.exec(token);
-  return match ? { accessKeyId: match[1]!, sessionToken: match[2]! } : undefined;
-}
-
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function sessionSecretContext(accountId: string, accessKeyId: string): string {
-  return `session:${accountId}:${accessKeyId}`;
-}
-
 export class StsOperations {
-  constructor(
-    private readonly core: IamCore,
-    private readonly mfa: MfaOperations,
-  ) {}
+  constructor(private readonly core: IamCore) {}
 
   /**
    * AWS's SerialNumber and TokenCode: the code must come from the caller's own enabled device (an
@@ -108,7 +86,7 @@ export class StsOperations {
     if (caller.session) throw new InvalidInputError("SerialNumber and TokenCode go with long-term credentials (an IAM user's or the root user's access key), not with temporary ones.");
     const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' ? caller.userId : undefined;
     const accepted = ownerId
-      ? await this.mfa.acceptCode(caller.accountId, ownerId, tokenCode, serialNumber, {
+      ? await acceptMfaCode(this.core, caller.accountId, ownerId, tokenCode, serialNumber, {
           actorArn: caller.arn,
           ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
           ...(caller.requestId ? { requestId: caller.requestId } : {}),

@@ -1,9 +1,9 @@
 import type { Database, UserRow } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
-import { entityArn } from '../arns.js';
-import type { Caller } from '../command-context.js';
-import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { entityArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { findGroup, findUser, groupNameKey, policyArnKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';

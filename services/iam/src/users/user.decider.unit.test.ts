@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { given } from '../decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
+import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { given } from '../kernel/decider-spec.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type UserCommand, userDecider } from './user.decider.js';
 import type { UserEvent } from './user.events.js';

@@ -1,12 +1,11 @@
 import type { Database, LoginProfileRow, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
-import { deleteAccessKey, insertAccessKey, setAccessKeySecret, setAccessKeyStatus } from '../access-keys/access-keys.projection.js';
-import { PASSWORD_HISTORY_LENGTH } from '../passwords/password-policy.js';
+import { PASSWORD_HISTORY_LENGTH } from '../accounts/password-policy.js';
 import type { UserEvent } from './user.events.js';
 
 /**
  * The user read models: users, group memberships, the user's policy attachments and inline
- * policies, its access keys (and the key → account lookup). Runs in the append's transaction.
+ * policies (its access keys have a projection of their own, `access-keys.projection.ts`). Runs in the append's transaction.
  */
 export async function projectUserEvent(trx: Transaction<Database>, stored: StoredEvent, event: UserEvent): Promise<void> {
   const accountId = stored.accountId;
@@ -133,14 +132,6 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'LoginProfileDeleted':
       await trx.updateTable('users').set({ login_profile: null }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
       return;
-    case 'AccessKeyCreated':
-      return insertAccessKey(trx, accountId, event.data.accessKeyId, userId, event.data.secret, at);
-    case 'AccessKeyStatusUpdated':
-      return setAccessKeyStatus(trx, accountId, event.data.accessKeyId, event.data.status);
-    case 'AccessKeySecretReencrypted':
-      return setAccessKeySecret(trx, accountId, event.data.accessKeyId, event.data.secret);
-    case 'AccessKeyDeleted':
-      return deleteAccessKey(trx, accountId, event.data.accessKeyId);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PasswordPolicyViolationError } from '../iam-error.js';
+import { PasswordPolicyViolationError } from '../kernel/iam-error.js';
 import { checkPassword, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './password-policy.js';
 
 /**

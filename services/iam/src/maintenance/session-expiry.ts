@@ -1,9 +1,9 @@
 import type { Database } from '@warden/db';
 import type { Kysely } from 'kysely';
-import { NoSuchEntityError } from '../iam-error.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { SessionNotExpiredError, sessionDecider } from './session.decider.js';
+import { SessionNotExpiredError, sessionDecider } from '../sessions/session.decider.js';
 
 /**
  * Expiring sessions: what the workers run. Correctness never waits for them (authentication refuses

@@ -1,19 +1,20 @@
 import type { Database } from '@warden/db';
 import { type Selectable, sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
-import { secretContext } from '../access-keys/access-key-operations.js';
-import { newDataKeyId } from '../bootstrap.js';
+
+import { newDataKeyId } from '../keyring/data-key-id.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
-import { sessionSecretContext } from '../sts/sts-operations.js';
+
 import { userDecider } from '../users/user.decider.js';
-import { passwordContext, rootPasswordContext } from '../passwords/password-hashing.js';
+
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
-import { mfaSeedContext } from '../mfa/mfa-device-lookups.js';
-import { keyringDecider } from './keyring.decider.js';
-import { KEYRING_STREAM } from './keyring.events.js';
-import type { LiveKeyring } from './live-keyring.js';
+
+import { keyringDecider } from '../keyring/keyring.decider.js';
+import { KEYRING_STREAM } from '../keyring/keyring.events.js';
+import type { LiveKeyring } from '../keyring/live-keyring.js';
+import { mfaSeedContext, passwordContext, rootPasswordContext, secretContext, sessionSecretContext } from '../kernel/encryption-contexts.js';
 
 /**
  * Key rotation, as the workers run it, every step an event:

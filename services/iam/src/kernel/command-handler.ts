@@ -2,7 +2,6 @@ import { appendToStream, ConcurrencyError, type Database, type EventMetadata, is
 import type { Transaction } from 'kysely';
 import { type Decider, type DomainEvent, fold } from './decider.js';
 import { EntityAlreadyExistsError } from './iam-error.js';
-import { projectEvent } from './projections.js';
 
 /**
  * One command against one stream, inside a write's transaction (`IamCore.write` is its only
@@ -10,12 +9,19 @@ import { projectEvent } from './projections.js';
  * loaded at, run the inline projections and bump the account's epoch. Nothing is written unless
  * everything is.
  */
+/**
+ * Writes a stored event into the read models. The composition root supplies it (`projectEvent`), so
+ * that the write path knows no entity's tables.
+ */
+export type Projector = (trx: Transaction<Database>, event: StoredEvent) => Promise<void>;
+
 export interface HandleCommand<Command> {
   readonly accountId: string;
   readonly streamId: string;
   readonly command: Command;
   readonly metadata: EventMetadata;
   readonly occurredAt: Date;
+  readonly project: Projector;
   /** Uniqueness keys the command touches (a user name, an alias), to order racing writers. */
   readonly lockKeys?: readonly string[];
   /** The write took the stream's and the keys' locks before it read anything. */
@@ -52,7 +58,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   });
   for (const event of stored) {
     try {
-      await projectEvent(trx, event);
+      await request.project(trx, event);
     } catch (error) {
       throw translateProjectionError(error, event);
     }

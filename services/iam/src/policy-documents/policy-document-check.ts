@@ -1,5 +1,5 @@
 import { type InlinePolicyTarget, type PolicyKind, validatePolicy } from '@warden/policy';
-import { MalformedPolicyDocumentError } from '../iam-error.js';
+import { MalformedPolicyDocumentError } from '../kernel/iam-error.js';
 
 /**
  * Every policy document that enters the store is validated first, with the limits of where it will

@@ -1,12 +1,12 @@
 import { type Database, inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
-import type { Caller } from '../command-context.js';
-import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../iam-error.js';
+import type { Caller } from '../kernel/command-context.js';
+import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { type CompiledPrincipal, principalContext } from './authorizer.js';
-import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from './principal-policy-loader.js';
-import { authorizeRequestContext, type ContextEntries, simulationRequestContext } from './request-context-builder.js';
+import { type CompiledPrincipal, principalContext } from '../authorization/authorizer.js';
+import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
+import { authorizeRequestContext, type ContextEntries, simulationRequestContext } from '../authorization/request-context-builder.js';
 
 /**
  * `authorize` (may this principal do this, now?), in single and batch form, and AWS's two policy

@@ -1,4 +1,4 @@
-import { InvalidInputError, PasswordPolicyViolationError } from '../iam-error.js';
+import { InvalidInputError, PasswordPolicyViolationError } from '../kernel/iam-error.js';
 
 /**
  * The account password policy, as AWS IAM defines it (UpdateAccountPasswordPolicy): minimum length

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { LimitExceededError } from '../iam-error.js';
+import { LimitExceededError } from '../kernel/iam-error.js';
 
 /**
  * Passwords are hashed with argon2id (OWASP's baseline: 19 MiB, 2 iterations, 1 lane). The hash is
@@ -51,12 +51,4 @@ export function hashPassword(password: string): Promise<string> {
 
 export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   return limited(() => verify(passwordHash, password));
-}
-
-export function passwordContext(accountId: string, userId: string): string {
-  return `password:${accountId}:${userId}`;
-}
-
-export function rootPasswordContext(accountId: string): string {
-  return `password:${accountId}:root`;
 }
