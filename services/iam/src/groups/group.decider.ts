@@ -2,7 +2,7 @@ import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { checkGroupName, checkPath } from '../naming/index.js';
-import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
+import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../policy-holders/principal-policies.js';
 import { evolveGroup, type GroupEvent, type GroupState, INITIAL_GROUP_STATE } from './group.events.js';
 
 export type GroupCommand =

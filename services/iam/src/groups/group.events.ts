@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../decider.js';
-import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../principal-policies.js';
+import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../policy-holders/principal-policies.js';
 
 /** Events of a group's stream (`group/AGPA…`). Memberships live in the users' streams. */
 export type GroupEvent =

@@ -2,7 +2,7 @@ import type { Decider } from '../decider.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import { checkDescription, checkMaxSessionDuration, checkPath, checkRoleName, checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
-import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
+import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../policy-holders/principal-policies.js';
 import { evolveRole, INITIAL_ROLE_STATE, type RoleEvent, type RoleState } from './role.events.js';
 
 export type RoleCommand =

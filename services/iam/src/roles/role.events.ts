@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { Tag } from '../naming/index.js';
-import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../principal-policies.js';
+import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../policy-holders/principal-policies.js';
 
 /** Events of a role's stream (`role/AROA…`). */
 export type RoleEvent =

@@ -3,7 +3,7 @@ import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 import { checkPath, checkTagKeys, checkTags, checkUserName, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
-import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../principal-policies.js';
+import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../policy-holders/principal-policies.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
 /**

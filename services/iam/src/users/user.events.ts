@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../principal-policies.js';
+import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../policy-holders/principal-policies.js';
 import type { Tag } from '../naming/index.js';
 
 /** Events of a user's stream (`user/AIDA…`): the user, its policies, groups and access keys. */

@@ -1,7 +1,7 @@
 import { countPolicyCharacters } from '@warden/policy';
-import { checkPolicyDocument } from './policies/policy-document-check.js';
-import { checkPolicyName } from './naming/index.js';
-import { InvalidInputError, LimitExceededError, NoSuchEntityError } from './iam-error.js';
+import { checkPolicyDocument } from '../policies/policy-document-check.js';
+import { checkPolicyName } from '../naming/index.js';
+import { InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
 
 /**
  * What users, groups and roles share: attached managed policies (at most a quota of them) and
