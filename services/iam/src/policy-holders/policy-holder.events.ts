@@ -1,0 +1,85 @@
+import type { DomainEvent } from '../decider.js';
+import { type Tag, withoutTagKeys, withTags } from '../naming/index.js';
+import { type HolderKind, type KindName, kindName, type TaggedHolderKind } from './policy-holder-kind.js';
+import { type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from './principal-policies.js';
+
+/**
+ * The events of a holder's policies, in the holder's own stream. Their types carry the kind
+ * (PolicyAttachedToUser, GroupPolicyPut): they are the types stored events have, never to change.
+ */
+export interface PolicyEvents<K extends HolderKind> {
+  readonly policyAttached: DomainEvent<`PolicyAttachedTo${KindName<K>}`, { policyArn: string }>;
+  readonly policyDetached: DomainEvent<`PolicyDetachedFrom${KindName<K>}`, { policyArn: string }>;
+  readonly inlinePolicyPut: DomainEvent<`${KindName<K>}PolicyPut`, { policyName: string; document: string }>;
+  readonly inlinePolicyDeleted: DomainEvent<`${KindName<K>}PolicyDeleted`, { policyName: string }>;
+}
+
+export type PolicyEvent<K extends HolderKind> = PolicyEvents<K>[keyof PolicyEvents<K>];
+
+/** The events of a user's or a role's tags and permissions boundary. */
+export interface TagAndBoundaryEvents<K extends TaggedHolderKind> {
+  readonly tagged: DomainEvent<`${KindName<K>}Tagged`, { tags: Tag[] }>;
+  readonly untagged: DomainEvent<`${KindName<K>}Untagged`, { tagKeys: string[] }>;
+  readonly permissionsBoundaryPut: DomainEvent<`${KindName<K>}PermissionsBoundaryPut`, { policyArn: string }>;
+  readonly permissionsBoundaryDeleted: DomainEvent<`${KindName<K>}PermissionsBoundaryDeleted`, Record<string, never>>;
+}
+
+export type TagAndBoundaryEvent<K extends TaggedHolderKind> = TagAndBoundaryEvents<K>[keyof TagAndBoundaryEvents<K>];
+
+export function policyEventTypes<K extends HolderKind>(kind: K): { readonly [Name in keyof PolicyEvents<K>]: PolicyEvents<K>[Name]['type'] } {
+  const name = kindName(kind);
+  return { policyAttached: `PolicyAttachedTo${name}`, policyDetached: `PolicyDetachedFrom${name}`, inlinePolicyPut: `${name}PolicyPut`, inlinePolicyDeleted: `${name}PolicyDeleted` };
+}
+
+export function tagAndBoundaryEventTypes<K extends TaggedHolderKind>(kind: K): { readonly [Name in keyof TagAndBoundaryEvents<K>]: TagAndBoundaryEvents<K>[Name]['type'] } {
+  const name = kindName(kind);
+  return { tagged: `${name}Tagged`, untagged: `${name}Untagged`, permissionsBoundaryPut: `${name}PermissionsBoundaryPut`, permissionsBoundaryDeleted: `${name}PermissionsBoundaryDeleted` };
+}
+
+export function isPolicyEvent<K extends HolderKind>(kind: K, event: DomainEvent): event is PolicyEvent<K> {
+  const types: readonly string[] = Object.values(policyEventTypes(kind));
+  return types.includes(event.type);
+}
+
+export function isTagAndBoundaryEvent<K extends TaggedHolderKind>(kind: K, event: DomainEvent): event is TagAndBoundaryEvent<K> {
+  const types: readonly string[] = Object.values(tagAndBoundaryEventTypes(kind));
+  return types.includes(event.type);
+}
+
+/** What every holder's state has. */
+export interface PolicyHolderState {
+  readonly status: 'none' | 'active' | 'deleted';
+  readonly policies: PrincipalPolicies;
+}
+
+/** What a user's or a role's state has besides. */
+export interface TaggedHolderState extends PolicyHolderState {
+  readonly tags: readonly Tag[];
+  readonly permissionsBoundaryArn: string | null;
+}
+
+export function evolvePolicies<K extends HolderKind, State extends PolicyHolderState>(kind: K, state: State, event: PolicyEvent<K>): State {
+  return { ...state, policies: policiesAfter(kind, state.policies, event) };
+}
+
+function policiesAfter<K extends HolderKind>(kind: K, policies: PrincipalPolicies, event: PolicyEvent<K>): PrincipalPolicies {
+  const types = policyEventTypes(kind);
+  const is = <Name extends keyof PolicyEvents<K>>(candidate: PolicyEvent<K>, name: Name): candidate is PolicyEvents<K>[Name] => candidate.type === types[name];
+  if (is(event, 'policyAttached')) return withAttached(policies, event.data.policyArn);
+  if (is(event, 'policyDetached')) return withoutAttached(policies, event.data.policyArn);
+  if (is(event, 'inlinePolicyPut')) return withInline(policies, event.data.policyName, event.data.document);
+  if (is(event, 'inlinePolicyDeleted')) return withoutInline(policies, event.data.policyName);
+  const _exhaustive: never = event;
+  return _exhaustive;
+}
+
+export function evolveTagsAndBoundary<K extends TaggedHolderKind, State extends TaggedHolderState>(kind: K, state: State, event: TagAndBoundaryEvent<K>): State {
+  const types = tagAndBoundaryEventTypes(kind);
+  const is = <Name extends keyof TagAndBoundaryEvents<K>>(candidate: TagAndBoundaryEvent<K>, name: Name): candidate is TagAndBoundaryEvents<K>[Name] => candidate.type === types[name];
+  if (is(event, 'tagged')) return { ...state, tags: withTags(state.tags, event.data.tags) };
+  if (is(event, 'untagged')) return { ...state, tags: withoutTagKeys(state.tags, event.data.tagKeys) };
+  if (is(event, 'permissionsBoundaryPut')) return { ...state, permissionsBoundaryArn: event.data.policyArn };
+  if (is(event, 'permissionsBoundaryDeleted')) return { ...state, permissionsBoundaryArn: null };
+  const _exhaustive: never = event;
+  return _exhaustive;
+}
