@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import { NO_POLICIES } from '../policy-holders/principal-policies.js';
-import { evolvePolicies, isPolicyEvent, type PolicyEvent, type PolicyHolderState } from '../policy-holders/policy-holder.events.js';
+import { evolvePolicies, type PolicyEvent, type PolicyHolderState } from '../policy-holders/policy-holder.events.js';
 
 /** Events of a group's stream (`group/AGPA…`). Memberships live in the users' streams. */
 export type GroupEvent =
@@ -21,7 +21,6 @@ export interface GroupState extends PolicyHolderState {
 export const INITIAL_GROUP_STATE: GroupState = { status: 'none', groupId: '', groupName: '', path: '/', arn: '', policies: NO_POLICIES };
 
 export function evolveGroup(state: GroupState, event: GroupEvent): GroupState {
-  if (isPolicyEvent('group', event)) return evolvePolicies('group', state, event);
   switch (event.type) {
     case 'GroupCreated':
       return { ...INITIAL_GROUP_STATE, status: 'active', ...event.data };
@@ -29,5 +28,7 @@ export function evolveGroup(state: GroupState, event: GroupEvent): GroupState {
       return { ...state, status: 'deleted' };
     case 'GroupUpdated':
       return { ...state, groupName: event.data.groupName, path: event.data.path, arn: event.data.arn };
+    default:
+      return evolvePolicies('group', state, event);
   }
 }

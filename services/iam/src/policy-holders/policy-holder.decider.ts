@@ -42,11 +42,6 @@ export function isPolicyCommand<K extends HolderKind>(kind: K, command: { readon
   return types.includes(command.type);
 }
 
-export function isTagAndBoundaryCommand<K extends TaggedHolderKind>(kind: K, command: { readonly type: string }): command is TagAndBoundaryCommand<K> {
-  const types: readonly string[] = Object.values(tagAndBoundaryCommandTypes(kind));
-  return types.includes(command.type);
-}
-
 /**
  * A holder's policy commands: at most the quota of attached managed policies (attaching one it has
  * already changes nothing), inline policies within the kind's aggregate size. `holderName` names it
@@ -76,11 +71,21 @@ export function decidePolicyCommand<K extends HolderKind>(kind: K, command: Poli
   return _exhaustive;
 }
 
+/** A user's or a role's holder commands: its policies, and its tags and permissions boundary. */
+export function decideTaggedHolderCommand<K extends TaggedHolderKind>(
+  kind: K,
+  command: PolicyCommand<K> | TagAndBoundaryCommand<K>,
+  state: TaggedHolderState,
+  holderName: string,
+): (PolicyEvent<K> | TagAndBoundaryEvent<K>)[] {
+  return isPolicyCommand(kind, command) ? decidePolicyCommand(kind, command, state, holderName) : decideTagAndBoundaryCommand(kind, command, state);
+}
+
 /**
  * A user's or a role's tag and boundary commands. Tag keys are not case sensitive on either; a
  * request that would change nothing appends nothing, but is checked all the same.
  */
-export function decideTagAndBoundaryCommand<K extends TaggedHolderKind>(kind: K, command: TagAndBoundaryCommand<K>, state: TaggedHolderState): TagAndBoundaryEvent<K>[] {
+function decideTagAndBoundaryCommand<K extends TaggedHolderKind>(kind: K, command: TagAndBoundaryCommand<K>, state: TaggedHolderState): TagAndBoundaryEvent<K>[] {
   requireHolder(kind, state);
   const types = tagAndBoundaryCommandTypes(kind);
   const events = tagAndBoundaryEventTypes(kind);

@@ -41,11 +41,6 @@ export function isPolicyEvent<K extends HolderKind>(kind: K, event: DomainEvent)
   return types.includes(event.type);
 }
 
-export function isTagAndBoundaryEvent<K extends TaggedHolderKind>(kind: K, event: DomainEvent): event is TagAndBoundaryEvent<K> {
-  const types: readonly string[] = Object.values(tagAndBoundaryEventTypes(kind));
-  return types.includes(event.type);
-}
-
 /** What every holder's state has. */
 export interface PolicyHolderState {
   readonly status: 'none' | 'active' | 'deleted';
@@ -73,7 +68,12 @@ function policiesAfter<K extends HolderKind>(kind: K, policies: PrincipalPolicie
   return _exhaustive;
 }
 
-export function evolveTagsAndBoundary<K extends TaggedHolderKind, State extends TaggedHolderState>(kind: K, state: State, event: TagAndBoundaryEvent<K>): State {
+/** A user's or a role's state after one of its holder events. */
+export function evolveTaggedHolder<K extends TaggedHolderKind, State extends TaggedHolderState>(kind: K, state: State, event: PolicyEvent<K> | TagAndBoundaryEvent<K>): State {
+  return isPolicyEvent(kind, event) ? evolvePolicies(kind, state, event) : evolveTagsAndBoundary(kind, state, event);
+}
+
+function evolveTagsAndBoundary<K extends TaggedHolderKind, State extends TaggedHolderState>(kind: K, state: State, event: TagAndBoundaryEvent<K>): State {
   const types = tagAndBoundaryEventTypes(kind);
   const is = <Name extends keyof TagAndBoundaryEvents<K>>(candidate: TagAndBoundaryEvent<K>, name: Name): candidate is TagAndBoundaryEvents<K>[Name] => candidate.type === types[name];
   if (is(event, 'tagged')) return { ...state, tags: withTags(state.tags, event.data.tags) };

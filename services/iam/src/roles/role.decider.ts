@@ -1,18 +1,9 @@
 import type { Decider } from '../decider.js';
-import { EntityAlreadyExistsError, InvalidInputError } from '../iam-error.js';
+import { EntityAlreadyExistsError, requireValidInput } from '../iam-error.js';
 import { checkDescription, checkMaxSessionDuration, checkPath, checkRoleName, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
 import { requireHolder } from '../policy-holders/policy-holder-kind.js';
-import {
-  decidePolicyCommand,
-  decideTagAndBoundaryCommand,
-  isPolicyCommand,
-  isTagAndBoundaryCommand,
-  type PolicyCommand,
-  policyDeleteBlockers,
-  requireNothingToRemove,
-  type TagAndBoundaryCommand,
-} from '../policy-holders/policy-holder.decider.js';
+import { decideTaggedHolderCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove, type TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveRole, INITIAL_ROLE_STATE, type RoleEvent, type RoleState } from './role.events.js';
 
 export type RoleCommand =
@@ -38,21 +29,15 @@ export type RoleCommand =
   /** AWS's "revoke active sessions": sessions issued before `before` are refused from now on. */
   | { type: 'RevokeRoleSessions'; before: Date };
 
-function check(problem: string | undefined): void {
-  if (problem) throw new InvalidInputError(problem);
-}
-
 export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] {
-  if (isPolicyCommand('role', command)) return decidePolicyCommand('role', command, state, state.roleName);
-  if (isTagAndBoundaryCommand('role', command)) return decideTagAndBoundaryCommand('role', command, state);
   switch (command.type) {
     case 'CreateRole': {
       if (state.status !== 'none') throw new EntityAlreadyExistsError(`Role with name ${command.roleName} already exists.`);
-      check(checkRoleName(command.roleName));
-      check(checkPath(command.path));
-      check(command.description === null ? undefined : checkDescription(command.description));
-      check(checkMaxSessionDuration(command.maxSessionDuration));
-      check(checkTags(command.tags));
+      requireValidInput(checkRoleName(command.roleName));
+      requireValidInput(checkPath(command.path));
+      requireValidInput(command.description === null ? undefined : checkDescription(command.description));
+      requireValidInput(checkMaxSessionDuration(command.maxSessionDuration));
+      requireValidInput(checkTags(command.tags));
       checkPolicyDocument(command.trustPolicy, 'trust');
       const { type: _type, ...data } = command;
       return [{ type: 'RoleCreated', data }];
@@ -66,8 +51,8 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       requireHolder('role', state);
       const description = command.description ?? state.description;
       const maxSessionDuration = command.maxSessionDuration ?? state.maxSessionDuration;
-      check(description === null ? undefined : checkDescription(description));
-      check(checkMaxSessionDuration(maxSessionDuration));
+      requireValidInput(description === null ? undefined : checkDescription(description));
+      requireValidInput(checkMaxSessionDuration(maxSessionDuration));
       return [{ type: 'RoleUpdated', data: { description, maxSessionDuration } }];
     }
     case 'UpdateAssumeRolePolicy':
@@ -81,15 +66,10 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       if (state.sessionsRevokedBefore !== null && state.sessionsRevokedBefore >= before) return [];
       return [{ type: 'RoleSessionsRevoked', data: { before } }];
     }
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
+    default:
+      // What every policy holder takes; the types leave nothing else here.
+      return decideTaggedHolderCommand('role', command, state, state.roleName);
   }
 }
 
-export const roleDecider: Decider<RoleCommand, RoleEvent, RoleState> = {
-  initialState: INITIAL_ROLE_STATE,
-  evolve: evolveRole,
-  decide: decideRole,
-};
+export const roleDecider: Decider<RoleCommand, RoleEvent, RoleState> = { initialState: INITIAL_ROLE_STATE, evolve: evolveRole, decide: decideRole };

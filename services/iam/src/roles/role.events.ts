@@ -1,15 +1,7 @@
 import type { DomainEvent } from '../decider.js';
 import type { Tag } from '../naming/index.js';
 import { NO_POLICIES } from '../policy-holders/principal-policies.js';
-import {
-  evolvePolicies,
-  evolveTagsAndBoundary,
-  isPolicyEvent,
-  isTagAndBoundaryEvent,
-  type PolicyEvent,
-  type TagAndBoundaryEvent,
-  type TaggedHolderState,
-} from '../policy-holders/policy-holder.events.js';
+import { evolveTaggedHolder, type PolicyEvent, type TagAndBoundaryEvent, type TaggedHolderState } from '../policy-holders/policy-holder.events.js';
 
 /** Events of a role's stream (`role/AROA…`). */
 export type RoleEvent =
@@ -54,8 +46,6 @@ export const INITIAL_ROLE_STATE: RoleState = {
 };
 
 export function evolveRole(state: RoleState, event: RoleEvent): RoleState {
-  if (isPolicyEvent('role', event)) return evolvePolicies('role', state, event);
-  if (isTagAndBoundaryEvent('role', event)) return evolveTagsAndBoundary('role', state, event);
   switch (event.type) {
     case 'RoleCreated':
       return { ...INITIAL_ROLE_STATE, status: 'active', ...event.data };
@@ -67,5 +57,7 @@ export function evolveRole(state: RoleState, event: RoleEvent): RoleState {
       return { ...state, trustPolicy: event.data.trustPolicy };
     case 'RoleSessionsRevoked':
       return { ...state, sessionsRevokedBefore: event.data.before };
+    default:
+      return evolveTaggedHolder('role', state, event);
   }
 }

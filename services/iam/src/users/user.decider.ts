@@ -1,19 +1,10 @@
 import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../iam-error.js';
+import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
 import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
 import { requireHolder } from '../policy-holders/policy-holder-kind.js';
-import {
-  decidePolicyCommand,
-  decideTagAndBoundaryCommand,
-  isPolicyCommand,
-  isTagAndBoundaryCommand,
-  type PolicyCommand,
-  policyDeleteBlockers,
-  requireNothingToRemove,
-  type TagAndBoundaryCommand,
-} from '../policy-holders/policy-holder.decider.js';
+import { decideTaggedHolderCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove, type TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
 /**
@@ -52,19 +43,13 @@ function requireKey(state: UserState, accessKeyId: string): void {
   if (!(accessKeyId in state.accessKeys)) throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
 }
 
-function check(problem: string | undefined): void {
-  if (problem) throw new InvalidInputError(problem);
-}
-
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
-  if (isPolicyCommand('user', command)) return decidePolicyCommand('user', command, state, state.userName);
-  if (isTagAndBoundaryCommand('user', command)) return decideTagAndBoundaryCommand('user', command, state);
   switch (command.type) {
     case 'CreateUser': {
       if (state.status !== 'none') throw new EntityAlreadyExistsError(`User with name ${command.userName} already exists.`);
-      check(checkUserName(command.userName));
-      check(checkPath(command.path));
-      check(checkTags(command.tags));
+      requireValidInput(checkUserName(command.userName));
+      requireValidInput(checkPath(command.path));
+      requireValidInput(checkTags(command.tags));
       const { type: _type, ...data } = command;
       return [{ type: 'UserCreated', data }];
     }
@@ -81,8 +66,8 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     }
     case 'UpdateUser': {
       requireHolder('user', state);
-      if (command.newUserName !== null) check(checkUserName(command.newUserName, 'NewUserName'));
-      if (command.newPath !== null) check(checkPath(command.newPath, 'NewPath'));
+      if (command.newUserName !== null) requireValidInput(checkUserName(command.newUserName, 'NewUserName'));
+      if (command.newPath !== null) requireValidInput(checkPath(command.newPath, 'NewPath'));
       const userName = command.newUserName ?? state.userName;
       const path = command.newPath ?? state.path;
       if (userName === state.userName && path === state.path) return [];
@@ -138,15 +123,10 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       // A key deleted meanwhile has nothing left to re-encrypt.
       if (state.status !== 'active' || !(command.accessKeyId in state.accessKeys)) return [];
       return [{ type: 'AccessKeySecretReencrypted', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
+    default:
+      // What every policy holder takes; the types leave nothing else here.
+      return decideTaggedHolderCommand('user', command, state, state.userName);
   }
 }
 
-export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
-  initialState: INITIAL_USER_STATE,
-  evolve: evolveUser,
-  decide: decideUser,
-};
+export const userDecider: Decider<UserCommand, UserEvent, UserState> = { initialState: INITIAL_USER_STATE, evolve: evolveUser, decide: decideUser };

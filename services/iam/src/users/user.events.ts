@@ -1,15 +1,7 @@
 import type { DomainEvent } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { NO_POLICIES } from '../policy-holders/principal-policies.js';
-import {
-  evolvePolicies,
-  evolveTagsAndBoundary,
-  isPolicyEvent,
-  isTagAndBoundaryEvent,
-  type PolicyEvent,
-  type TagAndBoundaryEvent,
-  type TaggedHolderState,
-} from '../policy-holders/policy-holder.events.js';
+import { evolveTaggedHolder, type PolicyEvent, type TagAndBoundaryEvent, type TaggedHolderState } from '../policy-holders/policy-holder.events.js';
 import type { Tag } from '../naming/index.js';
 
 /** Events of a user's stream (`user/AIDA…`): the user, its policies, groups and access keys. */
@@ -59,8 +51,6 @@ export const INITIAL_USER_STATE: UserState = {
 };
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
-  if (isPolicyEvent('user', event)) return evolvePolicies('user', state, event);
-  if (isTagAndBoundaryEvent('user', event)) return evolveTagsAndBoundary('user', state, event);
   switch (event.type) {
     case 'UserCreated':
       return { ...INITIAL_USER_STATE, status: 'active', ...event.data };
@@ -91,5 +81,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       delete accessKeys[event.data.accessKeyId];
       return { ...state, accessKeys };
     }
+    default:
+      return evolveTaggedHolder('user', state, event);
   }
 }
