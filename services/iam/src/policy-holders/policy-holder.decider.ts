@@ -1,4 +1,4 @@
-import { DeleteConflictError, InvalidInputError, NoSuchEntityError } from '../iam-error.js';
+import { DeleteConflictError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
 import { checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
 import { type HolderKind, type KindName, kindName, requireHolder, type TaggedHolderKind } from './policy-holder-kind.js';
 import { type PolicyEvent, policyEventTypes, type PolicyHolderState, type TagAndBoundaryEvent, tagAndBoundaryEventTypes, type TaggedHolderState } from './policy-holder.events.js';
@@ -42,6 +42,18 @@ export function isPolicyCommand<K extends HolderKind>(kind: K, command: { readon
   return types.includes(command.type);
 }
 
+function isNamedPolicyCommand<K extends HolderKind, Name extends keyof PolicyCommands<K>>(kind: K, command: PolicyCommand<K>, name: Name): command is PolicyCommands<K>[Name] {
+  return command.type === policyCommandTypes(kind)[name];
+}
+
+function isNamedTagAndBoundaryCommand<K extends TaggedHolderKind, Name extends keyof TagAndBoundaryCommands<K>>(
+  kind: K,
+  command: TagAndBoundaryCommand<K>,
+  name: Name,
+): command is TagAndBoundaryCommands<K>[Name] {
+  return command.type === tagAndBoundaryCommandTypes(kind)[name];
+}
+
 /**
  * A holder's policy commands: at most the quota of attached managed policies (attaching one it has
  * already changes nothing), inline policies within the kind's aggregate size. `holderName` names it
@@ -49,21 +61,19 @@ export function isPolicyCommand<K extends HolderKind>(kind: K, command: { readon
  */
 export function decidePolicyCommand<K extends HolderKind>(kind: K, command: PolicyCommand<K>, state: PolicyHolderState, holderName: string): PolicyEvent<K>[] {
   requireHolder(kind, state);
-  const types = policyCommandTypes(kind);
   const events = policyEventTypes(kind);
-  const is = <Name extends keyof PolicyCommands<K>>(candidate: PolicyCommand<K>, name: Name): candidate is PolicyCommands<K>[Name] => candidate.type === types[name];
-  if (is(command, 'attachPolicy')) {
+  if (isNamedPolicyCommand(kind, command, 'attachPolicy')) {
     return checkAttach(state.policies, command.policyArn, command.quota) ? [{ type: events.policyAttached, data: { policyArn: command.policyArn } }] : [];
   }
-  if (is(command, 'detachPolicy')) {
+  if (isNamedPolicyCommand(kind, command, 'detachPolicy')) {
     checkDetach(state.policies, command.policyArn, `${kind} ${holderName}`);
     return [{ type: events.policyDetached, data: { policyArn: command.policyArn } }];
   }
-  if (is(command, 'putPolicy')) {
+  if (isNamedPolicyCommand(kind, command, 'putPolicy')) {
     checkPutInline(state.policies, command.policyName, command.document, kind);
     return [{ type: events.inlinePolicyPut, data: { policyName: command.policyName, document: command.document } }];
   }
-  if (is(command, 'deletePolicy')) {
+  if (isNamedPolicyCommand(kind, command, 'deletePolicy')) {
     checkDeleteInline(state.policies, command.policyName, kind);
     return [{ type: events.inlinePolicyDeleted, data: { policyName: command.policyName } }];
   }
@@ -87,33 +97,27 @@ export function decideTaggedHolderCommand<K extends TaggedHolderKind>(
  */
 function decideTagAndBoundaryCommand<K extends TaggedHolderKind>(kind: K, command: TagAndBoundaryCommand<K>, state: TaggedHolderState): TagAndBoundaryEvent<K>[] {
   requireHolder(kind, state);
-  const types = tagAndBoundaryCommandTypes(kind);
   const events = tagAndBoundaryEventTypes(kind);
-  const is = <Name extends keyof TagAndBoundaryCommands<K>>(candidate: TagAndBoundaryCommand<K>, name: Name): candidate is TagAndBoundaryCommands<K>[Name] => candidate.type === types[name];
-  if (is(command, 'tag')) {
+  if (isNamedTagAndBoundaryCommand(kind, command, 'tag')) {
     const replaced = new Set(command.tags.map((tag) => tag.key.toLowerCase()));
-    check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
+    requireValidInput(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
     // The event records what changed: tags the holder already has, as they are, are left out.
     const changed = tagsThatChange(state.tags, command.tags);
     return changed.length === 0 ? [] : [{ type: events.tagged, data: { tags: changed } }];
   }
-  if (is(command, 'untag')) {
+  if (isNamedTagAndBoundaryCommand(kind, command, 'untag')) {
     // AWS refuses more than 50 keys (UntagUser's and UntagRole's TagKeys) even when the holder has none of them.
-    check(checkTagKeys(command.tagKeys));
+    requireValidInput(checkTagKeys(command.tagKeys));
     const removed = tagKeysThatRemove(state.tags, command.tagKeys);
     return removed.length === 0 ? [] : [{ type: events.untagged, data: { tagKeys: removed } }];
   }
-  if (is(command, 'putPermissionsBoundary')) return [{ type: events.permissionsBoundaryPut, data: { policyArn: command.policyArn } }];
-  if (is(command, 'deletePermissionsBoundary')) {
+  if (isNamedTagAndBoundaryCommand(kind, command, 'putPermissionsBoundary')) return [{ type: events.permissionsBoundaryPut, data: { policyArn: command.policyArn } }];
+  if (isNamedTagAndBoundaryCommand(kind, command, 'deletePermissionsBoundary')) {
     if (state.permissionsBoundaryArn === null) throw new NoSuchEntityError(`The ${kind} has no permissions boundary.`);
     return [{ type: events.permissionsBoundaryDeleted, data: {} }];
   }
   const _exhaustive: never = command;
   return _exhaustive;
-}
-
-function check(problem: string | undefined): void {
-  if (problem) throw new InvalidInputError(problem);
 }
 
 /** What of a holder's policies keeps it from being deleted: AWS wants them detached and deleted first. */

@@ -41,6 +41,20 @@ export function isPolicyEvent<K extends HolderKind>(kind: K, event: DomainEvent)
   return types.includes(event.type);
 }
 
+/** Narrows a holder's policy event to the one `name` stands for in `policyEventTypes`. */
+export function isNamedPolicyEvent<K extends HolderKind, Name extends keyof PolicyEvents<K>>(kind: K, event: PolicyEvent<K>, name: Name): event is PolicyEvents<K>[Name] {
+  return event.type === policyEventTypes(kind)[name];
+}
+
+/** Narrows a user's or a role's tag or boundary event to the one `name` stands for in `tagAndBoundaryEventTypes`. */
+export function isNamedTagAndBoundaryEvent<K extends TaggedHolderKind, Name extends keyof TagAndBoundaryEvents<K>>(
+  kind: K,
+  event: TagAndBoundaryEvent<K>,
+  name: Name,
+): event is TagAndBoundaryEvents<K>[Name] {
+  return event.type === tagAndBoundaryEventTypes(kind)[name];
+}
+
 /** What every holder's state has. */
 export interface PolicyHolderState {
   readonly status: 'none' | 'active' | 'deleted';
@@ -58,12 +72,10 @@ export function evolvePolicies<K extends HolderKind, State extends PolicyHolderS
 }
 
 function policiesAfter<K extends HolderKind>(kind: K, policies: PrincipalPolicies, event: PolicyEvent<K>): PrincipalPolicies {
-  const types = policyEventTypes(kind);
-  const is = <Name extends keyof PolicyEvents<K>>(candidate: PolicyEvent<K>, name: Name): candidate is PolicyEvents<K>[Name] => candidate.type === types[name];
-  if (is(event, 'policyAttached')) return withAttached(policies, event.data.policyArn);
-  if (is(event, 'policyDetached')) return withoutAttached(policies, event.data.policyArn);
-  if (is(event, 'inlinePolicyPut')) return withInline(policies, event.data.policyName, event.data.document);
-  if (is(event, 'inlinePolicyDeleted')) return withoutInline(policies, event.data.policyName);
+  if (isNamedPolicyEvent(kind, event, 'policyAttached')) return withAttached(policies, event.data.policyArn);
+  if (isNamedPolicyEvent(kind, event, 'policyDetached')) return withoutAttached(policies, event.data.policyArn);
+  if (isNamedPolicyEvent(kind, event, 'inlinePolicyPut')) return withInline(policies, event.data.policyName, event.data.document);
+  if (isNamedPolicyEvent(kind, event, 'inlinePolicyDeleted')) return withoutInline(policies, event.data.policyName);
   const _exhaustive: never = event;
   return _exhaustive;
 }
@@ -74,12 +86,10 @@ export function evolveTaggedHolder<K extends TaggedHolderKind, State extends Tag
 }
 
 function evolveTagsAndBoundary<K extends TaggedHolderKind, State extends TaggedHolderState>(kind: K, state: State, event: TagAndBoundaryEvent<K>): State {
-  const types = tagAndBoundaryEventTypes(kind);
-  const is = <Name extends keyof TagAndBoundaryEvents<K>>(candidate: TagAndBoundaryEvent<K>, name: Name): candidate is TagAndBoundaryEvents<K>[Name] => candidate.type === types[name];
-  if (is(event, 'tagged')) return { ...state, tags: withTags(state.tags, event.data.tags) };
-  if (is(event, 'untagged')) return { ...state, tags: withoutTagKeys(state.tags, event.data.tagKeys) };
-  if (is(event, 'permissionsBoundaryPut')) return { ...state, permissionsBoundaryArn: event.data.policyArn };
-  if (is(event, 'permissionsBoundaryDeleted')) return { ...state, permissionsBoundaryArn: null };
+  if (isNamedTagAndBoundaryEvent(kind, event, 'tagged')) return { ...state, tags: withTags(state.tags, event.data.tags) };
+  if (isNamedTagAndBoundaryEvent(kind, event, 'untagged')) return { ...state, tags: withoutTagKeys(state.tags, event.data.tagKeys) };
+  if (isNamedTagAndBoundaryEvent(kind, event, 'permissionsBoundaryPut')) return { ...state, permissionsBoundaryArn: event.data.policyArn };
+  if (isNamedTagAndBoundaryEvent(kind, event, 'permissionsBoundaryDeleted')) return { ...state, permissionsBoundaryArn: null };
   const _exhaustive: never = event;
   return _exhaustive;
 }
