@@ -1,16 +1,17 @@
 import type { GroupRow, UserRow } from '@warden/db';
-import type { Transaction } from 'kysely';
-import type { Database } from '@warden/db';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { NoSuchEntityError } from '../iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy, requireGroup } from '../service/lookups.js';
+import { findGroup, groupNameKey, requireGroup } from '../service/lookups.js';
+import { PolicyHolderOperations } from '../policy-holders/policy-holder-operations.js';
 import { appendTo } from '../service/write-spec.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
-export class GroupOperations {
-  constructor(private readonly core: IamCore) {}
+export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand> {
+  constructor(core: IamCore) {
+    super(core, { kind: 'group', decider: groupDecider, find: findGroup, nameKey: groupNameKey, idOf: (group) => group.group_id });
+  }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<GroupRow> {
     const path = input.path ?? '/';
@@ -100,30 +101,9 @@ export class GroupOperations {
     });
   }
 
-  /** One write of a group's stream, the group addressed by name (see `UserOperations.userMutation`). */
-  private async groupMutation(
-    caller: Caller,
-    groupName: string,
-    action: string,
-    command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand,
-    context: Record<string, string | string[]> = {},
-    locks: readonly string[] = [],
-  ): Promise<void> {
-    await this.core.write(caller, {
-      locks: [groupNameKey(groupName), ...locks],
-      load: (trx) => findGroup(trx, caller.accountId, groupName),
-      lockedAfterLoad: (group) => (group ? [`stream/group/${group.group_id}`] : []),
-      permissions: (group) => [{ action, resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName), context }],
-      appends: async (group, trx) => {
-        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
-        return appendTo(groupDecider, `group/${group.group_id}`, await command(group, trx));
-      },
-    });
-  }
-
   async delete(caller: Caller, groupName: string): Promise<void> {
     // Counted under the group's name key, which addUserToGroup holds: no user joins meanwhile.
-    await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
+    await this.holderWrite(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
       const members = await trx
         .selectFrom('group_memberships')
         .select((eb) => eb.fn.countAll<string>().as('count'))
@@ -132,31 +112,5 @@ export class GroupOperations {
         .executeTakeFirstOrThrow();
       return { type: 'DeleteGroup', memberCount: Number(members.count) };
     });
-  }
-
-  async attachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(
-      caller,
-      groupName,
-      'iam:AttachGroupPolicy',
-      async (_group, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
-      },
-      { 'iam:PolicyARN': policyArn },
-      [policyArnKey(policyArn)],
-    );
-  }
-
-  async detachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:DetachGroupPolicy', () => ({ type: 'DetachGroupPolicy', policyArn }), { 'iam:PolicyARN': policyArn });
-  }
-
-  async putInlinePolicy(caller: Caller, groupName: string, policyName: string, document: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:PutGroupPolicy', () => ({ type: 'PutGroupPolicy', policyName, document }));
-  }
-
-  async deleteInlinePolicy(caller: Caller, groupName: string, policyName: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:DeleteGroupPolicy', () => ({ type: 'DeleteGroupPolicy', policyName }));
   }
 }

@@ -1,12 +1,12 @@
-import type { Database, UserRow } from '@warden/db';
-import type { Transaction } from 'kysely';
+import type { UserRow } from '@warden/db';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../arns.js';
 import type { Caller } from '../command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, findUser, groupNameKey, policyArnKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';
+import { TaggedHolderOperations } from '../policy-holders/policy-holder-operations.js';
+import { findGroup, findUser, groupNameKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';
 import { appendTo } from '../service/write-spec.js';
 import { type UserCommand, userDecider } from './user.decider.js';
 
@@ -18,11 +18,9 @@ export interface CreateUserInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class UserOperations {
-  constructor(private readonly core: IamCore) {}
-
-  private arnFor(caller: Caller, user: UserRow | undefined, userName: string): string {
-    return user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
+export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand> {
+  constructor(core: IamCore) {
+    super(core, { kind: 'user', decider: userDecider, find: findUser, nameKey: userNameKey, idOf: (user) => user.user_id });
   }
 
   async create(caller: Caller, input: CreateUserInput): Promise<UserRow> {
@@ -108,84 +106,12 @@ export class UserOperations {
     });
   }
 
-  /**
-   * One write of a user's stream, the user addressed by name. The name's key is held from the
-   * start, so the user found by it stays the one written; its stream is locked once found. The
-   * caller is authorized before anything else the request names is looked up, with the condition
-   * keys the request brings (the user's tags as aws:ResourceTag/*, and what the operation adds), so
-   * a caller without the permission learns nothing, not even whether the user exists.
-   */
-  private async userMutation(
-    caller: Caller,
-    userName: string,
-    action: string,
-    command: (user: UserRow, trx: Transaction<Database>) => Promise<UserCommand> | UserCommand,
-    options: { locks?: readonly string[]; extra?: (trx: Transaction<Database>) => Promise<void>; context?: Record<string, string | string[]> } = {},
-  ): Promise<void> {
-    await this.core.write(caller, {
-      locks: [userNameKey(userName), ...(options.locks ?? [])],
-      load: (trx) => findUser(trx, caller.accountId, userName),
-      lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
-      permissions: (user) => [{ action, resource: this.arnFor(caller, user, userName), context: { ...resourceTagContext(user?.tags ?? []), ...(options.context ?? {}) } }],
-      appends: async (user, trx) => {
-        if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
-        await options.extra?.(trx);
-        return appendTo(userDecider, `user/${user.user_id}`, await command(user, trx));
-      },
-    });
-  }
-
   async delete(caller: Caller, userName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUser', async (user, trx) => {
+    await this.holderWrite(caller, userName, 'iam:DeleteUser', async (user, trx) => {
       // Under the user's stream lock, which enabling an MFA device also takes: no device can be
       // enabled for the user between this count and the delete.
       return { type: 'DeleteUser', mfaDevices: await countEnabledMfaDevices(trx, caller.accountId, user.user_id) };
     });
-  }
-
-  async tag(caller: Caller, userName: string, tags: readonly Tag[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:TagUser', () => ({ type: 'TagUser', tags: [...tags] }), { context: requestTagContext(tags) });
-  }
-
-  async untag(caller: Caller, userName: string, tagKeys: readonly string[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:UntagUser', () => ({ type: 'UntagUser', tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
-  }
-
-  async putPermissionsBoundary(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:PutUserPermissionsBoundary', () => ({ type: 'PutUserPermissionsBoundary', policyArn }), {
-      extra: (trx) => requireAttachablePolicy(trx, caller.accountId, policyArn),
-      context: { 'iam:PermissionsBoundary': policyArn },
-    });
-  }
-
-  async deletePermissionsBoundary(caller: Caller, userName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUserPermissionsBoundary', () => ({ type: 'DeleteUserPermissionsBoundary' }));
-  }
-
-  async attachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(
-      caller,
-      userName,
-      'iam:AttachUserPolicy',
-      async (_user, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'AttachUserPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
-      },
-      // The policy's key, which deletePolicy holds while it counts attachments.
-      { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn } },
-    );
-  }
-
-  async detachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DetachUserPolicy', () => ({ type: 'DetachUserPolicy', policyArn }), { context: { 'iam:PolicyARN': policyArn } });
-  }
-
-  async putInlinePolicy(caller: Caller, userName: string, policyName: string, document: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:PutUserPolicy', () => ({ type: 'PutUserPolicy', policyName, document }));
-  }
-
-  async deleteInlinePolicy(caller: Caller, userName: string, policyName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUserPolicy', () => ({ type: 'DeleteUserPolicy', policyName }));
   }
 
   async addToGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
