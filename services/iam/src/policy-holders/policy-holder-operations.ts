@@ -32,6 +32,8 @@ export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Comm
 interface HolderWriteOptions {
   readonly locks?: readonly string[];
   readonly context?: Record<string, string | string[]>;
+  /** A managed policy the command names, which must be attachable in the account (asked once the caller is authorized). */
+  readonly attachable?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
       permissions: (holder) => [{ action, resource: this.arnFor(caller, holder, name), context: { ...resourceTagContext(holder?.tags ?? []), ...(options.context ?? {}) } }],
       appends: async (holder, trx) => {
         if (!holder) throw new NoSuchEntityError(`The ${kind} with name ${name} cannot be found.`);
+        if (options.attachable !== undefined) await requireAttachablePolicy(trx, caller.accountId, options.attachable);
         return appendTo(decider, `${kind}/${idOf(holder)}`, await command(holder, trx));
       },
     });
@@ -81,17 +84,9 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
   async attachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
     const { attachPolicy } = policyCommandTypes(this.holders.kind);
     const quota = ATTACHED_POLICIES_QUOTA[this.holders.kind];
-    await this.holderWrite(
-      caller,
-      name,
-      `iam:${attachPolicy}`,
-      async (_holder, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: attachPolicy, policyArn, quota: (await this.core.quotas(trx, caller.accountId))[quota] };
-      },
-      // The policy's key, which deletePolicy holds while it counts attachments.
-      { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn } },
-    );
+    const command = async (_holder: Row, trx: Transaction<Database>) => ({ type: attachPolicy, policyArn, quota: (await this.core.quotas(trx, caller.accountId))[quota] });
+    // The policy's key, which deletePolicy holds while it counts attachments.
+    await this.holderWrite(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
   }
 
   async detachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
@@ -124,16 +119,10 @@ export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends Hold
 
   async putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<void> {
     const { putPermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
-    await this.holderWrite(
-      caller,
-      name,
-      `iam:${putPermissionsBoundary}`,
-      async (_holder, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: putPermissionsBoundary, policyArn };
-      },
-      { context: { 'iam:PermissionsBoundary': policyArn } },
-    );
+    await this.holderWrite(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
+      context: { 'iam:PermissionsBoundary': policyArn },
+      attachable: policyArn,
+    });
   }
 
   async deletePermissionsBoundary(caller: Caller, name: string): Promise<void> {

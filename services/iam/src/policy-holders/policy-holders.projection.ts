@@ -12,33 +12,25 @@ const TAGGED_HOLDER_ROWS = { user: { table: 'users', id: 'user_id' }, role: { ta
  * `inline_policies`, keyed by the kind and the holder's id (its stream's, `user/AIDA…`).
  */
 export async function projectPolicyEvent<K extends HolderKind>(trx: Transaction<Database>, kind: K, stored: StoredEvent, event: PolicyEvent<K>): Promise<void> {
-  const accountId = stored.accountId;
-  const holderId = holderIdOf(kind, stored);
+  const holder = { account_id: stored.accountId, principal_type: kind, principal_id: holderIdOf(kind, stored) };
   const at = stored.occurredAt;
+  const heldIn = (table: 'policy_attachments' | 'inline_policies') =>
+    trx.deleteFrom(table).where('account_id', '=', holder.account_id).where('principal_type', '=', kind).where('principal_id', '=', holder.principal_id);
   if (isNamedPolicyEvent(kind, event, 'policyAttached')) {
-    await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: kind, principal_id: holderId, policy_arn: event.data.policyArn, attached_at: at }).execute();
-  } else if (isNamedPolicyEvent(kind, event, 'policyDetached')) {
     await trx
-      .deleteFrom('policy_attachments')
-      .where('account_id', '=', accountId)
-      .where('principal_type', '=', kind)
-      .where('principal_id', '=', holderId)
-      .where('policy_arn', '=', event.data.policyArn)
+      .insertInto('policy_attachments')
+      .values({ ...holder, policy_arn: event.data.policyArn, attached_at: at })
       .execute();
+  } else if (isNamedPolicyEvent(kind, event, 'policyDetached')) {
+    await heldIn('policy_attachments').where('policy_arn', '=', event.data.policyArn).execute();
   } else if (isNamedPolicyEvent(kind, event, 'inlinePolicyPut')) {
     await trx
       .insertInto('inline_policies')
-      .values({ account_id: accountId, principal_type: kind, principal_id: holderId, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
+      .values({ ...holder, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
       .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
       .execute();
   } else if (isNamedPolicyEvent(kind, event, 'inlinePolicyDeleted')) {
-    await trx
-      .deleteFrom('inline_policies')
-      .where('account_id', '=', accountId)
-      .where('principal_type', '=', kind)
-      .where('principal_id', '=', holderId)
-      .where('policy_name', '=', event.data.policyName)
-      .execute();
+    await heldIn('inline_policies').where('policy_name', '=', event.data.policyName).execute();
   } else {
     const _exhaustive: never = event;
     return _exhaustive;
