@@ -2,7 +2,7 @@ import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import { EntityAlreadyExistsError, InvalidInputError } from '../iam-error.js';
 import { checkGroupName, checkPath } from '../naming/index.js';
-import { requireHolder } from '../policy-holders/policy-holder-kind.js';
+import { requireHolder, requireNewHolder } from '../policy-holders/policy-holder-kind.js';
 import { decidePolicyCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
 import { evolveGroup, type GroupEvent, type GroupState, INITIAL_GROUP_STATE } from './group.events.js';
 
@@ -21,9 +21,7 @@ export type GroupCommand =
 export function decideGroup(command: GroupCommand, state: GroupState): GroupEvent[] {
   switch (command.type) {
     case 'CreateGroup': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`Group with name ${command.groupName} already exists.`);
-      const problem = checkGroupName(command.groupName) ?? checkPath(command.path);
-      if (problem) throw new InvalidInputError(problem);
+      requireNewHolder('group', state, command.groupName, command.path);
       const { type: _type, ...data } = command;
       return [{ type: 'GroupCreated', data }];
     }

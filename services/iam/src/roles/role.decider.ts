@@ -1,8 +1,8 @@
 import type { Decider } from '../decider.js';
-import { EntityAlreadyExistsError, requireValidInput } from '../iam-error.js';
-import { checkDescription, checkMaxSessionDuration, checkPath, checkRoleName, checkTags, type Tag } from '../naming/index.js';
+import { requireValidInput } from '../iam-error.js';
+import { checkDescription, checkMaxSessionDuration, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
-import { requireHolder } from '../policy-holders/policy-holder-kind.js';
+import { requireHolder, requireNewHolder } from '../policy-holders/policy-holder-kind.js';
 import { decideTaggedHolderCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove, type TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveRole, INITIAL_ROLE_STATE, type RoleEvent, type RoleState } from './role.events.js';
 
@@ -32,9 +32,7 @@ export type RoleCommand =
 export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] {
   switch (command.type) {
     case 'CreateRole': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`Role with name ${command.roleName} already exists.`);
-      requireValidInput(checkRoleName(command.roleName));
-      requireValidInput(checkPath(command.path));
+      requireNewHolder('role', state, command.roleName, command.path);
       requireValidInput(command.description === null ? undefined : checkDescription(command.description));
       requireValidInput(checkMaxSessionDuration(command.maxSessionDuration));
       requireValidInput(checkTags(command.tags));

@@ -3,7 +3,7 @@ import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
 import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
-import { requireHolder } from '../policy-holders/policy-holder-kind.js';
+import { requireHolder, requireNewHolder } from '../policy-holders/policy-holder-kind.js';
 import { decideTaggedHolderCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove, type TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
@@ -46,9 +46,7 @@ function requireKey(state: UserState, accessKeyId: string): void {
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
   switch (command.type) {
     case 'CreateUser': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`User with name ${command.userName} already exists.`);
-      requireValidInput(checkUserName(command.userName));
-      requireValidInput(checkPath(command.path));
+      requireNewHolder('user', state, command.userName, command.path);
       requireValidInput(checkTags(command.tags));
       const { type: _type, ...data } = command;
       return [{ type: 'UserCreated', data }];
