@@ -2,8 +2,7 @@ import { movedEntityArn } from '../arns.js';
 import type { Decider } from '../decider.js';
 import { EntityAlreadyExistsError, InvalidInputError } from '../iam-error.js';
 import { checkGroupName, checkPath } from '../naming/index.js';
-import { requireHolder, requireNewHolder } from '../policy-holders/policy-holder-kind.js';
-import { decidePolicyCommand, type PolicyCommand, policyDeleteBlockers, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
+import { decidePolicyCommand, type PolicyCommand, policyDeleteBlockers, requireHolder, requireNewHolder, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
 import { evolveGroup, type GroupEvent, type GroupState, INITIAL_GROUP_STATE } from './group.events.js';
 
 export type GroupCommand =

@@ -1,5 +1,4 @@
-import { EntityAlreadyExistsError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
-import { checkGroupName, checkPath, checkRoleName, checkUserName, type Quotas } from '../naming/index.js';
+import type { Quotas } from '../naming/index.js';
 
 /**
  * The IAM entities that hold policies: users, groups and roles each have attached managed policies
@@ -24,17 +23,3 @@ export const ATTACHED_POLICIES_QUOTA = {
   group: 'managedPoliciesPerGroup',
   role: 'managedPoliciesPerPrincipal',
 } as const satisfies Record<HolderKind, keyof Quotas>;
-
-const NAME_CHECKS = { user: checkUserName, group: checkGroupName, role: checkRoleName } as const;
-
-/** A holder is created once, on a stream of its own, with a name of its kind's rules and a valid path. */
-export function requireNewHolder(kind: HolderKind, state: { readonly status: 'none' | 'active' | 'deleted' }, name: string, path: string): void {
-  if (state.status !== 'none') throw new EntityAlreadyExistsError(`${kindName(kind)} with name ${name} already exists.`);
-  requireValidInput(NAME_CHECKS[kind](name));
-  requireValidInput(checkPath(path));
-}
-
-/** Every command to a holder but its creation needs the holder to exist (a deleted one does not). */
-export function requireHolder(kind: HolderKind, state: { readonly status: 'none' | 'active' | 'deleted' }): void {
-  if (state.status !== 'active') throw new NoSuchEntityError(`The ${kind} with the given name cannot be found.`);
-}

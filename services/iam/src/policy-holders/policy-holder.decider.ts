@@ -1,6 +1,6 @@
-import { DeleteConflictError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
-import { checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
-import { type HolderKind, type KindName, kindName, requireHolder, type TaggedHolderKind } from './policy-holder-kind.js';
+import { DeleteConflictError, EntityAlreadyExistsError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
+import { checkGroupName, checkPath, checkRoleName, checkTagKeys, checkTags, checkUserName, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
+import { type HolderKind, type KindName, kindName, type TaggedHolderKind } from './policy-holder-kind.js';
 import { type PolicyEvent, policyEventTypes, type PolicyHolderState, type TagAndBoundaryEvent, tagAndBoundaryEventTypes, type TaggedHolderState } from './policy-holder.events.js';
 import { checkAttach, checkDeleteInline, checkDetach, checkPutInline, type PrincipalPolicies } from './principal-policies.js';
 
@@ -37,7 +37,7 @@ export function tagAndBoundaryCommandTypes<K extends TaggedHolderKind>(kind: K):
   return { tag: `Tag${name}`, untag: `Untag${name}`, putPermissionsBoundary: `Put${name}PermissionsBoundary`, deletePermissionsBoundary: `Delete${name}PermissionsBoundary` };
 }
 
-export function isPolicyCommand<K extends HolderKind>(kind: K, command: { readonly type: string }): command is PolicyCommand<K> {
+function isPolicyCommand<K extends HolderKind>(kind: K, command: { readonly type: string }): command is PolicyCommand<K> {
   const types: readonly string[] = Object.values(policyCommandTypes(kind));
   return types.includes(command.type);
 }
@@ -118,6 +118,20 @@ function decideTagAndBoundaryCommand<K extends TaggedHolderKind>(kind: K, comman
   }
   const _exhaustive: never = command;
   return _exhaustive;
+}
+
+const NAME_CHECKS = { user: checkUserName, group: checkGroupName, role: checkRoleName } as const;
+
+/** A holder is created once, on a stream of its own, with a name of its kind's rules and a valid path. */
+export function requireNewHolder(kind: HolderKind, state: Pick<PolicyHolderState, 'status'>, name: string, path: string): void {
+  if (state.status !== 'none') throw new EntityAlreadyExistsError(`${kindName(kind)} with name ${name} already exists.`);
+  requireValidInput(NAME_CHECKS[kind](name));
+  requireValidInput(checkPath(path));
+}
+
+/** Every command to a holder but its creation needs the holder to exist (a deleted one does not). */
+export function requireHolder(kind: HolderKind, state: Pick<PolicyHolderState, 'status'>): void {
+  if (state.status !== 'active') throw new NoSuchEntityError(`The ${kind} with the given name cannot be found.`);
 }
 
 /** What of a holder's policies keeps it from being deleted: AWS wants them detached and deleted first. */
