@@ -2,15 +2,8 @@ import type { Decider } from '../decider.js';
 import { requireValidInput } from '../iam-error.js';
 import { checkDescription, checkMaxSessionDuration, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policies/policy-document-check.js';
-import {
-  decideTaggedHolderCommand,
-  type PolicyCommand,
-  policyDeleteBlockers,
-  requireHolder,
-  requireNewHolder,
-  requireNothingToRemove,
-  type TagAndBoundaryCommand,
-} from '../policy-holders/policy-holder.decider.js';
+import { decideTaggedHolderCommand, policyDeleteBlockers, requireHolder, requireNewHolder, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
+import type { PolicyCommand, TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveRole, INITIAL_ROLE_STATE, type RoleEvent, type RoleState } from './role.events.js';
 
 export type RoleCommand =

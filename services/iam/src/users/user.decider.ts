@@ -3,15 +3,8 @@ import type { Decider } from '../decider.js';
 import type { EncryptedSecretData } from '../access-keys/access-key.types.js';
 import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../iam-error.js';
 import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
-import {
-  decideTaggedHolderCommand,
-  type PolicyCommand,
-  policyDeleteBlockers,
-  requireHolder,
-  requireNewHolder,
-  requireNothingToRemove,
-  type TagAndBoundaryCommand,
-} from '../policy-holders/policy-holder.decider.js';
+import { decideTaggedHolderCommand, policyDeleteBlockers, requireHolder, requireNewHolder, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
+import type { PolicyCommand, TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
 /**
