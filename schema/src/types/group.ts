@@ -2,6 +2,7 @@ import { type Group, nameKey } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
+import { policyHolderMutations } from './policy-holder.js';
 import { UserRef } from './user.js';
 
 export const GroupRef = builder.objectRef<Group>('Group').implement({
@@ -39,11 +40,6 @@ builder.queryField('groups', (t) =>
 );
 
 const GroupNameInput = builder.inputType('GroupNameInput', { fields: (t) => ({ groupName: t.string({ required: true }) }) });
-const GroupPolicyArnInput = builder.inputType('GroupPolicyArnInput', { fields: (t) => ({ groupName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
-const PutGroupPolicyInput = builder.inputType('PutGroupPolicyInput', {
-  fields: (t) => ({ groupName: t.string({ required: true }), policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }),
-});
-const DeleteGroupPolicyInput = builder.inputType('DeleteGroupPolicyInput', { fields: (t) => ({ groupName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
 
 builder.mutationField('createGroup', (t) =>
   t.field({
@@ -81,35 +77,4 @@ builder.mutationField('deleteGroup', (t) =>
     resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.delete(caller, input.groupName), true),
   }),
 );
-builder.mutationField('attachGroupPolicy', (t) =>
-  t.field({
-    type: GroupRef,
-    errors: mutationErrors('attachGroupPolicy'),
-    args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.attachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)),
-  }),
-);
-builder.mutationField('detachGroupPolicy', (t) =>
-  t.field({
-    type: GroupRef,
-    errors: mutationErrors('detachGroupPolicy'),
-    args: { input: t.arg({ type: GroupPolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.detachPolicy(caller, input.groupName, input.policyArn), iam.groups.current(caller, input.groupName)),
-  }),
-);
-builder.mutationField('putGroupPolicy', (t) =>
-  t.field({
-    type: GroupRef,
-    errors: mutationErrors('putGroupPolicy'),
-    args: { input: t.arg({ type: PutGroupPolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.putInlinePolicy(caller, input.groupName, input.policyName, input.policyDocument), iam.groups.current(caller, input.groupName)),
-  }),
-);
-builder.mutationField('deleteGroupPolicy', (t) =>
-  t.field({
-    type: GroupRef,
-    errors: mutationErrors('deleteGroupPolicy'),
-    args: { input: t.arg({ type: DeleteGroupPolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.deleteInlinePolicy(caller, input.groupName, input.policyName), iam.groups.current(caller, input.groupName)),
-  }),
-);
+policyHolderMutations({ kind: 'group', ref: GroupRef, operations: (iam) => iam.groups });

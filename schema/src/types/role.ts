@@ -2,6 +2,7 @@ import { nameKey, type Role } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
+import { policyHolderMutations, taggedHolderMutations } from './policy-holder.js';
 import { TagInput, TagRef } from './tag.js';
 
 export const RoleRef = builder.objectRef<Role>('Role').implement({
@@ -52,11 +53,6 @@ const CreateRoleInput = builder.inputType('CreateRoleInput', {
   }),
 });
 const RoleNameInput = builder.inputType('RoleNameInput', { fields: (t) => ({ roleName: t.string({ required: true }) }) });
-const RolePolicyArnInput = builder.inputType('RolePolicyArnInput', { fields: (t) => ({ roleName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
-const PutRolePolicyInput = builder.inputType('PutRolePolicyInput', {
-  fields: (t) => ({ roleName: t.string({ required: true }), policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }),
-});
-const DeleteRolePolicyInput = builder.inputType('DeleteRolePolicyInput', { fields: (t) => ({ roleName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
 
 builder.mutationField('createRole', (t) =>
   t.field({
@@ -101,74 +97,5 @@ builder.mutationField('updateAssumeRolePolicy', (t) =>
     resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.current(caller, input.roleName)),
   }),
 );
-builder.mutationField('tagRole', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('tagRole'),
-    args: {
-      input: t.arg({ type: builder.inputType('TagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }), required: true }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.tag(caller, input.roleName, input.tags), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('untagRole', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('untagRole'),
-    args: { input: t.arg({ type: builder.inputType('UntagRoleInput', { fields: (f) => ({ roleName: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }) }), required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.untag(caller, input.roleName, input.tagKeys), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('putRolePermissionsBoundary', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('putRolePermissionsBoundary'),
-    args: {
-      input: t.arg({
-        type: builder.inputType('PutRolePermissionsBoundaryInput', { fields: (f) => ({ roleName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }),
-        required: true,
-      }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putPermissionsBoundary(caller, input.roleName, input.permissionsBoundary), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('deleteRolePermissionsBoundary', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('deleteRolePermissionsBoundary'),
-    args: { input: t.arg({ type: RoleNameInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deletePermissionsBoundary(caller, input.roleName), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('attachRolePolicy', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('attachRolePolicy'),
-    args: { input: t.arg({ type: RolePolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.attachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('detachRolePolicy', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('detachRolePolicy'),
-    args: { input: t.arg({ type: RolePolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.detachPolicy(caller, input.roleName, input.policyArn), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('putRolePolicy', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('putRolePolicy'),
-    args: { input: t.arg({ type: PutRolePolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.putInlinePolicy(caller, input.roleName, input.policyName, input.policyDocument), iam.roles.current(caller, input.roleName)),
-  }),
-);
-builder.mutationField('deleteRolePolicy', (t) =>
-  t.field({
-    type: RoleRef,
-    errors: mutationErrors('deleteRolePolicy'),
-    args: { input: t.arg({ type: DeleteRolePolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.deleteInlinePolicy(caller, input.roleName, input.policyName), iam.roles.current(caller, input.roleName)),
-  }),
-);
+policyHolderMutations({ kind: 'role', ref: RoleRef, operations: (iam) => iam.roles });
+taggedHolderMutations({ kind: 'role', ref: RoleRef, operations: (iam) => iam.roles }, RoleNameInput);

@@ -2,6 +2,7 @@ import { nameKey, type User } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
+import { policyHolderMutations, taggedHolderMutations } from './policy-holder.js';
 import { TagInput, TagRef } from './tag.js';
 
 export const UserRef = builder.objectRef<User>('User').implement({
@@ -83,16 +84,7 @@ builder.mutationField('updateUser', (t) =>
 );
 
 const UserNameInput = builder.inputType('UserNameInput', { fields: (t) => ({ userName: t.string({ required: true }) }) });
-const UserPolicyArnInput = builder.inputType('UserPolicyArnInput', { fields: (t) => ({ userName: t.string({ required: true }), policyArn: t.string({ required: true }) }) });
-const UserTagsInput = builder.inputType('TagUserInput', { fields: (t) => ({ userName: t.string({ required: true }), tags: t.field({ type: [TagInput], required: true }) }) });
-const UserTagKeysInput = builder.inputType('UntagUserInput', { fields: (t) => ({ userName: t.string({ required: true }), tagKeys: t.stringList({ required: true }) }) });
-const PutUserPolicyInput = builder.inputType('PutUserPolicyInput', {
-  fields: (t) => ({ userName: t.string({ required: true }), policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }),
-});
-const DeleteUserPolicyInput = builder.inputType('DeleteUserPolicyInput', { fields: (t) => ({ userName: t.string({ required: true }), policyName: t.string({ required: true }) }) });
 const GroupMembershipInput = builder.inputType('GroupMembershipInput', { fields: (t) => ({ groupName: t.string({ required: true }), userName: t.string({ required: true }) }) });
-
-const refetch = (iam: import('@warden/iam').IamService, caller: import('@warden/iam').Caller, userName: string) => iam.users.current(caller, userName);
 
 builder.mutationField('deleteUser', (t) =>
   t.boolean({
@@ -101,86 +93,20 @@ builder.mutationField('deleteUser', (t) =>
     resolve: async (_r, { input }, { iam, caller }) => (await iam.users.delete(caller, input.userName), true),
   }),
 );
-builder.mutationField('tagUser', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('tagUser'),
-    args: { input: t.arg({ type: UserTagsInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.tag(caller, input.userName, input.tags), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('untagUser', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('untagUser'),
-    args: { input: t.arg({ type: UserTagKeysInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.untag(caller, input.userName, input.tagKeys), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('putUserPermissionsBoundary', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('putUserPermissionsBoundary'),
-    args: {
-      input: t.arg({
-        type: builder.inputType('PutUserPermissionsBoundaryInput', { fields: (f) => ({ userName: f.string({ required: true }), permissionsBoundary: f.string({ required: true }) }) }),
-        required: true,
-      }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.putPermissionsBoundary(caller, input.userName, input.permissionsBoundary), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('deleteUserPermissionsBoundary', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('deleteUserPermissionsBoundary'),
-    args: { input: t.arg({ type: UserNameInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deletePermissionsBoundary(caller, input.userName), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('attachUserPolicy', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('attachUserPolicy'),
-    args: { input: t.arg({ type: UserPolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.attachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('detachUserPolicy', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('detachUserPolicy'),
-    args: { input: t.arg({ type: UserPolicyArnInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.detachPolicy(caller, input.userName, input.policyArn), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('putUserPolicy', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('putUserPolicy'),
-    args: { input: t.arg({ type: PutUserPolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.putInlinePolicy(caller, input.userName, input.policyName, input.policyDocument), refetch(iam, caller, input.userName)),
-  }),
-);
-builder.mutationField('deleteUserPolicy', (t) =>
-  t.field({
-    type: UserRef,
-    errors: mutationErrors('deleteUserPolicy'),
-    args: { input: t.arg({ type: DeleteUserPolicyInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.deleteInlinePolicy(caller, input.userName, input.policyName), refetch(iam, caller, input.userName)),
-  }),
-);
 builder.mutationField('addUserToGroup', (t) =>
   t.boolean({
     errors: mutationErrors('addUserToGroup'),
     args: { input: t.arg({ type: GroupMembershipInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.addToGroup(caller, input.groupName, input.userName), true),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.addUser(caller, input.groupName, input.userName), true),
   }),
 );
 builder.mutationField('removeUserFromGroup', (t) =>
   t.boolean({
     errors: mutationErrors('removeUserFromGroup'),
     args: { input: t.arg({ type: GroupMembershipInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.users.removeFromGroup(caller, input.groupName, input.userName), true),
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.groups.removeUser(caller, input.groupName, input.userName), true),
   }),
 );
+
+policyHolderMutations({ kind: 'user', ref: UserRef, operations: (iam) => iam.users });
+taggedHolderMutations({ kind: 'user', ref: UserRef, operations: (iam) => iam.users }, UserNameInput);

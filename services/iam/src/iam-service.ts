@@ -13,7 +13,7 @@ import { StsOperations } from './sts/sts-operations.js';
 import { IamCore, type IamCoreOptions } from './service/iam-core.js';
 import { projectEvent } from './projections.js';
 import { UserOperations } from './users/user-operations.js';
-import { MfaOperations } from './mfa/mfa-operations.js';
+import { MfaOperations } from './virtual-mfa/mfa-operations.js';
 import { MaintenanceOperations } from './maintenance/maintenance-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 import { AttemptQueue } from './sign-in/attempt-queue.js';

@@ -38,7 +38,7 @@ describe.each([...DRIVERS])('domain types on %s', (driver: 'pglite' | 'postgres'
 
     const group = await iam.groups.create(root, { groupName: 'Ops' });
     expect(Object.keys(group).sort()).toEqual(['accountId', 'arn', 'createdAt', 'groupId', 'groupName', 'path']);
-    await iam.users.addToGroup(root, 'Ops', 'Bea');
+    await iam.groups.addUser(root, 'Ops', 'Bea');
     expect(await iam.groups.members(root, group)).toEqual([bea]);
 
     const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${root.accountId}:root` }, Action: 'sts:AssumeRole' });

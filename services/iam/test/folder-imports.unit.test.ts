@@ -84,7 +84,9 @@ describe("the iam package's folders", () => {
   });
 
   it("never import another feature's operations", () => {
-    const offending = crossFolder.filter((edge) => edge.fromFolder !== ROOT && /-operations\.ts$/.test(edge.target));
+    // The one exception is the family base: users, groups and roles extend the policy holders' operations.
+    const familyBase = (edge: Import): boolean => edge.target === 'policy-holders/policy-holder-operations.ts' && ['users', 'groups', 'roles'].includes(edge.fromFolder);
+    const offending = crossFolder.filter((edge) => edge.fromFolder !== ROOT && /-operations\.ts$/.test(edge.target) && !familyBase(edge));
     expect(offending.map((edge) => `${edge.from} → ${edge.target}`)).toEqual([]);
   });
 

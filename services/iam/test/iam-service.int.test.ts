@@ -50,13 +50,13 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(
       /is not authorized to perform: iam:GetUser on resource: arn:aws:iam::\d{12}:user\/eng\/alice because no identity-based policy allows the iam:GetUser action/,
     );
-    await iam.users.addToGroup(root, 'readers', 'alice');
+    await iam.groups.addUser(root, 'readers', 'alice');
     // Read-your-writes: the membership committed above is used by the very next check.
     expect((await iam.users.get(aliceCaller, 'alice')).userName).toBe('alice');
     const answer = await iam.authorization.authorize(root, { principal: alice.arn, action: 'iam:ListUsers', resource: '*' });
     expect(answer.decision).toBe('allow');
     expect(answer.matched[0]).toMatchObject({ policyName: 'ReadUsers', policyArn: policy.arn });
-    await iam.users.removeFromGroup(root, 'readers', 'alice');
+    await iam.groups.removeUser(root, 'readers', 'alice');
     await expect(iam.users.get(aliceCaller, 'alice')).rejects.toThrow(AccessDeniedError);
   });
 
@@ -145,7 +145,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
       Array.from({ length: 10 }, (_, i) => iam.policies.create(root, { policyName: `P${i}`, policyDocument: doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }) })),
     );
     for (let i = 0; i < 10; i++) await iam.groups.create(root, { groupName: `g${i}` });
-    const operations = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? iam.users.attachPolicy(root, 'busy', policies[i % 10]!.arn) : iam.users.addToGroup(root, `g${i % 10}`, 'busy')));
+    const operations = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? iam.users.attachPolicy(root, 'busy', policies[i % 10]!.arn) : iam.groups.addUser(root, `g${i % 10}`, 'busy')));
     const outcomes = await Promise.allSettled(operations);
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(ConcurrentModificationError);
@@ -180,7 +180,7 @@ describe.each([...DRIVERS])('authorization details on %s', (driver: 'pglite' | '
     const { iam } = service;
     await iam.users.create(root, { userName: 'uma' });
     await iam.groups.create(root, { groupName: 'admins' });
-    await iam.users.addToGroup(root, 'admins', 'uma');
+    await iam.groups.addUser(root, 'admins', 'uma');
     const policy = await iam.policies.create(root, { policyName: 'Shared', policyDocument: doc({ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }) });
     await iam.users.attachPolicy(root, 'uma', policy.arn);
     await iam.groups.attachPolicy(root, 'admins', policy.arn);
@@ -253,7 +253,7 @@ describe.each([...DRIVERS])('guards found by review on %s', (driver: 'pglite' | 
     const nobody = await iam.users.create(root, { userName: 'nobody' });
     const caller = userCaller(root.accountId, nobody);
     await expect(iam.users.attachPolicy(caller, 'nobody', `arn:aws:iam::${root.accountId}:policy/DoesNotExist`)).rejects.toThrow(AccessDeniedError);
-    await expect(iam.users.addToGroup(caller, 'no-such-group', 'nobody')).rejects.toThrow(AccessDeniedError);
+    await expect(iam.groups.addUser(caller, 'no-such-group', 'nobody')).rejects.toThrow(AccessDeniedError);
   });
 
   it('bounds simulations, guards nested fields, and redacts secrets from the audit log', async () => {

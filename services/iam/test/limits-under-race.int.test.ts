@@ -129,7 +129,7 @@ describe.each([...DRIVERS])('limits under races on %s', (driver) => {
       const root = await tenant();
       for (let i = 0; i < RACERS; i++) await service.iam.groups.create(root, { groupName: `team${i}` });
       await service.iam.users.create(root, { userName: 'joiner' });
-      expect(await race(RACERS, (i) => service.iam.users.addToGroup(root, `team${i}`, 'joiner'), LimitExceededError)).toBe(10);
+      expect(await race(RACERS, (i) => service.iam.groups.addUser(root, `team${i}`, 'joiner'), LimitExceededError)).toBe(10);
       const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('group_memberships').select('group_id').execute());
       expect(memberships).toHaveLength(10);
     });
@@ -160,7 +160,7 @@ describe.each([...DRIVERS])('limits under races on %s', (driver) => {
       await service.iam.users.create(root, { userName: 'limited' });
       for (let i = 0; i < 4; i++) await service.iam.groups.create(root, { groupName: `crew${i}` });
       expect(await race(RACERS, () => service.iam.accessKeys.create(root, 'limited'), LimitExceededError)).toBe(1);
-      expect(await race(4, (i) => service.iam.users.addToGroup(root, `crew${i}`, 'limited'), LimitExceededError)).toBe(2);
+      expect(await race(4, (i) => service.iam.groups.addUser(root, `crew${i}`, 'limited'), LimitExceededError)).toBe(2);
     });
   });
 

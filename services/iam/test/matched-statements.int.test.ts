@@ -43,7 +43,7 @@ describe.each([...DRIVERS])('matched statements name their policies on %s', (dri
     await iam.users.putInlinePolicy(root, 'alice', 'own', doc({ Effect: 'Allow', Action: ['iam:GetUser', 'iam:DeleteUser'], Resource: '*' }));
     await iam.groups.create(root, { groupName: 'g' });
     await iam.groups.putInlinePolicy(root, 'g', 'groupinline', doc({ Effect: 'Allow', Action: 'iam:ListGroups', Resource: '*' }));
-    await iam.users.addToGroup(root, 'g', 'alice');
+    await iam.groups.addUser(root, 'g', 'alice');
     await iam.users.putPermissionsBoundary(root, 'alice', bound.arn);
 
     const boundary = { source: 'boundary', policyName: 'Bound', policyArn: bound.arn };

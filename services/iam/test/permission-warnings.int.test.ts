@@ -35,7 +35,7 @@ describe.each([...DRIVERS])('permission warnings on %s', (driver: 'pglite' | 'po
     expect(await iam.warnings.forUser(root, user)).toHaveLength(1);
     // A group's Allow counts for its members.
     await iam.groups.putInlinePolicy(root, 'empty', 'Read', doc({ Effect: 'Allow', Action: 'iam:Get*', Resource: '*' }));
-    await iam.users.addToGroup(root, 'empty', 'idle');
+    await iam.groups.addUser(root, 'empty', 'idle');
     expect(await iam.warnings.forUser(root, user)).toEqual([]);
     expect(await iam.warnings.forGroup(root, group)).toEqual([]);
     await iam.roles.attachPolicy(root, 'idle-role', 'arn:aws:iam::aws:policy/ReadOnlyAccess');

@@ -45,7 +45,7 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     const key = await iam.accessKeys.create(root, 'alice');
     await iam.groups.create(root, { groupName: 'readers' });
     await iam.groups.attachPolicy(root, 'readers', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess');
-    await iam.users.addToGroup(root, 'readers', 'alice');
+    await iam.groups.addUser(root, 'readers', 'alice');
     await iam.users.attachPolicy(root, 'alice', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
     await iam.users.putInlinePolicy(root, 'alice', 'sts', doc({ Effect: 'Allow', Action: 'sts:GetSessionToken', Resource: '*' }));
     const device = await iam.mfa.createVirtualMFADevice(root, { virtualMFADeviceName: 'alice-phone' });
@@ -133,7 +133,7 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
     const managers = await iam.groups.create(root, { groupName: 'Managers' });
     await iam.groups.create(root, { groupName: 'Testers' });
     const carol = await iam.users.create(root, { userName: 'carol' });
-    await iam.users.addToGroup(root, 'Managers', 'carol');
+    await iam.groups.addUser(root, 'Managers', 'carol');
     await iam.groups.attachPolicy(root, 'Managers', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
     await iam.groups.putInlinePolicy(root, 'Managers', 'sqs', doc({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }));
     const groupArn = (path: string, name: string) => `arn:aws:iam::${root.accountId}:group${path}${name}`;
@@ -154,7 +154,7 @@ describe.each([...DRIVERS])('updateUser and updateGroup on %s', (driver: 'pglite
       expect((await iam.authorization.authorize(root, { principal: carol.arn, action, resource: '*' })).decision).toBe('allow');
     }
     // The membership is still removable under the new name, and the old name is free.
-    await iam.users.removeFromGroup(root, 'mgrs', 'carol');
+    await iam.groups.removeUser(root, 'mgrs', 'carol');
     expect((await iam.groups.create(root, { groupName: 'Managers' })).groupId).not.toBe(managers.groupId);
     expect((await iam.groups.update(root, 'MGRs', {})).groupName).toBe('MGRs');
     expect((await eventTypes(root.accountId)).filter((type) => type === 'GroupUpdated')).toHaveLength(1);

@@ -6,7 +6,8 @@ import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 import type { IamCore } from '../service/iam-core.js';
-import { requireUser, userNameKey } from '../service/lookups.js';
+import { requireUserRowByName } from '../users/user-repository.js';
+import { userNameKey } from '../kernel/lock-keys.js';
 import { requireUserByName } from '../users/user-repository.js';
 import { appendTo } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';
@@ -31,7 +32,7 @@ export class AccessKeyOperations {
     const handled = await this.core.write<UserRow | undefined, unknown, undefined>(caller, {
       locks: targetName === undefined ? [`stream/account/${caller.accountId}`] : [userNameKey(targetName)],
       load: (trx) => {
-        if (targetName !== undefined) return requireUser(trx, caller.accountId, targetName);
+        if (targetName !== undefined) return requireUserRowByName(trx, caller.accountId, targetName);
         if (caller.kind !== 'root')
           throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
         return undefined;

@@ -1,19 +1,23 @@
-import type { Database, GroupRow } from '@warden/db';
-import type { Transaction } from 'kysely';
+import type { GroupRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, groupNameKey, policyArnKey, requireAttachablePolicy } from '../service/lookups.js';
+import { findGroupRowByName, requireGroupRowByName } from './group-repository.js';
+import { groupNameKey, userNameKey } from '../kernel/lock-keys.js';
+import { userDecider } from '../users/user.decider.js';
+import { PolicyHolderOperations } from '../policy-holders/policy-holder-operations.js';
 import { appendTo } from '../service/write-spec.js';
 import type { User } from '../users/user.js';
-import { listUsersInGroup } from '../users/user-repository.js';
+import { listUsersInGroup, requireUserRowByName } from '../users/user-repository.js';
 import type { Group } from './group.js';
 import { findGroupByName, listGroups, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
-export class GroupOperations {
-  constructor(private readonly core: IamCore) {}
+export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand> {
+  constructor(core: IamCore) {
+    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id });
+  }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {
     const path = input.path ?? '/';
@@ -45,8 +49,8 @@ export class GroupOperations {
     const { answer } = await this.core.write(caller, {
       locks: nameKeys,
       load: async (trx) => {
-        const group = await findGroup(trx, caller.accountId, groupName);
-        const holder = group && newGroupName !== null ? await findGroup(trx, caller.accountId, newGroupName) : undefined;
+        const group = await findGroupRowByName(trx, caller.accountId, groupName);
+        const holder = group && newGroupName !== null ? await findGroupRowByName(trx, caller.accountId, newGroupName) : undefined;
         return { group, holder };
       },
       lockedAfterLoad: ({ group }) => (group ? [`stream/group/${group.group_id}`] : []),
@@ -95,30 +99,9 @@ export class GroupOperations {
     });
   }
 
-  /** One write of a group's stream, the group addressed by name (see `UserOperations.userMutation`). */
-  private async groupMutation(
-    caller: Caller,
-    groupName: string,
-    action: string,
-    command: (group: GroupRow, trx: Transaction<Database>) => Promise<GroupCommand> | GroupCommand,
-    context: Record<string, string | string[]> = {},
-    locks: readonly string[] = [],
-  ): Promise<void> {
-    await this.core.write(caller, {
-      locks: [groupNameKey(groupName), ...locks],
-      load: (trx) => findGroup(trx, caller.accountId, groupName),
-      lockedAfterLoad: (group) => (group ? [`stream/group/${group.group_id}`] : []),
-      permissions: (group) => [{ action, resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName), context }],
-      appends: async (group, trx) => {
-        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
-        return appendTo(groupDecider, `group/${group.group_id}`, await command(group, trx));
-      },
-    });
-  }
-
   async delete(caller: Caller, groupName: string): Promise<void> {
     // Counted under the group's name key, which addUserToGroup holds: no user joins meanwhile.
-    await this.groupMutation(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
+    await this.holderWrite(caller, groupName, 'iam:DeleteGroup', async (group, trx) => {
       const members = await trx
         .selectFrom('group_memberships')
         .select((eb) => eb.fn.countAll<string>().as('count'))
@@ -129,29 +112,32 @@ export class GroupOperations {
     });
   }
 
-  async attachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(
-      caller,
-      groupName,
-      'iam:AttachGroupPolicy',
-      async (_group, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'AttachGroupPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerGroup };
+  /** AddUserToGroup: the membership is an event of the user's stream, authorized on the group. */
+  async addUser(caller: Caller, groupName: string, userName: string): Promise<void> {
+    // AWS authorizes AddUserToGroup on the group. The group's name key is the one deleteGroup holds
+    // while it counts members, so no user joins a group being deleted.
+    await this.core.write(caller, {
+      locks: [groupNameKey(groupName), userNameKey(userName)],
+      load: async (trx) => ({ group: await findGroupRowByName(trx, caller.accountId, groupName) }),
+      permissions: ({ group }) => [{ action: 'iam:AddUserToGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) }],
+      appends: async ({ group }, trx) => {
+        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+        const user = await requireUserRowByName(trx, caller.accountId, userName);
+        const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;
+        return appendTo(userDecider, `user/${user.user_id}`, { type: 'AddUserToGroup' as const, groupId: group.group_id, groupName: group.group_name, quota });
       },
-      { 'iam:PolicyARN': policyArn },
-      [policyArnKey(policyArn)],
-    );
+    });
   }
 
-  async detachPolicy(caller: Caller, groupName: string, policyArn: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:DetachGroupPolicy', () => ({ type: 'DetachGroupPolicy', policyArn }), { 'iam:PolicyARN': policyArn });
-  }
-
-  async putInlinePolicy(caller: Caller, groupName: string, policyName: string, document: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:PutGroupPolicy', () => ({ type: 'PutGroupPolicy', policyName, document }));
-  }
-
-  async deleteInlinePolicy(caller: Caller, groupName: string, policyName: string): Promise<void> {
-    await this.groupMutation(caller, groupName, 'iam:DeleteGroupPolicy', () => ({ type: 'DeleteGroupPolicy', policyName }));
+  /** RemoveUserFromGroup. */
+  async removeUser(caller: Caller, groupName: string, userName: string): Promise<void> {
+    // Both are looked up, and a missing one reported, before the caller is authorized on the group:
+    // this operation's order, which its tests hold.
+    await this.core.write(caller, {
+      locks: [groupNameKey(groupName), userNameKey(userName)],
+      load: async (trx) => ({ group: await requireGroupRowByName(trx, caller.accountId, groupName), user: await requireUserRowByName(trx, caller.accountId, userName) }),
+      permissions: ({ group }) => [{ action: 'iam:RemoveUserFromGroup', resource: group.arn }],
+      appends: ({ group, user }) => appendTo(userDecider, `user/${user.user_id}`, { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name }),
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { movedEntityArn } from '../kernel/arns.js';
 import type { Decider } from '../kernel/decider.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { EntityAlreadyExistsError, InvalidInputError } from '../kernel/iam-error.js';
 import { checkGroupName, checkPath } from '../naming/index.js';
-import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../policy-holders/principal-policies.js';
+import { decidePolicyCommand, type PolicyCommand, policyDeleteBlockers, requireHolder, requireNewHolder, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
 import { evolveGroup, type GroupEvent, type GroupState, INITIAL_GROUP_STATE } from './group.events.js';
 
 export type GroupCommand =
@@ -14,36 +14,23 @@ export type GroupCommand =
    * another group has the new name in some case, as read under the name's lock key.
    */
   | { type: 'UpdateGroup'; newGroupName: string | null; newPath: string | null; newNameTaken: boolean }
-  | { type: 'AttachGroupPolicy'; policyArn: string; quota: number }
-  | { type: 'DetachGroupPolicy'; policyArn: string }
-  | { type: 'PutGroupPolicy'; policyName: string; document: string }
-  | { type: 'DeleteGroupPolicy'; policyName: string };
-
-function requireGroup(state: GroupState): void {
-  if (state.status !== 'active') throw new NoSuchEntityError('The group with the given name cannot be found.');
-}
+  /** AttachGroupPolicy, DetachGroupPolicy, PutGroupPolicy, DeleteGroupPolicy. */
+  | PolicyCommand<'group'>;
 
 export function decideGroup(command: GroupCommand, state: GroupState): GroupEvent[] {
   switch (command.type) {
     case 'CreateGroup': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`Group with name ${command.groupName} already exists.`);
-      const problem = checkGroupName(command.groupName) ?? checkPath(command.path);
-      if (problem) throw new InvalidInputError(problem);
+      requireNewHolder('group', state, command.groupName, command.path);
       const { type: _type, ...data } = command;
       return [{ type: 'GroupCreated', data }];
     }
     case 'DeleteGroup': {
-      requireGroup(state);
-      const blockers = [
-        command.memberCount > 0 ? 'members' : undefined,
-        state.policies.attached.length > 0 ? 'attached policies' : undefined,
-        Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
-      ].filter((blocker) => blocker !== undefined);
-      if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
+      requireHolder('group', state);
+      requireNothingToRemove([command.memberCount > 0 ? 'members' : undefined, ...policyDeleteBlockers(state.policies)]);
       return [{ type: 'GroupDeleted', data: { groupId: state.groupId, groupName: state.groupName } }];
     }
     case 'UpdateGroup': {
-      requireGroup(state);
+      requireHolder('group', state);
       const problem =
         (command.newGroupName === null ? undefined : checkGroupName(command.newGroupName, 'NewGroupName')) ?? (command.newPath === null ? undefined : checkPath(command.newPath, 'NewPath'));
       if (problem) throw new InvalidInputError(problem);
@@ -56,30 +43,10 @@ export function decideGroup(command: GroupCommand, state: GroupState): GroupEven
       // IAM user group"); only what is written under its name changes.
       return [{ type: 'GroupUpdated', data: { groupName, path, arn: movedEntityArn(state.arn, 'group', path, groupName) } }];
     }
-    case 'AttachGroupPolicy':
-      requireGroup(state);
-      return checkAttach(state.policies, command.policyArn, command.quota) ? [{ type: 'PolicyAttachedToGroup', data: { policyArn: command.policyArn } }] : [];
-    case 'DetachGroupPolicy':
-      requireGroup(state);
-      checkDetach(state.policies, command.policyArn, `group ${state.groupName}`);
-      return [{ type: 'PolicyDetachedFromGroup', data: { policyArn: command.policyArn } }];
-    case 'PutGroupPolicy':
-      requireGroup(state);
-      checkPutInline(state.policies, command.policyName, command.document, 'group');
-      return [{ type: 'GroupPolicyPut', data: { policyName: command.policyName, document: command.document } }];
-    case 'DeleteGroupPolicy':
-      requireGroup(state);
-      checkDeleteInline(state.policies, command.policyName, 'group');
-      return [{ type: 'GroupPolicyDeleted', data: { policyName: command.policyName } }];
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
+    default:
+      // What every policy holder takes; the types leave nothing else here.
+      return decidePolicyCommand('group', command, state, state.groupName);
   }
 }
 
-export const groupDecider: Decider<GroupCommand, GroupEvent, GroupState> = {
-  initialState: INITIAL_GROUP_STATE,
-  evolve: evolveGroup,
-  decide: decideGroup,
-};
+export const groupDecider: Decider<GroupCommand, GroupEvent, GroupState> = { initialState: INITIAL_GROUP_STATE, evolve: evolveGroup, decide: decideGroup };

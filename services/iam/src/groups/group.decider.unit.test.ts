@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { given } from '../kernel/decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 import type { GroupEvent } from './group.events.js';
 
 const GROUP_ID = 'AGPAEXAMPLEGROUP00001';
 const ARN = 'arn:aws:iam::111122223333:group/admins';
 const POLICY_A = 'arn:aws:iam::111122223333:policy/ReadOnly';
-const POLICY_B = 'arn:aws:iam::111122223333:policy/Billing';
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
-
-/** An identity policy of exactly `chars` characters, with no white space. */
-function documentOfSize(chars: number): string {
-  const build = (pad: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket/${pad}` }] });
-  const document = build('x'.repeat(chars - build('').length));
-  expect(document).toHaveLength(chars);
-  return document;
-}
 
 const createGroup = (overrides: Partial<Extract<GroupCommand, { type: 'CreateGroup' }>> = {}): GroupCommand => ({
   type: 'CreateGroup',
@@ -116,96 +107,6 @@ describe('DeleteGroup', () => {
   });
 });
 
-describe('AttachGroupPolicy', () => {
-  it('attaches a managed policy', () => {
-    const state = group()
-      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 })
-      .then([attached(POLICY_A)]);
-    expect(state.policies.attached).toEqual([POLICY_A]);
-  });
-
-  it('does nothing when the policy is already attached', () => {
-    group(attached(POLICY_A)).when({ type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 }).then([]);
-  });
-
-  it('does nothing when the policy is already attached, even at the quota', () => {
-    group(attached(POLICY_A)).when({ type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 1 }).then([]);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — managed policies attached to an IAM group: 10
-  it('refuses an 11th managed policy', () => {
-    const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    group(...ten)
-      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 })
-      .thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
-  });
-
-  it('allows the 10th managed policy', () => {
-    const nine = Array.from({ length: 9 }, (_, i) => attached(`${POLICY_A}${i}`));
-    group(...nine)
-      .when({ type: 'AttachGroupPolicy', policyArn: POLICY_B, quota: 10 })
-      .then([attached(POLICY_B)]);
-  });
-});
-
-describe('DetachGroupPolicy', () => {
-  it('detaches an attached policy', () => {
-    const state = group(attached(POLICY_A), attached(POLICY_B))
-      .when({ type: 'DetachGroupPolicy', policyArn: POLICY_B })
-      .then([{ type: 'PolicyDetachedFromGroup', data: { policyArn: POLICY_B } }]);
-    expect(state.policies.attached).toEqual([POLICY_A]);
-  });
-
-  it('refuses to detach a policy that is not attached', () => {
-    group().when({ type: 'DetachGroupPolicy', policyArn: POLICY_A }).thenThrows(NoSuchEntityError, `Policy ${POLICY_A} was not found attached to group admins.`);
-  });
-});
-
-describe('PutGroupPolicy', () => {
-  it('puts an inline policy', () => {
-    const state = group()
-      .when({ type: 'PutGroupPolicy', policyName: 'S3Read', document: DOCUMENT })
-      .then([inlinePut('S3Read')]);
-    expect(state.policies.inline).toEqual({ S3Read: DOCUMENT });
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutGroupPolicy.html — PolicyName 1–128 of [\w+=,.@-]
-  it.each([[''], ['a/b'], ['p'.repeat(129)]])('rejects the policy name %#', (policyName) => {
-    group()
-      .when({ type: 'PutGroupPolicy', policyName, document: DOCUMENT })
-      .thenThrows(InvalidInputError, /^PolicyName /);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — Effect is "Allow" or "Deny"; identity policies need Action and Resource
-  it.each([
-    ['a lowercase effect with no action or resource', '{"Statement":{"Effect":"allow"}}', /^Effect must be "Allow" or "Deny"/],
-    ['a statement without a Resource', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject' }] }), /needs Resource or NotResource/],
-  ])('rejects %s', (_why, document, message) => {
-    group().when({ type: 'PutGroupPolicy', policyName: 'p', document }).thenThrows(MalformedPolicyDocumentError, message);
-  });
-
-  // Regression: checking each document alone would let the sum pass the limit.
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — "Group policy size cannot exceed 5,120 characters" (sum of all inline policies)
-  it('refuses an inline policy that takes the aggregate past 5,120 characters', () => {
-    group(inlinePut('first', documentOfSize(3000)))
-      .when({ type: 'PutGroupPolicy', policyName: 'second', document: documentOfSize(3000) })
-      .thenThrows(LimitExceededError, /^Maximum policy size of 5120 bytes exceeded for group/);
-  });
-});
-
-describe('DeleteGroupPolicy', () => {
-  it('deletes an inline policy', () => {
-    const state = group(inlinePut('a'), inlinePut('b'))
-      .when({ type: 'DeleteGroupPolicy', policyName: 'b' })
-      .then([{ type: 'GroupPolicyDeleted', data: { policyName: 'b' } }]);
-    expect(state.policies.inline).toEqual({ a: DOCUMENT });
-  });
-
-  it('refuses to delete an inline policy the group does not have', () => {
-    group(inlinePut('a')).when({ type: 'DeleteGroupPolicy', policyName: 'b' }).thenThrows(NoSuchEntityError, 'The group has no inline policy named b.');
-  });
-});
-
 describe('UpdateGroup', () => {
   const update = (overrides: Partial<Extract<GroupCommand, { type: 'UpdateGroup' }>> = {}): GroupCommand => ({
     type: 'UpdateGroup',
@@ -267,10 +168,6 @@ describe('every command but CreateGroup needs an existing group', () => {
   const commands: GroupCommand[] = [
     { type: 'DeleteGroup', memberCount: 0 },
     { type: 'UpdateGroup', newGroupName: 'MGRs', newPath: null, newNameTaken: false },
-    { type: 'AttachGroupPolicy', policyArn: POLICY_A, quota: 10 },
-    { type: 'DetachGroupPolicy', policyArn: POLICY_A },
-    { type: 'PutGroupPolicy', policyName: 'p', document: DOCUMENT },
-    { type: 'DeleteGroupPolicy', policyName: 'p' },
   ];
 
   it.each(commands.map((command) => [command.type, command] as const))('%s on a group that never existed', (_type, command) => {

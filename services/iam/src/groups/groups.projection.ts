@@ -1,5 +1,6 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import { projectPolicyEvent } from '../policy-holders/policy-holders.projection.js';
 import type { GroupEvent } from './group.events.js';
 
 export async function projectGroupEvent(trx: Transaction<Database>, stored: StoredEvent, event: GroupEvent): Promise<void> {
@@ -33,33 +34,7 @@ export async function projectGroupEvent(trx: Transaction<Database>, stored: Stor
         .where('group_id', '=', groupId)
         .execute();
       return;
-    case 'PolicyAttachedToGroup':
-      await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'group', principal_id: groupId, policy_arn: event.data.policyArn, attached_at: at }).execute();
-      return;
-    case 'PolicyDetachedFromGroup':
-      await trx
-        .deleteFrom('policy_attachments')
-        .where('account_id', '=', accountId)
-        .where('principal_type', '=', 'group')
-        .where('principal_id', '=', groupId)
-        .where('policy_arn', '=', event.data.policyArn)
-        .execute();
-      return;
-    case 'GroupPolicyPut':
-      await trx
-        .insertInto('inline_policies')
-        .values({ account_id: accountId, principal_type: 'group', principal_id: groupId, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
-        .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
-        .execute();
-      return;
-    case 'GroupPolicyDeleted':
-      await trx
-        .deleteFrom('inline_policies')
-        .where('account_id', '=', accountId)
-        .where('principal_type', '=', 'group')
-        .where('principal_id', '=', groupId)
-        .where('policy_name', '=', event.data.policyName)
-        .execute();
-      return;
+    default:
+      return projectPolicyEvent(trx, 'group', stored, event);
   }
 }

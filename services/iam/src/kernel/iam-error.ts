@@ -80,6 +80,11 @@ export class InvalidInputError extends IamError {
   }
 }
 
+/** Refuses input a naming or tag check found a problem with; the check's sentence is the message. */
+export function requireValidInput(problem: string | undefined): void {
+  if (problem) throw new InvalidInputError(problem);
+}
+
 export class ConcurrentModificationError extends IamError {
   constructor(message: string) {
     super('ConcurrentModification', message);

@@ -143,3 +143,15 @@ export function tagKeysThatRemove(current: readonly Tag[], tagKeys: readonly str
     return true;
   });
 }
+
+/** An entity's tags after a tag request (keys not case sensitive): each new tag replaces the one it matches. */
+export function withTags(current: readonly Tag[], tags: readonly Tag[]): Tag[] {
+  const keys = new Set(tags.map((tag) => tag.key.toLowerCase()));
+  return [...current.filter((tag) => !keys.has(tag.key.toLowerCase())), ...tags];
+}
+
+/** An entity's tags after an untag request (keys not case sensitive). */
+export function withoutTagKeys(current: readonly Tag[], tagKeys: readonly string[]): Tag[] {
+  const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
+  return current.filter((tag) => !keys.has(tag.key.toLowerCase()));
+}

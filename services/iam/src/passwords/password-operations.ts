@@ -8,7 +8,7 @@ import { failureCounter, throttleVerdict, userSubject } from '../sign-in/sign-in
 import { signInEventAppend } from '../sign-in/sign-in-log.js';
 import { AccessDeniedError, InvalidInputError, LimitExceededError, InvalidUserTypeError, NoSuchEntityError, PasswordPolicyViolationError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findUser, requireUser } from '../service/lookups.js';
+import { findUserRowByName, requireUserRowByName } from '../users/user-repository.js';
 import { entityArn } from '../kernel/arns.js';
 import { type UserCommand, userDecider } from '../users/user.decider.js';
 import { appendTo } from '../service/write-spec.js';
@@ -61,7 +61,7 @@ export class PasswordOperations {
   private authorizedTarget(caller: Caller, action: string, userName: string) {
     return this.core.read(caller, async (trx) => {
       // Authorized before existence is told: a missing user is named by its ARN at path "/".
-      const found = await findUser(trx, caller.accountId, userName);
+      const found = await findUserRowByName(trx, caller.accountId, userName);
       await this.core.authorize(trx, caller, action, found?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName));
       if (!found) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
       return { user: found, policy: await this.policyOf(trx, caller.accountId) };
@@ -151,7 +151,7 @@ export class PasswordOperations {
     const subject = userSubject(userName);
     const { user, policy, throttle, counter } = await this.core.read(caller, async (trx) => {
       const [self, account] = await Promise.all([
-        requireUser(trx, caller.accountId, userName),
+        requireUserRowByName(trx, caller.accountId, userName),
         trx.selectFrom('accounts').select('settings').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow(),
       ]);
       const accountPolicy = passwordPolicyOf(account.settings);

@@ -4,7 +4,7 @@ import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { policyArnKey } from '../service/lookups.js';
+import { policyArnKey } from '../kernel/lock-keys.js';
 import { appendTo } from '../service/write-spec.js';
 import type { ManagedPolicy } from './managed-policy.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';

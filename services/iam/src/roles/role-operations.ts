@@ -1,11 +1,14 @@
-import type { Database, RoleRow } from '@warden/db';
-import type { Transaction } from 'kysely';
+import type { RoleRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findRole, policyArnKey, requestTagContext, requireAttachablePolicy, resourceTagContext, roleNameKey } from '../service/lookups.js';
+import { findRoleRowByName } from './role-repository.js';
+import { requestTagContext } from '../authorization/tag-context.js';
+import { requireAttachablePolicy } from '../policies/attachable-policy.js';
+import { roleNameKey } from '../kernel/lock-keys.js';
+import { TaggedHolderOperations } from '../policy-holders/policy-holder-operations.js';
 import { appendTo } from '../service/write-spec.js';
 import type { Role } from './role.js';
 import { findRoleByName, listRoles, requireRoleByName } from './role-repository.js';
@@ -21,8 +24,10 @@ export interface CreateRoleInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class RoleOperations {
-  constructor(private readonly core: IamCore) {}
+export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand> {
+  constructor(core: IamCore) {
+    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id });
+  }
 
   async create(caller: Caller, input: CreateRoleInput): Promise<Role> {
     const path = input.path ?? '/';
@@ -77,92 +82,15 @@ export class RoleOperations {
     });
   }
 
-  /**
-   * One write of a role's stream, the role addressed by name (see `UserOperations.userMutation`);
-   * authorized first, with the role's tags as aws:ResourceTag/*.
-   */
-  private async roleMutation(
-    caller: Caller,
-    roleName: string,
-    action: string,
-    command: (role: RoleRow, trx: Transaction<Database>) => Promise<RoleCommand> | RoleCommand,
-    extra: Record<string, string | string[]> = {},
-    locks: readonly string[] = [],
-  ): Promise<void> {
-    await this.core.write(caller, {
-      locks: [roleNameKey(roleName), ...locks],
-      load: (trx) => findRole(trx, caller.accountId, roleName),
-      lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
-      permissions: (role) => [
-        { action, resource: role?.arn ?? entityArn(this.core.partition, caller.accountId, 'role', '/', roleName), context: { ...resourceTagContext(role?.tags ?? []), ...extra } },
-      ],
-      appends: async (role, trx) => {
-        if (!role) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);
-        return appendTo(roleDecider, `role/${role.role_id}`, await command(role, trx));
-      },
-    });
-  }
-
   async delete(caller: Caller, roleName: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:DeleteRole', () => ({ type: 'DeleteRole' }));
+    await this.holderWrite(caller, roleName, 'iam:DeleteRole', () => ({ type: 'DeleteRole' }));
   }
 
   async update(caller: Caller, roleName: string, input: { description?: string | null; maxSessionDuration?: number | null }): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:UpdateRole', () => ({ type: 'UpdateRole', description: input.description ?? null, maxSessionDuration: input.maxSessionDuration ?? null }));
+    await this.holderWrite(caller, roleName, 'iam:UpdateRole', () => ({ type: 'UpdateRole', description: input.description ?? null, maxSessionDuration: input.maxSessionDuration ?? null }));
   }
 
   async updateAssumeRolePolicy(caller: Caller, roleName: string, policyDocument: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:UpdateAssumeRolePolicy', () => ({ type: 'UpdateAssumeRolePolicy', trustPolicy: policyDocument }));
-  }
-
-  async tag(caller: Caller, roleName: string, tags: readonly Tag[]): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:TagRole', () => ({ type: 'TagRole', tags: [...tags] }), requestTagContext(tags));
-  }
-
-  async untag(caller: Caller, roleName: string, tagKeys: readonly string[]): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:UntagRole', () => ({ type: 'UntagRole', tagKeys: [...tagKeys] }), { 'aws:TagKeys': [...tagKeys] });
-  }
-
-  async putPermissionsBoundary(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(
-      caller,
-      roleName,
-      'iam:PutRolePermissionsBoundary',
-      async (_role, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'PutRolePermissionsBoundary', policyArn };
-      },
-      { 'iam:PermissionsBoundary': policyArn },
-    );
-  }
-
-  async deletePermissionsBoundary(caller: Caller, roleName: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:DeleteRolePermissionsBoundary', () => ({ type: 'DeleteRolePermissionsBoundary' }));
-  }
-
-  async attachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(
-      caller,
-      roleName,
-      'iam:AttachRolePolicy',
-      async (_role, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'AttachRolePolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
-      },
-      { 'iam:PolicyARN': policyArn },
-      [policyArnKey(policyArn)],
-    );
-  }
-
-  async detachPolicy(caller: Caller, roleName: string, policyArn: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:DetachRolePolicy', () => ({ type: 'DetachRolePolicy', policyArn }), { 'iam:PolicyARN': policyArn });
-  }
-
-  async putInlinePolicy(caller: Caller, roleName: string, policyName: string, document: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:PutRolePolicy', () => ({ type: 'PutRolePolicy', policyName, document }));
-  }
-
-  async deleteInlinePolicy(caller: Caller, roleName: string, policyName: string): Promise<void> {
-    await this.roleMutation(caller, roleName, 'iam:DeleteRolePolicy', () => ({ type: 'DeleteRolePolicy', policyName }));
+    await this.holderWrite(caller, roleName, 'iam:UpdateAssumeRolePolicy', () => ({ type: 'UpdateAssumeRolePolicy', trustPolicy: policyDocument }));
   }
 }

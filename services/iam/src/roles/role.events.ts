@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../kernel/decider.js';
 import type { Tag } from '../naming/index.js';
-import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../policy-holders/principal-policies.js';
+import { NO_POLICIES } from '../policy-holders/principal-policies.js';
+import { evolveTaggedHolder, type PolicyEvent, type TagAndBoundaryEvent, type TaggedHolderState } from '../policy-holders/policy-holder.events.js';
 
 /** Events of a role's stream (`role/AROA…`). */
 export type RoleEvent =
@@ -11,18 +12,13 @@ export type RoleEvent =
   | DomainEvent<'RoleDeleted', { roleId: string; roleName: string }>
   | DomainEvent<'RoleUpdated', { description: string | null; maxSessionDuration: number }>
   | DomainEvent<'AssumeRolePolicyUpdated', { trustPolicy: string }>
-  | DomainEvent<'RoleTagged', { tags: Tag[] }>
-  | DomainEvent<'RoleUntagged', { tagKeys: string[] }>
-  | DomainEvent<'RolePermissionsBoundaryPut', { policyArn: string }>
-  | DomainEvent<'RolePermissionsBoundaryDeleted', Record<string, never>>
-  | DomainEvent<'PolicyAttachedToRole', { policyArn: string }>
-  | DomainEvent<'PolicyDetachedFromRole', { policyArn: string }>
-  | DomainEvent<'RolePolicyPut', { policyName: string; document: string }>
-  | DomainEvent<'RolePolicyDeleted', { policyName: string }>
+  /** RoleTagged, RoleUntagged, RolePermissionsBoundaryPut, RolePermissionsBoundaryDeleted. */
+  | TagAndBoundaryEvent<'role'>
+  /** PolicyAttachedToRole, PolicyDetachedFromRole, RolePolicyPut, RolePolicyDeleted. */
+  | PolicyEvent<'role'>
   | DomainEvent<'RoleSessionsRevoked', { before: string }>;
 
-export interface RoleState {
-  readonly status: 'none' | 'active' | 'deleted';
+export interface RoleState extends TaggedHolderState {
   readonly roleId: string;
   readonly roleName: string;
   readonly path: string;
@@ -30,9 +26,6 @@ export interface RoleState {
   readonly trustPolicy: string;
   readonly description: string | null;
   readonly maxSessionDuration: number;
-  readonly tags: readonly Tag[];
-  readonly permissionsBoundaryArn: string | null;
-  readonly policies: PrincipalPolicies;
   /** ISO 8601; sessions issued before it are refused. */
   readonly sessionsRevokedBefore: string | null;
 }
@@ -62,27 +55,9 @@ export function evolveRole(state: RoleState, event: RoleEvent): RoleState {
       return { ...state, ...event.data };
     case 'AssumeRolePolicyUpdated':
       return { ...state, trustPolicy: event.data.trustPolicy };
-    case 'RoleTagged': {
-      const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
-      return { ...state, tags: [...state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags] };
-    }
-    case 'RoleUntagged': {
-      const keys = new Set(event.data.tagKeys.map((key) => key.toLowerCase()));
-      return { ...state, tags: state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())) };
-    }
-    case 'RolePermissionsBoundaryPut':
-      return { ...state, permissionsBoundaryArn: event.data.policyArn };
-    case 'RolePermissionsBoundaryDeleted':
-      return { ...state, permissionsBoundaryArn: null };
-    case 'PolicyAttachedToRole':
-      return { ...state, policies: withAttached(state.policies, event.data.policyArn) };
-    case 'PolicyDetachedFromRole':
-      return { ...state, policies: withoutAttached(state.policies, event.data.policyArn) };
-    case 'RolePolicyPut':
-      return { ...state, policies: withInline(state.policies, event.data.policyName, event.data.document) };
-    case 'RolePolicyDeleted':
-      return { ...state, policies: withoutInline(state.policies, event.data.policyName) };
     case 'RoleSessionsRevoked':
       return { ...state, sessionsRevokedBefore: event.data.before };
+    default:
+      return evolveTaggedHolder('role', state, event);
   }
 }

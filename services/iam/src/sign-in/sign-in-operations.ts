@@ -13,7 +13,7 @@ import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, stepAt, totpUri } fr
 import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
 import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { IamCore } from '../service/iam-core.js';
-import { findUser } from '../service/lookups.js';
+import { findUserRowByName } from '../users/user-repository.js';
 import type { ConsoleSession } from '../sessions/console-session.js';
 import { AddressRateLimit } from './address-rate-limit.js';
 import type { AttemptQueue } from './attempt-queue.js';
@@ -165,7 +165,7 @@ export class SignInOperations {
     const now = this.core.clock.now();
     const loaded = await inAccountTransaction(this.core.db, accountId, async (trx) => {
       const account = await trx.selectFrom('accounts').select(['settings', 'root_login']).where('account_id', '=', accountId).executeTakeFirstOrThrow();
-      const user = byName ? await findUser(trx, accountId, input.userName) : undefined;
+      const user = byName ? await findUserRowByName(trx, accountId, input.userName) : undefined;
       // A name that is no user is counted under a hash of it: people type passwords into the name field.
       const subject = byName ? (user ? userSubject(user.user_name) : unknownUserSubject(input.userName)) : ROOT_SUBJECT;
       const subjects = [subject, ...(request.sourceIp ? [addressSubject(request.sourceIp)] : [])];
@@ -395,7 +395,7 @@ export class SignInOperations {
     const subjects = input.userName != null ? [userSubject(input.userName), unknownUserSubject(input.userName)] : input.sourceIp != null ? [addressSubject(input.sourceIp)] : [ROOT_SUBJECT];
     const { answer } = await this.core.write(caller, {
       load: async (trx) => {
-        const user = input.userName != null ? await findUser(trx, caller.accountId, input.userName) : undefined;
+        const user = input.userName != null ? await findUserRowByName(trx, caller.accountId, input.userName) : undefined;
         const existing = await trx.selectFrom('sign_in_failures').select('subject').where('account_id', '=', caller.accountId).where('subject', 'in', subjects).execute();
         return { user, existing };
       },

@@ -16,7 +16,9 @@ import { type ConsoleSession, consoleToken } from '../sessions/console-session.j
 import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
-import { requestTagContext, requireRole, roleNameKey } from '../service/lookups.js';
+import { requestTagContext } from '../authorization/tag-context.js';
+import { requireRoleRowByName } from '../roles/role-repository.js';
+import { roleNameKey } from '../kernel/lock-keys.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
@@ -392,7 +394,7 @@ export class StsOperations {
     const cutoff = before ?? this.core.clock.now();
     await this.core.write(caller, {
       locks: [roleNameKey(roleName)],
-      load: (trx) => requireRole(trx, caller.accountId, roleName),
+      load: (trx) => requireRoleRowByName(trx, caller.accountId, roleName),
       // AWS attaches a deny policy (AWSRevokeOlderSessions) to do this, which needs iam:PutRolePolicy.
       permissions: (role) => [{ action: 'iam:PutRolePolicy', resource: role.arn }],
       appends: (role) => appendTo(roleDecider, `role/${role.role_id}`, { type: 'RevokeRoleSessions' as const, before: cutoff }),

@@ -1,12 +1,15 @@
-import type { Database, UserRow } from '@warden/db';
-import type { Transaction } from 'kysely';
+import type { UserRow } from '@warden/db';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroup, findUser, groupNameKey, policyArnKey, requestTagContext, requireAttachablePolicy, requireGroup, requireUser, resourceTagContext, userNameKey } from '../service/lookups.js';
+import { TaggedHolderOperations } from '../policy-holders/policy-holder-operations.js';
+import { findUserRowByName } from './user-repository.js';
+import { userNameKey } from '../kernel/lock-keys.js';
+import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
+import { requireAttachablePolicy } from '../policies/attachable-policy.js';
 import { appendTo } from '../service/write-spec.js';
 import type { User } from './user.js';
 import { findUserByName, listUsers, requireUserByName } from './user-repository.js';
@@ -20,11 +23,9 @@ export interface CreateUserInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class UserOperations {
-  constructor(private readonly core: IamCore) {}
-
-  private arnFor(caller: Caller, user: Pick<User, 'arn'> | undefined, userName: string): string {
-    return user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName);
+export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand> {
+  constructor(core: IamCore) {
+    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id });
   }
 
   async create(caller: Caller, input: CreateUserInput): Promise<User> {
@@ -61,8 +62,8 @@ export class UserOperations {
     const { answer } = await this.core.write(caller, {
       locks: nameKeys,
       load: async (trx) => {
-        const user = await findUser(trx, caller.accountId, userName);
-        const holder = user && newUserName !== null ? await findUser(trx, caller.accountId, newUserName) : undefined;
+        const user = await findUserRowByName(trx, caller.accountId, userName);
+        const holder = user && newUserName !== null ? await findUserRowByName(trx, caller.accountId, newUserName) : undefined;
         return { user, holder };
       },
       lockedAfterLoad: ({ user }) => (user ? [`stream/user/${user.user_id}`] : []),
@@ -108,110 +109,11 @@ export class UserOperations {
     });
   }
 
-  /**
-   * One write of a user's stream, the user addressed by name. The name's key is held from the
-   * start, so the user found by it stays the one written; its stream is locked once found. The
-   * caller is authorized before anything else the request names is looked up, with the condition
-   * keys the request brings (the user's tags as aws:ResourceTag/*, and what the operation adds), so
-   * a caller without the permission learns nothing, not even whether the user exists.
-   */
-  private async userMutation(
-    caller: Caller,
-    userName: string,
-    action: string,
-    command: (user: UserRow, trx: Transaction<Database>) => Promise<UserCommand> | UserCommand,
-    options: { locks?: readonly string[]; extra?: (trx: Transaction<Database>) => Promise<void>; context?: Record<string, string | string[]> } = {},
-  ): Promise<void> {
-    await this.core.write(caller, {
-      locks: [userNameKey(userName), ...(options.locks ?? [])],
-      load: (trx) => findUser(trx, caller.accountId, userName),
-      lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
-      permissions: (user) => [{ action, resource: this.arnFor(caller, user, userName), context: { ...resourceTagContext(user?.tags ?? []), ...(options.context ?? {}) } }],
-      appends: async (user, trx) => {
-        if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
-        await options.extra?.(trx);
-        return appendTo(userDecider, `user/${user.user_id}`, await command(user, trx));
-      },
-    });
-  }
-
   async delete(caller: Caller, userName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUser', async (user, trx) => {
+    await this.holderWrite(caller, userName, 'iam:DeleteUser', async (user, trx) => {
       // Under the user's stream lock, which enabling an MFA device also takes: no device can be
       // enabled for the user between this count and the delete.
       return { type: 'DeleteUser', mfaDevices: await countEnabledMfaDevices(trx, caller.accountId, user.user_id) };
-    });
-  }
-
-  async tag(caller: Caller, userName: string, tags: readonly Tag[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:TagUser', () => ({ type: 'TagUser', tags: [...tags] }), { context: requestTagContext(tags) });
-  }
-
-  async untag(caller: Caller, userName: string, tagKeys: readonly string[]): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:UntagUser', () => ({ type: 'UntagUser', tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
-  }
-
-  async putPermissionsBoundary(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:PutUserPermissionsBoundary', () => ({ type: 'PutUserPermissionsBoundary', policyArn }), {
-      extra: (trx) => requireAttachablePolicy(trx, caller.accountId, policyArn),
-      context: { 'iam:PermissionsBoundary': policyArn },
-    });
-  }
-
-  async deletePermissionsBoundary(caller: Caller, userName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUserPermissionsBoundary', () => ({ type: 'DeleteUserPermissionsBoundary' }));
-  }
-
-  async attachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(
-      caller,
-      userName,
-      'iam:AttachUserPolicy',
-      async (_user, trx) => {
-        await requireAttachablePolicy(trx, caller.accountId, policyArn);
-        return { type: 'AttachUserPolicy', policyArn, quota: (await this.core.quotas(trx, caller.accountId)).managedPoliciesPerPrincipal };
-      },
-      // The policy's key, which deletePolicy holds while it counts attachments.
-      { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn } },
-    );
-  }
-
-  async detachPolicy(caller: Caller, userName: string, policyArn: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DetachUserPolicy', () => ({ type: 'DetachUserPolicy', policyArn }), { context: { 'iam:PolicyARN': policyArn } });
-  }
-
-  async putInlinePolicy(caller: Caller, userName: string, policyName: string, document: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:PutUserPolicy', () => ({ type: 'PutUserPolicy', policyName, document }));
-  }
-
-  async deleteInlinePolicy(caller: Caller, userName: string, policyName: string): Promise<void> {
-    await this.userMutation(caller, userName, 'iam:DeleteUserPolicy', () => ({ type: 'DeleteUserPolicy', policyName }));
-  }
-
-  async addToGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
-    // AWS authorizes AddUserToGroup on the group. The group's name key is the one deleteGroup holds
-    // while it counts members, so no user joins a group being deleted.
-    await this.core.write(caller, {
-      locks: [groupNameKey(groupName), userNameKey(userName)],
-      load: async (trx) => ({ group: await findGroup(trx, caller.accountId, groupName) }),
-      permissions: ({ group }) => [{ action: 'iam:AddUserToGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) }],
-      appends: async ({ group }, trx) => {
-        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
-        const user = await requireUser(trx, caller.accountId, userName);
-        const quota = (await this.core.quotas(trx, caller.accountId)).groupsPerUser;
-        return appendTo(userDecider, `user/${user.user_id}`, { type: 'AddUserToGroup' as const, groupId: group.group_id, groupName: group.group_name, quota });
-      },
-    });
-  }
-
-  async removeFromGroup(caller: Caller, groupName: string, userName: string): Promise<void> {
-    // Both are looked up, and a missing one reported, before the caller is authorized on the group:
-    // this operation's order, which its tests hold.
-    await this.core.write(caller, {
-      locks: [groupNameKey(groupName), userNameKey(userName)],
-      load: async (trx) => ({ group: await requireGroup(trx, caller.accountId, groupName), user: await requireUser(trx, caller.accountId, userName) }),
-      permissions: ({ group }) => [{ action: 'iam:RemoveUserFromGroup', resource: group.arn }],
-      appends: ({ group, user }) => appendTo(userDecider, `user/${user.user_id}`, { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name }),
     });
   }
 }

@@ -1,9 +1,10 @@
 import { movedEntityArn } from '../kernel/arns.js';
 import type { Decider } from '../kernel/decider.js';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
-import { checkPath, checkTagKeys, checkTags, checkUserName, type Tag, tagKeysThatRemove, tagsThatChange } from '../naming/index.js';
-import { checkAttach, checkDeleteInline, checkDetach, checkPutInline } from '../policy-holders/principal-policies.js';
+import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../kernel/iam-error.js';
+import { checkPath, checkTags, checkUserName, type Tag } from '../naming/index.js';
+import { decideTaggedHolderCommand, policyDeleteBlockers, requireHolder, requireNewHolder, requireNothingToRemove } from '../policy-holders/policy-holder.decider.js';
+import type { PolicyCommand, TagAndBoundaryCommand } from '../policy-holders/policy-holder.decider.js';
 import { evolveUser, INITIAL_USER_STATE, type UserEvent, type UserState } from './user.events.js';
 
 /**
@@ -19,14 +20,10 @@ export type UserCommand =
    * another user has the new name in some case, as read under the name's lock key.
    */
   | { type: 'UpdateUser'; newUserName: string | null; newPath: string | null; newNameTaken: boolean }
-  | { type: 'TagUser'; tags: Tag[] }
-  | { type: 'UntagUser'; tagKeys: string[] }
-  | { type: 'PutUserPermissionsBoundary'; policyArn: string }
-  | { type: 'DeleteUserPermissionsBoundary' }
-  | { type: 'AttachUserPolicy'; policyArn: string; quota: number }
-  | { type: 'DetachUserPolicy'; policyArn: string }
-  | { type: 'PutUserPolicy'; policyName: string; document: string }
-  | { type: 'DeleteUserPolicy'; policyName: string }
+  /** TagUser, UntagUser, PutUserPermissionsBoundary, DeleteUserPermissionsBoundary. */
+  | TagAndBoundaryCommand<'user'>
+  /** AttachUserPolicy, DetachUserPolicy, PutUserPolicy, DeleteUserPolicy. */
+  | PolicyCommand<'user'>
   | { type: 'AddUserToGroup'; groupId: string; groupName: string; quota: number }
   | { type: 'RemoveUserFromGroup'; groupId: string; groupName: string }
   | { type: 'CreateAccessKey'; accessKeyId: string; secret: EncryptedSecretData; quota: number }
@@ -42,45 +39,33 @@ export type UserCommand =
   /** Key rotation: the same password hash, encrypted under the keyring's active key. */
   | { type: 'ReencryptPasswordHash'; passwordHash: EncryptedSecretData; previousPasswordHashes: readonly EncryptedSecretData[] };
 
-function requireUser(state: UserState): void {
-  if (state.status !== 'active') throw new NoSuchEntityError('The user with the given name cannot be found.');
-}
-
 function requireKey(state: UserState, accessKeyId: string): void {
   if (!(accessKeyId in state.accessKeys)) throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
-}
-
-function check(problem: string | undefined): void {
-  if (problem) throw new InvalidInputError(problem);
 }
 
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
   switch (command.type) {
     case 'CreateUser': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`User with name ${command.userName} already exists.`);
-      check(checkUserName(command.userName));
-      check(checkPath(command.path));
-      check(checkTags(command.tags));
+      requireNewHolder('user', state, command.userName, command.path);
+      requireValidInput(checkTags(command.tags));
       const { type: _type, ...data } = command;
       return [{ type: 'UserCreated', data }];
     }
     case 'DeleteUser': {
-      requireUser(state);
-      const blockers = [
+      requireHolder('user', state);
+      requireNothingToRemove([
         state.hasLoginProfile ? 'the login profile' : undefined,
         Object.keys(state.accessKeys).length > 0 ? 'access keys' : undefined,
-        state.policies.attached.length > 0 ? 'attached policies' : undefined,
-        Object.keys(state.policies.inline).length > 0 ? 'inline policies' : undefined,
+        ...policyDeleteBlockers(state.policies),
         state.groupIds.length > 0 ? 'group memberships' : undefined,
         (command.mfaDevices ?? 0) > 0 ? 'MFA devices' : undefined,
-      ].filter((blocker) => blocker !== undefined);
-      if (blockers.length > 0) throw new DeleteConflictError(`Cannot delete entity, must remove ${blockers.join(', ')} first.`);
+      ]);
       return [{ type: 'UserDeleted', data: { userId: state.userId, userName: state.userName } }];
     }
     case 'UpdateUser': {
-      requireUser(state);
-      if (command.newUserName !== null) check(checkUserName(command.newUserName, 'NewUserName'));
-      if (command.newPath !== null) check(checkPath(command.newPath, 'NewPath'));
+      requireHolder('user', state);
+      if (command.newUserName !== null) requireValidInput(checkUserName(command.newUserName, 'NewUserName'));
+      if (command.newPath !== null) requireValidInput(checkPath(command.newPath, 'NewPath'));
       const userName = command.newUserName ?? state.userName;
       const path = command.newPath ?? state.path;
       if (userName === state.userName && path === state.path) return [];
@@ -90,79 +75,42 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       // "Renaming an IAM user"); only what is written under its name changes.
       return [{ type: 'UserUpdated', data: { userName, path, arn: movedEntityArn(state.arn, 'user', path, userName) } }];
     }
-    case 'TagUser': {
-      requireUser(state);
-      const replaced = new Set(command.tags.map((tag) => tag.key.toLowerCase()));
-      check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key.toLowerCase())).length));
-      // The event records what changed: tags the user already has, as they are, are left out.
-      const changed = tagsThatChange(state.tags, command.tags);
-      return changed.length === 0 ? [] : [{ type: 'UserTagged', data: { tags: changed } }];
-    }
-    case 'UntagUser': {
-      requireUser(state);
-      // AWS refuses more than 50 keys (UntagUser's TagKeys) even when the user has none of them.
-      check(checkTagKeys(command.tagKeys));
-      const removed = tagKeysThatRemove(state.tags, command.tagKeys);
-      return removed.length === 0 ? [] : [{ type: 'UserUntagged', data: { tagKeys: removed } }];
-    }
-    case 'PutUserPermissionsBoundary':
-      requireUser(state);
-      return [{ type: 'UserPermissionsBoundaryPut', data: { policyArn: command.policyArn } }];
-    case 'DeleteUserPermissionsBoundary':
-      requireUser(state);
-      if (state.permissionsBoundaryArn === null) throw new NoSuchEntityError('The user has no permissions boundary.');
-      return [{ type: 'UserPermissionsBoundaryDeleted', data: {} }];
-    case 'AttachUserPolicy':
-      requireUser(state);
-      return checkAttach(state.policies, command.policyArn, command.quota) ? [{ type: 'PolicyAttachedToUser', data: { policyArn: command.policyArn } }] : [];
-    case 'DetachUserPolicy':
-      requireUser(state);
-      checkDetach(state.policies, command.policyArn, `user ${state.userName}`);
-      return [{ type: 'PolicyDetachedFromUser', data: { policyArn: command.policyArn } }];
-    case 'PutUserPolicy':
-      requireUser(state);
-      checkPutInline(state.policies, command.policyName, command.document, 'user');
-      return [{ type: 'UserPolicyPut', data: { policyName: command.policyName, document: command.document } }];
-    case 'DeleteUserPolicy':
-      requireUser(state);
-      checkDeleteInline(state.policies, command.policyName, 'user');
-      return [{ type: 'UserPolicyDeleted', data: { policyName: command.policyName } }];
     case 'AddUserToGroup':
-      requireUser(state);
+      requireHolder('user', state);
       if (state.groupIds.includes(command.groupId)) return [];
       if (state.groupIds.length >= command.quota) throw new LimitExceededError(`Cannot exceed quota for GroupsPerUser: ${command.quota}.`);
       return [{ type: 'UserAddedToGroup', data: { groupId: command.groupId, groupName: command.groupName } }];
     case 'RemoveUserFromGroup':
-      requireUser(state);
+      requireHolder('user', state);
       if (!state.groupIds.includes(command.groupId)) throw new NoSuchEntityError(`The user ${state.userName} is not in group ${command.groupName}.`);
       return [{ type: 'UserRemovedFromGroup', data: { groupId: command.groupId, groupName: command.groupName } }];
     case 'CreateAccessKey':
-      requireUser(state);
+      requireHolder('user', state);
       if (Object.keys(state.accessKeys).length >= command.quota) throw new LimitExceededError(`Cannot exceed quota for AccessKeysPerUser: ${command.quota}.`);
       return [{ type: 'AccessKeyCreated', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
     case 'UpdateAccessKey':
-      requireUser(state);
+      requireHolder('user', state);
       requireKey(state, command.accessKeyId);
       if (state.accessKeys[command.accessKeyId] === command.status) return [];
       return [{ type: 'AccessKeyStatusUpdated', data: { accessKeyId: command.accessKeyId, status: command.status, ...(command.reason ? { reason: command.reason } : {}) } }];
     case 'DeleteAccessKey':
-      requireUser(state);
+      requireHolder('user', state);
       requireKey(state, command.accessKeyId);
       return [{ type: 'AccessKeyDeleted', data: { accessKeyId: command.accessKeyId } }];
     case 'CreateLoginProfile':
-      requireUser(state);
+      requireHolder('user', state);
       if (state.hasLoginProfile) throw new EntityAlreadyExistsError(`Login Profile for user ${state.userName} already exists.`);
       return [{ type: 'LoginProfileCreated', data: { passwordHash: command.passwordHash, passwordResetRequired: command.passwordResetRequired } }];
     case 'UpdateLoginProfile':
-      requireUser(state);
+      requireHolder('user', state);
       if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
       return [{ type: 'LoginProfileUpdated', data: { passwordHash: command.passwordHash, passwordResetRequired: command.passwordResetRequired } }];
     case 'DeleteLoginProfile':
-      requireUser(state);
+      requireHolder('user', state);
       if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
       return [{ type: 'LoginProfileDeleted', data: {} }];
     case 'ChangePassword':
-      requireUser(state);
+      requireHolder('user', state);
       if (!state.hasLoginProfile) throw new NoSuchEntityError(`Login Profile for User ${state.userName} cannot be found.`);
       return [{ type: 'PasswordChanged', data: { passwordHash: command.passwordHash } }];
     case 'ReencryptPasswordHash':
@@ -173,15 +121,10 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       // A key deleted meanwhile has nothing left to re-encrypt.
       if (state.status !== 'active' || !(command.accessKeyId in state.accessKeys)) return [];
       return [{ type: 'AccessKeySecretReencrypted', data: { accessKeyId: command.accessKeyId, secret: command.secret } }];
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
-    }
+    default:
+      // What every policy holder takes; the types leave nothing else here.
+      return decideTaggedHolderCommand('user', command, state, state.userName);
   }
 }
 
-export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
-  initialState: INITIAL_USER_STATE,
-  evolve: evolveUser,
-  decide: decideUser,
-};
+export const userDecider: Decider<UserCommand, UserEvent, UserState> = { initialState: INITIAL_USER_STATE, evolve: evolveUser, decide: decideUser };

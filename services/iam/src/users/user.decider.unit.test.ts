@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
 import { given } from '../kernel/decider-spec.js';
-import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type UserCommand, userDecider } from './user.decider.js';
 import type { UserEvent } from './user.events.js';
@@ -9,21 +9,12 @@ import type { UserEvent } from './user.events.js';
 const USER_ID = 'AIDAEXAMPLEUSER000001';
 const ARN = 'arn:aws:iam::111122223333:user/alice';
 const POLICY_A = 'arn:aws:iam::111122223333:policy/ReadOnly';
-const POLICY_B = 'arn:aws:iam::111122223333:policy/Billing';
 const BOUNDARY = 'arn:aws:iam::111122223333:policy/Boundary';
 const SECRET: EncryptedSecretData = { keyId: 'kr-1', iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' };
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
 
 const tag = (key: string, value = ''): Tag => ({ key, value });
 const tags = (n: number, prefix = 'k'): Tag[] => Array.from({ length: n }, (_, i) => tag(`${prefix}${i}`, `v${i}`));
-
-/** An identity policy of exactly `chars` characters, with no white space. */
-function documentOfSize(chars: number): string {
-  const build = (pad: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket/${pad}` }] });
-  const document = build('x'.repeat(chars - build('').length));
-  expect(document).toHaveLength(chars);
-  return document;
-}
 
 const createUser = (overrides: Partial<Extract<UserCommand, { type: 'CreateUser' }>> = {}): UserCommand => ({
   type: 'CreateUser',
@@ -157,270 +148,6 @@ describe('DeleteUser', () => {
     user(keyCreated('AKIA1'), attached(POLICY_A), inlinePut('inline'), joined('AGPA1'))
       .when({ type: 'DeleteUser' })
       .thenThrows(DeleteConflictError, 'Cannot delete entity, must remove access keys, attached policies, inline policies, group memberships first.');
-  });
-});
-
-describe('TagUser', () => {
-  it('tags the user', () => {
-    const state = user()
-      .when({ type: 'TagUser', tags: [tag('team', 'platform')] })
-      .then([tagged(tag('team', 'platform'))]);
-    expect(state.tags).toEqual([tag('team', 'platform')]);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html — on users, Department and department are the same key: the new tag replaces the old
-  it('replaces an existing tag whose key differs only in case', () => {
-    const state = user(tagged(tag('Department', 'finance'), tag('env', 'prod')))
-      .when({ type: 'TagUser', tags: [tag('department', 'hr')] })
-      .then([tagged(tag('department', 'hr'))]);
-    expect(state.tags).toEqual([tag('env', 'prod'), tag('department', 'hr')]);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — 50 tags per user
-  it('allows replacing a tag on a user that already has 50', () => {
-    const state = user(tagged(...tags(50)))
-      .when({ type: 'TagUser', tags: [tag('K0', 'new')] })
-      .then([tagged(tag('K0', 'new'))]);
-    expect(state.tags).toHaveLength(50);
-  });
-
-  it('refuses a 51st tag', () => {
-    user(tagged(...tags(50)))
-      .when({ type: 'TagUser', tags: [tag('one-more')] })
-      .thenThrows(InvalidInputError, 'An entity can have at most 50 tags; this would give it 51 (50 already there and 1 new).');
-  });
-
-  it('refuses an invalid tag', () => {
-    user()
-      .when({ type: 'TagUser', tags: [tag('team', 'AWS:managed')] })
-      .thenThrows(InvalidInputError, /value must not begin with "aws:"/);
-  });
-
-  it('appends nothing when the user already has exactly these tags', () => {
-    const state = user(tagged(tag('team', 'platform'), tag('env', 'prod')))
-      .when({ type: 'TagUser', tags: [tag('env', 'prod'), tag('team', 'platform')] })
-      .then([]);
-    expect(state.tags).toEqual([tag('team', 'platform'), tag('env', 'prod')]);
-  });
-
-  it('records only the tags that change: a new key, a new value, a new spelling of a key', () => {
-    user(tagged(tag('team', 'platform'), tag('env', 'prod'), tag('Owner', 'ana')))
-      .when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('env', 'dev'), tag('owner', 'ana'), tag('tier', '1')] })
-      .then([tagged(tag('env', 'dev'), tag('owner', 'ana'), tag('tier', '1'))]);
-  });
-
-  it('still validates every tag of a request that would change nothing', () => {
-    user(tagged(tag('team', 'platform')))
-      .when({ type: 'TagUser', tags: [tag('team', 'platform'), tag('aws:x')] })
-      .thenThrows(InvalidInputError, /reserved for AWS/);
-  });
-});
-
-describe('UntagUser', () => {
-  it('removes the keys, matching them case-insensitively', () => {
-    const state = user(tagged(tag('Team', 'a'), tag('env', 'prod')))
-      .when({ type: 'UntagUser', tagKeys: ['TEAM'] })
-      .then([{ type: 'UserUntagged', data: { tagKeys: ['TEAM'] } }]);
-    expect(state.tags).toEqual([tag('env', 'prod')]);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html — TagKeys: at most 50 items
-  it('removes 50 keys at once', () => {
-    const keys = tags(50).map((t) => t.key);
-    const state = user(tagged(...tags(50)))
-      .when({ type: 'UntagUser', tagKeys: keys })
-      .then([{ type: 'UserUntagged', data: { tagKeys: keys } }]);
-    expect(state.tags).toEqual([]);
-  });
-
-  it('refuses 51 keys, whether or not the user has them', () => {
-    const keys = tags(51).map((t) => t.key);
-    user(tagged(...tags(50)))
-      .when({ type: 'UntagUser', tagKeys: keys })
-      .thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
-    user().when({ type: 'UntagUser', tagKeys: keys }).thenThrows(InvalidInputError, 'TagKeys can list at most 50 keys; it lists 51.');
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html — each key 1–128 characters of [\p{L}\p{Z}\p{N}_.:/=+\-@]
-  it.each([
-    ['an empty key', '', /^TagKeys\[0\] \(""\) must be 1 to 128 characters long; it is empty\.$/],
-    ['a 129-character key', 'k'.repeat(129), /^TagKeys\[0\] must be 1 to 128 characters long; it is 129\.$/],
-    ['a key with a forbidden character', 'cost*center', /^TagKeys\[0\] may contain only .*; it contains "\*" \(U\+002A\) at position 5\.$/],
-  ])('refuses %s', (_why, key, message) => {
-    user(tagged(tag('team', 'x')))
-      .when({ type: 'UntagUser', tagKeys: [key] })
-      .thenThrows(InvalidInputError, message);
-  });
-
-  it('appends nothing when the user has none of the keys', () => {
-    user(tagged(tag('team', 'x')))
-      .when({ type: 'UntagUser', tagKeys: ['env', 'owner'] })
-      .then([]);
-    user()
-      .when({ type: 'UntagUser', tagKeys: ['team'] })
-      .then([]);
-    user(tagged(tag('team', 'x')))
-      .when({ type: 'UntagUser', tagKeys: [] })
-      .then([]);
-  });
-
-  it('records only the keys the user has, each tag once', () => {
-    const state = user(tagged(tag('team', 'x'), tag('env', 'prod')))
-      .when({ type: 'UntagUser', tagKeys: ['absent', 'Team', 'TEAM'] })
-      .then([{ type: 'UserUntagged', data: { tagKeys: ['Team'] } }]);
-    expect(state.tags).toEqual([tag('env', 'prod')]);
-  });
-});
-
-describe('permissions boundary', () => {
-  it('puts a boundary', () => {
-    const state = user()
-      .when({ type: 'PutUserPermissionsBoundary', policyArn: BOUNDARY })
-      .then([{ type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } }]);
-    expect(state.permissionsBoundaryArn).toBe(BOUNDARY);
-  });
-
-  it('deletes the boundary', () => {
-    const state = user({ type: 'UserPermissionsBoundaryPut', data: { policyArn: BOUNDARY } })
-      .when({ type: 'DeleteUserPermissionsBoundary' })
-      .then([{ type: 'UserPermissionsBoundaryDeleted', data: {} }]);
-    expect(state.permissionsBoundaryArn).toBeNull();
-  });
-
-  it('refuses to delete a boundary the user does not have', () => {
-    user().when({ type: 'DeleteUserPermissionsBoundary' }).thenThrows(NoSuchEntityError, 'The user has no permissions boundary.');
-  });
-});
-
-describe('AttachUserPolicy', () => {
-  it('attaches a managed policy', () => {
-    const state = user()
-      .when({ type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 10 })
-      .then([attached(POLICY_A)]);
-    expect(state.policies.attached).toEqual([POLICY_A]);
-  });
-
-  it('does nothing when the policy is already attached', () => {
-    user(attached(POLICY_A)).when({ type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 10 }).then([]);
-  });
-
-  it('does nothing when the policy is already attached, even at the quota', () => {
-    user(attached(POLICY_A)).when({ type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 1 }).then([]);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — managed policies attached to an IAM user: 10 (default)
-  it('refuses an attachment beyond the quota', () => {
-    const ten = Array.from({ length: 10 }, (_, i) => attached(`${POLICY_A}${i}`));
-    user(...ten)
-      .when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 })
-      .thenThrows(LimitExceededError, 'Cannot exceed quota for PoliciesPerPrincipal: 10.');
-  });
-
-  it('allows the attachment that reaches the quota', () => {
-    const nine = Array.from({ length: 9 }, (_, i) => attached(`${POLICY_A}${i}`));
-    user(...nine)
-      .when({ type: 'AttachUserPolicy', policyArn: POLICY_B, quota: 10 })
-      .then([attached(POLICY_B)]);
-  });
-});
-
-describe('DetachUserPolicy', () => {
-  it('detaches an attached policy', () => {
-    const state = user(attached(POLICY_A), attached(POLICY_B))
-      .when({ type: 'DetachUserPolicy', policyArn: POLICY_A })
-      .then([{ type: 'PolicyDetachedFromUser', data: { policyArn: POLICY_A } }]);
-    expect(state.policies.attached).toEqual([POLICY_B]);
-  });
-
-  it('refuses to detach a policy that is not attached', () => {
-    user(attached(POLICY_B)).when({ type: 'DetachUserPolicy', policyArn: POLICY_A }).thenThrows(NoSuchEntityError, `Policy ${POLICY_A} was not found attached to user alice.`);
-  });
-});
-
-describe('PutUserPolicy', () => {
-  it('puts an inline policy', () => {
-    const state = user()
-      .when({ type: 'PutUserPolicy', policyName: 'S3Read', document: DOCUMENT })
-      .then([inlinePut('S3Read')]);
-    expect(state.policies.inline).toEqual({ S3Read: DOCUMENT });
-  });
-
-  it('replaces an inline policy of the same name', () => {
-    const other = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] });
-    const state = user(inlinePut('S3Read'))
-      .when({ type: 'PutUserPolicy', policyName: 'S3Read', document: other })
-      .then([inlinePut('S3Read', other)]);
-    expect(state.policies.inline).toEqual({ S3Read: other });
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html — PolicyName 1–128 of [\w+=,.@-]
-  it.each([
-    ['', 'empty'],
-    ['my policy', 'with a space'],
-    ['p'.repeat(129), '129 characters'],
-  ])('rejects a policy name %#', (policyName) => {
-    user()
-      .when({ type: 'PutUserPolicy', policyName, document: DOCUMENT })
-      .thenThrows(InvalidInputError, /^PolicyName /);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html — Effect is "Allow" or "Deny"; identity policies need Action and Resource, and no Principal
-  it.each([
-    ['a lowercase effect with no action or resource', '{"Statement":{"Effect":"allow"}}', /^Effect must be "Allow" or "Deny"/],
-    ['text that is not JSON', '{', /not valid JSON/],
-    ['a Principal in an identity policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }), /cannot have Principal/],
-  ])('rejects %s', (_why, document, message) => {
-    const error = user().when({ type: 'PutUserPolicy', policyName: 'p', document }).thenThrows(MalformedPolicyDocumentError, message);
-    expect(error.findings.length).toBeGreaterThan(0);
-  });
-
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — inline policies' aggregate size per user ≤ 2,048 characters
-  it('accepts inline policies whose aggregate size is within 2,048 characters', () => {
-    user(inlinePut('first', documentOfSize(1000)))
-      .when({ type: 'PutUserPolicy', policyName: 'second', document: documentOfSize(1000) })
-      .then([inlinePut('second', documentOfSize(1000))]);
-  });
-
-  it('counts a replaced inline policy once, not twice, toward the aggregate', () => {
-    user(inlinePut('first', documentOfSize(1100)))
-      .when({ type: 'PutUserPolicy', policyName: 'first', document: documentOfSize(1100) })
-      .then([inlinePut('first', documentOfSize(1100))]);
-  });
-
-  // Regression: checking each document alone would let the sum pass the limit.
-  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html — "the total aggregate policy size (the sum size of all inline policies) per entity cannot exceed … User policy size cannot exceed 2,048 characters"
-  it('refuses an inline policy that takes the aggregate past 2,048 characters', () => {
-    user(inlinePut('first', documentOfSize(1100)))
-      .when({ type: 'PutUserPolicy', policyName: 'second', document: documentOfSize(1100) })
-      .thenThrows(LimitExceededError, /^Maximum policy size of 2048 bytes exceeded for user/);
-  });
-
-  it('puts the aggregate limit at exactly 2,048 characters, counting every other inline policy', () => {
-    user(inlinePut('a', documentOfSize(600)), inlinePut('b', documentOfSize(600)))
-      .when({ type: 'PutUserPolicy', policyName: 'c', document: documentOfSize(848) })
-      .then([inlinePut('c', documentOfSize(848))]);
-    user(inlinePut('a', documentOfSize(600)), inlinePut('b', documentOfSize(600)))
-      .when({ type: 'PutUserPolicy', policyName: 'c', document: documentOfSize(849) })
-      .thenThrows(LimitExceededError, /^Maximum policy size of 2048 bytes exceeded for user/);
-  });
-
-  it('frees the size of a deleted inline policy', () => {
-    user(inlinePut('a', documentOfSize(1100)), { type: 'UserPolicyDeleted', data: { policyName: 'a' } })
-      .when({ type: 'PutUserPolicy', policyName: 'b', document: documentOfSize(1100) })
-      .then([inlinePut('b', documentOfSize(1100))]);
-  });
-});
-
-describe('DeleteUserPolicy', () => {
-  it('deletes an inline policy', () => {
-    const state = user(inlinePut('a'), inlinePut('b'))
-      .when({ type: 'DeleteUserPolicy', policyName: 'a' })
-      .then([{ type: 'UserPolicyDeleted', data: { policyName: 'a' } }]);
-    expect(state.policies.inline).toEqual({ b: DOCUMENT });
-  });
-
-  it('refuses to delete an inline policy the user does not have', () => {
-    user(inlinePut('a')).when({ type: 'DeleteUserPolicy', policyName: 'b' }).thenThrows(NoSuchEntityError, 'The user has no inline policy named b.');
   });
 });
 
@@ -596,14 +323,6 @@ describe('every command but CreateUser needs an existing user', () => {
   const commands: UserCommand[] = [
     { type: 'DeleteUser' },
     { type: 'UpdateUser', newUserName: 'bob', newPath: null, newNameTaken: false },
-    { type: 'TagUser', tags: [tag('team', 'x')] },
-    { type: 'UntagUser', tagKeys: ['team'] },
-    { type: 'PutUserPermissionsBoundary', policyArn: BOUNDARY },
-    { type: 'DeleteUserPermissionsBoundary' },
-    { type: 'AttachUserPolicy', policyArn: POLICY_A, quota: 10 },
-    { type: 'DetachUserPolicy', policyArn: POLICY_A },
-    { type: 'PutUserPolicy', policyName: 'p', document: DOCUMENT },
-    { type: 'DeleteUserPolicy', policyName: 'p' },
     { type: 'AddUserToGroup', groupId: 'AGPA1', groupName: 'admins', quota: 10 },
     { type: 'RemoveUserFromGroup', groupId: 'AGPA1', groupName: 'admins' },
     { type: 'CreateAccessKey', accessKeyId: 'AKIA1', secret: SECRET, quota: 2 },

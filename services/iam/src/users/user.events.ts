@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../kernel/decider.js';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
-import { NO_POLICIES, type PrincipalPolicies, withAttached, withInline, withoutAttached, withoutInline } from '../policy-holders/principal-policies.js';
+import { NO_POLICIES } from '../policy-holders/principal-policies.js';
+import { evolveTaggedHolder, type PolicyEvent, type TagAndBoundaryEvent, type TaggedHolderState } from '../policy-holders/policy-holder.events.js';
 import type { Tag } from '../naming/index.js';
 
 /** Events of a user's stream (`user/AIDA…`): the user, its policies, groups and access keys. */
@@ -9,14 +10,10 @@ export type UserEvent =
   | DomainEvent<'UserDeleted', { userId: string; userName: string }>
   /** UpdateUser: the name, path and ARN the user has from now on (its id, and all it holds, stay). */
   | DomainEvent<'UserUpdated', { userName: string; path: string; arn: string }>
-  | DomainEvent<'UserTagged', { tags: Tag[] }>
-  | DomainEvent<'UserUntagged', { tagKeys: string[] }>
-  | DomainEvent<'UserPermissionsBoundaryPut', { policyArn: string }>
-  | DomainEvent<'UserPermissionsBoundaryDeleted', Record<string, never>>
-  | DomainEvent<'PolicyAttachedToUser', { policyArn: string }>
-  | DomainEvent<'PolicyDetachedFromUser', { policyArn: string }>
-  | DomainEvent<'UserPolicyPut', { policyName: string; document: string }>
-  | DomainEvent<'UserPolicyDeleted', { policyName: string }>
+  /** UserTagged, UserUntagged, UserPermissionsBoundaryPut, UserPermissionsBoundaryDeleted. */
+  | TagAndBoundaryEvent<'user'>
+  /** PolicyAttachedToUser, PolicyDetachedFromUser, UserPolicyPut, UserPolicyDeleted. */
+  | PolicyEvent<'user'>
   | DomainEvent<'UserAddedToGroup', { groupId: string; groupName: string }>
   | DomainEvent<'UserRemovedFromGroup', { groupId: string; groupName: string }>
   | DomainEvent<'AccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
@@ -29,15 +26,11 @@ export type UserEvent =
   | DomainEvent<'PasswordChanged', { passwordHash: EncryptedSecretData }>
   | DomainEvent<'PasswordHashReencrypted', { passwordHash: EncryptedSecretData; previousPasswordHashes: readonly EncryptedSecretData[] }>;
 
-export interface UserState {
-  readonly status: 'none' | 'active' | 'deleted';
+export interface UserState extends TaggedHolderState {
   readonly userId: string;
   readonly userName: string;
   readonly path: string;
   readonly arn: string;
-  readonly tags: readonly Tag[];
-  readonly permissionsBoundaryArn: string | null;
-  readonly policies: PrincipalPolicies;
   readonly groupIds: readonly string[];
   readonly accessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
   readonly hasLoginProfile: boolean;
@@ -65,26 +58,6 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, status: 'deleted' };
     case 'UserUpdated':
       return { ...state, userName: event.data.userName, path: event.data.path, arn: event.data.arn };
-    case 'UserTagged': {
-      const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
-      return { ...state, tags: [...state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags] };
-    }
-    case 'UserUntagged': {
-      const keys = new Set(event.data.tagKeys.map((key) => key.toLowerCase()));
-      return { ...state, tags: state.tags.filter((tag) => !keys.has(tag.key.toLowerCase())) };
-    }
-    case 'UserPermissionsBoundaryPut':
-      return { ...state, permissionsBoundaryArn: event.data.policyArn };
-    case 'UserPermissionsBoundaryDeleted':
-      return { ...state, permissionsBoundaryArn: null };
-    case 'PolicyAttachedToUser':
-      return { ...state, policies: withAttached(state.policies, event.data.policyArn) };
-    case 'PolicyDetachedFromUser':
-      return { ...state, policies: withoutAttached(state.policies, event.data.policyArn) };
-    case 'UserPolicyPut':
-      return { ...state, policies: withInline(state.policies, event.data.policyName, event.data.document) };
-    case 'UserPolicyDeleted':
-      return { ...state, policies: withoutInline(state.policies, event.data.policyName) };
     case 'UserAddedToGroup':
       return { ...state, groupIds: [...state.groupIds, event.data.groupId] };
     case 'UserRemovedFromGroup':
@@ -108,5 +81,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       delete accessKeys[event.data.accessKeyId];
       return { ...state, accessKeys };
     }
+    default:
+      return evolveTaggedHolder('user', state, event);
   }
 }

@@ -1,11 +1,13 @@
 import type { Database, LoginProfileRow, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { PASSWORD_HISTORY_LENGTH } from '../accounts/password-policy.js';
+import { projectTaggedHolderEvent } from '../policy-holders/policy-holders.projection.js';
 import type { UserEvent } from './user.events.js';
 
 /**
- * The user read models: users, group memberships, the user's policy attachments and inline
- * policies (its access keys have a projection of their own, `access-keys.projection.ts`). Runs in the append's transaction.
+ * The user read models: users and group memberships, and through the policy holders' projection
+ * its policy attachments and inline policies (its access keys have a projection of their own,
+ * `access-keys.projection.ts`). Runs in the append's transaction.
  */
 export async function projectUserEvent(trx: Transaction<Database>, stored: StoredEvent, event: UserEvent): Promise<void> {
   const accountId = stored.accountId;
@@ -41,55 +43,6 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
         .execute();
       // The owner's name an MFA device shows; everything else the user holds refers to it by id.
       await trx.updateTable('mfa_devices').set({ owner_name: event.data.userName }).where('account_id', '=', accountId).where('owner_id', '=', userId).execute();
-      return;
-    case 'UserTagged':
-    case 'UserUntagged': {
-      const row = await trx.selectFrom('users').select('tags').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      const tags = applyTagChange(row.tags, event);
-      await trx
-        .updateTable('users')
-        .set({ tags: JSON.stringify(tags) as never })
-        .where('account_id', '=', accountId)
-        .where('user_id', '=', userId)
-        .execute();
-      return;
-    }
-    case 'UserPermissionsBoundaryPut':
-    case 'UserPermissionsBoundaryDeleted':
-      await trx
-        .updateTable('users')
-        .set({ permissions_boundary_arn: event.type === 'UserPermissionsBoundaryPut' ? event.data.policyArn : null })
-        .where('account_id', '=', accountId)
-        .where('user_id', '=', userId)
-        .execute();
-      return;
-    case 'PolicyAttachedToUser':
-      await trx.insertInto('policy_attachments').values({ account_id: accountId, principal_type: 'user', principal_id: userId, policy_arn: event.data.policyArn, attached_at: at }).execute();
-      return;
-    case 'PolicyDetachedFromUser':
-      await trx
-        .deleteFrom('policy_attachments')
-        .where('account_id', '=', accountId)
-        .where('principal_type', '=', 'user')
-        .where('principal_id', '=', userId)
-        .where('policy_arn', '=', event.data.policyArn)
-        .execute();
-      return;
-    case 'UserPolicyPut':
-      await trx
-        .insertInto('inline_policies')
-        .values({ account_id: accountId, principal_type: 'user', principal_id: userId, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
-        .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
-        .execute();
-      return;
-    case 'UserPolicyDeleted':
-      await trx
-        .deleteFrom('inline_policies')
-        .where('account_id', '=', accountId)
-        .where('principal_type', '=', 'user')
-        .where('principal_id', '=', userId)
-        .where('policy_name', '=', event.data.policyName)
-        .execute();
       return;
     case 'UserAddedToGroup':
       await trx.insertInto('group_memberships').values({ account_id: accountId, group_id: event.data.groupId, user_id: userId, added_at: at }).execute();
@@ -132,19 +85,15 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
     case 'LoginProfileDeleted':
       await trx.updateTable('users').set({ login_profile: null }).where('account_id', '=', accountId).where('user_id', '=', userId).execute();
       return;
+    case 'AccessKeyCreated':
+    case 'AccessKeyStatusUpdated':
+    case 'AccessKeySecretReencrypted':
+    case 'AccessKeyDeleted':
+      // The access-keys projection writes the key rows.
+      return;
+    default:
+      return projectTaggedHolderEvent(trx, 'user', stored, event);
   }
-}
-
-export function applyTagChange(
-  tags: readonly { key: string; value: string }[],
-  event: { type: string; data: { tags?: { key: string; value: string }[]; tagKeys?: string[] } },
-): { key: string; value: string }[] {
-  if (event.data.tags) {
-    const keys = new Set(event.data.tags.map((tag) => tag.key.toLowerCase()));
-    return [...tags.filter((tag) => !keys.has(tag.key.toLowerCase())), ...event.data.tags];
-  }
-  const removed = new Set((event.data.tagKeys ?? []).map((key) => key.toLowerCase()));
-  return tags.filter((tag) => !removed.has(tag.key.toLowerCase()));
 }
 
 /** Rewrites a user's login profile from its current value; a user without one is left alone. */

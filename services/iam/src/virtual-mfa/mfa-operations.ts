@@ -6,16 +6,18 @@ import type { Caller } from '../kernel/command-context.js';
 import { EntityAlreadyExistsError, InvalidAuthenticationCodeError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findUser, requestTagContext, userNameKey } from '../service/lookups.js';
+import { findUserRowByName } from '../users/user-repository.js';
+import { requestTagContext } from '../authorization/tag-context.js';
+import { userNameKey } from '../kernel/lock-keys.js';
 import { appendTo } from '../service/write-spec.js';
-import { mfaDeviceDecider } from './mfa-device.decider.js';
-import { ROOT_OWNER } from './mfa-device.events.js';
-import type { MfaDevice } from './mfa-device.js';
-import { countEnabledMfaDevices, findMfaDevice } from './mfa-device-lookups.js';
-import { listMfaDevicesOf, listVirtualMfaDevices } from './mfa-device-repository.js';
-import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, stepAt, totpUri } from './totp.js';
-import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from './created-virtual-mfa-device.js';
-import { deviceSeed } from './mfa-code-check.js';
+import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
+import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
+import type { MfaDevice } from '../mfa/mfa-device.js';
+import { countEnabledMfaDevices, findMfaDevice } from '../mfa/mfa-device-lookups.js';
+import { listMfaDevicesOf, listVirtualMfaDevices } from '../mfa/mfa-device-repository.js';
+import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, stepAt, totpUri } from '../mfa/totp.js';
+import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from '../mfa/created-virtual-mfa-device.js';
+import { deviceSeed } from '../mfa/mfa-code-check.js';
 import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 
 /**
@@ -61,7 +63,7 @@ export class MfaOperations {
       if (!caller.userName) throw new InvalidInputError('userName is required when the caller is not an IAM user or the root user.');
       userName = caller.userName;
     }
-    const user = await findUser(trx, caller.accountId, userName);
+    const user = await findUserRowByName(trx, caller.accountId, userName);
     if (!user) return { ownerId: '', ownerName: userName, arn: entityArn(this.core.partition, caller.accountId, 'user', '/', userName), exists: false };
     return { ownerId: user.user_id, ownerName: user.user_name, arn: user.arn, exists: true };
   }

@@ -1,0 +1,134 @@
+import type { Database } from '@warden/db';
+import type { Kysely, Transaction } from 'kysely';
+import { entityArn } from '../kernel/arns.js';
+import type { Caller } from '../kernel/command-context.js';
+import type { Decider, DomainEvent } from '../kernel/decider.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
+import type { Tag } from '../naming/index.js';
+import type { IamCore } from '../service/iam-core.js';
+import { policyArnKey } from '../kernel/lock-keys.js';
+import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
+import { requireAttachablePolicy } from '../policies/attachable-policy.js';
+import { appendTo } from '../service/write-spec.js';
+import { ATTACHED_POLICIES_QUOTA, type HolderKind, type TaggedHolderKind } from './policy-holder-kind.js';
+import { type PolicyCommand, policyCommandTypes, type TagAndBoundaryCommand, tagAndBoundaryCommandTypes } from './policy-holder.decider.js';
+
+/** A holder's read-model row, as far as its writes need it; users and roles have tags, groups none. */
+export interface HolderRow {
+  readonly arn: string;
+  readonly tags?: readonly Tag[];
+}
+
+/** How the operations find a holder of one kind by its name, and which decider writes its stream. */
+export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Command> {
+  readonly kind: K;
+  readonly decider: Decider<Command, DomainEvent, unknown>;
+  readonly find: (db: Kysely<Database>, accountId: string, name: string) => Promise<Row | undefined>;
+  /** The lock key of the name (see `userNameKey`). */
+  readonly nameKey: (name: string) => string;
+  /** The holder's id, which names its stream (`user/AIDA…`). */
+  readonly idOf: (row: Row) => string;
+}
+
+/** What a holder's write adds to the name's lock and the holder's tags: more locks, more condition keys. */
+interface HolderWriteOptions {
+  readonly locks?: readonly string[];
+  readonly context?: Record<string, string | string[]>;
+  /** A managed policy the command names, which must be attachable in the account (asked once the caller is authorized). */
+  readonly attachable?: string;
+}
+
+/**
+ * The operations every policy holder has: attach and detach a managed policy, put and delete an
+ * inline policy, each authorized as the IAM action its command is named after (iam:AttachUserPolicy,
+ * iam:PutGroupPolicy); and the one write that all of a holder's operations addressed by its name
+ * take, its own included. UserOperations, GroupOperations and RoleOperations extend it.
+ */
+export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow, Command> {
+  constructor(
+    protected readonly core: IamCore,
+    protected readonly holders: HolderRecords<K, Row, Command | PolicyCommand<K>>,
+  ) {}
+
+  /** The holder's ARN; one that does not exist is named by the ARN its name gives at the root path. */
+  protected arnFor(caller: Caller, holder: Pick<Row, 'arn'> | undefined, name: string): string {
+    return holder?.arn ?? entityArn(this.core.partition, caller.accountId, this.holders.kind, '/', name);
+  }
+
+  /**
+   * One write of a holder's stream, the holder addressed by name. The name's key is held from the
+   * start, so the holder found by it stays the one written; its stream is locked once found. The
+   * caller is authorized before anything else the request names is looked up, with the condition
+   * keys the request brings (the holder's tags as aws:ResourceTag/*, and what the operation adds), so
+   * a caller without the permission learns nothing, not even whether the holder exists.
+   */
+  protected async holderWrite(
+    caller: Caller,
+    name: string,
+    action: string,
+    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
+    options: HolderWriteOptions = {},
+  ): Promise<void> {
+    const { kind, decider, find, nameKey, idOf } = this.holders;
+    await this.core.write(caller, {
+      locks: [nameKey(name), ...(options.locks ?? [])],
+      load: (trx) => find(trx, caller.accountId, name),
+      lockedAfterLoad: (holder) => (holder ? [`stream/${kind}/${idOf(holder)}`] : []),
+      permissions: (holder) => [{ action, resource: this.arnFor(caller, holder, name), context: { ...resourceTagContext(holder?.tags ?? []), ...(options.context ?? {}) } }],
+      appends: async (holder, trx) => {
+        if (!holder) throw new NoSuchEntityError(`The ${kind} with name ${name} cannot be found.`);
+        if (options.attachable !== undefined) await requireAttachablePolicy(trx, caller.accountId, options.attachable);
+        return appendTo(decider, `${kind}/${idOf(holder)}`, await command(holder, trx));
+      },
+    });
+  }
+
+  async attachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
+    const { attachPolicy } = policyCommandTypes(this.holders.kind);
+    const quota = ATTACHED_POLICIES_QUOTA[this.holders.kind];
+    const command = async (_holder: Row, trx: Transaction<Database>) => ({ type: attachPolicy, policyArn, quota: (await this.core.quotas(trx, caller.accountId))[quota] });
+    // The policy's key, which deletePolicy holds while it counts attachments.
+    await this.holderWrite(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
+  }
+
+  async detachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
+    const { detachPolicy } = policyCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${detachPolicy}`, () => ({ type: detachPolicy, policyArn }), { context: { 'iam:PolicyARN': policyArn } });
+  }
+
+  async putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<void> {
+    const { putPolicy } = policyCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${putPolicy}`, () => ({ type: putPolicy, policyName, document }));
+  }
+
+  async deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<void> {
+    const { deletePolicy } = policyCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${deletePolicy}`, () => ({ type: deletePolicy, policyName }));
+  }
+}
+
+/** What users and roles have besides: tags, and a permissions boundary. UserOperations and RoleOperations extend it. */
+export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>> {
+  async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<void> {
+    const { tag } = tagAndBoundaryCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
+  }
+
+  async untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<void> {
+    const { untag } = tagAndBoundaryCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${untag}`, () => ({ type: untag, tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
+  }
+
+  async putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<void> {
+    const { putPermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
+      context: { 'iam:PermissionsBoundary': policyArn },
+      attachable: policyArn,
+    });
+  }
+
+  async deletePermissionsBoundary(caller: Caller, name: string): Promise<void> {
+    const { deletePermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
+    await this.holderWrite(caller, name, `iam:${deletePermissionsBoundary}`, () => ({ type: deletePermissionsBoundary }));
+  }
+}
