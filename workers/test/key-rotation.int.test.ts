@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import {
-  bootstrap,
-  type Caller,
-  codeAtStep,
-  IamService,
-  LiveKeyring as LiveKeyringClass,
-  type LiveKeyring,
-  resolveAccessKey,
-  stepAt,
-} from '@warden/iam';
+import { bootstrap, type Caller, codeAtStep, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, resolveAccessKey, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
