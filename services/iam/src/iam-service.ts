@@ -17,6 +17,7 @@ import { MfaOperations } from './mfa/mfa-operations.js';
 import { MaintenanceOperations } from './maintenance/maintenance-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 import { AttemptQueue } from './sign-in/attempt-queue.js';
+import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -37,6 +38,7 @@ export class IamService {
   readonly mfa: MfaOperations;
   readonly signIn: SignInOperations;
   readonly maintenance: MaintenanceOperations;
+  readonly oidcProviders: OidcProviderOperations;
 
   constructor(options: Omit<IamCoreOptions, 'project'> & { readonly verifyPassword?: SignInDependencies['verify'] }) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -56,6 +58,7 @@ export class IamService {
     this.warnings = new PermissionWarnings(this.core);
     this.signIn = new SignInOperations(this.core, { consoleSessions: this.sts, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.maintenance = new MaintenanceOperations(this.core);
+    this.oidcProviders = new OidcProviderOperations(this.core);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

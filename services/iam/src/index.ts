@@ -7,6 +7,8 @@ export type { MfaDevice } from './mfa/mfa-device.js';
 export type { ManagedPolicy } from './policies/managed-policy.js';
 export type { PolicyVersion } from './policies/policy-version.js';
 export type { Role } from './roles/role.js';
+export type { OidcProvider } from './oidc-providers/oidc-provider.js';
+export type { CreateOpenIDConnectProviderInput } from './oidc-providers/oidc-provider-operations.js';
 export type { User } from './users/user.js';
 export type { CreatedAccount } from './accounts/account-operations.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';

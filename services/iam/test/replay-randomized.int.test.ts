@@ -9,7 +9,7 @@ import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-
  * gives exactly the live rows. The mutations cover every read model: entities (renamed and moved
  * too) and attachments, keys, login profiles and the password policy, MFA devices, console sign-ins
  * (sessions, and the failure counts of wrong passwords and unknown names), lockouts cleared, account
- * settings and aliases. A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
+ * settings and aliases, OpenID Connect providers (client ids, thumbprints, tags, deletes). A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
  * step.
  */
 function seeded(seed: number): () => number {
@@ -54,6 +54,9 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       passwordOf.set(userName, password);
     };
     const anyDevice = () => pick(devices.length ? devices : [{ serialNumber: `arn:aws:iam::${root.accountId}:mfa/none`, seed: 'A'.repeat(32) }]);
+    const issuers = ['https://idp.example.com', 'https://login.example.org/realms/acme'];
+    const clientIds = ['sts.amazonaws.com', 'web-app', 'cli'];
+    const providerArn = (issuer: string) => `arn:aws:iam::${root.accountId}:oidc-provider/${issuer.slice('https://'.length)}`;
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: root.accountId }, Action: 'sts:AssumeRole' }] });
     const operations: (() => Promise<unknown>)[] = [
       () => iam.users.create(root, { userName: pick(users), tags: [{ key: 'team', value: pick(groups) }] }),
@@ -134,6 +137,13 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       () => iam.accounts.updateSettings(root, { requireMfaForConsole: random() < 0.2, signInThrottle: { failuresBeforeLockout: pick([3, 5]) }, maxAccessKeyAgeDays: pick([30, 90]) }),
       () => iam.accounts.createAlias(root, pick(aliases)),
       () => iam.accounts.deleteAlias(root, pick(aliases)),
+      () => iam.oidcProviders.create(root, { url: pick(issuers), clientIdList: [pick(clientIds)], tags: [{ key: pick(['team', 'Team']), value: pick(groups) }] }),
+      () => iam.oidcProviders.addClientId(root, providerArn(pick(issuers)), pick(clientIds)),
+      () => iam.oidcProviders.removeClientId(root, providerArn(pick(issuers)), pick(clientIds)),
+      () => iam.oidcProviders.updateThumbprint(root, providerArn(pick(issuers)), [pick(['0', 'a', 'F']).repeat(40)]),
+      () => iam.oidcProviders.tag(root, providerArn(pick(issuers)), [{ key: pick(['env', 'Env']), value: pick(['a', 'b']) }]),
+      () => iam.oidcProviders.untag(root, providerArn(pick(issuers)), [pick(['env', 'Env', 'team'])]),
+      () => iam.oidcProviders.delete(root, providerArn(pick(issuers))),
     ];
     let succeeded = 0;
     let refused = 0;
@@ -166,6 +176,7 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       'sessions',
       'mfa_devices',
       'sign_in_failures',
+      'oidc_providers',
       'accounts',
       'access_key_lookup',
     ]) {
@@ -174,6 +185,8 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     expect(report.events).toBeGreaterThan(200);
     // Renames and moves were among them, users' and groups'.
     const types = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('events').select('type').distinct().where('account_id', '=', root.accountId).execute());
-    expect(types.map((row) => row.type)).toEqual(expect.arrayContaining(['UserUpdated', 'GroupUpdated']));
+    expect(types.map((row) => row.type)).toEqual(
+      expect.arrayContaining(['UserUpdated', 'GroupUpdated', 'OpenIDConnectProviderDeleted', 'ClientIDRemovedFromOpenIDConnectProvider', 'OpenIDConnectProviderUntagged']),
+    );
   });
 });
