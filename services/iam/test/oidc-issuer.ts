@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -80,7 +81,10 @@ export async function startTestIssuer(realm = 'test', certificates = makeTestCer
     async sign(claims, options = {}) {
       const key = options.key === 'retired' && retired ? retired : current;
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: issuer, iat: now, exp: now + 600, ...claims }).setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? key.kid, typ: 'JWT' }).sign(key.privateKey);
+      // A jti, as real providers set one: RS256 is deterministic, so two tokens with the same claims in one second would be the same token.
+      return new SignJWT({ iss: issuer, iat: now, exp: now + 600, jti: randomUUID(), ...claims })
+        .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? key.kid, typ: 'JWT' })
+        .sign(key.privateKey);
     },
     async rotate() {
       retired = current;
