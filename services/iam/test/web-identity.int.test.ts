@@ -74,6 +74,14 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     await expect(assume(roleArn, token)).rejects.toThrow(/already used/);
   });
 
+  it('lets one of several requests racing with one token through, and refuses the others', async () => {
+    const { roleArn } = await setUp();
+    const token = await idp.sign(claims);
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => assume(roleArn, token, { roleSessionName: `race-${i}` })));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(InvalidIdentityTokenError);
+  });
+
   it('refuses a wrong audience, an expired token, a future nbf and a future iat', async () => {
     const { roleArn } = await setUp();
     await expect(assume(roleArn, await idp.sign({ ...claims, aud: 'someone-else' }))).rejects.toThrow(/Incorrect token audience/);
