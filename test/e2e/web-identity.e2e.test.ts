@@ -61,8 +61,8 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity over HTTP (%s)', (driver)
     return { root, accountId, roleArn: `arn:aws:iam::${accountId}:role/deploy` };
   }
 
-  it('is admitted unsigned; its credentials sign requests as the assumed role, with the role policy and the session policy applied', async () => {
-    const { accountId, roleArn } = await setUp();
+  it('is admitted unsigned; its credentials sign requests as the assumed role, with the role policy and the session policy applied, until its role revokes them', async () => {
+    const { root, accountId, roleArn } = await setUp();
     const token = await idp.sign({ sub: 'repo:acme/app:ref:refs/heads/main', aud: 'sts.amazonaws.com' });
     const answer = await assumeUnsigned({ roleArn, roleSessionName: 'gh-run-1', webIdentityToken: token });
     expect(answer.status).toBe(200);
@@ -92,6 +92,13 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity over HTTP (%s)', (driver)
     const narrow = new SignedClient(warden.url, narrowed.body.data!.assumeRoleWithWebIdentity.data!.credentials);
     expect((await narrow.data<{ roles: { __typename: string } }>('{ roles(first: 1) { __typename } }')).roles.__typename).toBe('RolesSuccess');
     expect((await narrow.data<{ users: { __typename: string } }>('{ users(first: 1) { __typename } }')).users.__typename).toBe('AccessDeniedError');
+
+    // An ordinary role session: revokeRoleSessions cuts it off.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await root.data('mutation { revokeRoleSessions(input: { roleName: "deploy" }) { __typename } }');
+    const revoked = await session.request('{ callerIdentity { arn } }');
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
   });
 
   it("answers AWS's error codes as typed members: replay, audience, expiry, trust", async () => {
