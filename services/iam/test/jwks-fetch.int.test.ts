@@ -97,4 +97,18 @@ describe('fetching an identity provider’s documents', () => {
     await cache.keys(`${base}/good`);
     expect(hits.get('/good/keys')).toBe(3);
   });
+
+  it('uses the last keys for a bounded time while the provider is down, but not for an unknown kid', async () => {
+    let now = Date.now();
+    const cache = new JwksCache({ fetcher: fetcher(), clock: { now: () => new Date(now) }, ttlMs: 60_000, minRefreshMs: 10_000, staleMs: 120_000 });
+    routes.set('/flaky/.well-known/openid-configuration', json({ issuer: `${base}/flaky`, jwks_uri: `${base}/flaky/keys` }));
+    routes.set('/flaky/keys', json({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'a' }] }));
+    await cache.keys(`${base}/flaky`);
+    routes.set('/flaky/keys', (_req, res) => res.writeHead(503).end());
+    now += 61_000;
+    expect((await cache.keys(`${base}/flaky`)).keys).toHaveLength(1);
+    await expect(cache.keys(`${base}/flaky`, { refresh: true })).rejects.toThrow(/HTTP 503/);
+    now += 120_000;
+    await expect(cache.keys(`${base}/flaky`)).rejects.toThrow(IdpCommunicationError);
+  });
 });

@@ -8,7 +8,11 @@ import type { JsonFetcher } from './https-json-fetcher.js';
  * issuer's `/.well-known/openid-configuration` names the issuer (it must be the same string) and its
  * `jwks_uri` (https). Keys are kept per issuer for a bounded time, and fetched again sooner when a
  * token names a key id the cached set lacks (the provider rotated its keys), at most once per
- * `minRefreshMs` so that tokens with made-up key ids cannot make Warden hammer the provider.
+ * `minRefreshMs` so that tokens with made-up key ids cannot make Warden hammer the provider. When
+ * the provider cannot be reached as its keys' lifetime ends, the keys it last published are used for
+ * up to `staleMs` more (an outage of the provider does not stop tokens signed with keys already
+ * known); a refresh for an unknown kid that fails is an IDPCommunicationError, since the key may
+ * well exist.
  */
 export interface JwksSource {
   /** The issuer's keys; `refresh` asks for a fresh copy (an unknown kid), which may be refused as too soon. */
@@ -21,6 +25,8 @@ export interface JwksCacheOptions {
   /** How long a key set is used before it is fetched again. */
   readonly ttlMs?: number;
   readonly minRefreshMs?: number;
+  /** How long past its lifetime a key set is still used while the provider cannot be reached. */
+  readonly staleMs?: number;
   readonly maxIssuers?: number;
 }
 
@@ -37,11 +43,13 @@ export class JwksCache implements JwksSource {
   private readonly inFlight = new Map<string, Promise<Entry>>();
   private readonly ttlMs: number;
   private readonly minRefreshMs: number;
+  private readonly staleMs: number;
   private readonly maxIssuers: number;
 
   constructor(private readonly options: JwksCacheOptions) {
     this.ttlMs = options.ttlMs ?? 10 * 60_000;
     this.minRefreshMs = options.minRefreshMs ?? 30_000;
+    this.staleMs = options.staleMs ?? 60 * 60_000;
     this.maxIssuers = options.maxIssuers ?? 1000;
   }
 
@@ -50,7 +58,12 @@ export class JwksCache implements JwksSource {
     const cached = this.entries.get(issuer);
     const age = cached ? now - cached.fetchedAt : Infinity;
     if (cached && age < this.ttlMs && (!options.refresh || age < this.minRefreshMs)) return cached.keys;
-    return (await this.fetchOnce(issuer)).keys;
+    try {
+      return (await this.fetchOnce(issuer)).keys;
+    } catch (error) {
+      if (cached && !options.refresh && age < this.ttlMs + this.staleMs && error instanceof IdpCommunicationError) return cached.keys;
+      throw error;
+    }
   }
 
   /** One fetch per issuer at a time: concurrent requests for a rotated key wait for the same answer. */
