@@ -8,6 +8,8 @@ import type { GroupMembershipsTable } from './tables/group-memberships.table.js'
 import type { GroupsTable } from './tables/groups.table.js';
 import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
+import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
+import type { WebIdentityTokensTable } from './tables/web-identity-tokens.table.js';
 import type { SignInFailuresTable } from './tables/sign-in-failures.table.js';
 import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
 import type { PoliciesTable } from './tables/policies.table.js';
@@ -36,6 +38,8 @@ export interface Database {
   sessions: SessionsTable;
   mfa_devices: MfaDevicesTable;
   sign_in_failures: SignInFailuresTable;
+  oidc_providers: OidcProvidersTable;
+  web_identity_tokens: WebIdentityTokensTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
@@ -52,6 +56,8 @@ export const ACCOUNT_SCOPED_READ_MODELS = [
   'sessions',
   'mfa_devices',
   'sign_in_failures',
+  'oidc_providers',
+  'web_identity_tokens',
 ] as const;
 
 /** Read models that are rebuilt by replay but span accounts (no row-level security). */

@@ -17,6 +17,8 @@ import './types/sts.js';
 import './types/password.js';
 import './types/mfa.js';
 import './types/sign-in.js';
+import './types/oidc-provider.js';
+import './types/web-identity.js';
 
 export type { GraphQLContext } from './context.js';
 export { DEFAULT_PAGE } from './types/pagination.js';

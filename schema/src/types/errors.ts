@@ -13,6 +13,9 @@ import {
   InvalidAuthenticationCodeError,
   SignInFailedError,
   SignInThrottledError,
+  InvalidIdentityTokenError,
+  ExpiredTokenError,
+  IdpCommunicationError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -71,6 +74,13 @@ builder.objectType(SignInThrottledError, {
   }),
 });
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
+errorType(
+  InvalidIdentityTokenError,
+  'InvalidIdentityTokenError',
+  'The web identity token could not be validated (signature, algorithm, issuer, audience, not yet valid, or already used); the message says which.',
+);
+errorType(ExpiredTokenError, 'ExpiredTokenError', 'The web identity token has expired: get a new one from the identity provider.');
+errorType(IdpCommunicationError, 'IDPCommunicationError', "The identity provider's discovery document or keys could not be fetched; retry later.");
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
@@ -112,6 +122,18 @@ export const MFA_MUTATION_ERRORS = [...MUTATION_ERRORS, InvalidAuthenticationCod
 
 /** The errors of signIn. */
 export const SIGN_IN_ERRORS = [SignInFailedError, SignInThrottledError, AccessDeniedError, InvalidInputError, PasswordPolicyViolationError];
+
+/** The errors of assumeRoleWithWebIdentity (AWS's, for that action). */
+export const WEB_IDENTITY_ERRORS = [
+  AccessDeniedError,
+  InvalidIdentityTokenError,
+  ExpiredTokenError,
+  IdpCommunicationError,
+  MalformedPolicyDocumentError,
+  InvalidInputError,
+  NoSuchEntityError,
+  ConcurrentModificationError,
+];
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

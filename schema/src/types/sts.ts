@@ -5,7 +5,7 @@ import { RoleRef } from './role.js';
 import { TagInput } from './tag.js';
 
 /** The security token service: temporary credentials for a role, a user's own session, a federated user. */
-const CredentialsRef = builder.objectRef<TemporaryCredentials>('Credentials').implement({
+export const CredentialsRef = builder.objectRef<TemporaryCredentials>('Credentials').implement({
   description: 'Temporary credentials: sign with the key and secret, and send the session token as X-Amz-Security-Token.',
   fields: (t) => ({
     accessKeyId: t.exposeString('accessKeyId'),
@@ -15,7 +15,7 @@ const CredentialsRef = builder.objectRef<TemporaryCredentials>('Credentials').im
   }),
 });
 
-const AssumedRoleUserRef = builder.objectRef<AssumedRole['assumedRoleUser']>('AssumedRoleUser').implement({
+export const AssumedRoleUserRef = builder.objectRef<AssumedRole['assumedRoleUser']>('AssumedRoleUser').implement({
   fields: (t) => ({ arn: t.exposeString('arn'), assumedRoleId: t.exposeString('assumedRoleId') }),
 });
 

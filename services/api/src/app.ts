@@ -75,7 +75,13 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       );
     }
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
-    const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, partition: config.partition, epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database' });
+    const iam = new IamService({
+      db: wardenDb.db,
+      keyring: boot.keyring,
+      partition: config.partition,
+      epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database',
+      oidcCaFile: config.oidcCaFile,
+    });
     const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     runner = started;
     await started.start();

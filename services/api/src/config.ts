@@ -31,6 +31,8 @@ export interface WardenConfig {
   readonly databaseTimeouts: DatabaseTimeouts;
   /** How long start-up keeps trying to reach Postgres before giving up, in milliseconds. */
   readonly databaseStartupWaitMs: number;
+  /** WARDEN_OIDC_CA_FILE: a PEM file of CAs trusted, besides Node's roots, when fetching OpenID Connect providers' keys. */
+  readonly oidcCaFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     keyRotationDays: rotationDays(env['WARDEN_KEY_ROTATION_DAYS']),
     passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
     trustedProxies: trustedProxies(env['WARDEN_TRUSTED_PROXIES']),
+    oidcCaFile: env['WARDEN_OIDC_CA_FILE'] || undefined,
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),

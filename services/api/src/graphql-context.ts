@@ -15,8 +15,9 @@ export function callerContext(iam: IamService, caller: Caller, requestFacts: Req
 }
 
 /**
- * The context of a request without credentials, which may only sign in: any resolver that asks
- * who the caller is gets UNAUTHENTICATED (isSignInOnly keeps other operations out before this).
+ * The context of a request without credentials, which may only run an unsigned operation (signIn,
+ * assumeRoleWithWebIdentity): any resolver that asks who the caller is gets UNAUTHENTICATED
+ * (isUnsignedOperation keeps other operations out before this).
  */
 export function anonymousContext(iam: IamService, requestFacts: RequestFacts, logger: Logger): ServerContext {
   return {

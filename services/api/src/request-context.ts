@@ -1,5 +1,5 @@
 import type { IamService } from '@warden/iam';
-import { isSignInOnly } from './anonymous-operation.js';
+import { isUnsignedOperation } from './anonymous-operation.js';
 import { authenticate, authenticateBearer, type AuthenticationSettings, type RequestFacts } from './authenticate.js';
 import type { ClientAddress } from './client-address.js';
 import { anonymousContext, callerContext, type ServerContext } from './graphql-context.js';
@@ -27,7 +27,8 @@ export interface RequestContext {
 /**
  * Who is asking: one of three kinds of request, each with its own proof.
  * - A console session: its bearer token, or the cookie the sign-in page set.
- * - An unsigned JSON POST whose operation only signs in: anonymous.
+ * - An unsigned JSON POST whose operation is one of the unsigned operations (signIn,
+ *   assumeRoleWithWebIdentity): anonymous.
  * - Anything else: SigV4, so that an unsigned request that is not a sign-in is refused by SigV4's
  *   own MISSING_AUTHENTICATION.
  *
@@ -53,7 +54,7 @@ export async function buildRequestContext(exchange: HttpExchange, body: Buffer, 
     const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, settings.authentication);
     return { context: callerContext(settings.iam, caller, facts, settings.logger), accessKeyId: caller.accessKeyId };
   }
-  if (authorization === undefined && operation !== undefined && !hasPresignParameters(parseQuery(exchange.query)) && isSignInOnly(operation.query, operation.operationName)) {
+  if (authorization === undefined && operation !== undefined && !hasPresignParameters(parseQuery(exchange.query)) && isUnsignedOperation(operation.query, operation.operationName)) {
     return { context: anonymousContext(settings.iam, facts, settings.logger), accessKeyId: undefined };
   }
   const caller = await authenticate({ method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body }, facts, settings.authentication);

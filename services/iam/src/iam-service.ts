@@ -17,6 +17,10 @@ import { MfaOperations } from './virtual-mfa/mfa-operations.js';
 import { MaintenanceOperations } from './maintenance/maintenance-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 import { AttemptQueue } from './sign-in/attempt-queue.js';
+import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
+import { WebIdentityOperations } from './federation/web-identity-operations.js';
+import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
+import { HttpsJsonFetcher } from './federation/https-json-fetcher.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -37,8 +41,18 @@ export class IamService {
   readonly mfa: MfaOperations;
   readonly signIn: SignInOperations;
   readonly maintenance: MaintenanceOperations;
+  readonly oidcProviders: OidcProviderOperations;
+  readonly webIdentity: WebIdentityOperations;
 
-  constructor(options: Omit<IamCoreOptions, 'project'> & { readonly verifyPassword?: SignInDependencies['verify'] }) {
+  constructor(
+    options: Omit<IamCoreOptions, 'project'> & {
+      readonly verifyPassword?: SignInDependencies['verify'];
+      /** Where OpenID Connect providers' keys come from (default: fetched over https, trusting `oidcCaFile` too). */
+      readonly webIdentityKeys?: JwksSource;
+      /** A PEM file of CA certificates trusted for identity providers besides Node's roots (WARDEN_OIDC_CA_FILE). */
+      readonly oidcCaFile?: string | undefined;
+    },
+  ) {
     this.core = new IamCore({ ...options, project: projectEvent });
     this.accounts = new AccountOperations(this.core);
     this.users = new UserOperations(this.core);
@@ -56,6 +70,12 @@ export class IamService {
     this.warnings = new PermissionWarnings(this.core);
     this.signIn = new SignInOperations(this.core, { consoleSessions: this.sts, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.maintenance = new MaintenanceOperations(this.core);
+    this.oidcProviders = new OidcProviderOperations(this.core);
+    this.webIdentity = new WebIdentityOperations(
+      this.core,
+      this.sts,
+      options.webIdentityKeys ?? new JwksCache({ fetcher: new HttpsJsonFetcher({ extraCaFile: options.oidcCaFile }), clock: this.core.clock }),
+    );
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -19,6 +19,8 @@ import type { MfaDeviceEvent } from './mfa/mfa-device.events.js';
 import { projectMfaDeviceEvent } from './mfa/mfa-devices.projection.js';
 import type { SignInEvent } from './sign-in/sign-in.events.js';
 import { projectSignInEvent } from './sign-in/sign-in.projection.js';
+import type { OidcProviderEvent } from './oidc-providers/oidc-provider.events.js';
+import { projectOidcProviderEvent } from './oidc-providers/oidc-providers.projection.js';
 
 /**
  * Every inline projection, dispatched by the stream the event belongs to. Live appends and replay
@@ -47,6 +49,8 @@ export async function projectEvent(trx: Transaction<Database>, stored: StoredEve
       return projectMfaDeviceEvent(trx, stored, event as MfaDeviceEvent);
     case 'sign-in':
       return projectSignInEvent(trx, stored, event as SignInEvent);
+    case 'oidc-provider':
+      return projectOidcProviderEvent(trx, stored, event as OidcProviderEvent);
     case 'keyring':
       return projectKeyringEvent(trx, stored, event as KeyringEvent);
     default:

@@ -1,5 +1,6 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { codeAtStep, IamError, IamService, replayReadModels, stepAt } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
@@ -9,7 +10,8 @@ import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-
  * gives exactly the live rows. The mutations cover every read model: entities (renamed and moved
  * too) and attachments, keys, login profiles and the password policy, MFA devices, console sign-ins
  * (sessions, and the failure counts of wrong passwords and unknown names), lockouts cleared, account
- * settings and aliases. A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
+ * settings and aliases, OpenID Connect providers (client ids, thumbprints, tags, deletes) and web identity sessions (tokens
+ * used, some replayed). A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
  * step.
  */
 function seeded(seed: number): () => number {
@@ -34,7 +36,10 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
   it('rebuilds exactly the live read models', { timeout: 240_000 }, async () => {
     const root = await newAccount(service);
     let now = new Date('2026-11-29T08:00:00Z');
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
+    // Web identity tokens from a real key pair; the keys are handed to the service directly (no issuer to reach).
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now }, webIdentityKeys: { keys: () => Promise.resolve(jwks) } });
     const code = (seed: string, offsetSteps = 0) => codeAtStep(seed, stepAt(now) + offsetSteps);
     const random = seeded(driver === 'pglite' ? 7 : 13);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -54,6 +59,30 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       passwordOf.set(userName, password);
     };
     const anyDevice = () => pick(devices.length ? devices : [{ serialNumber: `arn:aws:iam::${root.accountId}:mfa/none`, seed: 'A'.repeat(32) }]);
+    const issuers = ['https://idp.example.com', 'https://login.example.org/realms/acme', 'https://sso.example.net'];
+    const clientIds = ['sts.amazonaws.com', 'web-app', 'cli'];
+    const providerArn = (issuer: string) => `arn:aws:iam::${root.accountId}:oidc-provider/${issuer.slice('https://'.length)}`;
+    const federatedTrust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Federated: issuers.map(providerArn) }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { 'idp.example.com:sub': 'repo:acme/*' } } },
+      ],
+    });
+    const tokens: string[] = [];
+    const newToken = async () => {
+      const at = Math.floor(now.getTime() / 1000);
+      const claims = {
+        iss: pick([issuers[0]!, ...issuers]),
+        sub: pick(['repo:acme/app', 'repo:acme/lib', 'repo:evil/app']),
+        aud: pick(['sts.amazonaws.com', ...clientIds]),
+        iat: at,
+        exp: at + 3600,
+        jti: `t${tokens.length}`,
+      };
+      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+      tokens.push(token);
+      return token;
+    };
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: root.accountId }, Action: 'sts:AssumeRole' }] });
     const operations: (() => Promise<unknown>)[] = [
       () => iam.users.create(root, { userName: pick(users), tags: [{ key: 'team', value: pick(groups) }] }),
@@ -134,6 +163,22 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       () => iam.accounts.updateSettings(root, { requireMfaForConsole: random() < 0.2, signInThrottle: { failuresBeforeLockout: pick([3, 5]) }, maxAccessKeyAgeDays: pick([30, 90]) }),
       () => iam.accounts.createAlias(root, pick(aliases)),
       () => iam.accounts.deleteAlias(root, pick(aliases)),
+      () => iam.oidcProviders.create(root, { url: pick(issuers), clientIdList: ['sts.amazonaws.com', pick(clientIds)], tags: [{ key: pick(['team', 'Team']), value: pick(groups) }] }),
+      () => iam.oidcProviders.addClientId(root, providerArn(pick(issuers)), pick(clientIds)),
+      () => iam.oidcProviders.removeClientId(root, providerArn(pick(issuers)), pick(clientIds)),
+      () => iam.oidcProviders.updateThumbprint(root, providerArn(pick(issuers)), [pick(['0', 'a', 'F']).repeat(40)]),
+      () => iam.oidcProviders.tag(root, providerArn(pick(issuers)), [{ key: pick(['env', 'Env']), value: pick(['a', 'b']) }]),
+      () => iam.oidcProviders.untag(root, providerArn(pick(issuers)), [pick(['env', 'Env', 'team'])]),
+      // The last issuer is never deleted, so that some providers remain to compare.
+      () => iam.oidcProviders.delete(root, providerArn(pick(issuers.slice(0, 2)))),
+      () => iam.roles.create(root, { roleName: 'federated', assumeRolePolicyDocument: federatedTrust }),
+      // A fresh token, or (sometimes) one already used, which is refused.
+      async () =>
+        iam.webIdentity.assumeRoleWithWebIdentity({
+          roleArn: `arn:aws:iam::${root.accountId}:role/federated`,
+          roleSessionName: 'ci',
+          webIdentityToken: random() < 0.2 && tokens.length > 0 ? pick(tokens) : await newToken(),
+        }),
     ];
     let succeeded = 0;
     let refused = 0;
@@ -166,6 +211,8 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
       'sessions',
       'mfa_devices',
       'sign_in_failures',
+      'oidc_providers',
+      'web_identity_tokens',
       'accounts',
       'access_key_lookup',
     ]) {
@@ -174,6 +221,8 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     expect(report.events).toBeGreaterThan(200);
     // Renames and moves were among them, users' and groups'.
     const types = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('events').select('type').distinct().where('account_id', '=', root.accountId).execute());
-    expect(types.map((row) => row.type)).toEqual(expect.arrayContaining(['UserUpdated', 'GroupUpdated']));
+    expect(types.map((row) => row.type)).toEqual(
+      expect.arrayContaining(['UserUpdated', 'GroupUpdated', 'OpenIDConnectProviderDeleted', 'ClientIDRemovedFromOpenIDConnectProvider', 'OpenIDConnectProviderUntagged']),
+    );
   });
 });

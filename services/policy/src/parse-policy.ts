@@ -23,6 +23,12 @@ const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']
 const SID = /^[A-Za-z0-9]*$/;
 // service prefix, a colon, a key name (tag keys after a slash may hold more characters).
 const CONDITION_KEY = /^[A-Za-z0-9-]+:[^\s]+$/;
+/**
+ * Web identity federation's keys are named after the issuer, not a service: the provider's URL
+ * without https:// (host, optional port and path), a colon and a claim, as in
+ * `token.actions.githubusercontent.com:sub` or `oidc.eks.us-east-1.amazonaws.com/id/ABC:aud`.
+ */
+const WEB_IDENTITY_CONDITION_KEY = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,5})?(?:\/[^\s]*)?:[A-Za-z0-9_]+$/;
 // service prefix, a colon, an action name; either part may hold wildcards, as AWS allows.
 const ACTION = /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/;
 
@@ -415,7 +421,7 @@ function readConditions(raw: JsonObject, path: JsonPath, variablesActive: boolea
         continue;
       }
       seenKeys.set(key.toLowerCase(), key);
-      if (!CONDITION_KEY.test(key) || key.endsWith('/')) {
+      if ((!CONDITION_KEY.test(key) && !WEB_IDENTITY_CONDITION_KEY.test(key)) || key.endsWith('/')) {
         out.error('INVALID_CONDITION_KEY_FORMAT', keyPath, `${JSON.stringify(key)} is not a condition key; use the format service:keyname (e.g. "aws:SourceIp", "aws:PrincipalTag/team").`);
         continue;
       }

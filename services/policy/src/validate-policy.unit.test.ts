@@ -228,6 +228,20 @@ describe('conditions', () => {
   });
 });
 
+describe('web identity condition keys', () => {
+  it('are named after the issuer: host, optional port and path, a colon, a claim', () => {
+    for (const key of ['token.actions.githubusercontent.com:sub', 'accounts.google.com:aud', 'oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud', '127.0.0.1:8443/issuer:amr']) {
+      expect(
+        validatePolicy(policy({ ...allow, Condition: { StringEquals: { [key]: 'x' } } })).findings.filter((finding) => finding.code === 'INVALID_CONDITION_KEY_FORMAT'),
+        key,
+      ).toEqual([]);
+    }
+    for (const key of ['token.example.com', 'token.example.com:', 'token .example.com:sub', 'token.example.com/:']) {
+      expectFinding(policy({ ...allow, Condition: { StringEquals: { [key]: 'x' } } }), 'error', 'INVALID_CONDITION_KEY_FORMAT', `$.Statement.Condition.StringEquals["${key}"]`);
+    }
+  });
+});
+
 describe('inputs found by review', () => {
   it('condition keys that are Object.prototype member names do not crash validation', () => {
     for (const key of ['constructor', '__proto__', 'toString']) {

@@ -21,6 +21,8 @@ export const DRIVERS: readonly Driver[] = ['pglite', ...(databaseUrl ? (['postgr
 export interface TestWardenOptions {
   /** The Redis its jobs use (a test's own redis-server); otherwise REDIS_URL as the environment has it. */
   readonly redisUrl?: string;
+  /** More environment for the server (WARDEN_OIDC_CA_FILE, …). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStream, options: TestWardenOptions = {}): Promise<RunningWarden> {
@@ -33,6 +35,7 @@ export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStre
     WARDEN_MASTER_KEY: TEST_MASTER_KEY,
     WARDEN_QUEUE_PREFIX: `warden-e2e-${Math.random().toString(36).slice(2, 10)}`,
     ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
+    ...options.env,
   };
   process.env['WARDEN_MASTER_KEY'] = TEST_MASTER_KEY;
   return startWarden(readConfig(env), logs ? createLogger('debug', logs) : createLogger('silent'));

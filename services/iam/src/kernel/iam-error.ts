@@ -15,7 +15,10 @@ export type IamErrorCode =
   | 'InvalidUserType'
   | 'InvalidAuthenticationCode'
   | 'SignInFailed'
-  | 'SignInThrottled';
+  | 'SignInThrottled'
+  | 'InvalidIdentityToken'
+  | 'ExpiredToken'
+  | 'IDPCommunicationError';
 
 export class IamError extends Error {
   constructor(
@@ -136,5 +139,30 @@ export class SignInThrottledError extends IamError {
         ? `Too many failed sign-in attempts: sign-in is locked for ${retryAfterSeconds} seconds, or until an administrator clears the lockout.`
         : `Too many failed sign-in attempts: try again in ${retryAfterSeconds} seconds.`,
     );
+  }
+}
+
+/**
+ * STS could not validate the web identity token (AWS's InvalidIdentityToken): a bad signature, an
+ * algorithm that is not asymmetric, another issuer, an audience that is not a client id, a token
+ * not valid yet, or one already used. The message says which, never the token.
+ */
+export class InvalidIdentityTokenError extends IamError {
+  constructor(message: string) {
+    super('InvalidIdentityToken', message);
+  }
+}
+
+/** The web identity token has expired (AWS's ExpiredToken): get a new one from the identity provider. */
+export class ExpiredTokenError extends IamError {
+  constructor(message: string) {
+    super('ExpiredToken', message);
+  }
+}
+
+/** The identity provider's discovery document or keys could not be fetched (AWS's IDPCommunicationError): retry later. */
+export class IdpCommunicationError extends IamError {
+  constructor(message: string) {
+    super('IDPCommunicationError', message);
   }
 }

@@ -28,6 +28,21 @@ export interface SessionIssuedData {
   readonly chained: boolean;
   /** ISO 8601. */
   readonly expiresAt: string;
+  /** Set for a session issued for a web identity token (AssumeRoleWithWebIdentity). */
+  readonly webIdentity?: WebIdentityOfSession | null;
+}
+
+/**
+ * Who a web identity session was issued to (the provider and the token's subject, for the audit),
+ * and the token's SHA-256 and expiry, never the token: the token is accepted once only until then.
+ */
+export interface WebIdentityOfSession {
+  readonly providerArn: string;
+  readonly subject: string;
+  readonly audience: string;
+  readonly tokenHash: string;
+  /** ISO 8601: the token's exp. */
+  readonly tokenExpiresAt: string;
 }
 
 export type SessionEvent =

@@ -32,6 +32,12 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
         })
         .execute();
       await trx.insertInto('access_key_lookup').values({ access_key_id: data.accessKeyId, account_id: accountId }).execute();
+      if (data.webIdentity) {
+        await trx
+          .insertInto('web_identity_tokens')
+          .values({ account_id: accountId, token_hash: data.webIdentity.tokenHash, session_id: data.sessionId, expires_at: new Date(data.webIdentity.tokenExpiresAt) })
+          .execute();
+      }
       return;
     }
     case 'SessionSecretReencrypted':
@@ -47,6 +53,9 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
       const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
       if (row) await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', row.access_key_id).execute();
+      // A used web identity token is forgotten with its session once the token itself has expired
+      // (by the event's time, so replay forgets the same); one that outlives its session stays.
+      await trx.deleteFrom('web_identity_tokens').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).where('expires_at', '<=', stored.occurredAt).execute();
       return;
     }
   }

@@ -19,6 +19,7 @@ import type { SessionIssuedData } from '../sessions/session.events.js';
 import { requestTagContext } from '../authorization/tag-context.js';
 import { requireRoleRowByName } from '../roles/role-repository.js';
 import { roleNameKey } from '../kernel/lock-keys.js';
+import type { FederatedRoleSessionRequest, FederatedRoleSessions, SessionIssueGuard } from '../federation/federated-role-sessions.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
@@ -72,7 +73,7 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export class StsOperations {
+export class StsOperations implements FederatedRoleSessions {
   constructor(private readonly core: IamCore) {}
 
   /**
@@ -133,6 +134,7 @@ export class StsOperations {
     caller: Caller,
     data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>,
     credentials: ReturnType<StsOperations['newCredentials']>,
+    guard?: SessionIssueGuard,
   ): Promise<string> {
     const sessionId = randomBytes(12).toString('hex');
     const metadata = { ...eventMetadata(caller), resourceArn: data.principalArn };
@@ -140,12 +142,14 @@ export class StsOperations {
     // was authorized by the operation's own evaluation (a trust policy, a session's rules), so the
     // write is Warden's, with the caller as its actor.
     await this.core.write(systemWriter(accountId, metadata), {
-      locks: [`stream/session/${sessionId}`],
-      appends: () =>
-        appendTo(sessionDecider, `session/${sessionId}`, {
+      locks: [`stream/session/${sessionId}`, ...(guard?.locks ?? [])],
+      appends: async (_loaded, trx) => {
+        await guard?.check(trx);
+        return appendTo(sessionDecider, `session/${sessionId}`, {
           type: 'IssueSession' as const,
           data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) },
-        }),
+        });
+      },
     });
     // Scheduling the expiry is best effort and not waited for: the job queue may be away, and the
     // session is already committed. The periodic sweep expires whatever a lost job missed, and
@@ -297,6 +301,49 @@ export class StsOperations {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.role_id}:${input.roleSessionName}` },
       sourceIdentity,
+    };
+  }
+
+  /**
+   * A role session for a principal federation authenticated itself (a web identity), the role's
+   * trust policy already satisfied: duration and session policies as for AssumeRole.
+   */
+  async issueFederatedRoleSession(request: FederatedRoleSessionRequest): Promise<AssumedRole> {
+    const { role } = request;
+    const duration = request.durationSeconds ?? 3600;
+    if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > role.maxSessionDuration) {
+      throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and the role's maximum session duration, ${role.maxSessionDuration}.`);
+    }
+    const policies = await inAccountTransaction(this.core.db, role.accountId, (trx) => this.sessionPolicies(trx, role.accountId, request.policy, request.policyArns));
+    const now = this.core.clock.now();
+    const expiration = new Date(now.getTime() + duration * 1000);
+    const credentials = this.newCredentials(role.accountId);
+    const assumedArn = `arn:${this.core.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${request.roleSessionName}`;
+    await this.issue(
+      role.accountId,
+      request.actor,
+      {
+        kind: 'assumed-role',
+        principalArn: assumedArn,
+        roleId: role.roleId,
+        userId: null,
+        sessionName: request.roleSessionName,
+        sourceIdentity: null,
+        tags: [...request.tags],
+        sessionPolicies: policies,
+        mfaAuthenticated: false,
+        mfaAuthenticatedAt: null,
+        chained: false,
+        expiresAt: expiration.toISOString(),
+        webIdentity: request.webIdentity,
+      },
+      credentials,
+      request.guard,
+    );
+    return {
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
+      assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.roleId}:${request.roleSessionName}` },
+      sourceIdentity: null,
     };
   }
 

@@ -1,0 +1,139 @@
+import type { OidcProvider } from '@warden/iam';
+import { builder } from '../builder.js';
+import { pageSize, toConnection } from './pagination.js';
+import { mutationErrors, queryErrors } from './result-names.js';
+import { TagInput, TagRef } from './tag.js';
+
+/** IAM's OpenID Connect identity providers: issuers whose tokens assumeRoleWithWebIdentity accepts. */
+export const OpenIDConnectProviderRef = builder.objectRef<OidcProvider>('OpenIDConnectProvider').implement({
+  description: 'An OpenID Connect identity provider: roles whose trust policy names its ARN as a Federated principal accept its tokens (assumeRoleWithWebIdentity).',
+  fields: (t) => ({
+    arn: t.exposeString('arn', { description: 'arn:aws:iam::ACCOUNT:oidc-provider/URL.' }),
+    url: t.exposeString('url', { description: 'The issuer without https://, as AWS answers it.' }),
+    clientIdList: t.stringList({ description: 'The audiences (client ids) its tokens may be issued to.', resolve: (provider) => [...provider.clientIds] }),
+    thumbprintList: t.stringList({ resolve: (provider) => [...provider.thumbprints] }),
+    tags: t.field({ type: [TagRef], resolve: (provider) => [...provider.tags] }),
+    createDate: t.field({ type: 'DateTime', resolve: (provider) => provider.createdAt }),
+  }),
+});
+
+builder.queryField('openIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: queryErrors('openIDConnectProvider'),
+    args: { openIDConnectProviderArn: t.arg.string({ required: true }) },
+    resolve: (_r, args, { iam, caller }) => iam.oidcProviders.get(caller, args.openIDConnectProviderArn),
+  }),
+);
+
+builder.queryField('openIDConnectProviders', (t) =>
+  t.connection({
+    type: OpenIDConnectProviderRef,
+    errors: queryErrors('openIDConnectProviders'),
+    resolve: async (_r, args, { iam, caller }) => {
+      const first = pageSize(args);
+      return toConnection(await iam.oidcProviders.list(caller, { after: args.after ?? null, first: first + 1 }), first, (provider) => provider.url);
+    },
+  }),
+);
+
+const CreateInput = builder.inputType('CreateOpenIDConnectProviderInput', {
+  fields: (t) => ({
+    url: t.string({ required: true, description: "The issuer, https://HOST[/PATH]: the tokens' iss claim." }),
+    clientIdList: t.stringList({ required: false, description: 'Audiences, at most 100, each 1 to 255 characters.' }),
+    thumbprintList: t.stringList({ required: false, description: 'Hex SHA-1 of certificates, at most 5 (optional, as in AWS today).' }),
+    tags: t.field({ type: [TagInput], required: false }),
+  }),
+});
+const ArnInput = builder.inputType('OpenIDConnectProviderArnInput', { fields: (t) => ({ openIDConnectProviderArn: t.string({ required: true }) }) });
+const ClientIdInput = builder.inputType('OpenIDConnectProviderClientIDInput', {
+  fields: (t) => ({ openIDConnectProviderArn: t.string({ required: true }), clientID: t.string({ required: true }) }),
+});
+
+builder.mutationField('createOpenIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('createOpenIDConnectProvider'),
+    args: { input: t.arg({ type: CreateInput, required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.oidcProviders.create(caller, input),
+  }),
+);
+builder.mutationField('addClientIDToOpenIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('addClientIDToOpenIDConnectProvider'),
+    args: { input: t.arg({ type: ClientIdInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.oidcProviders.addClientId(caller, input.openIDConnectProviderArn, input.clientID),
+      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
+    ),
+  }),
+);
+builder.mutationField('removeClientIDFromOpenIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('removeClientIDFromOpenIDConnectProvider'),
+    args: { input: t.arg({ type: ClientIdInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.oidcProviders.removeClientId(caller, input.openIDConnectProviderArn, input.clientID),
+      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
+    ),
+  }),
+);
+builder.mutationField('updateOpenIDConnectProviderThumbprint', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('updateOpenIDConnectProviderThumbprint'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateOpenIDConnectProviderThumbprintInput', {
+          fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), thumbprintList: f.stringList({ required: true, description: 'Replaces the list whole.' }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.oidcProviders.updateThumbprint(caller, input.openIDConnectProviderArn, input.thumbprintList),
+      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
+    ),
+  }),
+);
+builder.mutationField('tagOpenIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('tagOpenIDConnectProvider'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('TagOpenIDConnectProviderInput', { fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.oidcProviders.tag(caller, input.openIDConnectProviderArn, input.tags),
+      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
+    ),
+  }),
+);
+builder.mutationField('untagOpenIDConnectProvider', (t) =>
+  t.field({
+    type: OpenIDConnectProviderRef,
+    errors: mutationErrors('untagOpenIDConnectProvider'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('UntagOpenIDConnectProviderInput', { fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_r, { input }, { iam, caller }) => (
+      await iam.oidcProviders.untag(caller, input.openIDConnectProviderArn, input.tagKeys),
+      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
+    ),
+  }),
+);
+builder.mutationField('deleteOpenIDConnectProvider', (t) =>
+  t.boolean({
+    errors: mutationErrors('deleteOpenIDConnectProvider'),
+    args: { input: t.arg({ type: ArnInput, required: true }) },
+    resolve: async (_r, { input }, { iam, caller }) => (await iam.oidcProviders.delete(caller, input.openIDConnectProviderArn), true),
+  }),
+);
