@@ -3,16 +3,24 @@ import {
   AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  ChangePasswordCommand,
   CreateAccessKeyCommand,
+  CreateAccountAliasCommand,
   CreateGroupCommand,
+  CreateLoginProfileCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
+  DeleteAccountAliasCommand,
+  DeleteAccountPasswordPolicyCommand,
   DeleteConflictException,
   DeleteGroupCommand,
   DeleteGroupPolicyCommand,
+  DeleteLoginProfileCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRoleCommand,
@@ -21,10 +29,14 @@ import {
   DeleteUserCommand,
   DeleteUserPermissionsBoundaryCommand,
   DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
+  EnableMFADeviceCommand,
   EntityAlreadyExistsException,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetGroupCommand,
   GetPolicyCommand,
@@ -33,32 +45,41 @@ import {
   GetUserCommand,
   IAMClient,
   IAMServiceException,
+  InvalidAuthenticationCodeException,
   InvalidInputException,
   LimitExceededException,
   ListAccessKeysCommand,
   ListEntitiesForPolicyCommand,
   ListGroupsCommand,
+  ListMFADevicesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListRolesCommand,
   ListUsersCommand,
+  ListVirtualMFADevicesCommand,
   MalformedPolicyDocumentException,
   NoSuchEntityException,
   paginateListUsers,
+  PasswordPolicyViolationException,
   PutGroupPolicyCommand,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
+  ResyncMFADeviceCommand,
   SetDefaultPolicyVersionCommand,
+  SimulateCustomPolicyCommand,
+  SimulatePrincipalPolicyCommand,
   TagRoleCommand,
   TagUserCommand,
   UntagRoleCommand,
   UntagUserCommand,
   UpdateAccessKeyCommand,
+  UpdateAccountPasswordPolicyCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateGroupCommand,
+  UpdateLoginProfileCommand,
   UpdateRoleCommand,
   UpdateUserCommand,
   waitUntilUserExists,
@@ -67,7 +88,7 @@ import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentity
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
-import type { Caller } from '@warden/iam';
+import { type Caller, codeAtStep, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
@@ -294,6 +315,105 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     expect(badTrust).toBeInstanceOf(MalformedPolicyDocumentException);
     await iam.send(new DeleteRoleCommand({ RoleName: 'deployer' }));
     await iam.send(new DeletePolicyCommand({ PolicyArn: boundary.Policy!.Arn! }));
+  });
+
+  it('the password policy, login profiles and ChangePassword', async () => {
+    await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 12, RequireNumbers: true, AllowUsersToChangePassword: true, MaxPasswordAge: 90 }));
+    const { PasswordPolicy } = await iam.send(new GetAccountPasswordPolicyCommand({}));
+    expect(PasswordPolicy).toMatchObject({ MinimumPasswordLength: 12, RequireNumbers: true, AllowUsersToChangePassword: true, MaxPasswordAge: 90, ExpirePasswords: true, RequireSymbols: false });
+
+    const hank = await userWithKey('hank');
+    const weak = await rejection(iam.send(new CreateLoginProfileCommand({ UserName: 'hank', Password: 'short1' })));
+    expect(weak).toBeInstanceOf(PasswordPolicyViolationException);
+    expect(weak.$metadata.httpStatusCode).toBe(400);
+    const profile = await iam.send(new CreateLoginProfileCommand({ UserName: 'hank', Password: 'correct-horse-42', PasswordResetRequired: false }));
+    expect(profile.LoginProfile).toMatchObject({ UserName: 'hank', PasswordResetRequired: false });
+    await iam.send(new UpdateLoginProfileCommand({ UserName: 'hank', Password: 'battery-staple-43' }));
+    const asHank = iamClient(hank);
+    await asHank.send(new ChangePasswordCommand({ OldPassword: 'battery-staple-43', NewPassword: 'another-long-one-44' }));
+    asHank.destroy();
+    await iam.send(new DeleteLoginProfileCommand({ UserName: 'hank' }));
+
+    await iam.send(new DeleteAccountPasswordPolicyCommand({}));
+    expect(await rejection(iam.send(new GetAccountPasswordPolicyCommand({})))).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it('virtual MFA devices: create, enable with two consecutive codes, resync, list, deactivate, delete', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'ivan' }));
+    const created = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'ivan-phone' }));
+    const serialNumber = created.VirtualMFADevice!.SerialNumber!;
+    expect(serialNumber).toBe(`arn:aws:iam::${accountId}:mfa/ivan-phone`);
+    // A blob in AWS's model: the SDK hands over the bytes of the base32 seed.
+    const seed = Buffer.from(created.VirtualMFADevice!.Base32StringSeed!).toString('utf8');
+    expect(seed).toMatch(/^[A-Z2-7]+=*$/);
+    const step = stepAt(new Date());
+
+    const wrong = await rejection(iam.send(new EnableMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber, AuthenticationCode1: '000000', AuthenticationCode2: '000000' })));
+    expect(wrong).toBeInstanceOf(InvalidAuthenticationCodeException);
+    expect(wrong.$metadata.httpStatusCode).toBe(403);
+    await iam.send(new EnableMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber, AuthenticationCode1: codeAtStep(seed, step - 1), AuthenticationCode2: codeAtStep(seed, step) }));
+    await iam.send(new ResyncMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber, AuthenticationCode1: codeAtStep(seed, step + 1), AuthenticationCode2: codeAtStep(seed, step + 2) }));
+
+    const listed = await iam.send(new ListMFADevicesCommand({ UserName: 'ivan' }));
+    expect(listed.MFADevices!.map((device) => [device.UserName, device.SerialNumber])).toEqual([['ivan', serialNumber]]);
+    expect(listed.MFADevices![0]!.EnableDate).toBeInstanceOf(Date);
+    const assigned = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned' }));
+    expect(assigned.VirtualMFADevices!.map((device) => device.SerialNumber)).toContain(serialNumber);
+
+    await iam.send(new DeactivateMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber }));
+    const unassigned = await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned' }));
+    expect(unassigned.VirtualMFADevices!.map((device) => device.SerialNumber)).toContain(serialNumber);
+    await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber }));
+    expect(await rejection(iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber })))).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  it('account alias, GetAccountAuthorizationDetails with its documents URL-encoded, and the policy simulators', async () => {
+    const alias = `acme-${Math.random().toString(36).slice(2, 10)}`;
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: alias }));
+    await iam.send(new DeleteAccountAliasCommand({ AccountAlias: alias }));
+
+    const inline = doc({ Sid: 'ReadSelf', Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' });
+    await iam.send(new CreateUserCommand({ UserName: 'judy' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'judy', PolicyName: 'read-self', PolicyDocument: inline }));
+    await iam.send(new CreateGroupCommand({ GroupName: 'auditors' }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: 'auditors', UserName: 'judy' }));
+    const managed = await iam.send(new CreatePolicyCommand({ PolicyName: 'list-users', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }) }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'judy', PolicyArn: managed.Policy!.Arn! }));
+
+    const details = await iam.send(new GetAccountAuthorizationDetailsCommand({}));
+    const judy = details.UserDetailList!.find((user) => user.UserName === 'judy')!;
+    expect(judy.GroupList).toEqual(['auditors']);
+    expect(judy.AttachedManagedPolicies).toEqual([{ PolicyName: 'list-users', PolicyArn: managed.Policy!.Arn }]);
+    expect(judy.UserPolicyList!.map((policy) => [policy.PolicyName, decodeURIComponent(policy.PolicyDocument!)])).toEqual([['read-self', inline]]);
+    const listUsers = details.Policies!.find((policy) => policy.Arn === managed.Policy!.Arn)!;
+    expect(listUsers.AttachmentCount).toBe(1);
+    expect(listUsers.PolicyVersionList!.map((version) => version.VersionId)).toEqual(['v1']);
+    const rolesOnly = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] }));
+    expect([rolesOnly.UserDetailList, rolesOnly.GroupDetailList, rolesOnly.Policies]).toEqual([[], [], []]);
+
+    const simulated = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: judy.Arn!, ActionNames: ['iam:GetUser', 'iam:DeleteUser', 'iam:ListUsers'] }));
+    expect(simulated.EvaluationResults!.map((result) => [result.EvalActionName, result.EvalDecision, result.MatchedStatements!.map((statement) => statement.SourcePolicyId)])).toEqual([
+      ['iam:GetUser', 'allowed', ['read-self']],
+      ['iam:DeleteUser', 'implicitDeny', []],
+      ['iam:ListUsers', 'allowed', ['list-users']],
+    ]);
+    const custom = await iam.send(
+      new SimulateCustomPolicyCommand({
+        PolicyInputList: [doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })],
+        ActionNames: ['s3:GetObject'],
+        ResourceArns: ['arn:aws:s3:::bucket/key'],
+        ContextEntries: [{ ContextKeyName: 'aws:SourceIp', ContextKeyValues: ['10.1.2.3'], ContextKeyType: 'ip' }],
+      }),
+    );
+    expect(custom.EvaluationResults!.map((result) => [result.EvalResourceName, result.EvalDecision])).toEqual([['arn:aws:s3:::bucket/key', 'allowed']]);
+    const outside = await iam.send(
+      new SimulateCustomPolicyCommand({
+        PolicyInputList: [doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })],
+        ActionNames: ['s3:GetObject'],
+        ContextEntries: [{ ContextKeyName: 'aws:SourceIp', ContextKeyValues: ['192.0.2.1'], ContextKeyType: 'ip' }],
+      }),
+    );
+    expect(outside.EvaluationResults![0]!.EvalDecision).toBe('implicitDeny');
   });
 
   it('paginateListUsers walks 250 users in pages of 100, each once, in order', async () => {

@@ -1,4 +1,18 @@
-import type { AccessKey, Group, ManagedPolicy, NewAccessKey, PolicyVersion, Role, Tag, TemporaryCredentials, User } from '@warden/iam';
+import type {
+  AccessKey,
+  CreatedVirtualMfaDevice,
+  Group,
+  ManagedPolicy,
+  MfaDevice,
+  NewAccessKey,
+  PasswordPolicy,
+  PolicyVersion,
+  Role,
+  SimulationResult,
+  Tag,
+  TemporaryCredentials,
+  User,
+} from '@warden/iam';
 
 /**
  * Warden's domain types in the shapes of AWS's IAM and STS models (member names and order as the
@@ -97,4 +111,66 @@ export function accessKeyMetadataShape(key: AccessKey): XmlObject {
 
 export function credentialsShape(credentials: TemporaryCredentials): XmlObject {
   return { AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey, SessionToken: credentials.sessionToken, Expiration: awsTime(credentials.expiration) };
+}
+
+export function passwordPolicyShape(policy: PasswordPolicy): XmlObject {
+  return {
+    MinimumPasswordLength: policy.minimumPasswordLength,
+    RequireSymbols: policy.requireSymbols,
+    RequireNumbers: policy.requireNumbers,
+    RequireUppercaseCharacters: policy.requireUppercaseCharacters,
+    RequireLowercaseCharacters: policy.requireLowercaseCharacters,
+    AllowUsersToChangePassword: policy.allowUsersToChangePassword,
+    // AWS: ExpirePasswords says whether MaxPasswordAge is set.
+    ExpirePasswords: policy.maxPasswordAge !== null && policy.maxPasswordAge > 0,
+    MaxPasswordAge: policy.maxPasswordAge ?? undefined,
+    PasswordReusePrevention: policy.passwordReusePrevention ?? undefined,
+    HardExpiry: policy.hardExpiry,
+  };
+}
+
+/** AWS's MFADevice (ListMFADevices): only devices enabled for someone are listed there. */
+export function mfaDeviceShape(device: MfaDevice): XmlObject {
+  return { UserName: device.userName ?? undefined, SerialNumber: device.serialNumber, EnableDate: device.enabledAt ? awsTime(device.enabledAt) : undefined };
+}
+
+/** AWS's VirtualMFADevice as ListVirtualMFADevices lists it: no seed, the user by name only (Warden keeps no more of it here). */
+export function virtualMfaDeviceShape(device: MfaDevice): XmlObject {
+  return {
+    SerialNumber: device.serialNumber,
+    EnableDate: device.enabledAt ? awsTime(device.enabledAt) : undefined,
+    Tags: device.tags.length > 0 ? tagList(device.tags) : undefined,
+  };
+}
+
+/**
+ * CreateVirtualMFADevice's answer. `Base32StringSeed` is a blob in AWS's model, so it travels in
+ * base64 (of the base32 text): the SDKs decode it to those bytes, as they do from AWS.
+ */
+export function createdVirtualMfaDeviceShape(device: CreatedVirtualMfaDevice): XmlObject {
+  return { SerialNumber: device.serialNumber, Base32StringSeed: Buffer.from(device.base32StringSeed, 'utf8').toString('base64') };
+}
+
+/** The name part of a managed policy's ARN (`arn:aws:iam::123456789012:policy/path/Name`). */
+export function policyNameOfArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export function attachedPolicies(arns: readonly string[]): XmlObject {
+  return members(arns.map((arn) => ({ PolicyName: policyNameOfArn(arn), PolicyArn: arn })));
+}
+
+export function inlinePolicyDetails(policies: readonly { policyName: string; document: string }[]): XmlObject {
+  return members(policies.map((policy) => ({ PolicyName: policy.policyName, PolicyDocument: encodedDocument(policy.document) })));
+}
+
+/** AWS's EvaluationResult, from a simulation's result: each deciding statement names its policy as SourcePolicyId. */
+export function evaluationResultShape(result: SimulationResult): XmlObject {
+  return {
+    EvalActionName: result.evalActionName,
+    EvalResourceName: result.evalResourceName,
+    EvalDecision: result.evalDecision,
+    MatchedStatements: members(result.matchedStatements.map((statement) => ({ SourcePolicyId: statement.policyName ?? statement.policyArn }))),
+    MissingContextValues: members([]),
+  };
 }

@@ -69,6 +69,24 @@ export class QueryParameters {
     }
   }
 
+  /**
+   * The simulators' `ContextEntries.member.N.ContextKeyName`, `.ContextKeyValues.member.M` and
+   * `.ContextKeyType`: a key of a `…List` type keeps its list, any other its one value.
+   */
+  contextEntries(name: string): Record<string, string | string[]> {
+    const entries: Record<string, string | string[]> = {};
+    for (let index = 1; ; index++) {
+      const prefix = `${name}.member.${index}`;
+      const key = this.values.get(`${prefix}.ContextKeyName`);
+      if (key === undefined) return entries;
+      const values = this.list(`${prefix}.ContextKeyValues`);
+      const type = this.required(`${prefix}.ContextKeyType`);
+      if (type.endsWith('List')) entries[key] = values;
+      else if (values.length === 1) entries[key] = values[0]!;
+      else throw validationError(`ContextEntries ${key} of type ${type} takes exactly one value; it has ${values.length}.`);
+    }
+  }
+
   /** STS's `PolicyArns.member.N.arn` (PolicyDescriptorType's one member is lower-case `arn`). */
   policyArns(name: string): string[] {
     const arns: string[] = [];

@@ -41,6 +41,24 @@ describe('QueryParameters', () => {
     expect(QueryParameters.parse('PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess').policyArns('PolicyArns')).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
   });
 
+  it("reads the simulators' ContextEntries: a list type keeps its list, any other its one value", () => {
+    const params = QueryParameters.parse(
+      [
+        'ContextEntries.member.1.ContextKeyName=aws%3ASourceIp',
+        'ContextEntries.member.1.ContextKeyValues.member.1=10.1.2.3',
+        'ContextEntries.member.1.ContextKeyType=ip',
+        'ContextEntries.member.2.ContextKeyName=aws%3ATagKeys',
+        'ContextEntries.member.2.ContextKeyValues.member.1=a',
+        'ContextEntries.member.2.ContextKeyValues.member.2=b',
+        'ContextEntries.member.2.ContextKeyType=stringList',
+      ].join('&'),
+    );
+    expect(params.contextEntries('ContextEntries')).toEqual({ 'aws:SourceIp': '10.1.2.3', 'aws:TagKeys': ['a', 'b'] });
+    const twoValues =
+      'ContextEntries.member.1.ContextKeyName=k&ContextEntries.member.1.ContextKeyValues.member.1=a&ContextEntries.member.1.ContextKeyValues.member.2=b&ContextEntries.member.1.ContextKeyType=string';
+    expect(failure(() => QueryParameters.parse(twoValues).contextEntries('ContextEntries')).code).toBe('ValidationError');
+  });
+
   it('answers ValidationError in AWS words for a missing member, a number out of bounds, a boolean that is not one', () => {
     expect(failure(() => QueryParameters.parse('').required('UserName')).message).toBe("1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null");
     expect(failure(() => QueryParameters.parse('MaxItems=0').integer('MaxItems', 1, 1000)).message).toBe(
