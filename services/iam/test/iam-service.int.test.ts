@@ -86,7 +86,11 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     await iam.users.delete(root, 'carol');
     await expect(iam.users.get(root, 'carol')).rejects.toThrow(NoSuchEntityError);
     const policy = await iam.policies.create(root, { policyName: 'P', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });
-    for (let i = 2; i <= 5; i++) await iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }), false);
+    for (let i = 2; i <= 5; i++) {
+      const version = await iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }), false);
+      // The version it made, as stored: numbered in turn, not the default.
+      expect([version.versionId, version.isDefaultVersion, JSON.parse(version.document)]).toEqual([`v${i}`, false, JSON.parse(doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }))]);
+    }
     await expect(iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: 's3:X', Resource: '*' }), false)).rejects.toThrow(LimitExceededError);
     await expect(iam.policies.deleteVersion(root, policy.arn, 'v1')).rejects.toThrow(DeleteConflictError);
     await iam.policies.setDefaultVersion(root, policy.arn, 'v3');
