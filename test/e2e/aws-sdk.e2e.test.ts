@@ -260,6 +260,12 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
       ['v1', true],
       ['v2', false],
     ]);
+    // The answer needs no permission beyond the action's own: a caller allowed only CreatePolicyVersion gets its version.
+    const versioner = iamClient(await userWithKey('versioner', doc({ Effect: 'Allow', Action: 'iam:CreatePolicyVersion', Resource: arn })));
+    const third = await versioner.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: v1 }));
+    expect(third.PolicyVersion).toMatchObject({ VersionId: 'v3', IsDefaultVersion: false });
+    versioner.destroy();
+    await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }));
     await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
 
     const malformed = await rejection(iam.send(new CreatePolicyCommand({ PolicyName: 'broken', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}' })));

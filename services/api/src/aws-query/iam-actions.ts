@@ -191,12 +191,7 @@ export const IAM_ACTIONS = {
   DeletePolicy: iam(policyArn, (service, caller, arn) => service.policies.delete(caller, arn), noResult),
   CreatePolicyVersion: iam(
     (p) => ({ arn: p.required('PolicyArn'), document: p.required('PolicyDocument'), setAsDefault: p.boolean('SetAsDefault') ?? false }),
-    async (service, caller, input) => {
-      await service.policies.createVersion(caller, input.arn, input.document, input.setAsDefault);
-      // The version just made is the newest of the policy's versions, which the caller may list.
-      const versions = await service.policies.versions(caller, await service.policies.current(caller, input.arn));
-      return versions.reduce((newest, version) => (Number(version.versionId.slice(1)) > Number(newest.versionId.slice(1)) ? version : newest));
-    },
+    (service, caller, input) => service.policies.createVersion(caller, input.arn, input.document, input.setAsDefault),
     (version) => ({ PolicyVersion: policyVersionShape(version, false) }),
   ),
   GetPolicyVersion: iam(
