@@ -69,6 +69,31 @@ export class PolicyOperations {
   }
 
   /**
+   * AWS's ListPolicyVersions by the policy's ARN: authorized as iam:ListPolicyVersions on the ARN
+   * before the policy is looked up, so a caller without it learns nothing of the policy.
+   */
+  async versionsOf(caller: Caller, policyArn: string): Promise<PolicyVersion[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+      return listPolicyVersions(trx, caller.accountId, policy);
+    });
+  }
+
+  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN. */
+  async getVersion(caller: Caller, policyArn: string, versionId: string): Promise<PolicyVersion> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetPolicyVersion', policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      const version = policy && (await listPolicyVersions(trx, caller.accountId, policy)).find((candidate) => candidate.versionId === versionId);
+      // AWS's sentence, the same whether the policy or only the version is missing.
+      if (!version) throw new NoSuchEntityError(`Policy ${policyArn} version ${versionId} does not exist or is not attachable.`);
+      return version;
+    });
+  }
+
+  /**
    * One write of a policy's stream, the policy addressed by ARN: the ARN's key, which attachments
    * also take, is held from the start. The caller is authorized on the ARN before it is looked up.
    */
