@@ -265,6 +265,11 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     const third = await versioner.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: v1 }));
     expect(third.PolicyVersion).toMatchObject({ VersionId: 'v3', IsDefaultVersion: false });
     versioner.destroy();
+    // GetPolicyVersion and ListPolicyVersions need only their own actions.
+    const reader = iamClient(await userWithKey('version-reader', doc({ Effect: 'Allow', Action: ['iam:GetPolicyVersion', 'iam:ListPolicyVersions'], Resource: arn })));
+    expect(decodeURIComponent((await reader.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }))).PolicyVersion!.Document!)).toBe(v1);
+    expect((await reader.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions).toHaveLength(3);
+    reader.destroy();
     await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }));
     await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
 

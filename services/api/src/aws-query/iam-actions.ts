@@ -1,4 +1,4 @@
-import { nameKey, NoSuchEntityError } from '@warden/iam';
+import { nameKey } from '@warden/iam';
 import { accessKeyMetadataShape, groupShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
@@ -196,17 +196,12 @@ export const IAM_ACTIONS = {
   ),
   GetPolicyVersion: iam(
     (p) => ({ arn: p.required('PolicyArn'), versionId: p.required('VersionId') }),
-    async (service, caller, input) => {
-      const versions = await service.policies.versions(caller, await service.policies.get(caller, input.arn));
-      const version = versions.find((candidate) => candidate.versionId === input.versionId);
-      if (!version) throw new NoSuchEntityError(`Policy ${input.arn} version ${input.versionId} does not exist or is not attachable.`);
-      return version;
-    },
+    (service, caller, input) => service.policies.getVersion(caller, input.arn, input.versionId),
     (version) => ({ PolicyVersion: policyVersionShape(version, true) }),
   ),
   ListPolicyVersions: iam(
     (p) => ({ arn: p.required('PolicyArn'), page: pageRequest(p) }),
-    async (service, caller, input) => pageOfAll(await service.policies.versions(caller, await service.policies.get(caller, input.arn)), input.page, (version) => version.versionId),
+    async (service, caller, input) => pageOfAll(await service.policies.versionsOf(caller, input.arn), input.page, (version) => version.versionId),
     (versions, input) =>
       pageResult(
         'Versions',
