@@ -1,4 +1,4 @@
-import type { Caller } from '@warden/iam';
+import { type Caller, callerUserId } from '@warden/iam';
 import { builder } from '../builder.js';
 
 const CallerIdentityRef = builder.objectRef<Caller>('CallerIdentity').implement({
@@ -8,12 +8,7 @@ const CallerIdentityRef = builder.objectRef<Caller>('CallerIdentity').implement(
     arn: t.exposeString('arn'),
     userId: t.string({
       description: 'AIDA… for a user, ROLE_ID:SESSION for an assumed role, ACCOUNT:NAME for a federated user, the account id for root.',
-      resolve: (caller) =>
-        caller.session?.kind === 'assumed-role'
-          ? `${caller.session.roleId}:${caller.session.sessionName}`
-          : caller.session?.kind === 'federation'
-            ? `${caller.accountId}:${caller.session.sessionName}`
-            : (caller.userId ?? caller.accountId),
+      resolve: (caller) => callerUserId(caller),
     }),
   }),
 });

@@ -1,6 +1,6 @@
 import { type Caller, type CredentialResolver, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
-import { type SignedRequest, SigV4Error, type VerifiedRequest, verifySigV4 } from './sigv4/index.js';
+import { type SignedRequest, SigV4Error, type SigningScope, type VerifiedRequest, verifySigV4 } from './sigv4/index.js';
 
 /**
  * Every API request is signed with SigV4 (service `warden`): the signature is checked against the
@@ -28,11 +28,27 @@ export class AuthenticationError extends GraphQLError {
 }
 
 export async function authenticate(request: SignedRequest, facts: RequestFacts, settings: AuthenticationSettings): Promise<Caller> {
+  return (await authenticateSigned(request, facts, settings, undefined)).caller;
+}
+
+/** The caller of a signed request, and the signing name (service) it signed for. */
+export interface SignedCaller {
+  readonly caller: Caller;
+  readonly service: string;
+}
+
+/**
+ * A SigV4-signed request, for the signing names in `scopes` (AWS's Query front: `iam`, `sts`), or
+ * for `warden` in the configured region when `scopes` is undefined (GraphQL). Everything after the
+ * signature (session token, revocation, expiry) is the same for every signing name.
+ */
+export async function authenticateSigned(request: SignedRequest, facts: RequestFacts, settings: AuthenticationSettings, scopes: readonly SigningScope[] | undefined): Promise<SignedCaller> {
   let verified: VerifiedRequest<CurrentCredential>;
   try {
     verified = await verifySigV4(request, {
       service: 'warden',
       region: settings.region,
+      ...(scopes ? { scopes } : {}),
       now: facts.now,
       // The resolved credential has the key material's shape, and what follows the signature needs the rest of it.
       lookupKey: (accessKeyId) => settings.credentials.resolve(accessKeyId),
@@ -57,7 +73,8 @@ export async function authenticate(request: SignedRequest, facts: RequestFacts, 
   } else if (verified.securityToken !== undefined) {
     throw new AuthenticationError('The security token included in the request is invalid: long-term access keys take no session token.', 'INVALID_SECURITY_TOKEN');
   }
-  return callerFrom(credential, facts, settings.region);
+  // aws:RequestedRegion is the region the request was signed for.
+  return { caller: callerFrom(credential, facts, verified.region), service: verified.service };
 }
 
 /**

@@ -6,6 +6,7 @@ import { anonymousContext, callerContext, type ServerContext } from './graphql-c
 import type { HttpExchange } from './http-exchange.js';
 import type { Logger } from './logger.js';
 import { isJsonPost, type PostedOperation } from './posted-operation.js';
+import { requestFactsOf } from './request-facts.js';
 import { sameOrigin, sessionCookieOf } from './sign-in-page.js';
 import { hasPresignParameters, parseQuery } from './sigv4/index.js';
 
@@ -37,13 +38,7 @@ export interface RequestContext {
  */
 export async function buildRequestContext(exchange: HttpExchange, body: Buffer, operation: PostedOperation | undefined, settings: RequestContextSettings): Promise<RequestContext> {
   const { request } = exchange;
-  const facts: RequestFacts = {
-    requestId: exchange.requestId,
-    sourceIp: settings.clientAddress.of(request),
-    userAgent: request.headers['user-agent'],
-    secureTransport: settings.clientAddress.secure(request),
-    now: settings.now(),
-  };
+  const facts: RequestFacts = requestFactsOf(exchange, settings.clientAddress, settings.now());
   const authorization = request.headers.authorization;
   // The sign-in page's cookie counts only for a same-origin JSON POST: a cross-site page can send
   // neither without a CORS preflight this server never grants (SameSite alone does not separate

@@ -1,5 +1,6 @@
 import type { IamService } from '@warden/iam';
 import type { AccessLog } from './access-log.js';
+import { serveAwsQuery } from './aws-query/query-endpoint.js';
 import type { ClientAddress } from './client-address.js';
 import { type GraphQLEndpointOptions, serveGraphQL } from './graphql-endpoint.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
@@ -27,6 +28,7 @@ const MAX_SIGN_IN_FORM_BYTES = 16_384;
  * - `/signin` and `/signin/ACCOUNT`: the console sign-in page (sign-in-page.ts);
  * - `/health`: liveness, which touches nothing (a database outage must not get replicas restarted);
  * - `/health/ready`: readiness, which asks the database;
+ * - `/`: AWS's Query protocol for IAM and STS (aws-query/), where the AWS CLI and SDKs send it;
  * - anything else: 404.
  * The health probes write no access log line: an orchestrator polls them.
  */
@@ -38,6 +40,8 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
       return sendJson(exchange.response, 200, { status: 'ok' });
     case '/health/ready':
       return answerReadiness(exchange, options.readiness);
+    case '/':
+      return serveAwsQuery(exchange, { requestContext: options.graphql.requestContext, maxBodyBytes: options.maxBodyBytes, accessLog: options.accessLog });
   }
   if (exchange.path.startsWith('/signin/') || exchange.path === '/signin') return serveSignInPage(exchange, options);
   sendJson(exchange.response, 404, graphQLErrorBody('Not found: the API is at /graphql.', 'NOT_FOUND'));

@@ -28,6 +28,7 @@ export type { AccountSettings } from './accounts/account.events.js';
 export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './accounts/password-policy.js';
 export { ARGON2ID, hashPassword, setPasswordHashConcurrency, verifyPassword } from './crypto/password-hashing.js';
 export { type Caller, type CallerKind, type CallerSession, type Clock, systemClock } from './kernel/command-context.js';
+export { callerUserId } from './kernel/caller-user-id.js';
 export { type AssumedRole, type AssumeRoleInput, type FederationToken, type TemporaryCredentials, tokenHash } from './sts/sts-operations.js';
 export { type ConsoleSession, parseConsoleToken } from './sessions/console-session.js';
 export type { CreatedVirtualMfaDevice } from './mfa/created-virtual-mfa-device.js';

@@ -86,11 +86,34 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     await iam.users.delete(root, 'carol');
     await expect(iam.users.get(root, 'carol')).rejects.toThrow(NoSuchEntityError);
     const policy = await iam.policies.create(root, { policyName: 'P', policyDocument: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) });
-    for (let i = 2; i <= 5; i++) await iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }), false);
+    for (let i = 2; i <= 5; i++) {
+      const version = await iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }), false);
+      // The version it made, as stored: numbered in turn, not the default.
+      expect([version.versionId, version.isDefaultVersion, JSON.parse(version.document)]).toEqual([`v${i}`, false, JSON.parse(doc({ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }))]);
+    }
     await expect(iam.policies.createVersion(root, policy.arn, doc({ Effect: 'Allow', Action: 's3:X', Resource: '*' }), false)).rejects.toThrow(LimitExceededError);
     await expect(iam.policies.deleteVersion(root, policy.arn, 'v1')).rejects.toThrow(DeleteConflictError);
     await iam.policies.setDefaultVersion(root, policy.arn, 'v3');
     await iam.policies.deleteVersion(root, policy.arn, 'v1');
+
+    // GetPolicyVersion and ListPolicyVersions by ARN, each needing only its own action, asked before the policy is looked up.
+    expect((await iam.policies.getVersion(root, policy.arn, 'v4')).document).toBe(doc({ Effect: 'Allow', Action: 's3:Get4', Resource: '*' }));
+    expect((await iam.policies.versionsOf(root, policy.arn)).map((version) => [version.versionId, version.isDefaultVersion])).toEqual([
+      ['v2', false],
+      ['v3', true],
+      ['v4', false],
+      ['v5', false],
+    ]);
+    await expect(iam.policies.getVersion(root, policy.arn, 'v1')).rejects.toThrow(NoSuchEntityError);
+    const reader = await iam.users.create(root, { userName: 'version-reader' });
+    await iam.users.putInlinePolicy(root, 'version-reader', 'p', doc({ Effect: 'Allow', Action: ['iam:GetPolicyVersion', 'iam:ListPolicyVersions'], Resource: policy.arn }));
+    const readerCaller = userCaller(root.accountId, reader);
+    expect((await iam.policies.getVersion(readerCaller, policy.arn, 'v2')).versionId).toBe('v2');
+    expect(await iam.policies.versionsOf(readerCaller, policy.arn)).toHaveLength(4);
+    const missingArn = `arn:aws:iam::${root.accountId}:policy/missing`;
+    await expect(iam.policies.getVersion(readerCaller, missingArn, 'v1')).rejects.toThrow(AccessDeniedError);
+    await expect(iam.policies.versionsOf(readerCaller, missingArn)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.policies.versionsOf(root, missingArn)).rejects.toThrow(NoSuchEntityError);
   });
 
   it('stores access key secrets encrypted, and resolves them for authentication', async () => {

@@ -16,11 +16,23 @@ export interface SigningKeyMaterial {
   active: boolean;
 }
 
+/** A signing name the verifier accepts, and the region its credential scope must name (`'*'`: any region). */
+export interface SigningScope {
+  readonly service: string;
+  readonly region: string;
+}
+
 export interface VerifyOptions<Key extends SigningKeyMaterial = SigningKeyMaterial> {
   /** Service name expected in the credential scope, e.g. `'warden'`. */
   service: string;
   /** Region expected in the credential scope, e.g. `'us-east-1'`. */
   region: string;
+  /**
+   * When given, the signing names accepted instead of `service` and `region`, each with its own
+   * region rule: the credential scope's service picks the rule (AWS's Query front accepts `iam`
+   * in us-east-1 and `sts` in any region, and the signing name decides which service answers).
+   */
+  scopes?: readonly SigningScope[];
   /** The current time. */
   now: Date;
   /** Largest allowed distance between the signing time and `now`, in seconds (default 300). */
@@ -40,6 +52,9 @@ export interface VerifiedRequest<Key extends SigningKeyMaterial = SigningKeyMate
   signedAt: Date;
   /** `X-Amz-Security-Token` (header or presigned query parameter), when sent. */
   securityToken: string | undefined;
+  /** The credential scope's service (signing name) and region, as verified. */
+  service: string;
+  region: string;
   /** Lower-case names of the headers covered by the signature, sorted. */
   signedHeaders: readonly string[];
   /** The key the signature verified with, as `lookupKey` returned it. */
@@ -58,6 +73,8 @@ class VerifiedSignedRequest<Key extends SigningKeyMaterial> implements VerifiedR
     readonly signedAt: Date,
     readonly securityToken: string | undefined,
     readonly signedHeaders: readonly string[],
+    readonly service: string,
+    readonly region: string,
     key: Key,
   ) {
     this.#key = key;
@@ -141,7 +158,7 @@ export async function verifySigV4<Key extends SigningKeyMaterial>(request: Signe
     }
   }
 
-  return new VerifiedSignedRequest(auth.credential.accessKeyId, context.signedAt, context.securityToken, auth.signedHeaders, key);
+  return new VerifiedSignedRequest(auth.credential.accessKeyId, context.signedAt, context.securityToken, auth.signedHeaders, auth.credential.service, auth.credential.region, key);
 }
 
 /**
@@ -283,15 +300,17 @@ function readAuthContext(headers: CollectedHeaders, query: readonly QueryParamet
 
 function checkCredentialScope(context: AuthContext, options: VerifyOptions): void {
   const { credential } = context.auth;
+  // The options are their own scope when no list is given: no allocation on GraphQL's hot path.
+  const scope = options.scopes ? options.scopes.find((candidate) => candidate.service === credential.service) : credential.service === options.service ? options : undefined;
+  const regionMatches = scope !== undefined && (scope.region === '*' || credential.region === scope.region);
   // Compared piece by piece; the expected scope is spelled out only for the error.
-  const matches =
-    credential.terminator === 'aws4_request' &&
-    credential.service === options.service &&
-    credential.region === options.region &&
-    credential.date.length === 8 &&
-    context.amzDate.startsWith(credential.date);
+  const matches = credential.terminator === 'aws4_request' && regionMatches && credential.date.length === 8 && context.amzDate.startsWith(credential.date);
   if (!matches) {
-    const expectedScope = `${context.amzDate.slice(0, 8)}/${options.region}/${options.service}/aws4_request`;
+    const scopes = options.scopes ?? [options];
+    const expected = scope ?? scopes[0]!;
+    const region = expected.region === '*' ? '<region>' : expected.region;
+    const services = scopes.map((candidate) => candidate.service).join(' or ');
+    const expectedScope = `${context.amzDate.slice(0, 8)}/${region}/${scope ? scope.service : services}/aws4_request`;
     throw new SigV4Error('INVALID_CREDENTIAL_SCOPE', `The credential scope must be ${expectedScope} (the date is the date part of X-Amz-Date); ` + `got ${quoteClientValue(credential.scope)}`);
   }
 }

@@ -184,6 +184,8 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
       signedAt: SIGNING_DATE,
       securityToken: undefined,
       signedHeaders: ['content-type', 'host', 'x-amz-content-sha256', 'x-amz-date'],
+      service: 'warden',
+      region: 'us-east-1',
     });
   });
 
@@ -236,6 +238,8 @@ describe('verifySigV4: requests signed by @smithy/signature-v4', () => {
       signedAt: SIGNING_DATE,
       securityToken: undefined,
       signedHeaders: ['host'],
+      service: 'warden',
+      region: 'us-east-1',
     });
   });
 
@@ -612,6 +616,22 @@ describe('verifySigV4: failures', () => {
     const authorization = header(request, 'authorization');
     await failure(verifySigV4(withHeaders(request, { authorization: authorization.replace('/20261128/', '/20261127/') }), verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
     await failure(verifySigV4(withHeaders(request, { authorization: authorization.replace('/aws4_request', '/aws4_other') }), verifyOptions()), 'INVALID_CREDENTIAL_SCOPE');
+  });
+
+  it('with scopes, the signing name picks the region rule and is reported: iam in us-east-1 only, sts in any region', async () => {
+    const scopes = [
+      { service: 'iam', region: 'us-east-1' },
+      { service: 'sts', region: '*' },
+    ];
+    const iam = await verifySigV4(asReceivedByNode(await sign(sdkRequest(), { service: 'iam' })), { ...verifyOptions(), scopes });
+    expect([iam.service, iam.region]).toEqual(['iam', 'us-east-1']);
+    const sts = await verifySigV4(asReceivedByNode(await sign(sdkRequest(), { service: 'sts', region: 'eu-west-3' })), { ...verifyOptions(), scopes });
+    expect([sts.service, sts.region]).toEqual(['sts', 'eu-west-3']);
+
+    const iamElsewhere = await failure(verifySigV4(asReceivedByNode(await sign(sdkRequest(), { service: 'iam', region: 'eu-west-1' })), { ...verifyOptions(), scopes }), 'INVALID_CREDENTIAL_SCOPE');
+    expect(iamElsewhere.message).toMatch(/^The credential scope must be 20261128\/us-east-1\/iam\/aws4_request/);
+    const warden = await failure(verifySigV4(asReceivedByNode(await sign(sdkRequest())), { ...verifyOptions(), scopes }), 'INVALID_CREDENTIAL_SCOPE');
+    expect(warden.message).toMatch(/^The credential scope must be 20261128\/us-east-1\/iam or sts\/aws4_request/);
   });
 
   it('UNSUPPORTED_ALGORITHM for other signing algorithms', async () => {

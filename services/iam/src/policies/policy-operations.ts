@@ -5,7 +5,7 @@ import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
-import { appendTo } from '../service/write-spec.js';
+import { appendTo, type Written } from '../service/write-spec.js';
 import type { ManagedPolicy } from './managed-policy.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
 import { findManagedPolicyByArn, listManagedPolicies } from './managed-policy-repository.js';
@@ -69,16 +69,42 @@ export class PolicyOperations {
   }
 
   /**
+   * AWS's ListPolicyVersions by the policy's ARN: authorized as iam:ListPolicyVersions on the ARN
+   * before the policy is looked up, so a caller without it learns nothing of the policy.
+   */
+  async versionsOf(caller: Caller, policyArn: string): Promise<PolicyVersion[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+      return listPolicyVersions(trx, caller.accountId, policy);
+    });
+  }
+
+  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN. */
+  async getVersion(caller: Caller, policyArn: string, versionId: string): Promise<PolicyVersion> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetPolicyVersion', policyArn);
+      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      const version = policy && (await listPolicyVersions(trx, caller.accountId, policy)).find((candidate) => candidate.versionId === versionId);
+      // AWS's sentence, the same whether the policy or only the version is missing.
+      if (!version) throw new NoSuchEntityError(`Policy ${policyArn} version ${versionId} does not exist or is not attachable.`);
+      return version;
+    });
+  }
+
+  /**
    * One write of a policy's stream, the policy addressed by ARN: the ARN's key, which attachments
    * also take, is held from the start. The caller is authorized on the ARN before it is looked up.
    */
-  private async policyMutation(
+  private async policyMutation<Answer = undefined>(
     caller: Caller,
     policyArn: string,
     action: string,
     command: (policy: ManagedPolicy, trx: Transaction<Database>) => Promise<ManagedPolicyCommand> | ManagedPolicyCommand,
-  ): Promise<void> {
-    await this.core.write(caller, {
+    answer?: (trx: Transaction<Database>, written: Written<unknown>, policy: ManagedPolicy) => Promise<Answer>,
+  ): Promise<Answer> {
+    const result = await this.core.write(caller, {
       locks: [policyArnKey(policyArn)],
       load: (trx) => findManagedPolicyByArn(trx, caller.accountId, policyArn),
       lockedAfterLoad: (policy) => (policy ? [`stream/policy/${policy.policyId}`] : []),
@@ -87,16 +113,31 @@ export class PolicyOperations {
         if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
         return appendTo(managedPolicyDecider, `policy/${policy.policyId}`, await command(policy, trx), { resourceArn: policy.arn });
       },
+      ...(answer ? { answer: (trx: Transaction<Database>, written: Written<unknown>, policy: ManagedPolicy | undefined) => answer(trx, written, policy!) } : {}),
     });
+    return result.answer;
   }
 
-  async createVersion(caller: Caller, policyArn: string, policyDocument: string, setAsDefault: boolean): Promise<void> {
-    await this.policyMutation(caller, policyArn, 'iam:CreatePolicyVersion', async (_policy, trx) => ({
-      type: 'CreatePolicyVersion',
-      document: policyDocument,
-      setAsDefault,
-      quota: (await this.core.quotas(trx, caller.accountId)).policyVersions,
-    }));
+  /** The version it made, read in the same transaction (a concurrent CreatePolicyVersion cannot be mistaken for it). */
+  async createVersion(caller: Caller, policyArn: string, policyDocument: string, setAsDefault: boolean): Promise<PolicyVersion> {
+    return this.policyMutation(
+      caller,
+      policyArn,
+      'iam:CreatePolicyVersion',
+      async (_policy, trx) => ({
+        type: 'CreatePolicyVersion',
+        document: policyDocument,
+        setAsDefault,
+        quota: (await this.core.quotas(trx, caller.accountId)).policyVersions,
+      }),
+      async (trx, written, policy) => {
+        const versionId = (written.events[0]?.data as { versionId?: string } | undefined)?.versionId;
+        const current = await findManagedPolicyByArn(trx, caller.accountId, policy.arn);
+        const version = current && (await listPolicyVersions(trx, caller.accountId, current)).find((candidate) => candidate.versionId === versionId);
+        if (!version) throw new Error(`The version just created for ${policy.arn} was not found.`);
+        return version;
+      },
+    );
   }
 
   async setDefaultVersion(caller: Caller, policyArn: string, versionId: string): Promise<void> {

@@ -1,0 +1,112 @@
+import { isDatabaseUnavailable } from '@warden/db';
+import type { Caller } from '@warden/iam';
+import type { AccessLog } from '../access-log.js';
+import { authenticateSigned } from '../authenticate.js';
+import { type HttpExchange, logExchange } from '../http-exchange.js';
+import { BodyTooLargeError, readBody } from '../read-body.js';
+import { requestFactsOf } from '../request-facts.js';
+import type { RequestContextSettings } from '../request-context.js';
+import { RETRY_AFTER_SECONDS } from '../service-unavailable.js';
+import type { SigningScope } from '../sigv4/index.js';
+import { type AwsError, awsErrorOf, QueryRequestError } from './aws-errors.js';
+import { API_VERSIONS, type AwsService, XML_NAMESPACES } from './query-action.js';
+import { queryActionOf } from './query-actions.js';
+import { QueryParameters } from './query-parameters.js';
+import { errorXml, successXml } from './query-xml.js';
+
+export interface AwsQueryOptions {
+  readonly requestContext: RequestContextSettings;
+  readonly maxBodyBytes: number;
+  readonly accessLog: AccessLog;
+}
+
+/**
+ * The signing names the Query front accepts. IAM is a global service whose requests AWS signs for
+ * us-east-1 (its credential scope names no other region); STS answers in every region. The signing
+ * name decides which service's actions a request may call.
+ */
+const QUERY_SCOPES: readonly SigningScope[] = [
+  { service: 'iam', region: 'us-east-1' },
+  { service: 'sts', region: '*' },
+];
+
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * `/`: AWS's Query protocol for IAM and STS, as the AWS CLI and SDKs speak it: `Action` and
+ * `Version` with the action's parameters in a form POST (or the query string of a GET), signed
+ * with SigV4 for `iam` or `sts` by the same credentials and checks as GraphQL. Answers are AWS's
+ * XML, errors AWS's error XML with AWS's codes and statuses; a request id names both.
+ */
+export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOptions): Promise<void> {
+  const { request, requestId } = exchange;
+  const settings = options.requestContext;
+  let service: AwsService = 'iam';
+  let accessKeyId: string | undefined;
+  try {
+    const body = await readQueryBody(exchange, options.maxBodyBytes);
+    const params = QueryParameters.parse(request.method === 'POST' ? body.toString('utf8') : exchange.query);
+    // Until the signature names a service, an error answers in the namespace the Version names.
+    if (params.optional('Version') === API_VERSIONS.sts) service = 'sts';
+    const facts = requestFactsOf(exchange, settings.clientAddress, settings.now());
+    const signed = await authenticateSigned(
+      { method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body },
+      facts,
+      settings.authentication,
+      QUERY_SCOPES,
+    );
+    service = signed.service as AwsService;
+    accessKeyId = signed.caller.accessKeyId;
+    const result = await runAction(service, params, signed.caller, settings);
+    send(exchange, 200, successXml(result.action, XML_NAMESPACES[service], result.xml, requestId));
+    logExchange(options.accessLog, exchange, 200, accessKeyId);
+  } catch (error) {
+    const known = awsErrorOf(error) ?? unavailableOrUnexpected(error, exchange, settings);
+    send(exchange, known.status, errorXml(known, XML_NAMESPACES[service], requestId), known.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {});
+    logExchange(options.accessLog, exchange, known.status, accessKeyId);
+  }
+}
+
+async function runAction(service: AwsService, params: QueryParameters, caller: Caller, settings: RequestContextSettings) {
+  const action = params.optional('Action');
+  if (action === undefined) throw new QueryRequestError('MissingAction', 400, 'The request must contain the parameter Action.');
+  const version = params.optional('Version');
+  const handler = version === API_VERSIONS[service] ? queryActionOf(service, action) : undefined;
+  // AWS's answer for an action it does not have, or not in this version: InvalidAction, naming both.
+  if (!handler) throw new QueryRequestError('InvalidAction', 400, `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
+  const xml = await handler.run({ iam: settings.iam, caller, params });
+  return { action, xml };
+}
+
+async function readQueryBody(exchange: HttpExchange, maxBodyBytes: number): Promise<Buffer> {
+  const { request } = exchange;
+  if (request.method === 'GET') return readBodyWithin(exchange, maxBodyBytes);
+  if (request.method !== 'POST') throw new QueryRequestError('InvalidHttpRequest', 405, `The Query API answers POST and GET, not ${request.method ?? 'this method'}.`);
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== FORM_MEDIA_TYPE) throw new QueryRequestError('InvalidHttpRequest', 415, `A Query POST is a form: Content-Type ${FORM_MEDIA_TYPE}.`);
+  return readBodyWithin(exchange, maxBodyBytes);
+}
+
+async function readBodyWithin(exchange: HttpExchange, maxBodyBytes: number): Promise<Buffer> {
+  try {
+    return await readBody(exchange.request, maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      exchange.response.setHeader('connection', 'close');
+      throw new QueryRequestError('RequestEntityTooLarge', 413, `The request body exceeds ${maxBodyBytes} bytes.`);
+    }
+    throw error;
+  }
+}
+
+/** A database outage is AWS's ServiceUnavailable (503, retried by the SDKs); anything else InternalFailure (500), logged with its request id. */
+function unavailableOrUnexpected(error: unknown, exchange: HttpExchange, settings: RequestContextSettings): AwsError {
+  if (isDatabaseUnavailable(error)) return { code: 'ServiceUnavailable', status: 503, message: 'The service is unavailable. Please try again later.', type: 'Receiver' };
+  settings.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
+  return { code: 'InternalFailure', status: 500, message: 'The request processing has failed because of an unknown error, exception or failure.', type: 'Receiver' };
+}
+
+function send(exchange: HttpExchange, status: number, body: string, headers: Record<string, string> = {}): void {
+  exchange.response.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': exchange.requestId, ...headers });
+  exchange.response.end(body);
+}

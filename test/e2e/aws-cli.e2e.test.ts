@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RunningWarden } from '@warden/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
+
+/**
+ * The AWS CLI and boto3 against the Query front, each running an administrator's script end to end
+ * (test/aws-cli/): a fresh account's root key is the administrator. The tools are the machine's:
+ * `aws` on PATH (Debian's awscli in CI) and a Python with boto3 and pytest (WARDEN_PYTHON, the
+ * venv .ci/run makes). Outside CI a missing tool skips its test with a warning; in CI it fails.
+ */
+const ADMIN_SCRIPT = fileURLToPath(new URL('../aws-cli/admin-script.sh', import.meta.url));
+const BOTO3_SUITE = fileURLToPath(new URL('../aws-cli/test_boto3_admin.py', import.meta.url));
+const PYTHON = process.env['WARDEN_PYTHON'] ?? 'python3';
+const REQUIRED = process.env['CI'] === 'true';
+
+interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a program without blocking the event loop: the server under test answers it from this process. */
+function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: 170_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function toolMissing(description: string, file: string, args: readonly string[]): Promise<boolean> {
+  const { code, output } = await run(file, args);
+  if (code === 0) return false;
+  if (REQUIRED) throw new Error(`CI needs ${description}: \`${file} ${args.join(' ')}\` failed: ${output}`);
+  console.warn(`${description} is not available here (\`${file} ${args.join(' ')}\` failed): its test is skipped.`);
+  return true;
+}
+
+const noCli = await toolMissing('the AWS CLI', 'aws', ['--version']);
+const noBoto3 = await toolMissing('a Python with boto3 and pytest', PYTHON, ['-c', 'import boto3, pytest']);
+
+describe.each([...DRIVERS])('the AWS CLI and boto3 against the Query front (%s)', (driver) => {
+  let warden: RunningWarden;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    warden = await startTestWarden(driver);
+    const { credentials } = await newTenant(warden);
+    // Only this account's root key: none of the machine's AWS configuration may reach the tools.
+    const { AWS_SESSION_TOKEN: _token, AWS_PROFILE: _profile, ...rest } = process.env;
+    env = {
+      ...rest,
+      WARDEN_ENDPOINT: new URL('/', warden.url).href.replace(/\/$/, ''),
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+  });
+  afterAll(async () => {
+    await warden.close();
+  });
+
+  // About fifty CLI processes, each a Python start-up: more time than the suite's default.
+  it.skipIf(noCli)(
+    'the AWS CLI runs the administrator script (admin-script.sh) to its end',
+    async () => {
+      const { code, output } = await run('bash', [ADMIN_SCRIPT], env);
+      expect(code, output).toBe(0);
+      expect(output).toContain('admin-script: ok');
+    },
+    180_000,
+  );
+
+  it.skipIf(noBoto3)(
+    'boto3 runs the administrator suite (test_boto3_admin.py)',
+    async () => {
+      const { code, output } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', BOTO3_SUITE], env);
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/\b3 passed\b/);
+    },
+    120_000,
+  );
+});
