@@ -48,7 +48,7 @@ export async function projectTaggedHolderEvent<K extends TaggedHolderKind>(trx: 
     const { tags } = await trx.selectFrom(table).select('tags').where('account_id', '=', accountId).where(id, '=', holderId).executeTakeFirstOrThrow();
     const changed = isNamedTagAndBoundaryEvent(kind, event, 'tagged') ? withTags(tags, event.data.tags) : withoutTagKeys(tags, event.data.tagKeys);
     await row()
-      .set({ tags: JSON.stringify(changed) as never })
+      .set({ tags: JSON.stringify(changed) })
       .execute();
   } else if (isNamedTagAndBoundaryEvent(kind, event, 'permissionsBoundaryPut')) {
     await row().set({ permissions_boundary_arn: event.data.policyArn }).execute();

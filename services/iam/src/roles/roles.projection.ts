@@ -23,7 +23,7 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
           description: event.data.description,
           max_session_duration: event.data.maxSessionDuration,
           permissions_boundary_arn: event.data.permissionsBoundaryArn,
-          tags: JSON.stringify(event.data.tags) as never,
+          tags: JSON.stringify(event.data.tags),
           sessions_revoked_before: null,
           created_at: at,
         })

@@ -25,7 +25,7 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
           path: event.data.path,
           arn: event.data.arn,
           permissions_boundary_arn: event.data.permissionsBoundaryArn,
-          tags: JSON.stringify(event.data.tags) as never,
+          tags: JSON.stringify(event.data.tags),
           login_profile: null,
           created_at: at,
         })
@@ -59,7 +59,7 @@ export async function projectUserEvent(trx: Transaction<Database>, stored: Store
             passwordResetRequired: event.data.passwordResetRequired,
             createdAt: at.toISOString(),
             passwordChangedAt: at.toISOString(),
-          }) as never,
+          }),
         })
         .where('account_id', '=', accountId)
         .where('user_id', '=', userId)
@@ -102,7 +102,7 @@ async function changeLoginProfile(trx: Transaction<Database>, accountId: string,
   if (!row.login_profile) return;
   await trx
     .updateTable('users')
-    .set({ login_profile: JSON.stringify(change(row.login_profile)) as never })
+    .set({ login_profile: JSON.stringify(change(row.login_profile)) })
     .where('account_id', '=', accountId)
     .where('user_id', '=', userId)
     .execute();
