@@ -12,7 +12,8 @@ export type { CreateOpenIDConnectProviderInput } from './oidc-providers/oidc-pro
 export type { AssumeRoleWithWebIdentityInput, RequestFacts, WebIdentityAssumedRole } from './federation/web-identity-operations.js';
 export { JwksCache, type JwksSource } from './federation/jwks-cache.js';
 export { HttpsJsonFetcher, type JsonFetcher } from './federation/https-json-fetcher.js';
-export { ASYMMETRIC_ALGORITHMS, TOKEN_CLOCK_SKEW_SECONDS } from './federation/web-identity-token.js';
+export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';
+export { TOKEN_CLOCK_SKEW_SECONDS } from './kernel/token-clock-skew.js';
 export type { User } from './users/user.js';
 export type { CreatedAccount } from './accounts/account-operations.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';

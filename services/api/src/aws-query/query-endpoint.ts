@@ -13,6 +13,7 @@ import { API_VERSIONS, type AwsService, XML_NAMESPACES } from './query-action.js
 import { queryActionOf } from './query-actions.js';
 import { QueryParameters } from './query-parameters.js';
 import { errorXml, successXml } from './query-xml.js';
+import { logUnexpectedError } from '../unexpected-error-log.js';
 
 export interface AwsQueryOptions {
   readonly requestContext: RequestContextSettings;
@@ -102,7 +103,8 @@ async function readBodyWithin(exchange: HttpExchange, maxBodyBytes: number): Pro
 /** A database outage is AWS's ServiceUnavailable (503, retried by the SDKs); anything else InternalFailure (500), logged with its request id. */
 function unavailableOrUnexpected(error: unknown, exchange: HttpExchange, settings: RequestContextSettings): AwsError {
   if (isDatabaseUnavailable(error)) return { code: 'ServiceUnavailable', status: 503, message: 'The service is unavailable. Please try again later.', type: 'Receiver' };
-  settings.logger.error({ err: error, requestId: exchange.requestId }, 'request failed');
+  // Only the error's name, message, code and stack: a library's error may carry the values it was given.
+  logUnexpectedError(settings.logger, exchange.requestId, error);
   return { code: 'InternalFailure', status: 500, message: 'The request processing has failed because of an unknown error, exception or failure.', type: 'Receiver' };
 }
 

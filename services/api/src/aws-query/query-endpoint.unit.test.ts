@@ -71,7 +71,8 @@ const iam = {
   users: {
     get: (_caller: unknown, userName: string | undefined) => {
       if (userName === 'outage') return Promise.reject(new DatabaseUnavailableError('connection refused'));
-      return Promise.reject(new Error(`unexpected failure for ${userName ?? 'the caller'}`));
+      // A library's error may carry the values it was given (PGlite's carry the query's parameters).
+      return Promise.reject(Object.assign(new Error(`unexpected failure for ${userName ?? 'the caller'}`), { params: ['secret-parameter-value'] }));
     },
   },
 } as unknown as IamService;
@@ -166,5 +167,6 @@ describe('the Query front over HTTP', () => {
     expect([unexpected.status, unexpected.code]).toEqual([500, 'InternalFailure']);
     expect(unexpected.text).not.toContain('unexpected failure');
     expect(logged.some((line) => line.includes(unexpected.requestId!) && line.includes('unexpected failure for boom'))).toBe(true);
+    expect(logged.join('\n')).not.toContain('secret-parameter-value');
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import { ExpiredTokenError, IamError, InvalidIdentityTokenError } from '../kernel/iam-error.js';
+import { TOKEN_CLOCK_SKEW_SECONDS } from '../kernel/token-clock-skew.js';
 import { checkTags, type Tag } from '../naming/index.js';
 import type { JwksSource } from './jwks-cache.js';
 
@@ -15,9 +16,6 @@ import type { JwksSource } from './jwks-cache.js';
 
 /** The algorithms a token may be signed with: RSA, RSA-PSS, ECDSA and EdDSA. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
-
-/** Clock skew allowed on exp, nbf and iat: AWS allows five minutes of skew on signed requests, and the same here. */
-export const TOKEN_CLOCK_SKEW_SECONDS = 300;
 
 /** AWS's length limits for WebIdentityToken. */
 export const WEB_IDENTITY_TOKEN_LENGTH = { min: 4, max: 20_000 } as const;
@@ -52,8 +50,16 @@ export function unverifiedIssuer(token: string): string {
   return payload.iss;
 }
 
+/**
+ * The key a used token is remembered by: the hash of what its signature signs (header and claims),
+ * not of the whole text. A signature has more than one base64url spelling that decodes to the
+ * same bytes (the last character's unused bits), so a key over the whole text would let one token
+ * be used once per spelling.
+ */
 export function webIdentityTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return createHash('sha256')
+    .update(token.slice(0, token.lastIndexOf('.')))
+    .digest('hex');
 }
 
 export async function verifyWebIdentityToken(token: string, provider: { readonly issuer: string; readonly clientIds: readonly string[] }, keys: JwksSource, now: Date): Promise<VerifiedWebIdentity> {

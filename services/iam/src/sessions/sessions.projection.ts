@@ -1,5 +1,6 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import { TOKEN_CLOCK_SKEW_SECONDS } from '../kernel/token-clock-skew.js';
 import type { SessionEvent } from './session.events.js';
 
 /** The active-sessions read model, and the ASIA key id → account lookup used by authentication. */
@@ -53,9 +54,15 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
       const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
       if (row) await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', row.access_key_id).execute();
-      // A used web identity token is forgotten with its session once the token itself has expired
-      // (by the event's time, so replay forgets the same); one that outlives its session stays.
-      await trx.deleteFrom('web_identity_tokens').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).where('expires_at', '<=', stored.occurredAt).execute();
+      // A used web identity token is forgotten with its session once the token can no longer be
+      // verified: past its exp and the skew verification allows (by the event's time, so replay
+      // forgets the same); one that outlives its session stays.
+      await trx
+        .deleteFrom('web_identity_tokens')
+        .where('account_id', '=', accountId)
+        .where('session_id', '=', event.data.sessionId)
+        .where('expires_at', '<=', new Date(stored.occurredAt.getTime() - TOKEN_CLOCK_SKEW_SECONDS * 1000))
+        .execute();
       return;
     }
   }
