@@ -4,15 +4,19 @@ import {
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
+  CreateAccountAliasCommand,
+  CreateLoginProfileCommand,
   CreateGroupCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   GetGroupPolicyCommand,
+  GetLoginProfileCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
   IAMClient,
   IAMServiceException,
+  ListAccountAliasesCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
@@ -269,5 +273,40 @@ describe.each([...DRIVERS])("AWS SDK v3: a holder's policies, groups and tags ov
     expect((await rejection(narrow.send(new ListAttachedUserPoliciesCommand({ UserName: 'ghost' })))).name).toBe('AccessDenied');
     const wide = await clientAllowed('wide', doc({ Effect: 'Allow', Action: 'iam:ListAttachedUserPolicies', Resource: '*' }));
     expect((await rejection(wide.send(new ListAttachedUserPoliciesCommand({ UserName: 'ghost' })))).name).toBe('NoSuchEntityException');
+  });
+
+  it('GetLoginProfile and ListAccountAliases: AWS shapes, NoSuchEntity for a user or a profile, AccessDenied without the action', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'console' }));
+    await iam.send(new CreateUserCommand({ UserName: 'no-console' }));
+    await iam.send(new CreateLoginProfileCommand({ UserName: 'console', Password: 'Correct-Horse-9-battery', PasswordResetRequired: true }));
+    const before = Date.now();
+    const { LoginProfile } = await iam.send(new GetLoginProfileCommand({ UserName: 'CONSOLE' }));
+    expect(LoginProfile).toMatchObject({ UserName: 'console', PasswordResetRequired: true });
+    expect(LoginProfile!.CreateDate).toBeInstanceOf(Date);
+    expect(Math.abs(LoginProfile!.CreateDate!.getTime() - before)).toBeLessThan(60_000);
+    const noProfile = await rejection(iam.send(new GetLoginProfileCommand({ UserName: 'no-console' })));
+    expect([noProfile.name, noProfile.message]).toEqual(['NoSuchEntityException', 'Login Profile for User no-console cannot be found.']);
+    expect((await rejection(iam.send(new GetLoginProfileCommand({ UserName: 'nobody' })))).name).toBe('NoSuchEntityException');
+
+    expect((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([]);
+    const alias = `reads-${accountId}`;
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: alias }));
+    const aliases = await iam.send(new ListAccountAliasesCommand({}));
+    expect([aliases.AccountAliases, aliases.IsTruncated]).toEqual([[alias], false]);
+
+    const own = await clientAllowed('own-profile', doc({ Effect: 'Allow', Action: ['iam:GetLoginProfile', 'iam:ListAccountAliases'], Resource: '*' }));
+    expect((await own.send(new GetLoginProfileCommand({ UserName: 'console' }))).LoginProfile!.UserName).toBe('console');
+    // Without a name, the calling user's own profile, which this one does not have.
+    expect((await rejection(own.send(new GetLoginProfileCommand({})))).message).toBe('Login Profile for User own-profile cannot be found.');
+    expect((await own.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([alias]);
+    const other = await clientAllowed('no-profile-reads', doc({ Effect: 'Allow', NotAction: ['iam:GetLoginProfile', 'iam:ListAccountAliases'], Resource: '*' }));
+    for (const call of [
+      other.send(new GetLoginProfileCommand({ UserName: 'console' })),
+      other.send(new GetLoginProfileCommand({ UserName: 'nobody' })),
+      other.send(new ListAccountAliasesCommand({})),
+    ]) {
+      const denied = await rejection(call);
+      expect([denied.name, denied.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+    }
   });
 });
