@@ -46,7 +46,7 @@ function getInlinePolicy(kind: HolderName): QueryAction {
   return iam(
     (p) => ({ name: p.required(`${kind}Name`), policyName: p.required('PolicyName') }),
     (service, caller, input) => holderOf(service, kind).inlinePolicy(caller, input.name, input.policyName),
-    (policy, input) => ({ [`${kind}Name`]: input.name, PolicyName: policy.policyName, PolicyDocument: encodedDocument(policy.document) }),
+    (policy) => ({ [`${kind}Name`]: policy.holderName, PolicyName: policy.policyName, PolicyDocument: encodedDocument(policy.document) }),
   );
 }
 

@@ -17,7 +17,7 @@ import { type GroupCommand, groupDecider } from './group.decider.js';
 
 export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand> {
   constructor(core: IamCore) {
-    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id });
+    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id, nameOf: (group) => group.group_name });
   }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {

@@ -29,6 +29,8 @@ export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Comm
   readonly nameKey: (name: string) => string;
   /** The holder's id, which names its stream (`user/AIDA…`). */
   readonly idOf: (row: Row) => string;
+  /** The holder's name as it was created (names are found case-insensitively). */
+  readonly nameOf: (row: Row) => string;
 }
 
 /** What a holder's write adds to the name's lock and the holder's tags: more locks, more condition keys. */
@@ -115,13 +117,13 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     );
   }
 
-  /** AWS's GetUserPolicy (…Group…, …Role…): one inline policy of the holder, by its name. */
-  inlinePolicy(caller: Caller, name: string, policyName: string): Promise<InlinePolicyOfHolder> {
-    const { kind, idOf } = this.holders;
+  /** AWS's GetUserPolicy (…Group…, …Role…): one inline policy of the holder, by its name, with the holder's name as it was created. */
+  inlinePolicy(caller: Caller, name: string, policyName: string): Promise<InlinePolicyOfHolder & { readonly holderName: string }> {
+    const { kind, idOf, nameOf } = this.holders;
     return this.holderRead(caller, name, `iam:Get${kindName(kind)}Policy`, async (holder, trx) => {
       const policy = (await listInlinePolicies(trx, caller.accountId, kind, idOf(holder))).find((inline) => inline.policyName === policyName);
       if (!policy) throw new NoSuchEntityError(`The ${kind} policy with name ${policyName} cannot be found.`);
-      return policy;
+      return { ...policy, holderName: nameOf(holder) };
     });
   }
 
