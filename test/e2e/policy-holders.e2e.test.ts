@@ -104,4 +104,27 @@ describe.each([...DRIVERS])('policy holder mutations over HTTP (%s)', (driver) =
     });
     expect(await run(root, holderKind, `delete${Kind}PermissionsBoundary`, `${Kind}NameInput`)).toEqual({ __typename: 'NoSuchEntityError', message: `The ${kind} has no permissions boundary.` });
   });
+
+  it.each([USERS, GROUPS, ROLES])("a $kind's policies read as fields of its type: attachedPolicyArns (with a path prefix), inlinePolicyNames, inlinePolicy", async (holderKind) => {
+    const { kind, Kind, create } = holderKind;
+    const { root } = await newTenant(warden);
+    await root.data(`mutation { ${create} { __typename } }`);
+    await run(root, holderKind, `attach${Kind}Policy`, `${Kind}PolicyArnInput`, { policyArn: POLICY });
+    await run(root, holderKind, `put${Kind}Policy`, `Put${Kind}PolicyInput`, { policyName: 'inline', policyDocument: INLINE });
+    const fields = [
+      `attachedPolicyArns { ... on ${Kind}AttachedPolicyArnsSuccess { data } }`,
+      `elsewhere: attachedPolicyArns(pathPrefix: "/service-role/") { ... on ${Kind}AttachedPolicyArnsSuccess { data } }`,
+      `inlinePolicyNames { ... on ${Kind}InlinePolicyNamesSuccess { data } }`,
+      `inlinePolicy(policyName: "inline") { ... on ${Kind}InlinePolicySuccess { data { policyName policyDocument } } }`,
+      `missing: inlinePolicy(policyName: "nope") { __typename ... on Error { message } }`,
+    ].join(' ');
+    const answer = await root.data<Record<string, { data: Record<string, unknown> }>>(`{ ${kind}(${kind}Name: "holder") { ... on ${Kind}Success { data { ${fields} } } } }`);
+    expect(answer[kind]!.data).toEqual({
+      attachedPolicyArns: { data: [POLICY] },
+      elsewhere: { data: [] },
+      inlinePolicyNames: { data: ['inline'] },
+      inlinePolicy: { data: { policyName: 'inline', policyDocument: INLINE } },
+      missing: { __typename: 'NoSuchEntityError', message: `The ${kind} policy with name nope cannot be found.` },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { AccountAuthorizationDetails, EntitiesForPolicy, Group, PrincipalDetail, Role, User } from '@warden/iam';
 import { builder } from '../builder.js';
 import { GroupRef } from './group.js';
+import { InlinePolicyRef } from './policy-holder.js';
 import { PolicyRef, PolicyVersionRef } from './policy.js';
 import { queryErrors } from './result-names.js';
 import { RoleRef } from './role.js';
@@ -22,10 +23,6 @@ builder.queryField('entitiesForPolicy', (t) =>
     resolve: (_r, args, { iam, caller }) => iam.details.entitiesForPolicy(caller, args.policyArn),
   }),
 );
-
-const InlinePolicyRef = builder.objectRef<{ policyName: string; document: string }>('InlinePolicy').implement({
-  fields: (t) => ({ policyName: t.exposeString('policyName'), policyDocument: t.exposeString('document') }),
-});
 
 const UserDetailRef = builder.objectRef<PrincipalDetail<User> & { groupNames: readonly string[] }>('UserDetail').implement({
   fields: (t) => ({

@@ -1,7 +1,7 @@
 import type { InputFieldBuilder, InputFieldMap, InputObjectRef, ObjectRef } from '@pothos/core';
 import type { Caller, IamService, Tag } from '@warden/iam';
 import { builder } from '../builder.js';
-import { mutationErrors } from './result-names.js';
+import { mutationErrors, queryErrors } from './result-names.js';
 import { TagInput } from './tag.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -14,6 +14,9 @@ interface HolderOperations<Holder> {
   detachPolicy(caller: Caller, name: string, policyArn: string): Promise<void>;
   putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<void>;
   deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<void>;
+  attachedPolicies(caller: Caller, name: string, pathPrefix?: string | null): Promise<string[]>;
+  inlinePolicyNames(caller: Caller, name: string): Promise<string[]>;
+  inlinePolicy(caller: Caller, name: string, policyName: string): Promise<{ policyName: string; document: string }>;
 }
 
 interface TaggedHolderOperations<Holder> extends HolderOperations<Holder> {
@@ -36,6 +39,49 @@ export interface PolicyHolderType<Holder, Operations extends HolderOperations<Ho
  */
 type HolderInput = Readonly<Record<string, unknown>>;
 
+/** An inline policy of a user, group or role: its name and its document (JSON). */
+export const InlinePolicyRef = builder.objectRef<{ policyName: string; document: string }>('InlinePolicy').implement({
+  fields: (t) => ({ policyName: t.exposeString('policyName'), policyDocument: t.exposeString('document') }),
+});
+
+/**
+ * The reads every policy holder has, as fields of its type, each authorized as AWS's action of the
+ * same name on the holder (iam:ListAttachedUserPolicies, iam:ListGroupPolicies, iam:GetRolePolicy),
+ * the denial typed in the field so the holder stays in the answer: attachedPolicyArns,
+ * inlinePolicyNames and inlinePolicy(policyName).
+ */
+function policyHolderReads<Holder>(holder: PolicyHolderType<Holder, HolderOperations<Holder>>): void {
+  const kind = kindName(holder.kind);
+  const nameOf = (entity: Holder): string => {
+    const name = (entity as Readonly<Record<string, unknown>>)[`${holder.kind}Name`];
+    if (typeof name !== 'string') throw new TypeError(`A ${holder.kind} has no ${holder.kind}Name.`);
+    return name;
+  };
+  const ref: ObjectRef<Types, Holder> = holder.ref;
+  builder.objectFields(ref, (t) => ({
+    attachedPolicyArns: t.field({
+      type: ['String'],
+      description: `AWS's ListAttached${kind}Policies: the ARNs of its managed policies whose path starts with pathPrefix, in ARN order.`,
+      errors: queryErrors(`${holder.kind}AttachedPolicyArns`),
+      args: { pathPrefix: t.arg.string({ required: false }) },
+      resolve: (entity, args, { iam, caller }) => holder.operations(iam).attachedPolicies(caller, nameOf(entity), args.pathPrefix ?? null),
+    }),
+    inlinePolicyNames: t.field({
+      type: ['String'],
+      description: `AWS's List${kind}Policies: the names of its inline policies, in name order.`,
+      errors: queryErrors(`${holder.kind}InlinePolicyNames`),
+      resolve: (entity, _args, { iam, caller }) => holder.operations(iam).inlinePolicyNames(caller, nameOf(entity)),
+    }),
+    inlinePolicy: t.field({
+      type: InlinePolicyRef,
+      description: `AWS's Get${kind}Policy: one of its inline policies, by name.`,
+      errors: queryErrors(`${holder.kind}InlinePolicy`),
+      args: { policyName: t.arg.string({ required: true }) },
+      resolve: (entity, args, { iam, caller }) => holder.operations(iam).inlinePolicy(caller, nameOf(entity), args.policyName),
+    }),
+  }));
+}
+
 /**
  * The mutations every policy holder has, named after the IAM action they perform for its kind
  * (attachUserPolicy, putGroupPolicy, …): attach and detach a managed policy, put and delete an
@@ -46,6 +92,7 @@ export function policyHolderMutations<Holder>(holder: PolicyHolderType<Holder, H
   const policyArnInput = holderInput(holder.kind, `${kind}PolicyArnInput`, (t) => ({ policyArn: t.string({ required: true }) }));
   const putInput = holderInput(holder.kind, `Put${kind}PolicyInput`, (t) => ({ policyName: t.string({ required: true }), policyDocument: t.string({ required: true }) }));
   const deleteInput = holderInput(holder.kind, `Delete${kind}PolicyInput`, (t) => ({ policyName: t.string({ required: true }) }));
+  policyHolderReads(holder);
   holderMutation(holder, `attach${kind}Policy`, policyArnInput, (operations, caller, name, input) => operations.attachPolicy(caller, name, input.policyArn));
   holderMutation(holder, `detach${kind}Policy`, policyArnInput, (operations, caller, name, input) => operations.detachPolicy(caller, name, input.policyArn));
   holderMutation(holder, `put${kind}Policy`, putInput, (operations, caller, name, input) => operations.putInlinePolicy(caller, name, input.policyName, input.policyDocument));

@@ -156,8 +156,13 @@ export function policyNameOfArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
+/** AWS's AttachedPolicy: a managed policy by name and ARN. */
+export function attachedPolicyShape(arn: string): XmlObject {
+  return { PolicyName: policyNameOfArn(arn), PolicyArn: arn };
+}
+
 export function attachedPolicies(arns: readonly string[]): XmlObject {
-  return members(arns.map((arn) => ({ PolicyName: policyNameOfArn(arn), PolicyArn: arn })));
+  return members(arns.map(attachedPolicyShape));
 }
 
 export function inlinePolicyDetails(policies: readonly { policyName: string; document: string }[]): XmlObject {

@@ -1,6 +1,7 @@
 import type { PasswordPolicy } from '@warden/iam';
 import {
   attachedPolicies,
+  awsTime,
   createdVirtualMfaDeviceShape,
   evaluationResultShape,
   groupShape,
@@ -17,6 +18,7 @@ import {
 } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
+import { pageOfAll, pageRequest, pageResult } from './query-pagination.js';
 import type { QueryParameters } from './query-parameters.js';
 
 /**
@@ -92,6 +94,11 @@ export const IAM_ACCOUNT_ACTIONS = {
     (service, caller, input) => service.passwords.updateLoginProfile(caller, input),
     noResult,
   ),
+  GetLoginProfile: iam(
+    (p) => p.optional('UserName'),
+    (service, caller, userName) => service.passwords.loginProfile(caller, userName),
+    (profile) => ({ LoginProfile: { UserName: profile.userName, CreateDate: awsTime(profile.createdAt), PasswordResetRequired: profile.passwordResetRequired } }),
+  ),
   DeleteLoginProfile: iam(
     (p) => p.required('UserName'),
     (service, caller, userName) => service.passwords.deleteLoginProfile(caller, userName),
@@ -143,6 +150,18 @@ export const IAM_ACCOUNT_ACTIONS = {
     (p) => p.required('AccountAlias'),
     (service, caller, alias) => service.accounts.createAlias(caller, alias),
     noResult,
+  ),
+  ListAccountAliases: iam(
+    pageRequest,
+    async (service, caller, page) => pageOfAll(await service.accounts.aliases(caller), page, (alias) => alias),
+    (aliases, page) =>
+      pageResult(
+        'AccountAliases',
+        aliases,
+        page,
+        (alias) => alias,
+        (alias) => alias,
+      ),
   ),
   DeleteAccountAlias: iam(
     (p) => p.required('AccountAlias'),

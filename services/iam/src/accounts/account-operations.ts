@@ -75,6 +75,15 @@ export class AccountOperations {
     });
   }
 
+  /** AWS's ListAccountAliases: the account's alias, if it has one (an account has at most one). */
+  async aliases(caller: Caller): Promise<string[]> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:ListAccountAliases', '*');
+      const { alias } = await requireAccount(trx, caller.accountId);
+      return alias === null ? [] : [alias];
+    });
+  }
+
   /** A write of the caller's account stream that needs only the caller's permission on `*`. */
   private async accountWrite(caller: Caller, action: string, command: AccountCommand, lockKeys: readonly string[] = []): Promise<void> {
     const streamId = `account/${caller.accountId}`;

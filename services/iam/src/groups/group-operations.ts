@@ -8,15 +8,16 @@ import { groupNameKey, userNameKey } from '../kernel/lock-keys.js';
 import { userDecider } from '../users/user.decider.js';
 import { PolicyHolderOperations } from '../policy-holders/policy-holder-operations.js';
 import { appendTo } from '../service/write-spec.js';
+import { resourceTagContext } from '../authorization/tag-context.js';
 import type { User } from '../users/user.js';
-import { listUsersInGroup, requireUserRowByName } from '../users/user-repository.js';
+import { findUserRowByName, listUsersInGroup, requireUserRowByName } from '../users/user-repository.js';
 import type { Group } from './group.js';
-import { findGroupByName, listGroups, requireGroupByName } from './group-repository.js';
+import { findGroupByName, listGroups, listGroupsOfUser, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
 export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand> {
   constructor(core: IamCore) {
-    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id });
+    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id, nameOf: (group) => group.group_name });
   }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {
@@ -96,6 +97,16 @@ export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, G
       // AWS returns a group's users from GetGroup.
       await this.core.authorize(trx, caller, 'iam:GetGroup', group.arn);
       return listUsersInGroup(trx, caller.accountId, group.groupId);
+    });
+  }
+
+  /** AWS's ListGroupsForUser: the user's groups in name order, authorized on the user, whose absence is told only to a caller allowed to ask. */
+  async forUser(caller: Caller, userName: string): Promise<Group[]> {
+    return this.core.read(caller, async (trx) => {
+      const user = await findUserRowByName(trx, caller.accountId, userName);
+      await this.core.authorize(trx, caller, 'iam:ListGroupsForUser', user?.arn ?? entityArn(this.core.partition, caller.accountId, 'user', '/', userName), resourceTagContext(user?.tags ?? []));
+      if (!user) throw new NoSuchEntityError(`The user with name ${userName} cannot be found.`);
+      return listGroupsOfUser(trx, caller.accountId, user.user_id);
     });
   }
 

@@ -34,6 +34,13 @@ export async function listGroups(db: Kysely<Database>, accountId: string, page: 
   return (await query.execute()).map(toGroup);
 }
 
+/** The groups a user is a member of (the user by its id), in name order. */
+export async function listGroupsOfUser(db: Kysely<Database>, accountId: string, userId: string): Promise<Group[]> {
+  const memberOf = db.selectFrom('group_memberships').select('group_id').where('account_id', '=', accountId).where('user_id', '=', userId);
+  const rows = await db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_id', 'in', memberOf).orderBy('group_name_key').execute();
+  return rows.map(toGroup);
+}
+
 /** The groups a managed policy is attached to. */
 export async function listGroupsWithPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<Group[]> {
   const attached = db.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', accountId).where('policy_arn', '=', policyArn).where('principal_type', '=', 'group');

@@ -16,6 +16,13 @@ import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
 import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from '../accounts/password-policy.js';
 import { passwordContext, rootPasswordContext } from '../kernel/encryption-contexts.js';
 
+/** A user's console password as AWS's GetLoginProfile tells of it. */
+export interface LoginProfile {
+  readonly userName: string;
+  readonly createdAt: Date;
+  readonly passwordResetRequired: boolean;
+}
+
 /**
  * Console passwords (login profiles) and the account password policy. Every password is checked
  * against the policy with a message naming the rule it breaks, hashed with argon2id and encrypted
@@ -126,6 +133,18 @@ export class PasswordOperations {
       passwordHash,
       passwordResetRequired: input.passwordResetRequired ?? user.login_profile?.passwordResetRequired ?? false,
     });
+  }
+
+  /**
+   * AWS's GetLoginProfile: that the user has a console password, since when, and whether it must be
+   * reset; never the password. Without a name, the calling IAM user's own.
+   */
+  async loginProfile(caller: Caller, userName: string | undefined): Promise<LoginProfile> {
+    const name = userName ?? caller.userName;
+    if (!name) throw new InvalidInputError('userName is required when the caller is not an IAM user.');
+    const { user } = await this.authorizedTarget(caller, 'iam:GetLoginProfile', name);
+    if (!user.login_profile) throw new NoSuchEntityError(`Login Profile for User ${user.user_name} cannot be found.`);
+    return { userName: user.user_name, createdAt: new Date(user.login_profile.createdAt), passwordResetRequired: user.login_profile.passwordResetRequired };
   }
 
   async deleteLoginProfile(caller: Caller, userName: string): Promise<void> {

@@ -10,7 +10,8 @@ import { policyArnKey } from '../kernel/lock-keys.js';
 import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
 import { requireAttachablePolicy } from '../policies/attachable-policy.js';
 import { appendTo } from '../service/write-spec.js';
-import { ATTACHED_POLICIES_QUOTA, type HolderKind, type TaggedHolderKind } from './policy-holder-kind.js';
+import { ATTACHED_POLICIES_QUOTA, type HolderKind, kindName, type TaggedHolderKind } from './policy-holder-kind.js';
+import { type InlinePolicyOfHolder, listAttachedPolicyArns, listInlinePolicies } from './holder-policy-repository.js';
 import { type PolicyCommand, policyCommandTypes, type TagAndBoundaryCommand, tagAndBoundaryCommandTypes } from './policy-holder.decider.js';
 
 /** A holder's read-model row, as far as its writes need it; users and roles have tags, groups none. */
@@ -28,6 +29,8 @@ export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Comm
   readonly nameKey: (name: string) => string;
   /** The holder's id, which names its stream (`user/AIDA…`). */
   readonly idOf: (row: Row) => string;
+  /** The holder's name as it was created (names are found case-insensitively). */
+  readonly nameOf: (row: Row) => string;
 }
 
 /** What a holder's write adds to the name's lock and the holder's tags: more locks, more condition keys. */
@@ -83,6 +86,47 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     });
   }
 
+  /**
+   * One read of a holder addressed by name, authorized as `action` on its ARN with its tags as
+   * aws:ResourceTag/* before its absence is told, so a caller without the permission learns nothing.
+   */
+  protected holderRead<T>(caller: Caller, name: string, action: string, read: (holder: Row, trx: Transaction<Database>) => Promise<T> | T): Promise<T> {
+    const { kind, find } = this.holders;
+    return this.core.read(caller, async (trx) => {
+      const holder = await find(trx, caller.accountId, name);
+      await this.core.authorize(trx, caller, action, this.arnFor(caller, holder, name), resourceTagContext(holder?.tags ?? []));
+      if (!holder) throw new NoSuchEntityError(`The ${kind} with name ${name} cannot be found.`);
+      return read(holder, trx);
+    });
+  }
+
+  /** AWS's ListAttachedUserPolicies (…Group…, …Role…): the ARNs of the holder's managed policies whose path starts with `pathPrefix`, in ARN order. */
+  attachedPolicies(caller: Caller, name: string, pathPrefix: string | null = null): Promise<string[]> {
+    const { kind, idOf } = this.holders;
+    return this.holderRead(caller, name, `iam:ListAttached${kindName(kind)}Policies`, async (holder, trx) => {
+      const arns = await listAttachedPolicyArns(trx, caller.accountId, kind, idOf(holder));
+      return pathPrefix === null ? arns : arns.filter((arn) => policyPathOfArn(arn).startsWith(pathPrefix));
+    });
+  }
+
+  /** AWS's ListUserPolicies (…Group…, …Role…): the names of the holder's inline policies, in name order. */
+  inlinePolicyNames(caller: Caller, name: string): Promise<string[]> {
+    const { kind, idOf } = this.holders;
+    return this.holderRead(caller, name, `iam:List${kindName(kind)}Policies`, async (holder, trx) =>
+      (await listInlinePolicies(trx, caller.accountId, kind, idOf(holder))).map((policy) => policy.policyName),
+    );
+  }
+
+  /** AWS's GetUserPolicy (…Group…, …Role…): one inline policy of the holder, by its name, with the holder's name as it was created. */
+  inlinePolicy(caller: Caller, name: string, policyName: string): Promise<InlinePolicyOfHolder & { readonly holderName: string }> {
+    const { kind, idOf, nameOf } = this.holders;
+    return this.holderRead(caller, name, `iam:Get${kindName(kind)}Policy`, async (holder, trx) => {
+      const policy = (await listInlinePolicies(trx, caller.accountId, kind, idOf(holder))).find((inline) => inline.policyName === policyName);
+      if (!policy) throw new NoSuchEntityError(`The ${kind} policy with name ${policyName} cannot be found.`);
+      return { ...policy, holderName: nameOf(holder) };
+    });
+  }
+
   async attachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
     const { attachPolicy } = policyCommandTypes(this.holders.kind);
     const quota = ATTACHED_POLICIES_QUOTA[this.holders.kind];
@@ -107,11 +151,22 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
   }
 }
 
+/** A managed policy's path, from its ARN (`arn:aws:iam::123456789012:policy/path/Name` has `/path/`). */
+function policyPathOfArn(arn: string): string {
+  const resource = arn.slice(arn.indexOf(':policy/') + ':policy'.length);
+  return resource.slice(0, resource.lastIndexOf('/') + 1);
+}
+
 /** What users and roles have besides: tags, and a permissions boundary. UserOperations and RoleOperations extend it. */
 export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>> {
   async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<void> {
     const { tag } = tagAndBoundaryCommandTypes(this.holders.kind);
     await this.holderWrite(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
+  }
+
+  /** AWS's ListUserTags (ListRoleTags): the holder's tags, in the order they were added. */
+  tagsOf(caller: Caller, name: string): Promise<Tag[]> {
+    return this.holderRead(caller, name, `iam:List${kindName(this.holders.kind)}Tags`, (holder) => [...(holder.tags ?? [])]);
   }
 
   async untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<void> {

@@ -26,7 +26,7 @@ export interface CreateRoleInput {
 
 export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand> {
   constructor(core: IamCore) {
-    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id });
+    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id, nameOf: (role) => role.role_name });
   }
 
   async create(caller: Caller, input: CreateRoleInput): Promise<Role> {

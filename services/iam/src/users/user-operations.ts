@@ -25,7 +25,7 @@ export interface CreateUserInput {
 
 export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand> {
   constructor(core: IamCore) {
-    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id });
+    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id, nameOf: (user) => user.user_name });
   }
 
   async create(caller: Caller, input: CreateUserInput): Promise<User> {
