@@ -68,7 +68,7 @@ export class HttpsJsonFetcher implements JsonFetcher {
       });
       // The socket's own timeout is an idle timeout: a server sending a byte now and then would
       // never meet it. This deadline bounds the whole exchange, connection, headers and body.
-      const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
       req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (error) => fail(error.message));
