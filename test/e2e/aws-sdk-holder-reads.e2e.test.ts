@@ -301,12 +301,13 @@ describe.each([...DRIVERS])("AWS SDK v3: a holder's policies, groups and tags ov
     expect((await rejection(own.send(new GetLoginProfileCommand({})))).message).toBe('Login Profile for User own-profile cannot be found.');
     expect((await own.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([alias]);
     const other = await clientAllowed('no-profile-reads', doc({ Effect: 'Allow', NotAction: ['iam:GetLoginProfile', 'iam:ListAccountAliases'], Resource: '*' }));
+    // One call at a time: a call made before the previous one is awaited may be refused with no handler yet.
     for (const call of [
-      other.send(new GetLoginProfileCommand({ UserName: 'console' })),
-      other.send(new GetLoginProfileCommand({ UserName: 'nobody' })),
-      other.send(new ListAccountAliasesCommand({})),
+      () => other.send(new GetLoginProfileCommand({ UserName: 'console' })),
+      () => other.send(new GetLoginProfileCommand({ UserName: 'nobody' })),
+      () => other.send(new ListAccountAliasesCommand({})),
     ]) {
-      const denied = await rejection(call);
+      const denied = await rejection(call());
       expect([denied.name, denied.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
     }
   });
