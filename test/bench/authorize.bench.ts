@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -40,17 +40,7 @@ async function load(url: string, body: string, headers: Record<string, string>, 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
 const benchDatabaseUrl = await freshBenchDatabaseUrl();
 const driver = benchDatabaseUrl ? 'Postgres' : 'embedded PGlite';
-const wardenEnv = {
-  ...process.env,
-  REDIS_URL: '',
-  DATABASE_URL: benchDatabaseUrl ?? '',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  WARDEN_DATA_DIR: dataDir,
-  LOG_LEVEL: 'warn',
-  WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  NODE_ENV: 'production',
-};
+const wardenEnv = wardenServerEnv({ dataDir, databaseUrl: benchDatabaseUrl, logLevel: 'warn' });
 const profile = [
   ...(process.env['BENCH_PROFILE_DIR'] ? [`--cpu-prof`, `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`] : []),
   ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),

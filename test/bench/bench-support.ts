@@ -88,3 +88,27 @@ export async function freshBenchDatabaseUrl(name = 'warden_bench'): Promise<stri
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/**
+ * The environment a benchmarked Warden server runs with: its own data directory, Postgres at
+ * `databaseUrl` (embedded without), no Redis, any free port on loopback, a fixed master key, and
+ * production mode. Benchmarks add what is theirs.
+ */
+export interface WardenServerEnv extends NodeJS.ProcessEnv {
+  readonly DATABASE_URL: string;
+  readonly WARDEN_DATA_DIR: string;
+}
+
+export function wardenServerEnv(options: { dataDir: string; databaseUrl: string | undefined; logLevel: 'info' | 'warn' }): WardenServerEnv {
+  return {
+    ...process.env,
+    REDIS_URL: '',
+    DATABASE_URL: options.databaseUrl ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARDEN_DATA_DIR: options.dataDir,
+    LOG_LEVEL: options.logLevel,
+    WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    NODE_ENV: 'production',
+  };
+}

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const baselineRoot = process.env['BENCH_BASELINE'];
@@ -42,17 +42,7 @@ interface Server {
 async function startServer(label: string, checkout: string, database: string): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), `warden-side-${label}-`));
   const databaseUrl = (await freshBenchDatabaseUrl(database))!;
-  const env = {
-    ...process.env,
-    REDIS_URL: '',
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    WARDEN_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-    NODE_ENV: 'production',
-  };
+  const env = wardenServerEnv({ dataDir, databaseUrl, logLevel: 'info' });
   const { child, match } = await startProcess(process.execPath, [join(checkout, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
   const url = match[1]!;
   const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;

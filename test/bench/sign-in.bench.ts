@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARGON2ID, hashPassword, verifyPassword } from '@warden/iam';
 import autocannon from 'autocannon';
-import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -38,15 +38,7 @@ async function freshWarden(extraEnv: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-signin-'));
   const benchDatabaseUrl = await freshBenchDatabaseUrl();
   const env = {
-    ...process.env,
-    REDIS_URL: '',
-    DATABASE_URL: benchDatabaseUrl ?? '',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    WARDEN_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-    NODE_ENV: 'production',
+    ...wardenServerEnv({ dataDir, databaseUrl: benchDatabaseUrl, logLevel: 'info' }),
     WARDEN_TRUSTED_PROXIES: '127.0.0.1,::1',
     ...extraEnv,
   };

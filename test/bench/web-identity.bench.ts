@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -45,15 +45,7 @@ const providerUrl = issuer.slice('https://'.length);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-wi-'));
 const env = {
-  ...process.env,
-  REDIS_URL: '',
-  DATABASE_URL: (await freshBenchDatabaseUrl()) ?? '',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  WARDEN_DATA_DIR: dataDir,
-  LOG_LEVEL: 'info',
-  WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  NODE_ENV: 'production',
+  ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(), logLevel: 'info' }),
   WARDEN_OIDC_CA_FILE: at('ca.pem'),
 };
 const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
