@@ -40,6 +40,33 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity over HTTP (%s)', (driver)
     return { status: response.status, body: (await response.json()) as { data?: AssumeAnswer; errors?: unknown[] } };
   }
 
+  it("a provider's changes answer the provider as it is after each, and an unknown ARN is NoSuchEntity", async () => {
+    const { root } = await newTenant(warden);
+    const created = await root.data<{ createOpenIDConnectProvider: { data: { arn: string } } }>(
+      'mutation($i: CreateOpenIDConnectProviderInput!) { createOpenIDConnectProvider(input: $i) { ... on CreateOpenIDConnectProviderSuccess { data { arn } } } }',
+      { i: { url: idp.issuer, clientIdList: ['sts.amazonaws.com'] } },
+    );
+    const arn = created.createOpenIDConnectProvider.data.arn;
+    const change = async (mutation: string, input: string, fields: Record<string, unknown>) => {
+      const answer = await root.data<Record<string, { __typename: string; code?: string; data?: { clientIdList: string[]; thumbprintList: string[]; tags: { key: string; value: string }[] } }>>(
+        `mutation($i: ${input}!) { ${mutation}(input: $i) { __typename ... on Error { code } ... on ${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Success { data { clientIdList thumbprintList tags { key value } } } } }`,
+        { i: { openIDConnectProviderArn: arn, ...fields } },
+      );
+      return answer[mutation]!;
+    };
+    expect((await change('addClientIDToOpenIDConnectProvider', 'OpenIDConnectProviderClientIDInput', { clientID: 'web' })).data?.clientIdList).toEqual(['sts.amazonaws.com', 'web']);
+    expect((await change('removeClientIDFromOpenIDConnectProvider', 'OpenIDConnectProviderClientIDInput', { clientID: 'sts.amazonaws.com' })).data?.clientIdList).toEqual(['web']);
+    const thumbprint = 'a'.repeat(40);
+    expect((await change('updateOpenIDConnectProviderThumbprint', 'UpdateOpenIDConnectProviderThumbprintInput', { thumbprintList: [thumbprint] })).data?.thumbprintList).toEqual([thumbprint]);
+    expect((await change('tagOpenIDConnectProvider', 'TagOpenIDConnectProviderInput', { tags: [{ key: 'team', value: 'ci' }] })).data?.tags).toEqual([{ key: 'team', value: 'ci' }]);
+    expect((await change('untagOpenIDConnectProvider', 'UntagOpenIDConnectProviderInput', { tagKeys: ['team'] })).data?.tags).toEqual([]);
+    const unknown = await root.data<Record<string, { __typename: string; code?: string }>>(
+      'mutation($i: OpenIDConnectProviderClientIDInput!) { addClientIDToOpenIDConnectProvider(input: $i) { __typename ... on Error { code } } }',
+      { i: { openIDConnectProviderArn: `${arn}-none`, clientID: 'web' } },
+    );
+    expect(unknown['addClientIDToOpenIDConnectProvider']).toMatchObject({ __typename: 'NoSuchEntityError', code: 'NoSuchEntity' });
+  });
+
   async function setUp() {
     const { root, accountId } = await newTenant(warden);
     const provider = await root.data<{ createOpenIDConnectProvider: { __typename: string; data: { arn: string; url: string } } }>(
