@@ -1,8 +1,11 @@
-import type { OidcProvider } from '@warden/iam';
+import type { InputObjectRef } from '@pothos/core';
+import type { Caller, IamService, OidcProvider } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 import { TagInput, TagRef } from './tag.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 /** IAM's OpenID Connect identity providers: issuers whose tokens assumeRoleWithWebIdentity accepts. */
 export const OpenIDConnectProviderRef = builder.objectRef<OidcProvider>('OpenIDConnectProvider').implement({
@@ -58,78 +61,42 @@ builder.mutationField('createOpenIDConnectProvider', (t) =>
     resolve: (_r, { input }, { iam, caller }) => iam.oidcProviders.create(caller, input),
   }),
 );
-builder.mutationField('addClientIDToOpenIDConnectProvider', (t) =>
-  t.field({
-    type: OpenIDConnectProviderRef,
-    errors: mutationErrors('addClientIDToOpenIDConnectProvider'),
-    args: { input: t.arg({ type: ClientIdInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (
-      await iam.oidcProviders.addClientId(caller, input.openIDConnectProviderArn, input.clientID),
-      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
-    ),
-  }),
-);
-builder.mutationField('removeClientIDFromOpenIDConnectProvider', (t) =>
-  t.field({
-    type: OpenIDConnectProviderRef,
-    errors: mutationErrors('removeClientIDFromOpenIDConnectProvider'),
-    args: { input: t.arg({ type: ClientIdInput, required: true }) },
-    resolve: async (_r, { input }, { iam, caller }) => (
-      await iam.oidcProviders.removeClientId(caller, input.openIDConnectProviderArn, input.clientID),
-      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
-    ),
-  }),
-);
-builder.mutationField('updateOpenIDConnectProviderThumbprint', (t) =>
-  t.field({
-    type: OpenIDConnectProviderRef,
-    errors: mutationErrors('updateOpenIDConnectProviderThumbprint'),
-    args: {
-      input: t.arg({
-        type: builder.inputType('UpdateOpenIDConnectProviderThumbprintInput', {
-          fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), thumbprintList: f.stringList({ required: true, description: 'Replaces the list whole.' }) }),
-        }),
-        required: true,
-      }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (
-      await iam.oidcProviders.updateThumbprint(caller, input.openIDConnectProviderArn, input.thumbprintList),
-      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
-    ),
-  }),
-);
-builder.mutationField('tagOpenIDConnectProvider', (t) =>
-  t.field({
-    type: OpenIDConnectProviderRef,
-    errors: mutationErrors('tagOpenIDConnectProvider'),
-    args: {
-      input: t.arg({
-        type: builder.inputType('TagOpenIDConnectProviderInput', { fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }) }),
-        required: true,
-      }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (
-      await iam.oidcProviders.tag(caller, input.openIDConnectProviderArn, input.tags),
-      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
-    ),
-  }),
-);
-builder.mutationField('untagOpenIDConnectProvider', (t) =>
-  t.field({
-    type: OpenIDConnectProviderRef,
-    errors: mutationErrors('untagOpenIDConnectProvider'),
-    args: {
-      input: t.arg({
-        type: builder.inputType('UntagOpenIDConnectProviderInput', { fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }) }),
-        required: true,
-      }),
-    },
-    resolve: async (_r, { input }, { iam, caller }) => (
-      await iam.oidcProviders.untag(caller, input.openIDConnectProviderArn, input.tagKeys),
-      iam.oidcProviders.current(caller, input.openIDConnectProviderArn)
-    ),
-  }),
-);
+const ThumbprintInput = builder.inputType('UpdateOpenIDConnectProviderThumbprintInput', {
+  fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), thumbprintList: f.stringList({ required: true, description: 'Replaces the list whole.' }) }),
+});
+const TagProviderInput = builder.inputType('TagOpenIDConnectProviderInput', {
+  fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tags: f.field({ type: [TagInput], required: true }) }),
+});
+const UntagProviderInput = builder.inputType('UntagOpenIDConnectProviderInput', {
+  fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }),
+});
+
+interface ProviderInput {
+  readonly openIDConnectProviderArn: string;
+}
+
+/** A change to one provider, answered with the provider as it is after the change. */
+function providerChange<Input extends ProviderInput>(mutation: string, input: InputObjectRef<Types, Input>, change: (iam: IamService, caller: Caller, input: Input) => Promise<void>): void {
+  // Pothos resolves an argument's shape for a known type only: declared as any provider input, handed on as the `Input` it is.
+  const anyInput: InputObjectRef<Types, ProviderInput> = input;
+  builder.mutationField(mutation, (t) =>
+    t.field({
+      type: OpenIDConnectProviderRef,
+      errors: mutationErrors(mutation),
+      args: { input: t.arg({ type: anyInput, required: true }) },
+      resolve: async (_r, args, { iam, caller }) => {
+        await change(iam, caller, args.input as Input);
+        return iam.oidcProviders.current(caller, args.input.openIDConnectProviderArn);
+      },
+    }),
+  );
+}
+
+providerChange('addClientIDToOpenIDConnectProvider', ClientIdInput, (iam, caller, input) => iam.oidcProviders.addClientId(caller, input.openIDConnectProviderArn, input.clientID));
+providerChange('removeClientIDFromOpenIDConnectProvider', ClientIdInput, (iam, caller, input) => iam.oidcProviders.removeClientId(caller, input.openIDConnectProviderArn, input.clientID));
+providerChange('updateOpenIDConnectProviderThumbprint', ThumbprintInput, (iam, caller, input) => iam.oidcProviders.updateThumbprint(caller, input.openIDConnectProviderArn, input.thumbprintList));
+providerChange('tagOpenIDConnectProvider', TagProviderInput, (iam, caller, input) => iam.oidcProviders.tag(caller, input.openIDConnectProviderArn, input.tags));
+providerChange('untagOpenIDConnectProvider', UntagProviderInput, (iam, caller, input) => iam.oidcProviders.untag(caller, input.openIDConnectProviderArn, input.tagKeys));
 builder.mutationField('deleteOpenIDConnectProvider', (t) =>
   t.boolean({
     errors: mutationErrors('deleteOpenIDConnectProvider'),
