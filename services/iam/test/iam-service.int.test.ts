@@ -277,6 +277,15 @@ describe.each([...DRIVERS])('guards found by review on %s', (driver: 'pglite' | 
     const caller = userCaller(root.accountId, nobody);
     await expect(iam.users.attachPolicy(caller, 'nobody', `arn:aws:iam::${root.accountId}:policy/DoesNotExist`)).rejects.toThrow(AccessDeniedError);
     await expect(iam.groups.addUser(caller, 'no-such-group', 'nobody')).rejects.toThrow(AccessDeniedError);
+    // RemoveUserFromGroup is authorized on the group before either name is looked up: a missing group
+    // or user is told only to a caller allowed on the group.
+    await iam.groups.create(root, { groupName: 'existing' });
+    await expect(iam.groups.removeUser(caller, 'no-such-group', 'nobody')).rejects.toThrow(AccessDeniedError);
+    await expect(iam.groups.removeUser(caller, 'existing', 'no-such-user')).rejects.toThrow(AccessDeniedError);
+    await iam.users.putInlinePolicy(root, 'nobody', 'members', doc({ Effect: 'Allow', Action: 'iam:RemoveUserFromGroup', Resource: `arn:aws:iam::${root.accountId}:group/*` }));
+    await expect(iam.groups.removeUser(caller, 'no-such-group', 'nobody')).rejects.toThrow(new NoSuchEntityError('The group with name no-such-group cannot be found.'));
+    await expect(iam.groups.removeUser(caller, 'existing', 'no-such-user')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.groups.removeUser(caller, 'existing', 'nobody')).rejects.toThrow(new NoSuchEntityError('The user nobody is not in group existing.'));
   });
 
   it('bounds simulations, guards nested fields, and redacts secrets from the audit log', async () => {

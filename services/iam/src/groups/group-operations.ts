@@ -3,7 +3,7 @@ import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
-import { findGroupRowByName, requireGroupRowByName } from './group-repository.js';
+import { findGroupRowByName } from './group-repository.js';
 import { groupNameKey, userNameKey } from '../kernel/lock-keys.js';
 import { userDecider } from '../users/user.decider.js';
 import { PolicyHolderOperations } from '../policy-holders/policy-holder-operations.js';
@@ -140,15 +140,17 @@ export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, G
     });
   }
 
-  /** RemoveUserFromGroup. */
+  /** RemoveUserFromGroup, authorized on the group (as AddUserToGroup) before either name is said to be missing. */
   async removeUser(caller: Caller, groupName: string, userName: string): Promise<void> {
-    // Both are looked up, and a missing one reported, before the caller is authorized on the group:
-    // this operation's order, which its tests hold.
     await this.core.write(caller, {
       locks: [groupNameKey(groupName), userNameKey(userName)],
-      load: async (trx) => ({ group: await requireGroupRowByName(trx, caller.accountId, groupName), user: await requireUserRowByName(trx, caller.accountId, userName) }),
-      permissions: ({ group }) => [{ action: 'iam:RemoveUserFromGroup', resource: group.arn }],
-      appends: ({ group, user }) => appendTo(userDecider, `user/${user.user_id}`, { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name }),
+      load: async (trx) => ({ group: await findGroupRowByName(trx, caller.accountId, groupName) }),
+      permissions: ({ group }) => [{ action: 'iam:RemoveUserFromGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) }],
+      appends: async ({ group }, trx) => {
+        if (!group) throw new NoSuchEntityError(`The group with name ${groupName} cannot be found.`);
+        const user = await requireUserRowByName(trx, caller.accountId, userName);
+        return appendTo(userDecider, `user/${user.user_id}`, { type: 'RemoveUserFromGroup' as const, groupId: group.group_id, groupName: group.group_name });
+      },
     });
   }
 }
