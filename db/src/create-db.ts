@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { type DataDirectoryLock, lockDataDirectory } from './data-directory-lock.js';
 import { guardedClientClass } from './guarded-client.js';
 import { preparingPGlite } from './prepared-statements.js';
 
@@ -82,21 +83,33 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
   }
   const dataDir = options.dataDir ?? '.warden';
   let client: PGlite;
+  let lock: DataDirectoryLock | undefined;
   if (dataDir === 'memory') client = new PGlite();
   else {
     const directory = join(resolve(dataDir), 'pgdata');
     mkdirSync(directory, { recursive: true, mode: 0o700 });
+    // Before PGlite reads a page: a second process on a live directory is refused, not corrupting it.
+    lock = lockDataDirectory(resolve(dataDir));
     client = new PGlite(directory);
   }
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   // The dialect only queries and closes: the wrapper that prepares marked statements is enough for it.
   const db = new Kysely<Database>({ dialect: new PGliteDialect(preparingPGlite(client) as unknown as PGlite) });
   return {
     db,
     driver: 'pglite',
     close: async () => {
-      await db.destroy();
-      if (!client.closed) await client.close();
+      try {
+        await db.destroy();
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

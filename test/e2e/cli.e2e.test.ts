@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The `warden` command as an operator runs it: the first start writes the root credentials to a
@@ -49,5 +50,116 @@ describe('the warden command', () => {
     const result = warden(['serve'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-')), PORT: '0' });
     expect(result.status).toBe(1);
     expect(result.stdout + result.stderr).toMatch(/WARDEN_MASTER_KEY/);
+  });
+
+  describe('its command line', () => {
+    /** The one line a refused command line prints, and its exit status. */
+    const refused = (args: string[]) => {
+      const result = warden(args, { WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-')) });
+      return { status: result.status, stdout: result.stdout, lines: result.stderr.trimEnd().split('\n') };
+    };
+
+    it('answers --help and -h for warden and for each command, on stdout with status 0', () => {
+      for (const args of [['--help'], ['-h'], ['help']]) {
+        const result = warden(args, {});
+        expect(result.status, args.join(' ')).toBe(0);
+        expect(result.stdout).toMatch(/^Usage: warden \[COMMAND\]/);
+        expect(result.stdout).toMatch(/^ {2}migrate /m);
+      }
+      for (const command of ['serve', 'worker', 'migrate', 'replay']) {
+        const result = warden([command, '--help'], {});
+        expect(result.status, command).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^Usage: warden ${command} \\[FLAGS\\]`));
+      }
+      expect(warden(['serve', '-h'], {}).stdout).toMatch(/--port PORT +the port to listen on .*\(PORT\)/);
+      expect(warden(['migrate', '--help'], {}).stdout).toMatch(/--data-dir DIR/);
+    });
+
+    it('refuses an unknown command, an unknown flag, a stray argument and a bad port with one line and status 2', () => {
+      expect(refused(['frobnicate'])).toEqual({ status: 2, stdout: '', lines: ['warden: unknown command "frobnicate"; the commands are serve, worker, migrate, replay, help'] });
+      expect(refused(['serve', '--prot', '5000'])).toEqual({ status: 2, stdout: '', lines: ['warden: serve takes no flag --prot; see warden serve --help'] });
+      expect(refused(['--prot', '5000'])).toEqual({ status: 2, stdout: '', lines: ['warden: serve takes no flag --prot; see warden serve --help'] });
+      expect(refused(['migrate', '--port', '5000'])).toEqual({ status: 2, stdout: '', lines: ['warden: migrate takes no flag --port; see warden migrate --help'] });
+      expect(refused(['replay', 'now'])).toEqual({ status: 2, stdout: '', lines: ['warden: replay takes no argument now; see warden replay --help'] });
+      expect(refused(['serve', '--port', 'http'])).toEqual({ status: 2, stdout: '', lines: ['warden: --port must be a port number, not "http"'] });
+      expect(refused(['serve', '--port'])).toMatchObject({ status: 2, lines: [expect.stringMatching(/^warden: .*--port.*; see warden serve --help$/)] });
+    });
+
+    describe('with a server running', () => {
+      let server: ChildProcess;
+      let dataDir: string;
+      let port: number;
+      let log = '';
+
+      beforeAll(async () => {
+        dataDir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+        // PORT and WARDEN_DATA_DIR say one thing, the flags another: the flags win.
+        server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
+          env: { PATH: process.env['PATH'] ?? '', PORT: '1', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-unused-')) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+        port = await new Promise<number>((resolve, reject) => {
+          server.stdout!.on('data', (chunk: Buffer) => {
+            log += chunk.toString();
+            const listening = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/.exec(log);
+            if (listening) resolve(Number(listening[1]));
+          });
+          server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${log}`)));
+        });
+      });
+
+      afterAll(async () => {
+        if (server.exitCode === null) {
+          server.kill('SIGTERM');
+          await new Promise((resolve) => server.once('exit', resolve));
+        }
+      });
+
+      it('listened where its flags said, not where PORT and WARDEN_DATA_DIR said', async () => {
+        expect(port).toBeGreaterThan(1);
+        expect(existsSync(join(dataDir, 'root-credentials.json'))).toBe(true);
+        const health = await fetch(`http://127.0.0.1:${port}/health`);
+        expect(health.status).toBe(200);
+      });
+
+      it('a second serve, a migrate or a replay on its data directory exits 1 with one line naming the process that holds it', () => {
+        for (const args of [['serve', '--port', '0'], ['migrate'], ['replay']]) {
+          const result = warden([...args, '--data-dir', dataDir], { LOG_LEVEL: 'info' });
+          expect(result.status, args[0]).toBe(1);
+          const lines = (result.stdout + result.stderr).trimEnd().split('\n');
+          expect(lines, args[0]).toHaveLength(1);
+          expect(JSON.parse(lines[0]!)).toMatchObject({ level: 60, msg: `the data directory ${dataDir} is in use by process ${server.pid}` });
+        }
+      });
+
+      it('a second server on its port exits 1 with one line', () => {
+        const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], { LOG_LEVEL: 'fatal' });
+        expect(result.status).toBe(1);
+        expect(JSON.parse(result.stdout.trim())).toMatchObject({ level: 60, msg: `cannot listen on 127.0.0.1:${port}: the address is in use` });
+      });
+
+      it('gives its data directory up when it stops, so that migrate then runs on it', async () => {
+        server.kill('SIGTERM');
+        expect(await new Promise((resolve) => server.once('exit', resolve))).toBe(0);
+        expect(existsSync(join(dataDir, 'warden.lock'))).toBe(false);
+        const migrate = warden(['migrate', '--data-dir', dataDir], { LOG_LEVEL: 'warn' });
+        expect(migrate.status, migrate.stdout + migrate.stderr).toBe(0);
+      });
+    });
+  });
+
+  it('a port taken by another program is one line, not a stack', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], { LOG_LEVEL: 'fatal' });
+      expect(result.status).toBe(1);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toBe('');
+    } finally {
+      blocker.close();
+    }
   });
 });
