@@ -6,7 +6,7 @@ export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unav
 export { pingDatabase, unavailableReason, waitForDatabase, type WaitForDatabaseOptions } from './wait-for-database.js';
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
 export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
-export { MigrationError, migrateToLatest } from './migrate.js';
+export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { preparedStatement } from './prepared-statements.js';
 export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';
 export type * from './tables/access-key-lookup.table.js';

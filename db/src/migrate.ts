@@ -29,3 +29,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   }
   return result;
 }
+
+/**
+ * The migrations this build knows that the database has not applied (readiness: a replica must not
+ * serve a schema older than its code). Migrations applied by a newer build are not this one's concern.
+ */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const known = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } }).getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}

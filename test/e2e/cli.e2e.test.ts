@@ -119,8 +119,11 @@ describe('the warden command', () => {
       it('listened where its flags said, not where PORT and WARDEN_DATA_DIR said', async () => {
         expect(port).toBeGreaterThan(1);
         expect(existsSync(join(dataDir, 'root-credentials.json'))).toBe(true);
-        const health = await fetch(`http://127.0.0.1:${port}/health`);
-        expect(health.status).toBe(200);
+        const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+        expect(live.status).toBe(200);
+        // Embedded and without Redis: readiness asks the database, its migrations and the keyring.
+        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', migrations: 'ok', keyring: 'ok' } } });
       });
 
       it('a second serve, a migrate or a replay on its data directory exits 1 with one line naming the process that holds it', () => {

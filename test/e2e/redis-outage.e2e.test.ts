@@ -56,8 +56,20 @@ describe.skipIf(!canRun)('Redis away', () => {
       const token = await root.data<{ getSessionToken: { data: Credentials } }>(SESSION_TOKEN);
       expect(performance.now() - issued).toBeLessThan(BOUND_MS);
       expect((await new SignedClient(warden.url, token.getSessionToken.data).data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn).toBe(`arn:aws:iam::${accountId}:root`);
+      // Readiness says why it is not ready (liveness does not care), and turns ready when Redis comes.
+      const probe = async (path: string) => {
+        const response = await fetch(warden.url.replace(/\/graphql$/, path));
+        return { status: response.status, body: (await response.json()) as { status: string; checks?: Record<string, string> } };
+      };
+      expect(await probe('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+      expect(await probe('/health/ready')).toEqual({
+        status: 503,
+        body: { status: 'unavailable', checks: { database: 'ok', migrations: 'ok', keyring: 'ok', redis: 'unavailable: Redis does not answer' } },
+      });
       redis = await startThrowawayRedis(port);
       await expect.poll(() => lines.some((line) => /schedulers restored/.test(line)), { timeout: 20_000, interval: 250 }).toBe(true);
+      await expect.poll(async () => (await probe('/health/ready')).status, { timeout: 20_000, interval: 250 }).toBe(200);
+      expect((await probe('/health/ready')).body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', keyring: 'ok', redis: 'ok' } });
     } finally {
       await Promise.race([warden.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       await redis?.stop();

@@ -209,7 +209,7 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   /** Whether Redis answers the queue's connection now, within ENQUEUE_TIMEOUT_MS (any cheap command will do). */
-  private async redisAnswers(): Promise<boolean> {
+  async redisAnswers(): Promise<boolean> {
     if (this.queueClient?.status !== 'ready') return false;
     return within(this.queue.isPaused(), ENQUEUE_TIMEOUT_MS, 'checking Redis').then(
       () => true,

@@ -15,6 +15,8 @@ export interface JobRunner {
   start(): Promise<void>;
   /** Stop taking jobs, let the running ones finish, close connections. */
   close(): Promise<void>;
+  /** With Redis: whether it answers the queue's connection now (readiness). Absent without Redis. */
+  redisAnswers?(): Promise<boolean>;
 }
 
 export interface RunnerLogger {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDb, migrateToLatest, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
-import { bootstrap, IamService, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
+import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
+import { bootstrap, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
 import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
@@ -9,7 +9,7 @@ import { createHttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { createWardenYoga } from './yoga.js';
 import { createCompiledOperations } from './create-compiled-operations.js';
-import { databaseReadiness } from './readiness.js';
+import { databaseCheck, type ReadinessCheck, readinessOf } from './readiness.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
@@ -28,6 +28,7 @@ interface OpenedWarden {
   readonly wardenDb: WardenDb;
   readonly iam: IamService;
   readonly runner: JobRunner;
+  readonly keyring: LiveKeyring;
   readonly managementAccountId: string;
   /** Stops the jobs and the keyring reload, then closes the database. */
   close(): Promise<void>;
@@ -90,6 +91,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       wardenDb,
       iam,
       runner: started,
+      keyring: boot.keyring,
       managementAccountId: boot.managementAccountId,
       close: async () => {
         await started.close();
@@ -102,6 +104,28 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
     await wardenDb.close();
     throw error;
   }
+}
+
+/** What `/health/ready` asks (readiness.ts): each answers `ok` or why not. */
+function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<string, ReadinessCheck> {
+  const redisAnswers = runner.redisAnswers?.bind(runner);
+  return {
+    database: databaseCheck(() => pingDatabase(wardenDb.db)),
+    migrations: async () => {
+      const pending = await pendingMigrations(wardenDb.db);
+      return pending.length === 0 ? 'ok' : `${pending.length} not applied (${pending.join(', ')}): run warden migrate`;
+    },
+    keyring: async () => {
+      try {
+        await keyring.checkActiveKey();
+        return 'ok';
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error;
+        return 'failing: the active data key cannot be loaded with this master key';
+      }
+    },
+    ...(redisAnswers ? { redis: async () => ((await redisAnswers()) ? 'ok' : 'unavailable: Redis does not answer') } : {}),
+  };
 }
 
 /**
@@ -121,7 +145,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     maxBodyBytes: config.maxBodyBytes,
     logger,
     clientAddress: new ClientAddress(config.trustedProxies),
-    readiness: databaseReadiness(() => pingDatabase(wardenDb.db)),
+    readiness: readinessOf(readinessChecks(opened)),
   });
   try {
     await new Promise<void>((resolve, reject) => {

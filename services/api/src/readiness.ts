@@ -2,34 +2,48 @@ import { isDatabaseUnavailable, unavailableReason } from '@warden/db';
 
 /**
  * Readiness, as a load balancer or an orchestrator asks it: can this process answer requests now?
- * Liveness (`/health`) says only that the process runs, so that a database outage does not get
- * every replica restarted; readiness (`/health/ready`) round-trips to the database, so that traffic
- * goes elsewhere while this one cannot serve.
+ * Liveness (`/health/live`, and `/health` as before) says only that the process runs, so that a
+ * database outage does not get every replica restarted; readiness (`/health/ready`) asks what a
+ * request needs: the database answers, its schema has every migration this build knows, the
+ * keyring has an active key, and Redis answers when jobs go through it.
  */
 export interface ReadinessReport {
   readonly ready: boolean;
-  readonly checks: { readonly database: string };
+  /** Each check's answer: `ok`, or why not. */
+  readonly checks: Readonly<Record<string, string>>;
 }
+
+/** One thing readiness asks: resolves `ok`, or a short reason (never a secret, never a stack). */
+export type ReadinessCheck = () => Promise<string>;
 
 /** A probe answers within this, whatever the database does (a frozen server never answers). */
 export const READINESS_TIMEOUT_MS = 1_000;
 
-/** `ping` is one round trip to the database (pingDatabase). */
-export function databaseReadiness(ping: () => Promise<unknown>, timeoutMs: number = READINESS_TIMEOUT_MS): () => Promise<ReadinessReport> {
+/** Runs every check at once, each bounded by `timeoutMs`; ready when all answer `ok`. */
+export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs: number = READINESS_TIMEOUT_MS): () => Promise<ReadinessReport> {
   return async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
-    });
-    const answered = ping().then(
-      () => 'ok',
-      (error: unknown) => (isDatabaseUnavailable(error) ? `unavailable: ${unavailableReason(error)}` : 'failing: unexpected error'),
-    );
-    try {
-      const database = await Promise.race([answered, timedOut]);
-      return { ready: database === 'ok', checks: { database } };
-    } finally {
-      clearTimeout(timer);
-    }
+    const answers = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await bounded(check, timeoutMs)] as const));
+    return { ready: answers.every(([, answer]) => answer === 'ok'), checks: Object.fromEntries(answers) };
+  };
+}
+
+async function bounded(check: ReadinessCheck, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  const answered = check().catch((error: unknown) => (isDatabaseUnavailable(error) ? `unavailable: ${unavailableReason(error)}` : 'failing: unexpected error'));
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `ping` is one round trip to the database (pingDatabase). */
+export function databaseCheck(ping: () => Promise<unknown>): ReadinessCheck {
+  return async () => {
+    await ping();
+    return 'ok';
   };
 }

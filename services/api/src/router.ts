@@ -15,7 +15,7 @@ export interface RouterOptions {
   readonly clientAddress: ClientAddress;
   readonly maxBodyBytes: number;
   readonly accessLog: AccessLog;
-  /** `/health/ready`: whether this process can serve now (its database answers). */
+  /** `/health/ready`: whether this process can serve now (readiness.ts). */
   readonly readiness?: (() => Promise<ReadinessReport>) | undefined;
 }
 
@@ -26,8 +26,9 @@ const MAX_SIGN_IN_FORM_BYTES = 16_384;
  * Which handler answers a request, by its path alone:
  * - `/graphql`: the API (graphql-endpoint.ts), and GraphiQL for a browser;
  * - `/signin` and `/signin/ACCOUNT`: the console sign-in page (sign-in-page.ts);
- * - `/health`: liveness, which touches nothing (a database outage must not get replicas restarted);
- * - `/health/ready`: readiness, which asks the database;
+ * - `/health/live` (and `/health`): liveness, which touches nothing (a database outage must not get
+ *   replicas restarted);
+ * - `/health/ready`: readiness, which asks the database, its migrations, the keyring and Redis;
  * - `/`: AWS's Query protocol for IAM and STS (aws-query/), where the AWS CLI and SDKs send it;
  * - anything else: 404.
  * The health probes write no access log line: an orchestrator polls them.
@@ -37,6 +38,7 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
     case '/graphql':
       return serveGraphQL(exchange, options.graphql);
     case '/health':
+    case '/health/live':
       return sendJson(exchange.response, 200, { status: 'ok' });
     case '/health/ready':
       return answerReadiness(exchange, options.readiness);
@@ -49,7 +51,7 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
 }
 
 async function answerReadiness(exchange: HttpExchange, readiness: RouterOptions['readiness']): Promise<void> {
-  const report = (await readiness?.()) ?? { ready: true, checks: { database: 'not checked' } };
+  const report = (await readiness?.()) ?? { ready: true, checks: {} };
   sendJson(exchange.response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 

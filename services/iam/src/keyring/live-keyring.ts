@@ -65,6 +65,18 @@ export class LiveKeyring implements SecretCipher {
   }
 
   /**
+   * Whether this process can encrypt under the data key the store calls active now: that key is
+   * loaded (reloaded if a rotation elsewhere made a new one) and unwraps under this process's master
+   * key. Rejects otherwise, e.g. when replicas were started with different master keys.
+   */
+  async checkActiveKey(): Promise<void> {
+    const active = await this.db.selectFrom('keyring_keys').select('key_id').where('active', '=', true).executeTakeFirst();
+    if (!active) throw new Error('the keyring has no active data key');
+    await this.ensure(active.key_id);
+    if (!this.knows(active.key_id)) throw new Error(`the active data key ${active.key_id} is not loaded`);
+  }
+
+  /**
    * Reloads every `everyMs` so that a process encrypts under the newest active key within that
    * time of a rotation made elsewhere (retiring old keys waits longer than this). Returns a stop.
    */
