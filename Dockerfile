@@ -18,8 +18,9 @@ COPY test/package.json test/
 # No lifecycle scripts yet: `prepare` builds, and the sources are not here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-# Native modules' install scripts (argon2's prebuilt binary, msgpackr's optional one), then the build.
-RUN npm rebuild && npx turbo run build --filter='!@warden/test' --output-logs=errors-only
+# No install scripts are needed: argon2's native binary is a prebuilt optional package, and msgpackr
+# (BullMQ's) falls back to JavaScript without its optional native extension.
+RUN npx turbo run build --filter='!@warden/test' --output-logs=errors-only
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
