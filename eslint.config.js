@@ -51,4 +51,9 @@ export default defineConfig(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // GraphiQL's entry runs in the browser (bundled by vite.graphiql.config.js), not in Node.
+    files: ['services/api/graphiql/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
 );

@@ -10,7 +10,8 @@ import { isJsonPost, postedOperationOf } from './posted-operation.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { buildRequestContext, type RequestContext, type RequestContextSettings } from './request-context.js';
 import { type ResponseMediaType, responseMediaTypeOf } from './response-media-type.js';
-import { answerThroughYogaFetch, serveGraphiQL, urlOrRefused } from './yoga-fetch.js';
+import { serveGraphiQLPage } from './graphiql-page.js';
+import { answerThroughYogaFetch, urlOrRefused } from './yoga-fetch.js';
 
 export interface GraphQLEndpointOptions extends OperationEngines {
   readonly requestContext: RequestContextSettings;
@@ -29,7 +30,7 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
   if (request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
     const url = urlOrRefused(exchange, options.accessLog);
     if (!url) return;
-    if (!url.searchParams.has('query')) return serveGraphiQL(exchange, url, options.yoga, options.accessLog);
+    if (!url.searchParams.has('query')) return serveGraphiQLPage(exchange, options.requestContext.authentication.region, options.accessLog);
   }
 
   let body: Buffer;

@@ -2,6 +2,7 @@ import type { IamService } from '@warden/iam';
 import type { AccessLog } from './access-log.js';
 import { serveAwsQuery } from './aws-query/query-endpoint.js';
 import type { ClientAddress } from './client-address.js';
+import { serveGraphiQLAsset } from './graphiql-page.js';
 import { type GraphQLEndpointOptions, serveGraphQL } from './graphql-endpoint.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
@@ -24,7 +25,8 @@ const MAX_SIGN_IN_FORM_BYTES = 16_384;
 
 /**
  * Which handler answers a request, by its path alone:
- * - `/graphql`: the API (graphql-endpoint.ts), and GraphiQL for a browser;
+ * - `/graphql`: the API (graphql-endpoint.ts), and GraphiQL's page for a browser;
+ * - `/graphiql/graphiql.js` and `.css`: GraphiQL's bundle (graphiql-page.ts);
  * - `/signin` and `/signin/ACCOUNT`: the console sign-in page (sign-in-page.ts);
  * - `/health/live` (and `/health`): liveness, which touches nothing (a database outage must not get
  *   replicas restarted);
@@ -42,6 +44,9 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
       return sendJson(exchange.response, 200, { status: 'ok' });
     case '/health/ready':
       return answerReadiness(exchange, options.readiness);
+    case '/graphiql/graphiql.js':
+    case '/graphiql/graphiql.css':
+      return serveGraphiQLAsset(exchange, options.accessLog);
     case '/':
       return serveAwsQuery(exchange, { requestContext: options.graphql.requestContext, maxBodyBytes: options.maxBodyBytes, accessLog: options.accessLog });
   }

@@ -5,7 +5,7 @@ import { graphQLErrorBody, sendJson } from './json-response.js';
 import type { WardenYoga } from './yoga.js';
 
 /**
- * yoga.fetch, for what is not one JSON operation: other content types, batches, GET, GraphiQL.
+ * yoga.fetch, for what is not one JSON operation: other content types, batches, GET.
  * yoga answers those as it would answer any client, through a Fetch Request and Response built
  * here, which is what the JSON operations' route (execute-operation.ts) saves.
  */
@@ -22,14 +22,6 @@ export function urlOrRefused(exchange: HttpExchange, accessLog: AccessLog): URL 
     logExchange(accessLog, exchange, 400);
     return undefined;
   }
-}
-
-/** The GraphiQL page, for a browser; the operations it sends must still be signed to run. */
-export async function serveGraphiQL(exchange: HttpExchange, url: URL, yoga: WardenYoga, accessLog: AccessLog): Promise<void> {
-  const page = await yoga.fetch(url, { method: 'GET', headers: { accept: 'text/html' } }, {} as ServerContext);
-  exchange.response.writeHead(page.status, Object.fromEntries(page.headers));
-  exchange.response.end(Buffer.from(await page.arrayBuffer()));
-  logExchange(accessLog, exchange, page.status);
 }
 
 /** The request as it came (its body read already), answered by yoga.fetch with the request's context. */

@@ -27,7 +27,8 @@ export function createWardenYoga(): WardenYoga {
     landingPage: false,
     // No cross-origin browser access: a page elsewhere must not read answers or send credentials.
     cors: false,
-    graphiql: { title: 'Warden', defaultQuery: '{ callerIdentity { account arn } }' },
+    // Warden serves its own GraphiQL, bundled, from this origin only (graphiql-page.ts).
+    graphiql: false,
     // Operations are compiled once (graphql-jit) and then executed without re-walking the schema.
     // Only documents with one operation: the plugin caches what it compiled by document, whatever
     // operation was asked for, so a document with several would run the first one compiled for
