@@ -1,5 +1,7 @@
 import type { RunningWarden } from '@warden/api';
-import { getIntrospectionQuery } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery, lexicographicSortSchema, printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXECUTION_PATH_NAMES as PATH_NAMES, type ExecutionPath, signAlong, type SignedPost } from './support/execution-paths.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
@@ -161,6 +163,14 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
         expect(answer.body.errors, path).toBeUndefined();
         expect(answer.body.data?.['__schema']?.['queryType']).toEqual({ name: 'Query', kind: 'OBJECT' });
       }
+    });
+
+    it('the schema a tool reads by introspection from the running server is the checked-in schema/schema.graphql', async () => {
+      // What graphql-codegen's or get-graphql-schema's URL loader does: introspect, build, print.
+      const answer = await send('compiled operations', getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true, oneOf: true }));
+      expect(answer.status).toBe(200);
+      const printed = `${printSchema(lexicographicSortSchema(buildClientSchema(answer.body.data as unknown as IntrospectionQuery)))}\n`;
+      expect(printed).toBe(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'));
     });
 
     it('one authorizeBatch of 1,000 checks, as the benchmark sends it and with every field of its decisions', async () => {
