@@ -11,6 +11,8 @@ export type { OidcProvider } from './oidc-providers/oidc-provider.js';
 export type { CreateOpenIDConnectProviderInput } from './oidc-providers/oidc-provider-operations.js';
 export type { AssumeRoleWithWebIdentityInput, WebIdentityAssumedRole } from './federation/web-identity-operations.js';
 export type { RequestFacts } from './federation/federated-role-assumption.js';
+export { SamlOperations, samlNameQualifier, type AssumeRoleWithSamlInput, type SamlAssumedRole, type SamlProviderLookup, type SamlProviderRecord } from './federation/saml-operations.js';
+export { AWS_SAML_ENDPOINT, defaultSamlEndpoints, type SamlEndpoints } from './federation/saml-response.js';
 export { JwksCache, type JwksSource } from './federation/jwks-cache.js';
 export { HttpsJsonFetcher, type JsonFetcher } from './federation/https-json-fetcher.js';
 export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';

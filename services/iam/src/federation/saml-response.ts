@@ -313,6 +313,10 @@ function readAssertion(assertion: Element, response: Element, provider: SamlIden
     audience ??= accepted;
   }
 
+  const sessionNotOnOrAfter = sessionEnd(assertion);
+  if (sessionNotOnOrAfter && sessionNotOnOrAfter.getTime() <= nowMs)
+    throw new ExpiredTokenError("The SAML assertion's session has ended (its AuthnStatement SessionNotOnOrAfter has passed): sign in at the identity provider again.");
+
   const attributes = readAttributes(assertion);
   const single = (name: string, label: string): string | undefined => {
     const values = attributes.get(name);
@@ -359,7 +363,7 @@ function readAssertion(assertion: Element, response: Element, provider: SamlIden
     roles: rolePairs(attributes.get(ATTRIBUTE.role)),
     roleSessionName,
     sessionDuration,
-    sessionNotOnOrAfter: sessionEnd(assertion),
+    sessionNotOnOrAfter,
     tags,
     transitiveTagKeys,
     sourceIdentity: single(ATTRIBUTE.sourceIdentity, 'SourceIdentity'),

@@ -3,6 +3,7 @@ import { requestTagContext } from '../authorization/tag-context.js';
 import { InvalidIdentityTokenError, InvalidInputError } from '../kernel/iam-error.js';
 import { checkRoleSessionName } from '../naming/index.js';
 import { findOidcProviderRowByUrl } from '../oidc-providers/oidc-provider-repository.js';
+import { findRoleRowByArn } from '../roles/role-repository.js';
 import type { IamCore } from '../service/iam-core.js';
 import { federatedActor, federatedRequestContext, federatedRoleAccount, FederatedTrust, type RequestFacts } from './federated-role-assumption.js';
 import type { FederatedRoleSessions, IssuedRoleSession } from './federated-role-sessions.js';
@@ -61,7 +62,7 @@ export class WebIdentityOperations {
     }
     const issuer = unverifiedIssuer(token);
     const { role: roleRow, provider } = await inAccountTransaction(this.core.db, accountId, async (trx) => ({
-      role: await trx.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', input.roleArn).executeTakeFirst(),
+      role: await findRoleRowByArn(trx, accountId, input.roleArn),
       provider: issuer.startsWith('https://') ? await findOidcProviderRowByUrl(trx, accountId, issuer.slice('https://'.length)) : undefined,
     }));
     if (!provider) throw new InvalidIdentityTokenError(`No OpenIDConnect provider found in your account for ${issuer.slice(0, 300)}`);

@@ -17,7 +17,7 @@ import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
 import { requestTagContext } from '../authorization/tag-context.js';
-import { requireRoleRowByName } from '../roles/role-repository.js';
+import { requireRoleRowByName, findRoleRowByArn } from '../roles/role-repository.js';
 import { roleNameKey } from '../kernel/lock-keys.js';
 import type { FederatedRoleSessionRequest, FederatedRoleSessions, SessionIssueGuard } from '../federation/federated-role-sessions.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
@@ -235,7 +235,7 @@ export class StsOperations implements FederatedRoleSessions {
     // The caller's own policies (its identity side) and the role, each read in its own account.
     const callerCompiled = await this.core.compiledCaller(caller);
     const prepared = await inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', targetAccount).where('arn', '=', input.roleArn).executeTakeFirst();
+      const role = await findRoleRowByArn(trx, targetAccount, input.roleArn);
       const policies = role ? await this.sessionPolicies(trx, targetAccount, input.policy, input.policyArns) : [];
       return { role, policies };
     });
