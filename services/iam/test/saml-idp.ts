@@ -28,6 +28,8 @@ export interface SamlResponseOptions {
   readonly sign?: 'assertion' | 'response' | 'both';
   readonly algorithms?: { readonly signature: string; readonly digest: string };
   readonly now?: Date;
+  /** Seconds from `now` for the Assertion's IssueInstant. */
+  readonly issuedSeconds?: number;
   readonly assertionId?: string;
   readonly responseId?: string;
   readonly nameId?: string;
@@ -77,7 +79,7 @@ export function samlAssertionXml(options: SamlResponseOptions): string {
     ...Object.entries(options.attributes ?? {}).map(([name, values]) => attribute(name, values)),
   ];
   return (
-    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${options.assertionId ?? samlId()}" Version="2.0" IssueInstant="${now.toISOString()}">` +
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${options.assertionId ?? samlId()}" Version="2.0" IssueInstant="${iso(now, options.issuedSeconds ?? 0)}">` +
     `<saml:Issuer>${text(options.issuer)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID${format === null ? '' : ` Format="${text(format)}"`}>${text(options.nameId ?? 'alice@example.com')}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(now, options.confirmationNotOnOrAfterSeconds ?? 300)}" Recipient="${text(recipient)}"/></saml:SubjectConfirmation></saml:Subject>` +

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { defaultSamlEndpoints, verifySamlResponse, type SamlIdentityProvider } from '../src/federation/saml-response.js';
 import { ExpiredTokenError, IdpRejectedClaimError, InvalidIdentityTokenError } from '../src/kernel/iam-error.js';
 import { makeSamlSigningIdentity, type SamlSigningIdentity } from './saml-idp-identity.js';
@@ -86,6 +86,22 @@ describe('verifySamlResponse', () => {
     expect(own).toMatchObject({ audience: 'https://warden.example.test/saml', recipient: 'https://warden.example.test/saml' });
   });
 
+  it('reads a time without a zone as UTC (SAML times are UTC), and refuses one that is not an xs:dateTime', () => {
+    // In a zone other than UTC, so that reading the time as local time would fail here.
+    const zone = process.env['TZ'];
+    process.env['TZ'] = 'Asia/Tokyo';
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    });
+    const now = new Date();
+    const zoneless = samlResponse(options({ now, signer: null }));
+    const end = new Date(now.getTime() + 300_000).toISOString();
+    const signed = (xml: string) => signSamlElement(xml, 'Response', idp);
+    expect(verify(signed(zoneless.replaceAll(`NotOnOrAfter="${end}"`, `NotOnOrAfter="${end.slice(0, -1)}"`)), provider, now).notOnOrAfter.getTime()).toBe(now.getTime() + 300_000);
+    refused(signed(zoneless.replaceAll(`NotOnOrAfter="${end}"`, 'NotOnOrAfter="tomorrow"')), /is not an xs:dateTime/);
+  });
+
   it('keeps the earlier NotOnOrAfter (Conditions or SubjectConfirmationData) for replay retention', () => {
     const now = new Date();
     const verified = verify(samlResponse(options({ now, notOnOrAfterSeconds: 600, confirmationNotOnOrAfterSeconds: 120 })), provider, now);
@@ -98,9 +114,10 @@ describe('verifySamlResponse', () => {
     expect(() => verify(samlResponse(options({ confirmationNotOnOrAfterSeconds: -301 })))).toThrow(ExpiredTokenError);
     expect(() => verify(samlResponse(options({ confirmationNotOnOrAfterSeconds: -301 })))).toThrow(/SubjectConfirmationData NotOnOrAfter has passed/);
     refused(samlResponse(options({ notBeforeSeconds: 400 })), /not valid yet/);
+    refused(samlResponse(options({ issuedSeconds: 400 })), /issued in the future/);
     // Within the skew both ways, accepted.
     expect(verify(samlResponse(options({ notOnOrAfterSeconds: -200, confirmationNotOnOrAfterSeconds: -200 }))).subject).toBe('alice@example.com');
-    expect(verify(samlResponse(options({ notBeforeSeconds: 200 }))).subject).toBe('alice@example.com');
+    expect(verify(samlResponse(options({ notBeforeSeconds: 200, issuedSeconds: 200 }))).subject).toBe('alice@example.com');
   });
 
   // AWS: the Audience must be AWS's sign-in endpoint (or here Warden's own), and the Recipient must match the sign-in endpoint URL.

@@ -283,6 +283,9 @@ function readAssertion(assertion: Element, response: Element, provider: SamlIden
     if (nowMs - skewMs >= value.getTime()) throw new ExpiredTokenError(`The SAML assertion has expired (its ${what} NotOnOrAfter has passed): sign in at the identity provider again.`);
   };
 
+  // SAML core: IssueInstant is required; one in the future (past the skew) was not issued by a sane clock.
+  if (requiredTime(assertion, 'IssueInstant', 'Assertion').getTime() > nowMs + skewMs) throw invalid('The SAML assertion was issued in the future (its IssueInstant is past the allowed clock skew).');
+
   const subject = onlyChild(assertion, NS.assertion, 'Subject', 'Assertion');
   const nameId = onlyChild(subject, NS.assertion, 'NameID', 'Subject');
   const subjectValue = textOf(nameId, 'NameID');
@@ -424,12 +427,14 @@ function textOf(element: Element, what: string): string {
   return text.trim();
 }
 
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** xs:dateTime; SAML core 1.3.3 has its times in UTC, so one without a zone is read as UTC (JavaScript would read it as local time). */
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 function optionalTime(element: Element, attribute: string, where: string): Date | undefined {
   const value = element.getAttribute(attribute);
   if (value === null || value === '') return undefined;
-  const time = TIME.test(value) ? new Date(value) : undefined;
+  const zoned = TIME.exec(value);
+  const time = zoned ? new Date(zoned[2] === undefined ? `${value}Z` : value) : undefined;
   if (!time || Number.isNaN(time.getTime())) throw invalid(`The ${where}'s ${attribute} is not an xs:dateTime.`);
   return time;
 }
