@@ -9,7 +9,7 @@ import type { GroupsTable } from './tables/groups.table.js';
 import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
 import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
-import type { WebIdentityTokensTable } from './tables/web-identity-tokens.table.js';
+import type { UsedFederationTokensTable } from './tables/used-federation-tokens.table.js';
 import type { SignInFailuresTable } from './tables/sign-in-failures.table.js';
 import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
 import type { PoliciesTable } from './tables/policies.table.js';
@@ -39,7 +39,7 @@ export interface Database {
   mfa_devices: MfaDevicesTable;
   sign_in_failures: SignInFailuresTable;
   oidc_providers: OidcProvidersTable;
-  web_identity_tokens: WebIdentityTokensTable;
+  used_federation_tokens: UsedFederationTokensTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
@@ -57,7 +57,7 @@ export const ACCOUNT_SCOPED_READ_MODELS = [
   'mfa_devices',
   'sign_in_failures',
   'oidc_providers',
-  'web_identity_tokens',
+  'used_federation_tokens',
 ] as const;
 
 /** Read models that are rebuilt by replay but span accounts (no row-level security). */

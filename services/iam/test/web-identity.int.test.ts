@@ -70,7 +70,7 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     await assume(roleArn, token);
     await expect(assume(roleArn, token)).rejects.toThrow(InvalidIdentityTokenError);
     const report = await replayReadModels(service.wardenDb.db, { accountId: root.accountId });
-    expect(report.tables.find((table) => table.table === 'web_identity_tokens')).toMatchObject({ live: 1, rebuilt: 1, equal: true });
+    expect(report.tables.find((table) => table.table === 'used_federation_tokens')).toMatchObject({ live: 1, rebuilt: 1, equal: true });
     await expect(assume(roleArn, token)).rejects.toThrow(/already used/);
   });
 

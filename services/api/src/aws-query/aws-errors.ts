@@ -38,6 +38,8 @@ const IAM_ERROR_CODES: Readonly<Record<IamErrorCode, { readonly code: string; re
   InvalidIdentityToken: { code: 'InvalidIdentityToken', status: 400 },
   ExpiredToken: { code: 'ExpiredTokenException', status: 400 },
   IDPCommunicationError: { code: 'IDPCommunicationError', status: 400 },
+  // AssumeRoleWithSAML's (STS's model: IDPRejectedClaim 403).
+  IDPRejectedClaim: { code: 'IDPRejectedClaim', status: 403 },
 };
 
 /**

@@ -2,7 +2,7 @@ import type { Database } from '@warden/db';
 import type { Transaction } from 'kysely';
 import type { Caller } from '../kernel/command-context.js';
 import type { Tag } from '../naming/index.js';
-import type { WebIdentityOfSession } from '../sessions/session.events.js';
+import type { SamlOfSession, WebIdentityOfSession } from '../sessions/session.events.js';
 
 /**
  * What federation needs of STS (IamService passes StsOperations in): a role session for a principal
@@ -26,9 +26,14 @@ export interface FederatedRoleSessionRequest {
   readonly policy?: string | null;
   readonly policyArns?: readonly string[] | null;
   readonly tags: readonly Tag[];
+  /** The source identity the identity provider set (AWS: it stays with the session and its chain). */
+  readonly sourceIdentity?: string | null;
+  /** The session ends by then whatever its duration (a SAML assertion's SessionNotOnOrAfter). */
+  readonly endsNoLaterThan?: Date | null;
   /** Who the events name as the actor: the identity provider. */
   readonly actor: Caller;
-  readonly webIdentity: WebIdentityOfSession;
+  /** Who the session was issued to, as its SessionIssued event records it. */
+  readonly federation: { readonly webIdentity: WebIdentityOfSession } | { readonly saml: SamlOfSession };
   readonly guard: SessionIssueGuard;
 }
 

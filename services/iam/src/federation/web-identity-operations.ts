@@ -1,13 +1,14 @@
 import { inAccountTransaction } from '@warden/db';
-import { compilePolicy, compilePolicySet, evaluate, parseArn, type PolicySet } from '@warden/policy';
-import { accessDenied } from '../authorization/authorization-message.js';
-import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError, InvalidIdentityTokenError, InvalidInputError } from '../kernel/iam-error.js';
+import { requestTagContext } from '../authorization/tag-context.js';
+import { InvalidIdentityTokenError, InvalidInputError } from '../kernel/iam-error.js';
 import { checkRoleSessionName } from '../naming/index.js';
 import { findOidcProviderRowByUrl } from '../oidc-providers/oidc-provider-repository.js';
+import { findRoleRowByArn } from '../roles/role-repository.js';
 import type { IamCore } from '../service/iam-core.js';
+import { federatedActor, federatedRequestContext, federatedRoleAccount, FederatedTrust, type RequestFacts } from './federated-role-assumption.js';
 import type { FederatedRoleSessions, IssuedRoleSession } from './federated-role-sessions.js';
 import type { JwksSource } from './jwks-cache.js';
+import { singleUseTokenGuard } from './single-use-token-guard.js';
 import { unverifiedIssuer, verifyWebIdentityToken, WEB_IDENTITY_TOKEN_LENGTH } from './web-identity-token.js';
 
 export interface AssumeRoleWithWebIdentityInput {
@@ -30,13 +31,6 @@ export interface WebIdentityAssumedRole extends IssuedRoleSession {
   readonly audience: string;
 }
 
-/** What the HTTP layer knows of an unsigned request. */
-export interface RequestFacts {
-  readonly requestId?: string | undefined;
-  readonly sourceIp?: string | undefined;
-  readonly userAgent?: string | undefined;
-}
-
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 
 /**
@@ -47,23 +41,18 @@ const ACTION = 'sts:AssumeRoleWithWebIdentity';
  * token is accepted once only. The session is an ordinary assumed-role session.
  */
 export class WebIdentityOperations {
-  private readonly noIdentityPolicies: PolicySet;
+  private readonly trust: FederatedTrust;
 
   constructor(
     private readonly core: IamCore,
     private readonly sessions: FederatedRoleSessions,
     private readonly keys: JwksSource,
   ) {
-    const empty = compilePolicySet({ identityPolicies: [] });
-    if (!empty.ok) throw new Error('an empty policy set always compiles');
-    this.noIdentityPolicies = empty.policySet;
+    this.trust = new FederatedTrust(core);
   }
 
   async assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput, facts: RequestFacts = {}): Promise<WebIdentityAssumedRole> {
-    const roleArn = parseArn(input.roleArn);
-    if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account) || roleArn.partition !== this.core.partition) {
-      throw new InvalidInputError(`${JSON.stringify(String(input.roleArn).slice(0, 2048))} is not a role ARN.`);
-    }
+    const accountId = federatedRoleAccount(input.roleArn, this.core.partition);
     const nameProblem = checkRoleSessionName(input.roleSessionName);
     if (nameProblem) throw new InvalidInputError(nameProblem);
     if (input.providerId != null) throw new InvalidInputError('ProviderId is for OAuth 2.0 access tokens; an OpenID Connect ID token names its provider in its iss claim, so leave ProviderId out.');
@@ -71,57 +60,33 @@ export class WebIdentityOperations {
     if (typeof token !== 'string' || token.length < WEB_IDENTITY_TOKEN_LENGTH.min || token.length > WEB_IDENTITY_TOKEN_LENGTH.max) {
       throw new InvalidIdentityTokenError(`WebIdentityToken must be ${WEB_IDENTITY_TOKEN_LENGTH.min} to ${WEB_IDENTITY_TOKEN_LENGTH.max} characters long.`);
     }
-    const accountId = roleArn.account;
     const issuer = unverifiedIssuer(token);
-    const { role, provider } = await inAccountTransaction(this.core.db, accountId, async (trx) => ({
-      role: await trx.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', input.roleArn).executeTakeFirst(),
+    const { role: roleRow, provider } = await inAccountTransaction(this.core.db, accountId, async (trx) => ({
+      role: await findRoleRowByArn(trx, accountId, input.roleArn),
       provider: issuer.startsWith('https://') ? await findOidcProviderRowByUrl(trx, accountId, issuer.slice('https://'.length)) : undefined,
     }));
     if (!provider) throw new InvalidIdentityTokenError(`No OpenIDConnect provider found in your account for ${issuer.slice(0, 300)}`);
     const now = this.core.clock.now();
     const identity = await verifyWebIdentityToken(token, { issuer, clientIds: provider.client_ids }, this.keys, now);
 
-    // The trust policy decides alone: the provider has no identity policies.
     const prefix = provider.url;
     const context: Record<string, string | string[]> = {
-      'aws:CurrentTime': now.toISOString(),
-      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-      ...(facts.sourceIp ? { 'aws:SourceIp': facts.sourceIp } : {}),
-      'aws:FederatedProvider': provider.arn,
+      ...federatedRequestContext(now, provider.arn, facts),
       'sts:RoleSessionName': input.roleSessionName,
       // AWS: with an azp claim, ISSUER:aud is the azp and ISSUER:oaud the aud; otherwise ISSUER:aud is the aud.
       [`${prefix}:aud`]: identity.authorizedParty ?? (identity.audiences.length === 1 ? identity.audiences[0]! : [...identity.audiences]),
       ...(identity.authorizedParty !== undefined ? { [`${prefix}:oaud`]: identity.audiences.length === 1 ? identity.audiences[0]! : [...identity.audiences] } : {}),
       [`${prefix}:sub`]: identity.subject,
       ...(identity.amr ? { [`${prefix}:amr`]: [...identity.amr] } : {}),
-      ...Object.fromEntries(identity.sessionTags.map((tag) => [`aws:RequestTag/${tag.key}`, tag.value])),
-      ...(identity.sessionTags.length > 0 ? { 'aws:TagKeys': identity.sessionTags.map((tag) => tag.key) } : {}),
+      ...requestTagContext(identity.sessionTags),
     };
-    // A role that does not exist answers like one whose trust policy does not allow the provider.
-    const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
-    const decide = (action: string) => {
-      const result = evaluate(
-        this.noIdentityPolicies,
-        { principal: provider.arn, action, resource: input.roleArn, context, resourceAccount: accountId },
-        { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
-      );
-      if (result.decision !== 'allow') throw accessDenied(this.core.keyring, accountId, { principal: provider.arn, action, resource: input.roleArn }, result, context, now, true);
-    };
-    decide(ACTION);
     // AWS: session tags from the token need sts:TagSession in the trust policy too.
-    if (identity.sessionTags.length > 0) decide('sts:TagSession');
-    if (!role) throw new AccessDeniedError(`Not authorized to perform ${ACTION}`);
+    const role = this.trust.allowedRole(
+      roleRow,
+      { providerArn: provider.arn, roleArn: input.roleArn, accountId, context, now },
+      identity.sessionTags.length > 0 ? [ACTION, 'sts:TagSession'] : [ACTION],
+    );
 
-    const actor: Caller = {
-      accountId,
-      arn: provider.arn,
-      kind: 'federated-user',
-      requestContext: {},
-      ...(facts.requestId ? { requestId: facts.requestId } : {}),
-      ...(facts.sourceIp ? { sourceIp: facts.sourceIp } : {}),
-      ...(facts.userAgent ? { userAgent: facts.userAgent } : {}),
-    };
-    const replayKey = `web-identity-token/${identity.tokenHash}`;
     const issued = await this.sessions.issueFederatedRoleSession({
       role: { accountId, roleId: role.role_id, roleName: role.role_name, maxSessionDuration: role.max_session_duration },
       roleSessionName: input.roleSessionName,
@@ -129,16 +94,11 @@ export class WebIdentityOperations {
       policy: input.policy ?? null,
       policyArns: input.policyArns ?? null,
       tags: identity.sessionTags,
-      actor,
-      webIdentity: { providerArn: provider.arn, subject: identity.subject, audience: identity.audience, tokenHash: identity.tokenHash, tokenExpiresAt: identity.expiresAt.toISOString() },
-      // Under the token's lock, so two requests racing with one token cannot both pass.
-      guard: {
-        locks: [replayKey],
-        check: async (trx) => {
-          const used = await trx.selectFrom('web_identity_tokens').select('token_hash').where('account_id', '=', accountId).where('token_hash', '=', identity.tokenHash).executeTakeFirst();
-          if (used) throw new InvalidIdentityTokenError('The web identity token was already used: a token is accepted once only. Get a new one from the identity provider.');
-        },
+      actor: federatedActor(accountId, provider.arn, facts),
+      federation: {
+        webIdentity: { providerArn: provider.arn, subject: identity.subject, audience: identity.audience, tokenHash: identity.tokenHash, tokenExpiresAt: identity.expiresAt.toISOString() },
       },
+      guard: singleUseTokenGuard(accountId, identity.tokenHash, 'The web identity token was already used: a token is accepted once only. Get a new one from the identity provider.'),
     });
     return { ...issued, subjectFromWebIdentityToken: identity.subject, provider: issuer, audience: identity.audience };
   }

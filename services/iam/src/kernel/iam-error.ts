@@ -18,7 +18,8 @@ export type IamErrorCode =
   | 'SignInThrottled'
   | 'InvalidIdentityToken'
   | 'ExpiredToken'
-  | 'IDPCommunicationError';
+  | 'IDPCommunicationError'
+  | 'IDPRejectedClaim';
 
 export class IamError extends Error {
   constructor(
@@ -164,5 +165,12 @@ export class ExpiredTokenError extends IamError {
 export class IdpCommunicationError extends IamError {
   constructor(message: string) {
     super('IDPCommunicationError', message);
+  }
+}
+
+/** The identity provider did not authenticate the user: its SAML response's status is not Success (AWS's IDPRejectedClaim). */
+export class IdpRejectedClaimError extends IamError {
+  constructor(message: string) {
+    super('IDPRejectedClaim', message);
   }
 }

@@ -10,6 +10,11 @@ export function findRoleRowByName(db: Kysely<Database>, accountId: string, roleN
   return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName)).executeTakeFirst();
 }
 
+/** The whole row by the role's ARN, for the STS calls that name the role by it (AssumeRole and the federated ones). */
+export function findRoleRowByArn(db: Kysely<Database>, accountId: string, roleArn: string): Promise<RoleRow | undefined> {
+  return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', roleArn).executeTakeFirst();
+}
+
 export async function requireRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow> {
   const row = await findRoleRowByName(db, accountId, roleName);
   if (!row) throw new NoSuchEntityError(`The role with name ${roleName} cannot be found.`);

@@ -30,19 +30,36 @@ export interface SessionIssuedData {
   readonly expiresAt: string;
   /** Set for a session issued for a web identity token (AssumeRoleWithWebIdentity). */
   readonly webIdentity?: WebIdentityOfSession | null;
+  /** Set for a session issued for a SAML assertion (AssumeRoleWithSAML). */
+  readonly saml?: SamlOfSession | null;
+}
+
+/** A federation token exchanged for the session, by its SHA-256 and expiry, never the token: it is accepted once only until then. */
+export interface SingleUseTokenOfSession {
+  readonly tokenHash: string;
+  /** ISO 8601: the token's expiry. */
+  readonly tokenExpiresAt: string;
 }
 
 /**
  * Who a web identity session was issued to (the provider and the token's subject, for the audit),
- * and the token's SHA-256 and expiry, never the token: the token is accepted once only until then.
+ * and the token's SHA-256 and expiry (its exp), never the token.
  */
-export interface WebIdentityOfSession {
+export interface WebIdentityOfSession extends SingleUseTokenOfSession {
   readonly providerArn: string;
   readonly subject: string;
   readonly audience: string;
-  readonly tokenHash: string;
-  /** ISO 8601: the token's exp. */
-  readonly tokenExpiresAt: string;
+}
+
+/**
+ * Who a SAML session was issued to (the provider, the assertion's issuer and NameID, for the
+ * audit), and the SHA-256 of the assertion's issuer and ID with its NotOnOrAfter, never the assertion.
+ */
+export interface SamlOfSession extends SingleUseTokenOfSession {
+  readonly providerArn: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly subjectType: string;
 }
 
 export type SessionEvent =

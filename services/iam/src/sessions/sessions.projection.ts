@@ -33,10 +33,11 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
         })
         .execute();
       await trx.insertInto('access_key_lookup').values({ access_key_id: data.accessKeyId, account_id: accountId }).execute();
-      if (data.webIdentity) {
+      const singleUse = data.webIdentity ?? data.saml;
+      if (singleUse) {
         await trx
-          .insertInto('web_identity_tokens')
-          .values({ account_id: accountId, token_hash: data.webIdentity.tokenHash, session_id: data.sessionId, expires_at: new Date(data.webIdentity.tokenExpiresAt) })
+          .insertInto('used_federation_tokens')
+          .values({ account_id: accountId, token_hash: singleUse.tokenHash, session_id: data.sessionId, expires_at: new Date(singleUse.tokenExpiresAt) })
           .execute();
       }
       return;
@@ -54,11 +55,11 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
       const row = await trx.selectFrom('sessions').select('access_key_id').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
       if (row) await trx.deleteFrom('access_key_lookup').where('access_key_id', '=', row.access_key_id).execute();
-      // A used web identity token is forgotten with its session once the token can no longer be
-      // verified: past its exp and the skew verification allows (by the event's time, so replay
+      // A used federation token is forgotten with its session once the token can no longer be
+      // verified: past its expiry and the skew verification allows (by the event's time, so replay
       // forgets the same); one that outlives its session stays.
       await trx
-        .deleteFrom('web_identity_tokens')
+        .deleteFrom('used_federation_tokens')
         .where('account_id', '=', accountId)
         .where('session_id', '=', event.data.sessionId)
         .where('expires_at', '<=', new Date(stored.occurredAt.getTime() - TOKEN_CLOCK_SKEW_SECONDS * 1000))

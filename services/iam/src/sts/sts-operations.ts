@@ -17,7 +17,7 @@ import type { IamCore } from '../service/iam-core.js';
 import { sessionDecider } from '../sessions/session.decider.js';
 import type { SessionIssuedData } from '../sessions/session.events.js';
 import { requestTagContext } from '../authorization/tag-context.js';
-import { requireRoleRowByName } from '../roles/role-repository.js';
+import { requireRoleRowByName, findRoleRowByArn } from '../roles/role-repository.js';
 import { roleNameKey } from '../kernel/lock-keys.js';
 import type { FederatedRoleSessionRequest, FederatedRoleSessions, SessionIssueGuard } from '../federation/federated-role-sessions.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
@@ -235,7 +235,7 @@ export class StsOperations implements FederatedRoleSessions {
     // The caller's own policies (its identity side) and the role, each read in its own account.
     const callerCompiled = await this.core.compiledCaller(caller);
     const prepared = await inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', targetAccount).where('arn', '=', input.roleArn).executeTakeFirst();
+      const role = await findRoleRowByArn(trx, targetAccount, input.roleArn);
       const policies = role ? await this.sessionPolicies(trx, targetAccount, input.policy, input.policyArns) : [];
       return { role, policies };
     });
@@ -305,7 +305,7 @@ export class StsOperations implements FederatedRoleSessions {
   }
 
   /**
-   * A role session for a principal federation authenticated itself (a web identity), the role's
+   * A role session for a principal federation authenticated itself (a web identity, a SAML assertion), the role's
    * trust policy already satisfied: duration and session policies as for AssumeRole.
    */
   async issueFederatedRoleSession(request: FederatedRoleSessionRequest): Promise<AssumedRole> {
@@ -314,9 +314,12 @@ export class StsOperations implements FederatedRoleSessions {
     if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > role.maxSessionDuration) {
       throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and the role's maximum session duration, ${role.maxSessionDuration}.`);
     }
+    const sourceIdentity = request.sourceIdentity ?? null;
+    if (sourceIdentity !== null && !SOURCE_IDENTITY.test(sourceIdentity)) throw new InvalidInputError('SourceIdentity must be 2 to 64 characters of letters, digits and +=,.@-.');
     const policies = await inAccountTransaction(this.core.db, role.accountId, (trx) => this.sessionPolicies(trx, role.accountId, request.policy, request.policyArns));
     const now = this.core.clock.now();
-    const expiration = new Date(now.getTime() + duration * 1000);
+    const requested = now.getTime() + duration * 1000;
+    const expiration = new Date(request.endsNoLaterThan ? Math.min(requested, request.endsNoLaterThan.getTime()) : requested);
     const credentials = this.newCredentials(role.accountId);
     const assumedArn = `arn:${this.core.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${request.roleSessionName}`;
     await this.issue(
@@ -328,14 +331,14 @@ export class StsOperations implements FederatedRoleSessions {
         roleId: role.roleId,
         userId: null,
         sessionName: request.roleSessionName,
-        sourceIdentity: null,
+        sourceIdentity,
         tags: [...request.tags],
         sessionPolicies: policies,
         mfaAuthenticated: false,
         mfaAuthenticatedAt: null,
         chained: false,
         expiresAt: expiration.toISOString(),
-        webIdentity: request.webIdentity,
+        ...request.federation,
       },
       credentials,
       request.guard,
@@ -343,7 +346,7 @@ export class StsOperations implements FederatedRoleSessions {
     return {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.roleId}:${request.roleSessionName}` },
-      sourceIdentity: null,
+      sourceIdentity,
     };
   }
 
