@@ -19,6 +19,7 @@ export type * from './tables/inline-policies.table.js';
 export type * from './tables/keyring-keys.table.js';
 export type * from './tables/mfa-devices.table.js';
 export type * from './tables/oidc-providers.table.js';
+export type * from './tables/saml-providers.table.js';
 export type * from './tables/web-identity-tokens.table.js';
 export type * from './tables/sign-in-failures.table.js';
 export type * from './tables/policies.table.js';
