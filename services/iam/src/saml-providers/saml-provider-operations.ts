@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SamlProviderRow } from '@warden/db';
-import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
+import { requestTagContext } from '../authorization/tag-context.js';
 import type { Caller } from '../kernel/command-context.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../kernel/iam-error.js';
+import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
+import { ArnAddressedAccess } from '../service/arn-addressed-entity.js';
 import type { IamCore } from '../service/iam-core.js';
 import { appendTo } from '../service/write-spec.js';
 import type { SamlProvider } from './saml-provider.js';
 import { parseSamlProviderArn, samlProviderArn, samlProviderNameKey } from './saml-provider-arn.js';
+import { toSamlProvider } from './saml-provider-mapper.js';
+import type { SamlProviderEvent, SamlProviderState } from './saml-provider.events.js';
 import { type SamlProviderCommand, samlProviderDecider } from './saml-provider.decider.js';
 import { countSamlProviders, findSamlProviderByName, findSamlProviderRowByName, listSamlProviders } from './saml-provider-repository.js';
 import { checkSamlMetadataDocumentLength, checkSamlProviderName } from './saml-provider-rules.js';
@@ -32,7 +35,23 @@ const notFound = (arn: string) => new NoSuchEntityError(`SAMLProvider not found 
  * itself is read by the decider, after authorization.
  */
 export class SamlProviderOperations {
-  constructor(private readonly core: IamCore) {}
+  private readonly byArn: ArnAddressedAccess<SamlProviderRow, SamlProvider, SamlProviderCommand, SamlProviderEvent, SamlProviderState>;
+
+  constructor(private readonly core: IamCore) {
+    this.byArn = new ArnAddressedAccess(core, {
+      parseArn: (arn) => {
+        const parsed = parseSamlProviderArn(arn);
+        return parsed && { partition: parsed.partition, accountId: parsed.accountId, key: parsed.name };
+      },
+      arnShape: 'a SAML provider ARN (arn:PARTITION:iam::ACCOUNT:saml-provider/NAME)',
+      lockKey: samlProviderNameKey,
+      findRow: findSamlProviderRowByName,
+      toEntity: toSamlProvider,
+      streamPrefix: 'saml-provider',
+      decider: samlProviderDecider,
+      notFound,
+    });
+  }
 
   async create(caller: Caller, input: CreateSAMLProviderInput): Promise<SamlProvider> {
     requireValidInput(checkSamlProviderName(input.name));
@@ -55,42 +74,19 @@ export class SamlProviderOperations {
     return answer;
   }
 
-  /** The name an ARN names, when it names a provider of the caller's account (and partition). */
-  private ownName(caller: Caller, arn: string): string | undefined {
-    const parsed = parseSamlProviderArn(arn);
-    if (!parsed) throw new InvalidInputError(`${JSON.stringify(arn)} is not a SAML provider ARN (arn:${this.core.partition}:iam::ACCOUNT:saml-provider/NAME).`);
-    return parsed.accountId === caller.accountId && parsed.partition === this.core.partition ? parsed.name : undefined;
-  }
-
-  /** A provider read as `action` allows, authorized before its absence is told. */
-  private async read(caller: Caller, arn: string, action: string): Promise<SamlProvider> {
-    const name = this.ownName(caller, arn);
-    return this.core.read(caller, async (trx) => {
-      const provider = name === undefined ? undefined : await findSamlProviderByName(trx, caller.accountId, name);
-      await this.core.authorize(trx, caller, action, arn, resourceTagContext(provider?.tags ?? []));
-      if (!provider) throw notFound(arn);
-      return provider;
-    });
-  }
-
   /** AWS's GetSAMLProvider. */
   async get(caller: Caller, arn: string): Promise<SamlProvider> {
-    return this.read(caller, arn, 'iam:GetSAMLProvider');
+    return this.byArn.read(caller, arn, 'iam:GetSAMLProvider');
   }
 
   /** AWS's ListSAMLProviderTags: the provider's tags, in the order they were added. */
   async tagsOf(caller: Caller, arn: string): Promise<Tag[]> {
-    return [...(await this.read(caller, arn, 'iam:ListSAMLProviderTags')).tags];
+    return [...(await this.byArn.read(caller, arn, 'iam:ListSAMLProviderTags')).tags];
   }
 
   /** The provider as it is now, after a mutation the caller was allowed to make. */
   async current(caller: Caller, arn: string): Promise<SamlProvider> {
-    const name = this.ownName(caller, arn);
-    return this.core.read(caller, async (trx) => {
-      const provider = name === undefined ? undefined : await findSamlProviderByName(trx, caller.accountId, name);
-      if (!provider) throw notFound(arn);
-      return provider;
-    });
+    return this.byArn.read(caller, arn, null);
   }
 
   /** A page of providers in name order; `after` is the previous page's last name. */
@@ -101,36 +97,21 @@ export class SamlProviderOperations {
     });
   }
 
-  /** One write of a provider's stream, the provider addressed by ARN; authorized first, with its tags as aws:ResourceTag/*. */
-  private async mutation(caller: Caller, arn: string, action: string, command: SamlProviderCommand, extra: Record<string, string | string[]> = {}): Promise<void> {
-    const name = this.ownName(caller, arn);
-    await this.core.write(caller, {
-      locks: name === undefined ? [] : [samlProviderNameKey(name)],
-      load: async (trx): Promise<SamlProviderRow | undefined> => (name === undefined ? undefined : findSamlProviderRowByName(trx, caller.accountId, name)),
-      lockedAfterLoad: (row) => (row ? [`stream/saml-provider/${row.provider_id}`] : []),
-      permissions: (row) => [{ action, resource: arn, context: { ...resourceTagContext(row?.tags ?? []), ...extra } }],
-      appends: (row) => {
-        if (!row) throw notFound(arn);
-        return appendTo(samlProviderDecider, `saml-provider/${row.provider_id}`, command);
-      },
-    });
-  }
-
   /** AWS's UpdateSAMLProvider: the new metadata replaces the old whole (a rotation publishes the old and the new certificate). */
   async update(caller: Caller, arn: string, samlMetadataDocument: string): Promise<void> {
     requireValidInput(checkSamlMetadataDocumentLength(samlMetadataDocument));
-    await this.mutation(caller, arn, 'iam:UpdateSAMLProvider', { type: 'UpdateSAMLProvider', metadataDocument: samlMetadataDocument });
+    await this.byArn.write(caller, arn, 'iam:UpdateSAMLProvider', { type: 'UpdateSAMLProvider', metadataDocument: samlMetadataDocument });
   }
 
   async tag(caller: Caller, arn: string, tags: readonly Tag[]): Promise<void> {
-    await this.mutation(caller, arn, 'iam:TagSAMLProvider', { type: 'TagSAMLProvider', tags: [...tags] }, requestTagContext(tags));
+    await this.byArn.write(caller, arn, 'iam:TagSAMLProvider', { type: 'TagSAMLProvider', tags: [...tags] }, requestTagContext(tags));
   }
 
   async untag(caller: Caller, arn: string, tagKeys: readonly string[]): Promise<void> {
-    await this.mutation(caller, arn, 'iam:UntagSAMLProvider', { type: 'UntagSAMLProvider', tagKeys: [...tagKeys] }, { 'aws:TagKeys': [...tagKeys] });
+    await this.byArn.write(caller, arn, 'iam:UntagSAMLProvider', { type: 'UntagSAMLProvider', tagKeys: [...tagKeys] }, { 'aws:TagKeys': [...tagKeys] });
   }
 
   async delete(caller: Caller, arn: string): Promise<void> {
-    await this.mutation(caller, arn, 'iam:DeleteSAMLProvider', { type: 'DeleteSAMLProvider' });
+    await this.byArn.write(caller, arn, 'iam:DeleteSAMLProvider', { type: 'DeleteSAMLProvider' });
   }
 }
