@@ -1,8 +1,8 @@
-import { QUOTA_MAXIMUMS, type SamlProvider } from '@warden/iam';
+import type { SamlProvider } from '@warden/iam';
 import { validationError } from './aws-errors.js';
 import { awsTime, members, tagList, type XmlObject } from './aws-shapes.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
-import { pageOfAll, pageRequest, tagsPageResult } from './query-pagination.js';
+import { MAX_ITEMS, pageOfAll, pageRequest, tagsPageResult } from './query-pagination.js';
 import type { QueryParameters } from './query-parameters.js';
 
 /**
@@ -41,10 +41,17 @@ export const IAM_SAML_PROVIDER_ACTIONS = {
     (provider) => ({ SAMLProviderArn: provider.arn, Tags: provider.tags.length > 0 ? tagList(provider.tags) : undefined }),
   ),
   GetSAMLProvider: iam(providerArn, (service, caller, arn) => service.samlProviders.get(caller, arn), samlProviderShape),
-  // AWS's ListSAMLProviders has no paging: the account's providers, at most its quota, come whole.
+  // AWS's ListSAMLProviders has no paging: the account's providers come whole (AWS's quota is 100), read a page at a time.
   ListSAMLProviders: iam(
     () => undefined,
-    (service, caller) => service.samlProviders.list(caller, { first: QUOTA_MAXIMUMS.samlProviders }),
+    async (service, caller) => {
+      const providers: SamlProvider[] = [];
+      for (;;) {
+        const page = await service.samlProviders.list(caller, { after: providers.at(-1)?.name ?? null, first: MAX_ITEMS });
+        providers.push(...page);
+        if (page.length < MAX_ITEMS) return providers;
+      }
+    },
     (providers) => ({
       SAMLProviderList: members(
         providers.map((provider) => ({ Arn: provider.arn, ValidUntil: provider.validUntil ? awsTime(provider.validUntil) : undefined, CreateDate: awsTime(provider.createdAt) })),
