@@ -13,7 +13,7 @@ import { toSamlProvider } from './saml-provider-mapper.js';
 import type { SamlProviderEvent, SamlProviderState } from './saml-provider.events.js';
 import { type SamlProviderCommand, samlProviderDecider } from './saml-provider.decider.js';
 import { countSamlProviders, findSamlProviderByName, findSamlProviderRowByName, listSamlProviders } from './saml-provider-repository.js';
-import { checkSamlMetadataDocumentLength, checkSamlProviderName } from './saml-provider-rules.js';
+import { checkSamlMetadataDocumentLength, checkSamlProviderName, samlProviderNameTaken } from './saml-provider-rules.js';
 
 export interface CreateSAMLProviderInput {
   readonly name: string;
@@ -64,7 +64,7 @@ export class SamlProviderOperations {
       locks: [QUOTA_LOCK, samlProviderNameKey(name), `stream/saml-provider/${providerId}`],
       permissions: () => [{ action: 'iam:CreateSAMLProvider', resource: arn, context: requestTagContext(tags) }],
       appends: async (_loaded, trx) => {
-        if (await findSamlProviderRowByName(trx, caller.accountId, name)) throw new EntityAlreadyExistsError(`SAML provider with name ${name} already exists.`);
+        if (await findSamlProviderRowByName(trx, caller.accountId, name)) throw new EntityAlreadyExistsError(samlProviderNameTaken(name));
         const quota = (await this.core.quotas(trx, caller.accountId)).samlProviders;
         if ((await countSamlProviders(trx, caller.accountId)) >= quota) throw new LimitExceededError(`Cannot exceed quota for SAMLProvidersPerAccount: ${quota}.`);
         return appendTo(samlProviderDecider, `saml-provider/${providerId}`, { type: 'CreateSAMLProvider', providerId, arn, name, metadataDocument: input.samlMetadataDocument, tags });

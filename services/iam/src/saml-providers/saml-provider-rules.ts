@@ -27,3 +27,8 @@ export function checkSamlMetadataDocumentLength(document: string): CheckResult {
   if (length < SAML_PROVIDER_LIMITS.documentMin || length > SAML_PROVIDER_LIMITS.documentMax) return `${range}; it is ${length}.`;
   return undefined;
 }
+
+/** AWS's EntityAlreadyExists for a name the account's providers already have. */
+export function samlProviderNameTaken(name: string): string {
+  return `SAML provider with name ${name} already exists.`;
+}

@@ -2,7 +2,7 @@ import type { Decider } from '../kernel/decider.js';
 import { EntityAlreadyExistsError, NoSuchEntityError, requireValidInput } from '../kernel/iam-error.js';
 import { caseSensitiveTags, checkTagKeys, checkTags, type Tag } from '../naming/index.js';
 import { readSamlMetadata } from './saml-metadata.js';
-import { checkSamlMetadataDocumentLength, checkSamlProviderName } from './saml-provider-rules.js';
+import { checkSamlMetadataDocumentLength, checkSamlProviderName, samlProviderNameTaken } from './saml-provider-rules.js';
 import { evolveSamlProvider, INITIAL_SAML_PROVIDER_STATE, type SamlProviderEvent, type SamlProviderMetadata, type SamlProviderState } from './saml-provider.events.js';
 
 export type SamlProviderCommand =
@@ -26,7 +26,7 @@ function metadataOf(metadataDocument: string): SamlProviderMetadata {
 export function decideSamlProvider(command: SamlProviderCommand, state: SamlProviderState): SamlProviderEvent[] {
   switch (command.type) {
     case 'CreateSAMLProvider': {
-      if (state.status !== 'none') throw new EntityAlreadyExistsError(`SAML provider with name ${command.name} already exists.`);
+      if (state.status !== 'none') throw new EntityAlreadyExistsError(samlProviderNameTaken(command.name));
       requireValidInput(checkSamlProviderName(command.name));
       requireValidInput(checkTags(command.tags, 0, { caseSensitiveKeys: true }));
       const { providerId, arn, name, tags } = command;
