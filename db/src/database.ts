@@ -10,6 +10,7 @@ import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
 import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
 import type { UsedFederationTokensTable } from './tables/used-federation-tokens.table.js';
+import type { SamlProvidersTable } from './tables/saml-providers.table.js';
 import type { SignInFailuresTable } from './tables/sign-in-failures.table.js';
 import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
 import type { PoliciesTable } from './tables/policies.table.js';
@@ -40,6 +41,7 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   oidc_providers: OidcProvidersTable;
   used_federation_tokens: UsedFederationTokensTable;
+  saml_providers: SamlProvidersTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */
@@ -58,6 +60,7 @@ export const ACCOUNT_SCOPED_READ_MODELS = [
   'sign_in_failures',
   'oidc_providers',
   'used_federation_tokens',
+  'saml_providers',
 ] as const;
 
 /** Read models that are rebuilt by replay but span accounts (no row-level security). */

@@ -21,6 +21,7 @@ export type * from './tables/keyring-keys.table.js';
 export type * from './tables/mfa-devices.table.js';
 export type * from './tables/oidc-providers.table.js';
 export type * from './tables/used-federation-tokens.table.js';
+export type * from './tables/saml-providers.table.js';
 export type * from './tables/sign-in-failures.table.js';
 export type * from './tables/policies.table.js';
 export type * from './tables/policy-attachments.table.js';

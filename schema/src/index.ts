@@ -18,6 +18,7 @@ import './types/password.js';
 import './types/mfa.js';
 import './types/sign-in.js';
 import './types/oidc-provider.js';
+import './types/saml-provider.js';
 import './types/web-identity.js';
 
 export type { GraphQLContext } from './context.js';

@@ -12,6 +12,7 @@ import * as appendPointCheck from './20261128-0010-append-point-check.js';
 import * as appendStatement from './20261129-0011-append-statement.js';
 import * as consumerCheckpointRowSecurity from './20261204-0012-consumer-checkpoint-row-security.js';
 import * as oidcProviders from './20261205-0013-oidc-providers.js';
+import * as samlProviders from './20261205-0014-saml-providers.js';
 import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -29,5 +30,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261129-0011-append-statement': appendStatement,
   '20261204-0012-consumer-checkpoint-row-security': consumerCheckpointRowSecurity,
   '20261205-0013-oidc-providers': oidcProviders,
+  '20261205-0014-saml-providers': samlProviders,
   '20261205-0015-used-federation-tokens': usedFederationTokens,
 };

@@ -1,11 +1,9 @@
-import type { InputObjectRef } from '@pothos/core';
-import type { Caller, IamService, OidcProvider } from '@warden/iam';
+import type { OidcProvider } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
+import { type ProviderKind, providerChange } from './provider-change.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 import { TagInput, TagRef } from './tag.js';
-
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 /** IAM's OpenID Connect identity providers: issuers whose tokens assumeRoleWithWebIdentity accepts. */
 export const OpenIDConnectProviderRef = builder.objectRef<OidcProvider>('OpenIDConnectProvider').implement({
@@ -71,32 +69,21 @@ const UntagProviderInput = builder.inputType('UntagOpenIDConnectProviderInput', 
   fields: (f) => ({ openIDConnectProviderArn: f.string({ required: true }), tagKeys: f.stringList({ required: true }) }),
 });
 
-interface ProviderInput {
-  readonly openIDConnectProviderArn: string;
-}
+const OIDC_PROVIDER: ProviderKind<OidcProvider, 'openIDConnectProviderArn'> = {
+  ref: OpenIDConnectProviderRef,
+  arnField: 'openIDConnectProviderArn',
+  current: (iam, caller, arn) => iam.oidcProviders.current(caller, arn),
+};
 
-/** A change to one provider, answered with the provider as it is after the change. */
-function providerChange<Input extends ProviderInput>(mutation: string, input: InputObjectRef<Types, Input>, change: (iam: IamService, caller: Caller, input: Input) => Promise<void>): void {
-  // Pothos resolves an argument's shape for a known type only: declared as any provider input, handed on as the `Input` it is.
-  const anyInput: InputObjectRef<Types, ProviderInput> = input;
-  builder.mutationField(mutation, (t) =>
-    t.field({
-      type: OpenIDConnectProviderRef,
-      errors: mutationErrors(mutation),
-      args: { input: t.arg({ type: anyInput, required: true }) },
-      resolve: async (_r, args, { iam, caller }) => {
-        await change(iam, caller, args.input as Input);
-        return iam.oidcProviders.current(caller, args.input.openIDConnectProviderArn);
-      },
-    }),
-  );
-}
-
-providerChange('addClientIDToOpenIDConnectProvider', ClientIdInput, (iam, caller, input) => iam.oidcProviders.addClientId(caller, input.openIDConnectProviderArn, input.clientID));
-providerChange('removeClientIDFromOpenIDConnectProvider', ClientIdInput, (iam, caller, input) => iam.oidcProviders.removeClientId(caller, input.openIDConnectProviderArn, input.clientID));
-providerChange('updateOpenIDConnectProviderThumbprint', ThumbprintInput, (iam, caller, input) => iam.oidcProviders.updateThumbprint(caller, input.openIDConnectProviderArn, input.thumbprintList));
-providerChange('tagOpenIDConnectProvider', TagProviderInput, (iam, caller, input) => iam.oidcProviders.tag(caller, input.openIDConnectProviderArn, input.tags));
-providerChange('untagOpenIDConnectProvider', UntagProviderInput, (iam, caller, input) => iam.oidcProviders.untag(caller, input.openIDConnectProviderArn, input.tagKeys));
+providerChange(OIDC_PROVIDER, 'addClientIDToOpenIDConnectProvider', ClientIdInput, (iam, caller, input) => iam.oidcProviders.addClientId(caller, input.openIDConnectProviderArn, input.clientID));
+providerChange(OIDC_PROVIDER, 'removeClientIDFromOpenIDConnectProvider', ClientIdInput, (iam, caller, input) =>
+  iam.oidcProviders.removeClientId(caller, input.openIDConnectProviderArn, input.clientID),
+);
+providerChange(OIDC_PROVIDER, 'updateOpenIDConnectProviderThumbprint', ThumbprintInput, (iam, caller, input) =>
+  iam.oidcProviders.updateThumbprint(caller, input.openIDConnectProviderArn, input.thumbprintList),
+);
+providerChange(OIDC_PROVIDER, 'tagOpenIDConnectProvider', TagProviderInput, (iam, caller, input) => iam.oidcProviders.tag(caller, input.openIDConnectProviderArn, input.tags));
+providerChange(OIDC_PROVIDER, 'untagOpenIDConnectProvider', UntagProviderInput, (iam, caller, input) => iam.oidcProviders.untag(caller, input.openIDConnectProviderArn, input.tagKeys));
 builder.mutationField('deleteOpenIDConnectProvider', (t) =>
   t.boolean({
     errors: mutationErrors('deleteOpenIDConnectProvider'),

@@ -18,6 +18,7 @@ import { MaintenanceOperations } from './maintenance/maintenance-operations.js';
 import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-operations.js';
 import { AttemptQueue } from './sign-in/attempt-queue.js';
 import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
+import { SamlProviderOperations } from './saml-providers/saml-provider-operations.js';
 import { WebIdentityOperations } from './federation/web-identity-operations.js';
 import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
 import { HttpsJsonFetcher } from './federation/https-json-fetcher.js';
@@ -42,6 +43,7 @@ export class IamService {
   readonly signIn: SignInOperations;
   readonly maintenance: MaintenanceOperations;
   readonly oidcProviders: OidcProviderOperations;
+  readonly samlProviders: SamlProviderOperations;
   readonly webIdentity: WebIdentityOperations;
 
   constructor(
@@ -71,6 +73,7 @@ export class IamService {
     this.signIn = new SignInOperations(this.core, { consoleSessions: this.sts, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.maintenance = new MaintenanceOperations(this.core);
     this.oidcProviders = new OidcProviderOperations(this.core);
+    this.samlProviders = new SamlProviderOperations(this.core);
     this.webIdentity = new WebIdentityOperations(
       this.core,
       this.sts,

@@ -13,6 +13,10 @@ export type { AssumeRoleWithWebIdentityInput, WebIdentityAssumedRole } from './f
 export type { RequestFacts } from './federation/federated-role-assumption.js';
 export { SamlOperations, samlNameQualifier, type AssumeRoleWithSamlInput, type SamlAssumedRole, type SamlProviderLookup, type SamlProviderRecord } from './federation/saml-operations.js';
 export { AWS_SAML_ENDPOINT, defaultSamlEndpoints, type SamlEndpoints } from './federation/saml-response.js';
+export type { SamlProvider } from './saml-providers/saml-provider.js';
+export type { CreateSAMLProviderInput } from './saml-providers/saml-provider-operations.js';
+export { findSamlProviderByArn } from './saml-providers/saml-provider-repository.js';
+export { readSamlMetadata, type SamlIdpMetadata } from './saml-providers/saml-metadata.js';
 export { JwksCache, type JwksSource } from './federation/jwks-cache.js';
 export { HttpsJsonFetcher, type JsonFetcher } from './federation/https-json-fetcher.js';
 export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';

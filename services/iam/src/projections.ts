@@ -21,6 +21,8 @@ import type { SignInEvent } from './sign-in/sign-in.events.js';
 import { projectSignInEvent } from './sign-in/sign-in.projection.js';
 import type { OidcProviderEvent } from './oidc-providers/oidc-provider.events.js';
 import { projectOidcProviderEvent } from './oidc-providers/oidc-providers.projection.js';
+import type { SamlProviderEvent } from './saml-providers/saml-provider.events.js';
+import { projectSamlProviderEvent } from './saml-providers/saml-providers.projection.js';
 
 /**
  * Every inline projection, dispatched by the stream the event belongs to. Live appends and replay
@@ -51,6 +53,8 @@ export async function projectEvent(trx: Transaction<Database>, stored: StoredEve
       return projectSignInEvent(trx, stored, event as SignInEvent);
     case 'oidc-provider':
       return projectOidcProviderEvent(trx, stored, event as OidcProviderEvent);
+    case 'saml-provider':
+      return projectSamlProviderEvent(trx, stored, event as SamlProviderEvent);
     case 'keyring':
       return projectKeyringEvent(trx, stored, event as KeyringEvent);
     default:

@@ -2,6 +2,7 @@ import { ACCOUNT_SCOPED_READ_MODELS, GLOBAL_READ_MODELS, inAccountTransaction } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { codeAtStep, IamError, IamService, replayReadModels, stepAt } from '../src/index.js';
+import { makeSamlSigningIdentity, samlIdpMetadata } from './saml-idp-identity.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
 /**
@@ -10,7 +11,7 @@ import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-
  * gives exactly the live rows. The mutations cover every read model: entities (renamed and moved
  * too) and attachments, keys, login profiles and the password policy, MFA devices, console sign-ins
  * (sessions, and the failure counts of wrong passwords and unknown names), lockouts cleared, account
- * settings and aliases, OpenID Connect providers (client ids, thumbprints, tags, deletes) and web identity sessions (tokens
+ * settings and aliases, OpenID Connect providers (client ids, thumbprints, tags, deletes), SAML providers (150 more mutations after the 1,000: metadata updates, tags, deletes) and web identity sessions (tokens
  * used, some replayed). A controlled clock moves 31 s per mutation, so each one sees a fresh TOTP
  * step.
  */
@@ -61,6 +62,14 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     const anyDevice = () => pick(devices.length ? devices : [{ serialNumber: `arn:aws:iam::${root.accountId}:mfa/none`, seed: 'A'.repeat(32) }]);
     const issuers = ['https://idp.example.com', 'https://login.example.org/realms/acme', 'https://sso.example.net'];
     const clientIds = ['sts.amazonaws.com', 'web-app', 'cli'];
+    const samlNames = ['Okta', 'AzureAD', 'Ping'];
+    const samlArn = (name: string) => `arn:aws:iam::${root.accountId}:saml-provider/${name}`;
+    const samlKeys = [makeSamlSigningIdentity(), makeSamlSigningIdentity('Warden test SAML IdP, next key')].map((identity) => identity.certificateBase64);
+    const samlDocuments = [
+      samlIdpMetadata({ entityId: 'https://idp.example.test/metadata', signingCertificates: [samlKeys[0]!], validUntil: '2031-01-01T00:00:00Z' }),
+      samlIdpMetadata({ entityId: 'https://idp.example.test/metadata', signingCertificates: samlKeys }),
+      samlIdpMetadata({ entityId: 'https://idp.example.test/metadata', signingCertificates: [samlKeys[1]!] }),
+    ];
     const providerArn = (issuer: string) => `arn:aws:iam::${root.accountId}:oidc-provider/${issuer.slice('https://'.length)}`;
     const federatedTrust = JSON.stringify({
       Version: '2012-10-17',
@@ -182,10 +191,22 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     ];
     let succeeded = 0;
     let refused = 0;
-    for (let i = 0; i < 1000; i++) {
+    // SAML providers draw from their own generator, after the others, so that adding them left the
+    // draw of every other mutation as it was.
+    const samlRandom = seeded(driver === 'pglite' ? 17 : 19);
+    const pickSaml = <T>(items: readonly T[]): T => items[Math.floor(samlRandom() * items.length)]!;
+    const samlOperations: (() => Promise<unknown>)[] = [
+      () => iam.samlProviders.create(root, { name: pickSaml(samlNames), samlMetadataDocument: pickSaml(samlDocuments), tags: [{ key: pickSaml(['team', 'Team']), value: pickSaml(groups) }] }),
+      () => iam.samlProviders.update(root, samlArn(pickSaml(samlNames)), pickSaml(samlDocuments)),
+      () => iam.samlProviders.tag(root, samlArn(pickSaml(samlNames)), [{ key: pickSaml(['env', 'Env']), value: pickSaml(['a', 'b']) }]),
+      () => iam.samlProviders.untag(root, samlArn(pickSaml(samlNames)), [pickSaml(['env', 'Env', 'team'])]),
+      // The last name is never deleted, so that some providers remain to compare.
+      () => iam.samlProviders.delete(root, samlArn(pickSaml(samlNames.slice(0, 2)))),
+    ];
+    for (let i = 0; i < 1150; i++) {
       now = new Date(now.getTime() + 31_000);
       try {
-        await pick(operations)();
+        await (i < 1000 ? pick(operations) : pickSaml(samlOperations))();
         succeeded++;
       } catch (error) {
         // Only typed IAM errors are acceptable: anything else is a bug.
@@ -206,7 +227,16 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     // Renames and moves were among them, users' and groups'.
     const types = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) => trx.selectFrom('events').select('type').distinct().where('account_id', '=', root.accountId).execute());
     expect(types.map((row) => row.type)).toEqual(
-      expect.arrayContaining(['UserUpdated', 'GroupUpdated', 'OpenIDConnectProviderDeleted', 'ClientIDRemovedFromOpenIDConnectProvider', 'OpenIDConnectProviderUntagged']),
+      expect.arrayContaining([
+        'UserUpdated',
+        'GroupUpdated',
+        'OpenIDConnectProviderDeleted',
+        'ClientIDRemovedFromOpenIDConnectProvider',
+        'OpenIDConnectProviderUntagged',
+        'SAMLProviderUpdated',
+        'SAMLProviderUntagged',
+        'SAMLProviderDeleted',
+      ]),
     );
   });
 });

@@ -1,7 +1,7 @@
-import { type IamService, nameKey, type Tag } from '@warden/iam';
+import { type IamService, nameKey } from '@warden/iam';
 import { attachedPolicyShape, encodedDocument, groupShape } from './aws-shapes.js';
 import { actionsOf, type QueryAction } from './query-action.js';
-import { pageOfAll, pageRequest, pageResult } from './query-pagination.js';
+import { pageOfAll, pageRequest, pageResult, tagsPageResult } from './query-pagination.js';
 
 /**
  * IAM's reads of a policy holder's policies and tags over the Query protocol. Users, groups and
@@ -55,14 +55,7 @@ function listTags(kind: 'User' | 'Role'): QueryAction {
   return iam(
     (p) => ({ name: p.required(`${kind}Name`), page: pageRequest(p) }),
     async (service, caller, input) => pageOfAll(await (kind === 'User' ? service.users : service.roles).tagsOf(caller, input.name), input.page, (tag) => tag.key),
-    (tags, input) =>
-      pageResult(
-        'Tags',
-        tags,
-        input.page,
-        (tag: Tag) => tag.key,
-        (tag) => ({ Key: tag.key, Value: tag.value }),
-      ),
+    (tags, input) => tagsPageResult(tags, input.page),
   );
 }
 

@@ -1,3 +1,4 @@
+import type { Tag } from '@warden/iam';
 import { validationError } from './aws-errors.js';
 import type { QueryParameters } from './query-parameters.js';
 import { members, type XmlObject, type XmlValue } from './aws-shapes.js';
@@ -26,6 +27,17 @@ export function pageResult<Row>(listName: string, rows: readonly Row[], page: Pa
   const items = rows.slice(0, page.maxItems);
   const truncated = rows.length > page.maxItems;
   return { [listName]: members(items.map(shape)), IsTruncated: truncated, Marker: truncated && items.length > 0 ? markerOf(keyOf(items[items.length - 1]!)) : undefined };
+}
+
+/** A page of an entity's tags (ListUserTags, ListRoleTags, ListSAMLProviderTags…), each tag's key its marker. */
+export function tagsPageResult(tags: readonly Tag[], page: PageRequest): XmlObject {
+  return pageResult(
+    'Tags',
+    tags,
+    page,
+    (tag) => tag.key,
+    (tag) => ({ Key: tag.key, Value: tag.value }),
+  );
 }
 
 /** For the short lists an operation returns whole (a group's users, a user's keys): the page cut here, in the list's order. */

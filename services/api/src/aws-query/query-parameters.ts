@@ -22,6 +22,12 @@ export class QueryParameters {
     return this.values.get(name);
   }
 
+  /** Whether any member of the structure parameter `name` (`Name.Member…`) was sent. */
+  hasMembersOf(name: string): boolean {
+    for (const key of this.values.keys()) if (key.startsWith(`${name}.`)) return true;
+    return false;
+  }
+
   required(name: string): string {
     const value = this.values.get(name);
     if (value === undefined) throw validationError(`1 validation error detected: Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`);

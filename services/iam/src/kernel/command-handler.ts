@@ -106,6 +106,8 @@ const UNIQUE_NAMES: Readonly<Record<string, (event: StoredEvent) => string>> = {
   // A virtual MFA device's serial number is its path and name; AWS's sentence names neither.
   mfa_devices_serial_unique: () => 'MFADevice entity at the same path and name already exists.',
   oidc_providers_url_unique: (event) => `Provider with url https://${nameIn(event, 'url')} already exists.`,
+  // The same sentence as saml-providers/saml-provider-rules.ts samlProviderNameTaken (the kernel imports no feature).
+  saml_providers_name_unique: (event) => `SAML provider with name ${nameIn(event, 'name')} already exists.`,
 };
 
 /** A read model's unique constraint is the final word on names: report it as AWS does. */

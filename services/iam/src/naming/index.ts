@@ -24,5 +24,5 @@ export {
   type Quotas,
 } from './quotas.js';
 export type { CheckResult } from './rules.js';
-export { TAG_LIMITS, checkTagKeys, checkTags, tagKeysThatRemove, tagsThatChange, withoutTagKeys, withTags, type CheckTagsOptions, type Tag } from './tags.js';
+export { TAG_LIMITS, caseSensitiveTags, checkTagKeys, checkTags, tagKeysThatRemove, tagsThatChange, withoutTagKeys, withTags, type CheckTagsOptions, type Tag } from './tags.js';
 export { nameKey } from './name-key.js';

@@ -155,3 +155,35 @@ export function withoutTagKeys(current: readonly Tag[], tagKeys: readonly string
   const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
   return current.filter((tag) => !keys.has(tag.key.toLowerCase()));
 }
+
+/**
+ * The same three steps for an IAM resource whose tag keys are case sensitive (IAM's rule for
+ * resources other than users and roles: OpenID Connect and SAML providers): `Team` and `team` are
+ * two tags.
+ */
+export const caseSensitiveTags = Object.freeze({
+  /** The tags of a tag request that would change the resource: those it lacks, or holds with another value. */
+  thatChange(current: readonly Tag[], tags: readonly Tag[]): Tag[] {
+    const held = new Map(current.map((tag) => [tag.key, tag.value]));
+    return tags.filter((tag) => held.get(tag.key) !== tag.value);
+  },
+  /** The keys of an untag request that name a tag the resource has, each once. */
+  keysThatRemove(current: readonly Tag[], tagKeys: readonly string[]): string[] {
+    const held = new Set(current.map((tag) => tag.key));
+    return [...new Set(tagKeys.filter((key) => held.has(key)))];
+  },
+  /** The tags after a tag event (each new tag replaces the one of its key) or an untag event. */
+  afterChange(tags: readonly Tag[], change: { readonly tags: readonly Tag[] } | { readonly tagKeys: readonly string[] }): Tag[] {
+    if ('tags' in change) {
+      const replaced = new Set(change.tags.map((tag) => tag.key));
+      return [...tags.filter((tag) => !replaced.has(tag.key)), ...change.tags];
+    }
+    const removed = new Set(change.tagKeys);
+    return tags.filter((tag) => !removed.has(tag.key));
+  },
+  /** How many of the resource's tags a tag request leaves in place (the rest it replaces): what checkTags counts as existing. */
+  keptBy(current: readonly Tag[], tags: readonly Tag[]): number {
+    const replaced = new Set(tags.map((tag) => tag.key));
+    return current.filter((tag) => !replaced.has(tag.key)).length;
+  },
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from './tags.js';
+import { caseSensitiveTags, checkTagKeys, checkTags, type Tag, tagKeysThatRemove, tagsThatChange } from './tags.js';
 
 /*
  * Sources:
@@ -172,6 +172,21 @@ describe('what a tag request changes ([ID] keys not case sensitive)', () => {
     expect(tagKeysThatRemove(held, ['OWNER', 'env', 'owner', 'team'])).toEqual(['OWNER', 'team']);
     expect(tagKeysThatRemove(held, ['env'])).toEqual([]);
     expect(tagKeysThatRemove([], ['team'])).toEqual([]);
+  });
+});
+
+describe('what a tag request changes on a resource whose keys are case sensitive (OIDC and SAML providers)', () => {
+  const held = [tag('team', 'platform'), tag('Owner', 'ana')];
+
+  it('treats keys differing in case as different tags', () => {
+    expect(caseSensitiveTags.thatChange(held, [tag('owner', 'ana'), tag('team', 'platform'), tag('Owner', 'bo')])).toEqual([tag('owner', 'ana'), tag('Owner', 'bo')]);
+    expect(caseSensitiveTags.keysThatRemove(held, ['OWNER', 'Owner', 'Owner', 'env'])).toEqual(['Owner']);
+    expect(caseSensitiveTags.keptBy(held, [tag('Team', 'x'), tag('Owner', 'x')])).toBe(1);
+  });
+
+  it('replaces a tag of the same key and removes only exact keys', () => {
+    expect(caseSensitiveTags.afterChange(held, { tags: [tag('Owner', 'bo'), tag('Team', 'x')] })).toEqual([tag('team', 'platform'), tag('Owner', 'bo'), tag('Team', 'x')]);
+    expect(caseSensitiveTags.afterChange(held, { tagKeys: ['owner', 'team'] })).toEqual([tag('Owner', 'ana')]);
   });
 });
 

@@ -3,11 +3,14 @@ import type { OidcProviderRow } from '@warden/db';
 import type { Caller } from '../kernel/command-context.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
+import { ArnAddressedAccess } from '../service/arn-addressed-entity.js';
 import type { IamCore } from '../service/iam-core.js';
-import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
+import { requestTagContext } from '../authorization/tag-context.js';
 import { appendTo } from '../service/write-spec.js';
 import type { OidcProvider } from './oidc-provider.js';
 import { oidcProviderArn, oidcProviderUrlKey, parseOidcProviderArn } from './oidc-provider-arn.js';
+import { toOidcProvider } from './oidc-provider-mapper.js';
+import type { OidcProviderEvent, OidcProviderState } from './oidc-provider.events.js';
 import { type OidcProviderCommand, oidcProviderDecider } from './oidc-provider.decider.js';
 import { countOidcProviders, findOidcProviderByUrl, findOidcProviderRowByUrl, listOidcProviders } from './oidc-provider-repository.js';
 import { providerUrlOf } from './oidc-provider-rules.js';
@@ -29,7 +32,23 @@ const QUOTA_LOCK = 'quota/oidc-providers';
  * ARN, with its tags as aws:ResourceTag/*; a provider is addressed by its ARN, as in AWS's API.
  */
 export class OidcProviderOperations {
-  constructor(private readonly core: IamCore) {}
+  private readonly byArn: ArnAddressedAccess<OidcProviderRow, OidcProvider, OidcProviderCommand, OidcProviderEvent, OidcProviderState>;
+
+  constructor(private readonly core: IamCore) {
+    this.byArn = new ArnAddressedAccess(core, {
+      parseArn: (arn) => {
+        const parsed = parseOidcProviderArn(arn);
+        return parsed && { partition: parsed.partition, accountId: parsed.accountId, key: parsed.url };
+      },
+      arnShape: 'an OpenID Connect provider ARN (arn:PARTITION:iam::ACCOUNT:oidc-provider/URL)',
+      lockKey: oidcProviderUrlKey,
+      findRow: findOidcProviderRowByUrl,
+      toEntity: toOidcProvider,
+      streamPrefix: 'oidc-provider',
+      decider: oidcProviderDecider,
+      notFound: (arn) => new NoSuchEntityError(`OpenIDConnect Provider not found for arn ${arn}`),
+    });
+  }
 
   async create(caller: Caller, input: CreateOpenIDConnectProviderInput): Promise<OidcProvider> {
     const parsed = providerUrlOf(input.url);
@@ -60,31 +79,13 @@ export class OidcProviderOperations {
     return answer;
   }
 
-  /** The issuer URL an ARN names, when it names a provider of the caller's account (and partition). */
-  private ownUrl(caller: Caller, arn: string): string | undefined {
-    const parsed = parseOidcProviderArn(arn);
-    if (!parsed) throw new InvalidInputError(`${JSON.stringify(arn)} is not an OpenID Connect provider ARN (arn:${this.core.partition}:iam::ACCOUNT:oidc-provider/URL).`);
-    return parsed.accountId === caller.accountId && parsed.partition === this.core.partition ? parsed.url : undefined;
-  }
-
   async get(caller: Caller, arn: string): Promise<OidcProvider> {
-    const url = this.ownUrl(caller, arn);
-    return this.core.read(caller, async (trx) => {
-      const provider = url === undefined ? undefined : await findOidcProviderByUrl(trx, caller.accountId, url);
-      await this.core.authorize(trx, caller, 'iam:GetOpenIDConnectProvider', arn, resourceTagContext(provider?.tags ?? []));
-      if (!provider) throw new NoSuchEntityError(`OpenIDConnect Provider not found for arn ${arn}`);
-      return provider;
-    });
+    return this.byArn.read(caller, arn, 'iam:GetOpenIDConnectProvider');
   }
 
   /** The provider as it is now, after a mutation the caller was allowed to make. */
-  current(caller: Caller, arn: string): Promise<OidcProvider> {
-    const url = this.ownUrl(caller, arn);
-    return this.core.read(caller, async (trx) => {
-      const provider = url === undefined ? undefined : await findOidcProviderByUrl(trx, caller.accountId, url);
-      if (!provider) throw new NoSuchEntityError(`OpenIDConnect Provider not found for arn ${arn}`);
-      return provider;
-    });
+  async current(caller: Caller, arn: string): Promise<OidcProvider> {
+    return this.byArn.read(caller, arn, null);
   }
 
   /** A page of providers in URL order; `after` is the previous page's last URL. */
@@ -95,42 +96,27 @@ export class OidcProviderOperations {
     });
   }
 
-  /** One write of a provider's stream, the provider addressed by ARN; authorized first, with its tags as aws:ResourceTag/*. */
-  private async mutation(caller: Caller, arn: string, action: string, command: OidcProviderCommand, extra: Record<string, string | string[]> = {}): Promise<void> {
-    const url = this.ownUrl(caller, arn);
-    await this.core.write(caller, {
-      locks: url === undefined ? [] : [oidcProviderUrlKey(url)],
-      load: async (trx): Promise<OidcProviderRow | undefined> => (url === undefined ? undefined : findOidcProviderRowByUrl(trx, caller.accountId, url)),
-      lockedAfterLoad: (row) => (row ? [`stream/oidc-provider/${row.provider_id}`] : []),
-      permissions: (row) => [{ action, resource: arn, context: { ...resourceTagContext(row?.tags ?? []), ...extra } }],
-      appends: (row) => {
-        if (!row) throw new NoSuchEntityError(`OpenIDConnect Provider not found for arn ${arn}`);
-        return appendTo(oidcProviderDecider, `oidc-provider/${row.provider_id}`, command);
-      },
-    });
-  }
-
   async addClientId(caller: Caller, arn: string, clientId: string): Promise<void> {
-    await this.mutation(caller, arn, 'iam:AddClientIDToOpenIDConnectProvider', { type: 'AddClientIDToOpenIDConnectProvider', clientId });
+    await this.byArn.write(caller, arn, 'iam:AddClientIDToOpenIDConnectProvider', { type: 'AddClientIDToOpenIDConnectProvider', clientId });
   }
 
   async removeClientId(caller: Caller, arn: string, clientId: string): Promise<void> {
-    await this.mutation(caller, arn, 'iam:RemoveClientIDFromOpenIDConnectProvider', { type: 'RemoveClientIDFromOpenIDConnectProvider', clientId });
+    await this.byArn.write(caller, arn, 'iam:RemoveClientIDFromOpenIDConnectProvider', { type: 'RemoveClientIDFromOpenIDConnectProvider', clientId });
   }
 
   async updateThumbprint(caller: Caller, arn: string, thumbprints: readonly string[]): Promise<void> {
-    await this.mutation(caller, arn, 'iam:UpdateOpenIDConnectProviderThumbprint', { type: 'UpdateOpenIDConnectProviderThumbprint', thumbprints: [...thumbprints] });
+    await this.byArn.write(caller, arn, 'iam:UpdateOpenIDConnectProviderThumbprint', { type: 'UpdateOpenIDConnectProviderThumbprint', thumbprints: [...thumbprints] });
   }
 
   async tag(caller: Caller, arn: string, tags: readonly Tag[]): Promise<void> {
-    await this.mutation(caller, arn, 'iam:TagOpenIDConnectProvider', { type: 'TagOpenIDConnectProvider', tags: [...tags] }, requestTagContext(tags));
+    await this.byArn.write(caller, arn, 'iam:TagOpenIDConnectProvider', { type: 'TagOpenIDConnectProvider', tags: [...tags] }, requestTagContext(tags));
   }
 
   async untag(caller: Caller, arn: string, tagKeys: readonly string[]): Promise<void> {
-    await this.mutation(caller, arn, 'iam:UntagOpenIDConnectProvider', { type: 'UntagOpenIDConnectProvider', tagKeys: [...tagKeys] }, { 'aws:TagKeys': [...tagKeys] });
+    await this.byArn.write(caller, arn, 'iam:UntagOpenIDConnectProvider', { type: 'UntagOpenIDConnectProvider', tagKeys: [...tagKeys] }, { 'aws:TagKeys': [...tagKeys] });
   }
 
   async delete(caller: Caller, arn: string): Promise<void> {
-    await this.mutation(caller, arn, 'iam:DeleteOpenIDConnectProvider', { type: 'DeleteOpenIDConnectProvider' });
+    await this.byArn.write(caller, arn, 'iam:DeleteOpenIDConnectProvider', { type: 'DeleteOpenIDConnectProvider' });
   }
 }

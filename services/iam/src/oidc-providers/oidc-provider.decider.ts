@@ -1,6 +1,6 @@
 import type { Decider } from '../kernel/decider.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
-import { checkTagKeys, checkTags, type Tag } from '../naming/index.js';
+import { caseSensitiveTags, checkTagKeys, checkTags, type Tag } from '../naming/index.js';
 import { checkClientId, checkClientIds, checkThumbprints, OIDC_PROVIDER_LIMITS, providerUrlOf, withoutRepeats } from './oidc-provider-rules.js';
 import { evolveOidcProvider, INITIAL_OIDC_PROVIDER_STATE, type OidcProviderEvent, type OidcProviderState } from './oidc-provider.events.js';
 
@@ -19,12 +19,6 @@ function requireProvider(state: OidcProviderState): void {
 
 function check(problem: string | undefined): void {
   if (problem) throw new InvalidInputError(problem);
-}
-
-/** Tag keys of an OIDC provider are case sensitive: a tag changes the provider unless it holds that key with that value. */
-function tagsThatChange(current: readonly Tag[], tags: readonly Tag[]): Tag[] {
-  const held = new Map(current.map((tag) => [tag.key, tag.value]));
-  return tags.filter((tag) => held.get(tag.key) !== tag.value);
 }
 
 export function decideOidcProvider(command: OidcProviderCommand, state: OidcProviderState): OidcProviderEvent[] {
@@ -65,16 +59,14 @@ export function decideOidcProvider(command: OidcProviderCommand, state: OidcProv
     }
     case 'TagOpenIDConnectProvider': {
       requireProvider(state);
-      const replaced = new Set(command.tags.map((tag) => tag.key));
-      check(checkTags(command.tags, state.tags.filter((tag) => !replaced.has(tag.key)).length, { caseSensitiveKeys: true }));
-      const changed = tagsThatChange(state.tags, command.tags);
+      check(checkTags(command.tags, caseSensitiveTags.keptBy(state.tags, command.tags), { caseSensitiveKeys: true }));
+      const changed = caseSensitiveTags.thatChange(state.tags, command.tags);
       return changed.length === 0 ? [] : [{ type: 'OpenIDConnectProviderTagged', data: { tags: changed } }];
     }
     case 'UntagOpenIDConnectProvider': {
       requireProvider(state);
       check(checkTagKeys(command.tagKeys));
-      const held = new Set(state.tags.map((tag) => tag.key));
-      const removed = withoutRepeats(command.tagKeys.filter((key) => held.has(key)));
+      const removed = caseSensitiveTags.keysThatRemove(state.tags, command.tagKeys);
       return removed.length === 0 ? [] : [{ type: 'OpenIDConnectProviderUntagged', data: { tagKeys: removed } }];
     }
     case 'DeleteOpenIDConnectProvider':

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../kernel/decider.js';
-import type { Tag } from '../naming/index.js';
+import { caseSensitiveTags, type Tag } from '../naming/index.js';
 
 /**
  * Events of an OpenID Connect provider's stream (`oidc-provider/ID`). `url` is the issuer without
@@ -27,16 +27,6 @@ export interface OidcProviderState {
 
 export const INITIAL_OIDC_PROVIDER_STATE: OidcProviderState = { status: 'none', providerId: '', arn: '', url: '', clientIds: [], thumbprints: [], tags: [] };
 
-/** Tags after a tag or untag event; keys compare case-sensitively. */
-export function withTagChange(tags: readonly Tag[], event: { data: { tags: Tag[] } } | { data: { tagKeys: string[] } }): Tag[] {
-  if ('tags' in event.data) {
-    const replaced = new Set(event.data.tags.map((tag) => tag.key));
-    return [...tags.filter((tag) => !replaced.has(tag.key)), ...event.data.tags];
-  }
-  const removed = new Set(event.data.tagKeys);
-  return tags.filter((tag) => !removed.has(tag.key));
-}
-
 export function evolveOidcProvider(state: OidcProviderState, event: OidcProviderEvent): OidcProviderState {
   switch (event.type) {
     case 'OpenIDConnectProviderCreated':
@@ -49,7 +39,7 @@ export function evolveOidcProvider(state: OidcProviderState, event: OidcProvider
       return { ...state, thumbprints: event.data.thumbprints };
     case 'OpenIDConnectProviderTagged':
     case 'OpenIDConnectProviderUntagged':
-      return { ...state, tags: withTagChange(state.tags, event) };
+      return { ...state, tags: caseSensitiveTags.afterChange(state.tags, event.data) };
     case 'OpenIDConnectProviderDeleted':
       return { ...state, status: 'deleted' };
   }

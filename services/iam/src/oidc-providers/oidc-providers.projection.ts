@@ -1,6 +1,7 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
-import { type OidcProviderEvent, withTagChange } from './oidc-provider.events.js';
+import { caseSensitiveTags } from '../naming/index.js';
+import type { OidcProviderEvent } from './oidc-provider.events.js';
 
 export async function projectOidcProviderEvent(trx: Transaction<Database>, stored: StoredEvent, event: OidcProviderEvent): Promise<void> {
   const accountId = stored.accountId;
@@ -46,7 +47,7 @@ export async function projectOidcProviderEvent(trx: Transaction<Database>, store
     case 'OpenIDConnectProviderUntagged': {
       const { tags } = await row();
       await update()
-        .set({ tags: JSON.stringify(withTagChange(tags, event)) })
+        .set({ tags: JSON.stringify(caseSensitiveTags.afterChange(tags, event.data)) })
         .execute();
       return;
     }
