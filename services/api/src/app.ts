@@ -81,6 +81,8 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       partition: config.partition,
       epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database',
       oidcCaFile: config.oidcCaFile,
+      oidcAllowedHosts: config.oidcAllowedHosts,
+      onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
     });
     const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     runner = started;

@@ -33,6 +33,8 @@ export interface WardenConfig {
   readonly databaseStartupWaitMs: number;
   /** WARDEN_OIDC_CA_FILE: a PEM file of CAs trusted, besides Node's roots, when fetching OpenID Connect providers' keys. */
   readonly oidcCaFile: string | undefined;
+  /** WARDEN_OIDC_ALLOWED_HOSTS: identity provider hosts fetched even though they are on a private address. */
+  readonly oidcAllowedHosts: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +64,10 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
     trustedProxies: trustedProxies(env['WARDEN_TRUSTED_PROXIES']),
     oidcCaFile: env['WARDEN_OIDC_CA_FILE'] || undefined,
+    oidcAllowedHosts: (env['WARDEN_OIDC_ALLOWED_HOSTS'] ?? '')
+      .split(',')
+      .map((host) => host.trim())
+      .filter((host) => host !== ''),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),

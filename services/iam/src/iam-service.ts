@@ -20,7 +20,7 @@ import { AttemptQueue } from './sign-in/attempt-queue.js';
 import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
 import { WebIdentityOperations } from './federation/web-identity-operations.js';
 import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
-import { HttpsJsonFetcher } from './federation/https-json-fetcher.js';
+import { HttpsJsonFetcher, type IdpFetchFailure } from './federation/https-json-fetcher.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -51,6 +51,10 @@ export class IamService {
       readonly webIdentityKeys?: JwksSource;
       /** A PEM file of CA certificates trusted for identity providers besides Node's roots (WARDEN_OIDC_CA_FILE). */
       readonly oidcCaFile?: string | undefined;
+      /** Identity provider hosts fetched even on a private address (WARDEN_OIDC_ALLOWED_HOSTS). */
+      readonly oidcAllowedHosts?: readonly string[];
+      /** Where a failed identity provider fetch is logged (the caller is told only that it failed). */
+      readonly onOidcFetchFailure?: (failure: IdpFetchFailure) => void;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -74,7 +78,15 @@ export class IamService {
     this.webIdentity = new WebIdentityOperations(
       this.core,
       this.sts,
-      options.webIdentityKeys ?? new JwksCache({ fetcher: new HttpsJsonFetcher({ extraCaFile: options.oidcCaFile }), clock: this.core.clock }),
+      options.webIdentityKeys ??
+        new JwksCache({
+          fetcher: new HttpsJsonFetcher({
+            extraCaFile: options.oidcCaFile,
+            ...(options.oidcAllowedHosts ? { allowedHosts: options.oidcAllowedHosts } : {}),
+            ...(options.onOidcFetchFailure ? { onFailure: options.onOidcFetchFailure } : {}),
+          }),
+          clock: this.core.clock,
+        }),
     );
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }

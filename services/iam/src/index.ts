@@ -11,7 +11,7 @@ export type { OidcProvider } from './oidc-providers/oidc-provider.js';
 export type { CreateOpenIDConnectProviderInput } from './oidc-providers/oidc-provider-operations.js';
 export type { AssumeRoleWithWebIdentityInput, RequestFacts, WebIdentityAssumedRole } from './federation/web-identity-operations.js';
 export { JwksCache, type JwksSource } from './federation/jwks-cache.js';
-export { HttpsJsonFetcher, type JsonFetcher } from './federation/https-json-fetcher.js';
+export { HttpsJsonFetcher, IDP_UNREACHABLE_MESSAGE, type IdpFetchFailure, type JsonFetcher } from './federation/https-json-fetcher.js';
 export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';
 export { TOKEN_CLOCK_SKEW_SECONDS } from './kernel/token-clock-skew.js';
 export type { User } from './users/user.js';

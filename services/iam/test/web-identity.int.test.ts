@@ -18,7 +18,13 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     service = await openService(driver);
     idp = await startTestIssuer('acme');
     other = await startTestIssuer('other');
-    iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => new Date(Date.now() + offsetMs) }, oidcCaFile: idp.caFile });
+    iam = new IamService({
+      db: service.wardenDb.db,
+      keyring: service.iam.core.keyring,
+      clock: { now: () => new Date(Date.now() + offsetMs) },
+      oidcCaFile: idp.caFile,
+      oidcAllowedHosts: ['127.0.0.1'],
+    });
   });
   afterAll(async () => {
     await idp.close();
