@@ -16,6 +16,8 @@ import {
   InvalidIdentityTokenError,
   ExpiredTokenError,
   IdpCommunicationError,
+  PackedPolicyTooLargeError,
+  IdpRejectedClaimError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -81,6 +83,16 @@ errorType(
 );
 errorType(ExpiredTokenError, 'ExpiredTokenError', 'The web identity token has expired: get a new one from the identity provider.');
 errorType(IdpCommunicationError, 'IDPCommunicationError', "The identity provider's discovery document or keys could not be fetched; retry later.");
+errorType(
+  PackedPolicyTooLargeError,
+  'PackedPolicyTooLargeError',
+  'The session policies and session tags are too large once packed, although each is within its own limit; the message says by what percentage.',
+);
+errorType(
+  IdpRejectedClaimError,
+  'IDPRejectedClaimError',
+  'The identity provider reported that authentication failed. Warden verifies OpenID Connect tokens itself and never asks the provider, so assumeRoleWithWebIdentity does not answer it; it is listed because AWS lists it.',
+);
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
@@ -123,13 +135,18 @@ export const MFA_MUTATION_ERRORS = [...MUTATION_ERRORS, InvalidAuthenticationCod
 /** The errors of signIn. */
 export const SIGN_IN_ERRORS = [SignInFailedError, SignInThrottledError, AccessDeniedError, InvalidInputError, PasswordPolicyViolationError];
 
+/** The errors of an STS mutation that takes session policies or tags (assumeRole, getFederationToken). */
+export const SESSION_POLICY_MUTATION_ERRORS = [...MUTATION_ERRORS, PackedPolicyTooLargeError];
+
 /** The errors of assumeRoleWithWebIdentity (AWS's, for that action). */
 export const WEB_IDENTITY_ERRORS = [
   AccessDeniedError,
   InvalidIdentityTokenError,
   ExpiredTokenError,
   IdpCommunicationError,
+  IdpRejectedClaimError,
   MalformedPolicyDocumentError,
+  PackedPolicyTooLargeError,
   InvalidInputError,
   NoSuchEntityError,
   ConcurrentModificationError,

@@ -1,6 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, replayReadModels } from '../src/index.js';
+import { randomBytes } from 'node:crypto';
+import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, PackedPolicyTooLargeError, replayReadModels } from '../src/index.js';
 import { type Caller } from '../src/kernel/command-context.js';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
@@ -155,6 +156,18 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     const answer = await assume(withTags.roleArn, await idp.sign(tagged));
     const resolved = await iam.credentials.resolve(answer.credentials.accessKeyId);
     expect(resolved?.caller.session?.tags).toEqual([{ key: 'team', value: 'ci' }]);
+  });
+
+  // AWS STS API reference, AssumeRoleWithWebIdentity: PackedPolicySize counts the session policies and
+  // the session tags (here, the token's); over 100 percent the request is PackedPolicyTooLarge.
+  it("answers PackedPolicySize for the session policy and the token's tags, and refuses tags that overflow it", async () => {
+    const { roleArn } = await setUp({ StringEquals: { [`${idp.url}:aud`]: 'sts.amazonaws.com' } }, ['sts:TagSession']);
+    expect((await assume(roleArn, await idp.sign(claims))).packedPolicySize).toBeNull();
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    expect((await assume(roleArn, await idp.sign(claims), { policy })).packedPolicySize).toBeGreaterThan(0);
+    const heavy = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}-${randomBytes(96).toString('base64url')}`.slice(0, 128), [randomBytes(192).toString('base64url')]]));
+    const token = await idp.sign({ ...claims, 'https://aws.amazon.com/tags': { principal_tags: heavy } });
+    await expect(assume(roleArn, token)).rejects.toThrow(PackedPolicyTooLargeError);
   });
 
   it("refuses bad input, and answers IDPCommunicationError when the provider's keys cannot be fetched", async () => {

@@ -45,6 +45,13 @@ const ACTION = 'sts:AssumeRoleWithWebIdentity';
  * provider of the role's account whose URL is the token's `iss`), the role's trust policy must allow
  * that provider (`{"Federated": PROVIDER_ARN}`) with the token's claims as condition keys, and the
  * token is accepted once only. The session is an ordinary assumed-role session.
+ *
+ * AWS's IDPRejectedClaim is never the answer here: AWS returns it when the identity provider
+ * reports that authentication failed (a claim invalid, expired or revoked), which it can only do
+ * when STS asks the provider about the token, as for the OAuth 2.0 access tokens named by
+ * ProviderId. Warden verifies OpenID Connect ID tokens itself against the provider's published
+ * keys and refuses ProviderId, so no provider is ever asked; a token that fails is
+ * InvalidIdentityToken or ExpiredToken.
  */
 export class WebIdentityOperations {
   private readonly noIdentityPolicies: PolicySet;

@@ -18,7 +18,9 @@ export type IamErrorCode =
   | 'SignInThrottled'
   | 'InvalidIdentityToken'
   | 'ExpiredToken'
-  | 'IDPCommunicationError';
+  | 'IDPCommunicationError'
+  | 'PackedPolicyTooLarge'
+  | 'IDPRejectedClaim';
 
 export class IamError extends Error {
   constructor(
@@ -164,5 +166,23 @@ export class ExpiredTokenError extends IamError {
 export class IdpCommunicationError extends IamError {
   constructor(message: string) {
     super('IDPCommunicationError', message);
+  }
+}
+
+/**
+ * The session policies and session tags of an STS request are too large once packed (AWS's
+ * PackedPolicyTooLarge), although each may be within its own plaintext limit; the message says by
+ * what percentage of the packed limit.
+ */
+export class PackedPolicyTooLargeError extends IamError {
+  constructor(message: string) {
+    super('PackedPolicyTooLarge', message);
+  }
+}
+
+/** The identity provider itself reported that authentication failed (AWS's IDPRejectedClaim). */
+export class IdpRejectedClaimError extends IamError {
+  constructor(message: string) {
+    super('IDPRejectedClaim', message);
   }
 }
