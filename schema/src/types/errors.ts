@@ -18,6 +18,7 @@ import {
   IdpCommunicationError,
   PackedPolicyTooLargeError,
   IdpRejectedClaimError,
+  ThrottlingError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -74,6 +75,13 @@ builder.objectType(SignInThrottledError, {
     retryAfterSeconds: t.exposeInt('retryAfterSeconds'),
     locked: t.exposeBoolean('locked', { description: 'A lockout (an administrator can clear it with clearSignInLockout), not just a delay.' }),
   }),
+});
+builder.objectType(ThrottlingError, {
+  name: 'ThrottlingError',
+  description: "Too many requests from this address (AWS's Throttling): retry after the delay.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ThrottlingError,
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
 });
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 errorType(
@@ -150,6 +158,7 @@ export const WEB_IDENTITY_ERRORS = [
   InvalidInputError,
   NoSuchEntityError,
   ConcurrentModificationError,
+  ThrottlingError,
 ];
 
 /** The errors a read can end in. */

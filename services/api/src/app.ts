@@ -83,6 +83,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       oidcCaFile: config.oidcCaFile,
       oidcAllowedHosts: config.oidcAllowedHosts,
       onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
+      ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
     });
     const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     runner = started;

@@ -20,6 +20,7 @@ import { AttemptQueue } from './sign-in/attempt-queue.js';
 import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
 import { WebIdentityOperations } from './federation/web-identity-operations.js';
 import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
+import { UnsignedExchangeLimit } from './federation/unsigned-exchange-limit.js';
 import { HttpsJsonFetcher, type IdpFetchFailure } from './federation/https-json-fetcher.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
@@ -43,6 +44,7 @@ export class IamService {
   readonly maintenance: MaintenanceOperations;
   readonly oidcProviders: OidcProviderOperations;
   readonly webIdentity: WebIdentityOperations;
+  readonly unsignedExchanges: UnsignedExchangeLimit;
 
   constructor(
     options: Omit<IamCoreOptions, 'project'> & {
@@ -55,6 +57,8 @@ export class IamService {
       readonly oidcAllowedHosts?: readonly string[];
       /** Where a failed identity provider fetch is logged (the caller is told only that it failed). */
       readonly onOidcFetchFailure?: (failure: IdpFetchFailure) => void;
+      /** Unsigned STS exchanges per client address and minute (WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE); 0: no ceiling. */
+      readonly unsignedExchangesPerMinute?: number;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -75,6 +79,8 @@ export class IamService {
     this.signIn = new SignInOperations(this.core, { consoleSessions: this.sts, passwords: this.passwords, attempts, ...(options.verifyPassword ? { verify: options.verifyPassword } : {}) });
     this.maintenance = new MaintenanceOperations(this.core);
     this.oidcProviders = new OidcProviderOperations(this.core);
+    // One ceiling for every unsigned exchange (web identity now, SAML with it), whichever front sends it.
+    this.unsignedExchanges = new UnsignedExchangeLimit(options.unsignedExchangesPerMinute);
     this.webIdentity = new WebIdentityOperations(
       this.core,
       this.sts,
@@ -87,6 +93,7 @@ export class IamService {
           }),
           clock: this.core.clock,
         }),
+      this.unsignedExchanges,
     );
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }

@@ -41,6 +41,7 @@ const IAM_ERROR_CODES: Readonly<Record<IamErrorCode, { readonly code: string; re
   IDPCommunicationError: { code: 'IDPCommunicationError', status: 400 },
   IDPRejectedClaim: { code: 'IDPRejectedClaim', status: 403 },
   PackedPolicyTooLarge: { code: 'PackedPolicyTooLarge', status: 400 },
+  Throttling: { code: 'Throttling', status: 400 },
 };
 
 /**

@@ -8,6 +8,7 @@ import {
   MalformedPolicyDocumentError,
   NoSuchEntityError,
   PackedPolicyTooLargeError,
+  ThrottlingError,
 } from '@warden/iam';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../authenticate.js';
@@ -29,6 +30,8 @@ describe('awsErrorOf', () => {
       [validationError('x'), 'ValidationError', 400],
     ];
     for (const [error, code, status] of cases) expect(awsErrorOf(error)).toEqual({ code, status, message: 'x', type: 'Sender' });
+    // AWS's common errors: throttling is Throttling, 400.
+    expect(awsErrorOf(new ThrottlingError(30))).toMatchObject({ code: 'Throttling', status: 400 });
   });
 
   it("appends a denial's encoded authorization message in AWS's words", () => {

@@ -8,6 +8,7 @@ import { findOidcProviderRowByUrl } from '../oidc-providers/oidc-provider-reposi
 import type { IamCore } from '../service/iam-core.js';
 import type { FederatedRoleSessions, IssuedRoleSession } from './federated-role-sessions.js';
 import type { JwksSource } from './jwks-cache.js';
+import type { UnsignedExchangeLimit } from './unsigned-exchange-limit.js';
 import { unverifiedIssuer, verifyWebIdentityToken, WEB_IDENTITY_TOKEN_LENGTH } from './web-identity-token.js';
 
 export interface AssumeRoleWithWebIdentityInput {
@@ -60,6 +61,7 @@ export class WebIdentityOperations {
     private readonly core: IamCore,
     private readonly sessions: FederatedRoleSessions,
     private readonly keys: JwksSource,
+    private readonly exchanges: UnsignedExchangeLimit,
   ) {
     const empty = compilePolicySet({ identityPolicies: [] });
     if (!empty.ok) throw new Error('an empty policy set always compiles');
@@ -67,6 +69,7 @@ export class WebIdentityOperations {
   }
 
   async assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput, facts: RequestFacts = {}): Promise<WebIdentityAssumedRole> {
+    this.exchanges.admit(facts.sourceIp, this.core.clock.now());
     const roleArn = parseArn(input.roleArn);
     if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account) || roleArn.partition !== this.core.partition) {
       throw new InvalidInputError(`${JSON.stringify(String(input.roleArn).slice(0, 2048))} is not a role ARN.`);

@@ -20,7 +20,8 @@ export type IamErrorCode =
   | 'ExpiredToken'
   | 'IDPCommunicationError'
   | 'PackedPolicyTooLarge'
-  | 'IDPRejectedClaim';
+  | 'IDPRejectedClaim'
+  | 'Throttling';
 
 export class IamError extends Error {
   constructor(
@@ -184,5 +185,12 @@ export class PackedPolicyTooLargeError extends IamError {
 export class IdpRejectedClaimError extends IamError {
   constructor(message: string) {
     super('IDPRejectedClaim', message);
+  }
+}
+
+/** Too many requests from this address (AWS's Throttling, "Rate exceeded"): retry after the delay. */
+export class ThrottlingError extends IamError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Throttling', `Rate exceeded: too many requests from this address. Retry in ${retryAfterSeconds} seconds.`);
   }
 }
