@@ -50,24 +50,30 @@ export type SessionEvent =
   | DomainEvent<'SessionExpired', { sessionId: string }>
   /** Ended before its time: a console session signed out. */
   | DomainEvent<'SessionRevoked', { sessionId: string }>
-  | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>;
+  | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>
+  /** The used web identity token's record is dropped: the token expired past the verification skew, so it can no longer be replayed. */
+  | DomainEvent<'WebIdentityTokenForgotten', { sessionId: string }>;
 
 export interface SessionState {
   readonly status: 'none' | 'active' | 'expired' | 'revoked';
   readonly expiresAt: string;
+  /** ISO 8601: the exp of the web identity token the session was issued for, while its record is kept; null otherwise. */
+  readonly webIdentityTokenExpiresAt: string | null;
 }
 
-export const INITIAL_SESSION_STATE: SessionState = { status: 'none', expiresAt: '' };
+export const INITIAL_SESSION_STATE: SessionState = { status: 'none', expiresAt: '', webIdentityTokenExpiresAt: null };
 
 export function evolveSession(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'SessionIssued':
-      return { status: 'active', expiresAt: event.data.expiresAt };
+      return { status: 'active', expiresAt: event.data.expiresAt, webIdentityTokenExpiresAt: event.data.webIdentity?.tokenExpiresAt ?? null };
     case 'SessionExpired':
       return { ...state, status: 'expired' };
     case 'SessionRevoked':
       return { ...state, status: 'revoked' };
     case 'SessionSecretReencrypted':
       return state;
+    case 'WebIdentityTokenForgotten':
+      return { ...state, webIdentityTokenExpiresAt: null };
   }
 }

@@ -65,5 +65,8 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
         .execute();
       return;
     }
+    case 'WebIdentityTokenForgotten':
+      await trx.deleteFrom('web_identity_tokens').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
+      return;
   }
 }
