@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,7 +22,8 @@ describe('fetching an identity provider’s documents', () => {
   const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
   const hits = new Map<string, number>();
   beforeAll(async () => {
-    server = createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
+    // The chain as servers present it: the certificate, then the CA that signed it.
+    server = createServer({ key: certificates.key, cert: `${certificates.cert}${readFileSync(certificates.caFile, 'utf8')}` }, (req, res) => {
       hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
       const route = routes.get(req.url ?? '');
       if (route) route(req, res);
@@ -170,5 +172,31 @@ describe('fetching an identity provider’s documents', () => {
     routes.set('/metadata/.well-known/openid-configuration', json({ issuer: `${base}/metadata`, jwks_uri: 'https://169.254.169.254/latest/meta-data/iam/security-credentials/' }));
     expect(await reasonOf(() => cache.keys(`${base}/metadata`))).toMatch(/169\.254\.169\.254 is not a public address/);
     expect(failures.at(-1)!.url).toBe('https://169.254.169.254/latest/meta-data/iam/security-credentials/');
+  });
+  // AWS: thumbprints are ignored for a provider whose certificate chains to a trusted root and used
+  // otherwise; a thumbprint is the SHA-1 of the top intermediate or root CA certificate the server presents.
+  it('admits a server whose chain does not verify only by the thumbprint of the top certificate it presents', async () => {
+    routes.set('/pinned', json({ pinned: true }));
+    const thumbprintOf = (pem: string) => new X509Certificate(pem).fingerprint.replaceAll(':', '');
+    const caThumbprint = thumbprintOf(readFileSync(certificates.caFile, 'utf8'));
+    const leafThumbprint = thumbprintOf(certificates.cert);
+    const untrusting = new HttpsJsonFetcher({ timeoutMs: 300, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) });
+    expect(await untrusting.fetchJson(`${base}/pinned`, 1024, [caThumbprint.toLowerCase()])).toEqual({ pinned: true });
+    expect(await untrusting.fetchJson(`${base}/pinned`, 1024, ['0'.repeat(40), caThumbprint])).toEqual({ pinned: true });
+    // Not the leaf's: the top of the chain is what is pinned.
+    expect(await reasonOf(() => untrusting.fetchJson(`${base}/pinned`, 1024, [leafThumbprint]))).toMatch(/is not one of the provider's/);
+    expect(await reasonOf(() => untrusting.fetchJson(`${base}/pinned`, 1024, []))).toMatch(/certificate/);
+    // A chain that verifies needs no thumbprint, and a wrong one does not stop it.
+    expect(await fetcher().fetchJson(`${base}/pinned`, 1024, ['0'.repeat(40)])).toEqual({ pinned: true });
+  });
+
+  it('keeps keys fetched by thumbprint apart from keys fetched with a verified chain', async () => {
+    const caThumbprint = new X509Certificate(readFileSync(certificates.caFile, 'utf8')).fingerprint.replaceAll(':', '');
+    const cache = new JwksCache({ fetcher: new HttpsJsonFetcher({ timeoutMs: 300, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) }), clock: { now: () => new Date() } });
+    routes.set('/pin/.well-known/openid-configuration', json({ issuer: `${base}/pin`, jwks_uri: `${base}/pin/keys` }));
+    routes.set('/pin/keys', json({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'a' }] }));
+    expect((await cache.keys(`${base}/pin`, { thumbprints: [caThumbprint] })).keys).toHaveLength(1);
+    // Another provider of the same issuer without the thumbprint does not get them from the cache.
+    expect(await reasonOf(() => cache.keys(`${base}/pin`))).toMatch(/certificate/);
   });
 });

@@ -1,6 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, PackedPolicyTooLargeError, replayReadModels } from '../src/index.js';
 import { type Caller } from '../src/kernel/command-context.js';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer.js';
@@ -168,6 +169,25 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     const heavy = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}-${randomBytes(96).toString('base64url')}`.slice(0, 128), [randomBytes(192).toString('base64url')]]));
     const token = await idp.sign({ ...claims, 'https://aws.amazon.com/tags': { principal_tags: heavy } });
     await expect(assume(roleArn, token)).rejects.toThrow(PackedPolicyTooLargeError);
+  });
+
+  // AWS: a provider's thumbprints are used when its certificate does not chain to a trusted root.
+  it("trusts a provider whose CA Warden does not know by the provider's thumbprint of it, and not without", async () => {
+    const untrusting = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, oidcAllowedHosts: ['127.0.0.1'] });
+    const pinned = await startTestIssuer('pinned');
+    try {
+      const root = await newAccount(service);
+      const caThumbprint = new X509Certificate(readFileSync(pinned.caFile, 'utf8')).fingerprint.replaceAll(':', '');
+      const provider = await untrusting.oidcProviders.create(root, { url: pinned.issuer, clientIdList: ['sts.amazonaws.com'], thumbprintList: ['0'.repeat(40)] });
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: provider.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+      const role = await untrusting.roles.create(root, { roleName: 'pinned', assumeRolePolicyDocument: JSON.stringify(trust) });
+      const exchange = async () => untrusting.webIdentity.assumeRoleWithWebIdentity({ roleArn: role.arn, roleSessionName: 'pinned', webIdentityToken: await pinned.sign(claims) });
+      await expect(exchange()).rejects.toThrow(IdpCommunicationError);
+      await untrusting.oidcProviders.updateThumbprint(root, provider.arn, [caThumbprint]);
+      expect((await exchange()).credentials.accessKeyId).toMatch(/^ASIA/);
+    } finally {
+      await pinned.close();
+    }
   });
 
   it("refuses bad input, and answers IDPCommunicationError when the provider's keys cannot be fetched", async () => {

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { IdpCommunicationError } from '../kernel/iam-error.js';
+import type { TLSSocket } from 'node:tls';
 import { IdpAddressGuard } from './idp-address-guard.js';
+import { thumbprintRefusal } from './thumbprint-trust.js';
 
 /**
  * Fetches a JSON document from an identity provider: HTTPS only, certificates verified (Node's
@@ -16,7 +18,8 @@ import { IdpAddressGuard } from './idp-address-guard.js';
  * the operator's log.
  */
 export interface JsonFetcher {
-  fetchJson(url: string, maxBytes: number): Promise<unknown>;
+  /** `thumbprints`: the provider's, which admit a server whose chain does not verify (thumbprint-trust.ts). */
+  fetchJson(url: string, maxBytes: number, thumbprints?: readonly string[]): Promise<unknown>;
 }
 
 export interface HttpsJsonFetcherOptions {
@@ -50,7 +53,7 @@ export class HttpsJsonFetcher implements JsonFetcher {
     this.guard = new IdpAddressGuard(options.allowedHosts);
   }
 
-  fetchJson(url: string, maxBytes: number): Promise<unknown> {
+  fetchJson(url: string, maxBytes: number, thumbprints: readonly string[] = []): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let failed = false;
       const fail = (reason: string) => {
@@ -69,8 +72,27 @@ export class HttpsJsonFetcher implements JsonFetcher {
       const refusal = this.guard.refusalBeforeLookup(target);
       if (refusal) return fail(refusal);
       const lookup = this.guard.lookupFor(target);
-      const options = { method: 'GET', headers: { accept: 'application/json' }, timeout: this.timeoutMs, ...(this.ca ? { ca: this.ca } : {}), ...(lookup ? { lookup } : {}) };
+      // With thumbprints, a chain that does not verify is not refused by TLS itself: the answer is
+      // then read only when thumbprintRefusal accepts the server (its host and top certificate).
+      // No shared agent: a pooled connection or a resumed TLS session would skip what this request
+      // must check itself (a resumed session keeps no peer chain to take a thumbprint from), and
+      // these fetches are rare (keys are cached).
+      const options = {
+        agent: false as const,
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        timeout: this.timeoutMs,
+        ...(this.ca ? { ca: this.ca } : {}),
+        ...(lookup ? { lookup } : {}),
+        ...(thumbprints.length > 0 ? { rejectUnauthorized: false } : {}),
+      };
       const req = request(target, options, (res) => {
+        const untrusted = thumbprints.length > 0 ? thumbprintRefusal(res.socket as TLSSocket, target.hostname, thumbprints, new Date()) : undefined;
+        if (untrusted) {
+          res.destroy();
+          fail(untrusted);
+          return;
+        }
         if (res.statusCode !== 200) {
           res.resume();
           fail(`HTTP ${res.statusCode ?? 'status missing'}${res.statusCode !== undefined && res.statusCode >= 300 && res.statusCode < 400 ? ' (redirects are not followed)' : ''}`);

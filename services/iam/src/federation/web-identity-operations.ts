@@ -89,7 +89,7 @@ export class WebIdentityOperations {
     }));
     if (!provider) throw new InvalidIdentityTokenError(`No OpenIDConnect provider found in your account for ${issuer.slice(0, 300)}`);
     const now = this.core.clock.now();
-    const identity = await verifyWebIdentityToken(token, { issuer, clientIds: provider.client_ids }, this.keys, now);
+    const identity = await verifyWebIdentityToken(token, { issuer, clientIds: provider.client_ids, thumbprints: provider.thumbprints }, this.keys, now);
 
     // The trust policy decides alone: the provider has no identity policies.
     const prefix = provider.url;
