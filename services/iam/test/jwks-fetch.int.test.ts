@@ -152,6 +152,8 @@ describe('fetching an identity provider’s documents', () => {
       '[::ffff:127.0.0.1]', // IPv4-mapped loopback
       '[::ffff:a9fe:a9fe]', // IPv4-mapped 169.254.169.254
       '[::ffff:10.0.0.1]',
+      '2130706433', // 127.0.0.1 as one number, which URL parsing normalizes
+      '0x7f.1', // and in hexadecimal
     ];
     for (const host of literals) expect(await reasonOf(() => fetcher([]).fetchJson(`https://${host}:${port}/ok`, 1024)), host).toMatch(/is not a public address/);
     expect(hits.get('/ok') ?? 0).toBe(before);
