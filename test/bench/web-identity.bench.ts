@@ -47,6 +47,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-wi-'));
 const env = {
   ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(), logLevel: 'info' }),
   WARDEN_OIDC_CA_FILE: at('ca.pem'),
+  WARDEN_OIDC_ALLOWED_HOSTS: '127.0.0.1',
+  // The load comes from one address, far above the per-address ceiling a deployment wants.
+  WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: '0',
 };
 const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
 const url = started.match[1]!;

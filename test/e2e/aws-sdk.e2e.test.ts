@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -464,6 +465,8 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     expect(assumed.AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${accountId}:assumed-role/reader/nightly`);
     expect(assumed.Credentials!.AccessKeyId).toMatch(/^ASIA/);
     expect(assumed.Credentials!.Expiration!.getTime()).toBeGreaterThan(Date.now() + 800_000);
+    // AWS answers PackedPolicySize for the session policies and tags a request passes; this one passed none.
+    expect(assumed.PackedPolicySize).toBeUndefined();
     const temporary = { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! };
     const asRole = iamClient(temporary);
     const roleSts = stsClient(temporary, 'us-west-2');
@@ -483,6 +486,12 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     const federated = await frankSts.send(new GetFederationTokenCommand({ Name: 'visitor', DurationSeconds: 900, Policy: doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }) }));
     expect(federated.FederatedUser).toEqual({ Arn: `arn:aws:sts::${accountId}:federated-user/visitor`, FederatedUserId: `${accountId}:visitor` });
     expect(federated.Credentials!.SessionToken).toBeTruthy();
+    expect(federated.PackedPolicySize).toBeGreaterThan(0);
+    expect(federated.PackedPolicySize).toBeLessThanOrEqual(100);
+    // Within every plaintext limit, but not within the packed space: STS's PackedPolicyTooLarge (400).
+    const heavyTags = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}-${randomBytes(96).toString('base64url')}`.slice(0, 128), Value: randomBytes(192).toString('base64url') }));
+    const tooLarge = await rejection(frankSts.send(new GetFederationTokenCommand({ Name: 'heavy', Tags: heavyTags })));
+    expect([tooLarge.name, tooLarge.$metadata.httpStatusCode]).toEqual(['PackedPolicyTooLargeException', 400]);
 
     for (const client of [asRole, roleSts, sessionSts, frankSts]) client.destroy();
   });

@@ -26,8 +26,9 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity over HTTP (%s)', (driver)
   let idp: TestIssuer;
   beforeAll(async () => {
     idp = await startTestIssuer('e2e');
-    // The server trusts the test's CA through its documented setting, WARDEN_OIDC_CA_FILE.
-    warden = await startTestWarden(driver, undefined, { env: { WARDEN_OIDC_CA_FILE: idp.caFile } });
+    // The server trusts the test's CA through its documented setting, WARDEN_OIDC_CA_FILE, and
+    // connects to the loopback issuer because WARDEN_OIDC_ALLOWED_HOSTS names it.
+    warden = await startTestWarden(driver, undefined, { env: { WARDEN_OIDC_CA_FILE: idp.caFile, WARDEN_OIDC_ALLOWED_HOSTS: '127.0.0.1' } });
   });
   afterAll(async () => {
     await warden.close();

@@ -64,7 +64,12 @@ export function createJobHandlers(iam: IamService, settings: JobSettings): Recor
       const due = await iam.maintenance.findExpiredSessions(SWEEP_BATCH);
       let expired = 0;
       for (const session of due) if ((await iam.maintenance.expireSession(session.accountId, session.sessionId)) === 'expired') expired++;
-      return `expired ${expired} of ${due.length} due sessions`;
+      // Then the records of used federation tokens (web identity, SAML) past their expiry and skew, which a token that
+      // outlived its session leaves behind (expiring a session drops only a token already past them).
+      const unused = await iam.maintenance.findForgettableFederationTokens(SWEEP_BATCH);
+      let forgotten = 0;
+      for (const token of unused) if ((await iam.maintenance.forgetFederationToken(token.accountId, token.sessionId)) === 'forgotten') forgotten++;
+      return `expired ${expired} of ${due.length} due sessions; forgot ${forgotten} of ${unused.length} used federation tokens past their expiry`;
     },
   };
 }

@@ -2,7 +2,7 @@
 export const JOBS = {
   /** A session reached its expiry: append SessionExpired (idempotent). Data: { accountId, sessionId }. */
   expireSession: 'expire-session',
-  /** Periodic safety net: expire every session past its expiry that a lost job missed. */
+  /** Periodic safety net: expire every session past its expiry that a lost job missed; then forget the used web identity tokens past their exp and skew. */
   sweepExpiredSessions: 'sweep-expired-sessions',
   /** Periodic: make a new data key when the active one is older than the rotation period, then re-encrypt stored secrets under it. */
   rotateKeyring: 'rotate-keyring',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
+import { bootstrap, type Caller, IamService, type LiveKeyring, replayReadModels } from '@warden/iam';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobHandlers, InProcessJobRunner, JOBS } from '../src/index.js';
 
@@ -76,8 +77,51 @@ describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry 
     clock.offsetMs = 901_000;
     const result = await createJobHandlers(iam, { keyring, keyRotationDays: 30 })[JOBS.sweepExpiredSessions]({});
     clock.offsetMs = 0;
-    expect(result).toMatch(/^expired \d+ of \d+ due sessions$/);
+    expect(result).toMatch(/^expired \d+ of \d+ due sessions; forgot \d+ of \d+ used federation tokens past their expiry$/);
     for (const session of sessions) expect(await expiredEvents(session.accountId, session.sessionId)).toBe(1);
+  });
+
+  // A used token's record refuses its replay until the token's exp plus the verification skew
+  // (TOKEN_CLOCK_SKEW_SECONDS, 300 s); a token that outlives its 900 s session is forgotten by the sweep then.
+  it('the sweep forgets a used web identity token that outlived its session, once it is past its exp and skew, and replay agrees', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+    const federation = new IamService({ db: wardenDb.db, keyring, clock, webIdentityKeys: { keys: () => Promise.resolve(jwks) } });
+    const created = await iam.accounts.create(managementRoot, { name: `prune-${randomUUID().slice(0, 8)}` });
+    const accountId = created.account.accountId;
+    const root: Caller = { accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} };
+    const issuer = 'https://issuer.example.com/prune';
+    const provider = await federation.oidcProviders.create(root, { url: issuer, clientIdList: ['sts.amazonaws.com'] });
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: provider.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+    const role = await federation.roles.create(root, { roleName: 'ci', assumeRolePolicyDocument: JSON.stringify(trust) });
+    clock.offsetMs = 0;
+    const issuedAt = Math.floor(clock.now().getTime() / 1000);
+    const token = await new SignJWT({ iss: issuer, aud: 'sts.amazonaws.com', sub: 'repo:acme/app', iat: issuedAt, exp: issuedAt + 3600, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(privateKey);
+    await federation.webIdentity.assumeRoleWithWebIdentity({ roleArn: role.arn, roleSessionName: 'build', webIdentityToken: token, durationSeconds: 900 });
+    const records = () => inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('used_federation_tokens').select('session_id').where('account_id', '=', accountId).execute());
+    const forgotten = () =>
+      inAccountTransaction(wardenDb.db, accountId, (trx) => trx.selectFrom('events').select('type').where('account_id', '=', accountId).where('type', '=', 'FederationTokenForgotten').execute());
+    const sweep = () => createJobHandlers(federation, { keyring, keyRotationDays: 30 })[JOBS.sweepExpiredSessions]({});
+
+    // The session has expired, the token has not: its record stays.
+    clock.offsetMs = 901_000;
+    await sweep();
+    expect(await records()).toHaveLength(1);
+    // Past the token's exp but within the skew, it could still be verified: kept.
+    clock.offsetMs = 3_600_000 + 290_000;
+    await sweep();
+    expect(await records()).toHaveLength(1);
+    // Past exp plus skew: forgotten, once, as an event of the session's stream.
+    clock.offsetMs = 3_600_000 + 310_000;
+    await sweep();
+    await sweep();
+    clock.offsetMs = 0;
+    expect(await records()).toEqual([]);
+    expect(await forgotten()).toHaveLength(1);
+    const report = await replayReadModels(wardenDb.db, { accountId });
+    expect(report.tables.find((table) => table.table === 'used_federation_tokens')).toMatchObject({ live: 0, rebuilt: 0, equal: true });
   });
 
   it("the in-process runner fires the expiry job at the session's expiry, once", async () => {

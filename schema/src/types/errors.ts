@@ -16,6 +16,9 @@ import {
   InvalidIdentityTokenError,
   ExpiredTokenError,
   IdpCommunicationError,
+  PackedPolicyTooLargeError,
+  IdpRejectedClaimError,
+  ThrottlingError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -73,6 +76,13 @@ builder.objectType(SignInThrottledError, {
     locked: t.exposeBoolean('locked', { description: 'A lockout (an administrator can clear it with clearSignInLockout), not just a delay.' }),
   }),
 });
+builder.objectType(ThrottlingError, {
+  name: 'ThrottlingError',
+  description: "Too many requests from this address (AWS's Throttling): retry after the delay.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ThrottlingError,
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
 errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another request changed the entity at the same time; retry.');
 errorType(
   InvalidIdentityTokenError,
@@ -81,6 +91,16 @@ errorType(
 );
 errorType(ExpiredTokenError, 'ExpiredTokenError', 'The web identity token has expired: get a new one from the identity provider.');
 errorType(IdpCommunicationError, 'IDPCommunicationError', "The identity provider's discovery document or keys could not be fetched; retry later.");
+errorType(
+  PackedPolicyTooLargeError,
+  'PackedPolicyTooLargeError',
+  'The session policies and session tags are too large once packed, although each is within its own limit; the message says by what percentage.',
+);
+errorType(
+  IdpRejectedClaimError,
+  'IDPRejectedClaimError',
+  'The identity provider reported that authentication failed. Warden verifies OpenID Connect tokens itself and never asks the provider, so assumeRoleWithWebIdentity does not answer it; it is listed because AWS lists it.',
+);
 
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
@@ -123,16 +143,22 @@ export const MFA_MUTATION_ERRORS = [...MUTATION_ERRORS, InvalidAuthenticationCod
 /** The errors of signIn. */
 export const SIGN_IN_ERRORS = [SignInFailedError, SignInThrottledError, AccessDeniedError, InvalidInputError, PasswordPolicyViolationError];
 
+/** The errors of an STS mutation that takes session policies or tags (assumeRole, getFederationToken). */
+export const SESSION_POLICY_MUTATION_ERRORS = [...MUTATION_ERRORS, PackedPolicyTooLargeError];
+
 /** The errors of assumeRoleWithWebIdentity (AWS's, for that action). */
 export const WEB_IDENTITY_ERRORS = [
   AccessDeniedError,
   InvalidIdentityTokenError,
   ExpiredTokenError,
   IdpCommunicationError,
+  IdpRejectedClaimError,
   MalformedPolicyDocumentError,
+  PackedPolicyTooLargeError,
   InvalidInputError,
   NoSuchEntityError,
   ConcurrentModificationError,
+  ThrottlingError,
 ];
 
 /** The errors a read can end in. */

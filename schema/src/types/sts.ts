@@ -1,5 +1,6 @@
 import { AccessDeniedError, type AssumedRole, type FederationToken, InvalidInputError, type TemporaryCredentials } from '@warden/iam';
 import { builder } from '../builder.js';
+import { SESSION_POLICY_MUTATION_ERRORS } from './errors.js';
 import { mutationErrors } from './result-names.js';
 import { RoleRef } from './role.js';
 import { TagInput } from './tag.js';
@@ -15,6 +16,10 @@ export const CredentialsRef = builder.objectRef<TemporaryCredentials>('Credentia
   }),
 });
 
+/** AWS's PackedPolicySize, as every answer that carries it describes it. */
+export const PACKED_POLICY_SIZE =
+  'How full the packed session policies and session tags are, in percent of the allowed space (over 100 is PackedPolicyTooLargeError); null when the request passed none.';
+
 export const AssumedRoleUserRef = builder.objectRef<AssumedRole['assumedRoleUser']>('AssumedRoleUser').implement({
   fields: (t) => ({ arn: t.exposeString('arn'), assumedRoleId: t.exposeString('assumedRoleId') }),
 });
@@ -24,6 +29,7 @@ const AssumedRoleRef = builder.objectRef<AssumedRole>('AssumeRoleOutput').implem
     credentials: t.field({ type: CredentialsRef, resolve: (output) => output.credentials }),
     assumedRoleUser: t.field({ type: AssumedRoleUserRef, resolve: (output) => output.assumedRoleUser }),
     sourceIdentity: t.string({ nullable: true, resolve: (output) => output.sourceIdentity }),
+    packedPolicySize: t.int({ nullable: true, description: PACKED_POLICY_SIZE, resolve: (output) => output.packedPolicySize }),
   }),
 });
 
@@ -35,6 +41,7 @@ const FederationTokenRef = builder.objectRef<FederationToken>('FederationTokenOu
   fields: (t) => ({
     credentials: t.field({ type: CredentialsRef, resolve: (output) => output.credentials }),
     federatedUser: t.field({ type: FederatedUserRef, resolve: (output) => output.federatedUser }),
+    packedPolicySize: t.int({ nullable: true, description: PACKED_POLICY_SIZE, resolve: (output) => output.packedPolicySize }),
   }),
 });
 
@@ -42,7 +49,7 @@ builder.mutationField('assumeRole', (t) =>
   t.field({
     type: AssumedRoleRef,
     description: "sts:AssumeRole: allowed when the role's trust policy allows the caller (and, across accounts, the caller's own policies too).",
-    errors: mutationErrors('assumeRole'),
+    errors: mutationErrors('assumeRole', SESSION_POLICY_MUTATION_ERRORS),
     args: {
       input: t.arg({
         type: builder.inputType('AssumeRoleInput', {
@@ -89,7 +96,7 @@ builder.mutationField('getSessionToken', (t) =>
 builder.mutationField('getFederationToken', (t) =>
   t.field({
     type: FederationTokenRef,
-    errors: mutationErrors('getFederationToken'),
+    errors: mutationErrors('getFederationToken', SESSION_POLICY_MUTATION_ERRORS),
     args: {
       input: t.arg({
         type: builder.inputType('GetFederationTokenInput', {

@@ -2,7 +2,7 @@ import type { WebIdentityAssumedRole } from '@warden/iam';
 import { builder } from '../builder.js';
 import { WEB_IDENTITY_ERRORS } from './errors.js';
 import { mutationErrors } from './result-names.js';
-import { AssumedRoleUserRef, CredentialsRef } from './sts.js';
+import { AssumedRoleUserRef, CredentialsRef, PACKED_POLICY_SIZE } from './sts.js';
 
 const AssumeRoleWithWebIdentityOutput = builder.objectRef<WebIdentityAssumedRole>('AssumeRoleWithWebIdentityOutput').implement({
   fields: (t) => ({
@@ -11,6 +11,7 @@ const AssumeRoleWithWebIdentityOutput = builder.objectRef<WebIdentityAssumedRole
     subjectFromWebIdentityToken: t.exposeString('subjectFromWebIdentityToken', { description: "The token's sub claim." }),
     provider: t.exposeString('provider', { description: "The token's issuer (its iss claim)." }),
     audience: t.exposeString('audience', { description: 'The client id the token was issued to.' }),
+    packedPolicySize: t.int({ nullable: true, description: PACKED_POLICY_SIZE, resolve: (output) => output.packedPolicySize }),
   }),
 });
 

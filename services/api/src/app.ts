@@ -82,6 +82,9 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       partition: config.partition,
       epochSource: wardenDb.driver === 'pglite' ? 'process' : 'database',
       oidcCaFile: config.oidcCaFile,
+      oidcAllowedHosts: config.oidcAllowedHosts,
+      onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
+      ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
     });
     const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     runner = started;

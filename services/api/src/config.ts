@@ -33,6 +33,10 @@ export interface WardenConfig {
   readonly databaseStartupWaitMs: number;
   /** WARDEN_OIDC_CA_FILE: a PEM file of CAs trusted, besides Node's roots, when fetching OpenID Connect providers' keys. */
   readonly oidcCaFile: string | undefined;
+  /** WARDEN_OIDC_ALLOWED_HOSTS: identity provider hosts fetched even though they are on a private address. */
+  readonly oidcAllowedHosts: readonly string[];
+  /** WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: unsigned STS exchanges per client address and minute (0: no ceiling); unset: iam's default. */
+  readonly unsignedExchangesPerMinute: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +66,11 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     passwordHashConcurrency: hashConcurrency(env['WARDEN_PASSWORD_HASH_CONCURRENCY']),
     trustedProxies: trustedProxies(env['WARDEN_TRUSTED_PROXIES']),
     oidcCaFile: env['WARDEN_OIDC_CA_FILE'] || undefined,
+    oidcAllowedHosts: (env['WARDEN_OIDC_ALLOWED_HOSTS'] ?? '')
+      .split(',')
+      .map((host) => host.trim())
+      .filter((host) => host !== ''),
+    unsignedExchangesPerMinute: wholeNumber(env, 'WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE'),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -77,6 +86,14 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number of milliseconds (0 for no limit), not ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number (0 for no limit), not ${JSON.stringify(value)}`);
   return parsed;
 }
 

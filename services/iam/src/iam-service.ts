@@ -21,7 +21,8 @@ import { OidcProviderOperations } from './oidc-providers/oidc-provider-operation
 import { SamlProviderOperations } from './saml-providers/saml-provider-operations.js';
 import { WebIdentityOperations } from './federation/web-identity-operations.js';
 import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
-import { HttpsJsonFetcher } from './federation/https-json-fetcher.js';
+import { UnsignedExchangeLimit } from './federation/unsigned-exchange-limit.js';
+import { HttpsJsonFetcher, type IdpFetchFailure } from './federation/https-json-fetcher.js';
 
 /** The IAM domain's entry point: one object per area, all sharing one core. */
 export class IamService {
@@ -45,6 +46,7 @@ export class IamService {
   readonly oidcProviders: OidcProviderOperations;
   readonly samlProviders: SamlProviderOperations;
   readonly webIdentity: WebIdentityOperations;
+  readonly unsignedExchanges: UnsignedExchangeLimit;
 
   constructor(
     options: Omit<IamCoreOptions, 'project'> & {
@@ -53,6 +55,12 @@ export class IamService {
       readonly webIdentityKeys?: JwksSource;
       /** A PEM file of CA certificates trusted for identity providers besides Node's roots (WARDEN_OIDC_CA_FILE). */
       readonly oidcCaFile?: string | undefined;
+      /** Identity provider hosts fetched even on a private address (WARDEN_OIDC_ALLOWED_HOSTS). */
+      readonly oidcAllowedHosts?: readonly string[];
+      /** Where a failed identity provider fetch is logged (the caller is told only that it failed). */
+      readonly onOidcFetchFailure?: (failure: IdpFetchFailure) => void;
+      /** Unsigned STS exchanges per client address and minute (WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE); 0: no ceiling. */
+      readonly unsignedExchangesPerMinute?: number;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -74,10 +82,21 @@ export class IamService {
     this.maintenance = new MaintenanceOperations(this.core);
     this.oidcProviders = new OidcProviderOperations(this.core);
     this.samlProviders = new SamlProviderOperations(this.core);
+    // One ceiling for every unsigned exchange (web identity now, SAML with it), whichever front sends it.
+    this.unsignedExchanges = new UnsignedExchangeLimit(options.unsignedExchangesPerMinute);
     this.webIdentity = new WebIdentityOperations(
       this.core,
       this.sts,
-      options.webIdentityKeys ?? new JwksCache({ fetcher: new HttpsJsonFetcher({ extraCaFile: options.oidcCaFile }), clock: this.core.clock }),
+      options.webIdentityKeys ??
+        new JwksCache({
+          fetcher: new HttpsJsonFetcher({
+            extraCaFile: options.oidcCaFile,
+            ...(options.oidcAllowedHosts ? { allowedHosts: options.oidcAllowedHosts } : {}),
+            ...(options.onOidcFetchFailure ? { onFailure: options.onOidcFetchFailure } : {}),
+          }),
+          clock: this.core.clock,
+        }),
+      this.unsignedExchanges,
     );
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }

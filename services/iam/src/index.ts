@@ -18,7 +18,7 @@ export type { CreateSAMLProviderInput } from './saml-providers/saml-provider-ope
 export { findSamlProviderByArn } from './saml-providers/saml-provider-repository.js';
 export { readSamlMetadata, type SamlIdpMetadata } from './saml-providers/saml-metadata.js';
 export { JwksCache, type JwksSource } from './federation/jwks-cache.js';
-export { HttpsJsonFetcher, type JsonFetcher } from './federation/https-json-fetcher.js';
+export { HttpsJsonFetcher, IDP_UNREACHABLE_MESSAGE, type IdpFetchFailure, type JsonFetcher } from './federation/https-json-fetcher.js';
 export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';
 export { TOKEN_CLOCK_SKEW_SECONDS } from './kernel/token-clock-skew.js';
 export type { User } from './users/user.js';

@@ -59,7 +59,8 @@ export async function startTestIssuer(realm = 'test', certificates = makeTestCer
   let generation = 1;
   const hits = new Map<string, number>();
   let issuer = '';
-  const server: Server = createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
+  // The chain as real providers present it: the server's certificate, then the CA that signed it.
+  const server: Server = createServer({ key: certificates.key, cert: `${certificates.cert}${readFileSync(certificates.caFile, 'utf8')}` }, (req, res) => {
     const path = req.url ?? '';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const json = (body: unknown) => {

@@ -18,7 +18,13 @@ describe.each([...DRIVERS])('a web identity token is accepted once (%s)', (drive
   beforeAll(async () => {
     service = await openService(driver);
     idp = await startTestIssuer('replay');
-    iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => new Date(Date.now() + offsetMs) }, oidcCaFile: idp.caFile });
+    iam = new IamService({
+      db: service.wardenDb.db,
+      keyring: service.iam.core.keyring,
+      clock: { now: () => new Date(Date.now() + offsetMs) },
+      oidcCaFile: idp.caFile,
+      oidcAllowedHosts: ['127.0.0.1'],
+    });
   });
   afterAll(async () => {
     await idp.close();
@@ -81,7 +87,9 @@ describe("the identity provider fetcher's time limit", () => {
     try {
       const { port } = server.address() as { port: number };
       // Each byte comes well within the 300 ms (an idle timeout never fires); the document takes 4 s.
-      await expect(new HttpsJsonFetcher({ extraCaFile: certificates.caFile, timeoutMs: 300 }).fetchJson(`https://127.0.0.1:${port}/slow`, 1024)).rejects.toBeInstanceOf(IdpCommunicationError);
+      await expect(new HttpsJsonFetcher({ extraCaFile: certificates.caFile, timeoutMs: 300, allowedHosts: ['127.0.0.1'] }).fetchJson(`https://127.0.0.1:${port}/slow`, 1024)).rejects.toBeInstanceOf(
+        IdpCommunicationError,
+      );
     } finally {
       server.closeAllConnections();
       server.close();

@@ -1,6 +1,8 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, replayReadModels } from '../src/index.js';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, PackedPolicyTooLargeError, replayReadModels } from '../src/index.js';
 import { type Caller } from '../src/kernel/command-context.js';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
@@ -18,7 +20,13 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     service = await openService(driver);
     idp = await startTestIssuer('acme');
     other = await startTestIssuer('other');
-    iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => new Date(Date.now() + offsetMs) }, oidcCaFile: idp.caFile });
+    iam = new IamService({
+      db: service.wardenDb.db,
+      keyring: service.iam.core.keyring,
+      clock: { now: () => new Date(Date.now() + offsetMs) },
+      oidcCaFile: idp.caFile,
+      oidcAllowedHosts: ['127.0.0.1'],
+    });
   });
   afterAll(async () => {
     await idp.close();
@@ -149,6 +157,37 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     const answer = await assume(withTags.roleArn, await idp.sign(tagged));
     const resolved = await iam.credentials.resolve(answer.credentials.accessKeyId);
     expect(resolved?.caller.session?.tags).toEqual([{ key: 'team', value: 'ci' }]);
+  });
+
+  // AWS STS API reference, AssumeRoleWithWebIdentity: PackedPolicySize counts the session policies and
+  // the session tags (here, the token's); over 100 percent the request is PackedPolicyTooLarge.
+  it("answers PackedPolicySize for the session policy and the token's tags, and refuses tags that overflow it", async () => {
+    const { roleArn } = await setUp({ StringEquals: { [`${idp.url}:aud`]: 'sts.amazonaws.com' } }, ['sts:TagSession']);
+    expect((await assume(roleArn, await idp.sign(claims))).packedPolicySize).toBeNull();
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    expect((await assume(roleArn, await idp.sign(claims), { policy })).packedPolicySize).toBeGreaterThan(0);
+    const heavy = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}-${randomBytes(96).toString('base64url')}`.slice(0, 128), [randomBytes(192).toString('base64url')]]));
+    const token = await idp.sign({ ...claims, 'https://aws.amazon.com/tags': { principal_tags: heavy } });
+    await expect(assume(roleArn, token)).rejects.toThrow(PackedPolicyTooLargeError);
+  });
+
+  // AWS: a provider's thumbprints are used when its certificate does not chain to a trusted root.
+  it("trusts a provider whose CA Warden does not know by the provider's thumbprint of it, and not without", async () => {
+    const untrusting = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, oidcAllowedHosts: ['127.0.0.1'] });
+    const pinned = await startTestIssuer('pinned');
+    try {
+      const root = await newAccount(service);
+      const caThumbprint = new X509Certificate(readFileSync(pinned.caFile, 'utf8')).fingerprint.replaceAll(':', '');
+      const provider = await untrusting.oidcProviders.create(root, { url: pinned.issuer, clientIdList: ['sts.amazonaws.com'], thumbprintList: ['0'.repeat(40)] });
+      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: provider.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+      const role = await untrusting.roles.create(root, { roleName: 'pinned', assumeRolePolicyDocument: JSON.stringify(trust) });
+      const exchange = async () => untrusting.webIdentity.assumeRoleWithWebIdentity({ roleArn: role.arn, roleSessionName: 'pinned', webIdentityToken: await pinned.sign(claims) });
+      await expect(exchange()).rejects.toThrow(IdpCommunicationError);
+      await untrusting.oidcProviders.updateThumbprint(root, provider.arn, [caThumbprint]);
+      expect((await exchange()).credentials.accessKeyId).toMatch(/^ASIA/);
+    } finally {
+      await pinned.close();
+    }
   });
 
   it("refuses bad input, and answers IDPCommunicationError when the provider's keys cannot be fetched", async () => {

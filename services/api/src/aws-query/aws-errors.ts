@@ -16,7 +16,8 @@ export interface AwsError {
  * NoSuchEntity 404, EntityAlreadyExists 409, LimitExceeded 409, DeleteConflict 409,
  * ConcurrentModification 409, MalformedPolicyDocument 400, InvalidInput 400,
  * PasswordPolicyViolation 400, InvalidUserType 400, InvalidAuthenticationCode 403; STS's
- * InvalidIdentityToken 400, ExpiredTokenException 400, IDPCommunicationError 400) and AWS's
+ * InvalidIdentityToken 400, ExpiredTokenException 400, IDPCommunicationError 400, IDPRejectedClaim
+ * 403, PackedPolicyTooLarge 400) and AWS's
  * common errors (AccessDenied 403, Throttling 400). Sign-in failures never reach the Query front
  * (signing in is the console's), but the table is total so that a new code fails to compile here.
  */
@@ -38,8 +39,9 @@ const IAM_ERROR_CODES: Readonly<Record<IamErrorCode, { readonly code: string; re
   InvalidIdentityToken: { code: 'InvalidIdentityToken', status: 400 },
   ExpiredToken: { code: 'ExpiredTokenException', status: 400 },
   IDPCommunicationError: { code: 'IDPCommunicationError', status: 400 },
-  // AssumeRoleWithSAML's (STS's model: IDPRejectedClaim 403).
   IDPRejectedClaim: { code: 'IDPRejectedClaim', status: 403 },
+  PackedPolicyTooLarge: { code: 'PackedPolicyTooLarge', status: 400 },
+  Throttling: { code: 'Throttling', status: 400 },
 };
 
 /**

@@ -1,4 +1,15 @@
-import { AccessDeniedError, DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '@warden/iam';
+import {
+  AccessDeniedError,
+  DeleteConflictError,
+  EntityAlreadyExistsError,
+  IdpRejectedClaimError,
+  InvalidInputError,
+  LimitExceededError,
+  MalformedPolicyDocumentError,
+  NoSuchEntityError,
+  PackedPolicyTooLargeError,
+  ThrottlingError,
+} from '@warden/iam';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../authenticate.js';
 import { awsErrorOf, validationError } from './aws-errors.js';
@@ -13,9 +24,14 @@ describe('awsErrorOf', () => {
       [new MalformedPolicyDocumentError('x'), 'MalformedPolicyDocument', 400],
       [new InvalidInputError('x'), 'InvalidInput', 400],
       [new AccessDeniedError('x'), 'AccessDenied', 403],
+      // STS's model: PackedPolicyTooLargeException is PackedPolicyTooLarge (400), IDPRejectedClaimException IDPRejectedClaim (403).
+      [new PackedPolicyTooLargeError('x'), 'PackedPolicyTooLarge', 400],
+      [new IdpRejectedClaimError('x'), 'IDPRejectedClaim', 403],
       [validationError('x'), 'ValidationError', 400],
     ];
     for (const [error, code, status] of cases) expect(awsErrorOf(error)).toEqual({ code, status, message: 'x', type: 'Sender' });
+    // AWS's common errors: throttling is Throttling, 400.
+    expect(awsErrorOf(new ThrottlingError(30))).toMatchObject({ code: 'Throttling', status: 400 });
   });
 
   it("appends a denial's encoded authorization message in AWS's words", () => {

@@ -46,6 +46,7 @@ export const STS_ACTIONS = {
     (assumed) => ({
       Credentials: credentialsShape(assumed.credentials),
       AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleUser.assumedRoleId, Arn: assumed.assumedRoleUser.arn },
+      PackedPolicySize: assumed.packedPolicySize ?? undefined,
       SourceIdentity: assumed.sourceIdentity ?? undefined,
     }),
   ),
@@ -57,7 +58,11 @@ export const STS_ACTIONS = {
   GetFederationToken: sts(
     (p) => ({ name: p.required('Name'), durationSeconds: p.integer('DurationSeconds', 900, 129_600) ?? null, ...sessionPolicyInput(p) }),
     (service, caller, input) => service.sts.getFederationToken(caller, input),
-    (token) => ({ Credentials: credentialsShape(token.credentials), FederatedUser: { FederatedUserId: token.federatedUser.federatedUserId, Arn: token.federatedUser.arn } }),
+    (token) => ({
+      Credentials: credentialsShape(token.credentials),
+      FederatedUser: { FederatedUserId: token.federatedUser.federatedUserId, Arn: token.federatedUser.arn },
+      PackedPolicySize: token.packedPolicySize ?? undefined,
+    }),
   ),
   DecodeAuthorizationMessage: sts(
     (p) => p.required('EncodedMessage'),

@@ -40,4 +40,6 @@ export interface FederatedRoleSessionRequest {
 export interface IssuedRoleSession {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken: string; readonly expiration: Date };
   readonly assumedRoleUser: { readonly arn: string; readonly assumedRoleId: string };
+  /** How full the packed session policies and tags are, in percent (AWS's PackedPolicySize); null when none were passed. */
+  readonly packedPolicySize: number | null;
 }

@@ -15,8 +15,11 @@ import type { JsonFetcher } from './https-json-fetcher.js';
  * well exist.
  */
 export interface JwksSource {
-  /** The issuer's keys; `refresh` asks for a fresh copy (an unknown kid), which may be refused as too soon. */
-  keys(issuer: string, options?: { refresh?: boolean }): Promise<JSONWebKeySet>;
+  /**
+   * The issuer's keys; `refresh` asks for a fresh copy (an unknown kid), which may be refused as too
+   * soon; `thumbprints` are the provider's, which admit a server whose chain does not verify.
+   */
+  keys(issuer: string, options?: { refresh?: boolean; thumbprints?: readonly string[] }): Promise<JSONWebKeySet>;
 }
 
 export interface JwksCacheOptions {
@@ -53,13 +56,17 @@ export class JwksCache implements JwksSource {
     this.maxIssuers = options.maxIssuers ?? 1000;
   }
 
-  async keys(issuer: string, options: { refresh?: boolean } = {}): Promise<JSONWebKeySet> {
+  async keys(issuer: string, options: { refresh?: boolean; thumbprints?: readonly string[] } = {}): Promise<JSONWebKeySet> {
     const now = this.options.clock.now().getTime();
-    const cached = this.entries.get(issuer);
+    const thumbprints = [...new Set((options.thumbprints ?? []).map((thumbprint) => thumbprint.toLowerCase()))].sort();
+    // Keys fetched from a server admitted by thumbprint serve only providers with the same
+    // thumbprints: another account's provider of the same issuer URL must not use them.
+    const key = thumbprints.length > 0 ? `${issuer} ${thumbprints.join(',')}` : issuer;
+    const cached = this.entries.get(key);
     const age = cached ? now - cached.fetchedAt : Infinity;
     if (cached && age < this.ttlMs && (!options.refresh || age < this.minRefreshMs)) return cached.keys;
     try {
-      return (await this.fetchOnce(issuer)).keys;
+      return (await this.fetchOnce(key, issuer, thumbprints)).keys;
     } catch (error) {
       if (cached && !options.refresh && age < this.ttlMs + this.staleMs && error instanceof IdpCommunicationError) return cached.keys;
       throw error;
@@ -67,28 +74,28 @@ export class JwksCache implements JwksSource {
   }
 
   /** One fetch per issuer at a time: concurrent requests for a rotated key wait for the same answer. */
-  private fetchOnce(issuer: string): Promise<Entry> {
-    const running = this.inFlight.get(issuer);
+  private fetchOnce(key: string, issuer: string, thumbprints: readonly string[]): Promise<Entry> {
+    const running = this.inFlight.get(key);
     if (running) return running;
-    const fetching = this.fetch(issuer).finally(() => this.inFlight.delete(issuer));
-    this.inFlight.set(issuer, fetching);
+    const fetching = this.fetch(key, issuer, thumbprints).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, fetching);
     return fetching;
   }
 
-  private async fetch(issuer: string): Promise<Entry> {
+  private async fetch(key: string, issuer: string, thumbprints: readonly string[]): Promise<Entry> {
     // OpenID Connect Discovery: the issuer with any trailing slash removed, then the well-known path.
     const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    const discovery = await this.options.fetcher.fetchJson(discoveryUrl, DISCOVERY_MAX_BYTES);
+    const discovery = await this.options.fetcher.fetchJson(discoveryUrl, DISCOVERY_MAX_BYTES, thumbprints);
     if (!isRecord(discovery)) throw new IdpCommunicationError(`The identity provider's discovery document at ${discoveryUrl} is not a JSON object.`);
     if (discovery['issuer'] !== issuer) throw new IdpCommunicationError(`The identity provider's discovery document at ${discoveryUrl} names another issuer than ${issuer}.`);
     const jwksUri = discovery['jwks_uri'];
     if (typeof jwksUri !== 'string' || !jwksUri.startsWith('https://')) throw new IdpCommunicationError(`The identity provider's discovery document at ${discoveryUrl} has no https jwks_uri.`);
-    const jwks = await this.options.fetcher.fetchJson(jwksUri, JWKS_MAX_BYTES);
+    const jwks = await this.options.fetcher.fetchJson(jwksUri, JWKS_MAX_BYTES, thumbprints);
     if (!isRecord(jwks) || !Array.isArray(jwks['keys'])) throw new IdpCommunicationError(`The identity provider's key set at ${jwksUri} has no keys list.`);
     const entry: Entry = { keys: { keys: jwks['keys'].filter(isRecord) }, fetchedAt: this.options.clock.now().getTime() };
-    this.entries.delete(issuer);
+    this.entries.delete(key);
     if (this.entries.size >= this.maxIssuers) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(issuer, entry);
+    this.entries.set(key, entry);
     return entry;
   }
 }

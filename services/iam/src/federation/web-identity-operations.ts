@@ -9,6 +9,7 @@ import { federatedActor, federatedRequestContext, federatedRoleAccount, Federate
 import type { FederatedRoleSessions, IssuedRoleSession } from './federated-role-sessions.js';
 import type { JwksSource } from './jwks-cache.js';
 import { singleUseTokenGuard } from './single-use-token-guard.js';
+import type { UnsignedExchangeLimit } from './unsigned-exchange-limit.js';
 import { unverifiedIssuer, verifyWebIdentityToken, WEB_IDENTITY_TOKEN_LENGTH } from './web-identity-token.js';
 
 export interface AssumeRoleWithWebIdentityInput {
@@ -39,6 +40,13 @@ const ACTION = 'sts:AssumeRoleWithWebIdentity';
  * provider of the role's account whose URL is the token's `iss`), the role's trust policy must allow
  * that provider (`{"Federated": PROVIDER_ARN}`) with the token's claims as condition keys, and the
  * token is accepted once only. The session is an ordinary assumed-role session.
+ *
+ * AWS's IDPRejectedClaim is never the answer here: AWS returns it when the identity provider
+ * reports that authentication failed (a claim invalid, expired or revoked), which it can only do
+ * when STS asks the provider about the token, as for the OAuth 2.0 access tokens named by
+ * ProviderId. Warden verifies OpenID Connect ID tokens itself against the provider's published
+ * keys and refuses ProviderId, so no provider is ever asked; a token that fails is
+ * InvalidIdentityToken or ExpiredToken.
  */
 export class WebIdentityOperations {
   private readonly trust: FederatedTrust;
@@ -47,11 +55,13 @@ export class WebIdentityOperations {
     private readonly core: IamCore,
     private readonly sessions: FederatedRoleSessions,
     private readonly keys: JwksSource,
+    private readonly exchanges: UnsignedExchangeLimit,
   ) {
     this.trust = new FederatedTrust(core);
   }
 
   async assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput, facts: RequestFacts = {}): Promise<WebIdentityAssumedRole> {
+    this.exchanges.admit(facts.sourceIp, this.core.clock.now());
     const accountId = federatedRoleAccount(input.roleArn, this.core.partition);
     const nameProblem = checkRoleSessionName(input.roleSessionName);
     if (nameProblem) throw new InvalidInputError(nameProblem);
@@ -67,7 +77,7 @@ export class WebIdentityOperations {
     }));
     if (!provider) throw new InvalidIdentityTokenError(`No OpenIDConnect provider found in your account for ${issuer.slice(0, 300)}`);
     const now = this.core.clock.now();
-    const identity = await verifyWebIdentityToken(token, { issuer, clientIds: provider.client_ids }, this.keys, now);
+    const identity = await verifyWebIdentityToken(token, { issuer, clientIds: provider.client_ids, thumbprints: provider.thumbprints }, this.keys, now);
 
     const prefix = provider.url;
     const context: Record<string, string | string[]> = {

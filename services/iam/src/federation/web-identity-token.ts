@@ -62,7 +62,12 @@ export function webIdentityTokenHash(token: string): string {
     .digest('hex');
 }
 
-export async function verifyWebIdentityToken(token: string, provider: { readonly issuer: string; readonly clientIds: readonly string[] }, keys: JwksSource, now: Date): Promise<VerifiedWebIdentity> {
+export async function verifyWebIdentityToken(
+  token: string,
+  provider: { readonly issuer: string; readonly clientIds: readonly string[]; readonly thumbprints?: readonly string[] },
+  keys: JwksSource,
+  now: Date,
+): Promise<VerifiedWebIdentity> {
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -75,7 +80,7 @@ export async function verifyWebIdentityToken(token: string, provider: { readonly
     );
   }
   const options = { issuer: provider.issuer, algorithms: [...ASYMMETRIC_ALGORITHMS], clockTolerance: TOKEN_CLOCK_SKEW_SECONDS, currentDate: now, requiredClaims: ['exp', 'sub', 'aud'] };
-  const verify = async (refresh: boolean) => jwtVerify(token, createLocalJWKSet(await keys.keys(provider.issuer, { refresh })), options);
+  const verify = async (refresh: boolean) => jwtVerify(token, createLocalJWKSet(await keys.keys(provider.issuer, { refresh, thumbprints: provider.thumbprints ?? [] })), options);
   let payload: JWTPayload;
   try {
     try {

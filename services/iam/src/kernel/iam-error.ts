@@ -19,7 +19,9 @@ export type IamErrorCode =
   | 'InvalidIdentityToken'
   | 'ExpiredToken'
   | 'IDPCommunicationError'
-  | 'IDPRejectedClaim';
+  | 'PackedPolicyTooLarge'
+  | 'IDPRejectedClaim'
+  | 'Throttling';
 
 export class IamError extends Error {
   constructor(
@@ -168,9 +170,27 @@ export class IdpCommunicationError extends IamError {
   }
 }
 
-/** The identity provider did not authenticate the user: its SAML response's status is not Success (AWS's IDPRejectedClaim). */
+/**
+ * The session policies and session tags of an STS request are too large once packed (AWS's
+ * PackedPolicyTooLarge), although each may be within its own plaintext limit; the message says by
+ * what percentage of the packed limit.
+ */
+export class PackedPolicyTooLargeError extends IamError {
+  constructor(message: string) {
+    super('PackedPolicyTooLarge', message);
+  }
+}
+
+/** The identity provider itself reported that authentication failed (AWS's IDPRejectedClaim). */
 export class IdpRejectedClaimError extends IamError {
   constructor(message: string) {
     super('IDPRejectedClaim', message);
+  }
+}
+
+/** Too many requests from this address (AWS's Throttling, "Rate exceeded"): retry after the delay. */
+export class ThrottlingError extends IamError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Throttling', `Rate exceeded: too many requests from this address. Retry in ${retryAfterSeconds} seconds.`);
   }
 }

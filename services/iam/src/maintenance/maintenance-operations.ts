@@ -3,6 +3,7 @@ import type { LiveKeyring } from '../keyring/live-keyring.js';
 import type { IamCore } from '../service/iam-core.js';
 import { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationResult } from './keyring-rotation.js';
 import { expireSession, type ExpiryOutcome, findExpiredSessions } from './session-expiry.js';
+import { findForgettableFederationTokens, forgetFederationToken, type ForgetOutcome } from './federation-token-pruning.js';
 
 /** What the core tells the workers of every session it issues, after the session commits. */
 export type SessionIssuedListener = (session: { accountId: string; sessionId: string; expiresAt: Date }) => void;
@@ -51,5 +52,14 @@ export class MaintenanceOperations {
   /** Sessions past their expiry now, in every account. */
   findExpiredSessions(limit: number): Promise<{ accountId: string; sessionId: string }[]> {
     return findExpiredSessions(this.core.db, this.core.clock.now(), limit);
+  }
+
+  /** Sessions whose used federation token (web identity token or SAML assertion) is past its expiry and the skew, in every account. */
+  findForgettableFederationTokens(limit: number): Promise<{ accountId: string; sessionId: string }[]> {
+    return findForgettableFederationTokens(this.core.db, this.core.clock.now(), limit);
+  }
+
+  forgetFederationToken(accountId: string, sessionId: string): Promise<ForgetOutcome> {
+    return forgetFederationToken(this.core, accountId, sessionId);
   }
 }

@@ -1,18 +1,23 @@
 import type { Decider } from '../kernel/decider.js';
 import { EntityAlreadyExistsError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
+import { TOKEN_CLOCK_SKEW_SECONDS } from '../kernel/token-clock-skew.js';
 import { evolveSession, INITIAL_SESSION_STATE, type SessionEvent, type SessionIssuedData, type SessionState } from './session.events.js';
 
 /**
  * A session is issued once and expires once. Expiry is idempotent: a rerun, or a run after the
  * session already expired, appends nothing; a run before the expiry time is refused (a worker that
- * fires early must not cut a session short).
+ * fires early must not cut a session short). The record of the federation token a session was
+ * issued for is forgotten once the token is past its expiry and the verification skew, whatever the
+ * session's state; before then, or a second time, nothing is appended (the record is what refuses
+ * the token's replay).
  */
 export type SessionCommand =
   | { type: 'IssueSession'; data: SessionIssuedData }
   | { type: 'ExpireSession'; sessionId: string; now: Date }
   | { type: 'RevokeSession'; sessionId: string }
-  | { type: 'ReencryptSessionSecret'; sessionId: string; secret: EncryptedSecretData };
+  | { type: 'ReencryptSessionSecret'; sessionId: string; secret: EncryptedSecretData }
+  | { type: 'ForgetFederationToken'; sessionId: string; now: Date };
 
 /** Expiry asked for before the session's time: the worker fired early and must try again later. */
 export class SessionNotExpiredError extends InvalidInputError {
@@ -38,6 +43,11 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
     case 'ReencryptSessionSecret':
       if (state.status !== 'active') return [];
       return [{ type: 'SessionSecretReencrypted', data: { sessionId: command.sessionId, secret: command.secret } }];
+    case 'ForgetFederationToken':
+      if (state.status === 'none') throw new NoSuchEntityError(`Session ${command.sessionId} does not exist.`);
+      if (state.singleUseTokenExpiresAt === null) return [];
+      if (command.now.getTime() < Date.parse(state.singleUseTokenExpiresAt) + TOKEN_CLOCK_SKEW_SECONDS * 1000) return [];
+      return [{ type: 'FederationTokenForgotten', data: { sessionId: command.sessionId } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

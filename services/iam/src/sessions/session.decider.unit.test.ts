@@ -49,3 +49,40 @@ describe('session revocation (signOut)', () => {
       .thenThrows(SessionNotExpiredError);
   });
 });
+
+describe("forgetting a web identity session's used token", () => {
+  const webIdentitySession: SessionEvent = {
+    type: 'SessionIssued',
+    data: {
+      ...issued.data,
+      kind: 'assumed-role',
+      webIdentity: { providerArn: 'arn:aws:iam::111122223333:oidc-provider/idp.example.com', subject: 'sub', audience: 'aud', tokenHash: 'th', tokenExpiresAt: '2026-11-28T13:00:00.000Z' },
+    },
+  };
+  const forgotten: SessionEvent = { type: 'FederationTokenForgotten', data: { sessionId: 's1' } };
+
+  it('forgets it once the token is past its exp plus the 300 s skew, whatever the session, and only once', () => {
+    // Within the skew the token could still be verified: its record must stay.
+    given(sessionDecider, [webIdentitySession])
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-28T13:04:59.999Z') })
+      .then([]);
+    given(sessionDecider, [webIdentitySession])
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-28T13:05:00.000Z') })
+      .then([forgotten]);
+    given(sessionDecider, [webIdentitySession, { type: 'SessionExpired', data: { sessionId: 's1' } }])
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-30T00:00:00Z') })
+      .then([forgotten]);
+    given(sessionDecider, [webIdentitySession, forgotten])
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-30T00:00:00Z') })
+      .then([]);
+  });
+
+  it('has nothing to forget for a session of no web identity, and refuses an unknown session', () => {
+    given(sessionDecider, [issued])
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-30T00:00:00Z') })
+      .then([]);
+    given(sessionDecider)
+      .when({ type: 'ForgetFederationToken', sessionId: 's1', now: new Date('2026-11-30T00:00:00Z') })
+      .thenThrows(NoSuchEntityError);
+  });
+});

@@ -67,24 +67,30 @@ export type SessionEvent =
   | DomainEvent<'SessionExpired', { sessionId: string }>
   /** Ended before its time: a console session signed out. */
   | DomainEvent<'SessionRevoked', { sessionId: string }>
-  | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>;
+  | DomainEvent<'SessionSecretReencrypted', { sessionId: string; secret: EncryptedSecretData }>
+  /** The used federation token's record (web identity token or SAML assertion) is dropped: it expired past the verification skew, so it can no longer be replayed. */
+  | DomainEvent<'FederationTokenForgotten', { sessionId: string }>;
 
 export interface SessionState {
   readonly status: 'none' | 'active' | 'expired' | 'revoked';
   readonly expiresAt: string;
+  /** ISO 8601: the expiry of the federation token (web identity token or SAML assertion) the session was issued for, while its record is kept; null otherwise. */
+  readonly singleUseTokenExpiresAt: string | null;
 }
 
-export const INITIAL_SESSION_STATE: SessionState = { status: 'none', expiresAt: '' };
+export const INITIAL_SESSION_STATE: SessionState = { status: 'none', expiresAt: '', singleUseTokenExpiresAt: null };
 
 export function evolveSession(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'SessionIssued':
-      return { status: 'active', expiresAt: event.data.expiresAt };
+      return { status: 'active', expiresAt: event.data.expiresAt, singleUseTokenExpiresAt: (event.data.webIdentity ?? event.data.saml)?.tokenExpiresAt ?? null };
     case 'SessionExpired':
       return { ...state, status: 'expired' };
     case 'SessionRevoked':
       return { ...state, status: 'revoked' };
     case 'SessionSecretReencrypted':
       return state;
+    case 'FederationTokenForgotten':
+      return { ...state, singleUseTokenExpiresAt: null };
   }
 }

@@ -66,5 +66,8 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
         .execute();
       return;
     }
+    case 'FederationTokenForgotten':
+      await trx.deleteFrom('used_federation_tokens').where('account_id', '=', accountId).where('session_id', '=', event.data.sessionId).execute();
+      return;
   }
 }

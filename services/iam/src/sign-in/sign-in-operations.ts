@@ -15,7 +15,7 @@ import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findUserRowByName } from '../users/user-repository.js';
 import type { ConsoleSession } from '../sessions/console-session.js';
-import { AddressRateLimit } from './address-rate-limit.js';
+import { AddressRateLimit } from '../kernel/address-rate-limit.js';
 import type { AttemptQueue } from './attempt-queue.js';
 import type { FailureCount, SignInEvent, SignInFailureReason } from './sign-in.events.js';
 import { accountThrottle, type SignInThrottleSettings } from '../accounts/sign-in-throttle-settings.js';
@@ -98,9 +98,18 @@ export interface SignInDependencies {
   readonly verify?: (hash: string, password: string) => Promise<boolean>;
 }
 
+/**
+ * A ceiling on failed sign-ins per source address and minute, checked before the account is even
+ * looked up. Attempts against accounts that do not exist cannot be audited or counted in an
+ * account, yet each costs an argon2 verification; this is what bounds them. Every failure counts
+ * alike, whether or not the account exists, so being refused tells nothing about which accounts
+ * exist; successes do not count.
+ */
+const FAILURES_PER_ADDRESS_PER_MINUTE = 120;
+
 export class SignInOperations {
   private dummyHash: Promise<string> | undefined;
-  private readonly addressLimit = new AddressRateLimit();
+  private readonly addressLimit = new AddressRateLimit(FAILURES_PER_ADDRESS_PER_MINUTE);
   private readonly verify: (hash: string, password: string) => Promise<boolean>;
 
   constructor(
@@ -153,7 +162,7 @@ export class SignInOperations {
       // one before, so a burst of parallel guesses cannot all pass the throttle check together.
       return await this.deps.attempts.oneAtATime(`${accountId}|${byName ? userSubject(input.userName) : ROOT_SUBJECT}`, () => this.attempt(accountId, input, request));
     } catch (error) {
-      if (error instanceof SignInFailedError && request.sourceIp) this.addressLimit.recordFailure(request.sourceIp, this.core.clock.now());
+      if (error instanceof SignInFailedError && request.sourceIp) this.addressLimit.record(request.sourceIp, this.core.clock.now());
       // The password hashing queue is full: the server is flooded with sign-ins.
       if (error instanceof LimitExceededError) throw new SignInThrottledError(1, false);
       throw error;

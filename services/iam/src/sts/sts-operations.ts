@@ -23,6 +23,7 @@ import type { FederatedRoleSessionRequest, FederatedRoleSessions, SessionIssueGu
 import { appendTo, systemWriter } from '../service/write-spec.js';
 import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
+import { packedPolicySize } from './packed-policy-size.js';
 
 /**
  * The security token service: temporary credentials (an `ASIA…` key id, a secret and a session
@@ -55,11 +56,15 @@ export interface AssumedRole {
   readonly credentials: TemporaryCredentials;
   readonly assumedRoleUser: { readonly arn: string; readonly assumedRoleId: string };
   readonly sourceIdentity: string | null;
+  /** How full the packed session policies and tags are, in percent; null when none were passed. */
+  readonly packedPolicySize: number | null;
 }
 
 export interface FederationToken {
   readonly credentials: TemporaryCredentials;
   readonly federatedUser: { readonly arn: string; readonly federatedUserId: string };
+  /** How full the packed session policies and tags are, in percent; null when none were passed. */
+  readonly packedPolicySize: number | null;
 }
 
 /** AWS: "role chaining limits your … session to a maximum of one hour". */
@@ -264,6 +269,7 @@ export class StsOperations implements FederatedRoleSessions {
     if (tags.length > 0) decide('sts:TagSession');
     if (input.sourceIdentity != null) decide('sts:SetSourceIdentity');
     if (!role) throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
+    const packed = packedPolicySize({ policy: input.policy, policyArns: input.policyArns, tags });
 
     const maximum = chained ? CHAINED_MAX_SECONDS : role.max_session_duration;
     const duration = input.durationSeconds ?? 3600;
@@ -301,6 +307,7 @@ export class StsOperations implements FederatedRoleSessions {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.role_id}:${input.roleSessionName}` },
       sourceIdentity,
+      packedPolicySize: packed,
     };
   }
 
@@ -317,6 +324,7 @@ export class StsOperations implements FederatedRoleSessions {
     const sourceIdentity = request.sourceIdentity ?? null;
     if (sourceIdentity !== null && !SOURCE_IDENTITY.test(sourceIdentity)) throw new InvalidInputError('SourceIdentity must be 2 to 64 characters of letters, digits and +=,.@-.');
     const policies = await inAccountTransaction(this.core.db, role.accountId, (trx) => this.sessionPolicies(trx, role.accountId, request.policy, request.policyArns));
+    const packed = packedPolicySize({ policy: request.policy, policyArns: request.policyArns, tags: request.tags });
     const now = this.core.clock.now();
     const requested = now.getTime() + duration * 1000;
     const expiration = new Date(request.endsNoLaterThan ? Math.min(requested, request.endsNoLaterThan.getTime()) : requested);
@@ -347,6 +355,7 @@ export class StsOperations implements FederatedRoleSessions {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       assumedRoleUser: { arn: assumedArn, assumedRoleId: `${role.roleId}:${request.roleSessionName}` },
       sourceIdentity,
+      packedPolicySize: packed,
     };
   }
 
@@ -404,6 +413,7 @@ export class StsOperations implements FederatedRoleSessions {
       await this.core.authorize(trx, caller, 'sts:GetFederationToken', federatedArn, requestTagContext(tags));
       return this.sessionPolicies(trx, caller.accountId, input.policy, input.policyArns);
     });
+    const packed = packedPolicySize({ policy: input.policy, policyArns: input.policyArns, tags });
     const now = this.core.clock.now();
     const expiration = new Date(now.getTime() + duration * 1000);
     const credentials = this.newCredentials(caller.accountId);
@@ -430,6 +440,7 @@ export class StsOperations implements FederatedRoleSessions {
     return {
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, expiration },
       federatedUser: { arn: federatedArn, federatedUserId: `${caller.accountId}:${input.name}` },
+      packedPolicySize: packed,
     };
   }
 

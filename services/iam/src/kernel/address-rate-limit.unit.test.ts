@@ -7,7 +7,7 @@ describe('AddressRateLimit', () => {
     const at = new Date('2026-11-28T12:00:15Z');
     for (let i = 0; i < 3; i++) {
       expect(limit.retryAfter('192.0.2.1', at)).toBe(0);
-      limit.recordFailure('192.0.2.1', at);
+      limit.record('192.0.2.1', at);
     }
     expect(limit.retryAfter('192.0.2.1', at)).toBe(45);
     expect(limit.retryAfter('192.0.2.2', at)).toBe(0);
@@ -21,7 +21,7 @@ describe('AddressRateLimit', () => {
     expect(addressKey('192.0.2.1')).toBe('192.0.2.1');
     const limit = new AddressRateLimit(1);
     const at = new Date('2026-11-28T12:00:00Z');
-    limit.recordFailure('2001:db8:1:2::1', at);
+    limit.record('2001:db8:1:2::1', at);
     expect(limit.retryAfter('2001:db8:1:2::2', at)).toBe(60);
     expect(limit.retryAfter('2001:db8:1:3::1', at)).toBe(0);
   });

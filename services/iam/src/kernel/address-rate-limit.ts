@@ -1,20 +1,19 @@
 import { isIPv6 } from 'node:net';
 
-/**
- * A ceiling on failed sign-ins per source address and minute, in this process, checked before the
- * account is even looked up. Attempts against accounts that do not exist cannot be audited or
- * counted in an account, yet each costs an argon2 verification; this is what bounds them. Every
- * failure counts alike, whether or not the account exists, so being refused tells nothing about
- * which accounts exist; successes do not count. IPv6 addresses count by /64, since one host has a
- * whole /64 to choose from.
- */
-export const FAILURES_PER_ADDRESS_PER_MINUTE = 120;
 const MAX_TRACKED = 50_000;
+
+/**
+ * A ceiling on events per source address and minute, in this process: counted in fixed one-minute
+ * windows, in a bounded table (when it is full, the windows of past minutes are forgotten first; if
+ * every one is current, a new address is not tracked until the minute turns). IPv6 addresses count
+ * by /64, since one host has a whole /64 to choose from. What counts is the user's to say: sign-in
+ * counts failures (FAILURES_PER_ADDRESS_PER_MINUTE), the unsigned STS exchanges every attempt.
+ */
 
 export class AddressRateLimit {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly limit = FAILURES_PER_ADDRESS_PER_MINUTE) {}
+  constructor(private readonly limit: number) {}
 
   /** Seconds to wait before this address may try again, or 0. */
   retryAfter(address: string, now: Date): number {
@@ -24,7 +23,7 @@ export class AddressRateLimit {
     return Math.ceil((minute + 60_000 - now.getTime()) / 1000);
   }
 
-  recordFailure(address: string, now: Date): void {
+  record(address: string, now: Date): void {
     const key = addressKey(address);
     const minute = minuteOf(now);
     const window = this.windows.get(key);

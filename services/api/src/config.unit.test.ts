@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config.js';
+
+describe('readConfig: the identity provider and unsigned exchange settings', () => {
+  it('reads WARDEN_OIDC_ALLOWED_HOSTS as a comma-separated list of hosts, none by default', () => {
+    expect(readConfig({}).oidcAllowedHosts).toEqual([]);
+    expect(readConfig({ WARDEN_OIDC_ALLOWED_HOSTS: ' idp.corp.example , 10.0.0.5,,' }).oidcAllowedHosts).toEqual(['idp.corp.example', '10.0.0.5']);
+  });
+
+  it('reads WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE as a whole number (0: no ceiling), and refuses anything else', () => {
+    expect(readConfig({}).unsignedExchangesPerMinute).toBeUndefined();
+    expect(readConfig({ WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: '0' }).unsignedExchangesPerMinute).toBe(0);
+    expect(readConfig({ WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: '30' }).unsignedExchangesPerMinute).toBe(30);
+    for (const bad of ['-1', '2.5', 'lots']) expect(() => readConfig({ WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: bad })).toThrow(ConfigError);
+  });
+});
