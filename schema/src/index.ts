@@ -20,6 +20,7 @@ import './types/sign-in.js';
 import './types/oidc-provider.js';
 import './types/saml-provider.js';
 import './types/web-identity.js';
+import './types/saml.js';
 
 export type { GraphQLContext } from './context.js';
 export { DEFAULT_PAGE } from './types/pagination.js';

@@ -163,3 +163,6 @@ export const WEB_IDENTITY_ERRORS = [
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
+
+/** AssumeRoleWithSAML's: web identity's, less IDPCommunicationError (the assertion brings its own proof; no provider is fetched). */
+export const SAML_ERRORS = WEB_IDENTITY_ERRORS.filter((error) => error !== IdpCommunicationError);

@@ -19,6 +19,9 @@ import { SignInOperations, type SignInDependencies } from './sign-in/sign-in-ope
 import { AttemptQueue } from './sign-in/attempt-queue.js';
 import { OidcProviderOperations } from './oidc-providers/oidc-provider-operations.js';
 import { SamlProviderOperations } from './saml-providers/saml-provider-operations.js';
+import { SamlOperations } from './federation/saml-operations.js';
+import { storedSamlProviders } from './federation/saml-provider-lookup.js';
+import { defaultSamlEndpoints, type SamlEndpoints } from './federation/saml-response.js';
 import { WebIdentityOperations } from './federation/web-identity-operations.js';
 import { JwksCache, type JwksSource } from './federation/jwks-cache.js';
 import { UnsignedExchangeLimit } from './federation/unsigned-exchange-limit.js';
@@ -46,6 +49,7 @@ export class IamService {
   readonly oidcProviders: OidcProviderOperations;
   readonly samlProviders: SamlProviderOperations;
   readonly webIdentity: WebIdentityOperations;
+  readonly saml: SamlOperations;
   readonly unsignedExchanges: UnsignedExchangeLimit;
 
   constructor(
@@ -61,6 +65,8 @@ export class IamService {
       readonly onOidcFetchFailure?: (failure: IdpFetchFailure) => void;
       /** Unsigned STS exchanges per client address and minute (WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE); 0: no ceiling. */
       readonly unsignedExchangesPerMinute?: number;
+      /** Where SAML assertions may be addressed (Audience, Recipient): AWS's endpoint, and Warden's own when it has a public URL. */
+      readonly samlEndpoints?: SamlEndpoints;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -98,6 +104,7 @@ export class IamService {
         }),
       this.unsignedExchanges,
     );
+    this.saml = new SamlOperations(this.core, this.sts, storedSamlProviders, options.samlEndpoints ?? defaultSamlEndpoints(), this.unsignedExchanges);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
   }
 }

@@ -29,7 +29,7 @@ describe.each([...DRIVERS])('assumeRoleWithSAML on %s', (driver) => {
   beforeAll(async () => {
     service = await openService(driver);
     idp = makeSamlSigningIdentity('Corp IdP');
-    saml = new SamlOperations(service.iam.core, service.iam.sts, providers, defaultSamlEndpoints('https://warden.example.test'));
+    saml = new SamlOperations(service.iam.core, service.iam.sts, providers, defaultSamlEndpoints('https://warden.example.test'), service.iam.unsignedExchanges);
   });
   afterAll(async () => {
     await service.wardenDb.close();

@@ -11,6 +11,7 @@ import { federatedActor, federatedRequestContext, federatedRoleAccount, Federate
 import type { FederatedRoleSessions, IssuedRoleSession } from './federated-role-sessions.js';
 import { type SamlEndpoints, verifySamlResponse } from './saml-response.js';
 import { singleUseTokenGuard } from './single-use-token-guard.js';
+import type { UnsignedExchangeLimit } from './unsigned-exchange-limit.js';
 
 /** What AssumeRoleWithSAML needs of an IAM SAML provider. */
 export interface SamlProviderRecord {
@@ -76,11 +77,13 @@ export class SamlOperations {
     private readonly sessions: FederatedRoleSessions,
     private readonly providers: SamlProviderLookup,
     private readonly endpoints: SamlEndpoints,
+    private readonly exchanges: UnsignedExchangeLimit,
   ) {
     this.trust = new FederatedTrust(core);
   }
 
   async assumeRoleWithSAML(input: AssumeRoleWithSamlInput, facts: RequestFacts = {}): Promise<SamlAssumedRole> {
+    this.exchanges.admit(facts.sourceIp, this.core.clock.now());
     const accountId = federatedRoleAccount(input.roleArn, this.core.partition);
     const providerArn = parseArn(input.principalArn);
     if (!providerArn || providerArn.service !== 'iam' || !providerArn.resource.startsWith('saml-provider/') || providerArn.partition !== this.core.partition) {
