@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
-import { bootstrap, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
+import { bootstrap, defaultSamlEndpoints, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
 import { createJobRunner, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
@@ -85,6 +85,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       oidcAllowedHosts: config.oidcAllowedHosts,
       onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
       ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
+      samlEndpoints: defaultSamlEndpoints(config.publicUrl),
     });
     const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
     runner = started;

@@ -37,6 +37,8 @@ export interface WardenConfig {
   readonly oidcAllowedHosts: readonly string[];
   /** WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE: unsigned STS exchanges per client address and minute (0: no ceiling); unset: iam's default. */
   readonly unsignedExchangesPerMinute: number | undefined;
+  /** The URL clients reach Warden at (WARDEN_PUBLIC_URL): SAML assertions may be addressed to its `/saml`. */
+  readonly publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -71,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
       .map((host) => host.trim())
       .filter((host) => host !== ''),
     unsignedExchangesPerMinute: wholeNumber(env, 'WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE'),
+    publicUrl: publicUrl(env['WARDEN_PUBLIC_URL']),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -121,4 +124,18 @@ function trustedProxies(value: string | undefined): string[] {
     throw new ConfigError(`WARDEN_TRUSTED_PROXIES must list IP addresses or CIDR ranges, separated by commas: ${(error as Error).message}`);
   }
   return entries;
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`WARDEN_PUBLIC_URL must be a URL such as https://iam.example.com, not ${JSON.stringify(value)}`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`WARDEN_PUBLIC_URL must be an http(s) URL without query or fragment, not ${JSON.stringify(value)}`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
