@@ -29,7 +29,7 @@ export function isUnsignedOperation(query: string, operationName: string | null 
 }
 
 /** The allow-list: mutation fields a request may run without credentials. */
-export const UNSIGNED_OPERATIONS: ReadonlySet<string> = new Set(['signIn', 'assumeRoleWithWebIdentity']);
+export const UNSIGNED_OPERATIONS: ReadonlySet<string> = new Set(['signIn', 'assumeRoleWithWebIdentity', 'assumeRoleWithSAML']);
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
