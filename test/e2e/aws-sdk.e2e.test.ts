@@ -44,7 +44,6 @@ import {
   GetRoleCommand,
   GetUserCommand,
   IAMClient,
-  IAMServiceException,
   InvalidAuthenticationCodeException,
   InvalidInputException,
   LimitExceededException,
@@ -84,13 +83,14 @@ import {
   UpdateUserCommand,
   waitUntilUserExists,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
 import { type Caller, codeAtStep, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from './support/signed-client.js';
+import { rejection } from './support/rejection.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -103,16 +103,6 @@ async function signedGetFrom(endpoint: string, as: Credentials, params: Record<s
   const signed = await signer.sign({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', query: params, headers: { host: url.host } });
   const response = await fetch(`${endpoint}?${new URLSearchParams(params).toString()}`, { headers: signed.headers as Record<string, string> });
   return { status: response.status, requestId: response.headers.get('x-amzn-requestid'), text: await response.text() };
-}
-
-/** The rejection of a call, to assert its class and members. */
-async function rejection(promise: Promise<unknown>): Promise<IAMServiceException & STSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException & STSServiceException;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) => {

@@ -2,6 +2,7 @@ import type {
   AccessKey,
   CreatedVirtualMfaDevice,
   Group,
+  ListedPolicy,
   ManagedPolicy,
   MfaDevice,
   NewAccessKey,
@@ -87,6 +88,21 @@ export function policyShape(policy: ManagedPolicy): XmlObject {
     Description: policy.description ?? undefined,
     CreateDate: awsTime(policy.createdAt),
     UpdateDate: awsTime(policy.updatedAt),
+  };
+}
+
+/** AWS's Policy as ListPolicies lists it: with how many of the account's entities use it, in the model's member order. */
+export function listedPolicyShape(policy: ListedPolicy): XmlObject {
+  const { PolicyName, PolicyId, Arn, Path, DefaultVersionId, ...rest } = policyShape(policy);
+  return {
+    PolicyName,
+    PolicyId,
+    Arn,
+    Path,
+    DefaultVersionId,
+    AttachmentCount: policy.attachmentCount,
+    PermissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount,
+    ...rest,
   };
 }
 

@@ -1,9 +1,9 @@
-import { nameKey } from '@warden/iam';
-import { accessKeyMetadataShape, groupShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
+import { nameKey, POLICY_SCOPES, POLICY_USAGES, policyListKey } from '@warden/iam';
+import { accessKeyMetadataShape, groupShape, listedPolicyShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
 import { pageOfAll, pageRequest, pageResult } from './query-pagination.js';
-import type { QueryParameters } from './query-parameters.js';
+import { POLICY_PATH_PREFIX, type QueryParameters } from './query-parameters.js';
 
 /**
  * IAM's actions over the Query protocol (API version 2010-05-08), by AWS's action names: each
@@ -29,20 +29,6 @@ const inlinePolicyName = (entity: 'UserName' | 'GroupName' | 'RoleName') => (p: 
 /** AWS's statusType enum. */
 function isAccessKeyStatus(status: string): status is 'Active' | 'Inactive' {
   return status === 'Active' || status === 'Inactive';
-}
-
-/** AWS's ListPolicies lists AWS's managed policies too unless Scope is Local; Warden's list is the account's own. */
-function localPoliciesOnly(p: QueryParameters) {
-  const scope = p.optional('Scope');
-  if (scope !== 'Local') {
-    throw validationError(
-      `ListPolicies answers Scope=Local only (the account's customer managed policies); AWS managed policies are read by ARN with GetPolicy. Got Scope=${scope ?? 'All (the default)'}.`,
-    );
-  }
-  if (p.optional('OnlyAttached') === 'true' || p.optional('PathPrefix') !== undefined || p.optional('PolicyUsageFilter') !== undefined) {
-    throw validationError('ListPolicies takes no OnlyAttached, PathPrefix or PolicyUsageFilter here: list all, then filter.');
-  }
-  return pageRequest(p);
 }
 
 export const IAM_ACTIONS = {
@@ -184,9 +170,17 @@ export const IAM_ACTIONS = {
     (policy) => ({ Policy: policyShape(policy) }),
   ),
   ListPolicies: iam(
-    localPoliciesOnly,
-    (service, caller, page) => service.policies.list(caller, { after: page.after, first: page.maxItems + 1 }),
-    (policies, page) => pageResult('Policies', policies, page, (policy) => nameKey(policy.policyName), policyShape),
+    (p) => ({
+      filter: {
+        scope: p.oneOf('Scope', POLICY_SCOPES) ?? 'All',
+        onlyAttached: p.boolean('OnlyAttached') ?? false,
+        pathPrefix: p.constrained('PathPrefix', POLICY_PATH_PREFIX) ?? null,
+        usage: p.oneOf('PolicyUsageFilter', POLICY_USAGES) ?? null,
+      },
+      page: pageRequest(p),
+    }),
+    (service, caller, input) => service.policies.list(caller, { filter: input.filter, after: input.page.after, first: input.page.maxItems + 1 }),
+    (policies, input) => pageResult('Policies', policies, input.page, policyListKey, listedPolicyShape),
   ),
   DeletePolicy: iam(policyArn, (service, caller, arn) => service.policies.delete(caller, arn), noResult),
   CreatePolicyVersion: iam(

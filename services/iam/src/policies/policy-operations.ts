@@ -6,9 +6,12 @@ import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
 import { appendTo, type Written } from '../service/write-spec.js';
-import type { ManagedPolicy } from './managed-policy.js';
+import { nameKey } from '../naming/index.js';
+import { awsManagedPolicyEntities } from './aws-managed-policy-entities.js';
+import type { ListedPolicy, ManagedPolicy, PolicyListFilter, PolicyUsage } from './managed-policy.js';
+import { parsePolicyListKey } from './policy-list-key.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
-import { findManagedPolicyByArn, listManagedPolicies } from './managed-policy-repository.js';
+import { findManagedPolicyByArn, listManagedPolicies, policyUsageCounts } from './managed-policy-repository.js';
 import type { PolicyVersion } from './policy-version.js';
 import { listPolicyVersions } from './policy-version-repository.js';
 
@@ -53,11 +56,45 @@ export class PolicyOperations {
     });
   }
 
-  /** A page of policies in name-key order; `after` is the name key (`nameKey`) of the previous page's last policy. */
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<ManagedPolicy[]> {
+  /**
+   * AWS's ListPolicies: a page of the managed policies `filter` selects, the AWS-managed ones
+   * first, then the account's own, each part in name-key order; `after` is the previous page's
+   * last `policyListKey`. AWS's rules: Scope All (AWS's default) lists both kinds, AWS only AWS's,
+   * Local only the account's; OnlyAttached keeps the policies attached to a user, group or role;
+   * PolicyUsageFilter keeps those in use that way (attached as a permissions policy, or set as a
+   * permissions boundary), with or without OnlyAttached (so `--only-attached
+   * --policy-usage-filter PermissionsBoundary` lists the boundaries in use); PathPrefix keeps those
+   * whose path starts with it.
+   */
+  async list(caller: Caller, options: { filter?: Partial<PolicyListFilter>; after?: string | null; first: number }): Promise<ListedPolicy[]> {
+    const filter: PolicyListFilter = { scope: 'All', onlyAttached: false, pathPrefix: null, usage: null, ...options.filter };
+    const after = parsePolicyListKey(options.after ?? null);
+    const usedAs: PolicyUsage | null = filter.usage ?? (filter.onlyAttached ? 'PermissionsPolicy' : null);
     return this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:ListPolicies', entityArn(this.core.partition, caller.accountId, 'policy', '/', '*'));
-      return listManagedPolicies(trx, caller.accountId, options);
+      await this.core.authorize(trx, caller, 'iam:ListPolicies', entityArn(this.core.partition, caller.accountId, 'policy', filter.pathPrefix ?? '/', '*'));
+      const awsManaged =
+        filter.scope === 'Local' || after?.awsManaged === false
+          ? []
+          : awsManagedPolicyEntities(this.core.partition).filter(
+              (policy) => (after === null || nameKey(policy.policyName) > after.nameKey) && (filter.pathPrefix === null || policy.path.startsWith(filter.pathPrefix)),
+            );
+      const local =
+        filter.scope === 'AWS'
+          ? []
+          : await listManagedPolicies(trx, caller.accountId, { after: after?.awsManaged === false ? after.nameKey : null, first: options.first, filter: { pathPrefix: filter.pathPrefix, usedAs } });
+      const counts = await policyUsageCounts(
+        trx,
+        caller.accountId,
+        [...awsManaged, ...local].map((policy) => policy.arn),
+      );
+      const listed = (policy: ManagedPolicy, awsManaged: boolean): ListedPolicy => ({
+        ...policy,
+        awsManaged,
+        attachmentCount: counts.get(policy.arn)!.attachments,
+        permissionsBoundaryUsageCount: counts.get(policy.arn)!.boundaries,
+      });
+      const inUse = (policy: ListedPolicy) => usedAs === null || (usedAs === 'PermissionsPolicy' ? policy.attachmentCount > 0 : policy.permissionsBoundaryUsageCount > 0);
+      return [...awsManaged.map((policy) => listed(policy, true)).filter(inUse), ...local.map((policy) => listed(policy, false))].slice(0, options.first);
     });
   }
 
