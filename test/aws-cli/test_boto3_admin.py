@@ -104,3 +104,19 @@ def test_a_managed_policy_version_document_is_the_one_sent(iam):
     version = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]
     assert version["Document"] == json.loads(sent)
     iam.delete_policy(PolicyArn=arn)
+
+
+def test_list_policies_with_the_default_scope_lists_aws_managed_and_local_policies_through_the_paginator(iam):
+    arn = iam.create_policy(PolicyName="listed", Path=PATH, PolicyDocument=document({"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}))["Policy"]["Arn"]
+    listed = [policy["Arn"] for page in iam.get_paginator("list_policies").paginate(PaginationConfig={"PageSize": 2}) for policy in page["Policies"]]
+    assert "arn:aws:iam::aws:policy/AdministratorAccess" in listed and arn in listed
+    assert len(listed) == len(set(listed))
+    assert [policy["Arn"] for policy in iam.list_policies(Scope="Local", PathPrefix=PATH)["Policies"]] == [arn]
+    assert all(policy["Arn"].startswith("arn:aws:iam::aws:policy/") for policy in iam.list_policies(Scope="AWS")["Policies"])
+    iam.create_group(GroupName="by-path", Path=PATH)
+    assert [group["GroupName"] for group in iam.list_groups(PathPrefix=PATH)["Groups"]] == ["by-path"]
+    with pytest.raises(iam.exceptions.ClientError) as invalid:
+        iam.list_groups(PathPrefix="no-slash")
+    assert invalid.value.response["Error"]["Code"] == "ValidationError"
+    iam.delete_group(GroupName="by-path")
+    iam.delete_policy(PolicyArn=arn)

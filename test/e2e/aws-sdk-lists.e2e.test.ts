@@ -1,6 +1,22 @@
 import {
+  AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  CreateGroupCommand,
+  CreateVirtualMFADeviceCommand,
+  GetAccountAuthorizationDetailsCommand,
+  ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
+  ListGroupsCommand,
+  ListMFADevicesCommand,
+  ListRolesCommand,
+  ListUsersCommand,
+  ListVirtualMFADevicesCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListEntitiesForPolicy,
+  paginateListVirtualMFADevices,
+  paginateSimulatePrincipalPolicy,
+  SimulatePrincipalPolicyCommand,
   CreateAccessKeyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
@@ -9,6 +25,7 @@ import {
   ListPoliciesCommand,
   paginateListPolicies,
   PutUserPolicyCommand,
+  type ListEntitiesForPolicyCommandOutput,
   type ListPoliciesCommandInput,
   type Policy,
 } from '@aws-sdk/client-iam';
@@ -169,5 +186,119 @@ describe.each([...DRIVERS])('AWS SDK v3: list filters and pages (%s)', (driver) 
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
     denied.destroy();
     expect(accountId).toMatch(/^\d{12}$/);
+  });
+
+  it('ListUsers, ListGroups and ListRoles keep the entities whose path starts with PathPrefix; a PathPrefix outside pathPrefixType is ValidationError', async () => {
+    const tenant = await newTenant(warden);
+    const own = iamClient(tenant.credentials);
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' });
+    for (const [path, name] of [
+      ['/eng/', 'e1'],
+      ['/eng/web/', 'e2'],
+      ['/ops/', 'o1'],
+    ] as const) {
+      await own.send(new CreateUserCommand({ UserName: `u-${name}`, Path: path }));
+      await own.send(new CreateGroupCommand({ GroupName: `g-${name}`, Path: path }));
+      await own.send(new CreateRoleCommand({ RoleName: `r-${name}`, Path: path, AssumeRolePolicyDocument: trust }));
+    }
+    expect((await own.send(new ListUsersCommand({ PathPrefix: '/eng/' }))).Users!.map((user) => user.UserName)).toEqual(['u-e1', 'u-e2']);
+    expect((await own.send(new ListGroupsCommand({ PathPrefix: '/eng/' }))).Groups!.map((group) => group.GroupName)).toEqual(['g-e1', 'g-e2']);
+    expect((await own.send(new ListRolesCommand({ PathPrefix: '/eng/web/' }))).Roles!.map((role) => role.RoleName)).toEqual(['r-e2']);
+    const firstPage = await own.send(new ListGroupsCommand({ PathPrefix: '/', MaxItems: 2 }));
+    expect([firstPage.Groups!.length, firstPage.IsTruncated]).toEqual([2, true]);
+    const rest = await own.send(new ListGroupsCommand({ PathPrefix: '/', MaxItems: 2, Marker: firstPage.Marker! }));
+    expect([rest.Groups!.map((group) => group.GroupName), rest.IsTruncated]).toEqual([['g-o1'], false]);
+    // pathPrefixType: 1 to 512 characters matching \u002F[\u0021-\u007F]*.
+    for (const send of [
+      () => own.send(new ListUsersCommand({ PathPrefix: 'eng/' })),
+      () => own.send(new ListGroupsCommand({ PathPrefix: '/a b/' })),
+      () => own.send(new ListRolesCommand({ PathPrefix: `/${'a'.repeat(512)}` })),
+    ]) {
+      const error = await rejection(send());
+      expect([error.name, error.$metadata.httpStatusCode]).toEqual(['ValidationError', 400]);
+      expect(error.message).toMatch(/^1 validation error detected: Value '.*' at 'pathPrefix' failed to satisfy constraint: Member must (satisfy regular expression pattern|have length)/);
+    }
+    // ListAttachedUserPolicies' PathPrefix is a policyPathType.
+    const attached = await rejection(own.send(new ListAttachedUserPoliciesCommand({ UserName: 'u-e1', PathPrefix: '/no-end' })));
+    expect([attached.name, attached.message]).toEqual([
+      'ValidationError',
+      "1 validation error detected: Value '/no-end' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/",
+    ]);
+    own.destroy();
+  });
+
+  it('ListEntitiesForPolicy: EntityFilter, PathPrefix and PolicyUsageFilter as AWS defines them, paged by MaxItems and Marker', async () => {
+    const tenant = await newTenant(warden);
+    const own = iamClient(tenant.credentials);
+    const arn = (await own.send(new CreatePolicyCommand({ PolicyName: 'used', PolicyDocument: ALLOW_ALL }))).Policy!.Arn!;
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' });
+    await own.send(new CreateUserCommand({ UserName: 'attached-user', Path: '/a/' }));
+    await own.send(new AttachUserPolicyCommand({ UserName: 'attached-user', PolicyArn: arn }));
+    await own.send(new CreateUserCommand({ UserName: 'bounded-user', Path: '/b/', PermissionsBoundary: arn }));
+    await own.send(new CreateGroupCommand({ GroupName: 'attached-group', Path: '/a/' }));
+    await own.send(new AttachGroupPolicyCommand({ GroupName: 'attached-group', PolicyArn: arn }));
+    await own.send(new CreateRoleCommand({ RoleName: 'both-role', Path: '/a/', AssumeRolePolicyDocument: trust, PermissionsBoundary: arn }));
+    await own.send(new AttachRolePolicyCommand({ RoleName: 'both-role', PolicyArn: arn }));
+
+    const names = (answer: ListEntitiesForPolicyCommandOutput) => [
+      ...(answer.PolicyGroups ?? []).map((group) => group.GroupName),
+      ...(answer.PolicyUsers ?? []).map((user) => user.UserName),
+      ...(answer.PolicyRoles ?? []).map((role) => role.RoleName),
+    ];
+    expect(names(await own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn })))).toEqual(['attached-group', 'attached-user', 'bounded-user', 'both-role']);
+    expect(names(await own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, PolicyUsageFilter: 'PermissionsPolicy' })))).toEqual(['attached-group', 'attached-user', 'both-role']);
+    expect(names(await own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, PolicyUsageFilter: 'PermissionsBoundary' })))).toEqual(['bounded-user', 'both-role']);
+    expect(names(await own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: 'User' })))).toEqual(['attached-user', 'bounded-user']);
+    expect(names(await own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, PathPrefix: '/a/' })))).toEqual(['attached-group', 'attached-user', 'both-role']);
+    const paged: string[] = [];
+    for await (const page of paginateListEntitiesForPolicy({ client: own, pageSize: 1 }, { PolicyArn: arn })) {
+      expect(names(page)).toHaveLength(1);
+      paged.push(...names(page).map(String));
+    }
+    expect(paged).toEqual(['attached-group', 'attached-user', 'bounded-user', 'both-role']);
+    const bad = await rejection(own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: 'Device' as never })));
+    expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(['ValidationError', 400]);
+    own.destroy();
+  });
+
+  it('the MFA lists, GetAccountAuthorizationDetails and the simulators page by MaxItems and Marker (their SDK paginators), each item once', async () => {
+    const tenant = await newTenant(warden);
+    const own = iamClient(tenant.credentials);
+    for (const name of ['d1', 'd2', 'd3']) await own.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name }));
+    const serials: string[] = [];
+    for await (const page of paginateListVirtualMFADevices({ client: own, pageSize: 2 }, { AssignmentStatus: 'Unassigned' }))
+      serials.push(...page.VirtualMFADevices!.map((device) => device.SerialNumber!));
+    expect(serials.sort()).toEqual(['d1', 'd2', 'd3'].map((name) => `arn:aws:iam::${tenant.accountId}:mfa/${name}`));
+    expect((await own.send(new ListMFADevicesCommand({ MaxItems: 1 }))).IsTruncated).toBe(false);
+    const status = await rejection(own.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Some' as never })));
+    expect(status.message).toContain("at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]");
+
+    for (const name of ['x1', 'x2', 'x3']) await own.send(new CreateUserCommand({ UserName: name }));
+    await own.send(new CreateGroupCommand({ GroupName: 'gx' }));
+    await own.send(new CreatePolicyCommand({ PolicyName: 'px', PolicyDocument: ALLOW_ALL }));
+    const whole = await own.send(new GetAccountAuthorizationDetailsCommand({}));
+    const entries = (page: typeof whole) => [
+      ...page.UserDetailList!.map((user) => `user ${user.UserName}`),
+      ...page.GroupDetailList!.map((group) => `group ${group.GroupName}`),
+      ...page.RoleDetailList!.map((role) => `role ${role.RoleName}`),
+      ...page.Policies!.map((policy) => `policy ${policy.PolicyName}`),
+    ];
+    expect(whole.IsTruncated).toBe(false);
+    const paged: string[] = [];
+    let pages = 0;
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: own, pageSize: 2 }, {})) {
+      pages++;
+      paged.push(...entries(page));
+    }
+    expect(paged).toEqual(entries(whole));
+    expect(pages).toBe(Math.ceil(entries(whole).length / 2));
+
+    const simulation = { PolicySourceArn: `arn:aws:iam::${tenant.accountId}:user/x1`, ActionNames: ['iam:GetUser', 'iam:ListUsers', 'iam:CreateUser'], ResourceArns: ['*'] };
+    const all = await own.send(new SimulatePrincipalPolicyCommand(simulation));
+    const simulated: string[] = [];
+    for await (const page of paginateSimulatePrincipalPolicy({ client: own, pageSize: 2 }, simulation)) simulated.push(...page.EvaluationResults!.map((result) => result.EvalActionName!));
+    expect(simulated).toEqual(all.EvaluationResults!.map((result) => result.EvalActionName!));
+    expect(simulated).toHaveLength(3);
+    own.destroy();
   });
 });

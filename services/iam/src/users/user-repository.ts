@@ -54,3 +54,9 @@ export async function listUsersWithPolicy(db: Kysely<Database>, accountId: strin
   const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_id', 'in', attached).orderBy('user_name_key').execute();
   return rows.map(toUser);
 }
+
+/** The users a managed policy is the permissions boundary of. */
+export async function listUsersWithBoundary(db: Kysely<Database>, accountId: string, policyArn: string): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('permissions_boundary_arn', '=', policyArn).orderBy('user_name_key').execute();
+  return rows.map(toUser);
+}
