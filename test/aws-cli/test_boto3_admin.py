@@ -93,8 +93,10 @@ def test_errors_come_through_as_botocore_exception_classes(iam):
     with pytest.raises(iam.exceptions.MalformedPolicyDocumentException):
         iam.create_policy(PolicyName="broken", PolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Perhaps"}]}')
     with pytest.raises(iam.exceptions.ClientError) as unknown:
-        iam.get_account_summary()
-    assert unknown.value.response["Error"] == {"Type": "Sender", "Code": "InvalidAction", "Message": "Could not find operation GetAccountSummary for version 2010-05-08"}
+        iam.list_instance_profiles()
+    assert unknown.value.response["Error"] == {"Type": "Sender", "Code": "InvalidAction", "Message": "Could not find operation ListInstanceProfiles for version 2010-05-08"}
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["Users"] >= 1 and summary["UsersQuota"] == 5000 and summary["AccountAccessKeysPresent"] == 1
     iam.delete_user(UserName="twice")
 
 

@@ -37,7 +37,6 @@ import {
   EntityAlreadyExistsException,
   GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
-  GetAccountSummaryCommand,
   GetGroupCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -50,6 +49,7 @@ import {
   ListAccessKeysCommand,
   ListEntitiesForPolicyCommand,
   ListGroupsCommand,
+  ListInstanceProfilesCommand,
   ListMFADevicesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -501,9 +501,9 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
   });
 
   it('an action Warden does not implement is InvalidAction, naming it', async () => {
-    const error = await rejection(iam.send(new GetAccountSummaryCommand({})));
+    const error = await rejection(iam.send(new ListInstanceProfilesCommand({})));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidAction', 400]);
-    expect(error.message).toBe('Could not find operation GetAccountSummary for version 2010-05-08');
+    expect(error.message).toBe('Could not find operation ListInstanceProfiles for version 2010-05-08');
   });
 
   it("the operation's own InvalidInput comes through as InvalidInputException", async () => {

@@ -17,6 +17,7 @@ export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';
 export { TOKEN_CLOCK_SKEW_SECONDS } from './kernel/token-clock-skew.js';
 export type { User } from './users/user.js';
 export type { CreatedAccount } from './accounts/account-operations.js';
+export { ACCOUNT_SUMMARY_KEYS, type AccountSummary, type AccountSummaryKey } from './accounts/account-summary.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';

@@ -1,5 +1,7 @@
+import { ACCOUNT_SUMMARY_KEYS } from '@warden/iam';
 import type {
   AccessKey,
+  AccountSummary,
   CreatedVirtualMfaDevice,
   Group,
   ListedPolicy,
@@ -104,6 +106,11 @@ export function listedPolicyShape(policy: ListedPolicy): XmlObject {
     PermissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount,
     ...rest,
   };
+}
+
+/** GetAccountSummary's SummaryMap: a Query map, `<entry><key>…</key><value>…</value></entry>` per key, in AWS's documented order. */
+export function summaryMapShape(summary: AccountSummary): XmlObject {
+  return { entry: ACCOUNT_SUMMARY_KEYS.map((key) => ({ key, value: summary[key] })) };
 }
 
 /** AWS's PolicyVersion; ListPolicyVersions and CreatePolicyVersion leave the document out, as `withDocument` false does. */

@@ -12,6 +12,7 @@ import {
   policyShape,
   policyVersionShape,
   roleShape,
+  summaryMapShape,
   tagList,
   userShape,
   virtualMfaDeviceShape,
@@ -144,6 +145,13 @@ export const IAM_ACCOUNT_ACTIONS = {
     (p) => ({ assignmentStatus: p.oneOf('AssignmentStatus', ASSIGNMENT_STATUSES) ?? 'Any', page: pageRequest(p) }),
     async (service, caller, input) => pageOfAll(await service.mfa.list(caller, { assignmentStatus: input.assignmentStatus }), input.page, serialNumberOf),
     (devices, input) => pageResult('VirtualMFADevices', devices, input.page, serialNumberOf, virtualMfaDeviceShape),
+  ),
+
+  // The account's counts and quotas
+  GetAccountSummary: iam(
+    () => undefined,
+    (service, caller) => service.accounts.summary(caller),
+    (summary) => ({ SummaryMap: summaryMapShape(summary) }),
   ),
 
   // Account alias
