@@ -122,3 +122,11 @@ def test_list_policies_with_the_default_scope_lists_aws_managed_and_local_polici
     assert invalid.value.response["Error"]["Code"] == "ValidationError"
     iam.delete_group(GroupName="by-path")
     iam.delete_policy(PolicyArn=arn)
+
+
+def test_a_virtual_mfa_device_comes_with_its_seed_and_its_qr_code_as_png_bytes(iam, account):
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="boto3-phone", Path=PATH)["VirtualMFADevice"]
+    # Blobs in AWS's model: botocore decodes both from base64 to bytes.
+    assert device["QRCodePNG"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert device["Base32StringSeed"].decode("ascii").rstrip("=").isalnum()
+    iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])

@@ -89,7 +89,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
 import { type Caller, codeAtStep, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Credentials } from './support/signed-client.js';
+import { type Credentials, SignedClient } from './support/signed-client.js';
+import { PNG_SIGNATURE, qrCodeText } from './support/qr-code.js';
 import { rejection } from './support/rejection.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
@@ -347,6 +348,20 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     // A blob in AWS's model: the SDK hands over the bytes of the base32 seed.
     const seed = Buffer.from(created.VirtualMFADevice!.Base32StringSeed!).toString('utf8');
     expect(seed).toMatch(/^[A-Z2-7]+=*$/);
+    // AWS's QRCodePNG, a blob too: a PNG whose QR code is otpauth://totp/$VirtualMFADeviceName@$AccountName?secret=$Base32String.
+    const png = created.VirtualMFADevice!.QRCodePNG!;
+    expect(png).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(png.subarray(0, 8))).toEqual(PNG_SIGNATURE);
+    const uri = new URL(qrCodeText(png)!);
+    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname), uri.searchParams.get('secret')]).toEqual(['otpauth:', 'totp', `/Warden:ivan-phone@${accountId}`, seed]);
+    // GraphQL's createVirtualMFADevice is the same operation: its qrCodePNG is the PNG of its otpauthUri.
+    const graphql = await new SignedClient(warden.url, credentials).data<{ createVirtualMFADevice: { data: { otpauthUri: string; qrCodePNG: string } } }>(
+      'mutation { createVirtualMFADevice(input: { virtualMFADeviceName: "ivan-tablet" }) { ... on CreateVirtualMFADeviceSuccess { data { otpauthUri qrCodePNG } } } }',
+    );
+    const graphqlPng = Buffer.from(graphql.createVirtualMFADevice.data.qrCodePNG, 'base64');
+    expect(graphqlPng.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(qrCodeText(graphqlPng)).toBe(graphql.createVirtualMFADevice.data.otpauthUri);
+    await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: `arn:aws:iam::${accountId}:mfa/ivan-tablet` }));
     const step = stepAt(new Date());
 
     const wrong = await rejection(iam.send(new EnableMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber, AuthenticationCode1: '000000', AuthenticationCode2: '000000' })));

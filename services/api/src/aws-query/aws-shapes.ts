@@ -167,11 +167,12 @@ export function virtualMfaDeviceShape(device: MfaDevice): XmlObject {
 }
 
 /**
- * CreateVirtualMFADevice's answer. `Base32StringSeed` is a blob in AWS's model, so it travels in
- * base64 (of the base32 text): the SDKs decode it to those bytes, as they do from AWS.
+ * CreateVirtualMFADevice's answer. `Base32StringSeed` and `QRCodePNG` are blobs in AWS's model, so
+ * they travel in base64 (of the base32 text, of the PNG's bytes): the SDKs decode them to those
+ * bytes, as they do from AWS.
  */
 export function createdVirtualMfaDeviceShape(device: CreatedVirtualMfaDevice): XmlObject {
-  return { SerialNumber: device.serialNumber, Base32StringSeed: Buffer.from(device.base32StringSeed, 'utf8').toString('base64') };
+  return { SerialNumber: device.serialNumber, Base32StringSeed: Buffer.from(device.base32StringSeed, 'utf8').toString('base64'), QRCodePNG: device.qrCodePng.toString('base64') };
 }
 
 /** The name part of a managed policy's ARN (`arn:aws:iam::123456789012:policy/path/Name`). */
