@@ -9,6 +9,7 @@ import type { RequestContextSettings } from '../request-context.js';
 import { RETRY_AFTER_SECONDS } from '../service-unavailable.js';
 import { hasPresignParameters, parseQuery, type SigningScope } from '../sigv4/index.js';
 import { isUnsignedAwsAction } from '../unsigned-actions.js';
+import { IAM_REGION } from '../requested-region.js';
 import { type AwsError, awsErrorOf, QueryRequestError } from './aws-errors.js';
 import { type ActionCall, API_VERSIONS, type AwsService, XML_NAMESPACES } from './query-action.js';
 import { queryActionOf } from './query-actions.js';
@@ -24,11 +25,12 @@ export interface AwsQueryOptions {
 
 /**
  * The signing names the Query front accepts. IAM is a global service whose requests AWS signs for
- * us-east-1 (its credential scope names no other region); STS answers in every region. The signing
- * name decides which service's actions a request may call.
+ * us-east-1 (its credential scope names no other region); STS answers in every region (a region
+ * name, as requestedRegion requires). The signing name decides which service's actions a request
+ * may call.
  */
 const QUERY_SCOPES: readonly SigningScope[] = [
-  { service: 'iam', region: 'us-east-1' },
+  { service: 'iam', region: IAM_REGION },
   { service: 'sts', region: '*' },
 ];
 
