@@ -256,6 +256,13 @@ describe.each([...DRIVERS])('AWS SDK v3: list filters and pages (%s)', (driver) 
       paged.push(...names(page).map(String));
     }
     expect(paged).toEqual(['attached-group', 'attached-user', 'bounded-user', 'both-role']);
+    // GraphQL's entitiesForPolicy is the same operation, with the same filters.
+    const graphql = await tenant.root.data<{ entitiesForPolicy: { data: { users: { userName: string }[]; groups: { groupName: string }[]; roles: { roleName: string }[] } } }>(
+      'query($a: String!) { entitiesForPolicy(policyArn: $a, policyUsageFilter: PERMISSIONS_BOUNDARY) { ... on EntitiesForPolicySuccess { data { users { userName } groups { groupName } roles { roleName } } } } }',
+      { a: arn },
+    );
+    const { users, groups, roles } = graphql.entitiesForPolicy.data;
+    expect([...groups.map((group) => group.groupName), ...users.map((user) => user.userName), ...roles.map((role) => role.roleName)]).toEqual(['bounded-user', 'both-role']);
     const bad = await rejection(own.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: 'Device' as never })));
     expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(['ValidationError', 400]);
     own.destroy();

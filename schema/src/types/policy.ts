@@ -41,7 +41,7 @@ const PolicyScopeRef = builder.enumType('PolicyScope', {
   description: "AWS's ListPolicies Scope: every managed policy, AWS's only, or the account's own.",
   values: Object.fromEntries(POLICY_SCOPES.map((scope) => [scope.toUpperCase(), { value: scope }])),
 });
-const PolicyUsageRef = builder.enumType('PolicyUsage', {
+export const PolicyUsageRef = builder.enumType('PolicyUsage', {
   description: 'A managed policy in use as an attached permissions policy, or as a permissions boundary.',
   values: { PERMISSIONS_POLICY: { value: 'PermissionsPolicy' }, PERMISSIONS_BOUNDARY: { value: 'PermissionsBoundary' } },
 });

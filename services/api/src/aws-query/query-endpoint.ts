@@ -40,8 +40,9 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
  * `/`: AWS's Query protocol for IAM and STS, as the AWS CLI and SDKs speak it: `Action` and
  * `Version` with the action's parameters in a form POST (or the query string of a GET), signed
  * with SigV4 for `iam` or `sts` by the same credentials and checks as GraphQL, except the actions
- * of the unsigned allow-list (unsigned-actions.ts: AssumeRoleWithWebIdentity), sent without. Answers are AWS's
- * XML, errors AWS's error XML with AWS's codes and statuses; a request id names both.
+ * of the unsigned allow-list (unsigned-actions.ts: AssumeRoleWithWebIdentity), sent without.
+ * Answers are AWS's XML, errors AWS's error XML with AWS's codes and statuses; a request id names
+ * both.
  */
 export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOptions): Promise<void> {
   const { request, requestId } = exchange;
