@@ -5,6 +5,10 @@ import {
   CreateGroupCommand,
   CreateVirtualMFADeviceCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListPolicyVersionsCommand,
+  NoSuchEntityException,
   ListAttachedUserPoliciesCommand,
   ListEntitiesForPolicyCommand,
   ListGroupsCommand,
@@ -86,6 +90,18 @@ describe.each([...DRIVERS])('AWS SDK v3: list filters and pages (%s)', (driver) 
     expect(arnsOf((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies)).toEqual([localArn]);
     expect(arnsOf((await iam.send(new ListPoliciesCommand({ PathPrefix: '/scope/' }))).Policies)).toEqual([localArn]);
     expect(arnsOf((await iam.send(new ListPoliciesCommand({ Scope: 'AWS', PathPrefix: '/scope/' }))).Policies)).toEqual([]);
+  });
+
+  it('an AWS-managed policy that ListPolicies lists is read like any: GetPolicy, ListPolicyVersions and GetPolicyVersion (its one version, v1)', async () => {
+    const arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const listed = (await iam.send(new ListPoliciesCommand({ Scope: 'AWS' }))).Policies!.find((policy) => policy.Arn === arn)!;
+    const got = (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy!;
+    expect(got).toMatchObject({ PolicyName: 'ReadOnlyAccess', PolicyId: listed.PolicyId, DefaultVersionId: 'v1', Path: '/' });
+    expect((await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions!.map((version) => [version.VersionId, version.IsDefaultVersion])).toEqual([['v1', true]]);
+    const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }))).PolicyVersion!;
+    expect(decodeURIComponent(version.Document!)).toBe(AWS_MANAGED_POLICIES.find((policy) => policy.name === 'ReadOnlyAccess')!.document);
+    expect(await rejection(iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' })))).toBeInstanceOf(NoSuchEntityException);
+    expect(await rejection(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy' })))).toBeInstanceOf(NoSuchEntityException);
   });
 
   it('ListPolicies: OnlyAttached keeps the attached policies (AWS-managed ones too), PolicyUsageFilter those in use that way, with their counts', async () => {

@@ -3,6 +3,7 @@ import { awsManagedPolicyArn } from '../kernel/arns.js';
 import { nameKey } from '../naming/index.js';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import type { ManagedPolicy } from './managed-policy.js';
+import type { PolicyVersion } from './policy-version.js';
 
 /**
  * AWS's managed policies date from IAM's managed policies launch (February 2015); Warden's
@@ -40,4 +41,12 @@ function toEntity(partition: string, policy: AwsManagedPolicy): ManagedPolicy {
 /** The AWS-managed policies as entities of the partition, in name-key order (the order ListPolicies lists them in). */
 export function awsManagedPolicyEntities(partition: string): ManagedPolicy[] {
   return AWS_MANAGED_POLICIES.map((policy) => toEntity(partition, policy)).sort((a, b) => (nameKey(a.policyName) < nameKey(b.policyName) ? -1 : 1));
+}
+
+/** The AWS-managed policy `arn` names in the partition, with its one version (v1, its document), if any. */
+export function findAwsManagedPolicyEntity(partition: string, arn: string): { readonly policy: ManagedPolicy; readonly version: PolicyVersion } | undefined {
+  const found = AWS_MANAGED_POLICIES.find((candidate) => awsManagedPolicyArn(partition, candidate.name) === arn);
+  if (!found) return undefined;
+  const policy = toEntity(partition, found);
+  return { policy, version: { policyId: policy.policyId, versionId: 'v1', document: found.document, isDefaultVersion: true, createdAt: AWS_MANAGED_POLICIES_DATE } };
 }

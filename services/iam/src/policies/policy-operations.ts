@@ -7,7 +7,7 @@ import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
 import { appendTo, type Written } from '../service/write-spec.js';
 import { nameKey } from '../naming/index.js';
-import { awsManagedPolicyEntities } from './aws-managed-policy-entities.js';
+import { awsManagedPolicyEntities, findAwsManagedPolicyEntity } from './aws-managed-policy-entities.js';
 import type { ListedPolicy, ManagedPolicy, PolicyListFilter, PolicyUsage } from './managed-policy.js';
 import { parsePolicyListKey } from './policy-list-key.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
@@ -47,10 +47,11 @@ export class PolicyOperations {
     });
   }
 
+  /** AWS's GetPolicy: the account's own policy by ARN, or one of Warden's AWS-managed policies (`arn:aws:iam::aws:policy/…`). */
   async get(caller: Caller, policyArn: string): Promise<ManagedPolicy> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicy', policyArn);
-      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      const policy = (await findManagedPolicyByArn(trx, caller.accountId, policyArn)) ?? findAwsManagedPolicyEntity(this.core.partition, policyArn)?.policy;
       if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
       return policy;
     });
@@ -98,32 +99,39 @@ export class PolicyOperations {
     });
   }
 
+  /** A policy's versions; an AWS-managed policy (listed by Scope All or AWS) has its one, v1. */
   async versions(caller: Caller, policy: ManagedPolicy): Promise<PolicyVersion[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policy.arn);
+      const awsManaged = findAwsManagedPolicyEntity(this.core.partition, policy.arn);
+      if (awsManaged) return [awsManaged.version];
       return listPolicyVersions(trx, caller.accountId, policy);
     });
   }
 
   /**
    * AWS's ListPolicyVersions by the policy's ARN: authorized as iam:ListPolicyVersions on the ARN
-   * before the policy is looked up, so a caller without it learns nothing of the policy.
+   * before the policy is looked up, so a caller without it learns nothing of the policy. An
+   * AWS-managed policy has one version, v1, its document.
    */
   async versionsOf(caller: Caller, policyArn: string): Promise<PolicyVersion[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policyArn);
       const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
-      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
-      return listPolicyVersions(trx, caller.accountId, policy);
+      if (policy) return listPolicyVersions(trx, caller.accountId, policy);
+      const awsManaged = findAwsManagedPolicyEntity(this.core.partition, policyArn);
+      if (!awsManaged) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+      return [awsManaged.version];
     });
   }
 
-  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN. */
+  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN (an AWS-managed policy's v1 too). */
   async getVersion(caller: Caller, policyArn: string, versionId: string): Promise<PolicyVersion> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicyVersion', policyArn);
       const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
-      const version = policy && (await listPolicyVersions(trx, caller.accountId, policy)).find((candidate) => candidate.versionId === versionId);
+      const versions = policy ? await listPolicyVersions(trx, caller.accountId, policy) : [findAwsManagedPolicyEntity(this.core.partition, policyArn)?.version].filter((found) => found !== undefined);
+      const version = versions.find((candidate) => candidate.versionId === versionId);
       // AWS's sentence, the same whether the policy or only the version is missing.
       if (!version) throw new NoSuchEntityError(`Policy ${policyArn} version ${versionId} does not exist or is not attachable.`);
       return version;
