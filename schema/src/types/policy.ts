@@ -13,7 +13,7 @@ export const PolicyVersionRef = builder.objectRef<PolicyVersion>('PolicyVersion'
 });
 
 export const PolicyRef = builder.objectRef<ManagedPolicy>('Policy').implement({
-  description: 'A customer-managed policy of the account, with up to five versions.',
+  description: "A managed policy: the account's own (customer-managed, up to five versions) or one of Warden's AWS-managed policies (arn:aws:iam::aws:policy/…, one version).",
   fields: (t) => ({
     policyId: t.exposeString('policyId'),
     policyName: t.exposeString('policyName'),
