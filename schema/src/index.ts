@@ -9,6 +9,7 @@ import './types/role.js';
 import './types/policy.js';
 import './types/access-key.js';
 import './types/account.js';
+import './types/account-summary.js';
 import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/audit-event.js';

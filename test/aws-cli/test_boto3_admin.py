@@ -93,8 +93,10 @@ def test_errors_come_through_as_botocore_exception_classes(iam):
     with pytest.raises(iam.exceptions.MalformedPolicyDocumentException):
         iam.create_policy(PolicyName="broken", PolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Perhaps"}]}')
     with pytest.raises(iam.exceptions.ClientError) as unknown:
-        iam.get_account_summary()
-    assert unknown.value.response["Error"] == {"Type": "Sender", "Code": "InvalidAction", "Message": "Could not find operation GetAccountSummary for version 2010-05-08"}
+        iam.list_instance_profiles()
+    assert unknown.value.response["Error"] == {"Type": "Sender", "Code": "InvalidAction", "Message": "Could not find operation ListInstanceProfiles for version 2010-05-08"}
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["Users"] >= 1 and summary["UsersQuota"] == 5000 and summary["AccountAccessKeysPresent"] == 1
     iam.delete_user(UserName="twice")
 
 
@@ -104,3 +106,27 @@ def test_a_managed_policy_version_document_is_the_one_sent(iam):
     version = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]
     assert version["Document"] == json.loads(sent)
     iam.delete_policy(PolicyArn=arn)
+
+
+def test_list_policies_with_the_default_scope_lists_aws_managed_and_local_policies_through_the_paginator(iam):
+    arn = iam.create_policy(PolicyName="listed", Path=PATH, PolicyDocument=document({"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}))["Policy"]["Arn"]
+    listed = [policy["Arn"] for page in iam.get_paginator("list_policies").paginate(PaginationConfig={"PageSize": 2}) for policy in page["Policies"]]
+    assert "arn:aws:iam::aws:policy/AdministratorAccess" in listed and arn in listed
+    assert len(listed) == len(set(listed))
+    assert [policy["Arn"] for policy in iam.list_policies(Scope="Local", PathPrefix=PATH)["Policies"]] == [arn]
+    assert all(policy["Arn"].startswith("arn:aws:iam::aws:policy/") for policy in iam.list_policies(Scope="AWS")["Policies"])
+    iam.create_group(GroupName="by-path", Path=PATH)
+    assert [group["GroupName"] for group in iam.list_groups(PathPrefix=PATH)["Groups"]] == ["by-path"]
+    with pytest.raises(iam.exceptions.ClientError) as invalid:
+        iam.list_groups(PathPrefix="no-slash")
+    assert invalid.value.response["Error"]["Code"] == "ValidationError"
+    iam.delete_group(GroupName="by-path")
+    iam.delete_policy(PolicyArn=arn)
+
+
+def test_a_virtual_mfa_device_comes_with_its_seed_and_its_qr_code_as_png_bytes(iam, account):
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="boto3-phone", Path=PATH)["VirtualMFADevice"]
+    # Blobs in AWS's model: botocore decodes both from base64 to bytes.
+    assert device["QRCodePNG"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert device["Base32StringSeed"].decode("ascii").rstrip("=").isalnum()
+    iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])

@@ -35,9 +35,14 @@ export function cpuMs(pid: number): number {
 
 export const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function signed(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, body: string): Promise<Record<string, string>> {
+export async function signed(
+  url: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  body: string,
+  scope: { service: string; contentType: string } = { service: 'warden', contentType: 'application/json' },
+): Promise<Record<string, string>> {
   const target = new URL(url);
-  const signer = new SignatureV4({ service: 'warden', region: 'us-east-1', credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service: scope.service, region: 'us-east-1', credentials, sha256: Sha256 });
   const request = await signer.sign({
     method: 'POST',
     protocol: 'http:',
@@ -45,7 +50,7 @@ export async function signed(url: string, credentials: { accessKeyId: string; se
     port: Number(target.port),
     path: target.pathname,
     query: {},
-    headers: { host: target.host, 'content-type': 'application/json' },
+    headers: { host: target.host, 'content-type': scope.contentType },
     body,
   });
   return request.headers;

@@ -15,7 +15,6 @@ import {
   GetRolePolicyCommand,
   GetUserPolicyCommand,
   IAMClient,
-  IAMServiceException,
   ListAccountAliasesCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
@@ -35,20 +34,12 @@ import type { ListAttachedUserPoliciesCommandOutput, ListUserPoliciesCommandOutp
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from './support/signed-client.js';
+import { rejection } from './support/rejection.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const ALLOW_ALL = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
 const READ_ONLY = doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' });
-
-async function rejection(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** How each holder kind's reads are called: the same calls, the kind in the command's and the parameter's name. */
 interface HolderCalls {

@@ -38,20 +38,19 @@ import {
   EntityAlreadyExistsException,
   GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
-  GetAccountSummaryCommand,
   GetGroupCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetUserCommand,
   IAMClient,
-  IAMServiceException,
   InvalidAuthenticationCodeException,
   InvalidInputException,
   LimitExceededException,
   ListAccessKeysCommand,
   ListEntitiesForPolicyCommand,
   ListGroupsCommand,
+  ListInstanceProfilesCommand,
   ListMFADevicesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -85,13 +84,15 @@ import {
   UpdateUserCommand,
   waitUntilUserExists,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
 import { type Caller, codeAtStep, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Credentials } from './support/signed-client.js';
+import { type Credentials, SignedClient } from './support/signed-client.js';
+import { PNG_SIGNATURE, qrCodeText } from './support/qr-code.js';
+import { rejection } from './support/rejection.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -104,16 +105,6 @@ async function signedGetFrom(endpoint: string, as: Credentials, params: Record<s
   const signed = await signer.sign({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', query: params, headers: { host: url.host } });
   const response = await fetch(`${endpoint}?${new URLSearchParams(params).toString()}`, { headers: signed.headers as Record<string, string> });
   return { status: response.status, requestId: response.headers.get('x-amzn-requestid'), text: await response.text() };
-}
-
-/** The rejection of a call, to assert its class and members. */
-async function rejection(promise: Promise<unknown>): Promise<IAMServiceException & STSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException & STSServiceException;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) => {
@@ -358,6 +349,20 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
     // A blob in AWS's model: the SDK hands over the bytes of the base32 seed.
     const seed = Buffer.from(created.VirtualMFADevice!.Base32StringSeed!).toString('utf8');
     expect(seed).toMatch(/^[A-Z2-7]+=*$/);
+    // AWS's QRCodePNG, a blob too: a PNG whose QR code is otpauth://totp/$VirtualMFADeviceName@$AccountName?secret=$Base32String.
+    const png = created.VirtualMFADevice!.QRCodePNG!;
+    expect(png).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(png.subarray(0, 8))).toEqual(PNG_SIGNATURE);
+    const uri = new URL(qrCodeText(png)!);
+    expect([uri.protocol, uri.host, decodeURIComponent(uri.pathname), uri.searchParams.get('secret')]).toEqual(['otpauth:', 'totp', `/Warden:ivan-phone@${accountId}`, seed]);
+    // GraphQL's createVirtualMFADevice is the same operation: its qrCodePNG is the PNG of its otpauthUri.
+    const graphql = await new SignedClient(warden.url, credentials).data<{ createVirtualMFADevice: { data: { otpauthUri: string; qrCodePNG: string } } }>(
+      'mutation { createVirtualMFADevice(input: { virtualMFADeviceName: "ivan-tablet" }) { ... on CreateVirtualMFADeviceSuccess { data { otpauthUri qrCodePNG } } } }',
+    );
+    const graphqlPng = Buffer.from(graphql.createVirtualMFADevice.data.qrCodePNG, 'base64');
+    expect(graphqlPng.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(qrCodeText(graphqlPng)).toBe(graphql.createVirtualMFADevice.data.otpauthUri);
+    await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: `arn:aws:iam::${accountId}:mfa/ivan-tablet` }));
     const step = stepAt(new Date());
 
     const wrong = await rejection(iam.send(new EnableMFADeviceCommand({ UserName: 'ivan', SerialNumber: serialNumber, AuthenticationCode1: '000000', AuthenticationCode2: '000000' })));
@@ -520,9 +525,9 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
   });
 
   it('an action Warden does not implement is InvalidAction, naming it', async () => {
-    const error = await rejection(iam.send(new GetAccountSummaryCommand({})));
+    const error = await rejection(iam.send(new ListInstanceProfilesCommand({})));
     expect([error.name, error.$metadata.httpStatusCode]).toEqual(['InvalidAction', 400]);
-    expect(error.message).toBe('Could not find operation GetAccountSummary for version 2010-05-08');
+    expect(error.message).toBe('Could not find operation ListInstanceProfiles for version 2010-05-08');
   });
 
   it("the operation's own InvalidInput comes through as InvalidInputException", async () => {

@@ -2,7 +2,7 @@ import type { AccountAuthorizationDetails, EntitiesForPolicy, Group, PrincipalDe
 import { builder } from '../builder.js';
 import { GroupRef } from './group.js';
 import { InlinePolicyRef } from './policy-holder.js';
-import { PolicyRef, PolicyVersionRef } from './policy.js';
+import { PolicyRef, PolicyUsageRef, PolicyVersionRef } from './policy.js';
 import { queryErrors } from './result-names.js';
 import { RoleRef } from './role.js';
 import { UserRef } from './user.js';
@@ -19,8 +19,9 @@ builder.queryField('entitiesForPolicy', (t) =>
   t.field({
     type: EntitiesForPolicyRef,
     errors: queryErrors('entitiesForPolicy'),
-    args: { policyArn: t.arg.string({ required: true }) },
-    resolve: (_r, args, { iam, caller }) => iam.details.entitiesForPolicy(caller, args.policyArn),
+    description: "AWS's ListEntitiesForPolicy: the users, groups and roles the policy is attached to or bounds (policyUsageFilter: one use only), whose path starts with pathPrefix.",
+    args: { policyArn: t.arg.string({ required: true }), pathPrefix: t.arg.string({ required: false }), policyUsageFilter: t.arg({ type: PolicyUsageRef, required: false }) },
+    resolve: (_r, args, { iam, caller }) => iam.details.entitiesForPolicy(caller, args.policyArn, { pathPrefix: args.pathPrefix ?? null, usage: args.policyUsageFilter ?? null }),
   }),
 );
 

@@ -32,9 +32,10 @@ builder.queryField('groups', (t) =>
   t.connection({
     type: GroupRef,
     errors: queryErrors('groups'),
+    args: { pathPrefix: t.arg.string({ required: false }) },
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.groups.list(caller, { after: args.after ?? null, first: first + 1 }), first, (group) => nameKey(group.groupName));
+      return toConnection(await iam.groups.list(caller, { pathPrefix: args.pathPrefix ?? null, after: args.after ?? null, first: first + 1 }), first, (group) => nameKey(group.groupName));
     },
   }),
 );

@@ -27,6 +27,7 @@ const CreatedVirtualMfaDeviceRef = builder.objectRef<CreatedVirtualMfaDevice>('V
     serialNumber: t.exposeString('serialNumber'),
     base32StringSeed: t.exposeString('base32StringSeed'),
     otpauthUri: t.exposeString('otpauthUri'),
+    qrCodePNG: t.string({ description: "The otpauth URI as a QR code: a PNG image in base64 (AWS's QRCodePNG).", resolve: (device) => device.qrCodePng.toString('base64') }),
   }),
 });
 

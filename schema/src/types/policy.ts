@@ -1,4 +1,4 @@
-import { type ManagedPolicy, nameKey, type PolicyVersion } from '@warden/iam';
+import { type ManagedPolicy, POLICY_SCOPES, policyListKey, type PolicyVersion } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
@@ -13,7 +13,7 @@ export const PolicyVersionRef = builder.objectRef<PolicyVersion>('PolicyVersion'
 });
 
 export const PolicyRef = builder.objectRef<ManagedPolicy>('Policy').implement({
-  description: 'A customer-managed policy of the account, with up to five versions.',
+  description: "A managed policy: the account's own (customer-managed, up to five versions) or one of Warden's AWS-managed policies (arn:aws:iam::aws:policy/…, one version).",
   fields: (t) => ({
     policyId: t.exposeString('policyId'),
     policyName: t.exposeString('policyName'),
@@ -37,13 +37,30 @@ builder.queryField('policy', (t) =>
   t.field({ type: PolicyRef, errors: queryErrors('policy'), args: { policyArn: t.arg.string({ required: true }) }, resolve: (_r, args, { iam, caller }) => iam.policies.get(caller, args.policyArn) }),
 );
 
+const PolicyScopeRef = builder.enumType('PolicyScope', {
+  description: "AWS's ListPolicies Scope: every managed policy, AWS's only, or the account's own.",
+  values: Object.fromEntries(POLICY_SCOPES.map((scope) => [scope.toUpperCase(), { value: scope }])),
+});
+export const PolicyUsageRef = builder.enumType('PolicyUsage', {
+  description: 'A managed policy in use as an attached permissions policy, or as a permissions boundary.',
+  values: { PERMISSIONS_POLICY: { value: 'PermissionsPolicy' }, PERMISSIONS_BOUNDARY: { value: 'PermissionsBoundary' } },
+});
+
 builder.queryField('policies', (t) =>
   t.connection({
     type: PolicyRef,
     errors: queryErrors('policies'),
+    description: "AWS's ListPolicies. Scope defaults to LOCAL here (Warden's API listed the account's policies before it listed AWS's); AWS's Query front defaults to All, as AWS does.",
+    args: {
+      scope: t.arg({ type: PolicyScopeRef, required: false }),
+      onlyAttached: t.arg.boolean({ required: false }),
+      pathPrefix: t.arg.string({ required: false }),
+      policyUsageFilter: t.arg({ type: PolicyUsageRef, required: false }),
+    },
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.policies.list(caller, { after: args.after ?? null, first: first + 1 }), first, (policy) => nameKey(policy.policyName));
+      const filter = { scope: args.scope ?? 'Local', onlyAttached: args.onlyAttached ?? false, pathPrefix: args.pathPrefix ?? null, usage: args.policyUsageFilter ?? null };
+      return toConnection(await iam.policies.list(caller, { filter, after: args.after ?? null, first: first + 1 }), first, policyListKey);
     },
   }),
 );

@@ -34,9 +34,10 @@ builder.queryField('roles', (t) =>
   t.connection({
     type: RoleRef,
     errors: queryErrors('roles'),
+    args: { pathPrefix: t.arg.string({ required: false }) },
     resolve: async (_r, args, { iam, caller }) => {
       const first = pageSize(args);
-      return toConnection(await iam.roles.list(caller, { after: args.after ?? null, first: first + 1 }), first, (role) => nameKey(role.roleName));
+      return toConnection(await iam.roles.list(caller, { pathPrefix: args.pathPrefix ?? null, after: args.after ?? null, first: first + 1 }), first, (role) => nameKey(role.roleName));
     },
   }),
 );

@@ -1,12 +1,11 @@
 import { type DocumentNode, Kind, OperationTypeNode } from 'graphql';
 import { OPERATION_LIMITS, parseWithinLimits } from './operation-limits.js';
 import { RecentCache } from './recent-cache.js';
+import { UNSIGNED_OPERATIONS } from './unsigned-actions.js';
 
 /**
- * The operations a request without credentials may run, each because what it carries is its own
- * credential: `signIn` (there is nobody to sign a request before signing in) and
- * `assumeRoleWithWebIdentity` (the identity provider's token is the credential, as AWS STS takes it
- * unsigned). A document qualifies when the operation it runs is a mutation whose selections are one
+ * The operations a request without credentials may run (UNSIGNED_OPERATIONS, the allow-list both
+ * fronts read: signIn and assumeRoleWithWebIdentity). A document qualifies when the operation it runs is a mutation whose selections are one
  * of these (and `__typename`) only, one field, with no fragment spreads that could reach further.
  * Anything else without credentials is UNAUTHENTICATED as before.
  *
@@ -27,9 +26,6 @@ export function isUnsignedOperation(query: string, operationName: string | null 
   if (query.length <= MAX_REMEMBERED_QUERY_LENGTH) recentAnswers.set(key, answer);
   return answer;
 }
-
-/** The allow-list: mutation fields a request may run without credentials. */
-export const UNSIGNED_OPERATIONS: ReadonlySet<string> = new Set(['signIn', 'assumeRoleWithWebIdentity', 'assumeRoleWithSAML']);
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 

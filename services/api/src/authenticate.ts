@@ -1,5 +1,6 @@
 import { type Caller, type CredentialResolver, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
+import { requestedRegion } from './requested-region.js';
 import { type SignedRequest, SigV4Error, type SigningScope, type VerifiedRequest, verifySigV4 } from './sigv4/index.js';
 
 /**
@@ -73,8 +74,7 @@ export async function authenticateSigned(request: SignedRequest, facts: RequestF
   } else if (verified.securityToken !== undefined) {
     throw new AuthenticationError('The security token included in the request is invalid: long-term access keys take no session token.', 'INVALID_SECURITY_TOKEN');
   }
-  // aws:RequestedRegion is the region the request was signed for.
-  return { caller: callerFrom(credential, facts, verified.region), service: verified.service };
+  return { caller: callerFrom(credential, facts, requestedRegion(verified.service, verified.region, settings.region)), service: verified.service };
 }
 
 /**
@@ -92,7 +92,7 @@ export async function authenticateBearer(token: string, facts: RequestFacts, set
     throw invalid();
   if (!credential.active || credential.revoked) throw invalid();
   if (facts.now.getTime() >= session.expiresAt.getTime()) throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
-  return callerFrom(credential, facts, settings.region);
+  return callerFrom(credential, facts, requestedRegion('warden', settings.region, settings.region));
 }
 
 /**

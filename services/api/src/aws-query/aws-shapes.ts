@@ -1,7 +1,10 @@
+import { ACCOUNT_SUMMARY_KEYS } from '@warden/iam';
 import type {
   AccessKey,
+  AccountSummary,
   CreatedVirtualMfaDevice,
   Group,
+  ListedPolicy,
   ManagedPolicy,
   MfaDevice,
   NewAccessKey,
@@ -90,6 +93,26 @@ export function policyShape(policy: ManagedPolicy): XmlObject {
   };
 }
 
+/** AWS's Policy as ListPolicies lists it: with how many of the account's entities use it, in the model's member order. */
+export function listedPolicyShape(policy: ListedPolicy): XmlObject {
+  const { PolicyName, PolicyId, Arn, Path, DefaultVersionId, ...rest } = policyShape(policy);
+  return {
+    PolicyName,
+    PolicyId,
+    Arn,
+    Path,
+    DefaultVersionId,
+    AttachmentCount: policy.attachmentCount,
+    PermissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount,
+    ...rest,
+  };
+}
+
+/** GetAccountSummary's SummaryMap: a Query map, `<entry><key>…</key><value>…</value></entry>` per key, in AWS's documented order. */
+export function summaryMapShape(summary: AccountSummary): XmlObject {
+  return { entry: ACCOUNT_SUMMARY_KEYS.map((key) => ({ key, value: summary[key] })) };
+}
+
 /** AWS's PolicyVersion; ListPolicyVersions and CreatePolicyVersion leave the document out, as `withDocument` false does. */
 export function policyVersionShape(version: PolicyVersion, withDocument: boolean): XmlObject {
   return {
@@ -144,11 +167,12 @@ export function virtualMfaDeviceShape(device: MfaDevice): XmlObject {
 }
 
 /**
- * CreateVirtualMFADevice's answer. `Base32StringSeed` is a blob in AWS's model, so it travels in
- * base64 (of the base32 text): the SDKs decode it to those bytes, as they do from AWS.
+ * CreateVirtualMFADevice's answer. `Base32StringSeed` and `QRCodePNG` are blobs in AWS's model, so
+ * they travel in base64 (of the base32 text, of the PNG's bytes): the SDKs decode them to those
+ * bytes, as they do from AWS.
  */
 export function createdVirtualMfaDeviceShape(device: CreatedVirtualMfaDevice): XmlObject {
-  return { SerialNumber: device.serialNumber, Base32StringSeed: Buffer.from(device.base32StringSeed, 'utf8').toString('base64') };
+  return { SerialNumber: device.serialNumber, Base32StringSeed: Buffer.from(device.base32StringSeed, 'utf8').toString('base64'), QRCodePNG: device.qrCodePng.toString('base64') };
 }
 
 /** The name part of a managed policy's ARN (`arn:aws:iam::123456789012:policy/path/Name`). */

@@ -1,4 +1,4 @@
-import type { PasswordPolicy } from '@warden/iam';
+import type { AccountAuthorizationDetails, MfaDevice, PasswordPolicy, SimulationResult } from '@warden/iam';
 import {
   attachedPolicies,
   awsTime,
@@ -12,13 +12,15 @@ import {
   policyShape,
   policyVersionShape,
   roleShape,
+  summaryMapShape,
   tagList,
   userShape,
   virtualMfaDeviceShape,
 } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
-import { pageOfAll, pageRequest, pageResult } from './query-pagination.js';
+import { ENTITY_TYPES, type EntityType } from './entity-types.js';
+import { pageCut, pageOfAll, pageRequest, pageResult } from './query-pagination.js';
 import type { QueryParameters } from './query-parameters.js';
 
 /**
@@ -28,17 +30,8 @@ import type { QueryParameters } from './query-parameters.js';
  */
 const iam = actionsOf('iam');
 
-/** The lists Warden answers whole: a client's MaxItems or Marker would not be honoured, so they are refused, not ignored. */
-function refusePaging(p: QueryParameters, action: string): void {
-  if (p.optional('MaxItems') !== undefined || p.optional('Marker') !== undefined) throw validationError(`${action} answers its whole list at once here: send it without MaxItems and Marker.`);
-}
-
 const ASSIGNMENT_STATUSES = ['Assigned', 'Unassigned', 'Any'] as const;
-type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-const isAssignmentStatus = (value: string): value is AssignmentStatus => (ASSIGNMENT_STATUSES as readonly string[]).includes(value);
-
-/** GetAccountAuthorizationDetails' Filter values (AWS's EntityType enum); AWS managed policies are not listed by Warden. */
-const ENTITY_TYPES = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
+const serialNumberOf = (device: MfaDevice) => device.serialNumber;
 
 /** The members a request gave: an optional AWS parameter that is absent is left out, not set to undefined. */
 function withoutAbsent<T extends object>(values: { [K in keyof T]: T[K] | undefined }): Partial<T> {
@@ -53,6 +46,21 @@ function mfaCodes(p: QueryParameters) {
     authenticationCode2: p.required('AuthenticationCode2'),
   };
 }
+
+/** An entry of GetAccountAuthorizationDetails' answer, and its key in the answer's order. */
+type AuthorizationDetail =
+  | { readonly kind: 'User'; readonly key: string; readonly user: AccountAuthorizationDetails['users'][number] }
+  | { readonly kind: 'Group'; readonly key: string; readonly group: AccountAuthorizationDetails['groups'][number] }
+  | { readonly kind: 'Role'; readonly key: string; readonly role: AccountAuthorizationDetails['roles'][number] }
+  | { readonly kind: 'Policy'; readonly key: string; readonly policy: AccountAuthorizationDetails['policies'][number] };
+const keyOfDetail = (detail: AuthorizationDetail) => detail.key;
+
+/**
+ * A simulation's results with their positions: the simulators answer them in the order of the
+ * request's actions and resources, the same each time, so a position continues the list.
+ */
+const numbered = (results: readonly SimulationResult[]) => results.map((result, index) => ({ result, position: String(index) }));
+const positionOf = (numbered: { position: string }) => numbered.position;
 
 export const IAM_ACCOUNT_ACTIONS = {
   // The account's password policy
@@ -129,20 +137,21 @@ export const IAM_ACCOUNT_ACTIONS = {
     noResult,
   ),
   ListMFADevices: iam(
-    (p) => (refusePaging(p, 'ListMFADevices'), { userName: p.optional('UserName') ?? null }),
-    (service, caller, input) => service.mfa.list(caller, input),
-    (devices) => ({ MFADevices: members(devices.map(mfaDeviceShape)), IsTruncated: false }),
+    (p) => ({ userName: p.optional('UserName') ?? null, page: pageRequest(p) }),
+    async (service, caller, input) => pageOfAll(await service.mfa.list(caller, { userName: input.userName }), input.page, serialNumberOf),
+    (devices, input) => pageResult('MFADevices', devices, input.page, serialNumberOf, mfaDeviceShape),
   ),
   ListVirtualMFADevices: iam(
-    (p) => {
-      refusePaging(p, 'ListVirtualMFADevices');
-      const status = p.optional('AssignmentStatus') ?? 'Any';
-      if (!isAssignmentStatus(status))
-        throw validationError(`1 validation error detected: Value '${status}' at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]`);
-      return { assignmentStatus: status };
-    },
-    (service, caller, input) => service.mfa.list(caller, input),
-    (devices) => ({ VirtualMFADevices: members(devices.map(virtualMfaDeviceShape)), IsTruncated: false }),
+    (p) => ({ assignmentStatus: p.oneOf('AssignmentStatus', ASSIGNMENT_STATUSES) ?? 'Any', page: pageRequest(p) }),
+    async (service, caller, input) => pageOfAll(await service.mfa.list(caller, { assignmentStatus: input.assignmentStatus }), input.page, serialNumberOf),
+    (devices, input) => pageResult('VirtualMFADevices', devices, input.page, serialNumberOf, virtualMfaDeviceShape),
+  ),
+
+  // The account's counts and quotas
+  GetAccountSummary: iam(
+    () => undefined,
+    (service, caller) => service.accounts.summary(caller),
+    (summary) => ({ SummaryMap: summaryMapShape(summary) }),
   ),
 
   // Account alias
@@ -172,70 +181,95 @@ export const IAM_ACCOUNT_ACTIONS = {
   // The account's whole authorization picture
   GetAccountAuthorizationDetails: iam(
     (p) => {
-      refusePaging(p, 'GetAccountAuthorizationDetails');
       const filter = p.list('Filter');
       for (const type of filter) {
         if (!(ENTITY_TYPES as readonly string[]).includes(type)) throw validationError(`Filter ${type} is not one of ${ENTITY_TYPES.join(', ')}.`);
       }
       // No Filter is every type, as AWS reads it.
-      return (type: (typeof ENTITY_TYPES)[number]) => filter.length === 0 || filter.includes(type);
+      return { wanted: (type: EntityType) => filter.length === 0 || filter.includes(type), page: pageRequest(p) };
     },
-    (service, caller) => service.details.accountAuthorizationDetails(caller),
-    (details, wanted) => ({
-      UserDetailList: members(
-        (wanted('User') ? details.users : []).map((user) => ({
-          ...userShape(user.entity),
-          UserPolicyList: inlinePolicyDetails(user.inlinePolicies),
-          GroupList: members(user.groupNames),
-          AttachedManagedPolicies: attachedPolicies(user.attachedPolicyArns),
-        })),
-      ),
-      GroupDetailList: members(
-        (wanted('Group') ? details.groups : []).map((group) => ({
-          ...groupShape(group.entity),
-          GroupPolicyList: inlinePolicyDetails(group.inlinePolicies),
-          AttachedManagedPolicies: attachedPolicies(group.attachedPolicyArns),
-        })),
-      ),
-      RoleDetailList: members(
-        (wanted('Role') ? details.roles : []).map((role) => ({
-          ...roleShape(role.entity, true),
-          InstanceProfileList: members([]),
-          RolePolicyList: inlinePolicyDetails(role.inlinePolicies),
-          AttachedManagedPolicies: attachedPolicies(role.attachedPolicyArns),
-          Tags: role.entity.tags.length > 0 ? tagList(role.entity.tags) : undefined,
-        })),
-      ),
-      Policies: members(
-        (wanted('LocalManagedPolicy') ? details.policies : []).map(({ policy, versions, attachmentCount }) => ({
-          ...policyShape(policy),
-          AttachmentCount: attachmentCount,
-          PolicyVersionList: members(versions.map((version) => policyVersionShape(version, true))),
-        })),
-      ),
-      IsTruncated: false,
-    }),
+    async (service, caller, input) => {
+      const details = await service.details.accountAuthorizationDetails(caller);
+      // One list paged by Marker, in the answer's order: users, groups, roles, policies.
+      const listed: AuthorizationDetail[] = [
+        ...(input.wanted('User') ? details.users.map((user) => ({ kind: 'User' as const, key: `User/${user.entity.userId}`, user })) : []),
+        ...(input.wanted('Group') ? details.groups.map((group) => ({ kind: 'Group' as const, key: `Group/${group.entity.groupId}`, group })) : []),
+        ...(input.wanted('Role') ? details.roles.map((role) => ({ kind: 'Role' as const, key: `Role/${role.entity.roleId}`, role })) : []),
+        ...(input.wanted('LocalManagedPolicy') ? details.policies.map((policy) => ({ kind: 'Policy' as const, key: `Policy/${policy.policy.policyId}`, policy })) : []),
+      ];
+      return pageOfAll(listed, input.page, keyOfDetail);
+    },
+    (listed, input) => {
+      const { items, paging } = pageCut(listed, input.page, keyOfDetail);
+      return {
+        UserDetailList: members(
+          items
+            .flatMap((item) => (item.kind === 'User' ? [item.user] : []))
+            .map((user) => ({
+              ...userShape(user.entity),
+              UserPolicyList: inlinePolicyDetails(user.inlinePolicies),
+              GroupList: members(user.groupNames),
+              AttachedManagedPolicies: attachedPolicies(user.attachedPolicyArns),
+            })),
+        ),
+        GroupDetailList: members(
+          items
+            .flatMap((item) => (item.kind === 'Group' ? [item.group] : []))
+            .map((group) => ({
+              ...groupShape(group.entity),
+              GroupPolicyList: inlinePolicyDetails(group.inlinePolicies),
+              AttachedManagedPolicies: attachedPolicies(group.attachedPolicyArns),
+            })),
+        ),
+        RoleDetailList: members(
+          items
+            .flatMap((item) => (item.kind === 'Role' ? [item.role] : []))
+            .map((role) => ({
+              ...roleShape(role.entity, true),
+              InstanceProfileList: members([]),
+              RolePolicyList: inlinePolicyDetails(role.inlinePolicies),
+              AttachedManagedPolicies: attachedPolicies(role.attachedPolicyArns),
+              Tags: role.entity.tags.length > 0 ? tagList(role.entity.tags) : undefined,
+            })),
+        ),
+        Policies: members(
+          items
+            .flatMap((item) => (item.kind === 'Policy' ? [item.policy] : []))
+            .map(({ policy, versions, attachmentCount }) => ({
+              ...policyShape(policy),
+              AttachmentCount: attachmentCount,
+              PolicyVersionList: members(versions.map((version) => policyVersionShape(version, true))),
+            })),
+        ),
+        ...paging,
+      };
+    },
   ),
 
   // Policy simulators
   SimulatePrincipalPolicy: iam(
-    (p) => {
-      refusePaging(p, 'SimulatePrincipalPolicy');
-      return {
+    (p) => ({
+      page: pageRequest(p),
+      simulation: {
         policySourceArn: p.required('PolicySourceArn'),
         actionNames: p.list('ActionNames'),
         resourceArns: p.list('ResourceArns'),
         policyInputList: p.list('PolicyInputList'),
         contextEntries: p.contextEntries('ContextEntries'),
-      };
-    },
-    (service, caller, input) => service.authorization.simulatePrincipalPolicy(caller, { ...input, resourceArns: input.resourceArns.length > 0 ? input.resourceArns : null }),
-    (results) => ({ EvaluationResults: members(results.map(evaluationResultShape)), IsTruncated: false }),
+      },
+    }),
+    async (service, caller, { simulation, page }) =>
+      pageOfAll(
+        numbered(await service.authorization.simulatePrincipalPolicy(caller, { ...simulation, resourceArns: simulation.resourceArns.length > 0 ? simulation.resourceArns : null })),
+        page,
+        positionOf,
+      ),
+    (results, input) => pageResult('EvaluationResults', results, input.page, positionOf, (numbered) => evaluationResultShape(numbered.result)),
   ),
   SimulateCustomPolicy: iam(
-    (p) => {
-      refusePaging(p, 'SimulateCustomPolicy');
-      return {
+    (p) => ({
+      page: pageRequest(p),
+      simulation: {
         policyInputList: p.list('PolicyInputList'),
         permissionsBoundaryPolicyInputList: p.list('PermissionsBoundaryPolicyInputList'),
         actionNames: p.list('ActionNames'),
@@ -243,9 +277,14 @@ export const IAM_ACCOUNT_ACTIONS = {
         resourcePolicy: p.optional('ResourcePolicy') ?? null,
         callerArn: p.optional('CallerArn') ?? null,
         contextEntries: p.contextEntries('ContextEntries'),
-      };
-    },
-    (service, caller, input) => service.authorization.simulateCustomPolicy(caller, { ...input, resourceArns: input.resourceArns.length > 0 ? input.resourceArns : null }),
-    (results) => ({ EvaluationResults: members(results.map(evaluationResultShape)), IsTruncated: false }),
+      },
+    }),
+    async (service, caller, { simulation, page }) =>
+      pageOfAll(
+        numbered(await service.authorization.simulateCustomPolicy(caller, { ...simulation, resourceArns: simulation.resourceArns.length > 0 ? simulation.resourceArns : null })),
+        page,
+        positionOf,
+      ),
+    (results, input) => pageResult('EvaluationResults', results, input.page, positionOf, (numbered) => evaluationResultShape(numbered.result)),
   ),
 } satisfies Record<string, QueryAction>;

@@ -1,9 +1,10 @@
-import { nameKey } from '@warden/iam';
-import { accessKeyMetadataShape, groupShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
+import { nameKey, POLICY_SCOPES, POLICY_USAGES, policyListKey } from '@warden/iam';
+import { accessKeyMetadataShape, groupShape, listedPolicyShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
-import { pageOfAll, pageRequest, pageResult } from './query-pagination.js';
-import type { QueryParameters } from './query-parameters.js';
+import { pageCut, pageOfAll, pageRequest, pageResult } from './query-pagination.js';
+import { ENTITY_TYPES, type EntityType } from './entity-types.js';
+import { PATH, PATH_PREFIX, POLICY_PATH_PREFIX, type QueryParameters } from './query-parameters.js';
 
 /**
  * IAM's actions over the Query protocol (API version 2010-05-08), by AWS's action names: each
@@ -31,19 +32,13 @@ function isAccessKeyStatus(status: string): status is 'Active' | 'Inactive' {
   return status === 'Active' || status === 'Inactive';
 }
 
-/** AWS's ListPolicies lists AWS's managed policies too unless Scope is Local; Warden's list is the account's own. */
-function localPoliciesOnly(p: QueryParameters) {
-  const scope = p.optional('Scope');
-  if (scope !== 'Local') {
-    throw validationError(
-      `ListPolicies answers Scope=Local only (the account's customer managed policies); AWS managed policies are read by ARN with GetPolicy. Got Scope=${scope ?? 'All (the default)'}.`,
-    );
-  }
-  if (p.optional('OnlyAttached') === 'true' || p.optional('PathPrefix') !== undefined || p.optional('PolicyUsageFilter') !== undefined) {
-    throw validationError('ListPolicies takes no OnlyAttached, PathPrefix or PolicyUsageFilter here: list all, then filter.');
-  }
-  return pageRequest(p);
+/** An entity ListEntitiesForPolicy lists, and its key in the list's order. */
+interface PolicyEntity {
+  readonly kind: 'Group' | 'User' | 'Role';
+  readonly name: string;
+  readonly id: string;
 }
+const policyEntityKey = (entity: PolicyEntity) => `${entity.kind}/${entity.id}`;
 
 export const IAM_ACTIONS = {
   // Users
@@ -64,7 +59,7 @@ export const IAM_ACTIONS = {
   ),
   DeleteUser: iam(userName, (service, caller, name) => service.users.delete(caller, name), noResult),
   ListUsers: iam(
-    (p) => ({ pathPrefix: p.optional('PathPrefix') ?? null, page: pageRequest(p) }),
+    (p) => ({ pathPrefix: p.constrained('PathPrefix', PATH_PREFIX) ?? null, page: pageRequest(p) }),
     (service, caller, input) => service.users.list(caller, { pathPrefix: input.pathPrefix, after: input.page.after, first: input.page.maxItems + 1 }),
     (users, input) =>
       pageResult(
@@ -123,12 +118,9 @@ export const IAM_ACTIONS = {
   ),
   DeleteGroup: iam(groupName, (service, caller, name) => service.groups.delete(caller, name), noResult),
   ListGroups: iam(
-    (p) => {
-      if (p.optional('PathPrefix') !== undefined) throw validationError('ListGroups takes no PathPrefix here: list all, then filter.');
-      return pageRequest(p);
-    },
-    (service, caller, page) => service.groups.list(caller, { after: page.after, first: page.maxItems + 1 }),
-    (groups, page) => pageResult('Groups', groups, page, (group) => nameKey(group.groupName), groupShape),
+    (p) => ({ pathPrefix: p.constrained('PathPrefix', PATH_PREFIX) ?? null, page: pageRequest(p) }),
+    (service, caller, input) => service.groups.list(caller, { pathPrefix: input.pathPrefix, after: input.page.after, first: input.page.maxItems + 1 }),
+    (groups, input) => pageResult('Groups', groups, input.page, (group) => nameKey(group.groupName), groupShape),
   ),
   AddUserToGroup: iam(
     (p) => ({ group: p.required('GroupName'), user: p.required('UserName') }),
@@ -184,9 +176,17 @@ export const IAM_ACTIONS = {
     (policy) => ({ Policy: policyShape(policy) }),
   ),
   ListPolicies: iam(
-    localPoliciesOnly,
-    (service, caller, page) => service.policies.list(caller, { after: page.after, first: page.maxItems + 1 }),
-    (policies, page) => pageResult('Policies', policies, page, (policy) => nameKey(policy.policyName), policyShape),
+    (p) => ({
+      filter: {
+        scope: p.oneOf('Scope', POLICY_SCOPES) ?? 'All',
+        onlyAttached: p.boolean('OnlyAttached') ?? false,
+        pathPrefix: p.constrained('PathPrefix', POLICY_PATH_PREFIX) ?? null,
+        usage: p.oneOf('PolicyUsageFilter', POLICY_USAGES) ?? null,
+      },
+      page: pageRequest(p),
+    }),
+    (service, caller, input) => service.policies.list(caller, { filter: input.filter, after: input.page.after, first: input.page.maxItems + 1 }),
+    (policies, input) => pageResult('Policies', policies, input.page, policyListKey, listedPolicyShape),
   ),
   DeletePolicy: iam(policyArn, (service, caller, arn) => service.policies.delete(caller, arn), noResult),
   CreatePolicyVersion: iam(
@@ -222,19 +222,30 @@ export const IAM_ACTIONS = {
     noResult,
   ),
   ListEntitiesForPolicy: iam(
-    (p) => {
-      if (p.optional('EntityFilter') !== undefined || p.optional('PathPrefix') !== undefined || p.optional('PolicyUsageFilter') !== undefined || p.optional('Marker') !== undefined) {
-        throw validationError('ListEntitiesForPolicy takes no EntityFilter, PathPrefix, PolicyUsageFilter or Marker here: it answers every entity at once.');
-      }
-      return p.required('PolicyArn');
-    },
-    (service, caller, arn) => service.details.entitiesForPolicy(caller, arn),
-    (entities) => ({
-      PolicyGroups: members(entities.groups.map((group) => ({ GroupName: group.groupName, GroupId: group.groupId }))),
-      PolicyUsers: members(entities.users.map((user) => ({ UserName: user.userName, UserId: user.userId }))),
-      PolicyRoles: members(entities.roles.map((role) => ({ RoleName: role.roleName, RoleId: role.roleId }))),
-      IsTruncated: false,
+    (p) => ({
+      arn: p.required('PolicyArn'),
+      // AWS's EntityType enum; only its User, Role and Group are entities that use a policy.
+      entityFilter: p.oneOf('EntityFilter', ENTITY_TYPES),
+      pathPrefix: p.constrained('PathPrefix', PATH) ?? null,
+      usage: p.oneOf('PolicyUsageFilter', POLICY_USAGES) ?? null,
+      page: pageRequest(p),
     }),
+    async (service, caller, input) => {
+      const entities = await service.details.entitiesForPolicy(caller, input.arn, { pathPrefix: input.pathPrefix, usage: input.usage });
+      const wanted = (type: EntityType) => input.entityFilter === undefined || input.entityFilter === type;
+      // One list paged by Marker, in the answer's order: groups, users, roles.
+      const listed: PolicyEntity[] = [
+        ...(wanted('Group') ? entities.groups.map((group) => ({ kind: 'Group' as const, name: group.groupName, id: group.groupId })) : []),
+        ...(wanted('User') ? entities.users.map((user) => ({ kind: 'User' as const, name: user.userName, id: user.userId })) : []),
+        ...(wanted('Role') ? entities.roles.map((role) => ({ kind: 'Role' as const, name: role.roleName, id: role.roleId })) : []),
+      ];
+      return pageOfAll(listed, input.page, policyEntityKey);
+    },
+    (listed, input) => {
+      const { items, paging } = pageCut(listed, input.page, policyEntityKey);
+      const of = (kind: PolicyEntity['kind']) => members(items.filter((entity) => entity.kind === kind).map((entity) => ({ [`${kind}Name`]: entity.name, [`${kind}Id`]: entity.id })));
+      return { PolicyGroups: of('Group'), PolicyUsers: of('User'), PolicyRoles: of('Role'), ...paging };
+    },
   ),
 
   // Attachments
@@ -273,16 +284,13 @@ export const IAM_ACTIONS = {
     (role) => ({ Role: roleShape(role) }),
   ),
   ListRoles: iam(
-    (p) => {
-      if (p.optional('PathPrefix') !== undefined) throw validationError('ListRoles takes no PathPrefix here: list all, then filter.');
-      return pageRequest(p);
-    },
-    (service, caller, page) => service.roles.list(caller, { after: page.after, first: page.maxItems + 1 }),
-    (roles, page) =>
+    (p) => ({ pathPrefix: p.constrained('PathPrefix', PATH_PREFIX) ?? null, page: pageRequest(p) }),
+    (service, caller, input) => service.roles.list(caller, { pathPrefix: input.pathPrefix, after: input.page.after, first: input.page.maxItems + 1 }),
+    (roles, input) =>
       pageResult(
         'Roles',
         roles,
-        page,
+        input.page,
         (role) => nameKey(role.roleName),
         (role) => roleShape(role, true),
       ),

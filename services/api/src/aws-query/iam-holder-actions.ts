@@ -2,6 +2,7 @@ import { type IamService, nameKey } from '@warden/iam';
 import { attachedPolicyShape, encodedDocument, groupShape } from './aws-shapes.js';
 import { actionsOf, type QueryAction } from './query-action.js';
 import { pageOfAll, pageRequest, pageResult, tagsPageResult } from './query-pagination.js';
+import { POLICY_PATH_PREFIX } from './query-parameters.js';
 
 /**
  * IAM's reads of a policy holder's policies and tags over the Query protocol. Users, groups and
@@ -19,7 +20,7 @@ function holderOf(service: IamService, kind: HolderName) {
 /** ListAttached{Kind}Policies: the holder's managed policies whose path starts with PathPrefix, a page at a time. */
 function listAttachedPolicies(kind: HolderName): QueryAction {
   return iam(
-    (p) => ({ name: p.required(`${kind}Name`), pathPrefix: p.optional('PathPrefix') ?? null, page: pageRequest(p) }),
+    (p) => ({ name: p.required(`${kind}Name`), pathPrefix: p.constrained('PathPrefix', POLICY_PATH_PREFIX) ?? null, page: pageRequest(p) }),
     async (service, caller, input) => pageOfAll(await holderOf(service, kind).attachedPolicies(caller, input.name, input.pathPrefix), input.page, (arn) => arn),
     (arns, input) => pageResult('AttachedPolicies', arns, input.page, (arn) => arn, attachedPolicyShape),
   );

@@ -1,4 +1,5 @@
 import type { Caller, IamService } from '@warden/iam';
+import type { RequestFacts } from '../authenticate.js';
 import type { XmlObject } from './aws-shapes.js';
 import type { QueryParameters } from './query-parameters.js';
 
@@ -13,8 +14,11 @@ export const XML_NAMESPACES: Readonly<Record<AwsService, string>> = { iam: 'http
 
 export interface ActionCall {
   readonly iam: IamService;
+  /** Who signed the request; an unsigned request's call has none, and reading it is MissingAuthenticationToken. */
   readonly caller: Caller;
   readonly params: QueryParameters;
+  /** What the HTTP layer knows of the request (its id, source address, user agent). */
+  readonly facts: RequestFacts;
 }
 
 /**
@@ -41,6 +45,24 @@ export function actionsOf(service: AwsService) {
     async run({ iam, caller, params }) {
       const input = parse(params, caller);
       return render(await call(iam, caller, input), input);
+    },
+  });
+}
+
+/**
+ * Declares an action a request makes unsigned (isUnsignedAwsAction's allow-list), whose credential
+ * is in its parameters: its operation takes the request's facts, never a caller.
+ */
+export function unsignedActionsOf(service: AwsService) {
+  return <Input, Output>(
+    parse: (params: QueryParameters) => Input,
+    call: (iam: IamService, facts: RequestFacts, input: Input) => Promise<Output>,
+    render: (output: Output, input: Input) => XmlObject | undefined,
+  ): QueryAction => ({
+    service,
+    async run({ iam, params, facts }) {
+      const input = parse(params);
+      return render(await call(iam, facts, input), input);
     },
   });
 }

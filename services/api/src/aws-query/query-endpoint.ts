@@ -1,15 +1,17 @@
 import { isDatabaseUnavailable } from '@warden/db';
-import type { Caller } from '@warden/iam';
+import type { Caller, IamService } from '@warden/iam';
 import type { AccessLog } from '../access-log.js';
-import { authenticateSigned } from '../authenticate.js';
+import { AuthenticationError, authenticateSigned, type RequestFacts } from '../authenticate.js';
 import { type HttpExchange, logExchange } from '../http-exchange.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { requestFactsOf } from '../request-facts.js';
 import type { RequestContextSettings } from '../request-context.js';
 import { RETRY_AFTER_SECONDS } from '../service-unavailable.js';
-import type { SigningScope } from '../sigv4/index.js';
+import { hasPresignParameters, parseQuery, type SigningScope } from '../sigv4/index.js';
+import { isUnsignedAwsAction } from '../unsigned-actions.js';
+import { IAM_REGION } from '../requested-region.js';
 import { type AwsError, awsErrorOf, QueryRequestError } from './aws-errors.js';
-import { API_VERSIONS, type AwsService, XML_NAMESPACES } from './query-action.js';
+import { type ActionCall, API_VERSIONS, type AwsService, XML_NAMESPACES } from './query-action.js';
 import { queryActionOf } from './query-actions.js';
 import { QueryParameters } from './query-parameters.js';
 import { errorXml, successXml } from './query-xml.js';
@@ -23,11 +25,12 @@ export interface AwsQueryOptions {
 
 /**
  * The signing names the Query front accepts. IAM is a global service whose requests AWS signs for
- * us-east-1 (its credential scope names no other region); STS answers in every region. The signing
- * name decides which service's actions a request may call.
+ * us-east-1 (its credential scope names no other region); STS answers in every region (a region
+ * name, as requestedRegion requires). The signing name decides which service's actions a request
+ * may call.
  */
 const QUERY_SCOPES: readonly SigningScope[] = [
-  { service: 'iam', region: 'us-east-1' },
+  { service: 'iam', region: IAM_REGION },
   { service: 'sts', region: '*' },
 ];
 
@@ -36,8 +39,10 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 /**
  * `/`: AWS's Query protocol for IAM and STS, as the AWS CLI and SDKs speak it: `Action` and
  * `Version` with the action's parameters in a form POST (or the query string of a GET), signed
- * with SigV4 for `iam` or `sts` by the same credentials and checks as GraphQL. Answers are AWS's
- * XML, errors AWS's error XML with AWS's codes and statuses; a request id names both.
+ * with SigV4 for `iam` or `sts` by the same credentials and checks as GraphQL, except the actions
+ * of the unsigned allow-list (unsigned-actions.ts: AssumeRoleWithWebIdentity), sent without.
+ * Answers are AWS's XML, errors AWS's error XML with AWS's codes and statuses; a request id names
+ * both.
  */
 export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOptions): Promise<void> {
   const { request, requestId } = exchange;
@@ -50,15 +55,21 @@ export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOpt
     // Until the signature names a service, an error answers in the namespace the Version names.
     if (params.optional('Version') === API_VERSIONS.sts) service = 'sts';
     const facts = requestFactsOf(exchange, settings.clientAddress, settings.now());
-    const signed = await authenticateSigned(
-      { method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body },
-      facts,
-      settings.authentication,
-      QUERY_SCOPES,
-    );
-    service = signed.service as AwsService;
-    accessKeyId = signed.caller.accessKeyId;
-    const result = await runAction(service, params, signed.caller, settings);
+    let call: ActionCall;
+    if (request.headers.authorization === undefined && !hasPresignParameters(parseQuery(exchange.query)) && isUnsignedAwsAction(service, params.optional('Action'))) {
+      call = unsignedCall(settings.iam, params, facts);
+    } else {
+      const signed = await authenticateSigned(
+        { method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body },
+        facts,
+        settings.authentication,
+        QUERY_SCOPES,
+      );
+      service = signed.service as AwsService;
+      accessKeyId = signed.caller.accessKeyId;
+      call = { iam: settings.iam, caller: signed.caller, params, facts };
+    }
+    const result = await runAction(service, call);
     send(exchange, 200, successXml(result.action, XML_NAMESPACES[service], result.xml, requestId));
     logExchange(options.accessLog, exchange, 200, accessKeyId);
   } catch (error) {
@@ -68,14 +79,30 @@ export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOpt
   }
 }
 
-async function runAction(service: AwsService, params: QueryParameters, caller: Caller, settings: RequestContextSettings) {
+/**
+ * The call of an action on the unsigned allow-list, made without a signature: no caller, so an
+ * action that asks for one is refused as a request without authentication.
+ */
+function unsignedCall(iam: IamService, params: QueryParameters, facts: RequestFacts): ActionCall {
+  return {
+    iam,
+    params,
+    facts,
+    get caller(): Caller {
+      throw new AuthenticationError('The request is not signed: sign it with SigV4.', 'MISSING_AUTHENTICATION');
+    },
+  };
+}
+
+async function runAction(service: AwsService, call: ActionCall) {
+  const { params } = call;
   const action = params.optional('Action');
   if (action === undefined) throw new QueryRequestError('MissingAction', 400, 'The request must contain the parameter Action.');
   const version = params.optional('Version');
   const handler = version === API_VERSIONS[service] ? queryActionOf(service, action) : undefined;
   // AWS's answer for an action it does not have, or not in this version: InvalidAction, naming both.
   if (!handler) throw new QueryRequestError('InvalidAction', 400, `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
-  const xml = await handler.run({ iam: settings.iam, caller, params });
+  const xml = await handler.run(call);
   return { action, xml };
 }
 

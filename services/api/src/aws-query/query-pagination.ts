@@ -19,14 +19,20 @@ export function pageRequest(params: QueryParameters): PageRequest {
 }
 
 /**
- * A page's result members: the list under `listName`, `IsTruncated`, and a `Marker` when more
- * follow. `rows` were fetched with one more than `maxItems` to tell. The marker is opaque to the
- * client, as AWS's are: the last item's key (a name key) in base64url.
+ * A page cut from `rows`, fetched with one more than `maxItems` to tell whether more follow, and
+ * its paging members: `IsTruncated`, and a `Marker` when more follow. The marker is opaque to
+ * the client, as AWS's are: the last item's key in base64url.
  */
-export function pageResult<Row>(listName: string, rows: readonly Row[], page: PageRequest, keyOf: (row: Row) => string, shape: (row: Row) => XmlValue): XmlObject {
+export function pageCut<Row>(rows: readonly Row[], page: PageRequest, keyOf: (row: Row) => string): { items: Row[]; paging: XmlObject } {
   const items = rows.slice(0, page.maxItems);
   const truncated = rows.length > page.maxItems;
-  return { [listName]: members(items.map(shape)), IsTruncated: truncated, Marker: truncated && items.length > 0 ? markerOf(keyOf(items[items.length - 1]!)) : undefined };
+  return { items, paging: { IsTruncated: truncated, Marker: truncated && items.length > 0 ? markerOf(keyOf(items[items.length - 1]!)) : undefined } };
+}
+
+/** A page's result members: the list under `listName`, then the paging members (pageCut). */
+export function pageResult<Row>(listName: string, rows: readonly Row[], page: PageRequest, keyOf: (row: Row) => string, shape: (row: Row) => XmlValue): XmlObject {
+  const { items, paging } = pageCut(rows, page, keyOf);
+  return { [listName]: members(items.map(shape)), ...paging };
 }
 
 /** A page of an entity's tags (ListUserTags, ListRoleTags, ListSAMLProviderTags…), each tag's key its marker. */

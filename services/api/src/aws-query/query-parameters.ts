@@ -45,6 +45,31 @@ export class QueryParameters {
     return value;
   }
 
+  /**
+   * A string constrained as AWS's model constrains it: its length, and a pattern it must match
+   * whole. AWS's message quotes the model's pattern as the model writes it.
+   */
+  constrained(name: string, constraint: StringConstraint): string | undefined {
+    const value = this.values.get(name);
+    if (value === undefined) return undefined;
+    if (value.length < constraint.min || value.length > constraint.max)
+      throw validationError(
+        `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have length ${value.length < constraint.min ? `greater than or equal to ${constraint.min}` : `less than or equal to ${constraint.max}`}`,
+      );
+    if (!constraint.pattern.test(value))
+      throw validationError(
+        `1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraint.modelPattern}`,
+      );
+    return value;
+  }
+
+  /** One of an enum's values (AWS's enum traits). */
+  oneOf<Value extends string>(name: string, values: readonly Value[]): Value | undefined {
+    const value = this.values.get(name);
+    if (value === undefined || (values as readonly string[]).includes(value)) return value as Value | undefined;
+    throw validationError(`1 validation error detected: Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+  }
+
   boolean(name: string): boolean | undefined {
     const text = this.values.get(name);
     if (text === undefined) return undefined;
@@ -103,6 +128,24 @@ export class QueryParameters {
     }
   }
 }
+
+export interface StringConstraint {
+  readonly min: number;
+  readonly max: number;
+  readonly pattern: RegExp;
+  /** The pattern as AWS's model writes it, for the message. */
+  readonly modelPattern: string;
+}
+
+/**
+ * IAM's PathPrefix constraints, by the shape AWS's IAM model gives each action's PathPrefix:
+ * pathPrefixType (ListUsers, ListGroups, ListRoles), policyPathType (ListPolicies,
+ * ListAttached{User,Group,Role}Policies) and pathType (ListEntitiesForPolicy), each 1 to 512
+ * characters.
+ */
+export const PATH_PREFIX: StringConstraint = { min: 1, max: 512, pattern: /^\/[\u0021-\u007F]*$/, modelPattern: '\\u002F[\\u0021-\\u007F]*' };
+export const POLICY_PATH_PREFIX: StringConstraint = { min: 1, max: 512, pattern: /^(?:\/[A-Za-z0-9.,+@=_-]+)*\/$/, modelPattern: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/' };
+export const PATH: StringConstraint = { min: 1, max: 512, pattern: /^(?:\/|\/[\u0021-\u007E]+\/)$/, modelPattern: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' };
 
 /** AWS's validation messages name the member in lower camel case (`userName` for UserName). */
 function memberName(name: string): string {

@@ -1,7 +1,7 @@
 import { callerUserId } from '@warden/iam';
 import { credentialsShape } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
-import { actionsOf, type QueryAction } from './query-action.js';
+import { actionsOf, type QueryAction, unsignedActionsOf } from './query-action.js';
 import type { QueryParameters } from './query-parameters.js';
 
 /**
@@ -11,6 +11,7 @@ import type { QueryParameters } from './query-parameters.js';
  * else (who may assume what, for how long given the role) is the operation's.
  */
 const sts = actionsOf('sts');
+const unsignedSts = unsignedActionsOf('sts');
 
 /** Session tag keys that pass to chained sessions: not supported by Warden's sessions, so refused rather than ignored. */
 function refuseTransitiveTags(p: QueryParameters): void {
@@ -62,6 +63,49 @@ export const STS_ACTIONS = {
       Credentials: credentialsShape(token.credentials),
       FederatedUser: { FederatedUserId: token.federatedUser.federatedUserId, Arn: token.federatedUser.arn },
       PackedPolicySize: token.packedPolicySize ?? undefined,
+    }),
+  ),
+  // Unsigned: the web identity token is the credential (isUnsignedAwsAction's allow-list).
+  AssumeRoleWithWebIdentity: unsignedSts(
+    (p) => ({
+      roleArn: p.required('RoleArn'),
+      roleSessionName: p.required('RoleSessionName'),
+      webIdentityToken: p.required('WebIdentityToken'),
+      providerId: p.optional('ProviderId') ?? null,
+      durationSeconds: p.integer('DurationSeconds', 900, 43_200) ?? null,
+      policy: p.optional('Policy') ?? null,
+      policyArns: p.policyArns('PolicyArns'),
+    }),
+    (service, facts, input) => service.webIdentity.assumeRoleWithWebIdentity(input, facts),
+    (assumed) => ({
+      Credentials: credentialsShape(assumed.credentials),
+      SubjectFromWebIdentityToken: assumed.subjectFromWebIdentityToken,
+      AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleUser.assumedRoleId, Arn: assumed.assumedRoleUser.arn },
+      Provider: assumed.provider,
+      Audience: assumed.audience,
+      PackedPolicySize: assumed.packedPolicySize ?? undefined,
+    }),
+  ),
+  AssumeRoleWithSAML: unsignedSts(
+    (p) => ({
+      roleArn: p.required('RoleArn'),
+      principalArn: p.required('PrincipalArn'),
+      samlAssertion: p.required('SAMLAssertion'),
+      durationSeconds: p.integer('DurationSeconds', 900, 43_200) ?? null,
+      policy: p.optional('Policy') ?? null,
+      policyArns: p.policyArns('PolicyArns'),
+    }),
+    (service, facts, input) => service.saml.assumeRoleWithSAML(input, facts),
+    (assumed) => ({
+      Credentials: credentialsShape(assumed.credentials),
+      AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleUser.assumedRoleId, Arn: assumed.assumedRoleUser.arn },
+      PackedPolicySize: assumed.packedPolicySize ?? undefined,
+      Subject: assumed.subject,
+      SubjectType: assumed.subjectType,
+      Issuer: assumed.issuer,
+      Audience: assumed.audience,
+      NameQualifier: assumed.nameQualifier,
+      SourceIdentity: assumed.sourceIdentity ?? undefined,
     }),
   ),
   DecodeAuthorizationMessage: sts(

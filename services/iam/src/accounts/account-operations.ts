@@ -5,6 +5,7 @@ import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
+import { type AccountSummary, accountSummary } from './account-summary.js';
 import { findAccount, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
@@ -72,6 +73,17 @@ export class AccountOperations {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetAccountSummary', '*');
       return requireAccount(trx, caller.accountId);
+    });
+  }
+
+  /**
+   * AWS's GetAccountSummary: the account's entity counts and quotas, authorized as
+   * iam:GetAccountSummary, read in one transaction so the counts are of one moment.
+   */
+  async summary(caller: Caller): Promise<AccountSummary> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetAccountSummary', '*');
+      return accountSummary(trx, caller.accountId, await this.core.quotas(trx, caller.accountId));
     });
   }
 

@@ -1,15 +1,16 @@
 import type { Caller } from '../kernel/command-context.js';
 import type { Group } from '../groups/group.js';
 import { listGroups, listGroupsWithPolicy } from '../groups/group-repository.js';
-import type { ManagedPolicy } from '../policies/managed-policy.js';
+import type { ManagedPolicy, PolicyUsage } from '../policies/managed-policy.js';
+import { nameKey } from '../naming/index.js';
 import { listManagedPolicies } from '../policies/managed-policy-repository.js';
 import type { PolicyVersion } from '../policies/policy-version.js';
 import { listAccountPolicyVersions } from '../policies/policy-version-repository.js';
 import type { Role } from '../roles/role.js';
-import { listRoles, listRolesWithPolicy } from '../roles/role-repository.js';
+import { listRoles, listRolesWithBoundary, listRolesWithPolicy } from '../roles/role-repository.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { User } from '../users/user.js';
-import { listUsers, listUsersWithPolicy } from '../users/user-repository.js';
+import { listUsers, listUsersWithBoundary, listUsersWithPolicy } from '../users/user-repository.js';
 
 /**
  * Who has what: the entities a managed policy is attached to (ListEntitiesForPolicy), and the
@@ -43,15 +44,46 @@ export interface AccountAuthorizationDetails {
 export class AuthorizationDetailsOperations {
   constructor(private readonly core: IamCore) {}
 
-  async entitiesForPolicy(caller: Caller, policyArn: string): Promise<EntitiesForPolicy> {
+  /**
+   * AWS's ListEntitiesForPolicy: the users, groups and roles that use the policy, each list in
+   * name order. AWS's PolicyUsageFilter: PermissionsPolicy those it is attached to,
+   * PermissionsBoundary the users and roles it bounds (a group has no boundary), neither both
+   * (an entity using it both ways listed once); PathPrefix keeps the entities whose path starts with it.
+   */
+  async entitiesForPolicy(caller: Caller, policyArn: string, options: { pathPrefix?: string | null; usage?: PolicyUsage | null } = {}): Promise<EntitiesForPolicy> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListEntitiesForPolicy', policyArn);
-      const [users, groups, roles] = await Promise.all([
-        listUsersWithPolicy(trx, caller.accountId, policyArn),
-        listGroupsWithPolicy(trx, caller.accountId, policyArn),
-        listRolesWithPolicy(trx, caller.accountId, policyArn),
+      const account = caller.accountId;
+      const attached = options.usage !== 'PermissionsBoundary';
+      const bounded = options.usage !== 'PermissionsPolicy';
+      const [users, groups, roles, boundedUsers, boundedRoles] = await Promise.all([
+        attached ? listUsersWithPolicy(trx, account, policyArn) : [],
+        attached ? listGroupsWithPolicy(trx, account, policyArn) : [],
+        attached ? listRolesWithPolicy(trx, account, policyArn) : [],
+        bounded ? listUsersWithBoundary(trx, account, policyArn) : [],
+        bounded ? listRolesWithBoundary(trx, account, policyArn) : [],
       ]);
-      return { users, groups, roles };
+      const kept = <Entity extends { path: string }>(entities: readonly Entity[], idOf: (entity: Entity) => string, nameOf: (entity: Entity) => string): Entity[] =>
+        [...new Map(entities.map((entity) => [idOf(entity), entity])).values()]
+          .filter((entity) => !options.pathPrefix || entity.path.startsWith(options.pathPrefix))
+          .sort((a, b) => (nameKey(nameOf(a)) < nameKey(nameOf(b)) ? -1 : 1));
+      return {
+        users: kept(
+          [...users, ...boundedUsers],
+          (user) => user.userId,
+          (user) => user.userName,
+        ),
+        groups: kept(
+          groups,
+          (group) => group.groupId,
+          (group) => group.groupName,
+        ),
+        roles: kept(
+          [...roles, ...boundedRoles],
+          (role) => role.roleId,
+          (role) => role.roleName,
+        ),
+      };
     });
   }
 

@@ -85,9 +85,10 @@ export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, G
   }
 
   /** A page of groups in name-key order; `after` is the name key (`nameKey`) of the previous page's last group. */
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<Group[]> {
+  /** A page of groups whose path starts with `pathPrefix`, in name-key order; `after` is the name key (`nameKey`) of the previous page's last group. */
+  async list(caller: Caller, options: { pathPrefix?: string | null; after?: string | null; first: number }): Promise<Group[]> {
     return this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:ListGroups', entityArn(this.core.partition, caller.accountId, 'group', '/', '*'));
+      await this.core.authorize(trx, caller, 'iam:ListGroups', entityArn(this.core.partition, caller.accountId, 'group', options.pathPrefix ?? '/', '*'));
       return listGroups(trx, caller.accountId, options);
     });
   }

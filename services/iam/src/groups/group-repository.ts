@@ -1,5 +1,6 @@
 import type { Database, GroupRow } from '@warden/db';
 import type { Kysely } from 'kysely';
+import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
 import type { Group } from './group.js';
@@ -26,8 +27,9 @@ export async function requireGroupByName(db: Kysely<Database>, accountId: string
 }
 
 /** A page of the account's groups (all of them without `first`), after the name key `after`. */
-export async function listGroups(db: Kysely<Database>, accountId: string, page: { after?: string | null; first?: number } = {}): Promise<Group[]> {
+export async function listGroups(db: Kysely<Database>, accountId: string, page: { pathPrefix?: string | null; after?: string | null; first?: number } = {}): Promise<Group[]> {
   let query = db.selectFrom('groups').selectAll().where('account_id', '=', accountId);
+  if (page.pathPrefix) query = query.where('path', 'like', startsWithPattern(page.pathPrefix));
   if (page.after) query = query.where('group_name_key', '>', page.after);
   query = query.orderBy('group_name_key');
   if (page.first !== undefined) query = query.limit(page.first);

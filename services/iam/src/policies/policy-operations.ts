@@ -6,9 +6,12 @@ import { InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { type IamCore, QUOTA_LOCKS } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
 import { appendTo, type Written } from '../service/write-spec.js';
-import type { ManagedPolicy } from './managed-policy.js';
+import { nameKey } from '../naming/index.js';
+import { awsManagedPolicyEntities, findAwsManagedPolicyEntity } from './aws-managed-policy-entities.js';
+import type { ListedPolicy, ManagedPolicy, PolicyListFilter, PolicyUsage } from './managed-policy.js';
+import { parsePolicyListKey } from './policy-list-key.js';
 import { type ManagedPolicyCommand, managedPolicyDecider } from './managed-policy.decider.js';
-import { findManagedPolicyByArn, listManagedPolicies } from './managed-policy-repository.js';
+import { findManagedPolicyByArn, listManagedPolicies, policyUsageCounts } from './managed-policy-repository.js';
 import type { PolicyVersion } from './policy-version.js';
 import { listPolicyVersions } from './policy-version-repository.js';
 
@@ -44,49 +47,91 @@ export class PolicyOperations {
     });
   }
 
+  /** AWS's GetPolicy: the account's own policy by ARN, or one of Warden's AWS-managed policies (`arn:aws:iam::aws:policy/…`). */
   async get(caller: Caller, policyArn: string): Promise<ManagedPolicy> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicy', policyArn);
-      const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
+      const policy = (await findManagedPolicyByArn(trx, caller.accountId, policyArn)) ?? findAwsManagedPolicyEntity(this.core.partition, policyArn)?.policy;
       if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
       return policy;
     });
   }
 
-  /** A page of policies in name-key order; `after` is the name key (`nameKey`) of the previous page's last policy. */
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<ManagedPolicy[]> {
+  /**
+   * AWS's ListPolicies: a page of the managed policies `filter` selects, the AWS-managed ones
+   * first, then the account's own, each part in name-key order; `after` is the previous page's
+   * last `policyListKey`. AWS's rules: Scope All (AWS's default) lists both kinds, AWS only AWS's,
+   * Local only the account's; OnlyAttached keeps the policies attached to a user, group or role;
+   * PolicyUsageFilter keeps those in use that way (attached as a permissions policy, or set as a
+   * permissions boundary), with or without OnlyAttached (so `--only-attached
+   * --policy-usage-filter PermissionsBoundary` lists the boundaries in use); PathPrefix keeps those
+   * whose path starts with it.
+   */
+  async list(caller: Caller, options: { filter?: Partial<PolicyListFilter>; after?: string | null; first: number }): Promise<ListedPolicy[]> {
+    const filter: PolicyListFilter = { scope: 'All', onlyAttached: false, pathPrefix: null, usage: null, ...options.filter };
+    const after = parsePolicyListKey(options.after ?? null);
+    const usedAs: PolicyUsage | null = filter.usage ?? (filter.onlyAttached ? 'PermissionsPolicy' : null);
     return this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:ListPolicies', entityArn(this.core.partition, caller.accountId, 'policy', '/', '*'));
-      return listManagedPolicies(trx, caller.accountId, options);
+      await this.core.authorize(trx, caller, 'iam:ListPolicies', entityArn(this.core.partition, caller.accountId, 'policy', filter.pathPrefix ?? '/', '*'));
+      const awsManaged =
+        filter.scope === 'Local' || after?.awsManaged === false
+          ? []
+          : awsManagedPolicyEntities(this.core.partition).filter(
+              (policy) => (after === null || nameKey(policy.policyName) > after.nameKey) && (filter.pathPrefix === null || policy.path.startsWith(filter.pathPrefix)),
+            );
+      const local =
+        filter.scope === 'AWS'
+          ? []
+          : await listManagedPolicies(trx, caller.accountId, { after: after?.awsManaged === false ? after.nameKey : null, first: options.first, filter: { pathPrefix: filter.pathPrefix, usedAs } });
+      const counts = await policyUsageCounts(
+        trx,
+        caller.accountId,
+        [...awsManaged, ...local].map((policy) => policy.arn),
+      );
+      const listed = (policy: ManagedPolicy, awsManaged: boolean): ListedPolicy => ({
+        ...policy,
+        awsManaged,
+        attachmentCount: counts.get(policy.arn)!.attachments,
+        permissionsBoundaryUsageCount: counts.get(policy.arn)!.boundaries,
+      });
+      const inUse = (policy: ListedPolicy) => usedAs === null || (usedAs === 'PermissionsPolicy' ? policy.attachmentCount > 0 : policy.permissionsBoundaryUsageCount > 0);
+      return [...awsManaged.map((policy) => listed(policy, true)).filter(inUse), ...local.map((policy) => listed(policy, false))].slice(0, options.first);
     });
   }
 
+  /** A policy's versions; an AWS-managed policy (listed by Scope All or AWS) has its one, v1. */
   async versions(caller: Caller, policy: ManagedPolicy): Promise<PolicyVersion[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policy.arn);
+      const awsManaged = findAwsManagedPolicyEntity(this.core.partition, policy.arn);
+      if (awsManaged) return [awsManaged.version];
       return listPolicyVersions(trx, caller.accountId, policy);
     });
   }
 
   /**
    * AWS's ListPolicyVersions by the policy's ARN: authorized as iam:ListPolicyVersions on the ARN
-   * before the policy is looked up, so a caller without it learns nothing of the policy.
+   * before the policy is looked up, so a caller without it learns nothing of the policy. An
+   * AWS-managed policy has one version, v1, its document.
    */
   async versionsOf(caller: Caller, policyArn: string): Promise<PolicyVersion[]> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:ListPolicyVersions', policyArn);
       const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
-      if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
-      return listPolicyVersions(trx, caller.accountId, policy);
+      if (policy) return listPolicyVersions(trx, caller.accountId, policy);
+      const awsManaged = findAwsManagedPolicyEntity(this.core.partition, policyArn);
+      if (!awsManaged) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);
+      return [awsManaged.version];
     });
   }
 
-  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN. */
+  /** AWS's GetPolicyVersion: one version with its document, authorized as iam:GetPolicyVersion on the policy's ARN (an AWS-managed policy's v1 too). */
   async getVersion(caller: Caller, policyArn: string, versionId: string): Promise<PolicyVersion> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetPolicyVersion', policyArn);
       const policy = await findManagedPolicyByArn(trx, caller.accountId, policyArn);
-      const version = policy && (await listPolicyVersions(trx, caller.accountId, policy)).find((candidate) => candidate.versionId === versionId);
+      const versions = policy ? await listPolicyVersions(trx, caller.accountId, policy) : [findAwsManagedPolicyEntity(this.core.partition, policyArn)?.version].filter((found) => found !== undefined);
+      const version = versions.find((candidate) => candidate.versionId === versionId);
       // AWS's sentence, the same whether the policy or only the version is missing.
       if (!version) throw new NoSuchEntityError(`Policy ${policyArn} version ${versionId} does not exist or is not attachable.`);
       return version;

@@ -75,9 +75,10 @@ export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, Role
   }
 
   /** A page of roles in name-key order; `after` is the name key (`nameKey`) of the previous page's last role. */
-  async list(caller: Caller, options: { after?: string | null; first: number }): Promise<Role[]> {
+  /** A page of roles whose path starts with `pathPrefix`, in name-key order; `after` is the name key (`nameKey`) of the previous page's last role. */
+  async list(caller: Caller, options: { pathPrefix?: string | null; after?: string | null; first: number }): Promise<Role[]> {
     return this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'iam:ListRoles', entityArn(this.core.partition, caller.accountId, 'role', '/', '*'));
+      await this.core.authorize(trx, caller, 'iam:ListRoles', entityArn(this.core.partition, caller.accountId, 'role', options.pathPrefix ?? '/', '*'));
       return listRoles(trx, caller.accountId, options);
     });
   }

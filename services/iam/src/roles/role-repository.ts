@@ -1,5 +1,6 @@
 import type { Database, RoleRow } from '@warden/db';
 import type { Kysely } from 'kysely';
+import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
 import type { Role } from './role.js';
@@ -31,8 +32,9 @@ export async function requireRoleByName(db: Kysely<Database>, accountId: string,
 }
 
 /** A page of the account's roles (all of them without `first`), after the name key `after`. */
-export async function listRoles(db: Kysely<Database>, accountId: string, page: { after?: string | null; first?: number } = {}): Promise<Role[]> {
+export async function listRoles(db: Kysely<Database>, accountId: string, page: { pathPrefix?: string | null; after?: string | null; first?: number } = {}): Promise<Role[]> {
   let query = db.selectFrom('roles').selectAll().where('account_id', '=', accountId);
+  if (page.pathPrefix) query = query.where('path', 'like', startsWithPattern(page.pathPrefix));
   if (page.after) query = query.where('role_name_key', '>', page.after);
   query = query.orderBy('role_name_key');
   if (page.first !== undefined) query = query.limit(page.first);
@@ -43,5 +45,11 @@ export async function listRoles(db: Kysely<Database>, accountId: string, page: {
 export async function listRolesWithPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<Role[]> {
   const attached = db.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', accountId).where('policy_arn', '=', policyArn).where('principal_type', '=', 'role');
   const rows = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_id', 'in', attached).orderBy('role_name_key').execute();
+  return rows.map(toRole);
+}
+
+/** The roles a managed policy is the permissions boundary of. */
+export async function listRolesWithBoundary(db: Kysely<Database>, accountId: string, policyArn: string): Promise<Role[]> {
+  const rows = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('permissions_boundary_arn', '=', policyArn).orderBy('role_name_key').execute();
   return rows.map(toRole);
 }

@@ -7,9 +7,9 @@ import { AccessDeniedError, EntityAlreadyExistsError, InvalidAuthenticationCodeE
 import { mfaDeviceDecider } from '../mfa/mfa-device.decider.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { countEnabledMfaDevices, findMfaDevice } from '../mfa/mfa-device-lookups.js';
-import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from '../mfa/created-virtual-mfa-device.js';
+import { type CreatedVirtualMfaDevice, createdVirtualMfaDevice } from '../mfa/created-virtual-mfa-device.js';
 import { acceptMfaCode } from '../mfa/mfa-code-check.js';
-import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, stepAt, totpUri } from '../mfa/totp.js';
+import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, stepAt } from '../mfa/totp.js';
 import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
 import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -352,7 +352,7 @@ export class SignInOperations {
       ],
     });
     const alias = await this.core.db.selectFrom('accounts').select('alias').where('account_id', '=', accountId).executeTakeFirst();
-    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${owner}@${alias?.alias ?? accountId}`, seed) };
+    return createdVirtualMfaDevice(serialNumber, seed, `${owner}@${alias?.alias ?? accountId}`);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Database, UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
+import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import type { User } from './user.js';
 import { toUser } from './user-mapper.js';
 
@@ -28,7 +29,7 @@ export async function requireUserByName(db: Kysely<Database>, accountId: string,
 /** A page of the account's users (all of them without `first`), after the name key `after`. */
 export async function listUsers(db: Kysely<Database>, accountId: string, page: { pathPrefix?: string | null; after?: string | null; first?: number } = {}): Promise<User[]> {
   let query = db.selectFrom('users').selectAll().where('account_id', '=', accountId);
-  if (page.pathPrefix) query = query.where('path', 'like', `${page.pathPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+  if (page.pathPrefix) query = query.where('path', 'like', startsWithPattern(page.pathPrefix));
   if (page.after) query = query.where('user_name_key', '>', page.after);
   query = query.orderBy('user_name_key');
   if (page.first !== undefined) query = query.limit(page.first);
@@ -51,5 +52,11 @@ export async function listUsersInGroup(db: Kysely<Database>, accountId: string, 
 export async function listUsersWithPolicy(db: Kysely<Database>, accountId: string, policyArn: string): Promise<User[]> {
   const attached = db.selectFrom('policy_attachments').select('principal_id').where('account_id', '=', accountId).where('policy_arn', '=', policyArn).where('principal_type', '=', 'user');
   const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_id', 'in', attached).orderBy('user_name_key').execute();
+  return rows.map(toUser);
+}
+
+/** The users a managed policy is the permissions boundary of. */
+export async function listUsersWithBoundary(db: Kysely<Database>, accountId: string, policyArn: string): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('permissions_boundary_arn', '=', policyArn).orderBy('user_name_key').execute();
   return rows.map(toUser);
 }

@@ -15,8 +15,8 @@ import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import type { MfaDevice } from '../mfa/mfa-device.js';
 import { countEnabledMfaDevices, findMfaDevice } from '../mfa/mfa-device-lookups.js';
 import { listMfaDevicesOf, listVirtualMfaDevices } from '../mfa/mfa-device-repository.js';
-import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, stepAt, totpUri } from '../mfa/totp.js';
-import { type CreatedVirtualMfaDevice, TOTP_ISSUER } from '../mfa/created-virtual-mfa-device.js';
+import { ENABLE_WINDOW, matchConsecutiveCodes, newTotpSeed, RESYNC_WINDOW, stepAt } from '../mfa/totp.js';
+import { type CreatedVirtualMfaDevice, createdVirtualMfaDevice } from '../mfa/created-virtual-mfa-device.js';
 import { deviceSeed } from '../mfa/mfa-code-check.js';
 import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 
@@ -87,7 +87,7 @@ export class MfaOperations {
       },
       answer: (trx) => trx.selectFrom('accounts').select('alias').where('account_id', '=', caller.accountId).executeTakeFirst(),
     });
-    return { serialNumber, base32StringSeed: seed, otpauthUri: totpUri(TOTP_ISSUER, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`, seed) };
+    return createdVirtualMfaDevice(serialNumber, seed, `${input.virtualMFADeviceName}@${account?.alias ?? caller.accountId}`);
   }
 
   /** Reads the device named by the caller, once the caller may act on its owner. */

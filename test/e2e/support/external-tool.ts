@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+
+/** In CI a missing tool fails its suite; elsewhere it skips its test with a warning. */
+const REQUIRED = process.env['CI'] === 'true';
+
+export interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a program without blocking the event loop: the server under test answers it from this process. */
+export function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, timeout: 170_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+export async function toolMissing(description: string, file: string, args: readonly string[]): Promise<boolean> {
+  const { code, output } = await run(file, args);
+  if (code === 0) return false;
+  if (REQUIRED) throw new Error(`CI needs ${description}: \`${file} ${args.join(' ')}\` failed: ${output}`);
+  console.warn(`${description} is not available here (\`${file} ${args.join(' ')}\` failed): its test is skipped.`);
+  return true;
+}
