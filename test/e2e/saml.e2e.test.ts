@@ -1,9 +1,12 @@
+import { AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, InvalidIdentityTokenException, STSClient } from '@aws-sdk/client-sts';
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SAML IdP the iam package's tests use: an openssl key and certificate, metadata, and Responses
 // signed with xml-crypto.
 import { makeSamlSigningIdentity, samlIdpMetadata, type SamlSigningIdentity } from '../../services/iam/test/saml-idp-identity.js';
 import { base64, samlId, samlResponse } from '../../services/iam/test/saml-idp.js';
+import { run, toolMissing } from './support/external-tool.js';
+import { rejection } from './support/rejection.js';
 import { type Credentials, type GraphQLData, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
@@ -13,6 +16,8 @@ import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test
  * assumed-role/ROLE/SESSION with the role's policies and the session policy applied; an assertion
  * is accepted once; a certificate rotation through updateSAMLProvider moves trust to the new key.
  */
+const NO_CREDENTIALS = () => Promise.reject(new Error('the call asked for credentials: it must go unsigned'));
+const noCli = await toolMissing('the AWS CLI', 'aws', ['--version']);
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const ENTITY_ID = 'https://idp.example.test/metadata';
 const ASSUME = `mutation S($input: AssumeRoleWithSAMLInput!) { assumeRoleWithSAML(input: $input) {
@@ -143,5 +148,56 @@ describe.each([...DRIVERS])('assumeRoleWithSAML over HTTP (%s)', (driver) => {
     await update([next.certificateBase64]);
     expect(await assume(signer)).toBe('InvalidIdentityTokenError');
     expect(await assume(next)).toBe('AssumeRoleWithSAMLSuccess');
+  });
+
+  it("over AWS's API: the SDK v3 sends AssumeRoleWithSAML unsigned and gets AWS's answer; a replay is InvalidIdentityTokenException", async () => {
+    const { accountId, providerArn, roleArn, assertion } = await setUp();
+    const endpoint = new URL('/', warden.url).href;
+    const anonymous = new STSClient({ endpoint, region: 'eu-west-3', credentials: NO_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const once = assertion({ session: 'sdk' });
+      const answer = await anonymous.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: once, DurationSeconds: 900 }));
+      expect(answer).toMatchObject({
+        AssumedRoleUser: { Arn: `arn:aws:sts::${accountId}:assumed-role/engineers/sdk` },
+        Subject: 'alice@example.test',
+        SubjectType: 'persistent',
+        Issuer: ENTITY_ID,
+        Audience: 'https://signin.aws.amazon.com/saml',
+      });
+      expect(answer.NameQualifier).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+      const session = { accessKeyId: answer.Credentials!.AccessKeyId!, secretAccessKey: answer.Credentials!.SecretAccessKey!, sessionToken: answer.Credentials!.SessionToken! };
+      const sts = new STSClient({ endpoint, region: 'eu-west-3', credentials: session, maxAttempts: 1 });
+      expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:sts::${accountId}:assumed-role/engineers/sdk`);
+      sts.destroy();
+      const replayed = await rejection(anonymous.send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: providerArn, SAMLAssertion: once })));
+      expect(replayed).toBeInstanceOf(InvalidIdentityTokenException);
+      expect(replayed.$metadata.httpStatusCode).toBe(400);
+    } finally {
+      anonymous.destroy();
+    }
+  });
+
+  it.skipIf(noCli)('the AWS CLI assumes the role with no credentials configured (aws sts assume-role-with-saml)', async () => {
+    const { accountId, providerArn, roleArn, assertion } = await setUp();
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_DEFAULT_REGION: 'eu-west-3' };
+    const args = [
+      '--endpoint-url',
+      new URL('/', warden.url).href,
+      'sts',
+      'assume-role-with-saml',
+      '--role-arn',
+      roleArn,
+      '--principal-arn',
+      providerArn,
+      '--saml-assertion',
+      assertion({ session: 'cli' }),
+      '--output',
+      'json',
+    ];
+    const { code, output } = await run('aws', args, env);
+    expect(code, output).toBe(0);
+    const answer = JSON.parse(output) as { AssumedRoleUser: { Arn: string }; Subject: string; Credentials: { AccessKeyId: string } };
+    expect([answer.AssumedRoleUser.Arn, answer.Subject]).toEqual([`arn:aws:sts::${accountId}:assumed-role/engineers/cli`, 'alice@example.test']);
+    expect(answer.Credentials.AccessKeyId).toMatch(/^ASIA/);
   });
 });
