@@ -5,7 +5,6 @@ import {
   DeleteSAMLProviderCommand,
   GetSAMLProviderCommand,
   IAMClient,
-  IAMServiceException,
   ListSAMLProvidersCommand,
   ListSAMLProviderTagsCommand,
   PutUserPolicyCommand,
@@ -16,6 +15,7 @@ import {
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSamlSigningIdentity, samlIdpMetadata } from '../../services/iam/test/saml-idp-identity.js';
+import { rejection } from './support/rejection.js';
 import type { Credentials } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
@@ -30,15 +30,6 @@ const next = makeSamlSigningIdentity('Warden test SAML IdP, next key');
 const ENTITY = 'https://idp.example.test/metadata';
 const metadata = samlIdpMetadata({ entityId: ENTITY, signingCertificates: [identity.certificateBase64], validUntil: '2031-01-01T00:00:00Z' });
 const rotation = samlIdpMetadata({ entityId: ENTITY, signingCertificates: [identity.certificateBase64, next.certificateBase64] });
-
-async function rejection(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as IAMServiceException;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each([...DRIVERS])('AWS SDK v3: SAML providers over the Query front (%s)', (driver) => {
   let warden: RunningWarden;

@@ -83,6 +83,11 @@ export class OidcProviderOperations {
     return this.byArn.read(caller, arn, 'iam:GetOpenIDConnectProvider');
   }
 
+  /** AWS's ListOpenIDConnectProviderTags: the provider's tags, in the order they were added. */
+  async tagsOf(caller: Caller, arn: string): Promise<Tag[]> {
+    return [...(await this.byArn.read(caller, arn, 'iam:ListOpenIDConnectProviderTags')).tags];
+  }
+
   /** The provider as it is now, after a mutation the caller was allowed to make. */
   async current(caller: Caller, arn: string): Promise<OidcProvider> {
     return this.byArn.read(caller, arn, null);
