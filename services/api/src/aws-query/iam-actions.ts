@@ -1,5 +1,5 @@
 import { nameKey, POLICY_SCOPES, POLICY_USAGES, policyListKey } from '@warden/iam';
-import { accessKeyMetadataShape, groupShape, listedPolicyShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
+import { accessKeyMetadataShape, awsTime, groupShape, listedPolicyShape, members, newAccessKeyShape, policyShape, policyVersionShape, roleShape, userShape } from './aws-shapes.js';
 import { validationError } from './aws-errors.js';
 import { actionsOf, noResult, type QueryAction } from './query-action.js';
 import { pageCut, pageOfAll, pageRequest, pageResult } from './query-pagination.js';
@@ -147,6 +147,20 @@ export const IAM_ACTIONS = {
       // AWS names the user whose keys these are even when the request did not.
       return { ...page, UserName: input.name ?? keys[0]?.userName ?? undefined };
     },
+  ),
+  GetAccessKeyLastUsed: iam(
+    (p) => p.required('AccessKeyId'),
+    (service, caller, accessKeyId) => service.accessKeys.lastUsed(caller, accessKeyId),
+    (key) => ({
+      UserName: key.userName ?? undefined,
+      // AWS: ServiceName and Region are N/A for a key never used. Warden records the action (so its
+      // service) but not the region of a use.
+      AccessKeyLastUsed: {
+        LastUsedDate: key.lastUsedAt ? awsTime(key.lastUsedAt) : undefined,
+        ServiceName: key.lastUsedAction ? key.lastUsedAction.split(':')[0] : 'N/A',
+        Region: 'N/A',
+      },
+    }),
   ),
   UpdateAccessKey: iam(
     (p) => {

@@ -1,6 +1,6 @@
 import type { AccessKeyRow, UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
-import { rootArn } from '../kernel/arns.js';
+import { entityArn, rootArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
@@ -12,7 +12,7 @@ import { requireUserByName } from '../users/user-repository.js';
 import { appendTo } from '../service/write-spec.js';
 import { userDecider } from '../users/user.decider.js';
 import type { AccessKey } from './access-key.js';
-import { listAccessKeysOf, listAccessKeysUnusedSince } from './access-key-repository.js';
+import { findAccessKeyWithOwner, listAccessKeysOf, listAccessKeysUnusedSince } from './access-key-repository.js';
 
 /**
  * Access keys of IAM users and of the root user. The secret is generated here, returned once, and
@@ -59,6 +59,21 @@ export class AccessKeyOperations {
       const user = await requireUserByName(trx, caller.accountId, targetName);
       await this.core.authorize(trx, caller, 'iam:ListAccessKeys', user.arn);
       return listAccessKeysOf(trx, caller.accountId, user.userId);
+    });
+  }
+
+  /**
+   * AWS's GetAccessKeyLastUsed: a key of the account and when it last signed a request, authorized
+   * on its owner (the user, or the root user); a key the account does not have is told only to a
+   * caller allowed on every user of the account.
+   */
+  async lastUsed(caller: Caller, accessKeyId: string): Promise<AccessKey> {
+    return this.core.read(caller, async (trx) => {
+      const found = await findAccessKeyWithOwner(trx, caller.accountId, accessKeyId);
+      const owner = found ? (found.ownerArn ?? rootArn(this.core.partition, caller.accountId)) : entityArn(this.core.partition, caller.accountId, 'user', '/', '*');
+      await this.core.authorize(trx, caller, 'iam:GetAccessKeyLastUsed', owner);
+      if (!found) throw new NoSuchEntityError(`The Access Key with id ${accessKeyId} cannot be found.`);
+      return found.key;
     });
   }
 

@@ -36,3 +36,9 @@ export async function listAccessKeysUnusedSince(db: Kysely<Database>, accountId:
     .execute();
   return rows.map(toAccessKey);
 }
+
+/** One key of the account with its owner's ARN (null for the root user's), or undefined. */
+export async function findAccessKeyWithOwner(db: Kysely<Database>, accountId: string, accessKeyId: string): Promise<{ key: AccessKey; ownerArn: string | null } | undefined> {
+  const row = await accessKeyListing(db, accountId).select('users.arn').where('access_keys.access_key_id', '=', accessKeyId).executeTakeFirst();
+  return row && { key: toAccessKey(row), ownerArn: row.arn };
+}
