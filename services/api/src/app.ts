@@ -110,26 +110,31 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
   }
 }
 
-/** What `/health/ready` asks (readiness.ts): each answers `ok` or why not. */
-function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<string, ReadinessCheck> {
+/**
+ * What `/health/ready` asks (readiness.ts), in two stages: whether the database answers, then, only
+ * when it does, what is read from it (migrations, the keyring's active key) and whether Redis answers.
+ */
+function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<string, ReadinessCheck>[] {
   const redisAnswers = runner.redisAnswers?.bind(runner);
-  return {
-    database: databaseCheck(() => pingDatabase(wardenDb.db)),
-    migrations: async () => {
-      const pending = await pendingMigrations(wardenDb.db);
-      return pending.length === 0 ? 'ok' : `${pending.length} not applied (${pending.join(', ')}): run warden migrate`;
+  return [
+    { database: databaseCheck(() => pingDatabase(wardenDb.db)) },
+    {
+      migrations: async () => {
+        const pending = await pendingMigrations(wardenDb.db);
+        return pending.length === 0 ? 'ok' : `${pending.length} not applied (${pending.join(', ')}): run warden migrate`;
+      },
+      keyring: async () => {
+        try {
+          await keyring.checkActiveKey();
+          return 'ok';
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) throw error;
+          return 'failing: the active data key cannot be loaded with this master key';
+        }
+      },
+      ...(redisAnswers ? { redis: async () => ((await redisAnswers()) ? 'ok' : 'unavailable: Redis does not answer') } : {}),
     },
-    keyring: async () => {
-      try {
-        await keyring.checkActiveKey();
-        return 'ok';
-      } catch (error) {
-        if (isDatabaseUnavailable(error)) throw error;
-        return 'failing: the active data key cannot be loaded with this master key';
-      }
-    },
-    ...(redisAnswers ? { redis: async () => ((await redisAnswers()) ? 'ok' : 'unavailable: Redis does not answer') } : {}),
-  };
+  ];
 }
 
 /**

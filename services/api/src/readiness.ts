@@ -19,11 +19,26 @@ export type ReadinessCheck = () => Promise<string>;
 /** A probe answers within this, whatever the database does (a frozen server never answers). */
 export const READINESS_TIMEOUT_MS = 1_000;
 
-/** Runs every check at once, each bounded by `timeoutMs`; ready when all answer `ok`. */
-export function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>, timeoutMs: number = READINESS_TIMEOUT_MS): () => Promise<ReadinessReport> {
+/**
+ * Runs the checks stage by stage, each stage's checks at once and each bounded by `timeoutMs`; a
+ * stage runs only when every check before it answered `ok` (the others say why they were not asked),
+ * so that a probe of a database that does not answer holds one connection, not one per check.
+ * Ready when every check answers `ok`.
+ */
+export function readinessOf(stages: readonly Readonly<Record<string, ReadinessCheck>>[], timeoutMs: number = READINESS_TIMEOUT_MS): () => Promise<ReadinessReport> {
   return async () => {
-    const answers = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await bounded(check, timeoutMs)] as const));
-    return { ready: answers.every(([, answer]) => answer === 'ok'), checks: Object.fromEntries(answers) };
+    const checks: Record<string, string> = {};
+    let blocked: string | undefined;
+    for (const stage of stages) {
+      if (blocked !== undefined) {
+        for (const name of Object.keys(stage)) checks[name] = `not checked: ${blocked} is not ok`;
+        continue;
+      }
+      const answers = await Promise.all(Object.entries(stage).map(async ([name, check]) => [name, await bounded(check, timeoutMs)] as const));
+      for (const [name, answer] of answers) checks[name] = answer;
+      blocked = answers.find(([, answer]) => answer !== 'ok')?.[0];
+    }
+    return { ready: Object.values(checks).every((answer) => answer === 'ok'), checks };
   };
 }
 
