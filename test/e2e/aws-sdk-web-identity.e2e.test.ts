@@ -31,7 +31,7 @@ describe.each([...DRIVERS])('AssumeRoleWithWebIdentity over the Query front (%s)
 
   beforeAll(async () => {
     idp = await startTestIssuer('query');
-    warden = await startTestWarden(driver, undefined, { env: { WARDEN_OIDC_CA_FILE: idp.caFile } });
+    warden = await startTestWarden(driver, undefined, { env: { WARDEN_OIDC_CA_FILE: idp.caFile, WARDEN_OIDC_ALLOWED_HOSTS: '127.0.0.1' } });
     endpoint = new URL('/', warden.url).href;
     const tenant = await newTenant(warden);
     accountId = tenant.accountId;
