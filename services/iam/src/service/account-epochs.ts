@@ -1,4 +1,4 @@
-import { type Database, preparedStatement } from '@warden/db';
+import { type Database, isDatabaseUnavailable, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
@@ -16,7 +16,9 @@ const EPOCH_STATEMENT = preparedStatement('warden_account_epoch', 'SELECT change
  *   account without giving that up: while one read is in flight, the requests that arrive wait for
  *   the next, which is sent when the first returns and answers all of them. Every request is
  *   answered by a read sent after it arrived, so it sees every commit that finished before it
- *   arrived; under load there is one read in flight per account instead of one per request.
+ *   arrived; under load there is one read in flight per account instead of one per request. When
+ *   the read in flight finds the database unavailable, the waiting requests are answered with
+ *   that at once rather than after another read.
  * - `process`: the embedded database belongs to this process alone, so every write passes through
  *   here. A mutation invalidates its account's entry when it ends (committed or not), and a read that
  *   raced with an invalidation is not kept, so a cached epoch is never older than a change whose
@@ -87,13 +89,17 @@ export class AccountEpochs {
     // Started in a microtask, so that a read that throws at once still settles like any other.
     const inFlight = Promise.resolve().then(() => this.read(accountId));
     this.reads.set(accountId, { inFlight });
-    const settled = () => {
+    const settled = (failure?: unknown) => {
       const waiting = this.reads.get(accountId)?.next;
       this.reads.delete(accountId);
+      if (!waiting) return;
+      // The database did not answer while they waited: they are told so now. A read of their own
+      // would wait for the same outage again, doubling what a request waits during one.
+      if (failure !== undefined && isDatabaseUnavailable(failure)) waiting.reject(failure);
       // The requests that arrived meanwhile get the read sent now.
-      if (waiting) this.startRead(accountId).then(waiting.resolve, waiting.reject);
+      else this.startRead(accountId).then(waiting.resolve, waiting.reject);
     };
-    inFlight.then(settled, settled);
+    inFlight.then(() => settled(), settled);
     return inFlight;
   }
 

@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, DatabaseUnavailableError } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AccountEpochs } from './account-epochs.js';
@@ -63,6 +63,20 @@ describe('AccountEpochs on a shared database', () => {
     });
     await expect(throwing.current('111122223333')).rejects.toThrow('sync');
     await expect(throwing.current('111122223333')).rejects.toThrow('sync');
+  });
+
+  it('answers the waiters that the database is unavailable when the read in flight finds it so, without a read of their own', async () => {
+    let calls = 0;
+    const outage = new DatabaseUnavailableError('the database did not answer');
+    const epochs = new AccountEpochs(NO_DB, 'database', () => {
+      calls++;
+      return Promise.reject(outage);
+    });
+    const first = epochs.current('111122223333');
+    const waiting = [epochs.current('111122223333'), epochs.current('111122223333')];
+    await expect(first).rejects.toBe(outage);
+    for (const request of waiting) await expect(request).rejects.toBe(outage);
+    expect(calls).toBe(1);
   });
 
   it('keeps accounts apart', async () => {
