@@ -111,6 +111,8 @@ export function wardenServerEnv(options: { dataDir: string; databaseUrl: string 
     DATABASE_URL: options.databaseUrl ?? '',
     PORT: '0',
     HOST: '127.0.0.1',
+    // No metrics listener unless a bench asks for one: its default port would clash between servers.
+    WARDEN_METRICS_PORT: '0',
     WARDEN_DATA_DIR: options.dataDir,
     LOG_LEVEL: options.logLevel,
     WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
