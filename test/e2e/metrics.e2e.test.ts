@@ -4,7 +4,7 @@ import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAlong } from './support/execution-paths.js';
-import type { Credentials } from './support/signed-client.js';
+import type { Credentials, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
 
 /** A port free now, for the metrics listener (its default, 9464, would clash between test servers). */
@@ -35,9 +35,10 @@ describe.each([...DRIVERS])('Prometheus metrics on their own listener (%s)', (dr
   let warden: RunningWarden;
   let credentials: Credentials;
   let accountId: string;
+  let root: SignedClient;
   beforeAll(async () => {
     warden = await startTestWarden(driver, undefined, { env: { WARDEN_METRICS_PORT: String(await freePort()) } });
-    ({ credentials, accountId } = await newTenant(warden));
+    ({ credentials, accountId, root } = await newTenant(warden));
   });
   afterAll(async () => {
     await warden.close();
@@ -79,10 +80,36 @@ describe.each([...DRIVERS])('Prometheus metrics on their own listener (%s)', (dr
     expect(after).not.toContain('MadeUpAction123');
   });
 
+  it('counts authorize decisions by decision, each of a batch, and the events a write commits', async () => {
+    const before = await scrape(warden);
+    const created = await root.data<{ createUser: { __typename: string } }>('mutation { createUser(input: { userName: "metered" }) { __typename } }');
+    expect(created.createUser.__typename).toBe('CreateUserSuccess');
+    const afterWrite = await scrape(warden);
+    expect(counterIn(afterWrite, 'warden_events_appended_total') - counterIn(before, 'warden_events_appended_total')).toBeGreaterThanOrEqual(1);
+    await root.data('mutation { attachUserPolicy(input: { userName: "metered", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess" }) { __typename } }');
+    const principal = `arn:aws:iam::${accountId}:user/metered`;
+    const ask = (action: string) => ({ principal, action, resource: '*' });
+    const one = await root.data<{ authorize: { data: { decision: string } } }>('query($i: AuthorizeInput!) { authorize(input: $i) { ... on AuthorizeSuccess { data { decision } } } }', {
+      i: ask('iam:GetUser'),
+    });
+    expect(one.authorize.data.decision).toBe('allow');
+    await root.data('query($r: [AuthorizeInput!]!) { authorizeBatch(input: { requests: $r }) { __typename } }', { r: [ask('s3:GetObject'), ask('iam:CreateUser'), ask('iam:ListUsers')] });
+    const after = await scrape(warden);
+    const decided = (decision: string) => counterIn(after, `warden_authorize_decisions_total{decision="${decision}"}`) - counterIn(before, `warden_authorize_decisions_total{decision="${decision}"}`);
+    expect(decided('allow')).toBe(2);
+    expect(decided('deny')).toBe(2);
+    // The tenant root signed every request with one key: resolved once, then from the cache.
+    expect(counterIn(after, 'warden_cache_requests_total{cache="credentials",result="hit"}')).toBeGreaterThan(counterIn(before, 'warden_cache_requests_total{cache="credentials",result="hit"}'));
+    expect(counterIn(after, 'warden_cache_requests_total{cache="compiled-principals",result="miss"}')).toBeGreaterThan(
+      counterIn(before, 'warden_cache_requests_total{cache="compiled-principals",result="miss"}'),
+    );
+  });
+
   it('labels nothing with a tenant’s data', async () => {
     const scraped = await scrape(warden);
     expect(scraped).not.toContain(credentials.accessKeyId);
     expect(scraped).not.toContain(accountId);
+    expect(scraped).not.toContain('metered');
     expect(scraped).not.toContain('arn:');
   });
 

@@ -67,7 +67,7 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
  * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
  * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
-async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean): Promise<OpenedWarden> {
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: WardenMetrics): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await openDatabase(config, logger);
   let runner: JobRunner | undefined;
@@ -91,8 +91,16 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
       ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
       samlEndpoints: defaultSamlEndpoints(config.publicUrl),
+      ...(metrics ? { observer: metrics.iamObserver } : {}),
     });
-    const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
+    const started = createJobRunner(iam, {
+      redisUrl: config.redisUrl,
+      processJobs,
+      logger,
+      prefix: config.queuePrefix,
+      settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays },
+      ...(metrics ? { observer: metrics.jobObserver } : {}),
+    });
     runner = started;
     await started.start();
     const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
@@ -144,9 +152,10 @@ function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<st
 export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
   if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
   // The embedded database has no other process to run the jobs, so there they always run here.
-  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined);
+  const metrics = config.metricsPort === 0 ? undefined : new WardenMetrics({ schema });
+  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, metrics);
   const { wardenDb, iam, runner } = opened;
-  const metrics = config.metricsPort === 0 ? undefined : new WardenMetrics({ schema, poolUse: wardenDb.poolUse });
+  if (metrics && wardenDb.poolUse) metrics.watchPool(wardenDb.poolUse);
   const metricsServer = metrics && createMetricsServer(metrics, logger);
   const server = createHttpServer({
     yoga: createWardenYoga(),

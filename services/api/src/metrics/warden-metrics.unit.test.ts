@@ -1,5 +1,6 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { JOBS } from '@warden/workers';
 import { WardenMetrics } from './warden-metrics.js';
 
 const schema = buildSchema('type Query { authorize: Boolean }');
@@ -36,12 +37,40 @@ describe('WardenMetrics', () => {
 
   it('reads the database pool at each scrape, and has no pool series without a pool', async () => {
     let use = { total: 4, idle: 3, waiting: 0 };
-    const metrics = new WardenMetrics({ schema, poolUse: () => use });
+    const metrics = new WardenMetrics({ schema });
+    metrics.watchPool(() => use);
     expect(await sample(metrics, 'warden_db_pool_connections{state="total"}')).toBe(4);
     use = { total: 10, idle: 0, waiting: 7 };
     expect(await sample(metrics, 'warden_db_pool_connections{state="idle"}')).toBe(0);
     expect(await sample(metrics, 'warden_db_pool_connections{state="waiting"}')).toBe(7);
     expect((await new WardenMetrics({ schema }).exposition()).body).not.toContain('warden_db_pool_connections');
+  });
+
+  it('counts what the IAM service tells: decisions, cache lookups, appended events', async () => {
+    const metrics = new WardenMetrics({ schema });
+    const observer = metrics.iamObserver;
+    observer.authorized('allow');
+    observer.authorized('deny');
+    observer.authorized('deny');
+    observer.cache('credentials', 'hit');
+    observer.cache('compiled-principals', 'miss');
+    observer.eventsAppended(3);
+    observer.eventsAppended(0);
+    expect(await sample(metrics, 'warden_authorize_decisions_total{decision="allow"}')).toBe(1);
+    expect(await sample(metrics, 'warden_authorize_decisions_total{decision="deny"}')).toBe(2);
+    expect(await sample(metrics, 'warden_cache_requests_total{cache="credentials",result="hit"}')).toBe(1);
+    expect(await sample(metrics, 'warden_cache_requests_total{cache="credentials",result="miss"}')).toBeUndefined();
+    expect(await sample(metrics, 'warden_cache_requests_total{cache="compiled-principals",result="miss"}')).toBe(1);
+    expect(await sample(metrics, 'warden_events_appended_total')).toBe(3);
+  });
+
+  it('counts job runs by job and outcome', async () => {
+    const metrics = new WardenMetrics({ schema });
+    metrics.jobObserver.jobRan(JOBS.sweepExpiredSessions, 'completed');
+    metrics.jobObserver.jobRan(JOBS.rotateKeyring, 'failed');
+    expect(await sample(metrics, 'warden_jobs_total{job="sweep-expired-sessions",outcome="completed"}')).toBe(1);
+    expect(await sample(metrics, 'warden_jobs_total{job="rotate-keyring",outcome="failed"}')).toBe(1);
+    expect(await sample(metrics, 'warden_jobs_total{job="rotate-keyring",outcome="completed"}')).toBeUndefined();
   });
 
   it('exposes the process metrics', async () => {
