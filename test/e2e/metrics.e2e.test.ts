@@ -1,20 +1,10 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../bench/bench-support.js';
 import { signAlong } from './support/execution-paths.js';
 import type { Credentials, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
-
-/** A port free now, for the metrics listener (its default, 9464, would clash between test servers). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function scrape(warden: RunningWarden): Promise<string> {
   const response = await fetch(warden.metricsUrl!);
