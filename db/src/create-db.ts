@@ -57,9 +57,20 @@ function unansweredBound(timeouts: DatabaseTimeouts): number {
   return timeouts.statementMs > 0 ? timeouts.statementMs + 1_000 : 0;
 }
 
+/** A connection pool's use at one moment. */
+export interface PoolUse {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection because every one is in use. */
+  readonly waiting: number;
+}
+
 export interface WardenDb {
   readonly db: Kysely<Database>;
   readonly driver: DatabaseDriver;
+  /** Postgres only: the pg Pool's use now (PGlite has one connection and no pool). */
+  readonly poolUse?: () => PoolUse;
   close(): Promise<void>;
 }
 
@@ -79,7 +90,7 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     // Without a listener, an idle connection closed by the server is an uncaught 'error' event.
     pool.on('error', (error) => options.onIdleConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, driver: 'postgres', close: () => db.destroy() };
+    return { db, driver: 'postgres', poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? '.warden';
   let client: PGlite;

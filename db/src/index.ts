@@ -1,7 +1,7 @@
 export { inAccountTransaction } from './account-transaction.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DataDirectoryInUseError } from './data-directory-lock.js';
-export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, type WardenDb } from './create-db.js';
+export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, type PoolUse, type WardenDb } from './create-db.js';
 export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 export { pingDatabase, unavailableReason, waitForDatabase, type WaitForDatabaseOptions } from './wait-for-database.js';
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';

@@ -15,25 +15,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { type AccessKey, type CreatedAccount, cpuMs, freshBenchDatabaseUrl, graphql, rssMb, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 50;
 
-async function load(url: string, body: string, headers: Record<string, string>, pid: number) {
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
-  const cpuBefore = cpuMs(pid);
-  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS });
-  const cpu = cpuMs(pid) - cpuBefore;
-  clearInterval(sampler);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-  // Server CPU per answered request: steadier than req/s on a shared machine, where the load
-  // generator and the database compete for the same two cores.
-  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, peakRss, cpuUsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total) };
-}
+const load = (url: string, body: string, headers: Record<string, string>, pid: number) => loadServer(url, body, headers, pid, { connections: CONNECTIONS, seconds: SECONDS });
 
 // Warden on a fresh store: a new data directory (embedded), or with DATABASE_URL a fresh database
 // `warden_bench` on that server, so that the bootstrap writes its credentials file for us.

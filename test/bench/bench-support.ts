@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -111,9 +113,49 @@ export function wardenServerEnv(options: { dataDir: string; databaseUrl: string 
     DATABASE_URL: options.databaseUrl ?? '',
     PORT: '0',
     HOST: '127.0.0.1',
+    // No metrics listener unless a bench asks for one: its default port would clash between servers.
+    WARDEN_METRICS_PORT: '0',
     WARDEN_DATA_DIR: options.dataDir,
     LOG_LEVEL: options.logLevel,
     WARDEN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     NODE_ENV: 'production',
   };
+}
+
+/**
+ * POSTs the same request for `seconds` over `connections` with autocannon, and reads the server
+ * process's CPU and peak memory meanwhile; fails on any answer that is not 2xx.
+ */
+export async function loadServer(url: string, body: string, headers: Record<string, string>, pid: number, options: { connections: number; seconds: number }) {
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
+  const cpuBefore = cpuMs(pid);
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: options.connections, duration: options.seconds });
+  const cpu = cpuMs(pid) - cpuBefore;
+  clearInterval(sampler);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  // Server CPU per answered request: steadier than req/s on a shared machine, where the load
+  // generator and the database compete for the same two cores.
+  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, peakRss, cpuUsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total) };
+}
+
+/** A port free now on loopback, for a listener asked to take it (a metrics port, say). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** A new tenant account, made by the management account's root, with a user `reader`; the tenant root's key. */
+export async function createBenchTenant(url: string, managementKey: AccessKey): Promise<{ accountId: string; tenantRoot: AccessKey }> {
+  const tenant = await graphql<CreatedAccount>(
+    url,
+    managementKey,
+    'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }',
+  );
+  const tenantRoot = tenant.createAccount.data.rootAccessKey;
+  await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
+  return { accountId: tenant.createAccount.data.account.accountId, tenantRoot };
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AccessKey, type CreatedAccount, freshBenchDatabaseUrl, graphql, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { type AccessKey, createBenchTenant, freshBenchDatabaseUrl, graphql, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -27,13 +27,7 @@ const url = started.match[1]!;
 const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
 
 try {
-  const tenant = await graphql<CreatedAccount>(
-    url,
-    managementKey,
-    'mutation { createAccount(input: { name: "bench" }) { ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }',
-  );
-  const tenantRoot = tenant.createAccount.data.rootAccessKey;
-  await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "reader" }) { __typename } }');
+  const { tenantRoot } = await createBenchTenant(url, managementKey);
   await graphql(url, tenantRoot, 'mutation($d: String!) { putUserPolicy(input: { userName: "reader", policyName: "read", policyDocument: $d }) { __typename } }', {
     d: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] }),
   });

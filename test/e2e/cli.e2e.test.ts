@@ -13,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const bin = join(import.meta.dirname, '..', '..', 'services', 'api', 'bin', 'warden.js');
 
 function warden(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [bin, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', WARDEN_METRICS_PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('the warden command', () => {
@@ -28,7 +32,7 @@ describe('the warden command', () => {
         '-e',
         `
       const { startWarden, readConfig, createLogger } = await import(${JSON.stringify(join(import.meta.dirname, '..', '..', 'services', 'api', 'dist', 'index.js'))});
-      const warden = await startWarden(readConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }), createLogger('info'));
+      const warden = await startWarden(readConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', WARDEN_METRICS_PORT: '0' }), createLogger('info'));
       await warden.close();
     `,
       ],
@@ -95,7 +99,7 @@ describe('the warden command', () => {
         dataDir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
         // PORT and WARDEN_DATA_DIR say one thing, the flags another: the flags win.
         server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-          env: { PATH: process.env['PATH'] ?? '', PORT: '1', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-unused-')) },
+          env: { PATH: process.env['PATH'] ?? '', PORT: '1', WARDEN_METRICS_PORT: '0', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-unused-')) },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));

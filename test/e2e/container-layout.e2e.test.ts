@@ -58,7 +58,7 @@ describe("the container image's runtime stage", () => {
   it('runs warden serve from those files alone, healthy by its HEALTHCHECK, and warden-policy', async () => {
     const image = layOut();
     const dataDir = mkdtempSync(join(tmpdir(), 'warden-image-data-'));
-    const env = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', WARDEN_DATA_DIR: dataDir };
+    const env = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', WARDEN_METRICS_PORT: '0', WARDEN_DATA_DIR: dataDir };
     const policy = spawnSync(process.execPath, [join(image, 'services/policy/bin/warden-policy.js'), '--help'], { env, encoding: 'utf8' });
     expect(policy.status, policy.stderr).toBe(0);
     const server = spawn(process.execPath, [join(image, 'services/api/bin/warden.js'), 'serve'], { cwd: image, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -31,7 +31,10 @@ interface Process {
 }
 
 function startWardenProcess(args: string[], env: Record<string, string>): Process {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', WARDEN_MASTER_KEY: TEST_MASTER_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', WARDEN_MASTER_KEY: TEST_MASTER_KEY, WARDEN_METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -2,6 +2,7 @@ import type { IamService } from '@warden/iam';
 import { BullMqJobRunner } from './bullmq-job-runner.js';
 import { InProcessJobRunner } from './in-process-job-runner.js';
 import { createJobHandlers, type JobSettings } from './job-handlers.js';
+import { type JobObserver, NO_JOB_OBSERVER, observedHandlers } from './job-observer.js';
 import type { JobRunner, RunnerLogger } from './job-runner.js';
 
 /** BullMQ when REDIS_URL is set, in-process timers otherwise; wired to the IAM service's hooks. */
@@ -13,10 +14,12 @@ export interface CreateJobRunnerOptions {
   readonly prefix?: string;
   readonly sweepEveryMs?: number;
   readonly settings: JobSettings;
+  /** Told how each job run ended (api's metrics); nobody by default. */
+  readonly observer?: JobObserver;
 }
 
 export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions): JobRunner {
-  const handlers = createJobHandlers(iam, options.settings);
+  const handlers = observedHandlers(createJobHandlers(iam, options.settings), options.observer ?? NO_JOB_OBSERVER);
   const now = () => iam.maintenance.now();
   const runner: JobRunner = options.redisUrl
     ? new BullMqJobRunner(

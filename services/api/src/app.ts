@@ -10,6 +10,9 @@ import type { Logger } from './logger.js';
 import { createWardenYoga } from './yoga.js';
 import { createCompiledOperations } from './create-compiled-operations.js';
 import { databaseCheck, type ReadinessCheck, readinessOf } from './readiness.js';
+import { createMetricsServer } from './metrics/metrics-server.js';
+import { WardenMetrics } from './metrics/warden-metrics.js';
+import { schema } from '@warden/schema';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
@@ -20,6 +23,8 @@ export interface RunningWarden {
   readonly wardenDb: WardenDb;
   readonly iam: IamService;
   readonly managementAccountId: string;
+  /** `http://HOST:PORT/metrics`, or undefined when WARDEN_METRICS_PORT=0 turned the listener off. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -62,7 +67,7 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
  * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
  * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
-async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean): Promise<OpenedWarden> {
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: WardenMetrics): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await openDatabase(config, logger);
   let runner: JobRunner | undefined;
@@ -86,8 +91,16 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       onOidcFetchFailure: (failure) => logger.warn(failure, 'could not fetch an identity provider document'),
       ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
       samlEndpoints: defaultSamlEndpoints(config.publicUrl),
+      ...(metrics ? { observer: metrics.iamObserver } : {}),
     });
-    const started = createJobRunner(iam, { redisUrl: config.redisUrl, processJobs, logger, prefix: config.queuePrefix, settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays } });
+    const started = createJobRunner(iam, {
+      redisUrl: config.redisUrl,
+      processJobs,
+      logger,
+      prefix: config.queuePrefix,
+      settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays },
+      ...(metrics ? { observer: metrics.jobObserver } : {}),
+    });
     runner = started;
     await started.start();
     const stopKeyringReload = boot.keyring.reloadPeriodically(KEYRING_RELOAD_MS, (error) => logger.error({ err: error }, 'could not reload the keyring'));
@@ -144,8 +157,11 @@ function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<st
 export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
   if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
   // The embedded database has no other process to run the jobs, so there they always run here.
-  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined);
+  const metrics = config.metricsPort === 0 ? undefined : new WardenMetrics({ schema });
+  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, metrics);
   const { wardenDb, iam, runner } = opened;
+  if (metrics && wardenDb.poolUse) metrics.watchPool(wardenDb.poolUse);
+  const metricsServer = metrics && createMetricsServer(metrics, logger);
   const server = createHttpServer({
     yoga: createWardenYoga(),
     operations: createCompiledOperations(),
@@ -155,35 +171,50 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     logger,
     clientAddress: new ClientAddress(config.trustedProxies),
     readiness: readinessOf(readinessChecks(opened)),
+    metrics,
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
+    await listen(server, config.port, config.host);
+    if (metricsServer) await listen(metricsServer, config.metricsPort, config.metricsHost);
   } catch (error) {
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
     await opened.close();
     throw error;
   }
-  const address = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host}:${address.port}/graphql`;
-  logger.info({ url, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
+  const url = `${urlOf(server, config.host)}/graphql`;
+  const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metricsHost)}/metrics`;
+  logger.info({ url, metricsUrl, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
   return {
     server,
     url,
     wardenDb,
     iam,
     managementAccountId: opened.managementAccountId,
+    metricsUrl,
     close: async () => {
       // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
       // rather than waiting for them to time out.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = [server, ...(metricsServer ? [metricsServer] : [])].map((each) => new Promise<void>((resolve) => each.close(() => resolve())));
       server.closeIdleConnections();
-      await closed;
+      metricsServer?.closeIdleConnections();
+      await Promise.all(closed);
       await opened.close();
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The URL a listener is reached at: a wildcard address is reached on loopback. */
+function urlOf(server: Server, host: string): string {
+  const address = server.address() as AddressInfo;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${address.port}`;
 }
 
 /**

@@ -39,14 +39,16 @@ export interface WardenConfig {
   readonly unsignedExchangesPerMinute: number | undefined;
   /** The URL clients reach Warden at (WARDEN_PUBLIC_URL): SAML assertions may be addressed to its `/saml`. */
   readonly publicUrl: string | undefined;
+  /** WARDEN_METRICS_PORT: the Prometheus listener's port, apart from the API's; 0: no listener. */
+  readonly metricsPort: number;
+  /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
+  readonly metricsHost: string;
 }
 
 export class ConfigError extends Error {}
 
 export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
-  // An empty variable counts as unset (as DATABASE_URL does), not as port 0.
-  const port = Number(env['PORT'] || 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, not ${JSON.stringify(env['PORT'])}`);
+  const port = portNumber(env, 'PORT', 4000);
   const region = env['WARDEN_REGION'] ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`WARDEN_REGION must look like us-east-1, not ${JSON.stringify(region)}`);
   const partition = env['WARDEN_PARTITION'] ?? 'aws';
@@ -74,6 +76,9 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
       .filter((host) => host !== ''),
     unsignedExchangesPerMinute: wholeNumber(env, 'WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE'),
     publicUrl: publicUrl(env['WARDEN_PUBLIC_URL']),
+    // 9464: the port OpenTelemetry's and Prometheus's conventions give a Prometheus exporter.
+    metricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9464),
+    metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -81,6 +86,13 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     },
     databaseStartupWaitMs: milliseconds(env, 'WARDEN_DB_STARTUP_WAIT_MS', 60_000),
   };
+}
+
+function portNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  // An empty variable counts as unset (as DATABASE_URL does), not as port 0.
+  const port = Number(env[name] || fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number, not ${JSON.stringify(env[name])}`);
+  return port;
 }
 
 /** A duration in whole milliseconds; 0 turns the bound off. */

@@ -5,6 +5,7 @@ import { AuthenticationError } from './authenticate.js';
 import { executeOperation, type OperationEngines } from './execute-operation.js';
 import { httpAnswerOf } from './http-answer.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
+import type { OperationLabels } from './metrics/operation-label.js';
 import { answerUnexpectedError, graphQLErrorBody, sendJson } from './json-response.js';
 import { isJsonPost, postedOperationOf } from './posted-operation.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -14,6 +15,8 @@ import { serveGraphiQLPage } from './graphiql-page.js';
 import { answerThroughYogaFetch, urlOrRefused } from './yoga-fetch.js';
 
 export interface GraphQLEndpointOptions extends OperationEngines {
+  /** The operation label of the request metrics; absent when the server keeps no metrics. */
+  readonly operationLabels?: OperationLabels | undefined;
   readonly requestContext: RequestContextSettings;
   readonly maxBodyBytes: number;
   readonly answers: AnswerCoalescer;
@@ -45,6 +48,11 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 
   // Parsed once: whether an unsigned request only signs in, and the operation to run, read it.
   const operation = isJsonPost(request) ? postedOperationOf(body) : undefined;
+  if (options.operationLabels) {
+    // yoga.fetch's single operations (another content type) are labelled as the JSON POSTs are.
+    const labelled = operation ?? (request.method === 'POST' ? postedOperationOf(body) : undefined);
+    if (labelled) exchange.operation = options.operationLabels.of(labelled.query, labelled.operationName);
+  }
   let authenticated: RequestContext;
   try {
     authenticated = await buildRequestContext(exchange, body, operation, options.requestContext);
@@ -59,7 +67,7 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
   // A client that accepts neither JSON type is answered as yoga answers it (an event stream, multipart, or 406).
   const mediaType = responseMediaTypeOf(request.headers.accept);
   if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
-  const result = await executeOperation(options, operation, context);
+  const result = await executeOperation(options, operation, context, exchange);
   if (result && !(Symbol.asyncIterator in result)) {
     options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, mediaType, accessKeyId, options.accessLog));
     return;

@@ -9,6 +9,7 @@ import type { ServerContext } from './graphql-context.js';
 import { exchangeOf } from './http-exchange.js';
 import { answerServiceUnavailable, answerUnexpectedError } from './json-response.js';
 import { accessLogOf, type Logger } from './logger.js';
+import type { WardenMetrics } from './metrics/warden-metrics.js';
 import type { ReadinessReport } from './readiness.js';
 import { route, type RouterOptions } from './router.js';
 import type { WardenYoga } from './yoga.js';
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   readonly clientAddress?: ClientAddress;
   /** `/health/ready`: whether this process can serve now (its database answers). */
   readonly readiness?: () => Promise<ReadinessReport>;
+  /** Where every answer is counted; nothing is when absent. */
+  readonly metrics?: WardenMetrics | undefined;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -49,6 +52,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     graphql: {
       yoga: options.yoga,
       operations: options.operations,
+      operationLabels: options.metrics?.operationLabels,
       requestContext: { iam: options.iam, authentication: options.authentication, logger, clientAddress, now: options.now ?? (() => new Date()) },
       maxBodyBytes: options.maxBodyBytes,
       answers,
@@ -60,6 +64,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     accessLog,
     readiness: options.readiness,
   };
+  const { metrics } = options;
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) {
@@ -76,6 +81,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
   /** Async, so that whatever a route throws, synchronously or not, reaches the catch above. */
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
-    await route(exchangeOf(request, response, started, answers.arrived()), routes);
+    await route(exchangeOf(request, response, started, answers.arrived(), metrics), routes);
   }
 }

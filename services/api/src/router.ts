@@ -4,7 +4,7 @@ import { serveAwsQuery } from './aws-query/query-endpoint.js';
 import type { ClientAddress } from './client-address.js';
 import { serveGraphiQLAsset } from './graphiql-page.js';
 import { type GraphQLEndpointOptions, serveGraphQL } from './graphql-endpoint.js';
-import { type HttpExchange, logExchange } from './http-exchange.js';
+import { countExchange, type HttpExchange, logExchange } from './http-exchange.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
 import type { ReadinessReport } from './readiness.js';
 import { RETRY_AFTER_SECONDS } from './service-unavailable.js';
@@ -41,8 +41,11 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
       return serveGraphQL(exchange, options.graphql);
     case '/health':
     case '/health/live':
-      return sendJson(exchange.response, 200, { status: 'ok' });
+      exchange.metricsPath = 'health';
+      sendJson(exchange.response, 200, { status: 'ok' });
+      return countExchange(exchange, 200);
     case '/health/ready':
+      exchange.metricsPath = 'health';
       return answerReadiness(exchange, options.readiness);
     case '/graphiql/graphiql.js':
     case '/graphiql/graphiql.css':
@@ -58,10 +61,12 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
 async function answerReadiness(exchange: HttpExchange, readiness: RouterOptions['readiness']): Promise<void> {
   const report = (await readiness?.()) ?? { ready: true, checks: {} };
   sendJson(exchange.response, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  countExchange(exchange, report.ready ? 200 : 503);
 }
 
 async function serveSignInPage(exchange: HttpExchange, options: RouterOptions): Promise<void> {
   const { request, response, path, requestId } = exchange;
+  exchange.metricsPath = 'sign-in';
   const status = await handleSignInPage(request, response, {
     path,
     iam: options.iam,

@@ -34,6 +34,7 @@ export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffe
   }
   const url = urlOrRefused(exchange, accessLog);
   if (!url) return;
+  exchange.metricsPath = 'yoga';
   const result = await yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
   result.headers.forEach((value, name) => {

@@ -105,6 +105,6 @@ export class IamService {
       this.unsignedExchanges,
     );
     this.saml = new SamlOperations(this.core, this.sts, storedSamlProviders, options.samlEndpoints ?? defaultSamlEndpoints(), this.unsignedExchanges);
-    this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs);
+    this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs, this.core.observer);
   }
 }

@@ -29,6 +29,7 @@ export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/a
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
+export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './permission-checks/authorization-operations.js';
 export { bootstrap, type BootstrapResult } from './bootstrap.js';
 export { LiveKeyring, type SecretCipher } from './keyring/live-keyring.js';

@@ -31,6 +31,8 @@ export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStre
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
+    // No metrics listener unless a test asks for one: its default port would clash between servers.
+    WARDEN_METRICS_PORT: '0',
     WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-e2e-')),
     WARDEN_MASTER_KEY: TEST_MASTER_KEY,
     WARDEN_QUEUE_PREFIX: `warden-e2e-${Math.random().toString(36).slice(2, 10)}`,

@@ -3,6 +3,7 @@ import type { Caller, IamService } from '@warden/iam';
 import type { AccessLog } from '../access-log.js';
 import { AuthenticationError, authenticateSigned, type RequestFacts } from '../authenticate.js';
 import { type HttpExchange, logExchange } from '../http-exchange.js';
+import { OTHER_OPERATION } from '../metrics/request-path.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { requestFactsOf } from '../request-facts.js';
 import type { RequestContextSettings } from '../request-context.js';
@@ -49,9 +50,11 @@ export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOpt
   const settings = options.requestContext;
   let service: AwsService = 'iam';
   let accessKeyId: string | undefined;
+  exchange.metricsPath = 'aws-query';
   try {
     const body = await readQueryBody(exchange, options.maxBodyBytes);
     const params = QueryParameters.parse(request.method === 'POST' ? body.toString('utf8') : exchange.query);
+    exchange.operation = operationLabelOf(params.optional('Action'));
     // Until the signature names a service, an error answers in the namespace the Version names.
     if (params.optional('Version') === API_VERSIONS.sts) service = 'sts';
     const facts = requestFactsOf(exchange, settings.clientAddress, settings.now());
@@ -92,6 +95,12 @@ function unsignedCall(iam: IamService, params: QueryParameters, facts: RequestFa
       throw new AuthenticationError('The request is not signed: sign it with SigV4.', 'MISSING_AUTHENTICATION');
     },
   };
+}
+
+/** The metrics' operation label: the Action when IAM or STS has it, else `other` (never a value only the client chose). */
+function operationLabelOf(action: string | undefined): string {
+  if (action === undefined) return OTHER_OPERATION;
+  return queryActionOf('iam', action) || queryActionOf('sts', action) ? action : OTHER_OPERATION;
 }
 
 async function runAction(service: AwsService, call: ActionCall) {

@@ -1,3 +1,4 @@
+import type { IamObserver } from '../kernel/iam-observer.js';
 import { type Database, inAccountTransaction } from '@warden/db';
 import type { Kysely } from 'kysely';
 
@@ -153,6 +154,7 @@ export class CredentialResolver {
     private readonly keyring: SecretCipher,
     private readonly partition: string,
     private readonly epochs: AccountEpochs,
+    private readonly observer: IamObserver,
   ) {}
 
   async resolve(accessKeyId: string): Promise<CurrentCredential | undefined> {
@@ -164,7 +166,11 @@ export class CredentialResolver {
     const epoch = await this.epochs.current(accountId);
     if (epoch === undefined) return undefined;
     const cached = this.resolved.get(accessKeyId);
-    if (cached && cached.accountEpoch === epoch) return cached;
+    if (cached && cached.accountEpoch === epoch) {
+      this.observer.cache('credentials', 'hit');
+      return cached;
+    }
+    this.observer.cache('credentials', 'miss');
     const fresh = await resolveAccessKey(this.db, this.keyring, this.partition, accessKeyId, accountId);
     if (!fresh) {
       this.resolved.delete(accessKeyId);

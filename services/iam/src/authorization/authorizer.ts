@@ -7,6 +7,7 @@ import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
 import { loadPrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
+import type { IamObserver } from '../kernel/iam-observer.js';
 
 /**
  * Decides whether a principal may perform an action on a resource, with its real policies. Compiled
@@ -33,12 +34,13 @@ export class Authorizer {
   constructor(
     private readonly partition: string,
     private readonly keyring: SecretCipher,
+    private readonly observer: IamObserver,
   ) {}
 
   /** A compiled principal still current at `epoch`, found by ARN, without touching the database. */
   cachedByArn(accountId: string, arn: string, epoch: string): CompiledPrincipal | undefined {
     const compiled = this.byArn.get(`${accountId}|${arn}`);
-    return compiled && compiled.epoch === epoch ? compiled : undefined;
+    return compiled && compiled.epoch === epoch ? this.hit(compiled) : undefined;
   }
 
   /** A compiled principal still current at `epoch`, found by type and id. */
@@ -76,12 +78,23 @@ export class Authorizer {
 
   private current(key: string, epoch: string): CompiledPrincipal | undefined {
     const compiled = this.cache.get(key);
-    return compiled && compiled.epoch === epoch ? compiled : undefined;
+    return compiled && compiled.epoch === epoch ? this.hit(compiled) : undefined;
+  }
+
+  /**
+   * Hits are counted where a lookup finds a current entry, misses where one is compiled (remember):
+   * a lookup that misses and is then answered another way (the slow path's own lookup) is not a
+   * second miss.
+   */
+  private hit(compiled: CompiledPrincipal): CompiledPrincipal {
+    this.observer.cache('compiled-principals', 'hit');
+    return compiled;
   }
 
   private remember(key: string, epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
     // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
     const entry: CompiledPrincipal = { epoch, principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
+    this.observer.cache('compiled-principals', 'miss');
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, entry);
     return entry;

@@ -85,7 +85,7 @@ export class AuthorizationOperations {
         this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
         const answers: AuthorizeAnswer[] = [];
         for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
-        return answers;
+        return this.told(answers);
       }
     }
     const targetAccount = accountOfPrincipals(requests);
@@ -108,7 +108,13 @@ export class AuthorizationOperations {
         answers.push(answer(principal, request, now));
       }
       return answers;
-    });
+    }).then((answers) => this.told(answers));
+  }
+
+  /** The decisions answered, told to the observer once all of them are (a batch refused midway answered none). */
+  private told(answers: AuthorizeAnswer[]): AuthorizeAnswer[] {
+    for (const each of answers) this.core.observer.authorized(each.decision === 'allow' ? 'allow' : 'deny');
+    return answers;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { type IamObserver, NO_IAM_OBSERVER } from '../kernel/iam-observer.js';
 import { ConcurrencyError, type Database, inAccountTransaction, type StoredEvent, takeLocks } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
 import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
@@ -27,6 +28,8 @@ export interface IamCoreOptions {
   readonly epochSource?: EpochSource;
   /** Writes appended events into the read models: the composition root's `projectEvent`. */
   readonly project: Projector;
+  /** Told of decisions, cache lookups and appended events (api's metrics); nobody by default. */
+  readonly observer?: IamObserver;
 }
 
 /** The lock keys of the account-wide counts; every create that counts against one declares its key. */
@@ -49,6 +52,7 @@ export class IamCore {
   private readonly project: Projector;
   readonly authorizer: Authorizer;
   readonly epochs: AccountEpochs;
+  readonly observer: IamObserver;
   /** Told of every issued session after it commits (set through `MaintenanceOperations.onSessionIssued`). */
   onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => void) | undefined;
   private readonly random: RandomSource | undefined;
@@ -63,7 +67,8 @@ export class IamCore {
     this.clock = options.clock ?? systemClock;
     this.project = options.project;
     this.random = options.random;
-    this.authorizer = new Authorizer(this.partition, this.keyring);
+    this.observer = options.observer ?? NO_IAM_OBSERVER;
+    this.authorizer = new Authorizer(this.partition, this.keyring, this.observer);
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
   }
 
@@ -88,7 +93,7 @@ export class IamCore {
     for (let attempt = 1; ; attempt++) {
       const held = new Set(spec.locks ?? []);
       try {
-        return await this.writing(accountId, () =>
+        const result = await this.writing(accountId, () =>
           inAccountTransaction(this.db, accountId, async (trx) => {
             // Sorted and scoped as lockForAppend takes them, so two writers never wait on each other in a cycle.
             if (held.size > 0) await takeLocks(trx, accountId, [...held]);
@@ -119,6 +124,9 @@ export class IamCore {
             return { ...written, answer };
           }),
         );
+        // Told once the transaction committed: a write rolled back appended nothing.
+        this.observer.eventsAppended(result.events.length);
+        return result;
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (attempt >= ATTEMPTS) throw new ConcurrentModificationError('The entity was changed by another request at the same time; retry the request.');

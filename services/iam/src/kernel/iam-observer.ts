@@ -1,0 +1,23 @@
+/** The caches whose lookups an IamObserver is told of. */
+export type IamCacheName = 'credentials' | 'compiled-principals';
+
+/**
+ * What the IAM service tells whoever watches it (api's metrics), without knowing who that is: iam
+ * imports no metrics library. Every call is on a request's path, so an observer must only count.
+ * Nothing it is given names a tenant.
+ */
+export interface IamObserver {
+  /** One decision answered by `authorize` or `authorizeBatch` (a batch tells each of its decisions). */
+  authorized(decision: 'allow' | 'deny'): void;
+  /** A hit: an answer taken from the cache; a miss: one built anew (read and resolved, or compiled) and then kept. */
+  cache(cache: IamCacheName, result: 'hit' | 'miss'): void;
+  /** Events committed by one write. */
+  eventsAppended(count: number): void;
+}
+
+/** The observer when nobody watches. */
+export const NO_IAM_OBSERVER: IamObserver = {
+  authorized: () => undefined,
+  cache: () => undefined,
+  eventsAppended: () => undefined,
+};
