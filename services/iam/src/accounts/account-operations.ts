@@ -6,7 +6,7 @@ import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewA
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
 import { type AccountSummary, accountSummary } from './account-summary.js';
-import { findAccount, requireAccount } from './account-repository.js';
+import { type AccountFilter, findAccount, listAccounts, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
@@ -34,9 +34,24 @@ export class AccountOperations {
     });
   }
 
+  /**
+   * Every account of the platform, a page at a time: Organizations' ListAccounts, for the
+   * management account's principals only, authorized as `organizations:ListAccounts` on the
+   * organization's accounts (`arn:PARTITION:organizations::MANAGEMENT:account/*`).
+   */
+  async list(caller: Caller, filter: AccountFilter, page: { after?: string | null; first: number }): Promise<Account[]> {
+    await this.requireManagementCaller(caller, 'organizations:ListAccounts', this.organizationAccountArn(caller, '*'));
+    // Read as the store's owner: the accounts' rows admit, inside an account's transaction, that account's only.
+    return listAccounts(this.core.db, filter, page);
+  }
+
+  /** An account as Organizations names it, in the management (caller's) account's organization. */
+  private organizationAccountArn(caller: Caller, accountId: string): string {
+    return `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
+  }
+
   async create(caller: Caller, input: { name: string; alias?: string | null }): Promise<CreatedAccount> {
-    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/*`;
-    await this.requireManagementCaller(caller, 'organizations:CreateAccount', resource);
+    await this.requireManagementCaller(caller, 'organizations:CreateAccount', this.organizationAccountArn(caller, '*'));
     const accountId = generateAccountId();
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
@@ -122,8 +137,7 @@ export class AccountOperations {
    * tenant's own audit log shows who changed its quotas.
    */
   async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<Account> {
-    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
-    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', resource);
+    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', this.organizationAccountArn(caller, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     // The target account is not the caller's, whose permission was decided in its own account above.
     const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
