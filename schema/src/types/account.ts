@@ -15,6 +15,7 @@ import {
 } from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
+import { CLOSE_ACCOUNT_ERRORS } from './errors.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
@@ -133,6 +134,17 @@ builder.queryField('accounts', (t) =>
       const accounts = await iam.accounts.list(caller, { status: args.filter?.status ?? null, nameContains: args.filter?.nameContains ?? null }, { after: args.after ?? null, first: first + 1 });
       return toConnection(accounts, first, (account) => account.accountId);
     },
+  }),
+);
+
+builder.mutationField('closeAccount', (t) =>
+  t.field({
+    type: OrganizationAccountRef,
+    description:
+      'Closes a tenant account (organizations:CloseAccount on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). Every credential of the account is refused from then on, its alias is released, and its data stays for audit. The management account cannot be closed.',
+    errors: mutationErrors('closeAccount', CLOSE_ACCOUNT_ERRORS),
+    args: { input: t.arg({ type: builder.inputType('CloseAccountInput', { fields: (f) => ({ accountId: f.string({ required: true }) }) }), required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.accounts.close(caller, input.accountId),
   }),
 );
 

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import {
+  AccessDeniedError,
+  AccountAlreadyClosedError,
+  ConstraintViolationError,
+  InvalidInputError,
+  LimitExceededError,
+  NoSuchEntityError,
+  parseConsoleToken,
+  SignInFailedError,
+} from '../src/index.js';
+import { DRIVERS, newAccount, openService, rootCaller, type ServiceUnderTest, userCaller } from './test-service.js';
 
 /**
  * The management account's view of the platform's accounts (Organizations' ListAccounts). The
@@ -67,5 +76,95 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     // Allowed on one account only is not allowed on the organization's accounts.
     const narrow = await managementUser({ Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${tenant.accountId}` });
     await expect(iam.accounts.list(narrow, {}, { first: 1 })).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('closes an account: every key, session and console token of it refused at once, cached or not, its alias free for another, its data kept', async () => {
+    const { iam, managementRoot } = service;
+    const tag = marker();
+    const { account, rootAccessKey } = await iam.accounts.create(managementRoot, { name: `${tag}-closing`, alias: `${tag}-taken` });
+    const tenant = rootCaller(account.accountId);
+    await iam.users.create(tenant, { userName: 'dana' });
+    await iam.passwords.createLoginProfile(tenant, { userName: 'dana', password: 'Correct-Horse-1', passwordResetRequired: false });
+    const userKey = await iam.accessKeys.create(tenant, 'dana');
+    const session = await iam.sts.getSessionToken(userCaller(account.accountId, await iam.users.get(tenant, 'dana')), {});
+    const signedIn = await iam.signIn.signIn({ account: `${tag}-taken`, userName: 'dana', password: 'Correct-Horse-1' });
+    if (signedIn.kind !== 'signed-in') throw new Error(`expected a sign-in, got ${signedIn.kind}`);
+    const consoleKeyId = parseConsoleToken(signedIn.session.token)!.accessKeyId;
+    const keyIds = [rootAccessKey.accessKeyId, userKey.accessKeyId, session.accessKeyId, consoleKeyId];
+    // Resolved once each, so that the resolver holds them.
+    for (const keyId of keyIds) expect(await iam.credentials.resolve(keyId)).toMatchObject({ active: true, caller: { accountId: account.accountId } });
+
+    const closed = await iam.accounts.close(managementRoot, account.accountId);
+    expect(closed).toMatchObject({ accountId: account.accountId, status: 'CLOSED', alias: null });
+    expect(closed.closedAt).toBeInstanceOf(Date);
+    for (const keyId of keyIds) expect(await iam.credentials.resolve(keyId)).toBeUndefined();
+    await expect(iam.signIn.signIn({ account: account.accountId, userName: 'dana', password: 'Correct-Horse-1' })).rejects.toThrow(SignInFailedError);
+
+    // Organizations: the alias is released, so another account can take it; the closed one is listed as CLOSED.
+    const other = await newAccount(service);
+    await iam.accounts.createAlias(other, `${tag}-taken`);
+    expect((await iam.accounts.get(other)).alias).toBe(`${tag}-taken`);
+    expect(await iam.accounts.list(managementRoot, { nameContains: tag, status: 'CLOSED' }, { first: 10 })).toEqual([closed]);
+    // Its data stays: its users and its event log are still in the store.
+    expect(await service.wardenDb.db.selectFrom('users').select('user_name').where('account_id', '=', account.accountId).execute()).toEqual([{ user_name: 'dana' }]);
+    // Changes to a closed account are refused.
+    await expect(iam.accounts.createAlias(tenant, `${tag}-again`)).rejects.toThrow(NoSuchEntityError);
+
+    // AWS's CloseAccount on a closed account: AccountAlreadyClosedException.
+    await expect(iam.accounts.close(managementRoot, account.accountId)).rejects.toThrow(AccountAlreadyClosedError);
+  });
+
+  it('refuses to close the management account, an unknown or malformed account, and callers who may not', async () => {
+    const { iam, managementRoot } = service;
+    await expect(iam.accounts.close(managementRoot, managementRoot.accountId)).rejects.toThrow(ConstraintViolationError);
+    await expect(iam.accounts.close(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accounts.close(managementRoot, 'not-an-id')).rejects.toThrow(InvalidInputError);
+
+    const tenant = await newAccount(service);
+    const victim = await newAccount(service);
+    await expect(iam.accounts.close(tenant, victim.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.close(tenant, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.close(await managementUser(), victim.accountId)).rejects.toThrow(AccessDeniedError);
+    const organization = `arn:aws:organizations::${managementRoot.accountId}:account`;
+    // Allowed on another account only: not on this one.
+    const narrow = await managementUser({ Effect: 'Allow', Action: 'organizations:CloseAccount', Resource: `${organization}/${tenant.accountId}` });
+    await expect(iam.accounts.close(narrow, victim.accountId)).rejects.toThrow(AccessDeniedError);
+    expect((await iam.accounts.get(victim)).status).toBe('ACTIVE');
+    const closer = await managementUser({ Effect: 'Allow', Action: 'organizations:CloseAccount', Resource: `${organization}/*` });
+    expect((await iam.accounts.close(closer, victim.accountId)).status).toBe('CLOSED');
+  });
+
+  it('orders a close and concurrent changes of the same account: nothing is created in it after it closed, and its alias ends released', async () => {
+    const { iam, managementRoot } = service;
+    const tag = marker();
+    const tenant = rootCaller((await iam.accounts.create(managementRoot, { name: `${tag}-race` })).account.accountId);
+    const results = await Promise.allSettled([
+      iam.accessKeys.create(tenant),
+      iam.accounts.createAlias(tenant, `${tag}-a`),
+      iam.accounts.close(managementRoot, tenant.accountId),
+      iam.accounts.createAlias(tenant, `${tag}-b`),
+      iam.accessKeys.create(tenant),
+    ]);
+    expect(results[2].status).toBe('fulfilled');
+    // Refused as changes of a closed account, or (a second new root key before the close) by AWS's quota of two root keys.
+    for (const result of results) if (result.status === 'rejected') expect([NoSuchEntityError, LimitExceededError].some((type) => result.reason instanceof type)).toBe(true);
+    const types = (
+      await service.wardenDb.db
+        .selectFrom('events')
+        .select('type')
+        .where('account_id', '=', tenant.accountId)
+        .where('stream_id', '=', `account/${tenant.accountId}`)
+        .orderBy('stream_version')
+        .execute()
+    ).map((event) => event.type);
+    expect(types.at(-1)).toBe('AccountClosed');
+    // One root key with the account; the other creations that won the race came before the close.
+    expect(types.filter((type) => type === 'RootAccessKeyCreated')).toHaveLength(1 + [results[0], results[4]].filter((result) => result.status === 'fulfilled').length);
+    const [row] = await iam.accounts.list(managementRoot, { nameContains: `${tag}-race` }, { first: 1 });
+    expect(row).toMatchObject({ status: 'CLOSED', alias: null });
+    // Both aliases are free again.
+    const other = await newAccount(service);
+    await iam.accounts.createAlias(other, `${tag}-a`);
+    await iam.accounts.createAlias(other, `${tag}-b`);
   });
 });

@@ -148,6 +148,28 @@ export class AccountOperations {
     return answer;
   }
 
+  /**
+   * Organizations' CloseAccount: for the management account's principals only, authorized as
+   * `organizations:CloseAccount` on the account's organizations ARN. The account's stream records
+   * AccountClosed (its alias released first); from the write's commit, every credential of the
+   * account is refused (see the credential resolver), and its data stays for audit.
+   */
+  async close(caller: Caller, accountId: string): Promise<Account> {
+    await this.requireManagementCaller(caller, 'organizations:CloseAccount', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    const streamId = `account/${accountId}`;
+    // The alias is read under the account stream's lock (no alias change can pass it), then its
+    // global key is locked too, as every alias change locks it.
+    const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
+      locks: [`stream/${streamId}`],
+      load: async (trx) => (await findAccount(trx, accountId))?.alias ?? null,
+      lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
+      appends: (alias) => appendTo(accountDecider, streamId, { type: 'CloseAccount' as const }, alias === null ? {} : { lockKeys: [`global:alias/${alias}`] }),
+      answer: (trx) => requireAccount(trx, accountId),
+    });
+    return answer;
+  }
+
   async deleteAlias(caller: Caller, alias: string): Promise<void> {
     await this.accountWrite(caller, 'iam:DeleteAccountAlias', { type: 'DeleteAccountAlias', alias }, [`global:alias/${alias}`]);
   }
