@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessDeniedError,
+  type Caller,
   AccountAlreadyClosedError,
   ConstraintViolationError,
   InvalidInputError,
@@ -166,5 +167,74 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     const other = await newAccount(service);
     await iam.accounts.createAlias(other, `${tag}-a`);
     await iam.accounts.createAlias(other, `${tag}-b`);
+  });
+
+  /** The caller a set of temporary credentials speaks for, as the API would authenticate it. */
+  async function callerOf(accessKeyId: string): Promise<Caller> {
+    const resolved = await service.iam.credentials.resolve(accessKeyId);
+    if (!resolved) throw new Error(`${accessKeyId} does not resolve`);
+    return { ...resolved.caller, requestContext: {} };
+  }
+
+  it('gives every new account OrganizationAccountAccessRole, trusting the management account, with AdministratorAccess, in the account-creating write', async () => {
+    const { iam, managementRoot, wardenDb } = service;
+    const tenant = await newAccount(service);
+    const role = await iam.roles.get(tenant, 'OrganizationAccountAccessRole');
+    expect(role).toMatchObject({ path: '/', arn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole` });
+    expect(JSON.parse(role.trustPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementRoot.accountId}:root` }, Action: 'sts:AssumeRole' }],
+    });
+    expect(await iam.roles.attachedPolicies(tenant, 'OrganizationAccountAccessRole')).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
+    const events = await wardenDb.db
+      .selectFrom('events')
+      .select(['type', 'metadata', 'transaction_id'])
+      .where('account_id', '=', tenant.accountId)
+      .where('stream_id', 'in', [`account/${tenant.accountId}`, `role/${role.roleId}`])
+      .orderBy('global_position')
+      .execute();
+    expect(events.map((event) => event.type)).toEqual(['AccountCreated', 'RootAccessKeyCreated', 'RoleCreated', 'PolicyAttachedToRole']);
+    // One write: one transaction, with the creator as actor.
+    expect(new Set(events.map((event) => String(event.transaction_id))).size).toBe(1);
+    for (const event of events) expect(event.metadata).toMatchObject({ actorArn: managementRoot.arn });
+  });
+
+  it('recovers a tenant whose root key is lost: a management principal assumes its OrganizationAccountAccessRole and makes a new root key there', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const roleArn = `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`;
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' });
+    const assumed = await iam.sts.assumeRole(operator, { roleArn, roleSessionName: 'recovery' });
+    const inside = await callerOf(assumed.credentials.accessKeyId);
+    expect(inside).toMatchObject({ accountId: tenant.accountId, kind: 'assumed-role' });
+
+    // Without root, a role's CreateAccessKey is for itself, which is no user: refused as before.
+    await expect(iam.accessKeys.create(inside)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accessKeys.create(inside, 'someone', { forRoot: true })).rejects.toThrow(InvalidInputError);
+    const recovered = await iam.accessKeys.create(inside, null, { forRoot: true });
+    expect(recovered).toMatchObject({ userName: null, status: 'Active' });
+    expect(await iam.credentials.resolve(recovered.accessKeyId)).toMatchObject({
+      secretAccessKey: recovered.secretAccessKey,
+      active: true,
+      caller: { accountId: tenant.accountId, kind: 'root', arn: `arn:aws:iam::${tenant.accountId}:root` },
+    });
+    // AWS's quota of two root keys (the account came with one).
+    await expect(iam.accessKeys.create(inside, null, { forRoot: true })).rejects.toThrow(LimitExceededError);
+
+    // Only principals of the account allowed iam:CreateAccessKey on its root's ARN.
+    const other = await newAccount(service);
+    const limited = await iam.users.create(other, { userName: 'limited' });
+    await iam.users.putInlinePolicy(other, 'limited', 'keys', doc({ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${other.accountId}:user/*` }));
+    await expect(iam.accessKeys.create(userCaller(other.accountId, limited), null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('refuses the role session into a closed account, as its other credentials', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' });
+    const assumed = await iam.sts.assumeRole(operator, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'audit' });
+    expect(await iam.credentials.resolve(assumed.credentials.accessKeyId)).toBeDefined();
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    expect(await iam.credentials.resolve(assumed.credentials.accessKeyId)).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import { type AccountSummary, accountSummary } from './account-summary.js';
 import { type AccountFilter, findAccount, listAccounts, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
+import { organizationAccessRoleAppends, organizationAccessRoleLocks } from './organization-access-role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 
 /**
@@ -67,12 +68,15 @@ export class AccountOperations {
     // the creator as its actor.
     const aliasKey = input.alias ? [`global:alias/${input.alias}`] : [];
     const streamId = `account/${accountId}`;
-    const { answer: account } = await this.core.write(systemWriter(accountId, metadata, now), {
-      locks: [`stream/${streamId}`, ...aliasKey],
+    const accessRoleId = this.core.newId('AROA');
+    const { answer: account } = await this.core.write<undefined, unknown, Account>(systemWriter(accountId, metadata, now), {
+      locks: [`stream/${streamId}`, ...aliasKey, ...organizationAccessRoleLocks(this.core.partition, accessRoleId)],
       appends: () => [
         appendTo(accountDecider, streamId, { type: 'CreateAccount' as const, accountId, name: input.name, isManagement: false }),
         appendTo(accountDecider, streamId, { type: 'CreateRootAccessKey' as const, accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) }),
         ...(input.alias ? [appendTo(accountDecider, streamId, { type: 'CreateAccountAlias' as const, alias: input.alias }, { lockKeys: aliasKey })] : []),
+        // Organizations' way back in, created with the account so that no account is ever without it.
+        ...organizationAccessRoleAppends(this.core.partition, accountId, caller.accountId, accessRoleId),
       ],
       answer: (trx) => requireAccount(trx, accountId),
     });
