@@ -67,11 +67,13 @@ describe.each([...DRIVERS])('GetAccountSummary (%s)', (driver) => {
       UsersQuota: 40,
       Groups: 1,
       GroupsQuota: 7,
-      Roles: 1,
+      // 'sr', and OrganizationAccountAccessRole, which every new account has.
+      Roles: 2,
       RolesQuota: 1000,
       Policies: 1,
       PoliciesQuota: 1500,
-      PolicyVersionsInUse: 2,
+      // sp's attachments, and AdministratorAccess on OrganizationAccountAccessRole.
+      PolicyVersionsInUse: 3,
       VersionsPerPolicyQuota: 5,
       PolicySizeQuota: 6144,
       AssumeRolePolicySizeQuota: 2048,

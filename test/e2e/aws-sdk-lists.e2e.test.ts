@@ -81,8 +81,9 @@ describe.each([...DRIVERS])('AWS SDK v3: list filters and pages (%s)', (driver) 
     const all = await iam.send(new ListPoliciesCommand({}));
     expect(arnsOf(all.Policies)).toEqual([...AWS_MANAGED_ARNS, localArn].sort());
     expect(all.IsTruncated).toBe(false);
+    // Attached once in this account: to its OrganizationAccountAccessRole.
     const administrator = all.Policies!.find((policy) => policy.PolicyName === 'AdministratorAccess')!;
-    expect(administrator).toMatchObject({ Arn: 'arn:aws:iam::aws:policy/AdministratorAccess', Path: '/', DefaultVersionId: 'v1', IsAttachable: true, AttachmentCount: 0 });
+    expect(administrator).toMatchObject({ Arn: 'arn:aws:iam::aws:policy/AdministratorAccess', Path: '/', DefaultVersionId: 'v1', IsAttachable: true, AttachmentCount: 1 });
     expect(administrator.PolicyId).toMatch(/^ANPA[A-Z2-7]{17}$/);
     expect((await iam.send(new ListPoliciesCommand({ Scope: 'All' }))).Policies!.find((policy) => policy.PolicyName === 'AdministratorAccess')!.PolicyId).toBe(administrator.PolicyId);
 
@@ -118,10 +119,14 @@ describe.each([...DRIVERS])('AWS SDK v3: list filters and pages (%s)', (driver) 
     await own.send(new AttachRolePolicyCommand({ RoleName: 'r1', PolicyArn: attached }));
 
     const onlyAttached = await own.send(new ListPoliciesCommand({ OnlyAttached: true }));
-    expect(arnsOf(onlyAttached.Policies)).toEqual([attached, 'arn:aws:iam::aws:policy/ReadOnlyAccess'].sort());
+    // AdministratorAccess: the account's OrganizationAccountAccessRole has it.
+    expect(arnsOf(onlyAttached.Policies)).toEqual([attached, 'arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess'].sort());
     expect(onlyAttached.Policies!.find((policy) => policy.Arn === attached)).toMatchObject({ AttachmentCount: 2, PermissionsBoundaryUsageCount: 0 });
     expect(arnsOf((await own.send(new ListPoliciesCommand({ OnlyAttached: true, Scope: 'Local' }))).Policies)).toEqual([attached]);
-    expect(arnsOf((await own.send(new ListPoliciesCommand({ PolicyUsageFilter: 'PermissionsPolicy', Scope: 'AWS' }))).Policies)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    expect(arnsOf((await own.send(new ListPoliciesCommand({ PolicyUsageFilter: 'PermissionsPolicy', Scope: 'AWS' }))).Policies)).toEqual([
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
 
     const boundaries = await own.send(new ListPoliciesCommand({ OnlyAttached: true, PolicyUsageFilter: 'PermissionsBoundary' }));
     expect(arnsOf(boundaries.Policies)).toEqual([boundary]);

@@ -14,6 +14,7 @@ import * as consumerCheckpointRowSecurity from './20261204-0012-consumer-checkpo
 import * as oidcProviders from './20261205-0013-oidc-providers.js';
 import * as samlProviders from './20261205-0014-saml-providers.js';
 import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js';
+import * as accountStatus from './20261205-0016-account-status.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261205-0013-oidc-providers': oidcProviders,
   '20261205-0014-saml-providers': samlProviders,
   '20261205-0015-used-federation-tokens': usedFederationTokens,
+  '20261205-0016-account-status': accountStatus,
 };

@@ -13,7 +13,12 @@ export interface AccountsTable {
   /** The root user's console login: its email and password hash (encrypted); null when none. */
   root_login: JSONColumnType<RootLoginRow | null, string | null, string | null>;
   created_at: Date;
+  /** ACTIVE, or CLOSED by the management account (closeAccount). */
+  status: ColumnType<AccountStatus, AccountStatus | undefined, AccountStatus>;
+  closed_at: Date | null;
 }
+
+export type AccountStatus = 'ACTIVE' | 'CLOSED';
 
 export interface RootLoginRow {
   readonly email: string;

@@ -38,8 +38,22 @@ builder.mutationField('createAccessKey', (t) =>
   t.field({
     type: NewAccessKeyRef,
     errors: mutationErrors('createAccessKey'),
-    args: { input: t.arg({ type: builder.inputType('CreateAccessKeyInput', { fields: (f) => ({ userName: f.string({ required: false }) }) }), required: true }) },
-    resolve: (_r, { input }, { iam, caller }) => iam.accessKeys.create(caller, input.userName),
+    args: {
+      input: t.arg({
+        type: builder.inputType('CreateAccessKeyInput', {
+          fields: (f) => ({
+            userName: f.string({ required: false }),
+            root: f.boolean({
+              required: false,
+              description:
+                "Warden's extension: a key of the account's root user, made by another principal of the account allowed iam:CreateAccessKey on arn:aws:iam::ACCOUNT_ID:root (the recovery of a lost root key from OrganizationAccountAccessRole). AWS's quota of two root keys applies.",
+            }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_r, { input }, { iam, caller }) => iam.accessKeys.create(caller, input.userName, { forRoot: input.root === true }),
   }),
 );
 

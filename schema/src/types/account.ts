@@ -15,6 +15,8 @@ import {
 } from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
+import { CLOSE_ACCOUNT_ERRORS } from './errors.js';
+import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
 const SignInThrottleRef = builder.objectRef<SignInThrottleSettings>('SignInThrottle').implement({
@@ -96,6 +98,55 @@ export const AccountRef = builder.objectRef<Account>('Account').implement({
     createDate: t.field({ type: 'DateTime', resolve: (account) => account.createdAt }),
   }),
 });
+
+const AccountStatusRef = builder.enumType('AccountStatus', {
+  description: "An account's lifecycle, as Organizations names it: ACTIVE, then CLOSED by closeAccount.",
+  values: ['ACTIVE', 'CLOSED'] as const,
+});
+
+const OrganizationAccountRef = builder.objectRef<Account>('OrganizationAccount').implement({
+  description: 'An account of the platform as the management account sees it (accounts).',
+  fields: (t) => ({
+    accountId: t.exposeString('accountId'),
+    name: t.exposeString('name'),
+    alias: t.string({ nullable: true, description: 'Null when it has none; a closed account has released its alias.', resolve: (account) => account.alias }),
+    status: t.field({ type: AccountStatusRef, resolve: (account) => account.status }),
+    createdAt: t.field({ type: 'DateTime', resolve: (account) => account.createdAt }),
+    closedAt: t.field({ type: 'DateTime', nullable: true, resolve: (account) => account.closedAt }),
+  }),
+});
+
+const AccountFilterInput = builder.inputType('AccountFilter', {
+  fields: (f) => ({
+    status: f.field({ type: AccountStatusRef, required: false }),
+    nameContains: f.string({ required: false, description: 'A part of the name, matched as typed but case-insensitively.' }),
+  }),
+});
+
+builder.queryField('accounts', (t) =>
+  t.connection({
+    type: OrganizationAccountRef,
+    description: 'Every account of the platform by account id (organizations:ListAccounts on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/*; management account principals only).',
+    errors: queryErrors('accounts'),
+    args: { filter: t.arg({ type: AccountFilterInput, required: false }) },
+    resolve: async (_r, args, { iam, caller }) => {
+      const first = pageSize(args);
+      const accounts = await iam.accounts.list(caller, { status: args.filter?.status ?? null, nameContains: args.filter?.nameContains ?? null }, { after: args.after ?? null, first: first + 1 });
+      return toConnection(accounts, first, (account) => account.accountId);
+    },
+  }),
+);
+
+builder.mutationField('closeAccount', (t) =>
+  t.field({
+    type: OrganizationAccountRef,
+    description:
+      'Closes a tenant account (organizations:CloseAccount on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). Every credential of the account is refused from then on, its alias is released, and its data stays for audit. The management account cannot be closed.',
+    errors: mutationErrors('closeAccount', CLOSE_ACCOUNT_ERRORS),
+    args: { input: t.arg({ type: builder.inputType('CloseAccountInput', { fields: (f) => ({ accountId: f.string({ required: true }) }) }), required: true }) },
+    resolve: (_r, { input }, { iam, caller }) => iam.accounts.close(caller, input.accountId),
+  }),
+);
 
 builder.queryField('account', (t) => t.field({ type: AccountRef, errors: queryErrors('account'), resolve: (_r, _a, { iam, caller }) => iam.accounts.get(caller) }));
 

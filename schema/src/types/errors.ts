@@ -17,6 +17,8 @@ import {
   ExpiredTokenError,
   IdpCommunicationError,
   PackedPolicyTooLargeError,
+  AccountAlreadyClosedError,
+  ConstraintViolationError,
   IdpRejectedClaimError,
   ThrottlingError,
 } from '@warden/iam';
@@ -102,6 +104,9 @@ errorType(
   'The identity provider reported that authentication failed. Warden verifies OpenID Connect tokens itself and never asks the provider, so assumeRoleWithWebIdentity does not answer it; it is listed because AWS lists it.',
 );
 
+errorType(AccountAlreadyClosedError, 'AccountAlreadyClosedError', "The account is already closed (Organizations' AccountAlreadyClosedException).");
+errorType(ConstraintViolationError, 'ConstraintViolationError', "The organization's rules forbid it, such as closing the management account (Organizations' ConstraintViolationException).");
+
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
   fields: (t) => ({
@@ -160,6 +165,9 @@ export const WEB_IDENTITY_ERRORS = [
   ConcurrentModificationError,
   ThrottlingError,
 ];
+
+/** The errors of closeAccount (Organizations' CloseAccount). */
+export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, AccountAlreadyClosedError, ConstraintViolationError];
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];

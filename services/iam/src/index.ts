@@ -1,6 +1,7 @@
 export type { NewAccessKey } from './identifiers/index.js';
 export type { AccessKey } from './access-keys/access-key.js';
 export type { Account } from './accounts/account.js';
+export type { AccountFilter } from './accounts/account-repository.js';
 export type { AuditEvent } from './audit/audit-event.js';
 export type { Group } from './groups/group.js';
 export type { MfaDevice } from './mfa/mfa-device.js';

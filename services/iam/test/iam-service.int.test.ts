@@ -176,7 +176,7 @@ describe.each([...DRIVERS])('IAM service on %s', (driver: 'pglite' | 'postgres')
     // Writers of one stream queue on its lock, so here every one lands.
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
     const attached = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>
-      trx.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', root.accountId).execute(),
+      trx.selectFrom('policy_attachments').select('policy_arn').where('account_id', '=', root.accountId).where('principal_type', '=', 'user').execute(),
     );
     expect(attached.map((row) => row.policy_arn).sort()).toEqual([0, 2, 4, 6, 8].map((i) => policies[i]!.arn).sort());
     const memberships = await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>

@@ -42,6 +42,9 @@ const IAM_ERROR_CODES: Readonly<Record<IamErrorCode, { readonly code: string; re
   IDPRejectedClaim: { code: 'IDPRejectedClaim', status: 403 },
   PackedPolicyTooLarge: { code: 'PackedPolicyTooLarge', status: 400 },
   Throttling: { code: 'Throttling', status: 400 },
+  // Organizations' (closeAccount, not an action of this front).
+  AccountAlreadyClosed: { code: 'AccountAlreadyClosedException', status: 400 },
+  ConstraintViolation: { code: 'ConstraintViolationException', status: 400 },
 };
 
 /**

@@ -2,7 +2,7 @@ import type { AccessKeyRow, UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
 import { entityArn, rootArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -22,18 +22,25 @@ export class AccessKeyOperations {
   constructor(private readonly core: IamCore) {}
 
   /** Without a user name, the key is the caller's own (a user's, or the root user's). */
-  async create(caller: Caller, userName?: string | null): Promise<NewAccessKey> {
+  /**
+   * `forRoot`: a key of the account's root user made by another principal of the same account,
+   * allowed iam:CreateAccessKey on the root's ARN (Warden's extension, as AWS has none): the way a
+   * lost root key is replaced from inside OrganizationAccountAccessRole. It can only ever name the
+   * caller's own account's root; AWS's quota of two root keys holds under the account stream's lock.
+   */
+  async create(caller: Caller, userName?: string | null, options: { forRoot?: boolean } = {}): Promise<NewAccessKey> {
+    if (options.forRoot && userName) throw new InvalidInputError('A key is for the root user or for a user, not both: leave userName out with root.');
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
     const secret = this.core.keyring.encrypt(secretAccessKey, secretContext(caller.accountId, accessKeyId));
-    const targetName = userName ?? (caller.kind === 'user' ? caller.userName : undefined);
+    const targetName = options.forRoot ? undefined : (userName ?? (caller.kind === 'user' ? caller.userName : undefined));
     // The root user's keys live in the account stream, a user's in the user's stream.
     const rootKeyArn = rootArn(this.core.partition, caller.accountId);
     const handled = await this.core.write<UserRow | undefined, unknown, undefined>(caller, {
       locks: targetName === undefined ? [`stream/account/${caller.accountId}`] : [userNameKey(targetName)],
       load: (trx) => {
         if (targetName !== undefined) return requireUserRowByName(trx, caller.accountId, targetName);
-        if (caller.kind !== 'root')
+        if (caller.kind !== 'root' && !options.forRoot)
           throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
         return undefined;
       },

@@ -17,5 +17,7 @@ export function toAccount(row: AccountRow): Account {
     maxAccessKeyAgeDays: settings.maxAccessKeyAgeDays ?? null,
     signInThrottle: accountThrottle(row.settings),
     createdAt: row.created_at,
+    status: row.status,
+    closedAt: row.closed_at,
   };
 }

@@ -6,9 +6,10 @@ import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewA
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
 import { type AccountSummary, accountSummary } from './account-summary.js';
-import { findAccount, requireAccount } from './account-repository.js';
+import { type AccountFilter, findAccount, listAccounts, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
+import { organizationAccessRoleAppends, organizationAccessRoleLocks } from './organization-access-role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 
 /**
@@ -34,9 +35,24 @@ export class AccountOperations {
     });
   }
 
+  /**
+   * Every account of the platform, a page at a time: Organizations' ListAccounts, for the
+   * management account's principals only, authorized as `organizations:ListAccounts` on the
+   * organization's accounts (`arn:PARTITION:organizations::MANAGEMENT:account/*`).
+   */
+  async list(caller: Caller, filter: AccountFilter, page: { after?: string | null; first: number }): Promise<Account[]> {
+    await this.requireManagementCaller(caller, 'organizations:ListAccounts', this.organizationAccountArn(caller, '*'));
+    // Read as the store's owner: the accounts' rows admit, inside an account's transaction, that account's only.
+    return listAccounts(this.core.db, filter, page);
+  }
+
+  /** An account as Organizations names it, in the management (caller's) account's organization. */
+  private organizationAccountArn(caller: Caller, accountId: string): string {
+    return `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
+  }
+
   async create(caller: Caller, input: { name: string; alias?: string | null }): Promise<CreatedAccount> {
-    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/*`;
-    await this.requireManagementCaller(caller, 'organizations:CreateAccount', resource);
+    await this.requireManagementCaller(caller, 'organizations:CreateAccount', this.organizationAccountArn(caller, '*'));
     const accountId = generateAccountId();
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
@@ -52,12 +68,15 @@ export class AccountOperations {
     // the creator as its actor.
     const aliasKey = input.alias ? [`global:alias/${input.alias}`] : [];
     const streamId = `account/${accountId}`;
-    const { answer: account } = await this.core.write(systemWriter(accountId, metadata, now), {
-      locks: [`stream/${streamId}`, ...aliasKey],
+    const accessRoleId = this.core.newId('AROA');
+    const { answer: account } = await this.core.write<undefined, unknown, Account>(systemWriter(accountId, metadata, now), {
+      locks: [`stream/${streamId}`, ...aliasKey, ...organizationAccessRoleLocks(this.core.partition, accessRoleId)],
       appends: () => [
         appendTo(accountDecider, streamId, { type: 'CreateAccount' as const, accountId, name: input.name, isManagement: false }),
         appendTo(accountDecider, streamId, { type: 'CreateRootAccessKey' as const, accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) }),
         ...(input.alias ? [appendTo(accountDecider, streamId, { type: 'CreateAccountAlias' as const, alias: input.alias }, { lockKeys: aliasKey })] : []),
+        // Organizations' way back in, created with the account so that no account is ever without it.
+        ...organizationAccessRoleAppends(this.core.partition, accountId, caller.accountId, accessRoleId),
       ],
       answer: (trx) => requireAccount(trx, accountId),
     });
@@ -122,13 +141,34 @@ export class AccountOperations {
    * tenant's own audit log shows who changed its quotas.
    */
   async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<Account> {
-    const resource = `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
-    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', resource);
+    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', this.organizationAccountArn(caller, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     // The target account is not the caller's, whose permission was decided in its own account above.
     const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
       locks: [`stream/account/${accountId}`],
       appends: () => appendTo(accountDecider, `account/${accountId}`, { type: 'UpdateAccountQuotas' as const, quotas: { ...quotas } }),
+      answer: (trx) => requireAccount(trx, accountId),
+    });
+    return answer;
+  }
+
+  /**
+   * Organizations' CloseAccount: for the management account's principals only, authorized as
+   * `organizations:CloseAccount` on the account's organizations ARN. The account's stream records
+   * AccountClosed (its alias released first); from the write's commit, every credential of the
+   * account is refused (see the credential resolver), and its data stays for audit.
+   */
+  async close(caller: Caller, accountId: string): Promise<Account> {
+    await this.requireManagementCaller(caller, 'organizations:CloseAccount', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    const streamId = `account/${accountId}`;
+    // The alias is read under the account stream's lock (no alias change can pass it), then its
+    // global key is locked too, as every alias change locks it.
+    const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
+      locks: [`stream/${streamId}`],
+      load: async (trx) => (await findAccount(trx, accountId))?.alias ?? null,
+      lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
+      appends: (alias) => appendTo(accountDecider, streamId, { type: 'CloseAccount' as const }, alias === null ? {} : { lockKeys: [`global:alias/${alias}`] }),
       answer: (trx) => requireAccount(trx, accountId),
     });
     return answer;

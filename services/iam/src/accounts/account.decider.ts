@@ -1,6 +1,6 @@
 import type { Decider } from '../kernel/decider.js';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { AccountAlreadyClosedError, ConstraintViolationError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { ACCOUNT_QUOTA_NAMES, checkAccountAlias, checkAccountQuota, DEFAULT_QUOTAS, isAccountQuotaName } from '../naming/index.js';
 import { checkPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 import { checkSignInThrottleSettings } from './sign-in-throttle-settings.js';
@@ -12,6 +12,7 @@ import { type AccountEvent, type AccountSettings, type AccountState, evolveAccou
  */
 export type AccountCommand =
   | { type: 'CreateAccount'; accountId: string; name: string; isManagement: boolean }
+  | { type: 'CloseAccount' }
   | { type: 'CreateAccountAlias'; alias: string }
   | { type: 'DeleteAccountAlias'; alias: string }
   | { type: 'UpdateAccountQuotas'; quotas: Record<string, number> }
@@ -28,6 +29,7 @@ export type AccountCommand =
 /** An email address as people type them: one @, no spaces, a dot in the domain; at most 254 characters (RFC 5321). */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** A closed account is as good as absent to every change but the keyring's re-encryptions. */
 function requireAccount(state: AccountState): void {
   if (state.status !== 'active') throw new NoSuchEntityError('The account cannot be found.');
 }
@@ -39,6 +41,13 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       if (!/^\d{12}$/.test(command.accountId)) throw new InvalidInputError('An account id is 12 digits.');
       if (command.name.trim() === '' || command.name.length > 50) throw new InvalidInputError('The account name must be 1 to 50 characters.');
       return [{ type: 'AccountCreated', data: { accountId: command.accountId, name: command.name, isManagement: command.isManagement } }];
+    case 'CloseAccount':
+      if (state.status === 'none') throw new NoSuchEntityError('The account cannot be found.');
+      if (state.status === 'closed') throw new AccountAlreadyClosedError(`Account ${state.accountId} is already closed.`);
+      // Organizations: the management account cannot be closed with CloseAccount; it is the one that manages the others.
+      if (state.isManagement) throw new ConstraintViolationError('The management account cannot be closed.');
+      // The alias is released with the account, so that another account can take it.
+      return [...(state.alias ? [{ type: 'AccountAliasDeleted' as const, data: { alias: state.alias } }] : []), { type: 'AccountClosed', data: {} }];
     case 'CreateAccountAlias': {
       requireAccount(state);
       const problem = checkAccountAlias(command.alias);

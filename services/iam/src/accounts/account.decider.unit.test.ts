@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EncryptedSecretData } from '../kernel/encrypted-secret-data.js';
 import { given } from '../kernel/decider-spec.js';
-import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { AccountAlreadyClosedError, ConstraintViolationError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from './password-policy.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountEvent } from './account.events.js';
@@ -34,7 +34,7 @@ describe('CreateAccount', () => {
     const state = given(accountDecider, [])
       .when(createAccount({ isManagement: true }))
       .then([created({ isManagement: true })]);
-    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false });
+    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, isManagement: true, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false });
   });
 
   it('refuses to create an account that exists', () => {
@@ -359,5 +359,38 @@ describe('UpdateAccountSettings (sign-in)', () => {
     account()
       .when({ type: 'UpdateAccountSettings', settings: { signInThrottle: { lockoutSeconds: 5 } } })
       .thenThrows(InvalidInputError, /lockoutSeconds/);
+  });
+});
+
+describe('CloseAccount', () => {
+  const closed: AccountEvent = { type: 'AccountClosed', data: {} };
+
+  it('closes an active account, releasing its alias first', () => {
+    const state = account(aliasCreated('example'))
+      .when({ type: 'CloseAccount' })
+      .then([aliasDeleted('example'), closed]);
+    expect(state).toMatchObject({ status: 'closed', alias: null });
+    account().when({ type: 'CloseAccount' }).then([closed]);
+  });
+
+  it("answers AWS Organizations' AccountAlreadyClosedException for a closed account", () => {
+    account(closed)
+      .when({ type: 'CloseAccount' })
+      .thenThrows(AccountAlreadyClosedError, /already closed/);
+  });
+
+  it('refuses the management account (Organizations: CloseAccount cannot close it) and an account that does not exist', () => {
+    given(accountDecider, [created({ isManagement: true })])
+      .when({ type: 'CloseAccount' })
+      .thenThrows(ConstraintViolationError, /management account/);
+    given(accountDecider, []).when({ type: 'CloseAccount' }).thenThrows(NoSuchEntityError);
+  });
+
+  it("refuses every change to a closed account but the keyring's re-encryptions", () => {
+    account(closed).when({ type: 'CreateAccountAlias', alias: 'example' }).thenThrows(NoSuchEntityError);
+    account(closed).when({ type: 'CreateRootAccessKey', accessKeyId: 'AKIAEXAMPLE', secret: SECRET }).thenThrows(NoSuchEntityError);
+    account(keyCreated('AKIAEXAMPLE'), closed)
+      .when({ type: 'ReencryptRootAccessKeySecret', accessKeyId: 'AKIAEXAMPLE', secret: SECRET })
+      .then([{ type: 'RootAccessKeySecretReencrypted', data: { accessKeyId: 'AKIAEXAMPLE', secret: SECRET } }]);
   });
 });

@@ -6,6 +6,8 @@ import type { SignInThrottleSettings } from './sign-in-throttle-settings.js';
 /** Events of an account's stream (`account/ACCOUNT_ID`), including its root user's access keys. */
 export type AccountEvent =
   | DomainEvent<'AccountCreated', { accountId: string; name: string; isManagement: boolean }>
+  /** Closed by the management account: its credentials are refused from then on; its data stays. */
+  | DomainEvent<'AccountClosed', Record<string, never>>
   | DomainEvent<'AccountAliasCreated', { alias: string }>
   | DomainEvent<'AccountAliasDeleted', { alias: string }>
   | DomainEvent<'AccountQuotasUpdated', { quotas: Record<string, number> }>
@@ -31,8 +33,9 @@ export interface AccountSettings {
 }
 
 export interface AccountState {
-  readonly status: 'none' | 'active';
+  readonly status: 'none' | 'active' | 'closed';
   readonly accountId: string;
+  readonly isManagement: boolean;
   readonly alias: string | null;
   readonly quotas: Readonly<Record<string, number>>;
   readonly rootAccessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
@@ -40,12 +43,14 @@ export interface AccountState {
   readonly hasRootLogin: boolean;
 }
 
-export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false };
+export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', isManagement: false, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false };
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
     case 'AccountCreated':
-      return { ...INITIAL_ACCOUNT_STATE, status: 'active', accountId: event.data.accountId };
+      return { ...INITIAL_ACCOUNT_STATE, status: 'active', accountId: event.data.accountId, isManagement: event.data.isManagement };
+    case 'AccountClosed':
+      return { ...state, status: 'closed' };
     case 'AccountAliasCreated':
       return { ...state, alias: event.data.alias };
     case 'AccountAliasDeleted':

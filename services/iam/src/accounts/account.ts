@@ -1,3 +1,4 @@
+import type { AccountStatus } from '@warden/db';
 import type { Quotas } from '../naming/index.js';
 import type { SignInThrottleSettings } from './sign-in-throttle-settings.js';
 
@@ -17,4 +18,7 @@ export interface Account {
   /** The account's sign-in throttling thresholds, its settings over the defaults. */
   readonly signInThrottle: SignInThrottleSettings;
   readonly createdAt: Date;
+  /** CLOSED once the management account closed it: its credentials are refused, its data kept. */
+  readonly status: AccountStatus;
+  readonly closedAt: Date | null;
 }

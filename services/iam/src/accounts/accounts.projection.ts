@@ -12,6 +12,9 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .values({ account_id: accountId, alias: null, name: event.data.name, is_management: event.data.isManagement, quotas: '{}', settings: '{}', created_at: at })
         .execute();
       return;
+    case 'AccountClosed':
+      await trx.updateTable('accounts').set({ status: 'CLOSED', closed_at: at }).where('account_id', '=', accountId).execute();
+      return;
     case 'AccountAliasCreated':
       await trx.updateTable('accounts').set({ alias: event.data.alias }).where('account_id', '=', accountId).execute();
       return;

@@ -21,7 +21,9 @@ export type IamErrorCode =
   | 'IDPCommunicationError'
   | 'PackedPolicyTooLarge'
   | 'IDPRejectedClaim'
-  | 'Throttling';
+  | 'Throttling'
+  | 'AccountAlreadyClosed'
+  | 'ConstraintViolation';
 
 export class IamError extends Error {
   constructor(
@@ -192,5 +194,19 @@ export class IdpRejectedClaimError extends IamError {
 export class ThrottlingError extends IamError {
   constructor(readonly retryAfterSeconds: number) {
     super('Throttling', `Rate exceeded: too many requests from this address. Retry in ${retryAfterSeconds} seconds.`);
+  }
+}
+
+/** Organizations' AccountAlreadyClosedException: closeAccount on an account already closed. */
+export class AccountAlreadyClosedError extends IamError {
+  constructor(message: string) {
+    super('AccountAlreadyClosed', message);
+  }
+}
+
+/** Organizations' ConstraintViolationException: the organization's rules forbid it (closing the management account). */
+export class ConstraintViolationError extends IamError {
+  constructor(message: string) {
+    super('ConstraintViolation', message);
   }
 }

@@ -6,11 +6,14 @@ import { CompiledQuery, type Kysely } from 'kysely';
  * Kysely sends a query) costs the database for it is the parsing and planning (pgbench figures in
  * docs/performance.md).
  */
-const EPOCH_STATEMENT = preparedStatement('warden_account_epoch', 'SELECT change_epoch::text AS change_epoch FROM accounts WHERE account_id = $1');
+const EPOCH_STATEMENT = preparedStatement('warden_active_account_epoch', "SELECT change_epoch::text AS change_epoch FROM accounts WHERE account_id = $1 AND status = 'ACTIVE'");
 
 /**
  * The current change epoch of each account, which tags every cache of compiled policies and
- * credentials. Where it comes from depends on who can write:
+ * credentials. A closed account has none: it is as absent as an account that never was, so that
+ * every credential of it is refused from the request after its closing commits, on every replica,
+ * cached resolutions included (the one place that decides it: see docs/architecture.md).
+ * Where it comes from depends on who can write:
  * - `database`: any number of replicas share the store, so the epoch is read from Postgres for
  *   every request: a change committed anywhere is seen by the next request. Reads are batched per
  *   account without giving that up: while one read is in flight, the requests that arrive wait for
@@ -52,7 +55,7 @@ export class AccountEpochs {
       });
   }
 
-  /** The epoch, or `undefined` when the account does not exist. */
+  /** The epoch, or `undefined` when the account does not exist or is closed. */
   current(accountId: string): Promise<string | undefined> {
     // The batched read's own promise, not one wrapped around it: this runs for every request.
     if (this.source === 'database') return this.batchedRead(accountId);

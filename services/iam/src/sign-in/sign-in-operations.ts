@@ -119,12 +119,14 @@ export class SignInOperations {
     this.verify = deps.verify ?? verifyPassword;
   }
 
-  /** The account an id or alias names, read as the store's owner (the caller is not yet anyone). */
+  /**
+   * The active account an id or alias names, read as the store's owner (the caller is not yet
+   * anyone); a closed account is not found, so signing in to it fails as for an unknown account.
+   */
   private async resolveAccount(account: string): Promise<string | undefined> {
     const trimmed = account.trim();
-    const row = /^\d{12}$/.test(trimmed)
-      ? await this.core.db.selectFrom('accounts').select('account_id').where('account_id', '=', trimmed).executeTakeFirst()
-      : await this.core.db.selectFrom('accounts').select('account_id').where('alias', '=', trimmed.toLowerCase()).executeTakeFirst();
+    const accounts = this.core.db.selectFrom('accounts').select('account_id').where('status', '=', 'ACTIVE');
+    const row = /^\d{12}$/.test(trimmed) ? await accounts.where('account_id', '=', trimmed).executeTakeFirst() : await accounts.where('alias', '=', trimmed.toLowerCase()).executeTakeFirst();
     return row?.account_id;
   }
 

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AccessDeniedError,
+  type Caller,
+  AccountAlreadyClosedError,
+  ConstraintViolationError,
+  InvalidInputError,
+  LimitExceededError,
+  NoSuchEntityError,
+  parseConsoleToken,
+  SignInFailedError,
+} from '../src/index.js';
+import { DRIVERS, newAccount, openService, rootCaller, type ServiceUnderTest, userCaller } from './test-service.js';
+
+/**
+ * The management account's view of the platform's accounts (Organizations' ListAccounts). The
+ * shared Postgres keeps accounts of earlier runs, so each test names its accounts with a marker of
+ * its own and lists by it.
+ */
+const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+const marker = (): string => `lc${Math.random().toString(36).slice(2, 10)}`;
+
+describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  /** A user of the management account, with the given policy statements (none: no permission). */
+  async function managementUser(...statements: object[]) {
+    const { iam, managementRoot } = service;
+    const user = await iam.users.create(managementRoot, { userName: marker() });
+    if (statements.length > 0) await iam.users.putInlinePolicy(managementRoot, user.userName, 'lifecycle', doc(...statements));
+    return userCaller(managementRoot.accountId, user);
+  }
+
+  it('lists accounts by id a page at a time, filtered by a part of the name (case-insensitive) and by status', async () => {
+    const { iam, managementRoot } = service;
+    const tag = marker();
+    const created = [];
+    for (const name of [`${tag}-Alpha`, `${tag}-beta`, `${tag}-gamma`]) created.push((await iam.accounts.create(managementRoot, { name, alias: `${tag}-${name.slice(-4).toLowerCase()}` })).account);
+    const ids = created.map((account) => account.accountId).sort();
+
+    const all = await iam.accounts.list(managementRoot, { nameContains: tag.toUpperCase() }, { first: 10 });
+    expect(all.map((account) => account.accountId)).toEqual(ids);
+    expect(all[0]).toMatchObject({ status: 'ACTIVE', closedAt: null });
+    expect(all.find((account) => account.name === `${tag}-Alpha`)).toMatchObject({ alias: `${tag}-lpha` });
+
+    const first = await iam.accounts.list(managementRoot, { nameContains: tag }, { first: 2 });
+    expect(first.map((account) => account.accountId)).toEqual(ids.slice(0, 2));
+    const rest = await iam.accounts.list(managementRoot, { nameContains: tag }, { after: first[1]!.accountId, first: 2 });
+    expect(rest.map((account) => account.accountId)).toEqual(ids.slice(2));
+
+    expect((await iam.accounts.list(managementRoot, { nameContains: `${tag}-beta` }, { first: 10 })).map((account) => account.name)).toEqual([`${tag}-beta`]);
+    expect(await iam.accounts.list(managementRoot, { nameContains: tag, status: 'CLOSED' }, { first: 10 })).toEqual([]);
+    expect(await iam.accounts.list(managementRoot, { nameContains: tag, status: 'ACTIVE' }, { first: 10 })).toHaveLength(3);
+    // The part asked for is matched as typed: LIKE's wildcards match only themselves.
+    expect(await iam.accounts.list(managementRoot, { nameContains: `${tag}%` }, { first: 10 })).toEqual([]);
+  });
+
+  it('lists accounts only for principals of the management account allowed organizations:ListAccounts', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    await expect(iam.accounts.list(tenant, {}, { first: 1 })).rejects.toThrow(AccessDeniedError);
+    // A tenant cannot grant itself the organization's action: only the management account's principals can have it.
+    const tenantAdmin = await iam.users.create(tenant, { userName: 'admin' });
+    await iam.users.putInlinePolicy(tenant, 'admin', 'all', doc({ Effect: 'Allow', Action: '*', Resource: '*' }));
+    await expect(iam.accounts.list(userCaller(tenant.accountId, tenantAdmin), {}, { first: 1 })).rejects.toThrow(AccessDeniedError);
+
+    await expect(iam.accounts.list(await managementUser(), {}, { first: 1 })).rejects.toThrow(AccessDeniedError);
+    const organizationsArn = `arn:aws:organizations::${managementRoot.accountId}:account/*`;
+    const lister = await managementUser({ Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: organizationsArn });
+    expect(await iam.accounts.list(lister, {}, { first: 1 })).toHaveLength(1);
+    // Allowed on one account only is not allowed on the organization's accounts.
+    const narrow = await managementUser({ Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${tenant.accountId}` });
+    await expect(iam.accounts.list(narrow, {}, { first: 1 })).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('closes an account: every key, session and console token of it refused at once, cached or not, its alias free for another, its data kept', async () => {
+    const { iam, managementRoot } = service;
+    const tag = marker();
+    const { account, rootAccessKey } = await iam.accounts.create(managementRoot, { name: `${tag}-closing`, alias: `${tag}-taken` });
+    const tenant = rootCaller(account.accountId);
+    await iam.users.create(tenant, { userName: 'dana' });
+    await iam.passwords.createLoginProfile(tenant, { userName: 'dana', password: 'Correct-Horse-1', passwordResetRequired: false });
+    const userKey = await iam.accessKeys.create(tenant, 'dana');
+    const session = await iam.sts.getSessionToken(userCaller(account.accountId, await iam.users.get(tenant, 'dana')), {});
+    const signedIn = await iam.signIn.signIn({ account: `${tag}-taken`, userName: 'dana', password: 'Correct-Horse-1' });
+    if (signedIn.kind !== 'signed-in') throw new Error(`expected a sign-in, got ${signedIn.kind}`);
+    const consoleKeyId = parseConsoleToken(signedIn.session.token)!.accessKeyId;
+    const keyIds = [rootAccessKey.accessKeyId, userKey.accessKeyId, session.accessKeyId, consoleKeyId];
+    // Resolved once each, so that the resolver holds them.
+    for (const keyId of keyIds) expect(await iam.credentials.resolve(keyId)).toMatchObject({ active: true, caller: { accountId: account.accountId } });
+
+    const closed = await iam.accounts.close(managementRoot, account.accountId);
+    expect(closed).toMatchObject({ accountId: account.accountId, status: 'CLOSED', alias: null });
+    expect(closed.closedAt).toBeInstanceOf(Date);
+    for (const keyId of keyIds) expect(await iam.credentials.resolve(keyId)).toBeUndefined();
+    await expect(iam.signIn.signIn({ account: account.accountId, userName: 'dana', password: 'Correct-Horse-1' })).rejects.toThrow(SignInFailedError);
+
+    // Organizations: the alias is released, so another account can take it; the closed one is listed as CLOSED.
+    const other = await newAccount(service);
+    await iam.accounts.createAlias(other, `${tag}-taken`);
+    expect((await iam.accounts.get(other)).alias).toBe(`${tag}-taken`);
+    expect(await iam.accounts.list(managementRoot, { nameContains: tag, status: 'CLOSED' }, { first: 10 })).toEqual([closed]);
+    // Its data stays: its users and its event log are still in the store.
+    expect(await service.wardenDb.db.selectFrom('users').select('user_name').where('account_id', '=', account.accountId).execute()).toEqual([{ user_name: 'dana' }]);
+    // Changes to a closed account are refused.
+    await expect(iam.accounts.createAlias(tenant, `${tag}-again`)).rejects.toThrow(NoSuchEntityError);
+
+    // AWS's CloseAccount on a closed account: AccountAlreadyClosedException.
+    await expect(iam.accounts.close(managementRoot, account.accountId)).rejects.toThrow(AccountAlreadyClosedError);
+  });
+
+  it('refuses to close the management account, an unknown or malformed account, and callers who may not', async () => {
+    const { iam, managementRoot } = service;
+    await expect(iam.accounts.close(managementRoot, managementRoot.accountId)).rejects.toThrow(ConstraintViolationError);
+    await expect(iam.accounts.close(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accounts.close(managementRoot, 'not-an-id')).rejects.toThrow(InvalidInputError);
+
+    const tenant = await newAccount(service);
+    const victim = await newAccount(service);
+    await expect(iam.accounts.close(tenant, victim.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.close(tenant, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.close(await managementUser(), victim.accountId)).rejects.toThrow(AccessDeniedError);
+    const organization = `arn:aws:organizations::${managementRoot.accountId}:account`;
+    // Allowed on another account only: not on this one.
+    const narrow = await managementUser({ Effect: 'Allow', Action: 'organizations:CloseAccount', Resource: `${organization}/${tenant.accountId}` });
+    await expect(iam.accounts.close(narrow, victim.accountId)).rejects.toThrow(AccessDeniedError);
+    expect((await iam.accounts.get(victim)).status).toBe('ACTIVE');
+    const closer = await managementUser({ Effect: 'Allow', Action: 'organizations:CloseAccount', Resource: `${organization}/*` });
+    expect((await iam.accounts.close(closer, victim.accountId)).status).toBe('CLOSED');
+  });
+
+  it('orders a close and concurrent changes of the same account: nothing is created in it after it closed, and its alias ends released', async () => {
+    const { iam, managementRoot } = service;
+    const tag = marker();
+    const tenant = rootCaller((await iam.accounts.create(managementRoot, { name: `${tag}-race` })).account.accountId);
+    const results = await Promise.allSettled([
+      iam.accessKeys.create(tenant),
+      iam.accounts.createAlias(tenant, `${tag}-a`),
+      iam.accounts.close(managementRoot, tenant.accountId),
+      iam.accounts.createAlias(tenant, `${tag}-b`),
+      iam.accessKeys.create(tenant),
+    ]);
+    expect(results[2].status).toBe('fulfilled');
+    // Refused as changes of a closed account, or (a second new root key before the close) by AWS's quota of two root keys.
+    for (const result of results) if (result.status === 'rejected') expect([NoSuchEntityError, LimitExceededError].some((type) => result.reason instanceof type)).toBe(true);
+    const types = (
+      await service.wardenDb.db
+        .selectFrom('events')
+        .select('type')
+        .where('account_id', '=', tenant.accountId)
+        .where('stream_id', '=', `account/${tenant.accountId}`)
+        .orderBy('stream_version')
+        .execute()
+    ).map((event) => event.type);
+    expect(types.at(-1)).toBe('AccountClosed');
+    // One root key with the account; the other creations that won the race came before the close.
+    expect(types.filter((type) => type === 'RootAccessKeyCreated')).toHaveLength(1 + [results[0], results[4]].filter((result) => result.status === 'fulfilled').length);
+    const [row] = await iam.accounts.list(managementRoot, { nameContains: `${tag}-race` }, { first: 1 });
+    expect(row).toMatchObject({ status: 'CLOSED', alias: null });
+    // Both aliases are free again.
+    const other = await newAccount(service);
+    await iam.accounts.createAlias(other, `${tag}-a`);
+    await iam.accounts.createAlias(other, `${tag}-b`);
+  });
+
+  /** The caller a set of temporary credentials speaks for, as the API would authenticate it. */
+  async function callerOf(accessKeyId: string): Promise<Caller> {
+    const resolved = await service.iam.credentials.resolve(accessKeyId);
+    if (!resolved) throw new Error(`${accessKeyId} does not resolve`);
+    return { ...resolved.caller, requestContext: {} };
+  }
+
+  it('gives every new account OrganizationAccountAccessRole, trusting the management account, with AdministratorAccess, in the account-creating write', async () => {
+    const { iam, managementRoot, wardenDb } = service;
+    const tenant = await newAccount(service);
+    const role = await iam.roles.get(tenant, 'OrganizationAccountAccessRole');
+    expect(role).toMatchObject({ path: '/', arn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole` });
+    expect(JSON.parse(role.trustPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementRoot.accountId}:root` }, Action: 'sts:AssumeRole' }],
+    });
+    expect(await iam.roles.attachedPolicies(tenant, 'OrganizationAccountAccessRole')).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
+    const events = await wardenDb.db
+      .selectFrom('events')
+      .select(['type', 'metadata', 'transaction_id'])
+      .where('account_id', '=', tenant.accountId)
+      .where('stream_id', 'in', [`account/${tenant.accountId}`, `role/${role.roleId}`])
+      .orderBy('global_position')
+      .execute();
+    expect(events.map((event) => event.type)).toEqual(['AccountCreated', 'RootAccessKeyCreated', 'RoleCreated', 'PolicyAttachedToRole']);
+    // One write: one transaction, with the creator as actor.
+    expect(new Set(events.map((event) => String(event.transaction_id))).size).toBe(1);
+    for (const event of events) expect(event.metadata).toMatchObject({ actorArn: managementRoot.arn });
+  });
+
+  it('recovers a tenant whose root key is lost: a management principal assumes its OrganizationAccountAccessRole and makes a new root key there', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const roleArn = `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`;
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' });
+    const assumed = await iam.sts.assumeRole(operator, { roleArn, roleSessionName: 'recovery' });
+    const inside = await callerOf(assumed.credentials.accessKeyId);
+    expect(inside).toMatchObject({ accountId: tenant.accountId, kind: 'assumed-role' });
+
+    // Without root, a role's CreateAccessKey is for itself, which is no user: refused as before.
+    await expect(iam.accessKeys.create(inside)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accessKeys.create(inside, 'someone', { forRoot: true })).rejects.toThrow(InvalidInputError);
+    const recovered = await iam.accessKeys.create(inside, null, { forRoot: true });
+    expect(recovered).toMatchObject({ userName: null, status: 'Active' });
+    expect(await iam.credentials.resolve(recovered.accessKeyId)).toMatchObject({
+      secretAccessKey: recovered.secretAccessKey,
+      active: true,
+      caller: { accountId: tenant.accountId, kind: 'root', arn: `arn:aws:iam::${tenant.accountId}:root` },
+    });
+    // AWS's quota of two root keys (the account came with one).
+    await expect(iam.accessKeys.create(inside, null, { forRoot: true })).rejects.toThrow(LimitExceededError);
+
+    // Only principals of the account allowed iam:CreateAccessKey on its root's ARN.
+    const other = await newAccount(service);
+    const limited = await iam.users.create(other, { userName: 'limited' });
+    await iam.users.putInlinePolicy(other, 'limited', 'keys', doc({ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${other.accountId}:user/*` }));
+    await expect(iam.accessKeys.create(userCaller(other.accountId, limited), null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+  });
+
+  it('refuses the role session into a closed account, as its other credentials', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' });
+    const assumed = await iam.sts.assumeRole(operator, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'audit' });
+    expect(await iam.credentials.resolve(assumed.credentials.accessKeyId)).toBeDefined();
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    expect(await iam.credentials.resolve(assumed.credentials.accessKeyId)).toBeUndefined();
+  });
+});
