@@ -1,7 +1,4 @@
 import { parseArgs } from 'node:util';
-import { DataDirectoryInUseError, isDatabaseUnavailable, migrateToLatest, unavailableReason } from '@warden/db';
-import { MasterKeyError, replayReadModels } from '@warden/iam';
-import { openDatabase, startWarden, startWorker } from './app.js';
 import { ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -134,6 +131,13 @@ export async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(commandUsage(command, COMMANDS[command]!));
     return 0;
   }
+  // The server's modules (the database drivers, the schema, the IAM domain) only past the usage
+  // checks: help and a refused command line answer without loading them.
+  const [{ DataDirectoryInUseError, isDatabaseUnavailable, migrateToLatest, unavailableReason }, { MasterKeyError, replayReadModels }, { openDatabase, startWarden, startWorker }] = await Promise.all([
+    import('@warden/db'),
+    import('@warden/iam'),
+    import('./app.js'),
+  ]);
   if (command === 'serve' || command === 'worker') {
     // A library's promise that fails outside any request (a Redis client torn down mid-connect, say)
     // would end the process under Node's default; a long-running server logs it and goes on.
