@@ -89,9 +89,9 @@ errorType(ConcurrentModificationError, 'ConcurrentModificationError', 'Another r
 errorType(
   InvalidIdentityTokenError,
   'InvalidIdentityTokenError',
-  'The web identity token could not be validated (signature, algorithm, issuer, audience, not yet valid, or already used); the message says which.',
+  'The web identity token or SAML assertion could not be validated (signature, algorithm, issuer, audience, not yet valid, or already used); the message says which.',
 );
-errorType(ExpiredTokenError, 'ExpiredTokenError', 'The web identity token has expired: get a new one from the identity provider.');
+errorType(ExpiredTokenError, 'ExpiredTokenError', 'The web identity token or SAML assertion has expired: get a new one from the identity provider.');
 errorType(IdpCommunicationError, 'IDPCommunicationError', "The identity provider's discovery document or keys could not be fetched; retry later.");
 errorType(
   PackedPolicyTooLargeError,
@@ -101,7 +101,7 @@ errorType(
 errorType(
   IdpRejectedClaimError,
   'IDPRejectedClaimError',
-  'The identity provider reported that authentication failed. Warden verifies OpenID Connect tokens itself and never asks the provider, so assumeRoleWithWebIdentity does not answer it; it is listed because AWS lists it.',
+  'The identity provider reported that authentication failed: a SAML response whose status is not Success. assumeRoleWithWebIdentity never answers it (Warden verifies OpenID Connect tokens itself and asks the provider nothing); it is listed there because AWS lists it.',
 );
 
 errorType(AccountAlreadyClosedError, 'AccountAlreadyClosedError', "The account is already closed (Organizations' AccountAlreadyClosedException).");
