@@ -22,9 +22,12 @@ const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
 
 const AuditFilterInput = builder.inputType('AuditEventFilter', {
   fields: (t) => ({
-    actor: t.string({ required: false }),
+    actor: t.string({ required: false, description: "Who acted, by ARN; a role's ARN also finds what its assumed-role sessions did." }),
     eventTypes: t.stringList({ required: false }),
-    resourceArn: t.string({ required: false }),
+    resourceArn: t.string({
+      required: false,
+      description: "What was acted on, by ARN; a role's ARN also finds its assumed-role sessions (SessionIssued names who assumed it) and their later events.",
+    }),
     from: t.field({ type: 'DateTime', required: false }),
     to: t.field({ type: 'DateTime', required: false }),
   }),

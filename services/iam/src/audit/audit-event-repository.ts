@@ -1,22 +1,46 @@
 import { type Database, toStoredEvent } from '@warden/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AuditEvent } from './audit-event.js';
 import { toAuditEvent } from './audit-event-mapper.js';
+import { assumedRoleSessionPrefix } from './role-session-arns.js';
 
 export interface AuditFilter {
+  /** Who acted; a role's ARN also finds what its sessions did. */
   readonly actor?: string | null;
   readonly eventTypes?: readonly string[] | null;
+  /** What was acted on; a role's ARN also finds its sessions, from their issue to their end. */
   readonly resourceArn?: string | null;
   readonly from?: Date | null;
   readonly to?: Date | null;
 }
 
-/** The account's events that pass the filter, newest first; `before` is a global position (a decimal string). */
+/** An ARN matches itself, and a role's ARN matches every assumed-role session ARN of the role too. */
+function matchesArn(column: RawBuilder<string>, arn: string) {
+  const sessions = assumedRoleSessionPrefix(arn);
+  return sessions === undefined ? sql<boolean>`${column} = ${arn}` : sql<boolean>`(${column} = ${arn} OR starts_with(${column}, ${sessions}))`;
+}
+
+/**
+ * The account's events that pass the filter, newest first; `before` is a global position (a decimal string).
+ * A role's sessions are found by the session ARN every SessionIssued has always carried, so events
+ * written before SessionIssued recorded its role's ARN are found too; the session's later events
+ * (its expiry, its revocation) are found by its stream.
+ */
 export async function findAuditEvents(db: Kysely<Database>, accountId: string, filter: AuditFilter, page: { first: number; before?: string | null }): Promise<AuditEvent[]> {
   let query = db.selectFrom('events').selectAll().where('account_id', '=', accountId);
-  if (filter.actor) query = query.where(sql<boolean>`metadata->>'actorArn' = ${filter.actor}`);
+  if (filter.actor) query = query.where(matchesArn(sql<string>`metadata->>'actorArn'`, filter.actor));
   if (filter.eventTypes && filter.eventTypes.length > 0) query = query.where('type', 'in', [...filter.eventTypes]);
-  if (filter.resourceArn) query = query.where(sql<boolean>`metadata->>'resourceArn' = ${filter.resourceArn}`);
+  if (filter.resourceArn) {
+    const resourceArn = filter.resourceArn;
+    const sessions = assumedRoleSessionPrefix(resourceArn);
+    query = query.where(
+      sessions === undefined
+        ? sql<boolean>`metadata->>'resourceArn' = ${resourceArn}`
+        : sql<boolean>`(metadata->>'resourceArn' = ${resourceArn} OR stream_id IN (
+            SELECT issued.stream_id FROM events issued
+            WHERE issued.account_id = ${accountId} AND issued.type = 'SessionIssued' AND starts_with(issued.data->>'principalArn', ${sessions})))`,
+    );
+  }
   if (filter.from) query = query.where('occurred_at', '>=', filter.from);
   if (filter.to) query = query.where('occurred_at', '<', filter.to);
   if (page.before) query = query.where(sql<boolean>`global_position < ${page.before}::bigint`);

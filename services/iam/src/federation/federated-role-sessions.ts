@@ -20,7 +20,7 @@ export interface SessionIssueGuard {
 }
 
 export interface FederatedRoleSessionRequest {
-  readonly role: { readonly accountId: string; readonly roleId: string; readonly roleName: string; readonly maxSessionDuration: number };
+  readonly role: { readonly accountId: string; readonly roleId: string; readonly roleName: string; readonly arn: string; readonly maxSessionDuration: number };
   readonly roleSessionName: string;
   readonly durationSeconds?: number | null;
   readonly policy?: string | null;

@@ -122,7 +122,7 @@ export class SamlOperations {
     const role = this.trust.allowedRole(roleRow, { providerArn: provider.arn, roleArn: input.roleArn, accountId, context, now }, actions);
 
     const issued = await this.sessions.issueFederatedRoleSession({
-      role: { accountId, roleId: role.role_id, roleName: role.role_name, maxSessionDuration: role.max_session_duration },
+      role: { accountId, roleId: role.role_id, roleName: role.role_name, arn: role.arn, maxSessionDuration: role.max_session_duration },
       roleSessionName: assertion.roleSessionName,
       durationSeconds: input.durationSeconds ?? null,
       // AWS: the session lasts for DurationSeconds or until the AuthnStatement's SessionNotOnOrAfter, whichever is shorter.

@@ -98,7 +98,7 @@ export class WebIdentityOperations {
     );
 
     const issued = await this.sessions.issueFederatedRoleSession({
-      role: { accountId, roleId: role.role_id, roleName: role.role_name, maxSessionDuration: role.max_session_duration },
+      role: { accountId, roleId: role.role_id, roleName: role.role_name, arn: role.arn, maxSessionDuration: role.max_session_duration },
       roleSessionName: input.roleSessionName,
       durationSeconds: input.durationSeconds ?? null,
       policy: input.policy ?? null,

@@ -15,6 +15,13 @@ export interface SessionIssuedData {
   readonly kind: SessionKind;
   readonly principalArn: string;
   readonly roleId: string | null;
+  /**
+   * The assumed role's ARN (with its path, which the session's ARN leaves out), so that the audit
+   * finds a role's sessions by the role; absent from sessions issued before it was recorded.
+   */
+  readonly roleArn?: string | null;
+  /** Who asked for the session (the caller, or the identity provider for federation); absent from sessions issued before it was recorded. */
+  readonly sourcePrincipalArn?: string | null;
   readonly userId: string | null;
   readonly sessionName: string;
   readonly sourceIdentity: string | null;

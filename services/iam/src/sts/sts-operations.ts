@@ -137,7 +137,7 @@ export class StsOperations implements FederatedRoleSessions {
   private async issue(
     accountId: string,
     caller: Caller,
-    data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash'>,
+    data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash' | 'sourcePrincipalArn'>,
     credentials: ReturnType<StsOperations['newCredentials']>,
     guard?: SessionIssueGuard,
   ): Promise<string> {
@@ -152,7 +152,7 @@ export class StsOperations implements FederatedRoleSessions {
         await guard?.check(trx);
         return appendTo(sessionDecider, `session/${sessionId}`, {
           type: 'IssueSession' as const,
-          data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) },
+          data: { ...data, sessionId, accessKeyId: credentials.accessKeyId, sourcePrincipalArn: caller.arn, secret: credentials.secret, tokenHash: tokenHash(credentials.sessionToken) },
         });
       },
     });
@@ -290,6 +290,7 @@ export class StsOperations implements FederatedRoleSessions {
         kind: 'assumed-role',
         principalArn: assumedArn,
         roleId: role.role_id,
+        roleArn: role.arn,
         userId: null,
         sessionName: input.roleSessionName,
         sourceIdentity,
@@ -337,6 +338,7 @@ export class StsOperations implements FederatedRoleSessions {
         kind: 'assumed-role',
         principalArn: assumedArn,
         roleId: role.roleId,
+        roleArn: role.arn,
         userId: null,
         sessionName: request.roleSessionName,
         sourceIdentity,
