@@ -27,6 +27,7 @@ export type { User } from './users/user.js';
 export type { CreatedAccount } from './accounts/account-operations.js';
 export { ACCOUNT_SUMMARY_KEYS, type AccountSummary, type AccountSummaryKey } from './accounts/account-summary.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';
+export { WARDEN_ACTIONS, type WardenAction, wardenActionsMarkdown, WARDEN_ACTIONS_END, WARDEN_ACTIONS_START } from './warden-actions/warden-actions.js';
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';

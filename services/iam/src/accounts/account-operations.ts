@@ -11,6 +11,7 @@ import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
 import { organizationAccessRoleAppends, organizationAccessRoleLocks } from './organization-access-role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
+import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 
 /**
  * Accounts (tenants). Creating one is an organization-wide action that only principals of the
@@ -130,7 +131,7 @@ export class AccountOperations {
   }
 
   async updateSettings(caller: Caller, settings: AccountSettings): Promise<void> {
-    await this.accountWrite(caller, 'warden:UpdateAccountSettings', { type: 'UpdateAccountSettings', settings });
+    await this.accountWrite(caller, WARDEN_ACTIONS.UpdateAccountSettings.action, { type: 'UpdateAccountSettings', settings });
   }
 
   /**
@@ -141,7 +142,7 @@ export class AccountOperations {
    * tenant's own audit log shows who changed its quotas.
    */
   async updateQuotas(caller: Caller, accountId: string, quotas: Readonly<Record<string, number>>): Promise<Account> {
-    await this.requireManagementCaller(caller, 'warden:UpdateAccountQuotas', this.organizationAccountArn(caller, accountId));
+    await this.requireManagementCaller(caller, WARDEN_ACTIONS.UpdateAccountQuotas.action, this.organizationAccountArn(caller, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     // The target account is not the caller's, whose permission was decided in its own account above.
     const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {

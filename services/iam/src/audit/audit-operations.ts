@@ -1,6 +1,7 @@
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
+import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 import type { AuditEvent } from './audit-event.js';
 import { type AuditFilter, findAuditEvents } from './audit-event-repository.js';
 
@@ -18,7 +19,7 @@ export class AuditOperations {
   async events(caller: Caller, filter: AuditFilter, page: { first: number; before?: string | null }): Promise<AuditEvent[]> {
     if (page.before !== undefined && page.before !== null && !/^\d+$/.test(page.before)) throw new InvalidInputError('The cursor is not valid.');
     return this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
+      await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
       return findAuditEvents(trx, caller.accountId, filter, page);
     });
   }
