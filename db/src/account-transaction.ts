@@ -13,3 +13,20 @@ export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: s
     return work(trx);
   });
 }
+
+/**
+ * Runs `work` in a read-only, repeatable-read transaction bound to one account: every query sees
+ * the same committed moment, so a report read in several queries is one consistent snapshot, and it
+ * holds no lock a writer waits for.
+ */
+export async function inAccountSnapshot<T>(db: Kysely<Database>, accountId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      // First, before any query: the transaction's mode can be set only then.
+      await sql`SET TRANSACTION READ ONLY`.execute(trx);
+      await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(trx);
+      return work(trx);
+    });
+}

@@ -10,6 +10,7 @@ import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
 import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
 import type { UsedFederationTokensTable } from './tables/used-federation-tokens.table.js';
+import type { CredentialReportsTable } from './tables/credential-reports.table.js';
 import type { SamlProvidersTable } from './tables/saml-providers.table.js';
 import type { SignInFailuresTable } from './tables/sign-in-failures.table.js';
 import type { KeyringKeysTable } from './tables/keyring-keys.table.js';
@@ -42,6 +43,7 @@ export interface Database {
   oidc_providers: OidcProvidersTable;
   used_federation_tokens: UsedFederationTokensTable;
   saml_providers: SamlProvidersTable;
+  credential_reports: CredentialReportsTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */

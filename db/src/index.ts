@@ -1,4 +1,4 @@
-export { inAccountTransaction } from './account-transaction.js';
+export { inAccountSnapshot, inAccountTransaction } from './account-transaction.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DataDirectoryInUseError } from './data-directory-lock.js';
 export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, type PoolUse, type WardenDb } from './create-db.js';
@@ -12,6 +12,7 @@ export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type Rea
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
 export type * from './tables/access-key-usage.table.js';
+export type * from './tables/credential-reports.table.js';
 export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';
 export type * from './tables/group-memberships.table.js';

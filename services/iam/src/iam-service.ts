@@ -2,6 +2,7 @@ import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
+import { CredentialReportOperations } from './credential-report/credential-report-operations.js';
 import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
@@ -38,6 +39,7 @@ export class IamService {
   readonly accessKeys: AccessKeyOperations;
   readonly authorization: AuthorizationOperations;
   readonly audit: AuditOperations;
+  readonly credentialReports: CredentialReportOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
@@ -78,6 +80,7 @@ export class IamService {
     this.accessKeys = new AccessKeyOperations(this.core);
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
+    this.credentialReports = new CredentialReportOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
     this.sts = new StsOperations(this.core);

@@ -56,3 +56,6 @@ export { replayReadModels, type ReplayReport } from './replay.js';
 export type { ExpiryOutcome } from './maintenance/session-expiry.js';
 export { nameKey, type Tag } from './naming/index.js';
 export { ACCOUNT_QUOTA_NAMES, type AccountQuotaName, DEFAULT_QUOTAS, effectiveQuotas, QUOTA_ADJUSTABLE, QUOTA_MAXIMUMS, type Quotas } from './naming/index.js';
+export type { CredentialReport, GeneratedCredentialReport } from './credential-report/credential-report-operations.js';
+export { CREDENTIAL_REPORT_HEADER, ROOT_ACCOUNT_USER } from './credential-report/credential-report-csv.js';
+export { REPORT_REUSE_MS, type CredentialReportState } from './credential-report/credential-report-rules.js';

@@ -31,6 +31,11 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   hardExpiry: false,
 };
 
+/** The account's password policy as its settings hold it; null when none is set. */
+export function passwordPolicyOf(settings: Readonly<Record<string, unknown>>): PasswordPolicy | null {
+  return (settings['passwordPolicy'] as PasswordPolicy | undefined) ?? null;
+}
+
 /** How many earlier passwords a login profile remembers: AWS's largest PasswordReusePrevention. */
 export const PASSWORD_HISTORY_LENGTH = 24;
 

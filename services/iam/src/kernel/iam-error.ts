@@ -23,7 +23,10 @@ export type IamErrorCode =
   | 'IDPRejectedClaim'
   | 'Throttling'
   | 'AccountAlreadyClosed'
-  | 'ConstraintViolation';
+  | 'ConstraintViolation'
+  | 'ReportNotPresent'
+  | 'ReportExpired'
+  | 'ReportInProgress';
 
 export class IamError extends Error {
   constructor(
@@ -208,5 +211,26 @@ export class AccountAlreadyClosedError extends IamError {
 export class ConstraintViolationError extends IamError {
   constructor(message: string) {
     super('ConstraintViolation', message);
+  }
+}
+
+/** GetCredentialReport before any report was generated (AWS's ReportNotPresent, CredentialReportNotPresentException). */
+export class CredentialReportNotPresentError extends IamError {
+  constructor(message: string) {
+    super('ReportNotPresent', message);
+  }
+}
+
+/** GetCredentialReport after the latest report's four hours (AWS's ReportExpired, CredentialReportExpiredException). */
+export class CredentialReportExpiredError extends IamError {
+  constructor(message: string) {
+    super('ReportExpired', message);
+  }
+}
+
+/** GetCredentialReport while the report is being generated (AWS's ReportInProgress, CredentialReportNotReadyException). */
+export class CredentialReportInProgressError extends IamError {
+  constructor(message: string) {
+    super('ReportInProgress', message);
   }
 }

@@ -13,7 +13,7 @@ import { entityArn } from '../kernel/arns.js';
 import { type UserCommand, userDecider } from '../users/user.decider.js';
 import { appendTo } from '../service/write-spec.js';
 import { hashPassword, verifyPassword } from '../crypto/password-hashing.js';
-import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy } from '../accounts/password-policy.js';
+import { checkPassword, PASSWORD_POLICY_UPDATE_DEFAULTS, type PasswordPolicy, passwordPolicyOf } from '../accounts/password-policy.js';
 import { passwordContext, rootPasswordContext } from '../kernel/encryption-contexts.js';
 
 /** A user's console password as AWS's GetLoginProfile tells of it. */
@@ -217,9 +217,4 @@ export class PasswordOperations {
     const passwordHash = this.core.keyring.encrypt(await hashPassword(input.password), rootPasswordContext(caller.accountId));
     await this.accountWrite(caller, 'iam:UpdateLoginProfile', caller.arn, { type: 'SetRootLoginProfile', email: input.email.trim(), passwordHash });
   }
-}
-
-/** The account's password policy as its settings hold it; null when none is set. */
-function passwordPolicyOf(settings: Readonly<Record<string, unknown>>): PasswordPolicy | null {
-  return (settings['passwordPolicy'] as PasswordPolicy | undefined) ?? null;
 }
