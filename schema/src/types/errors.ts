@@ -21,6 +21,9 @@ import {
   ConstraintViolationError,
   IdpRejectedClaimError,
   ThrottlingError,
+  CredentialReportNotPresentError,
+  CredentialReportExpiredError,
+  CredentialReportInProgressError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -104,6 +107,9 @@ errorType(
   'The identity provider reported that authentication failed: a SAML response whose status is not Success. assumeRoleWithWebIdentity never answers it (Warden verifies OpenID Connect tokens itself and asks the provider nothing); it is listed there because AWS lists it.',
 );
 
+errorType(CredentialReportNotPresentError, 'CredentialReportNotPresentError', "No credential report exists yet: generate one (AWS's ReportNotPresent).");
+errorType(CredentialReportExpiredError, 'CredentialReportExpiredError', "The credential report is more than four hours old: generate a new one (AWS's ReportExpired).");
+errorType(CredentialReportInProgressError, 'CredentialReportInProgressError', "The credential report is being generated: ask again shortly (AWS's ReportInProgress).");
 errorType(AccountAlreadyClosedError, 'AccountAlreadyClosedError', "The account is already closed (Organizations' AccountAlreadyClosedException).");
 errorType(ConstraintViolationError, 'ConstraintViolationError', "The organization's rules forbid it, such as closing the management account (Organizations' ConstraintViolationException).");
 
@@ -171,6 +177,9 @@ export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, Inval
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
+
+/** The errors of credentialReport (AWS's GetCredentialReport). */
+export const CREDENTIAL_REPORT_ERRORS = [AccessDeniedError, CredentialReportNotPresentError, CredentialReportExpiredError, CredentialReportInProgressError];
 
 /** AssumeRoleWithSAML's: web identity's, less IDPCommunicationError (the assertion brings its own proof; no provider is fetched). */
 export const SAML_ERRORS = WEB_IDENTITY_ERRORS.filter((error) => error !== IdpCommunicationError);

@@ -113,6 +113,8 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       close: async () => {
         await started.close();
         stopKeyringReload();
+        // A credential report being generated finishes (or leaves its claim to be started over) before the pool goes.
+        await iam.credentialReports.settled();
         await wardenDb.close();
       },
     };

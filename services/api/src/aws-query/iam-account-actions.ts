@@ -25,8 +25,8 @@ import type { QueryParameters } from './query-parameters.js';
 
 /**
  * IAM's account-wide and credential actions over the Query protocol: the password policy, login
- * profiles, virtual MFA devices, account aliases, GetAccountAuthorizationDetails and the policy
- * simulators, each calling the IamService operation GraphQL's resolver calls.
+ * profiles, virtual MFA devices, account aliases, the credential report, GetAccountAuthorizationDetails
+ * and the policy simulators, each calling the IamService operation GraphQL's resolver calls.
  */
 const iam = actionsOf('iam');
 
@@ -152,6 +152,19 @@ export const IAM_ACCOUNT_ACTIONS = {
     () => undefined,
     (service, caller) => service.accounts.summary(caller),
     (summary) => ({ SummaryMap: summaryMapShape(summary) }),
+  ),
+
+  // The credential report
+  GenerateCredentialReport: iam(
+    () => undefined,
+    (service, caller) => service.credentialReports.generate(caller),
+    (generated) => ({ State: generated.state, Description: generated.description }),
+  ),
+  GetCredentialReport: iam(
+    () => undefined,
+    (service, caller) => service.credentialReports.get(caller),
+    // AWS: "Contains the credential report. The report is Base64-encoded."
+    (report) => ({ Content: Buffer.from(report.content, 'utf8').toString('base64'), ReportFormat: report.reportFormat, GeneratedTime: awsTime(report.generatedTime) }),
   ),
 
   // Account alias
