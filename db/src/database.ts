@@ -6,6 +6,7 @@ import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.tab
 import type { EventsTable } from './tables/events.table.js';
 import type { GroupMembershipsTable } from './tables/group-memberships.table.js';
 import type { GroupsTable } from './tables/groups.table.js';
+import type { HistorySnapshotsTable } from './tables/history-snapshots.table.js';
 import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
 import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
@@ -42,6 +43,7 @@ export interface Database {
   oidc_providers: OidcProvidersTable;
   used_federation_tokens: UsedFederationTokensTable;
   saml_providers: SamlProvidersTable;
+  history_snapshots: HistorySnapshotsTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */

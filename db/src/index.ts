@@ -1,4 +1,4 @@
-export { inAccountTransaction } from './account-transaction.js';
+export { type AccountTransactionOptions, inAccountTransaction } from './account-transaction.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DataDirectoryInUseError } from './data-directory-lock.js';
 export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, type PoolUse, type WardenDb } from './create-db.js';
@@ -16,6 +16,7 @@ export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';
 export type * from './tables/group-memberships.table.js';
 export type * from './tables/groups.table.js';
+export type * from './tables/history-snapshots.table.js';
 export type * from './tables/inline-policies.table.js';
 export type * from './tables/keyring-keys.table.js';
 export type * from './tables/mfa-devices.table.js';

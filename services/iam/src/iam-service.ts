@@ -3,6 +3,7 @@ import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
 import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
+import { PointInTimeChecks } from './permission-checks/point-in-time-checks.js';
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
@@ -37,6 +38,8 @@ export class IamService {
   readonly policies: PolicyOperations;
   readonly accessKeys: AccessKeyOperations;
   readonly authorization: AuthorizationOperations;
+  /** authorize and simulatePrincipalPolicy as of a past instant, and access history. */
+  readonly pointInTime: PointInTimeChecks;
   readonly audit: AuditOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
@@ -77,6 +80,7 @@ export class IamService {
     this.policies = new PolicyOperations(this.core);
     this.accessKeys = new AccessKeyOperations(this.core);
     this.authorization = new AuthorizationOperations(this.core);
+    this.pointInTime = new PointInTimeChecks(this.core, this.authorization);
     this.audit = new AuditOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);

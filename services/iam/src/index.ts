@@ -32,6 +32,17 @@ export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } 
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './permission-checks/authorization-operations.js';
+export {
+  type AccessHistory,
+  type AccessHistoryRequest,
+  type AllowedInterval,
+  type DecisionChange,
+  POINT_IN_TIME_CLOCK_SKEW_MS,
+  PointInTimeChecks,
+  type PointInTimeRequest,
+} from './permission-checks/point-in-time-checks.js';
+export { deleteSnapshots, HISTORY_SNAPSHOT_INTERVAL } from './history/history-snapshots.js';
+export type { HistorySnapshotOptions } from './history/history-cursor.js';
 export { bootstrap, type BootstrapResult } from './bootstrap.js';
 export { LiveKeyring, type SecretCipher } from './keyring/live-keyring.js';
 export type { RotationResult } from './maintenance/keyring-rotation.js';

@@ -92,8 +92,7 @@ export class Authorizer {
   }
 
   private remember(key: string, epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
-    // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
-    const entry: CompiledPrincipal = { epoch, principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
+    const entry = compiledPrincipalOf(epoch, principal, compiled, context);
     this.observer.cache('compiled-principals', 'miss');
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, entry);
@@ -117,6 +116,15 @@ export class Authorizer {
   get partitionName(): string {
     return this.partition;
   }
+}
+
+/**
+ * A principal with its compiled policy set and context keys, as every decision about it uses them
+ * (the cache's entries and a point-in-time fold's alike). Stored policies were validated when
+ * written; if one no longer compiles, deny rather than guess.
+ */
+export function compiledPrincipalOf(epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
+  return { epoch, principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
 }
 
 function emptyDenyAll(): PolicySet {

@@ -68,16 +68,35 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, principal: Pol
     db.selectFrom('policy_attachments').select(['policy_arn']).where('account_id', '=', accountId).where(ownerFilter).orderBy('attached_at').execute(),
     db.selectFrom('inline_policies').select(['principal_type', 'principal_id', 'policy_name', 'document']).where('account_id', '=', accountId).where(ownerFilter).orderBy('policy_name').execute(),
   ]);
-  const managedArns = [...new Set(attachments.map((row) => row.policy_arn))];
+  const managedArns = attachments.map((row) => row.policy_arn);
   const boundaryArn = principal.permissionsBoundaryArn;
   const documents = await loadManagedPolicyDocuments(db, accountId, boundaryArn ? [...managedArns, boundaryArn] : managedArns);
+  return principalPolicies(
+    managedArns,
+    inline.map((row) => ({ name: row.policy_name, document: row.document })),
+    boundaryArn,
+    (arn) => documents.get(arn),
+  );
+}
+
+/**
+ * A principal's policies from what it holds (its own and its groups' attached ARNs, inline
+ * policies, boundary) and the default document of each managed policy: the one assembly of the
+ * live read and of a point-in-time fold (`history/`), so both evaluate the same policy set.
+ */
+export function principalPolicies(
+  attachedArns: readonly string[],
+  inline: readonly { readonly name: string; readonly document: string }[],
+  boundaryArn: string | null,
+  documentOf: (arn: string) => string | undefined,
+): PrincipalPolicies {
   const identityPolicies: NamedPolicy[] = [];
-  for (const arn of managedArns) {
-    const document = documents.get(arn);
+  for (const arn of new Set(attachedArns)) {
+    const document = documentOf(arn);
     if (document !== undefined) identityPolicies.push(managedPolicy(arn, document));
   }
-  for (const row of inline) identityPolicies.push({ name: row.policy_name, document: row.document });
+  for (const policy of inline) identityPolicies.push({ name: policy.name, document: policy.document });
   // A boundary naming a policy that no longer exists allows nothing (never everything).
-  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') : null;
+  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documentOf(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') : null;
   return { identityPolicies, permissionBoundary };
 }

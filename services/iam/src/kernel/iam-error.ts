@@ -23,7 +23,9 @@ export type IamErrorCode =
   | 'IDPRejectedClaim'
   | 'Throttling'
   | 'AccountAlreadyClosed'
-  | 'ConstraintViolation';
+  | 'ConstraintViolation'
+  | 'PointInTimeBeforeAccount'
+  | 'PointInTimeInFuture';
 
 export class IamError extends Error {
   constructor(
@@ -208,5 +210,19 @@ export class AccountAlreadyClosedError extends IamError {
 export class ConstraintViolationError extends IamError {
   constructor(message: string) {
     super('ConstraintViolation', message);
+  }
+}
+
+/** Warden's: a point-in-time question (`at`, `from`) about an instant before the account's first event. */
+export class PointInTimeBeforeAccountError extends IamError {
+  constructor(message: string) {
+    super('PointInTimeBeforeAccount', message);
+  }
+}
+
+/** Warden's: a point-in-time question about an instant still to come (past the allowed clock skew). */
+export class PointInTimeInFutureError extends IamError {
+  constructor(message: string) {
+    super('PointInTimeInFuture', message);
   }
 }

@@ -48,8 +48,11 @@ export class AuthorizationOperations {
     throw new NoSuchEntityError(`No user or role with ARN ${arn} exists in account ${accountId}.`);
   }
 
-  /** May the caller ask about principals of `targetAccount`? Their own, or any when they are in the management account. */
-  private async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
+  /**
+   * May the caller ask about principals of `targetAccount`? Their own, or any when they are in the
+   * management account; always decided now, whatever instant the question is about.
+   */
+  async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
     await this.core.read(caller, async (trx) => {
       if (targetAccount !== caller.accountId) {
         const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
@@ -204,7 +207,7 @@ export class AuthorizationOperations {
 }
 
 /** The one account whose principals the requests ask about. */
-function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
+export function accountOfPrincipals(requests: readonly Pick<AuthorizeRequest, 'principal'>[]): string {
   // A batch usually names few principals: parse each once.
   const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
   if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
@@ -212,7 +215,8 @@ function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
   return [...accounts][0]!;
 }
 
-function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
+/** One `authorize` decision about a compiled principal at `now`: live, cached or folded from history alike. */
+export function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
   const principal = compiled.principal.arn;
   const context = authorizeRequestContext(compiled, request.context, now);
   const result = evaluate(compiled.policySet, {
@@ -247,7 +251,7 @@ export const MAX_SIMULATIONS = 1000;
 
 const DECISION_NAMES = { allow: 'allowed', explicit_deny: 'explicitDeny', implicit_deny: 'implicitDeny' } as const;
 
-function simulate(
+export function simulate(
   policySet: Parameters<typeof evaluate>[0],
   principal: string,
   actions: readonly string[],
@@ -278,7 +282,7 @@ function simulate(
   return results;
 }
 
-function malformed(
+export function malformed(
   errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string; policyArn?: string }[],
 ): MalformedPolicyDocumentError {
   const first = errors[0]!;

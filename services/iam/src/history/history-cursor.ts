@@ -1,0 +1,111 @@
+import type { Database } from '@warden/db';
+import type { Kysely } from 'kysely';
+import { type AccountHistory, applyHistoryEvent, emptyAccountHistory, HISTORY_STREAM_PREFIXES } from './account-history.js';
+import { findSnapshotAtOrBefore, noWriterInProgress } from './history-snapshots.js';
+
+/** An event of a stream a decision depends on, as the fold reads it. */
+export interface HistoryEvent {
+  readonly globalPosition: string;
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly occurredAt: Date;
+}
+
+export interface PendingSnapshot {
+  readonly position: string;
+  readonly eventCount: number;
+  readonly maxOccurredAt: Date;
+  readonly state: string;
+}
+
+export interface HistorySnapshotOptions {
+  /** Start from the latest snapshot and collect new ones; off, the fold starts from the first event (a fresh replay). */
+  readonly useSnapshots: boolean;
+  readonly snapshotInterval: number;
+}
+
+const PAGE_SIZE = 1000;
+
+/**
+ * Walks an account's log forward, folding it into its history. "As of an instant" is a prefix of
+ * the log: the events in position order up to the first that occurred after the instant, so the
+ * state answered is one the account really had (positions and times disagree only for writers
+ * whose clocks disagree, and then the fold stops at the first out of order). The walk starts from
+ * the latest snapshot of such a prefix, and collects a snapshot every `snapshotInterval`
+ * events it folds past it, when nothing was being written as the read began (see
+ * `noWriterInProgress`); the caller saves them.
+ */
+export class HistoryCursor {
+  private page: HistoryEvent[] = [];
+  private next = 0;
+  private exhausted = false;
+  private readonly pending: PendingSnapshot[] = [];
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private readonly accountId: string,
+    readonly history: AccountHistory,
+    private position: string,
+    private eventCount: number,
+    private maxOccurredAt: Date | undefined,
+    /** Every how many events a snapshot is collected; 0 for none. */
+    private readonly snapshotInterval: number,
+  ) {}
+
+  /**
+   * A cursor at the latest snapshot that precedes `at` (or the start of the log). `db` should be a
+   * repeatable-read transaction, so that its pages and the writer check see one snapshot.
+   */
+  static async open(db: Kysely<Database>, accountId: string, at: Date, options: HistorySnapshotOptions): Promise<HistoryCursor> {
+    const snapshot = options.useSnapshots ? await findSnapshotAtOrBefore(db, accountId, at) : undefined;
+    const interval = options.useSnapshots && (await noWriterInProgress(db)) ? options.snapshotInterval : 0;
+    if (!snapshot) return new HistoryCursor(db, accountId, emptyAccountHistory(), '0', 0, undefined, interval);
+    return new HistoryCursor(db, accountId, snapshot.history, snapshot.position, snapshot.eventCount, snapshot.maxOccurredAt, interval);
+  }
+
+  /** Folds every event up to the first that occurred after `at`, telling `folded` of each once it is applied. */
+  async advanceTo(at: Date, folded?: (event: HistoryEvent) => void): Promise<void> {
+    for (;;) {
+      const event = await this.peek();
+      if (!event || event.occurredAt > at) return;
+      this.next++;
+      this.apply(event);
+      folded?.(event);
+    }
+  }
+
+  /** The snapshots collected so far, for the caller to save once its read has ended. */
+  snapshotsToSave(): readonly PendingSnapshot[] {
+    return this.pending;
+  }
+
+  private apply(event: HistoryEvent): void {
+    applyHistoryEvent(this.history, event);
+    this.position = event.globalPosition;
+    this.eventCount++;
+    if (!this.maxOccurredAt || event.occurredAt > this.maxOccurredAt) this.maxOccurredAt = event.occurredAt;
+    if (this.snapshotInterval > 0 && this.eventCount % this.snapshotInterval === 0) {
+      this.pending.push({ position: this.position, eventCount: this.eventCount, maxOccurredAt: this.maxOccurredAt, state: JSON.stringify(this.history) });
+    }
+  }
+
+  private async peek(): Promise<HistoryEvent | undefined> {
+    if (this.next < this.page.length) return this.page[this.next];
+    if (this.exhausted) return undefined;
+    const after = this.page.length > 0 ? this.page[this.page.length - 1]!.globalPosition : this.position;
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['global_position', 'stream_id', 'type', 'data', 'occurred_at'])
+      .where('account_id', '=', this.accountId)
+      .where('global_position', '>', after)
+      .where((eb) => eb.or(HISTORY_STREAM_PREFIXES.map((prefix) => eb('stream_id', 'like', `${prefix}%`))))
+      .orderBy('global_position')
+      .limit(PAGE_SIZE)
+      .execute();
+    this.page = rows.map((row) => ({ globalPosition: String(row.global_position), streamId: row.stream_id, type: row.type, data: row.data, occurredAt: new Date(row.occurred_at) }));
+    this.next = 0;
+    if (rows.length < PAGE_SIZE) this.exhausted = true;
+    return this.page[0];
+  }
+}
