@@ -12,6 +12,7 @@ import './types/account.js';
 import './types/account-summary.js';
 import './types/caller-identity.js';
 import './types/authorization.js';
+import './types/access-history.js';
 import './types/audit-event.js';
 import './types/authorization-details.js';
 import './types/sts.js';

@@ -21,6 +21,8 @@ import {
   ConstraintViolationError,
   IdpRejectedClaimError,
   ThrottlingError,
+  PointInTimeBeforeAccountError,
+  PointInTimeInFutureError,
 } from '@warden/iam';
 import { builder } from '../builder.js';
 
@@ -107,6 +109,13 @@ errorType(
 errorType(AccountAlreadyClosedError, 'AccountAlreadyClosedError', "The account is already closed (Organizations' AccountAlreadyClosedException).");
 errorType(ConstraintViolationError, 'ConstraintViolationError', "The organization's rules forbid it, such as closing the management account (Organizations' ConstraintViolationException).");
 
+errorType(PointInTimeBeforeAccountError, 'PointInTimeBeforeAccountError', "Warden's: the instant asked about (at, from) is before the account's first event.");
+errorType(
+  PointInTimeInFutureError,
+  'PointInTimeInFutureError',
+  "Warden's: the instant asked about (at, to) is later than the server's clock allows (a few seconds of skew): only the past can be asked about.",
+);
+
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
   fields: (t) => ({
@@ -171,6 +180,9 @@ export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, Inval
 
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
+
+/** The errors of a question that may be about a past instant (authorize, simulatePrincipalPolicy, accessHistory). */
+export const POINT_IN_TIME_QUERY_ERRORS = [...QUERY_ERRORS, PointInTimeBeforeAccountError, PointInTimeInFutureError];
 
 /** AssumeRoleWithSAML's: web identity's, less IDPCommunicationError (the assertion brings its own proof; no provider is fetched). */
 export const SAML_ERRORS = WEB_IDENTITY_ERRORS.filter((error) => error !== IdpCommunicationError);

@@ -9,9 +9,9 @@ export function mutationErrors(operation: string, types: (new (...args: never[])
   return { types, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
 }
 
-export function queryErrors(operation: string) {
+export function queryErrors(operation: string, types: (new (...args: never[]) => Error)[] = QUERY_ERRORS) {
   const name = operation.charAt(0).toUpperCase() + operation.slice(1);
-  return { types: QUERY_ERRORS, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
+  return { types, result: { name: `${name}Success` }, union: { name: `${name}Result` } };
 }
 
 /** A mutation that sets a password can also end in PasswordPolicyViolationError. */
