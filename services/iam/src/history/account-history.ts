@@ -29,7 +29,7 @@ export function emptyAccountHistory(): AccountHistory {
 }
 
 /** The streams a decision depends on; every other stream (sessions, devices, sign-ins…) is left out of the fold. */
-export const HISTORY_STREAM_PREFIXES = ['user/', 'group/', 'role/', 'policy/'] as const;
+export const HISTORY_STREAM_KINDS = ['user', 'group', 'role', 'policy'];
 
 /**
  * Applies one stored event to `history`, in place: the fold owns its history, and an account of

@@ -1,7 +1,7 @@
 import type { Database } from '@warden/db';
-import type { Kysely } from 'kysely';
-import { type AccountHistory, applyHistoryEvent, emptyAccountHistory, HISTORY_STREAM_PREFIXES } from './account-history.js';
-import { findSnapshotAtOrBefore, noWriterInProgress } from './history-snapshots.js';
+import { type Kysely, sql } from 'kysely';
+import { type AccountHistory, applyHistoryEvent, emptyAccountHistory, HISTORY_STREAM_KINDS } from './account-history.js';
+import { findSnapshotAtOrBefore, noWriterInProgress, snapshotPositionAfter } from './history-snapshots.js';
 
 /** An event of a stream a decision depends on, as the fold reads it. */
 export interface HistoryEvent {
@@ -25,7 +25,12 @@ export interface HistorySnapshotOptions {
   readonly snapshotInterval: number;
 }
 
-const PAGE_SIZE = 1000;
+/**
+ * Pages grow from the first (a question usually folds a few events past its snapshot) to the
+ * largest (a walk over a long range, or a fold from the first event).
+ */
+const FIRST_PAGE = 64;
+const LARGEST_PAGE = 1024;
 
 /**
  * Walks an account's log forward, folding it into its history. "As of an instant" is a prefix of
@@ -38,6 +43,7 @@ const PAGE_SIZE = 1000;
  */
 export class HistoryCursor {
   private page: HistoryEvent[] = [];
+  private pageSize = FIRST_PAGE;
   private next = 0;
   private exhausted = false;
   private readonly pending: PendingSnapshot[] = [];
@@ -51,17 +57,26 @@ export class HistoryCursor {
     private maxOccurredAt: Date | undefined,
     /** Every how many events a snapshot is collected; 0 for none. */
     private readonly snapshotInterval: number,
+    /** No event past this position is needed (a later snapshot already holds one after the walk's end). */
+    private readonly bound: string | undefined,
   ) {}
 
   /**
-   * A cursor at the latest snapshot that precedes `at` (or the start of the log). `db` should be a
-   * repeatable-read transaction, so that its pages and the writer check see one snapshot.
+   * A cursor at the latest snapshot that precedes `start` (or the start of the log), for a walk
+   * that will go no further than `end`. `db` should be a repeatable-read transaction, so that its
+   * pages and the writer check see one snapshot.
    */
-  static async open(db: Kysely<Database>, accountId: string, at: Date, options: HistorySnapshotOptions): Promise<HistoryCursor> {
-    const snapshot = options.useSnapshots ? await findSnapshotAtOrBefore(db, accountId, at) : undefined;
+  static async open(db: Kysely<Database>, accountId: string, start: Date, end: Date, options: HistorySnapshotOptions): Promise<HistoryCursor> {
+    const snapshot = options.useSnapshots ? await findSnapshotAtOrBefore(db, accountId, start) : undefined;
+    const bound = options.useSnapshots ? await snapshotPositionAfter(db, accountId, end) : undefined;
     const interval = options.useSnapshots && (await noWriterInProgress(db)) ? options.snapshotInterval : 0;
-    if (!snapshot) return new HistoryCursor(db, accountId, emptyAccountHistory(), '0', 0, undefined, interval);
-    return new HistoryCursor(db, accountId, snapshot.history, snapshot.position, snapshot.eventCount, snapshot.maxOccurredAt, interval);
+    // The pages are ranges of the (account, position) index read in its order. With statistics
+    // older than the log's growth (the embedded store never analyzes; autovacuum lags a bulk of
+    // appends) the planner took a bitmap scan and sorted every later event of the account for
+    // each page; this transaction reads nothing else, so the plan is fixed for it alone.
+    await sql`SET LOCAL enable_bitmapscan = off`.execute(db);
+    if (!snapshot) return new HistoryCursor(db, accountId, emptyAccountHistory(), '0', 0, undefined, interval, bound);
+    return new HistoryCursor(db, accountId, snapshot.history, snapshot.position, snapshot.eventCount, snapshot.maxOccurredAt, interval, bound);
   }
 
   /** Folds every event up to the first that occurred after `at`, telling `folded` of each once it is applied. */
@@ -99,13 +114,18 @@ export class HistoryCursor {
       .select(['global_position', 'stream_id', 'type', 'data', 'occurred_at'])
       .where('account_id', '=', this.accountId)
       .where('global_position', '>', after)
-      .where((eb) => eb.or(HISTORY_STREAM_PREFIXES.map((prefix) => eb('stream_id', 'like', `${prefix}%`))))
+      // Not a LIKE on stream_id: the planner would answer it from the (account, stream, version)
+      // index and sort every later event of the account; the kind is tested row by row on the
+      // position index's scan instead, which stops at the page's end.
+      .where(sql<string>`split_part(stream_id, '/', 1)`, 'in', HISTORY_STREAM_KINDS)
+      .$if(this.bound !== undefined, (query) => query.where('global_position', '<=', this.bound!))
       .orderBy('global_position')
-      .limit(PAGE_SIZE)
+      .limit(this.pageSize)
       .execute();
     this.page = rows.map((row) => ({ globalPosition: String(row.global_position), streamId: row.stream_id, type: row.type, data: row.data, occurredAt: new Date(row.occurred_at) }));
     this.next = 0;
-    if (rows.length < PAGE_SIZE) this.exhausted = true;
+    if (rows.length < this.pageSize) this.exhausted = true;
+    this.pageSize = Math.min(LARGEST_PAGE, this.pageSize * 2);
     return this.page[0];
   }
 }

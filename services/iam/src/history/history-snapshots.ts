@@ -7,7 +7,7 @@ import type { AccountHistory } from './account-history.js';
  * account. Derived from the events, never the source of truth: a point-in-time answer is the same
  * with or without them, only slower without.
  */
-export const HISTORY_SNAPSHOT_INTERVAL = 1000;
+export const HISTORY_SNAPSHOT_INTERVAL = 250;
 
 export interface HistorySnapshot {
   readonly position: string;
@@ -28,6 +28,22 @@ export async function findSnapshotAtOrBefore(db: Kysely<Database>, accountId: st
     .executeTakeFirst();
   if (!row) return undefined;
   return { position: String(row.global_position), eventCount: row.event_count, maxOccurredAt: new Date(row.max_occurred_at), history: row.state as AccountHistory };
+}
+
+/**
+ * The position of the first snapshot that holds an event after `at`, if any: a fold up to `at`
+ * (a prefix of the log) stops at or before it, so reads can be bounded by it.
+ */
+export async function snapshotPositionAfter(db: Kysely<Database>, accountId: string, at: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('history_snapshots')
+    .select('global_position')
+    .where('account_id', '=', accountId)
+    .where('max_occurred_at', '>', at)
+    .orderBy('global_position')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? String(row.global_position) : undefined;
 }
 
 /** Stores snapshots; one at a position already taken (by a concurrent fold) is left as it is. */

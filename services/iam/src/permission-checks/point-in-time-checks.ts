@@ -77,7 +77,7 @@ export class PointInTimeChecks {
     );
     const instants = [...new Set(requests.map((request) => request.at.getTime()))].sort((a, b) => a - b);
     const answers = new Map<number, Map<string, ReturnType<typeof compiledAt>>>();
-    await this.readHistory(accountId, new Date(instants[0]!), async (cursor) => {
+    await this.readHistory(accountId, new Date(instants[0]!), new Date(instants[instants.length - 1]!), async (cursor) => {
       for (const instant of instants) {
         const at = new Date(instant);
         await cursor.advanceTo(at);
@@ -110,7 +110,7 @@ export class PointInTimeChecks {
     const accountId = accountOfPrincipals([{ principal: input.policySourceArn }]);
     this.refuseFuture(input.at);
     await this.asking.authorizeAsking(caller, accountId, [input.policySourceArn]);
-    const principal = await this.readHistory(accountId, input.at, (cursor) => Promise.resolve(principalAt(cursor.history, accountId, input.policySourceArn)));
+    const principal = await this.readHistory(accountId, input.at, input.at, (cursor) => Promise.resolve(principalAt(cursor.history, accountId, input.policySourceArn)));
     if (!principal) throw noSuchPrincipal(input.policySourceArn, accountId, input.at);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     const compiled = compilePolicySet({ identityPolicies: [...principal.policies.identityPolicies, ...extra], permissionBoundary: principal.policies.permissionBoundary });
@@ -131,7 +131,7 @@ export class PointInTimeChecks {
     const accountId = accountOfPrincipals([request]);
     this.refuseFuture(request.to);
     await this.asking.authorizeAsking(caller, accountId, [request.principal]);
-    return this.readHistory(accountId, request.from, async (cursor) => {
+    return this.readHistory(accountId, request.from, request.to, async (cursor) => {
       const target = request.principal;
       const decide = (at: Date): { decision: AuthorizeAnswer['decision'] | null; streams: ReadonlySet<string> } => {
         const principal = principalAt(cursor.history, accountId, target);
@@ -170,16 +170,16 @@ export class PointInTimeChecks {
 
   /**
    * Opens a cursor on the account's history at `start` (after checking the account existed then)
-   * in one repeatable-read transaction, lets `work` walk it, and saves the snapshots the walk
+   * for a walk up to `end`, in one repeatable-read transaction, lets `work` walk it, and saves the snapshots the walk
    * collected in a transaction of their own once the read has ended.
    */
-  private async readHistory<T>(accountId: string, start: Date, work: (cursor: HistoryCursor) => Promise<T>): Promise<T> {
+  private async readHistory<T>(accountId: string, start: Date, end: Date, work: (cursor: HistoryCursor) => Promise<T>): Promise<T> {
     const { result, cursor } = await inAccountTransaction(
       this.core.db,
       accountId,
       async (trx) => {
         await this.refuseBeforeAccount(trx, accountId, start);
-        const cursor = await HistoryCursor.open(trx, accountId, start, this.snapshots);
+        const cursor = await HistoryCursor.open(trx, accountId, start, end, this.snapshots);
         await cursor.advanceTo(start);
         return { result: await work(cursor), cursor };
       },
