@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, IamService, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeInFutureError } from '../src/index.js';
+import { type Caller, deleteSnapshots, IamService, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeChecks, PointInTimeInFutureError } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
 /**
@@ -141,5 +142,34 @@ describe.each([...DRIVERS])('point-in-time authorization on %s', (driver: 'pglit
     await iam.users.putInlinePolicy(root, 'auditor', 'simulate', allow('iam:SimulatePrincipalPolicy'));
     const [answer] = await iam.pointInTime.authorizeAt(caller, [{ principal: userArn, action: ACTION, resource: RESOURCE, at: new Date(t[1]!.getTime() + 1000) }]);
     expect(answer!.decision).toBe('allow');
+  });
+
+  it.runIf(driver === 'postgres')('takes no snapshot while a write transaction is running, and does once none is', async () => {
+    const checks = new PointInTimeChecks(iam.core, iam.authorization, { useSnapshots: true, snapshotInterval: 2 });
+    const count = async () =>
+      Number(
+        (
+          await service.wardenDb.db
+            .selectFrom('history_snapshots')
+            .select(({ fn }) => fn.countAll<string>().as('count'))
+            .where('account_id', '=', root.accountId)
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
+    await deleteSnapshots(service.wardenDb.db, root.accountId);
+    const at = new Date(t[5]!.getTime() + 1000);
+    await service.wardenDb.db.connection().execute(async (connection) => {
+      await sql`BEGIN`.execute(connection);
+      // A transaction with an id: it could have drawn a position and commit later.
+      await sql`SELECT pg_current_xact_id()`.execute(connection);
+      try {
+        expect((await checks.authorizeAt(root, [{ principal: userArn, action: ACTION, resource: RESOURCE, at }]))[0]!.decision).toBe('implicit_deny');
+        expect(await count()).toBe(0);
+      } finally {
+        await sql`ROLLBACK`.execute(connection);
+      }
+    });
+    expect((await checks.authorizeAt(root, [{ principal: userArn, action: ACTION, resource: RESOURCE, at }]))[0]!.decision).toBe('implicit_deny');
+    expect(await count()).toBeGreaterThan(0);
   });
 });

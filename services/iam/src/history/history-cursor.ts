@@ -1,7 +1,7 @@
 import type { Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import { type AccountHistory, applyHistoryEvent, emptyAccountHistory, HISTORY_STREAM_KINDS } from './account-history.js';
-import { findSnapshotAtOrBefore, noWriterInProgress, snapshotPositionAfter } from './history-snapshots.js';
+import { findSnapshotAtOrBefore, snapshotListsNoWriter, snapshotPositionAfter } from './history-snapshots.js';
 
 /** An event of a stream a decision depends on, as the fold reads it. */
 export interface HistoryEvent {
@@ -25,6 +25,11 @@ export interface HistorySnapshotOptions {
   readonly snapshotInterval: number;
 }
 
+export interface HistoryCursorOptions extends HistorySnapshotOptions {
+  /** Another session held a transaction id just before the folding transaction began (`otherWriterRunning`): take no snapshot. */
+  readonly writerWasRunning: boolean;
+}
+
 /**
  * Pages grow from the first (a question usually folds a few events past its snapshot) to the
  * largest (a walk over a long range, or a fold from the first event).
@@ -39,7 +44,7 @@ const LARGEST_PAGE = 1024;
  * whose clocks disagree, and then the fold stops at the first out of order). The walk starts from
  * the latest snapshot of such a prefix, and collects a snapshot every `snapshotInterval`
  * events it folds past it, when nothing was being written as the read began (see
- * `noWriterInProgress`); the caller saves them.
+ * `snapshotListsNoWriter`); the caller saves them.
  */
 export class HistoryCursor {
   private page: HistoryEvent[] = [];
@@ -66,10 +71,10 @@ export class HistoryCursor {
    * that will go no further than `end`. `db` should be a repeatable-read transaction, so that its
    * pages and the writer check see one snapshot.
    */
-  static async open(db: Kysely<Database>, accountId: string, start: Date, end: Date, options: HistorySnapshotOptions): Promise<HistoryCursor> {
+  static async open(db: Kysely<Database>, accountId: string, start: Date, end: Date, options: HistoryCursorOptions): Promise<HistoryCursor> {
     const snapshot = options.useSnapshots ? await findSnapshotAtOrBefore(db, accountId, start) : undefined;
     const bound = options.useSnapshots ? await snapshotPositionAfter(db, accountId, end) : undefined;
-    const interval = options.useSnapshots && (await noWriterInProgress(db)) ? options.snapshotInterval : 0;
+    const interval = options.useSnapshots && !options.writerWasRunning && (await snapshotListsNoWriter(db)) ? options.snapshotInterval : 0;
     // The pages are ranges of the (account, position) index read in its order. With statistics
     // older than the log's growth (the embedded store never analyzes; autovacuum lags a bulk of
     // appends) the planner took a bitmap scan and sorted every later event of the account for

@@ -64,13 +64,28 @@ export async function deleteSnapshots(db: Kysely<Database>, accountId: string): 
 }
 
 /**
- * Whether no write transaction was running when this transaction's snapshot was taken (call it in
- * a repeatable-read transaction). Then every event at or before the last position it sees is
- * committed and visible: a fold up to there may be saved. A transaction still running could have
- * drawn an earlier position than one already committed, and a snapshot past it would miss its
- * events for ever.
+ * Whether any other session of this database holds a transaction id now, as `pg_locks` shows it
+ * (every transaction that has written holds the lock of its own id). Asked before the folding
+ * transaction begins.
  */
-export async function noWriterInProgress(db: Kysely<Database>): Promise<boolean> {
+export async function otherWriterRunning(db: Kysely<Database>): Promise<boolean> {
+  // Writers of other databases on the same server cannot append to this log.
+  const result = await sql<{ running: number }>`
+    SELECT count(*)::int AS running FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.pid <> pg_backend_pid() AND a.datname = current_database()`.execute(db);
+  return result.rows[0]!.running > 0;
+}
+
+/**
+ * Whether this repeatable-read transaction's snapshot lists no transaction in progress. Its list
+ * leaves out transactions whose ids are newer than the last one completed, so it is asked together
+ * with `otherWriterRunning` before the transaction began: no writer was running then, and none that
+ * began since was still running when the snapshot was taken. Then every event at or before the last
+ * position this transaction sees is committed and visible, and a fold up to there may be saved. A
+ * transaction still running could have drawn an earlier position than one already committed, and a
+ * snapshot past it would miss its events for ever.
+ */
+export async function snapshotListsNoWriter(db: Kysely<Database>): Promise<boolean> {
   const result = await sql<{ running: number }>`SELECT count(*)::int AS running FROM pg_snapshot_xip(pg_current_snapshot())`.execute(db);
   return result.rows[0]!.running === 0;
 }

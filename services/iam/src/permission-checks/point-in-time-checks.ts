@@ -5,7 +5,7 @@ import { compiledPrincipalOf, principalContext } from '../authorization/authoriz
 import { simulationRequestContext } from '../authorization/request-context-builder.js';
 import { type AccountHistory } from '../history/account-history.js';
 import { HistoryCursor, type HistorySnapshotOptions } from '../history/history-cursor.js';
-import { HISTORY_SNAPSHOT_INTERVAL, saveSnapshots } from '../history/history-snapshots.js';
+import { HISTORY_SNAPSHOT_INTERVAL, otherWriterRunning, saveSnapshots } from '../history/history-snapshots.js';
 import { type PrincipalAt, principalAt } from '../history/principal-at.js';
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeInFutureError } from '../kernel/iam-error.js';
@@ -174,12 +174,13 @@ export class PointInTimeChecks {
    * collected in a transaction of their own once the read has ended.
    */
   private async readHistory<T>(accountId: string, start: Date, end: Date, work: (cursor: HistoryCursor) => Promise<T>): Promise<T> {
+    const writerWasRunning = this.snapshots.useSnapshots && (await otherWriterRunning(this.core.db));
     const { result, cursor } = await inAccountTransaction(
       this.core.db,
       accountId,
       async (trx) => {
         await this.refuseBeforeAccount(trx, accountId, start);
-        const cursor = await HistoryCursor.open(trx, accountId, start, end, this.snapshots);
+        const cursor = await HistoryCursor.open(trx, accountId, start, end, { ...this.snapshots, writerWasRunning });
         await cursor.advanceTo(start);
         return { result: await work(cursor), cursor };
       },
