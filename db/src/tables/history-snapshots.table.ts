@@ -10,7 +10,7 @@ export interface HistorySnapshotsTable {
   event_count: ColumnType<number, number, never>;
   /** The latest occurred_at of the events up to the position: the snapshot serves instants from it on. */
   max_occurred_at: ColumnType<Date, Date, never>;
-  state: JSONColumnType<unknown, string, never>;
+  state: JSONColumnType<object, string, never>;
   taken_at: Generated<Date>;
 }
 
