@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
-import { DRIVERS, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
+import { DRIVERS, HAS_PGLITE, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
 
 /** A promise and what settles it: one transaction is held open while another acts. */
 function signal(): { promise: Promise<void>; fire: () => void } {
@@ -248,7 +248,7 @@ describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
   });
 });
 
-describe('the append statement on the embedded database', () => {
+describe.skipIf(!HAS_PGLITE)('the append statement on the embedded database', () => {
   it('is prepared once per session, and an error (a stale writer, a bad binding) leaves the session usable', async () => {
     await withDriver('pglite', async (wardenDb) => {
       const account = randomAccountId();
