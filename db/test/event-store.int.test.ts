@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendToStream,
+  commitHorizon,
   ConcurrencyError,
   createDb,
+  cursorBelow,
   cursorOf,
   inAccountTransaction,
   lockForAppend,
@@ -158,6 +160,35 @@ describe.skipIf(!HAS_POSTGRES)('gap-free reading on Postgres', () => {
       await slow;
       const afterCommit = await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account });
       expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
+    });
+  });
+});
+
+describe.skipIf(!HAS_POSTGRES)('reading below a commit horizon on Postgres', () => {
+  it('a reader that moves its cursor just below the horizon it took still reads a transaction that was open then', async () => {
+    await withDriver('postgres', async (wardenDb) => {
+      const account = randomAccountId();
+      const slowMayCommit = signal();
+      const slowHasAppended = signal();
+      const slow = inAccountTransaction(wardenDb.db, account, async (trx) => {
+        await appendToStream(trx, { accountId: account, streamId: 'test-user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
+        slowHasAppended.fire();
+        await slowMayCommit.promise;
+      });
+      await slowHasAppended.promise;
+      await inAccountTransaction(wardenDb.db, account, (trx) =>
+        appendToStream(trx, { accountId: account, streamId: 'test-user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
+      );
+      const horizon = await commitHorizon(wardenDb.db);
+      expect(await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account, horizon })).toEqual([]);
+      // A short page: nothing is left below the horizon, so the reader may move past it.
+      const cursor = cursorBelow(horizon);
+      slowMayCommit.fire();
+      await slow;
+      const afterCommit = await readEventsAfter(wardenDb.db, cursor, { limit: 100, accountId: account, horizon: await commitHorizon(wardenDb.db) });
+      expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
+      const narrowed = await readEventsAfter(wardenDb.db, cursor, { limit: 100, accountId: account, narrow: (query) => query.where('stream_id', '=', 'test-user/FAST') });
+      expect(narrowed.map((event) => event.streamId)).toEqual(['test-user/FAST']);
     });
   });
 });

@@ -169,6 +169,9 @@ export const WEB_IDENTITY_ERRORS = [
 /** The errors of closeAccount (Organizations' CloseAccount). */
 export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, AccountAlreadyClosedError, ConstraintViolationError];
 
+/** The errors of the live audit tail: a read's, and too many tails open. */
+export const LIVE_AUDIT_ERRORS = [AccessDeniedError, InvalidInputError, LimitExceededError];
+
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
 

@@ -162,6 +162,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
   const { wardenDb, iam, runner } = opened;
   if (metrics && wardenDb.poolUse) metrics.watchPool(wardenDb.poolUse);
   const metricsServer = metrics && createMetricsServer(metrics, logger);
+  const streamsEnd = new AbortController();
   const server = createHttpServer({
     yoga: createWardenYoga(),
     operations: createCompiledOperations(),
@@ -172,6 +173,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     clientAddress: new ClientAddress(config.trustedProxies),
     readiness: readinessOf(readinessChecks(opened)),
     metrics,
+    streamsEnd: streamsEnd.signal,
   });
   try {
     await listen(server, config.port, config.host);
@@ -192,8 +194,9 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     managementAccountId: opened.managementAccountId,
     metricsUrl,
     close: async () => {
-      // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
-      // rather than waiting for them to time out.
+      // End the streamed answers (live tails), stop accepting, let requests in flight finish, and
+      // close idle keep-alive connections now rather than waiting for them to time out.
+      streamsEnd.abort();
       const closed = [server, ...(metricsServer ? [metricsServer] : [])].map((each) => new Promise<void>((resolve) => each.close(() => resolve())));
       server.closeIdleConnections();
       metricsServer?.closeIdleConnections();

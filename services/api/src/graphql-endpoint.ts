@@ -21,6 +21,8 @@ export interface GraphQLEndpointOptions extends OperationEngines {
   readonly maxBodyBytes: number;
   readonly answers: AnswerCoalescer;
   readonly accessLog: AccessLog;
+  /** Fires when the server stops: streamed answers (subscriptions) end then, rather than holding it open. */
+  readonly streamsEnd?: AbortSignal | undefined;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 
   // A client that accepts neither JSON type is answered as yoga answers it (an event stream, multipart, or 406).
   const mediaType = responseMediaTypeOf(request.headers.accept);
-  if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
+  if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog, options.streamsEnd);
   const result = await executeOperation(options, operation, context, exchange);
   if (result && !(Symbol.asyncIterator in result)) {
     options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, mediaType, accessKeyId, options.accessLog));

@@ -35,6 +35,8 @@ export interface HttpServerOptions {
   readonly readiness?: () => Promise<ReadinessReport>;
   /** Where every answer is counted; nothing is when absent. */
   readonly metrics?: WardenMetrics | undefined;
+  /** Fires when the server stops, ending streamed answers (subscriptions) that would otherwise hold it open. */
+  readonly streamsEnd?: AbortSignal;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -57,6 +59,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       maxBodyBytes: options.maxBodyBytes,
       answers,
       accessLog,
+      streamsEnd: options.streamsEnd,
     },
     iam: options.iam,
     clientAddress,

@@ -2,6 +2,7 @@ import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
+import { type LiveAuditTailLimits, LiveAuditTail } from './audit/live-audit-tail.js';
 import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
@@ -38,6 +39,7 @@ export class IamService {
   readonly accessKeys: AccessKeyOperations;
   readonly authorization: AuthorizationOperations;
   readonly audit: AuditOperations;
+  readonly liveAudit: LiveAuditTail;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
@@ -67,6 +69,8 @@ export class IamService {
       readonly unsignedExchangesPerMinute?: number;
       /** Where SAML assertions may be addressed (Audience, Recipient): AWS's endpoint, and Warden's own when it has a public URL. */
       readonly samlEndpoints?: SamlEndpoints;
+      /** How many live audit tails may be open, and how often they read. */
+      readonly liveAuditTail?: LiveAuditTailLimits;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -106,5 +110,6 @@ export class IamService {
     );
     this.saml = new SamlOperations(this.core, this.sts, storedSamlProviders, options.samlEndpoints ?? defaultSamlEndpoints(), this.unsignedExchanges);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs, this.core.observer);
+    this.liveAudit = new LiveAuditTail(this.core, this.credentials, options.liveAuditTail);
   }
 }

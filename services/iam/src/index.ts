@@ -28,6 +28,7 @@ export type { CreatedAccount } from './accounts/account-operations.js';
 export { ACCOUNT_SUMMARY_KEYS, type AccountSummary, type AccountSummaryKey } from './accounts/account-summary.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';
 export type { AuditFilter } from './audit/audit-operations.js';
+export { DEFAULT_LIVE_AUDIT_TAIL_LIMITS, type LiveAuditEntry, LiveAuditTail, type LiveAuditTailLimits } from './audit/live-audit-tail.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
