@@ -130,7 +130,7 @@ function policyArb(kind: PolicyKind) {
       // Sids must be unique within a policy: each is made so by its position.
       statements: fc
         .array(statementArb(kind), { minLength: 1, maxLength: 5 })
-        .map((list) => list.map((statement, i) => (statement['Sid'] === undefined ? statement : { ...statement, Sid: `${String(statement['Sid'])}${i}` }))),
+        .map((list) => list.map((statement, i) => (statement['Sid'] === undefined ? statement : { ...statement, Sid: `${statement['Sid'] as string}${i}` }))),
       single: fc.boolean(),
     })
     .map(({ version, statements, single }) => ({
