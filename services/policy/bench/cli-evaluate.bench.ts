@@ -10,7 +10,7 @@
  * of its own, so that no document repeats.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeSaasCases } from './saas-cases.js';
@@ -92,7 +92,9 @@ try {
 } finally {
   baselineBuild?.cleanUp();
 }
-if (baseline && readFileSync(join(directory, 'this build.json'), 'utf8') !== readFileSync(join(directory, 'baseline.json'), 'utf8')) {
+const answersDiffer = baseline !== undefined && readFileSync(join(directory, 'this build.json'), 'utf8') !== readFileSync(join(directory, 'baseline.json'), 'utf8');
+rmSync(directory, { recursive: true, force: true });
+if (answersDiffer) {
   console.log('WARNING: the two builds answered differently');
 }
 console.log('build | ms per run | median ms');

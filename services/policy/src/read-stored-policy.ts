@@ -1,6 +1,6 @@
-import { parseOperatorName, type ParsedOperatorName } from './condition-operators.js';
+import { type ConditionOperator, parseOperatorName, type ParsedOperatorName } from './condition-operators.js';
 import { formatJsonPath, type JsonPath } from './json-path.js';
-import type { ConditionClause, Effect, ListElement, PolicyDocument, PolicyVersion, PrincipalElement, Statement, TemplateListElement, TemplateValue } from './policy-document.js';
+import type { ConditionClause, Effect, ListElement, PolicyDocument, PolicyVersion, PrincipalElement, SetQualifier, Statement, TemplateListElement, TemplateValue } from './policy-document.js';
 import { namesPrincipal, type PolicyKind } from './policy-kind.js';
 import { parseTemplate } from './policy-variables.js';
 
@@ -141,6 +141,27 @@ function conditionValue(item: unknown): string {
   return refuse();
 }
 
+/** A clause whose JSONPath, which only findings use, is formatted when asked for. */
+class StoredConditionClause implements ConditionClause {
+  readonly #statementPath: JsonPath;
+
+  constructor(
+    readonly operatorText: string,
+    readonly operator: ConditionOperator,
+    readonly qualifier: SetQualifier,
+    readonly ifExists: boolean,
+    readonly key: string,
+    readonly values: readonly TemplateValue[],
+    statementPath: JsonPath,
+  ) {
+    this.#statementPath = statementPath;
+  }
+
+  get path(): string {
+    return formatJsonPath([...this.#statementPath, 'Condition', this.operatorText, this.key]);
+  }
+}
+
 function readConditions(block: unknown, path: JsonPath, variablesActive: boolean): ConditionClause[] {
   if (!isObject(block)) refuse();
   const clauses: ConditionClause[] = [];
@@ -154,7 +175,7 @@ function readConditions(block: unknown, path: JsonPath, variablesActive: boolean
       const values: TemplateValue[] = [];
       if (Array.isArray(raw)) for (const item of raw) values.push(template(conditionValue(item), usesVariables));
       else values.push(template(conditionValue(raw), usesVariables));
-      clauses.push({ operatorText, operator, qualifier, ifExists, key, values, path: formatJsonPath([...path, 'Condition', operatorText, key]) });
+      clauses.push(new StoredConditionClause(operatorText, operator, qualifier, ifExists, key, values, path));
     }
   }
   return clauses;

@@ -14,6 +14,7 @@ import {
   PolicySet,
   validatePolicy,
 } from '../src/index.js';
+import type { PolicyDocument } from '../src/policy-document.js';
 import { readStoredPolicy } from '../src/read-stored-policy.js';
 
 /**
@@ -237,7 +238,7 @@ describe('compileStoredPolicy decides as compilePolicy for every validated docum
         ([kind, document]) => {
           const validation = validatePolicy(document, { kind });
           fc.pre(validation.valid);
-          expect(readStoredPolicy(JSON.parse(JSON.stringify(document)), kind)).toEqual(validation.document);
+          expect(withPaths(readStoredPolicy(JSON.parse(JSON.stringify(document)), kind))).toEqual(withPaths(validation.document));
         },
       ),
       { seed: SEED + 2, numRuns: 2000 },
@@ -303,6 +304,11 @@ describe('placeCompiledPolicy', () => {
     expect(result.matched.map((statement) => statement.policyIndex)).toEqual([0, 1]);
   });
 });
+
+/** A document with each condition's JSONPath read out (the stored reader formats it only when asked). */
+function withPaths(document: PolicyDocument | undefined): unknown {
+  return document && { ...document, statements: document.statements.map((statement) => ({ ...statement, conditions: statement.conditions.map((clause) => ({ ...clause, path: clause.path })) })) };
+}
 
 function sourceOf(kind: PolicyKind): string {
   return kind === 'trust' ? 'resource' : kind;
