@@ -1,4 +1,4 @@
-import type { AuditEvent, LiveAuditEntry } from '@warden/iam';
+import type { AuditEvent, AuditEntry } from '@warden/iam';
 import { builder } from '../builder.js';
 import { pageSize, toConnection } from './pagination.js';
 import { LIVE_AUDIT_ERRORS } from './errors.js';
@@ -46,7 +46,7 @@ builder.queryField('auditEvents', (t) =>
 );
 
 /** An entry of the live tail: the event, and the cursor to resume after it. */
-const LiveAuditEntryRef = builder.objectRef<LiveAuditEntry>('LiveAuditEntry').implement({
+const LiveAuditEntryRef = builder.objectRef<AuditEntry>('LiveAuditEntry').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor', { description: 'Give it as `resumeAfter` to resume the tail after this entry, with nothing lost.' }),
     event: t.field({ type: AuditEventRef, resolve: (entry) => entry.event }),

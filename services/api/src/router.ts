@@ -1,5 +1,6 @@
 import type { IamService } from '@warden/iam';
 import type { AccessLog } from './access-log.js';
+import { serveAuditExport } from './audit-export.js';
 import { serveAwsQuery } from './aws-query/query-endpoint.js';
 import type { ClientAddress } from './client-address.js';
 import { serveGraphiQLAsset } from './graphiql-page.js';
@@ -31,6 +32,7 @@ const MAX_SIGN_IN_FORM_BYTES = 16_384;
  * - `/health/live` (and `/health`): liveness, which touches nothing (a database outage must not get
  *   replicas restarted);
  * - `/health/ready`: readiness, which asks the database, its migrations, the keyring and Redis;
+ * - `/audit/export`: the audit log as a file, streamed (audit-export.ts);
  * - `/`: AWS's Query protocol for IAM and STS (aws-query/), where the AWS CLI and SDKs send it;
  * - anything else: 404.
  * The health probes write no access log line: an orchestrator polls them.
@@ -47,6 +49,8 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
     case '/health/ready':
       exchange.metricsPath = 'health';
       return answerReadiness(exchange, options.readiness);
+    case '/audit/export':
+      return serveAuditExport(exchange, { requestContext: options.graphql.requestContext, accessLog: options.accessLog, streamsEnd: options.graphql.streamsEnd });
     case '/graphiql/graphiql.js':
     case '/graphiql/graphiql.css':
       return serveGraphiQLAsset(exchange, options.accessLog);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, InvalidInputError, LimitExceededError, type LiveAuditEntry, LiveAuditTail } from '../src/index.js';
+import { AccessDeniedError, InvalidInputError, LimitExceededError, type AuditEntry, LiveAuditTail } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const READ_AUDIT = doc({ Effect: 'Allow', Action: 'warden:GetAuditEvents', Resource: '*' });
 
 /** The next `count` entries of a tail, in order. */
-async function take(tail: AsyncIterator<LiveAuditEntry>, count: number): Promise<LiveAuditEntry[]> {
-  const entries: LiveAuditEntry[] = [];
+async function take(tail: AsyncIterator<AuditEntry>, count: number): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
   while (entries.length < count) {
     const next = await tail.next();
     if (next.done) throw new Error(`the tail ended after ${entries.length} of ${count} entries`);
@@ -16,7 +16,7 @@ async function take(tail: AsyncIterator<LiveAuditEntry>, count: number): Promise
   return entries;
 }
 
-const userNames = (entries: readonly LiveAuditEntry[]): string[] => entries.map((entry) => (entry.event.data as { userName: string }).userName);
+const userNames = (entries: readonly AuditEntry[]): string[] => entries.map((entry) => (entry.event.data as { userName: string }).userName);
 
 describe.each([...DRIVERS])('the live audit tail on %s', (driver) => {
   let service: ServiceUnderTest;

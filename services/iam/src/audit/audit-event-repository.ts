@@ -1,4 +1,4 @@
-import { type Database, type EventsQuery, toStoredEvent } from '@warden/db';
+import { type ConsumerCursor, type Database, type EventsQuery, readEventsAfter, type StoredEvent, toStoredEvent } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import type { AuditEvent } from './audit-event.js';
 import { toAuditEvent } from './audit-event-mapper.js';
@@ -28,4 +28,12 @@ export async function findAuditEvents(db: Kysely<Database>, accountId: string, f
   if (page.before) query = query.where(sql<boolean>`global_position < ${page.before}::bigint`);
   const rows = await query.orderBy('global_position', 'desc').limit(page.first).execute();
   return rows.map((row) => toAuditEvent(toStoredEvent(row)));
+}
+
+/**
+ * The account's events after `cursor` and below `horizon` that pass the filter, in commit order
+ * (the consumers' gap-free order): the one read of the live tail and of the export.
+ */
+export function auditEventsInCommitOrder(db: Kysely<Database>, accountId: string, filter: AuditFilter, cursor: ConsumerCursor, horizon: string, limit: number): Promise<StoredEvent[]> {
+  return readEventsAfter(db, cursor, { limit, accountId, horizon, narrow: (query) => applyAuditFilter(query, filter) });
 }

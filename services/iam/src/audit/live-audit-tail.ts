@@ -1,17 +1,11 @@
-import { commitHorizon, type ConsumerCursor, cursorBelow, cursorOf, readEventsAfter } from '@warden/db';
+import { commitHorizon, type ConsumerCursor, cursorBelow, cursorOf } from '@warden/db';
 import type { CredentialResolver } from '../authentication/credential-resolver.js';
 import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError, InvalidInputError, LimitExceededError } from '../kernel/iam-error.js';
+import { AccessDeniedError, LimitExceededError } from '../kernel/iam-error.js';
+import { type AuditEntry, decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
 import type { IamCore } from '../service/iam-core.js';
-import type { AuditEvent } from './audit-event.js';
 import { toAuditEvent } from './audit-event-mapper.js';
-import { type AuditFilter, applyAuditFilter } from './audit-event-repository.js';
-
-/** One entry of a live tail: the event, and the cursor a client resumes after. */
-export interface LiveAuditEntry {
-  readonly cursor: string;
-  readonly event: AuditEvent;
-}
+import { type AuditFilter, auditEventsInCommitOrder } from './audit-event-repository.js';
 
 export interface LiveAuditTailLimits {
   /** Tails open at once for one caller (one ARN) in one process. */
@@ -25,19 +19,6 @@ export interface LiveAuditTailLimits {
 }
 
 export const DEFAULT_LIVE_AUDIT_TAIL_LIMITS: LiveAuditTailLimits = { perCaller: 3, perAccount: 25, pollIntervalMs: 1000, pageSize: 200 };
-
-const CURSOR = /^(\d{1,20}):(\d{1,19})$/;
-
-/** A cursor as clients hold it: the transaction and the position of the last event they received. */
-export function encodeLiveCursor(cursor: ConsumerCursor): string {
-  return `${cursor.transactionId}:${cursor.globalPosition}`;
-}
-
-export function decodeLiveCursor(text: string): ConsumerCursor {
-  const match = CURSOR.exec(text);
-  if (!match) throw new InvalidInputError('The cursor is not valid: resume with the cursor of the last entry received.');
-  return { transactionId: match[1]!, globalPosition: match[2]! };
-}
 
 /**
  * The audit log as it is written: `warden:GetAuditEvents`, like the query, for the caller's own
@@ -62,8 +43,8 @@ export class LiveAuditTail {
    * the cursor and the limits are checked before the first entry, so a refusal is the answer, not
    * a stream. `signal` ends it (the client went away, the server stops).
    */
-  async follow(caller: Caller, filter: AuditFilter, after: string | null, signal: AbortSignal): Promise<AsyncIterableIterator<LiveAuditEntry>> {
-    const resumeAfter = after === null ? undefined : decodeLiveCursor(after);
+  async follow(caller: Caller, filter: AuditFilter, after: string | null, signal: AbortSignal): Promise<AsyncIterableIterator<AuditEntry>> {
+    const resumeAfter = after === null ? undefined : decodeAuditCursor(after);
     const start = await this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
       return resumeAfter ?? cursorBelow(await commitHorizon(trx));
@@ -91,7 +72,7 @@ export class LiveAuditTail {
     };
     if (signal.aborted) stop.abort();
     const entries = this.entries(caller, filter, start, stop.signal);
-    const iterator: AsyncIterableIterator<LiveAuditEntry> = {
+    const iterator: AsyncIterableIterator<AuditEntry> = {
       [Symbol.asyncIterator]: () => iterator,
       next: async () => {
         try {
@@ -118,20 +99,20 @@ export class LiveAuditTail {
     return this.open.get(accountId) ?? 0;
   }
 
-  private async *entries(caller: Caller, filter: AuditFilter, start: ConsumerCursor, stop: AbortSignal): AsyncGenerator<LiveAuditEntry, void, undefined> {
+  private async *entries(caller: Caller, filter: AuditFilter, start: ConsumerCursor, stop: AbortSignal): AsyncGenerator<AuditEntry, void, undefined> {
     let cursor = start;
     while (!stop.aborted) {
       await this.checkCredential(caller);
       const { events, horizon } = await this.core.read(caller, async (trx) => {
         await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
         const horizon = await commitHorizon(trx);
-        const events = await readEventsAfter(trx, cursor, { limit: this.limits.pageSize, accountId: caller.accountId, horizon, narrow: (query) => applyAuditFilter(query, filter) });
+        const events = await auditEventsInCommitOrder(trx, caller.accountId, filter, cursor, horizon, this.limits.pageSize);
         return { events, horizon };
       });
       for (const event of events) {
         if (stop.aborted) return;
         cursor = cursorOf(event);
-        yield { cursor: encodeLiveCursor(cursor), event: toAuditEvent(event) };
+        yield { cursor: encodeAuditCursor(cursor), event: toAuditEvent(event) };
       }
       if (events.length < this.limits.pageSize) {
         // Everything below the horizon that passes the filter has been delivered: the next read starts there.
