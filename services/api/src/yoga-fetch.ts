@@ -1,6 +1,7 @@
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './graphql-context.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
+import { tracedOperation } from './tracing/operation-span.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
 import type { WardenYoga } from './yoga.js';
 
@@ -35,7 +36,10 @@ export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffe
   const url = urlOrRefused(exchange, accessLog);
   if (!url) return;
   exchange.metricsPath = 'yoga';
-  const result = await yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
+  const result = await tracedOperation(exchange.trace, exchange.operation, (engineRan) => {
+    engineRan('yoga');
+    return yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
+  });
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
   result.headers.forEach((value, name) => {
     responseHeaders[name] = value;
