@@ -3,7 +3,7 @@ import type { CompiledOperations, PreparedOperation } from './compiled-operation
 import { isGraphQLError, maskError } from './error-masking.js';
 import type { ServerContext } from './graphql-context.js';
 import { OTHER_OPERATION, type RequestPath } from './metrics/request-path.js';
-import { type OperationEngine, tracedOperation } from './tracing/operation-span.js';
+import { type OperationEngine, tracedOperation, untracedEngine } from './tracing/operation-span.js';
 import type { RequestTrace } from './tracing/request-trace.js';
 import type { PostedOperation } from './posted-operation.js';
 import type { WardenYoga } from './yoga.js';
@@ -43,7 +43,9 @@ export function executeOperation(
   record?: EngineRecord,
   prepared?: PreparedOperation,
 ): Promise<ExecutionResult | AsyncIterable<ExecutionResult> | undefined> {
-  return tracedOperation(record?.trace, record?.operation ?? OTHER_OPERATION, (engineRan) => runOperation(engines, operation, context, record, prepared, engineRan));
+  const trace = record?.trace;
+  if (trace === undefined) return runOperation(engines, operation, context, record, prepared, untracedEngine);
+  return tracedOperation(trace, record?.operation ?? OTHER_OPERATION, (engineRan) => runOperation(engines, operation, context, record, prepared, engineRan));
 }
 
 async function runOperation(

@@ -56,11 +56,13 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
   if (options.labelSchema) exchange.operation = prepared ? prepared.label : labelOf(operation, body, exchange, options.labelSchema, options.operations);
   let authenticated: RequestContext;
   try {
-    authenticated = await traced(exchange.trace, 'authenticate', {}, async (span) => {
-      const built = await buildRequestContext(exchange, body, operation, options.requestContext);
-      span?.setAttributes(authenticationAttributes(built));
-      return built;
-    });
+    authenticated = exchange.trace
+      ? await traced(exchange.trace, 'authenticate', {}, async (span) => {
+          const built = await buildRequestContext(exchange, body, operation, options.requestContext);
+          span.setAttributes(authenticationAttributes(built));
+          return built;
+        })
+      : await buildRequestContext(exchange, body, operation, options.requestContext);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });

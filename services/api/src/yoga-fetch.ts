@@ -36,10 +36,13 @@ export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffe
   const url = urlOrRefused(exchange, accessLog);
   if (!url) return;
   exchange.metricsPath = 'yoga';
-  const result = await tracedOperation(exchange.trace, exchange.operation, (engineRan) => {
-    engineRan('yoga');
-    return yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
-  });
+  const fetched = () => yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
+  const result = exchange.trace
+    ? await tracedOperation(exchange.trace, exchange.operation, (engineRan) => {
+        engineRan('yoga');
+        return fetched();
+      })
+    : await fetched();
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
   result.headers.forEach((value, name) => {
     responseHeaders[name] = value;

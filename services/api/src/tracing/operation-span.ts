@@ -10,8 +10,9 @@ export type OperationEngine = 'compiled' | 'yoga';
  * its variables. Both engines run through this one function, so their spans differ only in the
  * engine attribute that `run` sets once it knows.
  */
-export function tracedOperation<R>(trace: RequestTrace | undefined, label: string, run: (engineRan: (engine: OperationEngine) => void) => R | Promise<R>): Promise<R> {
-  return traced(trace, `graphql ${label}`, { 'graphql.operation.label': label }, (span) => run(span ? (engine) => span.setAttribute('warden.graphql.engine', engine) : ignoreEngine));
+export function tracedOperation<R>(trace: RequestTrace, label: string, run: (engineRan: (engine: OperationEngine) => void) => R | Promise<R>): Promise<R> {
+  return traced(trace, `graphql ${label}`, { 'graphql.operation.label': label }, (span) => run((engine) => span.setAttribute('warden.graphql.engine', engine)));
 }
 
-function ignoreEngine(): void {}
+/** What an untraced operation tells of its engine: nothing. */
+export function untracedEngine(): void {}

@@ -32,10 +32,11 @@ export class RequestTrace {
  * Runs one stage of a request (authentication, the operation, the Query action) in a child span of
  * the request's, active while it runs so that the statements it sends are its children. Whatever
  * the stage throws ends the span as failed, named by the error's class only: messages can quote
- * what a client sent. `annotate` is given the span to add what the stage learnt (the account).
+ * what a client sent. `run` is given the span to add what the stage learnt (the account). Called
+ * only for a traced request: an untraced one runs its stage directly, so that nothing (not even
+ * this closure) is made for it.
  */
-export async function traced<R>(request: RequestTrace | undefined, name: string, attributes: Attributes, run: (span: Span | undefined) => R | Promise<R>): Promise<R> {
-  if (request === undefined) return run(undefined);
+export async function traced<R>(request: RequestTrace, name: string, attributes: Attributes, run: (span: Span) => R | Promise<R>): Promise<R> {
   const span = request.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, request.context);
   try {
     return await context.with(trace.setSpan(request.context, span), run, undefined, span);
