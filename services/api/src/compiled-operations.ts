@@ -68,8 +68,9 @@ interface Runnable {
 
 /**
  * One operation text as this path keeps it: parsed and labelled when first seen, which needs no
- * caller (the metrics label refused requests too), and validated and compiled when it is first
- * run, which comes after authentication, so that unauthenticated texts cost a parse and no more.
+ * caller (the metrics label refused requests too), and validated, compiled and kept in the cache
+ * when it is first run, which comes after authentication: texts sent without valid credentials
+ * cost a parse each and never take a place in the cache from a caller's operations.
  */
 export interface PreparedOperation {
   /** What the metrics and the traces call the operation (the `label` option). */
@@ -81,6 +82,8 @@ interface Entry extends PreparedOperation {
   document: DocumentNode | undefined;
   /** undefined until the first run; then what it compiled, or null for an operation this path leaves to yoga. */
   runnable: Runnable | null | undefined;
+  /** Whether the cache holds it (from its first run on). */
+  kept: boolean;
 }
 
 export class CompiledOperations<Context> {
@@ -114,7 +117,7 @@ export class CompiledOperations<Context> {
    */
   run(params: OperationParams, context: Context, prepared: PreparedOperation | undefined = this.prepare(params)): ExecutionResult | Promise<ExecutionResult> | undefined {
     if (prepared === undefined) return undefined;
-    const runnable = this.#runnable(prepared as Entry, params.operationName || undefined);
+    const runnable = this.#runnable(params, prepared as Entry);
     if (runnable === null) return undefined;
     const refusal = runnable.limits?.refusalOf(params.variables);
     if (refusal) return { errors: [refusal] };
@@ -144,25 +147,23 @@ export class CompiledOperations<Context> {
   prepare(params: OperationParams): PreparedOperation | undefined {
     const slot = this.#slotOf(params);
     if (slot === undefined) return undefined;
-    let entry = slot.cache.get(slot.key);
-    if (entry === undefined) {
-      const operationName = params.operationName || undefined;
-      let document: DocumentNode | undefined;
-      try {
-        document = this.#parse(params.query);
-      } catch {
-        document = undefined;
-      }
-      entry = { label: this.#label(document, operationName), document, runnable: document === undefined ? null : undefined };
-      slot.cache.set(slot.key, entry);
+    const kept = slot.cache.get(slot.key);
+    if (kept !== undefined) return kept;
+    const operationName = params.operationName || undefined;
+    let document: DocumentNode | undefined;
+    try {
+      document = this.#parse(params.query);
+    } catch {
+      document = undefined;
     }
+    const entry: Entry = { label: this.#label(document, operationName), document, runnable: document === undefined ? null : undefined, kept: false };
     return entry;
   }
 
   /** Whether this path answers this operation, and remembers it (its next request is answered here without parsing). */
   answers(params: OperationParams): boolean {
     const prepared = this.prepare(params);
-    return prepared !== undefined && this.#runnable(prepared as Entry, params.operationName || undefined) !== null;
+    return prepared !== undefined && this.#runnable(params, prepared as Entry) !== null;
   }
 
   #masked(result: ExecutionResult, context: Context): ExecutionResult {
@@ -189,11 +190,16 @@ export class CompiledOperations<Context> {
     return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
-  /** What the entry runs, compiled on its first run (the document is then dropped: the cache keeps what it compiled). */
-  #runnable(entry: Entry, operationName: string | undefined): Runnable | null {
+  /** What the entry runs, compiled and kept on its first run (the document is then dropped: the cache keeps what it compiled). */
+  #runnable(params: OperationParams, entry: Entry): Runnable | null {
     if (entry.runnable === undefined) {
-      entry.runnable = (entry.document && this.#compile(entry.document, operationName)) ?? null;
+      entry.runnable = (entry.document && this.#compile(entry.document, params.operationName || undefined)) ?? null;
       entry.document = undefined;
+    }
+    if (!entry.kept) {
+      const slot = this.#slotOf(params);
+      if (slot) slot.cache.set(slot.key, entry);
+      entry.kept = true;
     }
     return entry.runnable;
   }

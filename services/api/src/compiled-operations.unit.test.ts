@@ -247,10 +247,12 @@ describe('CompiledOperations: an operation parsed and labelled once', () => {
   it('labels a text before it runs, and keeps the label with what it compiles: a text is parsed once, whatever asks', async () => {
     const { operations, labels, parses } = labelled();
     const params = { query: 'query A { hello(name: "a") } query B { hello(name: "b") }', operationName: 'A' };
-    expect(operations.prepare(params)?.label).toBe('A:2');
+    const prepared = operations.prepare(params);
+    expect(prepared?.label).toBe('A:2');
+    await operations.run(params, {}, prepared);
     expect(operations.prepare(params)?.label).toBe('A:2');
     expect(operations.answers(params)).toBe(true);
-    await operations.run(params, {});
+    expect(operations.answers({ ...params, operationName: 'B' })).toBe(true);
     expect(operations.prepare({ ...params, operationName: 'B' })?.label).toBe('B:2');
     expect(parses()).toBe(2);
     expect(labels).toEqual(['A:2', 'B:2']);
@@ -263,7 +265,21 @@ describe('CompiledOperations: an operation parsed and labelled once', () => {
     expect(operations.answers({ query: '{ hello(' })).toBe(false);
     expect(operations.answers({ query: '{ hello }' })).toBe(false);
     expect(operations.run({ query: '{ hello }' }, {})).toBeUndefined();
+    expect(operations.prepare({ query: '{ hello }' })?.label).toBe(':1');
+    expect(parses()).toBe(4);
+  });
+
+  it('keeps a text only once it has run (after authentication): one only prepared is parsed again when it comes back', async () => {
+    const { operations, parses } = labelled();
+    const params = { query: '{ hello(name: "c") }' };
+    expect(operations.prepare(params)?.label).toBe(':1');
+    expect(operations.prepare(params)?.label).toBe(':1');
     expect(parses()).toBe(2);
+    expect(await operations.run(params, {}, operations.prepare(params))).toEqual({ data: { hello: 'hello c' } });
+    expect(parses()).toBe(3);
+    expect(operations.prepare(params)?.label).toBe(':1');
+    expect(await operations.run(params, {})).toEqual({ data: { hello: 'hello c' } });
+    expect(parses()).toBe(3);
   });
 
   it('prepares nothing for parameters it leaves to yoga whatever the operation', () => {
