@@ -8,6 +8,7 @@ export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type Rea
 export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { preparedStatement } from './prepared-statements.js';
+export type { SqlTracer } from './sql-tracer.js';
 export {
   commitHorizon,
   type ConsumerCursor,

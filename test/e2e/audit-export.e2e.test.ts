@@ -110,10 +110,24 @@ describe.skipIf(!DRIVERS.includes('postgres') || !existsSync('/proc/self/status'
 
   beforeAll(async () => {
     warden = await startTestWarden('postgres');
-    server = spawn(process.execPath, ['--max-old-space-size=128', join(import.meta.dirname, '..', '..', 'services', 'api', 'bin', 'warden.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-export-'))], {
-      env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: process.env['DATABASE_URL']!, WARDEN_MASTER_KEY: TEST_MASTER_KEY, WARDEN_METRICS_PORT: '0', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    server = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=128',
+        join(import.meta.dirname, '..', '..', 'services', 'api', 'bin', 'warden.js'),
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        mkdtempSync(join(tmpdir(), 'warden-export-')),
+      ],
+      {
+        env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: process.env['DATABASE_URL']!, WARDEN_MASTER_KEY: TEST_MASTER_KEY, WARDEN_METRICS_PORT: '0', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let log = '';
     server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
     url = await new Promise<string>((resolve, reject) => {

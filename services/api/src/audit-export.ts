@@ -106,7 +106,10 @@ function exportRequestOf(query: URLSearchParams): { filter: AuditFilter; format:
   const from = instantOf(query, 'from');
   const to = instantOf(query, 'to');
   if (from && to && from.getTime() >= to.getTime()) throw new InvalidInputError('from must be before to.');
-  const eventTypes = query.getAll('eventTypes').flatMap((value) => value.split(',')).filter((value) => value !== '');
+  const eventTypes = query
+    .getAll('eventTypes')
+    .flatMap((value) => value.split(','))
+    .filter((value) => value !== '');
   return {
     filter: { from, to, eventTypes: eventTypes.length > 0 ? eventTypes : null, actor: query.get('actor'), resourceArn: query.get('resourceArn') },
     format,

@@ -1,5 +1,7 @@
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '@warden/db';
 import { ClientAddress } from './client-address.js';
+import { ConfigError } from './config-error.js';
+import { type TracingConfig, tracingConfigOf } from './tracing/tracing-config.js';
 
 /**
  * Warden's settings, all from the environment, checked once at start so that a mistake stops the
@@ -43,9 +45,11 @@ export interface WardenConfig {
   readonly metricsPort: number;
   /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
   readonly metricsHost: string;
+  /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
+  readonly tracing: TracingConfig | undefined;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
   const port = portNumber(env, 'PORT', 4000);
@@ -79,6 +83,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     // 9464: the port OpenTelemetry's and Prometheus's conventions give a Prometheus exporter.
     metricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9464),
     metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
+    tracing: tracingConfigOf(env),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),

@@ -1,6 +1,7 @@
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './graphql-context.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
+import { tracedOperation } from './tracing/operation-span.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
 import type { WardenYoga } from './yoga.js';
 
@@ -53,11 +54,18 @@ export async function answerThroughYogaFetch(
   response.once('close', abandon);
   streamsEnd?.addEventListener('abort', abandon, { once: true });
   try {
-    const result = await yoga.fetch(
-      url,
-      { method: request.method ?? 'POST', headers, signal: abandoned.signal, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
-      context,
-    );
+    const fetched = () =>
+      yoga.fetch(
+        url,
+        { method: request.method ?? 'POST', headers, signal: abandoned.signal, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
+        context,
+      );
+    const result = exchange.trace
+      ? await tracedOperation(exchange.trace, exchange.operation, (engineRan) => {
+          engineRan('yoga');
+          return fetched();
+        })
+      : await fetched();
     const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
     result.headers.forEach((value, name) => {
       responseHeaders[name] = value;

@@ -18,7 +18,6 @@ export function decodeAuditCursor(text: string): ConsumerCursor {
   return { transactionId: match[1]!, globalPosition: match[2]! };
 }
 
-
 /** An entry of the audit log as the live tail and the export hand it out: the event, and the cursor to resume after it. */
 export interface AuditEntry {
   readonly cursor: string;
