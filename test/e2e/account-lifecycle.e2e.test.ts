@@ -76,4 +76,18 @@ describe.each([...DRIVERS])('tenant lifecycle over HTTP (%s)', (driver) => {
     );
     expect(listed.accounts.data.edges.map((edge) => edge.node)).toContainEqual({ accountId, status: 'CLOSED' });
   });
+  it("answers a tenant administrator's root key request with AccessDeniedError, whatever its policies allow", async () => {
+    const management: Caller = { accountId: warden.managementAccountId, arn: `arn:aws:iam::${warden.managementAccountId}:root`, kind: 'root', requestContext: {} };
+    const { account } = await warden.iam.accounts.create(management, { name: 'lifecycle-e2e-admin' });
+    const tenantRoot: Caller = { accountId: account.accountId, arn: `arn:aws:iam::${account.accountId}:root`, kind: 'root', requestContext: {} };
+    await warden.iam.users.create(tenantRoot, { userName: 'admin' });
+    await warden.iam.users.attachPolicy(tenantRoot, 'admin', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const admin = new SignedClient(warden.url, await warden.iam.accessKeys.create(tenantRoot, 'admin'));
+    const refused = await admin.data<{ createAccessKey: { __typename: string; code: string; message: string } }>(
+      'mutation { createAccessKey(input: { root: true }) { __typename ... on Error { code message } } }',
+    );
+    expect(refused.createAccessKey).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
+    expect(refused.createAccessKey.message).toContain(`not authorized to perform: iam:CreateAccessKey on resource: arn:aws:iam::${account.accountId}:root`);
+    expect(await warden.iam.accessKeys.list(tenantRoot)).toHaveLength(1);
+  });
 });

@@ -228,6 +228,110 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     await expect(iam.accessKeys.create(userCaller(other.accountId, limited), null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
   });
 
+  /** The account stream's events and the root's keys, to show that a refused write left nothing behind. */
+  async function rootKeyState(accountId: string) {
+    const events = await service.wardenDb.db.selectFrom('events').select('global_position').where('account_id', '=', accountId).where('stream_id', '=', `account/${accountId}`).execute();
+    const keys = await service.iam.accessKeys.list(rootCaller(accountId));
+    return { events: events.length, keys: keys.map((key) => key.accessKeyId).sort() };
+  }
+
+  /** A tenant user holding AdministratorAccess: allowed iam:CreateAccessKey on everything, root's ARN included. */
+  async function tenantAdministrator(tenant: Caller, userName = 'admin') {
+    const admin = await service.iam.users.create(tenant, { userName });
+    await service.iam.users.attachPolicy(tenant, userName, 'arn:aws:iam::aws:policy/AdministratorAccess');
+    return userCaller(tenant.accountId, admin);
+  }
+
+  it("refuses a tenant administrator a root key, though allowed iam:CreateAccessKey on the root's ARN, and writes nothing", async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const admin = await tenantAdministrator(tenant);
+    // Allowed by its policies: the refusal is not the evaluator's.
+    expect((await iam.authorization.authorize(admin, { principal: admin.arn, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${tenant.accountId}:root` })).decision).toBe('allow');
+    const before = await rootKeyState(tenant.accountId);
+    const refusal = iam.accessKeys.create(admin, null, { forRoot: true });
+    await expect(refusal).rejects.toThrow(AccessDeniedError);
+    await expect(refusal).rejects.toThrow(
+      `User: ${admin.arn} is not authorized to perform: iam:CreateAccessKey on resource: arn:aws:iam::${tenant.accountId}:root because only the root user, or a session of OrganizationAccountAccessRole that the management account started, can create the root user's access keys`,
+    );
+    // The refusal was awaited, so a write it made would have committed: none did.
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // Nor through a role of the tenant's own that the administrator assumes.
+    await iam.roles.create(tenant, {
+      roleName: 'TenantAdmin',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(tenant, 'TenantAdmin', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const session = await callerOf((await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/TenantAdmin`, roleSessionName: 'admin-session' })).credentials.accessKeyId);
+    await expect(iam.accessKeys.create(session, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+  });
+
+  it('refuses a root key to OrganizationAccountAccessRole assumed by the tenant itself, after a tenant administrator made its trust policy name the tenant', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const admin = await tenantAdministrator(tenant);
+    await iam.roles.updateAssumeRolePolicy(admin, 'OrganizationAccountAccessRole', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }));
+    const assumed = await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'takeover' });
+    const session = await callerOf(assumed.credentials.accessKeyId);
+    expect(session.session).toMatchObject({ originAccountId: tenant.accountId });
+    const before = await rootKeyState(tenant.accountId);
+    await expect(iam.accessKeys.create(session, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // Deleting the role and making one of the same name changes nothing either.
+    await iam.roles.detachPolicy(admin, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await iam.roles.delete(admin, 'OrganizationAccountAccessRole');
+    await iam.roles.create(admin, {
+      roleName: 'OrganizationAccountAccessRole',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(admin, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const again = await callerOf(
+      (await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'again' })).credentials.accessKeyId,
+    );
+    await expect(iam.accessKeys.create(again, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+  });
+
+  it('carries the management origin along a chain: a tenant role assumed from the recovery session is refused, the recovery role assumed from a management session token is not', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const roleArn = `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`;
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn });
+    const recovery = await callerOf((await iam.sts.assumeRole(operator, { roleArn, roleSessionName: 'recovery' })).credentials.accessKeyId);
+    expect(recovery.session).toMatchObject({ originAccountId: service.managementRoot.accountId, chained: false });
+
+    await iam.roles.create(tenant, {
+      roleName: 'Chained',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(tenant, 'Chained', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const chained = await callerOf((await iam.sts.assumeRole(recovery, { roleArn: `arn:aws:iam::${tenant.accountId}:role/Chained`, roleSessionName: 'hop' })).credentials.accessKeyId);
+    // The chain's origin is carried, but the session is not of the recovery role.
+    expect(chained.session).toMatchObject({ originAccountId: service.managementRoot.accountId, chained: true });
+    const before = await rootKeyState(tenant.accountId);
+    await expect(iam.accessKeys.create(chained, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // An operator's own session token starts a chain in the management account as its key does.
+    const token = await iam.sts.getSessionToken(operator, {});
+    const viaToken = await callerOf((await iam.sts.assumeRole(await callerOf(token.accessKeyId), { roleArn, roleSessionName: 'via-token' })).credentials.accessKeyId);
+    expect(viaToken.session).toMatchObject({ originAccountId: service.managementRoot.accountId });
+    const made = await iam.accessKeys.create(viaToken, null, { forRoot: true });
+    expect((await rootKeyState(tenant.accountId)).keys).toContain(made.accessKeyId);
+  });
+
+  it("lets a management account's principal allowed on its root's ARN make that root's key, as the platform's operator", async () => {
+    const { iam, managementRoot } = service;
+    const operator = await managementUser({ Effect: 'Allow', Action: ['iam:CreateAccessKey', 'iam:DeleteAccessKey'], Resource: `arn:aws:iam::${managementRoot.accountId}:root` });
+    const made = await iam.accessKeys.create(operator, null, { forRoot: true });
+    expect((await rootKeyState(managementRoot.accountId)).keys).toContain(made.accessKeyId);
+    // The management root keeps its quota of two for later runs on the shared store.
+    await iam.accessKeys.delete(managementRoot, made.accessKeyId);
+  });
+
   it('refuses the role session into a closed account, as its other credentials', async () => {
     const { iam, managementRoot } = service;
     const tenant = await newAccount(service);
