@@ -18,6 +18,7 @@ import { DRIVERS, newAccount, openService, rootCaller, type ServiceUnderTest, us
  * its own and lists by it.
  */
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+const organizationTrust = (managementAccountId: string): string => doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` }, Action: 'sts:AssumeRole' });
 const marker = (): string => `lc${Math.random().toString(36).slice(2, 10)}`;
 
 describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
@@ -330,6 +331,97 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     expect((await rootKeyState(managementRoot.accountId)).keys).toContain(made.accessKeyId);
     // The management root keeps its quota of two for later runs on the shared store.
     await iam.accessKeys.delete(managementRoot, made.accessKeyId);
+  });
+
+  /** The role's events in the account's log, in order. */
+  async function roleEvents(accountId: string) {
+    return service.wardenDb.db
+      .selectFrom('events')
+      .select(['type', 'metadata', 'stream_id'])
+      .where('account_id', '=', accountId)
+      .where('stream_id', 'like', 'role/%')
+      .orderBy('global_position')
+      .execute();
+  }
+
+  /** An account as one made before every new account got the role: the tenant deletes it. */
+  async function accountWithoutRecoveryRole(): Promise<Caller> {
+    const tenant = await newAccount(service);
+    await service.iam.roles.detachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await service.iam.roles.delete(tenant, 'OrganizationAccountAccessRole');
+    return tenant;
+  }
+
+  it('gives an account without it OrganizationAccountAccessRole with the events of the account-creating write, once, and the recovery then works', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const before = (await roleEvents(tenant.accountId)).length;
+    const operator = await managementUser({ Effect: 'Allow', Action: ['warden:EnsureOrganizationAccessRole', 'sts:AssumeRole'], Resource: '*' });
+
+    const role = await iam.accounts.ensureOrganizationAccessRole(operator, tenant.accountId);
+    expect(role).toMatchObject({ roleName: 'OrganizationAccountAccessRole', path: '/', arn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole` });
+    expect(JSON.parse(role.trustPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementRoot.accountId}:root` }, Action: 'sts:AssumeRole' }],
+    });
+    const written = (await roleEvents(tenant.accountId)).slice(before);
+    expect(written.map((event) => event.type)).toEqual(['RoleCreated', 'PolicyAttachedToRole']);
+    for (const event of written) expect(event.metadata).toMatchObject({ actorArn: operator.arn, resourceArn: role.arn });
+
+    // Idempotent: asked again, nothing is written.
+    expect(await iam.accounts.ensureOrganizationAccessRole(operator, tenant.accountId)).toEqual(role);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(before + 2);
+
+    const assumed = await iam.sts.assumeRole(operator, { roleArn: role.arn, roleSessionName: 'recovery' });
+    const made = await iam.accessKeys.create(await callerOf(assumed.credentials.accessKeyId), null, { forRoot: true });
+    expect(await iam.credentials.resolve(made.accessKeyId)).toMatchObject({ caller: { accountId: tenant.accountId, kind: 'root' } });
+  });
+
+  it("puts back a role whose tenant edited its trust policy and detached AdministratorAccess, keeping the tenant's other changes", async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    await iam.roles.updateAssumeRolePolicy(tenant, 'OrganizationAccountAccessRole', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }));
+    await iam.roles.detachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await iam.roles.attachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess');
+    const before = (await roleEvents(tenant.accountId)).length;
+
+    const role = await iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId);
+    expect(JSON.parse(role.trustPolicy)).toEqual(JSON.parse(organizationTrust(managementRoot.accountId)));
+    expect((await roleEvents(tenant.accountId)).slice(before).map((event) => event.type)).toEqual(['AssumeRolePolicyUpdated', 'PolicyAttachedToRole']);
+    expect((await iam.roles.attachedPolicies(tenant, 'OrganizationAccountAccessRole')).sort()).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess']);
+    // A trust policy that says the same in other white space is intact.
+    await iam.roles.updateAssumeRolePolicy(tenant, 'OrganizationAccountAccessRole', JSON.stringify(JSON.parse(organizationTrust(managementRoot.accountId)), null, 2));
+    const after = (await roleEvents(tenant.accountId)).length;
+    await iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(after);
+  });
+
+  it('creates the role once when two ensures race', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const before = (await roleEvents(tenant.accountId)).length;
+    const [first, second] = await Promise.all([
+      iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId),
+      iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId),
+    ]);
+    expect(first.roleId).toBe(second.roleId);
+    expect((await roleEvents(tenant.accountId)).slice(before).map((event) => event.type)).toEqual(['RoleCreated', 'PolicyAttachedToRole']);
+  });
+
+  it('refuses to ensure the role for tenant principals, management principals not allowed, closed, unknown and management accounts', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const admin = await tenantAdministrator(tenant);
+    await expect(iam.accounts.ensureOrganizationAccessRole(admin, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(tenant, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(await managementUser(), tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    expect(await iam.roles.list(tenant, { first: 10 })).toEqual([]);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, managementRoot.accountId)).rejects.toThrow(ConstraintViolationError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, 'nope')).rejects.toThrow(InvalidInputError);
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId)).rejects.toThrow(ConstraintViolationError);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(4);
   });
 
   it('refuses the role session into a closed account, as its other credentials', async () => {

@@ -1,7 +1,7 @@
 import { rootArn } from '../kernel/arns.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
+import { AccessDeniedError, ConstraintViolationError, InvalidInputError } from '../kernel/iam-error.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
@@ -9,7 +9,9 @@ import { type AccountSummary, accountSummary } from './account-summary.js';
 import { type AccountFilter, findAccount, listAccounts, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
-import { organizationAccessRoleAppends, organizationAccessRoleLocks } from './organization-access-role.js';
+import { ORGANIZATION_ACCESS_ROLE_NAME, organizationAccessRoleAppends, organizationAccessRoleLocks, organizationAccessRoleRepairs } from './organization-access-role.js';
+import { findRoleRowByName, requireRoleByName } from '../roles/role-repository.js';
+import type { Role } from '../roles/role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 
 /**
@@ -170,6 +172,39 @@ export class AccountOperations {
       lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
       appends: (alias) => appendTo(accountDecider, streamId, { type: 'CloseAccount' as const }, alias === null ? {} : { lockKeys: [`global:alias/${alias}`] }),
       answer: (trx) => requireAccount(trx, accountId),
+    });
+    return answer;
+  }
+
+  /**
+   * Gives an account OrganizationAccountAccessRole as `create` does (RoleCreated and
+   * PolicyAttachedToRole, in the account's own log with the caller as actor), for accounts made
+   * before every new account got it, or whose tenant deleted it; an existing role is put back as
+   * it was made (its trust policy naming the management account, AdministratorAccess attached),
+   * and an intact one is left as it is: nothing is written. For the management account's
+   * principals only, as `warden:EnsureOrganizationAccessRole` on the account's organizations ARN.
+   */
+  async ensureOrganizationAccessRole(caller: Caller, accountId: string): Promise<Role> {
+    await this.requireManagementCaller(caller, 'warden:EnsureOrganizationAccessRole', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    const newRoleId = this.core.newId('AROA');
+    const roleKeys = organizationAccessRoleLocks(this.core.partition, newRoleId);
+    // The role's name key is held from the start, so that a racing ensure (or the tenant making or
+    // deleting the role) waits, and this one finds the role as the one before left it.
+    const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
+      locks: [`stream/account/${accountId}`, ...roleKeys],
+      load: async (trx) => {
+        const account = await requireAccount(trx, accountId);
+        if (account.isManagement) throw new ConstraintViolationError('The management account has no OrganizationAccountAccessRole: its own principals administer it.');
+        if (account.status === 'CLOSED') throw new ConstraintViolationError('The account is closed: nothing in it can change.');
+        return findRoleRowByName(trx, accountId, ORGANIZATION_ACCESS_ROLE_NAME);
+      },
+      lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
+      appends: (role) =>
+        role
+          ? organizationAccessRoleRepairs(this.core.partition, caller.accountId, { roleId: role.role_id, arn: role.arn, trustPolicy: role.trust_policy })
+          : organizationAccessRoleAppends(this.core.partition, accountId, caller.accountId, newRoleId),
+      answer: (trx) => requireRoleByName(trx, accountId, ORGANIZATION_ACCESS_ROLE_NAME),
     });
     return answer;
   }
