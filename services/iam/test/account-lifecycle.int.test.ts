@@ -424,6 +424,65 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     expect(await roleEvents(tenant.accountId)).toHaveLength(4);
   });
 
+  it("exports a closed account to the management account: its whole log oldest first a page at a time, and its IAM state, secrets redacted, nothing of another account's", async () => {
+    const { iam, managementRoot, wardenDb } = service;
+    const tenant = await newAccount(service);
+    const user = await iam.users.create(tenant, { userName: 'kept' });
+    const key = await iam.accessKeys.create(tenant, 'kept');
+    await iam.passwords.createLoginProfile(tenant, { userName: 'kept', password: 'Correct-Horse-9-battery' });
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    const auditor = await managementUser({ Effect: 'Allow', Action: 'warden:ExportAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/*` });
+
+    const stored = await wardenDb.db.selectFrom('events').select(['global_position', 'type']).where('account_id', '=', tenant.accountId).orderBy('global_position').execute();
+    const all = await iam.accountExport.events(auditor, tenant.accountId, { first: 1000 });
+    expect(all.map((event) => [event.position, event.type])).toEqual(stored.map((event) => [String(event.global_position), event.type]));
+    expect(all[0]).toMatchObject({ type: 'AccountCreated', streamId: `account/${tenant.accountId}`, actorArn: managementRoot.arn });
+    expect(all.at(-1)).toMatchObject({ type: 'AccountClosed' });
+    const pages = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: typeof all = await iam.accountExport.events(auditor, tenant.accountId, { first: 3, after });
+      if (page.length === 0) break;
+      pages.push(...page);
+      after = page.at(-1)!.position;
+    }
+    expect(pages).toEqual(all);
+
+    const state = await iam.accountExport.iamState(auditor, tenant.accountId);
+    const rows = (table: string) => state.find((entry) => entry.table === table)?.rows as Record<string, unknown>[];
+    expect(rows('accounts')).toEqual([expect.objectContaining({ account_id: tenant.accountId, status: 'CLOSED' })]);
+    expect(rows('users')).toEqual([expect.objectContaining({ user_id: user.userId, user_name: 'kept' })]);
+    expect(rows('users')[0]!.login_profile).toMatchObject({ passwordHash: '[encrypted]' });
+    expect(rows('access_keys')).toEqual(expect.arrayContaining([expect.objectContaining({ access_key_id: key.accessKeyId, secret: '[encrypted]' })]));
+    expect(rows('roles').map((role) => role.role_name)).toEqual(['OrganizationAccountAccessRole']);
+    for (const entry of state) for (const row of entry.rows) expect(row).toMatchObject({ account_id: tenant.accountId });
+    // No ciphertext leaves, in the events or the state.
+    const secrets = await wardenDb.db.selectFrom('access_keys').select('secret').where('account_id', '=', tenant.accountId).execute();
+    const exported = JSON.stringify([all, state]);
+    for (const { secret } of secrets) expect(exported).not.toContain(secret.ciphertext);
+    expect(exported).not.toContain(key.secretAccessKey);
+  });
+
+  it('refuses an export to tenant principals (of that account or another), to management principals not allowed, and answers an unknown account as missing', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const other = await newAccount(service);
+    const admin = await tenantAdministrator(other);
+    for (const caller of [admin, other, tenant, await managementUser()]) {
+      await expect(iam.accountExport.events(caller, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+      await expect(iam.accountExport.iamState(caller, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    }
+    // Not even its own account: a tenant reads its own log with auditEvents.
+    await expect(iam.accountExport.events(tenant, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+    // Allowed on one account's ARN only.
+    const narrow = await managementUser({ Effect: 'Allow', Action: 'warden:ExportAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${other.accountId}` });
+    await expect(iam.accountExport.events(narrow, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+    expect((await iam.accountExport.events(narrow, other.accountId, { first: 1 }))[0]).toMatchObject({ type: 'AccountCreated' });
+    await expect(iam.accountExport.events(managementRoot, '000000000001', { first: 10 })).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accountExport.iamState(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accountExport.events(managementRoot, tenant.accountId, { first: 10, after: 'x' })).rejects.toThrow(InvalidInputError);
+  });
+
   it('refuses the role session into a closed account, as its other credentials', async () => {
     const { iam, managementRoot } = service;
     const tenant = await newAccount(service);

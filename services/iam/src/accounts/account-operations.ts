@@ -1,7 +1,8 @@
 import { rootArn } from '../kernel/arns.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { AccessDeniedError, ConstraintViolationError, InvalidInputError } from '../kernel/iam-error.js';
+import { ConstraintViolationError, InvalidInputError } from '../kernel/iam-error.js';
+import { organizationAccountArn, requireManagementCaller } from './management-caller.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
@@ -27,14 +28,8 @@ export interface CreatedAccount {
 export class AccountOperations {
   constructor(private readonly core: IamCore) {}
 
-  private async requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
-    await this.core.read(caller, async (trx) => {
-      const account = await findAccount(trx, caller.accountId);
-      if (!account?.isManagement) {
-        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
-      }
-      await this.core.authorize(trx, caller, action, resource);
-    });
+  private requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
+    return requireManagementCaller(this.core, caller, action, resource);
   }
 
   /**
@@ -50,7 +45,7 @@ export class AccountOperations {
 
   /** An account as Organizations names it, in the management (caller's) account's organization. */
   private organizationAccountArn(caller: Caller, accountId: string): string {
-    return `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
+    return organizationAccountArn(this.core.partition, caller.accountId, accountId);
   }
 
   async create(caller: Caller, input: { name: string; alias?: string | null }): Promise<CreatedAccount> {
