@@ -1,8 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { PoolUse } from '@warden/db';
-import type { IamCacheName, IamObserver } from '@warden/iam';
-import { JOBS, type JobName, type JobObserver, type JobOutcome } from '@warden/workers';
+import type { IamObserver } from '@warden/iam';
+import type { JobObserver } from '@warden/workers';
+import { iamObserverIn } from './iam-metrics.js';
+import { jobObserverIn } from './job-metrics.js';
+import { watchPoolIn } from './pool-metrics.js';
 import { OperationLabels } from './operation-label.js';
 import type { RequestPath } from './request-path.js';
 
@@ -18,9 +21,6 @@ const OUTCOMES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 type Child = ReturnType<Counter<string>['labels']>;
-
-const CACHES: readonly IamCacheName[] = ['credentials', 'compiled-principals'];
-const JOB_OUTCOMES: readonly JobOutcome[] = ['completed', 'deferred', 'failed'];
 
 export interface WardenMetricsOptions {
   /** The schema whose root fields name GraphQL operations. */
@@ -71,18 +71,7 @@ export class WardenMetrics {
 
   /** The database pool, read at each scrape from now on (once: a server has one pool; none on PGlite). */
   watchPool(poolUse: () => PoolUse): void {
-    new Gauge({
-      name: 'warden_db_pool_connections',
-      help: 'Database pool connections: total open, idle, and queries waiting for one.',
-      labelNames: ['state'],
-      registers: [this.registry],
-      collect() {
-        const use = poolUse();
-        this.set({ state: 'total' }, use.total);
-        this.set({ state: 'idle' }, use.idle);
-        this.set({ state: 'waiting' }, use.waiting);
-      },
-    });
+    watchPoolIn(this.registry, poolUse);
   }
 
   /** One answered request: `status` is the HTTP status sent, `seconds` how long since it was read. */
@@ -103,29 +92,4 @@ export class WardenMetrics {
   async exposition(): Promise<{ readonly contentType: string; readonly body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
-}
-
-function iamObserverIn(registers: Registry[]): IamObserver {
-  const decisions = new Counter({
-    name: 'warden_authorize_decisions_total',
-    help: 'Decisions answered by authorize and authorizeBatch (each of a batch), by decision.',
-    labelNames: ['decision'],
-    registers,
-  });
-  const allow = decisions.labels('allow');
-  const deny = decisions.labels('deny');
-  const lookups = new Counter({ name: 'warden_cache_requests_total', help: 'Cache lookups: hits answered from the cache, misses built anew.', labelNames: ['cache', 'result'], registers });
-  const results = new Map(CACHES.map((cache) => [cache, { hit: lookups.labels(cache, 'hit'), miss: lookups.labels(cache, 'miss') }]));
-  const appended = new Counter({ name: 'warden_events_appended_total', help: 'Events committed to the event store.', registers });
-  return {
-    authorized: (decision) => (decision === 'allow' ? allow : deny).inc(),
-    cache: (cache, result) => results.get(cache)![result].inc(),
-    eventsAppended: (count) => appended.inc(count),
-  };
-}
-
-function jobObserverIn(registers: Registry[]): JobObserver {
-  const runs = new Counter({ name: 'warden_jobs_total', help: 'Background job runs, by job and how each ended.', labelNames: ['job', 'outcome'], registers });
-  const children = new Map(Object.values(JOBS).map((job: JobName) => [job, new Map(JOB_OUTCOMES.map((outcome) => [outcome, runs.labels(job, outcome)]))]));
-  return { jobRan: (job, outcome) => children.get(job)!.get(outcome)!.inc() };
 }
