@@ -138,6 +138,17 @@ builder.queryField('accounts', (t) =>
   }),
 );
 
+builder.queryField('organizationAccount', (t) =>
+  t.field({
+    type: OrganizationAccountRef,
+    description:
+      "One account of the platform, closed or not: Organizations' DescribeAccount (organizations:DescribeAccount on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only).",
+    errors: queryErrors('organizationAccount'),
+    args: { accountId: t.arg.string({ required: true }) },
+    resolve: (_r, args, { iam, caller }) => iam.accounts.describe(caller, args.accountId),
+  }),
+);
+
 builder.mutationField('closeAccount', (t) =>
   t.field({
     type: OrganizationAccountRef,

@@ -483,6 +483,18 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     await expect(iam.accountExport.events(managementRoot, tenant.accountId, { first: 10, after: 'x' })).rejects.toThrow(InvalidInputError);
   });
 
+  it('describes one account to the management account, closed or not (organizations:DescribeAccount), and to no tenant', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const reader = await managementUser({ Effect: 'Allow', Action: 'organizations:DescribeAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${tenant.accountId}` });
+    expect(await iam.accounts.describe(reader, tenant.accountId)).toMatchObject({ accountId: tenant.accountId, status: 'ACTIVE', closedAt: null });
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    expect(await iam.accounts.describe(reader, tenant.accountId)).toMatchObject({ accountId: tenant.accountId, status: 'CLOSED' });
+    await expect(iam.accounts.describe(reader, managementRoot.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.describe(await tenantAdministrator(await newAccount(service)), tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.describe(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+  });
+
   it('refuses the role session into a closed account, as its other credentials', async () => {
     const { iam, managementRoot } = service;
     const tenant = await newAccount(service);

@@ -43,6 +43,17 @@ export class AccountOperations {
     return listAccounts(this.core.db, filter, page);
   }
 
+  /**
+   * Organizations' DescribeAccount: one account of the platform, closed or not, for the management
+   * account's principals only, authorized as `organizations:DescribeAccount` on its organizations ARN.
+   */
+  async describe(caller: Caller, accountId: string): Promise<Account> {
+    await this.requireManagementCaller(caller, 'organizations:DescribeAccount', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    // Read as the store's owner, as list is: the account is not the caller's.
+    return requireAccount(this.core.db, accountId);
+  }
+
   /** An account as Organizations names it, in the management (caller's) account's organization. */
   private organizationAccountArn(caller: Caller, accountId: string): string {
     return organizationAccountArn(this.core.partition, caller.accountId, accountId);
