@@ -13,6 +13,7 @@ import './types/account-summary.js';
 import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/audit-event.js';
+import './types/account-export.js';
 import './types/authorization-details.js';
 import './types/sts.js';
 import './types/password.js';

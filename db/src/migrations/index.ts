@@ -15,6 +15,7 @@ import * as oidcProviders from './20261205-0013-oidc-providers.js';
 import * as samlProviders from './20261205-0014-saml-providers.js';
 import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js';
 import * as accountStatus from './20261205-0016-account-status.js';
+import * as sessionOriginAccount from './20261205-0017-session-origin-account.js';
 import * as eventsAccountCommitOrder from './20261206-0020-events-account-commit-order.js';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -35,5 +36,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261205-0014-saml-providers': samlProviders,
   '20261205-0015-used-federation-tokens': usedFederationTokens,
   '20261205-0016-account-status': accountStatus,
+  '20261205-0017-session-origin-account': sessionOriginAccount,
   '20261206-0020-events-account-commit-order': eventsAccountCommitOrder,
 };

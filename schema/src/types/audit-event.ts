@@ -5,7 +5,7 @@ import { LIVE_AUDIT_ERRORS } from './errors.js';
 import { queryErrors } from './result-names.js';
 
 /** An entry of the audit log: one event, with who made it, from where, when. */
-const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
+export const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
   fields: (t) => ({
     position: t.exposeString('position'),
     type: t.exposeString('type'),

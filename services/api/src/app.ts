@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
-import { bootstrap, defaultSamlEndpoints, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
-import { createJobRunner, type JobRunner } from '@warden/workers';
+import { bootstrap, defaultSamlEndpoints, type IamObserver, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
+import { createJobRunner, type JobObserver, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
@@ -12,6 +12,7 @@ import { createCompiledOperations } from './create-compiled-operations.js';
 import { databaseCheck, type ReadinessCheck, readinessOf } from './readiness.js';
 import { createMetricsServer } from './metrics/metrics-server.js';
 import { WardenMetrics } from './metrics/warden-metrics.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { WardenTracing } from './tracing/warden-tracing.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
@@ -68,7 +69,13 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
  * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
  * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
-async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: WardenMetrics, tracing?: WardenTracing): Promise<OpenedWarden> {
+/** What a process counts that its store and jobs tell: a server's WardenMetrics, a worker's WorkerMetrics. */
+interface StoreObservers {
+  readonly iamObserver: IamObserver;
+  readonly jobObserver: JobObserver;
+}
+
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: StoreObservers, tracing?: WardenTracing): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await openDatabase(config, logger, {}, tracing);
   let runner: JobRunner | undefined;
@@ -240,6 +247,8 @@ function urlOf(server: Server, host: string): string {
  */
 export interface RunningWorker {
   readonly runner: JobRunner;
+  /** `http://HOST:PORT/metrics`, or undefined when WARDEN_METRICS_PORT=0 turned the listener off. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -247,18 +256,35 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   if (config.databaseUrl === undefined) {
     throw new Error('warden worker needs DATABASE_URL: the embedded database belongs to `warden serve`, which runs the jobs itself');
   }
+  const metrics = config.workerMetricsPort === 0 ? undefined : new WorkerMetrics();
   const tracing = config.tracing && WardenTracing.exportingTo(config.tracing);
   let opened: OpenedWarden;
   try {
-    opened = await openWarden(config, logger, true, undefined, tracing);
+    opened = await openWarden(config, logger, true, metrics, tracing);
   } catch (error) {
     await tracing?.shutdown().catch(() => undefined);
     throw error;
   }
-  logger.info({ jobs: opened.runner.kind, tracesUrl: config.tracing?.tracesUrl }, 'Warden worker is running');
+  if (metrics && opened.wardenDb.poolUse) metrics.watchPool(opened.wardenDb.poolUse);
+  const metricsServer = metrics && createMetricsServer(metrics, logger);
+  try {
+    if (metricsServer) await listen(metricsServer, config.workerMetricsPort, config.metricsHost);
+  } catch (error) {
+    await opened.close();
+    await tracing?.shutdown().catch(() => undefined);
+    throw error;
+  }
+  const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metricsHost)}/metrics`;
+  logger.info({ jobs: opened.runner.kind, metricsUrl, tracesUrl: config.tracing?.tracesUrl }, 'Warden worker is running');
   return {
     runner: opened.runner,
+    metricsUrl,
     close: async () => {
+      if (metricsServer) {
+        const closed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeIdleConnections();
+        await closed;
+      }
       await opened.close();
       await tracing?.shutdown().catch(() => undefined);
     },

@@ -43,6 +43,8 @@ export interface WardenConfig {
   readonly publicUrl: string | undefined;
   /** WARDEN_METRICS_PORT: the Prometheus listener's port, apart from the API's; 0: no listener. */
   readonly metricsPort: number;
+  /** WARDEN_METRICS_PORT as `warden worker` reads it: its own default, so a server and a worker on one host do not collide. */
+  readonly workerMetricsPort: number;
   /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
   readonly metricsHost: string;
   /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
@@ -82,6 +84,8 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     publicUrl: publicUrl(env['WARDEN_PUBLIC_URL']),
     // 9464: the port OpenTelemetry's and Prometheus's conventions give a Prometheus exporter.
     metricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9464),
+    // The next port: with both on their defaults, a server and a worker side by side both listen.
+    workerMetricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9465),
     metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
     tracing: tracingConfigOf(env),
     databaseTimeouts: {

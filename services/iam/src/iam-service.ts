@@ -1,3 +1,4 @@
+import { AccountExportOperations } from './account-export/account-export-operations.js';
 import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
@@ -40,6 +41,7 @@ export class IamService {
   readonly authorization: AuthorizationOperations;
   readonly audit: AuditOperations;
   readonly liveAudit: LiveAuditTail;
+  readonly accountExport: AccountExportOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
@@ -82,6 +84,7 @@ export class IamService {
     this.accessKeys = new AccessKeyOperations(this.core);
     this.authorization = new AuthorizationOperations(this.core);
     this.audit = new AuditOperations(this.core);
+    this.accountExport = new AccountExportOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
     this.sts = new StsOperations(this.core);

@@ -3,6 +3,7 @@ export type { AccessKey } from './access-keys/access-key.js';
 export type { Account } from './accounts/account.js';
 export type { AccountFilter } from './accounts/account-repository.js';
 export type { AuditEvent } from './audit/audit-event.js';
+export type { ExportedTable } from './account-export/account-iam-state.js';
 export type { Group } from './groups/group.js';
 export type { MfaDevice } from './mfa/mfa-device.js';
 export { type ListedPolicy, type ManagedPolicy, POLICY_SCOPES, POLICY_USAGES, type PolicyListFilter, type PolicyScope, type PolicyUsage } from './policies/managed-policy.js';

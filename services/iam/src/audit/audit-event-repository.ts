@@ -37,3 +37,11 @@ export async function findAuditEvents(db: Kysely<Database>, accountId: string, f
 export function auditEventsInCommitOrder(db: Kysely<Database>, accountId: string, filter: AuditFilter, cursor: ConsumerCursor, horizon: string, limit: number): Promise<StoredEvent[]> {
   return readEventsAfter(db, cursor, { limit, accountId, horizon, narrow: (query) => applyAuditFilter(query, filter) });
 }
+
+/** Every event of an account, oldest first, a page at a time; `after` is a global position (a decimal string). */
+export async function findAccountEventsInOrder(db: Kysely<Database>, accountId: string, page: { first: number; after?: string | null }): Promise<AuditEvent[]> {
+  let query = db.selectFrom('events').selectAll().where('account_id', '=', accountId);
+  if (page.after) query = query.where(sql<boolean>`global_position > ${page.after}::bigint`);
+  const rows = await query.orderBy('global_position').limit(page.first).execute();
+  return rows.map((row) => toAuditEvent(toStoredEvent(row)));
+}

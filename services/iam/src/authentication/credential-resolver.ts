@@ -109,6 +109,7 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     mfaAuthenticated: session.mfa_authenticated,
     mfaAuthenticatedAt: session.mfa_authenticated_at ? new Date(session.mfa_authenticated_at) : null,
     chained: session.chained,
+    originAccountId: session.origin_account_id,
     issuedAt: new Date(session.issued_at),
     expiresAt: new Date(session.expires_at),
   };
