@@ -15,6 +15,7 @@ import * as oidcProviders from './20261205-0013-oidc-providers.js';
 import * as samlProviders from './20261205-0014-saml-providers.js';
 import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js';
 import * as accountStatus from './20261205-0016-account-status.js';
+import * as accountChanges from './20261205-0017-account-changes.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261205-0014-saml-providers': samlProviders,
   '20261205-0015-used-federation-tokens': usedFederationTokens,
   '20261205-0016-account-status': accountStatus,
+  '20261205-0017-account-changes': accountChanges,
 };

@@ -19,7 +19,7 @@ const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 
 type Child = ReturnType<Counter<string>['labels']>;
 
-const CACHES: readonly IamCacheName[] = ['credentials', 'compiled-principals'];
+const CACHES: readonly IamCacheName[] = ['credentials', 'compiled-principals', 'compiled-policies'];
 const JOB_OUTCOMES: readonly JobOutcome[] = ['completed', 'deferred', 'failed'];
 
 export interface WardenMetricsOptions {

@@ -1,7 +1,9 @@
 import type { Database, PrincipalType, RoleRow, UserRow } from '@warden/db';
 import type { NamedPolicy } from '@warden/policy';
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import { loadManagedPolicyDocuments } from './managed-policy-documents.js';
+import { type Kysely, sql } from 'kysely';
+import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import type { StoredPolicy } from './compiled-policy-cache.js';
 
 /**
  * Everything that decides what a principal may do, read from the read models: its attached and
@@ -28,16 +30,11 @@ export function roleRecord(role: RoleRow): PrincipalRecord {
   return { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId: role.account_id, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
 }
 
-/** Whose policies to load: a principal, or a group (which has its own policies and no boundary). */
-export type PolicyOwner = Pick<PrincipalRecord, 'id' | 'name' | 'accountId' | 'permissionsBoundaryArn'> & { readonly type: PrincipalType };
-
-export interface PrincipalPolicies {
-  readonly identityPolicies: readonly NamedPolicy[];
-  readonly permissionBoundary: NamedPolicy | null;
-}
+/** Whose policies to load: a user or a role (its row, boundary included, is read with them), or a group (which has no boundary). */
+export type PolicyOwner = Pick<PrincipalRecord, 'id' | 'accountId'> & { readonly type: PrincipalType };
 
 /** A managed policy as a decision names it: its name (the ARN's last segment) and its ARN. */
-export function managedPolicy(arn: string, document: unknown): NamedPolicy {
+export function managedPolicy<Document>(arn: string, document: Document): NamedPolicy & { readonly document: Document } {
   return { name: arn.slice(arn.lastIndexOf('/') + 1), arn, document };
 }
 
@@ -45,39 +42,105 @@ export function managedPolicy(arn: string, document: unknown): NamedPolicy {
  * A session policy as the session holds it: the managed ones (PolicyArns) by ARN, the inline one by
  * a label. A policy name cannot hold a colon, so a name that is an ARN is a managed policy's.
  */
-export function sessionPolicy(policy: { readonly name: string; readonly document: unknown }): NamedPolicy {
+export function sessionPolicy<Document>(policy: { readonly name: string; readonly document: Document }): NamedPolicy & { readonly document: Document } {
   return policy.name.startsWith('arn:') ? managedPolicy(policy.name, policy.document) : policy;
 }
 
-export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PolicyOwner): Promise<PrincipalPolicies> {
-  const accountId = principal.accountId;
-  const owners: { type: PrincipalType; id: string }[] = [{ type: principal.type, id: principal.id }];
-  if (principal.type === 'user') {
-    const groups = await db
-      .selectFrom('group_memberships')
-      .innerJoin('groups', (join) => join.onRef('groups.account_id', '=', 'group_memberships.account_id').onRef('groups.group_id', '=', 'group_memberships.group_id'))
-      .select(['groups.group_id'])
-      .where('group_memberships.account_id', '=', accountId)
-      .where('group_memberships.user_id', '=', principal.id)
-      .execute();
-    for (const group of groups) owners.push({ type: 'group', id: group.group_id });
+/**
+ * A principal's stored policies, read in one statement, so in one snapshot with the account's
+ * change epoch (`epoch`): identity policies in the order a decision numbers them (attached managed
+ * policies by first attachment, then inline policies by name), the boundary, and the entities the
+ * set was read from (`dependsOn`, stream ids as kernel/changed-entity.ts names them), whose change
+ * makes it stale.
+ */
+export interface PrincipalPolicies {
+  readonly epoch: string;
+  /** The user or role as that snapshot has it (its tags, its boundary); undefined when it no longer exists, and for a group. */
+  readonly principal: PrincipalRecord | undefined;
+  readonly identityPolicies: readonly StoredPolicy[];
+  readonly permissionBoundary: StoredPolicy | null;
+  readonly dependsOn: readonly string[];
+}
+
+/** A boundary naming a policy that no longer exists allows nothing (never everything). */
+const MISSING_BOUNDARY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+
+interface LoadedRow {
+  epoch: string | null;
+  principal: UserRow | RoleRow | string | null;
+  groups: string[] | string;
+  attached: string[] | string;
+  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string }[] | string;
+  managed: { arn: string; id: string; version: string; document: string }[] | string;
+}
+
+const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyOwner): Promise<PrincipalPolicies> {
+  const { accountId, type, id } = owner;
+  const { rows } = await sql<LoadedRow>`
+    WITH principal AS (
+      SELECT to_jsonb(u) AS row, u.permissions_boundary_arn AS boundary FROM users u WHERE ${type}::text = 'user' AND u.account_id = ${accountId} AND u.user_id = ${id}
+      UNION ALL
+      SELECT to_jsonb(r), r.permissions_boundary_arn FROM roles r WHERE ${type}::text = 'role' AND r.account_id = ${accountId} AND r.role_id = ${id}
+    ), owners AS (
+      SELECT ${type}::text AS owner_type, ${id}::text AS owner_id
+      UNION ALL
+      SELECT 'group', m.group_id
+        FROM group_memberships m
+        JOIN groups g ON g.account_id = m.account_id AND g.group_id = m.group_id
+       WHERE m.account_id = ${accountId} AND ${type}::text = 'user' AND m.user_id = ${id}
+    ), attachments AS (
+      SELECT a.policy_arn, min(a.attached_at) AS first_attached
+        FROM policy_attachments a
+        JOIN owners o ON a.principal_type = o.owner_type AND a.principal_id = o.owner_id
+       WHERE a.account_id = ${accountId}
+       GROUP BY a.policy_arn
+    )
+    SELECT
+      (SELECT change_epoch::text FROM accounts WHERE account_id = ${accountId}) AS epoch,
+      (SELECT row FROM principal) AS principal,
+      (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group') AS groups,
+      (SELECT coalesce(json_agg(policy_arn ORDER BY first_attached, policy_arn), '[]') FROM attachments) AS attached,
+      (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document) ORDER BY i.policy_name), '[]')
+         FROM inline_policies i
+         JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
+        WHERE i.account_id = ${accountId}) AS inline,
+      (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document)), '[]')
+         FROM policies p
+         JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
+        WHERE p.account_id = ${accountId}
+          AND (p.arn IN (SELECT policy_arn FROM attachments) OR p.arn = (SELECT boundary FROM principal))) AS managed`.execute(db);
+  const row = rows[0]!;
+  if (row.epoch === null) throw new Error(`Account ${accountId} does not exist.`);
+  const principalRow = row.principal === null ? undefined : json(row.principal);
+  if (type !== 'group' && !principalRow) return { epoch: row.epoch, principal: undefined, identityPolicies: [], permissionBoundary: null, dependsOn: [`${type}/${id}`] };
+  const principal = principalRow && (type === 'user' ? userRecord(principalRow as UserRow) : roleRecord(principalRow as RoleRow));
+  const boundaryArn = principal ? principal.permissionsBoundaryArn : null;
+  const dependsOn = [`${type}/${id}`, ...json(row.groups).map((group) => `group/${group}`)];
+  const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
+  const managed = (arn: string): StoredPolicy | undefined => {
+    const awsManaged = findAwsManagedPolicy(arn);
+    if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
+    const policy = customer.get(arn);
+    if (!policy) return undefined;
+    dependsOn.push(`policy/${policy.id}`);
+    return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+  };
+  const identityPolicies: StoredPolicy[] = [];
+  for (const arn of json(row.attached)) {
+    const policy = managed(arn);
+    if (policy) identityPolicies.push(policy);
   }
-  const ownerFilter = (eb: ExpressionBuilder<Database, 'policy_attachments' | 'inline_policies'>) =>
-    eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
-  const [attachments, inline] = await Promise.all([
-    db.selectFrom('policy_attachments').select(['policy_arn']).where('account_id', '=', accountId).where(ownerFilter).orderBy('attached_at').execute(),
-    db.selectFrom('inline_policies').select(['principal_type', 'principal_id', 'policy_name', 'document']).where('account_id', '=', accountId).where(ownerFilter).orderBy('policy_name').execute(),
-  ]);
-  const managedArns = [...new Set(attachments.map((row) => row.policy_arn))];
-  const boundaryArn = principal.permissionsBoundaryArn;
-  const documents = await loadManagedPolicyDocuments(db, accountId, boundaryArn ? [...managedArns, boundaryArn] : managedArns);
-  const identityPolicies: NamedPolicy[] = [];
-  for (const arn of managedArns) {
-    const document = documents.get(arn);
-    if (document !== undefined) identityPolicies.push(managedPolicy(arn, document));
+  for (const policy of json(row.inline)) identityPolicies.push({ name: policy.name, document: policy.document, version: `${policy.owner_type}/${policy.owner_id}` });
+  let permissionBoundary: StoredPolicy | null = null;
+  if (boundaryArn) {
+    permissionBoundary = managed(boundaryArn) ?? null;
+    if (!permissionBoundary) {
+      // Which policy a later create under this ARN will be is not known: any change counts.
+      dependsOn.push(WHOLE_ACCOUNT);
+      permissionBoundary = { ...managedPolicy(boundaryArn, MISSING_BOUNDARY), version: 'missing' };
+    }
   }
-  for (const row of inline) identityPolicies.push({ name: row.policy_name, document: row.document });
-  // A boundary naming a policy that no longer exists allows nothing (never everything).
-  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') : null;
-  return { identityPolicies, permissionBoundary };
+  return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
 }

@@ -1,5 +1,5 @@
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
+import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
@@ -102,7 +102,8 @@ export class AuthorizationOperations {
       for (const request of requests) {
         let principal = compiled.get(request.principal);
         if (principal === undefined) {
-          principal = await this.core.authorizer.compiledPrincipal(trx, await this.targetPrincipal(trx, targetAccount, request.principal), epoch);
+          const target = await this.targetPrincipal(trx, targetAccount, request.principal);
+          principal = await this.core.authorizer.compiledPrincipal(trx, { accountId: targetAccount, type: target.type, id: target.id }, epoch);
           compiled.set(request.principal, principal);
         }
         answers.push(answer(principal, request, now));
@@ -162,12 +163,21 @@ export class AuthorizationOperations {
     await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const principal = await this.targetPrincipal(trx, targetAccount, input.policySourceArn);
-      const policies = await loadPrincipalPolicies(trx, principal);
-      const compiled = compilePolicySet({ identityPolicies: [...policies.identityPolicies, ...extra], permissionBoundary: policies.permissionBoundary });
-      if (!compiled.ok) throw malformed(compiled.errors);
+      const target = await this.targetPrincipal(trx, targetAccount, input.policySourceArn);
+      const policies = await loadPrincipalPolicies(trx, target);
+      const principal = policies.principal ?? target;
+      // The stored policies as every check compiles them, then the caller's, checked as a client's text.
+      const stored = this.core.authorizer.policySet(targetAccount, policies, []);
+      const given = compilePolicySet({ identityPolicies: extra });
+      if (!given.ok) throw malformed(given.errors);
+      const offset = stored.identityPolicies.length;
+      const renumbered = given.policySet.identityPolicies.map((policy) => ({
+        ...policy,
+        statements: policy.statements.map((statement) => ({ ...statement, matched: { ...statement.matched, policyIndex: statement.matched.policyIndex + offset } })),
+      }));
+      const policySet = new PolicySet([...stored.identityPolicies, ...renumbered], stored.permissionBoundary, []);
       const context = simulationRequestContext(principalContext(principal), input.contextEntries);
-      return simulate(compiled.policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
+      return simulate(policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
     });
   }
 

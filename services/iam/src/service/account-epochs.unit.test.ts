@@ -2,6 +2,7 @@ import { type Database, DatabaseUnavailableError } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AccountEpochs } from './account-epochs.js';
+import type { EpochRead } from './change-log.js';
 
 /** A stand-in for the one read AccountEpochs makes: each read is held until the test releases it. */
 function fakeDb() {
@@ -10,7 +11,7 @@ function fakeDb() {
   const read = () => {
     // The value is what was committed when the read was sent.
     const epochAtSend = epoch;
-    return new Promise<string | undefined>((resolve) => reads.push({ epochAtSend, release: () => resolve(String(epochAtSend)) }));
+    return new Promise<EpochRead | undefined>((resolve) => reads.push({ epochAtSend, release: () => resolve({ epoch: String(epochAtSend), changes: [] }) }));
   };
   return { read, reads, commit: () => epoch++ };
 }
@@ -51,7 +52,7 @@ describe('AccountEpochs on a shared database', () => {
     const epochs = new AccountEpochs(NO_DB, 'database', () => {
       calls++;
       if (calls === 1) return Promise.reject(new Error('connection reset'));
-      return Promise.resolve(String(calls));
+      return Promise.resolve({ epoch: String(calls), changes: [] });
     });
     const first = epochs.current('111122223333');
     const waiting = [epochs.current('111122223333'), epochs.current('111122223333')];
