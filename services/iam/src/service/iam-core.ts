@@ -234,12 +234,6 @@ export class IamCore {
     });
   }
 
-  async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {
-    const row = await trx.selectFrom('accounts').select('change_epoch').where('account_id', '=', accountId).executeTakeFirst();
-    if (!row) throw new NoSuchEntityError(`Account ${accountId} does not exist.`);
-    return String(row.change_epoch);
-  }
-
   async quotas(trx: Kysely<Database>, accountId: string): Promise<Quotas> {
     const row = await trx.selectFrom('accounts').select('quotas').where('account_id', '=', accountId).executeTakeFirst();
     return effectiveQuotas(row?.quotas);
