@@ -8,7 +8,6 @@ import type { Caller, CallerSession } from '../kernel/command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
 import type { AccountEpochs } from '../service/account-epochs.js';
 import { secretContext, sessionSecretContext } from '../kernel/encryption-contexts.js';
-import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
 
 /**
  * What the API needs to authenticate a signed request: the key's secret (decrypted, held only in
@@ -139,8 +138,8 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
  * Resolves access keys for authentication, keeping what it resolved while nothing it was read from
  * has changed: one read of the account's change epoch (and its change log) per request, instead of
  * a transaction and a decryption. A long-term key depends on its user (whose stream holds the key's
- * events) or, for a root key, on the account; a session's key on the session, its role and its
- * user. The key id → account mapping never changes, so it is kept as is.
+ * events) or, for a root key, on the account's stream; a session's key on the session and its role
+ * (or its user, or the account's stream for the root's). The key id → account mapping never changes, so it is kept as is.
  */
 export interface CurrentCredential extends ResolvedCredential {
   readonly accountEpoch: string;
@@ -159,8 +158,13 @@ const MAX_CACHED_KEYS = 50_000;
 function dependenciesOf(credential: ResolvedCredential): string[] {
   const caller = credential.caller;
   const session = caller.session;
-  if (session) return [`session/${session.sessionId}`, ...(session.roleId ? [`role/${session.roleId}`] : []), ...(session.userId ? [`user/${session.userId}`] : []), ...(session.roleId || session.userId ? [] : [WHOLE_ACCOUNT])];
-  return caller.userId ? [`user/${caller.userId}`] : [WHOLE_ACCOUNT];
+  // The root user's keys and its sessions' owner are events of the account's stream.
+  const root = `account/${caller.accountId}`;
+  if (session) {
+    const owners = [...(session.roleId ? [`role/${session.roleId}`] : []), ...(session.userId ? [`user/${session.userId}`] : [])];
+    return [`session/${session.sessionId}`, ...(owners.length > 0 ? owners : [root])];
+  }
+  return [caller.userId ? `user/${caller.userId}` : root];
 }
 
 export class CredentialResolver {
