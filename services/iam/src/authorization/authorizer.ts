@@ -78,13 +78,14 @@ export class Authorizer {
    * NoSuchEntityError.
    */
   compiledPrincipal(db: Kysely<Database>, owner: PrincipalOwner, epoch: string | undefined): Promise<CompiledPrincipal> {
-    const key = `${owner.accountId}|${owner.type}|${owner.id}`;
-    const cached = epoch === undefined ? undefined : this.currentIn(this.cache, key, epoch);
+    const byId = 'id' in owner;
+    const key = byId ? `${owner.accountId}|${owner.type}|${owner.id}` : `${owner.accountId}|${owner.arn}`;
+    const cached = epoch === undefined ? undefined : this.currentIn(byId ? this.cache : this.byArn, key, epoch);
     if (cached) return Promise.resolve(cached);
-    return this.sharedLoad(key, epoch, async () => {
+    return this.sharedLoad(byId ? key : `${owner.accountId}|arn|${owner.arn}`, epoch, async () => {
       const policies = await loadPrincipalPolicies(db, owner);
       const principal = existing(owner, policies);
-      const entry = this.remember(key, principal, policies, this.policySet(owner.accountId, policies, []), principalContext(principal));
+      const entry = this.remember(`${owner.accountId}|${principal.type}|${principal.id}`, principal, policies, this.policySet(owner.accountId, policies, []), principalContext(principal));
       if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
       this.byArn.set(`${owner.accountId}|${principal.arn}`, { compiled: entry, currentAt: entry.epoch });
       return entry;
@@ -198,16 +199,12 @@ export class Authorizer {
   }
 }
 
-/** Whose compiled policies to find: a user or a role of an account. */
-export interface PrincipalOwner {
-  readonly accountId: string;
-  readonly type: 'user' | 'role';
-  readonly id: string;
-}
+/** Whose compiled policies to find: a user or a role of an account, by id or by ARN. */
+export type PrincipalOwner = { readonly accountId: string; readonly type: 'user' | 'role' } & ({ readonly id: string } | { readonly arn: string });
 
 function existing(owner: PrincipalOwner, policies: PrincipalPolicies): PrincipalRecord {
-  if (!policies.principal) throw new NoSuchEntityError(`The ${owner.type} ${owner.id} no longer exists in account ${owner.accountId}.`);
-  return policies.principal;
+  if (policies.principal) return policies.principal;
+  throw new NoSuchEntityError('id' in owner ? `The ${owner.type} ${owner.id} no longer exists in account ${owner.accountId}.` : `No user or role with ARN ${owner.arn} exists in account ${owner.accountId}.`);
 }
 
 /** A shared compiled policy numbered as the `index`th of its kind in one principal's set. */

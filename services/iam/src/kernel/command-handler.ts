@@ -1,5 +1,5 @@
-import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, readStream, type StoredEvent } from '@warden/db';
-import { sql, type Transaction } from 'kysely';
+import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, preparedStatement, readStream, type StoredEvent } from '@warden/db';
+import { CompiledQuery, type Transaction } from 'kysely';
 import { type Decider, type DomainEvent, fold } from './decider.js';
 import { EntityAlreadyExistsError } from './iam-error.js';
 import { changedEntity } from './changed-entity.js';
@@ -92,14 +92,19 @@ const KEPT_CHANGES = 1000;
  * all), dropping records older than `KEPT_CHANGES`. The accounts row's lock orders the bumps of
  * one account, so the records' epochs are consecutive.
  */
+/** Prepared: every write that changes what is cached runs it (on the embedded store planning it costs more than running it). */
+const BUMP_STATEMENT = preparedStatement(
+  'warden_bump_epoch',
+  `WITH bumped AS (
+     UPDATE accounts SET change_epoch = change_epoch + 1 WHERE account_id = $1::text RETURNING change_epoch
+   ), recorded AS (
+     INSERT INTO account_changes (account_id, epoch, changed) SELECT $1::text, change_epoch, $2::text FROM bumped
+   )
+   DELETE FROM account_changes WHERE account_id = $1::text AND epoch <= (SELECT change_epoch FROM bumped) - $3::int8`,
+);
+
 async function bumpEpoch(trx: Transaction<Database>, accountId: string, changed: string): Promise<void> {
-  await sql`
-    WITH bumped AS (
-      UPDATE accounts SET change_epoch = change_epoch + 1 WHERE account_id = ${accountId} RETURNING change_epoch
-    ), recorded AS (
-      INSERT INTO account_changes (account_id, epoch, changed) SELECT ${accountId}, change_epoch, ${changed} FROM bumped
-    )
-    DELETE FROM account_changes WHERE account_id = ${accountId} AND epoch <= (SELECT change_epoch FROM bumped) - ${KEPT_CHANGES}`.execute(trx);
+  await trx.executeQuery(CompiledQuery.raw(BUMP_STATEMENT, [accountId, changed, KEPT_CHANGES]));
 }
 
 /** The name the event sets, as the request spelled it (a rename's event holds the new one). */

@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { type CompiledPrincipal, principalContext } from '../authorization/authorizer.js';
-import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
+import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
+import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
 import { authorizeRequestContext, type ContextEntries, simulationRequestContext } from '../authorization/request-context-builder.js';
 
 /**
@@ -35,16 +35,10 @@ export interface AuthorizeAnswer {
 export class AuthorizationOperations {
   constructor(private readonly core: IamCore) {}
 
-  private async targetPrincipal(db: Kysely<Database>, accountId: string, arn: string): Promise<PrincipalRecord> {
-    const parsed = parsePrincipalArn(arn);
-    if (parsed?.kind === 'user') {
-      const user = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (user) return userRecord(user);
-    }
-    if (parsed?.kind === 'role') {
-      const role = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (role) return roleRecord(role);
-    }
+  /** A principal asked about, by ARN: a user or a role of `accountId`, else NoSuchEntity. */
+  private targetOwner(accountId: string, arn: string): PrincipalOwner {
+    const kind = parsePrincipalArn(arn)?.kind;
+    if (kind === 'user' || kind === 'role') return { accountId, type: kind, arn };
     throw new NoSuchEntityError(`No user or role with ARN ${arn} exists in account ${accountId}.`);
   }
 
@@ -113,8 +107,7 @@ export class AuthorizationOperations {
       for (const request of requests) {
         let principal = compiled.get(request.principal);
         if (principal === undefined) {
-          const target = await this.targetPrincipal(trx, targetAccount, request.principal);
-          principal = await this.core.authorizer.compiledPrincipal(trx, { accountId: targetAccount, type: target.type, id: target.id }, epoch);
+          principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
           compiled.set(request.principal, principal);
         }
         answers.push(answer(principal, request, now));
@@ -174,9 +167,9 @@ export class AuthorizationOperations {
     await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const target = await this.targetPrincipal(trx, targetAccount, input.policySourceArn);
-      const policies = await loadPrincipalPolicies(trx, target);
-      const principal = policies.principal ?? target;
+      const policies = await loadPrincipalPolicies(trx, this.targetOwner(targetAccount, input.policySourceArn));
+      const principal = policies.principal;
+      if (!principal) throw new NoSuchEntityError(`No user or role with ARN ${input.policySourceArn} exists in account ${targetAccount}.`);
       // The stored policies as every check compiles them, then the caller's, checked as a client's text.
       const stored = this.core.authorizer.policySet(targetAccount, policies, []);
       const given = compilePolicySet({ identityPolicies: extra });
