@@ -116,4 +116,20 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     reads[2]!.release();
     expect(await next).toBe('3');
   });
+
+  it('shares one read among concurrent requests, but never one sent before the last write ended', async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const together = [epochs.current('111122223333'), epochs.current('111122223333'), epochs.current('111122223333')];
+    await tick();
+    expect(reads).toHaveLength(1);
+    commit();
+    epochs.invalidate('111122223333');
+    const after = epochs.current('111122223333');
+    await tick();
+    expect(reads).toHaveLength(2);
+    for (const pending of reads) pending.release();
+    expect(await Promise.all(together)).toEqual(['1', '1', '1']);
+    expect(await after).toBe('2');
+  });
 });
