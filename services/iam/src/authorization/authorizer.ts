@@ -204,7 +204,9 @@ export type PrincipalOwner = { readonly accountId: string; readonly type: 'user'
 
 function existing(owner: PrincipalOwner, policies: PrincipalPolicies): PrincipalRecord {
   if (policies.principal) return policies.principal;
-  throw new NoSuchEntityError('id' in owner ? `The ${owner.type} ${owner.id} no longer exists in account ${owner.accountId}.` : `No user or role with ARN ${owner.arn} exists in account ${owner.accountId}.`);
+  throw new NoSuchEntityError(
+    'id' in owner ? `The ${owner.type} ${owner.id} no longer exists in account ${owner.accountId}.` : `No user or role with ARN ${owner.arn} exists in account ${owner.accountId}.`,
+  );
 }
 
 /** A shared compiled policy numbered as the `index`th of its kind in one principal's set. */

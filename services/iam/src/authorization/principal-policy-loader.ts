@@ -34,9 +34,7 @@ export function roleRecord(role: RoleRow): PrincipalRecord {
  * Whose policies to load: a user or a role (its row, boundary included, is read with them), by id
  * or by ARN, or a group (which has no boundary) by id.
  */
-export type PolicyOwner =
-  | { readonly accountId: string; readonly type: PrincipalType; readonly id: string }
-  | { readonly accountId: string; readonly type: 'user' | 'role'; readonly arn: string };
+export type PolicyOwner = { readonly accountId: string; readonly type: PrincipalType; readonly id: string } | { readonly accountId: string; readonly type: 'user' | 'role'; readonly arn: string };
 
 /** A managed policy as a decision names it: its name (the ARN's last segment) and its ARN. */
 export function managedPolicy<Document>(arn: string, document: Document): NamedPolicy & { readonly document: Document } {

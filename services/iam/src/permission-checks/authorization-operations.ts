@@ -1,6 +1,5 @@
-import { type Database, inAccountTransaction } from '@warden/db';
+import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
-import type { Kysely } from 'kysely';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';

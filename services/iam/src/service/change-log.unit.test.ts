@@ -4,7 +4,16 @@ import { ChangeLog } from './change-log.js';
 describe('ChangeLog', () => {
   it('keeps what depends on other entities current, and drops what depends on a changed one', () => {
     const log = new ChangeLog(10);
-    log.apply({ epoch: '12', changes: [['11', 'user/B'], ['12', 'group/G']] }, '10');
+    log.apply(
+      {
+        epoch: '12',
+        changes: [
+          ['11', 'user/B'],
+          ['12', 'group/G'],
+        ],
+      },
+      '10',
+    );
     expect(log.unchangedSince('10', ['user/A'], '12')).toBe(true);
     expect(log.unchangedSince('10', ['user/A', 'group/G'], '12')).toBe(false);
     expect(log.unchangedSince('10', ['user/B'], '12')).toBe(false);
@@ -14,7 +23,16 @@ describe('ChangeLog', () => {
 
   it('treats a gap in the records (pruned, or an epoch bumped without one) as a change to everything', () => {
     const log = new ChangeLog(10);
-    log.apply({ epoch: '13', changes: [['12', 'user/B'], ['13', 'user/B']] }, '10');
+    log.apply(
+      {
+        epoch: '13',
+        changes: [
+          ['12', 'user/B'],
+          ['13', 'user/B'],
+        ],
+      },
+      '10',
+    );
     expect(log.unchangedSince('10', ['user/A'], '13')).toBe(false);
     expect(log.unchangedSince('13', ['user/A'], '13')).toBe(true);
   });
