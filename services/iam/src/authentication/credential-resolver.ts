@@ -170,7 +170,7 @@ function dependenciesOf(credential: ResolvedCredential): string[] {
 export class CredentialResolver {
   private readonly accountOfKey = new Map<string, string>();
   private readonly resolved = new Map<string, KeptCredential>();
-  /** Resolutions in flight by key id: concurrent misses for one key share one read and one decryption. */
+  /** Resolutions in flight by account and key id: concurrent misses for one key share one read and one decryption. */
   private readonly resolving = new Map<string, Promise<KeptCredential | undefined>>();
 
   constructor(
@@ -194,7 +194,8 @@ export class CredentialResolver {
       this.observer.cache('credentials', 'hit');
       return current;
     }
-    const inFlight = this.resolving.get(accessKeyId);
+    const flight = `${accountId}|${accessKeyId}`;
+    const inFlight = this.resolving.get(flight);
     if (inFlight) {
       // Shared only when what it read is current at this request's epoch too.
       const shared = this.currentAt(accountId, await inFlight.catch(() => undefined), epoch);
@@ -205,9 +206,9 @@ export class CredentialResolver {
     }
     this.observer.cache('credentials', 'miss');
     const started = this.resolveAt(accessKeyId, accountId, epoch).finally(() => {
-      if (this.resolving.get(accessKeyId) === started) this.resolving.delete(accessKeyId);
+      if (this.resolving.get(flight) === started) this.resolving.delete(flight);
     });
-    this.resolving.set(accessKeyId, started);
+    this.resolving.set(flight, started);
     return (await started)?.credential;
   }
 

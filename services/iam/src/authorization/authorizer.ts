@@ -3,7 +3,7 @@ import { type CompiledPolicy, compilePolicySet, evaluate, PolicySet } from '@war
 import type { Kysely } from 'kysely';
 import type { Caller, CallerSession } from '../kernel/command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import type { AccountEpochs } from '../service/account-epochs.js';
+import type { EntityChanges } from '../kernel/changed-entity.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
 import { CompiledPolicyCache, type StoredPolicy } from './compiled-policy-cache.js';
@@ -52,7 +52,7 @@ export class Authorizer {
     private readonly partition: string,
     private readonly keyring: SecretCipher,
     private readonly observer: IamObserver,
-    private readonly epochs: AccountEpochs,
+    private readonly epochs: EntityChanges,
   ) {
     this.policies = new CompiledPolicyCache(observer);
   }

@@ -14,3 +14,12 @@ const ENTITY_STREAMS = ['account/', 'user/', 'group/', 'role/', 'policy/', 'sess
 export function changedEntity(streamId: string): string {
   return ENTITY_STREAMS.some((prefix) => streamId.startsWith(prefix)) ? streamId : WHOLE_ACCOUNT;
 }
+
+/** What caches ask of the change log: whether what they read is still current (`AccountEpochs` answers). */
+export interface EntityChanges {
+  /**
+   * Whether something read at epoch `builtAt`, depending on the entities `dependsOn`, is still
+   * current at epoch `at`: no change to any of them, nor to the whole account, since it was read.
+   */
+  unchangedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): boolean;
+}

@@ -1,5 +1,6 @@
 import { type Database, isDatabaseUnavailable, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
+import type { EntityChanges } from '../kernel/changed-entity.js';
 import { ChangeLog, type EpochRead } from './change-log.js';
 
 /**
@@ -44,7 +45,7 @@ export type EpochSource = 'database' | 'process';
 
 type EpochReader = (accountId: string, since: string | undefined) => Promise<EpochRead | undefined>;
 
-export class AccountEpochs {
+export class AccountEpochs implements EntityChanges {
   private readonly known = new Map<string, string>();
   private readonly invalidations = new Map<string, number>();
   private readonly logs = new Map<string, ChangeLog>();
