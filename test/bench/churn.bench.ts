@@ -7,8 +7,10 @@
  * - quiet: nothing is written;
  * - same account: 50 writes/s tag other users of the principal's account;
  * - other account: 50 writes/s tag users of another account.
+ * The writes are sent from a worker thread (churn-writer.ts), not from the load generator's.
  * Reported per store: each phase's req/s relative to quiet's in the same round (targets ≥ 0.90 and
- * ≥ 0.95), its p99 against quiet's (target ≤ 1.5×), and the writes that landed.
+ * ≥ 0.95), its p99 against quiet's (target ≤ 1.5×), the server's CPU per request, and the writes
+ * that landed.
  * Then the first authorize after a change to one of the principal's own policies (a new default
  * version) against the warm one right after it, one request at a time: the median of 20 differences
  * (target ≤ 1 ms).
@@ -18,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { type AccessKey, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -100,27 +103,16 @@ async function startStore(name: string, databaseUrl: string | undefined): Promis
   };
 }
 
-const TAG_USER = 'mutation($n: String!, $v: String!) { tagUser(input: { userName: $n, tags: [{ key: "rev", value: $v }] }) { __typename } }';
-
-/** Tags users at `WRITES_PER_SECOND` with `key` until stopped; each write is signed and sent on its own. */
+/** Tags users at `WRITES_PER_SECOND` with `key`, from a worker thread (churn-writer.ts), until stopped. */
 function writeContinuously(store: Store, key: AccessKey, users: number): { stop: () => Promise<number> } {
-  let sent = 0;
-  let landed = 0;
-  const inFlight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
-    const n = sent++;
-    const write = graphql(store.url, key, TAG_USER, { n: `user${n % users}`, v: String(n) }).then(
-      () => void landed++,
-      () => undefined,
-    );
-    inFlight.add(write);
-    void write.finally(() => inFlight.delete(write));
-  }, 1000 / WRITES_PER_SECOND);
+  const worker = new Worker(join(here, 'churn-writer.js'), { workerData: { url: store.url, key, users, perSecond: WRITES_PER_SECOND } });
   return {
     stop: async () => {
-      clearInterval(timer);
-      await Promise.all(inFlight);
-      return landed;
+      const landed = new Promise<number>((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      const count = await landed;
+      await worker.terminate();
+      return count;
     },
   };
 }
