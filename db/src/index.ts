@@ -25,6 +25,7 @@ export {
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
 export type * from './tables/access-key-usage.table.js';
+export type * from './tables/account-changes.table.js';
 export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';
 export type * from './tables/group-memberships.table.js';

@@ -17,6 +17,7 @@ import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js
 import * as accountStatus from './20261205-0016-account-status.js';
 import * as sessionOriginAccount from './20261205-0017-session-origin-account.js';
 import * as eventsAccountCommitOrder from './20261206-0020-events-account-commit-order.js';
+import * as accountChanges from './20261206-0021-account-changes.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -38,4 +39,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261205-0016-account-status': accountStatus,
   '20261205-0017-session-origin-account': sessionOriginAccount,
   '20261206-0020-events-account-commit-order': eventsAccountCommitOrder,
+  '20261206-0021-account-changes': accountChanges,
 };

@@ -2,7 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { IamCacheName, IamObserver } from '@warden/iam';
 import { type Tally, talliedCounter } from './tallied-counter.js';
 
-const CACHES: readonly IamCacheName[] = ['credentials', 'compiled-principals'];
+const CACHES: readonly IamCacheName[] = ['credentials', 'compiled-principals', 'compiled-policies'];
 
 /**
  * What the IAM service tells, counted in the registry given. Decisions and cache lookups are told on

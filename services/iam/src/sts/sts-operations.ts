@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, evaluate, parseArn } from '@warden/policy';
+import { evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
@@ -258,12 +258,12 @@ export class StsOperations implements FederatedRoleSessions {
       ...requestTagContext(tags),
     };
     // A role that does not exist answers like one whose trust policy does not allow the caller.
-    const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
+    const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, input.roleArn) : undefined;
     const decide = (action: string) => {
       const result = evaluate(
         callerCompiled.policySet,
         { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
-        { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
+        { ...(trust ? { resourcePolicy: trust } : {}), resourcePolicyRequired: true, now },
       );
       if (result.decision !== 'allow') throw accessDenied(this.core.keyring, caller.accountId, { principal: caller.arn, action, resource: input.roleArn }, result, context, now, true);
     };
