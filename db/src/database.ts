@@ -1,6 +1,7 @@
 import type { AccessKeyLookupTable } from './tables/access-key-lookup.table.js';
 import type { AccessKeysTable } from './tables/access-keys.table.js';
 import type { AccessKeyUsageTable } from './tables/access-key-usage.table.js';
+import type { AccountChangesTable } from './tables/account-changes.table.js';
 import type { AccountsTable } from './tables/accounts.table.js';
 import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.table.js';
 import type { EventsTable } from './tables/events.table.js';
@@ -25,6 +26,7 @@ export interface Database {
   events: EventsTable;
   consumer_checkpoints: ConsumerCheckpointsTable;
   accounts: AccountsTable;
+  account_changes: AccountChangesTable;
   users: UsersTable;
   groups: GroupsTable;
   group_memberships: GroupMembershipsTable;

@@ -14,6 +14,7 @@ import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/access-history.js';
 import './types/audit-event.js';
+import './types/account-export.js';
 import './types/authorization-details.js';
 import './types/sts.js';
 import './types/password.js';

@@ -178,6 +178,12 @@ export const WEB_IDENTITY_ERRORS = [
 /** The errors of closeAccount (Organizations' CloseAccount). */
 export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, AccountAlreadyClosedError, ConstraintViolationError];
 
+/** The errors of the live audit tail: a read's, and too many tails open. */
+export const LIVE_AUDIT_ERRORS = [AccessDeniedError, InvalidInputError, LimitExceededError];
+
+/** The errors of ensureOrganizationAccessRole: the role's own (a quota of managed policies) and a closed or management account's. */
+export const ENSURE_ORGANIZATION_ACCESS_ROLE_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, ConstraintViolationError, LimitExceededError];
+
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
 
