@@ -166,6 +166,12 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
   return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
 }
 
+/** A principal's policies as a decision takes them: identity policies in order, and the boundary. */
+export interface AssembledPolicies {
+  readonly identityPolicies: readonly NamedPolicy[];
+  readonly permissionBoundary: NamedPolicy | null;
+}
+
 /**
  * A principal's policies from what it holds (its own and its groups' attached ARNs, inline
  * policies, boundary) and the default document of each managed policy: the one assembly of the
@@ -178,7 +184,7 @@ export function principalPolicies(
   inline: readonly { readonly name: string; readonly document: string }[],
   boundaryArn: string | null,
   documentOf: (arn: string) => string | undefined,
-): { readonly identityPolicies: readonly NamedPolicy[]; readonly permissionBoundary: NamedPolicy | null } {
+): AssembledPolicies {
   const identityPolicies: NamedPolicy[] = [];
   for (const arn of new Set(attachedArns)) {
     const document = documentOf(arn);

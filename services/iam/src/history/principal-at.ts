@@ -1,4 +1,4 @@
-import { type PrincipalPolicies, type PrincipalRecord, principalPolicies } from '../authorization/principal-policy-loader.js';
+import { type AssembledPolicies, type PrincipalRecord, principalPolicies } from '../authorization/principal-policy-loader.js';
 import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import type { PrincipalPolicies as HeldPolicies } from '../policy-holders/principal-policies.js';
 import type { AccountHistory } from './account-history.js';
@@ -12,7 +12,7 @@ export interface PrincipalAt {
   readonly record: PrincipalRecord;
   /** The principal's own stream and those whose events can change what it may do (its groups, its policies). */
   readonly streams: ReadonlySet<string>;
-  readonly policies: PrincipalPolicies;
+  readonly policies: AssembledPolicies;
 }
 
 /** The user or role that had `arn` in `history`, or undefined when none did (not created yet, or deleted). */
