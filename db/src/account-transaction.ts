@@ -1,14 +1,20 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 
+export interface AccountTransactionOptions {
+  /** `repeatable read` when every statement must see one snapshot of the log (a fold that is saved as a snapshot). */
+  readonly isolation?: 'repeatable read';
+}
+
 /**
  * Runs `work` in a transaction bound to one account: the role switches to `warden_app` and
  * `warden.account_id` is set, so row-level security admits that account's rows only, whatever a
  * query forgets. Both settings are LOCAL: they end with the transaction and never leak through the
  * pool to the next request.
  */
-export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: string, work: (trx: Transaction<Database>) => Promise<T>, options: AccountTransactionOptions = {}): Promise<T> {
+  const transaction = options.isolation ? db.transaction().setIsolationLevel(options.isolation) : db.transaction();
+  return transaction.execute(async (trx) => {
     await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(trx);
     return work(trx);
   });

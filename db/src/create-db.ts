@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { type Dialect, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { type DataDirectoryLock, lockDataDirectory } from './data-directory-lock.js';
 import { guardedClientClass } from './guarded-client.js';
 import { preparingPGlite } from './prepared-statements.js';
+import type { SqlTracer } from './sql-tracer.js';
+import { tracedDialect } from './traced-dialect.js';
 
 /**
  * One way to get a database, two drivers: with a `databaseUrl`, a pg Pool against that Postgres;
@@ -28,6 +30,8 @@ export interface CreateDbOptions {
    * The pool has already dropped it and opens a new one on demand; this is for the log.
    */
   readonly onIdleConnectionError?: (error: Error) => void;
+  /** Told of every statement (api's tracing); absent, the driver is used as it is. */
+  readonly sqlTracer?: SqlTracer | undefined;
 }
 
 /**
@@ -89,7 +93,7 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     });
     // Without a listener, an idle connection closed by the server is an uncaught 'error' event.
     pool.on('error', (error) => options.onIdleConnectionError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: traced(new PostgresDialect({ pool }), options.sqlTracer) });
     return { db, driver: 'postgres', poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? '.warden';
@@ -110,7 +114,7 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     throw error;
   }
   // The dialect only queries and closes: the wrapper that prepares marked statements is enough for it.
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(preparingPGlite(client) as unknown as PGlite) });
+  const db = new Kysely<Database>({ dialect: traced(new PGliteDialect(preparingPGlite(client) as unknown as PGlite), options.sqlTracer) });
   return {
     db,
     driver: 'pglite',
@@ -123,4 +127,8 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
       }
     },
   };
+}
+
+function traced(dialect: Dialect, tracer: SqlTracer | undefined): Dialect {
+  return tracer ? tracedDialect(dialect, tracer) : dialect;
 }

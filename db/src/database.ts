@@ -1,11 +1,13 @@
 import type { AccessKeyLookupTable } from './tables/access-key-lookup.table.js';
 import type { AccessKeysTable } from './tables/access-keys.table.js';
 import type { AccessKeyUsageTable } from './tables/access-key-usage.table.js';
+import type { AccountChangesTable } from './tables/account-changes.table.js';
 import type { AccountsTable } from './tables/accounts.table.js';
 import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.table.js';
 import type { EventsTable } from './tables/events.table.js';
 import type { GroupMembershipsTable } from './tables/group-memberships.table.js';
 import type { GroupsTable } from './tables/groups.table.js';
+import type { HistorySnapshotsTable } from './tables/history-snapshots.table.js';
 import type { InlinePoliciesTable } from './tables/inline-policies.table.js';
 import type { MfaDevicesTable } from './tables/mfa-devices.table.js';
 import type { OidcProvidersTable } from './tables/oidc-providers.table.js';
@@ -25,6 +27,7 @@ export interface Database {
   events: EventsTable;
   consumer_checkpoints: ConsumerCheckpointsTable;
   accounts: AccountsTable;
+  account_changes: AccountChangesTable;
   users: UsersTable;
   groups: GroupsTable;
   group_memberships: GroupMembershipsTable;
@@ -43,6 +46,7 @@ export interface Database {
   oidc_providers: OidcProvidersTable;
   used_federation_tokens: UsedFederationTokensTable;
   saml_providers: SamlProvidersTable;
+  history_snapshots: HistorySnapshotsTable;
   credential_reports: CredentialReportsTable;
 }
 

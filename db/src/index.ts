@@ -1,4 +1,4 @@
-export { inAccountSnapshot, inAccountTransaction } from './account-transaction.js';
+export { type AccountTransactionOptions, inAccountSnapshot, inAccountTransaction } from './account-transaction.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DataDirectoryInUseError } from './data-directory-lock.js';
 export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, type PoolUse, type WardenDb } from './create-db.js';
@@ -8,15 +8,30 @@ export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type Rea
 export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { preparedStatement } from './prepared-statements.js';
-export { type ConsumerCursor, cursorOf, readAllEvents, readEventsAfter, type ReadAfterOptions, readStream, START_OF_LOG, toStoredEvent } from './read-events.js';
+export type { SqlTracer } from './sql-tracer.js';
+export {
+  commitHorizon,
+  type ConsumerCursor,
+  cursorBelow,
+  cursorOf,
+  type EventsQuery,
+  readAllEvents,
+  readEventsAfter,
+  type ReadAfterOptions,
+  readStream,
+  START_OF_LOG,
+  toStoredEvent,
+} from './read-events.js';
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
 export type * from './tables/access-key-usage.table.js';
+export type * from './tables/account-changes.table.js';
 export type * from './tables/credential-reports.table.js';
 export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';
 export type * from './tables/group-memberships.table.js';
 export type * from './tables/groups.table.js';
+export type * from './tables/history-snapshots.table.js';
 export type * from './tables/inline-policies.table.js';
 export type * from './tables/keyring-keys.table.js';
 export type * from './tables/mfa-devices.table.js';

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { StoredEvent } from './event-store.js';
 import type { EventRow } from './tables/events.table.js';
@@ -37,21 +37,51 @@ export async function readStream(db: Kysely<Database>, accountId: string, stream
   return rows.map(toStoredEvent);
 }
 
+/** A query of the events table, as `ReadAfterOptions.narrow` receives it and must return it. */
+export type EventsQuery = SelectQueryBuilder<Database, 'events', EventRow>;
+
 export interface ReadAfterOptions {
   readonly limit: number;
   /** Only this account's events (checkpoints are kept per consumer and account). */
   readonly accountId?: string;
+  /**
+   * The commit horizon to read below, as `commitHorizon` took it earlier in the same piece of work:
+   * a reader that reads it first knows, when a page comes back short, that nothing below it is left.
+   * Without it, the horizon of the statement's own snapshot.
+   */
+  readonly horizon?: string;
+  /** More conditions on the events read (an audit filter): the order and the horizon stay the reader's. */
+  readonly narrow?: (query: EventsQuery) => EventsQuery;
 }
 
 export async function readEventsAfter(db: Kysely<Database>, cursor: ConsumerCursor, options: ReadAfterOptions): Promise<StoredEvent[]> {
-  let query = db
+  let query: EventsQuery = db
     .selectFrom('events')
     .selectAll()
     .where(sql<boolean>`(transaction_id, global_position) > (${cursor.transactionId}::xid8, ${cursor.globalPosition}::bigint)`)
-    .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`);
+    .where(options.horizon === undefined ? sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())` : sql<boolean>`transaction_id < ${options.horizon}::xid8`);
   if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
+  if (options.narrow) query = options.narrow(query);
   const rows = await query.orderBy('transaction_id').orderBy('global_position').limit(options.limit).execute();
   return rows.map(toStoredEvent);
+}
+
+/**
+ * The oldest transaction still running (or the next to start): every transaction below it has
+ * ended, so the events below it are all there is and ever will be. Later statements see a horizon
+ * at least as high, so reading below one taken earlier never reads an event that is not final.
+ */
+export async function commitHorizon(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(db);
+  return rows[0]!.horizon;
+}
+
+/**
+ * The cursor just below a horizon: past every event whose transaction is below it, before every
+ * event of a transaction at or above it.
+ */
+export function cursorBelow(horizon: string): ConsumerCursor {
+  return { transactionId: String(BigInt(horizon) - 1n), globalPosition: '9223372036854775807' };
 }
 
 /** Every event (or one account's) in position order, in pages, for replay. */

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendToStream,
+  commitHorizon,
   ConcurrencyError,
   createDb,
+  cursorBelow,
   cursorOf,
   inAccountTransaction,
   lockForAppend,
@@ -16,7 +18,7 @@ import {
 } from '../src/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
-import { DRIVERS, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
+import { DRIVERS, HAS_PGLITE, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
 
 /** A promise and what settles it: one transaction is held open while another acts. */
 function signal(): { promise: Promise<void>; fire: () => void } {
@@ -162,6 +164,35 @@ describe.skipIf(!HAS_POSTGRES)('gap-free reading on Postgres', () => {
   });
 });
 
+describe.skipIf(!HAS_POSTGRES)('reading below a commit horizon on Postgres', () => {
+  it('a reader that moves its cursor just below the horizon it took still reads a transaction that was open then', async () => {
+    await withDriver('postgres', async (wardenDb) => {
+      const account = randomAccountId();
+      const slowMayCommit = signal();
+      const slowHasAppended = signal();
+      const slow = inAccountTransaction(wardenDb.db, account, async (trx) => {
+        await appendToStream(trx, { accountId: account, streamId: 'test-user/SLOW', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at });
+        slowHasAppended.fire();
+        await slowMayCommit.promise;
+      });
+      await slowHasAppended.promise;
+      await inAccountTransaction(wardenDb.db, account, (trx) =>
+        appendToStream(trx, { accountId: account, streamId: 'test-user/FAST', expectedVersion: NO_STREAM, events: [{ type: 'UserCreated', data: {} }], metadata, occurredAt: at }),
+      );
+      const horizon = await commitHorizon(wardenDb.db);
+      expect(await readEventsAfter(wardenDb.db, START_OF_LOG, { limit: 100, accountId: account, horizon })).toEqual([]);
+      // A short page: nothing is left below the horizon, so the reader may move past it.
+      const cursor = cursorBelow(horizon);
+      slowMayCommit.fire();
+      await slow;
+      const afterCommit = await readEventsAfter(wardenDb.db, cursor, { limit: 100, accountId: account, horizon: await commitHorizon(wardenDb.db) });
+      expect(afterCommit.map((event) => event.streamId)).toEqual(['test-user/SLOW', 'test-user/FAST']);
+      const narrowed = await readEventsAfter(wardenDb.db, cursor, { limit: 100, accountId: account, narrow: (query) => query.where('stream_id', '=', 'test-user/FAST') });
+      expect(narrowed.map((event) => event.streamId)).toEqual(['test-user/FAST']);
+    });
+  });
+});
+
 describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
   it("takes its uniqueness keys' locks before it draws a position, so holders of one key commit in position order", async () => {
     await withDriver('postgres', async (wardenDb) => {
@@ -248,7 +279,7 @@ describe.skipIf(!HAS_POSTGRES)('the append statement on Postgres', () => {
   });
 });
 
-describe('the append statement on the embedded database', () => {
+describe.skipIf(!HAS_PGLITE)('the append statement on the embedded database', () => {
   it('is prepared once per session, and an error (a stale writer, a bad binding) leaves the session usable', async () => {
     await withDriver('pglite', async (wardenDb) => {
       const account = randomAccountId();

@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
+import { driversUnderTest } from '../src/drivers-under-test.js';
 import { createDb, migrateToLatest, type WardenDb } from '../src/index.js';
 
 /**
- * The drivers a test runs on: the embedded PGlite always, and the real Postgres when DATABASE_URL
- * is set. CI sets WARDEN_REQUIRE_SERVICES=1, and then a missing DATABASE_URL fails instead of
- * skipping.
+ * The drivers a test runs on, as `driversUnderTest` chooses them: the embedded PGlite, and the real
+ * Postgres when DATABASE_URL is set. CI sets WARDEN_REQUIRE_SERVICES=1, and then a missing
+ * DATABASE_URL fails instead of skipping.
  */
 export interface DriverUnderTest {
   readonly name: 'postgres' | 'pglite';
@@ -12,13 +13,10 @@ export interface DriverUnderTest {
 }
 
 const databaseUrl = process.env['DATABASE_URL'];
-
-if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') {
-  throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set: CI must test against Postgres');
-}
+const chosen = driversUnderTest();
 if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of these tests are skipped (PGlite still runs).');
 
-export const DRIVERS: readonly DriverUnderTest[] = [
+const ALL_DRIVERS: readonly DriverUnderTest[] = [
   {
     name: 'pglite',
     async open() {
@@ -27,19 +25,17 @@ export const DRIVERS: readonly DriverUnderTest[] = [
       return wardenDb;
     },
   },
-  ...(databaseUrl
-    ? [
-        {
-          name: 'postgres' as const,
-          async open() {
-            const wardenDb = await createDb({ databaseUrl, poolSize: 20 });
-            await migrateToLatest(wardenDb.db);
-            return wardenDb;
-          },
-        },
-      ]
-    : []),
+  {
+    name: 'postgres',
+    async open() {
+      const wardenDb = await createDb({ databaseUrl: databaseUrl!, poolSize: 20 });
+      await migrateToLatest(wardenDb.db);
+      return wardenDb;
+    },
+  },
 ];
+
+export const DRIVERS: readonly DriverUnderTest[] = ALL_DRIVERS.filter((driver) => chosen.includes(driver.name));
 
 /** A random 12-digit account id, so that tests never share state in a shared database. */
 export function randomAccountId(): string {
@@ -48,6 +44,9 @@ export function randomAccountId(): string {
 
 /** Whether the real Postgres is under test (DATABASE_URL set). */
 export const HAS_POSTGRES = DRIVERS.some((driver) => driver.name === 'postgres');
+
+/** Whether the embedded PGlite is under test (CI's pass against Postgres leaves it to the embedded pass). */
+export const HAS_PGLITE = DRIVERS.some((driver) => driver.name === 'pglite');
 
 /** Runs `work` on a freshly opened database of the named driver, and closes it whatever happens. */
 export async function withDriver<T>(name: DriverUnderTest['name'], work: (wardenDb: WardenDb) => Promise<T>): Promise<T> {

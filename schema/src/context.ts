@@ -6,4 +6,6 @@ export interface GraphQLContext {
   readonly caller: Caller;
   /** Facts of the HTTP request, for operations that run before there is a caller (signIn); not `request`, which is yoga's own. */
   readonly requestFacts: { readonly requestId: string; readonly sourceIp: string | undefined; readonly userAgent: string | undefined };
+  /** yoga's Fetch request, where yoga runs the operation: its signal fires when the client goes away. */
+  readonly request?: { readonly signal: AbortSignal };
 }

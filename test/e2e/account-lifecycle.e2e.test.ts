@@ -31,7 +31,9 @@ describe.each([...DRIVERS])('tenant lifecycle over HTTP (%s)', (driver) => {
   }
 
   it('recovers a lost root key through OrganizationAccountAccessRole, and closing the account refuses every credential of it', async () => {
-    const ops = await operator(doc({ Effect: 'Allow', Action: ['organizations:CreateAccount', 'organizations:CloseAccount', 'organizations:ListAccounts', 'sts:AssumeRole'], Resource: '*' }));
+    const ops = await operator(
+      doc({ Effect: 'Allow', Action: ['organizations:CreateAccount', 'organizations:CloseAccount', 'organizations:ListAccounts', 'sts:AssumeRole', 'warden:ExportAccount'], Resource: '*' }),
+    );
     const created = await ops.data<{ createAccount: { __typename: string; data: { account: { accountId: string }; rootAccessKey: Credentials } } }>(
       'mutation { createAccount(input: { name: "lifecycle-e2e" }) { __typename ... on CreateAccountSuccess { data { account { accountId } rootAccessKey { accessKeyId secretAccessKey } } } } }',
     );
@@ -75,5 +77,48 @@ describe.each([...DRIVERS])('tenant lifecycle over HTTP (%s)', (driver) => {
       '{ accounts(first: 100, filter: { nameContains: "lifecycle-e2e", status: CLOSED }) { ... on AccountsSuccess { data { edges { node { accountId status } } } } } }',
     );
     expect(listed.accounts.data.edges.map((edge) => edge.node)).toContainEqual({ accountId, status: 'CLOSED' });
+
+    // Its data, kept for audit, is the management account's to export.
+    type EventsPage = { accountEvents: { __typename: string; data: { edges: { node: { type: string; data: Record<string, unknown> } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+    const EVENTS =
+      'query($id: String!, $after: String) { accountEvents(accountId: $id, first: 2, after: $after) { __typename ... on AccountEventsSuccess { data { edges { node { type data } } pageInfo { hasNextPage endCursor } } } } }';
+    const types: string[] = [];
+    for (let after: string | null = null; ;) {
+      const page: EventsPage = await ops.data<EventsPage>(EVENTS, { id: accountId, after });
+      expect(page.accountEvents.__typename).toBe('AccountEventsSuccess');
+      types.push(...page.accountEvents.data.edges.map((edge) => edge.node.type));
+      if (!page.accountEvents.data.pageInfo.hasNextPage) break;
+      after = page.accountEvents.data.pageInfo.endCursor;
+    }
+    expect(types[0]).toBe('AccountCreated');
+    expect(types.filter((type) => type === 'RootAccessKeyCreated')).toHaveLength(2);
+    expect(types.at(-1)).toBe('AccountClosed');
+    const state = await ops.data<{ accountIamState: { __typename: string; data: { table: string; rows: Record<string, unknown>[] }[] } }>(
+      'query($id: String!) { accountIamState(accountId: $id) { __typename ... on AccountIamStateSuccess { data { table rows } } } }',
+      { id: accountId },
+    );
+    const keys = state.accountIamState.data.find((entry) => entry.table === 'access_keys')!.rows;
+    expect(keys.map((row) => row.access_key_id).sort()).toEqual([created.createAccount.data.rootAccessKey.accessKeyId, recovered.createAccessKey.data.accessKeyId].sort());
+    expect(keys.every((row) => row.secret === '[encrypted]')).toBe(true);
+  });
+  it("answers a tenant administrator's root key request with AccessDeniedError, whatever its policies allow", async () => {
+    const management: Caller = { accountId: warden.managementAccountId, arn: `arn:aws:iam::${warden.managementAccountId}:root`, kind: 'root', requestContext: {} };
+    const { account } = await warden.iam.accounts.create(management, { name: 'lifecycle-e2e-admin' });
+    const tenantRoot: Caller = { accountId: account.accountId, arn: `arn:aws:iam::${account.accountId}:root`, kind: 'root', requestContext: {} };
+    await warden.iam.users.create(tenantRoot, { userName: 'admin' });
+    await warden.iam.users.attachPolicy(tenantRoot, 'admin', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const admin = new SignedClient(warden.url, await warden.iam.accessKeys.create(tenantRoot, 'admin'));
+    const refused = await admin.data<{ createAccessKey: { __typename: string; code: string; message: string } }>(
+      'mutation { createAccessKey(input: { root: true }) { __typename ... on Error { code message } } }',
+    );
+    expect(refused.createAccessKey).toMatchObject({ __typename: 'AccessDeniedError', code: 'AccessDenied' });
+    expect(refused.createAccessKey.message).toContain(`not authorized to perform: iam:CreateAccessKey on resource: arn:aws:iam::${account.accountId}:root`);
+    expect(await warden.iam.accessKeys.list(tenantRoot)).toHaveLength(1);
+
+    // Nor can it export any account, its own or the management account's.
+    for (const id of [account.accountId, warden.managementAccountId]) {
+      const exported = await admin.data<{ accountEvents: { __typename: string } }>('query($id: String!) { accountEvents(accountId: $id) { __typename } }', { id });
+      expect(exported.accountEvents.__typename).toBe('AccessDeniedError');
+    }
   });
 });

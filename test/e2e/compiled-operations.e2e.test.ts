@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createCompiledOperations, createHttpServer, createLogger, createWardenYoga, type RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedClient } from './support/signed-client.js';
-import { newTenant, startTestWarden } from './support/warden-under-test.js';
+import { newTenant, ONE_DRIVER, startTestWarden } from './support/warden-under-test.js';
 
 /** What the two paths must agree on: the status and the body (each answer has its own request id). */
 function answerOf(response: { status: number; body: unknown }) {
@@ -27,7 +27,7 @@ describe('the compiled-operation path answers as yoga does', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    warden = await startTestWarden('pglite');
+    warden = await startTestWarden(ONE_DRIVER);
     const serve = async (withCompiledPath: boolean): Promise<string> => {
       const server = createHttpServer({
         yoga: createWardenYoga(),

@@ -4,7 +4,7 @@ import type { RunningWarden } from '@warden/api';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedClient } from './support/signed-client.js';
-import { newTenant, startTestWarden } from './support/warden-under-test.js';
+import { newTenant, ONE_DRIVER, startTestWarden } from './support/warden-under-test.js';
 
 /**
  * GraphiQL in a real browser (Debian's Chromium, driven by Playwright): the page Warden serves
@@ -28,7 +28,7 @@ describe.skipIf(!canRun)('GraphiQL in a browser', () => {
   let origin: string;
 
   beforeAll(async () => {
-    warden = await startTestWarden('pglite');
+    warden = await startTestWarden(ONE_DRIVER);
     origin = new URL(warden.url).origin;
     ({ root, accountId } = await newTenant(warden));
     await root.data('mutation { createUser(input: { userName: "dana" }) { __typename } }');

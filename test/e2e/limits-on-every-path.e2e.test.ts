@@ -4,7 +4,7 @@ import { createCompiledOperations, createHttpServer, createLogger, createWardenY
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPost } from './support/execution-paths.js';
 import type { Credentials } from './support/signed-client.js';
-import { newTenant, startTestWarden } from './support/warden-under-test.js';
+import { newTenant, ONE_DRIVER, startTestWarden } from './support/warden-under-test.js';
 
 /**
  * Requests over each operation limit (services/api/src/operation-limits.ts), and a benign control,
@@ -44,7 +44,7 @@ describe('requests over the operation limits are answered alike on every path', 
   let urls: { compiled: string; yoga: string };
 
   beforeAll(async () => {
-    warden = await startTestWarden('pglite');
+    warden = await startTestWarden(ONE_DRIVER);
     const serve = async (withCompiledPath: boolean): Promise<string> => {
       const server = createHttpServer({
         yoga: createWardenYoga(),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../bench/bench-support.js';
 import { signAlong } from './support/execution-paths.js';
 import type { Credentials, SignedClient } from './support/signed-client.js';
-import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
+import { DRIVERS, newTenant, ONE_DRIVER, startTestWarden } from './support/warden-under-test.js';
 
 async function scrape(warden: RunningWarden): Promise<string> {
   const response = await fetch(warden.metricsUrl!);
@@ -124,7 +124,7 @@ describe.each([...DRIVERS])('Prometheus metrics on their own listener (%s)', (dr
 
 describe('WARDEN_METRICS_PORT=0', () => {
   it('starts no metrics listener', async () => {
-    const warden = await startTestWarden('pglite');
+    const warden = await startTestWarden(ONE_DRIVER);
     try {
       expect(warden.metricsUrl).toBeUndefined();
       expect((await fetch(new URL('/health/live', warden.url))).status).toBe(200);

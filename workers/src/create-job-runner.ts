@@ -2,7 +2,7 @@ import type { IamService } from '@warden/iam';
 import { BullMqJobRunner } from './bullmq-job-runner.js';
 import { InProcessJobRunner } from './in-process-job-runner.js';
 import { createJobHandlers, type JobSettings } from './job-handlers.js';
-import { type JobObserver, NO_JOB_OBSERVER, observedHandlers } from './job-observer.js';
+import { type JobObserver, type JobTracer, NO_JOB_OBSERVER, observedHandlers } from './job-observer.js';
 import type { JobRunner, RunnerLogger } from './job-runner.js';
 
 /** BullMQ when REDIS_URL is set, in-process timers otherwise; wired to the IAM service's hooks. */
@@ -16,10 +16,12 @@ export interface CreateJobRunnerOptions {
   readonly settings: JobSettings;
   /** Told how each job run ended (api's metrics); nobody by default. */
   readonly observer?: JobObserver;
+  /** Runs each job run in a span (api's tracing); none by default. */
+  readonly tracer?: JobTracer | undefined;
 }
 
 export function createJobRunner(iam: IamService, options: CreateJobRunnerOptions): JobRunner {
-  const handlers = observedHandlers(createJobHandlers(iam, options.settings), options.observer ?? NO_JOB_OBSERVER);
+  const handlers = observedHandlers(createJobHandlers(iam, options.settings), options.observer ?? NO_JOB_OBSERVER, options.tracer);
   const now = () => iam.maintenance.now();
   const runner: JobRunner = options.redisUrl
     ? new BullMqJobRunner(

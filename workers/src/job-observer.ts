@@ -14,11 +14,19 @@ export interface JobObserver {
 
 export const NO_JOB_OBSERVER: JobObserver = { jobRan: () => undefined };
 
-/** The handlers, each telling the observer how its run ended: both runners run these, so each run is told once. */
-export function observedHandlers(handlers: Record<JobName, JobHandler>, observer: JobObserver): Record<JobName, JobHandler> {
+/** Runs each job run inside a span of its own (api's tracing), so the statements it sends are its children; workers import no tracing library. */
+export interface JobTracer {
+  run<R>(job: JobName, handler: () => Promise<R>): Promise<R>;
+}
+
+/**
+ * The handlers, each telling the observer how its run ended, and run by the tracer when there is
+ * one: both runners run these, so each run is told and traced once.
+ */
+export function observedHandlers(handlers: Record<JobName, JobHandler>, observer: JobObserver, tracer?: JobTracer): Record<JobName, JobHandler> {
   const observed = {} as Record<JobName, JobHandler>;
   for (const [name, handler] of Object.entries(handlers) as [JobName, JobHandler][]) {
-    observed[name] = async (data) => {
+    const counted: JobHandler = async (data) => {
       try {
         const result = await handler(data);
         observer.jobRan(name, 'completed');
@@ -28,6 +36,7 @@ export function observedHandlers(handlers: Record<JobName, JobHandler>, observer
         throw error;
       }
     };
+    observed[name] = tracer ? (data) => tracer.run(name, () => counted(data)) : counted;
   }
   return observed;
 }

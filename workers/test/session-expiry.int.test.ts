@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
+import { driversUnderTest } from '@warden/db/testing';
 import { bootstrap, type Caller, IamService, type LiveKeyring, replayReadModels } from '@warden/iam';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ class TestClock {
   now = (): Date => new Date(Date.now() + this.offsetMs);
 }
 
-describe.each(['pglite', ...(databaseUrl ? ['postgres'] : [])])('session expiry on %s', (driver) => {
+describe.each(driversUnderTest())('session expiry on %s', (driver) => {
   let wardenDb: WardenDb;
   let iam: IamService;
   const clock = new TestClock();

@@ -15,7 +15,11 @@ import * as oidcProviders from './20261205-0013-oidc-providers.js';
 import * as samlProviders from './20261205-0014-saml-providers.js';
 import * as usedFederationTokens from './20261205-0015-used-federation-tokens.js';
 import * as accountStatus from './20261205-0016-account-status.js';
-import * as credentialReports from './20261206-0018-credential-reports.js';
+import * as sessionOriginAccount from './20261205-0017-session-origin-account.js';
+import * as eventsAccountCommitOrder from './20261206-0020-events-account-commit-order.js';
+import * as accountChanges from './20261206-0021-account-changes.js';
+import * as historySnapshots from './20261206-0022-history-snapshots.js';
+import * as credentialReports from './20261206-0023-credential-reports.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -35,5 +39,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261205-0014-saml-providers': samlProviders,
   '20261205-0015-used-federation-tokens': usedFederationTokens,
   '20261205-0016-account-status': accountStatus,
-  '20261206-0018-credential-reports': credentialReports,
+  '20261205-0017-session-origin-account': sessionOriginAccount,
+  '20261206-0020-events-account-commit-order': eventsAccountCommitOrder,
+  '20261206-0021-account-changes': accountChanges,
+  '20261206-0022-history-snapshots': historySnapshots,
+  '20261206-0023-credential-reports': credentialReports,
 };

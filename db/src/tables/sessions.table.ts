@@ -25,6 +25,8 @@ export interface SessionsTable {
   /** When the MFA code was checked (aws:MultiFactorAuthAge counts from here); null without MFA. */
   mfa_authenticated_at: Date | null;
   chained: boolean;
+  /** The account of the long-term principal the session's chain started from; null when it began outside the platform (web identity, SAML) or is unknown. */
+  origin_account_id: string | null;
   issued_at: Date;
   expires_at: Date;
 }

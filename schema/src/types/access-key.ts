@@ -46,7 +46,7 @@ builder.mutationField('createAccessKey', (t) =>
             root: f.boolean({
               required: false,
               description:
-                "Warden's extension: a key of the account's root user, made by another principal of the account allowed iam:CreateAccessKey on arn:aws:iam::ACCOUNT_ID:root (the recovery of a lost root key from OrganizationAccountAccessRole). AWS's quota of two root keys applies.",
+                "Warden's extension: a key of the account's root user, made by another principal of the account allowed iam:CreateAccessKey on arn:aws:iam::ACCOUNT_ID:root: the recovery of a lost root key from OrganizationAccountAccessRole, so only a session of that role whose chain the management account started (or a principal of the management account, for its own root) may; anyone else is answered AccessDeniedError. AWS's quota of two root keys applies.",
             }),
           }),
         }),

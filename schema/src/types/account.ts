@@ -15,7 +15,8 @@ import {
 } from '@warden/iam';
 import { builder } from '../builder.js';
 import { NewAccessKeyRef } from './access-key.js';
-import { CLOSE_ACCOUNT_ERRORS } from './errors.js';
+import { CLOSE_ACCOUNT_ERRORS, ENSURE_ORGANIZATION_ACCESS_ROLE_ERRORS } from './errors.js';
+import { RoleRef } from './role.js';
 import { pageSize, toConnection } from './pagination.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
@@ -137,6 +138,17 @@ builder.queryField('accounts', (t) =>
   }),
 );
 
+builder.queryField('organizationAccount', (t) =>
+  t.field({
+    type: OrganizationAccountRef,
+    description:
+      "One account of the platform, closed or not: Organizations' DescribeAccount (organizations:DescribeAccount on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only).",
+    errors: queryErrors('organizationAccount'),
+    args: { accountId: t.arg.string({ required: true }) },
+    resolve: (_r, args, { iam, caller }) => iam.accounts.describe(caller, args.accountId),
+  }),
+);
+
 builder.mutationField('closeAccount', (t) =>
   t.field({
     type: OrganizationAccountRef,
@@ -145,6 +157,19 @@ builder.mutationField('closeAccount', (t) =>
     errors: mutationErrors('closeAccount', CLOSE_ACCOUNT_ERRORS),
     args: { input: t.arg({ type: builder.inputType('CloseAccountInput', { fields: (f) => ({ accountId: f.string({ required: true }) }) }), required: true }) },
     resolve: (_r, { input }, { iam, caller }) => iam.accounts.close(caller, input.accountId),
+  }),
+);
+
+builder.mutationField('ensureOrganizationAccessRole', (t) =>
+  t.field({
+    type: RoleRef,
+    description:
+      "Gives an account OrganizationAccountAccessRole as createAccount does, for accounts made before every new account got it or whose tenant deleted it, and puts back an existing one's trust policy (naming the management account) and AdministratorAccess; an intact role is answered as it is, with nothing written (warden:EnsureOrganizationAccessRole on arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID; management account principals only). Not for the management account or a closed one (ConstraintViolationError).",
+    errors: mutationErrors('ensureOrganizationAccessRole', ENSURE_ORGANIZATION_ACCESS_ROLE_ERRORS),
+    args: {
+      input: t.arg({ type: builder.inputType('EnsureOrganizationAccessRoleInput', { fields: (f) => ({ accountId: f.string({ required: true }) }) }), required: true }),
+    },
+    resolve: (_r, { input }, { iam, caller }) => iam.accounts.ensureOrganizationAccessRole(caller, input.accountId),
   }),
 );
 

@@ -1,14 +1,15 @@
-import type { AuthorizeAnswer, SimulationResult } from '@warden/iam';
+import type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from '@warden/iam';
 import { InvalidInputError } from '@warden/iam';
 import type { MatchedStatement } from '@warden/policy';
 import { builder } from '../builder.js';
+import { POINT_IN_TIME_QUERY_ERRORS } from './errors.js';
 import { queryErrors } from './result-names.js';
 
 /**
  * `authorize`: may this principal do this action on this resource, now? The answer names the
  * decision, the statements that decided it and AWS's sentence for it. Also AWS's two simulators.
  */
-const Decision = builder.enumType('Decision', { values: ['allow', 'explicit_deny', 'implicit_deny'] as const });
+export const Decision = builder.enumType('Decision', { values: ['allow', 'explicit_deny', 'implicit_deny'] as const });
 
 const MatchedStatementRef = builder.objectRef<MatchedStatement>('MatchedStatement').implement({
   fields: (t) => ({
@@ -59,10 +60,16 @@ const AuthorizeInput = builder.inputType('AuthorizeInput', {
     resource: t.string({ required: true }),
     context: t.field({ type: 'JSON', required: false }),
     resourceAccount: t.string({ required: false }),
+    at: t.field({
+      type: 'DateTime',
+      required: false,
+      description:
+        "Answer as of this past instant: the principal's policies, groups, boundary and tags then, folded from the account's events. Absent: now. The caller's own permission to ask is decided now.",
+    }),
   }),
 });
 
-const toRequest = (input: { principal: string; action: string; resource: string; context?: unknown; resourceAccount?: string | null }) => ({
+const toRequest = (input: { principal: string; action: string; resource: string; context?: unknown; resourceAccount?: string | null }): AuthorizeRequest => ({
   principal: input.principal,
   action: input.action,
   resource: input.resource,
@@ -73,9 +80,13 @@ const toRequest = (input: { principal: string; action: string; resource: string;
 builder.queryField('authorize', (t) =>
   t.field({
     type: AuthorizationDecisionRef,
-    errors: queryErrors('authorize'),
+    errors: queryErrors('authorize', POINT_IN_TIME_QUERY_ERRORS),
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: (_r, { input }, { iam, caller }) => iam.authorization.authorize(caller, toRequest(input)),
+    resolve: async (_r, { input }, { iam, caller }) => {
+      if (!input.at) return iam.authorization.authorize(caller, toRequest(input));
+      const [answer] = await iam.pointInTime.authorizeAt(caller, [{ ...toRequest(input), at: input.at }]);
+      return answer!;
+    },
   }),
 );
 
@@ -85,11 +96,15 @@ builder.queryField('authorizeBatch', (t) =>
   t.field({
     type: [AuthorizationDecisionRef],
     description: `Many decisions in one call (at most ${MAX_BATCH}), in input order, for principals of one account.`,
-    errors: queryErrors('authorizeBatch'),
+    errors: queryErrors('authorizeBatch', POINT_IN_TIME_QUERY_ERRORS),
     args: { input: t.arg({ type: builder.inputType('AuthorizeBatchInput', { fields: (f) => ({ requests: f.field({ type: [AuthorizeInput], required: true }) }) }), required: true }) },
     resolve: (_r, { input }, { iam, caller }) => {
       if (input.requests.length > MAX_BATCH) throw new InvalidInputError(`A batch holds at most ${MAX_BATCH} requests.`);
-      return iam.authorization.authorizeMany(caller, input.requests.map(toRequest));
+      if (input.requests.every((request) => !request.at)) return iam.authorization.authorizeMany(caller, input.requests.map(toRequest));
+      return iam.pointInTime.authorizeAt(
+        caller,
+        input.requests.map((request) => ({ ...toRequest(request), at: request.at ?? iam.core.clock.now() })),
+      );
     },
   }),
 );
@@ -107,7 +122,7 @@ const SimulationResultRef = builder.objectRef<SimulationResult>('EvaluationResul
 builder.queryField('simulatePrincipalPolicy', (t) =>
   t.field({
     type: [SimulationResultRef],
-    errors: queryErrors('simulatePrincipalPolicy'),
+    errors: queryErrors('simulatePrincipalPolicy', POINT_IN_TIME_QUERY_ERRORS),
     args: {
       input: t.arg({
         type: builder.inputType('SimulatePrincipalPolicyInput', {
@@ -117,12 +132,17 @@ builder.queryField('simulatePrincipalPolicy', (t) =>
             resourceArns: f.stringList({ required: false }),
             contextEntries: f.field({ type: 'JSON', required: false }),
             policyInputList: f.stringList({ required: false }),
+            at: f.field({ type: 'DateTime', required: false, description: "Simulate the principal's policies as they were at this past instant (absent: now)." }),
           }),
         }),
         required: true,
       }),
     },
-    resolve: (_r, { input }, { iam, caller }) => iam.authorization.simulatePrincipalPolicy(caller, { ...input, contextEntries: readContext(input.contextEntries) }),
+    resolve: (_r, { input }, { iam, caller }) => {
+      const { at, ...rest } = input;
+      const simulation = { ...rest, contextEntries: readContext(input.contextEntries) };
+      return at ? iam.pointInTime.simulatePrincipalPolicyAt(caller, { ...simulation, at }) : iam.authorization.simulatePrincipalPolicy(caller, simulation);
+    },
   }),
 );
 

@@ -21,6 +21,8 @@ import {
   ConstraintViolationError,
   IdpRejectedClaimError,
   ThrottlingError,
+  PointInTimeBeforeAccountError,
+  PointInTimeInFutureError,
   CredentialReportNotPresentError,
   CredentialReportExpiredError,
   CredentialReportInProgressError,
@@ -113,6 +115,13 @@ errorType(CredentialReportInProgressError, 'CredentialReportInProgressError', "T
 errorType(AccountAlreadyClosedError, 'AccountAlreadyClosedError', "The account is already closed (Organizations' AccountAlreadyClosedException).");
 errorType(ConstraintViolationError, 'ConstraintViolationError', "The organization's rules forbid it, such as closing the management account (Organizations' ConstraintViolationException).");
 
+errorType(PointInTimeBeforeAccountError, 'PointInTimeBeforeAccountError', "Warden's: the instant asked about (at, from) is before the account's first event.");
+errorType(
+  PointInTimeInFutureError,
+  'PointInTimeInFutureError',
+  "Warden's: the instant asked about (at, to) is later than the server's clock allows (a few seconds of skew): only the past can be asked about.",
+);
+
 const PolicyFinding = builder.objectRef<MalformedPolicyDocumentError['findings'][number]>('PolicyFinding').implement({
   description: 'A problem found in a policy document, with where it is.',
   fields: (t) => ({
@@ -175,8 +184,17 @@ export const WEB_IDENTITY_ERRORS = [
 /** The errors of closeAccount (Organizations' CloseAccount). */
 export const CLOSE_ACCOUNT_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, AccountAlreadyClosedError, ConstraintViolationError];
 
+/** The errors of the live audit tail: a read's, and too many tails open. */
+export const LIVE_AUDIT_ERRORS = [AccessDeniedError, InvalidInputError, LimitExceededError];
+
+/** The errors of ensureOrganizationAccessRole: the role's own (a quota of managed policies) and a closed or management account's. */
+export const ENSURE_ORGANIZATION_ACCESS_ROLE_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, ConcurrentModificationError, ConstraintViolationError, LimitExceededError];
+
 /** The errors a read can end in. */
 export const QUERY_ERRORS = [AccessDeniedError, NoSuchEntityError, InvalidInputError, MalformedPolicyDocumentError];
+
+/** The errors of a question that may be about a past instant (authorize, simulatePrincipalPolicy, accessHistory). */
+export const POINT_IN_TIME_QUERY_ERRORS = [...QUERY_ERRORS, PointInTimeBeforeAccountError, PointInTimeInFutureError];
 
 /** The errors of credentialReport (AWS's GetCredentialReport). */
 export const CREDENTIAL_REPORT_ERRORS = [AccessDeniedError, CredentialReportNotPresentError, CredentialReportExpiredError, CredentialReportInProgressError];

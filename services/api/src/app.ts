@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
-import { bootstrap, defaultSamlEndpoints, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
-import { createJobRunner, type JobRunner } from '@warden/workers';
+import { bootstrap, defaultSamlEndpoints, type IamObserver, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
+import { createJobRunner, type JobObserver, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
 import { createHttpServer } from './http-server.js';
@@ -12,7 +12,8 @@ import { createCompiledOperations } from './create-compiled-operations.js';
 import { databaseCheck, type ReadinessCheck, readinessOf } from './readiness.js';
 import { createMetricsServer } from './metrics/metrics-server.js';
 import { WardenMetrics } from './metrics/warden-metrics.js';
-import { schema } from '@warden/schema';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
+import { WardenTracing } from './tracing/warden-tracing.js';
 
 /** How often a process reloads the keyring to pick up a rotation made by another process. */
 const KEYRING_RELOAD_MS = 5 * 60_000;
@@ -44,8 +45,9 @@ interface OpenedWarden {
  * with Warden, or restarting) is waited for, one log line per attempt, for at most
  * `databaseStartupWaitMs`; then DatabaseUnavailableError, which the command reports in one line.
  */
-export async function openDatabase(config: WardenConfig, logger: Logger, timeouts: Partial<WardenConfig['databaseTimeouts']> = {}): Promise<WardenDb> {
+export async function openDatabase(config: WardenConfig, logger: Logger, timeouts: Partial<WardenConfig['databaseTimeouts']> = {}, tracing?: WardenTracing): Promise<WardenDb> {
   const wardenDb = await createDb({
+    sqlTracer: tracing?.sqlTracer,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     timeouts: { ...config.databaseTimeouts, ...timeouts },
@@ -67,9 +69,15 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
  * Opens the database (Postgres or embedded), migrates it, loads the master key and keyring,
  * bootstraps an empty store, and starts the job runner. Whatever fails, nothing is left open.
  */
-async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: WardenMetrics): Promise<OpenedWarden> {
+/** What a process counts that its store and jobs tell: a server's WardenMetrics, a worker's WorkerMetrics. */
+interface StoreObservers {
+  readonly iamObserver: IamObserver;
+  readonly jobObserver: JobObserver;
+}
+
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: StoreObservers, tracing?: WardenTracing): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
-  const wardenDb = await openDatabase(config, logger);
+  const wardenDb = await openDatabase(config, logger, {}, tracing);
   let runner: JobRunner | undefined;
   try {
     await migrateToLatest(wardenDb.db);
@@ -100,6 +108,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       prefix: config.queuePrefix,
       settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays },
       ...(metrics ? { observer: metrics.jobObserver } : {}),
+      tracer: tracing?.jobTracer,
     });
     runner = started;
     await started.start();
@@ -159,11 +168,19 @@ function readinessChecks({ wardenDb, keyring, runner }: OpenedWarden): Record<st
 export async function startWarden(config: WardenConfig, logger: Logger): Promise<RunningWarden> {
   if (config.passwordHashConcurrency !== undefined) setPasswordHashConcurrency(config.passwordHashConcurrency);
   // The embedded database has no other process to run the jobs, so there they always run here.
-  const metrics = config.metricsPort === 0 ? undefined : new WardenMetrics({ schema });
-  const opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, metrics);
+  const metrics = config.metricsPort === 0 ? undefined : new WardenMetrics();
+  const tracing = config.tracing && WardenTracing.exportingTo(config.tracing);
+  let opened: OpenedWarden;
+  try {
+    opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, metrics, tracing);
+  } catch (error) {
+    await tracing?.shutdown().catch(() => undefined);
+    throw error;
+  }
   const { wardenDb, iam, runner } = opened;
   if (metrics && wardenDb.poolUse) metrics.watchPool(wardenDb.poolUse);
   const metricsServer = metrics && createMetricsServer(metrics, logger);
+  const streamsEnd = new AbortController();
   const server = createHttpServer({
     yoga: createWardenYoga(),
     operations: createCompiledOperations(),
@@ -174,6 +191,8 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     clientAddress: new ClientAddress(config.trustedProxies),
     readiness: readinessOf(readinessChecks(opened)),
     metrics,
+    streamsEnd: streamsEnd.signal,
+    tracing,
   });
   try {
     await listen(server, config.port, config.host);
@@ -181,11 +200,12 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
   } catch (error) {
     if (server.listening) await new Promise((resolve) => server.close(resolve));
     await opened.close();
+    await tracing?.shutdown().catch(() => undefined);
     throw error;
   }
   const url = `${urlOf(server, config.host)}/graphql`;
   const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metricsHost)}/metrics`;
-  logger.info({ url, metricsUrl, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
+  logger.info({ url, metricsUrl, tracesUrl: config.tracing?.tracesUrl, driver: wardenDb.driver, region: config.region, jobs: runner.kind }, 'Warden is listening');
   return {
     server,
     url,
@@ -194,13 +214,16 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
     managementAccountId: opened.managementAccountId,
     metricsUrl,
     close: async () => {
-      // Stop accepting, let requests in flight finish, and close idle keep-alive connections now
-      // rather than waiting for them to time out.
+      // End the streamed answers (live tails), stop accepting, let requests in flight finish, and
+      // close idle keep-alive connections now rather than waiting for them to time out.
+      streamsEnd.abort();
       const closed = [server, ...(metricsServer ? [metricsServer] : [])].map((each) => new Promise<void>((resolve) => each.close(() => resolve())));
       server.closeIdleConnections();
       metricsServer?.closeIdleConnections();
       await Promise.all(closed);
       await opened.close();
+      // Last, so that the spans of the requests and jobs just finished are exported.
+      await tracing?.shutdown().catch((error: unknown) => logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'tracing: the last spans could not be exported'));
     },
   };
 }
@@ -226,6 +249,8 @@ function urlOf(server: Server, host: string): string {
  */
 export interface RunningWorker {
   readonly runner: JobRunner;
+  /** `http://HOST:PORT/metrics`, or undefined when WARDEN_METRICS_PORT=0 turned the listener off. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -233,7 +258,37 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   if (config.databaseUrl === undefined) {
     throw new Error('warden worker needs DATABASE_URL: the embedded database belongs to `warden serve`, which runs the jobs itself');
   }
-  const opened = await openWarden(config, logger, true);
-  logger.info({ jobs: opened.runner.kind }, 'Warden worker is running');
-  return { runner: opened.runner, close: () => opened.close() };
+  const metrics = config.workerMetricsPort === 0 ? undefined : new WorkerMetrics();
+  const tracing = config.tracing && WardenTracing.exportingTo(config.tracing);
+  let opened: OpenedWarden;
+  try {
+    opened = await openWarden(config, logger, true, metrics, tracing);
+  } catch (error) {
+    await tracing?.shutdown().catch(() => undefined);
+    throw error;
+  }
+  if (metrics && opened.wardenDb.poolUse) metrics.watchPool(opened.wardenDb.poolUse);
+  const metricsServer = metrics && createMetricsServer(metrics, logger);
+  try {
+    if (metricsServer) await listen(metricsServer, config.workerMetricsPort, config.metricsHost);
+  } catch (error) {
+    await opened.close();
+    await tracing?.shutdown().catch(() => undefined);
+    throw error;
+  }
+  const metricsUrl = metricsServer && `${urlOf(metricsServer, config.metricsHost)}/metrics`;
+  logger.info({ jobs: opened.runner.kind, metricsUrl, tracesUrl: config.tracing?.tracesUrl }, 'Warden worker is running');
+  return {
+    runner: opened.runner,
+    metricsUrl,
+    close: async () => {
+      if (metricsServer) {
+        const closed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeIdleConnections();
+        await closed;
+      }
+      await opened.close();
+      await tracing?.shutdown().catch(() => undefined);
+    },
+  };
 }

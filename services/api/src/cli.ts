@@ -10,7 +10,8 @@ WARDEN_KEY_ROTATION_DAYS (30), WARDEN_TRUSTED_PROXIES (none), WARDEN_PASSWORD_HA
 WARDEN_DB_CONNECT_TIMEOUT_MS (2000), WARDEN_DB_STATEMENT_TIMEOUT_MS (5000),
 WARDEN_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS (30000), WARDEN_DB_STARTUP_WAIT_MS (60000), WARDEN_OIDC_CA_FILE (none),
 WARDEN_OIDC_ALLOWED_HOSTS (none), WARDEN_UNSIGNED_EXCHANGES_PER_MINUTE (600), WARDEN_PUBLIC_URL (none),
-WARDEN_METRICS_PORT (9464: Prometheus's GET /metrics on a listener of its own; 0: none), WARDEN_METRICS_HOST (127.0.0.1).
+WARDEN_METRICS_PORT (serve 9464, worker 9465: Prometheus's GET /metrics on a listener of its own; 0: none),
+WARDEN_METRICS_HOST (127.0.0.1).
 A flag beats the environment variable it names.
 `;
 
@@ -207,8 +208,12 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      // Node names the address that failed (the API's, or the metrics listener's of serve or worker).
+      const failed = error as NodeJS.ErrnoException & { address?: string; port?: number };
       const { host, port } = readConfig(invocation.env);
-      logger.fatal(`cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : 'no such address on this machine'}`);
+      logger.fatal(
+        `cannot listen on ${failed.address ?? host}:${failed.port ?? port}: ${code === 'EADDRINUSE' ? 'the address is in use' : code === 'EACCES' ? 'permission denied' : 'no such address on this machine'}`,
+      );
       return 1;
     }
     // One line for the operator; the whole error only for whoever turns the log level to debug.

@@ -1,5 +1,6 @@
 import { type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema, getOperationAST, OperationTypeNode, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
+import { OTHER_OPERATION } from './metrics/request-path.js';
 import { RecentCache } from './recent-cache.js';
 
 /**
@@ -44,6 +45,8 @@ export interface CompiledOperationsOptions<Context> {
   readonly maskError: (error: unknown, context: Context) => GraphQLError;
   /** About how many distinct operations stay compiled (see RecentCache). */
   readonly capacity?: number;
+  /** What an operation is called, from its document (undefined when it does not parse); computed once per text. */
+  readonly label?: (document: DocumentNode | undefined, operationName: string | undefined) => string;
 }
 
 /**
@@ -63,19 +66,39 @@ interface Runnable {
   readonly compiled: CompiledQuery | undefined;
 }
 
+/**
+ * One operation text as this path keeps it: parsed and labelled when first seen, which needs no
+ * caller (the metrics label refused requests too), and validated, compiled and kept in the cache
+ * when it is first run, which comes after authentication: texts sent without valid credentials
+ * cost a parse each and never take a place in the cache from a caller's operations.
+ */
+export interface PreparedOperation {
+  /** What the metrics and the traces call the operation (the `label` option). */
+  readonly label: string;
+}
+
+interface Entry extends PreparedOperation {
+  /** The parsed document until the first run compiles it; undefined when it did not parse. */
+  document: DocumentNode | undefined;
+  /** undefined until the first run; then what it compiled, or null for an operation this path leaves to yoga. */
+  runnable: Runnable | null | undefined;
+  /** Whether the cache holds it (from its first run on). */
+  kept: boolean;
+}
+
 export class CompiledOperations<Context> {
   readonly #schema: GraphQLSchema;
   readonly #rules: readonly ValidationRule[];
   readonly #parse: (source: string) => DocumentNode;
   readonly #requestLimits: ((document: DocumentNode, operationName: string | undefined) => OperationRequestLimits) | undefined;
   readonly #maskError: (error: unknown, context: Context) => GraphQLError;
+  readonly #label: (document: DocumentNode | undefined, operationName: string | undefined) => string;
   /**
    * By query text for unnamed operations, by operation name and query text for named ones (two
-   * caches, so no key of one can be taken for a key of the other); null remembers an operation
-   * this path leaves to yoga.
+   * caches, so no key of one can be taken for a key of the other).
    */
-  readonly #unnamed: RecentCache<string, Runnable | null>;
-  readonly #named: RecentCache<string, Runnable | null>;
+  readonly #unnamed: RecentCache<string, Entry>;
+  readonly #named: RecentCache<string, Entry>;
 
   constructor(options: CompiledOperationsOptions<Context>) {
     this.#schema = options.schema;
@@ -83,6 +106,7 @@ export class CompiledOperations<Context> {
     this.#parse = options.parse ?? ((source) => parse(source));
     this.#requestLimits = options.requestLimits;
     this.#maskError = options.maskError;
+    this.#label = options.label ?? (() => OTHER_OPERATION);
     this.#unnamed = new RecentCache(options.capacity ?? 1000);
     this.#named = new RecentCache(options.capacity ?? 1000);
   }
@@ -91,9 +115,10 @@ export class CompiledOperations<Context> {
    * Runs the operation and returns its masked result, or returns undefined without running
    * anything when the operation is not one this path takes.
    */
-  run(params: OperationParams, context: Context): ExecutionResult | Promise<ExecutionResult> | undefined {
-    const runnable = this.#runnable(params);
-    if (runnable === undefined) return undefined;
+  run(params: OperationParams, context: Context, prepared: PreparedOperation | undefined = this.prepare(params)): ExecutionResult | Promise<ExecutionResult> | undefined {
+    if (prepared === undefined) return undefined;
+    const runnable = this.#runnable(params, prepared as Entry);
+    if (runnable === null) return undefined;
     const refusal = runnable.limits?.refusalOf(params.variables);
     if (refusal) return { errors: [refusal] };
     const compiled = runnable.compiled;
@@ -114,10 +139,31 @@ export class CompiledOperations<Context> {
     return this.#masked(result, context);
   }
 
+  /**
+   * The operation as this path keeps it, parsed and labelled once per text (and operation name);
+   * undefined when its parameters are ones this path leaves to yoga whatever the operation (an
+   * unknown parameter, extensions, a text over the length kept). Pass it to run.
+   */
+  prepare(params: OperationParams): PreparedOperation | undefined {
+    const slot = this.#slotOf(params);
+    if (slot === undefined) return undefined;
+    const kept = slot.cache.get(slot.key);
+    if (kept !== undefined) return kept;
+    const operationName = params.operationName || undefined;
+    let document: DocumentNode | undefined;
+    try {
+      document = this.#parse(params.query);
+    } catch {
+      document = undefined;
+    }
+    const entry: Entry = { label: this.#label(document, operationName), document, runnable: document === undefined ? null : undefined, kept: false };
+    return entry;
+  }
+
   /** Whether this path answers this operation, and remembers it (its next request is answered here without parsing). */
   answers(params: OperationParams): boolean {
-    const slot = this.#slotOf(params);
-    return slot !== undefined && Boolean(slot.cache.get(slot.key));
+    const prepared = this.prepare(params);
+    return prepared !== undefined && this.#runnable(params, prepared as Entry) !== null;
   }
 
   #masked(result: ExecutionResult, context: Context): ExecutionResult {
@@ -134,7 +180,7 @@ export class CompiledOperations<Context> {
   }
 
   /** Where an operation this path may take is cached, or undefined when it leaves it to yoga. */
-  #slotOf(params: OperationParams): { readonly cache: RecentCache<string, Runnable | null>; readonly key: string } | undefined {
+  #slotOf(params: OperationParams): { readonly cache: RecentCache<string, Entry>; readonly key: string } | undefined {
     if (!this.#takes(params)) return undefined;
     const operationName = params.operationName ?? '';
     // The query text alone is the key the common request needs: nothing to build per request.
@@ -144,24 +190,21 @@ export class CompiledOperations<Context> {
     return { cache: this.#named, key: `${operationName}\n${params.query}` };
   }
 
-  #runnable(params: OperationParams): Runnable | undefined {
-    const slot = this.#slotOf(params);
-    if (slot === undefined) return undefined;
-    let runnable = slot.cache.get(slot.key);
-    if (runnable === undefined) {
-      runnable = this.#compile(params.query, params.operationName || undefined) ?? null;
-      slot.cache.set(slot.key, runnable);
+  /** What the entry runs, compiled and kept on its first run (the document is then dropped: the cache keeps what it compiled). */
+  #runnable(params: OperationParams, entry: Entry): Runnable | null {
+    if (entry.runnable === undefined) {
+      entry.runnable = (entry.document && this.#compile(entry.document, params.operationName || undefined)) ?? null;
+      entry.document = undefined;
     }
-    return runnable ?? undefined;
+    if (!entry.kept) {
+      const slot = this.#slotOf(params);
+      if (slot) slot.cache.set(slot.key, entry);
+      entry.kept = true;
+    }
+    return entry.runnable;
   }
 
-  #compile(query: string, operationName: string | undefined): Runnable | undefined {
-    let document: DocumentNode;
-    try {
-      document = this.#parse(query);
-    } catch {
-      return undefined;
-    }
+  #compile(document: DocumentNode, operationName: string | undefined): Runnable | undefined {
     if (validate(this.#schema, document, this.#rules).length > 0) return undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return undefined;

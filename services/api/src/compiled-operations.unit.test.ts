@@ -1,4 +1,4 @@
-import { buildSchema, type DocumentNode, GraphQLError, print, type ASTVisitor, type ExecutionResult } from 'graphql';
+import { buildSchema, parse, type DocumentNode, GraphQLError, print, type ASTVisitor, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CompiledOperations, type OperationRequestLimits } from './compiled-operations.js';
 import { depthLimitRule } from './depth-limit.js';
@@ -220,5 +220,72 @@ describe('CompiledOperations', () => {
     expect(validations()).toBe(3);
     await operations.run(b, context);
     expect(validations()).toBe(4);
+  });
+});
+
+describe('CompiledOperations: an operation parsed and labelled once', () => {
+  function labelled() {
+    let parses = 0;
+    const labels: (string | undefined)[] = [];
+    const operations = new CompiledOperations<object>({
+      schema,
+      rules: [],
+      maskError: (error) => (error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')),
+      parse: (source) => {
+        parses++;
+        return parse(source);
+      },
+      label: (document, operationName) => {
+        const label = document ? `${operationName ?? ''}:${document.definitions.length}` : 'unparsed';
+        labels.push(label);
+        return label;
+      },
+    });
+    return { operations, labels, parses: () => parses };
+  }
+
+  it('labels a text before it runs, and keeps the label with what it compiles: a text is parsed once, whatever asks', async () => {
+    const { operations, labels, parses } = labelled();
+    const params = { query: 'query A { hello(name: "a") } query B { hello(name: "b") }', operationName: 'A' };
+    const prepared = operations.prepare(params);
+    expect(prepared?.label).toBe('A:2');
+    await operations.run(params, {}, prepared);
+    expect(operations.prepare(params)?.label).toBe('A:2');
+    expect(operations.answers(params)).toBe(true);
+    expect(operations.answers({ ...params, operationName: 'B' })).toBe(true);
+    expect(operations.prepare({ ...params, operationName: 'B' })?.label).toBe('B:2');
+    expect(parses()).toBe(2);
+    expect(labels).toEqual(['A:2', 'B:2']);
+  });
+
+  it('labels what it leaves to yoga too (a text that does not parse, one that does not validate), without compiling it', () => {
+    const { operations, parses } = labelled();
+    expect(operations.prepare({ query: '{ hello(' })?.label).toBe('unparsed');
+    expect(operations.prepare({ query: '{ hello }' })?.label).toBe(':1');
+    expect(operations.answers({ query: '{ hello(' })).toBe(false);
+    expect(operations.answers({ query: '{ hello }' })).toBe(false);
+    expect(operations.run({ query: '{ hello }' }, {})).toBeUndefined();
+    expect(operations.prepare({ query: '{ hello }' })?.label).toBe(':1');
+    expect(parses()).toBe(4);
+  });
+
+  it('keeps a text only once it has run (after authentication): one only prepared is parsed again when it comes back', async () => {
+    const { operations, parses } = labelled();
+    const params = { query: '{ hello(name: "c") }' };
+    expect(operations.prepare(params)?.label).toBe(':1');
+    expect(operations.prepare(params)?.label).toBe(':1');
+    expect(parses()).toBe(2);
+    expect(await operations.run(params, {}, operations.prepare(params))).toEqual({ data: { hello: 'hello c' } });
+    expect(parses()).toBe(3);
+    expect(operations.prepare(params)?.label).toBe(':1');
+    expect(await operations.run(params, {})).toEqual({ data: { hello: 'hello c' } });
+    expect(parses()).toBe(3);
+  });
+
+  it('prepares nothing for parameters it leaves to yoga whatever the operation', () => {
+    const { operations, parses } = labelled();
+    expect(operations.prepare({ query: '{ hello(name: "a") }', extensions: { persistedQuery: {} } })).toBeUndefined();
+    expect(operations.prepare({ query: `{ hello(name: "a") ${' '.repeat(9000)} }` })).toBeUndefined();
+    expect(parses()).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '@warden/db';
 import { ClientAddress } from './client-address.js';
+import { ConfigError } from './config-error.js';
+import { type TracingConfig, tracingConfigOf } from './tracing/tracing-config.js';
 
 /**
  * Warden's settings, all from the environment, checked once at start so that a mistake stops the
@@ -41,11 +43,15 @@ export interface WardenConfig {
   readonly publicUrl: string | undefined;
   /** WARDEN_METRICS_PORT: the Prometheus listener's port, apart from the API's; 0: no listener. */
   readonly metricsPort: number;
+  /** WARDEN_METRICS_PORT as `warden worker` reads it: its own default, so a server and a worker on one host do not collide. */
+  readonly workerMetricsPort: number;
   /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
   readonly metricsHost: string;
+  /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
+  readonly tracing: TracingConfig | undefined;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
   const port = portNumber(env, 'PORT', 4000);
@@ -78,7 +84,10 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     publicUrl: publicUrl(env['WARDEN_PUBLIC_URL']),
     // 9464: the port OpenTelemetry's and Prometheus's conventions give a Prometheus exporter.
     metricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9464),
+    // The next port: with both on their defaults, a server and a worker side by side both listen.
+    workerMetricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9465),
     metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
+    tracing: tracingConfigOf(env),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),

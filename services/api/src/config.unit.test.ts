@@ -18,6 +18,10 @@ describe('readConfig: the identity provider and unsigned exchange settings', () 
 describe('readConfig: the metrics listener', () => {
   it('listens on 127.0.0.1:9464 by default, WARDEN_METRICS_PORT=0 turns it off, and a port that is not one is refused', () => {
     expect(readConfig({})).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
+    // warden worker's own default, so that it and a server on one host both listen; the variable sets both.
+    expect(readConfig({}).workerMetricsPort).toBe(9465);
+    expect(readConfig({ WARDEN_METRICS_PORT: '9100' })).toMatchObject({ metricsPort: 9100, workerMetricsPort: 9100 });
+    expect(readConfig({ WARDEN_METRICS_PORT: '0' }).workerMetricsPort).toBe(0);
     expect(readConfig({ WARDEN_METRICS_PORT: '0' }).metricsPort).toBe(0);
     expect(readConfig({ WARDEN_METRICS_PORT: '9100', WARDEN_METRICS_HOST: '0.0.0.0' })).toMatchObject({ metricsPort: 9100, metricsHost: '0.0.0.0' });
     for (const bad of ['-1', '65536', '1.5', 'prometheus']) expect(() => readConfig({ WARDEN_METRICS_PORT: bad })).toThrow(/WARDEN_METRICS_PORT must be a port number/);

@@ -5,9 +5,11 @@ import { AuthenticationError } from './authenticate.js';
 import { executeOperation, type OperationEngines } from './execute-operation.js';
 import { httpAnswerOf } from './http-answer.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
-import type { OperationLabels } from './metrics/operation-label.js';
+import type { GraphQLSchema } from 'graphql';
+import { operationLabelOfText } from './metrics/operation-label.js';
+import { traced } from './tracing/request-trace.js';
 import { answerUnexpectedError, graphQLErrorBody, sendJson } from './json-response.js';
-import { isJsonPost, postedOperationOf } from './posted-operation.js';
+import { isJsonPost, type PostedOperation, postedOperationOf } from './posted-operation.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { buildRequestContext, type RequestContext, type RequestContextSettings } from './request-context.js';
 import { type ResponseMediaType, responseMediaTypeOf } from './response-media-type.js';
@@ -15,12 +17,14 @@ import { serveGraphiQLPage } from './graphiql-page.js';
 import { answerThroughYogaFetch, urlOrRefused } from './yoga-fetch.js';
 
 export interface GraphQLEndpointOptions extends OperationEngines {
-  /** The operation label of the request metrics; absent when the server keeps no metrics. */
-  readonly operationLabels?: OperationLabels | undefined;
+  /** The schema that names operations for the metrics and the traces; absent when the server keeps neither, and nothing is labelled. */
+  readonly labelSchema?: GraphQLSchema | undefined;
   readonly requestContext: RequestContextSettings;
   readonly maxBodyBytes: number;
   readonly answers: AnswerCoalescer;
   readonly accessLog: AccessLog;
+  /** Fires when the server stops: streamed answers (subscriptions) end then, rather than holding it open. */
+  readonly streamsEnd?: AbortSignal | undefined;
 }
 
 /**
@@ -48,14 +52,19 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 
   // Parsed once: whether an unsigned request only signs in, and the operation to run, read it.
   const operation = isJsonPost(request) ? postedOperationOf(body) : undefined;
-  if (options.operationLabels) {
-    // yoga.fetch's single operations (another content type) are labelled as the JSON POSTs are.
-    const labelled = operation ?? (request.method === 'POST' ? postedOperationOf(body) : undefined);
-    if (labelled) exchange.operation = options.operationLabels.of(labelled.query, labelled.operationName);
-  }
+  // Before authentication, so that a refused request is labelled by its operation too: the
+  // compiled path parses a text once and keeps its label with it.
+  const prepared = operation && options.operations?.prepare(operation);
+  if (options.labelSchema) exchange.operation = prepared ? prepared.label : labelOf(operation, body, exchange, options.labelSchema, options.operations);
   let authenticated: RequestContext;
   try {
-    authenticated = await buildRequestContext(exchange, body, operation, options.requestContext);
+    authenticated = exchange.trace
+      ? await traced(exchange.trace, 'authenticate', {}, async (span) => {
+          const built = await buildRequestContext(exchange, body, operation, options.requestContext);
+          span.setAttributes(authenticationAttributes(built));
+          return built;
+        })
+      : await buildRequestContext(exchange, body, operation, options.requestContext);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     sendJson(response, 401, { errors: [error.toJSON()] }, { 'x-amzn-requestid': requestId });
@@ -66,8 +75,8 @@ export async function serveGraphQL(exchange: HttpExchange, options: GraphQLEndpo
 
   // A client that accepts neither JSON type is answered as yoga answers it (an event stream, multipart, or 406).
   const mediaType = responseMediaTypeOf(request.headers.accept);
-  if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog);
-  const result = await executeOperation(options, operation, context, exchange);
+  if (!operation || !mediaType) return answerThroughYogaFetch(exchange, body, context, accessKeyId, options.yoga, options.accessLog, options.streamsEnd);
+  const result = await executeOperation(options, operation, context, exchange, prepared);
   if (result && !(Symbol.asyncIterator in result)) {
     options.answers.answer(exchange.arrivedIn, () => writeResult(exchange, result, mediaType, accessKeyId, options.accessLog));
     return;
@@ -93,4 +102,20 @@ function writeResult(exchange: HttpExchange, result: ExecutionResult, mediaType:
     answerUnexpectedError(exchange.response);
     throw error;
   }
+}
+
+/**
+ * The label of a request the compiled path did not prepare: yoga.fetch's single operations (another
+ * content type) as the JSON POSTs are, through the compiled path's cache when it keeps the text.
+ */
+function labelOf(operation: PostedOperation | undefined, body: Buffer, exchange: HttpExchange, schema: GraphQLSchema, operations: GraphQLEndpointOptions['operations']): string {
+  const labelled = operation ?? (exchange.request.method === 'POST' ? postedOperationOf(body) : undefined);
+  if (!labelled) return exchange.operation;
+  return operations?.prepare(labelled)?.label ?? operationLabelOfText(schema, labelled.query, labelled.operationName ?? undefined);
+}
+
+/** What the authentication span says: how the caller proved itself, and its account (never a key, a token or a signature). */
+function authenticationAttributes(authenticated: RequestContext): Record<string, string> {
+  if (authenticated.method === 'anonymous') return { 'warden.auth.method': authenticated.method };
+  return { 'warden.auth.method': authenticated.method, 'warden.account.id': authenticated.context.caller.accountId };
 }

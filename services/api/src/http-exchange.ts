@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessLog } from './access-log.js';
 import { OTHER_OPERATION, type RequestPath } from './metrics/request-path.js';
 import type { WardenMetrics } from './metrics/warden-metrics.js';
+import type { RequestTrace } from './tracing/request-trace.js';
 
 /** One request and its answer, with what the routes read of the request line, split once. */
 export interface HttpExchange {
@@ -24,6 +25,8 @@ export interface HttpExchange {
   metricsPath: RequestPath;
   /** The operation asked, for the metrics: a schema field or a known Query action, else `other`. */
   operation: string;
+  /** The request's spans when tracing is on (set as it arrives); undefined otherwise. */
+  trace: RequestTrace | undefined;
 }
 
 /**
@@ -44,6 +47,7 @@ export function exchangeOf(request: IncomingMessage, response: ServerResponse, s
     metrics,
     metricsPath: 'other',
     operation: OTHER_OPERATION,
+    trace: undefined,
   };
 }
 
@@ -54,11 +58,23 @@ export function exchangeOf(request: IncomingMessage, response: ServerResponse, s
  */
 export function logExchange(accessLog: AccessLog, exchange: HttpExchange, status: number, accessKeyId?: string): void {
   const ms = performance.now() - exchange.started;
-  accessLog.request({ requestId: exchange.requestId, method: exchange.request.method, path: exchange.path, status, ms: Math.round(ms * 10) / 10, accessKeyId });
+  const { trace } = exchange;
+  accessLog.request({
+    requestId: exchange.requestId,
+    method: exchange.request.method,
+    path: exchange.path,
+    status,
+    ms: Math.round(ms * 10) / 10,
+    accessKeyId,
+    trace_id: trace?.traceId,
+    span_id: trace?.spanId,
+  });
   exchange.metrics?.requestAnswered(exchange.metricsPath, exchange.operation, status, ms / 1000);
+  trace?.ended(status);
 }
 
 /** The exchange counted in the metrics without an access log line (the health probes, which an orchestrator polls). */
 export function countExchange(exchange: HttpExchange, status: number): void {
   exchange.metrics?.requestAnswered(exchange.metricsPath, exchange.operation, status, (performance.now() - exchange.started) / 1000);
+  exchange.trace?.ended(status);
 }

@@ -1,16 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { context } from '@opentelemetry/api';
 import type { IamService } from '@warden/iam';
 import { isDatabaseUnavailable, unavailableReason } from '@warden/db';
+import { schema } from '@warden/schema';
 import { AnswerCoalescer } from './answer-coalescer.js';
 import type { AuthenticationSettings } from './authenticate.js';
 import { ClientAddress } from './client-address.js';
 import type { CompiledOperations } from './compiled-operations.js';
 import type { ServerContext } from './graphql-context.js';
-import { exchangeOf } from './http-exchange.js';
+import { exchangeOf, type HttpExchange } from './http-exchange.js';
 import { answerServiceUnavailable, answerUnexpectedError } from './json-response.js';
-import { accessLogOf, type Logger } from './logger.js';
+import { accessLogOf } from './access-log.js';
+import type { Logger } from './logger.js';
 import type { WardenMetrics } from './metrics/warden-metrics.js';
 import type { ReadinessReport } from './readiness.js';
+import type { WardenTracing } from './tracing/warden-tracing.js';
 import { route, type RouterOptions } from './router.js';
 import type { WardenYoga } from './yoga.js';
 
@@ -35,6 +39,10 @@ export interface HttpServerOptions {
   readonly readiness?: () => Promise<ReadinessReport>;
   /** Where every answer is counted; nothing is when absent. */
   readonly metrics?: WardenMetrics | undefined;
+  /** Fires when the server stops, ending streamed answers (subscriptions) that would otherwise hold it open. */
+  readonly streamsEnd?: AbortSignal;
+  /** Where each request's spans go; none are made when absent. */
+  readonly tracing?: WardenTracing | undefined;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -52,11 +60,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     graphql: {
       yoga: options.yoga,
       operations: options.operations,
-      operationLabels: options.metrics?.operationLabels,
+      labelSchema: options.metrics || options.tracing ? schema : undefined,
       requestContext: { iam: options.iam, authentication: options.authentication, logger, clientAddress, now: options.now ?? (() => new Date()) },
       maxBodyBytes: options.maxBodyBytes,
       answers,
       accessLog,
+      streamsEnd: options.streamsEnd,
     },
     iam: options.iam,
     clientAddress,
@@ -64,23 +73,31 @@ export function createHttpServer(options: HttpServerOptions): Server {
     accessLog,
     readiness: options.readiness,
   };
-  const { metrics } = options;
+  const { metrics, tracing } = options;
   return createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
+    const exchange = exchangeOf(request, response, performance.now(), answers.arrived(), metrics);
+    let handled: Promise<void>;
+    if (tracing) {
+      const requestTrace = tracing.requestStarted(request, exchange.path);
+      exchange.trace = requestTrace;
+      handled = context.with(requestTrace.context, handle, undefined, exchange);
+    } else handled = handle(exchange);
+    void handled.catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) {
         // An outage fails every request: one short line each, not a stack.
         logger.warn({ reason: unavailableReason(error) }, 'request refused: the database is unavailable');
         answerServiceUnavailable(response);
+        exchange.trace?.ended(503);
         return;
       }
       logger.error({ err: error }, 'request failed');
       answerUnexpectedError(response);
+      exchange.trace?.ended(500);
     });
   });
 
   /** Async, so that whatever a route throws, synchronously or not, reaches the catch above. */
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const started = performance.now();
-    await route(exchangeOf(request, response, started, answers.arrived(), metrics), routes);
+  async function handle(exchange: HttpExchange): Promise<void> {
+    await route(exchange, routes);
   }
 }

@@ -1,4 +1,4 @@
-export { startWarden, type RunningWarden } from './app.js';
+export { startWarden, startWorker, type RunningWarden, type RunningWorker } from './app.js';
 export { readConfig, type WardenConfig } from './config.js';
 export { createLogger } from './logger.js';
 export { authenticate, AuthenticationError, type AuthenticationSettings, type RequestFacts } from './authenticate.js';

@@ -23,6 +23,8 @@ export interface RequestContextSettings {
 export interface RequestContext {
   readonly context: ServerContext;
   readonly accessKeyId: string | undefined;
+  /** How the caller proved itself: a console session (bearer token or cookie), nothing (an unsigned sign-in or federation exchange), or SigV4. */
+  readonly method: 'session' | 'anonymous' | 'sigv4';
 }
 
 /**
@@ -47,11 +49,11 @@ export async function buildRequestContext(exchange: HttpExchange, body: Buffer, 
   if (authorization?.startsWith('Bearer ') || cookieToken !== undefined) {
     // The cookie is SameSite=Strict, so a browser never sends it with another site's request.
     const caller = await authenticateBearer(cookieToken ?? authorization!.slice('Bearer '.length), facts, settings.authentication);
-    return { context: callerContext(settings.iam, caller, facts, settings.logger), accessKeyId: caller.accessKeyId };
+    return { context: callerContext(settings.iam, caller, facts, settings.logger), accessKeyId: caller.accessKeyId, method: 'session' };
   }
   if (authorization === undefined && operation !== undefined && !hasPresignParameters(parseQuery(exchange.query)) && isUnsignedOperation(operation.query, operation.operationName)) {
-    return { context: anonymousContext(settings.iam, facts, settings.logger), accessKeyId: undefined };
+    return { context: anonymousContext(settings.iam, facts, settings.logger), accessKeyId: undefined, method: 'anonymous' };
   }
   const caller = await authenticate({ method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body }, facts, settings.authentication);
-  return { context: callerContext(settings.iam, caller, facts, settings.logger), accessKeyId: caller.accessKeyId };
+  return { context: callerContext(settings.iam, caller, facts, settings.logger), accessKeyId: caller.accessKeyId, method: 'sigv4' };
 }

@@ -1,5 +1,7 @@
 import type { IamService } from '@warden/iam';
 import type { AccessLog } from './access-log.js';
+import { serveAuditExport } from './audit-export.js';
+import { AWS_JSON_MEDIA_TYPE, serveAwsJson } from './aws-json/organizations-endpoint.js';
 import { serveAwsQuery } from './aws-query/query-endpoint.js';
 import type { ClientAddress } from './client-address.js';
 import { serveGraphiQLAsset } from './graphiql-page.js';
@@ -31,7 +33,9 @@ const MAX_SIGN_IN_FORM_BYTES = 16_384;
  * - `/health/live` (and `/health`): liveness, which touches nothing (a database outage must not get
  *   replicas restarted);
  * - `/health/ready`: readiness, which asks the database, its migrations, the keyring and Redis;
- * - `/`: AWS's Query protocol for IAM and STS (aws-query/), where the AWS CLI and SDKs send it;
+ * - `/audit/export`: the audit log as a file, streamed (audit-export.ts);
+ * - `/`: AWS's Query protocol for IAM and STS (aws-query/), where the AWS CLI and SDKs send it,
+ *   and AWS's JSON 1.1 protocol for Organizations (aws-json/) when the body says it is that;
  * - anything else: 404.
  * The health probes write no access log line: an orchestrator polls them.
  */
@@ -47,11 +51,15 @@ export function route(exchange: HttpExchange, options: RouterOptions): Promise<v
     case '/health/ready':
       exchange.metricsPath = 'health';
       return answerReadiness(exchange, options.readiness);
+    case '/audit/export':
+      return serveAuditExport(exchange, { requestContext: options.graphql.requestContext, accessLog: options.accessLog, streamsEnd: options.graphql.streamsEnd });
     case '/graphiql/graphiql.js':
     case '/graphiql/graphiql.css':
       return serveGraphiQLAsset(exchange, options.accessLog);
-    case '/':
-      return serveAwsQuery(exchange, { requestContext: options.graphql.requestContext, maxBodyBytes: options.maxBodyBytes, accessLog: options.accessLog });
+    case '/': {
+      const front = { requestContext: options.graphql.requestContext, maxBodyBytes: options.maxBodyBytes, accessLog: options.accessLog };
+      return isAwsJson(exchange) ? serveAwsJson(exchange, front) : serveAwsQuery(exchange, front);
+    }
   }
   if (exchange.path.startsWith('/signin/') || exchange.path === '/signin') return serveSignInPage(exchange, options);
   sendJson(exchange.response, 404, graphQLErrorBody('Not found: the API is at /graphql.', 'NOT_FOUND'));
@@ -75,4 +83,9 @@ async function serveSignInPage(exchange: HttpExchange, options: RouterOptions): 
     maxBodyBytes: Math.min(options.maxBodyBytes, MAX_SIGN_IN_FORM_BYTES),
   });
   logExchange(options.accessLog, exchange, status);
+}
+
+/** A request in AWS's JSON 1.1 protocol, by its media type (the Query front's are form posts and GETs). */
+function isAwsJson(exchange: HttpExchange): boolean {
+  return (exchange.request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === AWS_JSON_MEDIA_TYPE;
 }

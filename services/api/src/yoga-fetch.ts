@@ -1,6 +1,7 @@
 import type { AccessLog } from './access-log.js';
 import type { ServerContext } from './graphql-context.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
+import { tracedOperation } from './tracing/operation-span.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
 import type { WardenYoga } from './yoga.js';
 
@@ -24,8 +25,21 @@ export function urlOrRefused(exchange: HttpExchange, accessLog: AccessLog): URL 
   }
 }
 
-/** The request as it came (its body read already), answered by yoga.fetch with the request's context. */
-export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffer, context: ServerContext, accessKeyId: string | undefined, yoga: WardenYoga, accessLog: AccessLog): Promise<void> {
+/**
+ * The request as it came (its body read already), answered by yoga.fetch with the request's context.
+ * A streamed answer (a subscription's event stream, multipart) is written as it comes, with the
+ * socket's back-pressure, and ends when the client goes away or `streamsEnd` fires (the server
+ * stops): either aborts the request yoga sees, which ends the operation's stream.
+ */
+export async function answerThroughYogaFetch(
+  exchange: HttpExchange,
+  body: Buffer,
+  context: ServerContext,
+  accessKeyId: string | undefined,
+  yoga: WardenYoga,
+  accessLog: AccessLog,
+  streamsEnd?: AbortSignal,
+): Promise<void> {
   const { request, response } = exchange;
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -35,14 +49,71 @@ export async function answerThroughYogaFetch(exchange: HttpExchange, body: Buffe
   const url = urlOrRefused(exchange, accessLog);
   if (!url) return;
   exchange.metricsPath = 'yoga';
-  const result = await yoga.fetch(url, { method: request.method ?? 'POST', headers, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) }, context);
-  const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
-  result.headers.forEach((value, name) => {
-    responseHeaders[name] = value;
-  });
-  const payload = Buffer.from(await result.arrayBuffer());
-  responseHeaders['content-length'] = String(payload.length);
-  response.writeHead(result.status, responseHeaders);
-  response.end(payload);
-  logExchange(accessLog, exchange, result.status, accessKeyId);
+  const abandoned = new AbortController();
+  const abandon = (): void => abandoned.abort();
+  response.once('close', abandon);
+  streamsEnd?.addEventListener('abort', abandon, { once: true });
+  try {
+    const fetched = () =>
+      yoga.fetch(
+        url,
+        { method: request.method ?? 'POST', headers, signal: abandoned.signal, ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: body.toString('utf8') }) },
+        context,
+      );
+    const result = exchange.trace
+      ? await tracedOperation(exchange.trace, exchange.operation, (engineRan) => {
+          engineRan('yoga');
+          return fetched();
+        })
+      : await fetched();
+    const responseHeaders: Record<string, string> = { 'x-amzn-requestid': exchange.requestId };
+    result.headers.forEach((value, name) => {
+      responseHeaders[name] = value;
+    });
+    if (isStreamed(result) && result.body) {
+      // A stream's connection is not reused: closed when the stream ends, it cannot hold a stopping server open as an idle keep-alive would.
+      responseHeaders['connection'] = 'close';
+      response.writeHead(result.status, responseHeaders);
+      response.flushHeaders();
+      await pipeStream(result.body, response, abandoned.signal);
+      response.end();
+    } else {
+      const payload = Buffer.from(await result.arrayBuffer());
+      responseHeaders['content-length'] = String(payload.length);
+      response.writeHead(result.status, responseHeaders);
+      response.end(payload);
+    }
+    logExchange(accessLog, exchange, result.status, accessKeyId);
+  } finally {
+    response.off('close', abandon);
+    streamsEnd?.removeEventListener('abort', abandon);
+  }
+}
+
+function isStreamed(result: Response): boolean {
+  const type = result.headers.get('content-type') ?? '';
+  return type.startsWith('text/event-stream') || type.startsWith('multipart/');
+}
+
+/** Copies a stream to the socket as it comes, waiting for the socket to drain; stops when the client is gone. */
+async function pipeStream(stream: ReadableStream<Uint8Array>, response: HttpExchange['response'], abandoned: AbortSignal): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || abandoned.aborted) return;
+      if (!response.write(value))
+        await new Promise<void>((resolve) => {
+          const resume = (): void => {
+            response.off('drain', resume);
+            response.off('close', resume);
+            resolve();
+          };
+          response.once('drain', resume);
+          response.once('close', resume);
+        });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }

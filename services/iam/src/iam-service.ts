@@ -1,9 +1,12 @@
+import { AccountExportOperations } from './account-export/account-export-operations.js';
 import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
+import { type LiveAuditTailLimits, LiveAuditTail } from './audit/live-audit-tail.js';
 import { CredentialReportOperations } from './credential-report/credential-report-operations.js';
 import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
+import { PointInTimeChecks } from './permission-checks/point-in-time-checks.js';
 import { AuthorizationDetailsOperations } from './authorization-details/authorization-details-operations.js';
 import { GroupOperations } from './groups/group-operations.js';
 import { PolicyOperations } from './policies/policy-operations.js';
@@ -38,7 +41,11 @@ export class IamService {
   readonly policies: PolicyOperations;
   readonly accessKeys: AccessKeyOperations;
   readonly authorization: AuthorizationOperations;
+  /** authorize and simulatePrincipalPolicy as of a past instant, and access history. */
+  readonly pointInTime: PointInTimeChecks;
   readonly audit: AuditOperations;
+  readonly liveAudit: LiveAuditTail;
+  readonly accountExport: AccountExportOperations;
   readonly credentialReports: CredentialReportOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
@@ -69,6 +76,8 @@ export class IamService {
       readonly unsignedExchangesPerMinute?: number;
       /** Where SAML assertions may be addressed (Audience, Recipient): AWS's endpoint, and Warden's own when it has a public URL. */
       readonly samlEndpoints?: SamlEndpoints;
+      /** How many live audit tails may be open, and how often they read. */
+      readonly liveAuditTail?: LiveAuditTailLimits;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -79,7 +88,9 @@ export class IamService {
     this.policies = new PolicyOperations(this.core);
     this.accessKeys = new AccessKeyOperations(this.core);
     this.authorization = new AuthorizationOperations(this.core);
+    this.pointInTime = new PointInTimeChecks(this.core, this.authorization);
     this.audit = new AuditOperations(this.core);
+    this.accountExport = new AccountExportOperations(this.core);
     this.credentialReports = new CredentialReportOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
@@ -109,5 +120,6 @@ export class IamService {
     );
     this.saml = new SamlOperations(this.core, this.sts, storedSamlProviders, options.samlEndpoints ?? defaultSamlEndpoints(), this.unsignedExchanges);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs, this.core.observer);
+    this.liveAudit = new LiveAuditTail(this.core, this.credentials, options.liveAuditTail);
   }
 }

@@ -3,6 +3,7 @@ export type { AccessKey } from './access-keys/access-key.js';
 export type { Account } from './accounts/account.js';
 export type { AccountFilter } from './accounts/account-repository.js';
 export type { AuditEvent } from './audit/audit-event.js';
+export type { ExportedTable } from './account-export/account-iam-state.js';
 export type { Group } from './groups/group.js';
 export type { MfaDevice } from './mfa/mfa-device.js';
 export { type ListedPolicy, type ManagedPolicy, POLICY_SCOPES, POLICY_USAGES, type PolicyListFilter, type PolicyScope, type PolicyUsage } from './policies/managed-policy.js';
@@ -29,10 +30,23 @@ export { ACCOUNT_SUMMARY_KEYS, type AccountSummary, type AccountSummaryKey } fro
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';
 export { WARDEN_ACTIONS, type WardenAction, wardenActionsMarkdown, WARDEN_ACTIONS_END, WARDEN_ACTIONS_START } from './warden-actions/warden-actions.js';
 export type { AuditFilter } from './audit/audit-operations.js';
+export type { AuditEntry } from './audit/audit-cursor.js';
+export { DEFAULT_LIVE_AUDIT_TAIL_LIMITS, LiveAuditTail, type LiveAuditTailLimits } from './audit/live-audit-tail.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './permission-checks/authorization-operations.js';
+export {
+  type AccessHistory,
+  type AccessHistoryRequest,
+  type AllowedInterval,
+  type DecisionChange,
+  POINT_IN_TIME_CLOCK_SKEW_MS,
+  PointInTimeChecks,
+  type PointInTimeRequest,
+} from './permission-checks/point-in-time-checks.js';
+export { deleteSnapshots, HISTORY_SNAPSHOT_INTERVAL } from './history/history-snapshots.js';
+export type { HistorySnapshotOptions } from './history/history-cursor.js';
 export { bootstrap, type BootstrapResult } from './bootstrap.js';
 export { LiveKeyring, type SecretCipher } from './keyring/live-keyring.js';
 export type { RotationResult } from './maintenance/keyring-rotation.js';

@@ -18,6 +18,7 @@ import { DRIVERS, newAccount, openService, rootCaller, type ServiceUnderTest, us
  * its own and lists by it.
  */
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
+const organizationTrust = (managementAccountId: string): string => doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementAccountId}:root` }, Action: 'sts:AssumeRole' });
 const marker = (): string => `lc${Math.random().toString(36).slice(2, 10)}`;
 
 describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
@@ -226,6 +227,272 @@ describe.each([...DRIVERS])('account lifecycle on %s', (driver) => {
     const limited = await iam.users.create(other, { userName: 'limited' });
     await iam.users.putInlinePolicy(other, 'limited', 'keys', doc({ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `arn:aws:iam::${other.accountId}:user/*` }));
     await expect(iam.accessKeys.create(userCaller(other.accountId, limited), null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+  });
+
+  /** The account stream's events and the root's keys, to show that a refused write left nothing behind. */
+  async function rootKeyState(accountId: string) {
+    const events = await service.wardenDb.db.selectFrom('events').select('global_position').where('account_id', '=', accountId).where('stream_id', '=', `account/${accountId}`).execute();
+    const keys = await service.iam.accessKeys.list(rootCaller(accountId));
+    return { events: events.length, keys: keys.map((key) => key.accessKeyId).sort() };
+  }
+
+  /** A tenant user holding AdministratorAccess: allowed iam:CreateAccessKey on everything, root's ARN included. */
+  async function tenantAdministrator(tenant: Caller, userName = 'admin') {
+    const admin = await service.iam.users.create(tenant, { userName });
+    await service.iam.users.attachPolicy(tenant, userName, 'arn:aws:iam::aws:policy/AdministratorAccess');
+    return userCaller(tenant.accountId, admin);
+  }
+
+  it("refuses a tenant administrator a root key, though allowed iam:CreateAccessKey on the root's ARN, and writes nothing", async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const admin = await tenantAdministrator(tenant);
+    // Allowed by its policies: the refusal is not the evaluator's.
+    expect((await iam.authorization.authorize(admin, { principal: admin.arn, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${tenant.accountId}:root` })).decision).toBe('allow');
+    const before = await rootKeyState(tenant.accountId);
+    const refusal = iam.accessKeys.create(admin, null, { forRoot: true });
+    await expect(refusal).rejects.toThrow(AccessDeniedError);
+    await expect(refusal).rejects.toThrow(
+      `User: ${admin.arn} is not authorized to perform: iam:CreateAccessKey on resource: arn:aws:iam::${tenant.accountId}:root because only the root user, or a session of OrganizationAccountAccessRole that the management account started, can create the root user's access keys`,
+    );
+    // The refusal was awaited, so a write it made would have committed: none did.
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // Nor through a role of the tenant's own that the administrator assumes.
+    await iam.roles.create(tenant, {
+      roleName: 'TenantAdmin',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(tenant, 'TenantAdmin', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const session = await callerOf((await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/TenantAdmin`, roleSessionName: 'admin-session' })).credentials.accessKeyId);
+    await expect(iam.accessKeys.create(session, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+  });
+
+  it('refuses a root key to OrganizationAccountAccessRole assumed by the tenant itself, after a tenant administrator made its trust policy name the tenant', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const admin = await tenantAdministrator(tenant);
+    await iam.roles.updateAssumeRolePolicy(admin, 'OrganizationAccountAccessRole', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }));
+    const assumed = await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'takeover' });
+    const session = await callerOf(assumed.credentials.accessKeyId);
+    expect(session.session).toMatchObject({ originAccountId: tenant.accountId });
+    const before = await rootKeyState(tenant.accountId);
+    await expect(iam.accessKeys.create(session, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // Deleting the role and making one of the same name changes nothing either.
+    await iam.roles.detachPolicy(admin, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await iam.roles.delete(admin, 'OrganizationAccountAccessRole');
+    await iam.roles.create(admin, {
+      roleName: 'OrganizationAccountAccessRole',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(admin, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const again = await callerOf(
+      (await iam.sts.assumeRole(admin, { roleArn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'again' })).credentials.accessKeyId,
+    );
+    await expect(iam.accessKeys.create(again, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+  });
+
+  it('carries the management origin along a chain: a tenant role assumed from the recovery session is refused, the recovery role assumed from a management session token is not', async () => {
+    const { iam } = service;
+    const tenant = await newAccount(service);
+    const roleArn = `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole`;
+    const operator = await managementUser({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn });
+    const recovery = await callerOf((await iam.sts.assumeRole(operator, { roleArn, roleSessionName: 'recovery' })).credentials.accessKeyId);
+    expect(recovery.session).toMatchObject({ originAccountId: service.managementRoot.accountId, chained: false });
+
+    await iam.roles.create(tenant, {
+      roleName: 'Chained',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(tenant, 'Chained', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    const chained = await callerOf((await iam.sts.assumeRole(recovery, { roleArn: `arn:aws:iam::${tenant.accountId}:role/Chained`, roleSessionName: 'hop' })).credentials.accessKeyId);
+    // The chain's origin is carried, but the session is not of the recovery role.
+    expect(chained.session).toMatchObject({ originAccountId: service.managementRoot.accountId, chained: true });
+    const before = await rootKeyState(tenant.accountId);
+    await expect(iam.accessKeys.create(chained, null, { forRoot: true })).rejects.toThrow(AccessDeniedError);
+    expect(await rootKeyState(tenant.accountId)).toEqual(before);
+
+    // An operator's own session token starts a chain in the management account as its key does.
+    const token = await iam.sts.getSessionToken(operator, {});
+    const viaToken = await callerOf((await iam.sts.assumeRole(await callerOf(token.accessKeyId), { roleArn, roleSessionName: 'via-token' })).credentials.accessKeyId);
+    expect(viaToken.session).toMatchObject({ originAccountId: service.managementRoot.accountId });
+    const made = await iam.accessKeys.create(viaToken, null, { forRoot: true });
+    expect((await rootKeyState(tenant.accountId)).keys).toContain(made.accessKeyId);
+  });
+
+  it("lets a management account's principal allowed on its root's ARN make that root's key, as the platform's operator", async () => {
+    const { iam, managementRoot } = service;
+    const operator = await managementUser({ Effect: 'Allow', Action: ['iam:CreateAccessKey', 'iam:DeleteAccessKey'], Resource: `arn:aws:iam::${managementRoot.accountId}:root` });
+    const made = await iam.accessKeys.create(operator, null, { forRoot: true });
+    expect((await rootKeyState(managementRoot.accountId)).keys).toContain(made.accessKeyId);
+    // The management root keeps its quota of two for later runs on the shared store.
+    await iam.accessKeys.delete(managementRoot, made.accessKeyId);
+  });
+
+  /** The role's events in the account's log, in order. */
+  async function roleEvents(accountId: string) {
+    return service.wardenDb.db
+      .selectFrom('events')
+      .select(['type', 'metadata', 'stream_id'])
+      .where('account_id', '=', accountId)
+      .where('stream_id', 'like', 'role/%')
+      .orderBy('global_position')
+      .execute();
+  }
+
+  /** An account as one made before every new account got the role: the tenant deletes it. */
+  async function accountWithoutRecoveryRole(): Promise<Caller> {
+    const tenant = await newAccount(service);
+    await service.iam.roles.detachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await service.iam.roles.delete(tenant, 'OrganizationAccountAccessRole');
+    return tenant;
+  }
+
+  it('gives an account without it OrganizationAccountAccessRole with the events of the account-creating write, once, and the recovery then works', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const before = (await roleEvents(tenant.accountId)).length;
+    const operator = await managementUser({ Effect: 'Allow', Action: ['warden:EnsureOrganizationAccessRole', 'sts:AssumeRole'], Resource: '*' });
+
+    const role = await iam.accounts.ensureOrganizationAccessRole(operator, tenant.accountId);
+    expect(role).toMatchObject({ roleName: 'OrganizationAccountAccessRole', path: '/', arn: `arn:aws:iam::${tenant.accountId}:role/OrganizationAccountAccessRole` });
+    expect(JSON.parse(role.trustPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementRoot.accountId}:root` }, Action: 'sts:AssumeRole' }],
+    });
+    const written = (await roleEvents(tenant.accountId)).slice(before);
+    expect(written.map((event) => event.type)).toEqual(['RoleCreated', 'PolicyAttachedToRole']);
+    for (const event of written) expect(event.metadata).toMatchObject({ actorArn: operator.arn, resourceArn: role.arn });
+
+    // Idempotent: asked again, nothing is written.
+    expect(await iam.accounts.ensureOrganizationAccessRole(operator, tenant.accountId)).toEqual(role);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(before + 2);
+
+    const assumed = await iam.sts.assumeRole(operator, { roleArn: role.arn, roleSessionName: 'recovery' });
+    const made = await iam.accessKeys.create(await callerOf(assumed.credentials.accessKeyId), null, { forRoot: true });
+    expect(await iam.credentials.resolve(made.accessKeyId)).toMatchObject({ caller: { accountId: tenant.accountId, kind: 'root' } });
+  });
+
+  it("puts back a role whose tenant edited its trust policy and detached AdministratorAccess, keeping the tenant's other changes", async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    await iam.roles.updateAssumeRolePolicy(tenant, 'OrganizationAccountAccessRole', doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${tenant.accountId}:root` }, Action: 'sts:AssumeRole' }));
+    await iam.roles.detachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/AdministratorAccess');
+    await iam.roles.attachPolicy(tenant, 'OrganizationAccountAccessRole', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess');
+    const before = (await roleEvents(tenant.accountId)).length;
+
+    const role = await iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId);
+    expect(JSON.parse(role.trustPolicy)).toEqual(JSON.parse(organizationTrust(managementRoot.accountId)));
+    expect((await roleEvents(tenant.accountId)).slice(before).map((event) => event.type)).toEqual(['AssumeRolePolicyUpdated', 'PolicyAttachedToRole']);
+    expect((await iam.roles.attachedPolicies(tenant, 'OrganizationAccountAccessRole')).sort()).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess']);
+    // A trust policy that says the same in other white space is intact.
+    await iam.roles.updateAssumeRolePolicy(tenant, 'OrganizationAccountAccessRole', JSON.stringify(JSON.parse(organizationTrust(managementRoot.accountId)), null, 2));
+    const after = (await roleEvents(tenant.accountId)).length;
+    await iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(after);
+  });
+
+  it('creates the role once when two ensures race', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const before = (await roleEvents(tenant.accountId)).length;
+    const [first, second] = await Promise.all([
+      iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId),
+      iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId),
+    ]);
+    expect(first.roleId).toBe(second.roleId);
+    expect((await roleEvents(tenant.accountId)).slice(before).map((event) => event.type)).toEqual(['RoleCreated', 'PolicyAttachedToRole']);
+  });
+
+  it('refuses to ensure the role for tenant principals, management principals not allowed, closed, unknown and management accounts', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await accountWithoutRecoveryRole();
+    const admin = await tenantAdministrator(tenant);
+    await expect(iam.accounts.ensureOrganizationAccessRole(admin, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(tenant, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(await managementUser(), tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    expect(await iam.roles.list(tenant, { first: 10 })).toEqual([]);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, managementRoot.accountId)).rejects.toThrow(ConstraintViolationError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, 'nope')).rejects.toThrow(InvalidInputError);
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    await expect(iam.accounts.ensureOrganizationAccessRole(managementRoot, tenant.accountId)).rejects.toThrow(ConstraintViolationError);
+    expect(await roleEvents(tenant.accountId)).toHaveLength(4);
+  });
+
+  it("exports a closed account to the management account: its whole log oldest first a page at a time, and its IAM state, secrets redacted, nothing of another account's", async () => {
+    const { iam, managementRoot, wardenDb } = service;
+    const tenant = await newAccount(service);
+    const user = await iam.users.create(tenant, { userName: 'kept' });
+    const key = await iam.accessKeys.create(tenant, 'kept');
+    await iam.passwords.createLoginProfile(tenant, { userName: 'kept', password: 'Correct-Horse-9-battery' });
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    const auditor = await managementUser({ Effect: 'Allow', Action: 'warden:ExportAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/*` });
+
+    const stored = await wardenDb.db.selectFrom('events').select(['global_position', 'type']).where('account_id', '=', tenant.accountId).orderBy('global_position').execute();
+    const all = await iam.accountExport.events(auditor, tenant.accountId, { first: 1000 });
+    expect(all.map((event) => [event.position, event.type])).toEqual(stored.map((event) => [String(event.global_position), event.type]));
+    expect(all[0]).toMatchObject({ type: 'AccountCreated', streamId: `account/${tenant.accountId}`, actorArn: managementRoot.arn });
+    expect(all.at(-1)).toMatchObject({ type: 'AccountClosed' });
+    const pages = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: typeof all = await iam.accountExport.events(auditor, tenant.accountId, { first: 3, after });
+      if (page.length === 0) break;
+      pages.push(...page);
+      after = page.at(-1)!.position;
+    }
+    expect(pages).toEqual(all);
+
+    const state = await iam.accountExport.iamState(auditor, tenant.accountId);
+    const rows = (table: string) => state.find((entry) => entry.table === table)?.rows as Record<string, unknown>[];
+    expect(rows('accounts')).toEqual([expect.objectContaining({ account_id: tenant.accountId, status: 'CLOSED' })]);
+    expect(rows('users')).toEqual([expect.objectContaining({ user_id: user.userId, user_name: 'kept' })]);
+    expect(rows('users')[0]!.login_profile).toMatchObject({ passwordHash: '[encrypted]' });
+    expect(rows('access_keys')).toEqual(expect.arrayContaining([expect.objectContaining({ access_key_id: key.accessKeyId, secret: '[encrypted]' })]));
+    expect(rows('roles').map((role) => role.role_name)).toEqual(['OrganizationAccountAccessRole']);
+    for (const entry of state) for (const row of entry.rows) expect(row).toMatchObject({ account_id: tenant.accountId });
+    // No ciphertext leaves, in the events or the state.
+    const secrets = await wardenDb.db.selectFrom('access_keys').select('secret').where('account_id', '=', tenant.accountId).execute();
+    const exported = JSON.stringify([all, state]);
+    for (const { secret } of secrets) expect(exported).not.toContain(secret.ciphertext);
+    expect(exported).not.toContain(key.secretAccessKey);
+  });
+
+  it('refuses an export to tenant principals (of that account or another), to management principals not allowed, and answers an unknown account as missing', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const other = await newAccount(service);
+    const admin = await tenantAdministrator(other);
+    for (const caller of [admin, other, tenant, await managementUser()]) {
+      await expect(iam.accountExport.events(caller, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+      await expect(iam.accountExport.iamState(caller, tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    }
+    // Not even its own account: a tenant reads its own log with auditEvents.
+    await expect(iam.accountExport.events(tenant, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+    // Allowed on one account's ARN only.
+    const narrow = await managementUser({ Effect: 'Allow', Action: 'warden:ExportAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${other.accountId}` });
+    await expect(iam.accountExport.events(narrow, tenant.accountId, { first: 10 })).rejects.toThrow(AccessDeniedError);
+    expect((await iam.accountExport.events(narrow, other.accountId, { first: 1 }))[0]).toMatchObject({ type: 'AccountCreated' });
+    await expect(iam.accountExport.events(managementRoot, '000000000001', { first: 10 })).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accountExport.iamState(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
+    await expect(iam.accountExport.events(managementRoot, tenant.accountId, { first: 10, after: 'x' })).rejects.toThrow(InvalidInputError);
+  });
+
+  it('describes one account to the management account, closed or not (organizations:DescribeAccount), and to no tenant', async () => {
+    const { iam, managementRoot } = service;
+    const tenant = await newAccount(service);
+    const reader = await managementUser({ Effect: 'Allow', Action: 'organizations:DescribeAccount', Resource: `arn:aws:organizations::${managementRoot.accountId}:account/${tenant.accountId}` });
+    expect(await iam.accounts.describe(reader, tenant.accountId)).toMatchObject({ accountId: tenant.accountId, status: 'ACTIVE', closedAt: null });
+    await iam.accounts.close(managementRoot, tenant.accountId);
+    expect(await iam.accounts.describe(reader, tenant.accountId)).toMatchObject({ accountId: tenant.accountId, status: 'CLOSED' });
+    await expect(iam.accounts.describe(reader, managementRoot.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.describe(await tenantAdministrator(await newAccount(service)), tenant.accountId)).rejects.toThrow(AccessDeniedError);
+    await expect(iam.accounts.describe(managementRoot, '000000000001')).rejects.toThrow(NoSuchEntityError);
   });
 
   it('refuses the role session into a closed account, as its other credentials', async () => {

@@ -1,15 +1,15 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, IamService, type User } from '../src/index.js';
+import { driversUnderTest } from '@warden/db/testing';
+import { bootstrap, type Caller, type EpochSource, IamService, type IamCacheName, type IamObserver, type User } from '../src/index.js';
 
 /**
- * A service on each driver under test: embedded PGlite always, the real Postgres when DATABASE_URL
- * is set (and required when WARDEN_REQUIRE_SERVICES=1, as CI sets it). A fixed master key, so the
+ * A service on each driver under test (`driversUnderTest`): embedded PGlite, the real Postgres when
+ * DATABASE_URL is set (and required when WARDEN_REQUIRE_SERVICES=1, as CI sets it). A fixed master key, so the
  * shared Postgres keeps one keyring across runs; each test then works in an account of its own.
  */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7);
 
 const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set');
 if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of these tests are skipped (PGlite still runs).');
 
 export interface ServiceUnderTest {
@@ -18,7 +18,7 @@ export interface ServiceUnderTest {
   readonly managementRoot: Caller;
 }
 
-export const DRIVERS: readonly ('pglite' | 'postgres')[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
+export const DRIVERS = driversUnderTest();
 
 export async function openService(driver: 'pglite' | 'postgres'): Promise<ServiceUnderTest> {
   const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory' });
@@ -41,4 +41,25 @@ export function userCaller(accountId: string, user: Pick<User, 'userId' | 'userN
 export async function newAccount(service: ServiceUnderTest): Promise<Caller> {
   const created = await service.iam.accounts.create(service.managementRoot, { name: `test-${Math.random().toString(36).slice(2, 8)}` });
   return rootCaller(created.account.accountId);
+}
+
+/** Counts the caches' misses (a principal's load and compile, a policy version's compile, a key's resolution). */
+export class CountingObserver implements IamObserver {
+  private readonly counts = new Map<IamCacheName, number>();
+  authorized(): void {}
+  cache(cache: IamCacheName, result: 'hit' | 'miss'): void {
+    if (result === 'miss') this.counts.set(cache, this.misses(cache) + 1);
+  }
+  eventsAppended(): void {}
+  misses(cache: IamCacheName): number {
+    return this.counts.get(cache) ?? 0;
+  }
+}
+
+/**
+ * Another service on the same store, as another replica (or, embedded, the server) would be: its own
+ * caches, told to `observer`. `epochSource: 'process'` only for the store's one writer.
+ */
+export function anotherService(service: ServiceUnderTest, options: { observer?: IamObserver; epochSource?: EpochSource } = {}): IamService {
+  return new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, ...options });
 }

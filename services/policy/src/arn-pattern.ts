@@ -43,12 +43,22 @@ function splitTokens(tokens: readonly GlobToken[]): GlobToken[][] {
 }
 
 export function compileArnPattern(tokens: readonly GlobToken[]): ArnMatcher {
+  const only = tokens.length === 1 ? tokens[0] : undefined;
+  if (typeof only === 'string') return compileLiteralArn(only);
   const segments = splitTokens(tokens);
   const first = segments[0];
   const isArnShaped = segments.length >= 3 && first?.length === 1 && first[0] === 'arn';
   if (!isArnShaped) {
     const whole = compileGlob(tokens);
     return (target) => whole(target.text);
+  }
+  if (segments.length === ARN_SEGMENT_COUNT) {
+    const literalPrefix = literalSegmentsPrefix(segments);
+    if (literalPrefix !== undefined) {
+      // Only the resource segment has a wildcard: the first five segments are one prefix comparison.
+      const resource = compileGlob(segments[ARN_SEGMENT_COUNT - 1]!);
+      return (target) => target.segments !== undefined && target.text.startsWith(literalPrefix) && resource(target.segments[ARN_SEGMENT_COUNT - 1]!);
+    }
   }
   const matchers: StringMatcher[] = segments.map((segment) => compileGlob(segment));
   if (segments.length === ARN_SEGMENT_COUNT) {
@@ -72,4 +82,32 @@ export function compileArnPattern(tokens: readonly GlobToken[]): ArnMatcher {
     }
     return matchers[lastIndex]!(targetSegments.slice(lastIndex).join(':'));
   };
+}
+
+/**
+ * A pattern of one literal token (no wildcard, no escape, no substituted value). A full ARN (six segments) matches exactly the ARN of the same text,
+ * since the segments of equal texts are equal; so does any text that is not ARN-shaped. An
+ * ARN-shaped text of three to five segments matches nothing: only a trailing `*` lets a shortened
+ * pattern reach past its last colon.
+ */
+function compileLiteralArn(text: string): ArnMatcher {
+  if (text.startsWith('arn:')) {
+    let colons = 0;
+    for (let i = text.indexOf(':'); i >= 0 && colons < ARN_SEGMENT_COUNT - 1; i = text.indexOf(':', i + 1)) colons++;
+    if (colons >= 2 && colons < ARN_SEGMENT_COUNT - 1) return () => false;
+  }
+  return (target) => target.text === text;
+}
+
+/** The text of the first five segments and their colons, when none of them holds a wildcard. */
+function literalSegmentsPrefix(segments: readonly (readonly GlobToken[])[]): string | undefined {
+  let prefix = '';
+  for (let i = 0; i < ARN_SEGMENT_COUNT - 1; i++) {
+    for (const token of segments[i]!) {
+      if (typeof token !== 'string') return undefined;
+      prefix += token;
+    }
+    prefix += ':';
+  }
+  return prefix;
 }

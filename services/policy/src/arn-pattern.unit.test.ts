@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { compileArnPattern, toArnTarget } from './arn-pattern.js';
 import { ANY_SEQUENCE, tokenizeWildcards } from './wildcard.js';
 
@@ -118,5 +119,93 @@ describe('compileArnPattern: non-ARN patterns', () => {
     expect(matches('bucket*', 'arn:aws:s3:::bucket-1')).toBe(false);
     expect(matches('ARN:aws:s3:::b', 'ARN:aws:s3:::b')).toBe(true);
     expect(matches('ARN:aws:s3:::b', 'arn:aws:s3:::b')).toBe(false);
+  });
+});
+
+describe('compileArnPattern: the shortcuts agree with matching segment by segment', () => {
+  it('a literal full ARN is one comparison of the whole text, case-sensitive', () => {
+    expect(matches('arn:aws:logs:us-east-1:123456789012:log-group:app:x', 'arn:aws:logs:us-east-1:123456789012:log-group:app:x')).toBe(true);
+    expect(matches('arn:aws:logs:us-east-1:123456789012:log-group:app:x', 'arn:aws:logs:us-east-1:123456789012:log-group:App:x')).toBe(false);
+    expect(matches('arn:aws:s3:::', 'arn:aws:s3:::')).toBe(true);
+  });
+
+  it('a literal shortened ARN (three to five segments) matches nothing, not even its own text', () => {
+    expect(matches('arn:aws:s3', 'arn:aws:s3')).toBe(false);
+    expect(matches('arn:aws:s3:us-east-1', 'arn:aws:s3:us-east-1')).toBe(false);
+    expect(matches('arn:aws:s3:us-east-1:123456789012', 'arn:aws:s3:us-east-1:123456789012')).toBe(false);
+  });
+
+  it('a literal that is not ARN-shaped matches only its own text', () => {
+    expect(matches('arn:x', 'arn:x')).toBe(true);
+    expect(matches('bucket', 'bucket')).toBe(true);
+    expect(matches('bucket', 'Bucket')).toBe(false);
+  });
+
+  it('wildcards in the resource segment only: the first five segments must equal, the target must be an ARN', () => {
+    expect(matches('arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/a/b.txt')).toBe(true);
+    expect(matches('arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket2/a')).toBe(false);
+    expect(matches('arn:aws:s3:::bucket/*', 'arn:aws:s3:us-east-1::bucket/a')).toBe(false);
+    expect(matches('arn:aws:s3:::bucket/*', 'arn:aws:s3::x:bucket/a')).toBe(false);
+    expect(matches('arn:aws:s3:a:b:*', 'arn:aws:s3:a:bc:d')).toBe(false);
+    expect(matches('arn:aws:s3:::bucket/?.txt', 'arn:aws:s3:::bucket/a.txt')).toBe(true);
+    expect(matches('arn:aws:s3:::bucket/?.txt', 'arn:aws:s3:::bucket/ab.txt')).toBe(false);
+    expect(matches('arn:aws:logs:us-east-1:1:log-group:app:*', 'arn:aws:logs:us-east-1:1:log-group:app:log-stream:x')).toBe(true);
+    expect(matches('arn:aws:s3:::*', 'arn:aws:s3:::')).toBe(true);
+  });
+
+  // A reference model written from AWS's rule and nothing else: split both at the first five colons,
+  // match each segment as a whole-string glob (a RegExp), and let a trailing * of a shortened pattern
+  // take the rest of the target.
+  function reference(pattern: string, target: string): boolean {
+    const glob = (text: string) =>
+      new RegExp(
+        `^${text
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^]*')
+          .replace(/\?/g, '[^]')}$`,
+      );
+    const split = (text: string) => {
+      const parts = text.split(':');
+      return parts.length <= 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(':')];
+    };
+    const patternParts = split(pattern);
+    if (patternParts.length < 3 || patternParts[0] !== 'arn') return glob(pattern).test(target);
+    const targetParts = split(target);
+    if (targetParts.length < 6 || targetParts[0] !== 'arn') return false;
+    if (patternParts.length === 6) return patternParts.every((part, i) => glob(part).test(targetParts[i]!));
+    const last = patternParts.length - 1;
+    if (!patternParts[last]!.endsWith('*')) return false;
+    return patternParts.slice(0, last).every((part, i) => glob(part).test(targetParts[i]!)) && glob(patternParts[last]!).test(targetParts.slice(last).join(':'));
+  }
+
+  it('on every pattern and target built from a small alphabet of ARN pieces', () => {
+    const pieces = ['arn', 'aws', 's3', '', 'a', 'A', 'b/c', '*', '?', 'a*', '*b', ':', 'x:y'];
+    const text = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 9 }).map((parts) => parts.join(':'));
+    // Targets near their pattern: each wildcard filled in, and sometimes one character changed or inserted.
+    const fill = (pattern: string) =>
+      fc
+        .tuple(fc.array(fc.constantFrom('', 'a', 'A', ':', 'x:y', 'b/c'), { minLength: 16, maxLength: 16 }), fc.nat(), fc.constantFrom(undefined, '', 'a', ':'), fc.boolean())
+        .map(([fillers, at, change, insert]) => {
+          let i = 0;
+          const filled = pattern.replace(/[*?]/g, (wildcard) => (wildcard === '?' ? fillers[i++ % 16]!.charAt(0) || 'a' : fillers[i++ % 16]!));
+          if (change === undefined || filled.length === 0) return filled;
+          const position = at % filled.length;
+          return filled.slice(0, position) + change + filled.slice(insert ? position : position + 1);
+        });
+    const patternAndTarget = fc.oneof(
+      fc.tuple(text, text),
+      text.chain((pattern) => fc.tuple(fc.constant(pattern), fill(pattern))),
+    );
+    let matched = 0;
+    fc.assert(
+      fc.property(patternAndTarget, ([pattern, target]) => {
+        fc.pre(!/[*?]/.test(target));
+        const expected = reference(pattern, target);
+        if (expected) matched++;
+        expect(matches(pattern, target)).toBe(expected);
+      }),
+      { seed: 17, numRuns: 10_000 },
+    );
+    expect(matched).toBeGreaterThan(1000);
   });
 });

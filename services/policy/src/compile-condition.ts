@@ -109,7 +109,8 @@ function compileValueMatcher(clause: ConditionClause): ValueMatcher {
       };
     }
     case 'IpAddress': {
-      const blocks = values.map((value) => parseCidr(value.text)!);
+      // Validation refuses a value that is no CIDR block; one reaching here unchecked matches nothing.
+      const blocks = values.map((value) => parseCidr(value.text)).filter((block) => block !== undefined);
       return (value) => {
         const address = parseIpAddress(value);
         return address !== undefined && blocks.some((block) => cidrContains(block, address));

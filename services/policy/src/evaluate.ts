@@ -80,9 +80,8 @@ export function evaluate(policySet: PolicySet, request: AuthorizationRequest, op
   let accountResourceAllows: MatchedStatement[] | undefined;
 
   const applies = (statement: CompiledStatement): boolean => {
-    if (!statement.matchesAction(lowerAction) || !statement.matchesResource(target, context)) return false;
-    for (const condition of statement.conditions) if (!condition(context)) return false;
-    return true;
+    const rule = statement.rule;
+    return rule.matchesAction(lowerAction) && rule.matchesResource(target, context) && rule.conditionsHold(context);
   };
 
   for (const statement of policySet.candidatesFor(service)) {
@@ -94,7 +93,7 @@ export function evaluate(policySet: PolicySet, request: AuthorizationRequest, op
   }
   if (resourcePolicy) {
     for (const statement of selectForService(resourcePolicy.statements, service)) {
-      const match: PrincipalMatch | undefined = statement.matchPrincipal(principal, hasBoundary);
+      const match: PrincipalMatch | undefined = statement.rule.matchPrincipal(principal, hasBoundary);
       if (match === undefined || !applies(statement)) continue;
       if (statement.effect === 'Deny') (denies ??= []).push(statement.matched);
       else if (match === 'direct') (directResourceAllows ??= []).push(statement.matched);

@@ -1,5 +1,5 @@
 export { type Arn, formatArn, isAccountId, parseArn, parsePrincipalArn, type PrincipalArn, splitArn } from './arn.js';
-export { compilePolicy, type CompiledPolicy, type CompilePolicyResult, type NamedPolicy, type PolicyError, type PolicyInput } from './compile-policy.js';
+export { compilePolicy, type CompiledPolicy, compileStoredPolicy, placeCompiledPolicy, type CompilePolicyResult, type NamedPolicy, type PolicyError, type PolicyInput } from './compile-policy.js';
 export { CONDITION_OPERATOR_NAMES } from './condition-operators.js';
 export { describeDecision, type DescribedRequest } from './describe-decision.js';
 export { type AuthorizationRequest, evaluate, type EvaluateOptions } from './evaluate.js';
@@ -7,7 +7,7 @@ export type { Decision, DecisionReason, EvaluationResult, MatchedStatement, Poli
 export { type Finding, hasErrors, type Severity } from './finding.js';
 export type { PolicyDocument, Statement } from './policy-document.js';
 export { type InlinePolicyTarget, POLICY_KINDS, type PolicyKind } from './policy-kind.js';
-export { compilePolicySet, type CompilePolicySetResult, PolicySet, type PolicySetInput } from './policy-set.js';
+export { compilePolicySet, type CompilePolicySetResult, compileStoredPolicySet, PolicySet, type PolicySetInput } from './policy-set.js';
 export { type ContextInput, type ContextValue, RequestContext } from './request-context.js';
 export { countPolicyCharacters, sizeLimitFor } from './size-limits.js';
 export { validatePolicy, type ValidatePolicyOptions, type ValidationResult } from './validate-policy.js';

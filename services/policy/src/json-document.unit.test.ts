@@ -170,3 +170,50 @@ describe('readJson: nesting depth', () => {
     expect(readJson('['.repeat(depth)).ok).toBe(false);
   });
 });
+
+describe('readJson: shareRepeats', () => {
+  const share = { shareRepeats: { fromDepth: 1, toDepth: 2 } };
+
+  function read(text: string, options = share): { value: JsonValue[]; findings: readonly unknown[] } {
+    const result = readJson(text, options);
+    if (!result.ok) throw new Error(result.findings[0]?.message);
+    return { value: result.value as JsonValue[], findings: result.findings };
+  }
+
+  it('reads a repeated object or array once and puts the same value in each place', () => {
+    const { value } = read('[{"a": [1, "x"]}, {"a": [1, "x"]}, [2], [2], {"a": [1,"x"]}]');
+    expect(value[1]).toBe(value[0]);
+    expect(value[3]).toBe(value[2]);
+    // Different text (white space), so a value of its own, equal all the same.
+    expect(value[4]).not.toBe(value[0]);
+    expect(value[4]).toEqual(value[0]);
+  });
+
+  it('shares only at the depths asked for, and only with a value of the same depth', () => {
+    const { value } = read('[{"k": {"a": 1}}, {"k": {"a": 1}}, {"a": 1}]', { shareRepeats: { fromDepth: 2, toDepth: 2 } });
+    const [first, second, third] = value as Record<string, JsonValue>[];
+    expect(second).not.toBe(first);
+    expect(second!['k']).toBe(first!['k']);
+    expect(third).not.toBe(first!['k']);
+    expect(third).toEqual(first!['k']);
+  });
+
+  it('never shares a value with a duplicate key: each place has its own finding', () => {
+    const { findings } = read('[{"a": 1, "a": 2}, {"a": 1, "a": 2}]');
+    expect(findings).toEqual([expect.objectContaining({ code: 'DUPLICATE_KEY', path: '$[0].a' }), expect.objectContaining({ code: 'DUPLICATE_KEY', path: '$[1].a' })]);
+  });
+
+  it('finds the end of a value past brackets and escaped quotes inside strings', () => {
+    const text = String.raw`[{"s": "}]\"{[", "t": "\\"}, {"s": "}]\"{[", "t": "\\"}, 3]`;
+    const { value } = read(text);
+    expect(value[1]).toBe(value[0]);
+    expect(value[0]).toEqual({ s: '}]"{[', t: '\\' });
+    expect(value[2]).toBe(3);
+  });
+
+  it('reports syntax errors where the unshared reader does', () => {
+    for (const text of ['[{"a": 1}, {"a": 1]', '[{"a": 1}, {"a": "x]', '[[1, 2], [1, 2]', '[{"a": 1}, {"a": 1}}']) {
+      expect(readJson(text, share)).toEqual(readJson(text));
+    }
+  });
+});

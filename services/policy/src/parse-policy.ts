@@ -255,7 +255,8 @@ function readResourcePattern(value: string, path: JsonPath, version: PolicyVersi
   if (!template) return undefined;
   if (value === '*') return template;
   const segments = splitArn(value);
-  const parts = value.split(':');
+  // Split on the first five colons or on every one, partition and service are the same.
+  const parts = segments ?? value.split(':');
   // A pattern cut short after a trailing `*` ("arn:aws:s3:*") is an ARN whose last star spans the rest.
   const shortened = !segments && value.startsWith('arn:') && parts.length >= 4 && value.endsWith('*');
   if (!segments && !shortened) {

@@ -1,4 +1,5 @@
-import { compilePolicy, type CompiledPolicy, type PolicyError, type PolicyInput } from './compile-policy.js';
+import { compilePolicy, type CompiledPolicy, type CompilePolicyResult, compileStoredPolicy, type PolicyError, type PolicyInput } from './compile-policy.js';
+import type { PolicyKind } from './policy-kind.js';
 import type { CompiledStatement } from './compile-statement.js';
 
 /**
@@ -31,7 +32,11 @@ export class PolicySet {
     readonly permissionBoundary: CompiledPolicy | undefined,
     readonly sessionPolicies: readonly CompiledPolicy[],
   ) {
-    this.statements = [...identityPolicies, ...(permissionBoundary ? [permissionBoundary] : []), ...sessionPolicies].flatMap((policy) => policy.statements);
+    const statements: CompiledStatement[] = [];
+    for (const policy of identityPolicies) statements.push(...policy.statements);
+    if (permissionBoundary) statements.push(...permissionBoundary.statements);
+    for (const policy of sessionPolicies) statements.push(...policy.statements);
+    this.statements = statements;
     this.hasBoundary = permissionBoundary !== undefined;
     this.hasSessionPolicy = sessionPolicies.length > 0;
   }
@@ -55,9 +60,24 @@ export function selectForService(statements: readonly CompiledStatement[], servi
  * request is never decided on a subset of the policies that apply to it.
  */
 export function compilePolicySet(input: PolicySetInput): CompilePolicySetResult {
+  return compilePolicySetWith(input, compilePolicy);
+}
+
+/**
+ * `compilePolicySet` for documents stored after they passed validation: each is compiled with
+ * `compileStoredPolicy`, under that function's contract (the text is the text that was validated).
+ */
+export function compileStoredPolicySet(input: PolicySetInput): CompilePolicySetResult {
+  return compilePolicySetWith(input, compileStoredPolicy);
+}
+
+export type CompileOne = (policy: PolicyInput, kind: PolicyKind, index: number) => CompilePolicyResult;
+
+/** Builds a set with any way of compiling one policy; the whole set is refused if one policy is. */
+export function compilePolicySetWith(input: PolicySetInput, compileOne: CompileOne): CompilePolicySetResult {
   const errors: PolicyError[] = [];
   const compile = (policy: PolicyInput, kind: 'identity' | 'boundary' | 'session', index: number): CompiledPolicy | undefined => {
-    const result = compilePolicy(policy, kind, index);
+    const result = compileOne(policy, kind, index);
     if (result.ok) return result.policy;
     errors.push(result.error);
     return undefined;

@@ -91,7 +91,10 @@ function serialize(value: unknown): string | undefined {
   }
 }
 
+const UNSUPPORTED_CHARACTER = /[^\t\n\r\u0020-\u00ff]/;
+
 function findUnsupportedCharacter(text: string): string | undefined {
+  if (!UNSUPPORTED_CHARACTER.test(text)) return undefined;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xff)) continue;

@@ -12,23 +12,27 @@ export type GlobToken = string | typeof ANY_SEQUENCE | typeof ANY_CHARACTER;
 
 export type StringMatcher = (input: string) => boolean;
 
+const STAR_CODE = 42;
+const QUESTION_CODE = 63;
+
 /** Tokens of a pattern in which every `*` and `?` is a wildcard. */
 export function tokenizeWildcards(pattern: string): GlobToken[] {
   const tokens: GlobToken[] = [];
-  let literal = '';
-  for (const char of pattern) {
-    if (char === '*' || char === '?') {
-      if (literal) tokens.push(literal);
-      literal = '';
-      tokens.push(char === '*' ? ANY_SEQUENCE : ANY_CHARACTER);
-    } else literal += char;
+  let literalStart = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const code = pattern.charCodeAt(i);
+    if (code !== STAR_CODE && code !== QUESTION_CODE) continue;
+    if (i > literalStart) tokens.push(pattern.slice(literalStart, i));
+    tokens.push(code === STAR_CODE ? ANY_SEQUENCE : ANY_CHARACTER);
+    literalStart = i + 1;
   }
-  if (literal) tokens.push(literal);
+  if (literalStart < pattern.length) tokens.push(literalStart === 0 ? pattern : pattern.slice(literalStart));
   return tokens;
 }
 
 export function hasWildcard(tokens: readonly GlobToken[]): boolean {
-  return tokens.some((token) => typeof token !== 'string');
+  for (const token of tokens) if (typeof token !== 'string') return true;
+  return false;
 }
 
 /**

@@ -95,6 +95,29 @@ describe('warden-policy evaluate', () => {
     expect(results[1]).toMatchObject({ id: 'ok', decision: 'implicit_deny' });
   });
 
+  it('answers each case with a repeated document as it answers the first: duplicate keys, invalid policies and positions', () => {
+    const duplicated = '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}}';
+    const invalid = '{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}';
+    const allow = JSON.stringify(validPolicy);
+    const deny = '{"Version":"2012-10-17","Statement":{"Sid":"No","Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/secret"}}';
+    const request = `"request":{"principal":"${ALICE}","action":"s3:GetObject","resource":"arn:aws:s3:::bucket/secret"}`;
+    const text = `[${[
+      `{"id":"a","identityPolicies":[${duplicated}],${request}}`,
+      `{"id":"b","identityPolicies":[${allow},${duplicated}],${request}}`,
+      `{"id":"c","identityPolicies":[${allow},${invalid}],${request}}`,
+      `{"id":"d","identityPolicies":[${allow},${allow},${invalid}],${request}}`,
+      `{"id":"e","identityPolicies":[${allow},${deny}],${request}}`,
+      `{"id":"f","identityPolicies":[${deny},${allow}],"permissionBoundary":${deny},${request}}`,
+    ].join(',')}]`;
+    const results = JSON.parse(run(['evaluate'], text).stdout) as { id: string; decision?: string; error?: string; matched?: { policy: string; statementIndex: number }[] }[];
+    expect(results[0]!.error).toContain('$[0].identityPolicies[0].Statement.Effect: The key "Effect" appears more than once');
+    expect(results[1]!.error).toContain('$[1].identityPolicies[1].Statement.Effect: The key "Effect" appears more than once');
+    expect(results[2]!.error).toMatch(/^identityPolicies\[1\] is invalid: \$\.Statement\.Effect/);
+    expect(results[3]!.error).toMatch(/^identityPolicies\[2\] is invalid: \$\.Statement\.Effect/);
+    expect(results[4]).toMatchObject({ decision: 'explicit_deny', matched: [{ policy: 'identityPolicies[1]', statementIndex: 0 }] });
+    expect(results[5]).toMatchObject({ decision: 'explicit_deny', matched: [{ policy: 'identityPolicies[0]' }, { policy: 'permissionBoundary' }] });
+  });
+
   it('explains a denial in the words of AWS', () => {
     const cases = [{ id: 'x', identityPolicies: [], request: { principal: ALICE, action: 'iam:CreateUser', resource: 'arn:aws:iam::111122223333:user/bob' } }];
     const [answer] = JSON.parse(run(['evaluate'], JSON.stringify(cases)).stdout) as { reason: string }[];

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, readConfig, type RunningWarden, startWarden } from '@warden/api';
+import { type Driver, driversUnderTest } from '@warden/db/testing';
 import type { Caller } from '@warden/iam';
 import { type Credentials, SignedClient } from './signed-client.js';
 
@@ -12,11 +13,15 @@ import { type Credentials, SignedClient } from './signed-client.js';
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const databaseUrl = process.env['DATABASE_URL'];
-if (!databaseUrl && process.env['WARDEN_REQUIRE_SERVICES'] === '1') throw new Error('WARDEN_REQUIRE_SERVICES=1 but DATABASE_URL is not set');
 if (!databaseUrl) console.warn('DATABASE_URL is not set: the Postgres variants of the end-to-end tests are skipped (PGlite still runs).');
 
-export type Driver = 'pglite' | 'postgres';
-export const DRIVERS: readonly Driver[] = ['pglite', ...(databaseUrl ? (['postgres'] as const) : [])];
+export type { Driver };
+export const DRIVERS = driversUnderTest();
+/**
+ * The one store a suite whose subject does not depend on the store runs on: in CI that is Postgres
+ * in the first pass and PGlite in the second, so such a suite runs once on each, not twice on PGlite.
+ */
+export const ONE_DRIVER: Driver = DRIVERS.at(-1)!;
 
 export interface TestWardenOptions {
   /** The Redis its jobs use (a test's own redis-server); otherwise REDIS_URL as the environment has it. */

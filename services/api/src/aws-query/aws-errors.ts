@@ -45,6 +45,9 @@ const IAM_ERROR_CODES: Readonly<Record<IamErrorCode, { readonly code: string; re
   // Organizations' (closeAccount, not an action of this front).
   AccountAlreadyClosed: { code: 'AccountAlreadyClosedException', status: 400 },
   ConstraintViolation: { code: 'ConstraintViolationException', status: 400 },
+  // Warden's point-in-time questions (not actions of this front): AWS's nearest, a bad parameter.
+  PointInTimeBeforeAccount: { code: 'InvalidInput', status: 400 },
+  PointInTimeInFuture: { code: 'InvalidInput', status: 400 },
   // GetCredentialReport's (the IAM model's CredentialReportNotPresentException, …ExpiredException, …NotReadyException).
   ReportNotPresent: { code: 'ReportNotPresent', status: 410 },
   ReportExpired: { code: 'ReportExpired', status: 410 },

@@ -3,6 +3,7 @@ import type { Caller, IamService } from '@warden/iam';
 import type { AccessLog } from '../access-log.js';
 import { AuthenticationError, authenticateSigned, type RequestFacts } from '../authenticate.js';
 import { type HttpExchange, logExchange } from '../http-exchange.js';
+import { traced } from '../tracing/request-trace.js';
 import { OTHER_OPERATION } from '../metrics/request-path.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { requestFactsOf } from '../request-facts.js';
@@ -62,17 +63,22 @@ export async function serveAwsQuery(exchange: HttpExchange, options: AwsQueryOpt
     if (request.headers.authorization === undefined && !hasPresignParameters(parseQuery(exchange.query)) && isUnsignedAwsAction(service, params.optional('Action'))) {
       call = unsignedCall(settings.iam, params, facts);
     } else {
-      const signed = await authenticateSigned(
-        { method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body },
-        facts,
-        settings.authentication,
-        QUERY_SCOPES,
-      );
+      const authentication = () =>
+        authenticateSigned({ method: request.method ?? 'GET', path: exchange.path, query: exchange.query, headers: request.headers, body }, facts, settings.authentication, QUERY_SCOPES);
+      const signed = exchange.trace
+        ? await traced(exchange.trace, 'authenticate', { 'warden.auth.method': 'sigv4' }, async (span) => {
+            const verified = await authentication();
+            span.setAttribute('warden.account.id', verified.caller.accountId);
+            return verified;
+          })
+        : await authentication();
       service = signed.service as AwsService;
       accessKeyId = signed.caller.accessKeyId;
       call = { iam: settings.iam, caller: signed.caller, params, facts };
     }
-    const result = await runAction(service, call);
+    const result = exchange.trace
+      ? await traced(exchange.trace, `aws-query ${exchange.operation}`, { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': exchange.operation }, () => runAction(service, call))
+      : await runAction(service, call);
     send(exchange, 200, successXml(result.action, XML_NAMESPACES[service], result.xml, requestId));
     logExchange(options.accessLog, exchange, 200, accessKeyId);
   } catch (error) {

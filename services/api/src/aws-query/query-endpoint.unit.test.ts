@@ -57,6 +57,7 @@ const CREDENTIALS = new Map<string, CurrentCredential>([
           mfaAuthenticated: false,
           mfaAuthenticatedAt: null,
           chained: false,
+          originAccountId: null,
           issuedAt: new Date(NOW.getTime() - 3_600_000),
           // Expired a second before the server's now.
           expiresAt: new Date(NOW.getTime() - 1_000),

@@ -1,13 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../logger.js';
-import type { WardenMetrics } from './warden-metrics.js';
 
 /**
  * The metrics' own listener: `GET /metrics` in Prometheus's text format, 404 for anything else.
  * It is apart from the API's port so that only whoever reaches this address (loopback by default)
  * can read it: tenants reach the API, and the metrics say how every tenant's requests fare.
  */
-export function createMetricsServer(metrics: WardenMetrics, logger: Logger): Server {
+/** Whatever a process counts: a server's WardenMetrics, a worker's WorkerMetrics. */
+export interface MetricsExposition {
+  exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+export function createMetricsServer(metrics: MetricsExposition, logger: Logger): Server {
   return createServer((request, response) => {
     const path = (request.url ?? '/').split('?', 1)[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {

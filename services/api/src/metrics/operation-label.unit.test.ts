@@ -1,14 +1,14 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { OperationLabels, SEVERAL_FIELDS_OPERATION } from './operation-label.js';
+import { operationLabelOfText, SEVERAL_FIELDS_OPERATION } from './operation-label.js';
 
 const schema = buildSchema(`
   type Query { authorize(action: String): Boolean, user(name: String): String }
   type Mutation { createUser(name: String): String }
 `);
 
-describe('OperationLabels: the operation label of a GraphQL request', () => {
-  const labels = new OperationLabels(schema);
+describe('the operation label of a GraphQL request', () => {
+  const labels = { of: (query: string, operationName: string | null | undefined) => operationLabelOfText(schema, query, operationName ?? undefined) };
 
   it('is the root field a schema has, whatever the client names the operation or aliases the field', () => {
     expect(labels.of('{ authorize(action: "s3:GetObject") }', undefined)).toBe('authorize');
@@ -31,7 +31,7 @@ describe('OperationLabels: the operation label of a GraphQL request', () => {
     expect(labels.of('subscription { authorize }', undefined)).toBe('other');
   });
 
-  it('labels a document longer than the cache keeps as a shorter one is labelled', () => {
+  it('labels a document longer than the compiled path keeps as a shorter one is labelled', () => {
     expect(labels.of(`{ user ${' '.repeat(9000)} }`, undefined)).toBe('user');
   });
 });

@@ -1,9 +1,6 @@
-import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { JOBS } from '@warden/workers';
 import { WardenMetrics } from './warden-metrics.js';
-
-const schema = buildSchema('type Query { authorize: Boolean }');
 
 /** One sample's value from the text exposition, or undefined when the series is absent. */
 async function sample(metrics: WardenMetrics, series: string): Promise<number | undefined> {
@@ -14,7 +11,7 @@ async function sample(metrics: WardenMetrics, series: string): Promise<number | 
 
 describe('WardenMetrics', () => {
   it('counts each answered request by path, operation and status class, and times it by path', async () => {
-    const metrics = new WardenMetrics({ schema });
+    const metrics = new WardenMetrics();
     metrics.requestAnswered('compiled', 'authorize', 200, 0.002);
     metrics.requestAnswered('compiled', 'authorize', 200, 0.003);
     metrics.requestAnswered('yoga', 'authorize', 401, 0.001);
@@ -28,8 +25,8 @@ describe('WardenMetrics', () => {
   });
 
   it('keeps a registry per instance, so two servers in one process count apart', async () => {
-    const one = new WardenMetrics({ schema });
-    const other = new WardenMetrics({ schema });
+    const one = new WardenMetrics();
+    const other = new WardenMetrics();
     one.requestAnswered('health', 'other', 200, 0);
     expect(await sample(one, 'warden_http_requests_total{path="health",operation="other",outcome="2xx"}')).toBe(1);
     expect(await sample(other, 'warden_http_requests_total{path="health",operation="other",outcome="2xx"}')).toBeUndefined();
@@ -37,17 +34,17 @@ describe('WardenMetrics', () => {
 
   it('reads the database pool at each scrape, and has no pool series without a pool', async () => {
     let use = { total: 4, idle: 3, waiting: 0 };
-    const metrics = new WardenMetrics({ schema });
+    const metrics = new WardenMetrics();
     metrics.watchPool(() => use);
     expect(await sample(metrics, 'warden_db_pool_connections{state="total"}')).toBe(4);
     use = { total: 10, idle: 0, waiting: 7 };
     expect(await sample(metrics, 'warden_db_pool_connections{state="idle"}')).toBe(0);
     expect(await sample(metrics, 'warden_db_pool_connections{state="waiting"}')).toBe(7);
-    expect((await new WardenMetrics({ schema }).exposition()).body).not.toContain('warden_db_pool_connections');
+    expect((await new WardenMetrics().exposition()).body).not.toContain('warden_db_pool_connections');
   });
 
   it('counts what the IAM service tells: decisions, cache lookups, appended events', async () => {
-    const metrics = new WardenMetrics({ schema });
+    const metrics = new WardenMetrics();
     const observer = metrics.iamObserver;
     observer.authorized('allow');
     observer.authorized('deny');
@@ -65,7 +62,7 @@ describe('WardenMetrics', () => {
   });
 
   it('counts job runs by job and outcome', async () => {
-    const metrics = new WardenMetrics({ schema });
+    const metrics = new WardenMetrics();
     metrics.jobObserver.jobRan(JOBS.sweepExpiredSessions, 'completed');
     metrics.jobObserver.jobRan(JOBS.rotateKeyring, 'failed');
     expect(await sample(metrics, 'warden_jobs_total{job="sweep-expired-sessions",outcome="completed"}')).toBe(1);
@@ -74,7 +71,7 @@ describe('WardenMetrics', () => {
   });
 
   it('exposes the process metrics', async () => {
-    const { body, contentType } = await new WardenMetrics({ schema }).exposition();
+    const { body, contentType } = await new WardenMetrics().exposition();
     expect(contentType).toContain('text/plain');
     expect(body).toContain('process_cpu_user_seconds_total');
     expect(body).toContain('nodejs_eventloop_lag_seconds');

@@ -1,5 +1,7 @@
 import type { AccessKeyRow, UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
+import { managementAccountId } from '../accounts/account-repository.js';
+import { rootKeyRecoveryRefusal } from '../accounts/root-key-recovery.js';
 import { entityArn, rootArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
@@ -21,15 +23,23 @@ import { findAccessKeyWithOwner, listAccessKeysOf, listAccessKeysUnusedSince } f
 export class AccessKeyOperations {
   constructor(private readonly core: IamCore) {}
 
-  /** Without a user name, the key is the caller's own (a user's, or the root user's). */
   /**
+   * Without a user name, the key is the caller's own (a user's, or the root user's).
    * `forRoot`: a key of the account's root user made by another principal of the same account,
    * allowed iam:CreateAccessKey on the root's ARN (Warden's extension, as AWS has none): the way a
-   * lost root key is replaced from inside OrganizationAccountAccessRole. It can only ever name the
-   * caller's own account's root; AWS's quota of two root keys holds under the account stream's lock.
+   * lost root key is replaced from inside OrganizationAccountAccessRole, and only from there (see
+   * `rootKeyRecoveryRefusal`). It can only ever name the caller's own account's root; AWS's quota
+   * of two root keys holds under the account stream's lock.
    */
   async create(caller: Caller, userName?: string | null, options: { forRoot?: boolean } = {}): Promise<NewAccessKey> {
     if (options.forRoot && userName) throw new InvalidInputError('A key is for the root user or for a user, not both: leave userName out with root.');
+    // Decided before the write: who the caller is, where its chain began and which account manages
+    // the platform never change, so nothing the write would read can change the answer.
+    if (options.forRoot) {
+      const refusal = rootKeyRecoveryRefusal(caller, await managementAccountId(this.core.db));
+      if (refusal)
+        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootArn(this.core.partition, caller.accountId)} because ${refusal}`);
+    }
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
     const secret = this.core.keyring.encrypt(secretAccessKey, secretContext(caller.accountId, accessKeyId));

@@ -1,7 +1,8 @@
 import { rootArn } from '../kernel/arns.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
-import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
+import { ConstraintViolationError, InvalidInputError } from '../kernel/iam-error.js';
+import { organizationAccountArn, requireManagementCaller } from './management-caller.js';
 import { generateAccountId, generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import type { IamCore } from '../service/iam-core.js';
 import type { Account } from './account.js';
@@ -9,7 +10,9 @@ import { type AccountSummary, accountSummary } from './account-summary.js';
 import { type AccountFilter, findAccount, listAccounts, requireAccount } from './account-repository.js';
 import { type AccountCommand, accountDecider } from './account.decider.js';
 import type { AccountSettings } from './account.events.js';
-import { organizationAccessRoleAppends, organizationAccessRoleLocks } from './organization-access-role.js';
+import { ORGANIZATION_ACCESS_ROLE_NAME, organizationAccessRoleAppends, organizationAccessRoleLocks, organizationAccessRoleRepairs } from './organization-access-role.js';
+import { findRoleRowByName, requireRoleByName } from '../roles/role-repository.js';
+import type { Role } from '../roles/role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 
@@ -26,14 +29,8 @@ export interface CreatedAccount {
 export class AccountOperations {
   constructor(private readonly core: IamCore) {}
 
-  private async requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
-    await this.core.read(caller, async (trx) => {
-      const account = await findAccount(trx, caller.accountId);
-      if (!account?.isManagement) {
-        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
-      }
-      await this.core.authorize(trx, caller, action, resource);
-    });
+  private requireManagementCaller(caller: Caller, action: string, resource: string): Promise<void> {
+    return requireManagementCaller(this.core, caller, action, resource);
   }
 
   /**
@@ -47,9 +44,20 @@ export class AccountOperations {
     return listAccounts(this.core.db, filter, page);
   }
 
+  /**
+   * Organizations' DescribeAccount: one account of the platform, closed or not, for the management
+   * account's principals only, authorized as `organizations:DescribeAccount` on its organizations ARN.
+   */
+  async describe(caller: Caller, accountId: string): Promise<Account> {
+    await this.requireManagementCaller(caller, 'organizations:DescribeAccount', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    // Read as the store's owner, as list is: the account is not the caller's.
+    return requireAccount(this.core.db, accountId);
+  }
+
   /** An account as Organizations names it, in the management (caller's) account's organization. */
   private organizationAccountArn(caller: Caller, accountId: string): string {
-    return `arn:${this.core.partition}:organizations::${caller.accountId}:account/${accountId}`;
+    return organizationAccountArn(this.core.partition, caller.accountId, accountId);
   }
 
   async create(caller: Caller, input: { name: string; alias?: string | null }): Promise<CreatedAccount> {
@@ -171,6 +179,39 @@ export class AccountOperations {
       lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
       appends: (alias) => appendTo(accountDecider, streamId, { type: 'CloseAccount' as const }, alias === null ? {} : { lockKeys: [`global:alias/${alias}`] }),
       answer: (trx) => requireAccount(trx, accountId),
+    });
+    return answer;
+  }
+
+  /**
+   * Gives an account OrganizationAccountAccessRole as `create` does (RoleCreated and
+   * PolicyAttachedToRole, in the account's own log with the caller as actor), for accounts made
+   * before every new account got it, or whose tenant deleted it; an existing role is put back as
+   * it was made (its trust policy naming the management account, AdministratorAccess attached),
+   * and an intact one is left as it is: nothing is written. For the management account's
+   * principals only, as `warden:EnsureOrganizationAccessRole` on the account's organizations ARN.
+   */
+  async ensureOrganizationAccessRole(caller: Caller, accountId: string): Promise<Role> {
+    await this.requireManagementCaller(caller, 'warden:EnsureOrganizationAccessRole', this.organizationAccountArn(caller, accountId));
+    if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
+    const newRoleId = this.core.newId('AROA');
+    const roleKeys = organizationAccessRoleLocks(this.core.partition, newRoleId);
+    // The role's name key is held from the start, so that a racing ensure (or the tenant making or
+    // deleting the role) waits, and this one finds the role as the one before left it.
+    const { answer } = await this.core.write(systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) }), {
+      locks: [`stream/account/${accountId}`, ...roleKeys],
+      load: async (trx) => {
+        const account = await requireAccount(trx, accountId);
+        if (account.isManagement) throw new ConstraintViolationError('The management account has no OrganizationAccountAccessRole: its own principals administer it.');
+        if (account.status === 'CLOSED') throw new ConstraintViolationError('The account is closed: nothing in it can change.');
+        return findRoleRowByName(trx, accountId, ORGANIZATION_ACCESS_ROLE_NAME);
+      },
+      lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
+      appends: (role) =>
+        role
+          ? organizationAccessRoleRepairs(this.core.partition, caller.accountId, { roleId: role.role_id, arn: role.arn, trustPolicy: role.trust_policy })
+          : organizationAccessRoleAppends(this.core.partition, accountId, caller.accountId, newRoleId),
+      answer: (trx) => requireRoleByName(trx, accountId, ORGANIZATION_ACCESS_ROLE_NAME),
     });
     return answer;
   }

@@ -30,3 +30,9 @@ export async function listAccounts(db: Kysely<Database>, filter: AccountFilter, 
   if (page.after) query = query.where('account_id', '>', page.after);
   return (await query.orderBy('account_id').limit(page.first).execute()).map(toAccount);
 }
+
+/** The platform's management account, read as the store's owner (it is not the reader's account). */
+export async function managementAccountId(db: Kysely<Database>): Promise<string> {
+  const row = await db.selectFrom('accounts').select('account_id').where('is_management', '=', true).executeTakeFirstOrThrow();
+  return row.account_id;
+}

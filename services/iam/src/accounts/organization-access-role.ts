@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { awsManagedPolicyArn, entityArn } from '../kernel/arns.js';
 import { policyArnKey, roleNameKey } from '../kernel/lock-keys.js';
 import { DEFAULT_QUOTAS } from '../naming/index.js';
@@ -41,6 +42,33 @@ export function organizationAccessRoleAppends(partition: string, accountId: stri
     tags: [],
     permissionsBoundaryArn: null,
   };
+  return [appendTo(roleDecider, streamId, create, { lockKeys: [roleNameKey(ORGANIZATION_ACCESS_ROLE_NAME)], resourceArn: arn }), attachAdministratorAccess(partition, roleId, arn)];
+}
+
+/** Appends nothing when the role already has it (the decider's rule for attaching a policy twice). */
+function attachAdministratorAccess(partition: string, roleId: string, arn: string): StreamAppend<RoleState> {
   const attach = { type: 'AttachRolePolicy' as const, policyArn: awsManagedPolicyArn(partition, 'AdministratorAccess'), quota: DEFAULT_QUOTAS.managedPoliciesPerPrincipal };
-  return [appendTo(roleDecider, streamId, create, { lockKeys: [roleNameKey(ORGANIZATION_ACCESS_ROLE_NAME)], resourceArn: arn }), appendTo(roleDecider, streamId, attach, { resourceArn: arn })];
+  return appendTo(roleDecider, `role/${roleId}`, attach, { resourceArn: arn });
+}
+
+/** The role as an account has it now. */
+export interface ExistingOrganizationAccessRole {
+  readonly roleId: string;
+  readonly arn: string;
+  readonly trustPolicy: string;
+}
+
+/**
+ * What puts an existing role back as it was created, for an account whose tenant changed it: its
+ * trust policy (when it no longer is the one naming the management account, compared as JSON) and
+ * AdministratorAccess (when detached). Nothing when it is intact; the tenant's additions (other
+ * policies, tags) stay.
+ */
+export function organizationAccessRoleRepairs(partition: string, managementAccountId: string, role: ExistingOrganizationAccessRole): StreamAppend<RoleState>[] {
+  const trustPolicy = organizationAccessRoleTrustPolicy(partition, managementAccountId);
+  const sameTrust = isDeepStrictEqual(JSON.parse(role.trustPolicy), JSON.parse(trustPolicy));
+  return [
+    ...(sameTrust ? [] : [appendTo(roleDecider, `role/${role.roleId}`, { type: 'UpdateAssumeRolePolicy' as const, trustPolicy }, { resourceArn: role.arn })]),
+    attachAdministratorAccess(partition, role.roleId, role.arn),
+  ];
 }

@@ -1,10 +1,13 @@
 import type { StoredEvent } from '@warden/db';
 import type { AuditEvent } from './audit-event.js';
 
-/** Encrypted secrets and wrapped keys stay in the log but are not handed out by the audit API. */
-const SECRET_FIELDS = new Set(['secret', 'wrapped', 'tokenHash', 'passwordHash', 'previousPasswordHashes', 'seed']);
+/**
+ * Encrypted secrets, wrapped keys and token hashes stay in the store but are never handed out, by
+ * the audit API or by an account's export: by their names in events and in read-model rows alike.
+ */
+const SECRET_FIELDS = new Set(['secret', 'wrapped', 'tokenHash', 'token_hash', 'passwordHash', 'previousPasswordHashes', 'seed']);
 
-function redactSecrets(value: unknown): unknown {
+export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_FIELDS.has(key) ? '[encrypted]' : redactSecrets(item)]));

@@ -109,6 +109,7 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     mfaAuthenticated: session.mfa_authenticated,
     mfaAuthenticatedAt: session.mfa_authenticated_at ? new Date(session.mfa_authenticated_at) : null,
     chained: session.chained,
+    originAccountId: session.origin_account_id,
     issuedAt: new Date(session.issued_at),
     expiresAt: new Date(session.expires_at),
   };
@@ -135,19 +136,43 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
 }
 
 /**
- * Resolves access keys for authentication, keeping what it resolved for as long as the key's
- * account has not changed: one point read of the account's change epoch per request, instead of a
- * transaction and a decryption. The key id → account mapping never changes, so it is kept as is.
+ * Resolves access keys for authentication, keeping what it resolved while nothing it was read from
+ * has changed: one read of the account's change epoch (and its change log) per request, instead of
+ * a transaction and a decryption. A long-term key depends on its user (whose stream holds the key's
+ * events) or, for a root key, on the account's stream; a session's key on the session and its role
+ * (or its user, or the account's stream for the root's). The key id → account mapping never changes, so it is kept as is.
  */
 export interface CurrentCredential extends ResolvedCredential {
   readonly accountEpoch: string;
 }
 
+interface KeptCredential {
+  readonly credential: CurrentCredential;
+  /** The epoch it was resolved at (read after that epoch, so at least as new). */
+  readonly resolvedAt: string;
+  readonly dependsOn: readonly string[];
+}
+
 const MAX_CACHED_KEYS = 50_000;
+
+/** What a resolved credential was read from, as kernel/changed-entity.ts names the entities. */
+function dependenciesOf(credential: ResolvedCredential): string[] {
+  const caller = credential.caller;
+  const session = caller.session;
+  // The root user's keys and its sessions' owner are events of the account's stream.
+  const root = `account/${caller.accountId}`;
+  if (session) {
+    const owners = [...(session.roleId ? [`role/${session.roleId}`] : []), ...(session.userId ? [`user/${session.userId}`] : [])];
+    return [`session/${session.sessionId}`, ...(owners.length > 0 ? owners : [root])];
+  }
+  return [caller.userId ? `user/${caller.userId}` : root];
+}
 
 export class CredentialResolver {
   private readonly accountOfKey = new Map<string, string>();
-  private readonly resolved = new Map<string, CurrentCredential>();
+  private readonly resolved = new Map<string, KeptCredential>();
+  /** Resolutions in flight by account and key id: concurrent misses for one key share one read and one decryption. */
+  private readonly resolving = new Map<string, Promise<KeptCredential | undefined>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -165,25 +190,54 @@ export class CredentialResolver {
     }
     const epoch = await this.epochs.current(accountId);
     if (epoch === undefined) return undefined;
-    const cached = this.resolved.get(accessKeyId);
-    if (cached && cached.accountEpoch === epoch) {
+    const current = this.currentAt(accountId, this.resolved.get(accessKeyId), epoch);
+    if (current) {
       this.observer.cache('credentials', 'hit');
-      return cached;
+      return current;
+    }
+    const flight = `${accountId}|${accessKeyId}`;
+    const inFlight = this.resolving.get(flight);
+    if (inFlight) {
+      // Shared only when what it read is current at this request's epoch too.
+      const shared = this.currentAt(accountId, await inFlight.catch(() => undefined), epoch);
+      if (shared) {
+        this.observer.cache('credentials', 'hit');
+        return shared;
+      }
     }
     this.observer.cache('credentials', 'miss');
+    const started = this.resolveAt(accessKeyId, accountId, epoch).finally(() => {
+      if (this.resolving.get(flight) === started) this.resolving.delete(flight);
+    });
+    this.resolving.set(flight, started);
+    return (await started)?.credential;
+  }
+
+  /** The kept credential as of `epoch`, or undefined when something it depends on changed since it was read. */
+  private currentAt(accountId: string, kept: KeptCredential | undefined, epoch: string): CurrentCredential | undefined {
+    if (!kept) return undefined;
+    if (kept.credential.accountEpoch === epoch) return kept.credential;
+    if (!this.epochs.unchangedSince(accountId, kept.resolvedAt, kept.dependsOn, epoch)) return undefined;
+    // The caller carries the epoch it was authenticated at: the caches of its policies are checked against it.
+    const credential = { ...kept.credential, accountEpoch: epoch };
+    if (this.resolved.get(kept.credential.accessKeyId) === kept) this.resolved.set(kept.credential.accessKeyId, { ...kept, credential });
+    return credential;
+  }
+
+  private async resolveAt(accessKeyId: string, accountId: string, epoch: string): Promise<KeptCredential | undefined> {
     const fresh = await resolveAccessKey(this.db, this.keyring, this.partition, accessKeyId, accountId);
     if (!fresh) {
       this.resolved.delete(accessKeyId);
       this.accountOfKey.delete(accessKeyId);
       return undefined;
     }
-    const current = { ...fresh, accountEpoch: epoch };
+    const kept: KeptCredential = { credential: { ...fresh, accountEpoch: epoch }, resolvedAt: epoch, dependsOn: dependenciesOf(fresh) };
     if (this.resolved.size >= MAX_CACHED_KEYS) {
       this.resolved.clear();
       this.accountOfKey.clear();
     }
     this.accountOfKey.set(accessKeyId, accountId);
-    this.resolved.set(accessKeyId, current);
-    return current;
+    this.resolved.set(accessKeyId, kept);
+    return kept;
   }
 }

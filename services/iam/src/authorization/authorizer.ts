@@ -1,84 +1,162 @@
 import type { Database } from '@warden/db';
-import { compilePolicySet, evaluate, type PolicySet } from '@warden/policy';
+import { type CompiledPolicy, compilePolicySet, evaluate, PolicySet } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import type { Caller, CallerSession } from '../kernel/command-context.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
+import type { EntityChanges } from '../kernel/changed-entity.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
-import { loadPrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
+import { CompiledPolicyCache, type StoredPolicy } from './compiled-policy-cache.js';
+import { loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 import type { IamObserver } from '../kernel/iam-observer.js';
+import { NoSuchEntityError } from '../kernel/iam-error.js';
 
 /**
  * Decides whether a principal may perform an action on a resource, with its real policies. Compiled
- * policy sets are cached per (account, principal) and tagged with the account's change epoch, which
- * every committed change bumps in the same transaction: a cache entry is used only while the epoch
- * it was built at is still current, so a committed change is seen by the very next request, on any
- * replica, and no two accounts ever share an entry.
+ * policy sets are cached per (account, principal) with the epoch they were read at (`epoch`, in the
+ * same snapshot as the policies) and the entities they were read from (`dependsOn`). An entry
+ * answers a request at a later epoch only while none of those entities has changed since
+ * (`AccountEpochs.unchangedSince`, from the change log read with every epoch), so a committed change
+ * is seen by the very next request, on any replica, a change to another principal leaves the entry
+ * as it is, and no two accounts ever share an entry. The policies themselves are compiled once per
+ * version (`CompiledPolicyCache`), shared by every principal that uses them.
  */
 export interface CompiledPrincipal {
+  /** The account's change epoch the policies were read at. */
   readonly epoch: string;
+  readonly dependsOn: readonly string[];
   readonly principal: PrincipalRecord;
   readonly policySet: PolicySet;
   /** Condition keys that describe the principal (aws:username, aws:PrincipalTag/…). */
   readonly principalContext: Readonly<Record<string, string>>;
 }
 
+/** An entry and the last epoch it was found current at, so that a request at that epoch checks nothing. */
+interface Cached {
+  readonly compiled: CompiledPrincipal;
+  currentAt: string;
+}
+
 const MAX_CACHED = 10_000;
 
 export class Authorizer {
-  private readonly cache = new Map<string, CompiledPrincipal>();
+  private readonly cache = new Map<string, Cached>();
   /** The same compiled principals by account and ARN (at one epoch an ARN names one principal). */
-  private readonly byArn = new Map<string, CompiledPrincipal>();
+  private readonly byArn = new Map<string, Cached>();
+  /** Loads in flight by cache key: concurrent misses for one principal share one read and one compile. */
+  private readonly loading = new Map<string, Promise<CompiledPrincipal>>();
+  readonly policies: CompiledPolicyCache;
 
   constructor(
     private readonly partition: string,
     private readonly keyring: SecretCipher,
     private readonly observer: IamObserver,
-  ) {}
+    private readonly epochs: EntityChanges,
+  ) {
+    this.policies = new CompiledPolicyCache(observer);
+  }
 
   /** A compiled principal still current at `epoch`, found by ARN, without touching the database. */
   cachedByArn(accountId: string, arn: string, epoch: string): CompiledPrincipal | undefined {
-    const compiled = this.byArn.get(`${accountId}|${arn}`);
-    return compiled && compiled.epoch === epoch ? this.hit(compiled) : undefined;
+    return this.currentIn(this.byArn, `${accountId}|${arn}`, epoch);
   }
 
   /** A compiled principal still current at `epoch`, found by type and id. */
   cachedById(accountId: string, type: 'user' | 'role', id: string, epoch: string): CompiledPrincipal | undefined {
-    return this.current(`${accountId}|${type}|${id}`, epoch);
+    return this.currentIn(this.cache, `${accountId}|${type}|${id}`, epoch);
   }
 
   cachedSession(accountId: string, sessionId: string, epoch: string): CompiledPrincipal | undefined {
-    return this.current(`${accountId}|session|${sessionId}`, epoch);
+    return this.currentIn(this.cache, `${accountId}|session|${sessionId}`, epoch);
   }
 
-  async compiledPrincipal(db: Kysely<Database>, principal: PrincipalRecord, epoch: string): Promise<CompiledPrincipal> {
-    const key = `${principal.accountId}|${principal.type}|${principal.id}`;
-    const cached = this.current(key, epoch);
-    if (cached) return cached;
-    const policies = await loadPrincipalPolicies(db, principal);
-    const entry = this.remember(key, epoch, principal, compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary }), principalContext(principal));
-    if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
-    this.byArn.set(`${principal.accountId}|${principal.arn}`, entry);
-    return entry;
+  /**
+   * The compiled policies of the user or role `owner` names, current at `epoch` (the caller's
+   * authenticated epoch, or one read in `db`), read in `db` when the cache has none: the principal's
+   * row comes with its policies, in the same snapshot. A principal that no longer exists is a
+   * NoSuchEntityError.
+   */
+  compiledPrincipal(db: Kysely<Database>, owner: PrincipalOwner, epoch: string | undefined): Promise<CompiledPrincipal> {
+    const byId = 'id' in owner;
+    const key = byId ? `${owner.accountId}|${owner.type}|${owner.id}` : `${owner.accountId}|${owner.arn}`;
+    const cached = epoch === undefined ? undefined : this.currentIn(byId ? this.cache : this.byArn, key, epoch);
+    if (cached) return Promise.resolve(cached);
+    return this.sharedLoad(byId ? key : `${owner.accountId}|arn|${owner.arn}`, epoch, async () => {
+      const policies = await loadPrincipalPolicies(db, owner);
+      const principal = existing(owner, policies);
+      const entry = this.remember(`${owner.accountId}|${principal.type}|${principal.id}`, principal, policies, this.policySet(owner.accountId, policies, []), principalContext(principal));
+      if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
+      this.byArn.set(`${owner.accountId}|${principal.arn}`, { compiled: entry, currentAt: entry.epoch });
+      return entry;
+    });
   }
 
   /**
    * A session's compiled policies: its base principal's (the role, or the federating user), with
-   * the session policies intersecting them. Cached per session and epoch.
+   * the session policies intersecting them. Cached per session; the session policies never change,
+   * so it depends on what its base principal's set depends on.
    */
-  async compiledSession(db: Kysely<Database>, base: PrincipalRecord, session: CallerSession, sessionArn: string, epoch: string): Promise<CompiledPrincipal> {
+  compiledSession(db: Kysely<Database>, base: PrincipalOwner, session: CallerSession, sessionArn: string, epoch: string | undefined): Promise<CompiledPrincipal> {
     const key = `${base.accountId}|session|${session.sessionId}`;
-    const cached = this.current(key, epoch);
-    if (cached) return cached;
-    const policies = await loadPrincipalPolicies(db, base);
-    const compiled = compilePolicySet({ identityPolicies: policies.identityPolicies, permissionBoundary: policies.permissionBoundary, sessionPolicies: session.sessionPolicies.map(sessionPolicy) });
-    return this.remember(key, epoch, base, compiled, sessionPrincipalContext(base, session, sessionArn));
+    const cached = epoch === undefined ? undefined : this.currentIn(this.cache, key, epoch);
+    if (cached) return Promise.resolve(cached);
+    return this.sharedLoad(key, epoch, async () => {
+      const policies = await loadPrincipalPolicies(db, base);
+      const principal = existing(base, policies);
+      const sessionPolicies = session.sessionPolicies.map((policy) => ({ ...sessionPolicy(policy), version: `session/${session.sessionId}` }));
+      return this.remember(key, principal, policies, this.policySet(base.accountId, policies, sessionPolicies), sessionPrincipalContext(principal, session, sessionArn));
+    });
   }
 
-  private current(key: string, epoch: string): CompiledPrincipal | undefined {
-    const compiled = this.cache.get(key);
-    return compiled && compiled.epoch === epoch ? this.hit(compiled) : undefined;
+  /**
+   * A role's trust policy, compiled once per text (kept by the role and the text's hash), or
+   * `undefined` when the stored text does not compile.
+   */
+  trustPolicy(accountId: string, role: { readonly role_id: string; readonly trust_policy: string }, roleArn: string): CompiledPolicy | undefined {
+    return this.policies.get(accountId, { name: `${roleArn} trust policy`, document: role.trust_policy, version: `role/${role.role_id}` }, 'trust');
+  }
+
+  /**
+   * The policy set of stored policies, each compiled once per version; numbered as a decision
+   * reports them (a shared compiled policy is numbered 0). A stored policy that no longer compiles
+   * makes the set deny everything rather than decide on a part of it.
+   */
+  policySet(accountId: string, policies: Pick<PrincipalPolicies, 'identityPolicies' | 'permissionBoundary'>, sessionPolicies: readonly StoredPolicy[]): PolicySet {
+    const identity = policies.identityPolicies.map((policy) => this.policies.get(accountId, policy, 'identity'));
+    const boundary = policies.permissionBoundary ? this.policies.get(accountId, policies.permissionBoundary, 'boundary') : undefined;
+    const session = sessionPolicies.map((policy) => this.policies.get(accountId, policy, 'session'));
+    if (identity.includes(undefined) || session.includes(undefined) || (policies.permissionBoundary && !boundary)) return emptyDenyAll();
+    return new PolicySet((identity as CompiledPolicy[]).map(numbered), boundary, (session as CompiledPolicy[]).map(numbered));
+  }
+
+  private currentIn(map: Map<string, Cached>, key: string, epoch: string): CompiledPrincipal | undefined {
+    const cached = map.get(key);
+    if (!cached) return undefined;
+    if (cached.currentAt !== epoch) {
+      const compiled = cached.compiled;
+      if (!this.epochs.unchangedSince(compiled.principal.accountId, compiled.epoch, compiled.dependsOn, epoch)) return undefined;
+      cached.currentAt = epoch;
+    }
+    return this.hit(cached.compiled);
+  }
+
+  /**
+   * One load per key at a time: a miss that finds a load in flight waits for it and takes its
+   * answer when that is current at its own epoch (the load may have read before a change the
+   * waiting request must see; then it loads again). A failed load is not kept.
+   */
+  private async sharedLoad(key: string, epoch: string | undefined, load: () => Promise<CompiledPrincipal>): Promise<CompiledPrincipal> {
+    const inFlight = this.loading.get(key);
+    if (inFlight) {
+      const shared = await inFlight.catch(() => undefined);
+      if (shared && epoch !== undefined && this.epochs.unchangedSince(shared.principal.accountId, shared.epoch, shared.dependsOn, epoch)) return this.hit(shared);
+    }
+    const started = load().finally(() => {
+      if (this.loading.get(key) === started) this.loading.delete(key);
+    });
+    this.loading.set(key, started);
+    return started;
   }
 
   /**
@@ -91,12 +169,14 @@ export class Authorizer {
     return compiled;
   }
 
-  private remember(key: string, epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
-    // Stored policies were validated when written; if one no longer compiles, deny rather than guess.
-    const entry: CompiledPrincipal = { epoch, principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
+  private remember(key: string, principal: PrincipalRecord, policies: PrincipalPolicies, policySet: PolicySet, context: Record<string, string>): CompiledPrincipal {
+    const entry: CompiledPrincipal = { epoch: policies.epoch, dependsOn: policies.dependsOn, principal, policySet, principalContext: context };
     this.observer.cache('compiled-principals', 'miss');
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, entry);
+    const existing = this.cache.get(key);
+    // A load that read an older snapshot than the entry already kept does not replace it.
+    if (existing && Number(existing.compiled.epoch) > Number(entry.epoch)) return entry;
+    if (!existing && this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { compiled: entry, currentAt: entry.epoch });
     return entry;
   }
 
@@ -117,6 +197,31 @@ export class Authorizer {
   get partitionName(): string {
     return this.partition;
   }
+}
+
+/** Whose compiled policies to find: a user or a role of an account, by id or by ARN. */
+export type PrincipalOwner = { readonly accountId: string; readonly type: 'user' | 'role' } & ({ readonly id: string } | { readonly arn: string });
+
+function existing(owner: PrincipalOwner, policies: PrincipalPolicies): PrincipalRecord {
+  if (policies.principal) return policies.principal;
+  throw new NoSuchEntityError(
+    'id' in owner ? `The ${owner.type} ${owner.id} no longer exists in account ${owner.accountId}.` : `No user or role with ARN ${owner.arn} exists in account ${owner.accountId}.`,
+  );
+}
+
+/** A shared compiled policy numbered as the `index`th of its kind in one principal's set. */
+function numbered(policy: CompiledPolicy, index: number): CompiledPolicy {
+  if (index === 0) return policy;
+  return { ...policy, statements: policy.statements.map((statement) => ({ ...statement, matched: { ...statement.matched, policyIndex: index } })) };
+}
+
+/**
+ * A principal with its compiled policy set and context keys, as every decision about it uses them
+ * (a point-in-time fold builds its own with it). Stored policies were validated when
+ * written; if one no longer compiles, deny rather than guess.
+ */
+export function compiledPrincipalOf(epoch: string, principal: PrincipalRecord, compiled: ReturnType<typeof compilePolicySet>, context: Record<string, string>): CompiledPrincipal {
+  return { epoch, dependsOn: [], principal, policySet: compiled.ok ? compiled.policySet : emptyDenyAll(), principalContext: context };
 }
 
 function emptyDenyAll(): PolicySet {

@@ -1,7 +1,9 @@
-import type { Database, PrincipalType, RoleRow, UserRow } from '@warden/db';
+import { type Database, preparedStatement, type PrincipalType, type RoleRow, type UserRow } from '@warden/db';
 import type { NamedPolicy } from '@warden/policy';
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import { loadManagedPolicyDocuments } from './managed-policy-documents.js';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
+import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import type { StoredPolicy } from './compiled-policy-cache.js';
 
 /**
  * Everything that decides what a principal may do, read from the read models: its attached and
@@ -28,16 +30,14 @@ export function roleRecord(role: RoleRow): PrincipalRecord {
   return { type: 'role', id: role.role_id, name: role.role_name, arn: role.arn, accountId: role.account_id, permissionsBoundaryArn: role.permissions_boundary_arn, tags: role.tags };
 }
 
-/** Whose policies to load: a principal, or a group (which has its own policies and no boundary). */
-export type PolicyOwner = Pick<PrincipalRecord, 'id' | 'name' | 'accountId' | 'permissionsBoundaryArn'> & { readonly type: PrincipalType };
-
-export interface PrincipalPolicies {
-  readonly identityPolicies: readonly NamedPolicy[];
-  readonly permissionBoundary: NamedPolicy | null;
-}
+/**
+ * Whose policies to load: a user or a role (its row, boundary included, is read with them), by id
+ * or by ARN, or a group (which has no boundary) by id.
+ */
+export type PolicyOwner = { readonly accountId: string; readonly type: PrincipalType; readonly id: string } | { readonly accountId: string; readonly type: 'user' | 'role'; readonly arn: string };
 
 /** A managed policy as a decision names it: its name (the ARN's last segment) and its ARN. */
-export function managedPolicy(arn: string, document: unknown): NamedPolicy {
+export function managedPolicy<Document>(arn: string, document: Document): NamedPolicy & { readonly document: Document } {
   return { name: arn.slice(arn.lastIndexOf('/') + 1), arn, document };
 }
 
@@ -45,39 +45,152 @@ export function managedPolicy(arn: string, document: unknown): NamedPolicy {
  * A session policy as the session holds it: the managed ones (PolicyArns) by ARN, the inline one by
  * a label. A policy name cannot hold a colon, so a name that is an ARN is a managed policy's.
  */
-export function sessionPolicy(policy: { readonly name: string; readonly document: unknown }): NamedPolicy {
+export function sessionPolicy<Document>(policy: { readonly name: string; readonly document: Document }): NamedPolicy & { readonly document: Document } {
   return policy.name.startsWith('arn:') ? managedPolicy(policy.name, policy.document) : policy;
 }
 
-export async function loadPrincipalPolicies(db: Kysely<Database>, principal: PolicyOwner): Promise<PrincipalPolicies> {
-  const accountId = principal.accountId;
-  const owners: { type: PrincipalType; id: string }[] = [{ type: principal.type, id: principal.id }];
-  if (principal.type === 'user') {
-    const groups = await db
-      .selectFrom('group_memberships')
-      .innerJoin('groups', (join) => join.onRef('groups.account_id', '=', 'group_memberships.account_id').onRef('groups.group_id', '=', 'group_memberships.group_id'))
-      .select(['groups.group_id'])
-      .where('group_memberships.account_id', '=', accountId)
-      .where('group_memberships.user_id', '=', principal.id)
-      .execute();
-    for (const group of groups) owners.push({ type: 'group', id: group.group_id });
+/**
+ * A principal's stored policies, read in one statement, so in one snapshot with the account's
+ * change epoch (`epoch`): identity policies in the order a decision numbers them (attached managed
+ * policies by first attachment, then inline policies by name), the boundary, and the entities the
+ * set was read from (`dependsOn`, stream ids as kernel/changed-entity.ts names them), whose change
+ * makes it stale.
+ */
+export interface PrincipalPolicies {
+  readonly epoch: string;
+  /** The user or role as that snapshot has it (its tags, its boundary); undefined when it no longer exists, and for a group. */
+  readonly principal: PrincipalRecord | undefined;
+  readonly identityPolicies: readonly StoredPolicy[];
+  readonly permissionBoundary: StoredPolicy | null;
+  readonly dependsOn: readonly string[];
+}
+
+/** A boundary naming a policy that no longer exists allows nothing (never everything). */
+const MISSING_BOUNDARY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+
+interface LoadedRow {
+  epoch: string | null;
+  principal: UserRow | RoleRow | string | null;
+  groups: string[] | string;
+  attached: string[] | string;
+  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string }[] | string;
+  managed: { arn: string; id: string; version: string; document: string }[] | string;
+}
+
+const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+/**
+ * Prepared: a miss pays for this statement, and planning it costs more than running it (on the
+ * embedded store several milliseconds). $1 account, $2 the owner's type, $3 its id or $4 its ARN.
+ */
+const LOAD_STATEMENT = preparedStatement(
+  'warden_principal_policies',
+  `WITH principal AS (
+     SELECT 'user'::text AS type, u.user_id AS id, to_jsonb(u) AS row, u.permissions_boundary_arn AS boundary
+       FROM users u
+      WHERE $2::text = 'user' AND u.account_id = $1::text
+        AND u.user_id = coalesce($3::text, (SELECT x.user_id FROM users x WHERE x.account_id = $1::text AND x.arn = $4::text))
+     UNION ALL
+     SELECT 'role', r.role_id, to_jsonb(r), r.permissions_boundary_arn
+       FROM roles r
+      WHERE $2::text = 'role' AND r.account_id = $1::text
+        AND r.role_id = coalesce($3::text, (SELECT x.role_id FROM roles x WHERE x.account_id = $1::text AND x.arn = $4::text))
+     UNION ALL
+     SELECT 'group', $3::text, NULL, NULL WHERE $2::text = 'group'
+   ), owners AS (
+     SELECT type AS owner_type, id AS owner_id FROM principal
+     UNION ALL
+     SELECT 'group', m.group_id
+       FROM group_memberships m
+       JOIN groups g ON g.account_id = m.account_id AND g.group_id = m.group_id
+       JOIN principal p ON p.type = 'user' AND m.user_id = p.id
+      WHERE m.account_id = $1::text
+   ), attachments AS (
+     SELECT a.policy_arn, min(a.attached_at) AS first_attached
+       FROM policy_attachments a
+       JOIN owners o ON a.principal_type = o.owner_type AND a.principal_id = o.owner_id
+      WHERE a.account_id = $1::text
+      GROUP BY a.policy_arn
+   )
+   SELECT
+     (SELECT change_epoch::text FROM accounts WHERE account_id = $1::text) AS epoch,
+     (SELECT row FROM principal WHERE type <> 'group') AS principal,
+     (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group' AND $2::text = 'user') AS groups,
+     (SELECT coalesce(json_agg(policy_arn ORDER BY first_attached, policy_arn), '[]') FROM attachments) AS attached,
+     (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document) ORDER BY i.policy_name), '[]')
+        FROM inline_policies i
+        JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
+       WHERE i.account_id = $1::text) AS inline,
+     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document)), '[]')
+        FROM policies p
+        JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
+       WHERE p.account_id = $1::text
+         AND (p.arn IN (SELECT policy_arn FROM attachments) OR p.arn = (SELECT boundary FROM principal WHERE type <> 'group'))) AS managed`,
+);
+
+export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyOwner): Promise<PrincipalPolicies> {
+  const { accountId, type } = owner;
+  const { rows } = await db.executeQuery<LoadedRow>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
+  const row = rows[0]!;
+  if (row.epoch === null) throw new Error(`Account ${accountId} does not exist.`);
+  const principalRow = row.principal === null ? undefined : json(row.principal);
+  const principal = principalRow && (type === 'user' ? userRecord(principalRow as UserRow) : roleRecord(principalRow as RoleRow));
+  const id = principal?.id ?? ('id' in owner ? owner.id : undefined);
+  if (type !== 'group' && !principal) return { epoch: row.epoch, principal: undefined, identityPolicies: [], permissionBoundary: null, dependsOn: id ? [`${type}/${id}`] : [WHOLE_ACCOUNT] };
+  const boundaryArn = principal ? principal.permissionsBoundaryArn : null;
+  const dependsOn = [`${type}/${id}`, ...json(row.groups).map((group) => `group/${group}`)];
+  const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
+  const managed = (arn: string): StoredPolicy | undefined => {
+    const awsManaged = findAwsManagedPolicy(arn);
+    if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
+    const policy = customer.get(arn);
+    if (!policy) return undefined;
+    dependsOn.push(`policy/${policy.id}`);
+    return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+  };
+  const identityPolicies: StoredPolicy[] = [];
+  for (const arn of json(row.attached)) {
+    const policy = managed(arn);
+    if (policy) identityPolicies.push(policy);
   }
-  const ownerFilter = (eb: ExpressionBuilder<Database, 'policy_attachments' | 'inline_policies'>) =>
-    eb.or(owners.map((owner) => eb.and([eb('principal_type', '=', owner.type), eb('principal_id', '=', owner.id)])));
-  const [attachments, inline] = await Promise.all([
-    db.selectFrom('policy_attachments').select(['policy_arn']).where('account_id', '=', accountId).where(ownerFilter).orderBy('attached_at').execute(),
-    db.selectFrom('inline_policies').select(['principal_type', 'principal_id', 'policy_name', 'document']).where('account_id', '=', accountId).where(ownerFilter).orderBy('policy_name').execute(),
-  ]);
-  const managedArns = [...new Set(attachments.map((row) => row.policy_arn))];
-  const boundaryArn = principal.permissionsBoundaryArn;
-  const documents = await loadManagedPolicyDocuments(db, accountId, boundaryArn ? [...managedArns, boundaryArn] : managedArns);
+  for (const policy of json(row.inline)) identityPolicies.push({ name: policy.name, document: policy.document, version: `${policy.owner_type}/${policy.owner_id}` });
+  let permissionBoundary: StoredPolicy | null = null;
+  if (boundaryArn) {
+    permissionBoundary = managed(boundaryArn) ?? null;
+    if (!permissionBoundary) {
+      // Which policy a later create under this ARN will be is not known: any change counts.
+      dependsOn.push(WHOLE_ACCOUNT);
+      permissionBoundary = { ...managedPolicy(boundaryArn, MISSING_BOUNDARY), version: 'missing' };
+    }
+  }
+  return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
+}
+
+/** A principal's policies as a decision takes them: identity policies in order, and the boundary. */
+export interface AssembledPolicies {
+  readonly identityPolicies: readonly NamedPolicy[];
+  readonly permissionBoundary: NamedPolicy | null;
+}
+
+/**
+ * A principal's policies from what it holds (its own and its groups' attached ARNs, inline
+ * policies, boundary) and the default document of each managed policy: the one assembly of the
+ * point-in-time fold (`history/`), by the live read's rules (`loadPrincipalPolicies`, whose one
+ * statement orders and completes them in SQL): managed policies in attachment order, then inline
+ * ones, and a boundary that names no policy allows nothing.
+ */
+export function principalPolicies(
+  attachedArns: readonly string[],
+  inline: readonly { readonly name: string; readonly document: string }[],
+  boundaryArn: string | null,
+  documentOf: (arn: string) => string | undefined,
+): AssembledPolicies {
   const identityPolicies: NamedPolicy[] = [];
-  for (const arn of managedArns) {
-    const document = documents.get(arn);
+  for (const arn of new Set(attachedArns)) {
+    const document = documentOf(arn);
     if (document !== undefined) identityPolicies.push(managedPolicy(arn, document));
   }
-  for (const row of inline) identityPolicies.push({ name: row.policy_name, document: row.document });
-  // A boundary naming a policy that no longer exists allows nothing (never everything).
-  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documents.get(boundaryArn) ?? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}') : null;
+  for (const policy of inline) identityPolicies.push({ name: policy.name, document: policy.document });
+  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documentOf(boundaryArn) ?? MISSING_BOUNDARY) : null;
   return { identityPolicies, permissionBoundary };
 }

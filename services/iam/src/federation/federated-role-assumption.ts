@@ -1,4 +1,4 @@
-import { compilePolicy, compilePolicySet, evaluate, parseArn, type PolicySet } from '@warden/policy';
+import { compilePolicySet, evaluate, parseArn, type PolicySet } from '@warden/policy';
 import { accessDenied } from '../authorization/authorization-message.js';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
@@ -72,14 +72,18 @@ export class FederatedTrust {
    * AWS requires). A role that does not exist answers like one whose trust policy does not allow
    * it. Answers the role, which then exists.
    */
-  allowedRole<Role extends { readonly trust_policy: string }>(role: Role | undefined, question: FederatedTrustQuestion, actions: readonly string[]): Role {
+  allowedRole<Role extends { readonly account_id: string; readonly role_id: string; readonly trust_policy: string }>(
+    role: Role | undefined,
+    question: FederatedTrustQuestion,
+    actions: readonly string[],
+  ): Role {
     const { providerArn, roleArn, accountId, context, now } = question;
-    const trust = role ? compilePolicy({ name: `${roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
+    const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, roleArn) : undefined;
     for (const action of actions) {
       const result = evaluate(
         this.noIdentityPolicies,
         { principal: providerArn, action, resource: roleArn, context, resourceAccount: accountId },
-        { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
+        { ...(trust ? { resourcePolicy: trust } : {}), resourcePolicyRequired: true, now },
       );
       if (result.decision !== 'allow') throw accessDenied(this.core.keyring, accountId, { principal: providerArn, action, resource: roleArn }, result, context, now, true);
     }

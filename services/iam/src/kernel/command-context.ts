@@ -20,6 +20,8 @@ export interface CallerSession {
   /** When MFA was performed; aws:MultiFactorAuthAge is the seconds since. */
   readonly mfaAuthenticatedAt: Date | null;
   readonly chained: boolean;
+  /** The account of the long-term principal the chain of sessions started from; null when it began outside the platform or is unknown. */
+  readonly originAccountId: string | null;
   readonly issuedAt: Date;
   readonly expiresAt: Date;
 }

@@ -24,6 +24,8 @@ export type IamErrorCode =
   | 'Throttling'
   | 'AccountAlreadyClosed'
   | 'ConstraintViolation'
+  | 'PointInTimeBeforeAccount'
+  | 'PointInTimeInFuture'
   | 'ReportNotPresent'
   | 'ReportExpired'
   | 'ReportInProgress';
@@ -211,6 +213,20 @@ export class AccountAlreadyClosedError extends IamError {
 export class ConstraintViolationError extends IamError {
   constructor(message: string) {
     super('ConstraintViolation', message);
+  }
+}
+
+/** Warden's: a point-in-time question (`at`, `from`) about an instant before the account's first event. */
+export class PointInTimeBeforeAccountError extends IamError {
+  constructor(message: string) {
+    super('PointInTimeBeforeAccount', message);
+  }
+}
+
+/** Warden's: a point-in-time question about an instant still to come (past the allowed clock skew). */
+export class PointInTimeInFutureError extends IamError {
+  constructor(message: string) {
+    super('PointInTimeInFuture', message);
   }
 }
 

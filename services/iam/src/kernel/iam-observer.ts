@@ -1,5 +1,8 @@
-/** The caches whose lookups an IamObserver is told of. */
-export type IamCacheName = 'credentials' | 'compiled-principals';
+/**
+ * The caches whose lookups an IamObserver is told of: resolved credentials, principals' compiled
+ * policy sets, and the stored policies compiled for them (a miss is one compile of a policy version).
+ */
+export type IamCacheName = 'credentials' | 'compiled-principals' | 'compiled-policies';
 
 /**
  * What the IAM service tells whoever watches it (api's metrics), without knowing who that is: iam

@@ -1,11 +1,10 @@
-import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn } from '@warden/policy';
-import type { Kysely } from 'kysely';
+import { inAccountTransaction } from '@warden/db';
+import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { type CompiledPrincipal, principalContext } from '../authorization/authorizer.js';
-import { loadPrincipalPolicies, type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
+import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
+import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
 import { authorizeRequestContext, type ContextEntries, simulationRequestContext } from '../authorization/request-context-builder.js';
 
 /**
@@ -35,21 +34,28 @@ export interface AuthorizeAnswer {
 export class AuthorizationOperations {
   constructor(private readonly core: IamCore) {}
 
-  private async targetPrincipal(db: Kysely<Database>, accountId: string, arn: string): Promise<PrincipalRecord> {
-    const parsed = parsePrincipalArn(arn);
-    if (parsed?.kind === 'user') {
-      const user = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (user) return userRecord(user);
-    }
-    if (parsed?.kind === 'role') {
-      const role = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('arn', '=', arn).executeTakeFirst();
-      if (role) return roleRecord(role);
-    }
+  /** A principal asked about, by ARN: a user or a role of `accountId`, else NoSuchEntity. */
+  private targetOwner(accountId: string, arn: string): PrincipalOwner {
+    const kind = parsePrincipalArn(arn)?.kind;
+    if (kind === 'user' || kind === 'role') return { accountId, type: kind, arn };
     throw new NoSuchEntityError(`No user or role with ARN ${arn} exists in account ${accountId}.`);
   }
 
-  /** May the caller ask about principals of `targetAccount`? Their own, or any when they are in the management account. */
-  private async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
+  /**
+   * May the caller ask about principals of `targetAccount`? Their own, or any when they are in the
+   * management account; always decided now, whatever instant the question is about.
+   */
+  async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
+    if (targetAccount === caller.accountId && caller.accountEpoch !== undefined) {
+      // The caller's compiled set is usually cached: then the check needs no transaction at all.
+      this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
+      if (caller.kind === 'root') return;
+      const own = this.core.compiledCaller(caller);
+      const compiled = own instanceof Promise ? await own : own;
+      const now = this.core.clock.now();
+      for (const arn of new Set(principalArns)) this.core.authorizer.check(compiled, caller, 'iam:SimulatePrincipalPolicy', arn, now);
+      return;
+    }
     await this.core.read(caller, async (trx) => {
       if (targetAccount !== caller.accountId) {
         const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
@@ -95,14 +101,15 @@ export class AuthorizationOperations {
       requests.map((request) => request.principal),
     );
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const epoch = await this.core.changeEpoch(trx, targetAccount);
+      // The cache is asked at the caller's epoch; another account's principals are always read.
+      const epoch = targetAccount === caller.accountId ? caller.accountEpoch : undefined;
       const answers: AuthorizeAnswer[] = [];
       // A batch usually asks about few principals: each is read and compiled once.
       const compiled = new Map<string, CompiledPrincipal>();
       for (const request of requests) {
         let principal = compiled.get(request.principal);
         if (principal === undefined) {
-          principal = await this.core.authorizer.compiledPrincipal(trx, await this.targetPrincipal(trx, targetAccount, request.principal), epoch);
+          principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
           compiled.set(request.principal, principal);
         }
         answers.push(answer(principal, request, now));
@@ -162,12 +169,21 @@ export class AuthorizationOperations {
     await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      const principal = await this.targetPrincipal(trx, targetAccount, input.policySourceArn);
-      const policies = await loadPrincipalPolicies(trx, principal);
-      const compiled = compilePolicySet({ identityPolicies: [...policies.identityPolicies, ...extra], permissionBoundary: policies.permissionBoundary });
-      if (!compiled.ok) throw malformed(compiled.errors);
+      const policies = await loadPrincipalPolicies(trx, this.targetOwner(targetAccount, input.policySourceArn));
+      const principal = policies.principal;
+      if (!principal) throw new NoSuchEntityError(`No user or role with ARN ${input.policySourceArn} exists in account ${targetAccount}.`);
+      // The stored policies as every check compiles them, then the caller's, checked as a client's text.
+      const stored = this.core.authorizer.policySet(targetAccount, policies, []);
+      const given = compilePolicySet({ identityPolicies: extra });
+      if (!given.ok) throw malformed(given.errors);
+      const offset = stored.identityPolicies.length;
+      const renumbered = given.policySet.identityPolicies.map((policy) => ({
+        ...policy,
+        statements: policy.statements.map((statement) => ({ ...statement, matched: { ...statement.matched, policyIndex: statement.matched.policyIndex + offset } })),
+      }));
+      const policySet = new PolicySet([...stored.identityPolicies, ...renumbered], stored.permissionBoundary, []);
       const context = simulationRequestContext(principalContext(principal), input.contextEntries);
-      return simulate(compiled.policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
+      return simulate(policySet, principal.arn, input.actionNames, input.resourceArns ?? ['*'], context, this.core.clock.now());
     });
   }
 
@@ -204,7 +220,7 @@ export class AuthorizationOperations {
 }
 
 /** The one account whose principals the requests ask about. */
-function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
+export function accountOfPrincipals(requests: readonly Pick<AuthorizeRequest, 'principal'>[]): string {
   // A batch usually names few principals: parse each once.
   const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
   if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
@@ -212,7 +228,8 @@ function accountOfPrincipals(requests: readonly AuthorizeRequest[]): string {
   return [...accounts][0]!;
 }
 
-function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
+/** One `authorize` decision about a compiled principal at `now`: live, cached or folded from history alike. */
+export function answer(compiled: CompiledPrincipal, request: AuthorizeRequest, now: Date): AuthorizeAnswer {
   const principal = compiled.principal.arn;
   const context = authorizeRequestContext(compiled, request.context, now);
   const result = evaluate(compiled.policySet, {
@@ -247,7 +264,7 @@ export const MAX_SIMULATIONS = 1000;
 
 const DECISION_NAMES = { allow: 'allowed', explicit_deny: 'explicitDeny', implicit_deny: 'implicitDeny' } as const;
 
-function simulate(
+export function simulate(
   policySet: Parameters<typeof evaluate>[0],
   principal: string,
   actions: readonly string[],
@@ -278,7 +295,7 @@ function simulate(
   return results;
 }
 
-function malformed(
+export function malformed(
   errors: readonly { findings: readonly { severity: string; code: string; path: string; message: string }[]; policyName?: string; policyArn?: string }[],
 ): MalformedPolicyDocumentError {
   const first = errors[0]!;

@@ -1,18 +1,31 @@
 import { type Database, isDatabaseUnavailable, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
+import type { EntityChanges } from '../kernel/changed-entity.js';
+import { ChangeLog, type EpochRead } from './change-log.js';
 
 /**
  * Prepared: on Postgres it runs for every few requests, and most of what an unnamed statement (as
  * Kysely sends a query) costs the database for it is the parsing and planning (pgbench figures in
- * docs/performance.md).
+ * docs/performance.md). The changes after the epoch this process has applied come in the same
+ * statement, so in the same snapshot as the epoch: no change up to it can be missing (a bump and its
+ * record commit together), and a quiet account costs one more index probe, no round trip.
  */
-const EPOCH_STATEMENT = preparedStatement('warden_active_account_epoch', "SELECT change_epoch::text AS change_epoch FROM accounts WHERE account_id = $1 AND status = 'ACTIVE'");
+const EPOCH_STATEMENT = preparedStatement(
+  'warden_active_account_epoch_changes',
+  `SELECT a.change_epoch::text AS change_epoch,
+     (SELECT coalesce(json_agg(json_build_array(c.epoch::text, c.changed) ORDER BY c.epoch), '[]')
+        FROM account_changes c
+       WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch)) AS changes
+   FROM accounts a WHERE a.account_id = $1 AND a.status = 'ACTIVE'`,
+);
 
 /**
  * The current change epoch of each account, which tags every cache of compiled policies and
- * credentials. A closed account has none: it is as absent as an account that never was, so that
- * every credential of it is refused from the request after its closing commits, on every replica,
- * cached resolutions included (the one place that decides it: see docs/architecture.md).
+ * credentials, and the log of which entity each epoch changed, by which those caches keep what a
+ * change did not touch (`unchangedSince`). A closed account has no epoch: it is as absent as an
+ * account that never was, so that every credential of it is refused from the request after its
+ * closing commits, on every replica, cached resolutions included (the one place that decides it:
+ * see docs/architecture.md).
  * Where it comes from depends on who can write:
  * - `database`: any number of replicas share the store, so the epoch is read from Postgres for
  *   every request: a change committed anywhere is seen by the next request. Reads are batched per
@@ -21,37 +34,45 @@ const EPOCH_STATEMENT = preparedStatement('warden_active_account_epoch', "SELECT
  *   answered by a read sent after it arrived, so it sees every commit that finished before it
  *   arrived; under load there is one read in flight per account instead of one per request. When
  *   the read in flight finds the database unavailable, the waiting requests are answered with
- *   that at once rather than after another read.
+ *   that at once rather than after another read. Each read applies its changes to the log before
+ *   any request waiting for it goes on.
  * - `process`: the embedded database belongs to this process alone, so every write passes through
  *   here. A mutation invalidates its account's entry when it ends (committed or not), and a read that
  *   raced with an invalidation is not kept, so a cached epoch is never older than a change whose
- *   caller has been answered.
+ *   caller has been answered. Concurrent reads of one account share one.
  */
 export type EpochSource = 'database' | 'process';
 
-export class AccountEpochs {
+type EpochReader = (accountId: string, since: string | undefined) => Promise<EpochRead | undefined>;
+
+export class AccountEpochs implements EntityChanges {
   private readonly known = new Map<string, string>();
   private readonly invalidations = new Map<string, number>();
+  private readonly logs = new Map<string, ChangeLog>();
+  private readonly processReads = new Map<string, { generation: number; epoch: Promise<string | undefined> }>();
   private readonly reads = new Map<
     string,
     { inFlight: Promise<string | undefined>; next?: { promise: Promise<string | undefined>; resolve: (epoch: string | undefined) => void; reject: (error: unknown) => void } }
   >();
 
-  private readonly read: (accountId: string) => Promise<string | undefined>;
+  private readonly read: EpochReader;
 
   /** `read` replaces the database read in tests. */
   constructor(
     db: Kysely<Database>,
     readonly source: EpochSource,
-    read?: (accountId: string) => Promise<string | undefined>,
+    read?: EpochReader,
   ) {
     this.read =
       read ??
-      (async (accountId) => {
+      (async (accountId, since) => {
         // Already compiled: this runs for every request on Postgres, and building it with the query
         // builder costs more than the round trip's own CPU.
-        const { rows } = await db.executeQuery<{ change_epoch: string }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId]));
-        return rows[0] ? String(rows[0].change_epoch) : undefined;
+        const { rows } = await db.executeQuery<{ change_epoch: string; changes: unknown }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId, since ?? null]));
+        const row = rows[0];
+        if (!row) return undefined;
+        const changes = (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as [string, string][];
+        return { epoch: String(row.change_epoch), changes };
       });
   }
 
@@ -62,13 +83,46 @@ export class AccountEpochs {
     return this.currentInProcess(accountId);
   }
 
-  private async currentInProcess(accountId: string): Promise<string | undefined> {
+  /**
+   * Whether something read at epoch `builtAt`, depending on the entities `dependsOn` (stream ids,
+   * see kernel/changed-entity.ts), is still current at epoch `at`, which this process read: no
+   * change to any of them, nor to the whole account, since it was read.
+   */
+  unchangedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): boolean {
+    // Read at the request's epoch or later: it holds every change the request may see.
+    if (builtAt === at || Number(builtAt) >= Number(at)) return true;
+    const log = this.logs.get(accountId);
+    return log !== undefined && log.unchangedSince(builtAt, dependsOn, at);
+  }
+
+  private currentInProcess(accountId: string): Promise<string | undefined> {
     const known = this.known.get(accountId);
-    if (known !== undefined) return known;
+    if (known !== undefined) return Promise.resolve(known);
     const generation = this.invalidations.get(accountId) ?? 0;
-    const epoch = await this.read(accountId);
-    if (epoch !== undefined && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
+    // A read sent before the last write ended may miss it: only a read sent since is shared.
+    const pending = this.processReads.get(accountId);
+    if (pending && pending.generation === generation) return pending.epoch;
+    const epoch = this.readAndApply(accountId)
+      .then((read) => {
+        if (read !== undefined && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, read);
+        return read;
+      })
+      .finally(() => {
+        if (this.processReads.get(accountId)?.epoch === epoch) this.processReads.delete(accountId);
+      });
+    this.processReads.set(accountId, { generation, epoch });
     return epoch;
+  }
+
+  /** One read of the epoch and the changes since the log's, applied to the log before anyone sees the epoch. */
+  private async readAndApply(accountId: string): Promise<string | undefined> {
+    const since = this.logs.get(accountId)?.appliedEpoch;
+    const read = await this.read(accountId, since);
+    if (read === undefined) return undefined;
+    const log = this.logs.get(accountId);
+    if (log) log.apply(read, since);
+    else this.logs.set(accountId, new ChangeLog(Number(read.epoch)));
+    return read.epoch;
   }
 
   private batchedRead(accountId: string): Promise<string | undefined> {
@@ -90,7 +144,7 @@ export class AccountEpochs {
 
   private startRead(accountId: string): Promise<string | undefined> {
     // Started in a microtask, so that a read that throws at once still settles like any other.
-    const inFlight = Promise.resolve().then(() => this.read(accountId));
+    const inFlight = Promise.resolve().then(() => this.readAndApply(accountId));
     this.reads.set(accountId, { inFlight });
     const settled = (failure?: unknown) => {
       const waiting = this.reads.get(accountId)?.next;

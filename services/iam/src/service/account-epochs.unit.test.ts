@@ -2,6 +2,7 @@ import { type Database, DatabaseUnavailableError } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AccountEpochs } from './account-epochs.js';
+import type { EpochRead } from './change-log.js';
 
 /** A stand-in for the one read AccountEpochs makes: each read is held until the test releases it. */
 function fakeDb() {
@@ -10,7 +11,7 @@ function fakeDb() {
   const read = () => {
     // The value is what was committed when the read was sent.
     const epochAtSend = epoch;
-    return new Promise<string | undefined>((resolve) => reads.push({ epochAtSend, release: () => resolve(String(epochAtSend)) }));
+    return new Promise<EpochRead | undefined>((resolve) => reads.push({ epochAtSend, release: () => resolve({ epoch: String(epochAtSend), changes: [] }) }));
   };
   return { read, reads, commit: () => epoch++ };
 }
@@ -51,7 +52,7 @@ describe('AccountEpochs on a shared database', () => {
     const epochs = new AccountEpochs(NO_DB, 'database', () => {
       calls++;
       if (calls === 1) return Promise.reject(new Error('connection reset'));
-      return Promise.resolve(String(calls));
+      return Promise.resolve({ epoch: String(calls), changes: [] });
     });
     const first = epochs.current('111122223333');
     const waiting = [epochs.current('111122223333'), epochs.current('111122223333')];
@@ -114,5 +115,21 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     expect(reads).toHaveLength(3);
     reads[2]!.release();
     expect(await next).toBe('3');
+  });
+
+  it('shares one read among concurrent requests, but never one sent before the last write ended', async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const together = [epochs.current('111122223333'), epochs.current('111122223333'), epochs.current('111122223333')];
+    await tick();
+    expect(reads).toHaveLength(1);
+    commit();
+    epochs.invalidate('111122223333');
+    const after = epochs.current('111122223333');
+    await tick();
+    expect(reads).toHaveLength(2);
+    for (const pending of reads) pending.release();
+    expect(await Promise.all(together)).toEqual(['1', '1', '1']);
+    expect(await after).toBe('2');
   });
 });

@@ -1,9 +1,8 @@
 import { type IamObserver, NO_IAM_OBSERVER } from '../kernel/iam-observer.js';
 import { ConcurrencyError, type Database, inAccountTransaction, type StoredEvent, takeLocks } from '@warden/db';
 import type { Kysely, Transaction } from 'kysely';
-import { Authorizer, type CompiledPrincipal } from '../authorization/authorizer.js';
+import { Authorizer, type CompiledPrincipal, type PrincipalOwner } from '../authorization/authorizer.js';
 import { AccountEpochs, type EpochSource } from './account-epochs.js';
-import { type PrincipalRecord, roleRecord, userRecord } from '../authorization/principal-policy-loader.js';
 import { type Caller, type CallerSession, type Clock, eventMetadata, systemClock } from '../kernel/command-context.js';
 import type { Projector } from '../kernel/command-handler.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
@@ -68,8 +67,8 @@ export class IamCore {
     this.project = options.project;
     this.random = options.random;
     this.observer = options.observer ?? NO_IAM_OBSERVER;
-    this.authorizer = new Authorizer(this.partition, this.keyring, this.observer);
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
+    this.authorizer = new Authorizer(this.partition, this.keyring, this.observer, this.epochs);
   }
 
   newId(prefix: UniqueIdPrefix): string {
@@ -215,42 +214,24 @@ export class IamCore {
     return trx ? this.loadCaller(trx, caller, session) : this.read(caller, (own) => this.loadCaller(own, caller, session));
   }
 
+  /**
+   * Reads and compiles the caller's policies in `trx` (the principal's row and every policy in one
+   * statement), unless a load of them is in flight or the cache holds them current at the caller's
+   * epoch.
+   */
   private async loadCaller(trx: Kysely<Database>, caller: Caller, session: CallerSession | undefined): Promise<CompiledPrincipal> {
-    // The epoch first: policies read after it are at least as new as it says, never older.
-    const epoch = await this.changeEpoch(trx, caller.accountId);
+    const accountId = caller.accountId;
     if (session) {
-      const base = session.kind === 'assumed-role' ? await this.rolePrincipal(trx, caller.accountId, session.roleId ?? '') : await this.userPrincipal(trx, caller.accountId, session.userId ?? '');
-      if (!base) throw new AccessDeniedError(`${caller.arn}: the principal this session belongs to no longer exists.`);
-      return this.authorizer.compiledSession(trx, base, session, caller.arn, epoch);
+      const base: PrincipalOwner = session.kind === 'assumed-role' ? { accountId, type: 'role', id: session.roleId ?? '' } : { accountId, type: 'user', id: session.userId ?? '' };
+      return this.authorizer.compiledSession(trx, base, session, caller.arn, caller.accountEpoch).catch((error: unknown) => {
+        throw error instanceof NoSuchEntityError ? new AccessDeniedError(`${caller.arn}: the principal this session belongs to no longer exists.`) : error;
+      });
     }
-    const principal = await this.callerPrincipal(trx, caller);
-    return this.authorizer.compiledPrincipal(trx, principal, epoch);
-  }
-
-  async rolePrincipal(trx: Kysely<Database>, accountId: string, roleId: string): Promise<PrincipalRecord | undefined> {
-    const role = await trx.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_id', '=', roleId).executeTakeFirst();
-    if (!role) return undefined;
-    return roleRecord(role);
-  }
-
-  async changeEpoch(trx: Kysely<Database>, accountId: string): Promise<string> {
-    const row = await trx.selectFrom('accounts').select('change_epoch').where('account_id', '=', accountId).executeTakeFirst();
-    if (!row) throw new NoSuchEntityError(`Account ${accountId} does not exist.`);
-    return String(row.change_epoch);
-  }
-
-  async callerPrincipal(trx: Kysely<Database>, caller: Caller): Promise<PrincipalRecord> {
-    if (caller.kind === 'user' && caller.userId) {
-      const principal = await this.userPrincipal(trx, caller.accountId, caller.userId);
-      if (principal) return principal;
-    }
-    throw new AccessDeniedError(`${caller.arn} is not a principal that can be authorized here.`);
-  }
-
-  async userPrincipal(trx: Kysely<Database>, accountId: string, userId: string): Promise<PrincipalRecord | undefined> {
-    const user = await trx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
-    if (!user) return undefined;
-    return userRecord(user);
+    const notAuthorizable = new AccessDeniedError(`${caller.arn} is not a principal that can be authorized here.`);
+    if (caller.kind !== 'user' || !caller.userId) throw notAuthorizable;
+    return this.authorizer.compiledPrincipal(trx, { accountId, type: 'user', id: caller.userId }, caller.accountEpoch).catch((error: unknown) => {
+      throw error instanceof NoSuchEntityError ? notAuthorizable : error;
+    });
   }
 
   async quotas(trx: Kysely<Database>, accountId: string): Promise<Quotas> {

@@ -33,6 +33,12 @@ export interface SessionIssuedData {
   /** ISO 8601: when the MFA code was checked (aws:MultiFactorAuthAge counts from it); absent without MFA. */
   readonly mfaAuthenticatedAt?: string | null;
   readonly chained: boolean;
+  /**
+   * The account of the long-term principal (a user's or root's key) the chain of sessions started
+   * from, carried over when a session assumes a role; null when the chain began outside the
+   * platform (web identity, SAML). Absent from sessions issued before it was recorded.
+   */
+  readonly originAccountId?: string | null;
   /** ISO 8601. */
   readonly expiresAt: string;
   /** Set for a session issued for a web identity token (AssumeRoleWithWebIdentity). */

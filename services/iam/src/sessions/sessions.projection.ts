@@ -28,6 +28,7 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
           mfa_authenticated: data.mfaAuthenticated,
           mfa_authenticated_at: data.mfaAuthenticatedAt ? new Date(data.mfaAuthenticatedAt) : null,
           chained: data.chained,
+          origin_account_id: data.originAccountId ?? null,
           issued_at: stored.occurredAt,
           expires_at: new Date(data.expiresAt),
         })

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Database, inAccountTransaction } from '@warden/db';
-import { compilePolicy, evaluate, parseArn } from '@warden/policy';
+import { evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
+import { chainOriginAccount } from '../kernel/chain-origin.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
@@ -137,7 +138,7 @@ export class StsOperations implements FederatedRoleSessions {
   private async issue(
     accountId: string,
     caller: Caller,
-    data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash' | 'sourcePrincipalArn'>,
+    data: Omit<SessionIssuedData, 'sessionId' | 'accessKeyId' | 'secret' | 'tokenHash' | 'sourcePrincipalArn' | 'originAccountId'> & { readonly originAccountId: string | null },
     credentials: ReturnType<StsOperations['newCredentials']>,
     guard?: SessionIssueGuard,
   ): Promise<string> {
@@ -199,6 +200,7 @@ export class StsOperations implements FederatedRoleSessions {
         mfaAuthenticated: options.mfaAuthenticatedAt !== null,
         mfaAuthenticatedAt: options.mfaAuthenticatedAt?.toISOString() ?? null,
         chained: false,
+        originAccountId: principal.accountId,
         expiresAt: expiration.toISOString(),
       },
       credentials,
@@ -256,12 +258,12 @@ export class StsOperations implements FederatedRoleSessions {
       ...requestTagContext(tags),
     };
     // A role that does not exist answers like one whose trust policy does not allow the caller.
-    const trust = role ? compilePolicy({ name: `${input.roleArn} trust policy`, document: role.trust_policy }, 'trust') : undefined;
+    const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, input.roleArn) : undefined;
     const decide = (action: string) => {
       const result = evaluate(
         callerCompiled.policySet,
         { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
-        { ...(trust?.ok ? { resourcePolicy: trust.policy } : {}), resourcePolicyRequired: true, now },
+        { ...(trust ? { resourcePolicy: trust } : {}), resourcePolicyRequired: true, now },
       );
       if (result.decision !== 'allow') throw accessDenied(this.core.keyring, caller.accountId, { principal: caller.arn, action, resource: input.roleArn }, result, context, now, true);
     };
@@ -300,6 +302,7 @@ export class StsOperations implements FederatedRoleSessions {
         mfaAuthenticated: mfaAt !== null || (caller.session?.mfaAuthenticated ?? false),
         mfaAuthenticatedAt: mfaAt?.toISOString() ?? caller.session?.mfaAuthenticatedAt?.toISOString() ?? null,
         chained,
+        originAccountId: chainOriginAccount(caller),
         expiresAt: expiration.toISOString(),
       },
       credentials,
@@ -347,6 +350,8 @@ export class StsOperations implements FederatedRoleSessions {
         mfaAuthenticated: false,
         mfaAuthenticatedAt: null,
         chained: false,
+        // The chain began with an identity from outside the platform.
+        originAccountId: null,
         expiresAt: expiration.toISOString(),
         ...request.federation,
       },
@@ -387,6 +392,7 @@ export class StsOperations implements FederatedRoleSessions {
         mfaAuthenticated: mfaAt !== null,
         mfaAuthenticatedAt: mfaAt?.toISOString() ?? null,
         chained: false,
+        originAccountId: caller.accountId,
         expiresAt: expiration.toISOString(),
       },
       credentials,
@@ -435,6 +441,7 @@ export class StsOperations implements FederatedRoleSessions {
           policies.length > 0 ? policies : [{ name: 'no-session-policy', document: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) }],
         mfaAuthenticated: false,
         chained: false,
+        originAccountId: caller.accountId,
         expiresAt: expiration.toISOString(),
       },
       credentials,

@@ -33,7 +33,7 @@ export class PermissionWarnings {
   /** The user's warnings, or null when the caller may not list the user's policies. */
   forUser(caller: Caller, user: User): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedUserPolicies', user.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'user', id: user.userId, name: user.userName, accountId: user.accountId, permissionsBoundaryArn: user.permissionsBoundaryArn });
+      const policies = await loadPrincipalPolicies(db, { type: 'user', id: user.userId, accountId: user.accountId });
       return warnings(
         'user',
         policies.identityPolicies.map((policy) => policy.document),
@@ -44,7 +44,7 @@ export class PermissionWarnings {
 
   forRole(caller: Caller, role: Role): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedRolePolicies', role.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'role', id: role.roleId, name: role.roleName, accountId: role.accountId, permissionsBoundaryArn: role.permissionsBoundaryArn });
+      const policies = await loadPrincipalPolicies(db, { type: 'role', id: role.roleId, accountId: role.accountId });
       return warnings(
         'role',
         policies.identityPolicies.map((policy) => policy.document),
@@ -55,7 +55,7 @@ export class PermissionWarnings {
 
   forGroup(caller: Caller, group: Group): Promise<string[] | null> {
     return this.visible(caller, 'iam:ListAttachedGroupPolicies', group.arn, async (db) => {
-      const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.groupId, name: group.groupName, accountId: group.accountId, permissionsBoundaryArn: null });
+      const policies = await loadPrincipalPolicies(db, { type: 'group', id: group.groupId, accountId: group.accountId });
       return warnings(
         'group',
         policies.identityPolicies.map((policy) => policy.document),

@@ -1,5 +1,6 @@
 import { readJson } from '../json-document.js';
 import { type CaseResult, runCase } from './evaluation-case.js';
+import { PolicyCache } from './policy-cache.js';
 import { type CliIo, EXIT_OK, EXIT_USAGE, readAll, write } from './io.js';
 
 export const EVALUATE_USAGE = `Usage: warden-policy evaluate < cases.json
@@ -18,7 +19,8 @@ export async function evaluateCommand(args: readonly string[], io: CliIo): Promi
     await write(io.stderr, `warden-policy evaluate: unexpected argument ${args[0]}\n\n${EVALUATE_USAGE}`);
     return EXIT_USAGE;
   }
-  const read = readJson(await readAll(io.stdin));
+  // Policy documents sit at depth 2 (a case's permissionBoundary, or its list of identity policies) or 3 (identityPolicies[i]).
+  const read = readJson(await readAll(io.stdin), { shareRepeats: { fromDepth: 2, toDepth: 3 } });
   if (!read.ok) {
     await write(io.stderr, `warden-policy evaluate: ${read.findings[0]!.message}\n`);
     return EXIT_USAGE;
@@ -33,9 +35,10 @@ export async function evaluateCommand(args: readonly string[], io: CliIo): Promi
     const index = Number(/^\$\[(\d+)\]/.exec(finding.path)?.[1]);
     if (Number.isInteger(index) && !duplicatesByCase.has(index)) duplicatesByCase.set(index, `${finding.path}: ${finding.message}`);
   }
+  const cache = new PolicyCache();
   const results: CaseResult[] = read.value.map((raw, index) => {
     const duplicate = duplicatesByCase.get(index);
-    if (duplicate === undefined) return runCase(raw);
+    if (duplicate === undefined) return runCase(raw, cache);
     const id = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw['id'] ?? null) : null;
     return { id, error: duplicate };
   });

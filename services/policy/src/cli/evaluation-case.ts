@@ -1,9 +1,10 @@
 import { parseArn } from '../arn.js';
 import { compilePolicy, type PolicyError } from '../compile-policy.js';
+import type { PolicyCache } from './policy-cache.js';
 import { describeDecision } from '../describe-decision.js';
 import { evaluate } from '../evaluate.js';
 import type { MatchedStatement, PolicySource } from '../evaluation-result.js';
-import { compilePolicySet } from '../policy-set.js';
+import { compilePolicySet, compilePolicySetWith } from '../policy-set.js';
 
 /**
  * One case of `warden-policy evaluate`: the policies and the request, as JSON. A case never throws:
@@ -34,7 +35,8 @@ function has(object: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key) && object[key] !== null && object[key] !== undefined;
 }
 
-export function runCase(raw: unknown): CaseResult {
+/** With a cache, the run's repeated documents are validated and compiled once (see `policy-cache.ts`). */
+export function runCase(raw: unknown, cache?: PolicyCache): CaseResult {
   if (!isObject(raw)) return { id: null, error: 'a case must be a JSON object' };
   const id = raw['id'] ?? null;
   const fail = (error: string): CaseResult => ({ id, error });
@@ -53,11 +55,12 @@ export function runCase(raw: unknown): CaseResult {
   const sessionPolicies = sessionRaw === undefined ? [] : Array.isArray(sessionRaw) ? sessionRaw : [sessionRaw];
   const sessionIsList = Array.isArray(sessionRaw);
 
-  const set = compilePolicySet({
+  const policies = {
     identityPolicies,
     permissionBoundary: has(raw, 'permissionBoundary') ? raw['permissionBoundary'] : null,
     sessionPolicies,
-  });
+  };
+  const set = cache ? compilePolicySetWith(policies, (policy, kind, index) => cache.compile(policy, kind, index)) : compilePolicySet(policies);
   const principal = request['principal'] as string;
   const action = request['action'] as string;
   const resource = request['resource'] as string;
@@ -70,7 +73,7 @@ export function runCase(raw: unknown): CaseResult {
   // Role trust policies and KMS key policies must themselves allow, even within the account.
   const resourcePolicyRequired = kind === 'trust' || (declared === undefined && isKmsKey(resource));
   if (has(raw, 'resourcePolicy')) {
-    const compiled = compilePolicy(raw['resourcePolicy'], kind);
+    const compiled = cache ? cache.compile(raw['resourcePolicy'], kind, 0) : compilePolicy(raw['resourcePolicy'], kind);
     if (compiled.ok) resourcePolicy = compiled.policy;
     else errors.push(compiled.error);
   }

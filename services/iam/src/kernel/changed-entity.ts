@@ -1,0 +1,25 @@
+/**
+ * What a change to a stream invalidates, as `account_changes` records it and caches depend on it:
+ * the entity itself for the streams whose entities authorization and authentication cache
+ * (a user with its keys, groups, inline and attached policies and boundary; a group with its
+ * policies; a role with its policies and sessions' cut-off; a managed policy's versions; a session;
+ * the account's own stream, which holds its root keys and settings and no principal's policies),
+ * and `*` (the whole account) for anything else. A kind added later is therefore a change to
+ * everything until it is named here.
+ */
+export const WHOLE_ACCOUNT = '*';
+
+const ENTITY_STREAMS = ['account/', 'user/', 'group/', 'role/', 'policy/', 'session/', 'oidc-provider/', 'saml-provider/'];
+
+export function changedEntity(streamId: string): string {
+  return ENTITY_STREAMS.some((prefix) => streamId.startsWith(prefix)) ? streamId : WHOLE_ACCOUNT;
+}
+
+/** What caches ask of the change log: whether what they read is still current (`AccountEpochs` answers). */
+export interface EntityChanges {
+  /**
+   * Whether something read at epoch `builtAt`, depending on the entities `dependsOn`, is still
+   * current at epoch `at`: no change to any of them, nor to the whole account, since it was read.
+   */
+  unchangedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): boolean;
+}

@@ -1,0 +1,70 @@
+import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
+
+/** The changes an epoch read brought: each epoch after the one the read asked from, and the entity it changed. */
+export interface EpochRead {
+  readonly epoch: string;
+  readonly changes: readonly (readonly [epoch: string, changed: string])[];
+}
+
+/** Entities remembered per account; past it the log starts again, and everything older is stale. */
+const MAX_REMEMBERED = 100_000;
+
+/**
+ * What this process knows of one account's changes: up to which epoch it has read the change log
+ * (`applied`), from which epoch on it knows every change (`floor`), and the last epoch at which each
+ * entity changed. Something cached at epoch B that depends on entities D is still current at any
+ * epoch up to `applied` when B ≥ `floor` and none of D, nor the whole account, changed after B.
+ * Every bump of the epoch has exactly one record, so a read whose records do not cover every epoch
+ * it skipped (they were pruned, or replay bumped the epoch) is a change to everything.
+ */
+export class ChangeLog {
+  private floor: number;
+  private applied: number;
+  private everything = -1;
+  private readonly lastChanged = new Map<string, number>();
+
+  constructor(epoch: number) {
+    this.floor = epoch;
+    this.applied = epoch;
+  }
+
+  /** The epoch the next read asks for changes after. */
+  get appliedEpoch(): string {
+    return String(this.applied);
+  }
+
+  /** Applies a read that asked for the changes after `since` (undefined: it asked for none). */
+  apply(read: EpochRead, since: string | undefined): void {
+    const epoch = Number(read.epoch);
+    if (epoch <= this.applied) return;
+    const from = since === undefined ? epoch : Number(since);
+    const complete = from <= this.applied && read.changes.length === epoch - from;
+    if (!complete) this.everything = epoch;
+    else
+      for (const [at, changed] of read.changes) {
+        const changedAt = Number(at);
+        if (changed === WHOLE_ACCOUNT) this.everything = Math.max(this.everything, changedAt);
+        else if ((this.lastChanged.get(changed) ?? -1) < changedAt) this.lastChanged.set(changed, changedAt);
+      }
+    this.applied = epoch;
+    if (this.lastChanged.size > MAX_REMEMBERED) {
+      this.lastChanged.clear();
+      this.floor = epoch;
+      this.everything = -1;
+    }
+  }
+
+  /** Whether what was read at `builtAt` and depends on `dependsOn` is still what epoch `at` holds. */
+  unchangedSince(builtAt: string, dependsOn: readonly string[], at: string): boolean {
+    const built = Number(builtAt);
+    // Read at the request's epoch or later: it holds every change the request may see.
+    if (built >= Number(at)) return true;
+    if (built < this.floor || Number(at) > this.applied || this.everything > built) return false;
+    for (const entity of dependsOn) {
+      // Every epoch after it is a change: one that depends on the whole account is stale after any.
+      const changedAt = entity === WHOLE_ACCOUNT ? this.applied : (this.lastChanged.get(entity) ?? -1);
+      if (changedAt > built) return false;
+    }
+    return true;
+  }
+}

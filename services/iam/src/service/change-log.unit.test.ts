@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ChangeLog } from './change-log.js';
+
+describe('ChangeLog', () => {
+  it('keeps what depends on other entities current, and drops what depends on a changed one', () => {
+    const log = new ChangeLog(10);
+    log.apply(
+      {
+        epoch: '12',
+        changes: [
+          ['11', 'user/B'],
+          ['12', 'group/G'],
+        ],
+      },
+      '10',
+    );
+    expect(log.unchangedSince('10', ['user/A'], '12')).toBe(true);
+    expect(log.unchangedSince('10', ['user/A', 'group/G'], '12')).toBe(false);
+    expect(log.unchangedSince('10', ['user/B'], '12')).toBe(false);
+    // Read after the change: current.
+    expect(log.unchangedSince('11', ['user/B'], '12')).toBe(true);
+  });
+
+  it('treats a gap in the records (pruned, or an epoch bumped without one) as a change to everything', () => {
+    const log = new ChangeLog(10);
+    log.apply(
+      {
+        epoch: '13',
+        changes: [
+          ['12', 'user/B'],
+          ['13', 'user/B'],
+        ],
+      },
+      '10',
+    );
+    expect(log.unchangedSince('10', ['user/A'], '13')).toBe(false);
+    expect(log.unchangedSince('13', ['user/A'], '13')).toBe(true);
+  });
+
+  it('a change to the whole account, or an entry that depends on it, is stale after any change', () => {
+    const log = new ChangeLog(10);
+    log.apply({ epoch: '11', changes: [['11', 'user/B']] }, '10');
+    expect(log.unchangedSince('10', ['*'], '11')).toBe(false);
+    log.apply({ epoch: '12', changes: [['12', '*']] }, '11');
+    expect(log.unchangedSince('11', ['user/A'], '12')).toBe(false);
+  });
+
+  it('knows nothing before the epoch it started at, nor after the last it applied', () => {
+    const log = new ChangeLog(10);
+    expect(log.unchangedSince('9', ['user/A'], '10')).toBe(false);
+    expect(log.unchangedSince('10', ['user/A'], '11')).toBe(false);
+    // A read from before the last one applied (a read raced another): only news is applied.
+    log.apply({ epoch: '11', changes: [['11', 'user/A']] }, '10');
+    log.apply({ epoch: '11', changes: [] }, undefined);
+    expect(log.unchangedSince('10', ['user/A'], '11')).toBe(false);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * `authorize` while the tenant changes, on both stores in one run: an embedded server (PGlite) and,
+ * with DATABASE_URL, a Postgres server (database `warden_bench_churn`). The principal asked about
+ * has 10 customer managed policies of 10 statements (a third of them with a condition); the account
+ * has 1,000 users. Three phases, interleaved in BENCH_ROUNDS rounds (default 3) per store, each
+ * BENCH_SECONDS long (default 10) with 50 connections:
+ * - quiet: nothing is written;
+ * - same account: 50 writes/s tag other users of the principal's account;
+ * - other account: 50 writes/s tag users of another account.
+ * The writes are sent from a worker thread (churn-writer.ts), not from the load generator's.
+ * Reported per store: each phase's req/s relative to quiet's in the same round (targets ≥ 0.90 and
+ * ≥ 0.95), its p99 against quiet's (target ≤ 1.5×), the server's CPU per request, and the writes
+ * that landed.
+ * Then the first authorize after a change to one of the principal's own policies (a new default
+ * version) against the warm one right after it, one request at a time: the median of 20 differences
+ * (target ≤ 1 ms).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type AccessKey, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const CONNECTIONS = 50;
+const USERS = 1000;
+const WRITES_PER_SECOND = 50;
+const POLICIES = 10;
+const STATEMENTS = 10;
+
+/** Policy `p`: 10 statements on its own buckets, every third with a condition on the principal's tag. */
+function policyDocument(p: number, version = 0): string {
+  const Statement = Array.from({ length: STATEMENTS }, (_, s) => ({
+    Sid: `P${p}S${s}V${version}`,
+    Effect: 'Allow',
+    Action: s % 2 ? ['s3:GetObject', 's3:ListBucket'] : [`s3:Get*`, 'dynamodb:GetItem'],
+    Resource: [`arn:aws:s3:::bucket-${p}-${s}/*`, `arn:aws:dynamodb:us-east-1:*:table/t${p}${s}`],
+    ...(s % 3 === 0 ? { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } } } : {}),
+  }));
+  return JSON.stringify({ Version: '2012-10-17', Statement });
+}
+
+interface Store {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+  readonly tenantRoot: AccessKey;
+  readonly otherRoot: AccessKey;
+  readonly principal: string;
+  readonly policyArns: readonly string[];
+  readonly stop: () => void;
+}
+
+async function startStore(name: string, databaseUrl: string | undefined): Promise<Store> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'warden-churn-'));
+  const server = await startProcess(
+    process.execPath,
+    [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
+    { ...wardenServerEnv({ dataDir, databaseUrl, logLevel: 'warn' }), LOG_LEVEL: 'info' },
+    /"url":"(http:\/\/[^"]+)"/,
+    join(dataDir, 'warden.log'),
+  );
+  const url = server.match[1]!;
+  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
+  const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
+  const other = await createBenchTenant(url, managementKey);
+  await graphql(url, tenantRoot, 'mutation { tagUser(input: { userName: "reader", tags: [{ key: "team", value: "blue" }] }) { __typename } }');
+  const policyArns: string[] = [];
+  for (let p = 0; p < POLICIES; p++) {
+    const created = await graphql<{ createPolicy: { data: { arn: string } } }>(
+      url,
+      tenantRoot,
+      'mutation($n: String!, $d: String!) { createPolicy(input: { policyName: $n, policyDocument: $d }) { ... on CreatePolicySuccess { data { arn } } } }',
+      { n: `churn-${p}`, d: policyDocument(p) },
+    );
+    policyArns.push(created.createPolicy.data.arn);
+    await graphql(url, tenantRoot, 'mutation($a: String!) { attachUserPolicy(input: { userName: "reader", policyArn: $a }) { __typename } }', { a: created.createPolicy.data.arn });
+  }
+  for (const [key, count] of [
+    [tenantRoot, USERS],
+    [other.tenantRoot, 100],
+  ] as const) {
+    for (let i = 0; i < count; i += 16) {
+      await Promise.all(
+        Array.from({ length: Math.min(16, count - i) }, (_, j) => graphql(url, key, 'mutation($n: String!) { createUser(input: { userName: $n }) { __typename } }', { n: `user${i + j}` })),
+      );
+    }
+  }
+  return {
+    name,
+    url,
+    pid: server.child.pid!,
+    tenantRoot,
+    otherRoot: other.tenantRoot,
+    principal: `arn:aws:iam::${accountId}:user/reader`,
+    policyArns,
+    stop: () => server.child.kill('SIGTERM'),
+  };
+}
+
+/** Tags users at `WRITES_PER_SECOND` with `key`, from a worker thread (churn-writer.ts), until stopped. */
+function writeContinuously(store: Store, key: AccessKey, users: number): { stop: () => Promise<number> } {
+  const worker = new Worker(join(here, 'churn-writer.js'), { workerData: { url: store.url, key, users, perSecond: WRITES_PER_SECOND } });
+  return {
+    stop: async () => {
+      const landed = new Promise<number>((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      const count = await landed;
+      await worker.terminate();
+      return count;
+    },
+  };
+}
+
+const AUTHORIZE = `query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }`;
+
+async function phase(store: Store, body: string, headers: Record<string, string>, writes: 'quiet' | 'same' | 'other') {
+  const writer = writes === 'quiet' ? undefined : writes === 'same' ? writeContinuously(store, store.tenantRoot, USERS) : writeContinuously(store, store.otherRoot, 100);
+  const run = await loadServer(store.url, body, headers, store.pid, { connections: CONNECTIONS, seconds: SECONDS });
+  const landed = writer ? await writer.stop() : 0;
+  return { ...run, landed };
+}
+
+async function timed(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const answer = (await response.json()) as { data?: { authorize?: { data?: { decision?: string } } } };
+  const elapsed = performance.now() - started;
+  if (answer.data?.authorize?.data?.decision !== 'allow') throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
+  return elapsed;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const stores: Store[] = [];
+try {
+  stores.push(await startStore('embedded PGlite', undefined));
+  const databaseUrl = await freshBenchDatabaseUrl('warden_bench_churn');
+  if (databaseUrl) stores.push(await startStore('Postgres', databaseUrl));
+  console.log(
+    `churn benchmark: ${stores.map((store) => store.name).join(' and ')}; load average before: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
+
+  const prepared = await Promise.all(
+    stores.map(async (store) => {
+      const body = JSON.stringify({ query: AUTHORIZE, variables: { input: { principal: store.principal, action: 's3:GetObject', resource: `arn:aws:s3:::bucket-9-9/report.pdf` } } });
+      const headers = await signed(store.url, store.tenantRoot, body);
+      // Warm-up, not measured: the first seconds of load compile the hot code.
+      await loadServer(store.url, body, headers, store.pid, { connections: CONNECTIONS, seconds: 5 });
+      return { store, body, headers };
+    }),
+  );
+
+  const results = new Map<string, { quiet: Awaited<ReturnType<typeof phase>>; same: Awaited<ReturnType<typeof phase>>; other: Awaited<ReturnType<typeof phase>> }[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { store, body, headers } of prepared) {
+      const quiet = await phase(store, body, headers, 'quiet');
+      const same = await phase(store, body, headers, 'same');
+      const other = await phase(store, body, headers, 'other');
+      results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other }]);
+    }
+  }
+  console.log(`authorize under churn, ${CONNECTIONS} connections, ${SECONDS}s per phase, ${ROUNDS} interleaved rounds; load average now ${loadavg()[0]!.toFixed(2)}:`);
+  for (const [name, rounds] of results) {
+    for (const [index, run] of rounds.entries()) {
+      const describe = (label: string, value: Awaited<ReturnType<typeof phase>>) =>
+        `${label} ${Math.round(value.perSecond)} req/s (p99 ${value.p99} ms, server ${Math.round(value.cpuUsPerRequest)} µs CPU/request${value.landed ? `, ${value.landed} writes` : ''})`;
+      console.log(
+        `  ${name} round ${index + 1}: ${describe('quiet', run.quiet)} | ${describe('same account', run.same)} ratio ${(run.same.perSecond / run.quiet.perSecond).toFixed(2)} | ${describe('other account', run.other)} ratio ${(run.other.perSecond / run.quiet.perSecond).toFixed(2)}`,
+      );
+    }
+    const same = median(rounds.map((run) => run.same.perSecond / run.quiet.perSecond));
+    const other = median(rounds.map((run) => run.other.perSecond / run.quiet.perSecond));
+    const p99 = median(rounds.map((run) => Math.max(run.same.p99, run.other.p99) / Math.max(1, run.quiet.p99)));
+    console.log(`  ${name} medians: same account ${same.toFixed(2)} of quiet (target ≥ 0.90), other account ${other.toFixed(2)} (target ≥ 0.95), worst p99 ${p99.toFixed(2)}× quiet's (target ≤ 1.5)`);
+  }
+
+  for (const { store, body, headers } of prepared) {
+    const differences: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const arn = store.policyArns[i % POLICIES]!;
+      // Keeps each policy within AWS's five versions: the oldest non-default one goes first.
+      if (i >= POLICIES)
+        await graphql(store.url, store.tenantRoot, 'mutation($a: String!, $v: String!) { deletePolicyVersion(input: { policyArn: $a, versionId: $v }) { __typename } }', {
+          a: arn,
+          v: `v${Math.floor(i / POLICIES)}`,
+        });
+      await graphql(store.url, store.tenantRoot, 'mutation($a: String!, $d: String!) { createPolicyVersion(input: { policyArn: $a, policyDocument: $d, setAsDefault: true }) { __typename } }', {
+        a: arn,
+        d: policyDocument(i % POLICIES, i + 1),
+      });
+      const first = await timed(store.url, body, headers);
+      const next = await timed(store.url, body, headers);
+      differences.push(first - next);
+      warm.push(next);
+    }
+    console.log(
+      `  ${store.name}: first authorize after a new default version of one of the principal's policies costs ${median(differences).toFixed(2)} ms more than the warm one (median of 20; warm ${median(warm).toFixed(2)} ms; target ≤ 1 ms)`,
+    );
+  }
+} finally {
+  for (const store of stores) store.stop();
+}
