@@ -1,3 +1,4 @@
+import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 import { inAccountTransaction } from '@warden/db';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { findAccountEventsInOrder } from '../audit/audit-event-repository.js';
@@ -19,7 +20,7 @@ export class AccountExportOperations {
   constructor(private readonly core: IamCore) {}
 
   private async authorizeExport(caller: Caller, accountId: string): Promise<void> {
-    await requireManagementCaller(this.core, caller, 'warden:ExportAccount', organizationAccountArn(this.core.partition, caller.accountId, accountId));
+    await requireManagementCaller(this.core, caller, WARDEN_ACTIONS.ExportAccount.action, organizationAccountArn(this.core.partition, caller.accountId, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
   }
 

@@ -192,7 +192,7 @@ export class AccountOperations {
    * principals only, as `warden:EnsureOrganizationAccessRole` on the account's organizations ARN.
    */
   async ensureOrganizationAccessRole(caller: Caller, accountId: string): Promise<Role> {
-    await this.requireManagementCaller(caller, 'warden:EnsureOrganizationAccessRole', this.organizationAccountArn(caller, accountId));
+    await this.requireManagementCaller(caller, WARDEN_ACTIONS.EnsureOrganizationAccessRole.action, this.organizationAccountArn(caller, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     const newRoleId = this.core.newId('AROA');
     const roleKeys = organizationAccessRoleLocks(this.core.partition, newRoleId);

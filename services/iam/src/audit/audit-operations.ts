@@ -37,7 +37,7 @@ export class AuditOperations {
   async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 100): Promise<AsyncGenerator<readonly AuditEntry[], void, undefined>> {
     const start: ConsumerCursor = after === null ? START_OF_LOG : decodeAuditCursor(after);
     const horizon = await this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
+      await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
       return commitHorizon(trx);
     });
     return this.pages(caller, filter, start, horizon, pageSize);
@@ -47,7 +47,7 @@ export class AuditOperations {
     let cursor = start;
     for (;;) {
       const page = await this.core.read(caller, async (trx) => {
-        await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
+        await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
         return auditEventsInCommitOrder(trx, caller.accountId, filter, cursor, horizon, pageSize);
       });
       if (page.length > 0) {

@@ -1,3 +1,4 @@
+import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 import { commitHorizon, type ConsumerCursor, cursorBelow, cursorOf } from '@warden/db';
 import type { CredentialResolver } from '../authentication/credential-resolver.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -46,7 +47,7 @@ export class LiveAuditTail {
   async follow(caller: Caller, filter: AuditFilter, after: string | null, signal: AbortSignal): Promise<AsyncIterableIterator<AuditEntry>> {
     const resumeAfter = after === null ? undefined : decodeAuditCursor(after);
     const start = await this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
+      await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
       return resumeAfter ?? cursorBelow(await commitHorizon(trx));
     });
     const keys = [caller.accountId, `${caller.accountId}\n${caller.arn}`];
@@ -104,7 +105,7 @@ export class LiveAuditTail {
     while (!stop.aborted) {
       await this.checkCredential(caller);
       const { events, horizon } = await this.core.read(caller, async (trx) => {
-        await this.core.authorize(trx, caller, 'warden:GetAuditEvents', '*');
+        await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
         const horizon = await commitHorizon(trx);
         const events = await auditEventsInCommitOrder(trx, caller.accountId, filter, cursor, horizon, this.limits.pageSize);
         return { events, horizon };

@@ -16,7 +16,7 @@ export const WARDEN_ACTIONS = {
     action: 'warden:GetAuditEvents',
     resource: '`*`',
     authorizes:
-      "`auditEvents`: reading the account's audit log (its events, with who made each, from where, and their data with secrets redacted). Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`, `IAMReadOnlyAccess` does not.",
+      "`auditEvents`, the live tail `auditEventsLive` and `GET /audit/export`: reading the account's audit log (its events, with who made each, from where, and their data with secrets redacted). Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`, `IAMReadOnlyAccess` does not.",
   },
   UpdateAccountSettings: {
     action: 'warden:UpdateAccountSettings',
@@ -27,6 +27,17 @@ export const WARDEN_ACTIONS = {
     action: 'warden:UpdateAccountQuotas',
     resource: '`arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID`',
     authorizes: "`updateAccountQuotas`: another account's quotas, for the management account's principals only (a tenant's are refused whatever their policies say).",
+  },
+  ExportAccount: {
+    action: 'warden:ExportAccount',
+    resource: '`arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID`',
+    authorizes: "`accountEvents` and `accountIamState`: another account's whole event log and IAM state, closed or not, secrets redacted, for the management account's principals only.",
+  },
+  EnsureOrganizationAccessRole: {
+    action: 'warden:EnsureOrganizationAccessRole',
+    resource: '`arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID`',
+    authorizes:
+      "`ensureOrganizationAccessRole`: gives an account its `OrganizationAccountAccessRole` (or puts back its trust policy and `AdministratorAccess`), for the management account's principals only.",
   },
 } as const satisfies Readonly<Record<string, WardenAction>>;
 
