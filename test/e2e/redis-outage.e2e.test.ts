@@ -38,7 +38,7 @@ interface Answer {
   readonly identity: string | undefined;
 }
 
-describe.skipIf(!canRun)('Redis away', () => {
+describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
   it('at start: the server starts and issues sessions, and writes its schedulers once Redis comes', async () => {
     const port = await freePort();
     const lines: string[] = [];
