@@ -5,6 +5,7 @@ import { AuthenticationError } from './authenticate.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
 import { buildRequestContext, type RequestContextSettings } from './request-context.js';
+import { writeWithBackPressure } from './write-with-back-pressure.js';
 
 export interface AuditExportOptions {
   readonly requestContext: RequestContextSettings;
@@ -78,12 +79,12 @@ export async function serveAuditExport(exchange: HttpExchange, options: AuditExp
   };
   options.streamsEnd?.addEventListener('abort', cut, { once: true });
   try {
-    if (asked.format === 'csv') await write(response, `${CSV_COLUMNS.join(',')}\r\n`);
+    if (asked.format === 'csv') await writeWithBackPressure(response, `${CSV_COLUMNS.join(',')}\r\n`);
     for await (const page of pages) {
       // Gone (the client, or the server stopping): the rest is not read.
       if (response.destroyed) break;
       // A page becomes one chunk before anything waits, so its rows are garbage before the socket drains.
-      await write(response, page.map(asked.format === 'csv' ? csvRow : ndjsonLine).join(''));
+      await writeWithBackPressure(response, page.map(asked.format === 'csv' ? csvRow : ndjsonLine).join(''));
     }
     if (!response.destroyed) response.end();
     logExchange(options.accessLog, exchange, 200, caller.accessKeyId);
@@ -150,18 +151,4 @@ function csvRow(entry: AuditEntry): string {
     data: JSON.stringify(event.data),
   };
   return `${CSV_COLUMNS.map((column) => `"${(values[column] ?? '').replaceAll('"', '""')}"`).join(',')}\r\n`;
-}
-
-/** Writes a chunk, and waits for the socket to drain when its buffer is full (or for it to close). */
-function write(response: HttpExchange['response'], chunk: string): Promise<void> {
-  if (response.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const resume = (): void => {
-      response.off('drain', resume);
-      response.off('close', resume);
-      resolve();
-    };
-    response.once('drain', resume);
-    response.once('close', resume);
-  });
 }

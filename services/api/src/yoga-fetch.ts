@@ -3,6 +3,7 @@ import type { ServerContext } from './graphql-context.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
 import { tracedOperation } from './tracing/operation-span.js';
 import { graphQLErrorBody, sendJson } from './json-response.js';
+import { writeWithBackPressure } from './write-with-back-pressure.js';
 import type { WardenYoga } from './yoga.js';
 
 /**
@@ -102,16 +103,7 @@ async function pipeStream(stream: ReadableStream<Uint8Array>, response: HttpExch
     for (;;) {
       const { done, value } = await reader.read();
       if (done || abandoned.aborted) return;
-      if (!response.write(value))
-        await new Promise<void>((resolve) => {
-          const resume = (): void => {
-            response.off('drain', resume);
-            response.off('close', resume);
-            resolve();
-          };
-          response.once('drain', resume);
-          response.once('close', resume);
-        });
+      await writeWithBackPressure(response, value);
     }
   } finally {
     await reader.cancel().catch(() => undefined);
