@@ -69,8 +69,12 @@ describe.each([...DRIVERS])('GET /audit/export (%s)', (driver) => {
 
     const last = everything.at(-1)!;
     const before = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { to: last.occurredAt as string })).text());
-    expect(before.every((line) => new Date(line.occurredAt as string).getTime() < new Date(last.occurredAt as string).getTime())).toBe(true);
+    // `to` is exclusive: exactly the events that happened before it, every one of them, none at it.
+    const cut = new Date(last.occurredAt as string).getTime();
+    expect(before).toEqual(everything.filter((line) => new Date(line.occurredAt as string).getTime() < cut));
     expect(before.length).toBeLessThan(everything.length);
+    const from = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { from: last.occurredAt as string })).text());
+    expect(from).toEqual(everything.filter((line) => new Date(line.occurredAt as string).getTime() >= cut));
   });
 
   it('refuses an unsigned request (401), a caller without warden:GetAuditEvents (403) and bad parameters (400), each with a typed body', async () => {
