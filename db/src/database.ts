@@ -3,6 +3,7 @@ import type { AccessKeysTable } from './tables/access-keys.table.js';
 import type { AccessKeyUsageTable } from './tables/access-key-usage.table.js';
 import type { AccountChangesTable } from './tables/account-changes.table.js';
 import type { AccountsTable } from './tables/accounts.table.js';
+import type { ApiCallsTable } from './tables/api-calls.table.js';
 import type { ConsumerCheckpointsTable } from './tables/consumer-checkpoints.table.js';
 import type { EventsTable } from './tables/events.table.js';
 import type { GroupMembershipsTable } from './tables/group-memberships.table.js';
@@ -48,6 +49,7 @@ export interface Database {
   saml_providers: SamlProvidersTable;
   history_snapshots: HistorySnapshotsTable;
   credential_reports: CredentialReportsTable;
+  api_calls: ApiCallsTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */

@@ -26,6 +26,7 @@ export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
 export type * from './tables/access-key-usage.table.js';
 export type * from './tables/account-changes.table.js';
+export type * from './tables/api-calls.table.js';
 export type * from './tables/credential-reports.table.js';
 export type * from './tables/accounts.table.js';
 export type * from './tables/events.table.js';

@@ -20,6 +20,7 @@ import * as eventsAccountCommitOrder from './20261206-0020-events-account-commit
 import * as accountChanges from './20261206-0021-account-changes.js';
 import * as historySnapshots from './20261206-0022-history-snapshots.js';
 import * as credentialReports from './20261206-0023-credential-reports.js';
+import * as apiCalls from './20261206-0024-api-calls.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -44,4 +45,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261206-0021-account-changes': accountChanges,
   '20261206-0022-history-snapshots': historySnapshots,
   '20261206-0023-credential-reports': credentialReports,
+  '20261206-0024-api-calls': apiCalls,
 };

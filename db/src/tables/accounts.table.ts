@@ -16,6 +16,8 @@ export interface AccountsTable {
   /** ACTIVE, or CLOSED by the management account (closeAccount). */
   status: ColumnType<AccountStatus, AccountStatus | undefined, AccountStatus>;
   closed_at: Date | null;
+  /** Whether successful read calls are recorded in api_calls (denied and failed calls always are). */
+  record_read_calls: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type AccountStatus = 'ACTIVE' | 'CLOSED';
