@@ -14,6 +14,7 @@ import './types/caller-identity.js';
 import './types/authorization.js';
 import './types/access-history.js';
 import './types/audit-event.js';
+import './types/audit-settings.js';
 import './types/account-export.js';
 import './types/credential-report.js';
 import './types/authorization-details.js';

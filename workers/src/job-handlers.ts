@@ -1,4 +1,4 @@
-import type { IamService, LiveKeyring } from '@warden/iam';
+import { DEFAULT_AUDIT_RETENTION_DAYS, type IamService, type LiveKeyring } from '@warden/iam';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
 
 /**
@@ -24,6 +24,8 @@ export interface JobSettings {
   readonly keyring: LiveKeyring;
   /** Days a data key stays active (default 30). */
   readonly keyRotationDays: number;
+  /** Days the call records are kept (WARDEN_AUDIT_RETENTION_DAYS; default 90). */
+  readonly auditRetentionDays?: number;
 }
 
 export const REENCRYPT_BATCH = 200;
@@ -53,6 +55,10 @@ export function createJobHandlers(iam: IamService, settings: JobSettings): Recor
       const reencrypted = await inBatches((size) => iam.maintenance.reencryptSecrets(settings.keyring, size));
       const retired = await iam.maintenance.retireUnusedKeys(settings.keyring, RETIREMENT_GRACE_MS);
       return `${rotation.rotated ? 'rotated to' : 'active key'} ${rotation.activeKeyId}; re-encrypted ${reencrypted} secrets; retired ${retired.length} unused keys`;
+    },
+    [JOBS.upkeepApiCallPartitions]: async () => {
+      const upkeep = await iam.maintenance.upkeepApiCallPartitions(settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS);
+      return `made ${upkeep.made} call record partitions; dropped ${upkeep.dropped} past the retention`;
     },
     [JOBS.expireSession]: async (data) => {
       if (!isExpireSessionData(data)) throw new PoisonJobError(`expire-session needs { accountId, sessionId }, got ${JSON.stringify(data)}`);

@@ -8,6 +8,8 @@ export const JOBS = {
   rotateKeyring: 'rotate-keyring',
   /** Periodic: deactivate users' access keys older than their account's maxAccessKeyAgeDays. */
   deactivateStaleAccessKeys: 'deactivate-stale-access-keys',
+  /** Periodic (daily, and at start): make the call records' partitions of the week ahead, drop those past the retention. */
+  upkeepApiCallPartitions: 'upkeep-api-call-partitions',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

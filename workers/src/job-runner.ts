@@ -30,3 +30,5 @@ export const RETRY = { attempts: 5, backoffMs: 1000 } as const;
 export const SWEEP_EVERY_MS = 60_000;
 /** How often the rotation check runs (it rotates only when the active key is old enough). */
 export const ROTATION_CHECK_EVERY_MS = 3_600_000;
+/** How often the call records' partitions are kept up: daily (each run makes a week ahead, so a missed day costs nothing). */
+export const PARTITION_UPKEEP_EVERY_MS = 86_400_000;

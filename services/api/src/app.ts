@@ -1,7 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pingDatabase, waitForDatabase, type WardenDb } from '@warden/db';
-import { bootstrap, defaultSamlEndpoints, type IamObserver, IamService, type LiveKeyring, loadMasterKey, setPasswordHashConcurrency, systemClock } from '@warden/iam';
+import {
+  bootstrap,
+  CallRecorder,
+  defaultSamlEndpoints,
+  type IamObserver,
+  IamService,
+  NO_IAM_OBSERVER,
+  upkeepApiCallPartitions,
+  type LiveKeyring,
+  loadMasterKey,
+  setPasswordHashConcurrency,
+  systemClock,
+} from '@warden/iam';
 import { createJobRunner, type JobObserver, type JobRunner } from '@warden/workers';
 import type { WardenConfig } from './config.js';
 import { ClientAddress } from './client-address.js';
@@ -75,7 +87,11 @@ interface StoreObservers {
   readonly jobObserver: JobObserver;
 }
 
-async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, metrics?: StoreObservers, tracing?: WardenTracing): Promise<OpenedWarden> {
+/**
+ * `recordCalls`: the server records its denied, failed and opted-in read calls (when
+ * WARDEN_AUDIT_RECORD_CALLS allows); a worker has no calls.
+ */
+async function openWarden(config: WardenConfig, logger: Logger, processJobs: boolean, recordCalls: boolean, metrics?: StoreObservers, tracing?: WardenTracing): Promise<OpenedWarden> {
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir, embedded: config.databaseUrl === undefined });
   const wardenDb = await openDatabase(config, logger, {}, tracing);
   let runner: JobRunner | undefined;
@@ -88,6 +104,9 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
         'created the management account; its root access key is in the credentials file (readable by its owner only)',
       );
     }
+    // A server that was down for days gets today's partitions before its first call is recorded.
+    await upkeepPartitionsAtStart(wardenDb, config, logger);
+    const callRecorder = recordCalls ? new CallRecorder({ db: wardenDb.db, observer: metrics?.iamObserver ?? NO_IAM_OBSERVER }) : undefined;
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({
       db: wardenDb.db,
@@ -100,13 +119,14 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
       samlEndpoints: defaultSamlEndpoints(config.publicUrl),
       ...(metrics ? { observer: metrics.iamObserver } : {}),
+      ...(callRecorder ? { callSink: callRecorder } : {}),
     });
     const started = createJobRunner(iam, {
       redisUrl: config.redisUrl,
       processJobs,
       logger,
       prefix: config.queuePrefix,
-      settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays },
+      settings: { keyring: boot.keyring, keyRotationDays: config.keyRotationDays, auditRetentionDays: config.auditRetentionDays },
       ...(metrics ? { observer: metrics.jobObserver } : {}),
       tracer: tracing?.jobTracer,
     });
@@ -124,6 +144,8 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
         stopKeyringReload();
         // A credential report being generated finishes (or leaves its claim to be started over) before the pool goes.
         await iam.credentialReports.settled();
+        // The calls recorded last are written before the pool goes.
+        await callRecorder?.close();
         await wardenDb.close();
       },
     };
@@ -131,6 +153,16 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
     await runner?.close().catch(() => undefined);
     await wardenDb.close();
     throw error;
+  }
+}
+
+/** The call records' partitions kept up once at start (the daily job keeps them after); a failure is logged, and the job tries again. */
+async function upkeepPartitionsAtStart(wardenDb: WardenDb, config: WardenConfig, logger: Logger): Promise<void> {
+  try {
+    const upkeep = await upkeepApiCallPartitions(wardenDb.db, systemClock.now(), config.auditRetentionDays);
+    if (upkeep.made > 0 || upkeep.dropped > 0) logger.info(upkeep, 'call records: partitions made for the days ahead, and dropped past the retention');
+  } catch (error) {
+    logger.warn({ err: error }, 'call records: could not keep the partitions up at start; the daily job will');
   }
 }
 
@@ -172,7 +204,7 @@ export async function startWarden(config: WardenConfig, logger: Logger): Promise
   const tracing = config.tracing && WardenTracing.exportingTo(config.tracing);
   let opened: OpenedWarden;
   try {
-    opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, metrics, tracing);
+    opened = await openWarden(config, logger, config.runWorkers || config.databaseUrl === undefined, config.recordCalls, metrics, tracing);
   } catch (error) {
     await tracing?.shutdown().catch(() => undefined);
     throw error;
@@ -262,7 +294,7 @@ export async function startWorker(config: WardenConfig, logger: Logger): Promise
   const tracing = config.tracing && WardenTracing.exportingTo(config.tracing);
   let opened: OpenedWarden;
   try {
-    opened = await openWarden(config, logger, true, metrics, tracing);
+    opened = await openWarden(config, logger, true, false, metrics, tracing);
   } catch (error) {
     await tracing?.shutdown().catch(() => undefined);
     throw error;

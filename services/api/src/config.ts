@@ -47,6 +47,10 @@ export interface WardenConfig {
   readonly workerMetricsPort: number;
   /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
   readonly metricsHost: string;
+  /** WARDEN_AUDIT_RECORD_CALLS: whether denied, failed and opted-in read calls are recorded in api_calls (default yes; off for benchmarks). */
+  readonly recordCalls: boolean;
+  /** WARDEN_AUDIT_RETENTION_DAYS: days the call records are kept (default 90, CloudTrail's event history). */
+  readonly auditRetentionDays: number;
   /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
   readonly tracing: TracingConfig | undefined;
 }
@@ -88,6 +92,8 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     workerMetricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9465),
     metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
     tracing: tracingConfigOf(env),
+    recordCalls: flag(env, 'WARDEN_AUDIT_RECORD_CALLS', true),
+    auditRetentionDays: retentionDays(env['WARDEN_AUDIT_RETENTION_DAYS']),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -124,6 +130,21 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 function rotationDays(value: string | undefined): number {
   const days = Number(value ?? 30);
   if (!Number.isFinite(days) || days < 1) throw new ConfigError(`WARDEN_KEY_ROTATION_DAYS must be a number of days of at least 1, not ${JSON.stringify(value)}`);
+  return days;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+}
+
+function retentionDays(value: string | undefined): number {
+  if (value === undefined || value === '') return 90;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new ConfigError(`WARDEN_AUDIT_RETENTION_DAYS must be a whole number of days of at least 1, not ${JSON.stringify(value)}`);
   return days;
 }
 

@@ -4,6 +4,9 @@ import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
 import { type LiveAuditTailLimits, LiveAuditTail } from './audit/live-audit-tail.js';
+import type { CallSink } from './audit/call-recorder.js';
+import { type CallRecording, recordedOperations } from './audit/recorded-operations.js';
+import { ReadCallSettings } from './audit/read-call-settings.js';
 import { CredentialReportOperations } from './credential-report/credential-report-operations.js';
 import { AuthorizationOperations } from './permission-checks/authorization-operations.js';
 import { PointInTimeChecks } from './permission-checks/point-in-time-checks.js';
@@ -78,6 +81,8 @@ export class IamService {
       readonly samlEndpoints?: SamlEndpoints;
       /** How many live audit tails may be open, and how often they read. */
       readonly liveAuditTail?: LiveAuditTailLimits;
+      /** Where the records of denied, failed and (opted-in) read calls go (audit/call-recorder.ts); none: not recorded. */
+      readonly callSink?: CallSink;
     },
   ) {
     this.core = new IamCore({ ...options, project: projectEvent });
@@ -121,5 +126,32 @@ export class IamService {
     this.saml = new SamlOperations(this.core, this.sts, storedSamlProviders, options.samlEndpoints ?? defaultSamlEndpoints(), this.unsignedExchanges);
     this.credentials = new CredentialResolver(this.core.db, this.core.keyring, this.core.partition, this.core.epochs, this.core.observer);
     this.liveAudit = new LiveAuditTail(this.core, this.credentials, options.liveAuditTail);
+    if (options.callSink) {
+      // Only the objects the fronts call with a caller: the inner objects above keep the plain ones,
+      // and an operation called inside a recorded call is part of it. Not recorded: authentication
+      // (credentials), the unsigned exchanges (no caller), the system's maintenance, the live tail's
+      // stream, and the warnings computed as fields of an answer.
+      const recording: CallRecording = { sink: options.callSink, readCalls: new ReadCallSettings(this.core.db, this.core.epochs), clock: this.core.clock };
+      const recorded = <T extends object>(operations: T, area: string, aggregates?: Readonly<Record<string, string>>) => recordedOperations(operations, area, recording, aggregates);
+      const simulated = { authorize: 'iam:SimulatePrincipalPolicy', authorizeMany: 'iam:SimulatePrincipalPolicy', authorizeAsking: 'iam:SimulatePrincipalPolicy' };
+      this.accounts = recorded(this.accounts, 'accounts');
+      this.users = recorded(this.users, 'users');
+      this.groups = recorded(this.groups, 'groups');
+      this.roles = recorded(this.roles, 'roles');
+      this.policies = recorded(this.policies, 'policies');
+      this.accessKeys = recorded(this.accessKeys, 'accessKeys');
+      this.authorization = recorded(this.authorization, 'authorization', { ...simulated, simulatePrincipalPolicy: 'iam:SimulatePrincipalPolicy', simulateCustomPolicy: 'iam:SimulateCustomPolicy' });
+      this.pointInTime = recorded(this.pointInTime, 'pointInTime', { authorizeAt: 'iam:SimulatePrincipalPolicy', simulatePrincipalPolicyAt: 'iam:SimulatePrincipalPolicy' });
+      this.audit = recorded(this.audit, 'audit');
+      this.accountExport = recorded(this.accountExport, 'accountExport');
+      this.credentialReports = recorded(this.credentialReports, 'credentialReports');
+      this.details = recorded(this.details, 'details');
+      this.sts = recorded(this.sts, 'sts');
+      this.passwords = recorded(this.passwords, 'passwords');
+      this.mfa = recorded(this.mfa, 'mfa');
+      this.signIn = recorded(this.signIn, 'signIn');
+      this.oidcProviders = recorded(this.oidcProviders, 'oidcProviders');
+      this.samlProviders = recorded(this.samlProviders, 'samlProviders');
+    }
   }
 }

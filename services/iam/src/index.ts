@@ -25,13 +25,16 @@ export { HttpsJsonFetcher, IDP_UNREACHABLE_MESSAGE, type IdpFetchFailure, type J
 export { ASYMMETRIC_ALGORITHMS } from './federation/web-identity-token.js';
 export { TOKEN_CLOCK_SKEW_SECONDS } from './kernel/token-clock-skew.js';
 export type { User } from './users/user.js';
-export type { CreatedAccount } from './accounts/account-operations.js';
+export type { AuditSettings, CreatedAccount } from './accounts/account-operations.js';
 export { ACCOUNT_SUMMARY_KEYS, type AccountSummary, type AccountSummaryKey } from './accounts/account-summary.js';
 export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/aws-managed-policies.js';
 export { WARDEN_ACTIONS, type WardenAction, wardenActionsMarkdown, WARDEN_ACTIONS_END, WARDEN_ACTIONS_START } from './warden-actions/warden-actions.js';
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AuditEntry } from './audit/audit-cursor.js';
 export { DEFAULT_LIVE_AUDIT_TAIL_LIMITS, LiveAuditTail, type LiveAuditTailLimits } from './audit/live-audit-tail.js';
+export { CallRecorder, type CallRecorderOptions, type CallSink, DEFAULT_CALL_FLUSH_INTERVAL_MS, DEFAULT_MAX_QUEUED_CALLS } from './audit/call-recorder.js';
+export type { CallDecision, RecordedCall } from './audit/recorded-call.js';
+export { type ApiCallPartitionUpkeep, DEFAULT_AUDIT_RETENTION_DAYS, upkeepApiCallPartitions } from './audit/api-call-partitions.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
 export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';

@@ -24,6 +24,12 @@ export function iamObserverIn(registry: Registry): IamObserver {
   );
   const results = new Map(CACHES.map((cache, index) => [cache, { hit: lookups[2 * index]!, miss: lookups[2 * index + 1]! }]));
   const appended = new Counter({ name: 'warden_events_appended_total', help: 'Events committed to the event store.', registers: [registry] });
+  const written = new Counter({ name: 'warden_audit_call_records_written_total', help: 'API call records (denied, failed, opted-in reads) written to api_calls.', registers: [registry] });
+  const dropped = new Counter({
+    name: 'warden_audit_call_records_dropped_total',
+    help: 'API call records lost: the recorder queue was full, or a batch could not be written (the database was unavailable).',
+    registers: [registry],
+  });
   return {
     authorized: (decision) => {
       (decision === 'allow' ? allow : deny).count += 1;
@@ -32,5 +38,6 @@ export function iamObserverIn(registry: Registry): IamObserver {
       results.get(cache)![result].count += 1;
     },
     eventsAppended: (count) => appended.inc(count),
+    callRecords: (result, count) => (result === 'written' ? written : dropped).inc(count),
   };
 }

@@ -16,6 +16,11 @@ import type { Role } from '../roles/role.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
 
+/** What an account records of its calls besides its denials and failures. */
+export interface AuditSettings {
+  readonly recordReadCalls: boolean;
+}
+
 /**
  * Accounts (tenants). Creating one is an organization-wide action that only principals of the
  * management account can be granted (`organizations:CreateAccount`); the new account comes with a
@@ -140,6 +145,23 @@ export class AccountOperations {
 
   async updateSettings(caller: Caller, settings: AccountSettings): Promise<void> {
     await this.accountWrite(caller, WARDEN_ACTIONS.UpdateAccountSettings.action, { type: 'UpdateAccountSettings', settings });
+  }
+
+  /**
+   * The account's audit settings: whether its successful read calls are recorded in the call
+   * records (its denied and failed calls always are), as CloudTrail's read events are opted into.
+   */
+  async auditSettings(caller: Caller): Promise<AuditSettings> {
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditSettings.action, '*');
+      const row = await trx.selectFrom('accounts').select('record_read_calls').where('account_id', '=', caller.accountId).executeTakeFirstOrThrow();
+      return { recordReadCalls: row.record_read_calls };
+    });
+  }
+
+  async updateAuditSettings(caller: Caller, settings: AuditSettings): Promise<AuditSettings> {
+    await this.accountWrite(caller, WARDEN_ACTIONS.UpdateAuditSettings.action, { type: 'SetReadCallRecording', enabled: settings.recordReadCalls });
+    return { recordReadCalls: settings.recordReadCalls };
   }
 
   /**

@@ -19,6 +19,7 @@ export type AccountCommand =
   | { type: 'UpdateAccountSettings'; settings: AccountSettings }
   | { type: 'UpdateAccountPasswordPolicy'; policy: PasswordPolicy }
   | { type: 'DeleteAccountPasswordPolicy' }
+  | { type: 'SetReadCallRecording'; enabled: boolean }
   | { type: 'CreateRootAccessKey'; accessKeyId: string; secret: EncryptedSecretData }
   | { type: 'UpdateRootAccessKey'; accessKeyId: string; status: 'Active' | 'Inactive' }
   | { type: 'DeleteRootAccessKey'; accessKeyId: string }
@@ -90,6 +91,10 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       requireAccount(state);
       if (!state.hasPasswordPolicy) throw new NoSuchEntityError('The account has no password policy.');
       return [{ type: 'AccountPasswordPolicyDeleted', data: {} }];
+    case 'SetReadCallRecording':
+      requireAccount(state);
+      // Setting what is in force changes nothing, and appends nothing.
+      return state.recordsReadCalls === command.enabled ? [] : [{ type: 'AccountReadCallRecordingSet', data: { enabled: command.enabled } }];
     case 'CreateRootAccessKey':
       requireAccount(state);
       if (Object.keys(state.rootAccessKeys).length >= 2) throw new LimitExceededError('Cannot exceed quota for AccessKeysPerUser: 2.');

@@ -34,7 +34,17 @@ describe('CreateAccount', () => {
     const state = given(accountDecider, [])
       .when(createAccount({ isManagement: true }))
       .then([created({ isManagement: true })]);
-    expect(state).toStrictEqual({ status: 'active', accountId: ACCOUNT_ID, isManagement: true, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false });
+    expect(state).toStrictEqual({
+      status: 'active',
+      accountId: ACCOUNT_ID,
+      isManagement: true,
+      alias: null,
+      quotas: {},
+      rootAccessKeys: {},
+      hasPasswordPolicy: false,
+      hasRootLogin: false,
+      recordsReadCalls: false,
+    });
   });
 
   it('refuses to create an account that exists', () => {

@@ -14,6 +14,8 @@ export type AccountEvent =
   | DomainEvent<'AccountSettingsUpdated', { settings: AccountSettings }>
   | DomainEvent<'AccountPasswordPolicyUpdated', { policy: PasswordPolicy }>
   | DomainEvent<'AccountPasswordPolicyDeleted', Record<string, never>>
+  /** Whether the account's successful read calls are recorded in api_calls (AWS's read events are opt-in too); denials and failures always are. */
+  | DomainEvent<'AccountReadCallRecordingSet', { enabled: boolean }>
   | DomainEvent<'RootAccessKeyCreated', { accessKeyId: string; secret: EncryptedSecretData }>
   | DomainEvent<'RootAccessKeyStatusUpdated', { accessKeyId: string; status: 'Active' | 'Inactive' }>
   | DomainEvent<'RootAccessKeyDeleted', { accessKeyId: string }>
@@ -41,9 +43,20 @@ export interface AccountState {
   readonly rootAccessKeys: Readonly<Record<string, 'Active' | 'Inactive'>>;
   readonly hasPasswordPolicy: boolean;
   readonly hasRootLogin: boolean;
+  readonly recordsReadCalls: boolean;
 }
 
-export const INITIAL_ACCOUNT_STATE: AccountState = { status: 'none', accountId: '', isManagement: false, alias: null, quotas: {}, rootAccessKeys: {}, hasPasswordPolicy: false, hasRootLogin: false };
+export const INITIAL_ACCOUNT_STATE: AccountState = {
+  status: 'none',
+  accountId: '',
+  isManagement: false,
+  alias: null,
+  quotas: {},
+  rootAccessKeys: {},
+  hasPasswordPolicy: false,
+  hasRootLogin: false,
+  recordsReadCalls: false,
+};
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
@@ -63,6 +76,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, hasPasswordPolicy: true };
     case 'AccountPasswordPolicyDeleted':
       return { ...state, hasPasswordPolicy: false };
+    case 'AccountReadCallRecordingSet':
+      return { ...state, recordsReadCalls: event.data.enabled };
     case 'RootAccessKeyCreated':
       return { ...state, rootAccessKeys: { ...state.rootAccessKeys, [event.data.accessKeyId]: 'Active' } };
     case 'RootAccessKeyStatusUpdated':

@@ -49,6 +49,9 @@ export async function projectAccountEvent(trx: Transaction<Database>, stored: St
         .where('account_id', '=', accountId)
         .execute();
       return;
+    case 'AccountReadCallRecordingSet':
+      await trx.updateTable('accounts').set({ record_read_calls: event.data.enabled }).where('account_id', '=', accountId).execute();
+      return;
     case 'RootLoginProfileSet':
       await trx
         .updateTable('accounts')

@@ -1,7 +1,7 @@
 import { describeDecision, type DescribedRequest, type EvaluationResult } from '@warden/policy';
 import type { EncryptedSecret } from '../crypto/keyring.js';
 import type { SecretCipher } from '../keyring/live-keyring.js';
-import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
+import { AccessDeniedError, type Denial, InvalidInputError } from '../kernel/iam-error.js';
 
 /**
  * AWS's encoded authorization messages: a denial carries the whole decision, encrypted under the
@@ -45,6 +45,8 @@ export function accessDenied(
   conditions: Readonly<Record<string, unknown>>,
   now: Date,
   resourcePolicyIsTrust = false,
+  /** The IAM principal whose policies decided, when it is not `request.principal` itself (a session's role or user). */
+  principalArn?: string,
 ): AccessDeniedError {
   const message = encodeAuthorizationMessage(keyring, accountId, {
     allowed: false,
@@ -53,7 +55,29 @@ export function accessDenied(
     context: { principal: request.principal, action: request.action, resource: request.resource, conditions },
     time: now.toISOString(),
   });
-  return new AccessDeniedError(describeDecision(request, result, resourcePolicyIsTrust), message);
+  return new AccessDeniedError(describeDecision(request, result, resourcePolicyIsTrust), message, denialOf(request, result, principalArn));
+}
+
+/** The decision's summary for the call's record: which kind of policy decided and the Deny statements that matched, by name and Sid. */
+function denialOf(request: DescribedRequest, result: EvaluationResult, principalArn: string | undefined): Denial {
+  const reason = result.reason;
+  const statements = result.matched
+    .filter((statement) => statement.effect === 'Deny')
+    .map((statement) => ({
+      source: statement.source,
+      ...(statement.policyName !== undefined ? { policyName: statement.policyName } : {}),
+      ...(statement.policyArn !== undefined ? { policyArn: statement.policyArn } : {}),
+      statementIndex: statement.statementIndex,
+      ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+    }));
+  return {
+    action: request.action,
+    resource: request.resource,
+    ...(principalArn !== undefined ? { principalArn } : {}),
+    kind: reason.kind === 'allowed' ? 'implicit_deny' : reason.kind,
+    ...(reason.kind === 'explicit_deny' || reason.kind === 'implicit_deny' ? { policyType: reason.policyType } : {}),
+    statements,
+  };
 }
 
 export function decodeAuthorizationMessage(keyring: SecretCipher, accountId: string, encoded: string): AuthorizationMessage {

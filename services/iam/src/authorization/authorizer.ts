@@ -191,7 +191,7 @@ export class Authorizer {
     const context = callerRequestContext(compiled, caller, operationContext);
     const result = evaluate(compiled.policySet, { principal: caller.arn, action, resource, context }, { now });
     if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) return;
-    throw accessDenied(this.keyring, caller.accountId, { principal: caller.arn, action, resource }, result, context, now);
+    throw accessDenied(this.keyring, caller.accountId, { principal: caller.arn, action, resource }, result, context, now, false, compiled.principal.arn);
   }
 
   get partitionName(): string {

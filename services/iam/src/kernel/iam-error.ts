@@ -74,6 +74,32 @@ export class DeleteConflictError extends IamError {
   }
 }
 
+/** A statement that decided a denial, named as the caller's policies name it (never its text). */
+export interface DecidingStatement {
+  readonly source: 'identity' | 'resource' | 'boundary' | 'session';
+  readonly policyName?: string;
+  readonly policyArn?: string;
+  readonly statementIndex: number;
+  readonly sid?: string;
+}
+
+/**
+ * Why a permission check refused, as the evaluator decided it: what was asked, of whom, and which
+ * kind of policy decided (an explicit Deny, with its statements; or the kind of policy that did not
+ * allow it). Kept with the error for the call's record; the policy text is never part of it.
+ */
+export interface Denial {
+  readonly action: string;
+  readonly resource: string;
+  /** The IAM principal whose policies decided: the user, or the role or user behind a session. */
+  readonly principalArn?: string;
+  readonly kind: 'explicit_deny' | 'implicit_deny' | 'invalid_request';
+  /** The kind of policy that denied explicitly, or that did not allow. */
+  readonly policyType?: 'identity' | 'resource' | 'boundary' | 'session';
+  /** For an explicit deny, the Deny statements that matched; none for an implicit deny. */
+  readonly statements: readonly DecidingStatement[];
+}
+
 export class AccessDeniedError extends IamError {
   constructor(
     message: string,
@@ -82,6 +108,8 @@ export class AccessDeniedError extends IamError {
      * principal of the account allowed sts:DecodeAuthorizationMessage can read it.
      */
     readonly encodedAuthorizationMessage?: string,
+    /** The decision's summary, when an evaluation decided it (a refusal by rule, such as another account's principal, has none). */
+    readonly denial?: Denial,
   ) {
     super('AccessDenied', message);
   }

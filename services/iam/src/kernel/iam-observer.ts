@@ -16,6 +16,8 @@ export interface IamObserver {
   cache(cache: IamCacheName, result: 'hit' | 'miss'): void;
   /** Events committed by one write. */
   eventsAppended(count: number): void;
+  /** Call records written by one flush of the call recorder, or dropped (the queue was full, or the insert failed). */
+  callRecords(result: 'written' | 'dropped', count: number): void;
 }
 
 /** The observer when nobody watches. */
@@ -23,4 +25,5 @@ export const NO_IAM_OBSERVER: IamObserver = {
   authorized: () => undefined,
   cache: () => undefined,
   eventsAppended: () => undefined,
+  callRecords: () => undefined,
 };

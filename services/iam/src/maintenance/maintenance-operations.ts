@@ -1,4 +1,5 @@
 import { deactivateStaleAccessKeys } from '../access-keys/access-key-hygiene.js';
+import { type ApiCallPartitionUpkeep, upkeepApiCallPartitions } from '../audit/api-call-partitions.js';
 import type { LiveKeyring } from '../keyring/live-keyring.js';
 import type { IamCore } from '../service/iam-core.js';
 import { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationResult } from './keyring-rotation.js';
@@ -43,6 +44,11 @@ export class MaintenanceOperations {
 
   retireUnusedKeys(keyring: LiveKeyring, graceMs: number): Promise<string[]> {
     return retireUnusedKeys(this.core, keyring, graceMs);
+  }
+
+  /** The call records' partitions for today and the week ahead made, those older than the retention dropped (idempotent). */
+  upkeepApiCallPartitions(retentionDays: number): Promise<ApiCallPartitionUpkeep> {
+    return upkeepApiCallPartitions(this.core.db, this.core.clock.now(), retentionDays);
   }
 
   expireSession(accountId: string, sessionId: string): Promise<ExpiryOutcome> {

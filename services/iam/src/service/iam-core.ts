@@ -9,6 +9,7 @@ import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
+import { currentCallScope, notePermissionAsked, noteWrite } from '../audit/call-scope.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**
@@ -89,6 +90,8 @@ export class IamCore {
   async write<Loaded, State, Answer = undefined>(writer: Writer, spec: WriteSpec<Loaded, State, Answer>): Promise<WriteResult<State, Answer>> {
     const accountId = writer.accountId;
     if (isSystemWriter(writer) && spec.permissions) throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
+    // What a call changes is in the event log: its record is its events (audit/recorded-call.ts).
+    noteWrite();
     for (let attempt = 1; ; attempt++) {
       const held = new Set(spec.locks ?? []);
       try {
@@ -158,6 +161,9 @@ export class IamCore {
     accountGrant = false,
   ): Promise<void> {
     this.recordKeyUse(caller, action);
+    // The call's record names the first permission it asked as its operation (audit/call-scope.ts).
+    const scope = currentCallScope();
+    if (scope) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
     if (caller.kind === 'root') return;
     // A read may ask the same question more than once in its transaction (a list, then its items'
     // nested fields): it is answered once. A write asks each of its questions once (`write`).
@@ -165,6 +171,7 @@ export class IamCore {
     const allowed = this.allowedIn.get(trx);
     if (allowed?.has(question)) return;
     const compiled = await this.compiledCaller(caller, trx);
+    if (scope) scope.principalArn ??= compiled.principal.arn;
     this.authorizer.check(compiled, caller, action, resource, this.clock.now(), extraContext, accountGrant);
     if (allowed) allowed.add(question);
     else this.allowedIn.set(trx, new Set([question]));

@@ -23,6 +23,16 @@ export const WARDEN_ACTIONS = {
     resource: '`*`',
     authorizes: "`updateAccountSettings`: the account's own settings (maximum access key age, MFA required for the console, sign-in throttling).",
   },
+  GetAuditSettings: {
+    action: 'warden:GetAuditSettings',
+    resource: '`*`',
+    authorizes: '`auditSettings`: whether the account records its successful read calls (denied and failed calls are always recorded). `ReadOnlyAccess` grants it through `*:Get*`.',
+  },
+  UpdateAuditSettings: {
+    action: 'warden:UpdateAuditSettings',
+    resource: '`*`',
+    authorizes: "`updateAuditSettings`: turns the recording of the account's successful read calls on or off, as CloudTrail's read events are opted into.",
+  },
   UpdateAccountQuotas: {
     action: 'warden:UpdateAccountQuotas',
     resource: '`arn:aws:organizations::MANAGEMENT_ACCOUNT_ID:account/ACCOUNT_ID`',

@@ -1,0 +1,96 @@
+import type { Caller, Clock } from '../kernel/command-context.js';
+import { type CallScope, currentCallScope, newCallScope, runInCallScope } from './call-scope.js';
+import type { CallSink } from './call-recorder.js';
+import { type CallEnd, callRecordOf } from './recorded-call.js';
+
+/** What recording the calls needs: where records go, the accounts' read opt-in, and the time. */
+export interface CallRecording {
+  readonly sink: CallSink;
+  readonly readCalls: { recordsReads(caller: Caller): boolean | Promise<boolean> };
+  readonly clock: Clock;
+}
+
+/**
+ * An operations object of IamService (users, roles, sts…) whose every call by an authenticated
+ * caller is seen on its way out: the one place every front's call passes (GraphQL's resolvers on
+ * the compiled path and in yoga, the Query and JSON protocols' actions all call these objects), so
+ * what a call leaves in `api_calls` is decided once (`callRecordOf`). A call opens a `CallScope`
+ * that `IamCore` fills in (the permissions asked, a write entered); an operation called inside
+ * another call is part of it. Nothing here waits for the database or throws into the request: the
+ * record is handed to the sink, and a read waits for the account's opt-in only off the request's path.
+ * `aggregates`: the methods whose successful answers are counted elsewhere (authorize, the
+ * simulations), by the IAM action they are; only their failures are recorded, and they open no scope.
+ */
+export function recordedOperations<T extends object>(operations: T, area: string, recording: CallRecording, aggregates: Readonly<Record<string, string>> = {}): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(operations, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'constructor') return value;
+      let wrapper = wrapped.get(property);
+      if (wrapper === undefined) {
+        const method = value as (...args: unknown[]) => unknown;
+        const name = `${area}.${String(property)}`;
+        const aggregate = typeof property === 'string' ? aggregates[property] : undefined;
+        wrapper = (...args: unknown[]): unknown => {
+          const caller = args[0];
+          if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
+          const call = { scope: aggregate === undefined ? newCallScope() : undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() };
+          return observed(caller, call, recording, () => (call.scope ? runInCallScope(call.scope, () => method.apply(target, args)) : method.apply(target, args)));
+        };
+        wrapped.set(property, wrapper);
+      }
+      return wrapper;
+    },
+  });
+}
+
+type Call = Parameters<typeof callRecordOf>[1] & { readonly scope: CallScope | undefined };
+
+function observed(caller: Caller, call: Call, recording: CallRecording, run: () => unknown): unknown {
+  let result: unknown;
+  try {
+    result = run();
+  } catch (error) {
+    ended(caller, call, recording, { ok: false, error });
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    ended(caller, call, recording, { ok: true });
+    return result;
+  }
+  return result.then(
+    (value: unknown) => {
+      ended(caller, call, recording, { ok: true });
+      return value;
+    },
+    (error: unknown) => {
+      ended(caller, call, recording, { ok: false, error });
+      throw error;
+    },
+  );
+}
+
+function ended(caller: Caller, call: Call, recording: CallRecording, end: CallEnd): void {
+  try {
+    const record = callRecordOf(caller, call, end);
+    if (!record) return;
+    if (record.outcome !== 'success') return recording.sink.record(record);
+    const recordsReads = recording.readCalls.recordsReads(caller);
+    if (recordsReads === true) recording.sink.record(record);
+    else if (recordsReads !== false)
+      recordsReads.then(
+        (yes) => yes && recording.sink.record(record),
+        () => undefined,
+      );
+  } catch {
+    // Recording is never the request's failure.
+  }
+}
+
+/** An authenticated caller as authentication builds one (the unsigned operations take request facts instead). */
+function isCaller(value: unknown): value is Caller {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = value as Partial<Record<keyof Caller, unknown>>;
+  return typeof fields.accountId === 'string' && typeof fields.arn === 'string' && typeof fields.kind === 'string' && typeof fields.requestContext === 'object';
+}
