@@ -4,6 +4,7 @@ import { createDb, isDatabaseUnavailable, migrateToLatest, pendingMigrations, pi
 import {
   bootstrap,
   CallRecorder,
+  insertApiCalls,
   defaultSamlEndpoints,
   type IamObserver,
   IamService,
@@ -106,7 +107,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
     }
     // A server that was down for days gets today's partitions before its first call is recorded.
     await upkeepPartitionsAtStart(wardenDb, config, logger);
-    const callRecorder = recordCalls ? new CallRecorder({ db: wardenDb.db, observer: metrics?.iamObserver ?? NO_IAM_OBSERVER }) : undefined;
+    const callRecorder = recordCalls ? new CallRecorder({ write: insertApiCalls(wardenDb.db), observer: metrics?.iamObserver ?? NO_IAM_OBSERVER }) : undefined;
     // The embedded database belongs to this process alone: epochs can be tracked in memory.
     const iam = new IamService({
       db: wardenDb.db,

@@ -32,7 +32,7 @@ export { WARDEN_ACTIONS, type WardenAction, wardenActionsMarkdown, WARDEN_ACTION
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AuditEntry } from './audit/audit-cursor.js';
 export { DEFAULT_LIVE_AUDIT_TAIL_LIMITS, LiveAuditTail, type LiveAuditTailLimits } from './audit/live-audit-tail.js';
-export { CallRecorder, type CallRecorderOptions, type CallSink, DEFAULT_CALL_FLUSH_INTERVAL_MS, DEFAULT_MAX_QUEUED_CALLS } from './audit/call-recorder.js';
+export { CallRecorder, type CallRecorderOptions, type CallSink, type CallWriter, insertApiCalls, DEFAULT_CALL_FLUSH_INTERVAL_MS, DEFAULT_MAX_QUEUED_CALLS } from './audit/call-recorder.js';
 export type { CallDecision, RecordedCall } from './audit/recorded-call.js';
 export { type ApiCallPartitionUpkeep, DEFAULT_AUDIT_RETENTION_DAYS, upkeepApiCallPartitions } from './audit/api-call-partitions.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';

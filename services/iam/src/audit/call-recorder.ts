@@ -4,14 +4,29 @@ import type { Kysely } from 'kysely';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import type { RecordedCall } from './recorded-call.js';
 
-/** Where the calls to record go; `record` returns at once and never throws. */
+/** Where the calls to record go; both return at once and never throw. */
 export interface CallSink {
   record(call: RecordedCall): void;
+  /** Records `call` if `wanted` resolves true (a read, once the account's opt-in is known). */
+  recordIf(wanted: Promise<boolean>, call: RecordedCall): void;
+}
+
+/** Writes one batch of records in one statement; `insertApiCalls` on the store. */
+export type CallWriter = (calls: readonly RecordedCall[]) => Promise<void>;
+
+/**
+ * One multi-row insert into `api_calls`, as the store's owner: a batch spans accounts, which the
+ * owner may write (an account transaction's `warden_app` is bound to one account by row-level
+ * security), as the consumers' checkpoints are written.
+ */
+export function insertApiCalls(db: Kysely<Database>): CallWriter {
+  return async (calls) => {
+    await db.insertInto('api_calls').values(calls.map(rowOf)).execute();
+  };
 }
 
 export interface CallRecorderOptions {
-  /** The store's owner connection: a batch spans accounts, as the owner may write (row-level security binds `warden_app`). */
-  readonly db: Kysely<Database>;
+  readonly write: CallWriter;
   readonly observer: IamObserver;
   /** Records waiting at most; beyond it a record is dropped and counted. */
   readonly maxQueued?: number;
@@ -37,7 +52,7 @@ const MAX_TEXT = 1_000;
  * came since. `close` writes what is queued.
  */
 export class CallRecorder implements CallSink {
-  private readonly db: Kysely<Database>;
+  private readonly writeBatch: CallWriter;
   private readonly observer: IamObserver;
   private readonly maxQueued: number;
   private readonly batchSize: number;
@@ -45,18 +60,47 @@ export class CallRecorder implements CallSink {
   private queue: RecordedCall[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** Records waiting for their account's opt-in: counted against the bound, and waited for by `drain`. */
+  private readonly pending = new Set<Promise<void>>();
   private closed = false;
 
   constructor(options: CallRecorderOptions) {
-    this.db = options.db;
+    this.writeBatch = options.write;
     this.observer = options.observer;
     this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_CALLS;
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? DEFAULT_CALL_BATCH_SIZE, this.maxQueued));
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_CALL_FLUSH_INTERVAL_MS;
   }
 
+  recordIf(wanted: Promise<boolean>, call: RecordedCall): void {
+    if (this.closed || this.queue.length + this.pending.size >= this.maxQueued) {
+      this.observer.callRecords('dropped', 1);
+      return;
+    }
+    const decided: Promise<void> = wanted.then(
+      (yes) => {
+        this.pending.delete(decided);
+        if (yes) this.enqueue(call);
+      },
+      // The opt-in could not be read (the database is down): the read may have been one to record.
+      () => {
+        this.pending.delete(decided);
+        this.observer.callRecords('dropped', 1);
+      },
+    );
+    this.pending.add(decided);
+  }
+
   record(call: RecordedCall): void {
-    if (this.closed || this.queue.length >= this.maxQueued) {
+    if (this.closed || this.queue.length + this.pending.size >= this.maxQueued) {
+      this.observer.callRecords('dropped', 1);
+      return;
+    }
+    this.enqueue(call);
+  }
+
+  private enqueue(call: RecordedCall): void {
+    if (this.queue.length >= this.maxQueued) {
       this.observer.callRecords('dropped', 1);
       return;
     }
@@ -79,6 +123,7 @@ export class CallRecorder implements CallSink {
 
   /** Writes everything queued now (tests, and `close`). */
   async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
     while (this.inFlight || this.queue.length > 0) {
       if (!this.inFlight) this.startFlush();
       await this.inFlight;
@@ -100,7 +145,7 @@ export class CallRecorder implements CallSink {
 
   private async write(batch: readonly RecordedCall[]): Promise<void> {
     try {
-      await this.db.insertInto('api_calls').values(batch.map(rowOf)).execute();
+      await this.writeBatch(batch);
       this.observer.callRecords('written', batch.length);
     } catch {
       this.observer.callRecords('dropped', batch.length);

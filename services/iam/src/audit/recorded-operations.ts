@@ -78,11 +78,7 @@ function ended(caller: Caller, call: Call, recording: CallRecording, end: CallEn
     if (record.outcome !== 'success') return recording.sink.record(record);
     const recordsReads = recording.readCalls.recordsReads(caller);
     if (recordsReads === true) recording.sink.record(record);
-    else if (recordsReads !== false)
-      recordsReads.then(
-        (yes) => yes && recording.sink.record(record),
-        () => undefined,
-      );
+    else if (recordsReads !== false) recording.sink.recordIf(recordsReads, record);
   } catch {
     // Recording is never the request's failure.
   }
