@@ -404,3 +404,20 @@ describe('CloseAccount', () => {
       .then([{ type: 'RootAccessKeySecretReencrypted', data: { accessKeyId: 'AKIAEXAMPLE', secret: SECRET } }]);
   });
 });
+
+describe('SetReadCallRecording', () => {
+  const set = (enabled: boolean): AccountEvent => ({ type: 'AccountReadCallRecordingSet', data: { enabled } });
+
+  it('turns the recording of read calls on and off, appending nothing when it is already so', () => {
+    account().when({ type: 'SetReadCallRecording', enabled: false }).then([]);
+    account().when({ type: 'SetReadCallRecording', enabled: true }).then([set(true)]);
+    account(set(true)).when({ type: 'SetReadCallRecording', enabled: true }).then([]);
+    account(set(true)).when({ type: 'SetReadCallRecording', enabled: false }).then([set(false)]);
+  });
+
+  it('refuses a closed account', () => {
+    account({ type: 'AccountClosed', data: {} })
+      .when({ type: 'SetReadCallRecording', enabled: true })
+      .thenThrows(NoSuchEntityError, /cannot be found/);
+  });
+});

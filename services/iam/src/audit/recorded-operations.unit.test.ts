@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../kernel/command-context.js';
+import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { currentCallScope, notePermissionAsked, noteWrite } from './call-scope.js';
+import type { CallSink } from './call-recorder.js';
+import type { RecordedCall } from './recorded-call.js';
+import { recordedOperations } from './recorded-operations.js';
+
+const caller: Caller = {
+  accountId: '111122223333',
+  arn: 'arn:aws:sts::111122223333:assumed-role/Auditor/alice',
+  kind: 'assumed-role',
+  accessKeyId: 'ASIAEXAMPLE',
+  sessionId: '0123456789abcdef01234567',
+  requestId: 'req-1',
+  sourceIp: '203.0.113.9',
+  userAgent: 'aws-cli/2',
+  requestContext: {},
+};
+
+function sink(): CallSink & { calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  return { calls, record: (call) => void calls.push(call), recordIf: (wanted, call) => void wanted.then((yes) => yes && calls.push(call)) };
+}
+
+/** An operations object as IamService's are: methods taking the caller first, asking permissions through the core. */
+class FakeOperations {
+  inner: FakeOperations | undefined;
+  async read(_caller: Caller, name: string): Promise<string> {
+    notePermissionAsked(currentCallScope()!, 'iam:GetUser', `arn:aws:iam::111122223333:user/${name}`, undefined);
+    if (name === 'ghost') throw new NoSuchEntityError('The user with name ghost cannot be found.');
+    await Promise.resolve();
+    return name;
+  }
+  async write(_caller: Caller): Promise<void> {
+    noteWrite();
+    notePermissionAsked(currentCallScope()!, 'iam:CreateUser', 'arn:aws:iam::111122223333:user/x', 'arn:aws:iam::111122223333:role/service/Auditor');
+    await Promise.resolve();
+  }
+  async broken(_caller: Caller): Promise<void> {
+    await Promise.resolve();
+    throw new Error('relation "users" does not exist at password=hunter2');
+  }
+  async twice(callerOf: Caller): Promise<string> {
+    await this.inner!.read(callerOf, 'a');
+    return this.inner!.read(callerOf, 'b');
+  }
+  async check(_caller: Caller): Promise<string> {
+    return Promise.resolve('allow');
+  }
+  async refuse(_caller: Caller): Promise<string> {
+    return Promise.reject(
+      new AccessDeniedError('no', undefined, { action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::111122223333:user/x', kind: 'implicit_deny', policyType: 'identity', statements: [] }),
+    );
+  }
+  unsigned(facts: { sourceIp: string }): Promise<string> {
+    return Promise.reject(new AccessDeniedError(facts.sourceIp));
+  }
+}
+
+function recorded(readsOn = false) {
+  const records = sink();
+  const raw = new FakeOperations();
+  const operations = recordedOperations(
+    raw,
+    'fake',
+    { sink: records, readCalls: { recordsReads: () => readsOn }, clock: { now: () => new Date('2026-12-06T01:00:00Z') } },
+    { check: 'iam:SimulatePrincipalPolicy', refuse: 'iam:SimulatePrincipalPolicy' },
+  );
+  raw.inner = operations;
+  return { records, operations };
+}
+
+describe('recordedOperations', () => {
+  it('records a failed call once, named by the first permission it asked, with the caller and the role behind its session', async () => {
+    const { records, operations } = recorded();
+    await expect(operations.read(caller, 'ghost')).rejects.toThrow(NoSuchEntityError);
+    expect(records.calls).toEqual([
+      {
+        accountId: '111122223333',
+        occurredAt: new Date('2026-12-06T01:00:00Z'),
+        requestId: 'req-1',
+        operation: 'iam:GetUser',
+        readOnly: true,
+        outcome: 'failed',
+        errorCode: 'NoSuchEntity',
+        errorMessage: 'The user with name ghost cannot be found.',
+        decision: null,
+        callerArn: caller.arn,
+        principalArn: 'arn:aws:iam::111122223333:role/Auditor',
+        accessKeyId: 'ASIAEXAMPLE',
+        sessionId: '0123456789abcdef01234567',
+        sourceIdentity: null,
+        sourceIp: '203.0.113.9',
+        userAgent: 'aws-cli/2',
+        resourceArns: ['arn:aws:iam::111122223333:user/ghost'],
+      },
+    ]);
+  });
+
+  it('masks an unexpected error as InternalFailure', async () => {
+    const { records, operations } = recorded();
+    await expect(operations.broken(caller)).rejects.toThrow(/hunter2/);
+    expect(records.calls.map((call) => [call.operation, call.outcome, call.errorCode, call.errorMessage])).toEqual([
+      ['fake.broken', 'failed', 'InternalFailure', 'The request processing has failed because of an unknown error.'],
+    ]);
+  });
+
+  it('records a successful read only when the account opts in, and a successful write never', async () => {
+    const off = recorded(false);
+    await off.operations.read(caller, 'a');
+    await off.operations.write(caller);
+    expect(off.records.calls).toEqual([]);
+    const on = recorded(true);
+    await on.operations.read(caller, 'a');
+    await on.operations.write(caller);
+    expect(on.records.calls.map((call) => [call.operation, call.outcome])).toEqual([['iam:GetUser', 'success']]);
+  });
+
+  it('makes an operation called inside another part of the same call: one record', async () => {
+    const { records, operations } = recorded(true);
+    await expect(operations.twice(caller)).resolves.toBe('b');
+    expect(records.calls.map((call) => [call.operation, call.resourceArns])).toEqual([['iam:GetUser', ['arn:aws:iam::111122223333:user/a', 'arn:aws:iam::111122223333:user/b']]]);
+  });
+
+  it("records an aggregate's refusal but never its answers, and nothing of a call without a caller", async () => {
+    const { records, operations } = recorded(true);
+    await operations.check(caller);
+    await expect(operations.refuse(caller)).rejects.toThrow(AccessDeniedError);
+    await expect(operations.unsigned({ sourceIp: '192.0.2.1' })).rejects.toThrow(AccessDeniedError);
+    expect(records.calls.map((call) => [call.operation, call.outcome, call.decision])).toEqual([
+      ['iam:SimulatePrincipalPolicy', 'denied', { action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::111122223333:user/x', kind: 'implicit_deny', policyType: 'identity', statements: [] }],
+    ]);
+  });
+
+  it('passes answers and errors through unchanged', async () => {
+    const { operations } = recorded();
+    await expect(operations.read(caller, 'zed')).resolves.toBe('zed');
+    const error = await operations.read(caller, 'ghost').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(NoSuchEntityError);
+  });
+});
