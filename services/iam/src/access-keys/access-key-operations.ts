@@ -4,7 +4,7 @@ import { managementAccountId } from '../accounts/account-repository.js';
 import { rootKeyRecoveryRefusal } from '../accounts/root-key-recovery.js';
 import { entityArn, rootArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { InvalidInputError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
 import { generateSecretAccessKey, generateUniqueId, type NewAccessKey } from '../identifiers/index.js';
 import { secretContext } from '../kernel/encryption-contexts.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -38,7 +38,11 @@ export class AccessKeyOperations {
     if (options.forRoot) {
       const refusal = rootKeyRecoveryRefusal(caller, await managementAccountId(this.core.db));
       if (refusal)
-        throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootArn(this.core.partition, caller.accountId)} because ${refusal}`);
+        throw refusedByRule(
+          'iam:CreateAccessKey',
+          rootArn(this.core.partition, caller.accountId),
+          `User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootArn(this.core.partition, caller.accountId)} because ${refusal}`,
+        );
     }
     const accessKeyId = generateUniqueId('AKIA');
     const secretAccessKey = generateSecretAccessKey();
@@ -51,7 +55,11 @@ export class AccessKeyOperations {
       load: (trx) => {
         if (targetName !== undefined) return requireUserRowByName(trx, caller.accountId, targetName);
         if (caller.kind !== 'root' && !options.forRoot)
-          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`);
+          throw refusedByRule(
+            'iam:CreateAccessKey',
+            rootKeyArn,
+            `User: ${caller.arn} is not authorized to perform: iam:CreateAccessKey on resource: ${rootKeyArn}: only the root user manages its access keys`,
+          );
         return undefined;
       },
       lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
@@ -109,7 +117,7 @@ export class AccessKeyOperations {
         const key = await trx.selectFrom('access_keys').selectAll().where('account_id', '=', caller.accountId).where('access_key_id', '=', accessKeyId).executeTakeFirst();
         // AWS: only the root user manages the root user's access keys; no policy can grant it.
         if (key?.user_id === null && caller.kind !== 'root')
-          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootKeyArn}: only the root user manages its access keys`);
+          throw refusedByRule(action, rootKeyArn, `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${rootKeyArn}: only the root user manages its access keys`);
         const user = key?.user_id
           ? await trx.selectFrom('users').select(['arn', 'user_id']).where('account_id', '=', caller.accountId).where('user_id', '=', key.user_id).executeTakeFirstOrThrow()
           : undefined;

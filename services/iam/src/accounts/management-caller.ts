@@ -1,5 +1,5 @@
 import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError } from '../kernel/iam-error.js';
+import { refusedByRule } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { findAccount } from './account-repository.js';
 
@@ -12,7 +12,7 @@ export async function requireManagementCaller(core: IamCore, caller: Caller, act
   await core.read(caller, async (trx) => {
     const account = await findAccount(trx, caller.accountId);
     if (!account?.isManagement) {
-      throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
+      throw refusedByRule(action, resource, `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because only principals of the management account can perform it`);
     }
     await core.authorize(trx, caller, action, resource);
   });

@@ -13,7 +13,7 @@ function call(n: number): RecordedCall {
     outcome: 'denied',
     errorCode: 'AccessDenied',
     errorMessage: 'no',
-    decision: { kind: 'refused' },
+    decision: { kind: 'refused_by_rule' },
     callerArn: 'arn:aws:iam::111122223333:user/alice',
     principalArn: 'arn:aws:iam::111122223333:user/alice',
     accessKeyId: null,

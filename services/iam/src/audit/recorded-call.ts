@@ -29,8 +29,8 @@ export interface RecordedCall {
   readonly resourceArns: readonly string[];
 }
 
-/** A denial's summary: the evaluator's (`Denial`, without the principal, which has its own column), or a refusal by rule. */
-export type CallDecision = Omit<Denial, 'principalArn'> | { readonly kind: 'refused' };
+/** A denial's summary: the evaluator's or a rule's (`Denial`, without the principal, which has its own column); a refusal that named nothing is a rule's too. */
+export type CallDecision = Omit<Denial, 'principalArn'> | { readonly kind: 'refused_by_rule' };
 
 /** The code of a call that failed with an error nobody expected, as AWS names it; its message stays masked. */
 export const INTERNAL_FAILURE = 'InternalFailure';
@@ -92,7 +92,7 @@ export function callRecordOf(
 }
 
 function decisionOf(denial: Denial | undefined): CallDecision {
-  if (!denial) return { kind: 'refused' };
+  if (!denial) return { kind: 'refused_by_rule' };
   const { principalArn: _principal, ...decision } = denial;
   return decision;
 }

@@ -93,7 +93,8 @@ export interface Denial {
   readonly resource: string;
   /** The IAM principal whose policies decided: the user, or the role or user behind a session. */
   readonly principalArn?: string;
-  readonly kind: 'explicit_deny' | 'implicit_deny' | 'invalid_request';
+  /** `refused_by_rule`: no policy was asked; a rule of AWS's refuses it whatever the policies say (only the root user manages its keys…). */
+  readonly kind: 'explicit_deny' | 'implicit_deny' | 'invalid_request' | 'refused_by_rule';
   /** The kind of policy that denied explicitly, or that did not allow. */
   readonly policyType?: 'identity' | 'resource' | 'boundary' | 'session';
   /** For an explicit deny, the Deny statements that matched; none for an implicit deny. */
@@ -119,6 +120,11 @@ export class InvalidInputError extends IamError {
   constructor(message: string) {
     super('InvalidInput', message);
   }
+}
+
+/** A refusal by rule, not by a policy: what it refused, for the call's record, with the sentence the caller gets. */
+export function refusedByRule(action: string, resource: string, message: string): AccessDeniedError {
+  return new AccessDeniedError(message, undefined, { action, resource, kind: 'refused_by_rule', statements: [] });
 }
 
 /** Refuses input a naming or tag check found a problem with; the check's sentence is the message. */

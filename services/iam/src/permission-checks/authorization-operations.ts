@@ -1,7 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
-import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
 import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
@@ -60,7 +60,11 @@ export class AuthorizationOperations {
       if (targetAccount !== caller.accountId) {
         const account = await trx.selectFrom('accounts').select('is_management').where('account_id', '=', caller.accountId).executeTakeFirst();
         if (!account?.is_management) {
-          throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${principalArns[0]} because the principal is in another account`);
+          throw refusedByRule(
+            'iam:SimulatePrincipalPolicy',
+            principalArns[0] ?? '*',
+            `User: ${caller.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${principalArns[0]} because the principal is in another account`,
+          );
         }
       }
       for (const arn of new Set(principalArns)) await this.core.authorize(trx, caller, 'iam:SimulatePrincipalPolicy', arn);

@@ -6,7 +6,8 @@ import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } f
 import { loadManagedPolicyDocuments } from '../authorization/managed-policy-documents.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { chainOriginAccount } from '../kernel/chain-origin.js';
-import { AccessDeniedError, InvalidInputError, NoSuchEntityError } from '../kernel/iam-error.js';
+import { AccessDeniedError, InvalidInputError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
+import { currentCallScope, notePermissionAsked } from '../audit/call-scope.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policy-documents/policy-document-check.js';
@@ -220,7 +221,8 @@ export class StsOperations implements FederatedRoleSessions {
   }
 
   async assumeRole(caller: Caller, input: AssumeRoleInput): Promise<AssumedRole> {
-    if (caller.kind === 'root') throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}: the root user cannot assume roles`);
+    if (caller.kind === 'root')
+      throw refusedByRule('sts:AssumeRole', input.roleArn, `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}: the root user cannot assume roles`);
     const roleArn = parseArn(input.roleArn);
     if (!roleArn || roleArn.service !== 'iam' || !roleArn.resource.startsWith('role/') || !/^\d{12}$/.test(roleArn.account))
       throw new InvalidInputError(`${JSON.stringify(input.roleArn)} is not a role ARN.`);
@@ -260,6 +262,8 @@ export class StsOperations implements FederatedRoleSessions {
     // A role that does not exist answers like one whose trust policy does not allow the caller.
     const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, input.roleArn) : undefined;
     const decide = (action: string) => {
+      const scope = currentCallScope();
+      if (scope) notePermissionAsked(scope, action, input.roleArn, callerCompiled.principal.arn);
       const result = evaluate(
         callerCompiled.policySet,
         { principal: caller.arn, action, resource: input.roleArn, context, resourceAccount: targetAccount },
@@ -270,7 +274,7 @@ export class StsOperations implements FederatedRoleSessions {
     decide('sts:AssumeRole');
     if (tags.length > 0) decide('sts:TagSession');
     if (input.sourceIdentity != null) decide('sts:SetSourceIdentity');
-    if (!role) throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
+    if (!role) throw refusedByRule('sts:AssumeRole', input.roleArn, `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`);
     const packed = packedPolicySize({ policy: input.policy, policyArns: input.policyArns, tags });
 
     const maximum = chained ? CHAINED_MAX_SECONDS : role.max_session_duration;
@@ -368,8 +372,8 @@ export class StsOperations implements FederatedRoleSessions {
 
   /** An IAM user's or the root user's own temporary credentials. AWS needs no permission for it. */
   async getSessionToken(caller: Caller, input: { durationSeconds?: number | null; serialNumber?: string | null; tokenCode?: string | null }): Promise<TemporaryCredentials> {
-    if (caller.session) throw new AccessDeniedError("GetSessionToken must be called with long-term credentials (an IAM user's or the root user's access key).");
-    if (caller.kind !== 'user' && caller.kind !== 'root') throw new AccessDeniedError(`${caller.arn} cannot call GetSessionToken.`);
+    if (caller.session) throw refusedByRule('sts:GetSessionToken', '*', "GetSessionToken must be called with long-term credentials (an IAM user's or the root user's access key).");
+    if (caller.kind !== 'user' && caller.kind !== 'root') throw refusedByRule('sts:GetSessionToken', '*', `${caller.arn} cannot call GetSessionToken.`);
     const maximum = caller.kind === 'root' ? 3600 : 129_600;
     const duration = input.durationSeconds ?? (caller.kind === 'root' ? 3600 : 43_200);
     if (!Number.isInteger(duration) || duration < MIN_SECONDS || duration > maximum) throw new InvalidInputError(`DurationSeconds must be between ${MIN_SECONDS} and ${maximum}.`);
@@ -408,7 +412,7 @@ export class StsOperations implements FederatedRoleSessions {
     caller: Caller,
     input: { name: string; policy?: string | null; policyArns?: readonly string[] | null; durationSeconds?: number | null; tags?: readonly Tag[] | null },
   ): Promise<FederationToken> {
-    if (caller.session || caller.kind !== 'user') throw new AccessDeniedError("GetFederationToken must be called with an IAM user's long-term access key.");
+    if (caller.session || caller.kind !== 'user') throw refusedByRule('sts:GetFederationToken', '*', "GetFederationToken must be called with an IAM user's long-term access key.");
     if (!FEDERATED_NAME.test(input.name)) throw new InvalidInputError('Name must be 2 to 32 characters of letters, digits and +=,.@-.');
     const tags = [...(input.tags ?? [])];
     const tagProblem = checkTags(tags);
