@@ -132,7 +132,7 @@ export class IamService {
       // (credentials), the unsigned exchanges (no caller), the system's maintenance, the live tail's
       // stream, and the warnings computed as fields of an answer.
       const recording: CallRecording = { sink: options.callSink, readCalls: new ReadCallSettings(this.core.db, this.core.epochs), clock: this.core.clock };
-      const recorded = <T extends object>(operations: T, area: string, aggregates?: Readonly<Record<string, string>>) => recordedOperations(operations, area, recording, aggregates);
+      const recorded = <T extends object>(operations: T, area: string, declared?: Parameters<typeof recordedOperations>[3]) => recordedOperations(operations, area, recording, declared);
       const simulated = { authorize: 'iam:SimulatePrincipalPolicy', authorizeMany: 'iam:SimulatePrincipalPolicy', authorizeAsking: 'iam:SimulatePrincipalPolicy' };
       this.accounts = recorded(this.accounts, 'accounts');
       this.users = recorded(this.users, 'users');
@@ -140,13 +140,15 @@ export class IamService {
       this.roles = recorded(this.roles, 'roles');
       this.policies = recorded(this.policies, 'policies');
       this.accessKeys = recorded(this.accessKeys, 'accessKeys');
-      this.authorization = recorded(this.authorization, 'authorization', { ...simulated, simulatePrincipalPolicy: 'iam:SimulatePrincipalPolicy', simulateCustomPolicy: 'iam:SimulateCustomPolicy' });
-      this.pointInTime = recorded(this.pointInTime, 'pointInTime', { authorizeAt: 'iam:SimulatePrincipalPolicy', simulatePrincipalPolicyAt: 'iam:SimulatePrincipalPolicy' });
+      this.authorization = recorded(this.authorization, 'authorization', {
+        aggregates: { ...simulated, simulatePrincipalPolicy: 'iam:SimulatePrincipalPolicy', simulateCustomPolicy: 'iam:SimulateCustomPolicy' },
+      });
+      this.pointInTime = recorded(this.pointInTime, 'pointInTime', { aggregates: { authorizeAt: 'iam:SimulatePrincipalPolicy', simulatePrincipalPolicyAt: 'iam:SimulatePrincipalPolicy' } });
       this.audit = recorded(this.audit, 'audit');
       this.accountExport = recorded(this.accountExport, 'accountExport');
       this.credentialReports = recorded(this.credentialReports, 'credentialReports');
       this.details = recorded(this.details, 'details');
-      this.sts = recorded(this.sts, 'sts');
+      this.sts = recorded(this.sts, 'sts', { names: { getSessionToken: 'sts:GetSessionToken' } });
       this.passwords = recorded(this.passwords, 'passwords');
       this.mfa = recorded(this.mfa, 'mfa');
       this.signIn = recorded(this.signIn, 'signIn');

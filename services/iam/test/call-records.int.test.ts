@@ -156,9 +156,26 @@ describe.each([...DRIVERS])('call records on %s', (driver: 'pglite' | 'postgres'
     const question = { principal: frank.arn, action: 's3:GetObject', resource: '*' };
     await iam.authorization.authorize(await at(), question);
     await iam.authorization.authorizeMany(await at(), [question, question]);
+    // Asked without a cached epoch, so through the transaction's permission check as well.
+    await iam.authorization.authorize(root, question);
+    await iam.authorization.simulatePrincipalPolicy(root, { policySourceArn: frank.arn, actionNames: ['s3:GetObject'] });
+    await iam.pointInTime.authorizeAt(root, [{ ...question, at: new Date() }]);
     await expect(iam.authorization.authorize({ ...frank, accountEpoch: (await iam.core.epochs.current(root.accountId))! }, question)).rejects.toThrow(AccessDeniedError);
     const records = await recordsOf(root.accountId);
     expect(records.map((row) => [row.operation, row.outcome, row.principal_arn, row.resource_arns])).toEqual([['iam:SimulatePrincipalPolicy', 'denied', frank.arn, [frank.arn]]]);
+  });
+
+  it("does not record a session's issue as a read (its event is the record), and names a refused GetSessionToken", async () => {
+    const root = await newAccount(service);
+    const hana = await user(root, 'hana');
+    await iam.accounts.updateAuditSettings(root, { recordReadCalls: true });
+    const issued = await iam.sts.getSessionToken(hana, {});
+    await expect(iam.sts.getSessionToken(hana, { serialNumber: `arn:aws:iam::${root.accountId}:mfa/none`, tokenCode: '123456' })).rejects.toThrow();
+    const records = await recordsOf(root.accountId);
+    expect(records.map((row) => [row.operation, row.outcome])).toEqual([['sts:GetSessionToken', records[0]!.outcome]]);
+    expect(records[0]!.outcome).not.toBe('success');
+    expect(JSON.stringify(records)).not.toContain(issued.secretAccessKey);
+    expect(JSON.stringify(records)).not.toContain(issued.sessionToken);
   });
 
   it('keeps secrets out of the records: a refused password is not in its record', async () => {

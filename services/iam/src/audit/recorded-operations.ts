@@ -18,10 +18,17 @@ export interface CallRecording {
  * that `IamCore` fills in (the permissions asked, a write entered); an operation called inside
  * another call is part of it. Nothing here waits for the database or throws into the request: the
  * record is handed to the sink, and a read waits for the account's opt-in only off the request's path.
- * `aggregates`: the methods whose successful answers are counted elsewhere (authorize, the
+ * `declared.aggregates`: the methods whose successful answers are counted elsewhere (authorize, the
  * simulations), by the IAM action they are; only their failures are recorded, and they open no scope.
+ * `declared.names`: the IAM action of a method that asks no permission (AWS's GetSessionToken needs
+ * none), for its record; any other call that asked none is named `area.method`.
  */
-export function recordedOperations<T extends object>(operations: T, area: string, recording: CallRecording, aggregates: Readonly<Record<string, string>> = {}): T {
+export function recordedOperations<T extends object>(
+  operations: T,
+  area: string,
+  recording: CallRecording,
+  declared: { readonly aggregates?: Readonly<Record<string, string>>; readonly names?: Readonly<Record<string, string>> } = {},
+): T {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(operations, {
     get(target, property, receiver) {
@@ -30,8 +37,9 @@ export function recordedOperations<T extends object>(operations: T, area: string
       let wrapper = wrapped.get(property);
       if (wrapper === undefined) {
         const method = value as (...args: unknown[]) => unknown;
-        const name = `${area}.${String(property)}`;
-        const aggregate = typeof property === 'string' ? aggregates[property] : undefined;
+        const key = String(property);
+        const name = declared.names?.[key] ?? `${area}.${key}`;
+        const aggregate = declared.aggregates?.[key];
         wrapper = (...args: unknown[]): unknown => {
           const caller = args[0];
           if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);

@@ -53,6 +53,10 @@ class FakeOperations {
       new AccessDeniedError('no', undefined, { action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::111122223333:user/x', kind: 'implicit_deny', policyType: 'identity', statements: [] }),
     );
   }
+  async unnamed(_caller: Caller): Promise<void> {
+    await Promise.resolve();
+    throw new AccessDeniedError('MultiFactorAuthentication failed with invalid MFA one time pass code.');
+  }
   unsigned(facts: { sourceIp: string }): Promise<string> {
     return Promise.reject(new AccessDeniedError(facts.sourceIp));
   }
@@ -65,7 +69,7 @@ function recorded(readsOn = false) {
     raw,
     'fake',
     { sink: records, readCalls: { recordsReads: () => readsOn }, clock: { now: () => new Date('2026-12-06T01:00:00Z') } },
-    { check: 'iam:SimulatePrincipalPolicy', refuse: 'iam:SimulatePrincipalPolicy' },
+    { aggregates: { check: 'iam:SimulatePrincipalPolicy', refuse: 'iam:SimulatePrincipalPolicy' }, names: { unnamed: 'sts:GetSessionToken' } },
   );
   raw.inner = operations;
   return { records, operations };
@@ -130,6 +134,16 @@ describe('recordedOperations', () => {
     await expect(operations.unsigned({ sourceIp: '192.0.2.1' })).rejects.toThrow(AccessDeniedError);
     expect(records.calls.map((call) => [call.operation, call.outcome, call.decision])).toEqual([
       ['iam:SimulatePrincipalPolicy', 'denied', { action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::111122223333:user/x', kind: 'implicit_deny', policyType: 'identity', statements: [] }],
+    ]);
+  });
+
+  it('names a call that asked no permission by its declared action, or else by its operation', async () => {
+    const { records, operations } = recorded();
+    await expect(operations.unnamed(caller)).rejects.toThrow(AccessDeniedError);
+    await expect(operations.broken(caller)).rejects.toThrow(Error);
+    expect(records.calls.map((call) => [call.operation, call.readOnly, call.decision])).toEqual([
+      ['sts:GetSessionToken', true, { kind: 'refused_by_rule' }],
+      ['fake.broken', false, null],
     ]);
   });
 
