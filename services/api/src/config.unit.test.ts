@@ -27,3 +27,18 @@ describe('readConfig: the metrics listener', () => {
     for (const bad of ['-1', '65536', '1.5', 'prometheus']) expect(() => readConfig({ WARDEN_METRICS_PORT: bad })).toThrow(/WARDEN_METRICS_PORT must be a port number/);
   });
 });
+
+describe('readConfig: the call records', () => {
+  it('records calls by default, WARDEN_AUDIT_RECORD_CALLS=false turns it off, and anything but true or false is refused', () => {
+    expect(readConfig({}).recordCalls).toBe(true);
+    expect(readConfig({ WARDEN_AUDIT_RECORD_CALLS: 'true' }).recordCalls).toBe(true);
+    expect(readConfig({ WARDEN_AUDIT_RECORD_CALLS: 'false' }).recordCalls).toBe(false);
+    for (const bad of ['no', '0', 'FALSE']) expect(() => readConfig({ WARDEN_AUDIT_RECORD_CALLS: bad })).toThrow(/WARDEN_AUDIT_RECORD_CALLS must be true or false/);
+  });
+
+  it('keeps them 90 days by default (CloudTrail event history), or WARDEN_AUDIT_RETENTION_DAYS whole days of at least 1', () => {
+    expect(readConfig({}).auditRetentionDays).toBe(90);
+    expect(readConfig({ WARDEN_AUDIT_RETENTION_DAYS: '400' }).auditRetentionDays).toBe(400);
+    for (const bad of ['0', '-3', '1.5', 'forever']) expect(() => readConfig({ WARDEN_AUDIT_RETENTION_DAYS: bad })).toThrow(/WARDEN_AUDIT_RETENTION_DAYS/);
+  });
+});

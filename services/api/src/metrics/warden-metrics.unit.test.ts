@@ -61,6 +61,15 @@ describe('WardenMetrics', () => {
     expect(await sample(metrics, 'warden_events_appended_total')).toBe(3);
   });
 
+  it('counts the call records written and dropped', async () => {
+    const metrics = new WardenMetrics();
+    metrics.iamObserver.callRecords('written', 5);
+    metrics.iamObserver.callRecords('written', 2);
+    metrics.iamObserver.callRecords('dropped', 1);
+    expect(await sample(metrics, 'warden_audit_call_records_written_total')).toBe(7);
+    expect(await sample(metrics, 'warden_audit_call_records_dropped_total')).toBe(1);
+  });
+
   it('counts job runs by job and outcome', async () => {
     const metrics = new WardenMetrics();
     metrics.jobObserver.jobRan(JOBS.sweepExpiredSessions, 'completed');
