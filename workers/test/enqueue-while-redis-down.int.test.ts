@@ -45,7 +45,13 @@ async function timed(work: () => Promise<unknown>): Promise<Timed> {
 }
 
 const noop: JobHandler = () => Promise.resolve('nothing to do');
-const handlers: Record<JobName, JobHandler> = { [JOBS.expireSession]: noop, [JOBS.sweepExpiredSessions]: noop, [JOBS.rotateKeyring]: noop, [JOBS.deactivateStaleAccessKeys]: noop, [JOBS.upkeepApiCallPartitions]: noop };
+const handlers: Record<JobName, JobHandler> = {
+  [JOBS.expireSession]: noop,
+  [JOBS.sweepExpiredSessions]: noop,
+  [JOBS.rotateKeyring]: noop,
+  [JOBS.deactivateStaleAccessKeys]: noop,
+  [JOBS.upkeepApiCallPartitions]: noop,
+};
 
 function recordingLogger() {
   const lines: { level: string; object: object; message: string }[] = [];

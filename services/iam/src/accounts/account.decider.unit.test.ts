@@ -410,9 +410,13 @@ describe('SetReadCallRecording', () => {
 
   it('turns the recording of read calls on and off, appending nothing when it is already so', () => {
     account().when({ type: 'SetReadCallRecording', enabled: false }).then([]);
-    account().when({ type: 'SetReadCallRecording', enabled: true }).then([set(true)]);
+    account()
+      .when({ type: 'SetReadCallRecording', enabled: true })
+      .then([set(true)]);
     account(set(true)).when({ type: 'SetReadCallRecording', enabled: true }).then([]);
-    account(set(true)).when({ type: 'SetReadCallRecording', enabled: false }).then([set(false)]);
+    account(set(true))
+      .when({ type: 'SetReadCallRecording', enabled: false })
+      .then([set(false)]);
   });
 
   it('refuses a closed account', () => {

@@ -1,6 +1,6 @@
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, type Denial, IamError } from '../kernel/iam-error.js';
-import type { CallScope } from './call-scope.js';
+import type { CallScope } from '../kernel/call-scope.js';
 
 /**
  * One API call as `api_calls` keeps it (migration 0024), as CloudTrail records a management event:

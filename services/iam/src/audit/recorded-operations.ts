@@ -1,5 +1,5 @@
 import type { Caller, Clock } from '../kernel/command-context.js';
-import { type CallScope, currentCallScope, newCallScope, runInCallScope } from './call-scope.js';
+import { type CallScope, currentCallScope, newCallScope, runInCallScope } from '../kernel/call-scope.js';
 import type { CallSink } from './call-recorder.js';
 import { type CallEnd, callRecordOf } from './recorded-call.js';
 

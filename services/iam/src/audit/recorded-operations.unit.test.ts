@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
-import { currentCallScope, notePermissionAsked, noteWrite } from './call-scope.js';
+import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import type { CallSink } from './call-recorder.js';
 import type { RecordedCall } from './recorded-call.js';
 import { recordedOperations } from './recorded-operations.js';

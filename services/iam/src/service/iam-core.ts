@@ -9,7 +9,7 @@ import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
-import { currentCallScope, notePermissionAsked, noteWrite } from '../audit/call-scope.js';
+import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**

@@ -7,7 +7,7 @@ import { loadManagedPolicyDocuments } from '../authorization/managed-policy-docu
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { chainOriginAccount } from '../kernel/chain-origin.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
-import { currentCallScope, notePermissionAsked } from '../audit/call-scope.js';
+import { currentCallScope, notePermissionAsked } from '../kernel/call-scope.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policy-documents/policy-document-check.js';
