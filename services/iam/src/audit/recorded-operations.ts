@@ -40,12 +40,26 @@ export function recordedOperations<T extends object>(
         const key = String(property);
         const name = declared.names?.[key] ?? `${area}.${key}`;
         const aggregate = declared.aggregates?.[key];
-        wrapper = (...args: unknown[]): unknown => {
-          const caller = args[0];
-          if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
-          const call = { scope: aggregate === undefined ? newCallScope() : undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() };
-          return observed(caller, call, recording, () => (call.scope ? runInCallScope(call.scope, () => method.apply(target, args)) : method.apply(target, args)));
-        };
+        wrapper =
+          aggregate === undefined
+            ? (...args: unknown[]): unknown => {
+                const caller = args[0];
+                if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
+                const call = { scope: newCallScope(), aggregateOperation: undefined, fallbackOperation: name, startedAt: recording.clock.now() };
+                return observed(caller, call, recording, () => runInCallScope(call.scope, () => method.apply(target, args)));
+              }
+            : (...args: unknown[]): unknown => {
+                const result = method.apply(target, args);
+                const caller = args[0];
+                // The hot path (authorize): its answer goes back untouched; only a refusal is seen, on a side
+                // branch, and timed when it comes (within the same request).
+                if (result instanceof Promise && isCaller(caller) && currentCallScope() === undefined) {
+                  result.then(undefined, (error: unknown) =>
+                    ended(caller, { scope: undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() }, recording, { ok: false, error }),
+                  );
+                }
+                return result;
+              };
         wrapped.set(property, wrapper);
       }
       return wrapper;

@@ -161,7 +161,7 @@ export class IamCore {
     accountGrant = false,
   ): Promise<void> {
     this.recordKeyUse(caller, action);
-    // The call's record names the first permission it asked as its operation (audit/call-scope.ts).
+    // The call's record names the first permission it asked as its operation (kernel/call-scope.ts).
     const scope = currentCallScope();
     if (scope) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
     if (caller.kind === 'root') return;
