@@ -45,7 +45,7 @@ await sql`SELECT warden_prepare_api_call_partitions((now() AT TIME ZONE 'UTC')::
  * naming one of 1,000 users; spread evenly over the last DAYS days, newest first.
  */
 async function loadRecords(account: string, count: number): Promise<void> {
-  const chunk = 200_000;
+  const chunk = 100_000;
   for (let start = 0; start < count; start += chunk) {
     const end = Math.min(count, start + chunk) - 1;
     await sql`
