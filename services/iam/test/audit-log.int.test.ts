@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToStream, inAccountTransaction, type NewApiCallRow } from '@warden/db';
 import { sql } from 'kysely';
+import { isIP } from 'node:net';
 import { type AuditFilter, type AuditLogEntry, type Caller, InvalidInputError } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
@@ -235,5 +236,59 @@ describe.each([...DRIVERS])('the audit log of events and call records on %s', (d
     }
     // The cursor it made is taken.
     await expect(service.iam.audit.log(root, {}, { first: 1, after: cursor })).resolves.toHaveLength(1);
+  });
+});
+
+describe.each([...DRIVERS])("an event's recorded source address, read for the source-IP filter, on %s", (driver: 'pglite' | 'postgres') => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  it('is an inet exactly for the texts that are an address (as Node reads them, without a zone), and null for the rest, never an error', async () => {
+    const texts = [
+      ...['203.0.113.7', '0.0.0.0', '255.255.255.255', '10.0.0.1', '1.2.3.4'],
+      ...[
+        '::',
+        '::1',
+        '1::',
+        '2001:db8::1',
+        '2001:DB8:0:0:8:800:200C:417A',
+        'ff01::101',
+        '::ffff:192.0.2.1',
+        '::192.0.2.1',
+        '1:2:3:4:5:6:7:8',
+        '1:2:3:4:5:6:1.2.3.4',
+        '1::8',
+        '1:2:3:4:5:6:7::',
+        '::2:3:4:5:6:7:8',
+      ],
+      ...[
+        '',
+        'not-an-ip',
+        '256.1.1.1',
+        '1.2.3',
+        '1.2.3.4.5',
+        '01.2.3.4',
+        '1.2.3.4/24',
+        ' 1.2.3.4',
+        'fe80::1%eth0',
+        '1:2:3:4:5:6:7:8:9',
+        '1::2::3',
+        ':::',
+        '12345::',
+        '1:2:3:4:5:6:7',
+        'g::1',
+        '1:2:3:4:5:6:7:1.2.3.4',
+        '::1.2.3',
+        "1.2.3.4'; SELECT 1",
+      ],
+    ];
+    const rows = await sql<{ text: string; address: string | null }>`SELECT t AS text, warden_inet_or_null(t)::text AS address FROM unnest(${texts}::text[]) AS t`.execute(service.wardenDb.db);
+    const read = new Map(rows.rows.map((row) => [row.text, row.address]));
+    for (const text of texts) expect(read.get(text) !== null, text).toBe(isIP(text) !== 0 && !text.includes('%'));
   });
 });

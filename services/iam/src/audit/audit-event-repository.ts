@@ -1,5 +1,5 @@
 import { type ConsumerCursor, type Database, type EventsQuery, readEventsAfter, type StoredEvent, toStoredEvent } from '@warden/db';
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { ApiCallRow } from '@warden/db';
 import { type AuditOutcome, storedOutcome } from './api-call-record.js';
 import type { AuditEvent } from './audit-event.js';
@@ -54,10 +54,17 @@ export function eventsCanMatch(filter: AuditFilter): boolean {
   return !(filter.errorCodes && filter.errorCodes.length > 0);
 }
 
-/** An ARN matches itself, and a role's ARN matches every assumed-role session ARN of the role too. */
-function matchesArn(column: RawBuilder<string>, arn: string) {
+/**
+ * An event's actor matches the ARN itself, and a role's ARN matches every assumed-role session ARN
+ * of the role too: in byte order those are the range from the prefix (which ends in `/`) up to the
+ * prefix with `0` (the byte after `/`) in place of its `/`, one range of the actor's index.
+ */
+function matchesActor(arn: string) {
+  const actor = sql<string>`(metadata->>'actorArn') COLLATE "C"`;
   const sessions = assumedRoleSessionPrefix(arn);
-  return sessions === undefined ? sql<boolean>`${column} = ${arn}` : sql<boolean>`(${column} = ${arn} OR starts_with(${column}, ${sessions}))`;
+  if (sessions === undefined) return sql<boolean>`${actor} = ${arn}`;
+  const pastSessions = `${sessions.slice(0, -1)}0`;
+  return sql<boolean>`(${actor} = ${arn} OR (${actor} >= ${sessions} AND ${actor} < ${pastSessions}))`;
 }
 
 /**
@@ -69,7 +76,7 @@ function matchesArn(column: RawBuilder<string>, arn: string) {
 export function applyAuditFilter(query: EventsQuery, accountId: string, filter: AuditFilter): EventsQuery {
   let narrowed = query;
   if (!eventsCanMatch(filter)) narrowed = narrowed.where(sql<boolean>`false`);
-  for (const principal of filterPrincipals(filter)) narrowed = narrowed.where(matchesArn(sql<string>`metadata->>'actorArn'`, principal));
+  for (const principal of filterPrincipals(filter)) narrowed = narrowed.where(matchesActor(principal));
   const names = filterNames(filter);
   if (names.length > 0) narrowed = narrowed.where('type', 'in', names);
   if (filter.resourceArn) {
