@@ -88,7 +88,7 @@ import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentity
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RunningWarden } from '@warden/api';
-import { type Caller, codeAtStep, stepAt } from '@warden/iam';
+import { type Caller, codeAtStep, isAuditEvent, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, SignedClient } from './support/signed-client.js';
 import { PNG_SIGNATURE, qrCodeText } from './support/qr-code.js';
@@ -561,7 +561,7 @@ describe.each([...DRIVERS])('AWS SDK v3 against the Query front (%s)', (driver) 
 
   it('events carry the request id, the SDK user agent and the source IP, as GraphQL records them', async () => {
     const created = await iam.send(new CreateUserCommand({ UserName: 'audited' }));
-    const events = await warden.iam.audit.events(rootCaller(), { resourceArn: created.User!.Arn! }, { first: 10 });
+    const events = (await warden.iam.audit.events(rootCaller(), { resourceArn: created.User!.Arn! }, { first: 10 })).filter(isAuditEvent);
     const event = events.find((candidate) => candidate.type === 'UserCreated');
     expect(event).toMatchObject({ requestId: created.$metadata.requestId, sourceIp: '127.0.0.1', actorArn: `arn:aws:iam::${accountId}:root`, accessKeyId: credentials.accessKeyId });
     expect(event!.userAgent).toContain('aws-sdk-js');

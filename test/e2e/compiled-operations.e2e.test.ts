@@ -53,6 +53,23 @@ describe('the compiled-operation path answers as yoga does', () => {
       'mutation { createAccessKey(input: { userName: "nobody" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
     );
     reader = { compiled: new SignedClient(compiledUrl, key.createAccessKey.data), plain: new SignedClient(yogaOnlyUrl, key.createAccessKey.data) };
+    // A call record beside the events, so that the audit log's answers carry both kinds.
+    await warden.wardenDb.db
+      .insertInto('api_calls')
+      .values({
+        account_id: accountId,
+        occurred_at: new Date(),
+        operation: 'iam:DeleteUser',
+        read_only: false,
+        outcome: 'denied',
+        error_code: 'AccessDenied',
+        decision: JSON.stringify({ decision: 'implicit_deny' }),
+        caller_arn: `arn:aws:iam::${accountId}:user/nobody`,
+        principal_arn: `arn:aws:iam::${accountId}:user/nobody`,
+        source_ip: '192.0.2.1',
+        resource_arns: [`arn:aws:iam::${accountId}:user/reader`],
+      })
+      .execute();
   });
   afterAll(async () => {
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
@@ -96,6 +113,28 @@ describe('the compiled-operation path answers as yoga does', () => {
     ['a mutation refused as bad input', () => ({ query: 'mutation { createUser(input: { userName: "bad name!" }) { __typename ... on Error { message code } } }' }), true],
     ['a mutation of something that does not exist', () => ({ query: 'mutation { deleteUser(input: { userName: "ghost" }) { __typename ... on Error { message code } } }' }), true],
   ];
+
+  const auditLog =
+    'query($f: AuditEventFilter, $after: String) { auditEvents(first: 3, after: $after, filter: $f) { __typename ... on AuditEventsSuccess { data { edges { cursor node { kind type outcome errorCode decision principalArn resourceArns data } } pageInfo { hasNextPage endCursor } } } ... on Error { message code } } }';
+  bodies.push(
+    ['the audit log of events and call records', () => ({ query: auditLog }), true],
+    [
+      'the audit log through the call filters',
+      () => ({ query: auditLog, variables: { f: { outcomes: ['DENIED'], sourceIp: '192.0.2.0/24', principal: `arn:aws:iam::${accountId}:user/nobody` } } }),
+      true,
+    ],
+    ['the audit log with a cursor it did not make', () => ({ query: auditLog, variables: { after: 'bm90IGEgY3Vyc29y' } }), true],
+    ['the audit log with a source IP that is not one', () => ({ query: auditLog, variables: { f: { sourceIp: '192.0.2.0/99' } } }), true],
+    ['the audit log with an outcome it does not know', () => ({ query: auditLog, variables: { f: { outcomes: ['MAYBE'] } } }), true],
+  );
+
+  it('the audit log after a cursor is the same page on both paths', async () => {
+    const first = await compiled.data<{ auditEvents: { data: { pageInfo: { endCursor: string } } } }>(auditLog);
+    const text = JSON.stringify({ query: auditLog, variables: { after: first.auditEvents.data.pageInfo.endCursor } });
+    const [fromCompiled, fromYoga] = [await compiled.send(text), await plain.send(text)];
+    expect(answerOf(fromCompiled)).toEqual(answerOf(fromYoga));
+    expect(fromCompiled.body.data?.['auditEvents']).toMatchObject({ __typename: 'AuditEventsSuccess' });
+  });
 
   it.each(bodies)('%s', async (_label, body, runsCompiled) => {
     const params = body();

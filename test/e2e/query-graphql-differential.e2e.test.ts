@@ -21,7 +21,7 @@ import {
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningWarden } from '@warden/api';
-import type { Caller } from '@warden/iam';
+import { type Caller, isAuditEvent } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
@@ -165,7 +165,7 @@ describe.each([...DRIVERS])('GraphQL and the Query front make the same events an
 
   const details = async (accountId: string) => normalized(await warden.iam.details.accountAuthorizationDetails(rootOf(accountId)), accountId);
   const events = async (accountId: string) => {
-    const newestFirst = await warden.iam.audit.events(rootOf(accountId), {}, { first: 500 });
+    const newestFirst = (await warden.iam.audit.events(rootOf(accountId), {}, { first: 500 })).filter(isAuditEvent);
     return newestFirst.reverse().map((event) => normalized({ type: event.type, streamId: event.streamId.replace(/\/[A-Z]{4}[A-Z0-9]+$/, '/ID'), data: event.data }, accountId));
   };
 

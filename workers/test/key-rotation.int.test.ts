@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { bootstrap, type Caller, codeAtStep, IamService, LiveKeyring as LiveKeyringClass, type LiveKeyring, resolveAccessKey, stepAt } from '@warden/iam';
+import { bootstrap, type Caller, codeAtStep, IamService, isAuditEvent, LiveKeyring as LiveKeyringClass, type LiveKeyring, resolveAccessKey, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
 
@@ -134,7 +134,7 @@ describe('keyring rotation and access-key hygiene', () => {
     expect(result).toMatch(/^deactivated \d+ access keys/);
     expect((await iam.accessKeys.list(root, 'old-timer'))[0]?.status).toBe('Inactive');
     expect((await iam.accessKeys.list(root))[0]?.status).toBe('Active');
-    const events = await iam.audit.events(root, { eventTypes: ['AccessKeyStatusUpdated'] }, { first: 5 });
+    const events = (await iam.audit.events(root, { eventTypes: ['AccessKeyStatusUpdated'] }, { first: 5 })).filter(isAuditEvent);
     expect(events[0]?.data).toMatchObject({ accessKeyId: oldKey.accessKeyId, status: 'Inactive', reason: expect.stringContaining('maximum access key age of 90 days') as unknown });
     await expect(iam.accounts.updateSettings(root, { maxAccessKeyAgeDays: 0 })).rejects.toThrow(/1 to 3650/);
     clock.offsetMs = 0;

@@ -3,6 +3,8 @@ export type { AccessKey } from './access-keys/access-key.js';
 export type { Account } from './accounts/account.js';
 export type { AccountFilter } from './accounts/account-repository.js';
 export type { AuditEvent } from './audit/audit-event.js';
+export type { ApiCallRecord, AuditOutcome } from './audit/api-call-record.js';
+export { type AuditLogEntry, type AuditLogPageEntry, isAuditEvent } from './audit/audit-log-entry.js';
 export type { ExportedTable } from './account-export/account-iam-state.js';
 export type { Group } from './groups/group.js';
 export type { MfaDevice } from './mfa/mfa-device.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, DEFAULT_QUOTAS, DEFAULT_SIGN_IN_THROTTLE, nameKey } from '../src/index.js';
+import { AccessDeniedError, DEFAULT_QUOTAS, DEFAULT_SIGN_IN_THROTTLE, isAuditEvent, nameKey } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -105,11 +105,14 @@ describe.each([...DRIVERS])('domain types on %s', (driver: 'pglite' | 'postgres'
     expect(Object.keys(unassigned!).sort()).toEqual(['accountId', 'createdAt', 'deviceName', 'enabledAt', 'path', 'serialNumber', 'tags', 'userName']);
     expect(unassigned).toMatchObject({ serialNumber: device.serialNumber, deviceName: 'kim-phone', path: '/', userName: null, enabledAt: null, tags: [{ key: 'kind', value: 'phone' }] });
 
-    const [created] = await iam.audit.events(root, { eventTypes: ['AccessKeyCreated'] }, { first: 10 });
+    const [createdEntry] = await iam.audit.log(root, { eventTypes: ['AccessKeyCreated'] }, { first: 10 });
+    const created = createdEntry?.entry;
+    if (!created || !isAuditEvent(created)) throw new Error('no AccessKeyCreated event');
     expect(created).toMatchObject({ type: 'AccessKeyCreated', streamId: `user/${user.userId}`, actorArn: root.arn, resourceArn: user.arn });
-    expect((created!.data as { secret: unknown }).secret).toBe('[encrypted]');
-    const older = await iam.audit.events(root, {}, { first: 100, before: created!.position });
-    expect(older.length).toBeGreaterThan(0);
-    expect(older.every((event) => BigInt(event.position) < BigInt(created!.position))).toBe(true);
+    expect((created.data as { secret: unknown }).secret).toBe('[encrypted]');
+    // The page after the event's cursor: the events before it (the key's user was made earlier).
+    const older = (await iam.audit.events(root, {}, { first: 100, after: createdEntry.cursor })).filter(isAuditEvent);
+    expect(older.map((event) => event.type)).toContain('UserCreated');
+    expect(older.every((event) => event.occurredAt.getTime() <= created.occurredAt.getTime() && event.position !== created.position)).toBe(true);
   });
 });

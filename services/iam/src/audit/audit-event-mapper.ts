@@ -16,6 +16,7 @@ export function redactSecrets(value: unknown): unknown {
 export function toAuditEvent(event: StoredEvent): AuditEvent {
   const metadata = event.metadata;
   return {
+    kind: 'EVENT',
     position: event.globalPosition,
     type: event.type,
     streamId: event.streamId,

@@ -1,5 +1,6 @@
 /** An entry of the audit log: one event, with who made it, from where, when. */
 export interface AuditEvent {
+  readonly kind: 'EVENT';
   /** The event's global position in the log, as a decimal string (an int8): newer events have greater positions. */
   readonly position: string;
   /** The event's type, past tense: `UserCreated`, `PolicyAttachedToUser`… */

@@ -1,30 +1,41 @@
 import type { Caller } from '../kernel/command-context.js';
-import { InvalidInputError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { commitHorizon, type ConsumerCursor, cursorOf, START_OF_LOG } from '@warden/db';
-import { type AuditEntry, decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
+import { type AuditEntry, decodeAuditCursor, decodeAuditLogCursor, encodeAuditCursor } from './audit-cursor.js';
 import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
-import type { AuditEvent } from './audit-event.js';
 import { toAuditEvent } from './audit-event-mapper.js';
-import { type AuditFilter, auditEventsInCommitOrder, findAuditEvents } from './audit-event-repository.js';
+import { type AuditFilter, auditEventsInCommitOrder, checkAuditFilter } from './audit-event-repository.js';
+import type { AuditLogEntry, AuditLogPageEntry } from './audit-log-entry.js';
+import { findAuditLog } from './audit-log-repository.js';
 
 export type { AuditFilter } from './audit-event-repository.js';
 
 /**
- * The audit log is the event log: every change, with who made it, from where, on what. Readers
- * need `iam:GetAccountAuthorizationDetails`-level trust, here the `warden:GetAuditEvents` action,
- * and see their own account's events only (row-level security, and the repository's filter).
+ * The audit log: every change (the event log), with who made it, from where, on what, and every
+ * call recorded without a change (denied and failed calls, and reads when the account records
+ * them). Readers need `iam:GetAccountAuthorizationDetails`-level trust, here the
+ * `warden:GetAuditEvents` action, and see their own account's entries only (row-level security,
+ * and the repositories' filters).
  */
 export class AuditOperations {
   constructor(private readonly core: IamCore) {}
 
-  /** Newest first; `before` is the position of the last event of the previous page. */
-  async events(caller: Caller, filter: AuditFilter, page: { first: number; before?: string | null }): Promise<AuditEvent[]> {
-    if (page.before !== undefined && page.before !== null && !/^\d+$/.test(page.before)) throw new InvalidInputError('The cursor is not valid.');
+  /**
+   * Newest first (the order of audit-cursor.ts's AuditLogKey), at most `first`; `after` is the
+   * cursor of the last entry of the previous page. A bad cursor or filter is invalid input.
+   */
+  async log(caller: Caller, filter: AuditFilter, page: { first: number; after?: string | null }): Promise<AuditLogPageEntry[]> {
+    const after = page.after === undefined || page.after === null ? null : decodeAuditLogCursor(page.after);
+    checkAuditFilter(filter);
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
-      return findAuditEvents(trx, caller.accountId, filter, page);
+      return findAuditLog(trx, caller.accountId, filter, after, page.first);
     });
+  }
+
+  /** The entries of `log`'s page, without their cursors. */
+  async events(caller: Caller, filter: AuditFilter, page: { first: number; after?: string | null }): Promise<AuditLogEntry[]> {
+    return (await this.log(caller, filter, page)).map(({ entry }) => entry);
   }
 
   /**
@@ -36,6 +47,7 @@ export class AuditOperations {
    */
   async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 100): Promise<AsyncGenerator<readonly AuditEntry[], void, undefined>> {
     const start: ConsumerCursor = after === null ? START_OF_LOG : decodeAuditCursor(after);
+    checkAuditFilter(filter);
     const horizon = await this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
       return commitHorizon(trx);

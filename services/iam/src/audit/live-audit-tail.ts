@@ -6,7 +6,7 @@ import { AccessDeniedError, LimitExceededError } from '../kernel/iam-error.js';
 import { type AuditEntry, decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
 import type { IamCore } from '../service/iam-core.js';
 import { toAuditEvent } from './audit-event-mapper.js';
-import { type AuditFilter, auditEventsInCommitOrder } from './audit-event-repository.js';
+import { type AuditFilter, auditEventsInCommitOrder, checkAuditFilter } from './audit-event-repository.js';
 
 export interface LiveAuditTailLimits {
   /** Tails open at once for one caller (one ARN) in one process. */
@@ -46,6 +46,7 @@ export class LiveAuditTail {
    */
   async follow(caller: Caller, filter: AuditFilter, after: string | null, signal: AbortSignal): Promise<AsyncIterableIterator<AuditEntry>> {
     const resumeAfter = after === null ? undefined : decodeAuditCursor(after);
+    checkAuditFilter(filter);
     const start = await this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
       return resumeAfter ?? cursorBelow(await commitHorizon(trx));
