@@ -48,12 +48,8 @@ export class AuthorizationOperations {
   async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
     if (targetAccount === caller.accountId && caller.accountEpoch !== undefined) {
       // The caller's compiled set is usually cached: then the check needs no transaction at all.
-      this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
-      if (caller.kind === 'root') return;
-      const own = this.core.compiledCaller(caller);
-      const compiled = own instanceof Promise ? await own : own;
-      const now = this.core.clock.now();
-      for (const arn of new Set(principalArns)) this.core.authorizer.check(compiled, caller, 'iam:SimulatePrincipalPolicy', arn, now);
+      const pending = this.core.requireAllowed(caller, 'iam:SimulatePrincipalPolicy', principalArns);
+      if (pending) await pending;
       return;
     }
     await this.core.read(caller, async (trx) => {
@@ -63,7 +59,7 @@ export class AuthorizationOperations {
           throw new AccessDeniedError(`User: ${caller.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${principalArns[0]} because the principal is in another account`);
         }
       }
-      for (const arn of new Set(principalArns)) await this.core.authorize(trx, caller, 'iam:SimulatePrincipalPolicy', arn);
+      await this.core.requireAllowed(caller, 'iam:SimulatePrincipalPolicy', principalArns, { trx });
     });
   }
 
@@ -82,13 +78,14 @@ export class AuthorizationOperations {
     if (caller.accountEpoch !== undefined) {
       const principals = this.cachedPrincipals(caller.accountId, requests, caller.accountEpoch);
       if (principals) {
-        if (caller.kind !== 'root') {
-          // The caller's own policy set as every other check chooses it; awaited only when it is
-          // not compiled at this epoch yet.
-          const own = this.core.compiledCaller(caller);
-          this.requireAsking(own instanceof Promise ? await own : own, caller, requests, now);
-        }
-        this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
+        // The same caller check as every other path; awaited only when the caller's own policy set
+        // is not compiled at this epoch yet.
+        const pending = this.core.requireAllowed(
+          caller,
+          'iam:SimulatePrincipalPolicy',
+          requests.map((request) => request.principal),
+        );
+        if (pending) await pending;
         const answers: AuthorizeAnswer[] = [];
         for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
         return this.told(answers);
@@ -138,19 +135,6 @@ export class AuthorizationOperations {
       principals.push(compiled);
     }
     return principals;
-  }
-
-  /**
-   * The caller check of the cached path: iam:SimulatePrincipalPolicy on each principal asked
-   * about, decided and refused exactly as `IamCore.authorize` decides and refuses it on the slow path.
-   */
-  private requireAsking(own: CompiledPrincipal, caller: Caller, requests: readonly AuthorizeRequest[], now: Date): void {
-    const authorizer = this.core.authorizer;
-    if (requests.length === 1) {
-      authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', requests[0]!.principal, now);
-      return;
-    }
-    for (const principal of new Set(requests.map((request) => request.principal))) authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', principal, now);
   }
 
   /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
