@@ -63,6 +63,16 @@ export class AuthorizationOperations {
     });
   }
 
+  /**
+   * The preamble of every question about principals: their account (`accountOfPrincipals`), then
+   * whether the caller may ask about them (`authorizeAsking`). Returns the account.
+   */
+  async askAbout(caller: Caller, principalArns: readonly string[]): Promise<string> {
+    const targetAccount = accountOfPrincipals(principalArns);
+    await this.authorizeAsking(caller, targetAccount, principalArns);
+    return targetAccount;
+  }
+
   async authorize(caller: Caller, request: AuthorizeRequest): Promise<AuthorizeAnswer> {
     const [answer] = await this.authorizeMany(caller, [request]);
     return answer!;
@@ -91,10 +101,8 @@ export class AuthorizationOperations {
         return this.told(answers);
       }
     }
-    const targetAccount = accountOfPrincipals(requests);
-    await this.authorizeAsking(
+    const targetAccount = await this.askAbout(
       caller,
-      targetAccount,
       requests.map((request) => request.principal),
     );
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
@@ -148,9 +156,7 @@ export class AuthorizationOperations {
       policyInputList?: readonly string[] | null;
     },
   ): Promise<SimulationResult[]> {
-    const targetAccount = parsePrincipalArn(input.policySourceArn)?.account;
-    if (!targetAccount) throw new InvalidInputError('policySourceArn must be the ARN of an IAM user or role.');
-    await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
+    const targetAccount = await this.askAbout(caller, [input.policySourceArn]);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const policies = await loadPrincipalPolicies(trx, this.targetOwner(targetAccount, input.policySourceArn));
@@ -203,11 +209,19 @@ export class AuthorizationOperations {
   }
 }
 
-/** The one account whose principals the requests ask about. */
-export function accountOfPrincipals(requests: readonly Pick<AuthorizeRequest, 'principal'>[]): string {
-  // A batch usually names few principals: parse each once.
-  const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
-  if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
+/**
+ * The one account whose principals `principalArns` are: each must be the ARN of an IAM user or role
+ * (else InvalidInput, naming it), and all of one account. Every question about principals, live or
+ * as of an instant, takes its target account from here (`askAbout`).
+ */
+export function accountOfPrincipals(principalArns: readonly string[]): string {
+  const accounts = new Set<string>();
+  // A batch usually names few principals: each is parsed once.
+  for (const arn of new Set(principalArns)) {
+    const parsed = parsePrincipalArn(arn);
+    if (parsed?.kind !== 'user' && parsed?.kind !== 'role') throw new InvalidInputError(`${JSON.stringify(arn)} is not the ARN of an IAM user or role.`);
+    accounts.add(parsed.account);
+  }
   if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
   return [...accounts][0]!;
 }

@@ -10,7 +10,7 @@ import { type PrincipalAt, principalAt } from '../history/principal-at.js';
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeInFutureError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { accountOfPrincipals, answer, type AuthorizeAnswer, type AuthorizationOperations, type AuthorizeRequest, malformed, simulate, type SimulationResult } from './authorization-operations.js';
+import { answer, type AuthorizeAnswer, type AuthorizationOperations, type AuthorizeRequest, malformed, simulate, type SimulationResult } from './authorization-operations.js';
 
 /**
  * `authorize` and `simulatePrincipalPolicy` as of a past instant, and `accessHistory`: when a
@@ -60,7 +60,7 @@ export const POINT_IN_TIME_CLOCK_SKEW_MS = 5_000;
 export class PointInTimeChecks {
   constructor(
     private readonly core: IamCore,
-    private readonly asking: Pick<AuthorizationOperations, 'authorizeAsking'>,
+    private readonly asking: Pick<AuthorizationOperations, 'askAbout'>,
     /** Snapshots off: every fold starts from the account's first event (the benchmark's baseline, the tests' fresh replay). */
     private readonly snapshots: HistorySnapshotOptions = { useSnapshots: true, snapshotInterval: HISTORY_SNAPSHOT_INTERVAL },
   ) {}
@@ -68,11 +68,9 @@ export class PointInTimeChecks {
   /** `authorize` as of each request's `at`, all for principals of one account; one fold per distinct instant. */
   async authorizeAt(caller: Caller, requests: readonly PointInTimeRequest[]): Promise<AuthorizeAnswer[]> {
     if (requests.length === 0) return [];
-    const accountId = accountOfPrincipals(requests);
     for (const request of requests) this.refuseFuture(request.at);
-    await this.asking.authorizeAsking(
+    const accountId = await this.asking.askAbout(
       caller,
-      accountId,
       requests.map((request) => request.principal),
     );
     const instants = [...new Set(requests.map((request) => request.at.getTime()))].sort((a, b) => a - b);
@@ -107,9 +105,8 @@ export class PointInTimeChecks {
       at: Date;
     },
   ): Promise<SimulationResult[]> {
-    const accountId = accountOfPrincipals([{ principal: input.policySourceArn }]);
     this.refuseFuture(input.at);
-    await this.asking.authorizeAsking(caller, accountId, [input.policySourceArn]);
+    const accountId = await this.asking.askAbout(caller, [input.policySourceArn]);
     const principal = await this.readHistory(accountId, input.at, input.at, (cursor) => Promise.resolve(principalAt(cursor.history, accountId, input.policySourceArn)));
     if (!principal) throw noSuchPrincipal(input.policySourceArn, accountId, input.at);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
@@ -128,9 +125,8 @@ export class PointInTimeChecks {
    */
   async accessHistory(caller: Caller, request: AccessHistoryRequest): Promise<AccessHistory> {
     if (request.from > request.to) throw new InvalidInputError('from must not be after to.');
-    const accountId = accountOfPrincipals([request]);
     this.refuseFuture(request.to);
-    await this.asking.authorizeAsking(caller, accountId, [request.principal]);
+    const accountId = await this.asking.askAbout(caller, [request.principal]);
     return this.readHistory(accountId, request.from, request.to, async (cursor) => {
       const target = request.principal;
       const decide = (at: Date): { decision: AuthorizeAnswer['decision'] | null; streams: ReadonlySet<string> } => {
