@@ -88,9 +88,8 @@ describe('fetching an identity provider’s documents', () => {
 
   it('gives up on a server that does not answer in time', async () => {
     routes.set('/silent', () => undefined);
-    const started = Date.now();
+    // The reason is the fetcher's own timeout: it gave up, rather than the server closing or the test timing out.
     expect(await reasonOf(() => fetcher().fetchJson(`${base}/silent`, 1024))).toMatch(/no answer within 300 ms/);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('requires discovery to name the issuer and an https jwks_uri, and keeps the keys for their lifetime', async () => {
