@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { NotYetError, PoisonJobError, type JobHandler } from './job-handlers.js';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
-import { RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
+import { RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, STATISTICS_EVERY_MS, SWEEP_EVERY_MS } from './job-runner.js';
 
 /**
  * BullMQ on Redis: one queue, one worker dispatching on the job's name, schedulers upserted at
@@ -111,6 +111,7 @@ export class BullMqJobRunner implements JobRunner {
     await this.queue.upsertJobScheduler('sweep-expired-sessions', { every: this.options.sweepEveryMs ?? SWEEP_EVERY_MS }, { name: JOBS.sweepExpiredSessions, data: {} });
     await this.queue.upsertJobScheduler('rotate-keyring', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.rotateKeyring, data: {} });
     await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
+    await this.queue.upsertJobScheduler('refresh-planner-statistics', { every: STATISTICS_EVERY_MS }, { name: JOBS.refreshPlannerStatistics, data: {} });
   }
 
   /**

@@ -9,6 +9,7 @@ describe('observedHandlers', () => {
       [JOBS.sweepExpiredSessions]: () => Promise.reject(new NotYetError('later')),
       [JOBS.rotateKeyring]: () => Promise.reject(new Error('the database is gone')),
       [JOBS.deactivateStaleAccessKeys]: () => Promise.reject(new PoisonJobError('bad data')),
+      [JOBS.refreshPlannerStatistics]: () => Promise.resolve('analyzed'),
     };
     const handlers = observedHandlers(outcomes, { jobRan: (job, outcome) => told.push([job, outcome]) });
     await expect(handlers[JOBS.expireSession]({})).resolves.toBe('expired');
