@@ -10,7 +10,7 @@ import { type PrincipalAt, principalAt } from '../history/principal-at.js';
 import type { Caller } from '../kernel/command-context.js';
 import { InvalidInputError, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeInFutureError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { answer, type AuthorizeAnswer, type AuthorizationOperations, type AuthorizeRequest, malformed, simulate, type SimulationResult } from './authorization-operations.js';
+import { accountOfPrincipals, answer, type AuthorizeAnswer, type AuthorizationOperations, type AuthorizeRequest, malformed, simulate, type SimulationResult } from './authorization-operations.js';
 
 /**
  * `authorize` and `simulatePrincipalPolicy` as of a past instant, and `accessHistory`: when a
@@ -60,10 +60,31 @@ export const POINT_IN_TIME_CLOCK_SKEW_MS = 5_000;
 export class PointInTimeChecks {
   constructor(
     private readonly core: IamCore,
-    private readonly asking: Pick<AuthorizationOperations, 'askAbout'>,
+    private readonly asking: Pick<AuthorizationOperations, 'askAbout' | 'authorizeMany'>,
     /** Snapshots off: every fold starts from the account's first event (the benchmark's baseline, the tests' fresh replay). */
     private readonly snapshots: HistorySnapshotOptions = { useSnapshots: true, snapshotInterval: HISTORY_SNAPSHOT_INTERVAL },
   ) {}
+
+  /**
+   * A batch whose requests may each have an `at` or not, all for principals of one account: those
+   * without are answered now by the live path (`authorizeMany`, from the compiled cache when it is
+   * warm), never by folding the history up to now; those with by `authorizeAt`. In input order.
+   */
+  async authorizeEach(caller: Caller, requests: readonly (AuthorizeRequest & { readonly at?: Date | null })[]): Promise<AuthorizeAnswer[]> {
+    // The whole batch is of one account, whichever path answers each part of it.
+    accountOfPrincipals(requests.map((request) => request.principal));
+    const live: AuthorizeRequest[] = [];
+    const past: PointInTimeRequest[] = [];
+    for (const request of requests) {
+      if (request.at) past.push({ ...request, at: request.at });
+      else live.push(request);
+    }
+    const liveAnswers = live.length > 0 ? await this.asking.authorizeMany(caller, live) : [];
+    const pastAnswers = past.length > 0 ? await this.authorizeAt(caller, past) : [];
+    let nextLive = 0;
+    let nextPast = 0;
+    return requests.map((request) => (request.at ? pastAnswers[nextPast++]! : liveAnswers[nextLive++]!));
+  }
 
   /** `authorize` as of each request's `at`, all for principals of one account; one fold per distinct instant. */
   async authorizeAt(caller: Caller, requests: readonly PointInTimeRequest[]): Promise<AuthorizeAnswer[]> {
