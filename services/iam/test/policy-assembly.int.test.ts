@@ -99,7 +99,7 @@ describe.each([...DRIVERS])('one policy assembly for the live read and the histo
 
     // And the rule itself: the user's attached, then its groups' by group id, each once; inline by name, the user's first.
     const [first, second] = [gOne, gTwo].sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
-    const groupAttached = (group: typeof gOne) => (group === gOne ? [{ name: 'ByGroup', document: doc('ByGroupV1') }] : [{ name: 'IAMReadOnlyAccess', document: expect.any(String) }]);
+    const groupAttached = (group: typeof gOne) => (group === gOne ? [{ name: 'ByGroup', document: doc('ByGroupV1') }] : [{ name: 'IAMReadOnlyAccess', document: expect.any(String) as unknown }]);
     expect(forUser.live.identity.map(({ name, document }) => ({ name, document }))).toEqual([
       { name: 'Both', document: doc('BothV1') },
       { name: 'Own', document: doc('OwnV2') },
