@@ -74,19 +74,12 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
   }
 
   describe('a fragment bomb', () => {
-    it('of 23 levels (905 bytes, 4 million spreads) is answered 400 for its cost in under 50 ms', async () => {
-      // The fastest of five, each its own text (nothing cached), after one to warm the server's code:
-      // the machine running the tests may pause any single one.
-      await send('compiled operations', fragmentBomb(23, 'warm-up'));
-      const times: number[] = [];
-      for (const attempt of [1, 2, 3, 4, 5]) {
-        const started = performance.now();
+    it('of 23 levels (905 bytes, 4 million spreads) is answered 400 for its cost (how fast: test/bench/hostile-requests.bench.ts)', async () => {
+      for (const attempt of [1, 2]) {
         const answer = await send('compiled operations', fragmentBomb(23, `attempt ${attempt}`));
-        times.push(performance.now() - started);
         expect(answer.status).toBe(400);
         expect(answer.body.errors?.[0]?.message).toMatch(/^The operation costs 4194304; the cost limit is 25000\./);
       }
-      expect(Math.min(...times)).toBeLessThan(50);
     });
 
     it('of 30 levels is answered too, on every path (measured again for every spread, it would take about 20 minutes)', async () => {
@@ -185,7 +178,7 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
     });
   });
 
-  it('during a flood of hostile requests, /health still answers in under 100 ms', async () => {
+  it('during a flood of hostile requests, /health still answers 200 (its latency: test/bench/hostile-requests.bench.ts)', async () => {
     const health = warden.url.replace(/\/graphql$/, '/health');
     const hostile = [
       (index: number) => signedFor('compiled operations', fragmentBomb(23, `flood ${index}`)),
@@ -197,29 +190,41 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
     const requests = await Promise.all(Array.from({ length: 400 }, (_, index) => hostile[index % hostile.length]!(index)));
     let flooding = true;
     let sent = 0;
+    let answered = 0;
+    let firstAnswer: () => void = () => undefined;
+    const flowing = new Promise<void>((resolve) => (firstAnswer = resolve));
     // Twenty clients, each sending one hostile request after another until the probes are done.
     const clients = Array.from({ length: 20 }, async () => {
       while (flooding) {
         const answer = await deliver(requests[sent++ % requests.length]!);
         expect(answer.status).toBe(400);
+        answered++;
+        firstAnswer();
       }
     });
-    const probes: number[] = [];
+    /** For each probe: its status, and the hostile requests in flight as it was sent and as it was answered. */
+    const probes: { status: number; inFlightAtSend: number; inFlightAtAnswer: number; answeredBefore: number }[] = [];
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await flowing;
       for (let probe = 0; probe < 9; probe++) {
-        const started = performance.now();
+        const inFlightAtSend = sent - answered;
+        const answeredBefore = answered;
         const response = await fetch(health);
-        expect(response.status).toBe(200);
         await response.arrayBuffer();
-        probes.push(performance.now() - started);
+        probes.push({ status: response.status, inFlightAtSend, inFlightAtAnswer: sent - answered, answeredBefore });
       }
     } finally {
       flooding = false;
       await Promise.all(clients);
     }
-    expect(sent).toBeGreaterThan(20);
-    // The median of the probes: the machine running the tests may pause any single one.
-    expect([...probes].sort((a, b) => a - b)[4]).toBeLessThan(100);
+    // Every probe was answered 200, each sent and answered while the flood was running (hostile
+    // requests in flight on both sides of it), and the flood kept being answered between probes.
+    for (const probe of probes) {
+      expect(probe.status).toBe(200);
+      expect(probe.inFlightAtSend).toBeGreaterThan(0);
+      expect(probe.inFlightAtAnswer).toBeGreaterThan(0);
+    }
+    expect(probes[probes.length - 1]!.answeredBefore).toBeGreaterThan(probes[0]!.answeredBefore);
+    expect(answered).toBeGreaterThan(20);
   });
 });

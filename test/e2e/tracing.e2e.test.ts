@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RunningWarden } from '@warden/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXECUTION_PATH_NAMES, signAlong } from './support/execution-paths.js';
@@ -169,6 +170,24 @@ describe.each([...DRIVERS])('OpenTelemetry traces to an OTLP endpoint (%s)', (dr
     const { spans, operation } = await requestSpans(traceId, parentId, 'aws-query ListUsers');
     expect(operation.attributes['rpc.method']).toBe('ListUsers');
     expect(childrenOf(spans, operation).some((span) => span.kind === CLIENT)).toBe(true);
+  });
+
+  it('traces an Organizations (JSON 1.1) call as the Query front does: the request, its authentication and the operation', async () => {
+    const { header, traceId, parentId } = traceparent();
+    const client = new OrganizationsClient({ endpoint: new URL('/', warden.url).href, region: 'us-east-1', credentials, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next) => (args) => {
+        (args.request as { headers: Record<string, string> }).headers['traceparent'] = header;
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    // A tenant may not describe accounts: the refusal is traced all the same.
+    await client.send(new DescribeAccountCommand({ AccountId: '000000000001' })).catch(() => undefined);
+    const { authentication, operation } = await requestSpans(traceId, parentId, 'aws-json DescribeAccount');
+    expect(authentication.attributes['warden.auth.method']).toBe('sigv4');
+    expect(operation.attributes['rpc.service']).toBe('organizations');
+    expect(operation.attributes['rpc.method']).toBe('DescribeAccount');
   });
 
   it('writes the request’s trace and span ids on its access log line', async () => {

@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { NotYetError, PoisonJobError, type JobHandler } from './job-handlers.js';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
-import { PARTITION_UPKEEP_EVERY_MS, RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
+import { PARTITION_UPKEEP_EVERY_MS, RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, STATISTICS_EVERY_MS, SWEEP_EVERY_MS } from './job-runner.js';
 
 /**
  * BullMQ on Redis: one queue, one worker dispatching on the job's name, schedulers upserted at
@@ -112,6 +112,7 @@ export class BullMqJobRunner implements JobRunner {
     await this.queue.upsertJobScheduler('rotate-keyring', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.rotateKeyring, data: {} });
     await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
     await this.queue.upsertJobScheduler('upkeep-api-call-partitions', { every: PARTITION_UPKEEP_EVERY_MS }, { name: JOBS.upkeepApiCallPartitions, data: {} });
+    await this.queue.upsertJobScheduler('refresh-planner-statistics', { every: STATISTICS_EVERY_MS }, { name: JOBS.refreshPlannerStatistics, data: {} });
   }
 
   /**

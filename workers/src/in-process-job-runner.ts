@@ -1,7 +1,7 @@
 import type { JobHandler } from './job-handlers.js';
 import { NotYetError, PoisonJobError } from './job-handlers.js';
 import { type ExpireSessionData, JOBS, type JobName } from './job-names.js';
-import { PARTITION_UPKEEP_EVERY_MS, RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, SWEEP_EVERY_MS } from './job-runner.js';
+import { PARTITION_UPKEEP_EVERY_MS, RETRY, ROTATION_CHECK_EVERY_MS, type JobRunner, type RunnerLogger, STATISTICS_EVERY_MS, SWEEP_EVERY_MS } from './job-runner.js';
 
 /**
  * The embedded default: the same handlers on timers of this process. Timers are unref'd so they
@@ -80,9 +80,14 @@ export class InProcessJobRunner implements JobRunner {
       this.run(JOBS.upkeepApiCallPartitions, {});
       this.later(PARTITION_UPKEEP_EVERY_MS, partitions);
     };
+    const statistics = () => {
+      this.run(JOBS.refreshPlannerStatistics, {});
+      this.later(STATISTICS_EVERY_MS, statistics);
+    };
     this.later(0, sweep);
     this.later(0, rotate);
     this.later(0, partitions);
+    this.later(STATISTICS_EVERY_MS, statistics);
   }
 
   async close(): Promise<void> {

@@ -66,6 +66,7 @@ export function createJobHandlers(iam: IamService, settings: JobSettings): Recor
       if (outcome === 'not-yet') throw new NotYetError(`session ${data.sessionId} has not expired yet`);
       return outcome;
     },
+    [JOBS.refreshPlannerStatistics]: async () => iam.maintenance.refreshPlannerStatistics(),
     [JOBS.sweepExpiredSessions]: async () => {
       const due = await iam.maintenance.findExpiredSessions(SWEEP_BATCH);
       let expired = 0;

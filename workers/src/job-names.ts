@@ -6,6 +6,8 @@ export const JOBS = {
   sweepExpiredSessions: 'sweep-expired-sessions',
   /** Periodic: make a new data key when the active one is older than the rotation period, then re-encrypt stored secrets under it. */
   rotateKeyring: 'rotate-keyring',
+  /** Periodic: ANALYZE the store when no autovacuum keeps the planner's statistics (the embedded PGlite). */
+  refreshPlannerStatistics: 'refresh-planner-statistics',
   /** Periodic: deactivate users' access keys older than their account's maxAccessKeyAgeDays. */
   deactivateStaleAccessKeys: 'deactivate-stale-access-keys',
   /** Periodic (daily, and at start): make the call records' partitions of the week ahead, drop those past the retention. */

@@ -28,6 +28,12 @@ export interface RunnerLogger {
 export const RETRY = { attempts: 5, backoffMs: 1000 } as const;
 /** How often the sweep runs. */
 export const SWEEP_EVERY_MS = 60_000;
+/**
+ * How often the planner's statistics are refreshed where no autovacuum does it. ANALYZE samples a
+ * bounded number of rows per table, so a run costs little; the first comes one interval after start
+ * (a reopened data directory keeps the statistics it had).
+ */
+export const STATISTICS_EVERY_MS = 300_000;
 /** How often the rotation check runs (it rotates only when the active key is old enough). */
 export const ROTATION_CHECK_EVERY_MS = 3_600_000;
 /** How often the call records' partitions are kept up: daily (each run makes a week ahead, so a missed day costs nothing). */

@@ -10,6 +10,7 @@ describe('observedHandlers', () => {
       [JOBS.rotateKeyring]: () => Promise.reject(new Error('the database is gone')),
       [JOBS.deactivateStaleAccessKeys]: () => Promise.reject(new PoisonJobError('bad data')),
       [JOBS.upkeepApiCallPartitions]: () => Promise.resolve('made 0'),
+      [JOBS.refreshPlannerStatistics]: () => Promise.resolve('analyzed'),
     };
     const handlers = observedHandlers(outcomes, { jobRan: (job, outcome) => told.push([job, outcome]) });
     await expect(handlers[JOBS.expireSession]({})).resolves.toBe('expired');

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BullMqJobRunner, createJobHandlers } from '../src/index.js';
+import { Queue } from 'bullmq';
+import { BullMqJobRunner, createJobHandlers, QUEUE_NAME } from '../src/index.js';
 
 /**
  * A worker process killed in the middle of an expiry job (its event appended, the job not yet
- * acknowledged), then another worker taking the stalled job over: exactly one SessionExpired.
+ * acknowledged), then another worker taking the stalled job over: exactly one SessionExpired. No
+ * step depends on how fast the machine is: the session has expired before its job is queued (so
+ * the job is due at once), and the takeover is shown by BullMQ's own record of the job (found
+ * stalled once, started twice, completed), not by how long anything took.
  * Needs the shared Postgres and Redis (two processes), as CI has.
  */
 const databaseUrl = process.env['DATABASE_URL'];
@@ -39,10 +43,12 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
     const prefix = `warden-crash-${randomUUID().slice(0, 8)}`;
     const tenant = await iam.accounts.create(managementRoot, { name: 'crash' });
     const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
-    offset.ms = -899_000;
+    // Issued 901 s ago for 900 s: expired before the test goes on, however slowly it runs.
+    offset.ms = -901_000;
     const credentials = await iam.sts.getSessionToken(root, { durationSeconds: 900 });
     offset.ms = 0;
-    const session = await wardenDb.db.selectFrom('sessions').select('session_id').where('access_key_id', '=', credentials.accessKeyId).executeTakeFirstOrThrow();
+    const session = await wardenDb.db.selectFrom('sessions').select(['session_id', 'expires_at']).where('access_key_id', '=', credentials.accessKeyId).executeTakeFirstOrThrow();
+    expect(new Date(session.expires_at).getTime()).toBeLessThan(clock.now().getTime());
 
     const child = spawn(process.execPath, [join(import.meta.dirname, 'fixtures', 'die-mid-job.mjs'), databaseUrl!, redisUrl!, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -51,7 +57,7 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
     await expect.poll(() => output, { timeout: 30_000 }).toContain('ready');
 
     const producer = new BullMqJobRunner(createJobHandlers(iam, { keyring, keyRotationDays: 30 }), silent, { redisUrl: redisUrl!, processJobs: false, prefix }, clock.now);
-    await producer.scheduleSessionExpiry({ accountId: root.accountId, sessionId: session.session_id, expiresAt: new Date(Date.now() + 1500) });
+    await producer.scheduleSessionExpiry({ accountId: root.accountId, sessionId: session.session_id, expiresAt: new Date(session.expires_at) });
     expect(await exited).toBe(1);
     expect(output).toContain('did expired');
     await producer.close();
@@ -67,6 +73,16 @@ describe.skipIf(!databaseUrl || !redisUrl)('a worker killed mid-job', () => {
     try {
       const jobId = BullMqJobRunner.expiryJobId(root.accountId, session.session_id);
       await expect.poll(() => restarted.jobState(jobId), { timeout: 60_000, interval: 500 }).toBe('completed');
+      // The restarted worker resumed the job the dead one had started: BullMQ found it stalled and ran it again.
+      const queue = new Queue(QUEUE_NAME, { connection: { url: redisUrl! }, prefix });
+      try {
+        const job = await queue.getJob(jobId);
+        expect(job?.stalledCounter).toBe(1);
+        expect(job?.attemptsStarted).toBe(2);
+        expect(job?.returnvalue).toBe('already-expired');
+      } finally {
+        await queue.close();
+      }
       const expired = await wardenDb.db.selectFrom('events').select('type').where('stream_id', '=', `session/${session.session_id}`).where('type', '=', 'SessionExpired').execute();
       expect(expired).toHaveLength(1);
     } finally {

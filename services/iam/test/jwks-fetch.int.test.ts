@@ -42,7 +42,9 @@ describe('fetching an identity provider’s documents', () => {
     res.end(JSON.stringify(body));
   };
   const failures: IdpFetchFailure[] = [];
-  const fetcher = (allowedHosts = ['127.0.0.1']) => new HttpsJsonFetcher({ extraCaFile: certificates.caFile, timeoutMs: 300, allowedHosts, onFailure: (failure) => failures.push(failure) });
+  // Generous, so that a fetch meant to succeed does so on a loaded machine; the test of the timeout itself gives a short one.
+  const fetcher = (allowedHosts = ['127.0.0.1'], timeoutMs = 10_000) =>
+    new HttpsJsonFetcher({ extraCaFile: certificates.caFile, timeoutMs, allowedHosts, onFailure: (failure) => failures.push(failure) });
   /** The reason logged for a fetch that failed, once the caller was told no more than IDP_UNREACHABLE_MESSAGE. */
   async function reasonOf(fetching: () => Promise<unknown>): Promise<string> {
     const logged = failures.length;
@@ -88,9 +90,8 @@ describe('fetching an identity provider’s documents', () => {
 
   it('gives up on a server that does not answer in time', async () => {
     routes.set('/silent', () => undefined);
-    const started = Date.now();
-    expect(await reasonOf(() => fetcher().fetchJson(`${base}/silent`, 1024))).toMatch(/no answer within 300 ms/);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The reason is the fetcher's own timeout: it gave up, rather than the server closing or the test timing out.
+    expect(await reasonOf(() => fetcher(['127.0.0.1'], 300).fetchJson(`${base}/silent`, 1024))).toMatch(/no answer within 300 ms/);
   });
 
   it('requires discovery to name the issuer and an https jwks_uri, and keeps the keys for their lifetime', async () => {
@@ -182,7 +183,7 @@ describe('fetching an identity provider’s documents', () => {
     const thumbprintOf = (pem: string) => new X509Certificate(pem).fingerprint.replaceAll(':', '');
     const caThumbprint = thumbprintOf(readFileSync(certificates.caFile, 'utf8'));
     const leafThumbprint = thumbprintOf(certificates.cert);
-    const untrusting = new HttpsJsonFetcher({ timeoutMs: 300, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) });
+    const untrusting = new HttpsJsonFetcher({ timeoutMs: 10_000, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) });
     expect(await untrusting.fetchJson(`${base}/pinned`, 1024, [caThumbprint.toLowerCase()])).toEqual({ pinned: true });
     expect(await untrusting.fetchJson(`${base}/pinned`, 1024, ['0'.repeat(40), caThumbprint])).toEqual({ pinned: true });
     // Not the leaf's: the top of the chain is what is pinned.
@@ -194,7 +195,10 @@ describe('fetching an identity provider’s documents', () => {
 
   it('keeps keys fetched by thumbprint apart from keys fetched with a verified chain', async () => {
     const caThumbprint = new X509Certificate(readFileSync(certificates.caFile, 'utf8')).fingerprint.replaceAll(':', '');
-    const cache = new JwksCache({ fetcher: new HttpsJsonFetcher({ timeoutMs: 300, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) }), clock: { now: () => new Date() } });
+    const cache = new JwksCache({
+      fetcher: new HttpsJsonFetcher({ timeoutMs: 10_000, allowedHosts: ['127.0.0.1'], onFailure: (failure) => failures.push(failure) }),
+      clock: { now: () => new Date() },
+    });
     routes.set('/pin/.well-known/openid-configuration', json({ issuer: `${base}/pin`, jwks_uri: `${base}/pin/keys` }));
     routes.set('/pin/keys', json({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'a' }] }));
     expect((await cache.keys(`${base}/pin`, { thumbprints: [caThumbprint] })).keys).toHaveLength(1);

@@ -4,6 +4,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
 import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import type { StoredPolicy } from './compiled-policy-cache.js';
+import { assemblePolicies, MISSING_BOUNDARY } from './policy-assembly.js';
 
 /**
  * Everything that decides what a principal may do, read from the read models: its attached and
@@ -65,14 +66,11 @@ export interface PrincipalPolicies {
   readonly dependsOn: readonly string[];
 }
 
-/** A boundary naming a policy that no longer exists allows nothing (never everything). */
-const MISSING_BOUNDARY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
-
 interface LoadedRow {
   epoch: string | null;
   principal: UserRow | RoleRow | string | null;
   groups: string[] | string;
-  attached: string[] | string;
+  attached: { owner_type: PrincipalType; owner_id: string; arn: string }[] | string;
   inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string }[] | string;
   managed: { arn: string; id: string; version: string; document: string }[] | string;
 }
@@ -106,17 +104,16 @@ const LOAD_STATEMENT = preparedStatement(
        JOIN principal p ON p.type = 'user' AND m.user_id = p.id
       WHERE m.account_id = $1::text
    ), attachments AS (
-     SELECT a.policy_arn, min(a.attached_at) AS first_attached
+     SELECT a.principal_type, a.principal_id, a.policy_arn, a.attached_at
        FROM policy_attachments a
        JOIN owners o ON a.principal_type = o.owner_type AND a.principal_id = o.owner_id
       WHERE a.account_id = $1::text
-      GROUP BY a.policy_arn
    )
    SELECT
      (SELECT change_epoch::text FROM accounts WHERE account_id = $1::text) AS epoch,
      (SELECT row FROM principal WHERE type <> 'group') AS principal,
      (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group' AND $2::text = 'user') AS groups,
-     (SELECT coalesce(json_agg(policy_arn ORDER BY first_attached, policy_arn), '[]') FROM attachments) AS attached,
+     (SELECT coalesce(json_agg(json_build_object('owner_type', principal_type, 'owner_id', principal_id, 'arn', policy_arn) ORDER BY attached_at, policy_arn), '[]') FROM attachments) AS attached,
      (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document) ORDER BY i.policy_name), '[]')
         FROM inline_policies i
         JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
@@ -140,57 +137,33 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
   const boundaryArn = principal ? principal.permissionsBoundaryArn : null;
   const dependsOn = [`${type}/${id}`, ...json(row.groups).map((group) => `group/${group}`)];
   const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
-  const managed = (arn: string): StoredPolicy | undefined => {
-    const awsManaged = findAwsManagedPolicy(arn);
-    if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
-    const policy = customer.get(arn);
-    if (!policy) return undefined;
-    dependsOn.push(`policy/${policy.id}`);
-    return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+  // What each holder holds, as the one assembly rule (`assemblePolicies`) takes it.
+  const holdings = new Map<string, { holder: string; attached: string[]; inline: { name: string; document: string }[] }>();
+  const holding = (ownerType: string, ownerId: string) => {
+    const holder = `${ownerType}/${ownerId}`;
+    let found = holdings.get(holder);
+    if (!found) holdings.set(holder, (found = { holder, attached: [], inline: [] }));
+    return found;
   };
-  const identityPolicies: StoredPolicy[] = [];
-  for (const arn of json(row.attached)) {
-    const policy = managed(arn);
-    if (policy) identityPolicies.push(policy);
-  }
-  for (const policy of json(row.inline)) identityPolicies.push({ name: policy.name, document: policy.document, version: `${policy.owner_type}/${policy.owner_id}` });
-  let permissionBoundary: StoredPolicy | null = null;
-  if (boundaryArn) {
-    permissionBoundary = managed(boundaryArn) ?? null;
-    if (!permissionBoundary) {
+  const own = holding(type, id!);
+  const groups = json(row.groups).map((group) => holding('group', group));
+  for (const attachment of json(row.attached)) holding(attachment.owner_type, attachment.owner_id).attached.push(attachment.arn);
+  for (const policy of json(row.inline)) holding(policy.owner_type, policy.owner_id).inline.push({ name: policy.name, document: policy.document });
+  const { identityPolicies, permissionBoundary } = assemblePolicies<{ name: string; document: string }, StoredPolicy>(own, groups, boundaryArn, {
+    managed: (arn) => {
+      const awsManaged = findAwsManagedPolicy(arn);
+      if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
+      const policy = customer.get(arn);
+      if (!policy) return undefined;
+      dependsOn.push(`policy/${policy.id}`);
+      return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+    },
+    inline: (policy, holder) => ({ name: policy.name, document: policy.document, version: holder }),
+    missingBoundary: (arn) => {
       // Which policy a later create under this ARN will be is not known: any change counts.
       dependsOn.push(WHOLE_ACCOUNT);
-      permissionBoundary = { ...managedPolicy(boundaryArn, MISSING_BOUNDARY), version: 'missing' };
-    }
-  }
+      return { ...managedPolicy(arn, MISSING_BOUNDARY), version: 'missing' };
+    },
+  });
   return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
-}
-
-/** A principal's policies as a decision takes them: identity policies in order, and the boundary. */
-export interface AssembledPolicies {
-  readonly identityPolicies: readonly NamedPolicy[];
-  readonly permissionBoundary: NamedPolicy | null;
-}
-
-/**
- * A principal's policies from what it holds (its own and its groups' attached ARNs, inline
- * policies, boundary) and the default document of each managed policy: the one assembly of the
- * point-in-time fold (`history/`), by the live read's rules (`loadPrincipalPolicies`, whose one
- * statement orders and completes them in SQL): managed policies in attachment order, then inline
- * ones, and a boundary that names no policy allows nothing.
- */
-export function principalPolicies(
-  attachedArns: readonly string[],
-  inline: readonly { readonly name: string; readonly document: string }[],
-  boundaryArn: string | null,
-  documentOf: (arn: string) => string | undefined,
-): AssembledPolicies {
-  const identityPolicies: NamedPolicy[] = [];
-  for (const arn of new Set(attachedArns)) {
-    const document = documentOf(arn);
-    if (document !== undefined) identityPolicies.push(managedPolicy(arn, document));
-  }
-  for (const policy of inline) identityPolicies.push({ name: policy.name, document: policy.document });
-  const permissionBoundary = boundaryArn ? managedPolicy(boundaryArn, documentOf(boundaryArn) ?? MISSING_BOUNDARY) : null;
-  return { identityPolicies, permissionBoundary };
 }

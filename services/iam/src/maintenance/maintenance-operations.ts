@@ -4,6 +4,7 @@ import type { LiveKeyring } from '../keyring/live-keyring.js';
 import type { IamCore } from '../service/iam-core.js';
 import { reencryptSecrets, retireUnusedKeys, rotateKeyringIfDue, type RotationResult } from './keyring-rotation.js';
 import { expireSession, type ExpiryOutcome, findExpiredSessions } from './session-expiry.js';
+import { refreshPlannerStatistics, type StatisticsOutcome } from './planner-statistics.js';
 import { findForgettableFederationTokens, forgetFederationToken, type ForgetOutcome } from './federation-token-pruning.js';
 
 /** What the core tells the workers of every session it issues, after the session commits. */
@@ -53,6 +54,11 @@ export class MaintenanceOperations {
 
   expireSession(accountId: string, sessionId: string): Promise<ExpiryOutcome> {
     return expireSession(this.core, accountId, sessionId);
+  }
+
+  /** ANALYZE the store unless its autovacuum keeps the planner's statistics (see planner-statistics.ts). */
+  refreshPlannerStatistics(): Promise<StatisticsOutcome> {
+    return refreshPlannerStatistics(this.core.db);
   }
 
   /** Sessions past their expiry now, in every account. */

@@ -48,12 +48,8 @@ export class AuthorizationOperations {
   async authorizeAsking(caller: Caller, targetAccount: string, principalArns: readonly string[]): Promise<void> {
     if (targetAccount === caller.accountId && caller.accountEpoch !== undefined) {
       // The caller's compiled set is usually cached: then the check needs no transaction at all.
-      this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
-      if (caller.kind === 'root') return;
-      const own = this.core.compiledCaller(caller);
-      const compiled = own instanceof Promise ? await own : own;
-      const now = this.core.clock.now();
-      for (const arn of new Set(principalArns)) this.core.authorizer.check(compiled, caller, 'iam:SimulatePrincipalPolicy', arn, now);
+      const pending = this.core.requireAllowed(caller, 'iam:SimulatePrincipalPolicy', principalArns);
+      if (pending) await pending;
       return;
     }
     await this.core.read(caller, async (trx) => {
@@ -67,8 +63,18 @@ export class AuthorizationOperations {
           );
         }
       }
-      for (const arn of new Set(principalArns)) await this.core.authorize(trx, caller, 'iam:SimulatePrincipalPolicy', arn);
+      await this.core.requireAllowed(caller, 'iam:SimulatePrincipalPolicy', principalArns, { trx });
     });
+  }
+
+  /**
+   * The preamble of every question about principals: their account (`accountOfPrincipals`), then
+   * whether the caller may ask about them (`authorizeAsking`). Returns the account.
+   */
+  async askAbout(caller: Caller, principalArns: readonly string[]): Promise<string> {
+    const targetAccount = accountOfPrincipals(principalArns);
+    await this.authorizeAsking(caller, targetAccount, principalArns);
+    return targetAccount;
   }
 
   async authorize(caller: Caller, request: AuthorizeRequest): Promise<AuthorizeAnswer> {
@@ -86,22 +92,21 @@ export class AuthorizationOperations {
     if (caller.accountEpoch !== undefined) {
       const principals = this.cachedPrincipals(caller.accountId, requests, caller.accountEpoch);
       if (principals) {
-        if (caller.kind !== 'root') {
-          // The caller's own policy set as every other check chooses it; awaited only when it is
-          // not compiled at this epoch yet.
-          const own = this.core.compiledCaller(caller);
-          this.requireAsking(own instanceof Promise ? await own : own, caller, requests, now);
-        }
-        this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
+        // The same caller check as every other path; awaited only when the caller's own policy set
+        // is not compiled at this epoch yet.
+        const pending = this.core.requireAllowed(
+          caller,
+          'iam:SimulatePrincipalPolicy',
+          requests.map((request) => request.principal),
+        );
+        if (pending) await pending;
         const answers: AuthorizeAnswer[] = [];
         for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
         return this.told(answers);
       }
     }
-    const targetAccount = accountOfPrincipals(requests);
-    await this.authorizeAsking(
+    const targetAccount = await this.askAbout(
       caller,
-      targetAccount,
       requests.map((request) => request.principal),
     );
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
@@ -144,19 +149,6 @@ export class AuthorizationOperations {
     return principals;
   }
 
-  /**
-   * The caller check of the cached path: iam:SimulatePrincipalPolicy on each principal asked
-   * about, decided and refused exactly as `IamCore.authorize` decides and refuses it on the slow path.
-   */
-  private requireAsking(own: CompiledPrincipal, caller: Caller, requests: readonly AuthorizeRequest[], now: Date): void {
-    const authorizer = this.core.authorizer;
-    if (requests.length === 1) {
-      authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', requests[0]!.principal, now);
-      return;
-    }
-    for (const principal of new Set(requests.map((request) => request.principal))) authorizer.check(own, caller, 'iam:SimulatePrincipalPolicy', principal, now);
-  }
-
   /** AWS SimulatePrincipalPolicy: every action × resource for a principal, optionally with extra policies. */
   async simulatePrincipalPolicy(
     caller: Caller,
@@ -168,9 +160,7 @@ export class AuthorizationOperations {
       policyInputList?: readonly string[] | null;
     },
   ): Promise<SimulationResult[]> {
-    const targetAccount = parsePrincipalArn(input.policySourceArn)?.account;
-    if (!targetAccount) throw new InvalidInputError('policySourceArn must be the ARN of an IAM user or role.');
-    await this.authorizeAsking(caller, targetAccount, [input.policySourceArn]);
+    const targetAccount = await this.askAbout(caller, [input.policySourceArn]);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
     return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
       const policies = await loadPrincipalPolicies(trx, this.targetOwner(targetAccount, input.policySourceArn));
@@ -223,11 +213,19 @@ export class AuthorizationOperations {
   }
 }
 
-/** The one account whose principals the requests ask about. */
-export function accountOfPrincipals(requests: readonly Pick<AuthorizeRequest, 'principal'>[]): string {
-  // A batch usually names few principals: parse each once.
-  const accounts = new Set([...new Set(requests.map((request) => request.principal))].map((principal) => parsePrincipalArn(principal)?.account));
-  if (accounts.has(undefined)) throw new InvalidInputError('Each principal must be the ARN of an IAM user or role.');
+/**
+ * The one account whose principals `principalArns` are: each must be the ARN of an IAM user or role
+ * (else InvalidInput, naming it), and all of one account. Every question about principals, live or
+ * as of an instant, takes its target account from here (`askAbout`).
+ */
+export function accountOfPrincipals(principalArns: readonly string[]): string {
+  const accounts = new Set<string>();
+  // A batch usually names few principals: each is parsed once.
+  for (const arn of new Set(principalArns)) {
+    const parsed = parsePrincipalArn(arn);
+    if (parsed?.kind !== 'user' && parsed?.kind !== 'role') throw new InvalidInputError(`${JSON.stringify(arn)} is not the ARN of an IAM user or role.`);
+    accounts.add(parsed.account);
+  }
   if (accounts.size > 1) throw new InvalidInputError('A batch may only ask about principals of one account.');
   return [...accounts][0]!;
 }

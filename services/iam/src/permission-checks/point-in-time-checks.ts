@@ -60,19 +60,38 @@ export const POINT_IN_TIME_CLOCK_SKEW_MS = 5_000;
 export class PointInTimeChecks {
   constructor(
     private readonly core: IamCore,
-    private readonly asking: Pick<AuthorizationOperations, 'authorizeAsking'>,
+    private readonly asking: Pick<AuthorizationOperations, 'askAbout' | 'authorizeMany'>,
     /** Snapshots off: every fold starts from the account's first event (the benchmark's baseline, the tests' fresh replay). */
     private readonly snapshots: HistorySnapshotOptions = { useSnapshots: true, snapshotInterval: HISTORY_SNAPSHOT_INTERVAL },
   ) {}
 
+  /**
+   * A batch whose requests may each have an `at` or not, all for principals of one account: those
+   * without are answered now by the live path (`authorizeMany`, from the compiled cache when it is
+   * warm), never by folding the history up to now; those with by `authorizeAt`. In input order.
+   */
+  async authorizeEach(caller: Caller, requests: readonly (AuthorizeRequest & { readonly at?: Date | null })[]): Promise<AuthorizeAnswer[]> {
+    // The whole batch is of one account, whichever path answers each part of it.
+    accountOfPrincipals(requests.map((request) => request.principal));
+    const live: AuthorizeRequest[] = [];
+    const past: PointInTimeRequest[] = [];
+    for (const request of requests) {
+      if (request.at) past.push({ ...request, at: request.at });
+      else live.push(request);
+    }
+    const liveAnswers = live.length > 0 ? await this.asking.authorizeMany(caller, live) : [];
+    const pastAnswers = past.length > 0 ? await this.authorizeAt(caller, past) : [];
+    let nextLive = 0;
+    let nextPast = 0;
+    return requests.map((request) => (request.at ? pastAnswers[nextPast++]! : liveAnswers[nextLive++]!));
+  }
+
   /** `authorize` as of each request's `at`, all for principals of one account; one fold per distinct instant. */
   async authorizeAt(caller: Caller, requests: readonly PointInTimeRequest[]): Promise<AuthorizeAnswer[]> {
     if (requests.length === 0) return [];
-    const accountId = accountOfPrincipals(requests);
     for (const request of requests) this.refuseFuture(request.at);
-    await this.asking.authorizeAsking(
+    const accountId = await this.asking.askAbout(
       caller,
-      accountId,
       requests.map((request) => request.principal),
     );
     const instants = [...new Set(requests.map((request) => request.at.getTime()))].sort((a, b) => a - b);
@@ -107,9 +126,8 @@ export class PointInTimeChecks {
       at: Date;
     },
   ): Promise<SimulationResult[]> {
-    const accountId = accountOfPrincipals([{ principal: input.policySourceArn }]);
     this.refuseFuture(input.at);
-    await this.asking.authorizeAsking(caller, accountId, [input.policySourceArn]);
+    const accountId = await this.asking.askAbout(caller, [input.policySourceArn]);
     const principal = await this.readHistory(accountId, input.at, input.at, (cursor) => Promise.resolve(principalAt(cursor.history, accountId, input.policySourceArn)));
     if (!principal) throw noSuchPrincipal(input.policySourceArn, accountId, input.at);
     const extra = (input.policyInputList ?? []).map((document, index) => ({ name: `policyInputList[${index}]`, document }));
@@ -128,9 +146,8 @@ export class PointInTimeChecks {
    */
   async accessHistory(caller: Caller, request: AccessHistoryRequest): Promise<AccessHistory> {
     if (request.from > request.to) throw new InvalidInputError('from must not be after to.');
-    const accountId = accountOfPrincipals([request]);
     this.refuseFuture(request.to);
-    await this.asking.authorizeAsking(caller, accountId, [request.principal]);
+    const accountId = await this.asking.askAbout(caller, [request.principal]);
     return this.readHistory(accountId, request.from, request.to, async (cursor) => {
       const target = request.principal;
       const decide = (at: Date): { decision: AuthorizeAnswer['decision'] | null; streams: ReadonlySet<string> } => {

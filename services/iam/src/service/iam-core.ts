@@ -160,21 +160,43 @@ export class IamCore {
     extraContext: Readonly<Record<string, string | readonly string[]>> = {},
     accountGrant = false,
   ): Promise<void> {
-    this.recordKeyUse(caller, action);
-    // The call's record names the first permission it asked as its operation (kernel/call-scope.ts).
-    const scope = currentCallScope();
-    if (scope) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
-    if (caller.kind === 'root') return;
     // A read may ask the same question more than once in its transaction (a list, then its items'
     // nested fields): it is answered once. A write asks each of its questions once (`write`).
     const question = `${caller.arn}\n${action}\n${resource}\n${accountGrant}\n${JSON.stringify(extraContext)}`;
     const allowed = this.allowedIn.get(trx);
     if (allowed?.has(question)) return;
-    const compiled = await this.compiledCaller(caller, trx);
-    if (scope) scope.principalArn ??= compiled.principal.arn;
-    this.authorizer.check(compiled, caller, action, resource, this.clock.now(), extraContext, accountGrant);
+    await this.requireAllowed(caller, action, [resource], { trx, extraContext, accountGrant });
     if (allowed) allowed.add(question);
     else this.allowedIn.set(trx, new Set([question]));
+  }
+
+  /**
+   * The one decision of whether the caller may do `action` on each of `resources` (in its own
+   * account, or, for iam:SimulatePrincipalPolicy, in the one its management account may ask about):
+   * the key use noted, the root user let through, everyone else checked against the policy set
+   * `compiledCaller` chooses. Returns without a promise, and so without a transaction or a query,
+   * when that set is cached at the caller's epoch (the hot path of `authorize` asks this way);
+   * otherwise the set is read in `trx`, or in a transaction of its own when there is none.
+   */
+  requireAllowed(
+    caller: Caller,
+    action: string,
+    resources: Iterable<string>,
+    options: { trx?: Kysely<Database>; extraContext?: Readonly<Record<string, string | readonly string[]>>; accountGrant?: boolean } = {},
+  ): void | Promise<void> {
+    this.recordKeyUse(caller, action);
+    // The call's record names the first permission it asked as its operation (kernel/call-scope.ts).
+    const scope = currentCallScope();
+    if (scope) for (const resource of resources) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
+    if (caller.kind === 'root') return;
+    const check = (compiled: CompiledPrincipal): void => {
+      if (scope) scope.principalArn ??= compiled.principal.arn;
+      const now = this.clock.now();
+      for (const resource of new Set(resources)) this.authorizer.check(compiled, caller, action, resource, now, options.extraContext ?? {}, options.accountGrant ?? false);
+    };
+    const own = this.compiledCaller(caller, options.trx);
+    if (own instanceof Promise) return own.then(check);
+    check(own);
   }
 
   /**
