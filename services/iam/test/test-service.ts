@@ -51,6 +51,7 @@ export class CountingObserver implements IamObserver {
     if (result === 'miss') this.counts.set(cache, this.misses(cache) + 1);
   }
   eventsAppended(): void {}
+  lastAccessedLost(): void {}
   misses(cache: IamCacheName): number {
     return this.counts.get(cache) ?? 0;
   }

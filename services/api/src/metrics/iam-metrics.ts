@@ -24,6 +24,12 @@ export function iamObserverIn(registry: Registry): IamObserver {
   );
   const results = new Map(CACHES.map((cache, index) => [cache, { hit: lookups[2 * index]!, miss: lookups[2 * index + 1]! }]));
   const appended = new Counter({ name: 'warden_events_appended_total', help: 'Events committed to the event store.', registers: [registry] });
+  const lost = new Counter({
+    name: 'warden_last_accessed_lost_total',
+    help: 'Last-accessed counts lost (Access Advisor telemetry): a batch whose write failed, or uses counted while the map was full.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     authorized: (decision) => {
       (decision === 'allow' ? allow : deny).count += 1;
@@ -32,5 +38,6 @@ export function iamObserverIn(registry: Registry): IamObserver {
       results.get(cache)![result].count += 1;
     },
     eventsAppended: (count) => appended.inc(count),
+    lastAccessedLost: (count, reason) => lost.inc({ reason }, count),
   };
 }

@@ -16,11 +16,19 @@ export interface IamObserver {
   cache(cache: IamCacheName, result: 'hit' | 'miss'): void;
   /** Events committed by one write. */
   eventsAppended(count: number): void;
+  /**
+   * Last-accessed counts lost: a batch whose write failed, or a use counted while the map was full
+   * and a flush was still writing. Usage is telemetry; the request it came from was unaffected.
+   */
+  lastAccessedLost(count: number, reason: LastAccessedLoss): void;
 }
+
+export type LastAccessedLoss = 'flush-failed' | 'full';
 
 /** The observer when nobody watches. */
 export const NO_IAM_OBSERVER: IamObserver = {
   authorized: () => undefined,
   cache: () => undefined,
   eventsAppended: () => undefined,
+  lastAccessedLost: () => undefined,
 };

@@ -1,6 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
+import { usageRegion } from '../last-accessed/usage-region.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
@@ -91,6 +92,7 @@ export class AuthorizationOperations {
         this.core.recordKeyUse(caller, 'iam:SimulatePrincipalPolicy');
         const answers: AuthorizeAnswer[] = [];
         for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
+        this.used(caller.accountId, requests, principals, answers, now);
         return this.told(answers);
       }
     }
@@ -106,16 +108,33 @@ export class AuthorizationOperations {
       const answers: AuthorizeAnswer[] = [];
       // A batch usually asks about few principals: each is read and compiled once.
       const compiled = new Map<string, CompiledPrincipal>();
+      const principals: CompiledPrincipal[] = [];
       for (const request of requests) {
         let principal = compiled.get(request.principal);
         if (principal === undefined) {
           principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
           compiled.set(request.principal, principal);
         }
+        principals.push(principal);
         answers.push(answer(principal, request, now));
       }
+      this.used(targetAccount, requests, principals, answers, now);
       return answers;
     }).then((answers) => this.told(answers));
+  }
+
+  /**
+   * Each allow answered about a principal is its use of the action (Access Advisor's last
+   * accessed): Warden answers `authorize` for the applications that enforce its decisions.
+   */
+  private used(accountId: string, requests: readonly AuthorizeRequest[], principals: readonly CompiledPrincipal[], answers: readonly AuthorizeAnswer[], now: Date): void {
+    const usage = this.core.usage;
+    if (!usage.enabled) return;
+    for (let index = 0; index < answers.length; index++) {
+      if (answers[index]!.decision !== 'allow') continue;
+      const request = requests[index]!;
+      usage.record(accountId, principals[index]!.principal.arn, request.action, now, usageRegion(request.context));
+    }
   }
 
   /** The decisions answered, told to the observer once all of them are (a batch refused midway answered none). */
