@@ -100,6 +100,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       ...(config.unsignedExchangesPerMinute !== undefined ? { unsignedExchangesPerMinute: config.unsignedExchangesPerMinute } : {}),
       samlEndpoints: defaultSamlEndpoints(config.publicUrl),
       ...(metrics ? { observer: metrics.iamObserver } : {}),
+      lastAccessed: { enabled: config.lastAccessed },
     });
     const started = createJobRunner(iam, {
       redisUrl: config.redisUrl,
@@ -124,6 +125,8 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
         stopKeyringReload();
         // A credential report being generated finishes (or leaves its claim to be started over) before the pool goes.
         await iam.credentialReports.settled();
+        // The last-accessed counts not yet written go in one last batch while the pool is open.
+        await iam.core.usage.close();
         await wardenDb.close();
       },
     };

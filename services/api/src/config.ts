@@ -47,6 +47,8 @@ export interface WardenConfig {
   readonly workerMetricsPort: number;
   /** WARDEN_METRICS_HOST: the address it binds, loopback unless told otherwise. */
   readonly metricsHost: string;
+  /** WARDEN_LAST_ACCESSED: count each allowed action per principal for Access Advisor and the policy suggestion (default on). */
+  readonly lastAccessed: boolean;
   /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
   readonly tracing: TracingConfig | undefined;
 }
@@ -88,6 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     workerMetricsPort: portNumber(env, 'WARDEN_METRICS_PORT', 9465),
     metricsHost: env['WARDEN_METRICS_HOST'] || '127.0.0.1',
     tracing: tracingConfigOf(env),
+    lastAccessed: onOff(env, 'WARDEN_LAST_ACCESSED', true),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -111,6 +114,13 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number of milliseconds (0 for no limit), not ${JSON.stringify(value)}`);
   return parsed;
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(value)}`);
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {

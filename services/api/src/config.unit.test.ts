@@ -27,3 +27,12 @@ describe('readConfig: the metrics listener', () => {
     for (const bad of ['-1', '65536', '1.5', 'prometheus']) expect(() => readConfig({ WARDEN_METRICS_PORT: bad })).toThrow(/WARDEN_METRICS_PORT must be a port number/);
   });
 });
+
+describe('readConfig: the last-accessed counters', () => {
+  it('counts by default, WARDEN_LAST_ACCESSED=false turns them off, and anything but true or false is refused', () => {
+    expect(readConfig({}).lastAccessed).toBe(true);
+    expect(readConfig({ WARDEN_LAST_ACCESSED: 'true' }).lastAccessed).toBe(true);
+    expect(readConfig({ WARDEN_LAST_ACCESSED: 'false' }).lastAccessed).toBe(false);
+    for (const bad of ['0', 'off', 'FALSE']) expect(() => readConfig({ WARDEN_LAST_ACCESSED: bad })).toThrow(/WARDEN_LAST_ACCESSED must be true or false/);
+  });
+});
