@@ -196,7 +196,7 @@ export class Authorizer {
     const result = evaluate(compiled.policySet, { principal: caller.arn, action, resource, context }, { now });
     if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) {
       // A session's use counts for its role (or its user): the compiled principal is that role or user.
-      this.usage?.record(caller.accountId, compiled.principal.arn, action, now, usageRegion(caller.requestContext));
+      if (this.usage?.enabled) this.usage.record(caller.accountId, compiled.principal.arn, action, now, usageRegion(caller.requestContext));
       return;
     }
     throw accessDenied(this.keyring, caller.accountId, { principal: caller.arn, action, resource }, result, context, now);
