@@ -38,7 +38,13 @@ const benchDatabase = (suffix: string) => (/^[a-z_][a-z0-9_]*$/.test(ownDatabase
 async function startServer(name: keyof typeof RECORDING) {
   const dataDir = mkdtempSync(join(tmpdir(), `warden-bench-recording-${name}-`));
   const env: NodeJS.ProcessEnv = { ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(benchDatabase(`recording_${name}`)), logLevel: 'warn' }), ...RECORDING[name] };
-  const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], { ...env, LOG_LEVEL: 'info' }, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
+  const started = await startProcess(
+    process.execPath,
+    [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
+    { ...env, LOG_LEVEL: 'info' },
+    /"url":"(http:\/\/[^"]+)"/,
+    join(dataDir, 'warden.log'),
+  );
   const url = started.match[1]!;
   const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
   const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
@@ -52,9 +58,10 @@ async function startServer(name: keyof typeof RECORDING) {
     'mutation { createAccessKey(input: { userName: "asker" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }',
   );
   const asker = created.createAccessKey.data;
-  const body = JSON.stringify({ query: AUTHORIZE, variables: { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } } });
+  const variables = { input: { principal: `arn:aws:iam::${accountId}:user/reader`, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } };
+  const body = JSON.stringify({ query: AUTHORIZE, variables });
   // The answer must be an allow, or nothing would be counted.
-  const check = await graphql<{ authorize: { data: { allowed: boolean } } }>(url, asker, AUTHORIZE, JSON.parse(body).variables);
+  const check = await graphql<{ authorize: { data: { allowed: boolean } } }>(url, asker, AUTHORIZE, variables);
   if (!check.authorize.data.allowed) throw new Error('the benchmarked authorize is not an allow');
   return { name, url, body, headers: await signed(url, asker, body), child: started.child };
 }

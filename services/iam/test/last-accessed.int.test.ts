@@ -16,7 +16,7 @@ function countingPlugin(options: { fail?: boolean } = {}): KyselyPlugin & { stat
       if (options.fail) throw new Error('the store refused the batch');
       return args.node;
     },
-    transformResult: async (args: Parameters<KyselyPlugin['transformResult']>[0]) => args.result,
+    transformResult: (args: Parameters<KyselyPlugin['transformResult']>[0]) => Promise.resolve(args.result),
   };
   return plugin;
 }
