@@ -73,6 +73,6 @@ export { ACCOUNT_QUOTA_NAMES, type AccountQuotaName, DEFAULT_QUOTAS, effectiveQu
 export type { CredentialReport, GeneratedCredentialReport } from './credential-report/credential-report-operations.js';
 export type { JobStatus, PolicySuggestion, ServiceLastAccessedDetails } from './last-accessed/access-advisor-operations.js';
 export type { ReportGranularity, ServiceLastAccessed, TrackedActionLastAccessed } from './last-accessed/service-last-accessed-report.js';
-export { UsageCounters, type UsageCounterOptions } from './last-accessed/usage-counters.js';
+export { UsageCounters, type UsageCounterOptions } from './kernel/usage-counters.js';
 export { CREDENTIAL_REPORT_HEADER, ROOT_ACCOUNT_USER } from './credential-report/credential-report-csv.js';
 export { REPORT_REUSE_MS, type CredentialReportState } from './credential-report/credential-report-rules.js';

@@ -11,8 +11,7 @@ import { loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, se
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
-import type { UsageCounters } from '../last-accessed/usage-counters.js';
-import { usageRegion } from '../last-accessed/usage-region.js';
+import { type UsageCounters, usageRegion } from '../kernel/usage-counters.js';
 
 /**
  * Decides whether a principal may perform an action on a resource, with its real policies. Compiled

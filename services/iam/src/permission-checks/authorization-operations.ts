@@ -1,7 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
-import { usageRegion } from '../last-accessed/usage-region.js';
+import { usageRegion } from '../kernel/usage-counters.js';
 import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';

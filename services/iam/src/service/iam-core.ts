@@ -9,7 +9,7 @@ import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
-import { type UsageCounterOptions, UsageCounters } from '../last-accessed/usage-counters.js';
+import { type UsageCounterOptions, UsageCounters } from '../kernel/usage-counters.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**

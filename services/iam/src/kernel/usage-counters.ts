@@ -1,6 +1,6 @@
 import { type Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
-import type { IamObserver } from '../kernel/iam-observer.js';
+import type { IamObserver } from './iam-observer.js';
 
 /** How the counters are kept: off for a benchmark's baseline (WARDEN_LAST_ACCESSED=false). */
 export interface UsageCounterOptions {
@@ -152,4 +152,13 @@ export function normalAction(action: string): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The Region a use came from, for LastAuthenticatedRegion: the request's aws:RequestedRegion, else
+ * us-east-1, where AWS's global condition keys place requests to IAM.
+ */
+export function usageRegion(context: Readonly<Record<string, string | readonly string[]>> | null | undefined): string {
+  const region = context?.['aws:RequestedRegion'];
+  return typeof region === 'string' && region !== '' ? region : 'us-east-1';
 }
