@@ -118,9 +118,11 @@ export class AuthorizationOperations {
         principals.push(principal);
         answers.push(answer(principal, request, now));
       }
+      return { answers, principals };
+    }).then(({ answers, principals }) => {
       this.used(targetAccount, requests, principals, answers, now);
-      return answers;
-    }).then((answers) => this.told(answers));
+      return this.told(answers);
+    });
   }
 
   /**
