@@ -1,6 +1,8 @@
 import type { AccessKeyLookupTable } from './tables/access-key-lookup.table.js';
 import type { AccessKeysTable } from './tables/access-keys.table.js';
 import type { AccessKeyUsageTable } from './tables/access-key-usage.table.js';
+import type { ActionUsageTable } from './tables/action-usage.table.js';
+import type { ServiceLastAccessedJobsTable } from './tables/service-last-accessed-jobs.table.js';
 import type { AccountChangesTable } from './tables/account-changes.table.js';
 import type { AccountsTable } from './tables/accounts.table.js';
 import type { ApiCallsTable } from './tables/api-calls.table.js';
@@ -50,6 +52,8 @@ export interface Database {
   history_snapshots: HistorySnapshotsTable;
   credential_reports: CredentialReportsTable;
   api_calls: ApiCallsTable;
+  action_usage: ActionUsageTable;
+  service_last_accessed_jobs: ServiceLastAccessedJobsTable;
 }
 
 /** Read-model tables: rebuilt from the events by replay, protected by row-level security. */

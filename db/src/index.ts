@@ -25,6 +25,8 @@ export {
 export type * from './tables/access-key-lookup.table.js';
 export type * from './tables/access-keys.table.js';
 export type * from './tables/access-key-usage.table.js';
+export type * from './tables/action-usage.table.js';
+export type * from './tables/service-last-accessed-jobs.table.js';
 export type * from './tables/account-changes.table.js';
 export type * from './tables/api-calls.table.js';
 export type * from './tables/credential-reports.table.js';

@@ -17,6 +17,7 @@ import './types/audit-event.js';
 import './types/audit-settings.js';
 import './types/account-export.js';
 import './types/credential-report.js';
+import './types/access-advisor.js';
 import './types/authorization-details.js';
 import './types/sts.js';
 import './types/password.js';

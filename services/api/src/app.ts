@@ -121,6 +121,7 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
       samlEndpoints: defaultSamlEndpoints(config.publicUrl),
       ...(metrics ? { observer: metrics.iamObserver } : {}),
       ...(callRecorder ? { callSink: callRecorder } : {}),
+      lastAccessed: { enabled: config.lastAccessed },
     });
     const started = createJobRunner(iam, {
       redisUrl: config.redisUrl,
@@ -147,6 +148,8 @@ async function openWarden(config: WardenConfig, logger: Logger, processJobs: boo
         await iam.credentialReports.settled();
         // The calls recorded last are written before the pool goes.
         await callRecorder?.close();
+        // The last-accessed counts not yet written go in one last batch while the pool is open.
+        await iam.core.usage.close();
         await wardenDb.close();
       },
     };

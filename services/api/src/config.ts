@@ -51,6 +51,8 @@ export interface WardenConfig {
   readonly recordCalls: boolean;
   /** WARDEN_AUDIT_RETENTION_DAYS: days the call records are kept (default 90, CloudTrail's event history). */
   readonly auditRetentionDays: number;
+  /** WARDEN_LAST_ACCESSED: count each allowed action per principal for Access Advisor and the policy suggestion (default on). */
+  readonly lastAccessed: boolean;
   /** OpenTelemetry's OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, …): unset, no spans are made at all. */
   readonly tracing: TracingConfig | undefined;
 }
@@ -94,6 +96,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     tracing: tracingConfigOf(env),
     recordCalls: flag(env, 'WARDEN_AUDIT_RECORD_CALLS', true),
     auditRetentionDays: retentionDays(env['WARDEN_AUDIT_RETENTION_DAYS']),
+    lastAccessed: onOff(env, 'WARDEN_LAST_ACCESSED', true),
     databaseTimeouts: {
       connectMs: milliseconds(env, 'WARDEN_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs),
       statementMs: milliseconds(env, 'WARDEN_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs),
@@ -117,6 +120,13 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number of milliseconds (0 for no limit), not ${JSON.stringify(value)}`);
   return parsed;
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(value)}`);
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {

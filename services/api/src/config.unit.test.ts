@@ -42,3 +42,12 @@ describe('readConfig: the call records', () => {
     for (const bad of ['0', '-3', '1.5', 'forever']) expect(() => readConfig({ WARDEN_AUDIT_RETENTION_DAYS: bad })).toThrow(/WARDEN_AUDIT_RETENTION_DAYS/);
   });
 });
+
+describe('readConfig: the last-accessed counters', () => {
+  it('counts by default, WARDEN_LAST_ACCESSED=false turns them off, and anything but true or false is refused', () => {
+    expect(readConfig({}).lastAccessed).toBe(true);
+    expect(readConfig({ WARDEN_LAST_ACCESSED: 'true' }).lastAccessed).toBe(true);
+    expect(readConfig({ WARDEN_LAST_ACCESSED: 'false' }).lastAccessed).toBe(false);
+    for (const bad of ['0', 'off', 'FALSE']) expect(() => readConfig({ WARDEN_LAST_ACCESSED: bad })).toThrow(/WARDEN_LAST_ACCESSED must be true or false/);
+  });
+});

@@ -2,6 +2,7 @@ import { AccountExportOperations } from './account-export/account-export-operati
 import { AccessKeyOperations } from './access-keys/access-key-operations.js';
 import { CredentialResolver } from './authentication/credential-resolver.js';
 import { AccountOperations } from './accounts/account-operations.js';
+import { AccessAdvisorOperations } from './last-accessed/access-advisor-operations.js';
 import { AuditOperations } from './audit/audit-operations.js';
 import { type LiveAuditTailLimits, LiveAuditTail } from './audit/live-audit-tail.js';
 import type { CallSink } from './audit/call-recorder.js';
@@ -50,6 +51,8 @@ export class IamService {
   readonly liveAudit: LiveAuditTail;
   readonly accountExport: AccountExportOperations;
   readonly credentialReports: CredentialReportOperations;
+  /** Access Advisor's last-accessed reports and the policy suggestion. */
+  readonly accessAdvisor: AccessAdvisorOperations;
   readonly details: AuthorizationDetailsOperations;
   readonly credentials: CredentialResolver;
   readonly sts: StsOperations;
@@ -97,6 +100,7 @@ export class IamService {
     this.audit = new AuditOperations(this.core);
     this.accountExport = new AccountExportOperations(this.core);
     this.credentialReports = new CredentialReportOperations(this.core);
+    this.accessAdvisor = new AccessAdvisorOperations(this.core);
     this.details = new AuthorizationDetailsOperations(this.core);
     this.mfa = new MfaOperations(this.core);
     this.sts = new StsOperations(this.core);

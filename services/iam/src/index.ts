@@ -39,7 +39,7 @@ export type { CallDecision, RecordedCall } from './audit/recorded-call.js';
 export { type ApiCallPartitionUpkeep, DEFAULT_AUDIT_RETENTION_DAYS, upkeepApiCallPartitions } from './audit/api-call-partitions.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
-export { type IamCacheName, type IamObserver, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
+export { type IamCacheName, type IamObserver, type LastAccessedLoss, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './permission-checks/authorization-operations.js';
 export {
   type AccessHistory,
@@ -76,5 +76,8 @@ export type { ExpiryOutcome } from './maintenance/session-expiry.js';
 export { nameKey, type Tag } from './naming/index.js';
 export { ACCOUNT_QUOTA_NAMES, type AccountQuotaName, DEFAULT_QUOTAS, effectiveQuotas, QUOTA_ADJUSTABLE, QUOTA_MAXIMUMS, type Quotas } from './naming/index.js';
 export type { CredentialReport, GeneratedCredentialReport } from './credential-report/credential-report-operations.js';
+export type { JobStatus, PolicySuggestion, ServiceLastAccessedDetails } from './last-accessed/access-advisor-operations.js';
+export type { ReportGranularity, ServiceLastAccessed, TrackedActionLastAccessed } from './last-accessed/service-last-accessed-report.js';
+export { UsageCounters, type UsageCounterOptions } from './kernel/usage-counters.js';
 export { CREDENTIAL_REPORT_HEADER, ROOT_ACCOUNT_USER } from './credential-report/credential-report-csv.js';
 export { REPORT_REUSE_MS, type CredentialReportState } from './credential-report/credential-report-rules.js';

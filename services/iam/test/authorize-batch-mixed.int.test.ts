@@ -13,6 +13,7 @@ class DecisionCounter implements IamObserver {
   cache(): void {}
   eventsAppended(): void {}
   callRecords(): void {}
+  lastAccessedLost(): void {}
 }
 
 /**

@@ -52,6 +52,7 @@ export class CountingObserver implements IamObserver {
   }
   eventsAppended(): void {}
   callRecords(): void {}
+  lastAccessedLost(): void {}
   misses(cache: IamCacheName): number {
     return this.counts.get(cache) ?? 0;
   }

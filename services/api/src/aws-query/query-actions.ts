@@ -1,3 +1,4 @@
+import { IAM_ACCESS_ADVISOR_ACTIONS } from './iam-access-advisor-actions.js';
 import { IAM_ACCOUNT_ACTIONS } from './iam-account-actions.js';
 import { IAM_ACTIONS } from './iam-actions.js';
 import { IAM_HOLDER_ACTIONS } from './iam-holder-actions.js';
@@ -8,7 +9,7 @@ import { STS_ACTIONS } from './sts-actions.js';
 
 /** Every action the Query front answers, by service and AWS action name: the one table requests are dispatched by and the README's table is generated from. */
 export const QUERY_ACTIONS: Readonly<Record<AwsService, Readonly<Record<string, QueryAction>>>> = {
-  iam: { ...IAM_ACTIONS, ...IAM_HOLDER_ACTIONS, ...IAM_ACCOUNT_ACTIONS, ...IAM_SAML_PROVIDER_ACTIONS, ...IAM_OIDC_PROVIDER_ACTIONS },
+  iam: { ...IAM_ACTIONS, ...IAM_HOLDER_ACTIONS, ...IAM_ACCOUNT_ACTIONS, ...IAM_SAML_PROVIDER_ACTIONS, ...IAM_OIDC_PROVIDER_ACTIONS, ...IAM_ACCESS_ADVISOR_ACTIONS },
   sts: STS_ACTIONS,
 };
 

@@ -30,6 +30,12 @@ export function iamObserverIn(registry: Registry): IamObserver {
     help: 'API call records lost: the recorder queue was full, or a batch could not be written (the database was unavailable).',
     registers: [registry],
   });
+  const lost = new Counter({
+    name: 'warden_last_accessed_lost_total',
+    help: 'Last-accessed counts lost (Access Advisor telemetry): a batch whose write failed, or uses counted while the map was full.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     authorized: (decision) => {
       (decision === 'allow' ? allow : deny).count += 1;
@@ -39,5 +45,6 @@ export function iamObserverIn(registry: Registry): IamObserver {
     },
     eventsAppended: (count) => appended.inc(count),
     callRecords: (result, count) => (result === 'written' ? written : dropped).inc(count),
+    lastAccessedLost: (count, reason) => lost.inc({ reason }, count),
   };
 }

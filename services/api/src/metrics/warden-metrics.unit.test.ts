@@ -70,6 +70,15 @@ describe('WardenMetrics', () => {
     expect(await sample(metrics, 'warden_audit_call_records_dropped_total')).toBe(1);
   });
 
+  it('counts the last-accessed counts lost, by reason', async () => {
+    const metrics = new WardenMetrics();
+    metrics.iamObserver.lastAccessedLost(4, 'flush-failed');
+    metrics.iamObserver.lastAccessedLost(1, 'full');
+    metrics.iamObserver.lastAccessedLost(2, 'flush-failed');
+    expect(await sample(metrics, 'warden_last_accessed_lost_total{reason="flush-failed"}')).toBe(6);
+    expect(await sample(metrics, 'warden_last_accessed_lost_total{reason="full"}')).toBe(1);
+  });
+
   it('counts job runs by job and outcome', async () => {
     const metrics = new WardenMetrics();
     metrics.jobObserver.jobRan(JOBS.sweepExpiredSessions, 'completed');

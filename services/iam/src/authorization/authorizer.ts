@@ -11,6 +11,7 @@ import { loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, se
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
+import { type UsageCounters, usageRegion } from '../kernel/usage-counters.js';
 
 /**
  * Decides whether a principal may perform an action on a resource, with its real policies. Compiled
@@ -53,6 +54,8 @@ export class Authorizer {
     private readonly keyring: SecretCipher,
     private readonly observer: IamObserver,
     private readonly epochs: EntityChanges,
+    /** Told of every allow of a caller's own request (Access Advisor's last accessed). */
+    private readonly usage?: UsageCounters,
   ) {
     this.policies = new CompiledPolicyCache(observer);
   }
@@ -190,7 +193,11 @@ export class Authorizer {
   check(compiled: CompiledPrincipal, caller: Caller, action: string, resource: string, now: Date, operationContext: ContextEntries = {}, accountGrant = false): void {
     const context = callerRequestContext(compiled, caller, operationContext);
     const result = evaluate(compiled.policySet, { principal: caller.arn, action, resource, context }, { now });
-    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) return;
+    if (result.decision === 'allow' || (accountGrant && result.decision !== 'explicit_deny')) {
+      // A session's use counts for its role (or its user): the compiled principal is that role or user.
+      if (this.usage?.enabled) this.usage.record(caller.accountId, compiled.principal.arn, action, now, usageRegion(caller.requestContext));
+      return;
+    }
     throw accessDenied(this.keyring, caller.accountId, { principal: caller.arn, action, resource }, result, context, now, false, compiled.principal.arn);
   }
 

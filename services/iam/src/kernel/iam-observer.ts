@@ -18,7 +18,14 @@ export interface IamObserver {
   eventsAppended(count: number): void;
   /** Call records written by one flush of the call recorder, or dropped (the queue was full, or the insert failed). */
   callRecords(result: 'written' | 'dropped', count: number): void;
+  /**
+   * Last-accessed counts lost: a batch whose write failed, or a use counted while the map was full
+   * and a flush was still writing. Usage is telemetry; the request it came from was unaffected.
+   */
+  lastAccessedLost(count: number, reason: LastAccessedLoss): void;
 }
+
+export type LastAccessedLoss = 'flush-failed' | 'full';
 
 /** The observer when nobody watches. */
 export const NO_IAM_OBSERVER: IamObserver = {
@@ -26,4 +33,5 @@ export const NO_IAM_OBSERVER: IamObserver = {
   cache: () => undefined,
   eventsAppended: () => undefined,
   callRecords: () => undefined,
+  lastAccessedLost: () => undefined,
 };

@@ -1,7 +1,8 @@
 import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
-import { InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
+import { usageRegion } from '../kernel/usage-counters.js';
+import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
 import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
@@ -102,6 +103,7 @@ export class AuthorizationOperations {
         if (pending) await pending;
         const answers: AuthorizeAnswer[] = [];
         for (let index = 0; index < requests.length; index++) answers.push(answer(principals[index]!, requests[index]!, now));
+        this.used(caller.accountId, requests, principals, answers, now);
         return this.told(answers);
       }
     }
@@ -115,16 +117,35 @@ export class AuthorizationOperations {
       const answers: AuthorizeAnswer[] = [];
       // A batch usually asks about few principals: each is read and compiled once.
       const compiled = new Map<string, CompiledPrincipal>();
+      const principals: CompiledPrincipal[] = [];
       for (const request of requests) {
         let principal = compiled.get(request.principal);
         if (principal === undefined) {
           principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
           compiled.set(request.principal, principal);
         }
+        principals.push(principal);
         answers.push(answer(principal, request, now));
       }
-      return answers;
-    }).then((answers) => this.told(answers));
+      return { answers, principals };
+    }).then(({ answers, principals }) => {
+      this.used(targetAccount, requests, principals, answers, now);
+      return this.told(answers);
+    });
+  }
+
+  /**
+   * Each allow answered about a principal is its use of the action (Access Advisor's last
+   * accessed): Warden answers `authorize` for the applications that enforce its decisions.
+   */
+  private used(accountId: string, requests: readonly AuthorizeRequest[], principals: readonly CompiledPrincipal[], answers: readonly AuthorizeAnswer[], now: Date): void {
+    const usage = this.core.usage;
+    if (!usage.enabled) return;
+    for (let index = 0; index < answers.length; index++) {
+      if (answers[index]!.decision !== 'allow') continue;
+      const request = requests[index]!;
+      usage.record(accountId, principals[index]!.principal.arn, request.action, now, usageRegion(request.context));
+    }
   }
 
   /** The decisions answered, told to the observer once all of them are (a batch refused midway answered none). */

@@ -10,6 +10,7 @@ import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoS
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
 import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
+import { type UsageCounterOptions, UsageCounters } from '../kernel/usage-counters.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**
@@ -30,6 +31,8 @@ export interface IamCoreOptions {
   readonly project: Projector;
   /** Told of decisions, cache lookups and appended events (api's metrics); nobody by default. */
   readonly observer?: IamObserver;
+  /** Access Advisor's counters of allowed actions (on unless `enabled: false`). */
+  readonly lastAccessed?: UsageCounterOptions;
 }
 
 /** The lock keys of the account-wide counts; every create that counts against one declares its key. */
@@ -53,6 +56,8 @@ export class IamCore {
   readonly authorizer: Authorizer;
   readonly epochs: AccountEpochs;
   readonly observer: IamObserver;
+  /** Access Advisor's last-accessed counters; `close()` them before the database closes. */
+  readonly usage: UsageCounters;
   /** Told of every issued session after it commits (set through `MaintenanceOperations.onSessionIssued`). */
   onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => void) | undefined;
   private readonly random: RandomSource | undefined;
@@ -69,7 +74,8 @@ export class IamCore {
     this.random = options.random;
     this.observer = options.observer ?? NO_IAM_OBSERVER;
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
-    this.authorizer = new Authorizer(this.partition, this.keyring, this.observer, this.epochs);
+    this.usage = new UsageCounters(this.db, this.observer, options.lastAccessed);
+    this.authorizer = new Authorizer(this.partition, this.keyring, this.observer, this.epochs, this.usage);
   }
 
   newId(prefix: UniqueIdPrefix): string {

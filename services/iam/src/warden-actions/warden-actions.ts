@@ -49,6 +49,12 @@ export const WARDEN_ACTIONS = {
     authorizes:
       "`ensureOrganizationAccessRole`: gives an account its `OrganizationAccountAccessRole` (or puts back its trust policy and `AdministratorAccess`), for the management account's principals only.",
   },
+  GetPolicySuggestion: {
+    action: 'warden:GetPolicySuggestion',
+    resource: '`arn:aws:iam::ACCOUNT_ID:user/NAME` or `arn:aws:iam::ACCOUNT_ID:role/NAME` (the principal)',
+    authorizes:
+      "`policySuggestion`: a least-privilege policy proposed from the actions a user or role of the caller's account was allowed over a period (Access Analyzer's policy generation), which tells what the principal did. `ReadOnlyAccess` grants it through `*:Get*`.",
+  },
 } as const satisfies Readonly<Record<string, WardenAction>>;
 
 /** Where the README's table of Warden's actions sits; a unit test compares it with the one generated here. */
