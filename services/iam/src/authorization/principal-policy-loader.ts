@@ -2,7 +2,8 @@ import { type Database, preparedStatement, type PrincipalType, type RoleRow, typ
 import type { NamedPolicy } from '@warden/policy';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
-import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import { awsManagedDocumentHash, findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 import type { StoredPolicy } from './compiled-policy-cache.js';
 
 /**
@@ -67,14 +68,15 @@ export interface PrincipalPolicies {
 
 /** A boundary naming a policy that no longer exists allows nothing (never everything). */
 const MISSING_BOUNDARY = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+const MISSING_BOUNDARY_HASH = documentHash(MISSING_BOUNDARY);
 
 interface LoadedRow {
   epoch: string | null;
   principal: UserRow | RoleRow | string | null;
   groups: string[] | string;
   attached: string[] | string;
-  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string }[] | string;
-  managed: { arn: string; id: string; version: string; document: string }[] | string;
+  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string; hash: string }[] | string;
+  managed: { arn: string; id: string; version: string; document: string; hash: string }[] | string;
 }
 
 const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
@@ -117,11 +119,11 @@ const LOAD_STATEMENT = preparedStatement(
      (SELECT row FROM principal WHERE type <> 'group') AS principal,
      (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group' AND $2::text = 'user') AS groups,
      (SELECT coalesce(json_agg(policy_arn ORDER BY first_attached, policy_arn), '[]') FROM attachments) AS attached,
-     (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document) ORDER BY i.policy_name), '[]')
+     (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document, 'hash', i.document_hash) ORDER BY i.policy_name), '[]')
         FROM inline_policies i
         JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
        WHERE i.account_id = $1::text) AS inline,
-     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document)), '[]')
+     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document, 'hash', v.document_hash)), '[]')
         FROM policies p
         JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
        WHERE p.account_id = $1::text
@@ -142,25 +144,25 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
   const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
   const managed = (arn: string): StoredPolicy | undefined => {
     const awsManaged = findAwsManagedPolicy(arn);
-    if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
+    if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), hash: awsManagedDocumentHash(awsManaged), version: arn };
     const policy = customer.get(arn);
     if (!policy) return undefined;
     dependsOn.push(`policy/${policy.id}`);
-    return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+    return { ...managedPolicy(arn, policy.document), hash: policy.hash, version: `${arn}|${policy.id}|${policy.version}` };
   };
   const identityPolicies: StoredPolicy[] = [];
   for (const arn of json(row.attached)) {
     const policy = managed(arn);
     if (policy) identityPolicies.push(policy);
   }
-  for (const policy of json(row.inline)) identityPolicies.push({ name: policy.name, document: policy.document, version: `${policy.owner_type}/${policy.owner_id}` });
+  for (const policy of json(row.inline)) identityPolicies.push({ name: policy.name, document: policy.document, hash: policy.hash, version: `${policy.owner_type}/${policy.owner_id}` });
   let permissionBoundary: StoredPolicy | null = null;
   if (boundaryArn) {
     permissionBoundary = managed(boundaryArn) ?? null;
     if (!permissionBoundary) {
       // Which policy a later create under this ARN will be is not known: any change counts.
       dependsOn.push(WHOLE_ACCOUNT);
-      permissionBoundary = { ...managedPolicy(boundaryArn, MISSING_BOUNDARY), version: 'missing' };
+      permissionBoundary = { ...managedPolicy(boundaryArn, MISSING_BOUNDARY), hash: MISSING_BOUNDARY_HASH, version: 'missing' };
     }
   }
   return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
