@@ -73,11 +73,7 @@ export class FederatedTrust {
    * AWS requires). A role that does not exist answers like one whose trust policy does not allow
    * it. Answers the role, which then exists.
    */
-  allowedRole<Role extends { readonly account_id: string } & TrustPolicyHolder>(
-    role: Role | undefined,
-    question: FederatedTrustQuestion,
-    actions: readonly string[],
-  ): Role {
+  allowedRole<Role extends { readonly account_id: string } & TrustPolicyHolder>(role: Role | undefined, question: FederatedTrustQuestion, actions: readonly string[]): Role {
     const { providerArn, roleArn, accountId, context, now } = question;
     const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, roleArn) : undefined;
     for (const action of actions) {

@@ -32,7 +32,10 @@ const created = (overrides: Partial<PolicyCreatedData> = {}): ManagedPolicyEvent
   return { type: 'PolicyCreated', data: { documentHash: sha256(data.document), ...data } };
 };
 const deleted: ManagedPolicyEvent = { type: 'PolicyDeleted', data: { policyId: POLICY_ID, policyName: 'ReadOnly', arn: ARN } };
-const versionCreated = (versionId: string, setAsDefault = false, document = DOCUMENT_2): ManagedPolicyEvent => ({ type: 'PolicyVersionCreated', data: { versionId, document, documentHash: sha256(document), setAsDefault } });
+const versionCreated = (versionId: string, setAsDefault = false, document = DOCUMENT_2): ManagedPolicyEvent => ({
+  type: 'PolicyVersionCreated',
+  data: { versionId, document, documentHash: sha256(document), setAsDefault },
+});
 const defaultSet = (versionId: string): ManagedPolicyEvent => ({ type: 'DefaultPolicyVersionSet', data: { versionId } });
 const versionDeleted = (versionId: string): ManagedPolicyEvent => ({ type: 'PolicyVersionDeleted', data: { versionId } });
 const newVersion = (setAsDefault = false, quota = 5): ManagedPolicyCommand => ({ type: 'CreatePolicyVersion', document: DOCUMENT_2, setAsDefault, quota });

@@ -14,7 +14,6 @@ import type { HolderKind, TaggedHolderKind } from './policy-holder-kind.js';
 import { type PolicyCommand, policyCommandTypes, type TagAndBoundaryCommand, tagAndBoundaryCommandTypes } from './policy-holder.decider.js';
 import { type PolicyEvent, policyEventTypes, type PolicyHolderState, type TagAndBoundaryEvent, tagAndBoundaryEventTypes, type TaggedHolderState } from './policy-holder.events.js';
 
-
 /** The SHA-256 of a text in hex, computed here rather than by the code under test. */
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const ACCOUNT_ARN = 'arn:aws:iam::111122223333';

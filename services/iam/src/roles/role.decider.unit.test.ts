@@ -38,7 +38,19 @@ const createRole = (overrides: Partial<CreateRole> = {}): RoleCommand => ({
 });
 const created = (overrides: Partial<RoleCreatedData> = {}): RoleEvent => ({
   type: 'RoleCreated',
-  data: { trustPolicyHash: sha256(overrides.trustPolicy ?? TRUST), roleId: ROLE_ID, roleName: 'deployer', path: '/', arn: ARN, trustPolicy: TRUST, description: null, maxSessionDuration: 3600, tags: [], permissionsBoundaryArn: null, ...overrides },
+  data: {
+    trustPolicyHash: sha256(overrides.trustPolicy ?? TRUST),
+    roleId: ROLE_ID,
+    roleName: 'deployer',
+    path: '/',
+    arn: ARN,
+    trustPolicy: TRUST,
+    description: null,
+    maxSessionDuration: 3600,
+    tags: [],
+    permissionsBoundaryArn: null,
+    ...overrides,
+  },
 });
 const deleted: RoleEvent = { type: 'RoleDeleted', data: { roleId: ROLE_ID, roleName: 'deployer' } };
 const updated = (description: string | null, maxSessionDuration: number): RoleEvent => ({ type: 'RoleUpdated', data: { description, maxSessionDuration } });

@@ -38,7 +38,9 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
       await update().set({ description: event.data.description, max_session_duration: event.data.maxSessionDuration }).execute();
       return;
     case 'AssumeRolePolicyUpdated':
-      await update().set({ trust_policy: event.data.trustPolicy, trust_policy_hash: event.data.trustPolicyHash ?? documentHash(event.data.trustPolicy) }).execute();
+      await update()
+        .set({ trust_policy: event.data.trustPolicy, trust_policy_hash: event.data.trustPolicyHash ?? documentHash(event.data.trustPolicy) })
+        .execute();
       return;
     case 'RoleSessionsRevoked':
       await update()
