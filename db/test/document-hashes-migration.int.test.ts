@@ -61,4 +61,52 @@ describe('migration 0026, document hashes', () => {
       await wardenDb.close();
     }
   });
+
+  it("warden_principal_policies reads under the account's row security, only that account's rows, and leaves the connection as it found it", async () => {
+    const wardenDb = await createDb({ dataDir: 'memory' });
+    try {
+      const db = wardenDb.db;
+      await migrateToLatest(db);
+      const now = new Date();
+      for (const account of ['111111111111', '222222222222']) {
+        await sql`INSERT INTO accounts (account_id, name, change_epoch, created_at) VALUES (${account}, ${account}, 7, ${now})`.execute(db);
+        await sql`INSERT INTO users (account_id, user_id, user_name, user_name_key, path, arn, created_at)
+                  VALUES (${account}, ${`AIDA${account}`}, 'u', 'u', '/', ${`arn:aws:iam::${account}:user/u`}, ${now})`.execute(db);
+        await sql`INSERT INTO inline_policies (account_id, principal_type, principal_id, policy_name, document, document_hash, updated_at)
+                  VALUES (${account}, 'user', ${`AIDA${account}`}, ${`own-${account}`}, '{}', ${sha256('{}')}, ${now})`.execute(db);
+      }
+      const load = async (account: string, id: string | null, arn: string | null) =>
+        (
+          await sql<{
+            loaded: { epoch: string; principal: { user_id: string } | null; inline: { name: string; hash: string }[] };
+          }>`SELECT warden_principal_policies(${account}, 'user', ${id}, ${arn}) AS loaded`.execute(db)
+        ).rows[0]!.loaded;
+      const own = await load('111111111111', 'AIDA111111111111', null);
+      expect(own.epoch).toBe('7');
+      expect(own.principal?.user_id).toBe('AIDA111111111111');
+      expect(own.inline).toEqual([{ owner_type: 'user', owner_id: 'AIDA111111111111', name: 'own-111111111111', document: '{}', hash: sha256('{}') }]);
+      expect((await load('111111111111', null, 'arn:aws:iam::111111111111:user/u')).principal?.user_id).toBe('AIDA111111111111');
+      // Another account's user, by id or by ARN, is not found from this account.
+      for (const other of [await load('111111111111', 'AIDA222222222222', null), await load('111111111111', null, 'arn:aws:iam::222222222222:user/u')]) {
+        expect(other.principal).toBeNull();
+        expect(other.inline).toEqual([]);
+      }
+      // Row security itself, not only the function's filters: inside it, the role and the account are set.
+      const inside = await sql<{
+        who: string;
+        account: string;
+      }>`SELECT current_user AS who, current_setting('warden.account_id', true) AS account FROM (SELECT warden_principal_policies('111111111111', 'user', 'AIDA111111111111', NULL)) f`.execute(db);
+      expect(inside.rows[0]).toEqual({ who: 'warden_app', account: '111111111111' });
+      // Outside a transaction the settings end with the statement: the connection is the owner's again.
+      const after = await sql<{
+        who: string;
+        account: string | null;
+        users: number;
+      }>`SELECT current_user AS who, current_setting('warden.account_id', true) AS account, (SELECT count(*)::int FROM users) AS users`.execute(db);
+      expect(after.rows[0]).toMatchObject({ who: 'postgres', users: 2 });
+      expect(after.rows[0]!.account ?? '').toBe('');
+    } finally {
+      await wardenDb.close();
+    }
+  });
 });

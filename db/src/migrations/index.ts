@@ -21,7 +21,7 @@ import * as accountChanges from './20261206-0021-account-changes.js';
 import * as historySnapshots from './20261206-0022-history-snapshots.js';
 import * as credentialReports from './20261206-0023-credential-reports.js';
 import * as apiCalls from './20261206-0024-api-calls.js';
-import * as documentHashes from './20261206-0026-document-hashes.js';
+import * as documentHashes from './20261206-0026-document-hashes-and-policy-loader.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -47,5 +47,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261206-0022-history-snapshots': historySnapshots,
   '20261206-0023-credential-reports': credentialReports,
   '20261206-0024-api-calls': apiCalls,
-  '20261206-0026-document-hashes': documentHashes,
+  '20261206-0026-document-hashes-and-policy-loader': documentHashes,
 };

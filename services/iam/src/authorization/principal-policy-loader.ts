@@ -82,58 +82,18 @@ interface LoadedRow {
 const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /**
- * Prepared: a miss pays for this statement, and planning it costs more than running it (on the
- * embedded store several milliseconds). $1 account, $2 the owner's type, $3 its id or $4 its ARN.
+ * The load is the database's `warden_principal_policies` (migration 0026): one statement, so one
+ * round trip and one snapshot, and no transaction around it, since the function takes the
+ * row-security role and the account itself. Prepared: planning even this call on every miss would
+ * cost more than running it on the embedded store. $1 account, $2 the owner's type, $3 its id or
+ * $4 its ARN.
  */
-const LOAD_STATEMENT = preparedStatement(
-  'warden_principal_policies',
-  `WITH principal AS (
-     SELECT 'user'::text AS type, u.user_id AS id, to_jsonb(u) AS row, u.permissions_boundary_arn AS boundary
-       FROM users u
-      WHERE $2::text = 'user' AND u.account_id = $1::text
-        AND u.user_id = coalesce($3::text, (SELECT x.user_id FROM users x WHERE x.account_id = $1::text AND x.arn = $4::text))
-     UNION ALL
-     SELECT 'role', r.role_id, to_jsonb(r), r.permissions_boundary_arn
-       FROM roles r
-      WHERE $2::text = 'role' AND r.account_id = $1::text
-        AND r.role_id = coalesce($3::text, (SELECT x.role_id FROM roles x WHERE x.account_id = $1::text AND x.arn = $4::text))
-     UNION ALL
-     SELECT 'group', $3::text, NULL, NULL WHERE $2::text = 'group'
-   ), owners AS (
-     SELECT type AS owner_type, id AS owner_id FROM principal
-     UNION ALL
-     SELECT 'group', m.group_id
-       FROM group_memberships m
-       JOIN groups g ON g.account_id = m.account_id AND g.group_id = m.group_id
-       JOIN principal p ON p.type = 'user' AND m.user_id = p.id
-      WHERE m.account_id = $1::text
-   ), attachments AS (
-     SELECT a.policy_arn, min(a.attached_at) AS first_attached
-       FROM policy_attachments a
-       JOIN owners o ON a.principal_type = o.owner_type AND a.principal_id = o.owner_id
-      WHERE a.account_id = $1::text
-      GROUP BY a.policy_arn
-   )
-   SELECT
-     (SELECT change_epoch::text FROM accounts WHERE account_id = $1::text) AS epoch,
-     (SELECT row FROM principal WHERE type <> 'group') AS principal,
-     (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group' AND $2::text = 'user') AS groups,
-     (SELECT coalesce(json_agg(policy_arn ORDER BY first_attached, policy_arn), '[]') FROM attachments) AS attached,
-     (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document, 'hash', i.document_hash) ORDER BY i.policy_name), '[]')
-        FROM inline_policies i
-        JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
-       WHERE i.account_id = $1::text) AS inline,
-     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document, 'hash', v.document_hash)), '[]')
-        FROM policies p
-        JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
-       WHERE p.account_id = $1::text
-         AND (p.arn IN (SELECT policy_arn FROM attachments) OR p.arn = (SELECT boundary FROM principal WHERE type <> 'group'))) AS managed`,
-);
+const LOAD_STATEMENT = preparedStatement('warden_principal_policies', 'SELECT warden_principal_policies($1::text, $2::text, $3::text, $4::text) AS loaded');
 
 export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyOwner): Promise<PrincipalPolicies> {
   const { accountId, type } = owner;
-  const { rows } = await db.executeQuery<LoadedRow>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
-  const row = rows[0]!;
+  const { rows } = await db.executeQuery<{ loaded: LoadedRow | string }>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
+  const row = json(rows[0]!.loaded);
   if (row.epoch === null) throw new Error(`Account ${accountId} does not exist.`);
   const principalRow = row.principal === null ? undefined : json(row.principal);
   const principal = principalRow && (type === 'user' ? userRecord(principalRow as UserRow) : roleRecord(principalRow as RoleRow));

@@ -100,22 +100,22 @@ export class AuthorizationOperations {
       targetAccount,
       requests.map((request) => request.principal),
     );
-    return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      // The cache is asked at the caller's epoch; another account's principals are always read.
-      const epoch = targetAccount === caller.accountId ? caller.accountEpoch : undefined;
-      const answers: AuthorizeAnswer[] = [];
-      // A batch usually asks about few principals: each is read and compiled once.
-      const compiled = new Map<string, CompiledPrincipal>();
-      for (const request of requests) {
-        let principal = compiled.get(request.principal);
-        if (principal === undefined) {
-          principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
-          compiled.set(request.principal, principal);
-        }
-        answers.push(answer(principal, request, now));
+    // No transaction: each principal's load is one statement that takes the target account's row
+    // security itself (loadPrincipalPolicies), one snapshot per principal as before.
+    // The cache is asked at the caller's epoch; another account's principals are always read.
+    const epoch = targetAccount === caller.accountId ? caller.accountEpoch : undefined;
+    const answers: AuthorizeAnswer[] = [];
+    // A batch usually asks about few principals: each is read and compiled once.
+    const compiled = new Map<string, CompiledPrincipal>();
+    for (const request of requests) {
+      let principal = compiled.get(request.principal);
+      if (principal === undefined) {
+        principal = await this.core.authorizer.compiledPrincipal(this.core.db, this.targetOwner(targetAccount, request.principal), epoch);
+        compiled.set(request.principal, principal);
       }
-      return answers;
-    }).then((answers) => this.told(answers));
+      answers.push(answer(principal, request, now));
+    }
+    return this.told(answers);
   }
 
   /** The decisions answered, told to the observer once all of them are (a batch refused midway answered none). */
