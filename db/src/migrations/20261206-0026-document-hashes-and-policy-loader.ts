@@ -14,11 +14,13 @@ const hashOf = (column: string) => sql`encode(sha256(convert_to(${sql.ref(column
  * role and the account itself (`set_config(…, true)`: until the end of the transaction, which
  * outside one is this statement alone), so every table it reads is filtered by row security as in
  * `inAccountTransaction`, besides its own filters on the account. PL/pgSQL keeps the statement's
- * plan for the connection, as a prepared statement would.
+ * plan for the connection, as a prepared statement would; a generic one from the first call, since
+ * every filter is an equality on a key and planning a statement of this size costs more than
+ * running it (on the embedded store several times more).
  */
 const PRINCIPAL_POLICIES_FUNCTION = sql`
 CREATE FUNCTION warden_principal_policies(p_account text, p_type text, p_id text, p_arn text) RETURNS json
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
 BEGIN
   PERFORM set_config('role', 'warden_app', true), set_config('warden.account_id', p_account, true);
   RETURN (
