@@ -21,8 +21,9 @@ import * as accountChanges from './20261206-0021-account-changes.js';
 import * as historySnapshots from './20261206-0022-history-snapshots.js';
 import * as credentialReports from './20261206-0023-credential-reports.js';
 import * as apiCalls from './20261206-0024-api-calls.js';
-import * as eventsByTime from './20261206-0027-events-by-time.js';
 import * as lastAccessed from './20261206-0025-last-accessed.js';
+import * as documentHashes from './20261206-0026-document-hashes-and-policy-loader.js';
+import * as eventsByTime from './20261206-0027-events-by-time.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -48,6 +49,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261206-0022-history-snapshots': historySnapshots,
   '20261206-0023-credential-reports': credentialReports,
   '20261206-0024-api-calls': apiCalls,
-  '20261206-0027-events-by-time': eventsByTime,
   '20261206-0025-last-accessed': lastAccessed,
+  '20261206-0026-document-hashes-and-policy-loader': documentHashes,
+  '20261206-0027-events-by-time': eventsByTime,
 };

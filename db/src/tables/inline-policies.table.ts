@@ -7,6 +7,8 @@ export interface InlinePoliciesTable {
   principal_id: string;
   policy_name: string;
   document: string;
+  /** SHA-256 (hex) of `document` as validated when it was written (migration 0026). */
+  document_hash: string;
   updated_at: Date;
 }
 

@@ -8,6 +8,8 @@ export interface RolesTable {
   path: string;
   arn: string;
   trust_policy: string;
+  /** SHA-256 (hex) of `trust_policy` as validated when it was written (migration 0026). */
+  trust_policy_hash: string;
   description: string | null;
   max_session_duration: number;
   permissions_boundary_arn: string | null;

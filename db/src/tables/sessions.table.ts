@@ -16,7 +16,8 @@ export interface SessionsTable {
   session_name: string;
   source_identity: string | null;
   tags: JSONColumnType<{ key: string; value: string }[]>;
-  session_policies: JSONColumnType<{ name: string; document: string }[]>;
+  /** Each with the SHA-256 (hex) of its text as validated when the session was issued (migration 0026). */
+  session_policies: JSONColumnType<{ name: string; document: string; hash: string }[]>;
   /** The session's secret access key, encrypted under the keyring. */
   secret: JSONColumnType<{ keyId: string; iv: string; ciphertext: string; tag: string }>;
   /** SHA-256 of the session token (the token itself is never stored). */

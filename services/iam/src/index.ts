@@ -69,6 +69,7 @@ export type { SignInInput, SignInOutcome, SignInRequest } from './sign-in/sign-i
 export { accountThrottle, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './accounts/sign-in-throttle-settings.js';
 export { equalInConstantTime, Keyring, loadMasterKey, MasterKeyError } from './crypto/index.js';
 export * from './kernel/iam-error.js';
+export { StoredDocumentMismatchError } from './policy-documents/validated-document-hash.js';
 export { IamService } from './iam-service.js';
 export type { EpochSource } from './service/account-epochs.js';
 export { replayReadModels, type ReplayReport } from './replay.js';

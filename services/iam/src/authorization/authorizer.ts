@@ -107,17 +107,18 @@ export class Authorizer {
     return this.sharedLoad(key, epoch, async () => {
       const policies = await loadPrincipalPolicies(db, base);
       const principal = existing(base, policies);
-      const sessionPolicies = session.sessionPolicies.map((policy) => ({ ...sessionPolicy(policy), version: `session/${session.sessionId}` }));
+      const sessionPolicies = session.sessionPolicies.map((policy) => ({ ...sessionPolicy(policy), hash: policy.hash, version: `session/${session.sessionId}` }));
       return this.remember(key, principal, policies, this.policySet(base.accountId, policies, sessionPolicies), sessionPrincipalContext(principal, session, sessionArn));
     });
   }
 
   /**
    * A role's trust policy, compiled once per text (kept by the role and the text's hash), or
-   * `undefined` when the stored text does not compile.
+   * `undefined` when the stored text does not compile; a StoredDocumentMismatchError when the text
+   * is not the one validated.
    */
-  trustPolicy(accountId: string, role: { readonly role_id: string; readonly trust_policy: string }, roleArn: string): CompiledPolicy | undefined {
-    return this.policies.get(accountId, { name: `${roleArn} trust policy`, document: role.trust_policy, version: `role/${role.role_id}` }, 'trust');
+  trustPolicy(accountId: string, role: TrustPolicyHolder, roleArn: string): CompiledPolicy | undefined {
+    return this.policies.get(accountId, { name: `${roleArn} trust policy`, document: role.trust_policy, hash: role.trust_policy_hash, version: `role/${role.role_id}` }, 'trust');
   }
 
   /**
@@ -204,6 +205,13 @@ export class Authorizer {
   get partitionName(): string {
     return this.partition;
   }
+}
+
+/** A role's row as far as its trust policy goes. */
+export interface TrustPolicyHolder {
+  readonly role_id: string;
+  readonly trust_policy: string;
+  readonly trust_policy_hash: string;
 }
 
 /** Whose compiled policies to find: a user or a role of an account, by id or by ARN. */

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { CompiledPolicy, PolicyKind } from '@warden/policy';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import { compileStoredDocument, type StoredDocument } from '../policy-documents/compile-stored-document.js';
+import { requireValidatedText } from '../policy-documents/validated-document-hash.js';
 
 /**
  * A stored policy and what names its version: a customer managed policy's ARN, id and version id;
@@ -16,11 +16,14 @@ export interface StoredPolicy extends StoredDocument {
 const MAX_CACHED_POLICIES = 20_000;
 
 /**
- * Compiled stored policies, by account, kind, version and the SHA-256 of the text: one policy
- * version is compiled once however many principals use it, and a compiled policy is only ever
- * reused for the very text it was compiled from (a policy deleted and created again under the same
- * ARN starts again at v1, with other text). A stored policy that does not compile is `undefined`.
- * `onCompile` is told of every compile (tests count them).
+ * Compiled stored policies, by account, kind, version and the SHA-256 of the validated text: one
+ * policy version is compiled once however many principals use it, and a compiled policy is only
+ * ever reused for the very text it was compiled from (a policy deleted and created again under the
+ * same ARN starts again at v1, with other text). Every stored text read back passes through `get`,
+ * which first requires it to be the text that was validated (its hash, taken now, equal to the one
+ * recorded when it was written): a text changed in the store is a StoredDocumentMismatchError, never
+ * compiled and never answered from what was compiled for the validated text. A stored policy that
+ * does not compile is `undefined`. The observer is told of every compile (tests count them).
  */
 export class CompiledPolicyCache {
   private readonly compiled = new Map<string, CompiledPolicy | null>();
@@ -28,7 +31,8 @@ export class CompiledPolicyCache {
   constructor(private readonly observer: Pick<IamObserver, 'cache'>) {}
 
   get(accountId: string, policy: StoredPolicy, kind: PolicyKind): CompiledPolicy | undefined {
-    const key = `${accountId}|${kind}|${policy.version}|${policy.name}|${createHash('sha256').update(policy.document).digest('base64')}`;
+    requireValidatedText({ accountId, name: policy.name, version: policy.version }, policy.document, policy.hash);
+    const key = `${accountId}|${kind}|${policy.version}|${policy.name}|${policy.hash}`;
     const cached = this.compiled.get(key);
     if (cached !== undefined) {
       // Moved to the end: the map's order is the order of use.

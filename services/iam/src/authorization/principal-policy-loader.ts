@@ -2,7 +2,8 @@ import { type Database, preparedStatement, type PrincipalType, type RoleRow, typ
 import type { NamedPolicy } from '@warden/policy';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
-import { findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import { awsManagedDocumentHash, findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 import type { StoredPolicy } from './compiled-policy-cache.js';
 import { assemblePolicies, MISSING_BOUNDARY } from './policy-assembly.js';
 
@@ -66,69 +67,33 @@ export interface PrincipalPolicies {
   readonly dependsOn: readonly string[];
 }
 
+/** What a boundary naming a policy that no longer exists holds (it allows nothing), with its hash. */
+const MISSING_BOUNDARY_HASH = documentHash(MISSING_BOUNDARY);
+
 interface LoadedRow {
   epoch: string | null;
   principal: UserRow | RoleRow | string | null;
   groups: string[] | string;
   attached: { owner_type: PrincipalType; owner_id: string; arn: string }[] | string;
-  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string }[] | string;
-  managed: { arn: string; id: string; version: string; document: string }[] | string;
+  inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string; hash: string }[] | string;
+  managed: { arn: string; id: string; version: string; document: string; hash: string }[] | string;
 }
 
 const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /**
- * Prepared: a miss pays for this statement, and planning it costs more than running it (on the
- * embedded store several milliseconds). $1 account, $2 the owner's type, $3 its id or $4 its ARN.
+ * The load is the database's `warden_principal_policies` (migration 0026): one statement, so one
+ * round trip and one snapshot, and no transaction around it, since the function takes the
+ * row-security role and the account itself. Prepared: planning even this call on every miss would
+ * cost more than running it on the embedded store. $1 account, $2 the owner's type, $3 its id or
+ * $4 its ARN.
  */
-const LOAD_STATEMENT = preparedStatement(
-  'warden_principal_policies',
-  `WITH principal AS (
-     SELECT 'user'::text AS type, u.user_id AS id, to_jsonb(u) AS row, u.permissions_boundary_arn AS boundary
-       FROM users u
-      WHERE $2::text = 'user' AND u.account_id = $1::text
-        AND u.user_id = coalesce($3::text, (SELECT x.user_id FROM users x WHERE x.account_id = $1::text AND x.arn = $4::text))
-     UNION ALL
-     SELECT 'role', r.role_id, to_jsonb(r), r.permissions_boundary_arn
-       FROM roles r
-      WHERE $2::text = 'role' AND r.account_id = $1::text
-        AND r.role_id = coalesce($3::text, (SELECT x.role_id FROM roles x WHERE x.account_id = $1::text AND x.arn = $4::text))
-     UNION ALL
-     SELECT 'group', $3::text, NULL, NULL WHERE $2::text = 'group'
-   ), owners AS (
-     SELECT type AS owner_type, id AS owner_id FROM principal
-     UNION ALL
-     SELECT 'group', m.group_id
-       FROM group_memberships m
-       JOIN groups g ON g.account_id = m.account_id AND g.group_id = m.group_id
-       JOIN principal p ON p.type = 'user' AND m.user_id = p.id
-      WHERE m.account_id = $1::text
-   ), attachments AS (
-     SELECT a.principal_type, a.principal_id, a.policy_arn, a.attached_at
-       FROM policy_attachments a
-       JOIN owners o ON a.principal_type = o.owner_type AND a.principal_id = o.owner_id
-      WHERE a.account_id = $1::text
-   )
-   SELECT
-     (SELECT change_epoch::text FROM accounts WHERE account_id = $1::text) AS epoch,
-     (SELECT row FROM principal WHERE type <> 'group') AS principal,
-     (SELECT coalesce(json_agg(owner_id), '[]') FROM owners WHERE owner_type = 'group' AND $2::text = 'user') AS groups,
-     (SELECT coalesce(json_agg(json_build_object('owner_type', principal_type, 'owner_id', principal_id, 'arn', policy_arn) ORDER BY attached_at, policy_arn), '[]') FROM attachments) AS attached,
-     (SELECT coalesce(json_agg(json_build_object('owner_type', i.principal_type, 'owner_id', i.principal_id, 'name', i.policy_name, 'document', i.document) ORDER BY i.policy_name), '[]')
-        FROM inline_policies i
-        JOIN owners o ON i.principal_type = o.owner_type AND i.principal_id = o.owner_id
-       WHERE i.account_id = $1::text) AS inline,
-     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document)), '[]')
-        FROM policies p
-        JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
-       WHERE p.account_id = $1::text
-         AND (p.arn IN (SELECT policy_arn FROM attachments) OR p.arn = (SELECT boundary FROM principal WHERE type <> 'group'))) AS managed`,
-);
+const LOAD_STATEMENT = preparedStatement('warden_principal_policies', 'SELECT warden_principal_policies($1::text, $2::text, $3::text, $4::text) AS loaded');
 
 export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyOwner): Promise<PrincipalPolicies> {
   const { accountId, type } = owner;
-  const { rows } = await db.executeQuery<LoadedRow>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
-  const row = rows[0]!;
+  const { rows } = await db.executeQuery<{ loaded: LoadedRow | string }>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
+  const row = json(rows[0]!.loaded);
   if (row.epoch === null) throw new Error(`Account ${accountId} does not exist.`);
   const principalRow = row.principal === null ? undefined : json(row.principal);
   const principal = principalRow && (type === 'user' ? userRecord(principalRow as UserRow) : roleRecord(principalRow as RoleRow));
@@ -138,7 +103,7 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
   const dependsOn = [`${type}/${id}`, ...json(row.groups).map((group) => `group/${group}`)];
   const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
   // What each holder holds, as the one assembly rule (`assemblePolicies`) takes it.
-  const holdings = new Map<string, { holder: string; attached: string[]; inline: { name: string; document: string }[] }>();
+  const holdings = new Map<string, { holder: string; attached: string[]; inline: { name: string; document: string; hash: string }[] }>();
   const holding = (ownerType: string, ownerId: string) => {
     const holder = `${ownerType}/${ownerId}`;
     let found = holdings.get(holder);
@@ -148,21 +113,21 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
   const own = holding(type, id!);
   const groups = json(row.groups).map((group) => holding('group', group));
   for (const attachment of json(row.attached)) holding(attachment.owner_type, attachment.owner_id).attached.push(attachment.arn);
-  for (const policy of json(row.inline)) holding(policy.owner_type, policy.owner_id).inline.push({ name: policy.name, document: policy.document });
-  const { identityPolicies, permissionBoundary } = assemblePolicies<{ name: string; document: string }, StoredPolicy>(own, groups, boundaryArn, {
+  for (const policy of json(row.inline)) holding(policy.owner_type, policy.owner_id).inline.push({ name: policy.name, document: policy.document, hash: policy.hash });
+  const { identityPolicies, permissionBoundary } = assemblePolicies<{ name: string; document: string; hash: string }, StoredPolicy>(own, groups, boundaryArn, {
     managed: (arn) => {
       const awsManaged = findAwsManagedPolicy(arn);
-      if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), version: arn };
+      if (awsManaged) return { ...managedPolicy(arn, awsManaged.document), hash: awsManagedDocumentHash(awsManaged), version: arn };
       const policy = customer.get(arn);
       if (!policy) return undefined;
       dependsOn.push(`policy/${policy.id}`);
-      return { ...managedPolicy(arn, policy.document), version: `${arn}|${policy.id}|${policy.version}` };
+      return { ...managedPolicy(arn, policy.document), hash: policy.hash, version: `${arn}|${policy.id}|${policy.version}` };
     },
-    inline: (policy, holder) => ({ name: policy.name, document: policy.document, version: holder }),
+    inline: (policy, holder) => ({ name: policy.name, document: policy.document, hash: policy.hash, version: holder }),
     missingBoundary: (arn) => {
       // Which policy a later create under this ARN will be is not known: any change counts.
       dependsOn.push(WHOLE_ACCOUNT);
-      return { ...managedPolicy(arn, MISSING_BOUNDARY), version: 'missing' };
+      return { ...managedPolicy(arn, MISSING_BOUNDARY), hash: MISSING_BOUNDARY_HASH, version: 'missing' };
     },
   });
   return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };

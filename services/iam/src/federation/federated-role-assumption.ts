@@ -3,6 +3,7 @@ import { accessDenied } from '../authorization/authorization-message.js';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, InvalidInputError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
+import type { TrustPolicyHolder } from '../authorization/authorizer.js';
 
 /**
  * What AssumeRoleWithWebIdentity and AssumeRoleWithSAML do alike around the role: the role ARN
@@ -72,11 +73,7 @@ export class FederatedTrust {
    * AWS requires). A role that does not exist answers like one whose trust policy does not allow
    * it. Answers the role, which then exists.
    */
-  allowedRole<Role extends { readonly account_id: string; readonly role_id: string; readonly trust_policy: string }>(
-    role: Role | undefined,
-    question: FederatedTrustQuestion,
-    actions: readonly string[],
-  ): Role {
+  allowedRole<Role extends { readonly account_id: string } & TrustPolicyHolder>(role: Role | undefined, question: FederatedTrustQuestion, actions: readonly string[]): Role {
     const { providerArn, roleArn, accountId, context, now } = question;
     const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, roleArn) : undefined;
     for (const action of actions) {

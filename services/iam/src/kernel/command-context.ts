@@ -14,7 +14,8 @@ export interface CallerSession {
   readonly userId: string | null;
   readonly sessionName: string;
   readonly tags: readonly { key: string; value: string }[];
-  readonly sessionPolicies: readonly { name: string; document: string }[];
+  /** Each with the SHA-256 of its text as validated when the session was issued. */
+  readonly sessionPolicies: readonly { name: string; document: string; hash: string }[];
   readonly sourceIdentity: string | null;
   readonly mfaAuthenticated: boolean;
   /** When MFA was performed; aws:MultiFactorAuthAge is the seconds since. */

@@ -2,7 +2,7 @@ import { inAccountTransaction } from '@warden/db';
 import { compilePolicy, compilePolicySet, type CompiledPolicy, describeDecision, evaluate, type EvaluationResult, type MatchedStatement, parsePrincipalArn, PolicySet } from '@warden/policy';
 import type { Caller } from '../kernel/command-context.js';
 import { usageRegion } from '../kernel/usage-counters.js';
-import { AccessDeniedError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
+import { InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { type CompiledPrincipal, principalContext, type PrincipalOwner } from '../authorization/authorizer.js';
 import { loadPrincipalPolicies } from '../authorization/principal-policy-loader.js';
@@ -111,27 +111,25 @@ export class AuthorizationOperations {
       caller,
       requests.map((request) => request.principal),
     );
-    return inAccountTransaction(this.core.db, targetAccount, async (trx) => {
-      // The cache is asked at the caller's epoch; another account's principals are always read.
-      const epoch = targetAccount === caller.accountId ? caller.accountEpoch : undefined;
-      const answers: AuthorizeAnswer[] = [];
-      // A batch usually asks about few principals: each is read and compiled once.
-      const compiled = new Map<string, CompiledPrincipal>();
-      const principals: CompiledPrincipal[] = [];
-      for (const request of requests) {
-        let principal = compiled.get(request.principal);
-        if (principal === undefined) {
-          principal = await this.core.authorizer.compiledPrincipal(trx, this.targetOwner(targetAccount, request.principal), epoch);
-          compiled.set(request.principal, principal);
-        }
-        principals.push(principal);
-        answers.push(answer(principal, request, now));
+    // No transaction: each principal's load is one statement that takes the target account's row
+    // security itself (loadPrincipalPolicies), one snapshot per principal as before.
+    // The cache is asked at the caller's epoch; another account's principals are always read.
+    const epoch = targetAccount === caller.accountId ? caller.accountEpoch : undefined;
+    const answers: AuthorizeAnswer[] = [];
+    // A batch usually asks about few principals: each is read and compiled once.
+    const compiled = new Map<string, CompiledPrincipal>();
+    const principals: CompiledPrincipal[] = [];
+    for (const request of requests) {
+      let principal = compiled.get(request.principal);
+      if (principal === undefined) {
+        principal = await this.core.authorizer.compiledPrincipal(this.core.db, this.targetOwner(targetAccount, request.principal), epoch);
+        compiled.set(request.principal, principal);
       }
-      return { answers, principals };
-    }).then(({ answers, principals }) => {
-      this.used(targetAccount, requests, principals, answers, now);
-      return this.told(answers);
-    });
+      principals.push(principal);
+      answers.push(answer(principal, request, now));
+    }
+    this.used(targetAccount, requests, principals, answers, now);
+    return this.told(answers);
   }
 
   /**

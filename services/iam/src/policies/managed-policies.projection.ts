@@ -1,6 +1,7 @@
 import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import type { ManagedPolicyEvent } from './managed-policy.events.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 
 export async function projectManagedPolicyEvent(trx: Transaction<Database>, stored: StoredEvent, event: ManagedPolicyEvent): Promise<void> {
   const accountId = stored.accountId;
@@ -25,10 +26,30 @@ export async function projectManagedPolicyEvent(trx: Transaction<Database>, stor
           updated_at: at,
         })
         .execute();
-      await trx.insertInto('policy_versions').values({ account_id: accountId, policy_id: policyId, version_id: 'v1', document: event.data.document, created_at: at }).execute();
+      await trx
+        .insertInto('policy_versions')
+        .values({
+          account_id: accountId,
+          policy_id: policyId,
+          version_id: 'v1',
+          document: event.data.document,
+          document_hash: event.data.documentHash ?? documentHash(event.data.document),
+          created_at: at,
+        })
+        .execute();
       return;
     case 'PolicyVersionCreated':
-      await trx.insertInto('policy_versions').values({ account_id: accountId, policy_id: policyId, version_id: event.data.versionId, document: event.data.document, created_at: at }).execute();
+      await trx
+        .insertInto('policy_versions')
+        .values({
+          account_id: accountId,
+          policy_id: policyId,
+          version_id: event.data.versionId,
+          document: event.data.document,
+          document_hash: event.data.documentHash ?? documentHash(event.data.document),
+          created_at: at,
+        })
+        .execute();
       await policy()
         .set((eb) => ({
           next_version_number: eb('next_version_number', '+', 1),

@@ -30,17 +30,17 @@ export function decideManagedPolicy(command: ManagedPolicyCommand, state: Manage
       if (state.status !== 'none') throw new EntityAlreadyExistsError(`A policy called ${command.policyName} already exists. Duplicate names are not allowed.`);
       const problem = checkPolicyName(command.policyName) ?? checkPath(command.path) ?? (command.description === null ? undefined : checkDescription(command.description));
       if (problem) throw new InvalidInputError(problem);
-      checkPolicyDocument(command.document, 'identity');
+      const documentHash = checkPolicyDocument(command.document, 'identity');
       const { type: _type, ...data } = command;
-      return [{ type: 'PolicyCreated', data }];
+      return [{ type: 'PolicyCreated', data: { ...data, documentHash } }];
     }
     case 'CreatePolicyVersion': {
       requirePolicy(state);
       if (state.versionIds.length >= command.quota) {
         throw new LimitExceededError(`A managed policy can have up to ${command.quota} versions. Before you create a new version, you must delete an existing version.`);
       }
-      checkPolicyDocument(command.document, 'identity');
-      return [{ type: 'PolicyVersionCreated', data: { versionId: `v${state.nextVersionNumber}`, document: command.document, setAsDefault: command.setAsDefault } }];
+      const documentHash = checkPolicyDocument(command.document, 'identity');
+      return [{ type: 'PolicyVersionCreated', data: { versionId: `v${state.nextVersionNumber}`, document: command.document, documentHash, setAsDefault: command.setAsDefault } }];
     }
     case 'SetDefaultPolicyVersion':
       requirePolicy(state);

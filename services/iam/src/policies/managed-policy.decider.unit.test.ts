@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { given } from '../kernel/decider-spec.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, LimitExceededError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
@@ -9,6 +10,9 @@ const ARN = 'arn:aws:iam::111122223333:policy/ReadOnly';
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
 const DOCUMENT_2 = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] });
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+/** The SHA-256 of a text in hex, computed here rather than by the code under test. */
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 type CreatePolicy = Extract<ManagedPolicyCommand, { type: 'CreatePolicy' }>;
 type PolicyCreatedData = Extract<ManagedPolicyEvent, { type: 'PolicyCreated' }>['data'];
@@ -23,12 +27,15 @@ const createPolicy = (overrides: Partial<CreatePolicy> = {}): ManagedPolicyComma
   document: DOCUMENT,
   ...overrides,
 });
-const created = (overrides: Partial<PolicyCreatedData> = {}): ManagedPolicyEvent => ({
-  type: 'PolicyCreated',
-  data: { policyId: POLICY_ID, policyName: 'ReadOnly', path: '/', arn: ARN, description: null, document: DOCUMENT, ...overrides },
-});
+const created = (overrides: Partial<PolicyCreatedData> = {}): ManagedPolicyEvent => {
+  const data = { policyId: POLICY_ID, policyName: 'ReadOnly', path: '/', arn: ARN, description: null, document: DOCUMENT, ...overrides };
+  return { type: 'PolicyCreated', data: { documentHash: sha256(data.document), ...data } };
+};
 const deleted: ManagedPolicyEvent = { type: 'PolicyDeleted', data: { policyId: POLICY_ID, policyName: 'ReadOnly', arn: ARN } };
-const versionCreated = (versionId: string, setAsDefault = false, document = DOCUMENT_2): ManagedPolicyEvent => ({ type: 'PolicyVersionCreated', data: { versionId, document, setAsDefault } });
+const versionCreated = (versionId: string, setAsDefault = false, document = DOCUMENT_2): ManagedPolicyEvent => ({
+  type: 'PolicyVersionCreated',
+  data: { versionId, document, documentHash: sha256(document), setAsDefault },
+});
 const defaultSet = (versionId: string): ManagedPolicyEvent => ({ type: 'DefaultPolicyVersionSet', data: { versionId } });
 const versionDeleted = (versionId: string): ManagedPolicyEvent => ({ type: 'PolicyVersionDeleted', data: { versionId } });
 const newVersion = (setAsDefault = false, quota = 5): ManagedPolicyCommand => ({ type: 'CreatePolicyVersion', document: DOCUMENT_2, setAsDefault, quota });

@@ -2,8 +2,27 @@ import type { DomainEvent } from '../kernel/decider.js';
 
 /** Events of a customer-managed policy's stream (`policy/ANPA…`). */
 export type ManagedPolicyEvent =
-  | DomainEvent<'PolicyCreated', { policyId: string; policyName: string; path: string; arn: string; description: string | null; document: string }>
-  | DomainEvent<'PolicyVersionCreated', { versionId: string; document: string; setAsDefault: boolean }>
+  | DomainEvent<
+      'PolicyCreated',
+      {
+        policyId: string;
+        policyName: string;
+        path: string;
+        arn: string;
+        description: string | null;
+        document: string;
+        /** SHA-256 of the document as validated (`documentHash`); absent from events written before it was recorded, then taken from the text. */ documentHash?: string;
+      }
+    >
+  | DomainEvent<
+      'PolicyVersionCreated',
+      {
+        versionId: string;
+        document: string;
+        /** SHA-256 of the document as validated (`documentHash`); absent from events written before it was recorded, then taken from the text. */ documentHash?: string;
+        setAsDefault: boolean;
+      }
+    >
   | DomainEvent<'DefaultPolicyVersionSet', { versionId: string }>
   | DomainEvent<'PolicyVersionDeleted', { versionId: string }>
   | DomainEvent<'PolicyDeleted', { policyId: string; policyName: string; arn: string }>;

@@ -1,3 +1,5 @@
+import { documentHash } from './validated-document-hash.js';
+
 /**
  * The AWS-managed policies every account can attach, by name. Their ARNs have the account `aws`
  * (`arn:aws:iam::aws:policy/ReadOnlyAccess`). Warden's documents grant the same intent as AWS's
@@ -67,6 +69,15 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
 ];
 
 const BY_NAME = new Map(AWS_MANAGED_POLICIES.map((policy) => [policy.name, policy]));
+
+const HASHES = new Map<AwsManagedPolicy, string>();
+
+/** The SHA-256 of an AWS-managed policy's document (`documentHash`), as a stored one's is kept beside it. */
+export function awsManagedDocumentHash(policy: AwsManagedPolicy): string {
+  let hash = HASHES.get(policy);
+  if (hash === undefined) HASHES.set(policy, (hash = documentHash(policy.document)));
+  return hash;
+}
 
 /** The AWS-managed policy an ARN names (`arn:PARTITION:iam::aws:policy[/path]/NAME`), if any. */
 export function findAwsManagedPolicy(arn: string): AwsManagedPolicy | undefined {

@@ -70,8 +70,8 @@ export function decidePolicyCommand<K extends HolderKind>(kind: K, command: Poli
     return [{ type: events.policyDetached, data: { policyArn: command.policyArn } }];
   }
   if (isNamedPolicyCommand(kind, command, 'putPolicy')) {
-    checkPutInline(state.policies, command.policyName, command.document, kind);
-    return [{ type: events.inlinePolicyPut, data: { policyName: command.policyName, document: command.document } }];
+    const documentHash = checkPutInline(state.policies, command.policyName, command.document, kind);
+    return [{ type: events.inlinePolicyPut, data: { policyName: command.policyName, document: command.document, documentHash } }];
   }
   if (isNamedPolicyCommand(kind, command, 'deletePolicy')) {
     checkDeleteInline(state.policies, command.policyName, kind);

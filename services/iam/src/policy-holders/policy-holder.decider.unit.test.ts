@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Decider, DomainEvent } from '../kernel/decider.js';
 import { given } from '../kernel/decider-spec.js';
@@ -13,6 +14,8 @@ import type { HolderKind, TaggedHolderKind } from './policy-holder-kind.js';
 import { type PolicyCommand, policyCommandTypes, type TagAndBoundaryCommand, tagAndBoundaryCommandTypes } from './policy-holder.decider.js';
 import { type PolicyEvent, policyEventTypes, type PolicyHolderState, type TagAndBoundaryEvent, tagAndBoundaryEventTypes, type TaggedHolderState } from './policy-holder.events.js';
 
+/** The SHA-256 of a text in hex, computed here rather than by the code under test. */
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const ACCOUNT_ARN = 'arn:aws:iam::111122223333';
 const POLICY_A = `${ACCOUNT_ARN}:policy/ReadOnly`;
 const POLICY_B = `${ACCOUNT_ARN}:policy/Billing`;
@@ -102,7 +105,7 @@ function describePolicies<K extends HolderKind>(holder: Holder<K>): void {
     const remove = (policyName: string): PolicyCommand<K> => ({ type: commands.deletePolicy, policyName });
     const attached = (policyArn: string): PolicyEvent<K> => ({ type: events.policyAttached, data: { policyArn } });
     const detached = (policyArn: string): PolicyEvent<K> => ({ type: events.policyDetached, data: { policyArn } });
-    const inlinePut = (policyName: string, document = DOCUMENT): PolicyEvent<K> => ({ type: events.inlinePolicyPut, data: { policyName, document } });
+    const inlinePut = (policyName: string, document = DOCUMENT): PolicyEvent<K> => ({ type: events.inlinePolicyPut, data: { policyName, document, documentHash: sha256(document) } });
     const inlineDeleted = (policyName: string): PolicyEvent<K> => ({ type: events.inlinePolicyDeleted, data: { policyName } });
     const existing = (...more: DomainEvent[]) => given(holder.decider, [holder.created(), ...more]);
     const attachedUpTo = (n: number) => Array.from({ length: n }, (_, i) => attached(`${POLICY_A}${i}`));

@@ -10,7 +10,14 @@ import { type PrincipalPolicies, withAttached, withInline, withoutAttached, with
 export interface PolicyEvents<K extends HolderKind> {
   readonly policyAttached: DomainEvent<`PolicyAttachedTo${KindName<K>}`, { policyArn: string }>;
   readonly policyDetached: DomainEvent<`PolicyDetachedFrom${KindName<K>}`, { policyArn: string }>;
-  readonly inlinePolicyPut: DomainEvent<`${KindName<K>}PolicyPut`, { policyName: string; document: string }>;
+  readonly inlinePolicyPut: DomainEvent<
+    `${KindName<K>}PolicyPut`,
+    {
+      policyName: string;
+      document: string;
+      /** SHA-256 of the document as validated (`documentHash`); absent from events written before it was recorded, then taken from the text. */ documentHash?: string;
+    }
+  >;
   readonly inlinePolicyDeleted: DomainEvent<`${KindName<K>}PolicyDeleted`, { policyName: string }>;
 }
 

@@ -2,6 +2,7 @@ import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { withoutTagKeys, withTags } from '../naming/index.js';
 import type { HolderKind, TaggedHolderKind } from './policy-holder-kind.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 import { isNamedPolicyEvent, isNamedTagAndBoundaryEvent, isPolicyEvent, type PolicyEvent, type TagAndBoundaryEvent } from './policy-holder.events.js';
 
 /** The read model of each tagged holder kind, whose row keeps its tags and permissions boundary. */
@@ -24,10 +25,13 @@ export async function projectPolicyEvent<K extends HolderKind>(trx: Transaction<
   } else if (isNamedPolicyEvent(kind, event, 'policyDetached')) {
     await heldIn('policy_attachments').where('policy_arn', '=', event.data.policyArn).execute();
   } else if (isNamedPolicyEvent(kind, event, 'inlinePolicyPut')) {
+    // An event written before hashes were recorded: its text was validated when it was written.
+    const { document } = event.data;
+    const hash = event.data.documentHash ?? documentHash(document);
     await trx
       .insertInto('inline_policies')
-      .values({ ...holder, policy_name: event.data.policyName, document: event.data.document, updated_at: at })
-      .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document: event.data.document, updated_at: at }))
+      .values({ ...holder, policy_name: event.data.policyName, document, document_hash: hash, updated_at: at })
+      .onConflict((oc) => oc.columns(['account_id', 'principal_type', 'principal_id', 'policy_name']).doUpdateSet({ document, document_hash: hash, updated_at: at }))
       .execute();
   } else if (isNamedPolicyEvent(kind, event, 'inlinePolicyDeleted')) {
     await heldIn('inline_policies').where('policy_name', '=', event.data.policyName).execute();

@@ -29,16 +29,18 @@ export function checkDetach(policies: PrincipalPolicies, policyArn: string, enti
 /** AWS's inline quotas are per entity: all its inline policies together, white space not counted. */
 const INLINE_AGGREGATE_LIMITS = { user: 2048, group: 5120, role: 10240 } as const;
 
-export function checkPutInline(policies: PrincipalPolicies, policyName: string, document: string, inlineOn: 'user' | 'group' | 'role'): void {
+/** Returns the SHA-256 of the validated document (`checkPolicyDocument`). */
+export function checkPutInline(policies: PrincipalPolicies, policyName: string, document: string, inlineOn: 'user' | 'group' | 'role'): string {
   const problem = checkPolicyName(policyName);
   if (problem) throw new InvalidInputError(problem);
-  checkPolicyDocument(document, 'identity', inlineOn);
+  const documentHash = checkPolicyDocument(document, 'identity', inlineOn);
   const others = Object.entries(policies.inline).filter(([name]) => name !== policyName);
   const total = others.reduce((sum, [, text]) => sum + countPolicyCharacters(text), countPolicyCharacters(document));
   const limit = INLINE_AGGREGATE_LIMITS[inlineOn];
   if (total > limit) {
     throw new LimitExceededError(`Maximum policy size of ${limit} bytes exceeded for ${inlineOn}: its inline policies would total ${total} characters (white space not counted).`);
   }
+  return documentHash;
 }
 
 export function checkDeleteInline(policies: PrincipalPolicies, policyName: string, entity: string): void {

@@ -36,9 +36,9 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
       requireValidInput(command.description === null ? undefined : checkDescription(command.description));
       requireValidInput(checkMaxSessionDuration(command.maxSessionDuration));
       requireValidInput(checkTags(command.tags));
-      checkPolicyDocument(command.trustPolicy, 'trust');
+      const trustPolicyHash = checkPolicyDocument(command.trustPolicy, 'trust');
       const { type: _type, ...data } = command;
-      return [{ type: 'RoleCreated', data }];
+      return [{ type: 'RoleCreated', data: { ...data, trustPolicyHash } }];
     }
     case 'DeleteRole': {
       requireHolder('role', state);
@@ -55,8 +55,7 @@ export function decideRole(command: RoleCommand, state: RoleState): RoleEvent[] 
     }
     case 'UpdateAssumeRolePolicy':
       requireHolder('role', state);
-      checkPolicyDocument(command.trustPolicy, 'trust');
-      return [{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: command.trustPolicy } }];
+      return [{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: command.trustPolicy, trustPolicyHash: checkPolicyDocument(command.trustPolicy, 'trust') } }];
     case 'RevokeRoleSessions': {
       requireHolder('role', state);
       const before = command.before.toISOString();

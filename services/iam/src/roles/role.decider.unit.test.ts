@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { given } from '../kernel/decider-spec.js';
 import { DeleteConflictError, EntityAlreadyExistsError, InvalidInputError, MalformedPolicyDocumentError, NoSuchEntityError } from '../kernel/iam-error.js';
@@ -10,6 +11,8 @@ const ARN = 'arn:aws:iam::111122223333:role/deployer';
 const POLICY_A = 'arn:aws:iam::111122223333:policy/ReadOnly';
 const BOUNDARY = 'arn:aws:iam::111122223333:policy/Boundary';
 const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+/** The SHA-256 of a text in hex, computed here rather than by the code under test. */
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const OTHER_TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:AssumeRole' }] });
 const TRUST_WITH_RESOURCE = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole', Resource: '*' }] });
@@ -35,7 +38,19 @@ const createRole = (overrides: Partial<CreateRole> = {}): RoleCommand => ({
 });
 const created = (overrides: Partial<RoleCreatedData> = {}): RoleEvent => ({
   type: 'RoleCreated',
-  data: { roleId: ROLE_ID, roleName: 'deployer', path: '/', arn: ARN, trustPolicy: TRUST, description: null, maxSessionDuration: 3600, tags: [], permissionsBoundaryArn: null, ...overrides },
+  data: {
+    trustPolicyHash: sha256(overrides.trustPolicy ?? TRUST),
+    roleId: ROLE_ID,
+    roleName: 'deployer',
+    path: '/',
+    arn: ARN,
+    trustPolicy: TRUST,
+    description: null,
+    maxSessionDuration: 3600,
+    tags: [],
+    permissionsBoundaryArn: null,
+    ...overrides,
+  },
 });
 const deleted: RoleEvent = { type: 'RoleDeleted', data: { roleId: ROLE_ID, roleName: 'deployer' } };
 const updated = (description: string | null, maxSessionDuration: number): RoleEvent => ({ type: 'RoleUpdated', data: { description, maxSessionDuration } });
@@ -203,7 +218,7 @@ describe('UpdateAssumeRolePolicy', () => {
   it('replaces the trust policy', () => {
     const state = role()
       .when({ type: 'UpdateAssumeRolePolicy', trustPolicy: OTHER_TRUST })
-      .then([{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: OTHER_TRUST } }]);
+      .then([{ type: 'AssumeRolePolicyUpdated', data: { trustPolicy: OTHER_TRUST, trustPolicyHash: sha256(OTHER_TRUST) } }]);
     expect(state.trustPolicy).toBe(OTHER_TRUST);
   });
 

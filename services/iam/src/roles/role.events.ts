@@ -7,11 +7,25 @@ import { evolveTaggedHolder, type PolicyEvent, type TagAndBoundaryEvent, type Ta
 export type RoleEvent =
   | DomainEvent<
       'RoleCreated',
-      { roleId: string; roleName: string; path: string; arn: string; trustPolicy: string; description: string | null; maxSessionDuration: number; tags: Tag[]; permissionsBoundaryArn: string | null }
+      {
+        roleId: string;
+        roleName: string;
+        path: string;
+        arn: string;
+        trustPolicy: string;
+        /** SHA-256 of the trust policy as validated (`documentHash`); absent from events written before it was recorded. */ trustPolicyHash?: string;
+        description: string | null;
+        maxSessionDuration: number;
+        tags: Tag[];
+        permissionsBoundaryArn: string | null;
+      }
     >
   | DomainEvent<'RoleDeleted', { roleId: string; roleName: string }>
   | DomainEvent<'RoleUpdated', { description: string | null; maxSessionDuration: number }>
-  | DomainEvent<'AssumeRolePolicyUpdated', { trustPolicy: string }>
+  | DomainEvent<
+      'AssumeRolePolicyUpdated',
+      { trustPolicy: string; /** SHA-256 of the trust policy as validated (`documentHash`); absent from events written before it was recorded. */ trustPolicyHash?: string }
+    >
   /** RoleTagged, RoleUntagged, RolePermissionsBoundaryPut, RolePermissionsBoundaryDeleted. */
   | TagAndBoundaryEvent<'role'>
   /** PolicyAttachedToRole, PolicyDetachedFromRole, RolePolicyPut, RolePolicyDeleted. */

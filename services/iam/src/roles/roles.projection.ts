@@ -2,6 +2,7 @@ import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { projectTaggedHolderEvent } from '../policy-holders/policy-holders.projection.js';
 import type { RoleEvent } from './role.events.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 
 export async function projectRoleEvent(trx: Transaction<Database>, stored: StoredEvent, event: RoleEvent): Promise<void> {
   const accountId = stored.accountId;
@@ -20,6 +21,7 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
           path: event.data.path,
           arn: event.data.arn,
           trust_policy: event.data.trustPolicy,
+          trust_policy_hash: event.data.trustPolicyHash ?? documentHash(event.data.trustPolicy),
           description: event.data.description,
           max_session_duration: event.data.maxSessionDuration,
           permissions_boundary_arn: event.data.permissionsBoundaryArn,
@@ -36,7 +38,9 @@ export async function projectRoleEvent(trx: Transaction<Database>, stored: Store
       await update().set({ description: event.data.description, max_session_duration: event.data.maxSessionDuration }).execute();
       return;
     case 'AssumeRolePolicyUpdated':
-      await update().set({ trust_policy: event.data.trustPolicy }).execute();
+      await update()
+        .set({ trust_policy: event.data.trustPolicy, trust_policy_hash: event.data.trustPolicyHash ?? documentHash(event.data.trustPolicy) })
+        .execute();
       return;
     case 'RoleSessionsRevoked':
       await update()

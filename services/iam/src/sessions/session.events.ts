@@ -26,7 +26,8 @@ export interface SessionIssuedData {
   readonly sessionName: string;
   readonly sourceIdentity: string | null;
   readonly tags: Tag[];
-  readonly sessionPolicies: { name: string; document: string }[];
+  /** Each with the SHA-256 of its text as validated (`documentHash`), absent from sessions issued before it was recorded. */
+  readonly sessionPolicies: { name: string; document: string; hash?: string }[];
   readonly secret: EncryptedSecretData;
   readonly tokenHash: string;
   readonly mfaAuthenticated: boolean;

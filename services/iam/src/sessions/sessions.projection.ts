@@ -2,6 +2,7 @@ import type { Database, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { TOKEN_CLOCK_SKEW_SECONDS } from '../kernel/token-clock-skew.js';
 import type { SessionEvent } from './session.events.js';
+import { documentHash } from '../policy-documents/validated-document-hash.js';
 
 /** The active-sessions read model, and the ASIA key id → account lookup used by authentication. */
 export async function projectSessionEvent(trx: Transaction<Database>, stored: StoredEvent, event: SessionEvent): Promise<void> {
@@ -22,7 +23,7 @@ export async function projectSessionEvent(trx: Transaction<Database>, stored: St
           session_name: data.sessionName,
           source_identity: data.sourceIdentity,
           tags: JSON.stringify(data.tags),
-          session_policies: JSON.stringify(data.sessionPolicies),
+          session_policies: JSON.stringify(data.sessionPolicies.map(({ name, document, hash }) => ({ name, document, hash: hash ?? documentHash(document) }))),
           secret: JSON.stringify(data.secret),
           token_hash: data.tokenHash,
           mfa_authenticated: data.mfaAuthenticated,

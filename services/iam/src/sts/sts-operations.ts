@@ -110,20 +110,17 @@ export class StsOperations implements FederatedRoleSessions {
   private async sessionPolicies(db: Kysely<Database>, accountId: string, policy: string | null | undefined, policyArns: readonly string[] | null | undefined) {
     const arns = policyArns ?? [];
     if (arns.length > 10) throw new InvalidInputError('At most 10 managed session policies (PolicyArns) may be passed.');
-    const policies: { name: string; document: string }[] = [];
-    if (policy !== undefined && policy !== null) {
-      checkPolicyDocument(policy, 'session');
-      policies.push({ name: 'session-policy', document: policy });
-    }
+    const policies: { name: string; document: string; hash: string }[] = [];
+    if (policy !== undefined && policy !== null) policies.push({ name: 'session-policy', document: policy, hash: checkPolicyDocument(policy, 'session') });
     if (arns.length > 0) {
       for (const arn of arns) {
         if (!findAwsManagedPolicy(arn) && parseArn(arn)?.account !== accountId) throw new InvalidInputError(`${arn} is not a managed policy of the account or of AWS.`);
       }
       const documents = await loadManagedPolicyDocuments(db, accountId, arns);
       for (const arn of arns) {
-        const document = documents.get(arn);
-        if (document === undefined) throw new NoSuchEntityError(`Policy ${arn} does not exist.`);
-        policies.push({ name: arn, document });
+        const found = documents.get(arn);
+        if (found === undefined) throw new NoSuchEntityError(`Policy ${arn} does not exist.`);
+        policies.push({ name: arn, document: found.document, hash: found.hash });
       }
     }
     return policies;
