@@ -29,39 +29,40 @@ export function recordedOperations<T extends object>(
   recording: CallRecording,
   declared: { readonly aggregates?: Readonly<Record<string, string>>; readonly names?: Readonly<Record<string, string>> } = {},
 ): T {
-  const wrapped = new Map<PropertyKey, unknown>();
+  // Each wrapper with the method it wraps: a method replaced on the object (a test's spy) is wrapped anew.
+  const wrapped = new Map<PropertyKey, { readonly method: unknown; readonly wrapper: unknown }>();
   return new Proxy(operations, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function' || property === 'constructor') return value;
-      let wrapper = wrapped.get(property);
-      if (wrapper === undefined) {
-        const method = value as (...args: unknown[]) => unknown;
-        const key = String(property);
-        const name = declared.names?.[key] ?? `${area}.${key}`;
-        const aggregate = declared.aggregates?.[key];
-        wrapper =
-          aggregate === undefined
-            ? (...args: unknown[]): unknown => {
-                const caller = args[0];
-                if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
-                const call = { scope: newCallScope(), aggregateOperation: undefined, fallbackOperation: name, startedAt: recording.clock.now() };
-                return observed(caller, call, recording, () => runInCallScope(call.scope, () => method.apply(target, args)));
+      const kept = wrapped.get(property);
+      if (kept?.method === value) return kept.wrapper;
+      // A new method (first use, or replaced): wrapped, and kept with it.
+      const method = value as (...args: unknown[]) => unknown;
+      const key = String(property);
+      const name = declared.names?.[key] ?? `${area}.${key}`;
+      const aggregate = declared.aggregates?.[key];
+      const wrapper =
+        aggregate === undefined
+          ? (...args: unknown[]): unknown => {
+              const caller = args[0];
+              if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
+              const call = { scope: newCallScope(), aggregateOperation: undefined, fallbackOperation: name, startedAt: recording.clock.now() };
+              return observed(caller, call, recording, () => runInCallScope(call.scope, () => method.apply(target, args)));
+            }
+          : (...args: unknown[]): unknown => {
+              const result = method.apply(target, args);
+              const caller = args[0];
+              // The hot path (authorize): its answer goes back untouched; only a refusal is seen, on a side
+              // branch, and timed when it comes (within the same request).
+              if (result instanceof Promise && isCaller(caller) && currentCallScope() === undefined) {
+                result.then(undefined, (error: unknown) =>
+                  ended(caller, { scope: undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() }, recording, { ok: false, error }),
+                );
               }
-            : (...args: unknown[]): unknown => {
-                const result = method.apply(target, args);
-                const caller = args[0];
-                // The hot path (authorize): its answer goes back untouched; only a refusal is seen, on a side
-                // branch, and timed when it comes (within the same request).
-                if (result instanceof Promise && isCaller(caller) && currentCallScope() === undefined) {
-                  result.then(undefined, (error: unknown) =>
-                    ended(caller, { scope: undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() }, recording, { ok: false, error }),
-                  );
-                }
-                return result;
-              };
-        wrapped.set(property, wrapper);
-      }
+              return result;
+            };
+      wrapped.set(property, { method: value, wrapper });
       return wrapper;
     },
   });

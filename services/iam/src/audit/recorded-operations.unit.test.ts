@@ -154,3 +154,15 @@ describe('recordedOperations', () => {
     expect(error).toBeInstanceOf(NoSuchEntityError);
   });
 });
+
+describe('recordedOperations, a method replaced on the object', () => {
+  it('calls and records the replacement, as a test spy expects', async () => {
+    const records = sink();
+    const raw = new FakeOperations();
+    const operations = recordedOperations(raw, 'fake', { sink: records, readCalls: { recordsReads: () => false }, clock: { now: () => new Date(0) } });
+    await expect(operations.read(caller, 'a')).resolves.toBe('a');
+    raw.read = () => Promise.reject(new NoSuchEntityError('replaced'));
+    await expect(operations.read(caller, 'a')).rejects.toThrow('replaced');
+    expect(records.calls.map((call) => [call.operation, call.errorMessage])).toEqual([['fake.read', 'replaced']]);
+  });
+});
