@@ -112,7 +112,13 @@ export class BullMqJobRunner implements JobRunner {
     await this.queue.upsertJobScheduler('rotate-keyring', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.rotateKeyring, data: {} });
     await this.queue.upsertJobScheduler('deactivate-stale-access-keys', { every: ROTATION_CHECK_EVERY_MS }, { name: JOBS.deactivateStaleAccessKeys, data: {} });
     await this.queue.upsertJobScheduler('upkeep-api-call-partitions', { every: PARTITION_UPKEEP_EVERY_MS }, { name: JOBS.upkeepApiCallPartitions, data: {} });
-    await this.queue.upsertJobScheduler('refresh-planner-statistics', { every: STATISTICS_EVERY_MS }, { name: JOBS.refreshPlannerStatistics, data: {} });
+    // First run one interval after start, as the in-process runner does: a server that starts (and,
+    // in tests, stops) at once then has one job fewer running while it closes.
+    await this.queue.upsertJobScheduler(
+      'refresh-planner-statistics',
+      { every: STATISTICS_EVERY_MS, startDate: this.now().getTime() + STATISTICS_EVERY_MS },
+      { name: JOBS.refreshPlannerStatistics, data: {} },
+    );
   }
 
   /**
