@@ -1,7 +1,7 @@
 import type { Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import { type ApiCallRecord, toApiCallRecord } from './api-call-record.js';
-import type { AuditLogKey } from './audit-cursor.js';
+import { type AuditLogKey, compareAuditLogKeys } from './audit-cursor.js';
 import { type AuditFilter, applyApiCallFilter, filterPrincipals, type PrincipalColumns } from './audit-event-repository.js';
 
 /** A record and its place in the log's order. */
@@ -27,15 +27,9 @@ export async function findApiCallPage(db: Kysely<Database>, accountId: string, f
   const seen = new Set<string>();
   return pages
     .flat()
-    .sort((a, b) => compareRecordKeys(a.key, b.key))
+    .sort((a, b) => compareAuditLogKeys(a.key, b.key))
     .filter(({ key }) => !seen.has(key.id) && (seen.add(key.id), true))
     .slice(0, limit);
-}
-
-function compareRecordKeys(a: AuditLogKey, b: AuditLogKey): number {
-  if (a.occurredAt !== b.occurredAt) return a.occurredAt > b.occurredAt ? -1 : 1;
-  const [x, y] = [BigInt(a.id), BigInt(b.id)];
-  return x === y ? 0 : x > y ? -1 : 1;
 }
 
 async function readBranch(db: Kysely<Database>, accountId: string, filter: AuditFilter, columns: PrincipalColumns, after: AuditLogKey | null, limit: number): Promise<KeyedApiCallRecord[]> {
