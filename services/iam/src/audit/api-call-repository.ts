@@ -33,7 +33,7 @@ export async function findApiCallPage(db: Kysely<Database>, accountId: string, f
 }
 
 async function readBranch(db: Kysely<Database>, accountId: string, filter: AuditFilter, columns: PrincipalColumns, after: AuditLogKey | null, limit: number): Promise<KeyedApiCallRecord[]> {
-  let query = applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), filter, columns);
+  let query = applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), accountId, filter, columns);
   if (after !== null) {
     // Records of the cursor's instant follow its event, so after an event they are all still to come.
     query = query.where(
@@ -61,7 +61,7 @@ export async function readApiCallsInCommitOrder(
   // Every record of the cursor's transaction follows its events; after a record, the later ones of its transaction.
   const position =
     after.kind === 'EVENT' ? sql<boolean>`transaction_id >= ${after.transactionId}::xid8` : sql<boolean>`(transaction_id, record_id) > (${after.transactionId}::xid8, ${after.id}::bigint)`;
-  const rows = await applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), filter)
+  const rows = await applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), accountId, filter)
     .where(position)
     .where(sql<boolean>`transaction_id < ${horizon}::xid8`)
     .orderBy('transaction_id')
