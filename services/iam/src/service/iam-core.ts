@@ -9,7 +9,7 @@ import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
-import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
+import { notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import { type UsageCounterOptions, UsageCounters } from '../kernel/usage-counters.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
@@ -97,7 +97,7 @@ export class IamCore {
     const accountId = writer.accountId;
     if (isSystemWriter(writer) && spec.permissions) throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
     // What a call changes is in the event log: its record is its events (audit/recorded-call.ts).
-    noteWrite();
+    noteWrite(writer.callScope);
     for (let attempt = 1; ; attempt++) {
       const held = new Set(spec.locks ?? []);
       try {
@@ -194,7 +194,7 @@ export class IamCore {
   ): void | Promise<void> {
     this.recordKeyUse(caller, action);
     // The call's record names the first permission it asked as its operation (kernel/call-scope.ts).
-    const scope = currentCallScope();
+    const scope = caller.callScope;
     if (scope) for (const resource of resources) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
     if (caller.kind === 'root') return;
     const check = (compiled: CompiledPrincipal): void => {
