@@ -141,7 +141,7 @@ async function measure(name: string, databaseUrl: string | undefined): Promise<v
   }
 }
 
-const databaseUrl = await freshBenchDatabaseUrl(process.env['BENCH_DATABASE_NAME'] ?? 'warden_bench_first_after_change');
+const databaseUrl = await freshBenchDatabaseUrl('warden_bench_first_after_change');
 console.log(
   `first authorize after a change, in process; load average before: ${loadavg()
     .map((load) => load.toFixed(2))
