@@ -235,8 +235,9 @@ export class IamCore {
    * them, never the user's alone: a federated caller also carries the federating user's id, and
    * choosing by that id would drop the session policies. When authentication read the account's
    * epoch and the cache was built at that epoch, the entry is returned as it is, with no query and
-   * no promise; otherwise it is read in `trx`, or in a transaction of the caller's account when there
-   * is none (a snapshot newer than the epoch is never less safe).
+   * no promise; otherwise it is read in `trx`, or with no transaction when there is none (the load is
+   * one statement that takes the account's row security itself; a snapshot newer than the epoch is
+   * never less safe).
    */
   compiledCaller(caller: Caller, trx?: Kysely<Database>): CompiledPrincipal | Promise<CompiledPrincipal> {
     const session = sessionWithPolicies(caller);
@@ -248,7 +249,8 @@ export class IamCore {
           : undefined;
       if (cached) return cached;
     }
-    return trx ? this.loadCaller(trx, caller, session) : this.read(caller, (own) => this.loadCaller(own, caller, session));
+    // No transaction of its own: the load is one statement that takes the account's row security itself.
+    return this.loadCaller(trx ?? this.db, caller, session);
   }
 
   /**
