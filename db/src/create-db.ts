@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type Dialect, Kysely, PostgresDialect } from 'kysely';
@@ -22,6 +22,13 @@ export interface CreateDbOptions {
   readonly databaseUrl?: string | undefined;
   /** Where the embedded database lives; `memory` for a throwaway in-memory one (tests). */
   readonly dataDir?: string | undefined;
+  /**
+   * PGlite only: a data directory archive (`PGlite.dumpDataDir`) that a new embedded store starts
+   * from instead of running initdb, which costs seconds in WebAssembly. Ignored when the data
+   * directory already holds a database. The test suites start every store from one migrated
+   * template (`migratedPGliteTemplate`).
+   */
+  readonly template?: string | undefined;
   readonly poolSize?: number;
   /** Postgres only: how long a connection, a statement or an open transaction may take. */
   readonly timeouts?: Partial<DatabaseTimeouts>;
@@ -99,13 +106,18 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
   const dataDir = options.dataDir ?? '.warden';
   let client: PGlite;
   let lock: DataDirectoryLock | undefined;
-  if (dataDir === 'memory') client = new PGlite();
+  if (dataDir === 'memory') client = new PGlite(startingFrom(options.template));
   else {
     const directory = join(resolve(dataDir), 'pgdata');
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     // Before PGlite reads a page: a second process on a live directory is refused, not corrupting it.
     lock = lockDataDirectory(resolve(dataDir));
-    client = new PGlite(directory);
+    try {
+      client = new PGlite(directory, existsSync(join(directory, 'PG_VERSION')) ? {} : startingFrom(options.template));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
   try {
     await client.waitReady;
@@ -127,6 +139,10 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
       }
     },
   };
+}
+
+function startingFrom(template: string | undefined): { loadDataDir?: Blob } {
+  return template ? { loadDataDir: new Blob([readFileSync(template)]) } : {};
 }
 
 function traced(dialect: Dialect, tracer: SqlTracer | undefined): Dialect {

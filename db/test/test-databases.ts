@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { driversUnderTest } from '../src/drivers-under-test.js';
 import { createDb, migrateToLatest, type WardenDb } from '../src/index.js';
+import { migratedPGliteTemplate } from '../src/pglite-template.js';
 
 /**
  * The drivers a test runs on, as `driversUnderTest` chooses them: the embedded PGlite, and the real
@@ -20,7 +21,7 @@ const ALL_DRIVERS: readonly DriverUnderTest[] = [
   {
     name: 'pglite',
     async open() {
-      const wardenDb = await createDb({ dataDir: 'memory' });
+      const wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
       await migrateToLatest(wardenDb.db);
       return wardenDb;
     },

@@ -23,7 +23,7 @@ const RUNS = Number(process.env['BENCH_AUDIT_RUNS'] ?? 30);
 const OTHER_ACCOUNTS = 4;
 const DAYS = 30;
 
-const databaseUrl = await freshBenchDatabaseUrl('warden_bench_audit_query');
+const databaseUrl = await freshBenchDatabaseUrl('audit_query');
 const wardenDb = await createDb(databaseUrl ? { databaseUrl, poolSize: 4, timeouts: { statementMs: 600_000 } } : { dataDir: mkdtempSync(join(tmpdir(), 'warden-bench-audit-query-')) });
 await migrateToLatest(wardenDb.db);
 const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: mkdtempSync(join(tmpdir(), 'warden-bench-audit-')), partition: 'aws', clock: { now: () => new Date() } });

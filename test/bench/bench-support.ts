@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type AddressInfo, createServer } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import autocannon from 'autocannon';
@@ -7,6 +10,8 @@ import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** What the benchmarks that drive a Warden server share: starting processes, signing, calling. */
+
+const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Starts a server process whose standard output goes to `logFile`, as a deployment's would go to a
@@ -79,13 +84,17 @@ export async function graphql<Data = unknown>(url: string, credentials: { access
 }
 
 /**
- * With DATABASE_URL, a fresh, empty `warden_bench` database on that server (so that the bootstrap
+ * With DATABASE_URL, a fresh, empty database for `purpose` on that server (so that the bootstrap
  * makes a new management account and writes its credentials file); without, undefined (embedded).
+ * Named after DATABASE_URL's own database (`wt_x_churn` beside `wt_x`), so that benchmark runs
+ * against one shared server from different checkouts do not drop each other's.
  */
-export async function freshBenchDatabaseUrl(name = 'warden_bench'): Promise<string | undefined> {
+export async function freshBenchDatabaseUrl(purpose = 'bench'): Promise<string | undefined> {
   const databaseUrl = process.env['DATABASE_URL'];
   if (!databaseUrl) return undefined;
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name for a benchmark: ${name}`);
+  const own = new URL(databaseUrl).pathname.slice(1);
+  const name = `${DATABASE_NAME.test(own) ? own : 'warden'}_${purpose}`;
+  if (!DATABASE_NAME.test(name)) throw new Error(`not a database name for a benchmark: ${name}`);
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -95,6 +104,8 @@ export async function freshBenchDatabaseUrl(name = 'warden_bench'): Promise<stri
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * The environment a benchmarked Warden server runs with: its own data directory, Postgres at
@@ -146,6 +157,25 @@ export async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/**
+ * A Warden server of this build in a process of its own, on a fresh store (embedded, or a database
+ * for `name` on DATABASE_URL's server), with `env` added to `wardenServerEnv`'s, and a tenant
+ * account with a user `reader` (`createBenchTenant`).
+ */
+export async function startBenchServer(name: string, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess; accountId: string; tenantRoot: AccessKey }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `warden-bench-${name}-`));
+  const started = await startProcess(
+    process.execPath,
+    [join(REPOSITORY, 'services', 'api', 'bin', 'warden.js'), 'serve'],
+    { ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(name), logLevel: 'info' }), ...env },
+    /"url":"(http:\/\/[^"]+)"/,
+    join(dataDir, 'warden.log'),
+  );
+  const url = started.match[1]!;
+  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
+  return { url, child: started.child, ...(await createBenchTenant(url, managementKey)) };
 }
 
 /** A new tenant account, made by the management account's root, with a user `reader`; the tenant root's key. */

@@ -6,41 +6,19 @@
  * - `denied`: a GetUser the caller is not allowed, over GraphQL, each one a record written in batches.
  * The recorded server's metrics are scraped at the end: records written and dropped.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { type AccessKey, createBenchTenant, freePort, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { type AccessKey, freePort, graphql, loadServer, signed, startBenchServer } from './bench-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CONNECTIONS = 50;
 const AUTHORIZE = 'query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision allowed } } } }';
 const DENIED = '{ user(userName: "reader") { __typename ... on AccessDeniedError { code } } }';
 
-const ownDatabase = process.env['DATABASE_URL'] ? new URL(process.env['DATABASE_URL']).pathname.slice(1) : '';
-const benchDatabase = (suffix: string) => (/^[a-z_][a-z0-9_]*$/.test(ownDatabase) ? `${ownDatabase}_${suffix}` : `warden_bench_${suffix}`);
-
 async function startServer(name: 'unrecorded' | 'recorded', metricsPort: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), `warden-bench-${name}-`));
-  const env: NodeJS.ProcessEnv = {
-    ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(benchDatabase(`calls_${name}`)), logLevel: 'warn' }),
-    WARDEN_METRICS_PORT: String(metricsPort),
-    WARDEN_AUDIT_RECORD_CALLS: name === 'recorded' ? 'true' : 'false',
-  };
-  const started = await startProcess(
-    process.execPath,
-    [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
-    { ...env, LOG_LEVEL: 'info' },
-    /"url":"(http:\/\/[^"]+)"/,
-    join(dataDir, 'warden.log'),
-  );
-  const url = started.match[1]!;
-  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
-  const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
+  const started = await startBenchServer(`calls_${name}`, { WARDEN_METRICS_PORT: String(metricsPort), WARDEN_AUDIT_RECORD_CALLS: name === 'recorded' ? 'true' : 'false' });
+  const { url, accountId, tenantRoot } = started;
   await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
   await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "nobody" }) { __typename } }');
   const key = await graphql<{ createAccessKey: { data: AccessKey } }>(

@@ -140,7 +140,7 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 const stores: Store[] = [];
 try {
   stores.push(await startStore('embedded PGlite', undefined));
-  const databaseUrl = await freshBenchDatabaseUrl('warden_bench_churn');
+  const databaseUrl = await freshBenchDatabaseUrl('churn');
   if (databaseUrl) stores.push(await startStore('Postgres', databaseUrl));
   console.log(
     `churn benchmark: ${stores.map((store) => store.name).join(' and ')}; load average before: ${loadavg()

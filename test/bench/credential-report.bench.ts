@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const USERS = Number(process.env['BENCH_REPORT_USERS'] ?? 500);
 const CALLERS = 8;
 
-const databaseUrl = await freshBenchDatabaseUrl('warden_bench_audit_report');
+const databaseUrl = await freshBenchDatabaseUrl('credential_report');
 const wardenDb = await createDb(databaseUrl ? { databaseUrl, poolSize: CALLERS + 4 } : { dataDir: 'memory' });
 await migrateToLatest(wardenDb.db);
 // A clock that moves four hours at each generation, so that every one makes a new report instead of reusing the last.

@@ -27,8 +27,7 @@ function fragmentBomb(levels: number, comment: string): string {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-hostile-'));
-const ownDatabase = process.env['DATABASE_URL'] ? new URL(process.env['DATABASE_URL']).pathname.slice(1) : '';
-const env = wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(/^[a-z_][a-z0-9_]*$/.test(ownDatabase) ? `${ownDatabase}_bench` : undefined), logLevel: 'info' });
+const env = wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl('hostile_requests'), logLevel: 'info' });
 const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
 const url = started.match[1]!;
 const health = url.replace(/\/graphql$/, '/health');

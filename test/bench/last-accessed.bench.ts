@@ -12,15 +12,10 @@
  * the place for the call records' switch (WARDEN_AUDIT_RECORD_CALLS, added by the call recorder;
  * a build without it ignores the variable, so the figures then measure the counters alone).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { type AccessKey, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { type AccessKey, graphql, loadServer, signed, startBenchServer } from './bench-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CONNECTIONS = 50;
@@ -32,22 +27,9 @@ const RECORDING = {
   on: { WARDEN_LAST_ACCESSED: 'true', WARDEN_AUDIT_RECORD_CALLS: 'true' },
 } as const;
 
-const ownDatabase = process.env['DATABASE_URL'] ? new URL(process.env['DATABASE_URL']).pathname.slice(1) : '';
-const benchDatabase = (suffix: string) => (/^[a-z_][a-z0-9_]*$/.test(ownDatabase) ? `${ownDatabase}_${suffix}` : `warden_bench_${suffix}`);
-
 async function startServer(name: keyof typeof RECORDING) {
-  const dataDir = mkdtempSync(join(tmpdir(), `warden-bench-recording-${name}-`));
-  const env: NodeJS.ProcessEnv = { ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(benchDatabase(`recording_${name}`)), logLevel: 'warn' }), ...RECORDING[name] };
-  const started = await startProcess(
-    process.execPath,
-    [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
-    { ...env, LOG_LEVEL: 'info' },
-    /"url":"(http:\/\/[^"]+)"/,
-    join(dataDir, 'warden.log'),
-  );
-  const url = started.match[1]!;
-  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
-  const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
+  const started = await startBenchServer(`recording_${name}`, RECORDING[name]);
+  const { url, accountId, tenantRoot } = started;
   await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
   await graphql(url, tenantRoot, 'mutation { createUser(input: { userName: "asker" }) { __typename } }');
   const ask = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:SimulatePrincipalPolicy', Resource: '*' }] });

@@ -9,43 +9,26 @@
  *   set to a sink in this process that reads each export and discards it.
  * Issue 15's target: `observed` at least 95% of `plain`'s throughput (ratio of the medians).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { type AccessKey, createBenchTenant, freePort, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { freePort, graphql, loadServer, signed, startBenchServer } from './bench-support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CONNECTIONS = 50;
 const AUTHORIZE = 'query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision allowed reason matchedStatements { sid effect } } } } }';
 
-// Bench databases named after DATABASE_URL's own (wt_x_metrics_on beside wt_x), so that runs against one shared server do not drop each other's.
-const ownDatabase = process.env['DATABASE_URL'] ? new URL(process.env['DATABASE_URL']).pathname.slice(1) : '';
-const benchDatabase = (suffix: string) => (/^[a-z_][a-z0-9_]*$/.test(ownDatabase) ? `${ownDatabase}_${suffix}` : `warden_bench_${suffix}`);
-
 /** A Warden server with a tenant whose root asks about a reader with ReadOnlyAccess: the signed request and where to send it. */
 async function startServer(name: string, metricsPort: number, otlpEndpoint?: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), `warden-bench-${name}-`));
-  const env: NodeJS.ProcessEnv = { ...wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(benchDatabase(name)), logLevel: 'warn' }), WARDEN_METRICS_PORT: String(metricsPort) };
-  delete env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  delete env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
-  if (otlpEndpoint) env['OTEL_EXPORTER_OTLP_ENDPOINT'] = otlpEndpoint;
-  const started = await startProcess(
-    process.execPath,
-    [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'],
-    { ...env, LOG_LEVEL: 'info' },
-    /"url":"(http:\/\/[^"]+)"/,
-    join(dataDir, 'warden.log'),
-  );
-  const url = started.match[1]!;
-  const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
-  const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
+  // Tracing exactly as asked: none, or to `otlpEndpoint` (an environment's own OTLP settings are cleared).
+  const started = await startBenchServer(name, {
+    WARDEN_METRICS_PORT: String(metricsPort),
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint ?? '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+  });
+  const { url, accountId, tenantRoot } = started;
   await graphql(url, tenantRoot, 'mutation { attachUserPolicy(input: { userName: "reader", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }) { __typename } }');
   const principal = `arn:aws:iam::${accountId}:user/reader`;
   const body = JSON.stringify({ query: AUTHORIZE, variables: { input: { principal, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.pdf' } } });

@@ -24,7 +24,7 @@ const POLICIES = 20;
 const EVENTS_PER_APPEND = 20;
 const APPENDS_PER_TRANSACTION = 50;
 
-const databaseUrl = await freshBenchDatabaseUrl('bench_point_in_time_audit_timetravel');
+const databaseUrl = await freshBenchDatabaseUrl('point_in_time');
 const driver = databaseUrl ? 'Postgres' : 'embedded PGlite';
 const wardenDb = await createDb(databaseUrl ? { databaseUrl, poolSize: 4 } : { dataDir: 'memory' });
 const { db } = wardenDb;

@@ -20,8 +20,7 @@ const CONCURRENCY = 8;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-query-'));
 // A bench database named after DATABASE_URL's own (wt_x_bench beside wt_x), so that runs against one shared server do not drop each other's.
-const ownDatabase = process.env['DATABASE_URL'] ? new URL(process.env['DATABASE_URL']).pathname.slice(1) : '';
-const env = wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl(/^[a-z_][a-z0-9_]*$/.test(ownDatabase) ? `${ownDatabase}_bench` : undefined), logLevel: 'info' });
+const env = wardenServerEnv({ dataDir, databaseUrl: await freshBenchDatabaseUrl('query_front'), logLevel: 'info' });
 const started = await startProcess(process.execPath, [join(root, 'services', 'api', 'bin', 'warden.js'), 'serve'], env, /"url":"(http:\/\/[^"]+)"/, join(dataDir, 'warden.log'));
 const url = started.match[1]!;
 const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;

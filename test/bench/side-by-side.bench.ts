@@ -109,7 +109,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 const format = (run: Measured): string => `${Math.round(run.perSecond)}/s, ${Math.round(run.cpuUsPerRequest)} µs CPU`;
 
 const current = resolve(here, '..', '..');
-const servers = [await startServer('baseline', resolve(baselineRoot), 'warden_bench_baseline'), await startServer('current', current, 'warden_bench_current')];
+const servers = [await startServer('baseline', resolve(baselineRoot), 'side_baseline'), await startServer('current', current, 'side_current')];
 try {
   console.log(`side by side on Postgres: this checkout (${current}) against ${resolve(baselineRoot)}, ${USERS.toLocaleString('en-US')} users each`);
   for (const server of servers) await authorizeRound(server, Math.max(2, Math.round(SECONDS / 2)));

@@ -1,11 +1,16 @@
 import {
+  AddUserToGroupCommand,
   CreateAccessKeyCommand,
+  CreateGroupCommand,
   CreateUserCommand,
   GenerateServiceLastAccessedDetailsCommand,
   GetServiceLastAccessedDetailsCommand,
+  GetServiceLastAccessedDetailsWithEntitiesCommand,
+  InvalidInputException,
   IAMClient,
   ListUsersCommand,
   NoSuchEntityException,
+  PutGroupPolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningWarden } from '@warden/api';
@@ -31,6 +36,9 @@ describe.each([...DRIVERS])('Access Advisor over the Query front (%s)', (driver)
   let rootGraphql: SignedClient;
   let cliEnv: NodeJS.ProcessEnv;
   let reader: IAMClient | undefined;
+  // The reader's one use, bracketed: its last-accessed time must fall between (to the second).
+  let usedFrom: number;
+  let usedTo: number;
   const readerArn = () => `arn:aws:iam::${accountId}:user/reader`;
 
   beforeAll(async () => {
@@ -60,7 +68,9 @@ describe.each([...DRIVERS])('Access Advisor over the Query front (%s)', (driver)
     const key = (await root.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
     reader = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, maxAttempts: 1 });
     // The new key is seen by the next request (the account's epoch moved): reader lists users once.
+    usedFrom = Date.now();
     await reader.send(new ListUsersCommand({}));
+    usedTo = Date.now();
   });
   afterAll(async () => {
     root.destroy();
@@ -69,7 +79,6 @@ describe.each([...DRIVERS])('Access Advisor over the Query front (%s)', (driver)
   });
 
   it('SDK v3: generates a job, then reads each allowed service with its last use, action by action, a page at a time', async () => {
-    const started = Date.now();
     const { JobId } = await root.send(new GenerateServiceLastAccessedDetailsCommand({ Arn: readerArn(), Granularity: 'ACTION_LEVEL' }));
     expect(JobId).toMatch(/^[0-9a-f-]{36}$/);
     const all = await root.send(new GetServiceLastAccessedDetailsCommand({ JobId }));
@@ -78,7 +87,8 @@ describe.each([...DRIVERS])('Access Advisor over the Query front (%s)', (driver)
     expect(all.ServicesLastAccessed!.map((service) => service.ServiceNamespace)).toEqual(['iam', 's3']);
     const [iam, s3] = all.ServicesLastAccessed!;
     expect(iam).toMatchObject({ ServiceName: 'AWS Identity and Access Management', LastAuthenticatedEntity: readerArn(), LastAuthenticatedRegion: 'us-east-1', TotalAuthenticatedEntities: 1 });
-    expect(Math.abs(iam!.LastAuthenticated!.getTime() - started)).toBeLessThan(120_000);
+    expect(iam!.LastAuthenticated!.getTime()).toBeGreaterThanOrEqual(Math.floor(usedFrom / 1000) * 1000);
+    expect(iam!.LastAuthenticated!.getTime()).toBeLessThanOrEqual(usedTo);
     expect(iam!.TrackedActionsLastAccessed).toEqual([{ ActionName: 'ListUsers', LastAccessedEntity: readerArn(), LastAccessedRegion: 'us-east-1', LastAccessedTime: iam!.LastAuthenticated }]);
     // s3: allowed, never used.
     expect(s3).toEqual({ ServiceName: 'Amazon S3', ServiceNamespace: 's3', TrackedActionsLastAccessed: [{ ActionName: 'GetObject' }] });
@@ -132,5 +142,66 @@ describe.each([...DRIVERS])('Access Advisor over the Query front (%s)', (driver)
       Version: '2012-10-17',
       Statement: [{ Sid: 'UsedIam', Effect: 'Allow', Action: ['iam:ListUsers'], Resource: '*' }],
     });
+  });
+
+  it('SDK v3, the AWS CLI and GraphQL: a group report lists its members that could have used a service, the one that did first', async () => {
+    await root.send(new CreateGroupCommand({ GroupName: 'listers' }));
+    await root.send(new CreateUserCommand({ UserName: 'idle' }));
+    for (const UserName of ['reader', 'idle']) await root.send(new AddUserToGroupCommand({ GroupName: 'listers', UserName }));
+    await root.send(
+      new PutGroupPolicyCommand({
+        GroupName: 'listers',
+        PolicyName: 'list',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
+      }),
+    );
+    const { JobId } = await root.send(new GenerateServiceLastAccessedDetailsCommand({ Arn: `arn:aws:iam::${accountId}:group/listers` }));
+    const all = await root.send(new GetServiceLastAccessedDetailsWithEntitiesCommand({ JobId, ServiceNamespace: 'iam' }));
+    expect(all).toMatchObject({ JobStatus: 'COMPLETED', IsTruncated: false });
+    expect(all.EntityDetailsList!.map((entry) => [entry.EntityInfo!.Name, entry.EntityInfo!.Type, entry.EntityInfo!.Path, entry.EntityInfo!.Arn, entry.LastAuthenticated !== undefined])).toEqual([
+      ['reader', 'USER', '/', readerArn(), true],
+      ['idle', 'USER', '/', `arn:aws:iam::${accountId}:user/idle`, false],
+    ]);
+    expect(all.EntityDetailsList![0]!.EntityInfo!.Id).toMatch(/^AIDA[A-Z0-9]{17}$/);
+    expect(all.EntityDetailsList![0]!.LastAuthenticated!.getTime()).toBeGreaterThanOrEqual(Math.floor(usedFrom / 1000) * 1000);
+    expect(all.EntityDetailsList![0]!.LastAuthenticated!.getTime()).toBeLessThanOrEqual(usedTo);
+    // A page at a time, by the Marker.
+    const first = await root.send(new GetServiceLastAccessedDetailsWithEntitiesCommand({ JobId, ServiceNamespace: 'iam', MaxItems: 1 }));
+    expect(first.EntityDetailsList!.map((entry) => entry.EntityInfo!.Name)).toEqual(['reader']);
+    expect(first.IsTruncated).toBe(true);
+    const second = await root.send(new GetServiceLastAccessedDetailsWithEntitiesCommand({ JobId, ServiceNamespace: 'iam', MaxItems: 1, Marker: first.Marker }));
+    expect(second.EntityDetailsList!.map((entry) => entry.EntityInfo!.Name)).toEqual(['idle']);
+    expect(second.IsTruncated).toBe(false);
+    // A service the group's policies do not allow: nobody could have used it.
+    expect((await root.send(new GetServiceLastAccessedDetailsWithEntitiesCommand({ JobId, ServiceNamespace: 's3' }))).EntityDetailsList).toEqual([]);
+    expect(await rejection(root.send(new GetServiceLastAccessedDetailsWithEntitiesCommand({ JobId, ServiceNamespace: 'not a namespace' })))).toBeInstanceOf(InvalidInputException);
+
+    // GraphQL answers the same list.
+    const graphql = await rootGraphql.data<{
+      serviceLastAccessedDetailsWithEntities: { data: { entityDetailsList: { entityInfo: { arn: string; type: string }; lastAuthenticated: string | null }[] } };
+    }>(
+      `query ($jobId: String!) {
+        serviceLastAccessedDetailsWithEntities(jobId: $jobId, serviceNamespace: "iam") {
+          ... on ServiceLastAccessedDetailsWithEntitiesSuccess { data { entityDetailsList { entityInfo { arn type } lastAuthenticated } } }
+        }
+      }`,
+      { jobId: JobId },
+    );
+    // The Query protocol's times are whole seconds, as AWS's are; GraphQL's DateTime keeps the milliseconds.
+    const toSecond = (iso: string | null) => (iso === null ? null : new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString());
+    expect(graphql.serviceLastAccessedDetailsWithEntities.data.entityDetailsList.map((entry) => ({ ...entry, lastAuthenticated: toSecond(entry.lastAuthenticated) }))).toEqual(
+      all.EntityDetailsList!.map((entry) => ({ entityInfo: { arn: entry.EntityInfo!.Arn, type: entry.EntityInfo!.Type }, lastAuthenticated: entry.LastAuthenticated?.toISOString() ?? null })),
+    );
+
+    if (noCli) return;
+    const base = ['--endpoint-url', endpoint.replace(/\/$/, ''), '--output', 'json', 'iam'];
+    const got = await run('aws', [...base, 'get-service-last-accessed-details-with-entities', '--job-id', JobId!, '--service-namespace', 'iam'], cliEnv);
+    expect(got.code, got.output).toBe(0);
+    const cli = JSON.parse(got.output) as { JobStatus: string; EntityDetailsList: { EntityInfo: { Name: string; Type: string }; LastAuthenticated?: string }[] };
+    expect(cli.JobStatus).toBe('COMPLETED');
+    expect(cli.EntityDetailsList.map((entry) => [entry.EntityInfo.Name, entry.EntityInfo.Type, entry.LastAuthenticated !== undefined])).toEqual([
+      ['reader', 'USER', true],
+      ['idle', 'USER', false],
+    ]);
   });
 });

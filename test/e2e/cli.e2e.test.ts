@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { DRIVERS } from './support/warden-under-test.js';
 
 /**
@@ -24,6 +25,13 @@ function warden(args: string[], env: Record<string, string>) {
 // The command runs on the embedded store (its own data directories), whatever the suite's stores: CI's pass
 // against Postgres alone leaves it to the embedded pass, as it does every PGlite variant.
 describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
+  // Servers whose subject is not a first start begin from the run's migrated store (the first test
+  // bootstraps from nothing, as an operator's first start does).
+  let template: string;
+  beforeAll(async () => {
+    template = await migratedPGliteTemplate();
+  });
+
   it('bootstraps with a 0600 credentials file whose secret never reaches the log, then replays to equal read models', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
     const migrate = warden(['migrate'], { WARDEN_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
@@ -102,7 +110,7 @@ describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
         dataDir = mkdtempSync(join(tmpdir(), 'warden-cli-'));
         // PORT and WARDEN_DATA_DIR say one thing, the flags another: the flags win.
         server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-          env: { PATH: process.env['PATH'] ?? '', PORT: '1', WARDEN_METRICS_PORT: '0', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-unused-')) },
+          env: { PATH: process.env['PATH'] ?? '', PORT: '1', WARDEN_METRICS_PORT: '0', WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-cli-unused-')), WARDEN_PGLITE_TEMPLATE: template },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -144,7 +152,10 @@ describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
       });
 
       it('a second server on its port exits 1 with one line', () => {
-        const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], { LOG_LEVEL: 'fatal' });
+        const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], {
+          LOG_LEVEL: 'fatal',
+          WARDEN_PGLITE_TEMPLATE: template,
+        });
         expect(result.status).toBe(1);
         expect(JSON.parse(result.stdout.trim())).toMatchObject({ level: 60, msg: `cannot listen on 127.0.0.1:${port}: the address is in use` });
       });
@@ -164,7 +175,10 @@ describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], { LOG_LEVEL: 'fatal' });
+      const result = warden(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', mkdtempSync(join(tmpdir(), 'warden-cli-'))], {
+        LOG_LEVEL: 'fatal',
+        WARDEN_PGLITE_TEMPLATE: template,
+      });
       expect(result.status).toBe(1);
       expect(result.stdout.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toBe('');

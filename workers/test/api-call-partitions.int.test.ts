@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, IamService, type LiveKeyring } from '@warden/iam';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ describe('the call records partitions job', () => {
   const clock = { offsetMs: 0, now: (): Date => new Date(Date.now() + clock.offsetMs) };
 
   beforeAll(async () => {
-    wardenDb = await createDb({ dataDir: 'memory' });
+    wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: `/tmp/warden-partitions-${randomUUID()}`, partition: 'aws', clock });
     keyring = boot.keyring;

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, IamService, systemClock } from '@warden/iam';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobRunner, JOBS, type JobName, QUEUE_NAME } from '../src/index.js';
@@ -170,7 +171,7 @@ describe.skipIf(!canRun)('enqueueing while Redis is down', () => {
     });
 
     it('is answered while Redis is frozen or killed (before it comes back); the lost enqueue is logged', async () => {
-      wardenDb = await createDb({ dataDir: 'memory' });
+      wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
       await migrateToLatest(wardenDb.db);
       const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: `/tmp/warden-enqueue-${randomUUID()}`, partition: 'aws', clock: systemClock });
       const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, codeAtStep, IamService, isAuditEvent, LiveKeyring as LiveKeyringClass, type LiveKeyring, resolveAccessKey, stepAt } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobHandlers, JOBS } from '../src/index.js';
@@ -22,7 +23,7 @@ describe('keyring rotation and access-key hygiene', () => {
   let managementAccountId: string;
 
   beforeAll(async () => {
-    wardenDb = await createDb({ dataDir: 'memory' });
+    wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: `/tmp/warden-rotation-${randomUUID()}`, partition: 'aws', clock });
     keyring = boot.keyring;

@@ -1,5 +1,5 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
-import { driversUnderTest } from '@warden/db/testing';
+import { driversUnderTest, migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -21,7 +21,7 @@ describe('refresh-planner-statistics', () => {
   });
 
   async function service(driver: 'pglite' | 'postgres'): Promise<{ iam: IamService; keyring: LiveKeyring; root: Caller }> {
-    wardenDb = await createDb(driver === 'postgres' ? { databaseUrl: process.env['DATABASE_URL'] } : { dataDir: 'memory' });
+    wardenDb = await createDb(driver === 'postgres' ? { databaseUrl: process.env['DATABASE_URL'] } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 7), dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
     const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, IamService, type LiveKeyring } from '@warden/iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqJobRunner, createJobHandlers } from '../src/index.js';
@@ -21,7 +22,7 @@ describe.skipIf(!hasRedis)('when Redis goes away', () => {
   const clock = { now: () => new Date(Date.now() + offset.ms) };
 
   beforeAll(async () => {
-    wardenDb = await createDb({ dataDir: 'memory' });
+    wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 5), dataDir: `/tmp/warden-outage-${randomUUID()}`, partition: 'aws', clock });
     iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, clock });

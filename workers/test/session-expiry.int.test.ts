@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDb, inAccountTransaction, migrateToLatest, type WardenDb } from '@warden/db';
-import { driversUnderTest } from '@warden/db/testing';
+import { driversUnderTest, migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, IamService, type LiveKeyring, replayReadModels } from '@warden/iam';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe.each(driversUnderTest())('session expiry on %s', (driver) => {
   let keyring: LiveKeyring;
 
   beforeAll(async () => {
-    wardenDb = await createDb(driver === 'postgres' ? { databaseUrl } : { dataDir: 'memory' });
+    wardenDb = await createDb(driver === 'postgres' ? { databaseUrl } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 7), dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock });
     keyring = boot.keyring;

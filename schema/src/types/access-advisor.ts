@@ -1,4 +1,4 @@
-import type { PolicySuggestion, ServiceLastAccessed, ServiceLastAccessedDetails, TrackedActionLastAccessed } from '@warden/iam';
+import type { EntityDetails, EntityInfo, PolicySuggestion, ServiceLastAccessed, ServiceLastAccessedDetails, ServiceLastAccessedDetailsWithEntities, TrackedActionLastAccessed } from '@warden/iam';
 import { builder } from '../builder.js';
 import { mutationErrors, queryErrors } from './result-names.js';
 
@@ -54,6 +54,45 @@ const DetailsRef = builder.objectRef<ServiceLastAccessedDetails>('ServiceLastAcc
   }),
 });
 
+const EntityTypeRef = builder.enumType('AccessAdvisorEntityType', {
+  description: "The kinds of AWS's policyOwnerEntityType a report's entity is: a user or a role whose use was counted.",
+  values: ['USER', 'ROLE'] as const,
+});
+
+const EntityInfoRef = builder.objectRef<EntityInfo>('AccessAdvisorEntityInfo').implement({
+  description: "AWS's EntityInfo: a user or role whose use a report counts.",
+  fields: (t) => ({
+    arn: t.exposeString('arn'),
+    name: t.exposeString('name'),
+    type: t.field({ type: EntityTypeRef, resolve: (entity) => entity.type }),
+    id: t.exposeString('id'),
+    path: t.exposeString('path'),
+  }),
+});
+
+const EntityDetailsRef = builder.objectRef<EntityDetails>('AccessAdvisorEntityDetails').implement({
+  description: "AWS's EntityDetails: an entity and when it last used the service; null when not in the tracking period.",
+  fields: (t) => ({
+    entityInfo: t.field({ type: EntityInfoRef, resolve: (details) => details.entityInfo }),
+    lastAuthenticated: t.field({ type: 'DateTime', nullable: true, resolve: (details) => details.lastAuthenticated }),
+  }),
+});
+
+const DetailsWithEntitiesRef = builder.objectRef<ServiceLastAccessedDetailsWithEntities>('ServiceLastAccessedDetailsWithEntities').implement({
+  description: "AWS's GetServiceLastAccessedDetailsWithEntities answer.",
+  fields: (t) => ({
+    jobStatus: t.field({ type: JobStatusRef, resolve: (details) => details.jobStatus }),
+    jobCreationDate: t.field({ type: 'DateTime', resolve: (details) => details.jobCreationDate }),
+    jobCompletionDate: t.field({ type: 'DateTime', nullable: true, resolve: (details) => details.jobCompletionDate }),
+    entityDetailsList: t.field({
+      type: [EntityDetailsRef],
+      description: 'The most recent use first, then the entities that never used the service, by ARN.',
+      resolve: (details) => details.entityDetailsList,
+    }),
+    error: t.exposeString('error', { nullable: true }),
+  }),
+});
+
 const GeneratedJobRef = builder.objectRef<{ jobId: string }>('GeneratedServiceLastAccessedDetails').implement({
   fields: (t) => ({ jobId: t.exposeString('jobId') }),
 });
@@ -100,6 +139,17 @@ builder.queryField('serviceLastAccessedDetails', (t) =>
     description: "AWS's GetServiceLastAccessedDetails (iam:GetServiceLastAccessedDetails): a report generated in the caller's account; another account's job id is NoSuchEntityError.",
     args: { jobId: t.arg.string({ required: true }) },
     resolve: (_r, args, { iam, caller }) => iam.accessAdvisor.serviceLastAccessedDetails(caller, args.jobId),
+  }),
+);
+
+builder.queryField('serviceLastAccessedDetailsWithEntities', (t) =>
+  t.field({
+    type: DetailsWithEntitiesRef,
+    errors: queryErrors('serviceLastAccessedDetailsWithEntities'),
+    description:
+      "AWS's GetServiceLastAccessedDetailsWithEntities (iam:GetServiceLastAccessedDetailsWithEntities): the users and roles a report counted that could have used one service (a group's members; the users, groups' members and roles a policy is attached to; the user or role itself), each with its last use of it.",
+    args: { jobId: t.arg.string({ required: true }), serviceNamespace: t.arg.string({ required: true }) },
+    resolve: (_r, args, { iam, caller }) => iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(caller, { jobId: args.jobId, serviceNamespace: args.serviceNamespace }),
   }),
 );
 

@@ -63,6 +63,7 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
     sqlTracer: tracing?.sqlTracer,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    template: config.pgliteTemplate,
     timeouts: { ...config.databaseTimeouts, ...timeouts },
     onIdleConnectionError: (error) => logger.warn({ reason: error.message }, 'database: an idle connection was closed (the server restarted or ended it); a new one is opened when needed'),
   });

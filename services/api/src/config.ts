@@ -13,6 +13,8 @@ export interface WardenConfig {
   /** Unset: the embedded PGlite under dataDir. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** A PGlite data directory archive a new embedded store starts from instead of initdb (`createDb`'s `template`). */
+  readonly pgliteTemplate?: string | undefined;
   readonly region: string;
   readonly partition: string;
   /** Largest request body accepted, in bytes. */
@@ -72,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv): WardenConfig {
     host: env['HOST'] ?? '0.0.0.0',
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: env['WARDEN_DATA_DIR'] ?? '.warden',
+    pgliteTemplate: env['WARDEN_PGLITE_TEMPLATE'] || undefined,
     region,
     partition,
     maxBodyBytes,

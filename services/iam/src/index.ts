@@ -79,7 +79,7 @@ export type { ExpiryOutcome } from './maintenance/session-expiry.js';
 export { nameKey, type Tag } from './naming/index.js';
 export { ACCOUNT_QUOTA_NAMES, type AccountQuotaName, DEFAULT_QUOTAS, effectiveQuotas, QUOTA_ADJUSTABLE, QUOTA_MAXIMUMS, type Quotas } from './naming/index.js';
 export type { CredentialReport, GeneratedCredentialReport } from './credential-report/credential-report-operations.js';
-export type { JobStatus, PolicySuggestion, ServiceLastAccessedDetails } from './last-accessed/access-advisor-operations.js';
+export type { EntityDetails, EntityInfo, JobStatus, PolicySuggestion, ServiceLastAccessedDetails, ServiceLastAccessedDetailsWithEntities } from './last-accessed/access-advisor-operations.js';
 export type { ReportGranularity, ServiceLastAccessed, TrackedActionLastAccessed } from './last-accessed/service-last-accessed-report.js';
 export { UsageCounters, type UsageCounterOptions } from './kernel/usage-counters.js';
 export { CREDENTIAL_REPORT_HEADER, ROOT_ACCOUNT_USER } from './credential-report/credential-report-csv.js';

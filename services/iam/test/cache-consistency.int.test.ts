@@ -37,6 +37,8 @@ const POLICIES = ['p0', 'p1'];
  * caches as a request would (at the epoch read now); the reference is a service created for that
  * one question, with nothing cached, on the same store. On Postgres the writes alternate between
  * the service under test and another replica; embedded, the service under test is the one writer.
+ * Each seed also goes through the partial reload (only the managed policies that changed are read
+ * again, the rest of the set kept): the new versions and default versions make it happen.
  */
 describe.each([...DRIVERS])('cached authorize answers equal fresh ones on %s', (driver: 'pglite' | 'postgres') => {
   let service: ServiceUnderTest;
@@ -114,6 +116,7 @@ describe.each([...DRIVERS])('cached authorize answers equal fresh ones on %s', (
       }
       expect(writes).toBeGreaterThan(20);
       expect(checks).toBeGreaterThan(40);
+      expect(cached.core.authorizer.partialLoads).toBeGreaterThan(0);
     });
   }
 });

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller, IamService } from '../src/index.js';
+import { loadChangedPolicies, loadPrincipalPolicies } from '../src/authorization/principal-policy-loader.js';
 import { anotherService, CountingObserver, DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -141,6 +143,97 @@ describe.each([...DRIVERS])('cache invalidation on %s', (driver: 'pglite' | 'pos
     expect(await resolutions(iam, counts, { keyA, keyB })).toEqual({ keyA: 1, keyB: 0 });
     expect((await iam.credentials.resolve(keyA))!.active).toBe(false);
     expect(await loads(iam, counts, root, principals)).toEqual({ a: 1, b: 0, c: 0, r: 0 });
+  });
+
+  it('a change to managed policies alone reads only those again and keeps the rest of the set; anything else with it reads the whole set', async () => {
+    const counts = new CountingObserver();
+    const iam = anotherService(service, { observer: counts, epochSource });
+    const root = await newAccount(service);
+    const x = await iam.users.create(root, { userName: 'x' });
+    const p = await iam.policies.create(root, { policyName: 'p', policyDocument: allow('s3:GetObject') });
+    const q = await iam.policies.create(root, { policyName: 'q', policyDocument: allow('s3:ListBucket') });
+    await iam.users.attachPolicy(root, 'x', p.arn);
+    await iam.users.attachPolicy(root, 'x', q.arn);
+    await iam.users.putInlinePolicy(root, 'x', 'own', allow('ec2:DescribeInstances'));
+    const authorizer = iam.core.authorizer;
+    /** The decisions on x's three actions, and how many whole and partial loads and compiles asking took. */
+    const state = async () => {
+      const [partial, principals, policies] = [authorizer.partialLoads, counts.misses('compiled-principals'), counts.misses('compiled-policies')];
+      const decisions = [];
+      for (const action of ['s3:GetObject', 's3:ListBucket', 'ec2:DescribeInstances']) decisions.push((await ask(iam, root, x.arn, action)).decision);
+      return {
+        decisions,
+        partial: authorizer.partialLoads - partial,
+        whole: counts.misses('compiled-principals') - principals - (authorizer.partialLoads - partial),
+        compiled: counts.misses('compiled-policies') - policies,
+      };
+    };
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 0, whole: 1, compiled: 3 });
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 0, whole: 0, compiled: 0 });
+
+    // A new default version of p: p alone is read and compiled again, q and the inline policy kept.
+    await iam.policies.createVersion(root, p.arn, allow('s3:PutObject'), true);
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'allow'], partial: 1, whole: 0, compiled: 1 });
+    // Back to v1, compiled before: read, not compiled.
+    await iam.policies.setDefaultVersion(root, p.arn, 'v1');
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 1, whole: 0, compiled: 0 });
+    // Both policies, then a version that is not the default: each a partial read.
+    await iam.policies.createVersion(root, p.arn, deny('s3:*'), true);
+    await iam.policies.createVersion(root, q.arn, allow('s3:PutObject'), true);
+    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], partial: 1, whole: 0, compiled: 2 });
+    await iam.policies.createVersion(root, q.arn, allow('*'), false);
+    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], partial: 1, whole: 0, compiled: 0 });
+
+    // The boundary is one of the set's policies too: a new default version of it replaces it.
+    await iam.policies.setDefaultVersion(root, p.arn, 'v1');
+    await iam.users.putPermissionsBoundary(root, 'x', q.arn);
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'implicit_deny', 'implicit_deny'], partial: 0, whole: 1, compiled: 1 });
+    await iam.policies.setDefaultVersion(root, q.arn, 'v3');
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 1, whole: 0, compiled: 2 });
+
+    // A policy change with a change to the user itself: the whole set.
+    await iam.policies.setDefaultVersion(root, q.arn, 'v1');
+    await iam.users.deleteInlinePolicy(root, 'x', 'own');
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'implicit_deny'], partial: 0, whole: 1, compiled: 1 });
+  });
+
+  it('the partial read checks, in its own snapshot, that only the policies it reads changed, and that no change record is missing', async () => {
+    const iam = anotherService(service, { epochSource });
+    const root = await newAccount(service);
+    const x = await iam.users.create(root, { userName: 'x' });
+    const p = await iam.policies.create(root, { policyName: 'p', policyDocument: allow('s3:GetObject') });
+    await iam.users.attachPolicy(root, 'x', p.arn);
+    const db = service.wardenDb.db;
+    const owner = { accountId: root.accountId, type: 'user' as const, id: x.userId };
+    const before = await loadPrincipalPolicies(db, owner);
+
+    await iam.policies.createVersion(root, p.arn, allow('s3:PutObject'), true);
+    const refreshed = await loadChangedPolicies(db, root.accountId, before);
+    const whole = await loadPrincipalPolicies(db, owner);
+    expect(refreshed).toEqual(whole);
+    expect(refreshed!.identityPolicies[0]!.version).toMatch(/\|v2$/);
+
+    // Whatever the process's own log said: a change to the user since is found in the store.
+    await iam.users.tag(root, 'x', [{ key: 'team', value: 'red' }]);
+    expect(await loadChangedPolicies(db, root.accountId, whole)).toBeUndefined();
+    // A deleted policy (detached first) is not replaced but read whole, as the whole read skips it.
+    const afterTag = await loadPrincipalPolicies(db, owner);
+    await iam.users.detachPolicy(root, 'x', p.arn);
+    expect(await loadChangedPolicies(db, root.accountId, { ...afterTag, dependsOn: afterTag.dependsOn.filter((entity) => entity.startsWith('policy/')) })).toEqual(
+      expect.objectContaining({ identityPolicies: afterTag.identityPolicies }),
+    );
+    await iam.policies.deleteVersion(root, p.arn, 'v1');
+    await iam.policies.delete(root, p.arn);
+    expect(await loadChangedPolicies(db, root.accountId, { ...afterTag, dependsOn: afterTag.dependsOn.filter((entity) => entity.startsWith('policy/')) })).toBeUndefined();
+
+    // Change records pruned (or an epoch bumped without one): not known, so read whole.
+    const q = await iam.policies.create(root, { policyName: 'q', policyDocument: allow('s3:GetObject') });
+    await iam.users.attachPolicy(root, 'x', q.arn);
+    const withQ = await loadPrincipalPolicies(db, owner);
+    await iam.policies.createVersion(root, q.arn, allow('s3:PutObject'), true);
+    expect(await loadChangedPolicies(db, root.accountId, withQ)).toBeDefined();
+    await sql`DELETE FROM account_changes WHERE account_id = ${root.accountId} AND epoch = (SELECT max(epoch) FROM account_changes WHERE account_id = ${root.accountId})`.execute(db);
+    expect(await loadChangedPolicies(db, root.accountId, withQ)).toBeUndefined();
   });
 
   it('a policy version is compiled once, whatever the number of principals that use it', async () => {

@@ -1,4 +1,5 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, IamService, LiveKeyring } from '../src/index.js';
 import { TEST_MASTER_KEY } from './test-service.js';
@@ -13,7 +14,7 @@ describe('LiveKeyring.checkActiveKey', () => {
   let keyring: LiveKeyring;
   let iam: IamService;
   beforeAll(async () => {
-    wardenDb = await createDb({ dataDir: 'memory' });
+    wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate() });
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
     keyring = boot.keyring;

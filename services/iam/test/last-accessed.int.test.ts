@@ -2,7 +2,7 @@ import { inAccountTransaction } from '@warden/db';
 import { compilePolicySet, evaluate } from '@warden/policy';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, IamService, type IamObserver, NoSuchEntityError, NO_IAM_OBSERVER, UsageCounters } from '../src/index.js';
+import { type Caller, IamService, type IamObserver, InvalidInputError, NoSuchEntityError, NO_IAM_OBSERVER, UsageCounters } from '../src/index.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -211,6 +211,78 @@ describe.each([...DRIVERS])('last accessed on %s', (driver: 'pglite' | 'postgres
       policyDocument: null,
     });
     expect((await iam.accessAdvisor.policySuggestion(root, { principalArn: aliceArn, from: t1, to: new Date('2026-11-03T00:00:00Z') })).actions).toEqual(['s3:GetObject']);
+    await iam.core.usage.close();
+  });
+
+  it('lists the entities that could have used a service, the latest use first and the unused after by ARN (GetServiceLastAccessedDetailsWithEntities)', async () => {
+    const { iam, at } = clocked();
+    const root = await newAccount(service);
+    const account = root.accountId;
+    const arnOf = (kind: string, name: string) => `arn:aws:iam::${account}:${kind}/${name}`;
+    at('2026-11-20T08:00:00.000Z');
+    const alice = await iam.users.create(root, { userName: 'alice' });
+    const bob = await iam.users.create(root, { userName: 'bob', path: '/staff/' });
+    const carol = await iam.users.create(root, { userName: 'carol' });
+    await iam.groups.create(root, { groupName: 'devs' });
+    for (const name of ['alice', 'bob', 'carol']) await iam.groups.addUser(root, 'devs', name);
+    await iam.groups.putInlinePolicy(root, 'devs', 'data', doc({ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:GetItem'], Resource: '*' }));
+    const listerArn = arnOf('policy', 'lister');
+    await iam.policies.create(root, { policyName: 'lister', policyDocument: doc({ Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' }) });
+    await iam.groups.attachPolicy(root, 'devs', listerArn);
+    const app = await iam.roles.create(root, {
+      roleName: 'app',
+      path: '/service/',
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    });
+    await iam.roles.attachPolicy(root, 'app', listerArn);
+
+    const allow = async (principal: string, action: string) => expect((await iam.authorization.authorize(root, { principal, action, resource: '*' })).decision).toBe('allow');
+    const t1 = at('2026-11-21T09:00:00.000Z');
+    await allow(alice.arn, 's3:GetObject');
+    const t2 = at('2026-11-22T10:00:00.000Z');
+    await allow(bob.arn, 's3:GetObject');
+    const t3 = at('2026-11-23T11:00:00.000Z');
+    await allow(alice.arn, 'iam:ListRoles');
+    const t4 = at('2026-11-24T12:00:00.000Z');
+    await allow(app.arn, 'iam:ListRoles');
+    at('2026-11-25T00:00:00.000Z');
+
+    const user = (created: { arn: string; userName: string; userId: string; path: string }) => ({ arn: created.arn, name: created.userName, type: 'USER', id: created.userId, path: created.path });
+    const role = { arn: app.arn, name: 'app', type: 'ROLE', id: app.roleId, path: '/service/' };
+    const entities = async (arn: string, serviceNamespace: string) => {
+      const { jobId } = await iam.accessAdvisor.generateServiceLastAccessedDetails(root, { arn });
+      const answer = await iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(root, { jobId, serviceNamespace });
+      expect(answer).toMatchObject({ jobStatus: 'COMPLETED', error: null });
+      return answer.entityDetailsList;
+    };
+    // The group: its members; bob used s3 last, then alice; carol never did.
+    expect(await entities(arnOf('group', 'devs'), 's3')).toEqual([
+      { entityInfo: user(bob), lastAuthenticated: t2 },
+      { entityInfo: user(alice), lastAuthenticated: t1 },
+      { entityInfo: user(carol), lastAuthenticated: null },
+    ]);
+    // Allowed and never used: every member, by ARN (bob's path sorts him after carol).
+    expect((await entities(arnOf('group', 'devs'), 'dynamodb')).map((entry) => [entry.entityInfo.name, entry.lastAuthenticated])).toEqual([
+      ['alice', null],
+      ['carol', null],
+      ['bob', null],
+    ]);
+    // Not allowed by the group's policies: no entity could have used it.
+    expect(await entities(arnOf('group', 'devs'), 'kms')).toEqual([]);
+    // The policy: the role it is attached to and the members of the group it is attached to.
+    expect(await entities(listerArn, 'iam')).toEqual([
+      { entityInfo: role, lastAuthenticated: t4 },
+      { entityInfo: user(alice), lastAuthenticated: t3 },
+      { entityInfo: user(carol), lastAuthenticated: null },
+      { entityInfo: user(bob), lastAuthenticated: null },
+    ]);
+    // A user's own report: the user alone.
+    expect(await entities(alice.arn, 's3')).toEqual([{ entityInfo: user(alice), lastAuthenticated: t1 }]);
+
+    const { jobId } = await iam.accessAdvisor.generateServiceLastAccessedDetails(root, { arn: arnOf('group', 'devs') });
+    await expect(iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(root, { jobId, serviceNamespace: 's3 or iam' })).rejects.toBeInstanceOf(InvalidInputError);
+    const other = await newAccount(service);
+    await expect(iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(other, { jobId, serviceNamespace: 's3' })).rejects.toBeInstanceOf(NoSuchEntityError);
     await iam.core.usage.close();
   });
 

@@ -1,5 +1,5 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
-import { driversUnderTest } from '@warden/db/testing';
+import { driversUnderTest, migratedPGliteTemplate } from '@warden/db/testing';
 import { bootstrap, type Caller, type EpochSource, IamService, type IamCacheName, type IamObserver, type User } from '../src/index.js';
 
 /**
@@ -21,7 +21,7 @@ export interface ServiceUnderTest {
 export const DRIVERS = driversUnderTest();
 
 export async function openService(driver: 'pglite' | 'postgres'): Promise<ServiceUnderTest> {
-  const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory' });
+  const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
   await migrateToLatest(wardenDb.db);
   const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
   const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });

@@ -10,7 +10,7 @@ import { compileWildcardPattern } from './wildcard.js';
  * (security warnings), likely mistakes (warnings) and tidying (suggestions). They run on a document
  * that parsed without errors, and the only errors they add are for conditions AWS rejects outright.
  */
-export function lintPolicy(document: PolicyDocument, kind: PolicyKind, sourceText: string): Finding[] {
+export function lintPolicy(document: PolicyDocument, kind: PolicyKind, writesVariableMarker: boolean): Finding[] {
   const findings: Finding[] = [];
   const add = (severity: Finding['severity'], code: string, path: string, message: string): void => {
     findings.push({ severity, code, path, message });
@@ -18,7 +18,7 @@ export function lintPolicy(document: PolicyDocument, kind: PolicyKind, sourceTex
 
   if (document.version === undefined) {
     add('warning', 'MISSING_VERSION', '$', 'Add "Version": "2012-10-17". Without it IAM uses the 2008-10-17 language, in which policy variables are literal text.');
-  } else if (document.version === '2008-10-17' && sourceText.includes('${')) {
+  } else if (document.version === '2008-10-17' && writesVariableMarker) {
     add('warning', 'VARIABLE_UNSUPPORTED_IN_VERSION', '$.Version', 'Under Version 2008-10-17, ${...} is literal text, not a policy variable; use "Version": "2012-10-17" to substitute it.');
   }
 

@@ -47,6 +47,25 @@ export class StatementRule {
   }
 }
 
+/** Patterns kept per table before it starts again (a bound on memory, not a working-set size). */
+const MAX_SHARED_PATTERNS = 20_000;
+const actionPatterns = new Map<string, StringMatcher>();
+const resourcePatterns = new Map<string, ArnMatcher>();
+
+/**
+ * The matcher of a pattern's text, built once and shared by every statement that names it: a
+ * matcher is a pure function of its pattern, and a new version of a policy mostly repeats the old
+ * one's patterns, so the first request after a change does not build them again.
+ */
+function sharedPattern<Matcher>(patterns: Map<string, Matcher>, text: string, build: () => Matcher): Matcher {
+  let matcher = patterns.get(text);
+  if (matcher === undefined) {
+    if (patterns.size >= MAX_SHARED_PATTERNS) patterns.clear();
+    patterns.set(text, (matcher = build()));
+  }
+  return matcher;
+}
+
 /**
  * Actions match case-insensitively ("iam:ListAccessKeys is the same as IAM:listaccesskeys"). A name
  * without a wildcard is a plain comparison with the lower-cased name; only names with `*` or `?`
@@ -64,7 +83,7 @@ export function compileActionMatcher(element: ListElement): ActionMatcher {
     const exact = new Set<string>();
     const patterns: StringMatcher[] = [];
     for (const value of values) {
-      if (value.includes('*') || value.includes('?')) patterns.push(compileGlob(tokenizeWildcards(value), true));
+      if (value.includes('*') || value.includes('?')) patterns.push(sharedPattern(actionPatterns, value, () => compileGlob(tokenizeWildcards(value), true)));
       else exact.add(value.toLowerCase());
     }
     const any = anyOf(patterns);
@@ -88,7 +107,12 @@ export function compileResourceMatcher(element: TemplateListElement | undefined)
   const templated: TemplateValue[] = [];
   for (const value of element.values) {
     if (value.hasVariables) templated.push(value);
-    else literal.push(compileArnPattern(literalGlobTokens(value.parts)));
+    else {
+      // Shared by text only when the text is all it is (no escape, read as a template or not).
+      const only = value.parts.length === 1 ? value.parts[0]! : undefined;
+      const build = () => compileArnPattern(literalGlobTokens(value.parts));
+      literal.push(only?.kind === 'text' ? sharedPattern(resourcePatterns, only.text, build) : build());
+    }
   }
   let matches: ResourceMatcher;
   if (templated.length === 0 && literal.length === 1) {

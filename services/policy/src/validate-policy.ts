@@ -31,7 +31,8 @@ export function validatePolicy(input: unknown, options: ValidatePolicyOptions = 
   const kind = options.kind ?? 'identity';
   const findings: Finding[] = [];
   let value: unknown;
-  let text: string;
+  let text = '';
+  let measured: JsonTextMeasure | undefined;
   if (typeof input === 'string') {
     const read = readJson(input);
     findings.push(...read.findings);
@@ -39,16 +40,20 @@ export function validatePolicy(input: unknown, options: ValidatePolicyOptions = 
     value = read.value;
     text = input;
   } else {
-    const serialized = serialize(input);
-    if (serialized === undefined) {
-      findings.push({ severity: 'error', code: 'JSON_SYNTAX_ERROR', path: '$', message: 'The policy cannot be written as JSON (it holds a cycle, a function or a non-JSON value).' });
-      return result(findings, undefined, undefined);
-    }
     value = input;
-    text = serialized;
+    // A value read from JSON is measured as its JSON text would be, without writing that text.
+    measured = measureJsonText(input);
+    if (measured === undefined) {
+      const serialized = serialize(input);
+      if (serialized === undefined) {
+        findings.push({ severity: 'error', code: 'JSON_SYNTAX_ERROR', path: '$', message: 'The policy cannot be written as JSON (it holds a cycle, a function or a non-JSON value).' });
+        return result(findings, undefined, undefined);
+      }
+      text = serialized;
+    }
   }
 
-  const size = countPolicyCharacters(text);
+  const size = measured ? measured.size : countPolicyCharacters(text);
   const limit = sizeLimitFor(kind, options.inlineOn);
   if (limit !== undefined && size > limit) {
     findings.push({
@@ -59,7 +64,7 @@ export function validatePolicy(input: unknown, options: ValidatePolicyOptions = 
     });
   }
   if (isIamStored(kind)) {
-    const offending = findUnsupportedCharacter(text);
+    const offending = measured ? measured.unsupported : findUnsupportedCharacter(text);
     if (offending !== undefined) {
       findings.push({
         severity: 'error',
@@ -72,7 +77,8 @@ export function validatePolicy(input: unknown, options: ValidatePolicyOptions = 
 
   const parsed = parsePolicy(value, kind);
   findings.push(...parsed.findings);
-  if (parsed.document) findings.push(...lintPolicy(parsed.document, kind, text));
+  // Whether the policy's JSON text holds `${` (a variable's marker, literal under 2008-10-17).
+  if (parsed.document) findings.push(...lintPolicy(parsed.document, kind, measured ? measured.variableMarker : text.includes('${')));
   return result(findings, parsed.document, size);
 }
 
@@ -89,6 +95,85 @@ function serialize(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What `countPolicyCharacters`, `findUnsupportedCharacter` and a search for `${` would find in a value's `JSON.stringify` text. */
+export interface JsonTextMeasure {
+  readonly size: number;
+  readonly unsupported: string | undefined;
+  /** The text holds `${` (only ever inside a string: JSON.stringify writes no `$` elsewhere). */
+  readonly variableMarker: boolean;
+}
+
+/** A character that is white space, escaped, or outside U+0021–U+00FF in a string's JSON text. */
+const NOT_WRITTEN_AS_IS = /[^\u0021-\u00ff]|["\\]/;
+
+/** Nesting past which a value is left to `JSON.stringify` (which also reports a cycle). */
+const MAX_MEASURED_DEPTH = 512;
+
+/**
+ * The size (white space not counted) and the first unsupported character of the text
+ * `JSON.stringify(value)` writes, computed without writing it; `undefined` for anything but
+ * strings, finite or not numbers, booleans, null, arrays and plain objects of them (left to
+ * `JSON.stringify`, whose rules for the rest are not repeated here). The text's rules for a string:
+ * `"` and `\\` and the control characters with a short escape take two characters, other control
+ * characters and lone surrogates six (`\\uXXXX`), a space is white space, anything else (a
+ * surrogate pair: two code units) is itself.
+ */
+export function measureJsonText(value: unknown): JsonTextMeasure | undefined {
+  let size = 0;
+  let unsupported: string | undefined;
+  let variableMarker = false;
+  const measureString = (text: string): void => {
+    size += 2;
+    if (!variableMarker && text.includes('${')) variableMarker = true;
+    // Most strings are written as they are, each of their characters counted.
+    if (!NOT_WRITTEN_AS_IS.test(text)) {
+      size += text.length;
+      return;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 32) continue;
+      if (code > 32 && code < 0xd800 && code !== 34 && code !== 92) {
+        size++;
+        if (code > 0xff && unsupported === undefined) unsupported = text[i];
+      } else if (code === 34 || code === 92 || code === 8 || code === 9 || code === 10 || code === 12 || code === 13) size += 2;
+      else if (code < 32) size += 6;
+      else if (code >= 0xe000) {
+        size++;
+        if (unsupported === undefined) unsupported = text[i];
+      } else if (code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        // A surrogate pair: written as it is, two code units, one character outside U+0000–U+00FF.
+        size += 2;
+        if (unsupported === undefined) unsupported = String.fromCodePoint(text.codePointAt(i)!);
+        i++;
+      } else size += 6;
+    }
+  };
+  const measure = (item: unknown, depth: number): boolean => {
+    if (typeof item === 'string') measureString(item);
+    else if (typeof item === 'number') size += Number.isFinite(item) ? String(item).length : 4;
+    else if (typeof item === 'boolean') size += item ? 4 : 5;
+    else if (item === null) size += 4;
+    else if (typeof item !== 'object' || depth > MAX_MEASURED_DEPTH) return false;
+    else if (Array.isArray(item)) {
+      if (Object.getPrototypeOf(item) !== Array.prototype || (item as { toJSON?: unknown }).toJSON !== undefined) return false;
+      size += item.length > 0 ? item.length + 1 : 2;
+      for (let i = 0; i < item.length; i++) if (!measure(item[i], depth + 1)) return false;
+    } else {
+      const prototype: unknown = Object.getPrototypeOf(item);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      const keys = Object.keys(item);
+      size += keys.length > 0 ? 2 * keys.length + 1 : 2;
+      for (const key of keys) {
+        measureString(key);
+        if (!measure((item as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+    }
+    return true;
+  };
+  return measure(value, 0) ? { size, unsupported, variableMarker } : undefined;
 }
 
 const UNSUPPORTED_CHARACTER = /[^\t\n\r\u0020-\u00ff]/;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from './finding.js';
-import { validatePolicy, type ValidatePolicyOptions } from './validate-policy.js';
+import { countPolicyCharacters } from './size-limits.js';
+import { measureJsonText, validatePolicy, type ValidatePolicyOptions } from './validate-policy.js';
 
 /**
  * Validation, check by check: each test names the finding it expects, at the path it expects.
@@ -337,5 +338,57 @@ describe('size limits (IAM quotas, white space not counted)', () => {
     expect(validatePolicy(sized(25), { kind: 'session' }).valid).toBe(false);
     expect(validatePolicy(sized(25), { kind: 'trust' }).findings.map((finding) => finding.code)).toContain('POLICY_SIZE_EXCEEDED');
     expect(validatePolicy(sized(70)).findings.map((finding) => finding.code)).toContain('POLICY_SIZE_EXCEEDED');
+  });
+});
+
+describe('measureJsonText', () => {
+  /** What validation counted before: the characters of JSON.stringify's text, and its first one outside tab, LF, CR and U+0020–U+00FF. */
+  const fromText = (value: unknown) => {
+    const text = JSON.stringify(value);
+    const offending = /[^\t\n\r\u0020-\u00ff]/u.exec(text)?.[0];
+    return { size: countPolicyCharacters(text), unsupported: offending, variableMarker: text.includes('${') };
+  };
+
+  it('measures what JSON.stringify writes, without writing it', () => {
+    const values: unknown[] = [
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: 'arn:aws:s3:::a b/*' }] },
+      ['quote " backslash \\ tab \t newline \n cr \r bell \u0007 del \u007f', 'ÿ é', '\b\f', ''],
+      { 'k e y': [1, -0, 1.5e300, 1e21, -3.25, Infinity, NaN, true, false, null], empty: {}, list: [], nested: [[[{}]]] },
+      ['snowman ☃ first', 'pair 😀', 'lone high \ud800 x', 'lone low \udc00', 'high at end \ud83d', '\ue000'],
+      { '😀': 'key first' },
+      'just a string',
+      { Resource: 'arn:aws:s3:::b/${aws:username}' },
+      ['$', '{', '$ {'],
+      42,
+    ];
+    for (const value of values) expect(measureJsonText(value)).toEqual(fromText(value));
+  });
+
+  it('agrees with JSON.stringify on random strings of every kind of code unit', () => {
+    let state = 7;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+    const units = [0, 9, 10, 13, 31, 32, 34, 36, 123, 92, 65, 127, 200, 255, 256, 0x2028, 0xd83d, 0xde00, 0xdbff, 0xdc00, 0xe000, 0xffff];
+    for (let run = 0; run < 500; run++) {
+      const text = String.fromCharCode(...Array.from({ length: next() % 12 }, () => units[next() % units.length]!));
+      const value = { [text]: [text, { x: text }] };
+      expect(measureJsonText(value)).toEqual(fromText(value));
+    }
+  });
+
+  it('leaves anything but plain JSON values to JSON.stringify', () => {
+    expect(measureJsonText({ a: undefined })).toBeUndefined();
+    expect(measureJsonText([() => 1])).toBeUndefined();
+    expect(measureJsonText(new Date(0))).toBeUndefined();
+    expect(measureJsonText({ toJSON: () => 'x' })).toBeUndefined();
+    expect(measureJsonText(10n)).toBeUndefined();
+    // A sparse array's hole is written as null by JSON.stringify: left to it.
+    const sparse: unknown[] = [1];
+    sparse[2] = 2;
+    expect(measureJsonText(sparse)).toBeUndefined();
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    expect(measureJsonText(cycle)).toBeUndefined();
+    // Validation still reports such a value as it did.
+    expect(validatePolicy(cycle).findings[0]?.code).toBe('JSON_SYNTAX_ERROR');
   });
 });

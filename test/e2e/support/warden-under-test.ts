@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, readConfig, type RunningWarden, startWarden } from '@warden/api';
-import { type Driver, driversUnderTest } from '@warden/db/testing';
+import { type Driver, driversUnderTest, migratedPGliteTemplate } from '@warden/db/testing';
 import type { Caller } from '@warden/iam';
 import { type Credentials, SignedClient } from './signed-client.js';
 
@@ -41,7 +41,8 @@ export async function startTestWarden(driver: Driver, logs?: NodeJS.WritableStre
     WARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'warden-e2e-')),
     WARDEN_MASTER_KEY: TEST_MASTER_KEY,
     WARDEN_QUEUE_PREFIX: `warden-e2e-${Math.random().toString(36).slice(2, 10)}`,
-    ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '' }),
+    // A new embedded store starts from the run's migrated template instead of paying initdb.
+    ...(driver === 'postgres' ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: '', WARDEN_PGLITE_TEMPLATE: await migratedPGliteTemplate() }),
     ...options.env,
   };
   process.env['WARDEN_MASTER_KEY'] = TEST_MASTER_KEY;

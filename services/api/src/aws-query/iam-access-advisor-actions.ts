@@ -1,16 +1,27 @@
-import type { ServiceLastAccessed, TrackedActionLastAccessed } from '@warden/iam';
+import type { EntityDetails, ServiceLastAccessed, TrackedActionLastAccessed } from '@warden/iam';
 import { awsTime, members, type XmlObject } from './aws-shapes.js';
 import { actionsOf, type QueryAction } from './query-action.js';
 import { pageCut, pageOfAll, pageRequest } from './query-pagination.js';
 
 /**
- * Access Advisor over the Query protocol: GenerateServiceLastAccessedDetails and
- * GetServiceLastAccessedDetails, calling the IamService operations GraphQL's resolvers call.
+ * Access Advisor over the Query protocol: GenerateServiceLastAccessedDetails,
+ * GetServiceLastAccessedDetails and GetServiceLastAccessedDetailsWithEntities, calling the
+ * IamService operations GraphQL's resolvers call.
  */
 const iam = actionsOf('iam');
 
 const GRANULARITIES = ['SERVICE_LEVEL', 'ACTION_LEVEL'] as const;
 const namespaceOf = (service: ServiceLastAccessed) => service.serviceNamespace;
+const entityArnOf = (details: EntityDetails) => details.entityInfo.arn;
+
+/** AWS's EntityDetails, members in the model's order. */
+function entityDetailsShape(details: EntityDetails): XmlObject {
+  const { arn, name, type, id, path } = details.entityInfo;
+  return {
+    EntityInfo: { Arn: arn, Name: name, Type: type, Id: id, Path: path },
+    LastAuthenticated: details.lastAuthenticated ? awsTime(details.lastAuthenticated) : undefined,
+  };
+}
 
 /** AWS's TrackedActionLastAccessed, an absent member left out. */
 function trackedActionShape(action: TrackedActionLastAccessed): XmlObject {
@@ -55,6 +66,24 @@ export const IAM_ACCESS_ADVISOR_ACTIONS: Readonly<Record<string, QueryAction>> =
         JobCreationDate: awsTime(details.jobCreationDate),
         ServicesLastAccessed: members(items.map(serviceLastAccessedShape)),
         JobCompletionDate: details.jobCompletionDate ? awsTime(details.jobCompletionDate) : undefined,
+        ...paging,
+        Error: details.error === null ? undefined : { Message: details.error, Code: 'GenerationFailed' },
+      };
+    },
+  ),
+  GetServiceLastAccessedDetailsWithEntities: iam(
+    (p) => ({ jobId: p.required('JobId'), serviceNamespace: p.required('ServiceNamespace'), page: pageRequest(p) }),
+    async (service, caller, input) => {
+      const details = await service.accessAdvisor.serviceLastAccessedDetailsWithEntities(caller, input);
+      return { details, entities: pageOfAll(details.entityDetailsList, input.page, entityArnOf) };
+    },
+    ({ details, entities }, input) => {
+      const { items, paging } = pageCut(entities, input.page, entityArnOf);
+      return {
+        JobStatus: details.jobStatus,
+        JobCreationDate: awsTime(details.jobCreationDate),
+        JobCompletionDate: details.jobCompletionDate ? awsTime(details.jobCompletionDate) : undefined,
+        EntityDetailsList: members(items.map(entityDetailsShape)),
         ...paging,
         Error: details.error === null ? undefined : { Message: details.error, Code: 'GenerationFailed' },
       };

@@ -1,5 +1,6 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createDb, type WardenDb } from '@warden/db';
+import { migratedPGliteTemplate } from '@warden/db/testing';
 import { type JobHandler, JOBS, type JobName, NO_JOB_OBSERVER, observedHandlers } from '@warden/workers';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ describe('WardenTracing: job runs and their statements', () => {
   const tracing = new WardenTracing(exporter);
   let store: WardenDb;
   beforeAll(async () => {
-    store = await createDb({ dataDir: 'memory', sqlTracer: tracing.sqlTracer });
+    store = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate(), sqlTracer: tracing.sqlTracer });
   });
   afterAll(async () => {
     await store.close();

@@ -1,5 +1,5 @@
 import type { Caller, Clock } from '../kernel/command-context.js';
-import { type CallScope, currentCallScope, newCallScope, runInCallScope } from '../kernel/call-scope.js';
+import { type CallScope, newCallScope } from '../kernel/call-scope.js';
 import type { CallSink } from './call-recorder.js';
 import { type CallEnd, callRecordOf } from './recorded-call.js';
 
@@ -14,9 +14,9 @@ export interface CallRecording {
  * An operations object of IamService (users, roles, sts…) whose every call by an authenticated
  * caller is seen on its way out: the one place every front's call passes (GraphQL's resolvers on
  * the compiled path and in yoga, the Query and JSON protocols' actions all call these objects), so
- * what a call leaves in `api_calls` is decided once (`callRecordOf`). A call opens a `CallScope`
- * that `IamCore` fills in (the permissions asked, a write entered); an operation called inside
- * another call is part of it. Nothing here waits for the database or throws into the request: the
+ * what a call leaves in `api_calls` is decided once (`callRecordOf`). A call opens a `CallScope`,
+ * passes it down on a copy of its caller, and `IamCore` fills it in (the permissions asked, a write
+ * entered); an operation called with a caller that carries a scope is part of that call. Nothing here waits for the database or throws into the request: the
  * record is handed to the sink, and a read waits for the account's opt-in only off the request's path.
  * `declared.aggregates`: the methods whose successful answers are counted elsewhere (authorize, the
  * simulations), by the IAM action they are; only their failures are recorded, and they open no scope.
@@ -46,16 +46,17 @@ export function recordedOperations<T extends object>(
         aggregate === undefined
           ? (...args: unknown[]): unknown => {
               const caller = args[0];
-              if (!isCaller(caller) || currentCallScope() !== undefined) return method.apply(target, args);
+              if (!isCaller(caller) || caller.callScope !== undefined) return method.apply(target, args);
               const call = { scope: newCallScope(), aggregateOperation: undefined, fallbackOperation: name, startedAt: recording.clock.now() };
-              return observed(caller, call, recording, () => runInCallScope(call.scope, () => method.apply(target, args)));
+              const scoped: Caller = { ...caller, callScope: call.scope };
+              return observed(caller, call, recording, () => method.apply(target, [scoped, ...args.slice(1)]));
             }
           : (...args: unknown[]): unknown => {
               const result = method.apply(target, args);
               const caller = args[0];
               // The hot path (authorize): its answer goes back untouched; only a refusal is seen, on a side
               // branch, and timed when it comes (within the same request).
-              if (result instanceof Promise && isCaller(caller) && currentCallScope() === undefined) {
+              if (result instanceof Promise && isCaller(caller) && caller.callScope === undefined) {
                 result.then(undefined, (error: unknown) =>
                   ended(caller, { scope: undefined, aggregateOperation: aggregate, fallbackOperation: name, startedAt: recording.clock.now() }, recording, { ok: false, error }),
                 );

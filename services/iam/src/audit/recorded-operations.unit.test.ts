@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, NoSuchEntityError } from '../kernel/iam-error.js';
-import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
+import { notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import type { CallSink } from './call-recorder.js';
 import type { RecordedCall } from './recorded-call.js';
 import { recordedOperations } from './recorded-operations.js';
@@ -26,15 +26,15 @@ function sink(): CallSink & { calls: RecordedCall[] } {
 /** An operations object as IamService's are: methods taking the caller first, asking permissions through the core. */
 class FakeOperations {
   inner: FakeOperations | undefined;
-  async read(_caller: Caller, name: string): Promise<string> {
-    notePermissionAsked(currentCallScope()!, 'iam:GetUser', `arn:aws:iam::111122223333:user/${name}`, undefined);
+  async read(callerOf: Caller, name: string): Promise<string> {
+    notePermissionAsked(callerOf.callScope!, 'iam:GetUser', `arn:aws:iam::111122223333:user/${name}`, undefined);
     if (name === 'ghost') throw new NoSuchEntityError('The user with name ghost cannot be found.');
     await Promise.resolve();
     return name;
   }
-  async write(_caller: Caller): Promise<void> {
-    noteWrite();
-    notePermissionAsked(currentCallScope()!, 'iam:CreateUser', 'arn:aws:iam::111122223333:user/x', 'arn:aws:iam::111122223333:role/service/Auditor');
+  async write(callerOf: Caller): Promise<void> {
+    noteWrite(callerOf.callScope);
+    notePermissionAsked(callerOf.callScope!, 'iam:CreateUser', 'arn:aws:iam::111122223333:user/x', 'arn:aws:iam::111122223333:role/service/Auditor');
     await Promise.resolve();
   }
   async broken(_caller: Caller): Promise<void> {
@@ -145,6 +145,27 @@ describe('recordedOperations', () => {
       ['sts:GetSessionToken', true, { kind: 'refused_by_rule' }],
       ['fake.broken', false, null],
     ]);
+  });
+
+  it("hands the operation a copy of the caller carrying the call's scope, and leaves the caller it was given as it was", async () => {
+    const seen: Caller[] = [];
+    const spied = recordedOperations(
+      {
+        async look(callerOf: Caller): Promise<void> {
+          seen.push(callerOf);
+          await Promise.resolve();
+        },
+      },
+      'fake',
+      { sink: sink(), readCalls: { recordsReads: () => false }, clock: { now: () => new Date() } },
+    );
+    await spied.look(caller);
+    await spied.look(caller);
+    expect(caller.callScope).toBeUndefined();
+    expect(seen[0]!.callScope).toBeDefined();
+    expect(seen[1]!.callScope).toBeDefined();
+    expect(seen[0]!.callScope).not.toBe(seen[1]!.callScope);
+    expect({ ...seen[0]!, callScope: undefined }).toEqual({ ...caller, callScope: undefined });
   });
 
   it('passes answers and errors through unchanged', async () => {

@@ -7,7 +7,7 @@ import type { EntityChanges } from '../kernel/changed-entity.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
 import { CompiledPolicyCache, type StoredPolicy } from './compiled-policy-cache.js';
-import { loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
+import { loadChangedPolicies, loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
@@ -41,13 +41,26 @@ interface Cached {
 
 const MAX_CACHED = 10_000;
 
+/** What a compiled principal was built from, kept so that a change to some of its policies reloads only those. */
+interface Source {
+  readonly policies: PrincipalPolicies;
+  readonly sessionPolicies: readonly StoredPolicy[];
+}
+
+/** The deny-everything sets that stand in for a set with a policy that does not compile: never reused in part. */
+const STAND_INS = new WeakSet<PolicySet>();
+
 export class Authorizer {
   private readonly cache = new Map<string, Cached>();
   /** The same compiled principals by account and ARN (at one epoch an ARN names one principal). */
   private readonly byArn = new Map<string, Cached>();
   /** Loads in flight by cache key: concurrent misses for one principal share one read and one compile. */
   private readonly loading = new Map<string, Promise<CompiledPrincipal>>();
+  /** What each compiled principal was built from (see `load`). */
+  private readonly sources = new WeakMap<CompiledPrincipal, Source>();
   readonly policies: CompiledPolicyCache;
+  /** Loads that read only the policies that changed (`load`), counted for tests. */
+  partialLoads = 0;
 
   constructor(
     private readonly partition: string,
@@ -86,9 +99,10 @@ export class Authorizer {
     const cached = epoch === undefined ? undefined : this.currentIn(byId ? this.cache : this.byArn, key, epoch);
     if (cached) return Promise.resolve(cached);
     return this.sharedLoad(byId ? key : `${owner.accountId}|arn|${owner.arn}`, epoch, async () => {
-      const policies = await loadPrincipalPolicies(db, owner);
+      const stale = epoch === undefined ? undefined : (byId ? this.cache : this.byArn).get(key)?.compiled;
+      const { policies, policySet, sessionPolicies } = await this.load(db, owner, stale, epoch, () => []);
       const principal = existing(owner, policies);
-      const entry = this.remember(`${owner.accountId}|${principal.type}|${principal.id}`, principal, policies, this.policySet(owner.accountId, policies, []), principalContext(principal));
+      const entry = this.remember(`${owner.accountId}|${principal.type}|${principal.id}`, principal, policies, policySet, principalContext(principal), sessionPolicies);
       if (this.byArn.size >= MAX_CACHED) this.byArn.delete(this.byArn.keys().next().value!);
       this.byArn.set(`${owner.accountId}|${principal.arn}`, { compiled: entry, currentAt: entry.epoch });
       return entry;
@@ -105,11 +119,43 @@ export class Authorizer {
     const cached = epoch === undefined ? undefined : this.currentIn(this.cache, key, epoch);
     if (cached) return Promise.resolve(cached);
     return this.sharedLoad(key, epoch, async () => {
-      const policies = await loadPrincipalPolicies(db, base);
+      const stale = epoch === undefined ? undefined : this.cache.get(key)?.compiled;
+      const { policies, policySet, sessionPolicies } = await this.load(db, base, stale, epoch, () =>
+        session.sessionPolicies.map((policy) => ({ ...sessionPolicy(policy), hash: policy.hash, version: `session/${session.sessionId}` })),
+      );
       const principal = existing(base, policies);
-      const sessionPolicies = session.sessionPolicies.map((policy) => ({ ...sessionPolicy(policy), hash: policy.hash, version: `session/${session.sessionId}` }));
-      return this.remember(key, principal, policies, this.policySet(base.accountId, policies, sessionPolicies), sessionPrincipalContext(principal, session, sessionArn));
+      return this.remember(key, principal, policies, policySet, sessionPrincipalContext(principal, session, sessionArn), sessionPolicies);
     });
+  }
+
+  /**
+   * Reads what a principal's set is built from and builds it. When `stale`, the entry this load
+   * replaces, is out of date at `epoch` only because managed policies it holds changed (the change
+   * log says so), only those are read (`loadChangedPolicies`, which checks it again in the store's
+   * own snapshot) and the rest of the set is kept, compiled as it was; otherwise, or when that read
+   * finds more changed, the whole set is read (`loadPrincipalPolicies`).
+   */
+  private async load(
+    db: Kysely<Database>,
+    owner: PrincipalOwner,
+    stale: CompiledPrincipal | undefined,
+    epoch: string | undefined,
+    sessionPolicies: () => StoredPolicy[],
+  ): Promise<{ policies: PrincipalPolicies; policySet: PolicySet; sessionPolicies: readonly StoredPolicy[] }> {
+    const previous = stale && this.sources.get(stale);
+    if (stale && previous && epoch !== undefined) {
+      const changed = this.epochs.changedSince?.(owner.accountId, stale.epoch, stale.dependsOn, epoch);
+      if (changed && changed.length > 0 && changed.every((entity) => entity.startsWith('policy/'))) {
+        const policies = await loadChangedPolicies(db, owner.accountId, previous.policies);
+        if (policies) {
+          this.partialLoads++;
+          return { policies, policySet: this.policySet(owner.accountId, policies, previous.sessionPolicies, { ...previous, policySet: stale.policySet }), sessionPolicies: previous.sessionPolicies };
+        }
+      }
+    }
+    const policies = await loadPrincipalPolicies(db, owner);
+    const session = sessionPolicies();
+    return { policies, policySet: this.policySet(owner.accountId, policies, session), sessionPolicies: session };
   }
 
   /**
@@ -124,14 +170,34 @@ export class Authorizer {
   /**
    * The policy set of stored policies, each compiled once per version; numbered as a decision
    * reports them (a shared compiled policy is numbered 0). A stored policy that no longer compiles
-   * makes the set deny everything rather than decide on a part of it.
+   * makes the set deny everything rather than decide on a part of it. With `previous` (the set
+   * built from other versions of the same places), a policy that is the very one read before keeps
+   * its compiled, numbered form: it was checked against its hash when it was read, and is not read
+   * again.
    */
-  policySet(accountId: string, policies: Pick<PrincipalPolicies, 'identityPolicies' | 'permissionBoundary'>, sessionPolicies: readonly StoredPolicy[]): PolicySet {
-    const identity = policies.identityPolicies.map((policy) => this.policies.get(accountId, policy, 'identity'));
-    const boundary = policies.permissionBoundary ? this.policies.get(accountId, policies.permissionBoundary, 'boundary') : undefined;
-    const session = sessionPolicies.map((policy) => this.policies.get(accountId, policy, 'session'));
+  policySet(
+    accountId: string,
+    policies: Pick<PrincipalPolicies, 'identityPolicies' | 'permissionBoundary'>,
+    sessionPolicies: readonly StoredPolicy[],
+    previous?: Source & { readonly policySet: PolicySet },
+  ): PolicySet {
+    const kept = previous && !STAND_INS.has(previous.policySet) && previous.policies.identityPolicies.length === policies.identityPolicies.length ? previous : undefined;
+    const identity = policies.identityPolicies.map((policy, index) =>
+      kept?.policies.identityPolicies[index] === policy ? kept.policySet.identityPolicies[index] : this.policies.get(accountId, policy, 'identity'),
+    );
+    const boundary = policies.permissionBoundary
+      ? kept?.policies.permissionBoundary === policies.permissionBoundary
+        ? kept.policySet.permissionBoundary
+        : this.policies.get(accountId, policies.permissionBoundary, 'boundary')
+      : undefined;
+    const session: readonly (CompiledPolicy | undefined)[] =
+      kept?.sessionPolicies === sessionPolicies ? kept.policySet.sessionPolicies : sessionPolicies.map((policy) => this.policies.get(accountId, policy, 'session'));
     if (identity.includes(undefined) || session.includes(undefined) || (policies.permissionBoundary && !boundary)) return emptyDenyAll();
-    return new PolicySet((identity as CompiledPolicy[]).map(numbered), boundary, (session as CompiledPolicy[]).map(numbered));
+    return new PolicySet(
+      (identity as CompiledPolicy[]).map((policy, index) => (kept?.policies.identityPolicies[index] === policies.identityPolicies[index] ? policy : numbered(policy, index))),
+      boundary,
+      kept?.sessionPolicies === sessionPolicies ? (session as CompiledPolicy[]) : (session as CompiledPolicy[]).map(numbered),
+    );
   }
 
   private currentIn(map: Map<string, Cached>, key: string, epoch: string): CompiledPrincipal | undefined {
@@ -173,8 +239,16 @@ export class Authorizer {
     return compiled;
   }
 
-  private remember(key: string, principal: PrincipalRecord, policies: PrincipalPolicies, policySet: PolicySet, context: Record<string, string>): CompiledPrincipal {
+  private remember(
+    key: string,
+    principal: PrincipalRecord,
+    policies: PrincipalPolicies,
+    policySet: PolicySet,
+    context: Record<string, string>,
+    sessionPolicies: readonly StoredPolicy[],
+  ): CompiledPrincipal {
     const entry: CompiledPrincipal = { epoch: policies.epoch, dependsOn: policies.dependsOn, principal, policySet, principalContext: context };
+    this.sources.set(entry, { policies, sessionPolicies });
     this.observer.cache('compiled-principals', 'miss');
     const existing = this.cache.get(key);
     // A load that read an older snapshot than the entry already kept does not replace it.
@@ -242,6 +316,7 @@ export function compiledPrincipalOf(epoch: string, principal: PrincipalRecord, c
 function emptyDenyAll(): PolicySet {
   const compiled = compilePolicySet({ identityPolicies: [] });
   if (!compiled.ok) throw new Error('an empty policy set always compiles');
+  STAND_INS.add(compiled.policySet);
   return compiled.policySet;
 }
 

@@ -10,6 +10,8 @@ import { requireValidatedText } from '../policy-documents/validated-document-has
  */
 export interface StoredPolicy extends StoredDocument {
   readonly version: string;
+  /** A customer managed policy's id (its stream is `policy/ID`): a change to it replaces it in a set (`loadChangedPolicies`). */
+  readonly policyId?: string;
 }
 
 /** Compiled policies kept, across all principals and accounts; the least recently used go first. */

@@ -76,7 +76,21 @@ interface LoadedRow {
   groups: string[] | string;
   attached: { owner_type: PrincipalType; owner_id: string; arn: string }[] | string;
   inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string; hash: string }[] | string;
-  managed: { arn: string; id: string; version: string; document: string; hash: string }[] | string;
+  managed: ManagedRow[] | string;
+}
+
+/** A customer managed policy's default version as the load reads it. */
+interface ManagedRow {
+  readonly arn: string;
+  readonly id: string;
+  readonly version: string;
+  readonly document: string;
+  readonly hash: string;
+}
+
+/** A customer managed policy's default version as a set holds it: named, hashed, and versioned by ARN, id and version id. */
+function customerManagedPolicy(policy: ManagedRow): StoredPolicy {
+  return { ...managedPolicy(policy.arn, policy.document), hash: policy.hash, version: `${policy.arn}|${policy.id}|${policy.version}`, policyId: policy.id };
 }
 
 const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
@@ -121,7 +135,7 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
       const policy = customer.get(arn);
       if (!policy) return undefined;
       dependsOn.push(`policy/${policy.id}`);
-      return { ...managedPolicy(arn, policy.document), hash: policy.hash, version: `${arn}|${policy.id}|${policy.version}` };
+      return customerManagedPolicy(policy);
     },
     inline: (policy, holder) => ({ name: policy.name, document: policy.document, hash: policy.hash, version: holder }),
     missingBoundary: (arn) => {
@@ -131,4 +145,45 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
     },
   });
   return { epoch: row.epoch, principal, identityPolicies, permissionBoundary, dependsOn };
+}
+
+/**
+ * Prepared, as the load: `warden_changed_policies` (migration 0029). $1 account, $2 the epoch a set
+ * was read at, $3 the entities it was read from.
+ */
+const CHANGED_POLICIES_STATEMENT = preparedStatement('warden_changed_policies', 'SELECT warden_changed_policies($1::text, $2::int8, $3::text[]) AS loaded');
+
+/**
+ * `policies`, read at its epoch, brought to the store's current snapshot by reading only what
+ * changed since, when that is only managed policies it holds (a new default version, a version set
+ * as the default): their default versions replace the ones it holds, in the same places, and the
+ * rest is kept. `undefined` when anything else it was read from changed (its user or role, a group,
+ * the whole account), when a changed policy no longer exists (an attached ARN naming no policy
+ * leaves the set), or when the change records since are incomplete (pruned): then the whole set
+ * must be read again. Correct because the records and the versions come from one snapshot (one
+ * statement, with its epoch): every entity the set depends on, other than the policies read now,
+ * is unchanged from its epoch to the snapshot's, so the result is the set as that snapshot holds it,
+ * tagged with that snapshot's epoch.
+ */
+export async function loadChangedPolicies(db: Kysely<Database>, accountId: string, policies: PrincipalPolicies): Promise<PrincipalPolicies | undefined> {
+  const { rows } = await db.executeQuery<{ loaded: ChangedRow | string }>(CompiledQuery.raw(CHANGED_POLICIES_STATEMENT, [accountId, policies.epoch, policies.dependsOn]));
+  const row = json(rows[0]!.loaded);
+  if (row.epoch === null || Number(row.records) !== Number(row.epoch) - Number(policies.epoch)) return undefined;
+  const managed = new Map(json(row.managed).map((policy) => [`policy/${policy.id}`, policy]));
+  const replaced = new Map<string, StoredPolicy>();
+  for (const entity of json(row.changed)) {
+    const policy = managed.get(entity);
+    if (!policy) return undefined;
+    replaced.set(policy.id, customerManagedPolicy(policy));
+  }
+  const current = (policy: StoredPolicy): StoredPolicy => (policy.policyId !== undefined ? (replaced.get(policy.policyId) ?? policy) : policy);
+  const boundary = policies.permissionBoundary;
+  return { ...policies, epoch: row.epoch, identityPolicies: policies.identityPolicies.map(current), permissionBoundary: boundary && current(boundary) };
+}
+
+interface ChangedRow {
+  epoch: string | null;
+  records: number | string;
+  changed: string[] | string;
+  managed: ManagedRow[] | string;
 }

@@ -22,4 +22,9 @@ export interface EntityChanges {
    * current at epoch `at`: no change to any of them, nor to the whole account, since it was read.
    */
   unchangedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): boolean;
+  /**
+   * Which of `dependsOn`, read at `builtAt`, changed after it as far as epoch `at`, or `undefined`
+   * when that is not known (a hint only: what is reloaded on it is checked against the store).
+   */
+  changedSince?(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): readonly string[] | undefined;
 }

@@ -1,4 +1,5 @@
 import type { EventMetadata } from '@warden/db';
+import type { CallScope } from './call-scope.js';
 
 /**
  * Who is calling and how, as authentication established it. Every command and query takes one;
@@ -48,6 +49,11 @@ export interface Caller {
   readonly accountEpoch?: string;
   /** Set when the caller signed with temporary credentials. */
   readonly session?: CallerSession;
+  /**
+   * The API call this caller is making, as `recordedOperations` opened it: what `IamCore` notes for
+   * the call's record. Absent outside a recorded call (workers, tests calling the core directly).
+   */
+  readonly callScope?: CallScope;
 }
 
 export function eventMetadata(caller: Caller): EventMetadata {

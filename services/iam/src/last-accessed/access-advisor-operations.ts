@@ -24,6 +24,30 @@ export interface ServiceLastAccessedDetails {
   readonly error: string | null;
 }
 
+/** AWS's EntityInfo: a user or role whose use a report counts. */
+export interface EntityInfo {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: 'USER' | 'ROLE';
+  readonly id: string;
+  readonly path: string;
+}
+
+/** AWS's EntityDetails: an entity and when it last used the service asked about (null: not in the tracking period). */
+export interface EntityDetails {
+  readonly entityInfo: EntityInfo;
+  readonly lastAuthenticated: Date | null;
+}
+
+/** AWS's GetServiceLastAccessedDetailsWithEntities answer. */
+export interface ServiceLastAccessedDetailsWithEntities {
+  readonly jobStatus: JobStatus;
+  readonly jobCreationDate: Date;
+  readonly jobCompletionDate: Date | null;
+  readonly entityDetailsList: readonly EntityDetails[];
+  readonly error: string | null;
+}
+
 export interface PolicySuggestion {
   readonly principalArn: string;
   /** The period read, rounded out to whole UTC days (usage is kept per day). */
@@ -42,6 +66,8 @@ const MAX_SUGGESTION_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 const GRANULARITIES: readonly ReportGranularity[] = ['SERVICE_LEVEL', 'ACTION_LEVEL'];
+/** AWS's serviceNamespaceType: 1 to 64 characters of word characters and hyphens. */
+const SERVICE_NAMESPACE = /^[\w-]{1,64}$/;
 
 /** The entity a report is about: whose policies list the services, and whose use counts. */
 interface ReportEntity {
@@ -68,7 +94,12 @@ export class AccessAdvisorOperations {
       const entity = await reportEntity(trx, caller.accountId, input.arn);
       const now = this.core.clock.now();
       const uses = await latestUses(trx, caller.accountId, entity.principalArns, dayOf(new Date(now.getTime() - TRACKING_DAYS * DAY_MS)), undefined);
-      const report = serviceLastAccessedReport(entity.documents, uses, granularity);
+      // Stored as JSON: its Dates become the ISO strings StoredReport reads back.
+      const stored: Omit<StoredReport, 'services'> & { services: readonly ServiceLastAccessed[] } = {
+        services: serviceLastAccessedReport(entity.documents, uses, granularity),
+        entities: await entityInfos(trx, caller.accountId, entity.principalArns),
+        lastUses: lastUsesByService(uses),
+      };
       const jobId = randomUUID();
       await trx
         .insertInto('service_last_accessed_jobs')
@@ -80,7 +111,7 @@ export class AccessAdvisorOperations {
           status: 'COMPLETED',
           created_at: now,
           completed_at: now,
-          report: JSON.stringify(report),
+          report: JSON.stringify(stored),
           error: null,
         })
         .execute();
@@ -91,19 +122,43 @@ export class AccessAdvisorOperations {
   async serviceLastAccessedDetails(caller: Caller, jobId: string): Promise<ServiceLastAccessedDetails> {
     return this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, 'iam:GetServiceLastAccessedDetails', '*');
-      // Row security keeps another account's job out of sight: it is NoSuchEntity, as a job that never was.
-      const row = await trx.selectFrom('service_last_accessed_jobs').selectAll().where('account_id', '=', caller.accountId).where('job_id', '=', jobId).executeTakeFirst();
-      if (!row) throw new NoSuchEntityError(`No service last accessed job ${jobId} exists in account ${caller.accountId}.`);
-      const report = (typeof row.report === 'string' ? JSON.parse(row.report) : (row.report ?? [])) as StoredService[];
+      const { row, report } = await storedJob(trx, caller.accountId, jobId);
       return {
         jobId,
         jobStatus: row.status,
         jobType: row.granularity,
         jobCreationDate: row.created_at,
         jobCompletionDate: row.completed_at,
-        servicesLastAccessed: report.map(revived),
+        servicesLastAccessed: report.services.map(revived),
         error: row.error,
       };
+    });
+  }
+
+  /**
+   * AWS's GetServiceLastAccessedDetailsWithEntities: the users and roles whose use the job counted
+   * (the user or role itself; a group's members; the users, groups' members and roles a policy is
+   * attached to) that could have used `serviceNamespace` through the job's policies, each with its
+   * last use of it, the most recent first and those that never used it after them. A service the
+   * job's policies do not allow has no such entity.
+   */
+  async serviceLastAccessedDetailsWithEntities(caller: Caller, input: { jobId: string; serviceNamespace: string }): Promise<ServiceLastAccessedDetailsWithEntities> {
+    if (!SERVICE_NAMESPACE.test(input.serviceNamespace)) throw new InvalidInputError('ServiceNamespace must be 1 to 64 letters, digits, underscores and hyphens.');
+    return this.core.read(caller, async (trx) => {
+      await this.core.authorize(trx, caller, 'iam:GetServiceLastAccessedDetailsWithEntities', '*');
+      const { row, report } = await storedJob(trx, caller.accountId, input.jobId);
+      const allowed = report.services.some((service) => service.serviceNamespace === input.serviceNamespace);
+      const used = report.lastUses[input.serviceNamespace] ?? {};
+      const entityDetailsList = allowed
+        ? report.entities
+            .map((entityInfo) => ({ entityInfo, lastAuthenticated: used[entityInfo.arn] === undefined ? null : new Date(used[entityInfo.arn]!) }))
+            .sort(
+              (a, b) =>
+                (b.lastAuthenticated?.getTime() ?? -Infinity) - (a.lastAuthenticated?.getTime() ?? -Infinity) ||
+                (a.entityInfo.arn < b.entityInfo.arn ? -1 : a.entityInfo.arn > b.entityInfo.arn ? 1 : 0),
+            )
+        : [];
+      return { jobStatus: row.status, jobCreationDate: row.created_at, jobCompletionDate: row.completed_at, entityDetailsList, error: row.error };
     });
   }
 
@@ -140,6 +195,49 @@ type StoredService = Omit<ServiceLastAccessed, 'lastAuthenticated' | 'trackedAct
   readonly lastAuthenticated: string | null;
   readonly trackedActionsLastAccessed: readonly { actionName: string; lastAccessedEntity: string | null; lastAccessedTime: string | null; lastAccessedRegion: string | null }[] | null;
 };
+
+/**
+ * What a job stores: its report, the entities whose use it counted, and each one's last use of each
+ * service (ISO times by namespace, then ARN). Jobs stored before the entities were kept hold the
+ * report alone: they list no entity.
+ */
+interface StoredReport {
+  readonly services: readonly StoredService[];
+  readonly entities: readonly EntityInfo[];
+  readonly lastUses: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** A job of the account by id (row security keeps another account's out of sight: NoSuchEntity, as a job that never was). */
+async function storedJob(trx: Kysely<Database>, accountId: string, jobId: string) {
+  const row = await trx.selectFrom('service_last_accessed_jobs').selectAll().where('account_id', '=', accountId).where('job_id', '=', jobId).executeTakeFirst();
+  if (!row) throw new NoSuchEntityError(`No service last accessed job ${jobId} exists in account ${accountId}.`);
+  const stored = (typeof row.report === 'string' ? JSON.parse(row.report) : (row.report ?? [])) as StoredReport | StoredService[];
+  const report: StoredReport = Array.isArray(stored) ? { services: stored, entities: [], lastUses: {} } : stored;
+  return { row, report };
+}
+
+/** Each principal's latest use of each service, by namespace then principal ARN. */
+function lastUsesByService(uses: readonly ActionUse[]): Record<string, Record<string, string>> {
+  const latest: Record<string, Record<string, Date>> = {};
+  for (const use of uses) {
+    const namespace = use.action.slice(0, use.action.indexOf(':'));
+    const byPrincipal = (latest[namespace] ??= {});
+    const known = byPrincipal[use.principalArn];
+    if (!known || use.at.getTime() > known.getTime()) byPrincipal[use.principalArn] = use.at;
+  }
+  return Object.fromEntries(Object.entries(latest).map(([namespace, byPrincipal]) => [namespace, Object.fromEntries(Object.entries(byPrincipal).map(([arn, at]) => [arn, at.toISOString()]))]));
+}
+
+/** The users and roles of the account with these ARNs, as AWS's EntityInfo. */
+async function entityInfos(trx: Kysely<Database>, accountId: string, arns: readonly string[]): Promise<EntityInfo[]> {
+  if (arns.length === 0) return [];
+  const { rows } = await sql<EntityInfo>`
+    SELECT arn, user_name AS name, 'USER' AS type, user_id AS id, path FROM users WHERE account_id = ${accountId} AND arn = ANY(${[...arns]}::text[])
+    UNION ALL
+    SELECT arn, role_name AS name, 'ROLE' AS type, role_id AS id, path FROM roles WHERE account_id = ${accountId} AND arn = ANY(${[...arns]}::text[])
+    ORDER BY arn`.execute(trx);
+  return rows.map((row) => ({ arn: row.arn, name: row.name, type: row.type, id: row.id, path: row.path }));
+}
 
 /** A stored report's service with its times as Dates again. */
 function revived(service: StoredService): ServiceLastAccessed {

@@ -3,6 +3,7 @@ import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 import { InvalidAuthenticationCodeError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
+import type { CallScope } from '../kernel/call-scope.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { enabledMfaDevices } from './mfa-device-lookups.js';
 import { matchCode, SIGN_IN_WINDOW, stepAt } from './totp.js';
@@ -25,6 +26,7 @@ export async function acceptMfaCode(
   code: string,
   serialNumber: string | null,
   metadata: { actorArn: string; sourceIp?: string; requestId?: string },
+  callScope?: CallScope,
 ): Promise<string | undefined> {
   const devices = await inAccountTransaction(core.db, accountId, (trx) => enabledMfaDevices(trx, accountId, ownerId));
   const now = core.clock.now();
@@ -35,10 +37,13 @@ export async function acceptMfaCode(
     if (step === undefined) continue;
     try {
       // Warden checks the code for whoever presents it (a sign-in, before anyone is authenticated).
-      await core.write(systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now), {
-        locks: [`stream/mfa-device/${device.device_id}`],
-        appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
-      });
+      await core.write(
+        { ...systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now), ...(callScope ? { callScope } : {}) },
+        {
+          locks: [`stream/mfa-device/${device.device_id}`],
+          appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
+        },
+      );
       return device.serial_number;
     } catch (error) {
       // Another request used the same code first: a replay, refused.

@@ -95,6 +95,15 @@ export class AccountEpochs implements EntityChanges {
     return log !== undefined && log.unchangedSince(builtAt, dependsOn, at);
   }
 
+  /**
+   * Which of `dependsOn`, read at `builtAt`, changed after it as far as epoch `at` (which this
+   * process read), or `undefined` when the log cannot tell (then everything may have).
+   */
+  changedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): string[] | undefined {
+    if (Number(builtAt) >= Number(at)) return [];
+    return this.logs.get(accountId)?.changedSince(builtAt, dependsOn, at);
+  }
+
   private currentInProcess(accountId: string): Promise<string | undefined> {
     const known = this.known.get(accountId);
     if (known !== undefined) return Promise.resolve(known);

@@ -67,4 +67,20 @@ export class ChangeLog {
     }
     return true;
   }
+
+  /**
+   * Which of `dependsOn`, read at `builtAt`, changed after it, as far as epoch `at`; `undefined`
+   * when that is not known (the log starts later, has not reached `at`, or the whole account changed).
+   */
+  changedSince(builtAt: string, dependsOn: readonly string[], at: string): string[] | undefined {
+    const built = Number(builtAt);
+    if (built < this.floor || Number(at) > this.applied || this.everything > built) return undefined;
+    const changed: string[] = [];
+    for (const entity of dependsOn) {
+      if (entity === WHOLE_ACCOUNT) {
+        if (this.applied > built) return undefined;
+      } else if ((this.lastChanged.get(entity) ?? -1) > built) changed.push(entity);
+    }
+    return changed;
+  }
 }

@@ -54,4 +54,28 @@ describe('ChangeLog', () => {
     log.apply({ epoch: '11', changes: [] }, undefined);
     expect(log.unchangedSince('10', ['user/A'], '11')).toBe(false);
   });
+
+  it('names which entities a read depends on changed since, or nothing when it cannot tell', () => {
+    const log = new ChangeLog(10);
+    log.apply(
+      {
+        epoch: '13',
+        changes: [
+          ['11', 'policy/P'],
+          ['12', 'user/B'],
+          ['13', 'policy/Q'],
+        ],
+      },
+      '10',
+    );
+    expect(log.changedSince('10', ['user/A', 'policy/P', 'policy/Q'], '13')).toEqual(['policy/P', 'policy/Q']);
+    expect(log.changedSince('11', ['user/A', 'policy/P', 'policy/Q'], '13')).toEqual(['policy/Q']);
+    expect(log.changedSince('10', ['user/B', 'policy/P'], '13')).toEqual(['user/B', 'policy/P']);
+    // Before the log starts, past what it applied, or depending on the whole account: unknown.
+    expect(log.changedSince('9', ['user/A'], '13')).toBeUndefined();
+    expect(log.changedSince('10', ['user/A'], '14')).toBeUndefined();
+    expect(log.changedSince('10', ['user/A', '*'], '13')).toBeUndefined();
+    log.apply({ epoch: '14', changes: [['14', '*']] }, '13');
+    expect(log.changedSince('13', ['user/A'], '14')).toBeUndefined();
+  });
 });

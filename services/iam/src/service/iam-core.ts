@@ -9,7 +9,7 @@ import type { SecretCipher } from '../keyring/live-keyring.js';
 import { AccessDeniedError, ConcurrentModificationError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../identifiers/index.js';
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
-import { currentCallScope, notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
+import { notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import { type UsageCounterOptions, UsageCounters } from '../kernel/usage-counters.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
@@ -97,7 +97,7 @@ export class IamCore {
     const accountId = writer.accountId;
     if (isSystemWriter(writer) && spec.permissions) throw new Error('A system write has no caller to authorize: its spec must not ask for permissions.');
     // What a call changes is in the event log: its record is its events (audit/recorded-call.ts).
-    noteWrite();
+    noteWrite(writer.callScope);
     for (let attempt = 1; ; attempt++) {
       const held = new Set(spec.locks ?? []);
       try {
@@ -194,7 +194,7 @@ export class IamCore {
   ): void | Promise<void> {
     this.recordKeyUse(caller, action);
     // The call's record names the first permission it asked as its operation (kernel/call-scope.ts).
-    const scope = currentCallScope();
+    const scope = caller.callScope;
     if (scope) for (const resource of resources) notePermissionAsked(scope, action, resource, caller.kind === 'root' ? caller.arn : undefined);
     if (caller.kind === 'root') return;
     const check = (compiled: CompiledPrincipal): void => {
@@ -235,8 +235,9 @@ export class IamCore {
    * them, never the user's alone: a federated caller also carries the federating user's id, and
    * choosing by that id would drop the session policies. When authentication read the account's
    * epoch and the cache was built at that epoch, the entry is returned as it is, with no query and
-   * no promise; otherwise it is read in `trx`, or in a transaction of the caller's account when there
-   * is none (a snapshot newer than the epoch is never less safe).
+   * no promise; otherwise it is read in `trx`, or with no transaction when there is none (the load is
+   * one statement that takes the account's row security itself; a snapshot newer than the epoch is
+   * never less safe).
    */
   compiledCaller(caller: Caller, trx?: Kysely<Database>): CompiledPrincipal | Promise<CompiledPrincipal> {
     const session = sessionWithPolicies(caller);
@@ -248,7 +249,8 @@ export class IamCore {
           : undefined;
       if (cached) return cached;
     }
-    return trx ? this.loadCaller(trx, caller, session) : this.read(caller, (own) => this.loadCaller(own, caller, session));
+    // No transaction of its own: the load is one statement that takes the account's row security itself.
+    return this.loadCaller(trx ?? this.db, caller, session);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Database, EventMetadata, StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
+import type { CallScope } from '../kernel/call-scope.js';
 import type { Caller } from '../kernel/command-context.js';
 import { handleCommand, type Handled, type Projector } from '../kernel/command-handler.js';
 import type { Decider, DomainEvent } from '../kernel/decider.js';
@@ -65,12 +66,23 @@ export interface SystemWriter {
   readonly metadata: EventMetadata;
   /** When the events happened, when the system decided it before the write (a job's time). */
   readonly occurredAt?: Date;
+  /** The API call Warden writes for, when it writes for a caller (`writingFor`). */
+  readonly callScope?: CallScope;
 }
 
 export type Writer = Caller | SystemWriter;
 
 export function systemWriter(accountId: string, metadata: EventMetadata, occurredAt?: Date): SystemWriter {
   return { kind: 'system', accountId, metadata, ...(occurredAt ? { occurredAt } : {}) };
+}
+
+/**
+ * Warden writing on a caller's behalf in an account it is not authorized in (STS issuing a session
+ * in the role's account, the management account creating a member's): still part of the caller's
+ * call, whose record its events are.
+ */
+export function writingFor(caller: Caller, writer: SystemWriter): SystemWriter {
+  return caller.callScope ? { ...writer, callScope: caller.callScope } : writer;
 }
 
 export function isSystemWriter(writer: Writer): writer is SystemWriter {

@@ -7,7 +7,7 @@ import { loadManagedPolicyDocuments } from '../authorization/managed-policy-docu
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { chainOriginAccount } from '../kernel/chain-origin.js';
 import { AccessDeniedError, InvalidInputError, NoSuchEntityError, refusedByRule } from '../kernel/iam-error.js';
-import { currentCallScope, notePermissionAsked } from '../kernel/call-scope.js';
+import { notePermissionAsked } from '../kernel/call-scope.js';
 import { generateSecretAccessKey } from '../identifiers/index.js';
 import { checkRoleSessionName, checkTags, type Tag } from '../naming/index.js';
 import { checkPolicyDocument } from '../policy-documents/policy-document-check.js';
@@ -22,7 +22,7 @@ import { requestTagContext } from '../authorization/tag-context.js';
 import { requireRoleRowByName, findRoleRowByArn } from '../roles/role-repository.js';
 import { roleNameKey } from '../kernel/lock-keys.js';
 import type { FederatedRoleSessionRequest, FederatedRoleSessions, SessionIssueGuard } from '../federation/federated-role-sessions.js';
-import { appendTo, systemWriter } from '../service/write-spec.js';
+import { appendTo, systemWriter, writingFor } from '../service/write-spec.js';
 import { acceptMfaCode } from '../mfa/mfa-code-check.js';
 import { ROOT_OWNER } from '../mfa/mfa-device.events.js';
 import { packedPolicySize } from './packed-policy-size.js';
@@ -96,11 +96,19 @@ export class StsOperations implements FederatedRoleSessions {
     if (caller.session) throw new InvalidInputError("SerialNumber and TokenCode go with long-term credentials (an IAM user's or the root user's access key), not with temporary ones.");
     const ownerId = caller.kind === 'root' ? ROOT_OWNER : caller.kind === 'user' ? caller.userId : undefined;
     const accepted = ownerId
-      ? await acceptMfaCode(this.core, caller.accountId, ownerId, tokenCode, serialNumber, {
-          actorArn: caller.arn,
-          ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
-          ...(caller.requestId ? { requestId: caller.requestId } : {}),
-        })
+      ? await acceptMfaCode(
+          this.core,
+          caller.accountId,
+          ownerId,
+          tokenCode,
+          serialNumber,
+          {
+            actorArn: caller.arn,
+            ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+            ...(caller.requestId ? { requestId: caller.requestId } : {}),
+          },
+          caller.callScope,
+        )
       : undefined;
     if (!accepted) throw new AccessDeniedError('MultiFactorAuthentication failed with invalid MFA one time pass code.');
     return this.core.clock.now();
@@ -145,7 +153,7 @@ export class StsOperations implements FederatedRoleSessions {
     // STS issues it in the account of the role (or user), which may not be the caller's: the caller
     // was authorized by the operation's own evaluation (a trust policy, a session's rules), so the
     // write is Warden's, with the caller as its actor.
-    await this.core.write(systemWriter(accountId, metadata), {
+    await this.core.write(writingFor(caller, systemWriter(accountId, metadata)), {
       locks: [`stream/session/${sessionId}`, ...(guard?.locks ?? [])],
       appends: async (_loaded, trx) => {
         await guard?.check(trx);
@@ -259,7 +267,7 @@ export class StsOperations implements FederatedRoleSessions {
     // A role that does not exist answers like one whose trust policy does not allow the caller.
     const trust = role ? this.core.authorizer.trustPolicy(role.account_id, role, input.roleArn) : undefined;
     const decide = (action: string) => {
-      const scope = currentCallScope();
+      const scope = caller.callScope;
       if (scope) notePermissionAsked(scope, action, input.roleArn, callerCompiled.principal.arn);
       const result = evaluate(
         callerCompiled.policySet,

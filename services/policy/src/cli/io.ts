@@ -1,3 +1,5 @@
+import { fstatSync, readFileSync } from 'node:fs';
+
 /** The streams a CLI command uses, injected so that tests run commands in-process. */
 export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -5,7 +7,14 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/**
+ * All of a stream's text. Standard input redirected from a file is read whole at its known size:
+ * one buffer, decoded once, with no chunks to copy together first (the input of `evaluate` can be
+ * tens of megabytes).
+ */
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const fd = (stream as { readonly fd?: unknown }).fd;
+  if (typeof fd === 'number' && fstatSync(fd).isFile()) return readFileSync(fd, 'utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
