@@ -37,7 +37,14 @@ describe.each([...DRIVERS])("an auditor's managed policies on %s", (driver: 'pgl
     await iam.users.attachPolicy(root, 'auditor', 'arn:aws:iam::aws:policy/WardenAuditReadOnly');
     const roleArn = `arn:aws:iam::${root.accountId}:role/someone`;
     const decide = async (action: string, resource = '*') => (await iam.authorization.authorize(root, { principal: auditor.arn, action, resource })).decision;
-    for (const action of ['warden:GetAuditEvents', 'warden:GetAuditSettings', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'iam:GetServiceLastAccessedDetails'])
+    for (const action of [
+      'warden:GetAuditEvents',
+      'warden:GetAuditSettings',
+      'iam:GenerateCredentialReport',
+      'iam:GetCredentialReport',
+      'iam:GetServiceLastAccessedDetails',
+      'iam:GetServiceLastAccessedDetailsWithEntities',
+    ])
       expect(await decide(action), action).toBe('allow');
     // On the entity they are asked about, as the operations authorize them.
     expect(await decide('iam:GenerateServiceLastAccessedDetails', roleArn)).toBe('allow');
@@ -54,6 +61,7 @@ describe.each([...DRIVERS])("an auditor's managed policies on %s", (driver: 'pgl
     expect(await iam.accounts.auditSettings(auditor)).toMatchObject({ recordReadCalls: false });
     const { jobId } = await iam.accessAdvisor.generateServiceLastAccessedDetails(auditor, { arn: user.arn });
     expect((await iam.accessAdvisor.serviceLastAccessedDetails(auditor, jobId)).jobStatus).toBe('COMPLETED');
+    await expect(iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(auditor, { jobId, serviceNamespace: 'iam' })).resolves.toBeDefined();
     const to = new Date();
     await expect(iam.accessAdvisor.policySuggestion(auditor, { principalArn: user.arn, from: new Date(to.getTime() - 86_400_000), to })).resolves.toBeDefined();
     // And nothing that changes anything: its own settings stay the root's to change.

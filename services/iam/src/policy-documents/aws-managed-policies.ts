@@ -67,6 +67,7 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
         'iam:GetCredentialReport',
         'iam:GenerateServiceLastAccessedDetails',
         'iam:GetServiceLastAccessedDetails',
+        'iam:GetServiceLastAccessedDetailsWithEntities',
         'warden:GetPolicySuggestion',
       ],
       Resource: '*',
