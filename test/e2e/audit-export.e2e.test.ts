@@ -11,13 +11,64 @@ import type { GraphQLData } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden, TEST_MASTER_KEY } from './support/warden-under-test.js';
 
 const CREATE_USER = `mutation ($userName: String!) { createUser(input: { userName: $userName, tags: [{ key: "team", value: "audit" }] }) { __typename } }`;
-const CSV_HEADER = ['cursor', 'position', 'occurredAt', 'type', 'streamId', 'actorArn', 'accessKeyId', 'sessionId', 'requestId', 'sourceIp', 'userAgent', 'resourceArn', 'data'];
+const CSV_HEADER = [
+  'cursor',
+  'kind',
+  'occurredAt',
+  'type',
+  'operation',
+  'outcome',
+  'errorCode',
+  'errorMessage',
+  'readOnly',
+  'actorArn',
+  'principalArn',
+  'accessKeyId',
+  'sessionId',
+  'sourceIdentity',
+  'requestId',
+  'sourceIp',
+  'userAgent',
+  'resourceArn',
+  'resourceArns',
+  'position',
+  'streamId',
+  'decision',
+  'data',
+];
 
 interface ExportedLine extends GraphQLData {
   readonly cursor: string;
-  readonly position: string;
+  readonly kind: 'EVENT' | 'CALL';
+  readonly position: string | null;
   readonly type: string;
 }
+
+/** A call record written as the recorder writes one (as the store's owner), `at` its time. */
+async function recordCall(warden: RunningWarden, accountId: string, at: Date, outcome: 'denied' | 'failed', target: string): Promise<void> {
+  await warden.wardenDb.db
+    .insertInto('api_calls')
+    .values({
+      account_id: accountId,
+      occurred_at: at,
+      request_id: `req-${target}`,
+      operation: 'iam:GetUser',
+      read_only: true,
+      outcome,
+      error_code: outcome === 'denied' ? 'AccessDenied' : 'NoSuchEntity',
+      error_message: outcome === 'denied' ? 'not allowed, "quoted"' : 'no such user',
+      decision: outcome === 'denied' ? JSON.stringify({ decision: 'implicit_deny' }) : null,
+      caller_arn: `arn:aws:iam::${accountId}:user/alice`,
+      principal_arn: `arn:aws:iam::${accountId}:user/alice`,
+      source_ip: '192.0.2.10',
+      resource_arns: [`arn:aws:iam::${accountId}:user/${target}`],
+    })
+    .execute();
+}
+
+const AUDIT_CURSORS = `query($filter: AuditEventFilter, $first: Int, $after: String) { auditEvents(first: $first, after: $after, filter: $filter) {
+  ... on AuditEventsSuccess { data { edges { cursor node { kind } } pageInfo { endCursor } } }
+} }`;
 
 const ndjson = (text: string): ExportedLine[] =>
   text
@@ -35,45 +86,107 @@ describe.each([...DRIVERS])('GET /audit/export (%s)', (driver) => {
     await warden.close();
   });
 
-  it("exports the caller's account's log as NDJSON, oldest first, the same events auditEvents lists, and resumes after a cursor", async () => {
-    const { root, credentials } = await newTenant(warden);
+  it("exports the caller's account's log as NDJSON, events and call records, in the query's order and with its cursors, and resumes after one", async () => {
+    const { accountId, root, credentials } = await newTenant(warden);
     const other = await newTenant(warden);
-    for (const userName of ['exp-1', 'exp-2', 'exp-3', 'exp-4']) await root.data(CREATE_USER, { userName });
+    for (const userName of ['exp-1', 'exp-2']) await root.data(CREATE_USER, { userName });
+    await recordCall(warden, accountId, new Date(), 'denied', 'exp-1');
+    for (const userName of ['exp-3', 'exp-4']) await root.data(CREATE_USER, { userName });
+    await recordCall(warden, accountId, new Date(), 'failed', 'ghost');
     await other.root.data(CREATE_USER, { userName: 'elsewhere' });
+    await recordCall(warden, other.accountId, new Date(), 'denied', 'elsewhere');
     const response = await signedGet(warden.url, '/audit/export', credentials, {});
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
     const lines = ndjson(await response.text());
-    const listed = await root.data(`{ auditEvents(first: 100) { ... on AuditEventsSuccess { data { edges { node { position type } } } } } }`);
-    const positions = (listed['auditEvents'].data.edges as { node: { position: string } }[]).map((edge) => edge.node.position).reverse();
-    expect(lines.map((line) => line.position)).toEqual(positions);
-    expect(lines.filter((line) => line.type === 'UserCreated').map((line) => line.data.userName)).toEqual(['exp-1', 'exp-2', 'exp-3', 'exp-4']);
+    const listed = await root.data(AUDIT_CURSORS, { first: 100 });
+    const edges = listed['auditEvents'].data.edges as { cursor: string; node: { kind: string } }[];
+    expect(lines.map((line) => [line.cursor, line.kind])).toEqual(edges.map((edge) => [edge.cursor, edge.node.kind]));
+    expect(lines.filter((line) => line.type === 'UserCreated').map((line) => line.data.userName)).toEqual(['exp-4', 'exp-3', 'exp-2', 'exp-1']);
+    const calls = lines.filter((line) => line.kind === 'CALL');
+    expect(calls).toEqual([
+      expect.objectContaining({
+        type: 'iam:GetUser',
+        operation: 'iam:GetUser',
+        outcome: 'FAILED',
+        errorCode: 'NoSuchEntity',
+        resourceArns: [`arn:aws:iam::${accountId}:user/ghost`],
+        position: null,
+        data: null,
+      }),
+      expect.objectContaining({
+        outcome: 'DENIED',
+        errorCode: 'AccessDenied',
+        errorMessage: 'not allowed, "quoted"',
+        decision: { decision: 'implicit_deny' },
+        actorArn: `arn:aws:iam::${accountId}:user/alice`,
+        principalArn: `arn:aws:iam::${accountId}:user/alice`,
+        sourceIp: '192.0.2.10',
+        readOnly: true,
+        resourceArn: `arn:aws:iam::${accountId}:user/exp-1`,
+      }),
+    ]);
+    // The failed call came after exp-4's creation, the denied one between exp-2's and exp-3's.
+    expect(lines.findIndex((line) => line.kind === 'CALL')).toBe(0);
     // The account's root key was made with it: its secret stays out of the file.
     expect(JSON.stringify(lines)).not.toContain(credentials.secretAccessKey);
 
     const resumed = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { after: lines[2]!.cursor })).text());
     expect(resumed).toEqual(lines.slice(3));
+    // A page of the query ends where the export can go on, and the other way round.
+    const page = await root.data(AUDIT_CURSORS, { first: 2 });
+    const fromQuery = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { after: page['auditEvents'].data.pageInfo.endCursor as string })).text());
+    expect(fromQuery).toEqual(lines.slice(2));
+    const rest = await root.data(AUDIT_CURSORS, { first: 100, after: lines[4]!.cursor });
+    expect((rest['auditEvents'].data.edges as { cursor: string }[]).map((edge) => edge.cursor)).toEqual(lines.slice(5).map((line) => line.cursor));
   });
 
-  it('exports CSV with one header and one row per event, and narrows by type and time', async () => {
-    const { root, credentials } = await newTenant(warden);
+  it('exports CSV with one header and one row per entry, the record fields in their columns, and narrows by type, outcome and time', async () => {
+    const { accountId, root, credentials } = await newTenant(warden);
     for (const userName of ['csv-1', 'csv-2']) await root.data(CREATE_USER, { userName });
+    await recordCall(warden, accountId, new Date(), 'denied', 'csv-1');
     const everything = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, {})).text());
     const response = await signedGet(warden.url, '/audit/export', credentials, { format: 'csv', eventTypes: 'UserCreated' }, 'presigned');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const rows: string[][] = parse(await response.text());
     expect(rows[0]).toEqual(CSV_HEADER);
+    const column = (name: string): number => CSV_HEADER.indexOf(name);
     const created = everything.filter((line) => line.type === 'UserCreated');
-    expect(rows.slice(1).map((row) => [row[0], row[3], JSON.parse(row[12]!)])).toEqual(created.map((line) => [line.cursor, 'UserCreated', line.data]));
+    expect(rows.slice(1).map((row) => [row[column('cursor')], row[column('type')], row[column('outcome')], JSON.parse(row[column('data')]!)])).toEqual(
+      created.map((line) => [line.cursor, 'UserCreated', 'SUCCESS', line.data]),
+    );
 
-    const last = everything.at(-1)!;
-    const before = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { to: last.occurredAt as string })).text());
-    // `to` is exclusive: exactly the events that happened before it, every one of them, none at it.
-    const cut = new Date(last.occurredAt as string).getTime();
+    const denied: string[][] = parse(await (await signedGet(warden.url, '/audit/export', credentials, { format: 'csv', outcomes: 'DENIED,FAILED' })).text());
+    expect(denied).toHaveLength(2);
+    const record = Object.fromEntries(CSV_HEADER.map((name, index) => [name, denied[1]![index]]));
+    expect(record).toMatchObject({
+      kind: 'CALL',
+      type: 'iam:GetUser',
+      operation: 'iam:GetUser',
+      outcome: 'DENIED',
+      errorCode: 'AccessDenied',
+      errorMessage: 'not allowed, "quoted"',
+      readOnly: 'true',
+      actorArn: `arn:aws:iam::${accountId}:user/alice`,
+      principalArn: `arn:aws:iam::${accountId}:user/alice`,
+      sourceIp: '192.0.2.10',
+      requestId: 'req-csv-1',
+      resourceArn: `arn:aws:iam::${accountId}:user/csv-1`,
+      position: '',
+      streamId: '',
+      data: '',
+    });
+    expect(JSON.parse(record['resourceArns']!)).toEqual([`arn:aws:iam::${accountId}:user/csv-1`]);
+    expect(JSON.parse(record['decision']!)).toEqual({ decision: 'implicit_deny' });
+
+    const newest = everything[0]!;
+    const before = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { to: newest.occurredAt as string })).text());
+    // `to` is exclusive: exactly the entries that happened before it, every one of them, none at it.
+    const cut = new Date(newest.occurredAt as string).getTime();
     expect(before).toEqual(everything.filter((line) => new Date(line.occurredAt as string).getTime() < cut));
     expect(before.length).toBeLessThan(everything.length);
-    const from = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { from: last.occurredAt as string })).text());
+    const from = ndjson(await (await signedGet(warden.url, '/audit/export', credentials, { from: newest.occurredAt as string })).text());
     expect(from).toEqual(everything.filter((line) => new Date(line.occurredAt as string).getTime() >= cut));
   });
 
@@ -85,7 +198,15 @@ describe.each([...DRIVERS])('GET /audit/export (%s)', (driver) => {
     const denied = await signedGet(warden.url, '/audit/export', key['createAccessKey'].data, {});
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('ACCESS_DENIED');
-    for (const query of [{ format: 'xml' }, { from: 'yesterday' }, { after: 'not-a-cursor' }, { limit: '5' }, { from: '2026-12-05T10:00:00Z', to: '2026-12-05T09:00:00Z' }]) {
+    for (const query of [
+      { format: 'xml' },
+      { from: 'yesterday' },
+      { after: 'not-a-cursor' },
+      { after: '12:5' },
+      { outcomes: 'MAYBE' },
+      { limit: '5' },
+      { from: '2026-12-05T10:00:00Z', to: '2026-12-05T09:00:00Z' },
+    ]) {
       const refused = await signedGet(warden.url, '/audit/export', credentials, query);
       expect(refused.status, JSON.stringify(query)).toBe(400);
       expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('INVALID_INPUT');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWarden } from '@warden/api';
 import { type EventStream, openEventStream } from './support/event-stream.js';
-import type { GraphQLData } from './support/signed-client.js';
+import { type GraphQLData, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, ONE_DRIVER, startTestWarden } from './support/warden-under-test.js';
 
 const LIVE = `subscription Live($filter: AuditEventFilter, $resumeAfter: String) {
@@ -52,6 +52,54 @@ describe.each([...DRIVERS])('the live audit tail over SSE (%s)', (driver) => {
     try {
       await root.data(CREATE_USER, { userName: 'sse-6' });
       expect((await entries(resumed, 3)).map((entry) => entry.userName)).toEqual(['sse-4', 'sse-5', 'sse-6']);
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it('streams a denied call as a call record, through the filter, and resumes after it', async () => {
+    const { root, credentials, accountId } = await newTenant(warden);
+    await root.data(CREATE_USER, { userName: 'refused' });
+    const key = await root.data<{ createAccessKey: { data: { accessKeyId: string; secretAccessKey: string } } }>(
+      `mutation { createAccessKey(input: { userName: "refused" }) { ... on CreateAccessKeySuccess { data { accessKeyId secretAccessKey } } } }`,
+    );
+    const refused = new SignedClient(warden.url, key.createAccessKey.data);
+    const RECORDS = `subscription Live($filter: AuditEventFilter, $resumeAfter: String) {
+      auditEventsLive(filter: $filter, resumeAfter: $resumeAfter) {
+        __typename
+        ... on AuditEventsLiveSuccess { data { cursor event { kind type outcome errorCode actorArn resourceArns } } }
+        ... on Error { message }
+      }
+    }`;
+    const next = async (stream: EventStream): Promise<GraphQLData> => {
+      const message = await stream.next();
+      if (!message || message.event !== 'next') throw new Error(`the stream ended: ${JSON.stringify(message)}`);
+      const result = message.data!.data!['auditEventsLive'] as GraphQLData;
+      expect(result['__typename']).toBe('AuditEventsLiveSuccess');
+      return result['data'] as GraphQLData;
+    };
+    const filter = { outcomes: ['DENIED'] };
+    const stream = await openEventStream(warden.url, credentials, RECORDS, { filter });
+    let first: GraphQLData;
+    try {
+      // A change passes no DENIED filter; each refused read is recorded (after its answer, within the recorder's interval).
+      await root.data(CREATE_USER, { userName: 'not-denied' });
+      for (const userName of ['one', 'two']) await refused.request(`{ user(userName: "${userName}") { __typename } }`);
+      first = await next(stream);
+      expect(first['event']).toEqual({
+        kind: 'CALL',
+        type: 'iam:GetUser',
+        outcome: 'DENIED',
+        errorCode: 'AccessDenied',
+        actorArn: `arn:aws:iam::${accountId}:user/refused`,
+        resourceArns: [`arn:aws:iam::${accountId}:user/one`],
+      });
+    } finally {
+      stream.close();
+    }
+    const resumed = await openEventStream(warden.url, credentials, RECORDS, { filter, resumeAfter: first['cursor'] });
+    try {
+      expect((await next(resumed))['event']['resourceArns']).toEqual([`arn:aws:iam::${accountId}:user/two`]);
     } finally {
       resumed.close();
     }

@@ -40,6 +40,13 @@ describe('the call records partitions job', () => {
 
   it("makes today's and the next week's partitions after weeks away, and drops those past the retention", async () => {
     const handlers = createJobHandlers(iam, { keyring, keyRotationDays: 30, auditRetentionDays: 10 });
+    // A record of today (thirty days before the clock moves), and the resource rows it leaves (migration 0028).
+    await sql`INSERT INTO api_calls (account_id, occurred_at, operation, read_only, outcome, caller_arn, principal_arn, resource_arns)
+      VALUES ('111122223333', now(), 'iam:GetUser', true, 'denied', 'arn:aws:iam::111122223333:user/a', 'arn:aws:iam::111122223333:user/a',
+        ARRAY['arn:aws:iam::111122223333:user/b', 'arn:aws:iam::111122223333:user/c', 'arn:aws:iam::111122223333:user/b'])`.execute(wardenDb.db);
+    const resourceRows = async (): Promise<string[]> =>
+      (await sql<{ resource_arn: string }>`SELECT resource_arn FROM api_call_resources WHERE account_id = '111122223333' ORDER BY 1`.execute(wardenDb.db)).rows.map((row) => row.resource_arn);
+    expect(await resourceRows()).toEqual(['arn:aws:iam::111122223333:user/b', 'arn:aws:iam::111122223333:user/c']);
     clock.offsetMs = 30 * 86_400_000;
     const now = clock.now();
     const result = await handlers[JOBS.upkeepApiCallPartitions]({});
@@ -48,6 +55,8 @@ describe('the call records partitions job', () => {
     for (let plus = 0; plus < 8; plus++) expect(days).toContain(day(now, plus));
     // Those the migration made (yesterday to a week ahead, thirty days ago) are past ten days' retention.
     expect(days.filter((each) => each < day(now, -10))).toEqual([]);
+    // The record's resource rows went with its partition.
+    expect(await resourceRows()).toEqual([]);
     // Idempotent: a second run makes and drops nothing.
     expect(await handlers[JOBS.upkeepApiCallPartitions]({})).toBe('made 0 call record partitions; dropped 0 past the retention');
   });

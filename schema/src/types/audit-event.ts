@@ -109,10 +109,10 @@ builder.queryField('auditEvents', (t) =>
   }),
 );
 
-/** An entry of the live tail: the event, and the cursor to resume after it. */
+/** An entry of the live tail: the event or call record, and the cursor to resume after it. */
 const LiveAuditEntryRef = builder.objectRef<AuditEntry>('LiveAuditEntry').implement({
   fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Give it as `resumeAfter` to resume the tail after this entry, with nothing lost.' }),
+    cursor: t.exposeString('cursor', { description: 'Opaque. Give it as `resumeAfter` to resume the tail after this entry, with nothing lost and nothing twice.' }),
     event: t.field({ type: AuditEventRef, resolve: (entry) => entry.event }),
   }),
 });
@@ -124,7 +124,7 @@ builder.subscriptionField('auditEventsLive', (t) =>
   t.field({
     type: LiveAuditEntryRef,
     description:
-      "The caller's account's events as they are written (over SSE: `Accept: text/event-stream`), in commit order, through the same filter as `auditEvents`. Resume after a disconnect by giving the last entry's `cursor` as `resumeAfter`: every later event comes once. Needs `warden:GetAuditEvents`, checked again on every read; the stream ends with an error when the permission or the credentials are gone.",
+      "The caller's account's audit log as it is written (over SSE: `Accept: text/event-stream`): its events and its call records (denied and failed calls, reads when recorded), in commit order, through the same filter as `auditEvents`. Resume after a disconnect by giving the last entry's `cursor` as `resumeAfter`: every later entry comes once. Needs `warden:GetAuditEvents`, checked again on every read; the stream ends with an error when the permission or the credentials are gone.",
     errors: { types: LIVE_AUDIT_ERRORS, result: { name: 'AuditEventsLiveSuccess' }, union: { name: 'AuditEventsLiveResult' } },
     args: {
       filter: t.arg({ type: AuditFilterInput, required: false }),

@@ -1,5 +1,5 @@
-import type { AuditEntry, AuditFilter } from '@warden/iam';
-import { AccessDeniedError, InvalidInputError } from '@warden/iam';
+import type { AuditFilter, AuditLogPageEntry, AuditOutcome } from '@warden/iam';
+import { AccessDeniedError, AUDIT_ENTRY_FIELDS, auditEntryFields, InvalidInputError } from '@warden/iam';
 import type { AccessLog } from './access-log.js';
 import { AuthenticationError } from './authenticate.js';
 import { type HttpExchange, logExchange } from './http-exchange.js';
@@ -16,16 +16,20 @@ export interface AuditExportOptions {
 
 type ExportFormat = 'ndjson' | 'csv';
 
-/** The CSV columns, in order: the audit event's fields, the cursor first. */
-const CSV_COLUMNS = ['cursor', 'position', 'occurredAt', 'type', 'streamId', 'actorArn', 'accessKeyId', 'sessionId', 'requestId', 'sourceIp', 'userAgent', 'resourceArn', 'data'] as const;
+/** The CSV columns, in order: the cursor, then an audit entry's fields (`AuditEntryFields`: an event's and a call record's alike). */
+const CSV_COLUMNS = ['cursor', ...AUDIT_ENTRY_FIELDS] as const;
 
-const PARAMETERS = new Set(['from', 'to', 'format', 'after', 'eventTypes', 'actor', 'resourceArn']);
+/** Parameters that are lists: repeated, or comma-separated, or both. */
+const LIST_PARAMETERS = ['eventTypes', 'operations', 'outcomes', 'errorCodes'] as const;
+const PARAMETERS = new Set(['from', 'to', 'format', 'after', 'actor', 'principal', 'resourceArn', 'sourceIp', ...LIST_PARAMETERS]);
+const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['SUCCESS', 'DENIED', 'FAILED']);
 
 /**
  * `GET /audit/export?from=…&to=…&format=ndjson|csv&after=CURSOR`: the caller's account's audit log
- * as a file, streamed. Signed like any request (SigV4 in the Authorization header or presigned in
+ * (its events and its call records, through the `auditEvents` query's filter, in its order, newest
+ * first, with its cursors) as a file, streamed. Signed like any request (SigV4 in the Authorization header or presigned in
  * the query, or a console session's bearer token) and allowed by `warden:GetAuditEvents`. It holds
- * one page of events at a time and writes the next only when the socket has drained, so memory does
+ * one page of entries at a time and writes the next only when the socket has drained, so memory does
  * not grow with the export. Each line (NDJSON) or row (CSV) carries its cursor: an export cut short
  * resumes with `after=` the last complete line's. An error after the first byte cannot change the
  * status, so the connection is cut, which a client sees as a truncated transfer, not as an end; so is
@@ -56,7 +60,7 @@ export async function serveAuditExport(exchange: HttpExchange, options: AuditExp
     logExchange(options.accessLog, exchange, 401);
     return;
   }
-  let pages: AsyncGenerator<readonly AuditEntry[], void, undefined>;
+  let pages: AsyncGenerator<readonly AuditLogPageEntry[], void, undefined>;
   try {
     pages = await options.requestContext.iam.audit.export(caller, asked.filter, asked.after);
   } catch (error) {
@@ -107,12 +111,28 @@ function exportRequestOf(query: URLSearchParams): { filter: AuditFilter; format:
   const from = instantOf(query, 'from');
   const to = instantOf(query, 'to');
   if (from && to && from.getTime() >= to.getTime()) throw new InvalidInputError('from must be before to.');
-  const eventTypes = query
-    .getAll('eventTypes')
-    .flatMap((value) => value.split(','))
-    .filter((value) => value !== '');
+  const list = (name: (typeof LIST_PARAMETERS)[number]): string[] | null => {
+    const values = query
+      .getAll(name)
+      .flatMap((value) => value.split(','))
+      .filter((value) => value !== '');
+    return values.length > 0 ? values : null;
+  };
+  const outcomes = list('outcomes');
+  for (const outcome of outcomes ?? []) if (!OUTCOMES.has(outcome)) throw new InvalidInputError(`outcomes are ${[...OUTCOMES].join(', ')}: ${JSON.stringify(outcome.slice(0, 64))}.`);
   return {
-    filter: { from, to, eventTypes: eventTypes.length > 0 ? eventTypes : null, actor: query.get('actor'), resourceArn: query.get('resourceArn') },
+    filter: {
+      from,
+      to,
+      eventTypes: list('eventTypes'),
+      operations: list('operations'),
+      outcomes: outcomes as AuditOutcome[] | null,
+      errorCodes: list('errorCodes'),
+      actor: query.get('actor'),
+      principal: query.get('principal'),
+      resourceArn: query.get('resourceArn'),
+      sourceIp: query.get('sourceIp'),
+    },
     format,
     after: query.get('after'),
   };
@@ -127,28 +147,20 @@ function instantOf(query: URLSearchParams, name: string): Date | null {
   return instant;
 }
 
-/** An NDJSON line: the event, its cursor first. */
-function ndjsonLine(entry: AuditEntry): string {
-  return `${JSON.stringify({ cursor: entry.cursor, ...entry.event })}\n`;
+/** An NDJSON line: the entry's fields, its cursor first. */
+function ndjsonLine(entry: AuditLogPageEntry): string {
+  return `${JSON.stringify({ cursor: entry.cursor, ...auditEntryFields(entry.entry) })}\n`;
 }
 
-/** A CSV row as RFC 4180 writes one: every field quoted, quotes doubled, CRLF at the end. */
-function csvRow(entry: AuditEntry): string {
-  const { event } = entry;
-  const values: Record<(typeof CSV_COLUMNS)[number], string | null> = {
-    cursor: entry.cursor,
-    position: event.position,
-    occurredAt: event.occurredAt.toISOString(),
-    type: event.type,
-    streamId: event.streamId,
-    actorArn: event.actorArn,
-    accessKeyId: event.accessKeyId,
-    sessionId: event.sessionId,
-    requestId: event.requestId,
-    sourceIp: event.sourceIp,
-    userAgent: event.userAgent,
-    resourceArn: event.resourceArn,
-    data: JSON.stringify(event.data),
-  };
-  return `${CSV_COLUMNS.map((column) => `"${(values[column] ?? '').replaceAll('"', '""')}"`).join(',')}\r\n`;
+/** A CSV row as RFC 4180 writes one: every field quoted, quotes doubled, CRLF at the end; lists and JSON values as JSON, null as empty. */
+function csvRow(entry: AuditLogPageEntry): string {
+  const fields: Record<string, unknown> = { cursor: entry.cursor, ...auditEntryFields(entry.entry) };
+  return `${CSV_COLUMNS.map((column) => `"${csvText(fields[column]).replaceAll('"', '""')}"`).join(',')}\r\n`;
+}
+
+function csvText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
 }

@@ -1,6 +1,7 @@
-import { type Caller, type CredentialResolver, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
+import { type Caller, type CredentialResolver, type CredentialStanding, credentialStanding, type CurrentCredential, equalInConstantTime, parseConsoleToken, tokenHash } from '@warden/iam';
 import { GraphQLError } from 'graphql';
 import { requestedRegion } from './requested-region.js';
+import { INACTIVE_ACCESS_KEY_MESSAGE, UNKNOWN_ACCESS_KEY_MESSAGE } from './sigv4/sigv4-failure.js';
 import { type SignedRequest, SigV4Error, type SigningScope, type VerifiedRequest, verifySigV4 } from './sigv4/index.js';
 
 /**
@@ -65,15 +66,12 @@ export async function authenticateSigned(request: SignedRequest, facts: RequestF
     if (presented === undefined || !equalInConstantTime(tokenHash(presented), credential.sessionTokenHash)) {
       throw new AuthenticationError('The security token included in the request is invalid.', 'INVALID_SECURITY_TOKEN');
     }
-    if (credential.revoked)
-      throw new AuthenticationError('The security token included in the request has been revoked: its role revoked every session issued before the revocation.', 'SESSION_REVOKED');
-    const expiresAt = credential.caller.session?.expiresAt;
-    if (expiresAt !== undefined && facts.now.getTime() >= expiresAt.getTime()) {
-      throw new AuthenticationError('The security token included in the request is expired.', 'EXPIRED_TOKEN');
-    }
   } else if (verified.securityToken !== undefined) {
     throw new AuthenticationError('The security token included in the request is invalid: long-term access keys take no session token.', 'INVALID_SECURITY_TOKEN');
   }
+  // Only a caller who holds the secret (and, for a session, its token) learns whether it is in force.
+  const standing = credentialStanding(credential, facts.now);
+  if (standing !== 'IN_FORCE') throw notInForce(standing);
   return { caller: callerFrom(credential, facts, requestedRegion(verified.service, verified.region, settings.region)), service: verified.service };
 }
 
@@ -90,9 +88,24 @@ export async function authenticateBearer(token: string, facts: RequestFacts, set
   const session = credential?.caller.session;
   if (!credential || !session || session.kind !== 'console' || credential.sessionTokenHash === undefined || !equalInConstantTime(tokenHash(parts.sessionToken), credential.sessionTokenHash))
     throw invalid();
-  if (!credential.active || credential.revoked) throw invalid();
-  if (facts.now.getTime() >= session.expiresAt.getTime()) throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
+  const standing = credentialStanding(credential, facts.now);
+  if (standing === 'EXPIRED') throw new AuthenticationError('The console session has expired: sign in again.', 'EXPIRED_TOKEN');
+  if (standing !== 'IN_FORCE') throw invalid();
   return callerFrom(credential, facts, requestedRegion('warden', settings.region, settings.region));
+}
+
+/** Why a verified request's credential is refused, as AWS words it (`credentialStanding` decides). */
+function notInForce(standing: Exclude<CredentialStanding, 'IN_FORCE'>): AuthenticationError {
+  switch (standing) {
+    case 'UNKNOWN':
+      return new AuthenticationError(UNKNOWN_ACCESS_KEY_MESSAGE, 'UNKNOWN_ACCESS_KEY');
+    case 'INACTIVE':
+      return new AuthenticationError(INACTIVE_ACCESS_KEY_MESSAGE, 'INACTIVE_ACCESS_KEY');
+    case 'REVOKED':
+      return new AuthenticationError('The security token included in the request has been revoked: its role revoked every session issued before the revocation.', 'SESSION_REVOKED');
+    case 'EXPIRED':
+      return new AuthenticationError('The security token included in the request is expired.', 'EXPIRED_TOKEN');
+  }
 }
 
 /**

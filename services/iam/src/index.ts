@@ -33,12 +33,14 @@ export { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './policy-documents/a
 export { WARDEN_ACTIONS, type WardenAction, wardenActionsMarkdown, WARDEN_ACTIONS_END, WARDEN_ACTIONS_START } from './warden-actions/warden-actions.js';
 export type { AuditFilter } from './audit/audit-operations.js';
 export type { AuditEntry } from './audit/audit-cursor.js';
+export { AUDIT_ENTRY_FIELDS, type AuditEntryFields, auditEntryFields } from './audit/audit-entry-fields.js';
 export { DEFAULT_LIVE_AUDIT_TAIL_LIMITS, LiveAuditTail, type LiveAuditTailLimits } from './audit/live-audit-tail.js';
 export { CallRecorder, type CallRecorderOptions, type CallSink, type CallWriter, insertApiCalls, DEFAULT_CALL_FLUSH_INTERVAL_MS, DEFAULT_MAX_QUEUED_CALLS } from './audit/call-recorder.js';
 export type { CallDecision, RecordedCall } from './audit/recorded-call.js';
 export { type ApiCallPartitionUpkeep, DEFAULT_AUDIT_RETENTION_DAYS, upkeepApiCallPartitions } from './audit/api-call-partitions.js';
 export type { AccountAuthorizationDetails, EntitiesForPolicy, PrincipalDetail } from './authorization-details/authorization-details-operations.js';
 export { CredentialResolver, type CurrentCredential, resolveAccessKey, type ResolvedCredential } from './authentication/credential-resolver.js';
+export { type CredentialStanding, credentialStanding } from './authentication/credential-standing.js';
 export { type IamCacheName, type IamObserver, type LastAccessedLoss, NO_IAM_OBSERVER } from './kernel/iam-observer.js';
 export type { AuthorizeAnswer, AuthorizeRequest, SimulationResult } from './permission-checks/authorization-operations.js';
 export {

@@ -35,11 +35,36 @@ describe.each([...DRIVERS])("an auditor's managed policies on %s", (driver: 'pgl
     const root = await newAccount(service);
     const auditor = await iam.users.create(root, { userName: 'auditor' });
     await iam.users.attachPolicy(root, 'auditor', 'arn:aws:iam::aws:policy/WardenAuditReadOnly');
-    const decide = async (action: string) => (await iam.authorization.authorize(root, { principal: auditor.arn, action, resource: '*' })).decision;
-    expect(await decide('warden:GetAuditEvents')).toBe('allow');
-    expect(await decide('iam:GenerateCredentialReport')).toBe('allow');
-    expect(await decide('iam:GetCredentialReport')).toBe('allow');
-    expect(await decide('iam:GetUser')).not.toBe('allow');
-    expect(await decide('warden:UpdateAccountSettings')).not.toBe('allow');
+    const roleArn = `arn:aws:iam::${root.accountId}:role/someone`;
+    const decide = async (action: string, resource = '*') => (await iam.authorization.authorize(root, { principal: auditor.arn, action, resource })).decision;
+    for (const action of [
+      'warden:GetAuditEvents',
+      'warden:GetAuditSettings',
+      'iam:GenerateCredentialReport',
+      'iam:GetCredentialReport',
+      'iam:GetServiceLastAccessedDetails',
+      'iam:GetServiceLastAccessedDetailsWithEntities',
+    ])
+      expect(await decide(action), action).toBe('allow');
+    // On the entity they are asked about, as the operations authorize them.
+    expect(await decide('iam:GenerateServiceLastAccessedDetails', roleArn)).toBe('allow');
+    expect(await decide('warden:GetPolicySuggestion', roleArn)).toBe('allow');
+    for (const action of ['iam:GetUser', 'warden:UpdateAccountSettings', 'warden:UpdateAuditSettings', 'iam:CreateUser', 'iam:PutRolePolicy']) expect(await decide(action), action).not.toBe('allow');
+  });
+
+  it("WardenAuditReadOnly lets an auditor run each of them: the audit settings, Access Advisor's report and a policy suggestion", async () => {
+    const { iam } = service;
+    const root = await newAccount(service);
+    const user = await iam.users.create(root, { userName: 'auditor' });
+    await iam.users.attachPolicy(root, 'auditor', 'arn:aws:iam::aws:policy/WardenAuditReadOnly');
+    const auditor = userCaller(root.accountId, user);
+    expect(await iam.accounts.auditSettings(auditor)).toMatchObject({ recordReadCalls: false });
+    const { jobId } = await iam.accessAdvisor.generateServiceLastAccessedDetails(auditor, { arn: user.arn });
+    expect((await iam.accessAdvisor.serviceLastAccessedDetails(auditor, jobId)).jobStatus).toBe('COMPLETED');
+    await expect(iam.accessAdvisor.serviceLastAccessedDetailsWithEntities(auditor, { jobId, serviceNamespace: 'iam' })).resolves.toBeDefined();
+    const to = new Date();
+    await expect(iam.accessAdvisor.policySuggestion(auditor, { principalArn: user.arn, from: new Date(to.getTime() - 86_400_000), to })).resolves.toBeDefined();
+    // And nothing that changes anything: its own settings stay the root's to change.
+    await expect(iam.accounts.updateAuditSettings(auditor, { recordReadCalls: true })).rejects.toThrow(AccessDeniedError);
   });
 });

@@ -5,15 +5,19 @@ import { canonicalRequest, parseQuery, sha256Hex, stringToSign } from './canonic
 import type { QueryParameter } from './canonical-request.js';
 import { hasPresignParameters, parseAuthorizationHeader, parsePresignedQuery } from './sigv4-authorization.js';
 import type { SigV4AuthParameters } from './sigv4-authorization.js';
-import { INACTIVE_ACCESS_KEY_MESSAGE, SIGNATURE_MISMATCH_MESSAGE, SigV4Error, UNKNOWN_ACCESS_KEY_MESSAGE, quoteClientValue } from './sigv4-failure.js';
+import { SIGNATURE_MISMATCH_MESSAGE, SigV4Error, UNKNOWN_ACCESS_KEY_MESSAGE, quoteClientValue } from './sigv4-failure.js';
 import type { SignedRequest } from './sigv4-request.js';
 import { SigningKeyCache } from './signing-key-cache.js';
 
-/** The secret behind an access key id, as the key store returns it. */
+/**
+ * The secret behind an access key id, as the key store returns it. Whether the key is still in
+ * force (active, not revoked, not expired) is not the signature's question: the caller asks it once
+ * the signature has verified (`authenticate`, through `credentialStanding`), so that only a holder
+ * of the secret learns it.
+ */
 export interface SigningKeyMaterial {
   accessKeyId: string;
   secretAccessKey: string;
-  active: boolean;
 }
 
 /** A signing name the verifier accepts, and the region its credential scope must name (`'*'`: any region). */
@@ -109,7 +113,7 @@ interface AuthContext {
  * either header-signed (`Authorization`) or presigned (`X-Amz-*` query
  * parameters), as the AWS SDKs sign them for a non-S3 service.
  *
- * @throws {SigV4Error} when the request is not correctly signed by an active key.
+ * @throws {SigV4Error} when the request is not correctly signed by the key it names.
  */
 export async function verifySigV4<Key extends SigningKeyMaterial>(request: SignedRequest, options: VerifyOptions<Key>): Promise<VerifiedRequest<Key>> {
   const maxSkewSeconds = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
@@ -147,9 +151,6 @@ export async function verifySigV4<Key extends SigningKeyMaterial>(request: Signe
   if (!equalInConstantTime(auth.signature, expected)) {
     throw new SigV4Error('SIGNATURE_MISMATCH', SIGNATURE_MISMATCH_MESSAGE);
   }
-  // Only a caller who holds the secret learns that the key is inactive.
-  if (!key.active) throw new SigV4Error('INACTIVE_ACCESS_KEY', INACTIVE_ACCESS_KEY_MESSAGE);
-
   // The signature covers the claimed hash; make sure the body is the one it describes.
   if (context.claimedPayloadHash !== undefined && context.claimedPayloadHash !== UNSIGNED_PAYLOAD) {
     bodyHash ??= sha256Hex(request.body);

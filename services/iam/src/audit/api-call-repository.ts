@@ -1,7 +1,7 @@
 import type { Database } from '@warden/db';
 import { type Kysely, sql } from 'kysely';
 import { type ApiCallRecord, toApiCallRecord } from './api-call-record.js';
-import { type AuditLogKey, compareAuditLogKeys } from './audit-cursor.js';
+import { type AuditLogKey, type CommitOrderKey, compareAuditLogKeys } from './audit-cursor.js';
 import { type AuditFilter, applyApiCallFilter, filterPrincipals, type PrincipalColumns } from './audit-event-repository.js';
 
 /** A record and its place in the log's order. */
@@ -33,7 +33,7 @@ export async function findApiCallPage(db: Kysely<Database>, accountId: string, f
 }
 
 async function readBranch(db: Kysely<Database>, accountId: string, filter: AuditFilter, columns: PrincipalColumns, after: AuditLogKey | null, limit: number): Promise<KeyedApiCallRecord[]> {
-  let query = applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), filter, columns);
+  let query = applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), accountId, filter, columns);
   if (after !== null) {
     // Records of the cursor's instant follow its event, so after an event they are all still to come.
     query = query.where(
@@ -42,4 +42,37 @@ async function readBranch(db: Kysely<Database>, accountId: string, filter: Audit
   }
   const rows = await query.select(OCCURRED_KEY.as('occurred_key')).orderBy('occurred_at', 'desc').orderBy('record_id', 'desc').limit(limit).execute();
   return rows.map((row) => ({ key: { occurredAt: row.occurred_key, kind: 'CALL', id: String(row.record_id) }, record: toApiCallRecord(row) }));
+}
+
+/**
+ * The account's records after `after` and below `horizon` that pass the filter, in commit order
+ * (transaction, then record id; `api_calls_commit_order`): the records' half of the live tail's
+ * gap-free read. A record's transaction id is its insert's, so the consumers' horizon rule holds for
+ * records as for events: below the horizon every transaction has ended, and what it wrote is final.
+ */
+export async function readApiCallsInCommitOrder(
+  db: Kysely<Database>,
+  accountId: string,
+  filter: AuditFilter,
+  after: CommitOrderKey,
+  horizon: string,
+  limit: number,
+): Promise<KeyedApiCallRecordInCommitOrder[]> {
+  // Every record of the cursor's transaction follows its events; after a record, the later ones of its transaction.
+  const position =
+    after.kind === 'EVENT' ? sql<boolean>`transaction_id >= ${after.transactionId}::xid8` : sql<boolean>`(transaction_id, record_id) > (${after.transactionId}::xid8, ${after.id}::bigint)`;
+  const rows = await applyApiCallFilter(db.selectFrom('api_calls').selectAll().where('account_id', '=', accountId), accountId, filter)
+    .where(position)
+    .where(sql<boolean>`transaction_id < ${horizon}::xid8`)
+    .orderBy('transaction_id')
+    .orderBy('record_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ key: { transactionId: String(row.transaction_id), kind: 'CALL', id: String(row.record_id) }, record: toApiCallRecord(row) }));
+}
+
+/** A record and its place in the commit order. */
+export interface KeyedApiCallRecordInCommitOrder {
+  readonly key: CommitOrderKey;
+  readonly record: ApiCallRecord;
 }

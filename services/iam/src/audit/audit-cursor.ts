@@ -1,27 +1,63 @@
-import type { ConsumerCursor } from '@warden/db';
 import { InvalidInputError } from '../kernel/iam-error.js';
-import type { AuditEvent } from './audit-event.js';
-
-const CURSOR = /^(\d{1,20}):(\d{1,19})$/;
+import type { AuditLogEntry } from './audit-log-entry.js';
 
 /**
- * A cursor as clients of the live tail and the export hold it: the transaction and the position of
- * the last event they received, in the gap-free reader's order.
+ * Where an entry stands in the live tail's order, the consumers' gap-free order over both sources:
+ * by the transaction that wrote it (events and call records take their transaction ids from the
+ * one counter), then an event before a record of the same transaction, then by id (an event's
+ * global position, a record's id), smaller first. A reader that reads below the commit horizon in
+ * this order never passes an entry that is still to commit (docs/architecture.md).
  */
-export function encodeAuditCursor(cursor: ConsumerCursor): string {
-  return `${cursor.transactionId}:${cursor.globalPosition}`;
+export interface CommitOrderKey {
+  /** A decimal xid8. */
+  readonly transactionId: string;
+  readonly kind: 'EVENT' | 'CALL';
+  /** A decimal int8. */
+  readonly id: string;
 }
 
-export function decodeAuditCursor(text: string): ConsumerCursor {
-  const match = CURSOR.exec(text);
-  if (!match || BigInt(match[1]!) >= 2n ** 64n || BigInt(match[2]!) >= 2n ** 63n) throw new InvalidInputError('The cursor is not valid: resume with the cursor of the last entry received.');
-  return { transactionId: match[1]!, globalPosition: match[2]! };
+const COMMIT_KEY = /^(\d{1,20})\|([EC])\|(\d{1,19})$/;
+const MAX_INT8 = '9223372036854775807';
+
+/** The cursor of a live-tail or export entry: its commit-order key, base64url; opaque to clients. */
+export function encodeCommitOrderCursor(key: CommitOrderKey): string {
+  return Buffer.from(`${key.transactionId}|${key.kind === 'EVENT' ? 'E' : 'C'}|${key.id}`, 'utf8').toString('base64url');
 }
 
-/** An entry of the audit log as the live tail and the export hand it out: the event, and the cursor to resume after it. */
+export function decodeCommitOrderCursor(text: string): CommitOrderKey {
+  const invalid = () => new InvalidInputError('The cursor is not valid: resume with the cursor of the last entry received.');
+  if (!/^[A-Za-z0-9_-]{1,60}$/.test(text)) throw invalid();
+  const match = COMMIT_KEY.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  if (!match || BigInt(match[1]!) >= 2n ** 64n || BigInt(match[3]!) >= 2n ** 63n) throw invalid();
+  const key: CommitOrderKey = { transactionId: String(BigInt(match[1]!)), kind: match[2] === 'E' ? 'EVENT' : 'CALL', id: String(BigInt(match[3]!)) };
+  // One text per key: what does not encode back to itself was not made here.
+  if (encodeCommitOrderCursor(key) !== text) throw invalid();
+  return key;
+}
+
+/** Oldest first: negative when `a` comes before `b` in commit order. */
+export function compareCommitOrderKeys(a: CommitOrderKey, b: CommitOrderKey): number {
+  if (a.transactionId !== b.transactionId) return BigInt(a.transactionId) < BigInt(b.transactionId) ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind === 'EVENT' ? -1 : 1;
+  const [x, y] = [BigInt(a.id), BigInt(b.id)];
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/**
+ * The key just below a commit horizon: after every entry of a transaction below it (its last
+ * record included), before every entry of a transaction at or above it.
+ */
+export function commitOrderKeyBelow(horizon: string): CommitOrderKey {
+  return { transactionId: String(BigInt(horizon) - 1n), kind: 'CALL', id: MAX_INT8 };
+}
+
+/**
+ * An entry of the audit log as the live tail and the export hand it out: the event or the call
+ * record, and the cursor to resume after it.
+ */
 export interface AuditEntry {
   readonly cursor: string;
-  readonly event: AuditEvent;
+  readonly event: AuditLogEntry;
 }
 
 /**

@@ -117,7 +117,7 @@ export type PrincipalColumns = 'both' | 'principal_arn' | 'caller_arn';
  * principal (a session's role, so a role's ARN finds its sessions' calls) or its caller (a session
  * ARN finds that session's calls); the resource is any of the ARNs the call named.
  */
-export function applyApiCallFilter(query: ApiCallsQuery, filter: AuditFilter, principalColumns: PrincipalColumns = 'both'): ApiCallsQuery {
+export function applyApiCallFilter(query: ApiCallsQuery, accountId: string, filter: AuditFilter, principalColumns: PrincipalColumns = 'both'): ApiCallsQuery {
   let narrowed = query;
   const [first, ...more] = filterPrincipals(filter);
   if (first !== undefined) {
@@ -128,9 +128,13 @@ export function applyApiCallFilter(query: ApiCallsQuery, filter: AuditFilter, pr
   if (names.length > 0) narrowed = narrowed.where('operation', 'in', names);
   if (filter.outcomes && filter.outcomes.length > 0) narrowed = narrowed.where('outcome', 'in', filter.outcomes.map(storedOutcome));
   if (filter.errorCodes && filter.errorCodes.length > 0) narrowed = narrowed.where('error_code', 'in', [...filter.errorCodes]);
-  // `@>` is the GIN index's operator, but not leakproof: under row-level security the planner reads
-  // the account's records newest first and tests each (docs/performance.md).
-  if (filter.resourceArn) narrowed = narrowed.where(sql<boolean>`resource_arns @> ARRAY[${filter.resourceArn}]::text[]`);
+  // Through api_call_resources (migration 0028), whose `resource_arn =` is leakproof, so an index
+  // condition under row-level security (`resource_arns @> …`, the GIN index's, is not).
+  if (filter.resourceArn) {
+    narrowed = narrowed.where(
+      sql<boolean>`(occurred_at, record_id) IN (SELECT named.occurred_at, named.record_id FROM api_call_resources named WHERE named.account_id = ${accountId} AND named.resource_arn = ${filter.resourceArn})`,
+    );
+  }
   if (filter.sourceIp) narrowed = narrowed.where(withinBlock('source_ip', filter.sourceIp));
   if (filter.from) narrowed = narrowed.where('occurred_at', '>=', filter.from);
   if (filter.to) narrowed = narrowed.where('occurred_at', '<', filter.to);

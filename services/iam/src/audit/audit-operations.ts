@@ -1,10 +1,8 @@
 import type { Caller } from '../kernel/command-context.js';
 import type { IamCore } from '../service/iam-core.js';
-import { commitHorizon, type ConsumerCursor, cursorOf, START_OF_LOG } from '@warden/db';
-import { type AuditEntry, decodeAuditCursor, decodeAuditLogCursor, encodeAuditCursor } from './audit-cursor.js';
+import { type AuditLogKey, decodeAuditLogCursor } from './audit-cursor.js';
 import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
-import { toAuditEvent } from './audit-event-mapper.js';
-import { type AuditFilter, auditEventsInCommitOrder, checkAuditFilter } from './audit-event-repository.js';
+import { type AuditFilter, checkAuditFilter } from './audit-event-repository.js';
 import type { AuditLogEntry, AuditLogPageEntry } from './audit-log-entry.js';
 import { findAuditLog } from './audit-log-repository.js';
 
@@ -39,32 +37,33 @@ export class AuditOperations {
   }
 
   /**
-   * The account's log as it stood when the export began (everything below the commit horizon then),
-   * oldest commit first, through the filter, in pages of `pageSize`; after `after`, the cursor of the
-   * last entry a previous export delivered, to resume it. Permission is checked before the first
-   * page (so that a refusal is the answer) and again for every page. Whole pages, so that a writer
-   * turns each into its output at once and its objects die young, whatever the reader's pace.
+   * The account's log for a file, in the query's order and with its cursors (newest first, by
+   * AuditLogKey; events and call records through the one filter), in pages of `pageSize`; after
+   * `after`, the cursor of the last entry a previous export (or `log` page) delivered, to resume
+   * it. Each page is `log`'s next page, so every entry there when the export began is delivered
+   * once, in one export or across its resumptions, whatever is written meanwhile (a row written
+   * later is newer than the pages read, or lands in its place among those to come). Permission is
+   * checked before the first page (so that a refusal is the answer) and again for every page.
+   * Whole pages, so that a writer turns each into its output at once and its objects die young,
+   * whatever the reader's pace.
    */
-  async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 100): Promise<AsyncGenerator<readonly AuditEntry[], void, undefined>> {
-    const start: ConsumerCursor = after === null ? START_OF_LOG : decodeAuditCursor(after);
+  async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 100): Promise<AsyncGenerator<readonly AuditLogPageEntry[], void, undefined>> {
+    const start = after === null ? null : decodeAuditLogCursor(after);
     checkAuditFilter(filter);
-    const horizon = await this.core.read(caller, async (trx) => {
-      await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
-      return commitHorizon(trx);
-    });
-    return this.pages(caller, filter, start, horizon, pageSize);
+    await this.core.read(caller, (trx) => this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*'));
+    return this.pages(caller, filter, start, pageSize);
   }
 
-  private async *pages(caller: Caller, filter: AuditFilter, start: ConsumerCursor, horizon: string, pageSize: number): AsyncGenerator<readonly AuditEntry[], void, undefined> {
+  private async *pages(caller: Caller, filter: AuditFilter, start: AuditLogKey | null, pageSize: number): AsyncGenerator<readonly AuditLogPageEntry[], void, undefined> {
     let cursor = start;
     for (;;) {
       const page = await this.core.read(caller, async (trx) => {
         await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
-        return auditEventsInCommitOrder(trx, caller.accountId, filter, cursor, horizon, pageSize);
+        return findAuditLog(trx, caller.accountId, filter, cursor, pageSize);
       });
       if (page.length > 0) {
-        cursor = cursorOf(page[page.length - 1]!);
-        yield page.map((event) => ({ cursor: encodeAuditCursor(cursorOf(event)), event: toAuditEvent(event) }));
+        cursor = decodeAuditLogCursor(page[page.length - 1]!.cursor);
+        yield page;
       }
       if (page.length < pageSize) return;
     }

@@ -1,12 +1,13 @@
 import { WARDEN_ACTIONS } from '../warden-actions/warden-actions.js';
-import { commitHorizon, type ConsumerCursor, cursorBelow, cursorOf } from '@warden/db';
+import { commitHorizon } from '@warden/db';
 import type { CredentialResolver } from '../authentication/credential-resolver.js';
+import { type CredentialStanding, credentialStanding } from '../authentication/credential-standing.js';
 import type { Caller } from '../kernel/command-context.js';
 import { AccessDeniedError, LimitExceededError } from '../kernel/iam-error.js';
-import { type AuditEntry, decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
+import { type AuditEntry, type CommitOrderKey, commitOrderKeyBelow, decodeCommitOrderCursor } from './audit-cursor.js';
 import type { IamCore } from '../service/iam-core.js';
-import { toAuditEvent } from './audit-event-mapper.js';
-import { type AuditFilter, auditEventsInCommitOrder, checkAuditFilter } from './audit-event-repository.js';
+import { readAuditLogInCommitOrder } from './audit-commit-order.js';
+import { type AuditFilter, checkAuditFilter } from './audit-event-repository.js';
 
 export interface LiveAuditTailLimits {
   /** Tails open at once for one caller (one ARN) in one process. */
@@ -15,16 +16,17 @@ export interface LiveAuditTailLimits {
   readonly perAccount: number;
   /** How long a tail that has read everything waits before it reads again. */
   readonly pollIntervalMs: number;
-  /** Events read per statement. */
+  /** Entries read per statement (of each source: events, call records). */
   readonly pageSize: number;
 }
 
 export const DEFAULT_LIVE_AUDIT_TAIL_LIMITS: LiveAuditTailLimits = { perCaller: 3, perAccount: 25, pollIntervalMs: 1000, pageSize: 200 };
 
 /**
- * The audit log as it is written: `warden:GetAuditEvents`, like the query, for the caller's own
- * account. It reads with the consumers' gap-free rule (only transactions below the commit horizon,
- * in transaction order), so an event committed late by a transaction that began early is still
+ * The audit log as it is written, events and call records: `warden:GetAuditEvents`, like the
+ * query, for the caller's own account, through the query's filter. It reads with the consumers'
+ * gap-free rule (only transactions below the commit horizon, in transaction order; for records,
+ * `api_calls.transaction_id`), so an entry committed late by a transaction that began early is still
  * delivered, and a client that resumes after the cursor of the last entry it received gets every
  * later entry once. Each read re-checks what the stream was opened with: the caller's permission,
  * and that its credential is still in force (not deleted, deactivated, revoked or expired, its
@@ -45,11 +47,11 @@ export class LiveAuditTail {
    * a stream. `signal` ends it (the client went away, the server stops).
    */
   async follow(caller: Caller, filter: AuditFilter, after: string | null, signal: AbortSignal): Promise<AsyncIterableIterator<AuditEntry>> {
-    const resumeAfter = after === null ? undefined : decodeAuditCursor(after);
+    const resumeAfter = after === null ? undefined : decodeCommitOrderCursor(after);
     checkAuditFilter(filter);
     const start = await this.core.read(caller, async (trx) => {
       await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
-      return resumeAfter ?? cursorBelow(await commitHorizon(trx));
+      return resumeAfter ?? commitOrderKeyBelow(await commitHorizon(trx));
     });
     const keys = [caller.accountId, `${caller.accountId}\n${caller.arn}`];
     if ((this.open.get(keys[0]!) ?? 0) >= this.limits.perAccount)
@@ -101,38 +103,44 @@ export class LiveAuditTail {
     return this.open.get(accountId) ?? 0;
   }
 
-  private async *entries(caller: Caller, filter: AuditFilter, start: ConsumerCursor, stop: AbortSignal): AsyncGenerator<AuditEntry, void, undefined> {
+  private async *entries(caller: Caller, filter: AuditFilter, start: CommitOrderKey, stop: AbortSignal): AsyncGenerator<AuditEntry, void, undefined> {
     let cursor = start;
     while (!stop.aborted) {
       await this.checkCredential(caller);
-      const { events, horizon } = await this.core.read(caller, async (trx) => {
+      const { page, horizon } = await this.core.read(caller, async (trx) => {
         await this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*');
         const horizon = await commitHorizon(trx);
-        const events = await auditEventsInCommitOrder(trx, caller.accountId, filter, cursor, horizon, this.limits.pageSize);
-        return { events, horizon };
+        const page = await readAuditLogInCommitOrder(trx, caller.accountId, filter, cursor, horizon, this.limits.pageSize);
+        return { page, horizon };
       });
-      for (const event of events) {
+      for (const { key, entry } of page) {
         if (stop.aborted) return;
-        cursor = cursorOf(event);
-        yield { cursor: encodeAuditCursor(cursor), event: toAuditEvent(event) };
+        cursor = key;
+        yield entry;
       }
-      if (events.length < this.limits.pageSize) {
+      if (page.length < this.limits.pageSize) {
         // Everything below the horizon that passes the filter has been delivered: the next read starts there.
-        cursor = cursorBelow(horizon);
+        cursor = commitOrderKeyBelow(horizon);
         await pause(this.limits.pollIntervalMs, stop);
       }
     }
   }
 
+  /** The credential that opened the tail, as authentication would judge it now (`credentialStanding`). */
   private async checkCredential(caller: Caller): Promise<void> {
-    const now = this.core.clock.now();
-    const expiresAt = caller.session?.expiresAt;
-    if (expiresAt !== undefined && now.getTime() >= expiresAt.getTime()) throw new AccessDeniedError(`${caller.arn}: the session that opened this live audit tail has expired.`);
+    // A caller made in-process (no credential) has nothing to lose; every authenticated one has its key id.
     if (caller.accessKeyId === undefined) return;
-    const credential = await this.credentials.resolve(caller.accessKeyId);
-    if (!credential || !credential.active || credential.revoked) throw new AccessDeniedError(`${caller.arn}: the credentials that opened this live audit tail are no longer in force.`);
+    const standing = credentialStanding(await this.credentials.resolve(caller.accessKeyId), this.core.clock.now());
+    if (standing !== 'IN_FORCE') throw new AccessDeniedError(`${caller.arn}: ${STANDING_REASONS[standing]}`);
   }
 }
+
+const STANDING_REASONS: Readonly<Record<Exclude<CredentialStanding, 'IN_FORCE'>, string>> = {
+  UNKNOWN: 'the credentials that opened this live audit tail are no longer in force (they no longer exist).',
+  INACTIVE: 'the credentials that opened this live audit tail are no longer in force (inactive).',
+  REVOKED: 'the credentials that opened this live audit tail are no longer in force (their session was revoked).',
+  EXPIRED: 'the session that opened this live audit tail has expired.',
+};
 
 function pause(ms: number, stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

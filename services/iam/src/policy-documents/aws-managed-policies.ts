@@ -57,8 +57,21 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     // Warden's own, in AWS's style: an auditor's reads, which IAMReadOnlyAccess (IAM's reads only) leaves out.
     name: 'WardenAuditReadOnly',
     path: '/',
-    description: "Provides read access to the account's audit log and its credential report.",
-    document: document({ Effect: 'Allow', Action: ['warden:GetAuditEvents', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport'], Resource: '*' }),
+    description: "Provides read access to the account's audit log and its settings, its credential report, its last-accessed data and the policies suggested from it.",
+    document: document({
+      Effect: 'Allow',
+      Action: [
+        'warden:GetAuditEvents',
+        'warden:GetAuditSettings',
+        'iam:GenerateCredentialReport',
+        'iam:GetCredentialReport',
+        'iam:GenerateServiceLastAccessedDetails',
+        'iam:GetServiceLastAccessedDetails',
+        'iam:GetServiceLastAccessedDetailsWithEntities',
+        'warden:GetPolicySuggestion',
+      ],
+      Resource: '*',
+    }),
   },
   {
     name: 'IAMUserChangePassword',

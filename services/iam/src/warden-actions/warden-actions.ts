@@ -16,7 +16,7 @@ export const WARDEN_ACTIONS = {
     action: 'warden:GetAuditEvents',
     resource: '`*`',
     authorizes:
-      "`auditEvents`, the live tail `auditEventsLive` and `GET /audit/export`: reading the account's audit log (its events, with who made each, from where, and their data with secrets redacted). Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`, `IAMReadOnlyAccess` does not.",
+      "`auditEvents`, the live tail `auditEventsLive` and `GET /audit/export`: reading the account's audit log (its events, with who made each, from where, and their data with secrets redacted, and its call records: denied and failed calls, and reads when recorded). Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`, `IAMReadOnlyAccess` does not.",
   },
   UpdateAccountSettings: {
     action: 'warden:UpdateAccountSettings',
@@ -26,7 +26,8 @@ export const WARDEN_ACTIONS = {
   GetAuditSettings: {
     action: 'warden:GetAuditSettings',
     resource: '`*`',
-    authorizes: '`auditSettings`: whether the account records its successful read calls (denied and failed calls are always recorded). `ReadOnlyAccess` grants it through `*:Get*`.',
+    authorizes:
+      '`auditSettings`: whether the account records its successful read calls (denied and failed calls are always recorded). Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`.',
   },
   UpdateAuditSettings: {
     action: 'warden:UpdateAuditSettings',
@@ -53,7 +54,7 @@ export const WARDEN_ACTIONS = {
     action: 'warden:GetPolicySuggestion',
     resource: '`arn:aws:iam::ACCOUNT_ID:user/NAME` or `arn:aws:iam::ACCOUNT_ID:role/NAME` (the principal)',
     authorizes:
-      "`policySuggestion`: a least-privilege policy proposed from the actions a user or role of the caller's account was allowed over a period (Access Analyzer's policy generation), which tells what the principal did. `ReadOnlyAccess` grants it through `*:Get*`.",
+      "`policySuggestion`: a least-privilege policy proposed from the actions a user or role of the caller's account was allowed over a period (Access Analyzer's policy generation), which tells what the principal did. Granted by `WardenAuditReadOnly`; `ReadOnlyAccess` grants it through `*:Get*`.",
   },
 } as const satisfies Readonly<Record<string, WardenAction>>;
 
