@@ -40,7 +40,7 @@ describe('the call records partitions job', () => {
 
   it("makes today's and the next week's partitions after weeks away, and drops those past the retention", async () => {
     const handlers = createJobHandlers(iam, { keyring, keyRotationDays: 30, auditRetentionDays: 10 });
-    // A record of today (thirty days before the clock moves), and the resource rows it leaves (migration 0028).
+    // A record of today (thirty days before the clock moves), and the resource rows it leaves (migration 0030).
     await sql`INSERT INTO api_calls (account_id, occurred_at, operation, read_only, outcome, caller_arn, principal_arn, resource_arns)
       VALUES ('111122223333', now(), 'iam:GetUser', true, 'denied', 'arn:aws:iam::111122223333:user/a', 'arn:aws:iam::111122223333:user/a',
         ARRAY['arn:aws:iam::111122223333:user/b', 'arn:aws:iam::111122223333:user/c', 'arn:aws:iam::111122223333:user/b'])`.execute(wardenDb.db);

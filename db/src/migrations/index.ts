@@ -24,8 +24,8 @@ import * as apiCalls from './20261206-0024-api-calls.js';
 import * as lastAccessed from './20261206-0025-last-accessed.js';
 import * as documentHashes from './20261206-0026-document-hashes-and-policy-loader.js';
 import * as eventsByTime from './20261206-0027-events-by-time.js';
-import * as apiCallResources from './20261206-0028-api-call-resources.js';
 import * as changedPoliciesLoader from './20261206-0029-changed-policies-loader.js';
+import * as apiCallResources from './20261206-0030-api-call-resources.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -54,6 +54,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '20261206-0025-last-accessed': lastAccessed,
   '20261206-0026-document-hashes-and-policy-loader': documentHashes,
   '20261206-0027-events-by-time': eventsByTime,
-  '20261206-0028-api-call-resources': apiCallResources,
   '20261206-0029-changed-policies-loader': changedPoliciesLoader,
+  '20261206-0030-api-call-resources': apiCallResources,
 };

@@ -83,7 +83,7 @@ describe.runIf(DRIVERS.includes('postgres'))('the audit query plans on Postgres'
   });
 
   /**
-   * The resource filter reads api_call_resources (migration 0028) by its index: `resource_arn =` is
+   * The resource filter reads api_call_resources (migration 0030) by its index: `resource_arn =` is
    * leakproof, so an index condition under row security, where `resource_arns @> …` was not. A
    * resource named by some calls, and one named by none, which read the account's every record
    * before: now no row of api_calls is read that is not one of the page's.

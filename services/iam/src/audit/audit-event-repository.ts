@@ -128,7 +128,7 @@ export function applyApiCallFilter(query: ApiCallsQuery, accountId: string, filt
   if (names.length > 0) narrowed = narrowed.where('operation', 'in', names);
   if (filter.outcomes && filter.outcomes.length > 0) narrowed = narrowed.where('outcome', 'in', filter.outcomes.map(storedOutcome));
   if (filter.errorCodes && filter.errorCodes.length > 0) narrowed = narrowed.where('error_code', 'in', [...filter.errorCodes]);
-  // Through api_call_resources (migration 0028), whose `resource_arn =` is leakproof, so an index
+  // Through api_call_resources (migration 0030), whose `resource_arn =` is leakproof, so an index
   // condition under row-level security (`resource_arns @> …`, the GIN index's, is not).
   if (filter.resourceArn) {
     narrowed = narrowed.where(
