@@ -120,7 +120,7 @@ describe.each([...DRIVERS])('the live audit tail on %s', (driver) => {
       // just before it): the marker is the entry naming this user.
       for (;;) {
         const [entry] = await take(tail, 1);
-        if ((entry!.event.data as { userName?: string } | null)?.userName === userName) return entry!.cursor;
+        if (entry!.event.kind === 'EVENT' && (entry!.event.data as { userName?: string }).userName === userName) return entry!.cursor;
       }
     } finally {
       await tail.return!();
