@@ -2,7 +2,7 @@ import { type ApiCallRow, inAccountTransaction } from '@warden/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, type Caller, CallRecorder, IamService, insertApiCalls, NO_IAM_OBSERVER, NoSuchEntityError, PasswordPolicyViolationError } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, signedUser } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -36,20 +36,7 @@ describe.each([...DRIVERS])('call records on %s', (driver: 'pglite' | 'postgres'
     return inAccountTransaction(service.wardenDb.db, accountId, (trx) => trx.selectFrom('api_calls').selectAll().orderBy('record_id').execute());
   }
 
-  /** A user of the account with an inline policy, calling with what a signed request brings. */
-  async function user(root: Caller, userName: string, policy?: string): Promise<Caller> {
-    const created = await service.iam.users.create(root, { userName });
-    if (policy) await service.iam.users.putInlinePolicy(root, userName, 'rules', policy);
-    const key = await service.iam.accessKeys.create(root, userName);
-    return {
-      ...userCaller(root.accountId, created),
-      accessKeyId: key.accessKeyId,
-      requestId: `req-${userName}`,
-      sourceIp: '198.51.100.7',
-      userAgent: 'aws-sdk-js/3 test',
-      accountEpoch: (await service.iam.core.epochs.current(root.accountId))!,
-    };
-  }
+  const user = (root: Caller, userName: string, policy?: string): Promise<Caller> => signedUser(service, root, userName, policy);
 
   it('records a call denied by an explicit Deny with every field, and the deciding statement by policy and Sid', async () => {
     const root = await newAccount(service);

@@ -12,7 +12,7 @@ import {
   NO_IAM_OBSERVER,
   type RecordedCall,
 } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, signedUser } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const READ_AUDIT = doc({ Effect: 'Allow', Action: 'warden:GetAuditEvents', Resource: '*' });
@@ -91,19 +91,7 @@ describe.each([...DRIVERS])('the live audit tail on %s', (driver) => {
     await service.wardenDb.close();
   });
 
-  /** A user of the account, calling as a signed request would (its key, an address); `policy` allows what it may do. */
-  async function user(root: Caller, userName: string, policy?: string): Promise<Caller> {
-    const created = await service.iam.users.create(root, { userName });
-    if (policy) await service.iam.users.putInlinePolicy(root, userName, 'rules', policy);
-    const key = await service.iam.accessKeys.create(root, userName);
-    return {
-      ...userCaller(root.accountId, created),
-      accessKeyId: key.accessKeyId,
-      requestId: `req-${userName}`,
-      sourceIp: '198.51.100.7',
-      accountEpoch: (await service.iam.core.epochs.current(root.accountId))!,
-    };
-  }
+  const user = (root: Caller, userName: string, policy?: string): Promise<Caller> => signedUser(service, root, userName, policy);
 
   /** `user.get(name)` by `caller` through the recording service, which must fail; its record is written before this returns. */
   async function refusedGet(caller: Caller, userName: string): Promise<void> {

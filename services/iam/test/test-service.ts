@@ -37,6 +37,25 @@ export function userCaller(accountId: string, user: Pick<User, 'userId' | 'userN
   return { accountId, arn: user.arn, kind: 'user', userId: user.userId, userName: user.userName, requestContext: context };
 }
 
+/**
+ * A user of the root's account with an inline policy `rules` (when given) and an access key,
+ * calling as a signed request would: its key, a request id, an address, a user agent, and the
+ * account's epoch as authentication reads it.
+ */
+export async function signedUser(service: ServiceUnderTest, root: Caller, userName: string, policy?: string): Promise<Caller> {
+  const created = await service.iam.users.create(root, { userName });
+  if (policy) await service.iam.users.putInlinePolicy(root, userName, 'rules', policy);
+  const key = await service.iam.accessKeys.create(root, userName);
+  return {
+    ...userCaller(root.accountId, created),
+    accessKeyId: key.accessKeyId,
+    requestId: `req-${userName}`,
+    sourceIp: '198.51.100.7',
+    userAgent: 'aws-sdk-js/3 test',
+    accountEpoch: (await service.iam.core.epochs.current(root.accountId))!,
+  };
+}
+
 /** A fresh tenant account and its root caller. */
 export async function newAccount(service: ServiceUnderTest): Promise<Caller> {
   const created = await service.iam.accounts.create(service.managementRoot, { name: `test-${Math.random().toString(36).slice(2, 8)}` });

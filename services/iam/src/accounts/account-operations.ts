@@ -83,7 +83,7 @@ export class AccountOperations {
     const aliasKey = input.alias ? [`global:alias/${input.alias}`] : [];
     const streamId = `account/${accountId}`;
     const accessRoleId = this.core.newId('AROA');
-    const { answer: account } = await this.core.write<undefined, unknown, Account>(writingFor(caller, systemWriter(accountId, metadata, now)), {
+    const { answer: account } = await this.core.write<undefined, unknown, Account>(writingFor(caller.callScope, systemWriter(accountId, metadata, now)), {
       locks: [`stream/${streamId}`, ...aliasKey, ...organizationAccessRoleLocks(this.core.partition, accessRoleId)],
       appends: () => [
         appendTo(accountDecider, streamId, { type: 'CreateAccount' as const, accountId, name: input.name, isManagement: false }),
@@ -175,7 +175,7 @@ export class AccountOperations {
     await this.requireManagementCaller(caller, WARDEN_ACTIONS.UpdateAccountQuotas.action, this.organizationAccountArn(caller, accountId));
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     // The target account is not the caller's, whose permission was decided in its own account above.
-    const { answer } = await this.core.write(writingFor(caller, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
+    const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
       locks: [`stream/account/${accountId}`],
       appends: () => appendTo(accountDecider, `account/${accountId}`, { type: 'UpdateAccountQuotas' as const, quotas: { ...quotas } }),
       answer: (trx) => requireAccount(trx, accountId),
@@ -195,7 +195,7 @@ export class AccountOperations {
     const streamId = `account/${accountId}`;
     // The alias is read under the account stream's lock (no alias change can pass it), then its
     // global key is locked too, as every alias change locks it.
-    const { answer } = await this.core.write(writingFor(caller, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
+    const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
       locks: [`stream/${streamId}`],
       load: async (trx) => (await findAccount(trx, accountId))?.alias ?? null,
       lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
@@ -220,7 +220,7 @@ export class AccountOperations {
     const roleKeys = organizationAccessRoleLocks(this.core.partition, newRoleId);
     // The role's name key is held from the start, so that a racing ensure (or the tenant making or
     // deleting the role) waits, and this one finds the role as the one before left it.
-    const { answer } = await this.core.write(writingFor(caller, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
+    const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
       locks: [`stream/account/${accountId}`, ...roleKeys],
       load: async (trx) => {
         const account = await requireAccount(trx, accountId);

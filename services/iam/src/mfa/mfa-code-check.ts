@@ -2,7 +2,7 @@ import { inAccountTransaction, type MfaDeviceRow } from '@warden/db';
 import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 import { InvalidAuthenticationCodeError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
-import { appendTo, systemWriter } from '../service/write-spec.js';
+import { appendTo, systemWriter, writingFor } from '../service/write-spec.js';
 import type { CallScope } from '../kernel/call-scope.js';
 import { mfaDeviceDecider } from './mfa-device.decider.js';
 import { enabledMfaDevices } from './mfa-device-lookups.js';
@@ -37,13 +37,10 @@ export async function acceptMfaCode(
     if (step === undefined) continue;
     try {
       // Warden checks the code for whoever presents it (a sign-in, before anyone is authenticated).
-      await core.write(
-        { ...systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now), ...(callScope ? { callScope } : {}) },
-        {
-          locks: [`stream/mfa-device/${device.device_id}`],
-          appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
-        },
-      );
+      await core.write(writingFor(callScope, systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now)), {
+        locks: [`stream/mfa-device/${device.device_id}`],
+        appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
+      });
       return device.serial_number;
     } catch (error) {
       // Another request used the same code first: a replay, refused.

@@ -81,8 +81,8 @@ export function systemWriter(accountId: string, metadata: EventMetadata, occurre
  * in the role's account, the management account creating a member's): still part of the caller's
  * call, whose record its events are.
  */
-export function writingFor(caller: Caller, writer: SystemWriter): SystemWriter {
-  return caller.callScope ? { ...writer, callScope: caller.callScope } : writer;
+export function writingFor(callScope: CallScope | undefined, writer: SystemWriter): SystemWriter {
+  return callScope ? { ...writer, callScope } : writer;
 }
 
 export function isSystemWriter(writer: Writer): writer is SystemWriter {

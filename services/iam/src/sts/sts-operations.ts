@@ -153,7 +153,7 @@ export class StsOperations implements FederatedRoleSessions {
     // STS issues it in the account of the role (or user), which may not be the caller's: the caller
     // was authorized by the operation's own evaluation (a trust policy, a session's rules), so the
     // write is Warden's, with the caller as its actor.
-    await this.core.write(writingFor(caller, systemWriter(accountId, metadata)), {
+    await this.core.write(writingFor(caller.callScope, systemWriter(accountId, metadata)), {
       locks: [`stream/session/${sessionId}`, ...(guard?.locks ?? [])],
       appends: async (_loaded, trx) => {
         await guard?.check(trx);
