@@ -15,7 +15,7 @@ let made: Promise<string> | undefined;
 /**
  * The path of a PGlite data directory archive with every migration applied, for `createDb`'s
  * `template`: a test store then opens in a fraction of a second instead of paying initdb and the
- * migrations each time. One archive per PGlite version, migration list and UTC day (the day because
+ * migrations each time. One archive per PGlite version, migration (name and code) and UTC day (the day because
  * migrations make the call records' partitions from the current date), kept in the temporary
  * directory and shared by every test process of a run; written under a temporary name and renamed,
  * so that processes making it at once never read half of one.
@@ -30,7 +30,8 @@ async function makeTemplate(): Promise<string> {
   const pins = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { dependencies: Record<string, string> };
   const pgliteVersion = pins.dependencies['@electric-sql/pglite'];
   const key = createHash('sha256')
-    .update([pgliteVersion ?? '', new Date().toISOString().slice(0, 10), ...Object.keys(MIGRATIONS)].join('\n'))
+    // Each migration's code, not only its name: one edited in place before it lands makes a new template.
+    .update([pgliteVersion ?? '', new Date().toISOString().slice(0, 10), ...Object.entries(MIGRATIONS).map(([name, migration]) => `${name}\n${migration.up.toString()}`)].join('\n'))
     .digest('hex')
     .slice(0, 16);
   const path = join(tmpdir(), `warden-pglite-template-${key}.tar`);
