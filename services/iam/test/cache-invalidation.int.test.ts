@@ -158,43 +158,45 @@ describe.each([...DRIVERS])('cache invalidation on %s', (driver: 'pglite' | 'pos
     const authorizer = iam.core.authorizer;
     /** The decisions on x's three actions, and how many whole and partial loads and compiles asking took. */
     const state = async () => {
-      const [partial, principals, policies] = [authorizer.partialLoads, counts.misses('compiled-principals'), counts.misses('compiled-policies')];
+      const [partial, fromLog, principals, policies] = [authorizer.partialLoads, authorizer.partialLoadsFromLog, counts.misses('compiled-principals'), counts.misses('compiled-policies')];
       const decisions = [];
       for (const action of ['s3:GetObject', 's3:ListBucket', 'ec2:DescribeInstances']) decisions.push((await ask(iam, root, x.arn, action)).decision);
       return {
         decisions,
         partial: authorizer.partialLoads - partial,
+        // Every partial load here takes the changed policies from the epoch read that brought the change: no statement.
+        fromLog: authorizer.partialLoadsFromLog - fromLog === authorizer.partialLoads - partial,
         whole: counts.misses('compiled-principals') - principals - (authorizer.partialLoads - partial),
         compiled: counts.misses('compiled-policies') - policies,
       };
     };
-    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 0, whole: 1, compiled: 3 });
-    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 0, whole: 0, compiled: 0 });
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], fromLog: true, partial: 0, whole: 1, compiled: 3 });
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], fromLog: true, partial: 0, whole: 0, compiled: 0 });
 
     // A new default version of p: p alone is read and compiled again, q and the inline policy kept.
     await iam.policies.createVersion(root, p.arn, allow('s3:PutObject'), true);
-    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'allow'], partial: 1, whole: 0, compiled: 1 });
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'allow'], fromLog: true, partial: 1, whole: 0, compiled: 1 });
     // Back to v1, compiled before: read, not compiled.
     await iam.policies.setDefaultVersion(root, p.arn, 'v1');
-    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 1, whole: 0, compiled: 0 });
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], fromLog: true, partial: 1, whole: 0, compiled: 0 });
     // Both policies, then a version that is not the default: each a partial read.
     await iam.policies.createVersion(root, p.arn, deny('s3:*'), true);
     await iam.policies.createVersion(root, q.arn, allow('s3:PutObject'), true);
-    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], partial: 1, whole: 0, compiled: 2 });
+    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], fromLog: true, partial: 1, whole: 0, compiled: 2 });
     await iam.policies.createVersion(root, q.arn, allow('*'), false);
-    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], partial: 1, whole: 0, compiled: 0 });
+    expect(await state()).toEqual({ decisions: ['explicit_deny', 'explicit_deny', 'allow'], fromLog: true, partial: 1, whole: 0, compiled: 0 });
 
     // The boundary is one of the set's policies too: a new default version of it replaces it.
     await iam.policies.setDefaultVersion(root, p.arn, 'v1');
     await iam.users.putPermissionsBoundary(root, 'x', q.arn);
-    expect(await state()).toEqual({ decisions: ['implicit_deny', 'implicit_deny', 'implicit_deny'], partial: 0, whole: 1, compiled: 1 });
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'implicit_deny', 'implicit_deny'], fromLog: true, partial: 0, whole: 1, compiled: 1 });
     await iam.policies.setDefaultVersion(root, q.arn, 'v3');
-    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], partial: 1, whole: 0, compiled: 2 });
+    expect(await state()).toEqual({ decisions: ['allow', 'allow', 'allow'], fromLog: true, partial: 1, whole: 0, compiled: 2 });
 
     // A policy change with a change to the user itself: the whole set.
     await iam.policies.setDefaultVersion(root, q.arn, 'v1');
     await iam.users.deleteInlinePolicy(root, 'x', 'own');
-    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'implicit_deny'], partial: 0, whole: 1, compiled: 1 });
+    expect(await state()).toEqual({ decisions: ['implicit_deny', 'allow', 'implicit_deny'], fromLog: true, partial: 0, whole: 1, compiled: 1 });
   });
 
   it('the partial read checks, in its own snapshot, that only the policies it reads changed, and that no change record is missing', async () => {

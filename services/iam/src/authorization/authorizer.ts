@@ -7,7 +7,7 @@ import type { EntityChanges } from '../kernel/changed-entity.js';
 import { sessionPrincipalContext } from './session-principal.js';
 import { accessDenied } from './authorization-message.js';
 import { CompiledPolicyCache, type StoredPolicy } from './compiled-policy-cache.js';
-import { loadChangedPolicies, loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, sessionPolicy } from './principal-policy-loader.js';
+import { loadChangedPolicies, loadPrincipalPolicies, type PrincipalPolicies, type PrincipalRecord, sessionPolicy, withChangedPolicies } from './principal-policy-loader.js';
 import { callerRequestContext, type ContextEntries } from './request-context-builder.js';
 import type { IamObserver } from '../kernel/iam-observer.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
@@ -61,6 +61,8 @@ export class Authorizer {
   readonly policies: CompiledPolicyCache;
   /** Loads that read only the policies that changed (`load`), counted for tests. */
   partialLoads = 0;
+  /** Of those, the ones that took the changed policies from the change log, with no statement. */
+  partialLoadsFromLog = 0;
 
   constructor(
     private readonly partition: string,
@@ -131,9 +133,11 @@ export class Authorizer {
   /**
    * Reads what a principal's set is built from and builds it. When `stale`, the entry this load
    * replaces, is out of date at `epoch` only because managed policies it holds changed (the change
-   * log says so), only those are read (`loadChangedPolicies`, which checks it again in the store's
-   * own snapshot) and the rest of the set is kept, compiled as it was; otherwise, or when that read
-   * finds more changed, the whole set is read (`loadPrincipalPolicies`).
+   * log says so), only those are replaced and the rest of the set is kept, compiled as it was: from
+   * the default versions the epoch reads brought with the changes, when the log holds them at
+   * `epoch` (no statement), or else read (`loadChangedPolicies`, which checks it again in the store's
+   * own snapshot). Otherwise, or when that read finds more changed, the whole set is read
+   * (`loadPrincipalPolicies`).
    */
   private async load(
     db: Kysely<Database>,
@@ -146,9 +150,12 @@ export class Authorizer {
     if (stale && previous && epoch !== undefined) {
       const changed = this.epochs.changedSince?.(owner.accountId, stale.epoch, stale.dependsOn, epoch);
       if (changed && changed.length > 0 && changed.every((entity) => entity.startsWith('policy/'))) {
-        const policies = await loadChangedPolicies(db, owner.accountId, previous.policies);
+        // The change log brought the changed policies' defaults with the epoch: no statement then.
+        const known = this.epochs.policyDefaults?.(owner.accountId, changed, epoch);
+        const policies = known ? withChangedPolicies(previous.policies, changed, known, epoch) : await loadChangedPolicies(db, owner.accountId, previous.policies);
         if (policies) {
           this.partialLoads++;
+          if (known) this.partialLoadsFromLog++;
           return { policies, policySet: this.policySet(owner.accountId, policies, previous.sessionPolicies, { ...previous, policySet: stale.policySet }), sessionPolicies: previous.sessionPolicies };
         }
       }

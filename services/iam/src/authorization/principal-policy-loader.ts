@@ -1,7 +1,7 @@
 import { type Database, preparedStatement, type PrincipalType, type RoleRow, type UserRow } from '@warden/db';
 import type { NamedPolicy } from '@warden/policy';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
+import { type ManagedPolicyDefault, WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
 import { awsManagedDocumentHash, findAwsManagedPolicy } from '../policy-documents/aws-managed-policies.js';
 import { documentHash } from '../policy-documents/validated-document-hash.js';
 import type { StoredPolicy } from './compiled-policy-cache.js';
@@ -80,13 +80,7 @@ interface LoadedRow {
 }
 
 /** A customer managed policy's default version as the load reads it. */
-interface ManagedRow {
-  readonly arn: string;
-  readonly id: string;
-  readonly version: string;
-  readonly document: string;
-  readonly hash: string;
-}
+type ManagedRow = ManagedPolicyDefault;
 
 /** A customer managed policy's default version as a set holds it: named, hashed, and versioned by ARN, id and version id. */
 function customerManagedPolicy(policy: ManagedRow): StoredPolicy {
@@ -169,16 +163,29 @@ export async function loadChangedPolicies(db: Kysely<Database>, accountId: strin
   const { rows } = await db.executeQuery<{ loaded: ChangedRow | string }>(CompiledQuery.raw(CHANGED_POLICIES_STATEMENT, [accountId, policies.epoch, policies.dependsOn]));
   const row = json(rows[0]!.loaded);
   if (row.epoch === null || Number(row.records) !== Number(row.epoch) - Number(policies.epoch)) return undefined;
-  const managed = new Map(json(row.managed).map((policy) => [`policy/${policy.id}`, policy]));
+  return withChangedPolicies(policies, json(row.changed), json(row.managed), row.epoch);
+}
+
+/**
+ * `policies` as epoch `epoch` holds it when, of everything it was read from, only the entities
+ * `changed` changed since its own epoch, and `defaults` are the default versions there of the
+ * managed policies among them: each replaces the version the set holds, in the same places, and
+ * the rest is kept. `undefined` when a changed entity is anything but a managed policy with a
+ * default among `defaults` (it no longer exists, or is not a policy): then the whole set must be
+ * read again. The one rule for both sources of `defaults`: the change log's epoch reads and
+ * `warden_changed_policies`.
+ */
+export function withChangedPolicies(policies: PrincipalPolicies, changed: readonly string[], defaults: readonly ManagedPolicyDefault[], epoch: string): PrincipalPolicies | undefined {
+  const managed = new Map(defaults.map((policy) => [`policy/${policy.id}`, policy]));
   const replaced = new Map<string, StoredPolicy>();
-  for (const entity of json(row.changed)) {
+  for (const entity of changed) {
     const policy = managed.get(entity);
     if (!policy) return undefined;
     replaced.set(policy.id, customerManagedPolicy(policy));
   }
   const current = (policy: StoredPolicy): StoredPolicy => (policy.policyId !== undefined ? (replaced.get(policy.policyId) ?? policy) : policy);
   const boundary = policies.permissionBoundary;
-  return { ...policies, epoch: row.epoch, identityPolicies: policies.identityPolicies.map(current), permissionBoundary: boundary && current(boundary) };
+  return { ...policies, epoch, identityPolicies: policies.identityPolicies.map(current), permissionBoundary: boundary && current(boundary) };
 }
 
 interface ChangedRow {

@@ -15,6 +15,15 @@ export function changedEntity(streamId: string): string {
   return ENTITY_STREAMS.some((prefix) => streamId.startsWith(prefix)) ? streamId : WHOLE_ACCOUNT;
 }
 
+/** A customer managed policy's default version, as the store reads it: ARN, id, version id, document and its hash. */
+export interface ManagedPolicyDefault {
+  readonly arn: string;
+  readonly id: string;
+  readonly version: string;
+  readonly document: string;
+  readonly hash: string;
+}
+
 /** What caches ask of the change log: whether what they read is still current (`AccountEpochs` answers). */
 export interface EntityChanges {
   /**
@@ -27,4 +36,9 @@ export interface EntityChanges {
    * when that is not known (a hint only: what is reloaded on it is checked against the store).
    */
   changedSince?(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): readonly string[] | undefined;
+  /**
+   * The default versions at epoch `at` of the managed policies `entities` (`policy/ID`), as the
+   * epoch reads brought them with their changes, or `undefined` unless all of them are known there.
+   */
+  policyDefaults?(accountId: string, entities: readonly string[], at: string): readonly ManagedPolicyDefault[] | undefined;
 }

@@ -1,21 +1,30 @@
 import { type Database, isDatabaseUnavailable, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { EntityChanges } from '../kernel/changed-entity.js';
-import { ChangeLog, type EpochRead } from './change-log.js';
+import { ChangeLog, type EpochRead, type ManagedPolicyDefault } from './change-log.js';
 
 /**
  * Prepared: on Postgres it runs for every few requests, and most of what an unnamed statement (as
  * Kysely sends a query) costs the database for it is the parsing and planning (pgbench figures in
  * docs/performance.md). The changes after the epoch this process has applied come in the same
  * statement, so in the same snapshot as the epoch: no change up to it can be missing (a bump and its
- * record commit together), and a quiet account costs one more index probe, no round trip.
+ * record commit together), and a quiet account costs one more index probe, no round trip. So do the
+ * default versions of the managed policies among those changes, as that snapshot holds them: a set
+ * that only they made stale is brought up to date from them with no statement of its own
+ * (`ChangeLog.policyDefaults`). Read from the changes, so a quiet account reads no policy.
  */
 const EPOCH_STATEMENT = preparedStatement(
   'warden_active_account_epoch_changes',
   `SELECT a.change_epoch::text AS change_epoch,
      (SELECT coalesce(json_agg(json_build_array(c.epoch::text, c.changed) ORDER BY c.epoch), '[]')
         FROM account_changes c
-       WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch)) AS changes
+       WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch)) AS changes,
+     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document, 'hash', v.document_hash)), '[]')
+        FROM policies p
+        JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
+       WHERE p.account_id = a.account_id
+         AND p.policy_id IN (SELECT substr(c.changed, 8) FROM account_changes c
+                              WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch) AND c.changed LIKE 'policy/%')) AS policies
    FROM accounts a WHERE a.account_id = $1 AND a.status = 'ACTIVE'`,
 );
 
@@ -68,11 +77,11 @@ export class AccountEpochs implements EntityChanges {
       (async (accountId, since) => {
         // Already compiled: this runs for every request on Postgres, and building it with the query
         // builder costs more than the round trip's own CPU.
-        const { rows } = await db.executeQuery<{ change_epoch: string; changes: unknown }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId, since ?? null]));
+        const { rows } = await db.executeQuery<{ change_epoch: string; changes: unknown; policies: unknown }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId, since ?? null]));
         const row = rows[0];
         if (!row) return undefined;
-        const changes = (typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes) as [string, string][];
-        return { epoch: String(row.change_epoch), changes };
+        const parsed = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+        return { epoch: String(row.change_epoch), changes: parsed<[string, string][]>(row.changes), policies: parsed<ManagedPolicyDefault[]>(row.policies) };
       });
   }
 
@@ -102,6 +111,10 @@ export class AccountEpochs implements EntityChanges {
   changedSince(accountId: string, builtAt: string, dependsOn: readonly string[], at: string): string[] | undefined {
     if (Number(builtAt) >= Number(at)) return [];
     return this.logs.get(accountId)?.changedSince(builtAt, dependsOn, at);
+  }
+
+  policyDefaults(accountId: string, entities: readonly string[], at: string): ManagedPolicyDefault[] | undefined {
+    return this.logs.get(accountId)?.policyDefaults(entities, at);
   }
 
   private currentInProcess(accountId: string): Promise<string | undefined> {
@@ -169,7 +182,19 @@ export class AccountEpochs implements EntityChanges {
     return inFlight;
   }
 
-  /** Called when a write to the account ends, whatever its outcome. */
+  /**
+   * Called when a write to the account ends, whatever its outcome. On the embedded store the epoch
+   * is dropped and read again at once, before the write answers: its caller pays for the read (with
+   * the changes and the changed policies' defaults) instead of the next request, which finds it done.
+   */
+  async written(accountId: string): Promise<void> {
+    if (this.source !== 'process') return;
+    this.invalidate(accountId);
+    // Only a head start: a read that fails is tried again by the next request.
+    await this.currentInProcess(accountId).catch(() => undefined);
+  }
+
+  /** Drops the account's cached epoch (embedded store), so that the next request reads it. */
   invalidate(accountId: string): void {
     if (this.source !== 'process') return;
     this.known.delete(accountId);

@@ -1,9 +1,16 @@
-import { WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
+import { type ManagedPolicyDefault, WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
 
-/** The changes an epoch read brought: each epoch after the one the read asked from, and the entity it changed. */
+export type { ManagedPolicyDefault };
+
+/**
+ * The changes an epoch read brought: each epoch after the one the read asked from, and the entity it
+ * changed; and the default version, at the read's epoch, of each managed policy among them that
+ * still exists.
+ */
 export interface EpochRead {
   readonly epoch: string;
   readonly changes: readonly (readonly [epoch: string, changed: string])[];
+  readonly policies?: readonly ManagedPolicyDefault[];
 }
 
 /** Entities remembered per account; past it the log starts again, and everything older is stale. */
@@ -22,6 +29,8 @@ export class ChangeLog {
   private applied: number;
   private everything = -1;
   private readonly lastChanged = new Map<string, number>();
+  /** Of each managed policy whose change a complete read brought, its default version as the latest such read had it. */
+  private readonly defaults = new Map<string, ManagedPolicyDefault>();
 
   constructor(epoch: number) {
     this.floor = epoch;
@@ -39,19 +48,47 @@ export class ChangeLog {
     if (epoch <= this.applied) return;
     const from = since === undefined ? epoch : Number(since);
     const complete = from <= this.applied && read.changes.length === epoch - from;
-    if (!complete) this.everything = epoch;
-    else
+    if (!complete) {
+      this.everything = epoch;
+      this.defaults.clear();
+    } else {
+      const fromRead = new Map((read.policies ?? []).map((policy) => [`policy/${policy.id}`, policy]));
       for (const [at, changed] of read.changes) {
         const changedAt = Number(at);
         if (changed === WHOLE_ACCOUNT) this.everything = Math.max(this.everything, changedAt);
         else if ((this.lastChanged.get(changed) ?? -1) < changedAt) this.lastChanged.set(changed, changedAt);
+        // A policy the read did not find (deleted since) has no default to remember.
+        const policy = fromRead.get(changed);
+        if (policy) this.defaults.set(changed, policy);
+        else this.defaults.delete(changed);
       }
+    }
     this.applied = epoch;
     if (this.lastChanged.size > MAX_REMEMBERED) {
       this.lastChanged.clear();
+      this.defaults.clear();
       this.floor = epoch;
       this.everything = -1;
     }
+  }
+
+  /**
+   * The default versions of the managed policies `entities` (`policy/ID`) at epoch `at`, or
+   * `undefined` unless every one of them is known there. A default is remembered from the read that
+   * brought the policy's last change, whose snapshot is at or after that change; the policy has not
+   * changed since as far as `applied`, so what was read is its default at every epoch from its
+   * last change on. One that changed after `at` is not known at `at`.
+   */
+  policyDefaults(entities: readonly string[], at: string): ManagedPolicyDefault[] | undefined {
+    if (Number(at) > this.applied) return undefined;
+    const found: ManagedPolicyDefault[] = [];
+    for (const entity of entities) {
+      const policy = this.defaults.get(entity);
+      const changedAt = this.lastChanged.get(entity);
+      if (!policy || changedAt === undefined || changedAt > Number(at)) return undefined;
+      found.push(policy);
+    }
+    return found;
   }
 
   /** Whether what was read at `builtAt` and depends on `dependsOn` is still what epoch `at` holds. */

@@ -78,4 +78,47 @@ describe('ChangeLog', () => {
     log.apply({ epoch: '14', changes: [['14', '*']] }, '13');
     expect(log.changedSince('13', ['user/A'], '14')).toBeUndefined();
   });
+
+  it("knows a changed managed policy's default version from the read that brought its change, and only at epochs from that change on", () => {
+    const v = (id: string, version: string) => ({ arn: `arn:aws:iam::111122223333:policy/${id}`, id, version, document: `{"v":"${version}"}`, hash: `h${version}` });
+    const log = new ChangeLog(10);
+    log.apply(
+      {
+        epoch: '12',
+        changes: [
+          ['11', 'policy/P'],
+          ['12', 'user/A'],
+        ],
+        policies: [v('P', 'v2')],
+      },
+      '10',
+    );
+    expect(log.policyDefaults(['policy/P'], '12')).toEqual([v('P', 'v2')]);
+    expect(log.policyDefaults(['policy/P'], '11')).toEqual([v('P', 'v2')]);
+    // Before its change the log does not know it; nor a policy whose change it never read; nor after the last epoch applied.
+    expect(log.policyDefaults(['policy/P'], '10')).toBeUndefined();
+    expect(log.policyDefaults(['policy/P', 'policy/Q'], '12')).toBeUndefined();
+    expect(log.policyDefaults(['policy/P'], '13')).toBeUndefined();
+    // A later change replaces it, and a request at an epoch before that one cannot have it.
+    log.apply(
+      {
+        epoch: '14',
+        changes: [
+          ['13', 'policy/Q'],
+          ['14', 'policy/P'],
+        ],
+        policies: [v('Q', 'v1'), v('P', 'v3')],
+      },
+      '12',
+    );
+    expect(log.policyDefaults(['policy/P', 'policy/Q'], '14')).toEqual([v('P', 'v3'), v('Q', 'v1')]);
+    expect(log.policyDefaults(['policy/P'], '13')).toBeUndefined();
+    // A change the read found no policy for (deleted since) leaves nothing to know.
+    log.apply({ epoch: '15', changes: [['15', 'policy/Q']], policies: [] }, '14');
+    expect(log.policyDefaults(['policy/Q'], '15')).toBeUndefined();
+    expect(log.policyDefaults(['policy/P'], '15')).toEqual([v('P', 'v3')]);
+    // A gap in the records forgets every default.
+    log.apply({ epoch: '18', changes: [['18', 'user/A']], policies: [] }, '15');
+    expect(log.policyDefaults(['policy/P'], '18')).toBeUndefined();
+  });
 });

@@ -142,12 +142,12 @@ export class IamCore {
     }
   }
 
-  /** Runs a write to an account, then invalidates its cached epoch whatever the outcome. */
+  /** Runs a write to an account, then refreshes its cached epoch whatever the outcome (`AccountEpochs.written`). */
   async writing<T>(accountId: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } finally {
-      this.epochs.invalidate(accountId);
+      await this.epochs.written(accountId);
     }
   }
 
