@@ -12,7 +12,7 @@
 import { createDb, migrateToLatest } from '@warden/db';
 import { type AuditFilter, bootstrap, type Caller, IamService } from '@warden/iam';
 import { sql } from 'kysely';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshBenchDatabaseUrl } from './bench-support.js';
@@ -23,32 +23,44 @@ const RUNS = Number(process.env['BENCH_AUDIT_RUNS'] ?? 30);
 const OTHER_ACCOUNTS = 4;
 const DAYS = 30;
 
-const databaseUrl = await freshBenchDatabaseUrl('audit_query');
-const wardenDb = await createDb(databaseUrl ? { databaseUrl, poolSize: 4, timeouts: { statementMs: 600_000 } } : { dataDir: mkdtempSync(join(tmpdir(), 'warden-bench-audit-query-')) });
+/**
+ * BENCH_AUDIT_KEEP_DIR (embedded only): the data directory to load into and keep, so that a later run
+ * (of this build or another, side by side) measures the same data without loading it again. Its
+ * accounts are noted beside it (`DIR.json`); a directory without that note is loaded anew.
+ */
+const keepDir = process.env['BENCH_AUDIT_KEEP_DIR'];
+const note = keepDir && `${keepDir}.json`;
+const kept = note && existsSync(note) ? (JSON.parse(readFileSync(note, 'utf8')) as { accounts: string[]; keyDir: string; loadedAt: string }) : undefined;
+
+const databaseUrl = keepDir ? undefined : await freshBenchDatabaseUrl('audit_query');
+const wardenDb = await createDb(databaseUrl ? { databaseUrl, poolSize: 4, timeouts: { statementMs: 600_000 } } : { dataDir: keepDir ?? mkdtempSync(join(tmpdir(), 'warden-bench-audit-query-')) });
 await migrateToLatest(wardenDb.db);
-const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: mkdtempSync(join(tmpdir(), 'warden-bench-audit-')), partition: 'aws', clock: { now: () => new Date() } });
+const keyDir = kept?.keyDir ?? mkdtempSync(join(tmpdir(), 'warden-bench-audit-'));
+const boot = await bootstrap({ db: wardenDb.db, masterKey: Buffer.alloc(32, 9), dataDir: keyDir, partition: 'aws', clock: { now: () => new Date() } });
 const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });
 const management: Caller = { accountId: boot.managementAccountId, arn: `arn:aws:iam::${boot.managementAccountId}:root`, kind: 'root', requestContext: {} };
 const rootOf = (accountId: string): Caller => ({ accountId, arn: `arn:aws:iam::${accountId}:root`, kind: 'root', requestContext: {} });
-const accounts: string[] = [];
-for (let i = 0; i <= OTHER_ACCOUNTS; i++) accounts.push((await iam.accounts.create(management, { name: `bench-audit-${i}` })).account.accountId);
+const accounts: string[] = kept?.accounts ?? [];
+if (!kept) for (let i = 0; i <= OTHER_ACCOUNTS; i++) accounts.push((await iam.accounts.create(management, { name: `bench-audit-${i}` })).account.accountId);
 const accountId = accounts[0]!;
 const root = rootOf(accountId);
 
 console.log(`audit query benchmark on ${databaseUrl ? 'Postgres' : 'embedded PGlite'}: ${RECORDS} records and ${EVENTS} events in one account, ${OTHER_ACCOUNTS} other accounts`);
 const setupStart = performance.now();
-await sql`SELECT warden_prepare_api_call_partitions((now() AT TIME ZONE 'UTC')::date - ${DAYS}::int, ${DAYS + 2}::int)`.execute(wardenDb.db);
+if (kept) console.log(`  the data loaded in ${keepDir} at ${kept.loadedAt}`);
+else {
+  await sql`SELECT warden_prepare_api_call_partitions((now() AT TIME ZONE 'UTC')::date - ${DAYS}::int, ${DAYS + 2}::int)`.execute(wardenDb.db);
 
-/**
- * Record i of an account: 150 users and 50 roles (each role's calls by its sessions), 40 operations,
- * 70% successful reads, 20% denied, 10% failed with one of 5 codes, sources over 10.0.0.0/14, each
- * naming one of 1,000 users; spread evenly over the last DAYS days, newest first.
- */
-async function loadRecords(account: string, count: number): Promise<void> {
-  const chunk = 100_000;
-  for (let start = 0; start < count; start += chunk) {
-    const end = Math.min(count, start + chunk) - 1;
-    await sql`
+  /**
+   * Record i of an account: 150 users and 50 roles (each role's calls by its sessions), 40 operations,
+   * 70% successful reads, 20% denied, 10% failed with one of 5 codes, sources over 10.0.0.0/14, each
+   * naming one of 1,000 users; spread evenly over the last DAYS days, newest first.
+   */
+  async function loadRecords(account: string, count: number): Promise<void> {
+    const chunk = 100_000;
+    for (let start = 0; start < count; start += chunk) {
+      const end = Math.min(count, start + chunk) - 1;
+      await sql`
       INSERT INTO api_calls (account_id, occurred_at, request_id, operation, read_only, outcome, error_code, error_message, caller_arn, principal_arn, session_id, source_ip, resource_arns)
       SELECT ${account}, now() - (i::float8 / ${count} * ${DAYS}) * interval '1 day', 'req-' || i, 'iam:Operation' || (i % 40),
         i % 10 < 7,
@@ -61,22 +73,24 @@ async function loadRecords(account: string, count: number): Promise<void> {
         ('10.' || (i % 4) || '.' || ((i / 4) % 256) || '.' || (i % 251))::inet,
         ARRAY['arn:aws:iam::' || ${account} || ':user/target' || (i % 1000)]
       FROM generate_series(${start}::int, ${end}::int) AS i`.execute(wardenDb.db);
+    }
   }
-}
 
-await loadRecords(accountId, RECORDS);
-for (const other of accounts.slice(1)) await loadRecords(other, Math.floor(RECORDS / 10));
-// Events of ten-event streams, between the records in time, by the same principals.
-await sql`
+  await loadRecords(accountId, RECORDS);
+  for (const other of accounts.slice(1)) await loadRecords(other, Math.floor(RECORDS / 10));
+  // Events of ten-event streams, between the records in time, by the same principals.
+  await sql`
   INSERT INTO events (account_id, stream_id, stream_version, type, data, metadata, occurred_at)
   SELECT ${accountId}, 'user/bench' || (i / 10), i % 10, (ARRAY['UserCreated', 'UserTagged', 'PolicyAttachedToUser', 'AccessKeyCreated', 'UserDeleted'])[1 + i % 5],
     jsonb_build_object('n', i),
     jsonb_build_object('actorArn', 'arn:aws:iam::' || ${accountId} || ':user/u' || (i % 150), 'sourceIp', '10.' || (i % 4) || '.0.' || (i % 251), 'resourceArn', 'arn:aws:iam::' || ${accountId} || ':user/target' || (i % 1000)),
     now() - ((i::float8 + 0.5) / ${EVENTS} * ${DAYS}) * interval '1 day'
   FROM generate_series(0, ${EVENTS - 1}::int) AS i`.execute(wardenDb.db);
-await sql`ANALYZE api_calls`.execute(wardenDb.db);
-await sql`ANALYZE events`.execute(wardenDb.db);
-console.log(`  set-up: ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
+  await sql`ANALYZE api_calls`.execute(wardenDb.db);
+  await sql`ANALYZE events`.execute(wardenDb.db);
+  console.log(`  set-up: ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
+  if (note) writeFileSync(note, JSON.stringify({ accounts, keyDir, loadedAt: new Date().toISOString() }));
+}
 
 const user = `arn:aws:iam::${accountId}:user/u7`;
 const hour = 3600_000;

@@ -30,6 +30,19 @@ describe.each([...DRIVERS])("an auditor's managed policies on %s", (driver: 'pgl
     else await expect(reading).rejects.toThrow(AccessDeniedError);
   });
 
+  it("IAMReadOnlyAccess grants IAM's reads as AWS's version v4 does: Access Advisor's report included, Warden's audit log not", async () => {
+    const { iam } = service;
+    const root = await newAccount(service);
+    const reader = await iam.users.create(root, { userName: 'reader' });
+    await iam.users.attachPolicy(root, 'reader', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess');
+    const decide = async (action: string, resource = '*') => (await iam.authorization.authorize(root, { principal: reader.arn, action, resource })).decision;
+    for (const action of ['iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'iam:GetServiceLastAccessedDetails', 'iam:ListUsers', 'iam:SimulatePrincipalPolicy'])
+      expect(await decide(action, `arn:aws:iam::${root.accountId}:user/someone`), action).toBe('allow');
+    for (const action of ['warden:GetAuditEvents', 'iam:CreateUser', 'iam:UpdateAccessKey']) expect(await decide(action), action).not.toBe('allow');
+    const { jobId } = await iam.accessAdvisor.generateServiceLastAccessedDetails(userCaller(root.accountId, reader), { arn: reader.arn });
+    expect((await iam.accessAdvisor.serviceLastAccessedDetails(userCaller(root.accountId, reader), jobId)).jobStatus).toBe('COMPLETED');
+  });
+
   it('WardenAuditReadOnly grants the audit reads and nothing else', async () => {
     const { iam } = service;
     const root = await newAccount(service);

@@ -51,7 +51,12 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     name: 'IAMReadOnlyAccess',
     path: '/',
     description: 'Provides read-only access to IAM.',
-    document: document({ Effect: 'Allow', Action: ['iam:GenerateCredentialReport', 'iam:Get*', 'iam:List*', 'iam:SimulateCustomPolicy', 'iam:SimulatePrincipalPolicy'], Resource: '*' }),
+    // AWS's version v4.
+    document: document({
+      Effect: 'Allow',
+      Action: ['iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'iam:Get*', 'iam:List*', 'iam:SimulateCustomPolicy', 'iam:SimulatePrincipalPolicy'],
+      Resource: '*',
+    }),
   },
   {
     // Warden's own, in AWS's style: an auditor's reads, which IAMReadOnlyAccess (IAM's reads only) leaves out.
