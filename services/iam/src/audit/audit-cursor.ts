@@ -87,11 +87,17 @@ export function decodeAuditLogCursor(text: string): AuditLogKey {
   const invalid = () => new InvalidInputError('The cursor is not valid: give the cursor of an entry of a previous page.');
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(text)) throw invalid();
   const match = LOG_KEY.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!match || BigInt(match[3]!) >= 2n ** 63n || Number.isNaN(Date.parse(match[1]!))) throw invalid();
-  const key: AuditLogKey = { occurredAt: match[1]!, kind: match[2] === 'E' ? 'EVENT' : 'CALL', id: match[3]! };
+  if (!match || BigInt(match[3]!) >= 2n ** 63n || !isCalendarInstant(match[1]!)) throw invalid();
+  const key: AuditLogKey = { occurredAt: match[1]!, kind: match[2] === 'E' ? 'EVENT' : 'CALL', id: String(BigInt(match[3]!)) };
   // One text per key: what does not encode back to itself was not made here.
   if (encodeAuditLogCursor(key) !== text) throw invalid();
   return key;
+}
+
+/** Whether the time names a real instant as written: `Date.parse` rolls 30 February over to March, and takes 24:00. */
+function isCalendarInstant(occurredAt: string): boolean {
+  const ms = Date.parse(occurredAt);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === occurredAt.slice(0, 19);
 }
 
 /** Newest first: negative when `a` comes before `b` in the log. */
