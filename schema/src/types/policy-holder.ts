@@ -8,22 +8,22 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 type HolderKind = 'user' | 'group' | 'role';
 
 /** What the shared mutations call on a holder kind's operations (`iam.users`, …), and the holder after one. */
+/** A holder's writes answer with the holder as the write left it, read in the write's own transaction. */
 interface HolderOperations<Holder> {
-  current(caller: Caller, name: string): Promise<Holder>;
-  attachPolicy(caller: Caller, name: string, policyArn: string): Promise<void>;
-  detachPolicy(caller: Caller, name: string, policyArn: string): Promise<void>;
-  putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<void>;
-  deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<void>;
+  attachPolicy(caller: Caller, name: string, policyArn: string): Promise<Holder>;
+  detachPolicy(caller: Caller, name: string, policyArn: string): Promise<Holder>;
+  putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<Holder>;
+  deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<Holder>;
   attachedPolicies(caller: Caller, name: string, pathPrefix?: string | null): Promise<string[]>;
   inlinePolicyNames(caller: Caller, name: string): Promise<string[]>;
   inlinePolicy(caller: Caller, name: string, policyName: string): Promise<{ policyName: string; document: string }>;
 }
 
 interface TaggedHolderOperations<Holder> extends HolderOperations<Holder> {
-  tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<void>;
-  untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<void>;
-  putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<void>;
-  deletePermissionsBoundary(caller: Caller, name: string): Promise<void>;
+  tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<Holder>;
+  untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<Holder>;
+  putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<Holder>;
+  deletePermissionsBoundary(caller: Caller, name: string): Promise<Holder>;
 }
 
 /** A kind of policy holder as the schema shows it: its object type, and its operations on `IamService`. */
@@ -133,7 +133,7 @@ function holderMutation<Holder, Operations extends HolderOperations<Holder>, Inp
   holder: PolicyHolderType<Holder, Operations>,
   mutation: string,
   input: InputObjectRef<Types, Input>,
-  perform: (operations: Operations, caller: Caller, name: string, input: Input) => Promise<void>,
+  perform: (operations: Operations, caller: Caller, name: string, input: Input) => Promise<Holder>,
 ): void {
   const nameField = `${holder.kind}Name`;
   // Pothos resolves an argument's shape for a known type only, not for the parameter `Input`: the
@@ -148,9 +148,7 @@ function holderMutation<Holder, Operations extends HolderOperations<Holder>, Inp
       resolve: async (_root, args, { iam, caller }) => {
         const name = args.input[nameField];
         if (typeof name !== 'string') throw new TypeError(`${mutation}'s input has no ${nameField}.`);
-        const operations = holder.operations(iam);
-        await perform(operations, caller, name, args.input as Input);
-        return operations.current(caller, name);
+        return perform(holder.operations(iam), caller, name, args.input as Input);
       },
     }),
   );

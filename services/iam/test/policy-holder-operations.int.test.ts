@@ -16,13 +16,13 @@ type TaggedHolders = IamService['users'] | IamService['roles'];
  * actions AWS authorizes them as for each kind, in the same order. They are written once for the
  * three kinds: this holds that each kind still asks for its own action, on the holder's own ARN.
  */
-const POLICY_OPERATIONS: readonly ((holders: Holders, caller: Caller, name: string) => Promise<void>)[] = [
+const POLICY_OPERATIONS: readonly ((holders: Holders, caller: Caller, name: string) => Promise<unknown>)[] = [
   (holders, caller, name) => holders.attachPolicy(caller, name, POLICY),
   (holders, caller, name) => holders.detachPolicy(caller, name, POLICY),
   (holders, caller, name) => holders.putInlinePolicy(caller, name, 'inline', INLINE),
   (holders, caller, name) => holders.deleteInlinePolicy(caller, name, 'inline'),
 ];
-const TAG_AND_BOUNDARY_OPERATIONS: readonly ((holders: TaggedHolders, caller: Caller, name: string) => Promise<void>)[] = [
+const TAG_AND_BOUNDARY_OPERATIONS: readonly ((holders: TaggedHolders, caller: Caller, name: string) => Promise<unknown>)[] = [
   (holders, caller, name) => holders.tag(caller, name, [{ key: 'team', value: 'blue' }]),
   (holders, caller, name) => holders.untag(caller, name, ['team']),
   (holders, caller, name) => holders.putPermissionsBoundary(caller, name, POLICY),
@@ -34,7 +34,7 @@ const ACTIONS = {
   role: 'AttachRolePolicy DetachRolePolicy PutRolePolicy DeleteRolePolicy TagRole UntagRole PutRolePermissionsBoundary DeleteRolePermissionsBoundary',
 };
 
-function operationsOf(iam: IamService, kind: 'user' | 'group' | 'role'): ((caller: Caller, name: string) => Promise<void>)[] {
+function operationsOf(iam: IamService, kind: 'user' | 'group' | 'role'): ((caller: Caller, name: string) => Promise<unknown>)[] {
   const holders = kind === 'user' ? iam.users : kind === 'group' ? iam.groups : iam.roles;
   const tagged = kind === 'user' ? iam.users : kind === 'role' ? iam.roles : undefined;
   return [
@@ -78,6 +78,23 @@ describe.each([...DRIVERS])('policy holder operations on %s', (driver: 'pglite' 
         await allowAllBut(action, holder.arn.replace('/team/', '/'));
         await operation(caller, 'holder');
       }
+    });
+
+    it('each answers with the holder as its own write left it, read in that write', async () => {
+      const root = await newAccount(service);
+      const { iam } = service;
+      const holder =
+        kind === 'user'
+          ? await iam.users.create(root, { userName: 'holder' })
+          : kind === 'group'
+            ? await iam.groups.create(root, { groupName: 'holder' })
+            : await iam.roles.create(root, { roleName: 'holder', assumeRolePolicyDocument: TRUST });
+      for (const operation of operationsOf(iam, kind)) expect(await operation(root, 'holder')).toMatchObject({ arn: holder.arn });
+      if (kind === 'group') return;
+      const tagged = kind === 'user' ? iam.users : iam.roles;
+      expect(await tagged.tag(root, 'holder', [{ key: 'team', value: 'red' }])).toMatchObject({ tags: [{ key: 'team', value: 'red' }] });
+      expect(await tagged.putPermissionsBoundary(root, 'holder', POLICY)).toMatchObject({ permissionsBoundaryArn: POLICY });
+      expect(await tagged.untag(root, 'HOLDER', ['team'])).toMatchObject({ arn: holder.arn, tags: [], permissionsBoundaryArn: POLICY });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { toGroup } from './group-mapper.js';
 import type { GroupRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -15,9 +16,9 @@ import type { Group } from './group.js';
 import { findGroupByName, listGroups, listGroupsOfUser, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
 
-export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand> {
+export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand, Group> {
   constructor(core: IamCore) {
-    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id, nameOf: (group) => group.group_name });
+    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id, nameOf: (group) => group.group_name, show: toGroup });
   }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {

@@ -20,8 +20,8 @@ export interface HolderRow {
   readonly tags?: readonly Tag[];
 }
 
-/** How the operations find a holder of one kind by its name, and which decider writes its stream. */
-export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Command> {
+/** How the operations find a holder of one kind by its name, which decider writes its stream, and how a write answers with it. */
+export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Command, Shown> {
   readonly kind: K;
   readonly decider: Decider<Command, DomainEvent, unknown>;
   readonly find: (db: Kysely<Database>, accountId: string, name: string) => Promise<Row | undefined>;
@@ -31,6 +31,8 @@ export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Comm
   readonly idOf: (row: Row) => string;
   /** The holder's name as it was created (names are found case-insensitively). */
   readonly nameOf: (row: Row) => string;
+  /** The holder as a write answers with it (a User, a Group, a Role). */
+  readonly show: (row: Row) => Shown;
 }
 
 /** What a holder's write adds to the name's lock and the holder's tags: more locks, more condition keys. */
@@ -47,10 +49,10 @@ interface HolderWriteOptions {
  * iam:PutGroupPolicy); and the one write that all of a holder's operations addressed by its name
  * take, its own included. UserOperations, GroupOperations and RoleOperations extend it.
  */
-export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow, Command> {
+export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow, Command, Shown> {
   constructor(
     protected readonly core: IamCore,
-    protected readonly holders: HolderRecords<K, Row, Command | PolicyCommand<K>>,
+    protected readonly holders: HolderRecords<K, Row, Command | PolicyCommand<K>, Shown>,
   ) {}
 
   /** The holder's ARN; one that does not exist is named by the ARN its name gives at the root path. */
@@ -71,9 +73,9 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     action: string,
     command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
     options: HolderWriteOptions = {},
-  ): Promise<void> {
-    const { kind, decider, find, nameKey, idOf } = this.holders;
-    await this.core.write(caller, {
+  ): Promise<Shown> {
+    const { kind, decider, find, nameKey, idOf, show } = this.holders;
+    const { answer } = await this.core.write(caller, {
       locks: [nameKey(name), ...(options.locks ?? [])],
       load: (trx) => find(trx, caller.accountId, name),
       lockedAfterLoad: (holder) => (holder ? [`stream/${kind}/${idOf(holder)}`] : []),
@@ -83,7 +85,10 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
         if (options.attachable !== undefined) await requireAttachablePolicy(trx, caller.accountId, options.attachable);
         return appendTo(decider, `${kind}/${idOf(holder)}`, await command(holder, trx));
       },
+      // As the write left it, in its own transaction (held under the name's lock, so still there).
+      answer: async (trx) => show((await find(trx, caller.accountId, name))!),
     });
+    return answer;
   }
 
   /**
@@ -127,27 +132,27 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     });
   }
 
-  async attachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
+  async attachPolicy(caller: Caller, name: string, policyArn: string): Promise<Shown> {
     const { attachPolicy } = policyCommandTypes(this.holders.kind);
     const quota = ATTACHED_POLICIES_QUOTA[this.holders.kind];
     const command = async (_holder: Row, trx: Transaction<Database>) => ({ type: attachPolicy, policyArn, quota: (await this.core.quotas(trx, caller.accountId))[quota] });
     // The policy's key, which deletePolicy holds while it counts attachments.
-    await this.holderWrite(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
+    return this.holderWrite(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
   }
 
-  async detachPolicy(caller: Caller, name: string, policyArn: string): Promise<void> {
+  async detachPolicy(caller: Caller, name: string, policyArn: string): Promise<Shown> {
     const { detachPolicy } = policyCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${detachPolicy}`, () => ({ type: detachPolicy, policyArn }), { context: { 'iam:PolicyARN': policyArn } });
+    return this.holderWrite(caller, name, `iam:${detachPolicy}`, () => ({ type: detachPolicy, policyArn }), { context: { 'iam:PolicyARN': policyArn } });
   }
 
-  async putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<void> {
+  async putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<Shown> {
     const { putPolicy } = policyCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${putPolicy}`, () => ({ type: putPolicy, policyName, document }));
+    return this.holderWrite(caller, name, `iam:${putPolicy}`, () => ({ type: putPolicy, policyName, document }));
   }
 
-  async deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<void> {
+  async deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<Shown> {
     const { deletePolicy } = policyCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${deletePolicy}`, () => ({ type: deletePolicy, policyName }));
+    return this.holderWrite(caller, name, `iam:${deletePolicy}`, () => ({ type: deletePolicy, policyName }));
   }
 }
 
@@ -158,10 +163,10 @@ function policyPathOfArn(arn: string): string {
 }
 
 /** What users and roles have besides: tags, and a permissions boundary. UserOperations and RoleOperations extend it. */
-export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>> {
-  async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<void> {
+export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command, Shown> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>, Shown> {
+  async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<Shown> {
     const { tag } = tagAndBoundaryCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
+    return this.holderWrite(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
   }
 
   /** AWS's ListUserTags (ListRoleTags): the holder's tags, in the order they were added. */
@@ -169,21 +174,21 @@ export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends Hold
     return this.holderRead(caller, name, `iam:List${kindName(this.holders.kind)}Tags`, (holder) => [...(holder.tags ?? [])]);
   }
 
-  async untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<void> {
+  async untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<Shown> {
     const { untag } = tagAndBoundaryCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${untag}`, () => ({ type: untag, tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
+    return this.holderWrite(caller, name, `iam:${untag}`, () => ({ type: untag, tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
   }
 
-  async putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<void> {
+  async putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<Shown> {
     const { putPermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
+    return this.holderWrite(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
       context: { 'iam:PermissionsBoundary': policyArn },
       attachable: policyArn,
     });
   }
 
-  async deletePermissionsBoundary(caller: Caller, name: string): Promise<void> {
+  async deletePermissionsBoundary(caller: Caller, name: string): Promise<Shown> {
     const { deletePermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
-    await this.holderWrite(caller, name, `iam:${deletePermissionsBoundary}`, () => ({ type: deletePermissionsBoundary }));
+    return this.holderWrite(caller, name, `iam:${deletePermissionsBoundary}`, () => ({ type: deletePermissionsBoundary }));
   }
 }

@@ -1,3 +1,4 @@
+import { toRole } from './role-mapper.js';
 import type { RoleRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -24,9 +25,9 @@ export interface CreateRoleInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand> {
+export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand, Role> {
   constructor(core: IamCore) {
-    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id, nameOf: (role) => role.role_name });
+    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id, nameOf: (role) => role.role_name, show: toRole });
   }
 
   async create(caller: Caller, input: CreateRoleInput): Promise<Role> {

@@ -1,3 +1,4 @@
+import { toUser } from './user-mapper.js';
 import type { UserRow } from '@warden/db';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../kernel/arns.js';
@@ -23,9 +24,9 @@ export interface CreateUserInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand> {
+export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand, User> {
   constructor(core: IamCore) {
-    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id, nameOf: (user) => user.user_name });
+    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id, nameOf: (user) => user.user_name, show: toUser });
   }
 
   async create(caller: Caller, input: CreateUserInput): Promise<User> {
