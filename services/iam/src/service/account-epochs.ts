@@ -11,20 +11,23 @@ import { ChangeLog, type EpochRead, type ManagedPolicyDefault } from './change-l
  * record commit together), and a quiet account costs one more index probe, no round trip. So do the
  * default versions of the managed policies among those changes, as that snapshot holds them: a set
  * that only they made stale is brought up to date from them with no statement of its own
- * (`ChangeLog.policyDefaults`). Read from the changes, so a quiet account reads no policy.
+ * (`ChangeLog.policyDefaults`). Each policy is looked up by its key from a change record (a
+ * subquery per record, so that the generic plan cannot turn it into a scan of the account's
+ * policies): a quiet account reads no policy, and a policy deleted since comes back as null.
  */
-const EPOCH_STATEMENT = preparedStatement(
+export const EPOCH_STATEMENT = preparedStatement(
   'warden_active_account_epoch_changes',
   `SELECT a.change_epoch::text AS change_epoch,
      (SELECT coalesce(json_agg(json_build_array(c.epoch::text, c.changed) ORDER BY c.epoch), '[]')
         FROM account_changes c
        WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch)) AS changes,
-     (SELECT coalesce(json_agg(json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document, 'hash', v.document_hash)), '[]')
-        FROM policies p
-        JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
-       WHERE p.account_id = a.account_id
-         AND p.policy_id IN (SELECT substr(c.changed, 8) FROM account_changes c
-                              WHERE c.account_id = a.account_id AND c.epoch > coalesce($2::int8, a.change_epoch) AND c.changed LIKE 'policy/%')) AS policies
+     (SELECT coalesce(json_agg(changed.policy), '[]') FROM (
+        SELECT (SELECT json_build_object('arn', p.arn, 'id', p.policy_id, 'version', v.version_id, 'document', v.document, 'hash', v.document_hash)
+                  FROM policies p
+                  JOIN policy_versions v ON v.account_id = p.account_id AND v.policy_id = p.policy_id AND v.version_id = p.default_version_id
+                 WHERE p.account_id = a.account_id AND p.policy_id = substr(c.changed, 8)) AS policy
+          FROM (SELECT DISTINCT changed FROM account_changes
+                 WHERE account_id = a.account_id AND epoch > coalesce($2::int8, a.change_epoch) AND changed LIKE 'policy/%') c) changed) AS policies
    FROM accounts a WHERE a.account_id = $1 AND a.status = 'ACTIVE'`,
 );
 
@@ -81,7 +84,8 @@ export class AccountEpochs implements EntityChanges {
         const row = rows[0];
         if (!row) return undefined;
         const parsed = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-        return { epoch: String(row.change_epoch), changes: parsed<[string, string][]>(row.changes), policies: parsed<ManagedPolicyDefault[]>(row.policies) };
+        const policies = parsed<(ManagedPolicyDefault | null)[]>(row.policies).filter((policy) => policy !== null);
+        return { epoch: String(row.change_epoch), changes: parsed<[string, string][]>(row.changes), policies };
       });
   }
 
