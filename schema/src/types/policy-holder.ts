@@ -7,8 +7,10 @@ import { TagInput } from './tag.js';
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type HolderKind = 'user' | 'group' | 'role';
 
-/** What the shared mutations call on a holder kind's operations (`iam.users`, …), and the holder after one. */
-/** A holder's writes answer with the holder as the write left it, read in the write's own transaction. */
+/**
+ * What the shared mutations call on a holder kind's operations (`iam.users`, …): each answers with
+ * the holder as its write left it, read in the write's own transaction.
+ */
 interface HolderOperations<Holder> {
   attachPolicy(caller: Caller, name: string, policyArn: string): Promise<Holder>;
   detachPolicy(caller: Caller, name: string, policyArn: string): Promise<Holder>;

@@ -1,4 +1,3 @@
-import { toGroup } from './group-mapper.js';
 import type { GroupRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -15,6 +14,7 @@ import { findUserRowByName, listUsersInGroup, requireUserRowByName } from '../us
 import type { Group } from './group.js';
 import { findGroupByName, listGroups, listGroupsOfUser, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
+import { toGroup } from './group-mapper.js';
 
 export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand, Group> {
   constructor(core: IamCore) {

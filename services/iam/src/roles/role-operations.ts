@@ -1,4 +1,3 @@
-import { toRole } from './role-mapper.js';
 import type { RoleRow } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -14,6 +13,7 @@ import { appendTo } from '../service/write-spec.js';
 import type { Role } from './role.js';
 import { findRoleByName, listRoles, requireRoleByName } from './role-repository.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
+import { toRole } from './role-mapper.js';
 
 export interface CreateRoleInput {
   readonly roleName: string;

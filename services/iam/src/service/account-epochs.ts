@@ -49,9 +49,10 @@ export const EPOCH_STATEMENT = preparedStatement(
  *   that at once rather than after another read. Each read applies its changes to the log before
  *   any request waiting for it goes on.
  * - `process`: the embedded database belongs to this process alone, so every write passes through
- *   here. A mutation invalidates its account's entry when it ends (committed or not), and a read that
- *   raced with an invalidation is not kept, so a cached epoch is never older than a change whose
- *   caller has been answered. Concurrent reads of one account share one.
+ *   here. A mutation drops its account's entry when it ends (committed or not) and, when it
+ *   succeeded, reads it again before it answers (`written`); a read that raced with a drop is not
+ *   kept, so a cached epoch is never older than a change whose caller has been answered. Concurrent
+ *   reads of one account share one.
  */
 export type EpochSource = 'database' | 'process';
 

@@ -17,6 +17,12 @@ export interface EpochRead {
 const MAX_REMEMBERED = 100_000;
 
 /**
+ * Changed policies' default versions remembered per account, the most recently changed kept: each
+ * holds a whole document, and one not kept only costs its set the statement that reads it.
+ */
+const MAX_DEFAULTS = 100;
+
+/**
  * What this process knows of one account's changes: up to which epoch it has read the change log
  * (`applied`), from which epoch on it knows every change (`floor`), and the last epoch at which each
  * entity changed. Something cached at epoch B that depends on entities D is still current at any
@@ -59,8 +65,10 @@ export class ChangeLog {
         else if ((this.lastChanged.get(changed) ?? -1) < changedAt) this.lastChanged.set(changed, changedAt);
         // A policy the read did not find (deleted since) has no default to remember.
         const policy = fromRead.get(changed);
+        // Deleted first, so that the map's order is the order of the last changes.
+        this.defaults.delete(changed);
         if (policy) this.defaults.set(changed, policy);
-        else this.defaults.delete(changed);
+        if (this.defaults.size > MAX_DEFAULTS) this.defaults.delete(this.defaults.keys().next().value!);
       }
     }
     this.applied = epoch;
@@ -74,7 +82,8 @@ export class ChangeLog {
 
   /**
    * The default versions of the managed policies `entities` (`policy/ID`) at epoch `at`, or
-   * `undefined` unless every one of them is known there. A default is remembered from the read that
+   * `undefined` unless every one of them is known there. It does not ask whether anything else a
+   * set depends on changed: `changedSince` answers that, and is asked first. A default is remembered from the read that
    * brought the policy's last change, whose snapshot is at or after that change; the policy has not
    * changed since as far as `applied`, so what was read is its default at every epoch from its
    * last change on. One that changed after `at` is not known at `at`.

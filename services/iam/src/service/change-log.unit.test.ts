@@ -121,4 +121,28 @@ describe('ChangeLog', () => {
     log.apply({ epoch: '18', changes: [['18', 'user/A']], policies: [] }, '15');
     expect(log.policyDefaults(['policy/P'], '18')).toBeUndefined();
   });
+
+  it('keeps the defaults of the 100 most recently changed policies of an account, and reads the others again', () => {
+    const v = (id: string) => ({ arn: `arn:aws:iam::111122223333:policy/${id}`, id, version: 'v2', document: '{}', hash: 'h' });
+    const log = new ChangeLog(0);
+    const ids = Array.from({ length: 101 }, (_, i) => `P${i}`);
+    log.apply({ epoch: '101', changes: ids.map((id, i) => [String(i + 1), `policy/${id}`] as const), policies: ids.map(v) }, '0');
+    expect(log.policyDefaults(['policy/P0'], '101')).toBeUndefined();
+    expect(log.policyDefaults(['policy/P1', 'policy/P100'], '101')).toEqual([v('P1'), v('P100')]);
+    // P1 changed again is the most recent: the next one forgotten is P2.
+    log.apply(
+      {
+        epoch: '103',
+        changes: [
+          ['102', 'policy/P1'],
+          ['103', 'policy/Q'],
+        ],
+        policies: [v('P1'), v('Q')],
+      },
+      '101',
+    );
+    expect(log.policyDefaults(['policy/P1', 'policy/Q'], '103')).toEqual([v('P1'), v('Q')]);
+    expect(log.policyDefaults(['policy/P2'], '103')).toBeUndefined();
+    expect(log.policyDefaults(['policy/P3'], '103')).toEqual([v('P3')]);
+  });
 });

@@ -142,13 +142,20 @@ export class IamCore {
     }
   }
 
-  /** Runs a write to an account, then refreshes its cached epoch whatever the outcome (`AccountEpochs.written`). */
+  /**
+   * Runs a write to an account, then refreshes its cached epoch (`AccountEpochs.written`); a write
+   * that failed only drops it, since it most likely changed nothing: the next request reads it.
+   */
   async writing<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await work();
-    } finally {
-      await this.epochs.written(accountId);
+      result = await work();
+    } catch (error) {
+      this.epochs.invalidate(accountId);
+      throw error;
     }
+    await this.epochs.written(accountId);
+    return result;
   }
 
   /**

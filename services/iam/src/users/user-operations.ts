@@ -1,4 +1,3 @@
-import { toUser } from './user-mapper.js';
 import type { UserRow } from '@warden/db';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../kernel/arns.js';
@@ -15,6 +14,7 @@ import { appendTo } from '../service/write-spec.js';
 import type { User } from './user.js';
 import { findUserByName, listUsers, requireUserByName } from './user-repository.js';
 import { type UserCommand, userDecider } from './user.decider.js';
+import { toUser } from './user-mapper.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
 export interface CreateUserInput {
