@@ -73,8 +73,34 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     action: string,
     command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
     options: HolderWriteOptions = {},
+  ): Promise<void> {
+    await this.writeHolder(caller, name, action, command, options, () => Promise.resolve(undefined));
+  }
+
+  /**
+   * `holderWrite` for a write that leaves the holder in place, answered with the holder as the write
+   * left it, read in its own transaction (under the name's lock, so still there).
+   */
+  protected holderChange(
+    caller: Caller,
+    name: string,
+    action: string,
+    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
+    options: HolderWriteOptions = {},
   ): Promise<Shown> {
-    const { kind, decider, find, nameKey, idOf, show } = this.holders;
+    const { find, show } = this.holders;
+    return this.writeHolder(caller, name, action, command, options, async (trx) => show((await find(trx, caller.accountId, name))!));
+  }
+
+  private async writeHolder<Answer>(
+    caller: Caller,
+    name: string,
+    action: string,
+    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
+    options: HolderWriteOptions,
+    answerWith: (trx: Transaction<Database>) => Promise<Answer>,
+  ): Promise<Answer> {
+    const { kind, decider, find, nameKey, idOf } = this.holders;
     const { answer } = await this.core.write(caller, {
       locks: [nameKey(name), ...(options.locks ?? [])],
       load: (trx) => find(trx, caller.accountId, name),
@@ -85,8 +111,7 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
         if (options.attachable !== undefined) await requireAttachablePolicy(trx, caller.accountId, options.attachable);
         return appendTo(decider, `${kind}/${idOf(holder)}`, await command(holder, trx));
       },
-      // As the write left it, in its own transaction (held under the name's lock, so still there).
-      answer: async (trx) => show((await find(trx, caller.accountId, name))!),
+      answer: answerWith,
     });
     return answer;
   }
@@ -137,22 +162,22 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     const quota = ATTACHED_POLICIES_QUOTA[this.holders.kind];
     const command = async (_holder: Row, trx: Transaction<Database>) => ({ type: attachPolicy, policyArn, quota: (await this.core.quotas(trx, caller.accountId))[quota] });
     // The policy's key, which deletePolicy holds while it counts attachments.
-    return this.holderWrite(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
+    return this.holderChange(caller, name, `iam:${attachPolicy}`, command, { locks: [policyArnKey(policyArn)], context: { 'iam:PolicyARN': policyArn }, attachable: policyArn });
   }
 
   async detachPolicy(caller: Caller, name: string, policyArn: string): Promise<Shown> {
     const { detachPolicy } = policyCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${detachPolicy}`, () => ({ type: detachPolicy, policyArn }), { context: { 'iam:PolicyARN': policyArn } });
+    return this.holderChange(caller, name, `iam:${detachPolicy}`, () => ({ type: detachPolicy, policyArn }), { context: { 'iam:PolicyARN': policyArn } });
   }
 
   async putInlinePolicy(caller: Caller, name: string, policyName: string, document: string): Promise<Shown> {
     const { putPolicy } = policyCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${putPolicy}`, () => ({ type: putPolicy, policyName, document }));
+    return this.holderChange(caller, name, `iam:${putPolicy}`, () => ({ type: putPolicy, policyName, document }));
   }
 
   async deleteInlinePolicy(caller: Caller, name: string, policyName: string): Promise<Shown> {
     const { deletePolicy } = policyCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${deletePolicy}`, () => ({ type: deletePolicy, policyName }));
+    return this.holderChange(caller, name, `iam:${deletePolicy}`, () => ({ type: deletePolicy, policyName }));
   }
 }
 
@@ -166,7 +191,7 @@ function policyPathOfArn(arn: string): string {
 export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command, Shown> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>, Shown> {
   async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<Shown> {
     const { tag } = tagAndBoundaryCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
+    return this.holderChange(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });
   }
 
   /** AWS's ListUserTags (ListRoleTags): the holder's tags, in the order they were added. */
@@ -176,12 +201,12 @@ export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends Hold
 
   async untag(caller: Caller, name: string, tagKeys: readonly string[]): Promise<Shown> {
     const { untag } = tagAndBoundaryCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${untag}`, () => ({ type: untag, tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
+    return this.holderChange(caller, name, `iam:${untag}`, () => ({ type: untag, tagKeys: [...tagKeys] }), { context: { 'aws:TagKeys': [...tagKeys] } });
   }
 
   async putPermissionsBoundary(caller: Caller, name: string, policyArn: string): Promise<Shown> {
     const { putPermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
+    return this.holderChange(caller, name, `iam:${putPermissionsBoundary}`, () => ({ type: putPermissionsBoundary, policyArn }), {
       context: { 'iam:PermissionsBoundary': policyArn },
       attachable: policyArn,
     });
@@ -189,6 +214,6 @@ export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends Hold
 
   async deletePermissionsBoundary(caller: Caller, name: string): Promise<Shown> {
     const { deletePermissionsBoundary } = tagAndBoundaryCommandTypes(this.holders.kind);
-    return this.holderWrite(caller, name, `iam:${deletePermissionsBoundary}`, () => ({ type: deletePermissionsBoundary }));
+    return this.holderChange(caller, name, `iam:${deletePermissionsBoundary}`, () => ({ type: deletePermissionsBoundary }));
   }
 }
