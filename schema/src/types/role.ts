@@ -82,7 +82,7 @@ builder.mutationField('updateRole', (t) =>
         required: true,
       }),
     },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.update(caller, input.roleName, input), iam.roles.current(caller, input.roleName)),
+    resolve: (_r, { input }, { iam, caller }) => iam.roles.update(caller, input.roleName, input),
   }),
 );
 builder.mutationField('updateAssumeRolePolicy', (t) =>
@@ -95,7 +95,7 @@ builder.mutationField('updateAssumeRolePolicy', (t) =>
         required: true,
       }),
     },
-    resolve: async (_r, { input }, { iam, caller }) => (await iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument), iam.roles.current(caller, input.roleName)),
+    resolve: (_r, { input }, { iam, caller }) => iam.roles.updateAssumeRolePolicy(caller, input.roleName, input.policyDocument),
   }),
 );
 policyHolderMutations({ kind: 'role', ref: RoleRef, operations: (iam) => iam.roles });

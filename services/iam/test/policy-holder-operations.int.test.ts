@@ -95,6 +95,10 @@ describe.each([...DRIVERS])('policy holder operations on %s', (driver: 'pglite' 
       expect(await tagged.tag(root, 'holder', [{ key: 'team', value: 'red' }])).toMatchObject({ tags: [{ key: 'team', value: 'red' }] });
       expect(await tagged.putPermissionsBoundary(root, 'holder', POLICY)).toMatchObject({ permissionsBoundaryArn: POLICY });
       expect(await tagged.untag(root, 'HOLDER', ['team'])).toMatchObject({ arn: holder.arn, tags: [], permissionsBoundaryArn: POLICY });
+      if (kind !== 'role') return;
+      expect(await iam.roles.update(root, 'holder', { description: 'deploys', maxSessionDuration: 7200 })).toMatchObject({ description: 'deploys', maxSessionDuration: 7200 });
+      const trust = doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' });
+      expect(await iam.roles.updateAssumeRolePolicy(root, 'holder', trust)).toMatchObject({ trustPolicy: trust, description: 'deploys' });
     });
   });
 });

@@ -88,11 +88,13 @@ export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, Role
     await this.holderWrite(caller, roleName, 'iam:DeleteRole', () => ({ type: 'DeleteRole' }));
   }
 
-  async update(caller: Caller, roleName: string, input: { description?: string | null; maxSessionDuration?: number | null }): Promise<void> {
-    await this.holderWrite(caller, roleName, 'iam:UpdateRole', () => ({ type: 'UpdateRole', description: input.description ?? null, maxSessionDuration: input.maxSessionDuration ?? null }));
+  /** AWS's UpdateRole; answers with the role as the write left it. */
+  update(caller: Caller, roleName: string, input: { description?: string | null; maxSessionDuration?: number | null }): Promise<Role> {
+    return this.holderChange(caller, roleName, 'iam:UpdateRole', () => ({ type: 'UpdateRole', description: input.description ?? null, maxSessionDuration: input.maxSessionDuration ?? null }));
   }
 
-  async updateAssumeRolePolicy(caller: Caller, roleName: string, policyDocument: string): Promise<void> {
-    await this.holderWrite(caller, roleName, 'iam:UpdateAssumeRolePolicy', () => ({ type: 'UpdateAssumeRolePolicy', trustPolicy: policyDocument }));
+  /** AWS's UpdateAssumeRolePolicy; answers with the role as the write left it. */
+  updateAssumeRolePolicy(caller: Caller, roleName: string, policyDocument: string): Promise<Role> {
+    return this.holderChange(caller, roleName, 'iam:UpdateAssumeRolePolicy', () => ({ type: 'UpdateAssumeRolePolicy', trustPolicy: policyDocument }));
   }
 }
