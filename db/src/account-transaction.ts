@@ -1,9 +1,16 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { orderedLockKeys } from './event-store.js';
 
 export interface AccountTransactionOptions {
   /** `repeatable read` when every statement must see one snapshot of the log (a fold that is saved as a snapshot). */
   readonly isolation?: 'repeatable read';
+  /**
+   * Lock keys (as `takeLocks` takes them) held from the transaction's first statement, which binds
+   * it to the account and takes them in one round trip: for a writer that holds keys before it
+   * reads anything.
+   */
+  readonly locks?: readonly string[];
 }
 
 /**
@@ -14,8 +21,12 @@ export interface AccountTransactionOptions {
  */
 export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: string, work: (trx: Transaction<Database>) => Promise<T>, options: AccountTransactionOptions = {}): Promise<T> {
   const transaction = options.isolation ? db.transaction().setIsolationLevel(options.isolation) : db.transaction();
+  const locks = orderedLockKeys(accountId, options.locks ?? []);
   return transaction.execute(async (trx) => {
-    await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(trx);
+    if (locks.length === 0) await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(trx);
+    else
+      await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true),
+        (SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) FROM unnest(${locks}::text[]) AS lock_key)`.execute(trx);
     return work(trx);
   });
 }

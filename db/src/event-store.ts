@@ -73,10 +73,16 @@ export async function lockForAppend(trx: Transaction<Database>, accountId: strin
  * limits): taken first, before any other lock of its transaction, it cannot close a cycle.
  */
 export async function takeLocks(trx: Transaction<Database>, accountId: string, lockKeys: readonly string[]): Promise<void> {
-  const keys = [...new Set(lockKeys)].map((key) => scopedLockKey(accountId, key)).sort();
-  for (const key of keys) {
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-  }
+  const keys = orderedLockKeys(accountId, lockKeys);
+  if (keys.length === 0) return;
+  // One round trip for all of them: the function scan hands the keys to the aggregate in the
+  // array's order, as the append's `locked` step takes its keys.
+  await sql`SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) FROM unnest(${keys}::text[]) AS lock_key`.execute(trx);
+}
+
+/** The keys as every lock taker takes them: once each, scoped to the account, in one fixed order. */
+export function orderedLockKeys(accountId: string, lockKeys: readonly string[]): string[] {
+  return [...new Set(lockKeys)].map((key) => scopedLockKey(accountId, key)).sort();
 }
 
 /**

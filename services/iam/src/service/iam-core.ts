@@ -102,35 +102,40 @@ export class IamCore {
       const held = new Set(spec.locks ?? []);
       try {
         const result = await this.writing(accountId, () =>
-          inAccountTransaction(this.db, accountId, async (trx) => {
-            // Sorted and scoped as lockForAppend takes them, so two writers never wait on each other in a cycle.
-            if (held.size > 0) await takeLocks(trx, accountId, [...held]);
-            const loaded = (await spec.load?.(trx)) as Loaded;
-            const later = (spec.lockedAfterLoad?.(loaded) ?? []).filter((key) => !held.has(key));
-            if (later.length > 0) {
-              await takeLocks(trx, accountId, later);
-              for (const key of later) held.add(key);
-            }
-            const permissions = isSystemWriter(writer) ? [] : (spec.permissions?.(loaded) ?? []);
-            // A question asked twice is answered once: `authorize` remembers what it allowed in this transaction.
-            if (!isSystemWriter(writer))
-              for (const permission of permissions) await this.authorize(trx, writer, permission.action, permission.resource, permission.context, permission.accountGrant ?? false);
-            const planned = await spec.appends(loaded, trx);
-            const appends: readonly StreamAppend<State>[] = Array.isArray(planned) ? planned : [planned as StreamAppend<State>];
-            const base = isSystemWriter(writer) ? writer.metadata : eventMetadata(writer);
-            const occurredAt = (isSystemWriter(writer) ? writer.occurredAt : undefined) ?? this.clock.now();
-            const events: StoredEvent[] = [];
-            let state = undefined as State;
-            for (const append of appends) {
-              const resourceArn = append.resourceArn ?? permissions[0]?.resource ?? base.resourceArn;
-              const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held, project: this.project });
-              state = handled.state;
-              events.push(...handled.events);
-            }
-            const written: Written<State> = { state, events };
-            const answer = (spec.answer ? await spec.answer(trx, written, loaded) : undefined) as Answer;
-            return { ...written, answer };
-          }),
+          inAccountTransaction(
+            this.db,
+            accountId,
+            async (trx) => {
+              const loaded = (await spec.load?.(trx)) as Loaded;
+              const later = (spec.lockedAfterLoad?.(loaded) ?? []).filter((key) => !held.has(key));
+              if (later.length > 0) {
+                await takeLocks(trx, accountId, later);
+                for (const key of later) held.add(key);
+              }
+              const permissions = isSystemWriter(writer) ? [] : (spec.permissions?.(loaded) ?? []);
+              // A question asked twice is answered once: `authorize` remembers what it allowed in this transaction.
+              if (!isSystemWriter(writer))
+                for (const permission of permissions) await this.authorize(trx, writer, permission.action, permission.resource, permission.context, permission.accountGrant ?? false);
+              const planned = await spec.appends(loaded, trx);
+              const appends: readonly StreamAppend<State>[] = Array.isArray(planned) ? planned : [planned as StreamAppend<State>];
+              const base = isSystemWriter(writer) ? writer.metadata : eventMetadata(writer);
+              const occurredAt = (isSystemWriter(writer) ? writer.occurredAt : undefined) ?? this.clock.now();
+              const events: StoredEvent[] = [];
+              let state = undefined as State;
+              for (const append of appends) {
+                const resourceArn = append.resourceArn ?? permissions[0]?.resource ?? base.resourceArn;
+                const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held, project: this.project });
+                state = handled.state;
+                events.push(...handled.events);
+              }
+              const written: Written<State> = { state, events };
+              const answer = (spec.answer ? await spec.answer(trx, written, loaded) : undefined) as Answer;
+              return { ...written, answer };
+            },
+            // Taken by the statement that binds the transaction, sorted and scoped as lockForAppend
+            // takes them, so two writers never wait on each other in a cycle.
+            { locks: [...held] },
+          ),
         );
         // Told once the transaction committed: a write rolled back appended nothing.
         this.observer.eventsAppended(result.events.length);
