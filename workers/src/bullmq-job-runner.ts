@@ -30,6 +30,8 @@ export const ENQUEUE_TIMEOUT_MS = 500;
 const SCHEDULERS_TIMEOUT_MS = 1000;
 /** How long close() waits for the worker (its jobs in progress, and Redis) before going on without it. */
 const CLOSE_TIMEOUT_MS = 10_000;
+/** How long close() lets a start-up under way settle first: short, since with Redis away it never will. */
+const SETTLE_TIMEOUT_MS = 1000;
 
 function connectionOf(redisUrl: string) {
   const url = new URL(redisUrl);
@@ -231,6 +233,10 @@ export class BullMqJobRunner implements JobRunner {
    * Redis drops its connection, so that it stops reconnecting.
    */
   async close(): Promise<void> {
+    // Closed while BullMQ is still connecting, or writing the schedulers, ioredis rejects the
+    // commands under way with "Connection is closed." where BullMQ does not catch them (an unhandled
+    // rejection, which fails a test run and is logged by the server): let those settle first.
+    await within(Promise.allSettled([this.restoring, this.queue.waitUntilReady(), this.worker?.waitUntilReady()]), SETTLE_TIMEOUT_MS, 'settling the start-up').catch(() => undefined);
     const worker = this.worker;
     if (worker) {
       // With Redis unreachable a graceful close would wait for it (its jobs could not be
