@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
-import { orderedLockKeys } from './event-store.js';
+import { lockingExpression, orderedLockKeys } from './event-store.js';
 
 export interface AccountTransactionOptions {
   /** `repeatable read` when every statement must see one snapshot of the log (a fold that is saved as a snapshot). */
@@ -23,10 +23,8 @@ export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: s
   const transaction = options.isolation ? db.transaction().setIsolationLevel(options.isolation) : db.transaction();
   const locks = orderedLockKeys(accountId, options.locks ?? []);
   return transaction.execute(async (trx) => {
-    if (locks.length === 0) await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)`.execute(trx);
-    else
-      await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true),
-        (SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) FROM unnest(${locks}::text[]) AS lock_key)`.execute(trx);
+    const locking = locks.length > 0 ? sql`, ${lockingExpression(locks)}` : sql``;
+    await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)${locking}`.execute(trx);
     return work(trx);
   });
 }

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { ConcurrencyError } from './concurrency-error.js';
 import type { Database } from './database.js';
 import { preparedStatement } from './prepared-statements.js';
@@ -74,15 +74,21 @@ export async function lockForAppend(trx: Transaction<Database>, accountId: strin
  */
 export async function takeLocks(trx: Transaction<Database>, accountId: string, lockKeys: readonly string[]): Promise<void> {
   const keys = orderedLockKeys(accountId, lockKeys);
-  if (keys.length === 0) return;
-  // One round trip for all of them: the function scan hands the keys to the aggregate in the
-  // array's order, as the append's `locked` step takes its keys.
-  await sql`SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) FROM unnest(${keys}::text[]) AS lock_key`.execute(trx);
+  if (keys.length > 0) await sql`SELECT ${lockingExpression(keys)}`.execute(trx);
 }
 
 /** The keys as every lock taker takes them: once each, scoped to the account, in one fixed order. */
 export function orderedLockKeys(accountId: string, lockKeys: readonly string[]): string[] {
   return [...new Set(lockKeys)].map((key) => scopedLockKey(accountId, key)).sort();
+}
+
+/**
+ * An expression that takes the transaction-scoped locks of `orderedKeys` (from `orderedLockKeys`)
+ * when it is evaluated, in one round trip with whatever statement holds it: the function scan hands
+ * the keys to the aggregate in the array's order, as the append's `locked` step takes its keys.
+ */
+export function lockingExpression(orderedKeys: readonly string[]): RawBuilder<number> {
+  return sql<number>`(SELECT count(pg_advisory_xact_lock(hashtextextended(lock_key, 0))) FROM unnest(${orderedKeys}::text[]) AS lock_key)`;
 }
 
 /**
