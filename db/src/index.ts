@@ -7,6 +7,7 @@ export { pingDatabase, unavailableReason, waitForDatabase, type WaitForDatabaseO
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
 export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
+export { jsonColumn } from './json-column.js';
 export { preparedStatement } from './prepared-statements.js';
 export type { SqlTracer } from './sql-tracer.js';
 export {

@@ -1,4 +1,4 @@
-import { type Database, preparedStatement, type PrincipalType, type RoleRow, type UserRow } from '@warden/db';
+import { type Database, jsonColumn, preparedStatement, type PrincipalType, type RoleRow, type UserRow } from '@warden/db';
 import type { NamedPolicy } from '@warden/policy';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { type ManagedPolicyDefault, WHOLE_ACCOUNT } from '../kernel/changed-entity.js';
@@ -76,18 +76,13 @@ interface LoadedRow {
   groups: string[] | string;
   attached: { owner_type: PrincipalType; owner_id: string; arn: string }[] | string;
   inline: { owner_type: PrincipalType; owner_id: string; name: string; document: string; hash: string }[] | string;
-  managed: ManagedRow[] | string;
+  managed: ManagedPolicyDefault[] | string;
 }
-
-/** A customer managed policy's default version as the load reads it. */
-type ManagedRow = ManagedPolicyDefault;
 
 /** A customer managed policy's default version as a set holds it: named, hashed, and versioned by ARN, id and version id. */
-function customerManagedPolicy(policy: ManagedRow): StoredPolicy {
+function customerManagedPolicy(policy: ManagedPolicyDefault): StoredPolicy {
   return { ...managedPolicy(policy.arn, policy.document), hash: policy.hash, version: `${policy.arn}|${policy.id}|${policy.version}`, policyId: policy.id };
 }
-
-const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 /**
  * The load is the database's `warden_principal_policies` (migration 0026): one statement, so one
@@ -101,15 +96,15 @@ const LOAD_STATEMENT = preparedStatement('warden_principal_policies', 'SELECT wa
 export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyOwner): Promise<PrincipalPolicies> {
   const { accountId, type } = owner;
   const { rows } = await db.executeQuery<{ loaded: LoadedRow | string }>(CompiledQuery.raw(LOAD_STATEMENT, [accountId, type, 'id' in owner ? owner.id : null, 'arn' in owner ? owner.arn : null]));
-  const row = json(rows[0]!.loaded);
+  const row = jsonColumn(rows[0]!.loaded);
   if (row.epoch === null) throw new Error(`Account ${accountId} does not exist.`);
-  const principalRow = row.principal === null ? undefined : json(row.principal);
+  const principalRow = row.principal === null ? undefined : jsonColumn(row.principal);
   const principal = principalRow && (type === 'user' ? userRecord(principalRow as UserRow) : roleRecord(principalRow as RoleRow));
   const id = principal?.id ?? ('id' in owner ? owner.id : undefined);
   if (type !== 'group' && !principal) return { epoch: row.epoch, principal: undefined, identityPolicies: [], permissionBoundary: null, dependsOn: id ? [`${type}/${id}`] : [WHOLE_ACCOUNT] };
   const boundaryArn = principal ? principal.permissionsBoundaryArn : null;
-  const dependsOn = [`${type}/${id}`, ...json(row.groups).map((group) => `group/${group}`)];
-  const customer = new Map(json(row.managed).map((policy) => [policy.arn, policy]));
+  const dependsOn = [`${type}/${id}`, ...jsonColumn(row.groups).map((group) => `group/${group}`)];
+  const customer = new Map(jsonColumn(row.managed).map((policy) => [policy.arn, policy]));
   // What each holder holds, as the one assembly rule (`assemblePolicies`) takes it.
   const holdings = new Map<string, { holder: string; attached: string[]; inline: { name: string; document: string; hash: string }[] }>();
   const holding = (ownerType: string, ownerId: string) => {
@@ -119,9 +114,9 @@ export async function loadPrincipalPolicies(db: Kysely<Database>, owner: PolicyO
     return found;
   };
   const own = holding(type, id!);
-  const groups = json(row.groups).map((group) => holding('group', group));
-  for (const attachment of json(row.attached)) holding(attachment.owner_type, attachment.owner_id).attached.push(attachment.arn);
-  for (const policy of json(row.inline)) holding(policy.owner_type, policy.owner_id).inline.push({ name: policy.name, document: policy.document, hash: policy.hash });
+  const groups = jsonColumn(row.groups).map((group) => holding('group', group));
+  for (const attachment of jsonColumn(row.attached)) holding(attachment.owner_type, attachment.owner_id).attached.push(attachment.arn);
+  for (const policy of jsonColumn(row.inline)) holding(policy.owner_type, policy.owner_id).inline.push({ name: policy.name, document: policy.document, hash: policy.hash });
   const { identityPolicies, permissionBoundary } = assemblePolicies<{ name: string; document: string; hash: string }, StoredPolicy>(own, groups, boundaryArn, {
     managed: (arn) => {
       const awsManaged = findAwsManagedPolicy(arn);
@@ -161,9 +156,9 @@ const CHANGED_POLICIES_STATEMENT = preparedStatement('warden_changed_policies', 
  */
 export async function loadChangedPolicies(db: Kysely<Database>, accountId: string, policies: PrincipalPolicies): Promise<PrincipalPolicies | undefined> {
   const { rows } = await db.executeQuery<{ loaded: ChangedRow | string }>(CompiledQuery.raw(CHANGED_POLICIES_STATEMENT, [accountId, policies.epoch, policies.dependsOn]));
-  const row = json(rows[0]!.loaded);
+  const row = jsonColumn(rows[0]!.loaded);
   if (row.epoch === null || Number(row.records) !== Number(row.epoch) - Number(policies.epoch)) return undefined;
-  return withChangedPolicies(policies, json(row.changed), json(row.managed), row.epoch);
+  return withChangedPolicies(policies, jsonColumn(row.changed), jsonColumn(row.managed), row.epoch);
 }
 
 /**
@@ -192,5 +187,5 @@ interface ChangedRow {
   epoch: string | null;
   records: number | string;
   changed: string[] | string;
-  managed: ManagedRow[] | string;
+  managed: ManagedPolicyDefault[] | string;
 }

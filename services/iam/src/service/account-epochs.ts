@@ -1,4 +1,4 @@
-import { type Database, isDatabaseUnavailable, preparedStatement } from '@warden/db';
+import { type Database, isDatabaseUnavailable, jsonColumn, preparedStatement } from '@warden/db';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { EntityChanges } from '../kernel/changed-entity.js';
 import { ChangeLog, type EpochRead, type ManagedPolicyDefault } from './change-log.js';
@@ -81,12 +81,13 @@ export class AccountEpochs implements EntityChanges {
       (async (accountId, since) => {
         // Already compiled: this runs for every request on Postgres, and building it with the query
         // builder costs more than the round trip's own CPU.
-        const { rows } = await db.executeQuery<{ change_epoch: string; changes: unknown; policies: unknown }>(CompiledQuery.raw(EPOCH_STATEMENT, [accountId, since ?? null]));
+        const { rows } = await db.executeQuery<{ change_epoch: string; changes: [string, string][] | string; policies: (ManagedPolicyDefault | null)[] | string }>(
+          CompiledQuery.raw(EPOCH_STATEMENT, [accountId, since ?? null]),
+        );
         const row = rows[0];
         if (!row) return undefined;
-        const parsed = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-        const policies = parsed<(ManagedPolicyDefault | null)[]>(row.policies).filter((policy) => policy !== null);
-        return { epoch: String(row.change_epoch), changes: parsed<[string, string][]>(row.changes), policies };
+        const policies = jsonColumn(row.policies).filter((policy) => policy !== null);
+        return { epoch: String(row.change_epoch), changes: jsonColumn(row.changes), policies };
       });
   }
 
