@@ -35,6 +35,9 @@ export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Comm
   readonly show: (row: Row) => Shown;
 }
 
+/** What a holder's write appends, made from the holder as its write found it. */
+type HolderCommand<K extends HolderKind, Row, Command> = (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>;
+
 /** What a holder's write adds to the name's lock and the holder's tags: more locks, more condition keys. */
 interface HolderWriteOptions {
   readonly locks?: readonly string[];
@@ -67,13 +70,7 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
    * keys the request brings (the holder's tags as aws:ResourceTag/*, and what the operation adds), so
    * a caller without the permission learns nothing, not even whether the holder exists.
    */
-  protected async holderWrite(
-    caller: Caller,
-    name: string,
-    action: string,
-    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
-    options: HolderWriteOptions = {},
-  ): Promise<void> {
+  protected async holderWrite(caller: Caller, name: string, action: string, command: HolderCommand<K, Row, Command>, options: HolderWriteOptions = {}): Promise<void> {
     await this.writeHolder(caller, name, action, command, options, () => Promise.resolve(undefined));
   }
 
@@ -81,13 +78,7 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
    * `holderWrite` for a write that leaves the holder in place, answered with the holder as the write
    * left it, read in its own transaction (under the name's lock, so still there).
    */
-  protected holderChange(
-    caller: Caller,
-    name: string,
-    action: string,
-    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
-    options: HolderWriteOptions = {},
-  ): Promise<Shown> {
+  protected holderChange(caller: Caller, name: string, action: string, command: HolderCommand<K, Row, Command>, options: HolderWriteOptions = {}): Promise<Shown> {
     const { find, show } = this.holders;
     return this.writeHolder(caller, name, action, command, options, async (trx) => show((await find(trx, caller.accountId, name))!));
   }
@@ -96,7 +87,7 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     caller: Caller,
     name: string,
     action: string,
-    command: (holder: Row, trx: Transaction<Database>) => Promise<Command | PolicyCommand<K>> | Command | PolicyCommand<K>,
+    command: HolderCommand<K, Row, Command>,
     options: HolderWriteOptions,
     answerWith: (trx: Transaction<Database>) => Promise<Answer>,
   ): Promise<Answer> {
