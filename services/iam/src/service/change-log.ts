@@ -63,12 +63,7 @@ export class ChangeLog {
         const changedAt = Number(at);
         if (changed === WHOLE_ACCOUNT) this.everything = Math.max(this.everything, changedAt);
         else if ((this.lastChanged.get(changed) ?? -1) < changedAt) this.lastChanged.set(changed, changedAt);
-        // A policy the read did not find (deleted since) has no default to remember.
-        const policy = fromRead.get(changed);
-        // Deleted first, so that the map's order is the order of the last changes.
-        this.defaults.delete(changed);
-        if (policy) this.defaults.set(changed, policy);
-        if (this.defaults.size > MAX_DEFAULTS) this.defaults.delete(this.defaults.keys().next().value!);
+        if (changed.startsWith('policy/')) this.rememberDefault(changed, fromRead.get(changed));
       }
     }
     this.applied = epoch;
@@ -78,6 +73,14 @@ export class ChangeLog {
       this.floor = epoch;
       this.everything = -1;
     }
+  }
+
+  /** A changed policy's default as a read brought it; none when the read did not find it (deleted since). */
+  private rememberDefault(entity: string, policy: ManagedPolicyDefault | undefined): void {
+    // Deleted first, so that the map's order is the order of the last changes, oldest first.
+    this.defaults.delete(entity);
+    if (policy) this.defaults.set(entity, policy);
+    if (this.defaults.size > MAX_DEFAULTS) this.defaults.delete(this.defaults.keys().next().value!);
   }
 
   /**
