@@ -3,6 +3,7 @@ import { CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type P
 import type { AuditFilter, Caller } from '../src/index.js';
 import { findAuditLog } from '../src/audit/audit-log-repository.js';
 import { inAccountTransaction } from '@warden/db';
+import { type PlanNode, planNodes } from './query-plans.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
 /** Keeps every query a Kysely instance runs, to explain them afterwards. */
@@ -16,18 +17,6 @@ class QueryCapture implements KyselyPlugin {
     return Promise.resolve(args.result);
   }
 }
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
 
 /**
  * The audit query's plans on Postgres (PGlite's planner is Postgres's, but its plans are not the
@@ -102,7 +91,7 @@ describe.runIf(DRIVERS.includes('postgres'))('the audit query plans on Postgres'
       expect(recordQueries).toHaveLength(1);
       const query = recordQueries[0]!;
       const explained = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(CompiledQuery.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, [...query.parameters]));
-      const nodes = flatten(explained.rows[0]!['QUERY PLAN'][0].Plan);
+      const nodes = planNodes(explained.rows[0]!['QUERY PLAN'][0].Plan);
       const summary = nodes
         .map((node) => `${node['Node Type']} ${node['Index Name'] ?? node['Relation Name'] ?? ''} rows=${node['Actual Rows']}x${node['Actual Loops']} removed=${node['Rows Removed by Filter'] ?? 0}`)
         .join('\n');
@@ -128,7 +117,7 @@ describe.runIf(DRIVERS.includes('postgres'))('the audit query plans on Postgres'
       expect(recordQueries.length).toBeGreaterThan(0);
       for (const query of recordQueries) {
         const explained = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(CompiledQuery.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, [...query.parameters]));
-        const nodes = flatten(explained.rows[0]!['QUERY PLAN'][0].Plan).filter((node) => node['Relation Name']?.startsWith('api_calls') || node['Index Name']?.startsWith('api_calls'));
+        const nodes = planNodes(explained.rows[0]!['QUERY PLAN'][0].Plan).filter((node) => node['Relation Name']?.startsWith('api_calls') || node['Index Name']?.startsWith('api_calls'));
         const summary = nodes.map((node) => `${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']}`).join('\n');
         expect(
           nodes.some((node) => /Index/.test(node['Node Type'])),

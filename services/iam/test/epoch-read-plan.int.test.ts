@@ -2,17 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Caller } from '../src/index.js';
 import { EPOCH_STATEMENT } from '../src/service/account-epochs.js';
+import { type PlanNode, planNodes } from './query-plans.js';
 import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
 const POLICIES = 300;
 
 /**
@@ -48,7 +40,7 @@ describe.runIf(DRIVERS.includes('postgres'))('the epoch read on Postgres', () =>
         // EXECUTE takes no bind parameters: both are digits, written in.
         const execute = `EXECUTE epoch_read_under_test('${/^\d{12}$/.exec(root.accountId)![0]}', ${BigInt(since)})`;
         const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>`${sql.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${execute}`)}`.execute(connection);
-        const read = flatten(rows[0]!['QUERY PLAN'][0].Plan).filter((node) => node['Relation Name'] === 'policies');
+        const read = planNodes(rows[0]!['QUERY PLAN'][0].Plan).filter((node) => node['Relation Name'] === 'policies');
         const policyRows = read.reduce((sum, node) => sum + (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 0) + (node['Rows Removed by Filter'] ?? 0), 0);
         const answer = await sql<{ policies: { id: string; version: string }[] | null }>`${sql.raw(execute)}`.execute(connection);
         return { policyRows, policies: (answer.rows[0]!.policies ?? []).filter((policy) => policy !== null) };
