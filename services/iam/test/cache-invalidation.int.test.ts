@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller, IamService } from '../src/index.js';
-import { loadChangedPolicies, loadPrincipalPolicies } from '../src/authorization/principal-policy-loader.js';
+import { loadChangedPolicies, loadPrincipalPolicies, withChangedPolicies } from '../src/authorization/principal-policy-loader.js';
+import { AccountEpochs } from '../src/service/account-epochs.js';
 import { anotherService, CountingObserver, DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -31,6 +32,16 @@ describe.each([...DRIVERS])('cache invalidation on %s', (driver: 'pglite' | 'pos
   async function ask(iam: IamService, root: Caller, principal: string, action = 's3:GetObject') {
     const accountEpoch = await iam.core.epochs.current(root.accountId);
     return iam.authorization.authorize({ ...root, accountEpoch: accountEpoch! }, { principal, action, resource: '*' });
+  }
+
+  /** A service of its own on this store, a new account, and its user x with one managed policy p attached. */
+  async function userWithPolicy() {
+    const iam = anotherService(service, { epochSource });
+    const root = await newAccount(service);
+    const x = await iam.users.create(root, { userName: 'x' });
+    const p = await iam.policies.create(root, { policyName: 'p', policyDocument: allow('s3:GetObject') });
+    await iam.users.attachPolicy(root, 'x', p.arn);
+    return { iam, root, x, p };
   }
 
   /** How many loads each principal's next question took (0: answered from the cache). */
@@ -200,11 +211,7 @@ describe.each([...DRIVERS])('cache invalidation on %s', (driver: 'pglite' | 'pos
   });
 
   it("a request at an epoch before the changed policy's last change reads it with the statement, not from the log", async () => {
-    const iam = anotherService(service, { epochSource });
-    const root = await newAccount(service);
-    const x = await iam.users.create(root, { userName: 'x' });
-    const p = await iam.policies.create(root, { policyName: 'p', policyDocument: allow('s3:GetObject') });
-    await iam.users.attachPolicy(root, 'x', p.arn);
+    const { iam, root, x, p } = await userWithPolicy();
     const authorizer = iam.core.authorizer;
     expect((await ask(iam, root, x.arn)).decision).toBe('allow');
     await iam.policies.createVersion(root, p.arn, allow('s3:ListBucket'), true);
@@ -219,12 +226,25 @@ describe.each([...DRIVERS])('cache invalidation on %s', (driver: 'pglite' | 'pos
     expect(answer.decision).toBe('allow');
   });
 
+  it('the epoch read and warden_changed_policies bring a changed policy alike: the set replaced from either is the set read whole', async () => {
+    const { iam, root, x, p } = await userWithPolicy();
+    const db = service.wardenDb.db;
+    const owner = { accountId: root.accountId, type: 'user' as const, id: x.userId };
+    // A log of its own, started before the change, so that its next read brings the change.
+    const epochs = new AccountEpochs(db, 'database');
+    await epochs.current(root.accountId);
+    const before = await loadPrincipalPolicies(db, owner);
+    await iam.policies.createVersion(root, p.arn, allow('s3:PutObject'), true);
+    const epoch = (await epochs.current(root.accountId))!;
+    const changed = epochs.changedSince(root.accountId, before.epoch, before.dependsOn, epoch)!;
+    expect(changed).toEqual([`policy/${p.policyId}`]);
+    const whole = await loadPrincipalPolicies(db, owner);
+    expect(withChangedPolicies(before, changed, epochs.policyDefaults(root.accountId, changed, epoch)!, epoch)).toEqual(whole);
+    expect(await loadChangedPolicies(db, root.accountId, before)).toEqual(whole);
+  });
+
   it('the partial read checks, in its own snapshot, that only the policies it reads changed, and that no change record is missing', async () => {
-    const iam = anotherService(service, { epochSource });
-    const root = await newAccount(service);
-    const x = await iam.users.create(root, { userName: 'x' });
-    const p = await iam.policies.create(root, { policyName: 'p', policyDocument: allow('s3:GetObject') });
-    await iam.users.attachPolicy(root, 'x', p.arn);
+    const { iam, root, x, p } = await userWithPolicy();
     const db = service.wardenDb.db;
     const owner = { accountId: root.accountId, type: 'user' as const, id: x.userId };
     const before = await loadPrincipalPolicies(db, owner);
