@@ -1,7 +1,6 @@
-import { parse as pgliteResults, type PGlite, protocol, type QueryOptions } from '@electric-sql/pglite';
+import { parse as pgliteResults, type PGlite, protocol, type QueryOptions, type Results, types as pgliteTypes } from '@electric-sql/pglite';
+import { CompiledQuery } from 'kysely';
 import pg from 'pg';
-
-type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
 /**
  * Named prepared statements for the few statements on Warden's hottest paths. A statement whose
@@ -17,6 +16,15 @@ const MARKER = '/*prepared:';
 export function preparedStatement(name: string, text: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`a prepared statement's name must be a plain identifier: ${name}`);
   return `${MARKER}${name}*/ ${text}`;
+}
+
+/**
+ * A statement built with Kysely, sent as the prepared statement `name`: for a hot statement whose
+ * builder always compiles to one text (no list whose length varies). A name sent with two texts is
+ * refused by both drivers.
+ */
+export function asPrepared<Row>(name: string, query: CompiledQuery<Row>): CompiledQuery<Row> {
+  return CompiledQuery.raw(preparedStatement(name, query.sql), [...query.parameters]);
 }
 
 /** The name a statement's text was marked with, or undefined for an ordinary statement. */
@@ -50,58 +58,120 @@ export interface PGliteQueryable {
 }
 
 /**
- * The embedded driver's counterpart: PGlite's `query` sends every statement unnamed, so a marked
- * statement would be planned on every call, and the append would cost more than the plpgsql
- * function it replaced (docs/performance.md). This wrapper sends a marked statement through
- * PGlite's public protocol API instead: Parse by name once per session (PGlite is one session),
- * then Bind and Execute by name, as pg does for a named statement; under PGlite's own query lock,
- * with PGlite's serializers and parsers, and with a Sync whatever happens, so an error leaves the
- * session usable. Every other statement goes to `query` unchanged. It assumes it is the only user
- * of the instance's prepared names (createDb makes the instance and hands it to nobody else) and
- * that nothing deallocates them.
+ * The embedded driver's counterpart, and the one way every statement reaches PGlite. PGlite's own
+ * `query` sends every statement unnamed, so a marked statement would be planned on every call (the
+ * append would cost more than the plpgsql function it replaced, docs/performance.md); it also
+ * crosses into WebAssembly six times per statement and copies PGlite's table of 300-odd type
+ * parsers into a new object for every result, which costs more than a simple statement's own work.
+ * This wrapper sends each statement through PGlite's public protocol API instead, under PGlite's
+ * own query lock and with PGlite's serializers and parsers, in two calls at most:
+ * - a marked statement is parsed by name once per session (PGlite is one session), then only
+ *   bound and executed by name, as pg does for a named statement;
+ * - any other statement is parsed unnamed and described (for its parameters' types) in one call;
+ * - then Bind, Describe, Execute and Sync go in one call: PGlite runs every message it is handed
+ *   before it answers or throws, so a failure stops at the Sync among them and leaves the session
+ *   usable (a failed Parse or Describe is followed by a Sync of its own).
+ * A statement given query options goes to `query` unchanged. It assumes it is the only user of the
+ * instance's prepared names (createDb makes the instance and hands it to nobody else) and that
+ * nothing deallocates them.
  */
 export function preparingPGlite(client: PGlite): PGliteQueryable {
   const options = { syncToFs: false };
-  const parsed = new Set<string>();
+  const parsed = new Map<string, string>();
   const parameterTypes = new Map<string, number[]>();
-  const queryPrepared = async (name: string, text: string, params: readonly unknown[]) => {
+  /** Parses (by name once, or unnamed every time) and describes the statement: its parameters' types. */
+  const typesOf = async (name: string | undefined, text: string): Promise<number[]> => {
+    const known = name === undefined ? undefined : parameterTypes.get(name);
+    if (known !== undefined) return known;
+    try {
+      const parse = name === undefined || !parsed.has(name) ? [protocol.serialize.parse({ name: name ?? '', text })] : [];
+      const messages = await client.execProtocolStream(concatenated([...parse, protocol.serialize.describe({ type: 'S', name: name ?? '' })]), options);
+      const types = pgliteResults.parseDescribeStatementResults(messages);
+      if (name !== undefined) {
+        parsed.set(name, text);
+        parameterTypes.set(name, types);
+      }
+      return types;
+    } catch (error) {
+      await client.execProtocolStream(protocol.serialize.sync(), options);
+      throw error;
+    }
+  };
+  const run = async (name: string | undefined, text: string, params: readonly unknown[]): Promise<Results> => {
     // PGlite's own query refuses a closed instance; the protocol calls below would spin instead.
     if (client.closed) throw new Error('PGlite is closed');
+    // As PGlite's own query does: the protocol calls below spin on an instance still starting.
+    await client.waitReady;
+    const known = name === undefined ? undefined : parsed.get(name);
+    // pg refuses a name sent with another text; so does this, rather than run the first text.
+    if (known !== undefined && known !== text) throw new Error(`the prepared statement ${name} was sent with two texts`);
     return client.runExclusive(async () => {
-      const messages: BackendMessage[] = [];
-      try {
-        if (!parsed.has(name)) {
-          await client.execProtocolStream(protocol.serialize.parse({ name, text }), options);
-          parsed.add(name);
-        }
-        let types = parameterTypes.get(name);
-        if (types === undefined) {
-          types = pgliteResults.parseDescribeStatementResults(await client.execProtocolStream(protocol.serialize.describe({ type: 'S', name }), options));
-          parameterTypes.set(name, types);
-        }
-        const values = params.map((value, index) => {
-          if (value === null || value === undefined) return null;
-          const serialize = client.serializers[types[index]!];
-          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a type without a serializer goes as text, exactly as PGlite's own query does (param.toString())
-          return serialize ? serialize(value) : String(value);
-        });
-        messages.push(...(await client.execProtocolStream(protocol.serialize.bind({ statement: name, values }), options)));
-        messages.push(...(await client.execProtocolStream(protocol.serialize.describe({ type: 'P' }), options)));
-        messages.push(...(await client.execProtocolStream(protocol.serialize.execute({}), options)));
-      } finally {
-        messages.push(...(await client.execProtocolStream(protocol.serialize.sync(), options)));
-      }
+      const types = await typesOf(name, text);
+      const values = params.map((value, index) => {
+        if (value === null || value === undefined) return null;
+        const serialize = client.serializers[types[index]!];
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a type without a serializer goes as text, exactly as PGlite's own query does (param.toString())
+        return serialize ? serialize(value) : String(value);
+      });
+      const exchange = concatenated([
+        protocol.serialize.bind({ statement: name ?? '', values }),
+        protocol.serialize.describe({ type: 'P' }),
+        protocol.serialize.execute({}),
+        protocol.serialize.sync(),
+      ]);
+      const messages = await client.execProtocolStream(exchange, options);
       // What PGlite's own query does after each statement (a no-op for a directory or memory store).
       await client.syncToFs();
-      return pgliteResults.parseResults(messages, client.parsers)[0]!;
+      return resultOf(messages, client.parsers);
     });
   };
   return {
     query: ((text: string, params?: unknown[], queryOptions?: QueryOptions) => {
-      const name = preparedNameOf(text);
-      if (name === undefined || queryOptions !== undefined) return client.query(text, params, queryOptions);
-      return queryPrepared(name, text, params ?? []);
+      if (queryOptions !== undefined) return client.query(text, params, queryOptions);
+      return run(preparedNameOf(text), text, params ?? []);
     }) as PGlite['query'],
     close: () => client.close(),
   };
+}
+
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
+
+/**
+ * One statement's result from its messages, as PGlite's own `query` reads it (each value parsed by
+ * its type's parser, text where there is none; `affectedRows` from an INSERT's, UPDATE's, DELETE's,
+ * COPY's or MERGE's command tag), with PGlite's parsers looked up where they are, not copied.
+ */
+function resultOf(messages: readonly BackendMessage[], parsers: PGlite['parsers']): Results {
+  let fields: { name: string; dataTypeID: number }[] = [];
+  const rows: Record<string, unknown>[] = [];
+  let affectedRows = 0;
+  for (const message of messages) {
+    if (message instanceof protocol.messages.RowDescriptionMessage) fields = message.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID }));
+    else if (message instanceof protocol.messages.DataRowMessage) {
+      const row: Record<string, unknown> = {};
+      message.fields.forEach((value, index) => {
+        const field = fields[index]!;
+        row[field.name] = pgliteTypes.parseType(value, field.dataTypeID, parsers);
+      });
+      rows.push(row);
+    } else if (message instanceof protocol.messages.CommandCompleteMessage) affectedRows = affectedRowsOf(message.text);
+  }
+  return { rows, fields, affectedRows };
+}
+
+function affectedRowsOf(commandTag: string): number {
+  const words = commandTag.split(' ');
+  if (words[0] === 'INSERT') return Number.parseInt(words[2]!, 10);
+  return ['UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(words[0]!) ? Number.parseInt(words[1]!, 10) : 0;
+}
+
+/** The messages in one array of its own (PGlite reads a message's whole buffer, so no pooled Buffer slice). */
+function concatenated(messages: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(messages.reduce((length, message) => length + message.byteLength, 0));
+  let offset = 0;
+  for (const message of messages) {
+    joined.set(message, offset);
+    offset += message.byteLength;
+  }
+  return joined;
 }

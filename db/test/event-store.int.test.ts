@@ -297,10 +297,35 @@ describe.skipIf(!HAS_PGLITE)('the append statement on the embedded database', ()
       expect(read.map((event) => event.streamVersion)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
       expect(read[0]!.data).toEqual({ type: 'UserCreated' });
       expect(read[0]!.occurredAt.toISOString()).toBe(at.toISOString());
-      const prepared = await sql<{ name: string; generic_plans: string }>`SELECT name, generic_plans::text FROM pg_prepared_statements ORDER BY name`.execute(wardenDb.db);
+      const prepared = await sql<{ name: string; generic_plans: string }>`SELECT name, generic_plans::text FROM pg_prepared_statements WHERE name LIKE 'warden_append%' ORDER BY name`.execute(
+        wardenDb.db,
+      );
       expect(prepared.rows.map((row) => row.name)).toEqual(['warden_append_many', 'warden_append_one']);
       expect(Number(prepared.rows.find((row) => row.name === 'warden_append_one')!.generic_plans)).toBeGreaterThan(0);
     });
+  });
+
+  it('sends a prepared statement with its Sync in one call: a failed one leaves the session usable, and a name sent with another text is refused', async () => {
+    const client = new PGlite();
+    const wrapped = preparingPGlite(client);
+    try {
+      const divide = preparedStatement('divide_check', 'SELECT 10 / $1::int AS quotient');
+      expect((await wrapped.query<{ quotient: number }>(divide, [2])).rows).toEqual([{ quotient: 5 }]);
+      await expect(wrapped.query(divide, [0])).rejects.toMatchObject({ code: '22012' });
+      // The session went back to idle: the next statement, prepared or not, runs.
+      expect((await wrapped.query<{ quotient: number }>(divide, [5])).rows).toEqual([{ quotient: 2 }]);
+      expect((await wrapped.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect(client.isInTransaction()).toBe(false);
+      await expect(wrapped.query(preparedStatement('divide_check', 'SELECT 20 / $1::int AS quotient'), [2])).rejects.toThrow(/two texts/);
+      // A failure inside a transaction leaves it aborted, as any statement's does, and ROLLBACK ends it.
+      await wrapped.query('BEGIN');
+      await expect(wrapped.query(divide, [0])).rejects.toMatchObject({ code: '22012' });
+      await expect(wrapped.query('SELECT 1 AS one')).rejects.toMatchObject({ code: '25P02' });
+      await wrapped.query('ROLLBACK');
+      expect((await wrapped.query<{ quotient: number }>(divide, [1])).rows).toEqual([{ quotient: 10 }]);
+    } finally {
+      await wrapped.close();
+    }
   });
 
   it('refuses a prepared statement on a closed instance at once, as PGlite refuses any other', async () => {
