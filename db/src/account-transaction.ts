@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { lockingExpression, orderedLockKeys } from './event-store.js';
+import { asPrepared } from './prepared-statements.js';
 
 export interface AccountTransactionOptions {
   /** `repeatable read` when every statement must see one snapshot of the log (a fold that is saved as a snapshot). */
@@ -24,7 +25,9 @@ export async function inAccountTransaction<T>(db: Kysely<Database>, accountId: s
   const locks = orderedLockKeys(accountId, options.locks ?? []);
   return transaction.execute(async (trx) => {
     const locking = locks.length > 0 ? sql`, ${lockingExpression(locks)}` : sql``;
-    await sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)${locking}`.execute(trx);
+    const binding = sql`SELECT set_config('role', 'warden_app', true), set_config('warden.account_id', ${accountId}, true)${locking}`.compile(trx);
+    // Prepared (one text with locks, one without): every transaction of every request sends it.
+    await trx.executeQuery(asPrepared(locks.length > 0 ? 'warden_bind_account_locking' : 'warden_bind_account', binding));
     return work(trx);
   });
 }

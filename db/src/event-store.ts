@@ -46,7 +46,18 @@ export interface AppendRequest {
   readonly occurredAt: Date;
   /** Other keys whose writers must be ordered with this one (e.g. `user-name/bob`). */
   readonly lockKeys?: readonly string[];
+  /**
+   * The entity whose change the account's epoch records (`account_changes`), when the events change
+   * what caches hold: the epoch is bumped and the change recorded by the append's own statement.
+   */
+  readonly epochChange?: string;
 }
+
+/**
+ * Change records kept per account: a process further behind than this finds a gap in the log and
+ * drops everything it cached for the account, which is always correct, only slower.
+ */
+export const KEPT_ACCOUNT_CHANGES = 1000;
 
 export const NO_STREAM = -1;
 
@@ -92,6 +103,18 @@ export function lockingExpression(orderedKeys: readonly string[]): RawBuilder<nu
 }
 
 /**
+ * A select-list expression that takes the transaction-scoped lock of the key `keyPrefix` followed by
+ * the row's `column` (scoped to the account as `takeLocks` scopes keys): a statement that finds an
+ * entity by a key it already holds can lock the entity's stream in the same round trip. The row it
+ * returns was read before the lock was granted, as a find followed by `takeLocks` reads it; what is
+ * checked under the lock is read by later statements.
+ */
+export function lockingColumnExpression(accountId: string, keyPrefix: string, column: string): RawBuilder<number> {
+  // The lock is taken in a subquery of its own: an aggregate of it alone would be the outer query's.
+  return sql<number>`(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(${scopedLockKey(accountId, keyPrefix)} || ${sql.ref(column)}, 0))) AS taken)`;
+}
+
+/**
  * The append, one statement, prepared once per connection (its plan costs more than its run). Its
  * three CTEs run in a chain, each reading the one before, so that nothing is checked before the
  * transaction is bound and the locks are held (a WHERE clause on the insert itself would be hoisted
@@ -107,9 +130,15 @@ export function lockingExpression(orderedKeys: readonly string[]): RawBuilder<nu
  * - `checked` checks the expected version, bound and locked: the row at that version must exist (no
  *   gap), and the unique (account, stream, version) constraint refuses a version another writer
  *   took. No row means a gap; the caller then reads the stream's actual version to report it.
+ * - `bumped`, `recorded` and `trimmed`, when $11 names a changed entity: bump the account's change
+ *   epoch and record, under the new epoch, which entity changed, dropping records older than $12
+ *   epochs; only once `checked` found the version, and in the append's statement, so the bump and
+ *   its record commit with the events or not at all. The accounts row's lock orders the bumps of one
+ *   account, so the records' epochs are consecutive.
  * Parameters: $1 account, $2 stream, $3 expected version, $4-$6 the events' types, data and schema
  * versions (arrays, or one of each for the one-event statement), $7 metadata, $8 time, $9 lock keys,
- * $10 whether the caller is in a transaction block.
+ * $10 whether the caller is in a transaction block, $11 the changed entity or null, $12 the change
+ * records kept.
  */
 const BIND_LOCK_CHECK = `WITH bound AS MATERIALIZED (
     SELECT CASE coalesce(current_setting('warden.account_id', true), '')
@@ -127,6 +156,14 @@ const BIND_LOCK_CHECK = `WITH bound AS MATERIALIZED (
     SELECT locked.account_id FROM locked
     WHERE $3::integer < 0 OR EXISTS (
       SELECT 1 FROM events x WHERE x.account_id = locked.account_id AND x.stream_id = $2::text AND x.stream_version = $3::integer)
+  ), bumped AS (
+    UPDATE accounts SET change_epoch = change_epoch + 1
+    WHERE $11::text IS NOT NULL AND account_id = (SELECT checked.account_id FROM checked)
+    RETURNING change_epoch
+  ), recorded AS (
+    INSERT INTO account_changes (account_id, epoch, changed) SELECT $1::text, change_epoch, $11::text FROM bumped
+  ), trimmed AS (
+    DELETE FROM account_changes WHERE account_id = $1::text AND epoch <= (SELECT change_epoch FROM bumped) - $12::int8
   )
   INSERT INTO events AS e (account_id, stream_id, stream_version, type, data, metadata, occurred_at, schema_version)`;
 const RETURNING = 'RETURNING e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_version';
@@ -170,7 +207,7 @@ export async function appendToStream(executor: Kysely<Database>, request: Append
   // Uniqueness keys do: they order writers of different streams that compete for one name.
   const lockKeys = [...new Set(request.lockKeys ?? [])].map((key) => scopedLockKey(accountId, key)).sort();
   const head = [accountId, streamId, expectedVersion];
-  const tail = [JSON.stringify(request.metadata), request.occurredAt.toISOString(), lockKeys, executor.isTransaction];
+  const tail = [JSON.stringify(request.metadata), request.occurredAt.toISOString(), lockKeys, executor.isTransaction, request.epochChange ?? null, KEPT_ACCOUNT_CHANGES];
   let rows: readonly AppendedRow[];
   try {
     const result = await executor.executeQuery<AppendedRow>(

@@ -5,10 +5,21 @@ export { createDb, type CreateDbOptions, type DatabaseDriver, type DatabaseTimeo
 export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-unavailable.js';
 export { pingDatabase, unavailableReason, waitForDatabase, type WaitForDatabaseOptions } from './wait-for-database.js';
 export { ACCOUNT_SCOPED_READ_MODELS, type Database, GLOBAL_READ_MODELS, type ReadModelTable } from './database.js';
-export { type AppendRequest, appendToStream, type EventMetadata, type EventToAppend, isUniqueViolation, lockForAppend, NO_STREAM, type StoredEvent, takeLocks } from './event-store.js';
+export {
+  type AppendRequest,
+  appendToStream,
+  type EventMetadata,
+  type EventToAppend,
+  isUniqueViolation,
+  lockForAppend,
+  lockingColumnExpression,
+  NO_STREAM,
+  type StoredEvent,
+  takeLocks,
+} from './event-store.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';
 export { jsonColumn } from './json-column.js';
-export { preparedStatement } from './prepared-statements.js';
+export { asPrepared, preparedStatement } from './prepared-statements.js';
 export type { SqlTracer } from './sql-tracer.js';
 export {
   commitHorizon,
@@ -20,6 +31,8 @@ export {
   readEventsAfter,
   type ReadAfterOptions,
   readStream,
+  readStreamToFold,
+  type StreamToFold,
   START_OF_LOG,
   toStoredEvent,
 } from './read-events.js';

@@ -1,6 +1,7 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from './database.js';
-import type { StoredEvent } from './event-store.js';
+import type { EventToAppend, StoredEvent } from './event-store.js';
+import { preparedStatement } from './prepared-statements.js';
 import type { EventRow } from './tables/events.table.js';
 
 /**
@@ -35,6 +36,23 @@ export function toStoredEvent(row: EventRow): StoredEvent {
 export async function readStream(db: Kysely<Database>, accountId: string, streamId: string): Promise<StoredEvent[]> {
   const rows = await db.selectFrom('events').selectAll().where('account_id', '=', accountId).where('stream_id', '=', streamId).orderBy('stream_version').execute();
   return rows.map(toStoredEvent);
+}
+
+/** A stream as a command handler folds it: each event's type and data, in version order, and the version the stream is at (-1: it has none). */
+export interface StreamToFold {
+  readonly version: number;
+  readonly events: readonly EventToAppend[];
+}
+
+/** Prepared, with no column a fold does not read: every write reads the stream it appends to. */
+const STREAM_TO_FOLD_STATEMENT = preparedStatement(
+  'warden_stream_to_fold',
+  'SELECT type, data, stream_version FROM events WHERE account_id = $1::text AND stream_id = $2::text ORDER BY stream_version',
+);
+
+export async function readStreamToFold(db: Kysely<Database>, accountId: string, streamId: string): Promise<StreamToFold> {
+  const { rows } = await db.executeQuery<{ type: string; data: unknown; stream_version: number }>(CompiledQuery.raw(STREAM_TO_FOLD_STATEMENT, [accountId, streamId]));
+  return { version: rows.length === 0 ? -1 : rows[rows.length - 1]!.stream_version, events: rows.map((row) => ({ type: row.type, data: row.data })) };
 }
 
 /** A query of the events table, as `ReadAfterOptions.narrow` receives it and must return it. */

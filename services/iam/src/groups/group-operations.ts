@@ -14,11 +14,20 @@ import { findUserRowByName, listUsersInGroup, requireUserRowByName } from '../us
 import type { Group } from './group.js';
 import { findGroupByName, listGroups, listGroupsOfUser, requireGroupByName } from './group-repository.js';
 import { type GroupCommand, groupDecider } from './group.decider.js';
-import { toGroup } from './group-mapper.js';
+import { toGroupAfter } from './group-mapper.js';
+import type { GroupState } from './group.events.js';
 
-export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand, Group> {
+export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, GroupCommand, Group, GroupState> {
   constructor(core: IamCore) {
-    super(core, { kind: 'group', decider: groupDecider, find: findGroupRowByName, nameKey: groupNameKey, idOf: (group) => group.group_id, nameOf: (group) => group.group_name, show: toGroup });
+    super(core, {
+      kind: 'group',
+      decider: groupDecider,
+      find: findGroupRowByName,
+      nameKey: groupNameKey,
+      idOf: (group) => group.group_id,
+      nameOf: (group) => group.group_name,
+      shownAfter: toGroupAfter,
+    });
   }
 
   async create(caller: Caller, input: { groupName: string; path?: string | null }): Promise<Group> {

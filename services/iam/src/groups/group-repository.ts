@@ -1,5 +1,6 @@
-import type { Database, GroupRow } from '@warden/db';
+import { type Database, type GroupRow, asPrepared, lockingColumnExpression } from '@warden/db';
 import type { Kysely } from 'kysely';
+import type { FindHolderOptions } from '../policy-holders/find-holder-options.js';
 import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
@@ -7,8 +8,12 @@ import type { Group } from './group.js';
 import { toGroup } from './group-mapper.js';
 
 /** The whole row, for the write side. */
-export function findGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow | undefined> {
-  return db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName)).executeTakeFirst();
+export async function findGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string, options: FindHolderOptions = {}): Promise<GroupRow | undefined> {
+  const found = db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName));
+  if (!options.lockStream) return found.executeTakeFirst();
+  // Prepared: every write of a group addressed by name sends it.
+  const locking = found.select(lockingColumnExpression(accountId, 'stream/group/', 'groups.group_id').as('stream_locked')).compile();
+  return (await db.executeQuery(asPrepared('warden_find_group_locking_stream', locking))).rows[0];
 }
 
 export async function requireGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string): Promise<GroupRow> {

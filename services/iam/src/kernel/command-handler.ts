@@ -1,5 +1,5 @@
-import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, preparedStatement, readStream, type StoredEvent } from '@warden/db';
-import { CompiledQuery, type Transaction } from 'kysely';
+import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, readStreamToFold, type StoredEvent } from '@warden/db';
+import type { Transaction } from 'kysely';
 import { type Decider, type DomainEvent, fold } from './decider.js';
 import { EntityAlreadyExistsError } from './iam-error.js';
 import { changedEntity } from './changed-entity.js';
@@ -7,8 +7,8 @@ import { changedEntity } from './changed-entity.js';
 /**
  * One command against one stream, inside a write's transaction (`IamCore.write` is its only
  * caller, through `appendTo`): lock the stream, fold it, decide, append with the version it was
- * loaded at, run the inline projections and bump the account's epoch. Nothing is written unless
- * everything is.
+ * loaded at (its statement also bumps the account's epoch when the events change what is cached),
+ * run the inline projections. Nothing is written unless everything is.
  */
 /**
  * Writes a stored event into the read models. The composition root supplies it (`projectEvent`), so
@@ -41,21 +41,19 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<Handled<State>> {
   // Writers of one stream queue here rather than race to a ConcurrencyError.
   if (!request.locked) await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
-  const history = await readStream(trx, request.accountId, request.streamId);
-  const state = fold(
-    decider,
-    history.map((stored) => ({ type: stored.type, data: stored.data }) as Event),
-  );
+  const history = await readStreamToFold(trx, request.accountId, request.streamId);
+  const state = fold(decider, history.events as readonly Event[]);
   const events = decider.decide(request.command, state);
   if (events.length === 0) return { state, events: [] };
   const stored = await appendToStream(trx, {
     accountId: request.accountId,
     streamId: request.streamId,
-    expectedVersion: history.length - 1,
+    expectedVersion: history.version,
     events,
     metadata: request.metadata,
     occurredAt: request.occurredAt,
     ...(request.lockKeys ? { lockKeys: request.lockKeys } : {}),
+    ...(changesCachedState(request.streamId, events) ? { epochChange: changedEntity(request.streamId) } : {}),
   });
   for (const event of stored) {
     try {
@@ -64,7 +62,6 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       throw translateProjectionError(error, event);
     }
   }
-  if (changesCachedState(request.streamId, events)) await bumpEpoch(trx, request.accountId, changedEntity(request.streamId));
   return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
 }
 
@@ -78,33 +75,6 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 function changesCachedState(streamId: string, events: readonly DomainEvent[]): boolean {
   if (streamId.startsWith('session/')) return events.some((event) => event.type === 'SessionRevoked');
   return !streamId.startsWith('sign-in/') && !streamId.startsWith('mfa-device/');
-}
-
-/**
- * Changes kept per account: a process further behind than this finds a gap in the log and drops
- * everything it cached for the account, which is always correct, only slower.
- */
-const KEPT_CHANGES = 1000;
-
-/**
- * Bumps the account's change epoch and records, under the new epoch, which entity changed, in one
- * statement (so in the append's transaction: the bump and its record commit together or not at
- * all), dropping records older than `KEPT_CHANGES`. The accounts row's lock orders the bumps of
- * one account, so the records' epochs are consecutive.
- */
-/** Prepared: every write that changes what is cached runs it (on the embedded store planning it costs more than running it). */
-const BUMP_STATEMENT = preparedStatement(
-  'warden_bump_epoch',
-  `WITH bumped AS (
-     UPDATE accounts SET change_epoch = change_epoch + 1 WHERE account_id = $1::text RETURNING change_epoch
-   ), recorded AS (
-     INSERT INTO account_changes (account_id, epoch, changed) SELECT $1::text, change_epoch, $2::text FROM bumped
-   )
-   DELETE FROM account_changes WHERE account_id = $1::text AND epoch <= (SELECT change_epoch FROM bumped) - $3::int8`,
-);
-
-async function bumpEpoch(trx: Transaction<Database>, accountId: string, changed: string): Promise<void> {
-  await trx.executeQuery(CompiledQuery.raw(BUMP_STATEMENT, [accountId, changed, KEPT_CHANGES]));
 }
 
 /** The name the event sets, as the request spelled it (a rename's event holds the new one). */

@@ -5,6 +5,7 @@ import type { Caller } from '../kernel/command-context.js';
 import type { Decider, DomainEvent } from '../kernel/decider.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
+import type { FindHolderOptions } from './find-holder-options.js';
 import type { IamCore } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
 import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
@@ -21,18 +22,24 @@ export interface HolderRow {
 }
 
 /** How the operations find a holder of one kind by its name, which decider writes its stream, and how a write answers with it. */
-export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Command, Shown> {
+export interface HolderRecords<K extends HolderKind, Row extends HolderRow, Command, Shown, State> {
   readonly kind: K;
-  readonly decider: Decider<Command, DomainEvent, unknown>;
-  readonly find: (db: Kysely<Database>, accountId: string, name: string) => Promise<Row | undefined>;
+  readonly decider: Decider<Command, DomainEvent, State>;
+  readonly find: (db: Kysely<Database>, accountId: string, name: string, options?: FindHolderOptions) => Promise<Row | undefined>;
   /** The lock key of the name (see `userNameKey`). */
   readonly nameKey: (name: string) => string;
   /** The holder's id, which names its stream (`user/AIDA…`). */
   readonly idOf: (row: Row) => string;
   /** The holder's name as it was created (names are found case-insensitively). */
   readonly nameOf: (row: Row) => string;
-  /** The holder as a write answers with it (a User, a Group, a Role). */
-  readonly show: (row: Row) => Shown;
+  /**
+   * The holder as a write left it (a User, a Group, a Role): its row as the write found it, under
+   * the name's key and in the statement that locked its stream, with every field its stream's events
+   * set taken from `state`, the stream folded under that lock with the write's own events. Only the
+   * holder's own writes change those fields, so this is the row the write's projections left, with
+   * no statement to read it again.
+   */
+  readonly shownAfter: (row: Row, state: State) => Shown;
 }
 
 /** What a holder's write appends, made from the holder as its write found it. */
@@ -52,10 +59,10 @@ interface HolderWriteOptions {
  * iam:PutGroupPolicy); and the one write that all of a holder's operations addressed by its name
  * take, its own included. UserOperations, GroupOperations and RoleOperations extend it.
  */
-export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow, Command, Shown> {
+export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow, Command, Shown, State> {
   constructor(
     protected readonly core: IamCore,
-    protected readonly holders: HolderRecords<K, Row, Command | PolicyCommand<K>, Shown>,
+    protected readonly holders: HolderRecords<K, Row, Command | PolicyCommand<K>, Shown, State>,
   ) {}
 
   /** The holder's ARN; one that does not exist is named by the ARN its name gives at the root path. */
@@ -65,22 +72,19 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
 
   /**
    * One write of a holder's stream, the holder addressed by name. The name's key is held from the
-   * start, so the holder found by it stays the one written; its stream is locked once found. The
+   * start, so the holder found by it stays the one written; its stream is locked by the statement
+   * that finds it. The
    * caller is authorized before anything else the request names is looked up, with the condition
    * keys the request brings (the holder's tags as aws:ResourceTag/*, and what the operation adds), so
    * a caller without the permission learns nothing, not even whether the holder exists.
    */
   protected async holderWrite(caller: Caller, name: string, action: string, command: HolderCommand<K, Row, Command>, options: HolderWriteOptions = {}): Promise<void> {
-    await this.writeHolder(caller, name, action, command, options, () => Promise.resolve(undefined));
+    await this.writeHolder(caller, name, action, command, options, () => undefined);
   }
 
-  /**
-   * `holderWrite` for a write that leaves the holder in place, answered with the holder as the write
-   * left it, read in its own transaction (under the name's lock, so still there).
-   */
+  /** `holderWrite` for a write that leaves the holder in place, answered with the holder as the write left it (`shownAfter`). */
   protected holderChange(caller: Caller, name: string, action: string, command: HolderCommand<K, Row, Command>, options: HolderWriteOptions = {}): Promise<Shown> {
-    const { find, show } = this.holders;
-    return this.writeHolder(caller, name, action, command, options, async (trx) => show((await find(trx, caller.accountId, name))!));
+    return this.writeHolder(caller, name, action, command, options, (holder, state) => this.holders.shownAfter(holder, state));
   }
 
   private async writeHolder<Answer>(
@@ -89,20 +93,21 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     action: string,
     command: HolderCommand<K, Row, Command>,
     options: HolderWriteOptions,
-    answerWith: (trx: Transaction<Database>) => Promise<Answer>,
+    answerWith: (holder: Row, state: State) => Answer,
   ): Promise<Answer> {
     const { kind, decider, find, nameKey, idOf } = this.holders;
     const { answer } = await this.core.write(caller, {
       locks: [nameKey(name), ...(options.locks ?? [])],
-      load: (trx) => find(trx, caller.accountId, name),
-      lockedAfterLoad: (holder) => (holder ? [`stream/${kind}/${idOf(holder)}`] : []),
+      load: (trx) => find(trx, caller.accountId, name, { lockStream: true }),
+      lockedByLoad: (holder) => (holder ? [`stream/${kind}/${idOf(holder)}`] : []),
       permissions: (holder) => [{ action, resource: this.arnFor(caller, holder, name), context: { ...resourceTagContext(holder?.tags ?? []), ...(options.context ?? {}) } }],
       appends: async (holder, trx) => {
         if (!holder) throw new NoSuchEntityError(`The ${kind} with name ${name} cannot be found.`);
         if (options.attachable !== undefined) await requireAttachablePolicy(trx, caller.accountId, options.attachable);
         return appendTo(decider, `${kind}/${idOf(holder)}`, await command(holder, trx));
       },
-      answer: answerWith,
+      // The holder exists once the appends ran: they refuse one that does not.
+      answer: (_trx, written, holder) => answerWith(holder!, written.state),
     });
     return answer;
   }
@@ -179,7 +184,7 @@ function policyPathOfArn(arn: string): string {
 }
 
 /** What users and roles have besides: tags, and a permissions boundary. UserOperations and RoleOperations extend it. */
-export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command, Shown> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>, Shown> {
+export class TaggedHolderOperations<K extends TaggedHolderKind, Row extends HolderRow, Command, Shown, State> extends PolicyHolderOperations<K, Row, Command | TagAndBoundaryCommand<K>, Shown, State> {
   async tag(caller: Caller, name: string, tags: readonly Tag[]): Promise<Shown> {
     const { tag } = tagAndBoundaryCommandTypes(this.holders.kind);
     return this.holderChange(caller, name, `iam:${tag}`, () => ({ type: tag, tags: [...tags] }), { context: requestTagContext(tags) });

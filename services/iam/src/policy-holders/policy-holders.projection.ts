@@ -1,4 +1,4 @@
-import type { Database, StoredEvent } from '@warden/db';
+import { asPrepared, type Database, type StoredEvent } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { withoutTagKeys, withTags } from '../naming/index.js';
 import type { HolderKind, TaggedHolderKind } from './policy-holder-kind.js';
@@ -49,11 +49,19 @@ export async function projectTaggedHolderEvent<K extends TaggedHolderKind>(trx: 
   const holderId = holderIdOf(kind, stored);
   const row = () => trx.updateTable(table).where('account_id', '=', accountId).where(id, '=', holderId);
   if (isNamedTagAndBoundaryEvent(kind, event, 'tagged') || isNamedTagAndBoundaryEvent(kind, event, 'untagged')) {
-    const { tags } = await trx.selectFrom(table).select('tags').where('account_id', '=', accountId).where(id, '=', holderId).executeTakeFirstOrThrow();
-    const changed = isNamedTagAndBoundaryEvent(kind, event, 'tagged') ? withTags(tags, event.data.tags) : withoutTagKeys(tags, event.data.tagKeys);
-    await row()
-      .set({ tags: JSON.stringify(changed) })
-      .execute();
+    // Both prepared (one text per table): tagging is the commonest write there is.
+    const read = trx.selectFrom(table).select('tags').where('account_id', '=', accountId).where(id, '=', holderId).compile();
+    const [found] = (await trx.executeQuery(asPrepared(`warden_${table}_tags`, read))).rows;
+    if (!found) throw new Error(`projection: no ${kind} row for ${stored.streamId}`);
+    const changed = isNamedTagAndBoundaryEvent(kind, event, 'tagged') ? withTags(found.tags, event.data.tags) : withoutTagKeys(found.tags, event.data.tagKeys);
+    await trx.executeQuery(
+      asPrepared(
+        `warden_${table}_set_tags`,
+        row()
+          .set({ tags: JSON.stringify(changed) })
+          .compile(),
+      ),
+    );
   } else if (isNamedTagAndBoundaryEvent(kind, event, 'permissionsBoundaryPut')) {
     await row().set({ permissions_boundary_arn: event.data.policyArn }).execute();
   } else if (isNamedTagAndBoundaryEvent(kind, event, 'permissionsBoundaryDeleted')) {

@@ -1,5 +1,6 @@
 import type { RoleRow } from '@warden/db';
 import type { Role } from './role.js';
+import type { RoleState } from './role.events.js';
 
 export function toRole(row: RoleRow): Role {
   return {
@@ -15,4 +16,19 @@ export function toRole(row: RoleRow): Role {
     tags: row.tags,
     createdAt: row.created_at,
   };
+}
+
+/** The role as a write of its stream left it: `row` as the write found it, with what the stream's events set taken from `state` (`HolderRecords.shownAfter`). */
+export function toRoleAfter(row: RoleRow, state: RoleState): Role {
+  return toRole({
+    ...row,
+    role_name: state.roleName,
+    path: state.path,
+    arn: state.arn,
+    trust_policy: state.trustPolicy,
+    description: state.description,
+    max_session_duration: state.maxSessionDuration,
+    tags: [...state.tags],
+    permissions_boundary_arn: state.permissionsBoundaryArn,
+  });
 }

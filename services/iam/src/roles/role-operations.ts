@@ -13,7 +13,8 @@ import { appendTo } from '../service/write-spec.js';
 import type { Role } from './role.js';
 import { findRoleByName, listRoles, requireRoleByName } from './role-repository.js';
 import { type RoleCommand, roleDecider } from './role.decider.js';
-import { toRole } from './role-mapper.js';
+import { toRoleAfter } from './role-mapper.js';
+import type { RoleState } from './role.events.js';
 
 export interface CreateRoleInput {
   readonly roleName: string;
@@ -25,9 +26,9 @@ export interface CreateRoleInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand, Role> {
+export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, RoleCommand, Role, RoleState> {
   constructor(core: IamCore) {
-    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id, nameOf: (role) => role.role_name, show: toRole });
+    super(core, { kind: 'role', decider: roleDecider, find: findRoleRowByName, nameKey: roleNameKey, idOf: (role) => role.role_id, nameOf: (role) => role.role_name, shownAfter: toRoleAfter });
   }
 
   async create(caller: Caller, input: CreateRoleInput): Promise<Role> {

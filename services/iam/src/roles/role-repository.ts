@@ -1,5 +1,6 @@
-import type { Database, RoleRow } from '@warden/db';
+import { type Database, type RoleRow, asPrepared, lockingColumnExpression } from '@warden/db';
 import type { Kysely } from 'kysely';
+import type { FindHolderOptions } from '../policy-holders/find-holder-options.js';
 import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
@@ -7,8 +8,12 @@ import type { Role } from './role.js';
 import { toRole } from './role-mapper.js';
 
 /** The whole row, for the write side and for STS (which needs when the role's sessions were revoked). */
-export function findRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string): Promise<RoleRow | undefined> {
-  return db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName)).executeTakeFirst();
+export async function findRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string, options: FindHolderOptions = {}): Promise<RoleRow | undefined> {
+  const found = db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName));
+  if (!options.lockStream) return found.executeTakeFirst();
+  // Prepared: every write of a role addressed by name sends it.
+  const locking = found.select(lockingColumnExpression(accountId, 'stream/role/', 'roles.role_id').as('stream_locked')).compile();
+  return (await db.executeQuery(asPrepared('warden_find_role_locking_stream', locking))).rows[0];
 }
 
 /** The whole row by the role's ARN, for the STS calls that name the role by it (AssumeRole and the federated ones). */

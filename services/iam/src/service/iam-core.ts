@@ -107,6 +107,7 @@ export class IamCore {
             accountId,
             async (trx) => {
               const loaded = (await spec.load?.(trx)) as Loaded;
+              for (const key of spec.lockedByLoad?.(loaded) ?? []) held.add(key);
               const later = (spec.lockedAfterLoad?.(loaded) ?? []).filter((key) => !held.has(key));
               if (later.length > 0) {
                 await takeLocks(trx, accountId, later);

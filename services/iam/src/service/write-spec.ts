@@ -17,7 +17,8 @@ import type { Decider, DomainEvent } from '../kernel/decider.js';
  *    operation reveals it before any authorization (AWS's order for that action).
  *    `lockedAfterLoad` names the locks known only from what was loaded (the stream of an entity found
  *    by a name whose key is among `locks`, so the name cannot move meanwhile); they are taken right
- *    after the load, before any check reads under them.
+ *    after the load, before any check reads under them. A load may instead take such a lock in the
+ *    statement that finds the entity, and name it in `lockedByLoad`.
  * 3. `permissions`: what the caller must be allowed, asked once each. A function of what was loaded,
  *    since the resource of a write addressed by name (its ARN, its tags) is only known then; an
  *    entity that does not exist is still named by the ARN its name gives, so that a caller who may
@@ -32,6 +33,8 @@ export interface WriteSpec<Loaded, State, Answer> {
   readonly locks?: readonly string[];
   load?(trx: Transaction<Database>): Promise<Loaded> | Loaded;
   lockedAfterLoad?(loaded: Loaded): readonly string[];
+  /** The locks `load` took itself, in the statement that found what they lock (`lockingColumnExpression`): held, not taken again. */
+  lockedByLoad?(loaded: Loaded): readonly string[];
   permissions?(loaded: Loaded): readonly Permission[];
   appends(loaded: Loaded, trx: Transaction<Database>): Promise<StreamAppend<State> | readonly StreamAppend<State>[]> | StreamAppend<State> | readonly StreamAppend<State>[];
   answer?(trx: Transaction<Database>, written: Written<State>, loaded: Loaded): Promise<Answer> | Answer;

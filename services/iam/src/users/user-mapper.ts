@@ -1,5 +1,6 @@
 import type { UserRow } from '@warden/db';
 import type { User } from './user.js';
+import type { UserState } from './user.events.js';
 
 export function toUser(row: UserRow): User {
   return {
@@ -12,4 +13,9 @@ export function toUser(row: UserRow): User {
     tags: row.tags,
     createdAt: row.created_at,
   };
+}
+
+/** The user as a write of its stream left it: `row` as the write found it, with what the stream's events set taken from `state` (`HolderRecords.shownAfter`). */
+export function toUserAfter(row: UserRow, state: UserState): User {
+  return toUser({ ...row, user_name: state.userName, path: state.path, arn: state.arn, tags: [...state.tags], permissions_boundary_arn: state.permissionsBoundaryArn });
 }

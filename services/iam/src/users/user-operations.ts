@@ -14,7 +14,8 @@ import { appendTo } from '../service/write-spec.js';
 import type { User } from './user.js';
 import { findUserByName, listUsers, requireUserByName } from './user-repository.js';
 import { type UserCommand, userDecider } from './user.decider.js';
-import { toUser } from './user-mapper.js';
+import { toUserAfter } from './user-mapper.js';
+import type { UserState } from './user.events.js';
 
 /** The user operations of the API, each authorized as the IAM action of the same name. */
 export interface CreateUserInput {
@@ -24,9 +25,9 @@ export interface CreateUserInput {
   readonly permissionsBoundary?: string | null;
 }
 
-export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand, User> {
+export class UserOperations extends TaggedHolderOperations<'user', UserRow, UserCommand, User, UserState> {
   constructor(core: IamCore) {
-    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id, nameOf: (user) => user.user_name, show: toUser });
+    super(core, { kind: 'user', decider: userDecider, find: findUserRowByName, nameKey: userNameKey, idOf: (user) => user.user_id, nameOf: (user) => user.user_name, shownAfter: toUserAfter });
   }
 
   async create(caller: Caller, input: CreateUserInput): Promise<User> {

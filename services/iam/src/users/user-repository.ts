@@ -1,5 +1,6 @@
-import type { Database, UserRow } from '@warden/db';
+import { type Database, type UserRow, asPrepared, lockingColumnExpression } from '@warden/db';
 import type { Kysely } from 'kysely';
+import type { FindHolderOptions } from '../policy-holders/find-holder-options.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { nameKey } from '../naming/index.js';
 import { startsWithPattern } from '../kernel/starts-with-pattern.js';
@@ -7,8 +8,12 @@ import type { User } from './user.js';
 import { toUser } from './user-mapper.js';
 
 /** The whole row, login profile included: for the write side, which needs what the API never shows. */
-export function findUserRowByName(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_name_key', '=', nameKey(userName)).executeTakeFirst();
+export async function findUserRowByName(db: Kysely<Database>, accountId: string, userName: string, options: FindHolderOptions = {}): Promise<UserRow | undefined> {
+  const found = db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_name_key', '=', nameKey(userName));
+  if (!options.lockStream) return found.executeTakeFirst();
+  // Prepared: every write of a user addressed by name sends it.
+  const locking = found.select(lockingColumnExpression(accountId, 'stream/user/', 'users.user_id').as('stream_locked')).compile();
+  return (await db.executeQuery(asPrepared('warden_find_user_locking_stream', locking))).rows[0];
 }
 
 export async function requireUserRowByName(db: Kysely<Database>, accountId: string, userName: string): Promise<UserRow> {
