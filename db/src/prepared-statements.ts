@@ -97,22 +97,36 @@ export function preparingPGlite(client: PGlite): PGliteQueryable {
       throw error;
     }
   };
-  const run = async (name: string | undefined, text: string, params: readonly unknown[]): Promise<Results> => {
+  // Set when this wrapper starts closing the instance: PGlite's own query refuses from then on too.
+  let closing = false;
+  const refuseClosed = () => {
     // PGlite's own query refuses a closed instance; the protocol calls below would spin instead.
-    if (client.closed) throw new Error('PGlite is closed');
+    if (closing || client.closed) throw new Error('PGlite is closed');
+  };
+  const run = async (name: string | undefined, text: string, params: readonly unknown[]): Promise<Results> => {
+    refuseClosed();
     // As PGlite's own query does: the protocol calls below spin on an instance still starting.
     await client.waitReady;
     const known = name === undefined ? undefined : parsed.get(name);
     // pg refuses a name sent with another text; so does this, rather than run the first text.
     if (known !== undefined && known !== text) throw new Error(`the prepared statement ${name} was sent with two texts`);
     return client.runExclusive(async () => {
+      // A statement that waited for the lock while the instance began closing is refused too.
+      refuseClosed();
       const types = await typesOf(name, text);
-      const values = params.map((value, index) => {
-        if (value === null || value === undefined) return null;
-        const serialize = client.serializers[types[index]!];
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a type without a serializer goes as text, exactly as PGlite's own query does (param.toString())
-        return serialize ? serialize(value) : String(value);
-      });
+      let values: (string | null)[];
+      try {
+        values = params.map((value, index) => {
+          if (value === null || value === undefined) return null;
+          const serialize = client.serializers[types[index]!];
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a type without a serializer goes as text, exactly as PGlite's own query does (param.toString())
+          return serialize ? serialize(value) : String(value);
+        });
+      } catch (error) {
+        // The statement was parsed and described without a Sync: one ends that exchange.
+        await client.execProtocolStream(protocol.serialize.sync(), options);
+        throw error;
+      }
       const exchange = concatenated([
         protocol.serialize.bind({ statement: name ?? '', values }),
         protocol.serialize.describe({ type: 'P' }),
@@ -130,7 +144,10 @@ export function preparingPGlite(client: PGlite): PGliteQueryable {
       if (queryOptions !== undefined) return client.query(text, params, queryOptions);
       return run(preparedNameOf(text), text, params ?? []);
     }) as PGlite['query'],
-    close: () => client.close(),
+    close: () => {
+      closing = true;
+      return client.close();
+    },
   };
 }
 

@@ -317,6 +317,10 @@ describe.skipIf(!HAS_PGLITE)('the append statement on the embedded database', ()
       expect((await wrapped.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       expect(client.isInTransaction()).toBe(false);
       await expect(wrapped.query(preparedStatement('divide_check', 'SELECT 20 / $1::int AS quotient'), [2])).rejects.toThrow(/two texts/);
+      // A parameter PGlite cannot serialize is refused after the Parse was sent, and the session goes on.
+      await expect(wrapped.query('SELECT $1::boolean AS flag', ['not a boolean'])).rejects.toThrow(/boolean/);
+      expect(client.isInTransaction()).toBe(false);
+      expect((await wrapped.query<{ flag: boolean }>('SELECT $1::boolean AS flag', [true])).rows).toEqual([{ flag: true }]);
       // A failure inside a transaction leaves it aborted, as any statement's does, and ROLLBACK ends it.
       await wrapped.query('BEGIN');
       await expect(wrapped.query(divide, [0])).rejects.toMatchObject({ code: '22012' });

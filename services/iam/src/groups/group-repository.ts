@@ -7,12 +7,22 @@ import { nameKey } from '../naming/index.js';
 import type { Group } from './group.js';
 import { toGroup } from './group-mapper.js';
 
+/**
+ * Every column of a group's row, by name, for the prepared find: a prepared statement's `*` would
+ * fail on a replica still running once a newer build's migration adds or drops a column ("cached
+ * plan must not change result type"). The row type checks that the list is whole.
+ */
+const GROUP_COLUMNS = ['account_id', 'group_id', 'group_name', 'group_name_key', 'path', 'arn', 'created_at'] as const;
+
 /** The whole row, for the write side. */
 export async function findGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string, options: FindHolderOptions = {}): Promise<GroupRow | undefined> {
-  const found = db.selectFrom('groups').selectAll().where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName));
-  if (!options.lockStream) return found.executeTakeFirst();
+  const byName = db.selectFrom('groups').where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName));
+  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a group addressed by name sends it.
-  const locking = found.select(lockingColumnExpression(accountId, 'stream/group/', 'groups.group_id').as('stream_locked')).compile();
+  const locking = byName
+    .select([...GROUP_COLUMNS])
+    .select(lockingColumnExpression(accountId, 'stream/group/', 'groups.group_id').as('stream_locked'))
+    .compile();
   return (await db.executeQuery(asPrepared('warden_find_group_locking_stream', locking))).rows[0];
 }
 

@@ -7,12 +7,37 @@ import { nameKey } from '../naming/index.js';
 import type { Role } from './role.js';
 import { toRole } from './role-mapper.js';
 
+/**
+ * Every column of a role's row, by name, for the prepared find: a prepared statement's `*` would
+ * fail on a replica still running once a newer build's migration adds or drops a column ("cached
+ * plan must not change result type"). The row type checks that the list is whole.
+ */
+const ROLE_COLUMNS = [
+  'account_id',
+  'role_id',
+  'role_name',
+  'role_name_key',
+  'path',
+  'arn',
+  'trust_policy',
+  'trust_policy_hash',
+  'description',
+  'max_session_duration',
+  'permissions_boundary_arn',
+  'tags',
+  'sessions_revoked_before',
+  'created_at',
+] as const;
+
 /** The whole row, for the write side and for STS (which needs when the role's sessions were revoked). */
 export async function findRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string, options: FindHolderOptions = {}): Promise<RoleRow | undefined> {
-  const found = db.selectFrom('roles').selectAll().where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName));
-  if (!options.lockStream) return found.executeTakeFirst();
+  const byName = db.selectFrom('roles').where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName));
+  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a role addressed by name sends it.
-  const locking = found.select(lockingColumnExpression(accountId, 'stream/role/', 'roles.role_id').as('stream_locked')).compile();
+  const locking = byName
+    .select([...ROLE_COLUMNS])
+    .select(lockingColumnExpression(accountId, 'stream/role/', 'roles.role_id').as('stream_locked'))
+    .compile();
   return (await db.executeQuery(asPrepared('warden_find_role_locking_stream', locking))).rows[0];
 }
 

@@ -7,12 +7,22 @@ import { startsWithPattern } from '../kernel/starts-with-pattern.js';
 import type { User } from './user.js';
 import { toUser } from './user-mapper.js';
 
+/**
+ * Every column of a user's row, by name, for the prepared find: a prepared statement's `*` would
+ * fail on a replica still running once a newer build's migration adds or drops a column ("cached
+ * plan must not change result type"). The row type checks that the list is whole.
+ */
+const USER_COLUMNS = ['account_id', 'user_id', 'user_name', 'user_name_key', 'path', 'arn', 'permissions_boundary_arn', 'tags', 'login_profile', 'created_at'] as const;
+
 /** The whole row, login profile included: for the write side, which needs what the API never shows. */
 export async function findUserRowByName(db: Kysely<Database>, accountId: string, userName: string, options: FindHolderOptions = {}): Promise<UserRow | undefined> {
-  const found = db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('user_name_key', '=', nameKey(userName));
-  if (!options.lockStream) return found.executeTakeFirst();
+  const byName = db.selectFrom('users').where('account_id', '=', accountId).where('user_name_key', '=', nameKey(userName));
+  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a user addressed by name sends it.
-  const locking = found.select(lockingColumnExpression(accountId, 'stream/user/', 'users.user_id').as('stream_locked')).compile();
+  const locking = byName
+    .select([...USER_COLUMNS])
+    .select(lockingColumnExpression(accountId, 'stream/user/', 'users.user_id').as('stream_locked'))
+    .compile();
   return (await db.executeQuery(asPrepared('warden_find_user_locking_stream', locking))).rows[0];
 }
 
