@@ -9,6 +9,7 @@ import {
   cursorOf,
   inAccountTransaction,
   lockForAppend,
+  lockingColumnExpression,
   migrateToLatest,
   NO_STREAM,
   readEventsAfter,
@@ -18,6 +19,7 @@ import {
 } from '../src/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
+import { scopedLockKey } from '../src/event-store.js';
 import { DRIVERS, HAS_PGLITE, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
 
 /** A promise and what settles it: one transaction is held open while another acts. */
@@ -135,6 +137,35 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
     expect(page.map((event) => event.streamId)).toEqual(['test-user/A', 'test-user/B']);
     const rest = await readEventsAfter(wardenDb.db, cursorOf(first[0]!), { limit: 10, accountId: account });
     expect(rest.map((event) => event.streamId)).toEqual(['test-user/B']);
+  });
+});
+
+describe.skipIf(!HAS_POSTGRES)('a lock taken by the statement that finds an entity (Postgres)', () => {
+  it('is the very lock lockForAppend takes for the entity’s stream, held until the transaction ends', async () => {
+    await withDriver('postgres', async (wardenDb) => {
+      const account = randomAccountId();
+      const foundAndLocked = signal();
+      const mayEnd = signal();
+      let found: { id: string; locked: string }[] = [];
+      const finder = inAccountTransaction(wardenDb.db, account, async (trx) => {
+        try {
+          found = (await sql<{ id: string; locked: string }>`SELECT t.id, ${lockingColumnExpression(account, 'stream/test-user/', 't.id')} AS locked FROM (VALUES ('LOCKED1')) AS t(id)`.execute(trx))
+            .rows;
+        } finally {
+          foundAndLocked.fire();
+        }
+        await mayEnd.promise;
+      });
+      await foundAndLocked.promise;
+      // count(*) of the one lock taken (a bigint: text from pg).
+      expect(found).toEqual([{ id: 'LOCKED1', locked: '1' }]);
+      // Another transaction asks for the stream's lock as lockForAppend would take it: refused while the finder is open.
+      const tryStreamLock = () => sql<{ got: boolean }>`SELECT pg_try_advisory_xact_lock(hashtextextended(${scopedLockKey(account, 'stream/test-user/LOCKED1')}, 0)) AS got`.execute(wardenDb.db);
+      expect((await tryStreamLock()).rows[0]!.got).toBe(false);
+      mayEnd.fire();
+      await finder;
+      expect((await tryStreamLock()).rows[0]!.got).toBe(true);
+    });
   });
 });
 

@@ -17,11 +17,11 @@ const GROUP_COLUMNS = ['account_id', 'group_id', 'group_name', 'group_name_key',
 /** The whole row, for the write side. */
 export async function findGroupRowByName(db: Kysely<Database>, accountId: string, groupName: string, options: FindHolderOptions = {}): Promise<GroupRow | undefined> {
   const byName = db.selectFrom('groups').where('account_id', '=', accountId).where('group_name_key', '=', nameKey(groupName));
-  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
+  if (options.lockStreamPrefix === undefined) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a group addressed by name sends it.
   const locking = byName
     .select([...GROUP_COLUMNS])
-    .select(lockingColumnExpression(accountId, 'stream/group/', 'groups.group_id').as('stream_locked'))
+    .select(lockingColumnExpression(accountId, options.lockStreamPrefix, 'groups.group_id').as('stream_locked'))
     .compile();
   return (await db.executeQuery(asPrepared('warden_find_group_locking_stream', locking))).rows[0];
 }

@@ -1,8 +1,19 @@
 /** How a holder's write finds the holder it names. */
 export interface FindHolderOptions {
   /**
-   * Also take the lock of the holder's stream, in the statement that finds it: for a write that
-   * already holds the name's key, so the holder found is the one whose stream it locks.
+   * Also take the lock of the holder's stream, in the statement that finds it: this prefix (the
+   * stream's lock key without the holder's id, `holderStreamLockPrefix`) followed by the id found.
+   * For a write that already holds the name's key, so the holder found is the one whose stream it
+   * locks.
    */
-  readonly lockStream?: boolean;
+  readonly lockStreamPrefix?: string;
+}
+
+/**
+ * The lock key of a holder's stream without its id (`stream/user/`): the one spelling that both the
+ * statement taking the lock and the write recording it as held use, so the two cannot drift apart
+ * (a write that believed a lock held that was never taken would append unlocked).
+ */
+export function holderStreamLockPrefix(kind: string): string {
+  return `stream/${kind}/`;
 }

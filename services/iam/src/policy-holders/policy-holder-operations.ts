@@ -5,7 +5,7 @@ import type { Caller } from '../kernel/command-context.js';
 import type { Decider, DomainEvent } from '../kernel/decider.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
-import type { FindHolderOptions } from './find-holder-options.js';
+import { type FindHolderOptions, holderStreamLockPrefix } from './find-holder-options.js';
 import type { IamCore } from '../service/iam-core.js';
 import { policyArnKey } from '../kernel/lock-keys.js';
 import { requestTagContext, resourceTagContext } from '../authorization/tag-context.js';
@@ -96,10 +96,11 @@ export class PolicyHolderOperations<K extends HolderKind, Row extends HolderRow,
     answerWith: (holder: Row, state: State) => Answer,
   ): Promise<Answer> {
     const { kind, decider, find, nameKey, idOf } = this.holders;
+    const lockStreamPrefix = holderStreamLockPrefix(kind);
     const { answer } = await this.core.write(caller, {
       locks: [nameKey(name), ...(options.locks ?? [])],
-      load: (trx) => find(trx, caller.accountId, name, { lockStream: true }),
-      lockedByLoad: (holder) => (holder ? [`stream/${kind}/${idOf(holder)}`] : []),
+      load: (trx) => find(trx, caller.accountId, name, { lockStreamPrefix }),
+      lockedByLoad: (holder) => (holder ? [`${lockStreamPrefix}${idOf(holder)}`] : []),
       permissions: (holder) => [{ action, resource: this.arnFor(caller, holder, name), context: { ...resourceTagContext(holder?.tags ?? []), ...(options.context ?? {}) } }],
       appends: async (holder, trx) => {
         if (!holder) throw new NoSuchEntityError(`The ${kind} with name ${name} cannot be found.`);

@@ -32,11 +32,11 @@ const ROLE_COLUMNS = [
 /** The whole row, for the write side and for STS (which needs when the role's sessions were revoked). */
 export async function findRoleRowByName(db: Kysely<Database>, accountId: string, roleName: string, options: FindHolderOptions = {}): Promise<RoleRow | undefined> {
   const byName = db.selectFrom('roles').where('account_id', '=', accountId).where('role_name_key', '=', nameKey(roleName));
-  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
+  if (options.lockStreamPrefix === undefined) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a role addressed by name sends it.
   const locking = byName
     .select([...ROLE_COLUMNS])
-    .select(lockingColumnExpression(accountId, 'stream/role/', 'roles.role_id').as('stream_locked'))
+    .select(lockingColumnExpression(accountId, options.lockStreamPrefix, 'roles.role_id').as('stream_locked'))
     .compile();
   return (await db.executeQuery(asPrepared('warden_find_role_locking_stream', locking))).rows[0];
 }

@@ -17,11 +17,11 @@ const USER_COLUMNS = ['account_id', 'user_id', 'user_name', 'user_name_key', 'pa
 /** The whole row, login profile included: for the write side, which needs what the API never shows. */
 export async function findUserRowByName(db: Kysely<Database>, accountId: string, userName: string, options: FindHolderOptions = {}): Promise<UserRow | undefined> {
   const byName = db.selectFrom('users').where('account_id', '=', accountId).where('user_name_key', '=', nameKey(userName));
-  if (!options.lockStream) return byName.selectAll().executeTakeFirst();
+  if (options.lockStreamPrefix === undefined) return byName.selectAll().executeTakeFirst();
   // Prepared: every write of a user addressed by name sends it.
   const locking = byName
     .select([...USER_COLUMNS])
-    .select(lockingColumnExpression(accountId, 'stream/user/', 'users.user_id').as('stream_locked'))
+    .select(lockingColumnExpression(accountId, options.lockStreamPrefix, 'users.user_id').as('stream_locked'))
     .compile();
   return (await db.executeQuery(asPrepared('warden_find_user_locking_stream', locking))).rows[0];
 }
