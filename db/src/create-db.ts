@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { type Dialect, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { type DataDirectoryLock, lockDataDirectory } from './data-directory-lock.js';
 import { guardedClientClass } from './guarded-client.js';
-import { preparingPGlite } from './prepared-statements.js';
+import { type EmbeddedDatabase, type EmbeddedStart, openPGliteInProcess } from './open-pglite.js';
+import { openPGliteOnThread } from './pglite-on-thread.js';
 import type { SqlTracer } from './sql-tracer.js';
 import { tracedDialect } from './traced-dialect.js';
 
@@ -37,6 +38,12 @@ export interface CreateDbOptions {
    * The pool has already dropped it and opens a new one on demand; this is for the log.
    */
   readonly onIdleConnectionError?: (error: Error) => void;
+  /**
+   * PGlite only: run the embedded database on a thread of its own (pglite-on-thread.ts), off the
+   * event loop that serves requests. The server and the worker do (`openDatabase`); tools and the
+   * in-process test suites run it on their own thread, where nothing else waits on it.
+   */
+  readonly embeddedOnThread?: boolean;
   /** Told of every statement (api's tracing); absent, the driver is used as it is. */
   readonly sqlTracer?: SqlTracer | undefined;
 }
@@ -104,29 +111,24 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     return { db, driver: 'postgres', poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? '.warden';
-  let client: PGlite;
+  const open = (start: EmbeddedStart) => (options.embeddedOnThread ? openPGliteOnThread(start) : openPGliteInProcess(start));
+  let client: EmbeddedDatabase;
   let lock: DataDirectoryLock | undefined;
-  if (dataDir === 'memory') client = new PGlite(startingFrom(options.template));
+  if (dataDir === 'memory') client = await open({ directory: 'memory', template: options.template, fresh: true });
   else {
     const directory = join(resolve(dataDir), 'pgdata');
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     // Before PGlite reads a page: a second process on a live directory is refused, not corrupting it.
     lock = lockDataDirectory(resolve(dataDir));
     try {
-      client = new PGlite(directory, existsSync(join(directory, 'PG_VERSION')) ? {} : startingFrom(options.template));
+      client = await open({ directory, template: options.template, fresh: !existsSync(join(directory, 'PG_VERSION')) });
     } catch (error) {
       lock.release();
       throw error;
     }
   }
-  try {
-    await client.waitReady;
-  } catch (error) {
-    lock?.release();
-    throw error;
-  }
-  // The dialect only queries and closes: the wrapper that prepares marked statements is enough for it.
-  const db = new Kysely<Database>({ dialect: traced(new PGliteDialect(preparingPGlite(client) as unknown as PGlite), options.sqlTracer) });
+  // The dialect only queries and closes; on either thread, every statement goes through preparingPGlite.
+  const db = new Kysely<Database>({ dialect: traced(new PGliteDialect(client as unknown as PGlite), options.sqlTracer) });
   return {
     db,
     driver: 'pglite',
@@ -139,10 +141,6 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
       }
     },
   };
-}
-
-function startingFrom(template: string | undefined): { loadDataDir?: Blob } {
-  return template ? { loadDataDir: new Blob([readFileSync(template)]) } : {};
 }
 
 function traced(dialect: Dialect, tracer: SqlTracer | undefined): Dialect {

@@ -9,7 +9,8 @@ import { migratedPGliteTemplate } from '../src/pglite-template.js';
  * DATABASE_URL fails instead of skipping.
  */
 export interface DriverUnderTest {
-  readonly name: 'postgres' | 'pglite';
+  /** `pglite-thread`: the embedded store on a thread of its own, as the server runs it (createDb's `embeddedOnThread`). */
+  readonly name: 'postgres' | 'pglite' | 'pglite-thread';
   open(): Promise<WardenDb>;
 }
 
@@ -27,6 +28,14 @@ const ALL_DRIVERS: readonly DriverUnderTest[] = [
     },
   },
   {
+    name: 'pglite-thread',
+    async open() {
+      const wardenDb = await createDb({ dataDir: 'memory', template: await migratedPGliteTemplate(), embeddedOnThread: true });
+      await migrateToLatest(wardenDb.db);
+      return wardenDb;
+    },
+  },
+  {
     name: 'postgres',
     async open() {
       const wardenDb = await createDb({ databaseUrl: databaseUrl!, poolSize: 20 });
@@ -36,7 +45,7 @@ const ALL_DRIVERS: readonly DriverUnderTest[] = [
   },
 ];
 
-export const DRIVERS: readonly DriverUnderTest[] = ALL_DRIVERS.filter((driver) => chosen.includes(driver.name));
+export const DRIVERS: readonly DriverUnderTest[] = ALL_DRIVERS.filter((driver) => chosen.includes(driver.name === 'pglite-thread' ? 'pglite' : driver.name));
 
 /** A random 12-digit account id, so that tests never share state in a shared database. */
 export function randomAccountId(): string {

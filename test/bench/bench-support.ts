@@ -35,7 +35,19 @@ export async function startProcess(command: string, args: string[], env: NodeJS.
 
 /** A process's CPU time so far (user + system), in milliseconds, from /proc (Linux). */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ticksMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * The CPU time so far of a process's main thread alone (its event loop; the embedded store's
+ * thread and libuv's pool are not counted), in milliseconds, from /proc (Linux).
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return ticksMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function ticksMs(statFile: string): number {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   // After "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100 Hz).
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -64,6 +64,8 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     template: config.pgliteTemplate,
+    // The embedded store's SQL runs off the event loop that serves requests (pglite-on-thread.ts).
+    embeddedOnThread: true,
     timeouts: { ...config.databaseTimeouts, ...timeouts },
     onIdleConnectionError: (error) => logger.warn({ reason: error.message }, 'database: an idle connection was closed (the server restarted or ended it); a new one is opened when needed'),
   });
