@@ -159,7 +159,15 @@ export async function loadServer(url: string, body: string, headers: Record<stri
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`load against ${url} had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   // Server CPU per answered request: steadier than req/s on a shared machine, where the load
   // generator and the database compete for the same two cores.
-  return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, peakRss, cpuUsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total) };
+  return {
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    peakRss,
+    requests: result.requests.total,
+    cpuMs: cpu,
+    cpuUsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
+  };
 }
 
 /** A port free now on loopback, for a listener asked to take it (a metrics port, say). */

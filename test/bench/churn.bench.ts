@@ -10,7 +10,10 @@
  * The writes are sent from a worker thread (churn-writer.ts), not from the load generator's.
  * Reported per store: each phase's req/s relative to quiet's in the same round (targets ≥ 0.90 and
  * ≥ 0.95), its p99 against quiet's (target ≤ 1.5×), the server's CPU per request, and the writes
- * that landed.
+ * that landed. Each round also has the writes alone to each account (no readers, half a phase
+ * long each), which gives what a write costs the server in that round; taken out of a phase's server CPU, what is left is
+ * the readers' own CPU per `authorize`, against quiet's: what invalidation costs them, apart from
+ * the CPU the writes themselves take on a machine whose cores the readers share.
  * Then the first authorize after a change to one of the principal's own policies (a new default
  * version) against the warm one right after it, one request at a time: the median of 20 differences
  * (target ≤ 1 ms).
@@ -21,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type AccessKey, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import { type AccessKey, cpuMs, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, mainThreadCpuMs, signed, startProcess, wardenServerEnv } from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -117,6 +120,19 @@ function writeContinuously(store: Store, key: AccessKey, users: number): { stop:
   };
 }
 
+/**
+ * The writes alone, no readers: the server's CPU per write (the whole process, and its main thread).
+ * Each account's apart: the other account's 100 users have streams ten times as long to fold.
+ */
+async function writesAlone(store: Store, writes: 'same' | 'other'): Promise<{ cpuMsPerWrite: number; mainThreadMsPerWrite: number }> {
+  const writer = writes === 'same' ? writeContinuously(store, store.tenantRoot, USERS) : writeContinuously(store, store.otherRoot, 100);
+  const cpuBefore = cpuMs(store.pid);
+  const mainBefore = mainThreadCpuMs(store.pid);
+  await new Promise((done) => setTimeout(done, (SECONDS * 1000) / 2));
+  const landed = await writer.stop();
+  return { cpuMsPerWrite: (cpuMs(store.pid) - cpuBefore) / Math.max(1, landed), mainThreadMsPerWrite: (mainThreadCpuMs(store.pid) - mainBefore) / Math.max(1, landed) };
+}
+
 const AUTHORIZE = `query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }`;
 
 async function phase(store: Store, body: string, headers: Record<string, string>, writes: 'quiet' | 'same' | 'other') {
@@ -158,13 +174,22 @@ try {
     }),
   );
 
-  const results = new Map<string, { quiet: Awaited<ReturnType<typeof phase>>; same: Awaited<ReturnType<typeof phase>>; other: Awaited<ReturnType<typeof phase>> }[]>();
+  const results = new Map<
+    string,
+    {
+      quiet: Awaited<ReturnType<typeof phase>>;
+      same: Awaited<ReturnType<typeof phase>>;
+      other: Awaited<ReturnType<typeof phase>>;
+      writes: Record<'same' | 'other', Awaited<ReturnType<typeof writesAlone>>>;
+    }[]
+  >();
   for (let round = 0; round < ROUNDS; round++) {
     for (const { store, body, headers } of prepared) {
       const quiet = await phase(store, body, headers, 'quiet');
       const same = await phase(store, body, headers, 'same');
       const other = await phase(store, body, headers, 'other');
-      results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other }]);
+      const writes = { same: await writesAlone(store, 'same'), other: await writesAlone(store, 'other') };
+      results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other, writes }]);
     }
   }
   console.log(`authorize under churn, ${CONNECTIONS} connections, ${SECONDS}s per phase, ${ROUNDS} interleaved rounds; load average now ${loadavg()[0]!.toFixed(2)}:`);
@@ -179,6 +204,16 @@ try {
     const same = median(rounds.map((run) => run.same.perSecond / run.quiet.perSecond));
     const other = median(rounds.map((run) => run.other.perSecond / run.quiet.perSecond));
     const p99 = median(rounds.map((run) => Math.max(run.same.p99, run.other.p99) / Math.max(1, run.quiet.p99)));
+    // The readers' own server CPU per authorize: the phase's, less its writes at the round's cost of one.
+    const readers = (run: (typeof rounds)[number], writes: 'same' | 'other') =>
+      (run[writes].cpuMs - run[writes].landed * run.writes[writes].cpuMsPerWrite) / Math.max(1, run[writes].requests) / (run.quiet.cpuMs / Math.max(1, run.quiet.requests));
+    const perWrite = (writes: 'same' | 'other') => rounds.map((run) => `${run.writes[writes].cpuMsPerWrite.toFixed(2)} (main thread ${run.writes[writes].mainThreadMsPerWrite.toFixed(2)})`).join(', ');
+    console.log(`  ${name} a write alone costs the server, in ms of CPU: same account ${perWrite('same')}; other account ${perWrite('other')}`);
+    console.log(
+      `  ${name} the readers' own CPU per authorize (the phase's, less its writes at that cost) against quiet's: same account ${rounds
+        .map((run) => readers(run, 'same').toFixed(2))
+        .join(', ')}; other account ${rounds.map((run) => readers(run, 'other').toFixed(2)).join(', ')}`,
+    );
     console.log(`  ${name} medians: same account ${same.toFixed(2)} of quiet (target ≥ 0.90), other account ${other.toFixed(2)} (target ≥ 0.95), worst p99 ${p99.toFixed(2)}× quiet's (target ≤ 1.5)`);
   }
 
