@@ -40,10 +40,18 @@ export interface CreateDbOptions {
   readonly onIdleConnectionError?: (error: Error) => void;
   /**
    * PGlite only: run the embedded database on a thread of its own (pglite-on-thread.ts), off the
-   * event loop that serves requests. The server and the worker do (`openDatabase`); tools and the
-   * in-process test suites run it on their own thread, where nothing else waits on it.
+   * event loop that serves requests. The commands that open the store through `openDatabase`
+   * (serve, migrate, replay) do; the in-process test suites keep it on their own thread, where
+   * nothing else waits on it.
    */
   readonly embeddedOnThread?: boolean;
+  /**
+   * PGlite on its own thread only: told when that thread dies other than by `close()` (a crash, the
+   * thread's heap exhausted). Every statement then fails as unavailable, and the data directory
+   * cannot be reopened safely while this process lives; the server ends the process, as a crash of
+   * PGlite in process would have.
+   */
+  readonly onEmbeddedFailure?: (error: Error) => void;
   /** Told of every statement (api's tracing); absent, the driver is used as it is. */
   readonly sqlTracer?: SqlTracer | undefined;
 }
@@ -111,7 +119,7 @@ export async function createDb(options: CreateDbOptions): Promise<WardenDb> {
     return { db, driver: 'postgres', poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? '.warden';
-  const open = (start: EmbeddedStart) => (options.embeddedOnThread ? openPGliteOnThread(start) : openPGliteInProcess(start));
+  const open = (start: EmbeddedStart) => (options.embeddedOnThread ? openPGliteOnThread(start, options.onEmbeddedFailure) : openPGliteInProcess(start));
   let client: EmbeddedDatabase;
   let lock: DataDirectoryLock | undefined;
   if (dataDir === 'memory') client = await open({ directory: 'memory', template: options.template, fresh: true });

@@ -15,11 +15,12 @@ import type { PGliteQueryable } from './prepared-statements.js';
  * back, as it does with Postgres's sockets. The statements, their order and their results are the
  * same: the thread runs them through `preparingPGlite`, one session, in the order they arrive.
  *
- * What crosses the thread is structured-cloned: parameters and rows (strings, numbers, booleans,
- * bigints, Dates, byte arrays, parsed JSON) arrive equal; an error arrives as an Error with the
- * same message and the same own fields (a DatabaseError's `code`, `detail`, `constraint`…), which
- * is all that callers read of it. If the thread dies, every statement waiting on it and every later
- * one fails with DatabaseUnavailableError.
+ * What crosses the thread is structured-cloned: strings, numbers, booleans, bigints, Dates, byte
+ * arrays and parsed JSON arrive equal, a Buffer as a plain Uint8Array (PGlite's bytea serializer
+ * takes both) and an object of a class as a plain object. An error arrives as an Error with the same
+ * message and the same own plain fields (a DatabaseError's `code`, `detail`, `constraint`…), not its
+ * class, stack or cause: callers read nothing else of it. If the thread dies, every statement
+ * waiting on it and every later one fails with DatabaseUnavailableError.
  */
 export type PGliteThreadRequest = { readonly kind: 'query'; readonly id: number; readonly text: string; readonly params: readonly unknown[] } | { readonly kind: 'close' };
 
@@ -50,16 +51,21 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
-export function openPGliteOnThread(start: EmbeddedStart): Promise<EmbeddedDatabase> {
-  return embeddedOnWorker(new Worker(threadScript(), { workerData: start }));
+export function openPGliteOnThread(start: EmbeddedStart, onFailure?: (error: Error) => void): Promise<EmbeddedDatabase> {
+  return embeddedOnWorker(new Worker(threadScript(), { workerData: start }), onFailure);
 }
 
-/** The store served by `worker`, a thread just started on pglite-thread.ts (tests hold the worker to stop it as a crash would). */
-export async function embeddedOnWorker(worker: Worker): Promise<EmbeddedDatabase> {
+/**
+ * The store served by `worker`, a thread just started on pglite-thread.ts (tests hold the worker to
+ * stop it as a crash would). `onFailure` hears of the thread dying other than by `close()`: the
+ * store is gone for this process, which cannot reopen the data directory safely while it lives.
+ */
+export async function embeddedOnWorker(worker: Worker, onFailure?: (error: Error) => void): Promise<EmbeddedDatabase> {
   const waiting = new Map<number, Waiting>();
   let nextId = 0;
   let stopped: Error | undefined;
   let closing: Promise<void> | undefined;
+  let closedByThread = false;
   let onClosed: ((error?: Error) => void) | undefined;
 
   // The thread keeps the process alive only while a statement waits on it, as an idle pooled
@@ -68,29 +74,37 @@ export async function embeddedOnWorker(worker: Worker): Promise<EmbeddedDatabase
     if (waiting.size === 0) worker.unref();
   };
   const stop = (error: Error) => {
-    stopped ??= error;
-    for (const entry of waiting.values()) entry.reject(stopped);
+    if (stopped) return;
+    stopped = error;
+    for (const entry of waiting.values()) entry.reject(error);
     waiting.clear();
-    onClosed?.();
+    // A close that was waiting for the thread's answer learns it never came.
+    onClosed?.(error);
+    if (!closedByThread) onFailure?.(error);
   };
 
   await new Promise<void>((ready, failed) => {
-    const onStartError = (error: Error) => failed(error);
-    worker.once('error', onStartError);
-    worker.once('exit', (code) => failed(new DatabaseUnavailableError(`the embedded database's thread exited (code ${code}) before it was ready`)));
+    let failure: Error | undefined;
+    const onStartError = (error: Error) => (failure ??= error);
+    const onStartExit = (code: number) => failed(failure ?? new DatabaseUnavailableError(`the embedded database's thread exited (code ${code}) before it was ready`));
+    worker.on('error', onStartError);
+    worker.once('exit', onStartExit);
     worker.once('message', (reply: PGliteThreadReply) => {
-      worker.off('error', onStartError);
-      worker.removeAllListeners('exit');
-      if (reply.kind === 'ready') ready();
-      else {
-        void worker.terminate();
-        failed(reply.kind === 'failed' ? errorOf(reply.error) : new Error(`the embedded database's thread answered ${reply.kind} before it was ready`));
+      if (reply.kind === 'ready') {
+        worker.off('error', onStartError);
+        worker.off('exit', onStartExit);
+        ready();
+        return;
       }
+      // Told why, it is stopped; the start fails once it has exited (the error listener stays until then).
+      failure ??= reply.kind === 'failed' ? errorOf(reply.error) : new Error(`the embedded database's thread answered ${reply.kind} before it was ready`);
+      void worker.terminate();
     });
   });
 
   worker.on('message', (reply: PGliteThreadReply) => {
     if (reply.kind === 'closed') {
+      closedByThread = true;
       onClosed?.(reply.error ? errorOf(reply.error) : undefined);
       return;
     }
@@ -102,6 +116,11 @@ export async function embeddedOnWorker(worker: Worker): Promise<EmbeddedDatabase
     if (reply.kind === 'result') entry.resolve({ rows: reply.rows, fields: [], affectedRows: reply.affectedRows });
     else entry.reject(errorOf(reply.error));
   });
+  // A reply that cannot be read would leave its statement waiting for ever: the store is failed instead.
+  worker.on('messageerror', (error) => {
+    stop(new DatabaseUnavailableError(`a reply from the embedded database's thread could not be read: ${error.message}`, { cause: error }));
+    void worker.terminate();
+  });
   worker.on('error', (error) => stop(new DatabaseUnavailableError(`the embedded database's thread failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => stop(new DatabaseUnavailableError(`the embedded database's thread exited (code ${code})`)));
   worker.unref();
@@ -110,7 +129,9 @@ export async function embeddedOnWorker(worker: Worker): Promise<EmbeddedDatabase
     get closed() {
       return closing !== undefined || stopped !== undefined;
     },
-    query: ((text: string, params?: unknown[]) => {
+    query: ((text: string, params?: unknown[], options?: unknown) => {
+      // Only the dialect queries, and without options; PGlite's own options could not be honoured here.
+      if (options !== undefined) return Promise.reject(new Error('query options are not supported by the embedded store on its own thread'));
       if (stopped) return Promise.reject(stopped);
       // As PGlite's own query does on a closing instance (the thread refuses too).
       if (closing) return Promise.reject(new Error('PGlite is closed'));
@@ -129,7 +150,8 @@ export async function embeddedOnWorker(worker: Worker): Promise<EmbeddedDatabase
     }) as PGliteQueryable['query'],
     close: () => {
       closing ??= (async () => {
-        if (stopped) return;
+        // A store whose thread died was not closed: what it held may not have reached the disk.
+        if (stopped) throw stopped;
         worker.ref();
         const closed = new Promise<Error | undefined>((done) => (onClosed = done));
         worker.postMessage({ kind: 'close' } satisfies PGliteThreadRequest);

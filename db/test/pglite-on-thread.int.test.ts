@@ -118,7 +118,8 @@ describe.skipIf(!HAS_PGLITE)('the embedded store on a thread of its own', () => 
 
   it('fails waiting and later statements as unavailable when its thread dies, and never hangs them', async () => {
     const worker = new Worker(threadScript(), { workerData: { directory: 'memory', template, fresh: true } });
-    const store = await embeddedOnWorker(worker);
+    const failures: Error[] = [];
+    const store = await embeddedOnWorker(worker, (error) => failures.push(error));
     expect((await store.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     const waiting = store.query('SELECT pg_sleep(2)');
     await worker.terminate();
@@ -126,7 +127,26 @@ describe.skipIf(!HAS_PGLITE)('the embedded store on a thread of its own', () => 
     const later = await store.query('SELECT 1').catch((error: unknown) => error);
     expect(isDatabaseUnavailable(later)).toBe(true);
     expect(store.closed).toBe(true);
+    // Told once; and a store that was never closed does not say it closed cleanly.
+    expect(failures).toHaveLength(1);
+    expect(isDatabaseUnavailable(failures[0])).toBe(true);
+    await expect(store.close()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it('is not told of a failure when it is closed, and a start that fails leaves nothing open', async () => {
+    const failures: Error[] = [];
+    const worker = new Worker(threadScript(), { workerData: { directory: 'memory', template, fresh: true } });
+    const store = await embeddedOnWorker(worker, (error) => failures.push(error));
     await store.close();
+    await new Promise((done) => setTimeout(done, 50));
+    expect(failures).toEqual([]);
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'warden-thread-start-'));
+    const missing = join(dataDir, 'no-such-template.tar');
+    await expect(createDb({ dataDir, template: missing, embeddedOnThread: true })).rejects.toMatchObject({ code: 'ENOENT' });
+    // The data directory's lock was given back: the same directory opens now.
+    const reopened = await createDb({ dataDir, template, embeddedOnThread: true });
+    await reopened.close();
   });
 
   it('refuses statements once closed, and closes once however often it is asked', async () => {

@@ -66,6 +66,12 @@ export async function openDatabase(config: WardenConfig, logger: Logger, timeout
     template: config.pgliteTemplate,
     // The embedded store's SQL runs off the event loop that serves requests (pglite-on-thread.ts).
     embeddedOnThread: true,
+    onEmbeddedFailure: (error) => {
+      // Nothing in this process can reopen the store while it holds the data directory: it ends, as
+      // it would have had PGlite crashed in process, for its supervisor to start it again.
+      logger.fatal({ reason: error.message }, 'the embedded database stopped; the process ends');
+      process.exit(1);
+    },
     timeouts: { ...config.databaseTimeouts, ...timeouts },
     onIdleConnectionError: (error) => logger.warn({ reason: error.message }, 'database: an idle connection was closed (the server restarted or ended it); a new one is opened when needed'),
   });
