@@ -47,7 +47,7 @@ export class AuditOperations {
    * Whole pages, so that a writer turns each into its output at once and its objects die young,
    * whatever the reader's pace.
    */
-  async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 100): Promise<AsyncGenerator<readonly AuditLogPageEntry[], void, undefined>> {
+  async export(caller: Caller, filter: AuditFilter, after: string | null, pageSize = 1000): Promise<AsyncGenerator<readonly AuditLogPageEntry[], void, undefined>> {
     const start = after === null ? null : decodeAuditLogCursor(after);
     checkAuditFilter(filter);
     await this.core.read(caller, (trx) => this.core.authorize(trx, caller, WARDEN_ACTIONS.GetAuditEvents.action, '*'));
