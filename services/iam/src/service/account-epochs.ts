@@ -49,10 +49,13 @@ export const EPOCH_STATEMENT = preparedStatement(
  *   that at once rather than after another read. Each read applies its changes to the log before
  *   any request waiting for it goes on.
  * - `process`: the embedded database belongs to this process alone, so every write passes through
- *   here. A mutation drops its account's entry when it ends (committed or not) and, when it
- *   succeeded, reads it again before it answers (`written`); a read that raced with a drop is not
- *   kept, so a cached epoch is never older than a change whose caller has been answered. Concurrent
- *   reads of one account share one.
+ *   here. A mutation that succeeded reads the epoch again before it answers (`written`), and keeps
+ *   what it read unless a newer epoch is kept already; meanwhile requests go on with the epoch kept
+ *   before, since a change whose caller has not been answered need not be seen. A mutation that
+ *   failed drops the entry, and so does a read after a write that finds the account gone or fails:
+ *   the next request reads it, and a read sent before such a drop is not kept. Kept epochs only ever
+ *   grow, so a cached epoch is never older than a change whose caller has been answered.
+ *   Concurrent reads of one account share one.
  */
 export type EpochSource = 'database' | 'process';
 
@@ -132,7 +135,7 @@ export class AccountEpochs implements EntityChanges {
     if (pending && pending.generation === generation) return pending.epoch;
     const epoch = this.readAndApply(accountId)
       .then((read) => {
-        if (read !== undefined && (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, read);
+        if (read !== undefined) this.keep(accountId, read, generation);
         return read;
       })
       .finally(() => {
@@ -189,15 +192,34 @@ export class AccountEpochs implements EntityChanges {
   }
 
   /**
-   * Called when a write to the account ends, whatever its outcome. On the embedded store the epoch
-   * is dropped and read again at once, before the write answers: its caller pays for the read (with
-   * the changes and the changed policies' defaults) instead of the next request, which finds it done.
+   * Keeps an epoch read of the account (sent at `generation`): over a kept one only when newer, so
+   * a slower read sent earlier cannot take it back; where none is kept (dropped since), only when
+   * nothing dropped it after the read was sent.
+   */
+  private keep(accountId: string, epoch: string, generation: number): void {
+    const kept = this.known.get(accountId);
+    if (kept !== undefined ? Number(epoch) > Number(kept) : (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
+  }
+
+  /**
+   * Called when a write to the account succeeded. On the embedded store the epoch is read again at
+   * once, before the write answers: its caller pays for the read (with the changes and the changed
+   * policies' defaults) instead of the next request. Requests that arrive meanwhile are answered at
+   * the epoch kept before, which the write's caller has not been told is past: they neither wait for
+   * this read nor queue behind the write's transaction for the one connection.
    */
   async written(accountId: string): Promise<void> {
     if (this.source !== 'process') return;
-    this.invalidate(accountId);
-    // Only a head start: a read that fails is tried again by the next request.
-    await this.currentInProcess(accountId).catch(() => undefined);
+    const generation = this.invalidations.get(accountId) ?? 0;
+    try {
+      const read = await this.readAndApply(accountId);
+      // Closed or gone: dropped, so that the next request reads that and no earlier read is kept.
+      if (read === undefined) this.invalidate(accountId);
+      else this.keep(accountId, read, generation);
+    } catch {
+      // Not known to be kept: the next request reads it.
+      this.invalidate(accountId);
+    }
   }
 
   /** Drops the account's cached epoch (embedded store), so that the next request reads it. */

@@ -132,4 +132,61 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     expect(await Promise.all(together)).toEqual(['1', '1', '1']);
     expect(await after).toBe('2');
   });
+
+  it('answers requests at the kept epoch while a write reads the new one, and keeps it before the write answers', async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const first = epochs.current('111122223333');
+    reads[0]!.release();
+    expect(await first).toBe('1');
+    commit();
+    let answered = false;
+    const writing = epochs.written('111122223333').then(() => (answered = true));
+    await tick();
+    expect(reads).toHaveLength(2);
+    // The write has not answered: a request goes on at the epoch kept, with no read of its own.
+    expect(await epochs.current('111122223333')).toBe('1');
+    expect(reads).toHaveLength(2);
+    expect(answered).toBe(false);
+    reads[1]!.release();
+    await writing;
+    // Once the write has answered, every request has its epoch or a later one.
+    expect(await epochs.current('111122223333')).toBe('2');
+    expect(reads).toHaveLength(2);
+  });
+
+  it('never lets a slower read sent earlier take a kept epoch back', async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const early = epochs.current('111122223333');
+    await tick();
+    commit();
+    const writing = epochs.written('111122223333');
+    await tick();
+    reads[1]!.release();
+    await writing;
+    reads[0]!.release();
+    expect(await early).toBe('1');
+    expect(await epochs.current('111122223333')).toBe('2');
+  });
+
+  it('drops the epoch when the read after a write fails or finds the account gone, so that the next request reads it', async () => {
+    let answer: () => Promise<EpochRead | undefined> = () => Promise.resolve({ epoch: '1', changes: [] });
+    let sent = 0;
+    const epochs = new AccountEpochs(NO_DB, 'process', () => {
+      sent++;
+      return answer();
+    });
+    expect(await epochs.current('111122223333')).toBe('1');
+    answer = () => Promise.reject(new DatabaseUnavailableError('down'));
+    await epochs.written('111122223333');
+    answer = () => Promise.resolve({ epoch: '2', changes: [['2', 'user/AIDAEXAMPLE']] });
+    expect(await epochs.current('111122223333')).toBe('2');
+    expect(sent).toBe(3);
+    // The account closed: its write's read finds nothing, and the next request is told so.
+    answer = () => Promise.resolve(undefined);
+    await epochs.written('111122223333');
+    expect(await epochs.current('111122223333')).toBeUndefined();
+    expect(sent).toBe(5);
+  });
 });

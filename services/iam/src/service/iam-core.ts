@@ -149,8 +149,9 @@ export class IamCore {
   }
 
   /**
-   * Runs a write to an account, then refreshes its cached epoch (`AccountEpochs.written`); a write
-   * that failed only drops it, since it most likely changed nothing: the next request reads it.
+   * Runs a write to an account, then refreshes its cached epoch (`AccountEpochs.written`) before it
+   * answers; a write that failed only drops it, since it most likely changed nothing: the next
+   * request reads it.
    */
   async writing<T>(accountId: string, work: () => Promise<T>): Promise<T> {
     let result: T;
