@@ -53,8 +53,9 @@ export const EPOCH_STATEMENT = preparedStatement(
  *   what it read unless a newer epoch is kept already; meanwhile requests go on with the epoch kept
  *   before, since a change whose caller has not been answered need not be seen. A mutation that
  *   failed drops the entry, and so does a read after a write that finds the account gone or fails:
- *   the next request reads it, and a read sent before such a drop is not kept. Kept epochs only ever
- *   grow, so a cached epoch is never older than a change whose caller has been answered.
+ *   the next request reads it, and a read sent before such a drop is not kept unless it is newer
+ *   than an epoch kept since. Kept epochs only ever grow, so a cached epoch is never older than a
+ *   change whose caller has been answered.
  *   Concurrent reads of one account share one.
  */
 export type EpochSource = 'database' | 'process';
@@ -130,7 +131,7 @@ export class AccountEpochs implements EntityChanges {
     const known = this.known.get(accountId);
     if (known !== undefined) return Promise.resolve(known);
     const generation = this.invalidations.get(accountId) ?? 0;
-    // A read sent before the last write ended may miss it: only a read sent since is shared.
+    // A read sent before the last drop may miss what caused it: only a read sent since is shared.
     const pending = this.processReads.get(accountId);
     if (pending && pending.generation === generation) return pending.epoch;
     const epoch = this.readAndApply(accountId)

@@ -93,7 +93,7 @@ describe('AccountEpochs on a shared database', () => {
 });
 
 describe('AccountEpochs of the embedded store (this process is the only writer)', () => {
-  it('keeps an epoch until a write invalidates it, and never keeps a read that raced an invalidation', async () => {
+  it('keeps an epoch until a failed write drops it, and never keeps a read that raced a drop', async () => {
     const { read, reads, commit } = fakeDb();
     const epochs = new AccountEpochs(NO_DB, 'process', read);
     const first = epochs.current('111122223333');
@@ -101,7 +101,7 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     expect(await first).toBe('1');
     expect(await epochs.current('111122223333')).toBe('1');
     expect(reads).toHaveLength(1);
-    // A write ends while a read is in flight: that read answers its caller but is not kept.
+    // A failed write ends while a read is in flight: that read answers its caller but is not kept.
     commit();
     epochs.invalidate('111122223333');
     const racing = epochs.current('111122223333');
@@ -117,7 +117,7 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     expect(await next).toBe('3');
   });
 
-  it('shares one read among concurrent requests, but never one sent before the last write ended', async () => {
+  it('shares one read among concurrent requests, but never one sent before the last drop', async () => {
     const { read, reads, commit } = fakeDb();
     const epochs = new AccountEpochs(NO_DB, 'process', read);
     const together = [epochs.current('111122223333'), epochs.current('111122223333'), epochs.current('111122223333')];
@@ -144,8 +144,9 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     const writing = epochs.written('111122223333').then(() => (answered = true));
     await tick();
     expect(reads).toHaveLength(2);
-    // The write has not answered: a request goes on at the epoch kept, with no read of its own.
-    expect(await epochs.current('111122223333')).toBe('1');
+    // The write has not answered: a request goes on at the epoch kept, at once and with no read of its own.
+    const meanwhile = await Promise.race([epochs.current('111122223333'), tick().then(() => 'still waiting')]);
+    expect(meanwhile).toBe('1');
     expect(reads).toHaveLength(2);
     expect(answered).toBe(false);
     reads[1]!.release();
@@ -188,5 +189,53 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
     await epochs.written('111122223333');
     expect(await epochs.current('111122223333')).toBeUndefined();
     expect(sent).toBe(5);
+  });
+
+  it("with nothing kept, keeps the newer of a request's read and a write's read, whichever returns first", async () => {
+    for (const writeFirst of [true, false]) {
+      const { read, reads, commit } = fakeDb();
+      const epochs = new AccountEpochs(NO_DB, 'process', read);
+      // A request's read, sent before the write commits.
+      const early = epochs.current('111122223333');
+      await tick();
+      commit();
+      const writing = epochs.written('111122223333');
+      await tick();
+      const [requestRead, writeRead] = [reads[0]!, reads[1]!];
+      if (writeFirst) {
+        writeRead.release();
+        await writing;
+        requestRead.release();
+      } else {
+        requestRead.release();
+        await early;
+        writeRead.release();
+        await writing;
+      }
+      expect(await early).toBe('1');
+      expect(await epochs.current('111122223333')).toBe('2');
+      expect(reads).toHaveLength(2);
+    }
+  });
+
+  it("does not keep a write's read when a failed write dropped the epoch while it was out", async () => {
+    const { read, reads, commit } = fakeDb();
+    const epochs = new AccountEpochs(NO_DB, 'process', read);
+    const first = epochs.current('111122223333');
+    reads[0]!.release();
+    await first;
+    epochs.invalidate('111122223333');
+    const writing = epochs.written('111122223333');
+    await tick();
+    // Another write fails (having committed, for all this process knows) while that read is out.
+    commit();
+    epochs.invalidate('111122223333');
+    reads[1]!.release();
+    await writing;
+    const next = epochs.current('111122223333');
+    await tick();
+    expect(reads).toHaveLength(3);
+    reads[2]!.release();
+    expect(await next).toBe('2');
   });
 });
