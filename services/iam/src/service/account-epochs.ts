@@ -130,7 +130,7 @@ export class AccountEpochs implements EntityChanges {
   private currentInProcess(accountId: string): Promise<string | undefined> {
     const known = this.known.get(accountId);
     if (known !== undefined) return Promise.resolve(known);
-    const generation = this.invalidations.get(accountId) ?? 0;
+    const generation = this.generationOf(accountId);
     // A read sent before the last drop may miss what caused it: only a read sent since is shared.
     const pending = this.processReads.get(accountId);
     if (pending && pending.generation === generation) return pending.epoch;
@@ -192,6 +192,11 @@ export class AccountEpochs implements EntityChanges {
     return inFlight;
   }
 
+  /** How many times the account's epoch was dropped: a read records it when sent. */
+  private generationOf(accountId: string): number {
+    return this.invalidations.get(accountId) ?? 0;
+  }
+
   /**
    * Keeps an epoch read of the account (sent at `generation`): over a kept one only when newer, so
    * a slower read sent earlier cannot take it back; where none is kept (dropped since), only when
@@ -199,7 +204,7 @@ export class AccountEpochs implements EntityChanges {
    */
   private keep(accountId: string, epoch: string, generation: number): void {
     const kept = this.known.get(accountId);
-    if (kept !== undefined ? Number(epoch) > Number(kept) : (this.invalidations.get(accountId) ?? 0) === generation) this.known.set(accountId, epoch);
+    if (kept !== undefined ? Number(epoch) > Number(kept) : this.generationOf(accountId) === generation) this.known.set(accountId, epoch);
   }
 
   /**
@@ -211,7 +216,7 @@ export class AccountEpochs implements EntityChanges {
    */
   async written(accountId: string): Promise<void> {
     if (this.source !== 'process') return;
-    const generation = this.invalidations.get(accountId) ?? 0;
+    const generation = this.generationOf(accountId);
     try {
       const read = await this.readAndApply(accountId);
       // Closed or gone: dropped, so that the next request reads that and no earlier read is kept.
@@ -227,7 +232,7 @@ export class AccountEpochs implements EntityChanges {
   invalidate(accountId: string): void {
     if (this.source !== 'process') return;
     this.known.delete(accountId);
-    this.invalidations.set(accountId, (this.invalidations.get(accountId) ?? 0) + 1);
+    this.invalidations.set(accountId, this.generationOf(accountId) + 1);
   }
 
   invalidateAll(): void {
