@@ -42,17 +42,59 @@ export async function readStream(db: Kysely<Database>, accountId: string, stream
 export interface StreamToFold {
   readonly version: number;
   readonly events: readonly EventToAppend[];
+  /** The event at `version` (absent when the stream has none): where `readStreamAfter` can go on from. */
+  readonly last?: StreamPoint;
+}
+
+/**
+ * One event of a stream, named so that a later read can tell it is still the same event: its
+ * version, and the global position and transaction id it was written with. Positions are never
+ * given twice, so an event rolled back, or a stream emptied and written again, no longer matches.
+ */
+export interface StreamPoint {
+  readonly version: number;
+  readonly globalPosition: string;
+  readonly transactionId: string;
 }
 
 /** Prepared, with no column a fold does not read: every write reads the stream it appends to. */
 const STREAM_TO_FOLD_STATEMENT = preparedStatement(
-  'warden_stream_to_fold',
-  'SELECT type, data, stream_version FROM events WHERE account_id = $1::text AND stream_id = $2::text ORDER BY stream_version',
+  'warden_stream_to_fold_from',
+  'SELECT type, data, stream_version, global_position::text AS global_position, transaction_id::text AS transaction_id FROM events WHERE account_id = $1::text AND stream_id = $2::text AND stream_version >= $3::int ORDER BY stream_version',
 );
 
+type FoldRow = { type: string; data: unknown; stream_version: number; global_position: string; transaction_id: string };
+
+async function readFromVersion(db: Kysely<Database>, accountId: string, streamId: string, version: number): Promise<readonly FoldRow[]> {
+  return (await db.executeQuery<FoldRow>(CompiledQuery.raw(STREAM_TO_FOLD_STATEMENT, [accountId, streamId, version]))).rows;
+}
+
+function toFold(rows: readonly FoldRow[]): StreamToFold {
+  const last = rows[rows.length - 1];
+  return {
+    version: last ? last.stream_version : -1,
+    events: rows.map((row) => ({ type: row.type, data: row.data })),
+    ...(last ? { last: { version: last.stream_version, globalPosition: last.global_position, transactionId: last.transaction_id } } : {}),
+  };
+}
+
+/** Every event of the stream, to fold from its start. */
 export async function readStreamToFold(db: Kysely<Database>, accountId: string, streamId: string): Promise<StreamToFold> {
-  const { rows } = await db.executeQuery<{ type: string; data: unknown; stream_version: number }>(CompiledQuery.raw(STREAM_TO_FOLD_STATEMENT, [accountId, streamId]));
-  return { version: rows.length === 0 ? -1 : rows[rows.length - 1]!.stream_version, events: rows.map((row) => ({ type: row.type, data: row.data })) };
+  return toFold(await readFromVersion(db, accountId, streamId, 0));
+}
+
+/**
+ * The events after `from`, an event read earlier, to fold onto the state folded up to it. The read
+ * starts at that event itself and checks it is the very event named; when it is not (the
+ * transaction that wrote it rolled back, the stream was emptied), the answer is undefined and the
+ * caller reads the whole stream. One statement, the same as `readStreamToFold`'s.
+ */
+export async function readStreamAfter(db: Kysely<Database>, accountId: string, streamId: string, from: StreamPoint): Promise<StreamToFold | undefined> {
+  const rows = await readFromVersion(db, accountId, streamId, from.version);
+  const first = rows[0];
+  if (!first || first.stream_version !== from.version || first.global_position !== from.globalPosition || first.transaction_id !== from.transactionId) return undefined;
+  const after = toFold(rows.slice(1));
+  return after.last ? after : { ...after, version: from.version, last: from };
 }
 
 /** A query of the events table, as `ReadAfterOptions.narrow` receives it and must return it. */

@@ -1,8 +1,20 @@
-import { appendToStream, ConcurrencyError, type Database, type EventMetadata, isUniqueViolation, lockForAppend, readStreamToFold, type StoredEvent } from '@warden/db';
+import {
+  appendToStream,
+  ConcurrencyError,
+  type Database,
+  type EventMetadata,
+  isUniqueViolation,
+  lockForAppend,
+  readStreamAfter,
+  readStreamToFold,
+  type StoredEvent,
+  type StreamToFold,
+} from '@warden/db';
 import type { Transaction } from 'kysely';
 import { type Decider, type DomainEvent, fold } from './decider.js';
 import { EntityAlreadyExistsError } from './iam-error.js';
 import { changedEntity } from './changed-entity.js';
+import type { StreamFolds } from './stream-folds.js';
 
 /**
  * One command against one stream, inside a write's transaction (`IamCore.write` is its only
@@ -27,6 +39,8 @@ export interface HandleCommand<Command> {
   readonly lockKeys?: readonly string[];
   /** The write took the stream's and the keys' locks before it read anything. */
   readonly locked?: boolean;
+  /** Folds kept from earlier writes, so that only the events after one are read (see `StreamFolds`). */
+  readonly folds?: StreamFolds;
 }
 
 export interface Handled<State> {
@@ -41,8 +55,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<Handled<State>> {
   // Writers of one stream queue here rather than race to a ConcurrencyError.
   if (!request.locked) await lockForAppend(trx, request.accountId, request.streamId, request.lockKeys);
-  const history = await readStreamToFold(trx, request.accountId, request.streamId);
-  const state = fold(decider, history.events as readonly Event[]);
+  const { history, state } = await foldStream(trx, decider, request);
   const events = decider.decide(request.command, state);
   if (events.length === 0) return { state, events: [] };
   const stored = await appendToStream(trx, {
@@ -63,6 +76,21 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     }
   }
   return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
+}
+
+/** The stream's state under its lock: from a kept fold and the events after it, or from all its events. */
+async function foldStream<Event extends DomainEvent, State>(
+  trx: Transaction<Database>,
+  decider: Decider<never, Event, State>,
+  request: HandleCommand<unknown>,
+): Promise<{ history: StreamToFold; state: State }> {
+  const { accountId, streamId, folds } = request;
+  const kept = folds?.get<State>(accountId, streamId, decider);
+  const after = kept ? await readStreamAfter(trx, accountId, streamId, kept.point) : undefined;
+  const history = after ?? (await readStreamToFold(trx, accountId, streamId));
+  const state = fold(decider, history.events as readonly Event[], after ? kept!.state : decider.initialState);
+  if (folds && history.last) folds.keep(accountId, streamId, { decider, point: history.last, state });
+  return { history, state };
 }
 
 /**

@@ -14,6 +14,7 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   decide(command: Command, state: State): Event[];
 }
 
-export function fold<Event extends DomainEvent, State>(decider: Pick<Decider<never, Event, State>, 'initialState' | 'evolve'>, events: readonly Event[]): State {
-  return events.reduce((state, event) => decider.evolve(state, event), decider.initialState);
+/** The state after `events`, folded onto `from` (the decider's initial state unless a fold up to them is given). */
+export function fold<Event extends DomainEvent, State>(decider: Pick<Decider<never, Event, State>, 'initialState' | 'evolve'>, events: readonly Event[], from: State = decider.initialState): State {
+  return events.reduce((state, event) => decider.evolve(state, event), from);
 }

@@ -11,6 +11,7 @@ import { generateUniqueId, type RandomSource, type UniqueIdPrefix } from '../ide
 import { effectiveQuotas, type Quotas } from '../naming/index.js';
 import { notePermissionAsked, noteWrite } from '../kernel/call-scope.js';
 import { type UsageCounterOptions, UsageCounters } from '../kernel/usage-counters.js';
+import { StreamFolds } from '../kernel/stream-folds.js';
 import { isSystemWriter, type StreamAppend, type Writer, type WriteResult, type WriteSpec, type Written } from './write-spec.js';
 
 /**
@@ -62,6 +63,8 @@ export class IamCore {
   onSessionIssued: ((session: { accountId: string; sessionId: string; expiresAt: Date }) => void) | undefined;
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
+  /** Streams folded by this process's writes, so that the next write to one reads only what came after. */
+  private readonly folds = new StreamFolds();
   /** The authorizations already granted in a transaction (it ends, and the entry goes with it). */
   private readonly allowedIn = new WeakMap<Transaction<Database>, Set<string>>();
 
@@ -125,7 +128,7 @@ export class IamCore {
               let state = undefined as State;
               for (const append of appends) {
                 const resourceArn = append.resourceArn ?? permissions[0]?.resource ?? base.resourceArn;
-                const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held, project: this.project });
+                const handled = await append.run(trx, { accountId, metadata: resourceArn === undefined ? base : { ...base, resourceArn }, occurredAt, held, project: this.project, folds: this.folds });
                 state = handled.state;
                 events.push(...handled.events);
               }

@@ -4,6 +4,7 @@ import type { CallScope } from '../kernel/call-scope.js';
 import type { Caller } from '../kernel/command-context.js';
 import { handleCommand, type Handled, type Projector } from '../kernel/command-handler.js';
 import type { Decider, DomainEvent } from '../kernel/decider.js';
+import type { StreamFolds } from '../kernel/stream-folds.js';
 
 /**
  * What one write declares to `IamCore.write`, in the order the write runs it:
@@ -100,6 +101,8 @@ export interface AppendContext {
   /** The keys the write took before its load: a stream among them is not locked again. */
   readonly held: ReadonlySet<string>;
   readonly project: Projector;
+  /** The process's kept folds (`StreamFolds`). */
+  readonly folds?: StreamFolds;
 }
 
 /** A command for one stream, its decider bound, ready for the write to run in order. */
@@ -129,6 +132,7 @@ export function appendTo<Command, Event extends DomainEvent, State>(decider: Dec
         metadata: context.metadata,
         occurredAt: context.occurredAt,
         project: context.project,
+        ...(context.folds ? { folds: context.folds } : {}),
         ...(options.lockKeys ? { lockKeys: options.lockKeys } : {}),
         locked: options.lockKeys === undefined ? context.held.has(`stream/${streamId}`) : [`stream/${streamId}`, ...options.lockKeys].every((key) => context.held.has(key)),
       }),

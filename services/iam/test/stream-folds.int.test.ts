@@ -1,0 +1,160 @@
+import { inAccountTransaction, readStreamToFold } from '@warden/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleCommand } from '../src/kernel/command-handler.js';
+import type { Decider, DomainEvent } from '../src/kernel/decider.js';
+import { StreamFolds } from '../src/kernel/stream-folds.js';
+import { InvalidInputError } from '../src/index.js';
+import { anotherService, DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+
+/**
+ * A write folds its stream from the fold an earlier write of the process kept, reading only the
+ * events after it (`StreamFolds`, `readStreamAfter`): it must decide on exactly the state a fold of
+ * every stored event gives, whoever wrote them and whatever was rolled back.
+ */
+type Added = DomainEvent<'Added', { readonly value: number }>;
+interface Tally {
+  readonly values: readonly number[];
+}
+const tallyDecider: Decider<{ readonly add: number }, Added, Tally> = {
+  initialState: { values: [] },
+  evolve: (state, event) => ({ values: [...state.values, event.data.value] }),
+  decide: (command) => [{ type: 'Added', data: { value: command.add } }],
+};
+
+/** The tally has no read model. */
+const noProjection = (): Promise<void> => Promise.resolve();
+
+describe.each([...DRIVERS])('kept folds on %s', (driver) => {
+  let service: ServiceUnderTest;
+  beforeAll(async () => {
+    service = await openService(driver);
+  });
+  afterAll(async () => {
+    await service.wardenDb.close();
+  });
+
+  /** One write of `add` to the stream, in a transaction of its own, with `folds` as a process's. */
+  const add = (accountId: string, streamId: string, value: number, folds: StreamFolds) =>
+    inAccountTransaction(service.wardenDb.db, accountId, (trx) =>
+      handleCommand(trx, tallyDecider, {
+        accountId,
+        streamId,
+        command: { add: value },
+        metadata: { actorArn: 'arn:aws:iam::000000000000:root' },
+        occurredAt: new Date(),
+        project: noProjection,
+        folds,
+      }),
+    );
+  const stored = async (accountId: string, streamId: string): Promise<number[]> =>
+    (await inAccountTransaction(service.wardenDb.db, accountId, (trx) => readStreamToFold(trx, accountId, streamId))).events.map((event) => (event.data as { value: number }).value);
+
+  it('decides on the kept fold and the events after it, without folding the stream again', async () => {
+    const { accountId } = await newAccount(service);
+    const folds = new StreamFolds();
+    await add(accountId, 'tally/a', 1, folds);
+    await add(accountId, 'tally/a', 2, folds);
+    const kept = folds.get<Tally>(accountId, 'tally/a', tallyDecider)!;
+    expect(kept.state.values).toEqual([1]);
+    expect(kept.point.version).toBe(0);
+    // A kept state no full fold could give: the next write's state shows which was used.
+    folds.keep(accountId, 'tally/a', { ...kept, state: { values: [100] } });
+    const written = await add(accountId, 'tally/a', 3, folds);
+    expect(written.state.values).toEqual([100, 2, 3]);
+  });
+
+  it("folds the whole stream when the kept event is not the stream's (another position), and keeps that fold", async () => {
+    const { accountId } = await newAccount(service);
+    const folds = new StreamFolds();
+    await add(accountId, 'tally/b', 1, folds);
+    await add(accountId, 'tally/b', 2, folds);
+    const kept = folds.get<Tally>(accountId, 'tally/b', tallyDecider)!;
+    folds.keep(accountId, 'tally/b', { ...kept, point: { ...kept.point, globalPosition: String(BigInt(kept.point.globalPosition) + 1000n) }, state: { values: [100] } });
+    expect((await add(accountId, 'tally/b', 3, folds)).state.values).toEqual([1, 2, 3]);
+    expect(folds.get<Tally>(accountId, 'tally/b', tallyDecider)!.state.values).toEqual([1, 2]);
+  });
+
+  it('sees what another process appended after its kept fold', async () => {
+    const { accountId } = await newAccount(service);
+    const ours = new StreamFolds();
+    const theirs = new StreamFolds();
+    await add(accountId, 'tally/c', 1, ours);
+    await add(accountId, 'tally/c', 2, ours);
+    await add(accountId, 'tally/c', 3, theirs);
+    await add(accountId, 'tally/c', 4, theirs);
+    expect((await add(accountId, 'tally/c', 5, ours)).state.values).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('never keeps a rolled-back event: the next write folds what was committed', async () => {
+    const { accountId } = await newAccount(service);
+    const folds = new StreamFolds();
+    await add(accountId, 'tally/d', 1, folds);
+    // Two commands on the stream in one transaction: the second folds the first's event, not yet committed, and keeps it.
+    await expect(
+      inAccountTransaction(service.wardenDb.db, accountId, async (trx) => {
+        const request = { accountId, streamId: 'tally/d', metadata: { actorArn: 'arn:aws:iam::000000000000:root' }, occurredAt: new Date(), project: noProjection, folds };
+        await handleCommand(trx, tallyDecider, { ...request, command: { add: 2 } });
+        await handleCommand(trx, tallyDecider, { ...request, command: { add: 3 } });
+        expect(folds.get<Tally>(accountId, 'tally/d', tallyDecider)!.state.values).toEqual([1, 2]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Another process then writes the version the rolled-back event had.
+    await add(accountId, 'tally/d', 7, new StreamFolds());
+    expect((await add(accountId, 'tally/d', 8, folds)).state.values).toEqual([1, 7, 8]);
+    // And with the version never written again.
+    const { accountId: other } = await newAccount(service);
+    await add(other, 'tally/e', 1, folds);
+    await expect(
+      inAccountTransaction(service.wardenDb.db, other, async (trx) => {
+        const request = { accountId: other, streamId: 'tally/e', metadata: { actorArn: 'arn:aws:iam::000000000000:root' }, occurredAt: new Date(), project: noProjection, folds };
+        await handleCommand(trx, tallyDecider, { ...request, command: { add: 2 } });
+        await handleCommand(trx, tallyDecider, { ...request, command: { add: 3 } });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await add(other, 'tally/e', 4, folds)).state.values).toEqual([1, 4]);
+    expect(await stored(other, 'tally/e')).toEqual([1, 4]);
+  });
+
+  it('keeps folds by account: the same stream id in another account is folded on its own', async () => {
+    const { accountId: first } = await newAccount(service);
+    const { accountId: second } = await newAccount(service);
+    const folds = new StreamFolds();
+    await add(first, 'tally/f', 1, folds);
+    await add(first, 'tally/f', 2, folds);
+    await add(second, 'tally/f', 10, folds);
+    expect((await add(second, 'tally/f', 11, folds)).state.values).toEqual([10, 11]);
+    expect((await add(first, 'tally/f', 3, folds)).state.values).toEqual([1, 2, 3]);
+  });
+
+  it('forgets the least recently used fold past its capacity', async () => {
+    const { accountId } = await newAccount(service);
+    const folds = new StreamFolds(2);
+    // A stream's first write finds nothing to fold, so nothing is kept until its second.
+    for (const stream of ['tally/g1', 'tally/g2']) for (const value of [1, 2]) await add(accountId, stream, value, folds);
+    expect(folds.size).toBe(2);
+    folds.get(accountId, 'tally/g1', tallyDecider);
+    for (const value of [1, 2]) await add(accountId, 'tally/g3', value, folds);
+    expect(folds.size).toBe(2);
+    expect(folds.get(accountId, 'tally/g2', tallyDecider)).toBeUndefined();
+    expect(folds.get(accountId, 'tally/g1', tallyDecider)).toBeDefined();
+  });
+
+  it("two replicas tagging one user decide on each other's tags (a tag set again after the other changed it; the 50-tag limit)", async () => {
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html — "Each IAM resource can have a maximum of 50 tags."
+    const root = await newAccount(service);
+    const replicas = [service.iam, anotherService(service), anotherService(service)];
+    await replicas[0]!.users.create(root, { userName: 'tagged' });
+    await replicas[0]!.users.tag(root, 'tagged', [{ key: 'team', value: 'blue' }]);
+    await replicas[1]!.users.tag(root, 'tagged', [{ key: 'team', value: 'red' }]);
+    // Replica 0 folded the user with team=blue: set blue again, it must see red now and write.
+    await replicas[0]!.users.tag(root, 'tagged', [{ key: 'team', value: 'blue' }]);
+    expect(await replicas[2]!.users.tagsOf(root, 'tagged')).toEqual([{ key: 'team', value: 'blue' }]);
+    for (let i = 1; i < 50; i++) await replicas[i % 3]!.users.tag(root, 'tagged', [{ key: `k${i}`, value: 'v' }]);
+    for (const replica of replicas) await expect(replica.users.tag(root, 'tagged', [{ key: 'one-more', value: 'v' }])).rejects.toBeInstanceOf(InvalidInputError);
+    await replicas[1]!.users.untag(root, 'tagged', ['k1']);
+    await replicas[0]!.users.tag(root, 'tagged', [{ key: 'one-more', value: 'v' }]);
+    expect((await replicas[2]!.users.tagsOf(root, 'tagged')).length).toBe(50);
+  });
+});
