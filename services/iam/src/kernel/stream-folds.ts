@@ -25,7 +25,7 @@ export interface FoldedStream<State> {
 export class StreamFolds {
   private readonly entries = new Map<string, FoldedStream<unknown>>();
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly capacity = 2_000) {}
 
   /** The fold kept for the stream by this decider (a stream is only ever folded by one). */
   get<State>(accountId: string, streamId: string, decider: object): FoldedStream<State> | undefined {
