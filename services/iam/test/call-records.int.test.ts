@@ -2,7 +2,7 @@ import { type ApiCallRow, inAccountTransaction } from '@warden/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, type Caller, CallRecorder, IamService, insertApiCalls, NO_IAM_OBSERVER, NoSuchEntityError, PasswordPolicyViolationError } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, signedUser } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, signedUser, frozenFolds } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -19,7 +19,7 @@ describe.each([...DRIVERS])('call records on %s', (driver: 'pglite' | 'postgres'
   /** A service that records its calls, as a server does; flushed by each test when it reads. */
   function recordingService(): { iam: IamService; recorder: CallRecorder } {
     const own = new CallRecorder({ write: insertApiCalls(service.wardenDb.db), observer: NO_IAM_OBSERVER, flushIntervalMs: 60_000 });
-    return { iam: new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, callSink: own }), recorder: own };
+    return { iam: new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, callSink: own }), recorder: own };
   }
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { inAccountTransaction } from '@warden/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDeniedError, type Caller, codeAtStep, CredentialReportExpiredError, CredentialReportInProgressError, CredentialReportNotPresentError, IamService, stepAt } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, frozenFolds } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const code = (seed: string, offsetSteps = 0) => codeAtStep(seed, stepAt(new Date()) + offsetSteps);
@@ -140,7 +140,7 @@ describe.each([...DRIVERS])('the credential report on %s', (driver: 'pglite' | '
 
   it('reuses a report for four hours, then GetCredentialReport answers ReportExpired until a new one is generated (a clock the test moves)', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
+    const iam = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
     const root = await newAccount(service);
     await expect(iam.credentialReports.get(root)).rejects.toThrow(CredentialReportNotPresentError);
     expect((await iam.credentialReports.generate(root)).state).toBe('STARTED');
@@ -165,7 +165,7 @@ describe.each([...DRIVERS])('the credential report on %s', (driver: 'pglite' | '
 
   it('answers INPROGRESS and ReportInProgress while a generation runs, and starts over a generation abandoned for ten minutes', async () => {
     let now = new Date('2030-02-01T00:00:00Z');
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
+    const iam = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
     const root = await newAccount(service);
     // What a generation leaves while it runs (or when its process ended before it finished).
     await inAccountTransaction(service.wardenDb.db, root.accountId, (trx) =>

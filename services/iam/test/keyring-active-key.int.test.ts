@@ -2,7 +2,7 @@ import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { migratedPGliteTemplate } from '@warden/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, IamService, LiveKeyring } from '../src/index.js';
-import { TEST_MASTER_KEY } from './test-service.js';
+import { TEST_MASTER_KEY, frozenFolds } from './test-service.js';
 
 /**
  * What readiness asks of the keyring: the data key the store calls active is one this process can
@@ -18,7 +18,7 @@ describe('LiveKeyring.checkActiveKey', () => {
     await migrateToLatest(wardenDb.db);
     const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
     keyring = boot.keyring;
-    iam = new IamService({ db: wardenDb.db, keyring });
+    iam = new IamService({ streamFolds: frozenFolds(), db: wardenDb.db, keyring });
   });
   afterAll(async () => {
     await wardenDb.close();

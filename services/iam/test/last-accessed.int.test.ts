@@ -3,7 +3,7 @@ import { compilePolicySet, evaluate } from '@warden/policy';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, IamService, type IamObserver, InvalidInputError, NoSuchEntityError, NO_IAM_OBSERVER, UsageCounters } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, frozenFolds } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 
@@ -46,7 +46,7 @@ describe.each([...DRIVERS])('last accessed on %s', (driver: 'pglite' | 'postgres
   /** A service on the same store whose clock the test sets. */
   function clocked(): { iam: IamService; at: (iso: string) => Date } {
     let now = new Date();
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now }, lastAccessed: { flushIntervalMs: 3_600_000 } });
+    const iam = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now }, lastAccessed: { flushIntervalMs: 3_600_000 } });
     return {
       iam,
       at: (iso) => {

@@ -12,7 +12,7 @@ import {
   NO_IAM_OBSERVER,
   type RecordedCall,
 } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, signedUser } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, signedUser, frozenFolds } from './test-service.js';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const READ_AUDIT = doc({ Effect: 'Allow', Action: 'warden:GetAuditEvents', Resource: '*' });
@@ -84,7 +84,7 @@ describe.each([...DRIVERS])('the live audit tail on %s', (driver) => {
     // Small pages, so that following a busy log takes several reads; a short pause, so tests wait little.
     tails = new LiveAuditTail(service.iam.core, service.iam.credentials, { perCaller: 2, perAccount: 3, pollIntervalMs: 20, pageSize: 2 });
     recorder = new CallRecorder({ write: insertApiCalls(service.wardenDb.db), observer: NO_IAM_OBSERVER, flushIntervalMs: 5 });
-    recording = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, callSink: recorder });
+    recording = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, callSink: recorder });
   });
   afterAll(async () => {
     await recorder.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizeAnswer, type Caller, IamError, IamService, PointInTimeChecks } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 /**
  * A property over random histories: whatever the writes (users, groups and roles created, renamed
@@ -54,7 +54,7 @@ describe.each([...DRIVERS])('point-in-time answers over random histories on %s',
     const root: Caller = await newAccount(service);
     let now = new Date(Date.now() + 60_000);
     const clock = { now: () => now };
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock });
+    const iam = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, clock });
     const fromSnapshots = new PointInTimeChecks(iam.core, iam.authorization, { useSnapshots: true, snapshotInterval: 7 });
     const fresh = new PointInTimeChecks(iam.core, iam.authorization, { useSnapshots: false, snapshotInterval: 0 });
     const random = seeded(driver === 'pglite' ? 16 : 61);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, deleteSnapshots, IamService, NoSuchEntityError, PointInTimeBeforeAccountError, PointInTimeChecks, PointInTimeInFutureError } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 /**
  * authorize, simulatePrincipalPolicy and accessHistory as of past instants, against a history whose
@@ -32,7 +32,7 @@ describe.each([...DRIVERS])('point-in-time authorization on %s', (driver: 'pglit
     const t0 = new Date(Date.now() + minutes(60));
     for (let index = 0; index <= 6; index++) t.push(new Date(t0.getTime() + minutes(10 * index)));
     now = t[0]!;
-    iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
+    iam = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now } });
     const grants = await iam.policies.create(root, { policyName: 'Reports', policyDocument: allow(ACTION) });
     const guard = await iam.policies.create(root, { policyName: 'ReportsGuard', policyDocument: deny(ACTION) });
     await iam.policies.createVersion(root, guard.arn, allow(ACTION), false);

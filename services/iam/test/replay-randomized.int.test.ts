@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { codeAtStep, IamError, IamService, replayReadModels, stepAt } from '../src/index.js';
 import { makeSamlSigningIdentity, samlIdpMetadata } from './saml-idp-identity.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 /**
  * `warden replay` equivalence: after a randomized sequence of 1,000 mutations (many of which fail
@@ -40,7 +40,13 @@ describe.each([...DRIVERS])('replay after 1,000 random mutations on %s', (driver
     // Web identity tokens from a real key pair; the keys are handed to the service directly (no issuer to reach).
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
-    const iam = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, clock: { now: () => now }, webIdentityKeys: { keys: () => Promise.resolve(jwks) } });
+    const iam = new IamService({
+      streamFolds: frozenFolds(),
+      db: service.wardenDb.db,
+      keyring: service.iam.core.keyring,
+      clock: { now: () => now },
+      webIdentityKeys: { keys: () => Promise.resolve(jwks) },
+    });
     const code = (seed: string, offsetSteps = 0) => codeAtStep(seed, stepAt(now) + offsetSteps);
     const random = seeded(driver === 'pglite' ? 7 : 13);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -16,7 +16,7 @@ import {
   SignInThrottledError,
   stepAt,
 } from '../src/index.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, userCaller, frozenFolds } from './test-service.js';
 
 /**
  * Console sign-in and virtual MFA devices, against AWS IAM's documented behaviour: MFA devices are
@@ -39,6 +39,7 @@ describe.each([...DRIVERS])('sign-in and MFA on %s', (driver: 'pglite' | 'postgr
   beforeAll(async () => {
     service = await openService(driver);
     iam = new IamService({
+      streamFolds: frozenFolds(),
       db: service.wardenDb.db,
       keyring: service.iam.core.keyring,
       clock,

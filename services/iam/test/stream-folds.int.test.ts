@@ -4,7 +4,7 @@ import { handleCommand } from '../src/kernel/command-handler.js';
 import type { Decider, DomainEvent } from '../src/kernel/decider.js';
 import { StreamFolds } from '../src/kernel/stream-folds.js';
 import { InvalidInputError } from '../src/index.js';
-import { anotherService, DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { anotherService, DRIVERS, frozenFolds, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
 /**
  * A write folds its stream from the fold an earlier write of the process kept, reading only the
@@ -123,6 +123,8 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
     const folds = new StreamFolds();
     await add(first, 'tally/f', 1, folds);
     await add(first, 'tally/f', 2, folds);
+    // Only the first account's stream is kept: the same id in the second finds nothing (positions alone would also refuse it).
+    expect(folds.get(second, 'tally/f', tallyDecider)).toBeUndefined();
     await add(second, 'tally/f', 10, folds);
     expect((await add(second, 'tally/f', 11, folds)).state.values).toEqual([10, 11]);
     expect((await add(first, 'tally/f', 3, folds)).state.values).toEqual([1, 2, 3]);
@@ -130,7 +132,7 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
 
   it('forgets the least recently used fold past its capacity', async () => {
     const { accountId } = await newAccount(service);
-    const folds = new StreamFolds(2);
+    const folds = new StreamFolds({ streams: 2 });
     // A stream's first write finds nothing to fold, so nothing is kept until its second.
     for (const stream of ['tally/g1', 'tally/g2']) for (const value of [1, 2]) await add(accountId, stream, value, folds);
     expect(folds.size).toBe(2);
@@ -139,6 +141,51 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
     expect(folds.size).toBe(2);
     expect(folds.get(accountId, 'tally/g2', tallyDecider)).toBeUndefined();
     expect(folds.get(accountId, 'tally/g1', tallyDecider)).toBeDefined();
+  });
+
+  it("bounds what it keeps by the states' size: a state too large is not kept, and the oldest go first past the total", async () => {
+    const { accountId } = await newAccount(service);
+    // The tally's JSON text: {"values":[1]} is 14 characters, and each value more adds 2.
+    const folds = new StreamFolds({ stateCharacters: 20, totalCharacters: 40 });
+    for (const value of [1, 2]) await add(accountId, 'tally/h1', value, folds);
+    expect(folds.keptCharacters).toBe('{"values":[1]}'.length);
+    for (const value of [3, 4, 5]) await add(accountId, 'tally/h1', value, folds);
+    // Folded up to [1,2,3,4]: 20 characters, kept; up to [1,2,3,4,5]: 22, over the state's limit, so nothing is kept for it.
+    await add(accountId, 'tally/h1', 6, folds);
+    expect(folds.get(accountId, 'tally/h1', tallyDecider)).toBeUndefined();
+    expect((await add(accountId, 'tally/h1', 7, folds)).state.values).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(folds.keptCharacters).toBe(0);
+    for (const stream of ['tally/h2', 'tally/h3', 'tally/h4']) for (const value of [1, 2]) await add(accountId, stream, value, folds);
+    // Three states of 14 characters each: 42 is over 40, so the oldest went.
+    expect(folds.get(accountId, 'tally/h2', tallyDecider)).toBeUndefined();
+    expect(folds.keptCharacters).toBe(28);
+  });
+
+  it('kept frozen, as the suites keep them, a state a decider changes throws instead of changing what the next write folds onto', async () => {
+    const { accountId } = await newAccount(service);
+    const mutating: Decider<{ readonly add: number }, Added, { values: number[] }> = {
+      get initialState() {
+        return { values: [] };
+      },
+      evolve: (state, event) => {
+        state.values.push(event.data.value);
+        return state;
+      },
+      decide: (command) => [{ type: 'Added', data: { value: command.add } }],
+    };
+    const write = (streamId: string, value: number, folds: StreamFolds) =>
+      inAccountTransaction(service.wardenDb.db, accountId, (trx) =>
+        handleCommand(trx, mutating, { accountId, streamId, command: { add: value }, metadata: { actorArn: 'arn:aws:iam::000000000000:root' }, occurredAt: new Date(), project: noProjection, folds }),
+      );
+    // Unfrozen, nothing stops it: the kept state is changed behind the cache's back.
+    const plain = new StreamFolds();
+    await write('tally/i1', 1, plain);
+    await write('tally/i1', 2, plain);
+    expect(plain.get<{ values: number[] }>(accountId, 'tally/i1', mutating)!.state.values).toEqual([1, 2]);
+    // Frozen, the second write's own evolve of the state it just kept throws.
+    const frozen = frozenFolds();
+    await write('tally/i2', 1, frozen);
+    await expect(write('tally/i2', 2, frozen)).rejects.toBeInstanceOf(TypeError);
   });
 
   it("two replicas tagging one user decide on each other's tags (a tag set again after the other changed it; the 50-tag limit)", async () => {

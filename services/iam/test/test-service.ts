@@ -1,5 +1,6 @@
 import { createDb, migrateToLatest, type WardenDb } from '@warden/db';
 import { driversUnderTest, migratedPGliteTemplate } from '@warden/db/testing';
+import { freezeKeptStates, StreamFolds } from '../src/kernel/stream-folds.js';
 import { bootstrap, type Caller, type EpochSource, IamService, type IamCacheName, type IamObserver, type User } from '../src/index.js';
 
 /**
@@ -24,9 +25,17 @@ export async function openService(driver: 'pglite' | 'postgres'): Promise<Servic
   const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
   await migrateToLatest(wardenDb.db);
   const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
-  const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring });
+  const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, streamFolds: frozenFolds() });
   const managementRoot = rootCaller(boot.managementAccountId);
   return { wardenDb, iam, managementRoot };
+}
+
+/**
+ * Kept folds whose states are frozen: a decider that changed a state it was given, or an answer
+ * built from one that changed it, throws in every suite that uses these services.
+ */
+export function frozenFolds(): StreamFolds {
+  return new StreamFolds({}, freezeKeptStates);
 }
 
 export function rootCaller(accountId: string): Caller {
@@ -82,5 +91,5 @@ export class CountingObserver implements IamObserver {
  * caches, told to `observer`. `epochSource: 'process'` only for the store's one writer.
  */
 export function anotherService(service: ServiceUnderTest, options: { observer?: IamObserver; epochSource?: EpochSource } = {}): IamService {
-  return new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, ...options });
+  return new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, streamFolds: frozenFolds(), ...options });
 }

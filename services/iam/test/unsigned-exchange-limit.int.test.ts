@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IamService, InvalidIdentityTokenError, ThrottlingError } from '../src/index.js';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 /**
  * The unsigned exchanges' ceiling per client address: a flood from one address is refused with
@@ -20,6 +20,7 @@ describe.each([...DRIVERS])('the ceiling on unsigned exchanges per address (%s)'
     service = await openService(driver);
     idp = await startTestIssuer('limit');
     iam = new IamService({
+      streamFolds: frozenFolds(),
       db: service.wardenDb.db,
       keyring: service.iam.core.keyring,
       clock: { now: () => new Date(now) },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpsJsonFetcher } from '../src/federation/https-json-fetcher.js';
 import { IamService, IdpCommunicationError } from '../src/index.js';
 import { makeTestCertificates, startTestIssuer, type TestIssuer } from './oidc-issuer.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 /** base64url's alphabet, in the order of the values the characters stand for. */
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -19,6 +19,7 @@ describe.each([...DRIVERS])('a web identity token is accepted once (%s)', (drive
     service = await openService(driver);
     idp = await startTestIssuer('replay');
     iam = new IamService({
+      streamFolds: frozenFolds(),
       db: service.wardenDb.db,
       keyring: service.iam.core.keyring,
       clock: { now: () => new Date(Date.now() + offsetMs) },

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { AccessDeniedError, ExpiredTokenError, IamService, IdpCommunicationError, InvalidIdentityTokenError, InvalidInputError, PackedPolicyTooLargeError, replayReadModels } from '../src/index.js';
 import { type Caller } from '../src/kernel/command-context.js';
 import { startTestIssuer, type TestIssuer } from './oidc-issuer.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest } from './test-service.js';
+import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -21,6 +21,7 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
     idp = await startTestIssuer('acme');
     other = await startTestIssuer('other');
     iam = new IamService({
+      streamFolds: frozenFolds(),
       db: service.wardenDb.db,
       keyring: service.iam.core.keyring,
       clock: { now: () => new Date(Date.now() + offsetMs) },
@@ -173,7 +174,7 @@ describe.each([...DRIVERS])('assumeRoleWithWebIdentity on %s', (driver) => {
 
   // AWS: a provider's thumbprints are used when its certificate does not chain to a trusted root.
   it("trusts a provider whose CA Warden does not know by the provider's thumbprint of it, and not without", async () => {
-    const untrusting = new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, oidcAllowedHosts: ['127.0.0.1'] });
+    const untrusting = new IamService({ streamFolds: frozenFolds(), db: service.wardenDb.db, keyring: service.iam.core.keyring, oidcAllowedHosts: ['127.0.0.1'] });
     const pinned = await startTestIssuer('pinned');
     try {
       const root = await newAccount(service);

@@ -34,6 +34,8 @@ export interface IamCoreOptions {
   readonly observer?: IamObserver;
   /** Access Advisor's counters of allowed actions (on unless `enabled: false`). */
   readonly lastAccessed?: UsageCounterOptions;
+  /** The folds kept between writes (`StreamFolds`); a new one with its default limits unless given (the suites freeze what it keeps). */
+  readonly streamFolds?: StreamFolds;
 }
 
 /** The lock keys of the account-wide counts; every create that counts against one declares its key. */
@@ -64,7 +66,7 @@ export class IamCore {
   private readonly random: RandomSource | undefined;
   private readonly keyUseWrittenAt = new Map<string, number>();
   /** Streams folded by this process's writes, so that the next write to one reads only what came after. */
-  private readonly folds = new StreamFolds();
+  private readonly folds: StreamFolds;
   /** The authorizations already granted in a transaction (it ends, and the entry goes with it). */
   private readonly allowedIn = new WeakMap<Transaction<Database>, Set<string>>();
 
@@ -76,6 +78,7 @@ export class IamCore {
     this.project = options.project;
     this.random = options.random;
     this.observer = options.observer ?? NO_IAM_OBSERVER;
+    this.folds = options.streamFolds ?? new StreamFolds();
     this.epochs = new AccountEpochs(this.db, options.epochSource ?? 'database');
     this.usage = new UsageCounters(this.db, this.observer, options.lastAccessed);
     this.authorizer = new Authorizer(this.partition, this.keyring, this.observer, this.epochs, this.usage);
