@@ -1,6 +1,6 @@
 /**
  * What one write costs the server: `tagUser` through HTTP, signed, one at a time (BENCH_WRITES,
- * default 600, after 100 unmeasured), on each store (embedded PGlite; Postgres with DATABASE_URL),
+ * default 600, after 100 unmeasured) round BENCH_USERS users (default 20), on each store (embedded PGlite; Postgres with DATABASE_URL),
  * the server's CPU time per write read from /proc (the whole process, and its main thread alone: the
  * event loop that the readers wait on), and the wall time per write. With
  * BENCH_BASELINE (the path of a second checkout of Warden, built with `npm ci`), the same against
@@ -19,7 +19,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const baselineRoot = process.env['BENCH_BASELINE'] ? resolve(process.env['BENCH_BASELINE']) : undefined;
 const WRITES = Number(process.env['BENCH_WRITES'] ?? 600);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
-const USERS = 20;
+/** Users the writes go round (BENCH_USERS, default 20): fewer users, longer streams (each write adds an event to its user's). */
+const USERS = Number(process.env['BENCH_USERS'] ?? 20);
 const TAG_USER = 'mutation($n: String!, $v: String!) { tagUser(input: { userName: $n, tags: [{ key: "rev", value: $v }] }) { __typename } }';
 
 interface Measured {
