@@ -188,6 +188,29 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
     await expect(write('tally/i2', 2, frozen)).rejects.toBeInstanceOf(TypeError);
   });
 
+  it('racing writers on two replicas: each next write decides on every tag the race left, added or removed', async () => {
+    const root = await newAccount(service);
+    const [first, second, third] = [service.iam, anotherService(service), anotherService(service)];
+    await first.users.create(root, { userName: 'raced' });
+    // Folds kept on both replicas before the race, so that the race's writes go on from kept states.
+    await first.users.tag(root, 'raced', [{ key: 'seed', value: '1' }]);
+    await second.users.tag(root, 'raced', [{ key: 'seed', value: '2' }]);
+    const keys = Array.from({ length: 24 }, (_, i) => `k${i}`);
+    await Promise.all(keys.map((key, i) => (i % 2 ? first : second).users.tag(root, 'raced', [{ key, value: 'v' }])));
+    expect((await third.users.tagsOf(root, 'raced')).length).toBe(25);
+    // A write that changes nothing still folds: the second replica now keeps a state with every key.
+    await second.users.tag(root, 'raced', [{ key: 'seed', value: '2' }]);
+    // The untag's event names only the keys the deciding replica's state holds: a fold missing any would leave it on the row.
+    await first.users.untag(root, 'raced', keys);
+    expect(await third.users.tagsOf(root, 'raced')).toEqual([{ key: 'seed', value: '2' }]);
+    // And a tag the second replica's kept state holds is written again, since the first removed it.
+    await second.users.tag(root, 'raced', [{ key: 'k1', value: 'v' }]);
+    expect(await third.users.tagsOf(root, 'raced')).toEqual([
+      { key: 'seed', value: '2' },
+      { key: 'k1', value: 'v' },
+    ]);
+  });
+
   it("two replicas tagging one user decide on each other's tags (a tag set again after the other changed it; the 50-tag limit)", async () => {
     // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html — "Each IAM resource can have a maximum of 50 tags."
     const root = await newAccount(service);
