@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../src/kernel/command-handler.js';
 import type { Decider, DomainEvent } from '../src/kernel/decider.js';
 import { StreamFolds } from '../src/kernel/stream-folds.js';
+import { userDecider } from '../src/users/user.decider.js';
+import type { UserState } from '../src/users/user.events.js';
 import { InvalidInputError } from '../src/index.js';
 import { anotherService, DRIVERS, frozenFolds, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
@@ -46,15 +48,19 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
         folds,
       }),
     );
+  /** Two writes to a new stream, so that a fold up to its first event is kept: returns that fold. */
+  const keptAfterTwo = async (accountId: string, streamId: string, folds: StreamFolds) => {
+    await add(accountId, streamId, 1, folds);
+    await add(accountId, streamId, 2, folds);
+    return folds.get<Tally>(accountId, streamId, tallyDecider)!;
+  };
   const stored = async (accountId: string, streamId: string): Promise<number[]> =>
     (await inAccountTransaction(service.wardenDb.db, accountId, (trx) => readStreamToFold(trx, accountId, streamId))).events.map((event) => (event.data as { value: number }).value);
 
   it('decides on the kept fold and the events after it, without folding the stream again', async () => {
     const { accountId } = await newAccount(service);
     const folds = new StreamFolds();
-    await add(accountId, 'tally/a', 1, folds);
-    await add(accountId, 'tally/a', 2, folds);
-    const kept = folds.get<Tally>(accountId, 'tally/a', tallyDecider)!;
+    const kept = await keptAfterTwo(accountId, 'tally/a', folds);
     expect(kept.state.values).toEqual([1]);
     expect(kept.point.version).toBe(0);
     // A kept state no full fold could give: the next write's state shows which was used.
@@ -66,9 +72,7 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
   it("folds the whole stream when the kept event is not the stream's (another position), and keeps that fold", async () => {
     const { accountId } = await newAccount(service);
     const folds = new StreamFolds();
-    await add(accountId, 'tally/b', 1, folds);
-    await add(accountId, 'tally/b', 2, folds);
-    const kept = folds.get<Tally>(accountId, 'tally/b', tallyDecider)!;
+    const kept = await keptAfterTwo(accountId, 'tally/b', folds);
     folds.keep(accountId, 'tally/b', { ...kept, point: { ...kept.point, globalPosition: String(BigInt(kept.point.globalPosition) + 1000n) }, state: { values: [100] } });
     expect((await add(accountId, 'tally/b', 3, folds)).state.values).toEqual([1, 2, 3]);
     expect(folds.get<Tally>(accountId, 'tally/b', tallyDecider)!.state.values).toEqual([1, 2]);
@@ -209,6 +213,21 @@ describe.each([...DRIVERS])('kept folds on %s', (driver) => {
       { key: 'seed', value: '2' },
       { key: 'k1', value: 'v' },
     ]);
+  });
+
+  it("a service's writes keep their folds: the user's stream is folded once, then read on from its kept event", async () => {
+    const root = await newAccount(service);
+    const folds = frozenFolds();
+    const iam = anotherService(service, { streamFolds: folds });
+    const user = await iam.users.create(root, { userName: 'folded' });
+    expect(folds.get(root.accountId, `user/${user.userId}`, userDecider)).toBeUndefined();
+    await iam.users.tag(root, 'folded', [{ key: 'a', value: '1' }]);
+    const first = folds.get<UserState>(root.accountId, `user/${user.userId}`, userDecider)!;
+    expect(first.point.version).toBe(0);
+    await iam.users.tag(root, 'folded', [{ key: 'b', value: '2' }]);
+    const second = folds.get<UserState>(root.accountId, `user/${user.userId}`, userDecider)!;
+    expect(second.point.version).toBe(1);
+    expect(second.state.tags).toEqual([{ key: 'a', value: '1' }]);
   });
 
   it("two replicas tagging one user decide on each other's tags (a tag set again after the other changed it; the 50-tag limit)", async () => {

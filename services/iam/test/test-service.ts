@@ -90,6 +90,6 @@ export class CountingObserver implements IamObserver {
  * Another service on the same store, as another replica (or, embedded, the server) would be: its own
  * caches, told to `observer`. `epochSource: 'process'` only for the store's one writer.
  */
-export function anotherService(service: ServiceUnderTest, options: { observer?: IamObserver; epochSource?: EpochSource } = {}): IamService {
+export function anotherService(service: ServiceUnderTest, options: { observer?: IamObserver; epochSource?: EpochSource; streamFolds?: StreamFolds } = {}): IamService {
   return new IamService({ db: service.wardenDb.db, keyring: service.iam.core.keyring, streamFolds: frozenFolds(), ...options });
 }

@@ -75,7 +75,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       throw translateProjectionError(error, event);
     }
   }
-  return { state: events.reduce((current, event) => decider.evolve(current, event), state), events: stored };
+  return { state: fold(decider, events, state), events: stored };
 }
 
 /** The stream's state under its lock: from a kept fold and the events after it, or from all its events. */
@@ -89,7 +89,9 @@ async function foldStream<Event extends DomainEvent, State>(
   const after = kept ? await readStreamAfter(trx, accountId, streamId, kept.point) : undefined;
   const history = after ?? (await readStreamToFold(trx, accountId, streamId));
   const state = fold(decider, history.events as readonly Event[], after ? kept!.state : decider.initialState);
-  if (folds && history.last) folds.keep(accountId, streamId, { decider, point: history.last, state });
+  // Nothing after the kept event: the kept fold is already this one.
+  const unchanged = after !== undefined && after.events.length === 0;
+  if (folds && history.last && !unchanged) folds.keep(accountId, streamId, { decider, point: history.last, state });
   return { history, state };
 }
 
