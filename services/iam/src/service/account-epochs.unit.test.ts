@@ -19,6 +19,16 @@ function fakeDb() {
 const NO_DB = {} as Kysely<Database>;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Epochs of the embedded store with epoch 1 of the account kept (its first read answered), and the fake store behind it. */
+async function embeddedAtEpochOne() {
+  const { read, reads, commit } = fakeDb();
+  const epochs = new AccountEpochs(NO_DB, 'process', read);
+  const first = epochs.current('111122223333');
+  reads[0]!.release();
+  expect(await first).toBe('1');
+  return { epochs, reads, commit };
+}
+
 describe('AccountEpochs on a shared database', () => {
   it('answers every request with a read sent after it arrived, batching the requests that wait', async () => {
     const { read, reads, commit } = fakeDb();
@@ -94,11 +104,7 @@ describe('AccountEpochs on a shared database', () => {
 
 describe('AccountEpochs of the embedded store (this process is the only writer)', () => {
   it('keeps an epoch until a failed write drops it, and never keeps a read that raced a drop', async () => {
-    const { read, reads, commit } = fakeDb();
-    const epochs = new AccountEpochs(NO_DB, 'process', read);
-    const first = epochs.current('111122223333');
-    reads[0]!.release();
-    expect(await first).toBe('1');
+    const { epochs, reads, commit } = await embeddedAtEpochOne();
     expect(await epochs.current('111122223333')).toBe('1');
     expect(reads).toHaveLength(1);
     // A failed write ends while a read is in flight: that read answers its caller but is not kept.
@@ -134,11 +140,7 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
   });
 
   it('answers requests at the kept epoch while a write reads the new one, and keeps it before the write answers', async () => {
-    const { read, reads, commit } = fakeDb();
-    const epochs = new AccountEpochs(NO_DB, 'process', read);
-    const first = epochs.current('111122223333');
-    reads[0]!.release();
-    expect(await first).toBe('1');
+    const { epochs, reads, commit } = await embeddedAtEpochOne();
     commit();
     let answered = false;
     const writing = epochs.written('111122223333').then(() => (answered = true));
@@ -204,11 +206,7 @@ describe('AccountEpochs of the embedded store (this process is the only writer)'
   });
 
   it("does not keep a write's read when a failed write dropped the epoch while it was out", async () => {
-    const { read, reads, commit } = fakeDb();
-    const epochs = new AccountEpochs(NO_DB, 'process', read);
-    const first = epochs.current('111122223333');
-    reads[0]!.release();
-    await first;
+    const { epochs, reads, commit } = await embeddedAtEpochOne();
     epochs.invalidate('111122223333');
     const writing = epochs.written('111122223333');
     await tick();
