@@ -60,6 +60,12 @@ export const EPOCH_STATEMENT = preparedStatement(
  */
 export type EpochSource = 'database' | 'process';
 
+/**
+ * Accounts whose change logs are kept, the most recently read first out of mind last: an account
+ * not read for longer is forgotten, and what was cached of it is rebuilt as if everything changed.
+ */
+export const MAX_LOGGED_ACCOUNTS = 10_000;
+
 type EpochReader = (accountId: string, since: string | undefined) => Promise<EpochRead | undefined>;
 
 export class AccountEpochs implements EntityChanges {
@@ -74,11 +80,12 @@ export class AccountEpochs implements EntityChanges {
 
   private readonly read: EpochReader;
 
-  /** `read` replaces the database read in tests. */
+  /** `read` replaces the database read in tests, and so may `maxLoggedAccounts` the bound. */
   constructor(
     db: Kysely<Database>,
     readonly source: EpochSource,
     read?: EpochReader,
+    private readonly maxLoggedAccounts = MAX_LOGGED_ACCOUNTS,
   ) {
     this.read =
       read ??
@@ -152,8 +159,12 @@ export class AccountEpochs implements EntityChanges {
     const read = await this.read(accountId, since);
     if (read === undefined) return undefined;
     const log = this.logs.get(accountId);
+    // Deleted and set again, so that the map's order is the order of the last reads, oldest first.
+    this.logs.delete(accountId);
     if (log) log.apply(read, since);
-    else this.logs.set(accountId, new ChangeLog(Number(read.epoch)));
+    this.logs.set(accountId, log ?? new ChangeLog(Number(read.epoch)));
+    // A forgotten account's caches are stale to `unchangedSince`, as they would be after a change to everything.
+    if (this.logs.size > this.maxLoggedAccounts) this.logs.delete(this.logs.keys().next().value!);
     return read.epoch;
   }
 

@@ -90,6 +90,36 @@ describe('AccountEpochs on a shared database', () => {
     expect(calls).toBe(1);
   });
 
+  it('forgets the change log of the account read longest ago past its bound, and then takes what was cached of it as stale', async () => {
+    // Each account's epoch is bumped by a change to user/X before every read after its first.
+    const epochs = new Map<string, number>();
+    const read = (accountId: string, since: string | undefined): Promise<EpochRead> => {
+      const epoch = (epochs.get(accountId) ?? 0) + 1;
+      epochs.set(accountId, epoch);
+      const changes = since === undefined ? [] : Array.from({ length: epoch - Number(since) }, (_, i) => [String(Number(since) + i + 1), 'user/X'] as const);
+      return Promise.resolve({ epoch: String(epoch), changes });
+    };
+    const accounts = new AccountEpochs(NO_DB, 'database', read, 2);
+    const [a, b, c] = ['111122223333', '444455556666', '777788889999'];
+    for (const account of [a, a, b, b]) await accounts.current(account);
+    // Both logs know that only user/X changed after epoch 1.
+    expect(accounts.unchangedSince(a, '1', ['user/Y'], '2')).toBe(true);
+    expect(accounts.unchangedSince(b, '1', ['user/Y'], '2')).toBe(true);
+    expect(accounts.unchangedSince(a, '1', ['user/X'], '2')).toBe(false);
+    // Read again, so that b is now the one read longest ago.
+    await accounts.current(a);
+    expect(accounts.unchangedSince(a, '1', ['user/Y'], '3')).toBe(true);
+    await accounts.current(c);
+    expect(accounts.unchangedSince(b, '1', ['user/Y'], '2')).toBe(false);
+    expect(accounts.changedSince(b, '1', ['user/Y'], '2')).toBeUndefined();
+    expect(accounts.unchangedSince(a, '1', ['user/Y'], '3')).toBe(true);
+    // Read again, b starts a new log at its new epoch: what was cached before it stays stale.
+    await accounts.current(b);
+    expect(accounts.unchangedSince(b, '1', ['user/Y'], '3')).toBe(false);
+    expect(accounts.unchangedSince(b, '3', ['user/Y'], '3')).toBe(true);
+    expect(accounts.unchangedSince(a, '1', ['user/Y'], '3')).toBe(false);
+  });
+
   it('keeps accounts apart', async () => {
     const { read, reads } = fakeDb();
     const epochs = new AccountEpochs(NO_DB, 'database', read);
