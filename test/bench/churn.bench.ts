@@ -13,7 +13,9 @@
  * that landed. Each round also has the writes alone to each account (no readers, half a phase
  * long each), which gives what a write costs the server in that round; taken out of a phase's server CPU, what is left is
  * the readers' own CPU per `authorize`, against quiet's: what invalidation costs them, apart from
- * the CPU the writes themselves take on a machine whose cores the readers share.
+ * the CPU the writes themselves take on a machine whose cores the readers share. The same writes
+ * alone also give what a write costs the rest of the machine (Postgres, the writer's client), and
+ * so the share of its two cores the writes take from the readers, all told.
  * Then the first authorize after a change to one of the principal's own policies (a new default
  * version) against the warm one right after it, one request at a time: the median of 20 differences
  * (target ≤ 1 ms).
@@ -24,7 +26,20 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type AccessKey, cpuMs, createBenchTenant, freshBenchDatabaseUrl, graphql, loadServer, mainThreadCpuMs, signed, startProcess, wardenServerEnv } from './bench-support.js';
+import {
+  type AccessKey,
+  cpuMs,
+  createBenchTenant,
+  freshBenchDatabaseUrl,
+  graphql,
+  loadServer,
+  mainThreadCpuMs,
+  postgresCpuMs,
+  postgresCpuMsSince,
+  signed,
+  startProcess,
+  wardenServerEnv,
+} from './bench-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -106,36 +121,53 @@ async function startStore(name: string, databaseUrl: string | undefined): Promis
   };
 }
 
-/** Tags users at `WRITES_PER_SECOND` with `key`, from a worker thread (churn-writer.ts), until stopped. */
+/**
+ * The writer thread (churn-writer.ts), started once for the whole run: starting a thread costs
+ * tens of milliseconds of CPU, which a thread per phase would take from that phase's readers.
+ */
+const writerThread = new Worker(join(here, 'churn-writer.js'), { workerData: { perSecond: WRITES_PER_SECOND } });
+
+/** Tags users of the account of `key` at `WRITES_PER_SECOND`, from the writer thread, until stopped. */
 function writeContinuously(store: Store, key: AccessKey, users: number): { stop: () => Promise<number> } {
-  const worker = new Worker(join(here, 'churn-writer.js'), { workerData: { url: store.url, key, users, perSecond: WRITES_PER_SECOND } });
+  writerThread.postMessage({ url: store.url, key, users });
   return {
-    stop: async () => {
-      const landed = new Promise<number>((resolve) => worker.once('message', resolve));
-      worker.postMessage('stop');
-      const count = await landed;
-      await worker.terminate();
-      return count;
-    },
+    stop: () =>
+      new Promise<number>((resolve) => {
+        writerThread.once('message', resolve);
+        writerThread.postMessage('stop');
+      }),
   };
 }
 
 /**
- * The writes alone, no readers: the server's CPU per write (the whole process, and its main thread).
+ * The writes alone, no readers: what a write costs the server (the whole process, and its main
+ * thread), and what it costs the rest of this machine, whose two cores the readers share: Postgres
+ * (every postgres process; nothing on the embedded store, whose database is the server's own
+ * thread) and the writer's client (this process, idle but for the writer meanwhile).
  * Each account's apart: the other account's 100 users have streams ten times as long to fold.
  */
-async function writesAlone(store: Store, writes: 'same' | 'other'): Promise<{ cpuMsPerWrite: number; mainThreadMsPerWrite: number }> {
+async function writesAlone(store: Store, writes: 'same' | 'other'): Promise<{ cpuMsPerWrite: number; mainThreadMsPerWrite: number; postgresMsPerWrite: number; writerMsPerWrite: number }> {
   const writer = writes === 'same' ? writeContinuously(store, store.tenantRoot, USERS) : writeContinuously(store, store.otherRoot, 100);
   const cpuBefore = cpuMs(store.pid);
   const mainBefore = mainThreadCpuMs(store.pid);
+  const postgresBefore = postgresCpuMs();
+  const writerBefore = cpuMs(process.pid);
   await new Promise((done) => setTimeout(done, (SECONDS * 1000) / 2));
   const landed = await writer.stop();
-  return { cpuMsPerWrite: (cpuMs(store.pid) - cpuBefore) / Math.max(1, landed), mainThreadMsPerWrite: (mainThreadCpuMs(store.pid) - mainBefore) / Math.max(1, landed) };
+  const perWrite = (ms: number) => ms / Math.max(1, landed);
+  return {
+    cpuMsPerWrite: perWrite(cpuMs(store.pid) - cpuBefore),
+    mainThreadMsPerWrite: perWrite(mainThreadCpuMs(store.pid) - mainBefore),
+    postgresMsPerWrite: perWrite(postgresCpuMsSince(postgresBefore)),
+    writerMsPerWrite: perWrite(cpuMs(process.pid) - writerBefore),
+  };
 }
 
 const AUTHORIZE = `query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }`;
 
-async function phase(store: Store, body: string, headers: Record<string, string>, writes: 'quiet' | 'same' | 'other') {
+async function phase(store: Store, body: string, writes: 'quiet' | 'same' | 'other') {
+  // Signed for each phase: a signature is refused 15 minutes after its date, and a run of many rounds lasts longer.
+  const headers = await signed(store.url, store.tenantRoot, body);
   const writer = writes === 'quiet' ? undefined : writes === 'same' ? writeContinuously(store, store.tenantRoot, USERS) : writeContinuously(store, store.otherRoot, 100);
   const run = await loadServer(store.url, body, headers, store.pid, { connections: CONNECTIONS, seconds: SECONDS });
   const landed = writer ? await writer.stop() : 0;
@@ -170,7 +202,7 @@ try {
       const headers = await signed(store.url, store.tenantRoot, body);
       // Warm-up, not measured: the first seconds of load compile the hot code.
       await loadServer(store.url, body, headers, store.pid, { connections: CONNECTIONS, seconds: 5 });
-      return { store, body, headers };
+      return { store, body };
     }),
   );
 
@@ -184,10 +216,10 @@ try {
     }[]
   >();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { store, body, headers } of prepared) {
-      const quiet = await phase(store, body, headers, 'quiet');
-      const same = await phase(store, body, headers, 'same');
-      const other = await phase(store, body, headers, 'other');
+    for (const { store, body } of prepared) {
+      const quiet = await phase(store, body, 'quiet');
+      const same = await phase(store, body, 'same');
+      const other = await phase(store, body, 'other');
       const writes = { same: await writesAlone(store, 'same'), other: await writesAlone(store, 'other') };
       results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other, writes }]);
     }
@@ -209,6 +241,17 @@ try {
       (run[writes].cpuMs - run[writes].landed * run.writes[writes].cpuMsPerWrite) / Math.max(1, run[writes].requests) / (run.quiet.cpuMs / Math.max(1, run.quiet.requests));
     const perWrite = (writes: 'same' | 'other') => rounds.map((run) => `${run.writes[writes].cpuMsPerWrite.toFixed(2)} (main thread ${run.writes[writes].mainThreadMsPerWrite.toFixed(2)})`).join(', ');
     console.log(`  ${name} a write alone costs the server, in ms of CPU: same account ${perWrite('same')}; other account ${perWrite('other')}`);
+    // What the writes take from the machine's two cores, all told: the readers' ceiling in a phase
+    // whose writes invalidate nothing of theirs (the other account's), where quiet's load keeps both busy.
+    const machine = (writes: 'same' | 'other') =>
+      rounds
+        .map((run) => {
+          const { cpuMsPerWrite, postgresMsPerWrite, writerMsPerWrite } = run.writes[writes];
+          const total = cpuMsPerWrite + postgresMsPerWrite + writerMsPerWrite;
+          return `${total.toFixed(2)} (server ${cpuMsPerWrite.toFixed(2)}, Postgres ${postgresMsPerWrite.toFixed(2)}, writer ${writerMsPerWrite.toFixed(2)}; ${((total * WRITES_PER_SECOND) / 20).toFixed(1)}% of two cores)`;
+        })
+        .join(', ');
+    console.log(`  ${name} a write alone costs this machine, in ms of CPU: same account ${machine('same')}; other account ${machine('other')}`);
     console.log(
       `  ${name} the readers' own CPU per authorize (the phase's, less its writes at that cost) against quiet's: same account ${rounds
         .map((run) => readers(run, 'same').toFixed(2))
@@ -217,7 +260,8 @@ try {
     console.log(`  ${name} medians: same account ${same.toFixed(2)} of quiet (target ≥ 0.90), other account ${other.toFixed(2)} (target ≥ 0.95), worst p99 ${p99.toFixed(2)}× quiet's (target ≤ 1.5)`);
   }
 
-  for (const { store, body, headers } of prepared) {
+  for (const { store, body } of prepared) {
+    const headers = await signed(store.url, store.tenantRoot, body);
     const differences: number[] = [];
     const warm: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -243,4 +287,5 @@ try {
   }
 } finally {
   for (const store of stores) store.stop();
+  await writerThread.terminate();
 }
