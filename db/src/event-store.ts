@@ -62,11 +62,6 @@ export const KEPT_ACCOUNT_CHANGES = 1000;
 export const NO_STREAM = -1;
 
 /**
- * Takes the transaction-scoped locks of a stream and of the given uniqueness keys, in a fixed order
- * (so two writers never deadlock). A command handler calls it before it reads the stream, so that
- * writers of one stream queue instead of failing; taking a lock twice in a transaction is harmless.
- */
-/**
  * Lock keys are per account, except those named `global:…` (a name unique across accounts, such
  * as an account alias), which order writers of every account.
  */
@@ -74,8 +69,23 @@ export function scopedLockKey(accountId: string, key: string): string {
   return key.startsWith('global:') ? key : `${accountId}/${key}`;
 }
 
+/**
+ * The lock key of a stream (`user/AIDA…`), or with a stream id that ends in `/`, the start of the
+ * keys of that kind's streams: the one spelling of it, so that a write that takes a stream's lock
+ * and one that records it as held cannot drift apart (a write that believed a lock held that was
+ * never taken would append unlocked).
+ */
+export function streamLockKey(streamId: string): string {
+  return `stream/${streamId}`;
+}
+
+/**
+ * Takes the transaction-scoped locks of a stream and of the given uniqueness keys, in a fixed order
+ * (so two writers never deadlock). A command handler calls it before it reads the stream, so that
+ * writers of one stream queue instead of failing; taking a lock twice in a transaction is harmless.
+ */
 export async function lockForAppend(trx: Transaction<Database>, accountId: string, streamId: string, lockKeys: readonly string[] = []): Promise<void> {
-  await takeLocks(trx, accountId, [`stream/${streamId}`, ...lockKeys]);
+  await takeLocks(trx, accountId, [streamLockKey(streamId), ...lockKeys]);
 }
 
 /**

@@ -15,6 +15,7 @@ export {
   lockingColumnExpression,
   NO_STREAM,
   type StoredEvent,
+  streamLockKey,
   takeLocks,
 } from './event-store.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './migrate.js';

@@ -1,3 +1,4 @@
+import { streamLockKey } from '@warden/db';
 import { rootArn } from '../kernel/arns.js';
 import { type Caller, eventMetadata } from '../kernel/command-context.js';
 import { appendTo, systemWriter, writingFor } from '../service/write-spec.js';
@@ -84,7 +85,7 @@ export class AccountOperations {
     const streamId = `account/${accountId}`;
     const accessRoleId = this.core.newId('AROA');
     const { answer: account } = await this.core.write<undefined, unknown, Account>(writingFor(caller.callScope, systemWriter(accountId, metadata, now)), {
-      locks: [`stream/${streamId}`, ...aliasKey, ...organizationAccessRoleLocks(this.core.partition, accessRoleId)],
+      locks: [streamLockKey(streamId), ...aliasKey, ...organizationAccessRoleLocks(this.core.partition, accessRoleId)],
       appends: () => [
         appendTo(accountDecider, streamId, { type: 'CreateAccount' as const, accountId, name: input.name, isManagement: false }),
         appendTo(accountDecider, streamId, { type: 'CreateRootAccessKey' as const, accessKeyId, secret: this.core.keyring.encrypt(secretAccessKey, secretContext(accountId, accessKeyId)) }),
@@ -133,7 +134,7 @@ export class AccountOperations {
   private async accountWrite(caller: Caller, action: string, command: AccountCommand, lockKeys: readonly string[] = []): Promise<void> {
     const streamId = `account/${caller.accountId}`;
     await this.core.write(caller, {
-      locks: [`stream/${streamId}`, ...lockKeys],
+      locks: [streamLockKey(streamId), ...lockKeys],
       permissions: () => [{ action, resource: '*' }],
       appends: () => appendTo(accountDecider, streamId, command, lockKeys.length > 0 ? { lockKeys } : {}),
     });
@@ -196,7 +197,7 @@ export class AccountOperations {
     // The alias is read under the account stream's lock (no alias change can pass it), then its
     // global key is locked too, as every alias change locks it.
     const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
-      locks: [`stream/${streamId}`],
+      locks: [streamLockKey(streamId)],
       load: async (trx) => (await findAccount(trx, accountId))?.alias ?? null,
       lockedAfterLoad: (alias) => (alias === null ? [] : [`global:alias/${alias}`]),
       appends: (alias) => appendTo(accountDecider, streamId, { type: 'CloseAccount' as const }, alias === null ? {} : { lockKeys: [`global:alias/${alias}`] }),

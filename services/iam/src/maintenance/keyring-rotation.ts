@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import { type Selectable, sql } from 'kysely';
 import { accountDecider } from '../accounts/account.decider.js';
 
@@ -39,7 +39,7 @@ export async function rotateKeyringIfDue(core: IamCore, keyring: LiveKeyring, ro
   const now = core.clock.now();
   const { events } = await core.write(systemWriter(accountId, METADATA, now), {
     // One rotation at a time, across processes.
-    locks: ['global:keyring-rotation', `stream/${KEYRING_STREAM}`],
+    locks: ['global:keyring-rotation', streamLockKey(KEYRING_STREAM)],
     load: (trx) => trx.selectFrom('keyring_keys').select(['key_id', 'created_at']).where('active', '=', true).executeTakeFirst(),
     appends: (active) => {
       if (active && now.getTime() - new Date(active.created_at).getTime() < rotationDays * 86_400_000) return [];
@@ -90,7 +90,7 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
       // The root user's keys live in the account's stream, a user's in the user's.
       const streamId = key.user_id === null ? `account/${key.account_id}` : `user/${key.user_id}`;
       await core.write<undefined, unknown, undefined>(systemWriter(key.account_id, METADATA, occurredAt), {
-        locks: [`stream/${streamId}`],
+        locks: [streamLockKey(streamId)],
         appends: () =>
           key.user_id === null
             ? appendTo(accountDecider, streamId, { type: 'ReencryptRootAccessKeySecret' as const, accessKeyId: key.access_key_id, secret })
@@ -162,7 +162,7 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
       const streamId = `account/${account.account_id}`;
       const { events } = await core.write(systemWriter(account.account_id, METADATA, occurredAt), {
         // Locked and read again: a root password set since the scan must not be overwritten.
-        locks: [`stream/${streamId}`],
+        locks: [streamLockKey(streamId)],
         load: async (trx) => (await trx.selectFrom('accounts').select('root_login').where('account_id', '=', account.account_id).forUpdate().executeTakeFirst())?.root_login,
         appends: (current) => {
           if (!current || !keyring.knows(current.passwordHash.keyId)) return [];
@@ -229,7 +229,7 @@ export async function retireUnusedKeys(core: IamCore, keyring: LiveKeyring, grac
     }
     if (inUse) continue;
     await core.write(systemWriter(accountId, { ...METADATA, resourceArn: `keyring/${key.key_id}` }), {
-      locks: [`stream/${KEYRING_STREAM}`],
+      locks: [streamLockKey(KEYRING_STREAM)],
       appends: () => appendTo(keyringDecider, KEYRING_STREAM, { type: 'RetireDataKey' as const, keyId: key.key_id }),
     });
     retired.push(key.key_id);

@@ -1,3 +1,5 @@
+import { streamLockKey } from '@warden/db';
+
 /** How a holder's write finds the holder it names. */
 export interface FindHolderOptions {
   /**
@@ -10,10 +12,9 @@ export interface FindHolderOptions {
 }
 
 /**
- * The lock key of a holder's stream without its id (`stream/user/`): the one spelling that both the
- * statement taking the lock and the write recording it as held use, so the two cannot drift apart
- * (a write that believed a lock held that was never taken would append unlocked).
+ * The lock key of a holder's stream without its id (`stream/user/`), as `streamLockKey` spells it:
+ * the statement taking the lock appends the id it found, and the write records the key as held.
  */
 export function holderStreamLockPrefix(kind: string): string {
-  return `stream/${kind}/`;
+  return streamLockKey(`${kind}/`);
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { resourceTagContext } from '../authorization/tag-context.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -61,7 +61,7 @@ export class ArnAddressedAccess<Row extends { readonly provider_id: string; read
     await this.core.write(caller, {
       locks: key === undefined ? [] : [entity.lockKey(key)],
       load: async (trx): Promise<Row | undefined> => (key === undefined ? undefined : entity.findRow(trx, caller.accountId, key)),
-      lockedAfterLoad: (row) => (row ? [`stream/${entity.streamPrefix}/${row.provider_id}`] : []),
+      lockedAfterLoad: (row) => (row ? [streamLockKey(`${entity.streamPrefix}/${row.provider_id}`)] : []),
       permissions: (row) => [{ action, resource: arn, context: { ...resourceTagContext(row?.tags ?? []), ...extra } }],
       appends: (row) => {
         if (!row) throw entity.notFound(arn);

@@ -1,4 +1,4 @@
-import type { Database, EventMetadata, StoredEvent } from '@warden/db';
+import { type Database, type EventMetadata, type StoredEvent, streamLockKey } from '@warden/db';
 import type { Transaction } from 'kysely';
 import type { CallScope } from '../kernel/call-scope.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -134,7 +134,7 @@ export function appendTo<Command, Event extends DomainEvent, State>(decider: Dec
         project: context.project,
         ...(context.folds ? { folds: context.folds } : {}),
         ...(options.lockKeys ? { lockKeys: options.lockKeys } : {}),
-        locked: options.lockKeys === undefined ? context.held.has(`stream/${streamId}`) : [`stream/${streamId}`, ...options.lockKeys].every((key) => context.held.has(key)),
+        locked: options.lockKeys === undefined ? context.held.has(streamLockKey(streamId)) : [streamLockKey(streamId), ...options.lockKeys].every((key) => context.held.has(key)),
       }),
   };
 }
