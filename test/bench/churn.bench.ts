@@ -6,7 +6,10 @@
  * BENCH_SECONDS long (default 10) with 50 connections:
  * - quiet: nothing is written;
  * - same account: 50 writes/s tag other users of the principal's account;
- * - other account: 50 writes/s tag users of another account.
+ * - other account: 50 writes/s tag users of another account;
+ * - on Postgres, a control: the same writes to the other account sent to a second server on the
+ *   same database, which the readers never ask, so that what the readers lose is the machine's CPU
+ *   alone (the writes' own, their database's and their client's), none of it their server's work.
  * The writes are sent from a worker thread (churn-writer.ts), not from the load generator's.
  * Reported per store: each phase's req/s relative to quiet's in the same round (targets ≥ 0.90 and
  * ≥ 0.95), its p99 against quiet's (target ≤ 1.5×), the server's CPU per request, and the writes
@@ -71,10 +74,15 @@ interface Store {
   readonly otherRoot: AccessKey;
   readonly principal: string;
   readonly policyArns: readonly string[];
+  /**
+   * On Postgres, a second server on the same database, which the readers never ask: the control
+   * phase sends it the other account's writes, so that the readers' server does nothing for them.
+   */
+  readonly secondUrl: string | undefined;
   readonly stop: () => void;
 }
 
-async function startStore(name: string, databaseUrl: string | undefined): Promise<Store> {
+async function startServer(databaseUrl: string | undefined) {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-churn-'));
   const server = await startProcess(
     process.execPath,
@@ -83,7 +91,12 @@ async function startStore(name: string, databaseUrl: string | undefined): Promis
     /"url":"(http:\/\/[^"]+)"/,
     join(dataDir, 'warden.log'),
   );
-  const url = server.match[1]!;
+  return { dataDir, child: server.child, url: server.match[1]! };
+}
+
+async function startStore(name: string, databaseUrl: string | undefined): Promise<Store> {
+  const server = await startServer(databaseUrl);
+  const { url, dataDir } = server;
   const managementKey = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as AccessKey;
   const { accountId, tenantRoot } = await createBenchTenant(url, managementKey);
   const other = await createBenchTenant(url, managementKey);
@@ -109,15 +122,20 @@ async function startStore(name: string, databaseUrl: string | undefined): Promis
       );
     }
   }
+  const second = databaseUrl ? await startServer(databaseUrl) : undefined;
   return {
     name,
     url,
+    secondUrl: second?.url,
     pid: server.child.pid!,
     tenantRoot,
     otherRoot: other.tenantRoot,
     principal: `arn:aws:iam::${accountId}:user/reader`,
     policyArns,
-    stop: () => server.child.kill('SIGTERM'),
+    stop: () => {
+      server.child.kill('SIGTERM');
+      second?.child.kill('SIGTERM');
+    },
   };
 }
 
@@ -128,7 +146,7 @@ async function startStore(name: string, databaseUrl: string | undefined): Promis
 const writerThread = new Worker(join(here, 'churn-writer.js'), { workerData: { perSecond: WRITES_PER_SECOND } });
 
 /** Tags users of the account of `key` at `WRITES_PER_SECOND`, from the writer thread, until stopped. */
-function writeContinuously(store: Store, key: AccessKey, users: number): { stop: () => Promise<number> } {
+function writeContinuously(store: Pick<Store, 'url'>, key: AccessKey, users: number): { stop: () => Promise<number> } {
   writerThread.postMessage({ url: store.url, key, users });
   return {
     stop: () =>
@@ -165,10 +183,18 @@ async function writesAlone(store: Store, writes: 'same' | 'other'): Promise<{ cp
 
 const AUTHORIZE = `query($input: AuthorizeInput!) { authorize(input: $input) { ... on AuthorizeSuccess { data { decision } } } }`;
 
-async function phase(store: Store, body: string, writes: 'quiet' | 'same' | 'other') {
+/** The writes of a phase: none, to the readers' account, to another account, or to another account through the second server. */
+type PhaseWrites = 'quiet' | 'same' | 'other' | 'other, second server';
+
+async function phase(store: Store, body: string, writes: PhaseWrites) {
   // Signed for each phase: a signature is refused 15 minutes after its date, and a run of many rounds lasts longer.
   const headers = await signed(store.url, store.tenantRoot, body);
-  const writer = writes === 'quiet' ? undefined : writes === 'same' ? writeContinuously(store, store.tenantRoot, USERS) : writeContinuously(store, store.otherRoot, 100);
+  const writer =
+    writes === 'quiet'
+      ? undefined
+      : writes === 'same'
+        ? writeContinuously(store, store.tenantRoot, USERS)
+        : writeContinuously(writes === 'other' ? store : { url: store.secondUrl! }, store.otherRoot, 100);
   const run = await loadServer(store.url, body, headers, store.pid, { connections: CONNECTIONS, seconds: SECONDS });
   const landed = writer ? await writer.stop() : 0;
   return { ...run, landed };
@@ -212,6 +238,7 @@ try {
       quiet: Awaited<ReturnType<typeof phase>>;
       same: Awaited<ReturnType<typeof phase>>;
       other: Awaited<ReturnType<typeof phase>>;
+      otherOnSecond: Awaited<ReturnType<typeof phase>> | undefined;
       writes: Record<'same' | 'other', Awaited<ReturnType<typeof writesAlone>>>;
     }[]
   >();
@@ -220,8 +247,9 @@ try {
       const quiet = await phase(store, body, 'quiet');
       const same = await phase(store, body, 'same');
       const other = await phase(store, body, 'other');
+      const otherOnSecond = store.secondUrl ? await phase(store, body, 'other, second server') : undefined;
       const writes = { same: await writesAlone(store, 'same'), other: await writesAlone(store, 'other') };
-      results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other, writes }]);
+      results.set(store.name, [...(results.get(store.name) ?? []), { quiet, same, other, otherOnSecond, writes }]);
     }
   }
   console.log(`authorize under churn, ${CONNECTIONS} connections, ${SECONDS}s per phase, ${ROUNDS} interleaved rounds; load average now ${loadavg()[0]!.toFixed(2)}:`);
@@ -230,7 +258,9 @@ try {
       const describe = (label: string, value: Awaited<ReturnType<typeof phase>>) =>
         `${label} ${Math.round(value.perSecond)} req/s (p99 ${value.p99} ms, server ${Math.round(value.cpuUsPerRequest)} µs CPU/request${value.landed ? `, ${value.landed} writes` : ''})`;
       console.log(
-        `  ${name} round ${index + 1}: ${describe('quiet', run.quiet)} | ${describe('same account', run.same)} ratio ${(run.same.perSecond / run.quiet.perSecond).toFixed(2)} | ${describe('other account', run.other)} ratio ${(run.other.perSecond / run.quiet.perSecond).toFixed(2)}`,
+        `  ${name} round ${index + 1}: ${describe('quiet', run.quiet)} | ${describe('same account', run.same)} ratio ${(run.same.perSecond / run.quiet.perSecond).toFixed(2)} | ${describe('other account', run.other)} ratio ${(run.other.perSecond / run.quiet.perSecond).toFixed(2)}${
+          run.otherOnSecond ? ` | ${describe('other account through a second server', run.otherOnSecond)} ratio ${(run.otherOnSecond.perSecond / run.quiet.perSecond).toFixed(2)}` : ''
+        }`,
       );
     }
     const same = median(rounds.map((run) => run.same.perSecond / run.quiet.perSecond));
@@ -258,6 +288,9 @@ try {
         .join(', ')}; other account ${rounds.map((run) => readers(run, 'other').toFixed(2)).join(', ')}`,
     );
     console.log(`  ${name} medians: same account ${same.toFixed(2)} of quiet (target ≥ 0.90), other account ${other.toFixed(2)} (target ≥ 0.95), worst p99 ${p99.toFixed(2)}× quiet's (target ≤ 1.5)`);
+    // The control: the same writes, which the readers' server never sees. What the readers lose then is the machine's CPU alone.
+    const onSecond = rounds.flatMap((run) => (run.otherOnSecond ? [run.otherOnSecond.perSecond / run.quiet.perSecond] : []));
+    if (onSecond.length > 0) console.log(`  ${name} control: other account's writes through a second server on the same database, median ${median(onSecond).toFixed(2)} of quiet`);
   }
 
   for (const { store, body } of prepared) {
