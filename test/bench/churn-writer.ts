@@ -34,9 +34,17 @@ async function tagUser({ url, key, users }: WriteOrder, n: number): Promise<void
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { tagUser?: { __typename?: string } } };
-        if (response.statusCode === 200 && answer.data?.tagUser?.__typename === 'TagUserSuccess') resolve();
-        else reject(new Error(`tagUser answered ${response.statusCode}: ${JSON.stringify(answer)}`));
+        const text = Buffer.concat(chunks).toString('utf8');
+        // A body that is not JSON (a proxy's error page, a cut answer) is a write that did not land, not a crash of the thread.
+        const answer = (() => {
+          try {
+            return JSON.parse(text) as { data?: { tagUser?: { __typename?: string } } };
+          } catch {
+            return undefined;
+          }
+        })();
+        if (response.statusCode === 200 && answer?.data?.tagUser?.__typename === 'TagUserSuccess') resolve();
+        else reject(new Error(`tagUser answered ${response.statusCode}: ${text}`));
       });
       response.on('error', reject);
     });
@@ -45,25 +53,43 @@ async function tagUser({ url, key, users }: WriteOrder, n: number): Promise<void
   });
 }
 
-let writing: { timer: NodeJS.Timeout; landed: number; inFlight: Set<Promise<void>> } | undefined;
+interface Writing {
+  readonly timer: NodeJS.Timeout;
+  readonly inFlight: Set<Promise<void>>;
+  landed: number;
+}
+
+let writing: Writing | undefined;
 let sent = 0;
 
-parentPort!.on('message', (message: WriteOrder | 'stop') => {
-  if (message !== 'stop') {
-    const run = { landed: 0, inFlight: new Set<Promise<void>>(), timer: setInterval(() => write(), 1000 / perSecond) };
-    const write = () => {
-      const landing = tagUser(message, sent++).then(
+/** Writes as `order` says, one tagUser every 1/perSecond s, until `stop`. */
+function start(order: WriteOrder): Writing {
+  if (writing) throw new Error('the writer is already writing: stop it first');
+  const run: Writing = {
+    landed: 0,
+    inFlight: new Set(),
+    timer: setInterval(() => {
+      const landing = tagUser(order, sent++).then(
         () => void run.landed++,
         () => undefined,
       );
       run.inFlight.add(landing);
       void landing.finally(() => run.inFlight.delete(landing));
-    };
-    writing = run;
-    return;
-  }
+    }, 1000 / perSecond),
+  };
+  return run;
+}
+
+/** Stops writing; answers how many writes landed once every write sent has its answer. */
+async function stop(): Promise<number> {
   const run = writing!;
   writing = undefined;
   clearInterval(run.timer);
-  void Promise.all(run.inFlight).then(() => parentPort!.postMessage(run.landed));
+  await Promise.all(run.inFlight);
+  return run.landed;
+}
+
+parentPort!.on('message', (message: WriteOrder | 'stop') => {
+  if (message !== 'stop') writing = start(message);
+  else void stop().then((landed) => parentPort!.postMessage(landed));
 });

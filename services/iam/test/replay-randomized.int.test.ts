@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { codeAtStep, IamError, IamService, replayReadModels, stepAt } from '../src/index.js';
 import { makeSamlSigningIdentity, samlIdpMetadata } from './saml-idp-identity.js';
-import { DRIVERS, newAccount, openService, type ServiceUnderTest, frozenFolds } from './test-service.js';
+import { DRIVERS, frozenFolds, newAccount, openService, type ServiceUnderTest } from './test-service.js';
 
 /**
  * `warden replay` equivalence: after a randomized sequence of 1,000 mutations (many of which fail
