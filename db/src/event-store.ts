@@ -141,10 +141,15 @@ export function lockingColumnExpression(accountId: string, keyPrefix: string, co
  *   gap), and the unique (account, stream, version) constraint refuses a version another writer
  *   took. No row means a gap; the caller then reads the stream's actual version to report it.
  * - `bumped`, `recorded` and `trimmed`, when $11 names a changed entity: bump the account's change
- *   epoch and record, under the new epoch, which entity changed, dropping records older than $12
- *   epochs; only once `checked` found the version, and in the append's statement, so the bump and
- *   its record commit with the events or not at all. The accounts row's lock orders the bumps of one
- *   account, so the records' epochs are consecutive.
+ *   epoch and record, under the new epoch, which entity changed, dropping the one record that falls
+ *   $12 epochs behind; only once `checked` found the version, and in the append's statement, so the
+ *   bump and its record commit with the events or not at all. The accounts row's lock orders the
+ *   bumps of one account, and a bump here records its epoch, so the record that falls out is at
+ *   most one, found by its key. (A range, `epoch <=`, walked every record dropped since the table
+ *   was last vacuumed, on every write.) A bump with no record (a replay's) leaves the record it
+ *   would have dropped behind, and so would lowering $12: harmless, since a reader knows its log is
+ *   whole by counting the records after its own epoch, at most one per epoch, so no record left
+ *   behind can make a log with a gap look whole.
  * Parameters: $1 account, $2 stream, $3 expected version, $4-$6 the events' types, data and schema
  * versions (arrays, or one of each for the one-event statement), $7 metadata, $8 time, $9 lock keys,
  * $10 whether the caller is in a transaction block, $11 the changed entity or null, $12 the change
@@ -173,7 +178,7 @@ const BIND_LOCK_CHECK = `WITH bound AS MATERIALIZED (
   ), recorded AS (
     INSERT INTO account_changes (account_id, epoch, changed) SELECT $1::text, change_epoch, $11::text FROM bumped
   ), trimmed AS (
-    DELETE FROM account_changes WHERE account_id = $1::text AND epoch <= (SELECT change_epoch FROM bumped) - $12::int8
+    DELETE FROM account_changes WHERE account_id = $1::text AND epoch = (SELECT change_epoch FROM bumped) - $12::int8
   )
   INSERT INTO events AS e (account_id, stream_id, stream_version, type, data, metadata, occurred_at, schema_version)`;
 const RETURNING = 'RETURNING e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_version';

@@ -19,7 +19,7 @@ import {
 } from '../src/index.js';
 import { PGlite } from '@electric-sql/pglite';
 import { preparedStatement, preparingPGlite } from '../src/prepared-statements.js';
-import { scopedLockKey } from '../src/event-store.js';
+import { KEPT_ACCOUNT_CHANGES, scopedLockKey } from '../src/event-store.js';
 import { DRIVERS, HAS_PGLITE, HAS_POSTGRES, randomAccountId, withDriver } from './test-databases.js';
 
 /** A promise and what settles it: one transaction is held open while another acts. */
@@ -127,6 +127,36 @@ describe.each(DRIVERS)('event store on $name', (driver) => {
     }
     const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE account_id = ${account}`.execute(wardenDb.db);
     expect(count.rows[0]!.n).toBe(1);
+  });
+
+  it('keeps the last KEPT_ACCOUNT_CHANGES change records of an account, one dropped as each write adds one', async () => {
+    const account = randomAccountId();
+    await inAccountTransaction(wardenDb.db, account, (trx) => sql`INSERT INTO accounts (account_id, name, created_at) VALUES (${account}, 'changes', now())`.execute(trx));
+    const writes = KEPT_ACCOUNT_CHANGES + 5;
+    for (let version = NO_STREAM; version < writes - 1; version++) {
+      await inAccountTransaction(wardenDb.db, account, (trx) =>
+        appendToStream(trx, {
+          accountId: account,
+          streamId: 'test-user/CHANGES',
+          expectedVersion: version,
+          events: [{ type: 'UserTagged', data: {} }],
+          metadata,
+          occurredAt: at,
+          epochChange: `user/AIDA${version + 1}`,
+        }),
+      );
+    }
+    const kept = await inAccountTransaction(wardenDb.db, account, async (trx) => {
+      const records = await sql<{
+        n: number;
+        first: string;
+        last: string;
+      }>`SELECT count(*)::int AS n, min(epoch)::text AS first, max(epoch)::text AS last FROM account_changes WHERE account_id = ${account}`.execute(trx);
+      const epoch = await sql<{ epoch: string }>`SELECT change_epoch::text AS epoch FROM accounts WHERE account_id = ${account}`.execute(trx);
+      const newest = await sql<{ changed: string }>`SELECT changed FROM account_changes WHERE account_id = ${account} AND epoch = ${writes}`.execute(trx);
+      return { ...records.rows[0]!, epoch: epoch.rows[0]!.epoch, newest: newest.rows[0]?.changed };
+    });
+    expect(kept).toEqual({ n: KEPT_ACCOUNT_CHANGES, first: String(writes - KEPT_ACCOUNT_CHANGES + 1), last: String(writes), epoch: String(writes), newest: `user/AIDA${writes - 1}` });
   });
 
   it('an async consumer reads after its cursor, in order, only committed work', async () => {
