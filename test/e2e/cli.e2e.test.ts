@@ -14,17 +14,24 @@ import { DRIVERS } from './support/warden-under-test.js';
  */
 const bin = join(import.meta.dirname, '..', '..', 'services', 'api', 'bin', 'warden.js');
 
+/**
+ * Each child a node start-up at least, run synchronously one after another: on a loaded two-core
+ * machine a test's children took up to 92 s in all (10.6 s idle), past the suite's 60 s default.
+ */
+const CHILD_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 300_000;
+
 function warden(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [bin, ...args], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', WARDEN_METRICS_PORT: '0', ...env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: CHILD_TIMEOUT_MS,
   });
 }
 
 // The command runs on the embedded store (its own data directories), whatever the suite's stores: CI's pass
 // against Postgres alone leaves it to the embedded pass, as it does every PGlite variant.
-describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
+describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', { timeout: TEST_TIMEOUT_MS }, () => {
   // Servers whose subject is not a first start begin from the run's migrated store (the first test
   // bootstraps from nothing, as an operator's first start does).
   let template: string;
@@ -47,7 +54,7 @@ describe.skipIf(!DRIVERS.includes('pglite'))('the warden command', () => {
       await warden.close();
     `,
       ],
-      { env: { PATH: process.env['PATH'] ?? '', WARDEN_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000, input: '' },
+      { env: { PATH: process.env['PATH'] ?? '', WARDEN_DATA_DIR: dataDir }, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, input: '' },
     );
     expect(serve.status, serve.stderr).toBe(0);
     const file = join(dataDir, 'root-credentials.json');

@@ -89,5 +89,7 @@ describe("the container image's runtime stage", () => {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
     }
-  });
+    // A first start on an empty store (PGlite's start, the migrations, the bootstrap) and three more
+    // node processes: 8 s idle, near 30 s on a loaded machine.
+  }, 180_000);
 });

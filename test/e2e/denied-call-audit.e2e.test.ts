@@ -50,13 +50,17 @@ describe.each([...DRIVERS])('a denied call in the audit (%s)', (driver) => {
     await warden?.close();
   });
 
-  it('shows a refused createUser to the root within 2 s, with its caller, key, request id, error and decision', async () => {
+  it('shows a refused createUser to the root once the call records are flushed, with its caller, key, request id, error and decision', async () => {
     const refused = await mallory.request<{ createUser: { __typename: string } }>('mutation { createUser(input: { userName: "intruder" }) { __typename } }');
     expect(refused.body.data?.createUser.__typename).toBe('AccessDeniedError');
     const requestId = refused.headers.get('x-amzn-requestid');
     expect(requestId).toBeTruthy();
     const malloryArn = `arn:aws:iam::${accountId}:user/mallory`;
 
+    // The recorder flushes every 200 ms; the call showed in 0.24–0.3 s on an idle machine and under
+    // 0.5 s on a loaded one. The wait allows far more, so that the test checks that the call is
+    // recorded, not how fast the machine is.
+    const started = performance.now();
     const node = await vi.waitFor(
       async () => {
         const answer = await root.data<{ auditEvents: { __typename: string; data: { edges: { node: DeniedNode }[] } } }>(DENIED_CALLS, {
@@ -67,8 +71,9 @@ describe.each([...DRIVERS])('a denied call in the audit (%s)', (driver) => {
         if (!found) throw new Error('the denied call is not in the audit yet');
         return found;
       },
-      { timeout: 2_000, interval: 50 },
+      { timeout: 15_000, interval: 50 },
     );
+    console.info(`the denied call showed in the audit after ${Math.round(performance.now() - started)} ms`);
 
     expect(node).toMatchObject({
       kind: 'CALL',

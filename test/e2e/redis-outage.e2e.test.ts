@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import type { RunningWarden } from '@warden/api';
+import { JOBS, QUEUE_NAME } from '@warden/workers';
 import { freePort, redisServerAvailable, startThrowawayRedis, type ThrowawayRedis } from '@warden/workers/testing';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, type GraphQLData, SignedClient } from './support/signed-client.js';
 import { DRIVERS, newTenant, startTestWarden } from './support/warden-under-test.js';
@@ -21,6 +23,9 @@ if (!canRun) console.warn('redis-server cannot be run here: the Redis outage end
  * answer took is reported, never asserted: answered while Redis is down is the behaviour.
  */
 const HUNG_MS = 5000;
+
+/** The servers' job queues' prefix in this test's own Redis. */
+const QUEUE_PREFIX = 'warden-outage';
 
 const doc = (...Statement: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement });
 const WHO_AM_I = '{ callerIdentity { arn } }';
@@ -89,7 +94,7 @@ describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
           done();
         },
       });
-      warden = await startTestWarden(driver, logs, { redisUrl: redis.url });
+      warden = await startTestWarden(driver, logs, { redisUrl: redis.url, env: { WARDEN_QUEUE_PREFIX: QUEUE_PREFIX } });
     });
     afterAll(async () => {
       // Redis first thawed and running, so that closing the jobs' connections does not wait on it.
@@ -105,6 +110,22 @@ describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
     const identityOf = async (credentials: Credentials | undefined) =>
       credentials ? (await new SignedClient(warden.url, credentials).data<{ callerIdentity: { arn: string } }>(WHO_AM_I)).callerIdentity.arn : undefined;
     const lostEnqueues = () => logLines.filter((line) => line.level === 40 && /expiry job/.test(line.msg));
+    /**
+     * The account's session-expiry jobs waiting in Redis that the server added at or after `since`
+     * (a job's timestamp is its adder's clock, this machine's): read while Redis is up, by a queue
+     * of the test's own under the server's prefix.
+     */
+    const expiryJobsSince = async (accountId: string, since: number): Promise<number> => {
+      const { hostname, port } = new URL(redis.url);
+      const queue = new Queue(QUEUE_NAME, { connection: { host: hostname, port: Number(port), maxRetriesPerRequest: 1 }, prefix: QUEUE_PREFIX });
+      queue.on('error', () => undefined);
+      try {
+        const delayed = await queue.getDelayed();
+        return delayed.filter((job) => job.name === JOBS.expireSession && (job.data as { accountId?: string }).accountId === accountId && job.timestamp >= since).length;
+      } finally {
+        await queue.close();
+      }
+    };
 
     /** A tenant whose user may assume a role, get a session and a federation token, and sign in. */
     async function tenant(): Promise<{ accountId: string; alice: SignedClient; roleArn: string }> {
@@ -178,11 +199,12 @@ describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
 
     it('answers assumeRole, getSessionToken, getFederationToken and signIn while Redis is killed or frozen (before it comes back), and goes on once it is back', async () => {
       const { accountId, alice, roleArn } = await tenant();
+      const upAt = Date.now();
       const before = await issueEach(accountId, alice, roleArn);
       expectAnsweredAndWorking(before, accountId);
       report('up', before);
-      // The expiry jobs are enqueued after the answers: let them land before Redis goes.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The expiry jobs are enqueued after the answers: all four are in Redis before it goes.
+      await expect.poll(() => expiryJobsSince(accountId, upAt), { timeout: 15_000, interval: 100 }).toBe(4);
       expect(lostEnqueues()).toEqual([]);
 
       await redis.kill();
@@ -196,11 +218,12 @@ describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
       // Redis comes back empty: the server reconnects by itself and writes its schedulers again.
       await redis.restart();
       await expect.poll(() => logLines.some((line) => /schedulers restored/.test(line.msg)), { timeout: 20_000, interval: 250 }).toBe(true);
+      const backAt = Date.now();
       const back = await issueEach(accountId, alice, roleArn);
       expectAnsweredAndWorking(back, accountId);
       report('back after a kill', back);
 
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await expect.poll(() => expiryJobsSince(accountId, backAt), { timeout: 15_000, interval: 100 }).toBe(4);
       redis.freeze();
       const frozen = await issueEach(accountId, alice, roleArn);
       report('frozen', frozen);
@@ -208,10 +231,11 @@ describe.skipIf(!canRun || !DRIVERS.includes('pglite'))('Redis away', () => {
       await expect.poll(() => lostEnqueues().length, { timeout: 3000 }).toBe(8);
 
       redis.thaw();
+      const thawedAt = Date.now();
       const thawed = await issueEach(accountId, alice, roleArn);
       expectAnsweredAndWorking(thawed, accountId);
-      // Their expiry jobs are enqueued again: no more warnings once the enqueues have had time.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Their expiry jobs are enqueued again, all four, and none of them was reported lost.
+      await expect.poll(() => expiryJobsSince(accountId, thawedAt), { timeout: 15_000, interval: 100 }).toBe(4);
       expect(lostEnqueues()).toHaveLength(8);
     });
   });

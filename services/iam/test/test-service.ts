@@ -21,8 +21,15 @@ export interface ServiceUnderTest {
 
 export const DRIVERS = driversUnderTest();
 
+/**
+ * The suites race more writers than the pool has connections (50 on one stream against 20), and
+ * pg bounds a wait for a free connection by the connect timeout: 2 s by default, of which such a
+ * race used 0.6 s on a loaded machine. Waiting for the pool is not what they test.
+ */
+const TEST_TIMEOUTS = { connectMs: 30_000 };
+
 export async function openService(driver: 'pglite' | 'postgres'): Promise<ServiceUnderTest> {
-  const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20 } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
+  const wardenDb = await createDb(driver === 'postgres' ? { databaseUrl, poolSize: 20, timeouts: TEST_TIMEOUTS } : { dataDir: 'memory', template: await migratedPGliteTemplate() });
   await migrateToLatest(wardenDb.db);
   const boot = await bootstrap({ db: wardenDb.db, masterKey: TEST_MASTER_KEY, dataDir: '/tmp/warden-test-bootstrap', partition: 'aws', clock: { now: () => new Date() } });
   const iam = new IamService({ db: wardenDb.db, keyring: boot.keyring, streamFolds: frozenFolds() });

@@ -60,7 +60,7 @@ describe.each([...DRIVERS])('the write protocol on %s', (driver) => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const first = service.iam.core.write(root, countThenCreate(root, 5, log, 'first', gate));
-    await vi.waitFor(() => expect(log).toContain('first saw 0'));
+    await vi.waitFor(() => expect(log).toContain('first saw 0'), { timeout: 10_000 });
     const second = service.iam.core.write(root, countThenCreate(root, 5, log, 'second'));
     // The first holds its lock (it waits at its append): the second must not have loaded yet.
     await new Promise((resolve) => setTimeout(resolve, 150));
