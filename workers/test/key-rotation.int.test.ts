@@ -145,7 +145,7 @@ describe('keyring rotation and access-key hygiene', () => {
     const managementRoot: Caller = { accountId: managementAccountId, arn: `arn:aws:iam::${managementAccountId}:root`, kind: 'root', requestContext: {} };
     const tenant = await iam.accounts.create(managementRoot, { name: 'busy-rotation' });
     const root: Caller = { accountId: tenant.account.accountId, arn: `arn:aws:iam::${tenant.account.accountId}:root`, kind: 'root', requestContext: {} };
-    const keys = [];
+    const keys: Awaited<ReturnType<typeof iam.accessKeys.create>>[] = [];
     for (let i = 0; i < 10; i++) {
       await iam.users.create(root, { userName: `signer${i}` });
       keys.push(await iam.accessKeys.create(root, `signer${i}`));

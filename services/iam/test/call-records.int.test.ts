@@ -106,6 +106,26 @@ describe.each([...DRIVERS])('call records on %s', (driver: 'pglite' | 'postgres'
     });
   });
 
+  it("names a role's session's principal as the role, path included, when the call failed before the session's policies were read", async () => {
+    const root = await newAccount(service);
+    const alice = await user(root, 'alice', doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }));
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${root.accountId}:root` }, Action: 'sts:AssumeRole' });
+    const deploy = await service.iam.roles.create(root, { roleName: 'deploy', path: '/ci/', assumeRolePolicyDocument: trust });
+    const assumed = await service.iam.sts.assumeRole(alice, { roleArn: deploy.arn, roleSessionName: 'release' });
+    const resolved = await service.iam.credentials.resolve(assumed.credentials.accessKeyId);
+    const inside: Caller = { ...resolved!.caller, requestContext: {} };
+    // GetUser with no name from a role's session: refused for its input, before any permission is asked.
+    await expect(iam.users.get(inside, undefined)).rejects.toThrow(/userName is required/);
+    const [record, ...others] = await recordsOf(root.accountId);
+    expect(others).toEqual([]);
+    expect(record).toMatchObject({
+      outcome: 'failed',
+      error_code: 'InvalidInput',
+      caller_arn: assumed.assumedRoleUser.arn,
+      principal_arn: `arn:aws:iam::${root.accountId}:role/ci/deploy`,
+    });
+  });
+
   it('records successful reads only once the account opts in, and its opt-out holds from the next call', async () => {
     const root = await newAccount(service);
     const epoch = async () => ({ ...root, accountEpoch: (await iam.core.epochs.current(root.accountId))! });

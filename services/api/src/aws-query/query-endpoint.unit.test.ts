@@ -49,6 +49,7 @@ const CREDENTIALS = new Map<string, CurrentCredential>([
           sessionId: 's1',
           kind: 'assumed-role',
           roleId: 'AROAQUERYTEST0000001',
+          roleArn: null,
           userId: null,
           sessionName: 's',
           tags: [],

@@ -10,6 +10,7 @@ function roleSession(roleName: string, originAccountId: string | null): Caller {
     sessionId: 's',
     kind: 'assumed-role',
     roleId: 'AROAEXAMPLE000000001',
+    roleArn: `arn:aws:iam::${TENANT}:role/${roleName}`,
     userId: null,
     sessionName: 'recovery',
     tags: [],

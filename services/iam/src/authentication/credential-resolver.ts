@@ -86,9 +86,11 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
   let revoked = false;
   let userName: string | undefined;
   let userArn: string | undefined;
+  let roleArn: string | null = null;
   if (session.role_id) {
-    const role = await trx.selectFrom('roles').select('sessions_revoked_before').where('account_id', '=', accountId).where('role_id', '=', session.role_id).executeTakeFirst();
+    const role = await trx.selectFrom('roles').select(['sessions_revoked_before', 'arn']).where('account_id', '=', accountId).where('role_id', '=', session.role_id).executeTakeFirst();
     active = role !== undefined;
+    roleArn = role?.arn ?? null;
     revoked = role !== undefined && role.sessions_revoked_before !== null && session.issued_at.getTime() < new Date(role.sessions_revoked_before).getTime();
   }
   if (session.user_id) {
@@ -101,6 +103,7 @@ async function resolveSession(trx: Kysely<Database>, keyring: SecretCipher, acco
     sessionId: session.session_id,
     kind: session.kind,
     roleId: session.role_id,
+    roleArn,
     userId: session.user_id,
     sessionName: session.session_name,
     tags: session.tags,

@@ -12,6 +12,8 @@ export interface CallerSession {
   readonly sessionId: string;
   readonly kind: 'assumed-role' | 'session-token' | 'federation' | 'console';
   readonly roleId: string | null;
+  /** The role's ARN, its path included (the session's own ARN has only the role's name); null when the session is not a role's, or the role is gone. */
+  readonly roleArn: string | null;
   readonly userId: string | null;
   readonly sessionName: string;
   readonly tags: readonly { key: string; value: string }[];
