@@ -1,3 +1,4 @@
+import { streamLockKey } from '@warden/db';
 import { sql } from 'kysely';
 import type { IamCore } from '../service/iam-core.js';
 import { appendTo, systemWriter } from '../service/write-spec.js';
@@ -24,7 +25,7 @@ export async function deactivateStaleAccessKeys(core: IamCore, limit: number): P
   for (const key of stale) {
     const reason = `older than the account's maximum access key age of ${key.max_days} days (created ${new Date(key.created_at).toISOString()})`;
     await core.write(systemWriter(key.account_id, { actorArn: 'warden:access-key-hygiene' }, now), {
-      locks: [`stream/user/${key.user_id}`],
+      locks: [streamLockKey(`user/${key.user_id}`)],
       appends: () => appendTo(userDecider, `user/${key.user_id}`, { type: 'UpdateAccessKey' as const, accessKeyId: key.access_key_id, status: 'Inactive' as const, reason }),
     });
   }

@@ -1,4 +1,4 @@
-import type { AccessKeyRow, UserRow } from '@warden/db';
+import { type AccessKeyRow, streamLockKey, type UserRow } from '@warden/db';
 import { accountDecider } from '../accounts/account.decider.js';
 import { managementAccountId } from '../accounts/account-repository.js';
 import { rootKeyRecoveryRefusal } from '../accounts/root-key-recovery.js';
@@ -51,7 +51,7 @@ export class AccessKeyOperations {
     // The root user's keys live in the account stream, a user's in the user's stream.
     const rootKeyArn = rootArn(this.core.partition, caller.accountId);
     const handled = await this.core.write<UserRow | undefined, unknown, undefined>(caller, {
-      locks: targetName === undefined ? [`stream/account/${caller.accountId}`] : [userNameKey(targetName)],
+      locks: targetName === undefined ? [streamLockKey(`account/${caller.accountId}`)] : [userNameKey(targetName)],
       load: (trx) => {
         if (targetName !== undefined) return requireUserRowByName(trx, caller.accountId, targetName);
         if (caller.kind !== 'root' && !options.forRoot)
@@ -62,7 +62,7 @@ export class AccessKeyOperations {
           );
         return undefined;
       },
-      lockedAfterLoad: (user) => (user ? [`stream/user/${user.user_id}`] : []),
+      lockedAfterLoad: (user) => (user ? [streamLockKey(`user/${user.user_id}`)] : []),
       permissions: (user) => [{ action: 'iam:CreateAccessKey', resource: user?.arn ?? rootKeyArn }],
       appends: async (user, trx) => {
         if (!user) return appendTo(accountDecider, `account/${caller.accountId}`, { type: 'CreateRootAccessKey' as const, accessKeyId, secret });
@@ -123,7 +123,7 @@ export class AccessKeyOperations {
           : undefined;
         return { key, user };
       },
-      lockedAfterLoad: ({ key }) => (key ? [key.user_id === null ? `stream/account/${caller.accountId}` : `stream/user/${key.user_id}`] : []),
+      lockedAfterLoad: ({ key }) => (key ? [key.user_id === null ? streamLockKey(`account/${caller.accountId}`) : streamLockKey(`user/${key.user_id}`)] : []),
       // A missing key is told only to a caller allowed the action on the account's root.
       permissions: ({ user }) => [{ action, resource: user?.arn ?? rootKeyArn }],
       appends: ({ key, user }) => {

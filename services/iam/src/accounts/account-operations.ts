@@ -177,7 +177,7 @@ export class AccountOperations {
     if (!/^\d{12}$/.test(accountId)) throw new InvalidInputError('An account id is 12 digits.');
     // The target account is not the caller's, whose permission was decided in its own account above.
     const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
-      locks: [`stream/account/${accountId}`],
+      locks: [streamLockKey(`account/${accountId}`)],
       appends: () => appendTo(accountDecider, `account/${accountId}`, { type: 'UpdateAccountQuotas' as const, quotas: { ...quotas } }),
       answer: (trx) => requireAccount(trx, accountId),
     });
@@ -222,14 +222,14 @@ export class AccountOperations {
     // The role's name key is held from the start, so that a racing ensure (or the tenant making or
     // deleting the role) waits, and this one finds the role as the one before left it.
     const { answer } = await this.core.write(writingFor(caller.callScope, systemWriter(accountId, { ...eventMetadata(caller), resourceArn: rootArn(this.core.partition, accountId) })), {
-      locks: [`stream/account/${accountId}`, ...roleKeys],
+      locks: [streamLockKey(`account/${accountId}`), ...roleKeys],
       load: async (trx) => {
         const account = await requireAccount(trx, accountId);
         if (account.isManagement) throw new ConstraintViolationError('The management account has no OrganizationAccountAccessRole: its own principals administer it.');
         if (account.status === 'CLOSED') throw new ConstraintViolationError('The account is closed: nothing in it can change.');
         return findRoleRowByName(trx, accountId, ORGANIZATION_ACCESS_ROLE_NAME);
       },
-      lockedAfterLoad: (role) => (role ? [`stream/role/${role.role_id}`] : []),
+      lockedAfterLoad: (role) => (role ? [streamLockKey(`role/${role.role_id}`)] : []),
       appends: (role) =>
         role
           ? organizationAccessRoleRepairs(this.core.partition, caller.accountId, { roleId: role.role_id, arn: role.arn, trustPolicy: role.trust_policy })

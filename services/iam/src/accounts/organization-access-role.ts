@@ -1,3 +1,4 @@
+import { streamLockKey } from '@warden/db';
 import { isDeepStrictEqual } from 'node:util';
 import { awsManagedPolicyArn, entityArn } from '../kernel/arns.js';
 import { policyArnKey, roleNameKey } from '../kernel/lock-keys.js';
@@ -23,7 +24,7 @@ export function organizationAccessRoleTrustPolicy(partition: string, managementA
 
 /** The keys a write creating the role must hold, in the new account. */
 export function organizationAccessRoleLocks(partition: string, roleId: string): string[] {
-  return [roleNameKey(ORGANIZATION_ACCESS_ROLE_NAME), `stream/role/${roleId}`, policyArnKey(awsManagedPolicyArn(partition, 'AdministratorAccess'))];
+  return [roleNameKey(ORGANIZATION_ACCESS_ROLE_NAME), streamLockKey(`role/${roleId}`), policyArnKey(awsManagedPolicyArn(partition, 'AdministratorAccess'))];
 }
 
 /** The role's creation and its policy's attachment, in the new account's role stream. */

@@ -1,4 +1,4 @@
-import type { GroupRow } from '@warden/db';
+import { type GroupRow, streamLockKey } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
@@ -36,7 +36,7 @@ export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, G
     const arn = entityArn(this.core.partition, caller.accountId, 'group', path, input.groupName);
     const nameKey = groupNameKey(input.groupName);
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCKS.groups, nameKey, `stream/group/${groupId}`],
+      locks: [QUOTA_LOCKS.groups, nameKey, streamLockKey(`group/${groupId}`)],
       // Authorized before the count, so that a caller without the permission learns nothing of it.
       permissions: () => [{ action: 'iam:CreateGroup', resource: arn }],
       appends: async (_loaded, trx) => {
@@ -64,7 +64,7 @@ export class GroupOperations extends PolicyHolderOperations<'group', GroupRow, G
         const holder = group && newGroupName !== null ? await findGroupRowByName(trx, caller.accountId, newGroupName) : undefined;
         return { group, holder };
       },
-      lockedAfterLoad: ({ group }) => (group ? [`stream/group/${group.group_id}`] : []),
+      lockedAfterLoad: ({ group }) => (group ? [streamLockKey(`group/${group.group_id}`)] : []),
       permissions: ({ group }) => {
         const source = { action: 'iam:UpdateGroup', resource: group?.arn ?? entityArn(this.core.partition, caller.accountId, 'group', '/', groupName) };
         if (!group) return [source];

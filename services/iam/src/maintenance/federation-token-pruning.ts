@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import { TOKEN_CLOCK_SKEW_SECONDS } from '../kernel/token-clock-skew.js';
@@ -32,7 +32,7 @@ export async function findForgettableFederationTokens(db: Kysely<Database>, now:
 export async function forgetFederationToken(core: IamCore, accountId: string, sessionId: string): Promise<ForgetOutcome> {
   try {
     const handled = await core.write(systemWriter(accountId, { actorArn: 'warden:federation-token-pruning', resourceArn: `session/${sessionId}` }), {
-      locks: [`stream/session/${sessionId}`],
+      locks: [streamLockKey(`session/${sessionId}`)],
       appends: () => appendTo(sessionDecider, `session/${sessionId}`, { type: 'ForgetFederationToken' as const, sessionId, now: core.clock.now() }),
     });
     return handled.events.length > 0 ? 'forgotten' : 'kept';

@@ -106,7 +106,7 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
       await keyring.ensure(session.secret.keyId);
       const secret = reseal(keyring, session.secret, sessionSecretContext(session.account_id, session.access_key_id));
       await core.write(systemWriter(session.account_id, METADATA, occurredAt), {
-        locks: [`stream/session/${session.session_id}`],
+        locks: [streamLockKey(`session/${session.session_id}`)],
         appends: () => appendTo(sessionDecider, `session/${session.session_id}`, { type: 'ReencryptSessionSecret' as const, sessionId: session.session_id, secret }),
       });
       return true;
@@ -125,7 +125,7 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
       const { events } = await core.write(systemWriter(profile.account_id, METADATA, occurredAt), {
         // Read again under the stream's lock, and locked, in the writing transaction: a password
         // changed since the scan must not be overwritten with the re-encrypted old one.
-        locks: [`stream/user/${profile.user_id}`],
+        locks: [streamLockKey(`user/${profile.user_id}`)],
         load: async (trx) =>
           (await trx.selectFrom('users').select('login_profile').where('account_id', '=', profile.account_id).where('user_id', '=', profile.user_id).forUpdate().executeTakeFirst())?.login_profile,
         appends: (current) => {
@@ -147,7 +147,7 @@ const SECRET_KINDS: readonly { [T in SecretTable]: SecretKind<T> }[SecretTable][
       await keyring.ensure(device.seed.keyId);
       const seed = reseal(keyring, device.seed, mfaSeedContext(device.account_id, device.device_id));
       await core.write(systemWriter(device.account_id, METADATA, occurredAt), {
-        locks: [`stream/mfa-device/${device.device_id}`],
+        locks: [streamLockKey(`mfa-device/${device.device_id}`)],
         appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'ReencryptMFASeed' as const, seed }),
       });
       return true;

@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -15,7 +15,7 @@ export type ExpiryOutcome = 'expired' | 'already-expired' | 'not-yet' | 'unknown
 export async function expireSession(core: IamCore, accountId: string, sessionId: string): Promise<ExpiryOutcome> {
   try {
     const handled = await core.write(systemWriter(accountId, { actorArn: 'warden:session-expiry', resourceArn: `session/${sessionId}` }), {
-      locks: [`stream/session/${sessionId}`],
+      locks: [streamLockKey(`session/${sessionId}`)],
       appends: () => appendTo(sessionDecider, `session/${sessionId}`, { type: 'ExpireSession' as const, sessionId, now: core.clock.now() }),
     });
     return handled.events.length > 0 ? 'expired' : 'already-expired';

@@ -1,4 +1,4 @@
-import { inAccountTransaction, type MfaDeviceRow } from '@warden/db';
+import { inAccountTransaction, type MfaDeviceRow, streamLockKey } from '@warden/db';
 import { mfaSeedContext } from '../kernel/encryption-contexts.js';
 import { InvalidAuthenticationCodeError } from '../kernel/iam-error.js';
 import type { IamCore } from '../service/iam-core.js';
@@ -38,7 +38,7 @@ export async function acceptMfaCode(
     try {
       // Warden checks the code for whoever presents it (a sign-in, before anyone is authenticated).
       await core.write(writingFor(callScope, systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }, now)), {
-        locks: [`stream/mfa-device/${device.device_id}`],
+        locks: [streamLockKey(`mfa-device/${device.device_id}`)],
         appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'AcceptMFACode' as const, ownerId, step }),
       });
       return device.serial_number;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { OidcProviderRow } from '@warden/db';
+import { type OidcProviderRow, streamLockKey } from '@warden/db';
 import type { Caller } from '../kernel/command-context.js';
 import { EntityAlreadyExistsError, InvalidInputError, LimitExceededError, NoSuchEntityError } from '../kernel/iam-error.js';
 import type { Tag } from '../naming/index.js';
@@ -58,7 +58,7 @@ export class OidcProviderOperations {
     const arn = oidcProviderArn(this.core.partition, caller.accountId, url);
     const tags = [...(input.tags ?? [])];
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCK, oidcProviderUrlKey(url), `stream/oidc-provider/${providerId}`],
+      locks: [QUOTA_LOCK, oidcProviderUrlKey(url), streamLockKey(`oidc-provider/${providerId}`)],
       permissions: () => [{ action: 'iam:CreateOpenIDConnectProvider', resource: arn, context: requestTagContext(tags) }],
       appends: async (_loaded, trx) => {
         if (await findOidcProviderRowByUrl(trx, caller.accountId, url)) throw new EntityAlreadyExistsError(`Provider with url ${input.url} already exists.`);

@@ -1,4 +1,4 @@
-import type { Database, LoginProfileRow, UserRow } from '@warden/db';
+import { type Database, type LoginProfileRow, streamLockKey, type UserRow } from '@warden/db';
 import type { Kysely } from 'kysely';
 import { type AccountCommand, accountDecider } from '../accounts/account.decider.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -78,7 +78,7 @@ export class PasswordOperations {
   /** A write of the account's stream that needs only the caller's permission. */
   private async accountWrite(caller: Caller, action: string, resource: string, command: AccountCommand): Promise<void> {
     await this.core.write(caller, {
-      locks: [`stream/account/${caller.accountId}`],
+      locks: [streamLockKey(`account/${caller.accountId}`)],
       permissions: () => [{ action, resource }],
       appends: () => appendTo(accountDecider, `account/${caller.accountId}`, command),
     });
@@ -87,7 +87,7 @@ export class PasswordOperations {
   /** A write of the stream of a user `authorizedTarget` found. */
   private async userWrite(caller: Caller, action: string, user: UserRow, command: UserCommand): Promise<void> {
     await this.core.write(caller, {
-      locks: [`stream/user/${user.user_id}`],
+      locks: [streamLockKey(`user/${user.user_id}`)],
       permissions: () => [{ action, resource: user.arn }],
       appends: () => appendTo(userDecider, `user/${user.user_id}`, command),
     });
@@ -199,7 +199,7 @@ export class PasswordOperations {
     const passwordHash = await this.sealedHash(caller.accountId, user.user_id, input.newPassword);
     // The grant is decided again in the writing transaction: a policy changed meanwhile counts.
     await this.core.write(caller, {
-      locks: [`stream/user/${user.user_id}`],
+      locks: [streamLockKey(`user/${user.user_id}`)],
       load: async (trx) => (await this.policyOf(trx, caller.accountId))?.allowUsersToChangePassword === true,
       permissions: (granted) => [{ action: 'iam:ChangePassword', resource: user.arn, accountGrant: granted }],
       appends: () => appendTo(userDecider, `user/${user.user_id}`, { type: 'ChangePassword' as const, passwordHash }),

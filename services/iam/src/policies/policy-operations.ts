@@ -1,4 +1,4 @@
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -25,7 +25,7 @@ export class PolicyOperations {
     const arn = entityArn(this.core.partition, caller.accountId, 'policy', path, input.policyName);
     const nameKey = `policy-name/${String(input.policyName).toLowerCase()}`;
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCKS.customerManagedPolicies, nameKey, `stream/policy/${policyId}`],
+      locks: [QUOTA_LOCKS.customerManagedPolicies, nameKey, streamLockKey(`policy/${policyId}`)],
       // Authorized before the count, so that a caller without the permission learns nothing of it.
       permissions: () => [{ action: 'iam:CreatePolicy', resource: arn }],
       appends: async (_loaded, trx) => {
@@ -152,7 +152,7 @@ export class PolicyOperations {
     const result = await this.core.write(caller, {
       locks: [policyArnKey(policyArn)],
       load: (trx) => findManagedPolicyByArn(trx, caller.accountId, policyArn),
-      lockedAfterLoad: (policy) => (policy ? [`stream/policy/${policy.policyId}`] : []),
+      lockedAfterLoad: (policy) => (policy ? [streamLockKey(`policy/${policy.policyId}`)] : []),
       permissions: () => [{ action, resource: policyArn }],
       appends: async (policy, trx) => {
         if (!policy) throw new NoSuchEntityError(`Policy ${policyArn} does not exist.`);

@@ -1,4 +1,4 @@
-import type { RoleRow } from '@warden/db';
+import { type RoleRow, streamLockKey } from '@warden/db';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
 import { NoSuchEntityError } from '../kernel/iam-error.js';
@@ -38,7 +38,7 @@ export class RoleOperations extends TaggedHolderOperations<'role', RoleRow, Role
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
     const nameKey = roleNameKey(input.roleName);
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCKS.roles, nameKey, `stream/role/${roleId}`],
+      locks: [QUOTA_LOCKS.roles, nameKey, streamLockKey(`role/${roleId}`)],
       permissions: () => [{ action: 'iam:CreateRole', resource: arn, context }],
       appends: async (_loaded, trx) => {
         if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);

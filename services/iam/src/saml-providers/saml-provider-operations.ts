@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SamlProviderRow } from '@warden/db';
+import { type SamlProviderRow, streamLockKey } from '@warden/db';
 import { requestTagContext } from '../authorization/tag-context.js';
 import type { Caller } from '../kernel/command-context.js';
 import { EntityAlreadyExistsError, LimitExceededError, NoSuchEntityError, requireValidInput } from '../kernel/iam-error.js';
@@ -61,7 +61,7 @@ export class SamlProviderOperations {
     const arn = samlProviderArn(this.core.partition, caller.accountId, name);
     const tags = [...(input.tags ?? [])];
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCK, samlProviderNameKey(name), `stream/saml-provider/${providerId}`],
+      locks: [QUOTA_LOCK, samlProviderNameKey(name), streamLockKey(`saml-provider/${providerId}`)],
       permissions: () => [{ action: 'iam:CreateSAMLProvider', resource: arn, context: requestTagContext(tags) }],
       appends: async (_loaded, trx) => {
         if (await findSamlProviderRowByName(trx, caller.accountId, name)) throw new EntityAlreadyExistsError(samlProviderNameTaken(name));

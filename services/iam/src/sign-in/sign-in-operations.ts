@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inAccountTransaction, type LoginProfileRow, type RootLoginRow } from '@warden/db';
+import { inAccountTransaction, type LoginProfileRow, type RootLoginRow, streamLockKey } from '@warden/db';
 import { entityArn, rootArn } from '../kernel/arns.js';
 import type { AccountSettings } from '../accounts/account.events.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -327,7 +327,7 @@ export class SignInOperations {
     const seed = newTotpSeed();
     const serialKey = `mfa-serial/${serialNumber.toLowerCase()}`;
     await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: serialNumber }), {
-      locks: [`stream/mfa-device/${deviceId}`, serialKey],
+      locks: [streamLockKey(`mfa-device/${deviceId}`), serialKey],
       // The device offered at an earlier attempt and never enabled is replaced, not kept.
       load: async (trx) => {
         const earlier = await trx
@@ -339,7 +339,7 @@ export class SignInOperations {
           .execute();
         return earlier.filter((candidate) => candidate.device_name.startsWith(`${owner}-`));
       },
-      lockedAfterLoad: (earlier) => earlier.map((device) => `stream/mfa-device/${device.device_id}`),
+      lockedAfterLoad: (earlier) => earlier.map((device) => streamLockKey(`mfa-device/${device.device_id}`)),
       appends: (earlier) => [
         ...earlier.map((device) => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'DeleteVirtualMFADevice' as const })),
         appendTo(
@@ -373,7 +373,7 @@ export class SignInOperations {
       const { answer } = await this.core.write(systemWriter(accountId, { ...metadata, resourceArn: device.serial_number }), {
         // Under the user's stream lock, as deleteUser counts devices: the user still exists, and its
         // name is the one a rename (whose append takes the same lock) left it.
-        locks: [`stream/mfa-device/${device.device_id}`, ...(principal.userId ? [`stream/user/${principal.userId}`] : [])],
+        locks: [streamLockKey(`mfa-device/${device.device_id}`), ...(principal.userId ? [streamLockKey(`user/${principal.userId}`)] : [])],
         load: async (trx) => {
           if (!principal.userId) return owner;
           const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', accountId).where('user_id', '=', principal.userId).executeTakeFirst();

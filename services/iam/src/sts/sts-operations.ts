@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Database, inAccountTransaction } from '@warden/db';
+import { type Database, inAccountTransaction, streamLockKey } from '@warden/db';
 import { evaluate, parseArn } from '@warden/policy';
 import type { Kysely } from 'kysely';
 import { accessDenied, type AuthorizationMessage, decodeAuthorizationMessage } from '../authorization/authorization-message.js';
@@ -154,7 +154,7 @@ export class StsOperations implements FederatedRoleSessions {
     // was authorized by the operation's own evaluation (a trust policy, a session's rules), so the
     // write is Warden's, with the caller as its actor.
     await this.core.write(writingFor(caller.callScope, systemWriter(accountId, metadata)), {
-      locks: [`stream/session/${sessionId}`, ...(guard?.locks ?? [])],
+      locks: [streamLockKey(`session/${sessionId}`), ...(guard?.locks ?? [])],
       appends: async (_loaded, trx) => {
         await guard?.check(trx);
         return appendTo(sessionDecider, `session/${sessionId}`, {
@@ -220,7 +220,7 @@ export class StsOperations implements FederatedRoleSessions {
     if (!session || session.kind !== 'console') throw new InvalidInputError("signOut ends a console session: sign the request with the session's bearer token.");
     // A session may always end itself: nothing to authorize.
     await this.core.write(caller, {
-      locks: [`stream/session/${session.sessionId}`],
+      locks: [streamLockKey(`session/${session.sessionId}`)],
       appends: () => appendTo(sessionDecider, `session/${session.sessionId}`, { type: 'RevokeSession' as const, sessionId: session.sessionId }, { resourceArn: caller.arn }),
     });
   }

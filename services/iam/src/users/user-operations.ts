@@ -1,4 +1,4 @@
-import type { UserRow } from '@warden/db';
+import { streamLockKey, type UserRow } from '@warden/db';
 import { countEnabledMfaDevices } from '../mfa/mfa-device-lookups.js';
 import { entityArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -37,7 +37,7 @@ export class UserOperations extends TaggedHolderOperations<'user', UserRow, User
     const context = { ...requestTagContext(input.tags ?? []), ...(input.permissionsBoundary ? { 'iam:PermissionsBoundary': input.permissionsBoundary } : {}) };
     const nameKey = userNameKey(input.userName);
     const { answer } = await this.core.write(caller, {
-      locks: [QUOTA_LOCKS.users, nameKey, `stream/user/${userId}`],
+      locks: [QUOTA_LOCKS.users, nameKey, streamLockKey(`user/${userId}`)],
       permissions: () => [{ action: 'iam:CreateUser', resource: arn, context }],
       appends: async (_loaded, trx) => {
         if (input.permissionsBoundary) await requireAttachablePolicy(trx, caller.accountId, input.permissionsBoundary);
@@ -68,7 +68,7 @@ export class UserOperations extends TaggedHolderOperations<'user', UserRow, User
         const holder = user && newUserName !== null ? await findUserRowByName(trx, caller.accountId, newUserName) : undefined;
         return { user, holder };
       },
-      lockedAfterLoad: ({ user }) => (user ? [`stream/user/${user.user_id}`] : []),
+      lockedAfterLoad: ({ user }) => (user ? [streamLockKey(`user/${user.user_id}`)] : []),
       // The destination is asked only of a user that exists: a missing one is NoSuchEntity once the
       // caller may update its ARN.
       permissions: ({ user }) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '@warden/db';
+import { type Database, streamLockKey } from '@warden/db';
 import type { Transaction } from 'kysely';
 import { entityArn, rootArn } from '../kernel/arns.js';
 import type { Caller } from '../kernel/command-context.js';
@@ -78,7 +78,7 @@ export class MfaOperations {
     // AWS: the virtual MFA devices of an account, assigned or not, are limited to its users quota.
     const serialKey = `mfa-serial/${serialNumber.toLowerCase()}`;
     const { answer: account } = await this.core.write(caller, {
-      locks: [QUOTA_LOCKS.virtualMfaDevices, serialKey, `stream/mfa-device/${deviceId}`],
+      locks: [QUOTA_LOCKS.virtualMfaDevices, serialKey, streamLockKey(`mfa-device/${deviceId}`)],
       permissions: () => [{ action: 'iam:CreateVirtualMFADevice', resource: serialNumber, context: requestTagContext(tags) }],
       appends: async (_loaded, trx) => {
         await this.core.requireBelowQuota(trx, caller.accountId, 'mfa_devices', (await this.core.quotas(trx, caller.accountId)).users, 'VirtualMFADevicesPerAccount');
@@ -110,7 +110,7 @@ export class MfaOperations {
     await this.core.write(caller, {
       // The user's stream lock, which deleteUser also takes, held before the user is read again: it
       // still exists and has room for another device, and stays so until this commits.
-      locks: [`stream/mfa-device/${device.device_id}`, ...(isUser ? [`stream/user/${owner.ownerId}`] : [])],
+      locks: [streamLockKey(`mfa-device/${device.device_id}`), ...(isUser ? [streamLockKey(`user/${owner.ownerId}`)] : [])],
       load: async (trx) => {
         if (!isUser) return { ownerName: owner.ownerName, quota: 0, enabled: 0 };
         const still = await trx.selectFrom('users').select('user_name').where('account_id', '=', caller.accountId).where('user_id', '=', owner.ownerId).executeTakeFirst();
@@ -149,7 +149,7 @@ export class MfaOperations {
     const step = matchConsecutiveCodes(seed, input.authenticationCode1, input.authenticationCode2, now, RESYNC_WINDOW, Number(device.last_used_step));
     if (step === undefined) throw new InvalidAuthenticationCodeError('Authentication codes for the MFA device are not valid: give two consecutive codes from the device.');
     await this.core.write(caller, {
-      locks: [`stream/mfa-device/${device.device_id}`],
+      locks: [streamLockKey(`mfa-device/${device.device_id}`)],
       permissions: () => [{ action: 'iam:ResyncMFADevice', resource: owner.arn }],
       appends: () => appendTo(mfaDeviceDecider, `mfa-device/${device.device_id}`, { type: 'ResyncMFADevice' as const, ownerId: owner.ownerId, step, driftSteps: step - now }),
     });
@@ -159,7 +159,7 @@ export class MfaOperations {
     await this.core.write(caller, {
       locks: [`mfa-serial/${serialNumber.toLowerCase()}`],
       load: (trx) => findMfaDevice(trx, caller.accountId, serialNumber),
-      lockedAfterLoad: (device) => (device ? [`stream/mfa-device/${device.device_id}`] : []),
+      lockedAfterLoad: (device) => (device ? [streamLockKey(`mfa-device/${device.device_id}`)] : []),
       permissions: () => [{ action: 'iam:DeleteVirtualMFADevice', resource: serialNumber }],
       appends: (device) => {
         if (!device) throw new NoSuchEntityError(`MFA device ${serialNumber} cannot be found.`);
