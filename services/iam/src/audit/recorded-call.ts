@@ -100,12 +100,9 @@ function decisionOf(denial: Denial | undefined): CallDecision {
 /**
  * The principal behind a caller whose policies were never read in the call (the root user, or a
  * call refused first): an assumed role's session is its role's, as its credentials were resolved
- * (path included); anyone else is themselves.
+ * (path included; a session whose role is gone is refused before it calls); anyone else is
+ * themselves.
  */
 function principalBehind(caller: Caller): string {
-  if (caller.kind !== 'assumed-role') return caller.arn;
-  if (caller.session?.roleArn) return caller.session.roleArn;
-  // The role is gone: its ARN as far as the session's own ARN tells it (without the path it had).
-  const assumed = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(caller.arn);
-  return assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : caller.arn;
+  return (caller.kind === 'assumed-role' ? caller.session?.roleArn : undefined) ?? caller.arn;
 }
