@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NO_IAM_OBSERVER, type IamObserver } from '../kernel/iam-observer.js';
-import { CallRecorder, type CallWriter } from './call-recorder.js';
+import { CallRecorder, type CallWriter, DEFAULT_CALL_FLUSH_INTERVAL_MS } from './call-recorder.js';
 import type { RecordedCall } from './recorded-call.js';
 
 function call(n: number): RecordedCall {
@@ -69,6 +69,23 @@ describe('CallRecorder', () => {
     await done;
     expect(batches).toHaveLength(1);
     expect(batches[0]).toHaveLength(2);
+  });
+
+  it("writes a lone record within 2 s of its call with the server's settings (issue 16: a denied call in the audit within 2 s), by the clock, not the machine's speed", async () => {
+    vi.useFakeTimers();
+    try {
+      const batches: RecordedCall[][] = [];
+      // The server's recorder: every setting but the writer left to its default (services/api/src/app.ts).
+      const recorder = new CallRecorder({ write: (calls) => (batches.push([...calls]), Promise.resolve()), observer: counting() });
+      recorder.record(call(1));
+      await vi.advanceTimersByTimeAsync(DEFAULT_CALL_FLUSH_INTERVAL_MS - 1);
+      expect(batches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(2_000 - (DEFAULT_CALL_FLUSH_INTERVAL_MS - 1));
+      expect(batches.map((batch) => batch.map((each) => each.requestId))).toEqual([['request-1']]);
+      await recorder.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps at most maxQueued records waiting and counts every one beyond as dropped', async () => {
