@@ -195,10 +195,16 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
     const flowing = new Promise<void>((resolve) => (firstAnswer = resolve));
     // Twenty clients, each sending one hostile request after another until the probes are done.
     const clients = Array.from({ length: 20 }, async () => {
-      while (flooding) {
-        const answer = await deliver(requests[sent++ % requests.length]!);
-        expect(answer.status).toBe(400);
-        answered++;
+      try {
+        while (flooding) {
+          const answer = await deliver(requests[sent++ % requests.length]!);
+          expect(answer.status).toBe(400);
+          answered++;
+          firstAnswer();
+        }
+      } finally {
+        // A client that fails ends the flood, so that the probes, which wait on it, end too.
+        flooding = false;
         firstAnswer();
       }
     });
@@ -210,7 +216,7 @@ describe.each([...DRIVERS])('hostile requests (%s)', (driver) => {
       // answers in a millisecond and a hostile request far slower, so a fixed count of probes (nine, as
       // before) could all fall between two of the flood's answers.
       const answeredAtFirstProbe = answered;
-      while (probes.length < 9 || probes[probes.length - 1]!.answeredBefore < answeredAtFirstProbe + 40) {
+      while (flooding && (probes.length < 9 || probes[probes.length - 1]!.answeredBefore < answeredAtFirstProbe + 40)) {
         const inFlightAtSend = sent - answered;
         const answeredBefore = answered;
         const response = await fetch(health);
